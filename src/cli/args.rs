@@ -1,0 +1,151 @@
+//! Command-line flags, defined once with their documentation (clap derive). `--help` is
+//! generated from these doc comments.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::limits::DEFAULT_MAX_FILE_SIZE;
+
+/// GitOps gate for Hedgehog Open Network Fabric: checks the YAML dropped into each
+/// fabric's raw/ folder against the Hedgehog CRD schemas and moves the valid resources to
+/// managed/<kind plural>/<name>.yaml in one commit.
+///
+/// Exit status: 0 everything valid, 1 something was rejected, 2 usage or I/O error.
+#[derive(Debug, Parser)]
+#[command(name = "hh-gitops", version, about, long_about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate files and folders (recursively) and move nothing.
+    Check(CheckArgs),
+    /// Move the valid raw/ files of every fabric into managed/ in one commit.
+    Sync(SyncArgs),
+    /// Work with the JSON Schemas hh-gitops validates against.
+    #[command(subcommand)]
+    Schemas(SchemasCommand),
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Lines for people (findings compiler-style: path:line:col: error: ...).
+    Text,
+    /// A versioned machine-readable report.
+    Json,
+}
+
+/// Flags shared by `check` and `sync`.
+#[derive(Debug, Args)]
+pub struct CommonArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// A folder of extra JSON Schemas (made by `hh-gitops schemas import`); they add kinds
+    /// or replace the embedded schema of the same kind and version.
+    #[arg(long, value_name = "DIR")]
+    pub schemas: Option<PathBuf>,
+    /// Largest file read, in bytes; larger files are rejected unread.
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_FILE_SIZE)]
+    pub max_file_size: u64,
+}
+
+/// `hh-gitops check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files or folders to check; folders are searched recursively for .yaml/.yml files.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Shared flags.
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// How `sync` records the move.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CommitMode {
+    /// A commit made with the local git CLI.
+    Git,
+    /// Check only: report what would move and change nothing.
+    None,
+}
+
+/// `hh-gitops sync`.
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// The GitOps repository (a git work tree).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub repo: PathBuf,
+    /// Fabric folders, as globs relative to the repository (`*` and `?` match within one
+    /// path segment). A fabric is a matching folder that has a raw/ folder. Repeatable.
+    #[arg(long = "fabrics", value_name = "GLOB", default_value = "gitops/hedgehog/*")]
+    pub fabrics: Vec<String>,
+    /// Print the plan and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Push the commit to the branch's upstream.
+    #[arg(long)]
+    pub push: bool,
+    /// Append a Markdown report to this file (default: $GITHUB_STEP_SUMMARY when set).
+    #[arg(long, value_name = "FILE")]
+    pub summary: Option<PathBuf>,
+    /// Exit 0 even when some files were rejected (the valid ones are still moved).
+    #[arg(long)]
+    pub no_fail_on_rejected: bool,
+    /// How to record the move.
+    #[arg(long, value_enum, default_value_t = CommitMode::Git)]
+    pub commit: CommitMode,
+    /// The first line of the commit message (a summary of what moved follows it).
+    #[arg(long, value_name = "TEXT")]
+    pub commit_message: Option<String>,
+    /// Shared flags.
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// `hh-gitops schemas ...`.
+#[derive(Debug, Subcommand)]
+pub enum SchemasCommand {
+    /// Convert CustomResourceDefinitions into strict JSON Schemas, one file per kind and version.
+    Import {
+        /// CRD YAML files.
+        #[arg(required = true, value_name = "CRD.yaml")]
+        crds: Vec<PathBuf>,
+        /// Where to write the schemas.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+    /// Print the kinds and versions hh-gitops knows, and where each managed file goes.
+    List {
+        /// A folder of extra JSON Schemas, as for `check --schemas`.
+        #[arg(long, value_name = "DIR")]
+        schemas: Option<PathBuf>,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn fabrics_default_and_repeat() {
+        let cli = Cli::parse_from(["hh-gitops", "sync"]);
+        let Command::Sync(args) = cli.command else { panic!() };
+        assert_eq!(args.fabrics, ["gitops/hedgehog/*"]);
+        let cli = Cli::parse_from(["hh-gitops", "sync", "--fabrics", "a/*", "--fabrics", "b"]);
+        let Command::Sync(args) = cli.command else { panic!() };
+        assert_eq!(args.fabrics, ["a/*", "b"]);
+    }
+}

@@ -1,0 +1,77 @@
+//! `hh-gitops schemas import` and `hh-gitops schemas list`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+
+use crate::manifest;
+use crate::schema::{Origin, Registry, import};
+
+/// Converts CRD files into schema files in `out`, one per kind and version.
+pub fn import(crds: &[PathBuf], out: &Path, stdout: &mut dyn Write) -> Result<()> {
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    for path in crds {
+        let bytes =
+            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let documents = manifest::parse(&bytes).map_err(|f| {
+            anyhow::anyhow!("{}", f.display(&path.display().to_string()))
+        })?;
+        if documents.is_empty() {
+            bail!("{}: no CustomResourceDefinition in this file", path.display());
+        }
+        for document in documents {
+            let converted = import::convert_crd(&document.root.to_json())
+                .with_context(|| format!("{}: document {}", path.display(), document.index + 1))?;
+            for (id, schema) in converted {
+                let target = out.join(id.file_name());
+                let mut text = serde_json::to_string_pretty(&schema)?;
+                text.push('\n');
+                std::fs::write(&target, text)
+                    .with_context(|| format!("cannot write {}", target.display()))?;
+                writeln!(stdout, "{} {} -> {}", id.api_version(), id.kind, target.display())?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Loads every `*.json` schema of `dir` into the registry, in file-name order.
+pub fn load_dir(registry: &mut Registry, dir: &Path) -> Result<()> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot read schema folder {}", dir.display()))?
+        .map(|entry| entry.map(|e| e.path()))
+        .collect::<std::io::Result<_>>()
+        .with_context(|| format!("cannot read schema folder {}", dir.display()))?;
+    files.retain(|p| p.extension().is_some_and(|e| e == "json"));
+    files.sort();
+    if files.is_empty() {
+        bail!("no .json schema in {}", dir.display());
+    }
+    for file in files {
+        let text = std::fs::read_to_string(&file)
+            .with_context(|| format!("cannot read {}", file.display()))?;
+        registry.add_schema(&file.display().to_string(), &text)?;
+    }
+    Ok(())
+}
+
+/// Prints the known kinds, one per line: kind, apiVersion, managed folder, origin.
+pub fn list(registry: &Registry, stdout: &mut dyn Write) -> Result<()> {
+    let mut kinds: Vec<_> = registry.kinds().iter().collect();
+    kinds.sort_by(|a, b| (&a.id.group, &a.id.kind).cmp(&(&b.id.group, &b.id.kind)));
+    for kind in kinds {
+        let origin = match &kind.origin {
+            Origin::Embedded => "embedded".to_owned(),
+            Origin::File(name) => name.clone(),
+        };
+        writeln!(
+            stdout,
+            "{:<20} {:<32} managed/{:<22} {origin}",
+            kind.id.kind,
+            kind.id.api_version(),
+            format!("{}/", kind.id.plural),
+        )?;
+    }
+    Ok(())
+}

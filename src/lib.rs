@@ -1,0 +1,15 @@
+//! hh-gitops: a GitOps gate for Hedgehog Open Network Fabric.
+//!
+//! The pipeline is `source` (discover) -> `manifest` (parse) -> `validate` -> `plan` ->
+//! `backend` (commit) -> `report`. `manifest`, `validate` and `plan` are pure: they take
+//! bytes and plain data and return plain data, so the rules live where unit tests reach them.
+//! Everything that touches the file system, git, the network or the terminal sits in
+//! `source`, `backend`, `report` and `cli`.
+#![warn(missing_docs)]
+
+pub mod cli;
+pub mod finding;
+pub mod limits;
+pub mod manifest;
+pub mod schema;
+pub mod validate;

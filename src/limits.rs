@@ -1,0 +1,20 @@
+//! Every size and depth limit hh-gitops enforces, in one place, so that each has one value
+//! and one explanation.
+
+/// Largest raw file read by default (bytes); `--max-file-size` changes it. Hedgehog wiring
+/// files are a few hundred KiB at most; anything far larger is a mistake or an attack.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 5 * 1024 * 1024;
+
+/// Deepest nesting of YAML collections accepted. Hedgehog resources nest fewer than 15
+/// levels; the bound keeps validation and drop glue far from stack exhaustion.
+pub const MAX_NESTING_DEPTH: usize = 64;
+
+/// Most nodes that alias expansion may add to one file. Bounds "billion laughs" alias bombs
+/// in time and memory while leaving room for honest anchors.
+pub const MAX_ALIAS_EXPANSION: usize = 100_000;
+
+/// Longest `metadata.name` Kubernetes accepts (RFC 1123 subdomain).
+pub const MAX_NAME_LENGTH: usize = 253;
+
+/// Largest Markdown job summary written per run. GitHub refuses step summaries over 1 MiB.
+pub const MAX_SUMMARY_BYTES: usize = 1024 * 1024;

@@ -1,0 +1,228 @@
+//! Parsing a raw file: bytes in, documents out, each with a located node tree and the exact
+//! text that will become its managed file. Pure: no I/O.
+//!
+//! Text rules (so that no line of a raw file is lost): a document's text runs from its own
+//! start to the next document's start; comment lines between two documents go with the one
+//! that follows (hhfab's `# SwitchList` banners introduce what comes after them); trailing
+//! comments at the end of the file stay with the last document; a bare `---` before a
+//! document is dropped; the text ends with exactly one newline.
+
+mod scalar;
+pub mod tree;
+
+use crate::finding::Finding;
+pub use tree::{Entry, Node, Pos, Value};
+
+/// One non-empty YAML document of a raw file.
+#[derive(Debug)]
+pub struct Document {
+    /// 0-based index among the file's non-empty documents.
+    pub index: usize,
+    /// 1-based line where the document's own content begins.
+    pub start_line: u32,
+    /// The parsed, located tree.
+    pub root: Node,
+    /// The document's original text, destined for `managed/` byte for byte.
+    pub text: String,
+}
+
+/// Parses a raw file into its non-empty documents.
+///
+/// Rejects what Kubernetes would reject or what cannot be moved without loss: NUL bytes,
+/// invalid UTF-8, YAML syntax errors, duplicate keys, alias bombs and absurd nesting.
+/// A UTF-8 byte-order mark is allowed (YAML permits it) and is not part of any document.
+pub fn parse(bytes: &[u8]) -> Result<Vec<Document>, Finding> {
+    if let Some(at) = bytes.iter().position(|b| *b == 0) {
+        let (line, col) = line_col(bytes, at);
+        return Err(Finding::at(
+            line,
+            col,
+            "file contains a NUL byte: it is binary, not YAML",
+        ));
+    }
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let (line, col) = line_col(bytes, e.valid_up_to());
+            return Err(Finding::at(
+                line,
+                col,
+                "file is not valid UTF-8: save it as UTF-8",
+            ));
+        }
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let raw = tree::parse_stream(text)?;
+    Ok(split(text, raw))
+}
+
+/// 1-based line and column of byte offset `at`.
+fn line_col(bytes: &[u8], at: usize) -> (u32, u32) {
+    let before = &bytes[..at];
+    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+    let col = at - before.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1) + 1;
+    (
+        u32::try_from(line).unwrap_or(u32::MAX),
+        u32::try_from(col).unwrap_or(u32::MAX),
+    )
+}
+
+/// How a line may be treated when documents are cut apart.
+#[derive(PartialEq)]
+enum LineKind {
+    Blank,
+    /// A comment starting in column 1: never part of a value of a mapping document.
+    Comment,
+    /// A bare `---` or `...`.
+    Marker,
+    Content,
+}
+
+fn classify(line: &str) -> LineKind {
+    let trimmed = line.trim_end_matches(['\n', '\r']);
+    if trimmed.trim().is_empty() {
+        LineKind::Blank
+    } else if trimmed.starts_with('#') {
+        LineKind::Comment
+    } else if matches!(trimmed.trim_end(), "---" | "...") {
+        LineKind::Marker
+    } else {
+        LineKind::Content
+    }
+}
+
+/// Cuts the text into one piece per non-empty document (see the module docs for the rules).
+fn split(text: &str, raw: Vec<tree::RawDocument>) -> Vec<Document> {
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let docs: Vec<(u32, u32, Node)> = raw
+        .into_iter()
+        .filter_map(|d| d.root.map(|root| (d.start_line, d.last_content_line, root)))
+        .collect();
+    let count = docs.len();
+    // Document i owns the lines from its start to the next document's start; the first
+    // document also owns everything before it.
+    let starts: Vec<usize> = docs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| if i == 0 { 1 } else { d.0 as usize })
+        .collect();
+    // Lines carried from the previous document's tail to the next document.
+    let mut carried: Vec<&str> = Vec::new();
+    let mut documents = Vec::with_capacity(count);
+    for (index, (start_line, last_content_line, root)) in docs.into_iter().enumerate() {
+        let i = index;
+        let from = starts[i];
+        let to = starts.get(i + 1).copied().unwrap_or(lines.len() + 1);
+        let region: Vec<&str> = lines[(from - 1).min(lines.len())..(to - 1).min(lines.len())].to_vec();
+        // The movable tail: blank, column-1 comment and bare marker lines after the content.
+        let mut tail_start = region.len();
+        while tail_start > 0 {
+            let line_no = from + tail_start - 1;
+            if line_no as u32 <= last_content_line || classify(region[tail_start - 1]) == LineKind::Content {
+                break;
+            }
+            tail_start -= 1;
+        }
+        let is_last = i + 1 == count;
+        let (own, tail) = region.split_at(if is_last { region.len() } else { tail_start });
+        let mut own_lines = own.iter().copied().peekable();
+        let mut body: Vec<&str> = std::mem::take(&mut carried);
+        // Before the first content line, only comments and blank lines are kept.
+        while let Some(line) = own_lines.next_if(|l| classify(l) != LineKind::Content) {
+            body.push(line);
+        }
+        body.retain(|l| classify(l) != LineKind::Marker);
+        let first_kept = body.iter().position(|l| classify(l) != LineKind::Blank).unwrap_or(body.len());
+        body.drain(..first_kept);
+        body.extend(own_lines);
+        if is_last {
+            // Trailing markers (an empty last document) carry nothing.
+            while body.last().is_some_and(|l| matches!(classify(l), LineKind::Marker | LineKind::Blank)) {
+                body.pop();
+            }
+        }
+        carried = tail
+            .iter()
+            .copied()
+            .skip_while(|l| classify(l) == LineKind::Blank)
+            .collect();
+        let mut text = body.concat();
+        let trimmed_len = text.trim_end_matches(['\n', '\r', ' ', '\t']).len();
+        text.truncate(trimmed_len);
+        text.push_str(newline);
+        documents.push(Document { index, start_line, root, text });
+    }
+    documents
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(input: &str) -> Vec<String> {
+        parse(input.as_bytes()).unwrap().into_iter().map(|d| d.text).collect()
+    }
+
+    #[test]
+    fn banners_go_with_the_next_document() {
+        let input = "---\na: 1\n#\n# SwitchList\n#\n---\nb: 2\n# end\n";
+        assert_eq!(texts(input), ["a: 1\n", "#\n# SwitchList\n#\nb: 2\n# end\n"]);
+    }
+
+    #[test]
+    fn leading_comments_stay_and_one_newline_ends_each_text() {
+        let input = "# header\n\n---\na: 1\n\n\n---\n\nb: 2";
+        assert_eq!(texts(input), ["# header\n\na: 1\n", "b: 2\n"]);
+    }
+
+    #[test]
+    fn comments_inside_a_document_stay_put() {
+        let input = "a: 1 # inline\n# between keys\nb:\n  # indented\n  c: 2\n";
+        assert_eq!(texts(input), [input]);
+    }
+
+    #[test]
+    fn empty_documents_are_skipped_and_their_comments_kept() {
+        let input = "a: 1\n---\n# nothing here\n---\nb: 2\n---\n";
+        assert_eq!(texts(input), ["a: 1\n", "# nothing here\nb: 2\n"]);
+    }
+
+    #[test]
+    fn block_scalars_keep_comment_like_lines() {
+        let input = "a: |\n  # not a comment\n  x\n---\nb: 1\n";
+        assert_eq!(texts(input), ["a: |\n  # not a comment\n  x\n", "b: 1\n"]);
+    }
+
+    #[test]
+    fn crlf_and_bom_are_accepted() {
+        let input = "\u{feff}a: 1\r\n---\r\nb: 2\r\n";
+        assert_eq!(texts(input), ["a: 1\r\n", "b: 2\r\n"]);
+    }
+
+    #[test]
+    fn no_line_is_lost() {
+        let input = "# top\n---\na: 1\n# mid\n\n---\n# lead\nb: 2\n# tail\n";
+        let joined = texts(input).concat();
+        for line in input.lines().filter(|l| *l != "---" && !l.is_empty()) {
+            assert!(joined.contains(line), "lost {line:?}");
+        }
+    }
+
+    #[test]
+    fn comment_only_and_empty_files_have_no_documents() {
+        assert!(parse(b"# just a comment\n").unwrap().is_empty());
+        assert!(parse(b"").unwrap().is_empty());
+        assert!(parse(b"---\n---\n").unwrap().is_empty());
+    }
+
+    #[test]
+    fn binary_and_invalid_utf8_are_rejected_with_a_place() {
+        let err = parse(b"a: 1\nb: \x00\n").unwrap_err();
+        assert_eq!((err.line, err.col), (2, 4));
+        assert!(err.message.contains("NUL"));
+        let err = parse(b"a: 1\nb: \xff\n").unwrap_err();
+        assert_eq!((err.line, err.col), (2, 4));
+        assert!(err.message.contains("UTF-8"));
+    }
+}

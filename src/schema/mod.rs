@@ -1,0 +1,258 @@
+//! The kinds hh-gitops knows and their JSON Schemas: the embedded set generated from the
+//! upstream Hedgehog CRDs (`schemas/`), plus any a user adds with `--schemas DIR`.
+//!
+//! This is the one place for the kind table: which kinds are authored in Git, where their
+//! managed files go (`managed/<plural>/`), and which kinds belong to the fabric itself.
+
+pub mod import;
+
+use std::sync::OnceLock;
+
+use anyhow::{Context, Result};
+use jsonschema::Validator;
+use serde_json::Value;
+
+pub use import::KindId;
+
+/// A schema file compiled into the binary.
+struct EmbeddedSchema {
+    group: &'static str,
+    version: &'static str,
+    kind: &'static str,
+    plural: &'static str,
+    text: &'static str,
+}
+
+macro_rules! embedded {
+    ($($group:literal $version:literal $kind:literal $plural:literal;)*) => {
+        &[$(EmbeddedSchema {
+            group: $group,
+            version: $version,
+            kind: $kind,
+            plural: $plural,
+            text: include_str!(concat!("../../schemas/", $plural, ".", $group, "_", $version, ".json")),
+        },)*]
+    };
+}
+
+/// The kinds people author in a Hedgehog GitOps repository.
+const EMBEDDED: &[EmbeddedSchema] = embedded! {
+    "vpc.githedgehog.com" "v1beta1" "VPC" "vpcs";
+    "vpc.githedgehog.com" "v1beta1" "VPCAttachment" "vpcattachments";
+    "vpc.githedgehog.com" "v1beta1" "VPCPeering" "vpcpeerings";
+    "vpc.githedgehog.com" "v1beta1" "External" "externals";
+    "vpc.githedgehog.com" "v1beta1" "ExternalAttachment" "externalattachments";
+    "vpc.githedgehog.com" "v1beta1" "ExternalPeering" "externalpeerings";
+    "vpc.githedgehog.com" "v1beta1" "IPv4Namespace" "ipv4namespaces";
+    "wiring.githedgehog.com" "v1beta1" "Connection" "connections";
+    "wiring.githedgehog.com" "v1beta1" "Switch" "switches";
+    "wiring.githedgehog.com" "v1beta1" "Server" "servers";
+    "wiring.githedgehog.com" "v1beta1" "SwitchGroup" "switchgroups";
+    "wiring.githedgehog.com" "v1beta1" "VLANNamespace" "vlannamespaces";
+    "gateway.githedgehog.com" "v1alpha1" "Gateway" "gateways";
+    "gateway.githedgehog.com" "v1alpha1" "GatewayGroup" "gatewaygroups";
+    "gateway.githedgehog.com" "v1alpha1" "GatewayPeering" "gatewaypeerings";
+};
+
+/// Hedgehog kinds that the fabric's controllers create and own: never authored in Git.
+pub const FABRIC_MANAGED: &[(&str, &str)] = &[
+    ("agent.githedgehog.com", "Agent"),
+    ("agent.githedgehog.com", "Catalog"),
+    ("dhcp.githedgehog.com", "DHCPSubnet"),
+    ("gateway.githedgehog.com", "VPCInfo"),
+    ("gwint.githedgehog.com", "GatewayAgent"),
+    ("wiring.githedgehog.com", "SwitchProfile"),
+    ("wiring.githedgehog.com", "ServerProfile"),
+];
+
+/// Where a kind's schema came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// Compiled into the binary.
+    Embedded,
+    /// Loaded from this file with `--schemas`.
+    File(String),
+}
+
+/// One known kind: its identity, schema text and (lazily) compiled validator.
+pub struct KnownKind {
+    /// Group, version, kind and plural.
+    pub id: KindId,
+    /// Where the schema came from.
+    pub origin: Origin,
+    text: SchemaText,
+    validator: OnceLock<Result<Validator, String>>,
+}
+
+enum SchemaText {
+    Static(&'static str),
+    Parsed(Value),
+}
+
+impl KnownKind {
+    /// The compiled validator, built on first use (most runs touch few kinds).
+    pub fn validator(&self) -> Result<&Validator, String> {
+        self.validator
+            .get_or_init(|| {
+                let parsed;
+                let schema = match &self.text {
+                    SchemaText::Static(text) => {
+                        parsed = serde_json::from_str::<Value>(text).map_err(|e| e.to_string())?;
+                        &parsed
+                    }
+                    SchemaText::Parsed(value) => value,
+                };
+                jsonschema::draft7::new(schema).map_err(|e| e.to_string())
+            })
+            .as_ref()
+            .map_err(|e| format!("the schema of {} is broken: {e}", self.id.kind))
+    }
+}
+
+/// The result of looking a document's `apiVersion` and `kind` up.
+pub enum Lookup<'a> {
+    /// A kind with a schema.
+    Known(&'a KnownKind),
+    /// A Hedgehog kind the fabric manages itself.
+    FabricManaged,
+    /// A known kind at a version hh-gitops has no schema for; lists the supported ones.
+    OtherVersion(Vec<String>),
+    /// Nothing known by that group and kind.
+    Unknown,
+}
+
+/// The set of known kinds.
+pub struct Registry {
+    kinds: Vec<KnownKind>,
+}
+
+impl Registry {
+    /// The schemas compiled into the binary.
+    pub fn embedded() -> Self {
+        let kinds = EMBEDDED
+            .iter()
+            .map(|e| KnownKind {
+                id: KindId {
+                    group: e.group.into(),
+                    version: e.version.into(),
+                    kind: e.kind.into(),
+                    plural: e.plural.into(),
+                },
+                origin: Origin::Embedded,
+                text: SchemaText::Static(e.text),
+                validator: OnceLock::new(),
+            })
+            .collect();
+        Registry { kinds }
+    }
+
+    /// Adds (or replaces, for the same group, version and kind) a schema generated by
+    /// `hh-gitops schemas import`. `name` is where it came from, for messages.
+    pub fn add_schema(&mut self, name: &str, text: &str) -> Result<()> {
+        let schema: Value =
+            serde_json::from_str(text).with_context(|| format!("{name} is not valid JSON"))?;
+        let id = import::kind_of(&schema).with_context(|| {
+            format!(
+                "{name} does not say which kind it describes (no `{}`/`{}`): generate it with `hh-gitops schemas import`",
+                import::GVK_KEYWORD,
+                import::PLURAL_KEYWORD
+            )
+        })?;
+        jsonschema::draft7::new(&schema)
+            .map_err(|e| anyhow::anyhow!("{name} is not a valid JSON Schema: {e}"))?;
+        self.kinds.retain(|k| {
+            !(k.id.group == id.group && k.id.version == id.version && k.id.kind == id.kind)
+        });
+        self.kinds.push(KnownKind {
+            id,
+            origin: Origin::File(name.to_owned()),
+            text: SchemaText::Parsed(schema),
+            validator: OnceLock::new(),
+        });
+        Ok(())
+    }
+
+    /// Every known kind.
+    pub fn kinds(&self) -> &[KnownKind] {
+        &self.kinds
+    }
+
+    /// Finds the schema for a document's `apiVersion` and `kind`.
+    pub fn lookup(&self, api_version: &str, kind: &str) -> Lookup<'_> {
+        let (group, version) = api_version.rsplit_once('/').unwrap_or(("", api_version));
+        if let Some(known) = self
+            .kinds
+            .iter()
+            .find(|k| k.id.group == group && k.id.version == version && k.id.kind == kind)
+        {
+            return Lookup::Known(known);
+        }
+        if FABRIC_MANAGED.iter().any(|(g, k)| *g == group && *k == kind) {
+            return Lookup::FabricManaged;
+        }
+        let versions: Vec<String> = self
+            .kinds
+            .iter()
+            .filter(|k| k.id.group == group && k.id.kind == kind)
+            .map(|k| k.id.api_version())
+            .collect();
+        if versions.is_empty() { Lookup::Unknown } else { Lookup::OtherVersion(versions) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_table_matches_the_schema_files() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/schemas");
+        let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| n.ends_with(".json"))
+            .collect();
+        on_disk.sort();
+        let mut embedded: Vec<String> = Registry::embedded().kinds.iter().map(|k| k.id.file_name()).collect();
+        embedded.sort();
+        assert_eq!(on_disk, embedded);
+        for e in EMBEDDED {
+            let schema: Value = serde_json::from_str(e.text).unwrap();
+            let id = import::kind_of(&schema).unwrap();
+            assert_eq!((id.group.as_str(), id.version.as_str(), id.kind.as_str(), id.plural.as_str()),
+                (e.group, e.version, e.kind, e.plural));
+        }
+    }
+
+    #[test]
+    fn every_embedded_schema_compiles() {
+        for kind in Registry::embedded().kinds() {
+            kind.validator().unwrap();
+        }
+    }
+
+    #[test]
+    fn lookups() {
+        let registry = Registry::embedded();
+        assert!(matches!(registry.lookup("vpc.githedgehog.com/v1beta1", "VPC"), Lookup::Known(k) if k.id.plural == "vpcs"));
+        assert!(matches!(registry.lookup("agent.githedgehog.com/v1beta1", "Agent"), Lookup::FabricManaged));
+        assert!(matches!(registry.lookup("wiring.githedgehog.com/v1beta1", "SwitchProfile"), Lookup::FabricManaged));
+        assert!(matches!(registry.lookup("vpc.githedgehog.com/v1alpha2", "VPC"), Lookup::OtherVersion(v) if v == ["vpc.githedgehog.com/v1beta1"]));
+        assert!(matches!(registry.lookup("v1", "ConfigMap"), Lookup::Unknown));
+    }
+
+    #[test]
+    fn added_schemas_override_embedded_ones() {
+        let mut registry = Registry::embedded();
+        let text = serde_json::json!({
+            "type": "object",
+            "x-kubernetes-group-version-kind": [{"group": "vpc.githedgehog.com", "version": "v1beta1", "kind": "VPC"}],
+            "x-hh-gitops-plural": "vpcs"
+        }).to_string();
+        registry.add_schema("mine.json", &text).unwrap();
+        let Lookup::Known(kind) = registry.lookup("vpc.githedgehog.com/v1beta1", "VPC") else { panic!() };
+        assert_eq!(kind.origin, Origin::File("mine.json".into()));
+        assert_eq!(registry.kinds().len(), EMBEDDED.len());
+        assert!(registry.add_schema("bad.json", "{}").is_err());
+    }
+}

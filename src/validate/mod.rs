@@ -1,0 +1,312 @@
+//! Checking raw files: every document against its kind's schema and Hedgehog's naming
+//! rules. Pure: bytes and a registry in, resources or findings out.
+
+mod admission;
+pub mod names;
+
+use std::collections::HashMap;
+
+use jsonschema::error::ValidationErrorKind;
+use serde::Serialize;
+
+use crate::finding::Finding;
+use crate::manifest::{self, Document, Node, Pos, Value};
+use crate::schema::{KindId, Lookup, Registry};
+
+/// A valid resource, ready to become one managed file.
+#[derive(Debug, Clone, Serialize)]
+pub struct Resource {
+    /// The resource's kind.
+    pub kind: String,
+    /// `apiVersion` as written.
+    pub api_version: String,
+    /// The kind's plural: its managed/ folder.
+    pub plural: String,
+    /// `metadata.name`.
+    pub name: String,
+    /// 1-based line of the document in its raw file.
+    pub line: u32,
+    /// The document's original text.
+    #[serde(skip)]
+    pub text: String,
+}
+
+impl Resource {
+    /// The path of this resource's file under the fabric's managed/ folder.
+    pub fn managed_path(&self) -> String {
+        format!("managed/{}/{}.yaml", self.plural, self.name)
+    }
+}
+
+/// Checks a whole raw file. The file is valid only if every document is; then all its
+/// resources are returned, else every finding of every document.
+pub fn check_file(registry: &Registry, bytes: &[u8]) -> Result<Vec<Resource>, Vec<Finding>> {
+    let documents = manifest::parse(bytes).map_err(|f| vec![f])?;
+    if documents.is_empty() {
+        return Err(vec![Finding::at(
+            1,
+            1,
+            "no resources in this file (it is empty or only comments): nothing to move; delete it or add a resource",
+        )]);
+    }
+    let mut resources = Vec::with_capacity(documents.len());
+    let mut findings = Vec::new();
+    for document in documents {
+        match check_document(registry, &document) {
+            Ok(resource) => resources.push(resource),
+            Err(mut found) => findings.append(&mut found),
+        }
+    }
+    // Two documents of one file for the same resource would overwrite each other.
+    let mut first_seen: HashMap<(String, String), u32> = HashMap::new();
+    for resource in &resources {
+        let key = (resource.plural.clone(), resource.name.clone());
+        if let Some(first) = first_seen.insert(key, resource.line) {
+            findings.push(Finding::at(
+                resource.line,
+                1,
+                format!(
+                    "{} `{}` is defined twice in this file (first at line {first}); keep one",
+                    resource.kind, resource.name
+                ),
+            ));
+        }
+    }
+    if findings.is_empty() {
+        Ok(resources)
+    } else {
+        findings.sort_by_key(|f| (f.line, f.col));
+        Err(findings)
+    }
+}
+
+/// A string field of a mapping, with a finding when it is missing or not a string.
+fn required_string<'a>(
+    parent: &'a Node,
+    parent_pointer: &str,
+    key: &str,
+) -> Result<&'a str, Finding> {
+    match parent.value.get(key) {
+        Some(Node { value: Value::Str(s), .. }) => Ok(s),
+        Some(node) => Err(Finding {
+            line: node.pos.line,
+            col: node.pos.col,
+            pointer: format!("{parent_pointer}/{key}"),
+            message: format!("{key} must be a string, not {}", node.value.type_name()),
+        }),
+        None => Err(Finding {
+            line: parent.pos.line,
+            col: parent.pos.col,
+            pointer: parent_pointer.to_owned(),
+            message: format!("missing required field `{key}`"),
+        }),
+    }
+}
+
+fn finding_at(pos: Pos, pointer: &str, message: impl Into<String>) -> Finding {
+    Finding { line: pos.line, col: pos.col, pointer: pointer.to_owned(), message: message.into() }
+}
+
+/// Checks one document: identity, names, then the schema of its kind.
+pub fn check_document(registry: &Registry, document: &Document) -> Result<Resource, Vec<Finding>> {
+    let root = &document.root;
+    if !matches!(root.value, Value::Map(_)) {
+        return Err(vec![finding_at(
+            root.pos,
+            "",
+            format!("a document must be a mapping (a Kubernetes resource), not {}", root.value.type_name()),
+        )]);
+    }
+    let mut findings = Vec::new();
+    let api_version = required_string(root, "", "apiVersion").map_err(|f| findings.push(f)).ok();
+    let kind = required_string(root, "", "kind").map_err(|f| findings.push(f)).ok();
+    let name = match root.value.get("metadata") {
+        Some(metadata @ Node { value: Value::Map(_), .. }) => {
+            let name = required_string(metadata, "/metadata", "name").map_err(|f| findings.push(f)).ok();
+            if let Some(namespace) = metadata.value.get("namespace") {
+                match &namespace.value {
+                    Value::Str(ns) => {
+                        if let Some(problem) = names::namespace_problem(ns) {
+                            findings.push(finding_at(namespace.pos, "/metadata/namespace", problem));
+                        }
+                    }
+                    Value::Null => {}
+                    other => findings.push(finding_at(
+                        namespace.pos,
+                        "/metadata/namespace",
+                        format!("namespace must be a string, not {}", other.type_name()),
+                    )),
+                }
+            }
+            name
+        }
+        Some(other) => {
+            findings.push(finding_at(other.pos, "/metadata", format!("metadata must be a mapping, not {}", other.value.type_name())));
+            None
+        }
+        None => {
+            findings.push(finding_at(root.pos, "", "missing required field `metadata` (with `name`)"));
+            None
+        }
+    };
+    let (Some(api_version), Some(kind)) = (api_version, kind) else {
+        return Err(findings);
+    };
+    let known = match registry.lookup(api_version, kind) {
+        Lookup::Known(known) => known,
+        Lookup::FabricManaged => {
+            findings.push(finding_at(root.pos, "", format!(
+                "{kind} ({api_version}) is managed by the fabric, not authored in Git: remove it from the repository"
+            )));
+            return Err(findings);
+        }
+        Lookup::OtherVersion(supported) => {
+            let pos = root.value.get("apiVersion").map_or(root.pos, |n| n.pos);
+            findings.push(finding_at(pos, "/apiVersion", format!(
+                "{kind} is not supported at {api_version}; supported: {}",
+                supported.join(", ")
+            )));
+            return Err(findings);
+        }
+        Lookup::Unknown => {
+            let pos = root.value.get("kind").map_or(root.pos, |n| n.pos);
+            findings.push(finding_at(pos, "/kind", format!(
+                "unknown kind {kind} ({api_version}): hh-gitops checks the Hedgehog kinds of vpc.githedgehog.com/v1beta1, wiring.githedgehog.com/v1beta1 and gateway.githedgehog.com/v1alpha1 (see `hh-gitops schemas list`)"
+            )));
+            return Err(findings);
+        }
+    };
+    if let Some(name) = name {
+        if let Some(problem) = names::name_problem(kind, name) {
+            let pos = root.value.get("metadata").and_then(|m| m.value.get("name")).map_or(root.pos, |n| n.pos);
+            findings.push(finding_at(pos, "/metadata/name", problem));
+        }
+    }
+    findings.extend(schema_findings(&known.id, known.validator(), root));
+    match name {
+        Some(name) if findings.is_empty() => Ok(Resource {
+            kind: kind.to_owned(),
+            api_version: api_version.to_owned(),
+            plural: known.id.plural.clone(),
+            name: name.to_owned(),
+            line: document.start_line,
+            text: document.text.clone(),
+        }),
+        _ => Err(findings),
+    }
+}
+
+/// Longest schema message shown before the offending value is elided.
+const MAX_MESSAGE_LENGTH: usize = 200;
+
+/// Every schema violation of the document, each located at its node.
+fn schema_findings(
+    id: &KindId,
+    validator: Result<&jsonschema::Validator, String>,
+    root: &Node,
+) -> Vec<Finding> {
+    let validator = match validator {
+        Ok(validator) => validator,
+        Err(message) => return vec![finding_at(root.pos, "", message)],
+    };
+    let mut instance = root.to_json();
+    admission::admit(&id.kind, &mut instance);
+    let mut findings = Vec::new();
+    for error in validator.iter_errors(&instance) {
+        let pointer = error.instance_path().as_str().to_owned();
+        match error.kind() {
+            ValidationErrorKind::AdditionalProperties { unexpected } => {
+                for field in unexpected {
+                    let pos = root.locate_key(&pointer, field).unwrap_or_else(|| root.locate(&pointer));
+                    let escaped = field.replace('~', "~0").replace('/', "~1");
+                    findings.push(finding_at(pos, &format!("{pointer}/{escaped}"), format!("unknown field `{field}`")));
+                }
+            }
+            ValidationErrorKind::Required { property } => {
+                let property = property.as_str().map_or_else(|| property.to_string(), str::to_owned);
+                findings.push(finding_at(root.locate(&pointer), &pointer, format!("missing required field `{property}`")));
+            }
+            _ => {
+                let mut message = error.to_string();
+                if message.len() > MAX_MESSAGE_LENGTH {
+                    message = error.masked().to_string();
+                }
+                findings.push(finding_at(root.locate(&pointer), &pointer, message));
+            }
+        }
+    }
+    findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(text: &str) -> Result<Vec<Resource>, Vec<Finding>> {
+        check_file(&Registry::embedded(), text.as_bytes())
+    }
+
+    fn messages(text: &str) -> Vec<String> {
+        check(text).unwrap_err().iter().map(|f| f.display("f.yaml")).collect()
+    }
+
+    const VPC: &str = "apiVersion: vpc.githedgehog.com/v1beta1\nkind: VPC\nmetadata:\n  name: vpc-1\nspec:\n  subnets:\n    default:\n      subnet: 10.0.1.0/24\n      vlan: 1001\n";
+
+    #[test]
+    fn a_valid_vpc() {
+        let resources = check(VPC).unwrap();
+        assert_eq!(resources[0].managed_path(), "managed/vpcs/vpc-1.yaml");
+        assert_eq!(resources[0].text, VPC);
+    }
+
+    #[test]
+    fn unknown_field_points_at_the_key() {
+        let text = VPC.replace("      vlan: 1001\n", "      vlan: 1001\n      vlna: 3\n");
+        assert_eq!(messages(&text), ["f.yaml:10:7: error: unknown field `vlna` (at /spec/subnets/default/vlna)"]);
+    }
+
+    #[test]
+    fn wrong_type_points_at_the_value() {
+        let text = VPC.replace("vlan: 1001", "vlan: ten");
+        assert_eq!(messages(&text), ["f.yaml:9:13: error: \"ten\" is not of type \"integer\" (at /spec/subnets/default/vlan)"]);
+    }
+
+    #[test]
+    fn missing_required_points_at_the_parent() {
+        let text = "apiVersion: wiring.githedgehog.com/v1beta1\nkind: Switch\nmetadata:\n  name: s1\nspec:\n  profile: vs\n";
+        assert_eq!(messages(text), ["f.yaml:6:3: error: missing required field `role` (at /spec)"]);
+    }
+
+    #[test]
+    fn every_violation_is_reported() {
+        let text = VPC.replace("vlan: 1001", "vlan: x\n      foo: 1\n      bar: 2");
+        assert_eq!(messages(&text).len(), 3);
+    }
+
+    #[test]
+    fn identity_and_name_problems() {
+        assert!(messages("kind: VPC\nmetadata: {name: a}\n")[0].contains("missing required field `apiVersion`"));
+        assert!(messages("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n")[0].contains("unknown kind ConfigMap"));
+        assert!(messages("apiVersion: agent.githedgehog.com/v1beta1\nkind: Agent\nmetadata: {name: a}\n")[0].contains("managed by the fabric"));
+        assert!(messages("apiVersion: vpc.githedgehog.com/v1alpha2\nkind: VPC\nmetadata: {name: a}\n")[0].contains("supported: vpc.githedgehog.com/v1beta1"));
+        assert!(messages("- a\n- b\n")[0].contains("must be a mapping"));
+        let upper = VPC.replace("name: vpc-1", "name: VPC-1");
+        assert_eq!(messages(&upper).len(), 1);
+        assert!(messages(&upper)[0].starts_with("f.yaml:4:9: error: metadata.name `VPC-1`"));
+        let ns = VPC.replace("  name: vpc-1\n", "  name: vpc-1\n  namespace: fab\n");
+        assert!(messages(&ns)[0].contains("(at /metadata/namespace)"));
+        let no_name = VPC.replace("  name: vpc-1\n", "  labels: {}\n");
+        assert!(messages(&no_name)[0].contains("missing required field `name` (at /metadata)"));
+    }
+
+    #[test]
+    fn duplicates_within_a_file() {
+        let text = format!("{VPC}---\n{VPC}");
+        assert!(messages(&text)[0].contains("defined twice in this file (first at line 1)"));
+    }
+
+    #[test]
+    fn empty_files_are_rejected_with_advice() {
+        assert!(messages("# nothing\n")[0].contains("no resources in this file"));
+    }
+}
