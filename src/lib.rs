@@ -7,9 +7,14 @@
 //! `source`, `backend`, `report` and `cli`.
 #![warn(missing_docs)]
 
+pub mod backend;
 pub mod cli;
 pub mod finding;
+pub mod gha;
 pub mod limits;
 pub mod manifest;
+pub mod plan;
+pub mod report;
 pub mod schema;
+pub mod source;
 pub mod validate;

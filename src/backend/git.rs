@@ -1,0 +1,313 @@
+//! The local git backend: one commit made with the git CLI, without the user's index.
+//!
+//! The commit is built by `git fast-import` from the base commit plus the change set (so
+//! staged or unstaged work never leaks in), then the branch is moved with a compare-and-swap
+//! `update-ref` (so a concurrent commit is never overwritten). Only then is the work tree
+//! brought along: managed files written first, raw files deleted last, and the index
+//! entries of exactly those paths updated. A crash at any point loses no file.
+
+use std::collections::BTreeSet;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use anyhow::{Context, Result, bail};
+
+use super::{Committed, Committer};
+use crate::plan::Changes;
+
+/// The ref fast-import writes to before the branch is moved.
+const SCRATCH_REF: &str = "refs/hh-gitops/pending";
+/// Identity used when git has none configured (a fresh CI machine or container).
+const FALLBACK_NAME: &str = "hh-gitops";
+const FALLBACK_EMAIL: &str = "hh-gitops@users.noreply.github.com";
+const ZERO_OID: &str = "0000000000000000000000000000000000000000";
+
+/// A git work tree, addressed through the git CLI.
+#[derive(Debug, Clone)]
+pub struct GitRepo {
+    /// The folder hh-gitops was pointed at.
+    dir: PathBuf,
+    /// That folder's path inside the repository (`""` at the top, else ending in `/`).
+    prefix: String,
+    /// The top of the work tree.
+    top: PathBuf,
+}
+
+/// The outcome of running git.
+struct Output {
+    stdout: Vec<u8>,
+}
+
+impl GitRepo {
+    /// Opens the work tree containing `dir`.
+    pub fn open(dir: &Path) -> Result<Self> {
+        let repo = GitRepo { dir: dir.to_path_buf(), prefix: String::new(), top: dir.to_path_buf() };
+        let out = repo
+            .run(&["rev-parse", "--show-prefix", "--show-toplevel"], None)
+            .with_context(|| format!("{} is not inside a git work tree", dir.display()))?;
+        let text = String::from_utf8_lossy(&out.stdout);
+        let mut lines = text.lines();
+        let prefix = lines.next().unwrap_or_default().trim().to_owned();
+        let top = PathBuf::from(lines.next().unwrap_or_default().trim());
+        Ok(GitRepo { dir: dir.to_path_buf(), prefix, top })
+    }
+
+    /// The repository path of a path given relative to the folder hh-gitops was pointed at.
+    pub fn repo_path(&self, rel: &str) -> String {
+        format!("{}{rel}", self.prefix)
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new("git");
+        command
+            .args(args)
+            .current_dir(&self.top)
+            .env("GIT_TERMINAL_PROMPT", "0")
+            .env("LC_ALL", "C");
+        command
+    }
+
+    /// Runs git, feeding `stdin`, and fails with git's own message if it fails.
+    fn run(&self, args: &[&str], stdin: Option<&[u8]>) -> Result<Output> {
+        let mut command = self.command(args);
+        command.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() });
+        command.stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = command
+            .spawn()
+            .context("cannot run git: is it installed and on PATH?")?;
+        if let Some(input) = stdin {
+            let mut pipe = child.stdin.take().context("git stdin")?;
+            // Write from a thread so a chatty git cannot deadlock on a full stdout pipe.
+            let input = input.to_vec();
+            let writer = std::thread::spawn(move || pipe.write_all(&input));
+            let output = child.wait_with_output().context("waiting for git")?;
+            writer
+                .join()
+                .map_err(|_| anyhow::anyhow!("git stdin writer panicked"))?
+                .with_context(|| format!("writing to git {}", args[0]))?;
+            return check(args, output);
+        }
+        let output = child.wait_with_output().context("waiting for git")?;
+        check(args, output)
+    }
+
+    fn run_text(&self, args: &[&str]) -> Result<String> {
+        Ok(String::from_utf8_lossy(&self.run(args, None)?.stdout).trim().to_owned())
+    }
+
+    /// The commit HEAD points at, or `None` on a branch with no commits yet.
+    pub fn head(&self) -> Result<Option<String>> {
+        match self.run(&["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], None) {
+            Ok(out) => Ok(Some(String::from_utf8_lossy(&out.stdout).trim().to_owned())),
+            Err(_) => Ok(None),
+        }
+    }
+
+    /// The ref HEAD points at (`refs/heads/main`), or `None` when HEAD is detached.
+    pub fn branch_ref(&self) -> Option<String> {
+        self.run_text(&["symbolic-ref", "-q", "HEAD"]).ok().filter(|r| !r.is_empty())
+    }
+
+    /// Repository paths under `pathspecs` whose work-tree or index state differs from HEAD,
+    /// untracked files included.
+    pub fn uncommitted(&self, pathspecs: &[String]) -> Result<BTreeSet<String>> {
+        if pathspecs.is_empty() {
+            return Ok(BTreeSet::new());
+        }
+        let mut args = vec!["status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames", "--"];
+        let specs: Vec<String> = pathspecs.iter().map(|p| format!(":(top,literal){}", self.repo_path(p))).collect();
+        args.extend(specs.iter().map(String::as_str));
+        let out = self.run(&args, None)?;
+        Ok(out
+            .stdout
+            .split(|b| *b == 0)
+            .filter(|record| record.len() > 3)
+            .map(|record| String::from_utf8_lossy(&record[3..]).into_owned())
+            .collect())
+    }
+
+    /// Author and committer identity: git's own when configured, else hh-gitops'.
+    fn ident(&self, which: &str, now: i64) -> String {
+        self.run_text(&["var", which])
+            .unwrap_or_else(|_| format!("{FALLBACK_NAME} <{FALLBACK_EMAIL}> {now} +0000"))
+    }
+
+    /// Pushes `sha` to the upstream of the current branch.
+    pub fn push(&self, sha: &str) -> Result<String> {
+        let branch = self
+            .branch_ref()
+            .context("HEAD is detached: there is no branch to push")?;
+        let short = branch.trim_start_matches("refs/heads/");
+        let remote = self
+            .run_text(&["config", "--get", &format!("branch.{short}.remote")])
+            .ok()
+            .filter(|r| !r.is_empty())
+            .with_context(|| format!("branch {short} has no upstream: set one with `git push -u <remote> {short}`"))?;
+        let merge = self
+            .run_text(&["config", "--get", &format!("branch.{short}.merge")])
+            .unwrap_or_else(|_| branch.clone());
+        self.run(&["push", "--porcelain", &remote, &format!("{sha}:{merge}")], None)
+            .with_context(|| {
+                format!("push to {remote} was rejected; the commit {sha} is kept locally: run `git pull --rebase` and push it, or sync again")
+            })?;
+        Ok(format!("{remote} {merge}"))
+    }
+}
+
+fn check(args: &[&str], output: std::process::Output) -> Result<Output> {
+    if output.status.success() {
+        Ok(Output { stdout: output.stdout })
+    } else {
+        bail!(
+            "git {} failed: {}",
+            args.first().copied().unwrap_or_default(),
+            String::from_utf8_lossy(&output.stderr).trim()
+        )
+    }
+}
+
+/// Quotes a path for fast-import when it needs it (C-style, as git does).
+fn quote_path(path: &str) -> String {
+    if !path.contains(['"', '\n', '\\']) && !path.starts_with('"') {
+        return path.to_owned();
+    }
+    let mut quoted = String::from("\"");
+    for c in path.chars() {
+        match c {
+            '"' => quoted.push_str("\\\""),
+            '\\' => quoted.push_str("\\\\"),
+            '\n' => quoted.push_str("\\n"),
+            other => quoted.push(other),
+        }
+    }
+    quoted.push('"');
+    quoted
+}
+
+/// Commits with the local git CLI.
+pub struct LocalGit {
+    repo: GitRepo,
+    base: Option<String>,
+    branch: String,
+    now: i64,
+}
+
+impl LocalGit {
+    /// A committer for the current branch of `repo`, based on its HEAD now. `now` (seconds
+    /// since the epoch) stamps the commit when git has no identity configured.
+    pub fn new(repo: GitRepo, now: i64) -> Result<Self> {
+        let base = repo.head()?;
+        let branch = repo.branch_ref().unwrap_or_else(|| "HEAD".to_owned());
+        Ok(LocalGit { repo, base, branch, now })
+    }
+
+    fn fast_import_stream(&self, changes: &Changes, message: &str) -> Vec<u8> {
+        let mut stream = Vec::new();
+        let author = self.repo.ident("GIT_AUTHOR_IDENT", self.now);
+        let committer = self.repo.ident("GIT_COMMITTER_IDENT", self.now);
+        stream.extend_from_slice(
+            format!(
+                "commit {SCRATCH_REF}\nauthor {author}\ncommitter {committer}\ndata {}\n{message}\n",
+                message.len()
+            )
+            .as_bytes(),
+        );
+        if let Some(base) = &self.base {
+            stream.extend_from_slice(format!("from {base}\n").as_bytes());
+        }
+        for delete in &changes.deletes {
+            stream.extend_from_slice(format!("D {}\n", quote_path(&self.repo.repo_path(delete))).as_bytes());
+        }
+        for write in &changes.writes {
+            stream.extend_from_slice(
+                format!("M 100644 inline {}\ndata {}\n", quote_path(&self.repo.repo_path(&write.path)), write.content.len()).as_bytes(),
+            );
+            stream.extend_from_slice(&write.content);
+            stream.push(b'\n');
+        }
+        stream.extend_from_slice(b"\ndone\n");
+        stream
+    }
+
+    /// Brings the work tree and the index entries of the changed paths to the new commit.
+    fn update_work_tree(&self, sha: &str, changes: &Changes) -> Result<()> {
+        for write in &changes.writes {
+            let path = self.repo.dir.join(&write.path);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+            }
+            std::fs::write(&path, &write.content).with_context(|| format!("cannot write {}", path.display()))?;
+        }
+        for delete in &changes.deletes {
+            let path = self.repo.dir.join(delete);
+            match std::fs::remove_file(&path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e).with_context(|| format!("cannot delete {}", path.display())),
+            }
+        }
+        // Index entries: written paths take the new commit's blobs, deleted paths go away.
+        let mut args = vec!["ls-tree", "-r", "-z", sha, "--"];
+        let written: Vec<String> = changes.writes.iter().map(|w| self.repo.repo_path(&w.path)).collect();
+        args.extend(written.iter().map(String::as_str));
+        let listing = if written.is_empty() { Vec::new() } else { self.repo.run(&args, None)?.stdout };
+        let mut info = Vec::new();
+        for record in listing.split(|b| *b == 0).filter(|r| !r.is_empty()) {
+            // "<mode> blob <oid>\t<path>" -> "<mode> <oid>\t<path>"
+            let text = String::from_utf8_lossy(record);
+            let (meta, path) = text.split_once('\t').context("unexpected ls-tree output")?;
+            let fields: Vec<&str> = meta.split(' ').collect();
+            info.extend_from_slice(format!("{} {}\t{path}", fields[0], fields[2]).as_bytes());
+            info.push(0);
+        }
+        for delete in &changes.deletes {
+            info.extend_from_slice(format!("0 {ZERO_OID}\t{}", self.repo.repo_path(delete)).as_bytes());
+            info.push(0);
+        }
+        if !info.is_empty() {
+            self.repo.run(&["update-index", "-z", "--index-info"], Some(&info))?;
+        }
+        Ok(())
+    }
+}
+
+impl Committer for LocalGit {
+    fn base(&self) -> Option<&str> {
+        self.base.as_deref()
+    }
+
+    fn commit(&mut self, changes: &Changes, message: &str) -> Result<Committed> {
+        let stream = self.fast_import_stream(changes, message);
+        // A scratch ref left by a crashed run would otherwise become the parent.
+        let _ = self.repo.run(&["update-ref", "-d", SCRATCH_REF], None);
+        self.repo
+            .run(&["fast-import", "--quiet", "--force", "--done"], Some(&stream))
+            .context("building the commit")?;
+        let sha = self.repo.run_text(&["rev-parse", "--verify", SCRATCH_REF])?;
+        let old = self.base.clone().unwrap_or_else(|| ZERO_OID.to_owned());
+        let moved = self
+            .repo
+            .run(&["update-ref", "-m", "hh-gitops sync", &self.branch, &sha, &old], None);
+        self.repo.run(&["update-ref", "-d", SCRATCH_REF], None)?;
+        moved.with_context(|| {
+            format!("{} moved while hh-gitops was working; nothing was changed: sync again", self.branch)
+        })?;
+        self.update_work_tree(&sha, changes)
+            .with_context(|| format!("commit {sha} was made, but updating the work tree failed: run `git checkout -- .` carefully or `git status` to see the state"))?;
+        self.base = Some(sha.clone());
+        Ok(Committed { sha })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_quoted_only_when_needed() {
+        assert_eq!(quote_path("a b/c.yaml"), "a b/c.yaml");
+        assert_eq!(quote_path("a\"b"), "\"a\\\"b\"");
+        assert_eq!(quote_path("a\nb"), "\"a\\nb\"");
+    }
+}

@@ -1,0 +1,486 @@
+//! Planning the move: which raw files go, which managed files they become and which raw
+//! files stay, with the reason. Pure: validated files and the state of the target paths in,
+//! a plan out; the plan's change set is what a backend commits.
+//!
+//! Rules: a raw file moves only if every document in it is valid (per-file atomicity) and
+//! every managed path it maps to can be written; two raw documents naming the same
+//! resource reject every file involved; a raw/ folder that would become empty keeps a
+//! `.gitkeep`; nothing outside raw/ and managed/ is ever part of a change.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::finding::Finding;
+use crate::validate::Resource;
+
+/// What a raw file turned out to be after validation.
+#[derive(Debug, Clone)]
+pub enum RawOutcome {
+    /// Every document is a valid resource.
+    Valid(Vec<Resource>),
+    /// The file is rejected for these reasons.
+    Rejected(Vec<Finding>),
+    /// Not a YAML file: listed, never touched.
+    Ignored,
+}
+
+/// One file under a fabric's raw/ folder.
+#[derive(Debug, Clone)]
+pub struct RawFile {
+    /// Path relative to the fabric folder (`raw/vpcs.yaml`).
+    pub path: String,
+    /// The validation outcome.
+    pub outcome: RawOutcome,
+}
+
+/// The state of a managed path before the move.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TargetState {
+    /// Nothing there.
+    Absent,
+    /// A regular file with these bytes, committed as they are.
+    File(Vec<u8>),
+    /// A file with uncommitted changes (or untracked): replacing it could lose work.
+    Uncommitted,
+    /// A folder occupies the path.
+    Directory,
+    /// The path, or the folder at this prefix, is a symbolic link.
+    Symlink(String),
+    /// A file at this prefix stands where a folder should be.
+    BlockedBy(String),
+    /// Something that is neither a file nor a folder.
+    Special,
+}
+
+/// Everything known about one fabric before planning.
+#[derive(Debug, Clone)]
+pub struct FabricInput {
+    /// The fabric folder relative to the repository (`gitops/hedgehog/fabric-1`).
+    pub dir: String,
+    /// Every entry under raw/.
+    pub files: Vec<RawFile>,
+    /// The state of each managed path (relative to the fabric) a valid resource maps to.
+    pub targets: BTreeMap<String, TargetState>,
+}
+
+/// What happens to a managed file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// A new file.
+    Created,
+    /// An existing file replaced by different content.
+    Updated,
+    /// An existing file that already has exactly this content.
+    Unchanged,
+}
+
+/// One resource of a moved file.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlannedResource {
+    /// The resource.
+    #[serde(flatten)]
+    pub resource: Resource,
+    /// Its managed path relative to the fabric.
+    pub path: String,
+    /// What happens to that path.
+    pub status: Status,
+}
+
+/// A raw file that moves.
+#[derive(Debug, Clone, Serialize)]
+pub struct MovedFile {
+    /// Path relative to the fabric.
+    pub raw: String,
+    /// The resources it becomes, in document order.
+    pub resources: Vec<PlannedResource>,
+}
+
+/// A raw file that stays, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct RejectedFile {
+    /// Path relative to the fabric.
+    pub path: String,
+    /// Every reason, in line order.
+    pub findings: Vec<Finding>,
+}
+
+/// The plan for one fabric.
+#[derive(Debug, Clone, Serialize)]
+pub struct FabricPlan {
+    /// The fabric folder relative to the repository.
+    pub dir: String,
+    /// Files that move.
+    pub moved: Vec<MovedFile>,
+    /// Files that stay because something is wrong with them.
+    pub rejected: Vec<RejectedFile>,
+    /// Files that are not YAML and stay.
+    pub ignored: Vec<String>,
+    /// Whether raw/.gitkeep is added because raw/ would otherwise be empty.
+    pub adds_gitkeep: bool,
+}
+
+/// The plan for a whole run.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Plan {
+    /// One entry per fabric, in path order.
+    pub fabrics: Vec<FabricPlan>,
+}
+
+/// One file written by a change, relative to the repository.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Write {
+    /// Repository-relative path.
+    pub path: String,
+    /// The full new content.
+    pub content: Vec<u8>,
+}
+
+/// Exactly what a commit must contain: files written and files deleted.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// Files created or replaced.
+    pub writes: Vec<Write>,
+    /// Files deleted (the moved raw files).
+    pub deletes: Vec<String>,
+}
+
+impl Changes {
+    /// Whether there is nothing to commit.
+    pub fn is_empty(&self) -> bool {
+        self.writes.is_empty() && self.deletes.is_empty()
+    }
+}
+
+/// Counts over a plan, for reports and messages.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Totals {
+    /// Raw files that move.
+    pub moved_files: usize,
+    /// Raw files rejected.
+    pub rejected_files: usize,
+    /// Files ignored.
+    pub ignored_files: usize,
+    /// Resources in moved files.
+    pub resources: usize,
+    /// Managed files created.
+    pub created: usize,
+    /// Managed files replaced.
+    pub updated: usize,
+    /// Managed files already identical.
+    pub unchanged: usize,
+}
+
+/// The file kept in an otherwise empty raw/ folder so that git keeps the folder.
+pub const GITKEEP: &str = "raw/.gitkeep";
+
+/// Plans one fabric.
+pub fn plan_fabric(input: &FabricInput) -> FabricPlan {
+    let mut rejected: BTreeMap<String, Vec<Finding>> = BTreeMap::new();
+    let mut ignored = Vec::new();
+    let mut candidates: Vec<(&str, &[Resource])> = Vec::new();
+    for file in &input.files {
+        match &file.outcome {
+            RawOutcome::Valid(resources) => candidates.push((&file.path, resources)),
+            RawOutcome::Rejected(findings) => {
+                rejected.insert(file.path.clone(), findings.clone());
+            }
+            RawOutcome::Ignored => ignored.push(file.path.clone()),
+        }
+    }
+
+    // The same resource in two raw files: neither can win, so both stay.
+    let mut owners: BTreeMap<String, Vec<(&str, &Resource)>> = BTreeMap::new();
+    for (path, resources) in &candidates {
+        for resource in *resources {
+            owners.entry(resource.managed_path()).or_default().push((path, resource));
+        }
+    }
+    for claims in owners.values().filter(|c| c.len() > 1) {
+        for (path, resource) in claims {
+            let others: Vec<String> = claims
+                .iter()
+                .filter(|(p, r)| !(p == path && r.line == resource.line))
+                .map(|(p, r)| format!("{p}:{}", r.line))
+                .collect();
+            rejected.entry((*path).to_owned()).or_default().push(Finding::at(
+                resource.line,
+                1,
+                format!(
+                    "{} `{}` is also defined at {}: keep it in one raw file",
+                    resource.kind,
+                    resource.name,
+                    others.join(", ")
+                ),
+            ));
+        }
+    }
+
+    let mut moved = Vec::new();
+    for (path, resources) in candidates {
+        let mut planned = Vec::with_capacity(resources.len());
+        let mut problems = Vec::new();
+        for resource in resources {
+            let target = resource.managed_path();
+            let state = input.targets.get(&target).unwrap_or(&TargetState::Absent);
+            let status = match state {
+                TargetState::Absent => Status::Created,
+                TargetState::File(bytes) if bytes == resource.text.as_bytes() => Status::Unchanged,
+                TargetState::File(_) => Status::Updated,
+                other => {
+                    problems.push(Finding::at(resource.line, 1, blocked_message(&target, other)));
+                    continue;
+                }
+            };
+            planned.push(PlannedResource { resource: resource.clone(), path: target, status });
+        }
+        if !problems.is_empty() {
+            rejected.entry(path.to_owned()).or_default().extend(problems);
+        } else if !rejected.contains_key(path) {
+            moved.push(MovedFile { raw: path.to_owned(), resources: planned });
+        }
+    }
+
+    let rejected: Vec<RejectedFile> = rejected
+        .into_iter()
+        .map(|(path, mut findings)| {
+            findings.sort_by_key(|f| (f.line, f.col));
+            RejectedFile { path, findings }
+        })
+        .collect();
+    let adds_gitkeep = !moved.is_empty() && rejected.is_empty() && ignored.is_empty();
+    FabricPlan { dir: input.dir.clone(), moved, rejected, ignored, adds_gitkeep }
+}
+
+/// Why a managed path cannot be written, and what to do.
+fn blocked_message(target: &str, state: &TargetState) -> String {
+    match state {
+        TargetState::Uncommitted => format!(
+            "{target} has uncommitted changes: commit or discard them, then sync again"
+        ),
+        TargetState::Directory => format!("{target} is a folder: move it out of the way"),
+        TargetState::Symlink(at) => format!(
+            "{at} is a symbolic link: hh-gitops never writes through links under managed/; replace it with a real folder or file"
+        ),
+        TargetState::BlockedBy(at) => {
+            format!("{at} is a file where {target} needs a folder: move it out of the way")
+        }
+        TargetState::Special => format!("{target} is not a regular file: remove it"),
+        TargetState::Absent | TargetState::File(_) => unreachable!("writable states are not blocked"),
+    }
+}
+
+impl FabricPlan {
+    /// Counts for this fabric.
+    pub fn totals(&self) -> Totals {
+        let mut totals = Totals {
+            moved_files: self.moved.len(),
+            rejected_files: self.rejected.len(),
+            ignored_files: self.ignored.len(),
+            ..Totals::default()
+        };
+        for resource in self.moved.iter().flat_map(|m| &m.resources) {
+            totals.resources += 1;
+            match resource.status {
+                Status::Created => totals.created += 1,
+                Status::Updated => totals.updated += 1,
+                Status::Unchanged => totals.unchanged += 1,
+            }
+        }
+        totals
+    }
+
+    /// Resource counts per kind among moved files, most frequent first.
+    pub fn kinds(&self) -> Vec<(String, usize)> {
+        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+        for resource in self.moved.iter().flat_map(|m| &m.resources) {
+            *counts.entry(resource.resource.kind.clone()).or_default() += 1;
+        }
+        let mut kinds: Vec<_> = counts.into_iter().collect();
+        kinds.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        kinds
+    }
+}
+
+impl Plan {
+    /// Counts over every fabric.
+    pub fn totals(&self) -> Totals {
+        self.fabrics.iter().map(FabricPlan::totals).fold(Totals::default(), |a, b| Totals {
+            moved_files: a.moved_files + b.moved_files,
+            rejected_files: a.rejected_files + b.rejected_files,
+            ignored_files: a.ignored_files + b.ignored_files,
+            resources: a.resources + b.resources,
+            created: a.created + b.created,
+            updated: a.updated + b.updated,
+            unchanged: a.unchanged + b.unchanged,
+        })
+    }
+
+    /// The exact set of writes and deletes that carries out the plan.
+    pub fn changes(&self) -> Changes {
+        let mut changes = Changes::default();
+        let mut written = BTreeSet::new();
+        for fabric in &self.fabrics {
+            for moved in &fabric.moved {
+                for planned in &moved.resources {
+                    if planned.status != Status::Unchanged {
+                        let path = format!("{}/{}", fabric.dir, planned.path);
+                        written.insert(path.clone());
+                        changes.writes.push(Write { path, content: planned.resource.text.clone().into_bytes() });
+                    }
+                }
+                changes.deletes.push(format!("{}/{}", fabric.dir, moved.raw));
+            }
+            if fabric.adds_gitkeep {
+                changes.writes.push(Write { path: format!("{}/{GITKEEP}", fabric.dir), content: Vec::new() });
+            }
+        }
+        debug_assert_eq!(written.len(), changes.writes.iter().filter(|w| !w.path.ends_with(GITKEEP)).count());
+        changes
+    }
+
+    /// The commit message: a title, then per fabric what moved.
+    pub fn commit_message(&self, title: Option<&str>) -> String {
+        let totals = self.totals();
+        let mut message = match title {
+            Some(title) => title.trim().to_owned(),
+            None => format!(
+                "hh-gitops: move {} raw {} to managed ({} {})",
+                totals.moved_files,
+                plural(totals.moved_files, "file", "files"),
+                totals.resources,
+                plural(totals.resources, "resource", "resources"),
+            ),
+        };
+        message.push('\n');
+        for fabric in self.fabrics.iter().filter(|f| !f.moved.is_empty()) {
+            let t = fabric.totals();
+            let kinds: Vec<String> = fabric.kinds().iter().map(|(k, n)| format!("{n} {k}")).collect();
+            message.push_str(&format!(
+                "\n{}: {} {} -> {} {} ({}); {} created, {} updated, {} unchanged",
+                fabric.dir,
+                t.moved_files,
+                plural(t.moved_files, "file", "files"),
+                t.resources,
+                plural(t.resources, "resource", "resources"),
+                kinds.join(", "),
+                t.created,
+                t.updated,
+                t.unchanged,
+            ));
+            for moved in &fabric.moved {
+                message.push_str(&format!("\n  {} -> {} {}", moved.raw, moved.resources.len(), plural(moved.resources.len(), "resource", "resources")));
+            }
+        }
+        if totals.rejected_files > 0 {
+            message.push_str(&format!(
+                "\n\n{} raw {} rejected and left in place.",
+                totals.rejected_files,
+                plural(totals.rejected_files, "file", "files")
+            ));
+        }
+        message.push('\n');
+        message
+    }
+}
+
+/// `one` or `many` by count.
+pub fn plural<'a>(count: usize, one: &'a str, many: &'a str) -> &'a str {
+    if count == 1 { one } else { many }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resource(kind: &str, plural: &str, name: &str, line: u32) -> Resource {
+        Resource {
+            kind: kind.into(),
+            api_version: "vpc.githedgehog.com/v1beta1".into(),
+            plural: plural.into(),
+            name: name.into(),
+            line,
+            text: format!("name: {name}\n"),
+        }
+    }
+
+    fn input(files: Vec<RawFile>) -> FabricInput {
+        FabricInput { dir: "f".into(), files, targets: BTreeMap::new() }
+    }
+
+    fn valid(path: &str, resources: Vec<Resource>) -> RawFile {
+        RawFile { path: path.into(), outcome: RawOutcome::Valid(resources) }
+    }
+
+    #[test]
+    fn valid_files_move_and_raw_keeps_a_gitkeep() {
+        let plan = plan_fabric(&input(vec![valid("raw/a.yaml", vec![resource("VPC", "vpcs", "v1", 1), resource("VPC", "vpcs", "v2", 5)])]));
+        assert_eq!(plan.moved.len(), 1);
+        assert!(plan.adds_gitkeep);
+        let changes = Plan { fabrics: vec![plan] }.changes();
+        let paths: Vec<&str> = changes.writes.iter().map(|w| w.path.as_str()).collect();
+        assert_eq!(paths, ["f/managed/vpcs/v1.yaml", "f/managed/vpcs/v2.yaml", "f/raw/.gitkeep"]);
+        assert_eq!(changes.deletes, ["f/raw/a.yaml"]);
+    }
+
+    #[test]
+    fn existing_gitkeep_or_rejected_files_mean_no_new_gitkeep() {
+        let files = vec![
+            RawFile { path: "raw/.gitkeep".into(), outcome: RawOutcome::Ignored },
+            valid("raw/a.yaml", vec![resource("VPC", "vpcs", "v1", 1)]),
+        ];
+        assert!(!plan_fabric(&input(files)).adds_gitkeep);
+    }
+
+    #[test]
+    fn cross_file_duplicates_reject_every_file_involved() {
+        let plan = plan_fabric(&input(vec![
+            valid("raw/a.yaml", vec![resource("VPC", "vpcs", "v1", 3)]),
+            valid("raw/b.yaml", vec![resource("VPC", "vpcs", "v1", 7), resource("VPC", "vpcs", "v2", 12)]),
+            valid("raw/c.yaml", vec![resource("VPC", "vpcs", "v3", 1)]),
+        ]));
+        assert_eq!(plan.moved.iter().map(|m| m.raw.as_str()).collect::<Vec<_>>(), ["raw/c.yaml"]);
+        assert_eq!(plan.rejected.len(), 2);
+        assert_eq!(plan.rejected[0].findings[0].line, 3);
+        assert!(plan.rejected[0].findings[0].message.contains("also defined at raw/b.yaml:7"));
+        assert!(plan.rejected[1].findings[0].message.contains("also defined at raw/a.yaml:3"));
+    }
+
+    #[test]
+    fn target_states_decide_status_or_rejection() {
+        let mut fabric = input(vec![
+            valid("raw/a.yaml", vec![resource("VPC", "vpcs", "same", 1), resource("VPC", "vpcs", "diff", 4)]),
+            valid("raw/b.yaml", vec![resource("VPC", "vpcs", "dir", 1)]),
+            valid("raw/c.yaml", vec![resource("VPC", "vpcs", "dirty", 1)]),
+            valid("raw/d.yaml", vec![resource("VPC", "vpcs", "link", 1)]),
+        ]);
+        fabric.targets.insert("managed/vpcs/same.yaml".into(), TargetState::File(b"name: same\n".to_vec()));
+        fabric.targets.insert("managed/vpcs/diff.yaml".into(), TargetState::File(b"old\n".to_vec()));
+        fabric.targets.insert("managed/vpcs/dir.yaml".into(), TargetState::Directory);
+        fabric.targets.insert("managed/vpcs/dirty.yaml".into(), TargetState::Uncommitted);
+        fabric.targets.insert("managed/vpcs/link.yaml".into(), TargetState::Symlink("managed/vpcs".into()));
+        let plan = plan_fabric(&fabric);
+        let statuses: Vec<Status> = plan.moved[0].resources.iter().map(|r| r.status).collect();
+        assert_eq!(statuses, [Status::Unchanged, Status::Updated]);
+        let messages: Vec<&str> = plan.rejected.iter().map(|r| r.findings[0].message.as_str()).collect();
+        assert!(messages[0].contains("is a folder"));
+        assert!(messages[1].contains("uncommitted changes"));
+        assert!(messages[2].contains("managed/vpcs is a symbolic link"));
+        let changes = Plan { fabrics: vec![plan] }.changes();
+        assert_eq!(changes.writes.len(), 1, "unchanged files are not rewritten");
+        assert_eq!(changes.deletes, ["f/raw/a.yaml"]);
+    }
+
+    #[test]
+    fn commit_message_counts_per_fabric_and_kind() {
+        let plan = Plan { fabrics: vec![plan_fabric(&input(vec![valid(
+            "raw/a.yaml",
+            vec![resource("VPC", "vpcs", "v1", 1), resource("Switch", "switches", "s1", 3), resource("VPC", "vpcs", "v2", 5)],
+        )]))] };
+        let message = plan.commit_message(None);
+        assert!(message.starts_with("hh-gitops: move 1 raw file to managed (3 resources)\n\n"), "{message}");
+        assert!(message.contains("f: 1 file -> 3 resources (2 VPC, 1 Switch); 3 created, 0 updated, 0 unchanged"), "{message}");
+        assert!(plan.commit_message(Some("custom")).starts_with("custom\n\nf:"));
+    }
+}

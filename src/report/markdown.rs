@@ -1,0 +1,165 @@
+//! The Markdown job summary: per fabric, a table of processed raw files and the managed
+//! files they became, a table of rejected files with every finding, the ignored files and
+//! the totals. Long lists fold into `<details>`; the whole never exceeds
+//! [`MAX_SUMMARY_BYTES`] (GitHub refuses larger step summaries).
+
+use std::fmt::Write;
+
+use super::text::closing_line;
+use super::{CheckReport, SyncReport};
+use crate::limits::MAX_SUMMARY_BYTES;
+use crate::plan::Status;
+
+/// Rows shown before a table folds into `<details>`.
+const FOLD_AFTER_ROWS: usize = 20;
+
+/// Escapes text for a Markdown table cell (no pipes, no line breaks, no raw HTML).
+fn cell(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('|', "\\|")
+        .replace(['\r', '\n'], " ")
+}
+
+/// Inline code in a table cell.
+fn code(text: &str) -> String {
+    format!("<code>{}</code>", cell(text))
+}
+
+fn table(out: &mut String, summary: &str, header: &str, rows: &[String]) {
+    let fold = rows.len() > FOLD_AFTER_ROWS;
+    if fold {
+        let _ = writeln!(out, "<details><summary>{summary}</summary>\n");
+    }
+    let _ = writeln!(out, "{header}");
+    for row in rows {
+        let _ = writeln!(out, "{row}");
+    }
+    if fold {
+        let _ = writeln!(out, "\n</details>");
+    }
+    out.push('\n');
+}
+
+/// The summary of a sync.
+pub fn sync(report: &SyncReport) -> String {
+    let mut out = String::new();
+    let title = if report.dry_run { "hh-gitops sync (dry run)" } else { "hh-gitops sync" };
+    let _ = writeln!(out, "## {title}\n\n{}\n", cell(&closing_line(report)));
+    for fabric in &report.fabrics {
+        let t = fabric.totals();
+        let _ = writeln!(out, "### {}\n", cell(&fabric.dir));
+        if !fabric.moved.is_empty() {
+            let rows: Vec<String> = fabric
+                .moved
+                .iter()
+                .flat_map(|m| m.resources.iter().map(move |r| (m, r)))
+                .map(|(m, r)| {
+                    let status = match r.status {
+                        Status::Created => "created",
+                        Status::Updated => "updated",
+                        Status::Unchanged => "unchanged",
+                    };
+                    format!(
+                        "| {} | {} | {} | {} |",
+                        code(&format!("{}:{}", m.raw, r.resource.line)),
+                        code(&r.path),
+                        cell(&r.resource.kind),
+                        status
+                    )
+                })
+                .collect();
+            let _ = writeln!(out, "**Processed**: {} raw files -> {} managed files\n", t.moved_files, t.resources);
+            table(&mut out, &format!("{} managed files", rows.len()), "| raw file | managed file | kind | status |\n|---|---|---|---|", &rows);
+        }
+        if !fabric.rejected.is_empty() {
+            let rows: Vec<String> = fabric
+                .rejected
+                .iter()
+                .flat_map(|r| r.findings.iter().map(move |f| (r, f)))
+                .map(|(r, f)| {
+                    format!(
+                        "| {} | {} | {} |",
+                        code(&format!("{}:{}:{}", r.path, f.line, f.col)),
+                        if f.pointer.is_empty() { String::new() } else { code(&f.pointer) },
+                        cell(&f.message)
+                    )
+                })
+                .collect();
+            let _ = writeln!(out, "**Rejected** (left in raw/): {} files\n", t.rejected_files);
+            table(&mut out, &format!("{} findings", rows.len()), "| file | at | problem |\n|---|---|---|", &rows);
+        }
+        if !fabric.ignored.is_empty() {
+            let rows: Vec<String> = fabric.ignored.iter().map(|i| format!("| {} |", code(i))).collect();
+            table(&mut out, &format!("{} ignored files", rows.len()), "| ignored (not YAML) |\n|---|", &rows);
+        }
+        if fabric.moved.is_empty() && fabric.rejected.is_empty() {
+            out.push_str("Nothing to move.\n\n");
+        }
+    }
+    for skipped in &report.skipped {
+        let _ = writeln!(out, "- skipped {}: {}", code(&skipped.dir), cell(&skipped.reason));
+    }
+    cap(out)
+}
+
+/// The summary of a check.
+pub fn check(report: &CheckReport) -> String {
+    let t = &report.totals;
+    let mut out = format!(
+        "## hh-gitops check\n\n{} files checked: {} valid ({} resources), {} rejected ({} errors)\n\n",
+        t.files, t.valid_files, t.resources, t.rejected_files, t.findings
+    );
+    let rows: Vec<String> = report
+        .files
+        .iter()
+        .flat_map(|file| file.findings.iter().map(move |f| (file, f)))
+        .map(|(file, f)| {
+            format!(
+                "| {} | {} | {} |",
+                code(&format!("{}:{}:{}", file.path, f.line, f.col)),
+                if f.pointer.is_empty() { String::new() } else { code(&f.pointer) },
+                cell(&f.message)
+            )
+        })
+        .collect();
+    if !rows.is_empty() {
+        table(&mut out, &format!("{} findings", rows.len()), "| file | at | problem |\n|---|---|---|", &rows);
+    }
+    cap(out)
+}
+
+/// Cuts a summary at a line boundary so that it fits in [`MAX_SUMMARY_BYTES`], with a note.
+fn cap(mut out: String) -> String {
+    if out.len() <= MAX_SUMMARY_BYTES {
+        return out;
+    }
+    let note = "\n\n**This summary was cut at 1 MiB.** Run `hh-gitops sync --format json` (or `check`) for the full report.\n";
+    let mut end = MAX_SUMMARY_BYTES - note.len();
+    while !out.is_char_boundary(end) {
+        end -= 1;
+    }
+    end = out[..end].rfind('\n').unwrap_or(0);
+    out.truncate(end);
+    out.push_str(note);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_cannot_break_tables_or_inject_html() {
+        assert_eq!(cell("a|b\nc<script>"), "a\\|b c&lt;script&gt;");
+    }
+
+    #[test]
+    fn long_summaries_are_cut_with_a_note() {
+        let long = "line\n".repeat(MAX_SUMMARY_BYTES);
+        let capped = cap(long);
+        assert!(capped.len() <= MAX_SUMMARY_BYTES);
+        assert!(capped.ends_with("for the full report.\n"));
+    }
+}

@@ -1,0 +1,130 @@
+//! Reports: the plain data a run produced, and its printers (text for people, Markdown for
+//! the GitHub job summary, JSON for machines). Printers are pure functions from a report to
+//! a string; only `cli` writes them anywhere.
+
+pub mod json;
+pub mod markdown;
+pub mod text;
+
+use serde::Serialize;
+
+use crate::finding::Finding;
+use crate::plan::{FabricPlan, Plan, Totals};
+
+/// The version of the JSON report format; bumped on any incompatible change.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// One file checked by `hh-gitops check`.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckedFile {
+    /// The path as the user gave it (or as found under a folder they gave).
+    pub path: String,
+    /// How many valid resources it holds (0 when rejected).
+    pub resources: usize,
+    /// Every problem found; empty when the file is valid.
+    pub findings: Vec<Finding>,
+}
+
+/// What `hh-gitops check` found.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckReport {
+    /// [`FORMAT_VERSION`].
+    pub version: u32,
+    /// Always `check`.
+    pub command: &'static str,
+    /// Every file checked, in path order.
+    pub files: Vec<CheckedFile>,
+    /// Counts.
+    pub totals: CheckTotals,
+}
+
+/// Counts of a check.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct CheckTotals {
+    /// Files checked.
+    pub files: usize,
+    /// Files with no finding.
+    pub valid_files: usize,
+    /// Files with at least one finding.
+    pub rejected_files: usize,
+    /// Valid resources.
+    pub resources: usize,
+    /// Findings.
+    pub findings: usize,
+}
+
+impl CheckReport {
+    /// Builds the report and its totals.
+    pub fn new(files: Vec<CheckedFile>) -> Self {
+        let rejected = files.iter().filter(|f| !f.findings.is_empty()).count();
+        let totals = CheckTotals {
+            files: files.len(),
+            valid_files: files.len() - rejected,
+            rejected_files: rejected,
+            resources: files.iter().map(|f| f.resources).sum(),
+            findings: files.iter().map(|f| f.findings.len()).sum(),
+        };
+        CheckReport { version: FORMAT_VERSION, command: "check", files, totals }
+    }
+}
+
+/// A folder that matched `--fabrics` but is not a fabric.
+#[derive(Debug, Clone, Serialize)]
+pub struct SkippedDir {
+    /// The folder, relative to the repository.
+    pub dir: String,
+    /// Why it was skipped.
+    pub reason: String,
+}
+
+/// The commit a sync made.
+#[derive(Debug, Clone, Serialize)]
+pub struct CommitInfo {
+    /// The commit id.
+    pub sha: String,
+    /// Where it was pushed (`origin refs/heads/main`), if it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pushed_to: Option<String>,
+    /// Why the push failed, if it did (the commit stays in place locally).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub push_error: Option<String>,
+}
+
+/// What `hh-gitops sync` did (or, with `--dry-run`, would do).
+#[derive(Debug, Clone, Serialize)]
+pub struct SyncReport {
+    /// [`FORMAT_VERSION`].
+    pub version: u32,
+    /// Always `sync`.
+    pub command: &'static str,
+    /// Whether nothing was changed on purpose.
+    pub dry_run: bool,
+    /// Per fabric: what moved, what was rejected, what was ignored.
+    pub fabrics: Vec<FabricPlan>,
+    /// Folders matched by `--fabrics` that are not fabrics.
+    pub skipped: Vec<SkippedDir>,
+    /// Counts over all fabrics.
+    pub totals: Totals,
+    /// The commit, when one was made.
+    pub commit: Option<CommitInfo>,
+    /// Why no commit was made although files would move (dry run, `--commit none`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub no_commit_reason: Option<String>,
+}
+
+impl SyncReport {
+    /// A report of `plan`.
+    pub fn new(plan: Plan, skipped: Vec<SkippedDir>, dry_run: bool) -> Self {
+        let totals = plan.totals();
+        SyncReport {
+            version: FORMAT_VERSION,
+            command: "sync",
+            dry_run,
+            fabrics: plan.fabrics,
+            skipped,
+            totals,
+            commit: None,
+            no_commit_reason: None,
+        }
+    }
+}

@@ -1,0 +1,99 @@
+//! The terminal report: what moved where, what was rejected and why (one compiler-style
+//! line per finding, so editors can jump to it), and the totals.
+
+use std::fmt::Write;
+
+use super::{CheckReport, SyncReport};
+use crate::plan::{Status, plural};
+
+/// `check`: one line per finding, then a totals line.
+pub fn check(report: &CheckReport) -> String {
+    let mut out = String::new();
+    for file in &report.files {
+        for finding in &file.findings {
+            let _ = writeln!(out, "{}", finding.display(&file.path));
+        }
+    }
+    let t = &report.totals;
+    let _ = writeln!(
+        out,
+        "checked {} {}: {} valid ({} {}), {} rejected ({} {})",
+        t.files,
+        plural(t.files, "file", "files"),
+        t.valid_files,
+        t.resources,
+        plural(t.resources, "resource", "resources"),
+        t.rejected_files,
+        t.findings,
+        plural(t.findings, "error", "errors"),
+    );
+    out
+}
+
+/// `sync`: per fabric, then a closing line saying what was committed.
+pub fn sync(report: &SyncReport) -> String {
+    let mut out = String::new();
+    let verb = if report.dry_run { "would move" } else { "moved" };
+    for fabric in &report.fabrics {
+        let _ = writeln!(out, "{}", fabric.dir);
+        for moved in &fabric.moved {
+            let n = moved.resources.len();
+            let _ = writeln!(out, "  {verb} {} -> {n} {}", moved.raw, plural(n, "resource", "resources"));
+            for planned in &moved.resources {
+                let status = match planned.status {
+                    Status::Created => "created  ",
+                    Status::Updated => "updated  ",
+                    Status::Unchanged => "unchanged",
+                };
+                let _ = writeln!(out, "      {status} {}", planned.path);
+            }
+        }
+        for rejected in &fabric.rejected {
+            let _ = writeln!(out, "  rejected {} (left in raw/)", rejected.path);
+            for finding in &rejected.findings {
+                let _ = writeln!(out, "      {}", finding.display(&format!("{}/{}", fabric.dir, rejected.path)));
+            }
+        }
+        for ignored in &fabric.ignored {
+            let _ = writeln!(out, "  ignored  {ignored}");
+        }
+        if fabric.moved.is_empty() && fabric.rejected.is_empty() {
+            let _ = writeln!(out, "  nothing to move");
+        }
+    }
+    for skipped in &report.skipped {
+        let _ = writeln!(out, "skipped {}: {}", skipped.dir, skipped.reason);
+    }
+    let _ = writeln!(out, "{}", closing_line(report));
+    out
+}
+
+/// The one-line outcome, shared by the text and Markdown reports.
+pub fn closing_line(report: &SyncReport) -> String {
+    let t = &report.totals;
+    let counts = format!(
+        "{} raw {} {} ({} {}: {} created, {} updated, {} unchanged), {} rejected, {} ignored",
+        t.moved_files,
+        plural(t.moved_files, "file", "files"),
+        if report.dry_run { "would move" } else { "moved" },
+        t.resources,
+        plural(t.resources, "resource", "resources"),
+        t.created,
+        t.updated,
+        t.unchanged,
+        t.rejected_files,
+        t.ignored_files,
+    );
+    match (&report.commit, &report.no_commit_reason) {
+        (Some(commit), _) => {
+            let pushed = match (&commit.pushed_to, &commit.push_error) {
+                (Some(to), _) => format!(", pushed to {to}"),
+                (None, Some(error)) => format!(", NOT pushed ({error})"),
+                (None, None) => String::new(),
+            };
+            format!("committed {}{pushed}: {counts}", commit.sha)
+        }
+        (None, Some(reason)) => format!("no commit ({reason}): {counts}"),
+        (None, None) => format!("no commit (nothing to change): {counts}"),
+    }
+}

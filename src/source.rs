@@ -1,0 +1,260 @@
+//! Discovery: finding fabrics, the files under their raw/ folders and the state of managed
+//! paths on disk. This is the file-system edge of the pipeline; it never follows a symbolic
+//! link under a fabric, and reads no file larger than the configured limit.
+
+use std::fs;
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+use crate::plan::TargetState;
+
+/// What a directory walk found at one path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EntryKind {
+    /// A regular file named `*.yaml` or `*.yml`.
+    Yaml,
+    /// A regular file with another name (`.gitkeep`, README): listed, never touched.
+    Ignored,
+    /// A symbolic link: reported, never followed.
+    Symlink,
+    /// Neither file, directory nor link (a socket, a FIFO).
+    Special,
+}
+
+/// One entry found by a walk.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// The path on disk.
+    pub path: PathBuf,
+    /// The path relative to the walk's base, with `/` separators, for reports.
+    pub rel: String,
+    /// What it is.
+    pub kind: EntryKind,
+}
+
+/// Whether a file name is a YAML file hh-gitops processes.
+pub fn is_yaml_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.ends_with(".yaml") || lower.ends_with(".yml")
+}
+
+/// Lists every non-directory entry under `dir`, recursively, sorted by path. Symbolic links
+/// (to files or folders) are listed as such and not followed.
+pub fn walk(dir: &Path, rel_prefix: &str) -> Result<Vec<Entry>> {
+    let mut entries = Vec::new();
+    walk_into(dir, rel_prefix, &mut entries)?;
+    entries.sort_by(|a, b| a.rel.cmp(&b.rel));
+    Ok(entries)
+}
+
+fn walk_into(dir: &Path, rel: &str, out: &mut Vec<Entry>) -> Result<()> {
+    let listing = fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))?;
+    for item in listing {
+        let item = item.with_context(|| format!("cannot list {}", dir.display()))?;
+        let name = item.file_name().to_string_lossy().into_owned();
+        let path = item.path();
+        let child_rel = if rel.is_empty() { name.clone() } else { format!("{rel}/{name}") };
+        let file_type = item
+            .file_type()
+            .with_context(|| format!("cannot inspect {}", path.display()))?;
+        let kind = if file_type.is_symlink() {
+            EntryKind::Symlink
+        } else if file_type.is_dir() {
+            walk_into(&path, &child_rel, out)?;
+            continue;
+        } else if !file_type.is_file() {
+            EntryKind::Special
+        } else if is_yaml_name(&name) {
+            EntryKind::Yaml
+        } else {
+            EntryKind::Ignored
+        };
+        out.push(Entry { path, rel: child_rel, kind });
+    }
+    Ok(())
+}
+
+/// The outcome of reading a file under the size limit.
+pub enum Read {
+    /// The file's bytes.
+    Bytes(Vec<u8>),
+    /// The file is larger than the limit; it was not read.
+    TooLarge(u64),
+}
+
+/// Reads a file unless it is larger than `max` bytes. The limit is enforced on the bytes
+/// actually read too, so a file that grows while being read cannot exceed it.
+pub fn read_limited(path: &Path, max: u64) -> Result<Read> {
+    let file = fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let size = file
+        .metadata()
+        .with_context(|| format!("cannot inspect {}", path.display()))?
+        .len();
+    if size > max {
+        return Ok(Read::TooLarge(size));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    file.take(max + 1)
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    if bytes.len() as u64 > max {
+        return Ok(Read::TooLarge(bytes.len() as u64));
+    }
+    Ok(Read::Bytes(bytes))
+}
+
+/// A folder matched by a `--fabrics` glob.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FabricDir {
+    /// Path relative to the repository, `/`-separated.
+    pub rel: String,
+    /// Whether it has a raw/ folder (a real folder, not a link): only then is it a fabric.
+    pub raw: RawFolder,
+}
+
+/// The state of a fabric candidate's raw/ folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RawFolder {
+    /// raw/ is a folder.
+    Present,
+    /// There is no raw/.
+    Missing,
+    /// raw/ is a symbolic link (never followed).
+    Symlink,
+}
+
+/// Finds the folders matching each glob under `repo`, in sorted order, without duplicates.
+pub fn find_fabric_dirs(repo: &Path, globs: &[String]) -> Result<Vec<FabricDir>> {
+    let mut found: Vec<String> = Vec::new();
+    for glob in globs {
+        let segments: Vec<&str> = glob.split('/').filter(|s| !s.is_empty() && *s != ".").collect();
+        expand(repo, "", &segments, &mut found)?;
+    }
+    found.sort();
+    found.dedup();
+    Ok(found
+        .into_iter()
+        .map(|rel| {
+            let raw = match fs::symlink_metadata(repo.join(&rel).join("raw")) {
+                Ok(meta) if meta.file_type().is_symlink() => RawFolder::Symlink,
+                Ok(meta) if meta.is_dir() => RawFolder::Present,
+                _ => RawFolder::Missing,
+            };
+            FabricDir { rel, raw }
+        })
+        .collect())
+}
+
+fn expand(base: &Path, rel: &str, segments: &[&str], out: &mut Vec<String>) -> Result<()> {
+    let Some((first, rest)) = segments.split_first() else {
+        if !rel.is_empty() {
+            out.push(rel.to_owned());
+        }
+        return Ok(());
+    };
+    let dir = base.join(rel);
+    let mut names = Vec::new();
+    if first.contains(['*', '?']) {
+        let Ok(listing) = fs::read_dir(&dir) else { return Ok(()) };
+        for item in listing {
+            let item = item.with_context(|| format!("cannot list {}", dir.display()))?;
+            let name = item.file_name().to_string_lossy().into_owned();
+            if !name.starts_with('.') && glob_match(first, &name) {
+                names.push(name);
+            }
+        }
+    } else {
+        names.push((*first).to_owned());
+    }
+    for name in names {
+        // Only real folders: a linked fabric folder would let a sync write outside the repo.
+        let path = dir.join(&name);
+        if fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
+            let child = if rel.is_empty() { name } else { format!("{rel}/{name}") };
+            expand(base, &child, rest, out)?;
+        }
+    }
+    Ok(())
+}
+
+/// Matches one path segment against a pattern of literal characters, `*` and `?`.
+pub fn glob_match(pattern: &str, name: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let n: Vec<char> = name.chars().collect();
+    let (mut pi, mut ni) = (0, 0);
+    let mut backtrack: Option<(usize, usize)> = None;
+    while ni < n.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == n[ni]) {
+            pi += 1;
+            ni += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            backtrack = Some((pi, ni));
+            pi += 1;
+        } else if let Some((star, matched)) = backtrack {
+            pi = star + 1;
+            ni = matched + 1;
+            backtrack = Some((star, matched + 1));
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|c| *c == '*')
+}
+
+/// The state on disk of a managed path (relative to `base`), checking every folder on the
+/// way so that a linked `managed/` or `managed/vpcs/` is never written through.
+pub fn target_state(base: &Path, rel: &str) -> Result<TargetState> {
+    let parts: Vec<&str> = rel.split('/').collect();
+    let mut path = base.to_path_buf();
+    for (i, part) in parts.iter().enumerate() {
+        path.push(part);
+        let meta = match fs::symlink_metadata(&path) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(TargetState::Absent),
+            Err(e) => return Err(e).with_context(|| format!("cannot inspect {}", path.display())),
+        };
+        let last = i + 1 == parts.len();
+        if meta.file_type().is_symlink() {
+            return Ok(TargetState::Symlink(parts[..=i].join("/")));
+        }
+        if last {
+            if meta.is_dir() {
+                return Ok(TargetState::Directory);
+            }
+            if !meta.is_file() {
+                return Ok(TargetState::Special);
+            }
+            let bytes = fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+            return Ok(TargetState::File(bytes));
+        }
+        if !meta.is_dir() {
+            return Ok(TargetState::BlockedBy(parts[..=i].join("/")));
+        }
+    }
+    Ok(TargetState::Absent)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs() {
+        assert!(glob_match("*", "fabric-1"));
+        assert!(glob_match("fabric-?", "fabric-1"));
+        assert!(glob_match("f*c-*", "fabric-1"));
+        assert!(!glob_match("fabric-?", "fabric-10"));
+        assert!(!glob_match("x*", "fabric"));
+        assert!(glob_match("a*b*c", "aXbYbc"));
+    }
+
+    #[test]
+    fn yaml_names() {
+        assert!(is_yaml_name("a.yaml"));
+        assert!(is_yaml_name("A.YML"));
+        assert!(!is_yaml_name(".gitkeep"));
+        assert!(!is_yaml_name("yaml"));
+    }
+}
