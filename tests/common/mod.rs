@@ -1,0 +1,172 @@
+//! Test helpers: the real binary, real git repositories in temp folders (a bare `origin`
+//! and a clone), with git isolated from the machine's configuration.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The folder of checked-in fixtures.
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// A command running the hh-gitops binary with no GitHub Actions variables in sight.
+pub fn bin() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_hh-gitops"));
+    for (key, _) in std::env::vars() {
+        if key.starts_with("GITHUB_") || key.starts_with("INPUT_") || key.starts_with("RUNNER_") {
+            command.env_remove(key);
+        }
+    }
+    command
+}
+
+/// Runs a command and returns its output, whatever its exit status.
+pub fn output(command: &mut Command) -> Output {
+    command.output().expect("command runs")
+}
+
+/// stdout of an output, as text.
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// stderr of an output, as text.
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Copies a folder recursively (files, folders; links are recreated as links).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        let kind = entry.file_type().unwrap();
+        if kind.is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A bare `origin` and a clone of it, in a temp folder, with git configuration isolated
+/// (no global or system config; identity given per command where the test needs one).
+pub struct Repo {
+    pub tmp: tempfile::TempDir,
+    pub origin: PathBuf,
+    pub work: PathBuf,
+    home: PathBuf,
+}
+
+impl Repo {
+    /// An origin holding one commit of `fixture` (a folder under tests/fixtures, or none),
+    /// and a clone of it in `work`.
+    pub fn new(fixture: Option<&str>) -> Repo {
+        let tmp = tempfile::tempdir().unwrap();
+        let home = tmp.path().join("home");
+        std::fs::create_dir_all(&home).unwrap();
+        let origin = tmp.path().join("origin.git");
+        let seed = tmp.path().join("seed");
+        let work = tmp.path().join("work");
+        let repo = Repo { tmp, origin: origin.clone(), work: work.clone(), home };
+        repo.git_in(repo.tmp.path(), &["init", "-q", "--bare", "-b", "main", origin.to_str().unwrap()]);
+        std::fs::create_dir_all(&seed).unwrap();
+        repo.git_in(&seed, &["init", "-q", "-b", "main"]);
+        match fixture {
+            Some(name) => copy_dir(&fixtures().join(name), &seed),
+            None => std::fs::write(seed.join("README.md"), "seed\n").unwrap(),
+        }
+        repo.git_in(&seed, &["add", "-A"]);
+        repo.git_in(&seed, &["-c", "user.name=Seed", "-c", "user.email=seed@example.com", "commit", "-q", "-m", "seed"]);
+        repo.git_in(&seed, &["push", "-q", origin.to_str().unwrap(), "main"]);
+        repo.git_in(repo.tmp.path(), &["clone", "-q", origin.to_str().unwrap(), work.to_str().unwrap()]);
+        repo
+    }
+
+    /// Applies the isolated git environment to a command.
+    pub fn isolate<'c>(&self, command: &'c mut Command) -> &'c mut Command {
+        command
+            .env("HOME", &self.home)
+            .env("XDG_CONFIG_HOME", &self.home)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env_remove("GIT_AUTHOR_NAME")
+            .env_remove("GIT_AUTHOR_EMAIL")
+            .env_remove("GIT_COMMITTER_NAME")
+            .env_remove("GIT_COMMITTER_EMAIL")
+            .env_remove("EMAIL")
+    }
+
+    /// Runs git in `dir`, asserting success; returns stdout.
+    pub fn git_in(&self, dir: &Path, args: &[&str]) -> String {
+        let out = output(self.isolate(Command::new("git").args(args).current_dir(dir)));
+        assert!(out.status.success(), "git {args:?} failed: {}", stderr(&out));
+        stdout(&out)
+    }
+
+    /// Runs git in the clone.
+    pub fn git(&self, args: &[&str]) -> String {
+        self.git_in(&self.work, args)
+    }
+
+    /// Commits everything in the clone as a test user.
+    pub fn commit_all(&self, message: &str) {
+        self.git(&["add", "-A"]);
+        self.git(&["-c", "user.name=Tester", "-c", "user.email=t@example.com", "commit", "-q", "-m", message]);
+    }
+
+    /// Runs `hh-gitops sync --repo <clone>` with extra arguments.
+    pub fn sync(&self, args: &[&str]) -> Output {
+        let mut command = bin();
+        command.arg("sync").arg("--repo").arg(&self.work).args(args);
+        output(self.isolate(&mut command))
+    }
+
+    /// The number of commits on HEAD.
+    pub fn commit_count(&self) -> usize {
+        self.git(&["rev-list", "--count", "HEAD"]).trim().parse().unwrap()
+    }
+
+    /// Writes a file in the clone (creating folders).
+    pub fn write(&self, rel: &str, content: &[u8]) {
+        let path = self.work.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, content).unwrap();
+    }
+
+    /// Reads a file of the clone.
+    pub fn read(&self, rel: &str) -> Vec<u8> {
+        std::fs::read(self.work.join(rel)).unwrap()
+    }
+
+    /// Files (not folders) under a folder of the clone, relative to it, sorted.
+    pub fn files_under(&self, rel: &str) -> Vec<String> {
+        let mut found = Vec::new();
+        collect(&self.work.join(rel), "", &mut found);
+        found.sort();
+        found
+    }
+}
+
+fn collect(dir: &Path, prefix: &str, out: &mut Vec<String>) {
+    let Ok(listing) = std::fs::read_dir(dir) else { return };
+    for entry in listing {
+        let entry = entry.unwrap();
+        let name = format!("{prefix}{}", entry.file_name().to_string_lossy());
+        if entry.file_type().unwrap().is_dir() {
+            collect(&entry.path(), &format!("{name}/"), out);
+        } else {
+            out.push(name);
+        }
+    }
+}
+
+/// A valid VPC document named `name`.
+pub fn vpc(name: &str, vlan: u32) -> String {
+    format!(
+        "apiVersion: vpc.githedgehog.com/v1beta1\nkind: VPC\nmetadata:\n  name: {name}\nspec:\n  subnets:\n    default:\n      subnet: 10.0.{}.0/24\n      vlan: {vlan}\n",
+        vlan % 250
+    )
+}
