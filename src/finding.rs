@@ -21,7 +21,12 @@ pub struct Finding {
 impl Finding {
     /// A finding at `line:col` with no JSON pointer (syntax and file-level problems).
     pub fn at(line: u32, col: u32, message: impl Into<String>) -> Self {
-        Finding { line, col, pointer: String::new(), message: message.into() }
+        Finding {
+            line,
+            col,
+            pointer: String::new(),
+            message: message.into(),
+        }
     }
 
     /// Formats the finding compiler-style: `path:line:col: error: message (at /pointer)`.

@@ -7,7 +7,7 @@
 //! resource reject every file involved; a raw/ folder that would become empty keeps a
 //! `.gitkeep`; nothing outside raw/ and managed/ is ever part of a change.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
@@ -194,7 +194,10 @@ pub fn plan_fabric(input: &FabricInput) -> FabricPlan {
     let mut owners: BTreeMap<String, Vec<(&str, &Resource)>> = BTreeMap::new();
     for (path, resources) in &candidates {
         for resource in *resources {
-            owners.entry(resource.managed_path()).or_default().push((path, resource));
+            owners
+                .entry(resource.managed_path())
+                .or_default()
+                .push((path, resource));
         }
     }
     for claims in owners.values().filter(|c| c.len() > 1) {
@@ -204,16 +207,19 @@ pub fn plan_fabric(input: &FabricInput) -> FabricPlan {
                 .filter(|(p, r)| !(p == path && r.line == resource.line))
                 .map(|(p, r)| format!("{p}:{}", r.line))
                 .collect();
-            rejected.entry((*path).to_owned()).or_default().push(Finding::at(
-                resource.line,
-                1,
-                format!(
-                    "{} `{}` is also defined at {}: keep it in one raw file",
-                    resource.kind,
-                    resource.name,
-                    others.join(", ")
-                ),
-            ));
+            rejected
+                .entry((*path).to_owned())
+                .or_default()
+                .push(Finding::at(
+                    resource.line,
+                    1,
+                    format!(
+                        "{} `{}` is also defined at {}: keep it in one raw file",
+                        resource.kind,
+                        resource.name,
+                        others.join(", ")
+                    ),
+                ));
         }
     }
 
@@ -229,16 +235,30 @@ pub fn plan_fabric(input: &FabricInput) -> FabricPlan {
                 TargetState::File(bytes) if bytes == resource.text.as_bytes() => Status::Unchanged,
                 TargetState::File(_) => Status::Updated,
                 other => {
-                    problems.push(Finding::at(resource.line, 1, blocked_message(&target, other)));
+                    problems.push(Finding::at(
+                        resource.line,
+                        1,
+                        blocked_message(&target, other),
+                    ));
                     continue;
                 }
             };
-            planned.push(PlannedResource { resource: resource.clone(), path: target, status });
+            planned.push(PlannedResource {
+                resource: resource.clone(),
+                path: target,
+                status,
+            });
         }
         if !problems.is_empty() {
-            rejected.entry(path.to_owned()).or_default().extend(problems);
+            rejected
+                .entry(path.to_owned())
+                .or_default()
+                .extend(problems);
         } else if !rejected.contains_key(path) {
-            moved.push(MovedFile { raw: path.to_owned(), resources: planned });
+            moved.push(MovedFile {
+                raw: path.to_owned(),
+                resources: planned,
+            });
         }
     }
 
@@ -250,15 +270,21 @@ pub fn plan_fabric(input: &FabricInput) -> FabricPlan {
         })
         .collect();
     let adds_gitkeep = !moved.is_empty() && rejected.is_empty() && ignored.is_empty();
-    FabricPlan { dir: input.dir.clone(), moved, rejected, ignored, adds_gitkeep }
+    FabricPlan {
+        dir: input.dir.clone(),
+        moved,
+        rejected,
+        ignored,
+        adds_gitkeep,
+    }
 }
 
 /// Why a managed path cannot be written, and what to do.
 fn blocked_message(target: &str, state: &TargetState) -> String {
     match state {
-        TargetState::Uncommitted => format!(
-            "{target} has uncommitted changes: commit or discard them, then sync again"
-        ),
+        TargetState::Uncommitted => {
+            format!("{target} has uncommitted changes: commit or discard them, then sync again")
+        }
         TargetState::Directory => format!("{target} is a folder: move it out of the way"),
         TargetState::Symlink(at) => format!(
             "{at} is a symbolic link: hh-gitops never writes through links under managed/; replace it with a real folder or file"
@@ -267,7 +293,9 @@ fn blocked_message(target: &str, state: &TargetState) -> String {
             format!("{at} is a file where {target} needs a folder: move it out of the way")
         }
         TargetState::Special => format!("{target} is not a regular file: remove it"),
-        TargetState::Absent | TargetState::File(_) => unreachable!("writable states are not blocked"),
+        TargetState::Absent | TargetState::File(_) => {
+            unreachable!("writable states are not blocked")
+        }
     }
 }
 
@@ -306,37 +334,44 @@ impl FabricPlan {
 impl Plan {
     /// Counts over every fabric.
     pub fn totals(&self) -> Totals {
-        self.fabrics.iter().map(FabricPlan::totals).fold(Totals::default(), |a, b| Totals {
-            moved_files: a.moved_files + b.moved_files,
-            rejected_files: a.rejected_files + b.rejected_files,
-            ignored_files: a.ignored_files + b.ignored_files,
-            resources: a.resources + b.resources,
-            created: a.created + b.created,
-            updated: a.updated + b.updated,
-            unchanged: a.unchanged + b.unchanged,
-        })
+        self.fabrics
+            .iter()
+            .map(FabricPlan::totals)
+            .fold(Totals::default(), |a, b| Totals {
+                moved_files: a.moved_files + b.moved_files,
+                rejected_files: a.rejected_files + b.rejected_files,
+                ignored_files: a.ignored_files + b.ignored_files,
+                resources: a.resources + b.resources,
+                created: a.created + b.created,
+                updated: a.updated + b.updated,
+                unchanged: a.unchanged + b.unchanged,
+            })
     }
 
     /// The exact set of writes and deletes that carries out the plan.
     pub fn changes(&self) -> Changes {
         let mut changes = Changes::default();
-        let mut written = BTreeSet::new();
         for fabric in &self.fabrics {
             for moved in &fabric.moved {
                 for planned in &moved.resources {
                     if planned.status != Status::Unchanged {
-                        let path = format!("{}/{}", fabric.dir, planned.path);
-                        written.insert(path.clone());
-                        changes.writes.push(Write { path, content: planned.resource.text.clone().into_bytes() });
+                        changes.writes.push(Write {
+                            path: format!("{}/{}", fabric.dir, planned.path),
+                            content: planned.resource.text.clone().into_bytes(),
+                        });
                     }
                 }
-                changes.deletes.push(format!("{}/{}", fabric.dir, moved.raw));
+                changes
+                    .deletes
+                    .push(format!("{}/{}", fabric.dir, moved.raw));
             }
             if fabric.adds_gitkeep {
-                changes.writes.push(Write { path: format!("{}/{GITKEEP}", fabric.dir), content: Vec::new() });
+                changes.writes.push(Write {
+                    path: format!("{}/{GITKEEP}", fabric.dir),
+                    content: Vec::new(),
+                });
             }
         }
-        debug_assert_eq!(written.len(), changes.writes.iter().filter(|w| !w.path.ends_with(GITKEEP)).count());
         changes
     }
 
@@ -356,7 +391,11 @@ impl Plan {
         message.push('\n');
         for fabric in self.fabrics.iter().filter(|f| !f.moved.is_empty()) {
             let t = fabric.totals();
-            let kinds: Vec<String> = fabric.kinds().iter().map(|(k, n)| format!("{n} {k}")).collect();
+            let kinds: Vec<String> = fabric
+                .kinds()
+                .iter()
+                .map(|(k, n)| format!("{n} {k}"))
+                .collect();
             message.push_str(&format!(
                 "\n{}: {} {} -> {} {} ({}); {} created, {} updated, {} unchanged",
                 fabric.dir,
@@ -370,7 +409,12 @@ impl Plan {
                 t.unchanged,
             ));
             for moved in &fabric.moved {
-                message.push_str(&format!("\n  {} -> {} {}", moved.raw, moved.resources.len(), plural(moved.resources.len(), "resource", "resources")));
+                message.push_str(&format!(
+                    "\n  {} -> {} {}",
+                    moved.raw,
+                    moved.resources.len(),
+                    plural(moved.resources.len(), "resource", "resources")
+                ));
             }
         }
         if totals.rejected_files > 0 {
@@ -406,28 +450,54 @@ mod tests {
     }
 
     fn input(files: Vec<RawFile>) -> FabricInput {
-        FabricInput { dir: "f".into(), files, targets: BTreeMap::new() }
+        FabricInput {
+            dir: "f".into(),
+            files,
+            targets: BTreeMap::new(),
+        }
     }
 
     fn valid(path: &str, resources: Vec<Resource>) -> RawFile {
-        RawFile { path: path.into(), outcome: RawOutcome::Valid(resources) }
+        RawFile {
+            path: path.into(),
+            outcome: RawOutcome::Valid(resources),
+        }
     }
 
     #[test]
     fn valid_files_move_and_raw_keeps_a_gitkeep() {
-        let plan = plan_fabric(&input(vec![valid("raw/a.yaml", vec![resource("VPC", "vpcs", "v1", 1), resource("VPC", "vpcs", "v2", 5)])]));
+        let plan = plan_fabric(&input(vec![valid(
+            "raw/a.yaml",
+            vec![
+                resource("VPC", "vpcs", "v1", 1),
+                resource("VPC", "vpcs", "v2", 5),
+            ],
+        )]));
         assert_eq!(plan.moved.len(), 1);
         assert!(plan.adds_gitkeep);
-        let changes = Plan { fabrics: vec![plan] }.changes();
+        let changes = Plan {
+            fabrics: vec![plan],
+        }
+        .changes();
         let paths: Vec<&str> = changes.writes.iter().map(|w| w.path.as_str()).collect();
-        assert_eq!(paths, ["f/managed/vpcs/v1.yaml", "f/managed/vpcs/v2.yaml", "f/raw/.gitkeep"]);
+        assert_eq!(
+            paths,
+            [
+                "f/managed/vpcs/v1.yaml",
+                "f/managed/vpcs/v2.yaml",
+                "f/raw/.gitkeep"
+            ]
+        );
         assert_eq!(changes.deletes, ["f/raw/a.yaml"]);
     }
 
     #[test]
     fn existing_gitkeep_or_rejected_files_mean_no_new_gitkeep() {
         let files = vec![
-            RawFile { path: "raw/.gitkeep".into(), outcome: RawOutcome::Ignored },
+            RawFile {
+                path: "raw/.gitkeep".into(),
+                outcome: RawOutcome::Ignored,
+            },
             valid("raw/a.yaml", vec![resource("VPC", "vpcs", "v1", 1)]),
         ];
         assert!(!plan_fabric(&input(files)).adds_gitkeep);
@@ -437,50 +507,113 @@ mod tests {
     fn cross_file_duplicates_reject_every_file_involved() {
         let plan = plan_fabric(&input(vec![
             valid("raw/a.yaml", vec![resource("VPC", "vpcs", "v1", 3)]),
-            valid("raw/b.yaml", vec![resource("VPC", "vpcs", "v1", 7), resource("VPC", "vpcs", "v2", 12)]),
+            valid(
+                "raw/b.yaml",
+                vec![
+                    resource("VPC", "vpcs", "v1", 7),
+                    resource("VPC", "vpcs", "v2", 12),
+                ],
+            ),
             valid("raw/c.yaml", vec![resource("VPC", "vpcs", "v3", 1)]),
         ]));
-        assert_eq!(plan.moved.iter().map(|m| m.raw.as_str()).collect::<Vec<_>>(), ["raw/c.yaml"]);
+        assert_eq!(
+            plan.moved
+                .iter()
+                .map(|m| m.raw.as_str())
+                .collect::<Vec<_>>(),
+            ["raw/c.yaml"]
+        );
         assert_eq!(plan.rejected.len(), 2);
         assert_eq!(plan.rejected[0].findings[0].line, 3);
-        assert!(plan.rejected[0].findings[0].message.contains("also defined at raw/b.yaml:7"));
-        assert!(plan.rejected[1].findings[0].message.contains("also defined at raw/a.yaml:3"));
+        assert!(
+            plan.rejected[0].findings[0]
+                .message
+                .contains("also defined at raw/b.yaml:7")
+        );
+        assert!(
+            plan.rejected[1].findings[0]
+                .message
+                .contains("also defined at raw/a.yaml:3")
+        );
     }
 
     #[test]
     fn target_states_decide_status_or_rejection() {
         let mut fabric = input(vec![
-            valid("raw/a.yaml", vec![resource("VPC", "vpcs", "same", 1), resource("VPC", "vpcs", "diff", 4)]),
+            valid(
+                "raw/a.yaml",
+                vec![
+                    resource("VPC", "vpcs", "same", 1),
+                    resource("VPC", "vpcs", "diff", 4),
+                ],
+            ),
             valid("raw/b.yaml", vec![resource("VPC", "vpcs", "dir", 1)]),
             valid("raw/c.yaml", vec![resource("VPC", "vpcs", "dirty", 1)]),
             valid("raw/d.yaml", vec![resource("VPC", "vpcs", "link", 1)]),
         ]);
-        fabric.targets.insert("managed/vpcs/same.yaml".into(), TargetState::File(b"name: same\n".to_vec()));
-        fabric.targets.insert("managed/vpcs/diff.yaml".into(), TargetState::File(b"old\n".to_vec()));
-        fabric.targets.insert("managed/vpcs/dir.yaml".into(), TargetState::Directory);
-        fabric.targets.insert("managed/vpcs/dirty.yaml".into(), TargetState::Uncommitted);
-        fabric.targets.insert("managed/vpcs/link.yaml".into(), TargetState::Symlink("managed/vpcs".into()));
+        fabric.targets.insert(
+            "managed/vpcs/same.yaml".into(),
+            TargetState::File(b"name: same\n".to_vec()),
+        );
+        fabric.targets.insert(
+            "managed/vpcs/diff.yaml".into(),
+            TargetState::File(b"old\n".to_vec()),
+        );
+        fabric
+            .targets
+            .insert("managed/vpcs/dir.yaml".into(), TargetState::Directory);
+        fabric
+            .targets
+            .insert("managed/vpcs/dirty.yaml".into(), TargetState::Uncommitted);
+        fabric.targets.insert(
+            "managed/vpcs/link.yaml".into(),
+            TargetState::Symlink("managed/vpcs".into()),
+        );
         let plan = plan_fabric(&fabric);
         let statuses: Vec<Status> = plan.moved[0].resources.iter().map(|r| r.status).collect();
         assert_eq!(statuses, [Status::Unchanged, Status::Updated]);
-        let messages: Vec<&str> = plan.rejected.iter().map(|r| r.findings[0].message.as_str()).collect();
+        let messages: Vec<&str> = plan
+            .rejected
+            .iter()
+            .map(|r| r.findings[0].message.as_str())
+            .collect();
         assert!(messages[0].contains("is a folder"));
         assert!(messages[1].contains("uncommitted changes"));
         assert!(messages[2].contains("managed/vpcs is a symbolic link"));
-        let changes = Plan { fabrics: vec![plan] }.changes();
+        let changes = Plan {
+            fabrics: vec![plan],
+        }
+        .changes();
         assert_eq!(changes.writes.len(), 1, "unchanged files are not rewritten");
         assert_eq!(changes.deletes, ["f/raw/a.yaml"]);
     }
 
     #[test]
     fn commit_message_counts_per_fabric_and_kind() {
-        let plan = Plan { fabrics: vec![plan_fabric(&input(vec![valid(
-            "raw/a.yaml",
-            vec![resource("VPC", "vpcs", "v1", 1), resource("Switch", "switches", "s1", 3), resource("VPC", "vpcs", "v2", 5)],
-        )]))] };
+        let plan = Plan {
+            fabrics: vec![plan_fabric(&input(vec![valid(
+                "raw/a.yaml",
+                vec![
+                    resource("VPC", "vpcs", "v1", 1),
+                    resource("Switch", "switches", "s1", 3),
+                    resource("VPC", "vpcs", "v2", 5),
+                ],
+            )]))],
+        };
         let message = plan.commit_message(None);
-        assert!(message.starts_with("hh-gitops: move 1 raw file to managed (3 resources)\n\n"), "{message}");
-        assert!(message.contains("f: 1 file -> 3 resources (2 VPC, 1 Switch); 3 created, 0 updated, 0 unchanged"), "{message}");
-        assert!(plan.commit_message(Some("custom")).starts_with("custom\n\nf:"));
+        assert!(
+            message.starts_with("hh-gitops: move 1 raw file to managed (3 resources)\n\n"),
+            "{message}"
+        );
+        assert!(
+            message.contains(
+                "f: 1 file -> 3 resources (2 VPC, 1 Switch); 3 created, 0 updated, 0 unchanged"
+            ),
+            "{message}"
+        );
+        assert!(
+            plan.commit_message(Some("custom"))
+                .starts_with("custom\n\nf:")
+        );
     }
 }

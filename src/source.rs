@@ -55,7 +55,11 @@ fn walk_into(dir: &Path, rel: &str, out: &mut Vec<Entry>) -> Result<()> {
         let item = item.with_context(|| format!("cannot list {}", dir.display()))?;
         let name = item.file_name().to_string_lossy().into_owned();
         let path = item.path();
-        let child_rel = if rel.is_empty() { name.clone() } else { format!("{rel}/{name}") };
+        let child_rel = if rel.is_empty() {
+            name.clone()
+        } else {
+            format!("{rel}/{name}")
+        };
         let file_type = item
             .file_type()
             .with_context(|| format!("cannot inspect {}", path.display()))?;
@@ -71,7 +75,11 @@ fn walk_into(dir: &Path, rel: &str, out: &mut Vec<Entry>) -> Result<()> {
         } else {
             EntryKind::Ignored
         };
-        out.push(Entry { path, rel: child_rel, kind });
+        out.push(Entry {
+            path,
+            rel: child_rel,
+            kind,
+        });
     }
     Ok(())
 }
@@ -129,7 +137,10 @@ pub enum RawFolder {
 pub fn find_fabric_dirs(repo: &Path, globs: &[String]) -> Result<Vec<FabricDir>> {
     let mut found: Vec<String> = Vec::new();
     for glob in globs {
-        let segments: Vec<&str> = glob.split('/').filter(|s| !s.is_empty() && *s != ".").collect();
+        let segments: Vec<&str> = glob
+            .split('/')
+            .filter(|s| !s.is_empty() && *s != ".")
+            .collect();
         expand(repo, "", &segments, &mut found)?;
     }
     found.sort();
@@ -157,7 +168,9 @@ fn expand(base: &Path, rel: &str, segments: &[&str], out: &mut Vec<String>) -> R
     let dir = base.join(rel);
     let mut names = Vec::new();
     if first.contains(['*', '?']) {
-        let Ok(listing) = fs::read_dir(&dir) else { return Ok(()) };
+        let Ok(listing) = fs::read_dir(&dir) else {
+            return Ok(());
+        };
         for item in listing {
             let item = item.with_context(|| format!("cannot list {}", dir.display()))?;
             let name = item.file_name().to_string_lossy().into_owned();
@@ -172,7 +185,11 @@ fn expand(base: &Path, rel: &str, segments: &[&str], out: &mut Vec<String>) -> R
         // Only real folders: a linked fabric folder would let a sync write outside the repo.
         let path = dir.join(&name);
         if fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
-            let child = if rel.is_empty() { name } else { format!("{rel}/{name}") };
+            let child = if rel.is_empty() {
+                name
+            } else {
+                format!("{rel}/{name}")
+            };
             expand(base, &child, rest, out)?;
         }
     }
@@ -226,7 +243,8 @@ pub fn target_state(base: &Path, rel: &str) -> Result<TargetState> {
             if !meta.is_file() {
                 return Ok(TargetState::Special);
             }
-            let bytes = fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+            let bytes =
+                fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
             return Ok(TargetState::File(bytes));
         }
         if !meta.is_dir() {

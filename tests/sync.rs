@@ -9,7 +9,10 @@ const F1: &str = "gitops/hedgehog/fabric-1";
 const F2: &str = "gitops/hedgehog/test-fabric-1754101157";
 
 fn yaml_files(repo: &Repo, dir: &str) -> Vec<String> {
-    repo.files_under(dir).into_iter().filter(|f| f.ends_with(".yaml")).collect()
+    repo.files_under(dir)
+        .into_iter()
+        .filter(|f| f.ends_with(".yaml"))
+        .collect()
 }
 
 #[test]
@@ -20,7 +23,13 @@ fn gitops_test_1_moves_every_raw_file_in_one_commit() {
     let base = repo.git(&["rev-parse", "HEAD"]);
 
     let out = repo.sync(&[]);
-    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
     assert_eq!(repo.commit_count(), before + 1, "exactly one commit");
 
     // raw/ keeps only .gitkeep in both fabrics.
@@ -29,25 +38,45 @@ fn gitops_test_1_moves_every_raw_file_in_one_commit() {
 
     // fabric-1 gains exactly 48 managed files, by kind.
     let managed = yaml_files(&repo, &format!("{F1}/managed"));
-    let count = |dir: &str| managed.iter().filter(|f| f.starts_with(&format!("{dir}/"))).count();
+    let count = |dir: &str| {
+        managed
+            .iter()
+            .filter(|f| f.starts_with(&format!("{dir}/")))
+            .count()
+    };
     assert_eq!(
-        [count("connections"), count("servers"), count("switches"), count("switchgroups"), count("vpcs")],
+        [
+            count("connections"),
+            count("servers"),
+            count("switches"),
+            count("switchgroups"),
+            count("vpcs")
+        ],
         [26, 10, 7, 3, 2]
     );
     // ...plus the ConfigMap someone else put in managed/tests/, untouched.
     assert_eq!(managed.len(), 48 + 1);
     assert!(managed.contains(&"tests/api-test-1754460358.yaml".to_owned()));
-    assert_eq!(yaml_files(&repo, &format!("{F2}/managed")), ["vpcs/test-vpc.yaml"]);
-    assert_eq!(repo.files_under(&format!("{F1}/test")), ["test_gitops_workflow_20250806_072842.yaml"]);
+    assert_eq!(
+        yaml_files(&repo, &format!("{F2}/managed")),
+        ["vpcs/test-vpc.yaml"]
+    );
+    assert_eq!(
+        repo.files_under(&format!("{F1}/test")),
+        ["test_gitops_workflow_20250806_072842.yaml"]
+    );
 
     // The commit holds exactly the moves: 49 additions and 4 deletions, nothing else.
-    let changes = repo.git(&["diff", "--name-status", "--no-renames", &base.trim().to_string(), "HEAD"]);
+    let changes = repo.git(&["diff", "--name-status", "--no-renames", base.trim(), "HEAD"]);
     let added = changes.lines().filter(|l| l.starts_with("A\t")).count();
     let deleted: Vec<&str> = changes.lines().filter(|l| l.starts_with("D\t")).collect();
     assert_eq!(added, 49, "{changes}");
     assert_eq!(deleted.len(), 4, "{changes}");
     assert_eq!(changes.lines().count(), 53, "{changes}");
-    assert!(repo.git(&["status", "--porcelain"]).is_empty(), "work tree matches the commit");
+    assert!(
+        repo.git(&["status", "--porcelain"]).is_empty(),
+        "work tree matches the commit"
+    );
 
     // No line of prepop.yaml is lost: its lines minus the `---` separators are exactly the
     // lines of the 46 managed files that came from it.
@@ -63,20 +92,42 @@ fn gitops_test_1_moves_every_raw_file_in_one_commit() {
     moved.sort_unstable();
     assert_eq!(original, moved);
     // The `# SwitchList` banner introduces the first switch.
-    let leaf = String::from_utf8(repo.read(&format!("{F1}/managed/switches/leaf-01.yaml"))).unwrap();
-    assert!(leaf.starts_with("#\n# SwitchList\n#\napiVersion: wiring.githedgehog.com/v1beta1\nkind: Switch\n"), "{leaf}");
+    let leaf =
+        String::from_utf8(repo.read(&format!("{F1}/managed/switches/leaf-01.yaml"))).unwrap();
+    assert!(
+        leaf.starts_with(
+            "#\n# SwitchList\n#\napiVersion: wiring.githedgehog.com/v1beta1\nkind: Switch\n"
+        ),
+        "{leaf}"
+    );
     // Single-document raw files move byte for byte.
-    let fixture_vpc = std::fs::read(common::fixtures().join("gitops-test-1").join(F1).join("raw/test-vpc.yaml")).unwrap();
-    assert_eq!(repo.read(&format!("{F1}/managed/vpcs/test-vpc.yaml")), fixture_vpc);
+    let fixture_vpc = std::fs::read(
+        common::fixtures()
+            .join("gitops-test-1")
+            .join(F1)
+            .join("raw/test-vpc.yaml"),
+    )
+    .unwrap();
+    assert_eq!(
+        repo.read(&format!("{F1}/managed/vpcs/test-vpc.yaml")),
+        fixture_vpc
+    );
 
     // Every managed file is itself one valid resource.
-    let check = output(bin().arg("check").arg(repo.work.join(F1).join("managed/switches")));
+    let check = output(
+        bin()
+            .arg("check")
+            .arg(repo.work.join(F1).join("managed/switches")),
+    );
     assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
     assert!(stdout(&check).contains("7 valid (7 resources)"));
 
     // The message says what moved.
     let message = repo.git(&["log", "-1", "--format=%B"]);
-    assert!(message.starts_with("hh-gitops: move 4 raw files to managed (49 resources)"), "{message}");
+    assert!(
+        message.starts_with("hh-gitops: move 4 raw files to managed (49 resources)"),
+        "{message}"
+    );
     assert!(message.contains("gitops/hedgehog/fabric-1: 3 files -> 48 resources (26 Connection, 10 Server, 7 Switch, 3 SwitchGroup, 2 VPC)"), "{message}");
 
     // A second sync has nothing to do and makes no commit.
@@ -102,15 +153,38 @@ fn a_rejected_push_keeps_the_local_commit_and_says_so() {
     let repo = Repo::new(Some("gitops-test-1"));
     // Someone else pushes first.
     let other = repo.tmp.path().join("other");
-    repo.git_in(repo.tmp.path(), &["clone", "-q", repo.origin.to_str().unwrap(), other.to_str().unwrap()]);
+    repo.git_in(
+        repo.tmp.path(),
+        &[
+            "clone",
+            "-q",
+            repo.origin.to_str().unwrap(),
+            other.to_str().unwrap(),
+        ],
+    );
     std::fs::write(other.join("README.md"), "changed elsewhere\n").unwrap();
-    repo.git_in(&other, &["-c", "user.name=O", "-c", "user.email=o@example.com", "commit", "-qam", "elsewhere"]);
+    repo.git_in(
+        &other,
+        &[
+            "-c",
+            "user.name=O",
+            "-c",
+            "user.email=o@example.com",
+            "commit",
+            "-qam",
+            "elsewhere",
+        ],
+    );
     repo.git_in(&other, &["push", "-q", "origin", "main"]);
 
     let before = repo.commit_count();
     let out = repo.sync(&["--push"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("push to origin was rejected"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("push to origin was rejected"),
+        "{}",
+        stderr(&out)
+    );
     assert!(stdout(&out).contains("NOT pushed"), "{}", stdout(&out));
     assert_eq!(repo.commit_count(), before + 1, "the local commit stays");
     assert_eq!(repo.files_under(&format!("{F1}/raw")), [".gitkeep"]);
@@ -127,20 +201,44 @@ fn the_users_other_changes_stay_out_of_the_commit() {
     let out = repo.sync(&[]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let files = repo.git(&["show", "--name-only", "--format=", "HEAD"]);
-    assert!(!files.contains("README.md") && !files.contains("notes.txt"), "{files}");
+    assert!(
+        !files.contains("README.md") && !files.contains("notes.txt"),
+        "{files}"
+    );
     let status = repo.git(&["status", "--porcelain"]);
     let mut lines: Vec<&str> = status.lines().collect();
     lines.sort_unstable();
-    assert_eq!(lines, [" M gitops/hedgehog/fabric-1/README.md", "?? notes.txt", "M  README.md"]);
+    assert_eq!(
+        lines,
+        [
+            " M gitops/hedgehog/fabric-1/README.md",
+            "?? notes.txt",
+            "M  README.md"
+        ]
+    );
 }
 
 #[test]
 fn works_without_a_configured_git_identity() {
     let repo = Repo::new(Some("gitops-test-1"));
-    assert!(output(repo.isolate(std::process::Command::new("git").args(["config", "user.name"]).current_dir(&repo.work))).status.code() != Some(0));
+    assert!(
+        output(
+            repo.isolate(
+                std::process::Command::new("git")
+                    .args(["config", "user.name"])
+                    .current_dir(&repo.work)
+            )
+        )
+        .status
+        .code()
+            != Some(0)
+    );
     let out = repo.sync(&[]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(repo.git(&["log", "-1", "--format=%an <%ae>"]).trim(), "hh-gitops <hh-gitops@users.noreply.github.com>");
+    assert_eq!(
+        repo.git(&["log", "-1", "--format=%an <%ae>"]).trim(),
+        "hh-gitops <hh-gitops@users.noreply.github.com>"
+    );
 }
 
 #[test]
@@ -149,25 +247,45 @@ fn dry_run_changes_nothing() {
     let head = repo.git(&["rev-parse", "HEAD"]);
     let out = repo.sync(&["--dry-run"]);
     assert_eq!(out.status.code(), Some(0));
-    assert!(stdout(&out).contains("would move raw/prepop.yaml -> 46 resources"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("would move raw/prepop.yaml -> 46 resources"),
+        "{}",
+        stdout(&out)
+    );
     assert!(stdout(&out).contains("no commit (dry run)"));
     assert_eq!(repo.git(&["rev-parse", "HEAD"]), head);
-    assert!(repo.git(&["status", "--porcelain", "--untracked-files=all"]).is_empty());
+    assert!(
+        repo.git(&["status", "--porcelain", "--untracked-files=all"])
+            .is_empty()
+    );
 }
 
 #[test]
 fn rejected_files_stay_untouched_and_set_the_exit_code() {
     let repo = Repo::new(None);
-    let bad = format!("{}---\n{}", vpc("good-1", 1001), vpc("bad-1", 1002).replace("vlan: 1002", "vlan: 1002\n      vlna: 3"));
+    let bad = format!(
+        "{}---\n{}",
+        vpc("good-1", 1001),
+        vpc("bad-1", 1002).replace("vlan: 1002", "vlan: 1002\n      vlna: 3")
+    );
     repo.write("gitops/hedgehog/f/raw/mixed.yaml", bad.as_bytes());
-    repo.write("gitops/hedgehog/f/raw/ok.yaml", vpc("ok-1", 1003).as_bytes());
+    repo.write(
+        "gitops/hedgehog/f/raw/ok.yaml",
+        vpc("ok-1", 1003).as_bytes(),
+    );
     repo.commit_all("raw files");
 
     let out = repo.sync(&[]);
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
     // Per-file atomicity: the valid first document of mixed.yaml does not move either.
-    assert_eq!(repo.read("gitops/hedgehog/f/raw/mixed.yaml"), bad.as_bytes());
-    assert_eq!(repo.files_under("gitops/hedgehog/f/managed"), ["vpcs/ok-1.yaml"]);
+    assert_eq!(
+        repo.read("gitops/hedgehog/f/raw/mixed.yaml"),
+        bad.as_bytes()
+    );
+    assert_eq!(
+        repo.files_under("gitops/hedgehog/f/managed"),
+        ["vpcs/ok-1.yaml"]
+    );
     assert!(stdout(&out).contains("gitops/hedgehog/f/raw/mixed.yaml:20:7: error: unknown field `vlna` (at /spec/subnets/default/vlna)"), "{}", stdout(&out));
     // raw/ is not empty, so no .gitkeep is added.
     assert_eq!(repo.files_under("gitops/hedgehog/f/raw"), ["mixed.yaml"]);
@@ -180,12 +298,18 @@ fn rejected_files_stay_untouched_and_set_the_exit_code() {
 #[test]
 fn raw_keeps_a_gitkeep_when_it_empties() {
     let repo = Repo::new(None);
-    repo.write("gitops/hedgehog/f/raw/sub/one.yaml", vpc("one", 1001).as_bytes());
+    repo.write(
+        "gitops/hedgehog/f/raw/sub/one.yaml",
+        vpc("one", 1001).as_bytes(),
+    );
     repo.commit_all("raw");
     let out = repo.sync(&[]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(repo.files_under("gitops/hedgehog/f/raw"), [".gitkeep"]);
-    assert!(repo.git(&["ls-files", "gitops/hedgehog/f/raw"]).contains("raw/.gitkeep"));
+    assert!(
+        repo.git(&["ls-files", "gitops/hedgehog/f/raw"])
+            .contains("raw/.gitkeep")
+    );
 }
 
 #[test]
@@ -194,20 +318,39 @@ fn untracked_raw_files_move_too() {
     std::fs::create_dir_all(repo.work.join("gitops/hedgehog/f/raw")).unwrap();
     repo.write("gitops/hedgehog/f/raw/.gitkeep", b"");
     repo.commit_all("fabric");
-    repo.write("gitops/hedgehog/f/raw/new.yaml", vpc("new", 1001).as_bytes());
+    repo.write(
+        "gitops/hedgehog/f/raw/new.yaml",
+        vpc("new", 1001).as_bytes(),
+    );
     let out = repo.sync(&[]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(repo.git(&["show", "--name-status", "--format=", "HEAD"]).trim(), "A\tgitops/hedgehog/f/managed/vpcs/new.yaml");
+    assert_eq!(
+        repo.git(&["show", "--name-status", "--format=", "HEAD"])
+            .trim(),
+        "A\tgitops/hedgehog/f/managed/vpcs/new.yaml"
+    );
     assert!(!repo.work.join("gitops/hedgehog/f/raw/new.yaml").exists());
-    assert!(repo.git(&["status", "--porcelain", "--untracked-files=all"]).is_empty());
+    assert!(
+        repo.git(&["status", "--porcelain", "--untracked-files=all"])
+            .is_empty()
+    );
 }
 
 #[test]
 fn existing_managed_files_are_updated_or_left_unchanged() {
     let repo = Repo::new(None);
-    repo.write("gitops/hedgehog/f/managed/vpcs/same.yaml", vpc("same", 1001).as_bytes());
-    repo.write("gitops/hedgehog/f/managed/vpcs/diff.yaml", vpc("diff", 1002).as_bytes());
-    repo.write("gitops/hedgehog/f/raw/a.yaml", format!("{}---\n{}", vpc("same", 1001), vpc("diff", 1012)).as_bytes());
+    repo.write(
+        "gitops/hedgehog/f/managed/vpcs/same.yaml",
+        vpc("same", 1001).as_bytes(),
+    );
+    repo.write(
+        "gitops/hedgehog/f/managed/vpcs/diff.yaml",
+        vpc("diff", 1002).as_bytes(),
+    );
+    repo.write(
+        "gitops/hedgehog/f/raw/a.yaml",
+        format!("{}---\n{}", vpc("same", 1001), vpc("diff", 1012)).as_bytes(),
+    );
     repo.commit_all("state");
     let out = repo.sync(&["--format", "json"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -217,37 +360,72 @@ fn existing_managed_files_are_updated_or_left_unchanged() {
     assert_eq!(resources[0]["status"], "unchanged");
     assert_eq!(resources[1]["status"], "updated");
     assert_eq!(report["totals"]["updated"], 1);
-    assert_eq!(repo.read("gitops/hedgehog/f/managed/vpcs/diff.yaml"), vpc("diff", 1012).as_bytes());
+    assert_eq!(
+        repo.read("gitops/hedgehog/f/managed/vpcs/diff.yaml"),
+        vpc("diff", 1012).as_bytes()
+    );
     let changed = repo.git(&["show", "--name-status", "--format=", "HEAD"]);
-    assert_eq!(changed.lines().count(), 3, "one update, one delete, the .gitkeep: {changed}");
-    assert!(changed.contains("A\tgitops/hedgehog/f/raw/.gitkeep"), "{changed}");
+    assert_eq!(
+        changed.lines().count(),
+        3,
+        "one update, one delete, the .gitkeep: {changed}"
+    );
+    assert!(
+        changed.contains("A\tgitops/hedgehog/f/raw/.gitkeep"),
+        "{changed}"
+    );
 }
 
 #[test]
 fn the_same_resource_in_two_raw_files_rejects_both() {
     let repo = Repo::new(None);
     repo.write("gitops/hedgehog/f/raw/a.yaml", vpc("twin", 1001).as_bytes());
-    repo.write("gitops/hedgehog/f/raw/b.yaml", format!("# c\n{}", vpc("twin", 1002)).as_bytes());
+    repo.write(
+        "gitops/hedgehog/f/raw/b.yaml",
+        format!("# c\n{}", vpc("twin", 1002)).as_bytes(),
+    );
     repo.commit_all("twins");
     let out = repo.sync(&[]);
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
-    assert!(text.contains("raw/a.yaml:1:1: error: VPC `twin` is also defined at raw/b.yaml:2"), "{text}");
-    assert!(text.contains("raw/b.yaml:2:1: error: VPC `twin` is also defined at raw/a.yaml:1"), "{text}");
-    assert_eq!(repo.files_under("gitops/hedgehog/f/raw"), ["a.yaml", "b.yaml"]);
+    assert!(
+        text.contains("raw/a.yaml:1:1: error: VPC `twin` is also defined at raw/b.yaml:2"),
+        "{text}"
+    );
+    assert!(
+        text.contains("raw/b.yaml:2:1: error: VPC `twin` is also defined at raw/a.yaml:1"),
+        "{text}"
+    );
+    assert_eq!(
+        repo.files_under("gitops/hedgehog/f/raw"),
+        ["a.yaml", "b.yaml"]
+    );
 }
 
 #[test]
 fn uncommitted_managed_files_are_never_overwritten() {
     let repo = Repo::new(None);
-    repo.write("gitops/hedgehog/f/managed/vpcs/v.yaml", vpc("v", 1001).as_bytes());
+    repo.write(
+        "gitops/hedgehog/f/managed/vpcs/v.yaml",
+        vpc("v", 1001).as_bytes(),
+    );
     repo.write("gitops/hedgehog/f/raw/a.yaml", vpc("v", 1002).as_bytes());
     repo.commit_all("state");
-    repo.write("gitops/hedgehog/f/managed/vpcs/v.yaml", b"# my local edit\n");
+    repo.write(
+        "gitops/hedgehog/f/managed/vpcs/v.yaml",
+        b"# my local edit\n",
+    );
     let out = repo.sync(&[]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stdout(&out).contains("managed/vpcs/v.yaml has uncommitted changes"), "{}", stdout(&out));
-    assert_eq!(repo.read("gitops/hedgehog/f/managed/vpcs/v.yaml"), b"# my local edit\n");
+    assert!(
+        stdout(&out).contains("managed/vpcs/v.yaml has uncommitted changes"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(
+        repo.read("gitops/hedgehog/f/managed/vpcs/v.yaml"),
+        b"# my local edit\n"
+    );
 }
 
 #[test]
@@ -255,17 +433,30 @@ fn a_folder_or_link_at_a_managed_path_rejects_the_file() {
     let repo = Repo::new(None);
     repo.write("gitops/hedgehog/f/managed/vpcs/dir.yaml/keep", b"x\n");
     repo.write("gitops/hedgehog/f/raw/a.yaml", vpc("dir", 1001).as_bytes());
-    repo.write("gitops/hedgehog/g/raw/b.yaml", vpc("linked", 1001).as_bytes());
+    repo.write(
+        "gitops/hedgehog/g/raw/b.yaml",
+        vpc("linked", 1001).as_bytes(),
+    );
     std::fs::create_dir_all(repo.work.join("elsewhere")).unwrap();
     std::fs::create_dir_all(repo.work.join("gitops/hedgehog/g/managed")).unwrap();
-    std::os::unix::fs::symlink("../../../../elsewhere", repo.work.join("gitops/hedgehog/g/managed/vpcs")).unwrap();
+    std::os::unix::fs::symlink(
+        "../../../../elsewhere",
+        repo.work.join("gitops/hedgehog/g/managed/vpcs"),
+    )
+    .unwrap();
     repo.commit_all("traps");
     let out = repo.sync(&[]);
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
     assert!(text.contains("managed/vpcs/dir.yaml is a folder"), "{text}");
     assert!(text.contains("managed/vpcs is a symbolic link"), "{text}");
-    assert!(std::fs::read_dir(repo.work.join("elsewhere")).unwrap().next().is_none(), "nothing written through the link");
+    assert!(
+        std::fs::read_dir(repo.work.join("elsewhere"))
+            .unwrap()
+            .next()
+            .is_none(),
+        "nothing written through the link"
+    );
     assert_eq!(repo.commit_count(), 2);
 }
 
@@ -274,15 +465,29 @@ fn links_under_raw_are_never_followed() {
     let repo = Repo::new(None);
     repo.write("outside.yaml", vpc("outside", 1001).as_bytes());
     repo.write("gitops/hedgehog/f/raw/.gitkeep", b"");
-    std::os::unix::fs::symlink("../../../../outside.yaml", repo.work.join("gitops/hedgehog/f/raw/link.yaml")).unwrap();
+    std::os::unix::fs::symlink(
+        "../../../../outside.yaml",
+        repo.work.join("gitops/hedgehog/f/raw/link.yaml"),
+    )
+    .unwrap();
     std::os::unix::fs::symlink("/etc", repo.work.join("gitops/hedgehog/f/raw/etc")).unwrap();
     repo.commit_all("links");
     let out = repo.sync(&[]);
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
-    assert!(text.contains("raw/link.yaml:1:1: error: is a symbolic link"), "{text}");
-    assert!(text.contains("raw/etc:1:1: error: is a symbolic link"), "{text}");
-    assert!(repo.work.join("gitops/hedgehog/f/raw/link.yaml").is_symlink());
+    assert!(
+        text.contains("raw/link.yaml:1:1: error: is a symbolic link"),
+        "{text}"
+    );
+    assert!(
+        text.contains("raw/etc:1:1: error: is a symbolic link"),
+        "{text}"
+    );
+    assert!(
+        repo.work
+            .join("gitops/hedgehog/f/raw/link.yaml")
+            .is_symlink()
+    );
     assert!(repo.files_under("gitops/hedgehog/f/managed").is_empty());
     assert_eq!(repo.read("outside.yaml"), vpc("outside", 1001).as_bytes());
 }
@@ -290,11 +495,18 @@ fn links_under_raw_are_never_followed() {
 #[test]
 fn oversized_files_are_rejected_unread() {
     let repo = Repo::new(None);
-    repo.write("gitops/hedgehog/f/raw/big.yaml", vpc("big", 1001).as_bytes());
+    repo.write(
+        "gitops/hedgehog/f/raw/big.yaml",
+        vpc("big", 1001).as_bytes(),
+    );
     repo.commit_all("big");
     let out = repo.sync(&["--max-file-size", "50"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stdout(&out).contains("over the 50-byte limit"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("over the 50-byte limit"),
+        "{}",
+        stdout(&out)
+    );
     assert!(repo.work.join("gitops/hedgehog/f/raw/big.yaml").exists());
 }
 
@@ -310,7 +522,11 @@ fn folders_without_raw_are_skipped_and_no_fabric_is_an_error() {
 
     let none = repo.sync(&["--fabrics", "nowhere/*"]);
     assert_eq!(none.status.code(), Some(2));
-    assert!(stderr(&none).contains("no fabric found"), "{}", stderr(&none));
+    assert!(
+        stderr(&none).contains("no fabric found"),
+        "{}",
+        stderr(&none)
+    );
 }
 
 #[test]
@@ -328,18 +544,32 @@ fn fabrics_glob_selects_folders() {
 #[test]
 fn summary_file_gets_a_markdown_report() {
     let repo = Repo::new(Some("gitops-test-1"));
-    repo.write(&format!("{F1}/raw/bad.yaml"), b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x|y\n");
+    repo.write(
+        &format!("{F1}/raw/bad.yaml"),
+        b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x|y\n",
+    );
     repo.commit_all("bad");
     let summary = repo.tmp.path().join("summary.md");
     std::fs::write(&summary, "earlier step\n").unwrap();
     let out = repo.sync(&["--summary", summary.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     let text = std::fs::read_to_string(&summary).unwrap();
-    assert!(text.starts_with("earlier step\n## hh-gitops sync\n"), "appends: {text}");
+    assert!(
+        text.starts_with("earlier step\n## hh-gitops sync\n"),
+        "appends: {text}"
+    );
     assert!(text.contains("### gitops/hedgehog/fabric-1"));
-    assert!(text.contains("<details><summary>48 managed files</summary>"), "{text}");
+    assert!(
+        text.contains("<details><summary>48 managed files</summary>"),
+        "{text}"
+    );
     assert!(text.contains("| <code>raw/prepop.yaml:1</code> | <code>managed/switchgroups/empty.yaml</code> | SwitchGroup | created |"), "{text}");
-    assert!(text.contains("| <code>raw/bad.yaml:2:7</code> | <code>/kind</code> | unknown kind ConfigMap"), "{text}");
+    assert!(
+        text.contains(
+            "| <code>raw/bad.yaml:2:7</code> | <code>/kind</code> | unknown kind ConfigMap"
+        ),
+        "{text}"
+    );
     assert!(text.contains("| <code>raw/.gitkeep</code> |"));
 }
 
@@ -348,10 +578,17 @@ fn github_step_summary_is_the_default_summary_file() {
     let repo = Repo::new(Some("gitops-test-1"));
     let summary = repo.tmp.path().join("step-summary.md");
     let mut command = bin();
-    command.args(["sync", "--dry-run", "--repo"]).arg(&repo.work).env("GITHUB_STEP_SUMMARY", &summary);
+    command
+        .args(["sync", "--dry-run", "--repo"])
+        .arg(&repo.work)
+        .env("GITHUB_STEP_SUMMARY", &summary);
     let out = output(repo.isolate(&mut command));
     assert_eq!(out.status.code(), Some(0));
-    assert!(std::fs::read_to_string(&summary).unwrap().contains("## hh-gitops sync (dry run)"));
+    assert!(
+        std::fs::read_to_string(&summary)
+            .unwrap()
+            .contains("## hh-gitops sync (dry run)")
+    );
 }
 
 #[test]
@@ -367,9 +604,18 @@ fn a_branch_that_moves_during_the_sync_is_not_overwritten() {
     repo.write("README.md", b"someone else\n");
     repo.commit_all("meanwhile");
     let head = repo.git(&["rev-parse", "HEAD"]);
-    let changes = Changes { writes: vec![Write { path: "x.yaml".into(), content: b"a: 1\n".to_vec() }], deletes: vec![] };
+    let changes = Changes {
+        writes: vec![Write {
+            path: "x.yaml".into(),
+            content: b"a: 1\n".to_vec(),
+        }],
+        deletes: vec![],
+    };
     let error = committer.commit(&changes, "m").unwrap_err();
-    assert!(format!("{error:#}").contains("moved while hh-gitops was working"), "{error:#}");
+    assert!(
+        format!("{error:#}").contains("moved while hh-gitops was working"),
+        "{error:#}"
+    );
     assert_eq!(repo.git(&["rev-parse", "HEAD"]), head);
     assert!(!repo.work.join("x.yaml").exists());
 }

@@ -42,7 +42,11 @@ struct Output {
 impl GitRepo {
     /// Opens the work tree containing `dir`.
     pub fn open(dir: &Path) -> Result<Self> {
-        let repo = GitRepo { dir: dir.to_path_buf(), prefix: String::new(), top: dir.to_path_buf() };
+        let repo = GitRepo {
+            dir: dir.to_path_buf(),
+            prefix: String::new(),
+            top: dir.to_path_buf(),
+        };
         let out = repo
             .run(&["rev-parse", "--show-prefix", "--show-toplevel"], None)
             .with_context(|| format!("{} is not inside a git work tree", dir.display()))?;
@@ -50,7 +54,11 @@ impl GitRepo {
         let mut lines = text.lines();
         let prefix = lines.next().unwrap_or_default().trim().to_owned();
         let top = PathBuf::from(lines.next().unwrap_or_default().trim());
-        Ok(GitRepo { dir: dir.to_path_buf(), prefix, top })
+        Ok(GitRepo {
+            dir: dir.to_path_buf(),
+            prefix,
+            top,
+        })
     }
 
     /// The repository path of a path given relative to the folder hh-gitops was pointed at.
@@ -71,7 +79,11 @@ impl GitRepo {
     /// Runs git, feeding `stdin`, and fails with git's own message if it fails.
     fn run(&self, args: &[&str], stdin: Option<&[u8]>) -> Result<Output> {
         let mut command = self.command(args);
-        command.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() });
+        command.stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        });
         command.stdout(Stdio::piped()).stderr(Stdio::piped());
         let mut child = command
             .spawn()
@@ -93,7 +105,9 @@ impl GitRepo {
     }
 
     fn run_text(&self, args: &[&str]) -> Result<String> {
-        Ok(String::from_utf8_lossy(&self.run(args, None)?.stdout).trim().to_owned())
+        Ok(String::from_utf8_lossy(&self.run(args, None)?.stdout)
+            .trim()
+            .to_owned())
     }
 
     /// The commit HEAD points at, or `None` on a branch with no commits yet.
@@ -106,7 +120,9 @@ impl GitRepo {
 
     /// The ref HEAD points at (`refs/heads/main`), or `None` when HEAD is detached.
     pub fn branch_ref(&self) -> Option<String> {
-        self.run_text(&["symbolic-ref", "-q", "HEAD"]).ok().filter(|r| !r.is_empty())
+        self.run_text(&["symbolic-ref", "-q", "HEAD"])
+            .ok()
+            .filter(|r| !r.is_empty())
     }
 
     /// Repository paths under `pathspecs` whose work-tree or index state differs from HEAD,
@@ -115,8 +131,18 @@ impl GitRepo {
         if pathspecs.is_empty() {
             return Ok(BTreeSet::new());
         }
-        let mut args = vec!["status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames", "--"];
-        let specs: Vec<String> = pathspecs.iter().map(|p| format!(":(top,literal){}", self.repo_path(p))).collect();
+        let mut args = vec![
+            "status",
+            "--porcelain=v1",
+            "-z",
+            "--untracked-files=all",
+            "--no-renames",
+            "--",
+        ];
+        let specs: Vec<String> = pathspecs
+            .iter()
+            .map(|p| format!(":(top,literal){}", self.repo_path(p)))
+            .collect();
         args.extend(specs.iter().map(String::as_str));
         let out = self.run(&args, None)?;
         Ok(out
@@ -143,7 +169,11 @@ impl GitRepo {
             .run_text(&["config", "--get", &format!("branch.{short}.remote")])
             .ok()
             .filter(|r| !r.is_empty())
-            .with_context(|| format!("branch {short} has no upstream: set one with `git push -u <remote> {short}`"))?;
+            .with_context(|| {
+                format!(
+                    "branch {short} has no upstream: set one with `git push -u <remote> {short}`"
+                )
+            })?;
         let merge = self
             .run_text(&["config", "--get", &format!("branch.{short}.merge")])
             .unwrap_or_else(|_| branch.clone());
@@ -157,7 +187,9 @@ impl GitRepo {
 
 fn check(args: &[&str], output: std::process::Output) -> Result<Output> {
     if output.status.success() {
-        Ok(Output { stdout: output.stdout })
+        Ok(Output {
+            stdout: output.stdout,
+        })
     } else {
         bail!(
             "git {} failed: {}",
@@ -199,7 +231,12 @@ impl LocalGit {
     pub fn new(repo: GitRepo, now: i64) -> Result<Self> {
         let base = repo.head()?;
         let branch = repo.branch_ref().unwrap_or_else(|| "HEAD".to_owned());
-        Ok(LocalGit { repo, base, branch, now })
+        Ok(LocalGit {
+            repo,
+            base,
+            branch,
+            now,
+        })
     }
 
     fn fast_import_stream(&self, changes: &Changes, message: &str) -> Vec<u8> {
@@ -217,11 +254,18 @@ impl LocalGit {
             stream.extend_from_slice(format!("from {base}\n").as_bytes());
         }
         for delete in &changes.deletes {
-            stream.extend_from_slice(format!("D {}\n", quote_path(&self.repo.repo_path(delete))).as_bytes());
+            stream.extend_from_slice(
+                format!("D {}\n", quote_path(&self.repo.repo_path(delete))).as_bytes(),
+            );
         }
         for write in &changes.writes {
             stream.extend_from_slice(
-                format!("M 100644 inline {}\ndata {}\n", quote_path(&self.repo.repo_path(&write.path)), write.content.len()).as_bytes(),
+                format!(
+                    "M 100644 inline {}\ndata {}\n",
+                    quote_path(&self.repo.repo_path(&write.path)),
+                    write.content.len()
+                )
+                .as_bytes(),
             );
             stream.extend_from_slice(&write.content);
             stream.push(b'\n');
@@ -235,23 +279,35 @@ impl LocalGit {
         for write in &changes.writes {
             let path = self.repo.dir.join(&write.path);
             if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+                std::fs::create_dir_all(parent)
+                    .with_context(|| format!("cannot create {}", parent.display()))?;
             }
-            std::fs::write(&path, &write.content).with_context(|| format!("cannot write {}", path.display()))?;
+            std::fs::write(&path, &write.content)
+                .with_context(|| format!("cannot write {}", path.display()))?;
         }
         for delete in &changes.deletes {
             let path = self.repo.dir.join(delete);
             match std::fs::remove_file(&path) {
                 Ok(()) => {}
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(e).with_context(|| format!("cannot delete {}", path.display())),
+                Err(e) => {
+                    return Err(e).with_context(|| format!("cannot delete {}", path.display()));
+                }
             }
         }
         // Index entries: written paths take the new commit's blobs, deleted paths go away.
         let mut args = vec!["ls-tree", "-r", "-z", sha, "--"];
-        let written: Vec<String> = changes.writes.iter().map(|w| self.repo.repo_path(&w.path)).collect();
+        let written: Vec<String> = changes
+            .writes
+            .iter()
+            .map(|w| self.repo.repo_path(&w.path))
+            .collect();
         args.extend(written.iter().map(String::as_str));
-        let listing = if written.is_empty() { Vec::new() } else { self.repo.run(&args, None)?.stdout };
+        let listing = if written.is_empty() {
+            Vec::new()
+        } else {
+            self.repo.run(&args, None)?.stdout
+        };
         let mut info = Vec::new();
         for record in listing.split(|b| *b == 0).filter(|r| !r.is_empty()) {
             // "<mode> blob <oid>\t<path>" -> "<mode> <oid>\t<path>"
@@ -262,11 +318,14 @@ impl LocalGit {
             info.push(0);
         }
         for delete in &changes.deletes {
-            info.extend_from_slice(format!("0 {ZERO_OID}\t{}", self.repo.repo_path(delete)).as_bytes());
+            info.extend_from_slice(
+                format!("0 {ZERO_OID}\t{}", self.repo.repo_path(delete)).as_bytes(),
+            );
             info.push(0);
         }
         if !info.is_empty() {
-            self.repo.run(&["update-index", "-z", "--index-info"], Some(&info))?;
+            self.repo
+                .run(&["update-index", "-z", "--index-info"], Some(&info))?;
         }
         Ok(())
     }
@@ -282,16 +341,32 @@ impl Committer for LocalGit {
         // A scratch ref left by a crashed run would otherwise become the parent.
         let _ = self.repo.run(&["update-ref", "-d", SCRATCH_REF], None);
         self.repo
-            .run(&["fast-import", "--quiet", "--force", "--done"], Some(&stream))
+            .run(
+                &["fast-import", "--quiet", "--force", "--done"],
+                Some(&stream),
+            )
             .context("building the commit")?;
-        let sha = self.repo.run_text(&["rev-parse", "--verify", SCRATCH_REF])?;
-        let old = self.base.clone().unwrap_or_else(|| ZERO_OID.to_owned());
-        let moved = self
+        let sha = self
             .repo
-            .run(&["update-ref", "-m", "hh-gitops sync", &self.branch, &sha, &old], None);
+            .run_text(&["rev-parse", "--verify", SCRATCH_REF])?;
+        let old = self.base.clone().unwrap_or_else(|| ZERO_OID.to_owned());
+        let moved = self.repo.run(
+            &[
+                "update-ref",
+                "-m",
+                "hh-gitops sync",
+                &self.branch,
+                &sha,
+                &old,
+            ],
+            None,
+        );
         self.repo.run(&["update-ref", "-d", SCRATCH_REF], None)?;
         moved.with_context(|| {
-            format!("{} moved while hh-gitops was working; nothing was changed: sync again", self.branch)
+            format!(
+                "{} moved while hh-gitops was working; nothing was changed: sync again",
+                self.branch
+            )
         })?;
         self.update_work_tree(&sha, changes)
             .with_context(|| format!("commit {sha} was made, but updating the work tree failed: run `git checkout -- .` carefully or `git status` to see the state"))?;

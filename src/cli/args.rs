@@ -84,7 +84,11 @@ pub struct SyncArgs {
     pub repo: PathBuf,
     /// Fabric folders, as globs relative to the repository (`*` and `?` match within one
     /// path segment). A fabric is a matching folder that has a raw/ folder. Repeatable.
-    #[arg(long = "fabrics", value_name = "GLOB", default_value = "gitops/hedgehog/*")]
+    #[arg(
+        long = "fabrics",
+        value_name = "GLOB",
+        default_value = "gitops/hedgehog/*"
+    )]
     pub fabrics: Vec<String>,
     /// Print the plan and change nothing.
     #[arg(long)]
@@ -142,10 +146,14 @@ mod tests {
     #[test]
     fn fabrics_default_and_repeat() {
         let cli = Cli::parse_from(["hh-gitops", "sync"]);
-        let Command::Sync(args) = cli.command else { panic!() };
+        let Command::Sync(args) = cli.command else {
+            panic!()
+        };
         assert_eq!(args.fabrics, ["gitops/hedgehog/*"]);
         let cli = Cli::parse_from(["hh-gitops", "sync", "--fabrics", "a/*", "--fabrics", "b"]);
-        let Command::Sync(args) = cli.command else { panic!() };
+        let Command::Sync(args) = cli.command else {
+            panic!()
+        };
         assert_eq!(args.fabrics, ["a/*", "b"]);
     }
 }

@@ -23,7 +23,8 @@ struct Candidate {
 fn collect(paths: &[PathBuf]) -> Result<Vec<Candidate>> {
     let mut candidates = Vec::new();
     for path in paths {
-        let meta = std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let meta =
+            std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
         let display = path.display().to_string();
         if meta.is_dir() {
             let base = display.trim_end_matches('/');
@@ -31,28 +32,51 @@ fn collect(paths: &[PathBuf]) -> Result<Vec<Candidate>> {
                 if entry.kind == EntryKind::Yaml
                     || (entry.kind == EntryKind::Symlink && source::is_yaml_name(&entry.rel))
                 {
-                    candidates.push(Candidate { path: entry.path, display: entry.rel, kind: entry.kind });
+                    candidates.push(Candidate {
+                        path: entry.path,
+                        display: entry.rel,
+                        kind: entry.kind,
+                    });
                 }
             }
         } else {
-            candidates.push(Candidate { path: path.clone(), display, kind: EntryKind::Yaml });
+            candidates.push(Candidate {
+                path: path.clone(),
+                display,
+                kind: EntryKind::Yaml,
+            });
         }
     }
     Ok(candidates)
 }
 
 /// Reads and checks one file; a file-level problem becomes a finding at line 1.
-pub fn check_path(registry: &Registry, path: &Path, kind: &EntryKind, max_size: u64) -> Result<Vec<validate::Resource>, Vec<Finding>> {
+pub fn check_path(
+    registry: &Registry,
+    path: &Path,
+    kind: &EntryKind,
+    max_size: u64,
+) -> Result<Vec<validate::Resource>, Vec<Finding>> {
     match kind {
-        EntryKind::Symlink => return Err(vec![Finding::at(1, 1, "is a symbolic link: hh-gitops never follows links inside a folder; replace it with the file itself")]),
+        EntryKind::Symlink => {
+            return Err(vec![Finding::at(
+                1,
+                1,
+                "is a symbolic link: hh-gitops never follows links inside a folder; replace it with the file itself",
+            )]);
+        }
         EntryKind::Special => return Err(vec![Finding::at(1, 1, "is not a regular file")]),
         EntryKind::Yaml | EntryKind::Ignored => {}
     }
     match source::read_limited(path, max_size) {
         Ok(Read::Bytes(bytes)) => validate::check_file(registry, &bytes),
-        Ok(Read::TooLarge(size)) => Err(vec![Finding::at(1, 1, format!(
-            "file is {size} bytes, over the {max_size}-byte limit: split it, or raise --max-file-size"
-        ))]),
+        Ok(Read::TooLarge(size)) => Err(vec![Finding::at(
+            1,
+            1,
+            format!(
+                "file is {size} bytes, over the {max_size}-byte limit: split it, or raise --max-file-size"
+            ),
+        )]),
         Err(e) => Err(vec![Finding::at(1, 1, format!("{e:#}"))]),
     }
 }
@@ -65,7 +89,11 @@ pub fn run(registry: &Registry, paths: &[PathBuf], max_size: u64) -> Result<Chec
             Ok(resources) => (resources.len(), Vec::new()),
             Err(findings) => (0, findings),
         };
-        CheckedFile { path: c.display.clone(), resources, findings }
+        CheckedFile {
+            path: c.display.clone(),
+            resources,
+            findings,
+        }
     });
     Ok(CheckReport::new(files))
 }

@@ -14,9 +14,9 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::Parser;
 
-use args::{Cli, Command, CommitMode, CommonArgs, Format, SchemasCommand};
 use crate::report::{json, markdown, text};
 use crate::schema::Registry;
+use args::{Cli, Command, CommitMode, CommonArgs, Format, SchemasCommand};
 
 /// Exit code when everything was valid.
 const EXIT_CLEAN: u8 = 0;
@@ -74,7 +74,11 @@ fn run(cli: Cli) -> Result<u8> {
             if let Some(path) = crate::gha::step_summary_path() {
                 append_summary(&path, &markdown::check(&report))?;
             }
-            Ok(if report.totals.rejected_files > 0 { EXIT_REJECTED } else { EXIT_CLEAN })
+            Ok(if report.totals.rejected_files > 0 {
+                EXIT_REJECTED
+            } else {
+                EXIT_CLEAN
+            })
         }
         Command::Sync(args) => {
             let registry = registry_for(&args.common)?;

@@ -14,11 +14,13 @@ pub fn import(crds: &[PathBuf], out: &Path, stdout: &mut dyn Write) -> Result<()
     for path in crds {
         let bytes =
             std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-        let documents = manifest::parse(&bytes).map_err(|f| {
-            anyhow::anyhow!("{}", f.display(&path.display().to_string()))
-        })?;
+        let documents = manifest::parse(&bytes)
+            .map_err(|f| anyhow::anyhow!("{}", f.display(&path.display().to_string())))?;
         if documents.is_empty() {
-            bail!("{}: no CustomResourceDefinition in this file", path.display());
+            bail!(
+                "{}: no CustomResourceDefinition in this file",
+                path.display()
+            );
         }
         for document in documents {
             let converted = import::convert_crd(&document.root.to_json())
@@ -29,7 +31,13 @@ pub fn import(crds: &[PathBuf], out: &Path, stdout: &mut dyn Write) -> Result<()
                 text.push('\n');
                 std::fs::write(&target, text)
                     .with_context(|| format!("cannot write {}", target.display()))?;
-                writeln!(stdout, "{} {} -> {}", id.api_version(), id.kind, target.display())?;
+                writeln!(
+                    stdout,
+                    "{} {} -> {}",
+                    id.api_version(),
+                    id.kind,
+                    target.display()
+                )?;
             }
         }
     }

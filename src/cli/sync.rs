@@ -51,12 +51,21 @@ fn discover(
                 for entry in source::walk(&raw, "raw")? {
                     entries.push((fabrics.len(), entry));
                 }
-                fabrics.push(FabricInput { dir: dir.rel, files: Vec::new(), targets: BTreeMap::new() });
+                fabrics.push(FabricInput {
+                    dir: dir.rel,
+                    files: Vec::new(),
+                    targets: BTreeMap::new(),
+                });
             }
-            RawFolder::Missing => skipped.push(SkippedDir { dir: dir.rel, reason: "no raw/ folder".into() }),
+            RawFolder::Missing => skipped.push(SkippedDir {
+                dir: dir.rel,
+                reason: "no raw/ folder".into(),
+            }),
             RawFolder::Symlink => skipped.push(SkippedDir {
                 dir: dir.rel,
-                reason: "raw/ is a symbolic link: hh-gitops never follows links; make it a real folder".into(),
+                reason:
+                    "raw/ is a symbolic link: hh-gitops never follows links; make it a real folder"
+                        .into(),
             }),
         }
     }
@@ -75,7 +84,10 @@ fn discover(
         },
     });
     for ((fabric, entry), outcome) in entries.into_iter().zip(outcomes) {
-        fabrics[fabric].files.push(RawFile { path: entry.rel, outcome });
+        fabrics[fabric].files.push(RawFile {
+            path: entry.rel,
+            outcome,
+        });
     }
     for fabric in &mut fabrics {
         fabric.targets = targets(config.repo, fabric, git)?;
@@ -84,7 +96,11 @@ fn discover(
 }
 
 /// The state of every managed path a valid resource of `fabric` maps to.
-fn targets(repo: &Path, fabric: &FabricInput, git: Option<&GitRepo>) -> Result<BTreeMap<String, TargetState>> {
+fn targets(
+    repo: &Path,
+    fabric: &FabricInput,
+    git: Option<&GitRepo>,
+) -> Result<BTreeMap<String, TargetState>> {
     let base = repo.join(&fabric.dir);
     let wanted: BTreeSet<String> = fabric
         .files
@@ -123,11 +139,15 @@ pub fn run(registry: &Registry, config: &SyncConfig) -> Result<SyncReport> {
     // The commit's base is taken before anything is read, so that a commit made meanwhile
     // makes the compare-and-swap fail instead of being overwritten.
     let committer = match &git {
-        Some(git) if config.commit && !config.dry_run => Some(LocalGit::new(git.clone(), config.now)?),
+        Some(git) if config.commit && !config.dry_run => {
+            Some(LocalGit::new(git.clone(), config.now)?)
+        }
         _ => None,
     };
     let (inputs, skipped) = discover(registry, config, git.as_ref())?;
-    let plan = Plan { fabrics: inputs.iter().map(plan::plan_fabric).collect() };
+    let plan = Plan {
+        fabrics: inputs.iter().map(plan::plan_fabric).collect(),
+    };
     let changes = plan.changes();
     let message = plan.commit_message(config.commit_message);
     let mut report = SyncReport::new(plan, skipped, config.dry_run);
@@ -143,7 +163,11 @@ pub fn run(registry: &Registry, config: &SyncConfig) -> Result<SyncReport> {
         return Ok(report);
     };
     let committed = committer.commit(&changes, &message)?;
-    let mut commit = CommitInfo { sha: committed.sha, pushed_to: None, push_error: None };
+    let mut commit = CommitInfo {
+        sha: committed.sha,
+        pushed_to: None,
+        push_error: None,
+    };
     if config.push {
         match git.push(&commit.sha) {
             Ok(to) => commit.pushed_to = Some(to),

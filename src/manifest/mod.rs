@@ -60,7 +60,12 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<Document>, Finding> {
 fn line_col(bytes: &[u8], at: usize) -> (u32, u32) {
     let before = &bytes[..at];
     let line = before.iter().filter(|b| **b == b'\n').count() + 1;
-    let col = at - before.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1) + 1;
+    let col = at
+        - before
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |p| p + 1)
+        + 1;
     (
         u32::try_from(line).unwrap_or(u32::MAX),
         u32::try_from(col).unwrap_or(u32::MAX),
@@ -114,12 +119,15 @@ fn split(text: &str, raw: Vec<tree::RawDocument>) -> Vec<Document> {
         let i = index;
         let from = starts[i];
         let to = starts.get(i + 1).copied().unwrap_or(lines.len() + 1);
-        let region: Vec<&str> = lines[(from - 1).min(lines.len())..(to - 1).min(lines.len())].to_vec();
+        let region: Vec<&str> =
+            lines[(from - 1).min(lines.len())..(to - 1).min(lines.len())].to_vec();
         // The movable tail: blank, column-1 comment and bare marker lines after the content.
         let mut tail_start = region.len();
         while tail_start > 0 {
             let line_no = from + tail_start - 1;
-            if line_no as u32 <= last_content_line || classify(region[tail_start - 1]) == LineKind::Content {
+            if line_no as u32 <= last_content_line
+                || classify(region[tail_start - 1]) == LineKind::Content
+            {
                 break;
             }
             tail_start -= 1;
@@ -133,12 +141,18 @@ fn split(text: &str, raw: Vec<tree::RawDocument>) -> Vec<Document> {
             body.push(line);
         }
         body.retain(|l| classify(l) != LineKind::Marker);
-        let first_kept = body.iter().position(|l| classify(l) != LineKind::Blank).unwrap_or(body.len());
+        let first_kept = body
+            .iter()
+            .position(|l| classify(l) != LineKind::Blank)
+            .unwrap_or(body.len());
         body.drain(..first_kept);
         body.extend(own_lines);
         if is_last {
             // Trailing markers (an empty last document) carry nothing.
-            while body.last().is_some_and(|l| matches!(classify(l), LineKind::Marker | LineKind::Blank)) {
+            while body
+                .last()
+                .is_some_and(|l| matches!(classify(l), LineKind::Marker | LineKind::Blank))
+            {
                 body.pop();
             }
         }
@@ -151,7 +165,12 @@ fn split(text: &str, raw: Vec<tree::RawDocument>) -> Vec<Document> {
         let trimmed_len = text.trim_end_matches(['\n', '\r', ' ', '\t']).len();
         text.truncate(trimmed_len);
         text.push_str(newline);
-        documents.push(Document { index, start_line, root, text });
+        documents.push(Document {
+            index,
+            start_line,
+            root,
+            text,
+        });
     }
     documents
 }
@@ -161,13 +180,20 @@ mod tests {
     use super::*;
 
     fn texts(input: &str) -> Vec<String> {
-        parse(input.as_bytes()).unwrap().into_iter().map(|d| d.text).collect()
+        parse(input.as_bytes())
+            .unwrap()
+            .into_iter()
+            .map(|d| d.text)
+            .collect()
     }
 
     #[test]
     fn banners_go_with_the_next_document() {
         let input = "---\na: 1\n#\n# SwitchList\n#\n---\nb: 2\n# end\n";
-        assert_eq!(texts(input), ["a: 1\n", "#\n# SwitchList\n#\nb: 2\n# end\n"]);
+        assert_eq!(
+            texts(input),
+            ["a: 1\n", "#\n# SwitchList\n#\nb: 2\n# end\n"]
+        );
     }
 
     #[test]

@@ -31,10 +31,10 @@ pub fn resolve_plain(text: &str) -> Value {
     if let Some(int) = parse_int(text) {
         return Value::Int(int);
     }
-    if is_float(text) {
-        if let Ok(float) = text.replace('_', "").parse::<f64>() {
-            return Value::Float(float);
-        }
+    if is_float(text)
+        && let Ok(float) = text.replace('_', "").parse::<f64>()
+    {
+        return Value::Float(float);
     }
     Value::Str(text.to_owned())
 }

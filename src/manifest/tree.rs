@@ -138,6 +138,20 @@ impl Node {
         }
     }
 
+    /// Where the node at `pointer` is introduced: the position of its key when it is a
+    /// mapping value (`spec:` for `/spec`), else the node itself. Findings about what a
+    /// node lacks point here, at the line a person reads as the node's start.
+    pub fn locate_introduction(&self, pointer: &str) -> Pos {
+        match pointer.rsplit_once('/') {
+            Some((parent, last)) if !pointer.is_empty() => {
+                let last = last.replace("~1", "/").replace("~0", "~");
+                self.locate_key(parent, &last)
+                    .unwrap_or_else(|| self.locate(pointer))
+            }
+            _ => self.pos,
+        }
+    }
+
     /// Converts the tree to JSON, the form the schema validator reads.
     pub fn to_json(&self) -> serde_json::Value {
         use serde_json::Value as J;
@@ -218,7 +232,10 @@ impl Builder {
     fn close(&mut self) -> Result<(), Finding> {
         let node = match self.stack.pop() {
             Some(Frame::Seq { pos, anchor, items }) => {
-                let node = Node { value: Value::Seq(items), pos };
+                let node = Node {
+                    value: Value::Seq(items),
+                    pos,
+                };
                 self.remember(anchor, &node);
                 node
             }
@@ -240,7 +257,10 @@ impl Builder {
                         }
                     }
                 }
-                let node = Node { value: Value::Map(entries), pos };
+                let node = Node {
+                    value: Value::Map(entries),
+                    pos,
+                };
                 self.remember(anchor, &node);
                 node
             }
@@ -298,7 +318,11 @@ impl Builder {
                             format!("duplicate key `{key}` (first defined at line {first})"),
                         ));
                     }
-                    entries.push(Entry { key, key_pos, value: node });
+                    entries.push(Entry {
+                        key,
+                        key_pos,
+                        value: node,
+                    });
                 }
             },
         }
@@ -318,7 +342,10 @@ impl Builder {
                 ),
             ));
         }
-        let node = Node { value: target.value.clone(), pos };
+        let node = Node {
+            value: target.value.clone(),
+            pos,
+        };
         self.add(node)
     }
 }
@@ -338,7 +365,12 @@ fn key_string(node: &Node) -> Result<String, Finding> {
 }
 
 /// Resolves a scalar event to a typed value, honouring core-schema tags.
-fn scalar_value(text: &str, style: ScalarStyle, tag: Option<&saphyr_parser::Tag>, pos: Pos) -> Result<Value, Finding> {
+fn scalar_value(
+    text: &str,
+    style: ScalarStyle,
+    tag: Option<&saphyr_parser::Tag>,
+    pos: Pos,
+) -> Result<Value, Finding> {
     if let Some(tag) = tag {
         let core = tag.is_yaml_core_schema();
         return match (core, tag.suffix.as_str()) {
@@ -355,7 +387,10 @@ fn scalar_value(text: &str, style: ScalarStyle, tag: Option<&saphyr_parser::Tag>
                 if ok {
                     Ok(value)
                 } else {
-                    Err(error_at(pos, format!("`{text}` is not a valid !!{}", tag.suffix)))
+                    Err(error_at(
+                        pos,
+                        format!("`{text}` is not a valid !!{}", tag.suffix),
+                    ))
                 }
             }
             _ => Err(error_at(
@@ -397,11 +432,15 @@ pub fn parse_stream(text: &str) -> Result<Vec<RawDocument>, Finding> {
                 // A document that is only `null` (or nothing) is no resource; Kubernetes'
                 // decoders skip it too.
                 let root = builder.root.take().filter(|n| n.value != Value::Null);
-                documents.push(RawDocument { start_line, last_content_line, root });
+                documents.push(RawDocument {
+                    start_line,
+                    last_content_line,
+                    root,
+                });
             }
             Event::Scalar(text, style, anchor, tag) => {
-                last_content_line = last_content_line
-                    .max(u32::try_from(span.end.line()).unwrap_or(u32::MAX));
+                last_content_line =
+                    last_content_line.max(u32::try_from(span.end.line()).unwrap_or(u32::MAX));
                 let value = scalar_value(&text, style, tag.as_deref(), pos)?;
                 let node = Node { value, pos };
                 builder.remember(anchor, &node);
@@ -413,7 +452,14 @@ pub fn parse_stream(text: &str) -> Result<Vec<RawDocument>, Finding> {
             }
             Event::SequenceStart(anchor, _) => {
                 last_content_line = last_content_line.max(pos.line);
-                builder.open(Frame::Seq { pos, anchor, items: Vec::new() }, pos)?;
+                builder.open(
+                    Frame::Seq {
+                        pos,
+                        anchor,
+                        items: Vec::new(),
+                    },
+                    pos,
+                )?;
             }
             Event::MappingStart(anchor, _) => {
                 last_content_line = last_content_line.max(pos.line);
@@ -452,13 +498,19 @@ mod tests {
         assert_eq!(node.locate_key("/a", "c"), Some(Pos { line: 3, col: 3 }));
         // A missing node resolves to its deepest existing parent.
         assert_eq!(node.locate("/a/missing/deeper"), Pos { line: 2, col: 3 });
+        assert_eq!(node.locate_introduction("/a"), Pos { line: 1, col: 1 });
+        assert_eq!(node.locate_introduction("/a/c/0"), Pos { line: 3, col: 7 });
+        assert_eq!(node.locate_introduction(""), Pos { line: 1, col: 1 });
     }
 
     #[test]
     fn duplicate_keys_are_errors_at_the_second_key() {
         let err = parse_stream("a: 1\nb: 2\na: 3\n").unwrap_err();
         assert_eq!((err.line, err.col), (3, 1));
-        assert!(err.message.contains("duplicate key `a` (first defined at line 1)"));
+        assert!(
+            err.message
+                .contains("duplicate key `a` (first defined at line 1)")
+        );
     }
 
     #[test]
@@ -502,20 +554,34 @@ mod tests {
 
     #[test]
     fn yaml_1_1_keys_become_strings_as_in_kubernetes() {
-        assert_eq!(root("y: 1\n1: 2\n").to_json(), serde_json::json!({"true": 1, "1": 2}));
+        assert_eq!(
+            root("y: 1\n1: 2\n").to_json(),
+            serde_json::json!({"true": 1, "1": 2})
+        );
     }
 
     #[test]
     fn tags() {
         let node = root("a: !!str 10\nb: !!int 10\n");
         assert_eq!(node.to_json(), serde_json::json!({"a": "10", "b": 10}));
-        assert!(parse_stream("a: !custom x\n").unwrap_err().message.contains("unsupported YAML tag"));
-        assert!(parse_stream("a: !!int x\n").unwrap_err().message.contains("not a valid !!int"));
+        assert!(
+            parse_stream("a: !custom x\n")
+                .unwrap_err()
+                .message
+                .contains("unsupported YAML tag")
+        );
+        assert!(
+            parse_stream("a: !!int x\n")
+                .unwrap_err()
+                .message
+                .contains("not a valid !!int")
+        );
     }
 
     #[test]
     fn documents_and_their_lines() {
-        let docs = parse_stream("# c\n---\na: 1\n---\n# only a comment\n---\nb: |\n  x\n  y\n").unwrap();
+        let docs =
+            parse_stream("# c\n---\na: 1\n---\n# only a comment\n---\nb: |\n  x\n  y\n").unwrap();
         assert_eq!(docs.len(), 3);
         assert_eq!(docs[0].start_line, 2);
         assert!(docs[1].root.is_none());
@@ -527,6 +593,10 @@ mod tests {
     fn syntax_errors_have_positions() {
         let err = parse_stream("a: 1\nb:\n\t- c\n").unwrap_err();
         assert_eq!(err.line, 3);
-        assert!(err.message.starts_with("YAML syntax error"), "{}", err.message);
+        assert!(
+            err.message.starts_with("YAML syntax error"),
+            "{}",
+            err.message
+        );
     }
 }

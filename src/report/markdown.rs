@@ -45,7 +45,11 @@ fn table(out: &mut String, summary: &str, header: &str, rows: &[String]) {
 /// The summary of a sync.
 pub fn sync(report: &SyncReport) -> String {
     let mut out = String::new();
-    let title = if report.dry_run { "hh-gitops sync (dry run)" } else { "hh-gitops sync" };
+    let title = if report.dry_run {
+        "hh-gitops sync (dry run)"
+    } else {
+        "hh-gitops sync"
+    };
     let _ = writeln!(out, "## {title}\n\n{}\n", cell(&closing_line(report)));
     for fabric in &report.fabrics {
         let t = fabric.totals();
@@ -70,8 +74,17 @@ pub fn sync(report: &SyncReport) -> String {
                     )
                 })
                 .collect();
-            let _ = writeln!(out, "**Processed**: {} raw files -> {} managed files\n", t.moved_files, t.resources);
-            table(&mut out, &format!("{} managed files", rows.len()), "| raw file | managed file | kind | status |\n|---|---|---|---|", &rows);
+            let _ = writeln!(
+                out,
+                "**Processed**: {} raw files -> {} managed files\n",
+                t.moved_files, t.resources
+            );
+            table(
+                &mut out,
+                &format!("{} managed files", rows.len()),
+                "| raw file | managed file | kind | status |\n|---|---|---|---|",
+                &rows,
+            );
         }
         if !fabric.rejected.is_empty() {
             let rows: Vec<String> = fabric
@@ -82,24 +95,51 @@ pub fn sync(report: &SyncReport) -> String {
                     format!(
                         "| {} | {} | {} |",
                         code(&format!("{}:{}:{}", r.path, f.line, f.col)),
-                        if f.pointer.is_empty() { String::new() } else { code(&f.pointer) },
+                        if f.pointer.is_empty() {
+                            String::new()
+                        } else {
+                            code(&f.pointer)
+                        },
                         cell(&f.message)
                     )
                 })
                 .collect();
-            let _ = writeln!(out, "**Rejected** (left in raw/): {} files\n", t.rejected_files);
-            table(&mut out, &format!("{} findings", rows.len()), "| file | at | problem |\n|---|---|---|", &rows);
+            let _ = writeln!(
+                out,
+                "**Rejected** (left in raw/): {} files\n",
+                t.rejected_files
+            );
+            table(
+                &mut out,
+                &format!("{} findings", rows.len()),
+                "| file | at | problem |\n|---|---|---|",
+                &rows,
+            );
         }
         if !fabric.ignored.is_empty() {
-            let rows: Vec<String> = fabric.ignored.iter().map(|i| format!("| {} |", code(i))).collect();
-            table(&mut out, &format!("{} ignored files", rows.len()), "| ignored (not YAML) |\n|---|", &rows);
+            let rows: Vec<String> = fabric
+                .ignored
+                .iter()
+                .map(|i| format!("| {} |", code(i)))
+                .collect();
+            table(
+                &mut out,
+                &format!("{} ignored files", rows.len()),
+                "| ignored (not YAML) |\n|---|",
+                &rows,
+            );
         }
         if fabric.moved.is_empty() && fabric.rejected.is_empty() {
             out.push_str("Nothing to move.\n\n");
         }
     }
     for skipped in &report.skipped {
-        let _ = writeln!(out, "- skipped {}: {}", code(&skipped.dir), cell(&skipped.reason));
+        let _ = writeln!(
+            out,
+            "- skipped {}: {}",
+            code(&skipped.dir),
+            cell(&skipped.reason)
+        );
     }
     cap(out)
 }
@@ -119,13 +159,22 @@ pub fn check(report: &CheckReport) -> String {
             format!(
                 "| {} | {} | {} |",
                 code(&format!("{}:{}:{}", file.path, f.line, f.col)),
-                if f.pointer.is_empty() { String::new() } else { code(&f.pointer) },
+                if f.pointer.is_empty() {
+                    String::new()
+                } else {
+                    code(&f.pointer)
+                },
                 cell(&f.message)
             )
         })
         .collect();
     if !rows.is_empty() {
-        table(&mut out, &format!("{} findings", rows.len()), "| file | at | problem |\n|---|---|---|", &rows);
+        table(
+            &mut out,
+            &format!("{} findings", rows.len()),
+            "| file | at | problem |\n|---|---|---|",
+            &rows,
+        );
     }
     cap(out)
 }

@@ -64,7 +64,12 @@ impl CheckReport {
             resources: files.iter().map(|f| f.resources).sum(),
             findings: files.iter().map(|f| f.findings.len()).sum(),
         };
-        CheckReport { version: FORMAT_VERSION, command: "check", files, totals }
+        CheckReport {
+            version: FORMAT_VERSION,
+            command: "check",
+            files,
+            totals,
+        }
     }
 }
 

@@ -33,12 +33,21 @@ pub fn check(report: &CheckReport) -> String {
 /// `sync`: per fabric, then a closing line saying what was committed.
 pub fn sync(report: &SyncReport) -> String {
     let mut out = String::new();
-    let verb = if report.dry_run { "would move" } else { "moved" };
+    let verb = if report.dry_run {
+        "would move"
+    } else {
+        "moved"
+    };
     for fabric in &report.fabrics {
         let _ = writeln!(out, "{}", fabric.dir);
         for moved in &fabric.moved {
             let n = moved.resources.len();
-            let _ = writeln!(out, "  {verb} {} -> {n} {}", moved.raw, plural(n, "resource", "resources"));
+            let _ = writeln!(
+                out,
+                "  {verb} {} -> {n} {}",
+                moved.raw,
+                plural(n, "resource", "resources")
+            );
             for planned in &moved.resources {
                 let status = match planned.status {
                     Status::Created => "created  ",
@@ -51,7 +60,11 @@ pub fn sync(report: &SyncReport) -> String {
         for rejected in &fabric.rejected {
             let _ = writeln!(out, "  rejected {} (left in raw/)", rejected.path);
             for finding in &rejected.findings {
-                let _ = writeln!(out, "      {}", finding.display(&format!("{}/{}", fabric.dir, rejected.path)));
+                let _ = writeln!(
+                    out,
+                    "      {}",
+                    finding.display(&format!("{}/{}", fabric.dir, rejected.path))
+                );
             }
         }
         for ignored in &fabric.ignored {
@@ -75,7 +88,11 @@ pub fn closing_line(report: &SyncReport) -> String {
         "{} raw {} {} ({} {}: {} created, {} updated, {} unchanged), {} rejected, {} ignored",
         t.moved_files,
         plural(t.moved_files, "file", "files"),
-        if report.dry_run { "would move" } else { "moved" },
+        if report.dry_run {
+            "would move"
+        } else {
+            "moved"
+        },
         t.resources,
         plural(t.resources, "resource", "resources"),
         t.created,

@@ -57,7 +57,10 @@ pub fn kind_of(schema: &Value) -> Option<KindId> {
 /// Converts one CRD document into one schema per served version.
 pub fn convert_crd(crd: &Value) -> Result<Vec<(KindId, Value)>> {
     if crd.get("kind").and_then(Value::as_str) != Some("CustomResourceDefinition") {
-        bail!("not a CustomResourceDefinition (kind is {})", crd.get("kind").unwrap_or(&Value::Null));
+        bail!(
+            "not a CustomResourceDefinition (kind is {})",
+            crd.get("kind").unwrap_or(&Value::Null)
+        );
     }
     let spec = crd.get("spec").context("CRD has no spec")?;
     let text = |v: Option<&Value>, what: &str| -> Result<String> {
@@ -82,7 +85,12 @@ pub fn convert_crd(crd: &Value) -> Result<Vec<(KindId, Value)>> {
         let schema = version
             .pointer("/schema/openAPIV3Schema")
             .with_context(|| format!("version {name} has no schema.openAPIV3Schema"))?;
-        let id = KindId { group: group.clone(), version: name, kind: kind.clone(), plural: plural.clone() };
+        let id = KindId {
+            group: group.clone(),
+            version: name,
+            kind: kind.clone(),
+            plural: plural.clone(),
+        };
         let converted = convert_root(&id, schema);
         out.push((id, converted));
     }
@@ -98,19 +106,29 @@ fn convert_root(id: &KindId, schema: &Value) -> Value {
         .or_insert_with(|| Value::Object(Map::new()))
         .as_object_mut()
         .expect("properties is an object");
-    properties.insert("apiVersion".into(), json!({"type": "string", "const": id.api_version()}));
+    properties.insert(
+        "apiVersion".into(),
+        json!({"type": "string", "const": id.api_version()}),
+    );
     properties.insert("kind".into(), json!({"type": "string", "const": id.kind}));
     properties.insert("metadata".into(), object_meta());
     let mut required: Vec<String> = object
         .get("required")
         .and_then(Value::as_array)
-        .map(|r| r.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+        .map(|r| {
+            r.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
         .unwrap_or_default();
     required.extend(["apiVersion", "kind", "metadata"].map(String::from));
     required.sort();
     required.dedup();
     object.insert("required".into(), json!(required));
-    object.insert("$schema".into(), json!("http://json-schema.org/draft-07/schema#"));
+    object.insert(
+        "$schema".into(),
+        json!("http://json-schema.org/draft-07/schema#"),
+    );
     object.insert(
         GVK_KEYWORD.into(),
         json!([{"group": id.group, "kind": id.kind, "version": id.version}]),
@@ -187,16 +205,21 @@ fn convert(schema: &Value) -> Value {
         }
     }
     // OpenAPI v3.0 writes exclusive bounds as booleans beside minimum/maximum.
-    for (flag_key, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
-        if flag(flag_key) {
-            if let Some(value) = out.remove(bound) {
-                out.insert(flag_key.into(), value);
-            }
+    for (flag_key, bound) in [
+        ("exclusiveMinimum", "minimum"),
+        ("exclusiveMaximum", "maximum"),
+    ] {
+        if flag(flag_key)
+            && let Some(value) = out.remove(bound)
+        {
+            out.insert(flag_key.into(), value);
         }
     }
     if let Some(properties) = node.get("properties").and_then(Value::as_object) {
-        let converted: Map<String, Value> =
-            properties.iter().map(|(name, s)| (name.clone(), convert(s))).collect();
+        let converted: Map<String, Value> = properties
+            .iter()
+            .map(|(name, s)| (name.clone(), convert(s)))
+            .collect();
         out.insert("properties".into(), Value::Object(converted));
     }
     match node.get("additionalProperties") {
@@ -255,8 +278,14 @@ mod tests {
             "properties": {"spec": {"type": "object", "properties": {"a": {"type": "string"}}}}
         }));
         assert_eq!(out["additionalProperties"], json!(false));
-        assert_eq!(out["properties"]["spec"]["additionalProperties"], json!(false));
-        assert_eq!(out["properties"]["apiVersion"]["const"], json!("example.githedgehog.com/v1"));
+        assert_eq!(
+            out["properties"]["spec"]["additionalProperties"],
+            json!(false)
+        );
+        assert_eq!(
+            out["properties"]["apiVersion"]["const"],
+            json!("example.githedgehog.com/v1")
+        );
         assert_eq!(out["properties"]["kind"]["const"], json!("Thing"));
         assert_eq!(out["required"], json!(["apiVersion", "kind", "metadata"]));
         let id = kind_of(&out).unwrap();
@@ -274,7 +303,10 @@ mod tests {
             }
         }));
         let props = &out["properties"];
-        assert_eq!(props["map"]["additionalProperties"], json!({"type": "integer"}));
+        assert_eq!(
+            props["map"]["additionalProperties"],
+            json!({"type": "integer"})
+        );
         assert!(props["free"].get("additionalProperties").is_none());
         assert_eq!(props["empty"]["additionalProperties"], json!(false));
     }
@@ -310,11 +342,20 @@ mod tests {
             }}}
         }));
         let spec = &out["properties"]["spec"]["properties"];
-        assert_eq!(spec["n"], json!({"type": "integer", "minimum": 1, "exclusiveMaximum": 50}));
-        assert_eq!(spec["s"], json!({"type": ["string", "null"], "pattern": "^a$"}));
+        assert_eq!(
+            spec["n"],
+            json!({"type": "integer", "minimum": 1, "exclusiveMaximum": 50})
+        );
+        assert_eq!(
+            spec["s"],
+            json!({"type": ["string", "null"], "pattern": "^a$"})
+        );
         assert_eq!(spec["p"], json!({"type": ["integer", "string"]}));
         assert_eq!(spec["l"]["items"]["additionalProperties"], json!(false));
-        assert_eq!(out["required"], json!(["apiVersion", "kind", "metadata", "spec"]));
+        assert_eq!(
+            out["required"],
+            json!(["apiVersion", "kind", "metadata", "spec"])
+        );
     }
 
     #[test]

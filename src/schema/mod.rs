@@ -187,7 +187,10 @@ impl Registry {
         {
             return Lookup::Known(known);
         }
-        if FABRIC_MANAGED.iter().any(|(g, k)| *g == group && *k == kind) {
+        if FABRIC_MANAGED
+            .iter()
+            .any(|(g, k)| *g == group && *k == kind)
+        {
             return Lookup::FabricManaged;
         }
         let versions: Vec<String> = self
@@ -196,7 +199,11 @@ impl Registry {
             .filter(|k| k.id.group == group && k.id.kind == kind)
             .map(|k| k.id.api_version())
             .collect();
-        if versions.is_empty() { Lookup::Unknown } else { Lookup::OtherVersion(versions) }
+        if versions.is_empty() {
+            Lookup::Unknown
+        } else {
+            Lookup::OtherVersion(versions)
+        }
     }
 }
 
@@ -213,14 +220,25 @@ mod tests {
             .filter(|n| n.ends_with(".json"))
             .collect();
         on_disk.sort();
-        let mut embedded: Vec<String> = Registry::embedded().kinds.iter().map(|k| k.id.file_name()).collect();
+        let mut embedded: Vec<String> = Registry::embedded()
+            .kinds
+            .iter()
+            .map(|k| k.id.file_name())
+            .collect();
         embedded.sort();
         assert_eq!(on_disk, embedded);
         for e in EMBEDDED {
             let schema: Value = serde_json::from_str(e.text).unwrap();
             let id = import::kind_of(&schema).unwrap();
-            assert_eq!((id.group.as_str(), id.version.as_str(), id.kind.as_str(), id.plural.as_str()),
-                (e.group, e.version, e.kind, e.plural));
+            assert_eq!(
+                (
+                    id.group.as_str(),
+                    id.version.as_str(),
+                    id.kind.as_str(),
+                    id.plural.as_str()
+                ),
+                (e.group, e.version, e.kind, e.plural)
+            );
         }
     }
 
@@ -234,11 +252,24 @@ mod tests {
     #[test]
     fn lookups() {
         let registry = Registry::embedded();
-        assert!(matches!(registry.lookup("vpc.githedgehog.com/v1beta1", "VPC"), Lookup::Known(k) if k.id.plural == "vpcs"));
-        assert!(matches!(registry.lookup("agent.githedgehog.com/v1beta1", "Agent"), Lookup::FabricManaged));
-        assert!(matches!(registry.lookup("wiring.githedgehog.com/v1beta1", "SwitchProfile"), Lookup::FabricManaged));
-        assert!(matches!(registry.lookup("vpc.githedgehog.com/v1alpha2", "VPC"), Lookup::OtherVersion(v) if v == ["vpc.githedgehog.com/v1beta1"]));
-        assert!(matches!(registry.lookup("v1", "ConfigMap"), Lookup::Unknown));
+        assert!(
+            matches!(registry.lookup("vpc.githedgehog.com/v1beta1", "VPC"), Lookup::Known(k) if k.id.plural == "vpcs")
+        );
+        assert!(matches!(
+            registry.lookup("agent.githedgehog.com/v1beta1", "Agent"),
+            Lookup::FabricManaged
+        ));
+        assert!(matches!(
+            registry.lookup("wiring.githedgehog.com/v1beta1", "SwitchProfile"),
+            Lookup::FabricManaged
+        ));
+        assert!(
+            matches!(registry.lookup("vpc.githedgehog.com/v1alpha2", "VPC"), Lookup::OtherVersion(v) if v == ["vpc.githedgehog.com/v1beta1"])
+        );
+        assert!(matches!(
+            registry.lookup("v1", "ConfigMap"),
+            Lookup::Unknown
+        ));
     }
 
     #[test]
@@ -250,7 +281,9 @@ mod tests {
             "x-hh-gitops-plural": "vpcs"
         }).to_string();
         registry.add_schema("mine.json", &text).unwrap();
-        let Lookup::Known(kind) = registry.lookup("vpc.githedgehog.com/v1beta1", "VPC") else { panic!() };
+        let Lookup::Known(kind) = registry.lookup("vpc.githedgehog.com/v1beta1", "VPC") else {
+            panic!()
+        };
         assert_eq!(kind.origin, Origin::File("mine.json".into()));
         assert_eq!(registry.kinds().len(), EMBEDDED.len());
         assert!(registry.add_schema("bad.json", "{}").is_err());

@@ -20,7 +20,9 @@ pub fn admit(kind: &str, resource: &mut Value) {
         }
         // `vpc_types.go:315-340`: empty options are removed, others get MTU and lease time.
         "VPC" => {
-            let subnets = resource.pointer_mut("/spec/subnets").and_then(Value::as_object_mut);
+            let subnets = resource
+                .pointer_mut("/spec/subnets")
+                .and_then(Value::as_object_mut);
             for subnet in subnets.into_iter().flat_map(|s| s.values_mut()) {
                 let Some(dhcp) = subnet.get_mut("dhcp").and_then(Value::as_object_mut) else {
                     continue;
@@ -31,7 +33,9 @@ pub fn admit(kind: &str, resource: &mut Value) {
                     }
                     Some(options) => {
                         options.entry("interfaceMTU").or_insert_with(|| json!(9036));
-                        options.entry("leaseTimeSeconds").or_insert_with(|| json!(3600));
+                        options
+                            .entry("leaseTimeSeconds")
+                            .or_insert_with(|| json!(3600));
                     }
                     None => {}
                 }
@@ -39,8 +43,12 @@ pub fn admit(kind: &str, resource: &mut Value) {
         }
         // `gatewaypeering_types.go`: an ACL without a default gets `deny-unless-exposed`.
         "GatewayPeering" => {
-            if let Some(acl) = resource.pointer_mut("/spec/acl").and_then(Value::as_object_mut) {
-                acl.entry("default").or_insert_with(|| json!("deny-unless-exposed"));
+            if let Some(acl) = resource
+                .pointer_mut("/spec/acl")
+                .and_then(Value::as_object_mut)
+            {
+                acl.entry("default")
+                    .or_insert_with(|| json!("deny-unless-exposed"));
             }
         }
         _ => {}
@@ -66,7 +74,8 @@ mod tests {
 
     #[test]
     fn nulls_are_pruned_in_maps_only() {
-        let mut value = json!({"spec": {"permit": [{"vpc-01": null, "vpc-02": null}], "list": [null]}});
+        let mut value =
+            json!({"spec": {"permit": [{"vpc-01": null, "vpc-02": null}], "list": [null]}});
         admit("VPCPeering", &mut value);
         assert_eq!(value, json!({"spec": {"permit": [{}], "list": [null]}}));
     }
@@ -91,7 +100,10 @@ mod tests {
         }}});
         admit("VPC", &mut value);
         let subnets = &value["spec"]["subnets"];
-        assert_eq!(subnets["a"]["dhcp"]["options"], json!({"pxeURL": "x", "interfaceMTU": 9036, "leaseTimeSeconds": 3600}));
+        assert_eq!(
+            subnets["a"]["dhcp"]["options"],
+            json!({"pxeURL": "x", "interfaceMTU": 9036, "leaseTimeSeconds": 3600})
+        );
         assert_eq!(subnets["b"]["dhcp"], json!({}));
         assert_eq!(subnets["c"]["dhcp"]["options"]["interfaceMTU"], json!(1500));
     }
@@ -100,6 +112,9 @@ mod tests {
     fn gateway_peering_acl_default() {
         let mut value = json!({"spec": {"acl": {"rules": []}}});
         admit("GatewayPeering", &mut value);
-        assert_eq!(value["spec"]["acl"]["default"], json!("deny-unless-exposed"));
+        assert_eq!(
+            value["spec"]["acl"]["default"],
+            json!("deny-unless-exposed")
+        );
     }
 }

@@ -82,12 +82,16 @@ pub fn check_file(registry: &Registry, bytes: &[u8]) -> Result<Vec<Resource>, Ve
 
 /// A string field of a mapping, with a finding when it is missing or not a string.
 fn required_string<'a>(
+    root: &Node,
     parent: &'a Node,
     parent_pointer: &str,
     key: &str,
 ) -> Result<&'a str, Finding> {
     match parent.value.get(key) {
-        Some(Node { value: Value::Str(s), .. }) => Ok(s),
+        Some(Node {
+            value: Value::Str(s),
+            ..
+        }) => Ok(s),
         Some(node) => Err(Finding {
             line: node.pos.line,
             col: node.pos.col,
@@ -95,8 +99,8 @@ fn required_string<'a>(
             message: format!("{key} must be a string, not {}", node.value.type_name()),
         }),
         None => Err(Finding {
-            line: parent.pos.line,
-            col: parent.pos.col,
+            line: root.locate_introduction(parent_pointer).line,
+            col: root.locate_introduction(parent_pointer).col,
             pointer: parent_pointer.to_owned(),
             message: format!("missing required field `{key}`"),
         }),
@@ -104,7 +108,12 @@ fn required_string<'a>(
 }
 
 fn finding_at(pos: Pos, pointer: &str, message: impl Into<String>) -> Finding {
-    Finding { line: pos.line, col: pos.col, pointer: pointer.to_owned(), message: message.into() }
+    Finding {
+        line: pos.line,
+        col: pos.col,
+        pointer: pointer.to_owned(),
+        message: message.into(),
+    }
 }
 
 /// Checks one document: identity, names, then the schema of its kind.
@@ -114,20 +123,38 @@ pub fn check_document(registry: &Registry, document: &Document) -> Result<Resour
         return Err(vec![finding_at(
             root.pos,
             "",
-            format!("a document must be a mapping (a Kubernetes resource), not {}", root.value.type_name()),
+            format!(
+                "a document must be a mapping (a Kubernetes resource), not {}",
+                root.value.type_name()
+            ),
         )]);
     }
     let mut findings = Vec::new();
-    let api_version = required_string(root, "", "apiVersion").map_err(|f| findings.push(f)).ok();
-    let kind = required_string(root, "", "kind").map_err(|f| findings.push(f)).ok();
+    let api_version = required_string(root, root, "", "apiVersion")
+        .map_err(|f| findings.push(f))
+        .ok();
+    let kind = required_string(root, root, "", "kind")
+        .map_err(|f| findings.push(f))
+        .ok();
     let name = match root.value.get("metadata") {
-        Some(metadata @ Node { value: Value::Map(_), .. }) => {
-            let name = required_string(metadata, "/metadata", "name").map_err(|f| findings.push(f)).ok();
+        Some(
+            metadata @ Node {
+                value: Value::Map(_),
+                ..
+            },
+        ) => {
+            let name = required_string(root, metadata, "/metadata", "name")
+                .map_err(|f| findings.push(f))
+                .ok();
             if let Some(namespace) = metadata.value.get("namespace") {
                 match &namespace.value {
                     Value::Str(ns) => {
                         if let Some(problem) = names::namespace_problem(ns) {
-                            findings.push(finding_at(namespace.pos, "/metadata/namespace", problem));
+                            findings.push(finding_at(
+                                namespace.pos,
+                                "/metadata/namespace",
+                                problem,
+                            ));
                         }
                     }
                     Value::Null => {}
@@ -141,11 +168,22 @@ pub fn check_document(registry: &Registry, document: &Document) -> Result<Resour
             name
         }
         Some(other) => {
-            findings.push(finding_at(other.pos, "/metadata", format!("metadata must be a mapping, not {}", other.value.type_name())));
+            findings.push(finding_at(
+                other.pos,
+                "/metadata",
+                format!(
+                    "metadata must be a mapping, not {}",
+                    other.value.type_name()
+                ),
+            ));
             None
         }
         None => {
-            findings.push(finding_at(root.pos, "", "missing required field `metadata` (with `name`)"));
+            findings.push(finding_at(
+                root.pos,
+                "",
+                "missing required field `metadata` (with `name`)",
+            ));
             None
         }
     };
@@ -162,10 +200,14 @@ pub fn check_document(registry: &Registry, document: &Document) -> Result<Resour
         }
         Lookup::OtherVersion(supported) => {
             let pos = root.value.get("apiVersion").map_or(root.pos, |n| n.pos);
-            findings.push(finding_at(pos, "/apiVersion", format!(
-                "{kind} is not supported at {api_version}; supported: {}",
-                supported.join(", ")
-            )));
+            findings.push(finding_at(
+                pos,
+                "/apiVersion",
+                format!(
+                    "{kind} is not supported at {api_version}; supported: {}",
+                    supported.join(", ")
+                ),
+            ));
             return Err(findings);
         }
         Lookup::Unknown => {
@@ -176,11 +218,15 @@ pub fn check_document(registry: &Registry, document: &Document) -> Result<Resour
             return Err(findings);
         }
     };
-    if let Some(name) = name {
-        if let Some(problem) = names::name_problem(kind, name) {
-            let pos = root.value.get("metadata").and_then(|m| m.value.get("name")).map_or(root.pos, |n| n.pos);
-            findings.push(finding_at(pos, "/metadata/name", problem));
-        }
+    if let Some(name) = name
+        && let Some(problem) = names::name_problem(kind, name)
+    {
+        let pos = root
+            .value
+            .get("metadata")
+            .and_then(|m| m.value.get("name"))
+            .map_or(root.pos, |n| n.pos);
+        findings.push(finding_at(pos, "/metadata/name", problem));
     }
     findings.extend(schema_findings(&known.id, known.validator(), root));
     match name {
@@ -217,14 +263,26 @@ fn schema_findings(
         match error.kind() {
             ValidationErrorKind::AdditionalProperties { unexpected } => {
                 for field in unexpected {
-                    let pos = root.locate_key(&pointer, field).unwrap_or_else(|| root.locate(&pointer));
+                    let pos = root
+                        .locate_key(&pointer, field)
+                        .unwrap_or_else(|| root.locate(&pointer));
                     let escaped = field.replace('~', "~0").replace('/', "~1");
-                    findings.push(finding_at(pos, &format!("{pointer}/{escaped}"), format!("unknown field `{field}`")));
+                    findings.push(finding_at(
+                        pos,
+                        &format!("{pointer}/{escaped}"),
+                        format!("unknown field `{field}`"),
+                    ));
                 }
             }
             ValidationErrorKind::Required { property } => {
-                let property = property.as_str().map_or_else(|| property.to_string(), str::to_owned);
-                findings.push(finding_at(root.locate(&pointer), &pointer, format!("missing required field `{property}`")));
+                let property = property
+                    .as_str()
+                    .map_or_else(|| property.to_string(), str::to_owned);
+                findings.push(finding_at(
+                    root.locate_introduction(&pointer),
+                    &pointer,
+                    format!("missing required field `{property}`"),
+                ));
             }
             _ => {
                 let mut message = error.to_string();
@@ -247,7 +305,11 @@ mod tests {
     }
 
     fn messages(text: &str) -> Vec<String> {
-        check(text).unwrap_err().iter().map(|f| f.display("f.yaml")).collect()
+        check(text)
+            .unwrap_err()
+            .iter()
+            .map(|f| f.display("f.yaml"))
+            .collect()
     }
 
     const VPC: &str = "apiVersion: vpc.githedgehog.com/v1beta1\nkind: VPC\nmetadata:\n  name: vpc-1\nspec:\n  subnets:\n    default:\n      subnet: 10.0.1.0/24\n      vlan: 1001\n";
@@ -262,19 +324,30 @@ mod tests {
     #[test]
     fn unknown_field_points_at_the_key() {
         let text = VPC.replace("      vlan: 1001\n", "      vlan: 1001\n      vlna: 3\n");
-        assert_eq!(messages(&text), ["f.yaml:10:7: error: unknown field `vlna` (at /spec/subnets/default/vlna)"]);
+        assert_eq!(
+            messages(&text),
+            ["f.yaml:10:7: error: unknown field `vlna` (at /spec/subnets/default/vlna)"]
+        );
     }
 
     #[test]
     fn wrong_type_points_at_the_value() {
         let text = VPC.replace("vlan: 1001", "vlan: ten");
-        assert_eq!(messages(&text), ["f.yaml:9:13: error: \"ten\" is not of type \"integer\" (at /spec/subnets/default/vlan)"]);
+        assert_eq!(
+            messages(&text),
+            [
+                "f.yaml:9:13: error: \"ten\" is not of type \"integer\" (at /spec/subnets/default/vlan)"
+            ]
+        );
     }
 
     #[test]
     fn missing_required_points_at_the_parent() {
         let text = "apiVersion: wiring.githedgehog.com/v1beta1\nkind: Switch\nmetadata:\n  name: s1\nspec:\n  profile: vs\n";
-        assert_eq!(messages(text), ["f.yaml:6:3: error: missing required field `role` (at /spec)"]);
+        assert_eq!(
+            messages(text),
+            ["f.yaml:5:1: error: missing required field `role` (at /spec)"]
+        );
     }
 
     #[test]
@@ -285,10 +358,25 @@ mod tests {
 
     #[test]
     fn identity_and_name_problems() {
-        assert!(messages("kind: VPC\nmetadata: {name: a}\n")[0].contains("missing required field `apiVersion`"));
-        assert!(messages("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n")[0].contains("unknown kind ConfigMap"));
-        assert!(messages("apiVersion: agent.githedgehog.com/v1beta1\nkind: Agent\nmetadata: {name: a}\n")[0].contains("managed by the fabric"));
-        assert!(messages("apiVersion: vpc.githedgehog.com/v1alpha2\nkind: VPC\nmetadata: {name: a}\n")[0].contains("supported: vpc.githedgehog.com/v1beta1"));
+        assert!(
+            messages("kind: VPC\nmetadata: {name: a}\n")[0]
+                .contains("missing required field `apiVersion`")
+        );
+        assert!(
+            messages("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n")[0]
+                .contains("unknown kind ConfigMap")
+        );
+        assert!(
+            messages(
+                "apiVersion: agent.githedgehog.com/v1beta1\nkind: Agent\nmetadata: {name: a}\n"
+            )[0]
+            .contains("managed by the fabric")
+        );
+        assert!(
+            messages("apiVersion: vpc.githedgehog.com/v1alpha2\nkind: VPC\nmetadata: {name: a}\n")
+                [0]
+            .contains("supported: vpc.githedgehog.com/v1beta1")
+        );
         assert!(messages("- a\n- b\n")[0].contains("must be a mapping"));
         let upper = VPC.replace("name: vpc-1", "name: VPC-1");
         assert_eq!(messages(&upper).len(), 1);

@@ -27,13 +27,13 @@ pub fn name_problem(kind: &str, name: &str) -> Option<String> {
             "metadata.name `{name}` is not a lowercase RFC 1123 subdomain: use a-z, 0-9, `-` and `.`, starting and ending with a letter or digit"
         ));
     }
-    if let Some((_, limit)) = SHORT_NAME_KINDS.iter().find(|(k, _)| *k == kind) {
-        if name.len() > *limit {
-            return Some(format!(
-                "a {kind} name may have at most {limit} characters; `{name}` has {}",
-                name.len()
-            ));
-        }
+    if let Some((_, limit)) = SHORT_NAME_KINDS.iter().find(|(k, _)| *k == kind)
+        && name.len() > *limit
+    {
+        return Some(format!(
+            "a {kind} name may have at most {limit} characters; `{name}` has {}",
+            name.len()
+        ));
     }
     if kind == "VPC" && name.starts_with("ext.") {
         return Some("a VPC name must not start with `ext.` (reserved for externals)".to_owned());
@@ -66,7 +66,12 @@ mod tests {
 
     #[test]
     fn good_names() {
-        for name in ["leaf-01", "server-01--mclag--leaf-01--leaf-02", "a.b-c.d", "0"] {
+        for name in [
+            "leaf-01",
+            "server-01--mclag--leaf-01--leaf-02",
+            "a.b-c.d",
+            "0",
+        ] {
             assert_eq!(name_problem("Connection", name), None, "{name}");
         }
         assert_eq!(name_problem("VPC", "vpc-1234567"), None);
@@ -74,18 +79,32 @@ mod tests {
 
     #[test]
     fn bad_names() {
-        for name in ["", "Leaf-01", "a/b", "..", "a..b", "-a", "a-", "a_b", ".a", "a."] {
+        for name in [
+            "", "Leaf-01", "a/b", "..", "a..b", "-a", "a-", "a_b", ".a", "a.",
+        ] {
             assert!(name_problem("Server", name).is_some(), "{name}");
         }
-        assert!(name_problem("Server", &"a".repeat(254)).unwrap().contains("253"));
+        assert!(
+            name_problem("Server", &"a".repeat(254))
+                .unwrap()
+                .contains("253")
+        );
         assert_eq!(name_problem("Server", &"a".repeat(253)), None);
-        assert!(name_problem("VPC", "vpc-12345678").unwrap().contains("at most 11"));
+        assert!(
+            name_problem("VPC", "vpc-12345678")
+                .unwrap()
+                .contains("at most 11")
+        );
         assert!(name_problem("VPC", "ext.a").unwrap().contains("ext."));
     }
 
     #[test]
     fn namespaces() {
         assert_eq!(namespace_problem("default"), None);
-        assert!(namespace_problem("fab").unwrap().contains("only supports `default`"));
+        assert!(
+            namespace_problem("fab")
+                .unwrap()
+                .contains("only supports `default`")
+        );
     }
 }

@@ -70,8 +70,23 @@ impl Repo {
         let origin = tmp.path().join("origin.git");
         let seed = tmp.path().join("seed");
         let work = tmp.path().join("work");
-        let repo = Repo { tmp, origin: origin.clone(), work: work.clone(), home };
-        repo.git_in(repo.tmp.path(), &["init", "-q", "--bare", "-b", "main", origin.to_str().unwrap()]);
+        let repo = Repo {
+            tmp,
+            origin: origin.clone(),
+            work: work.clone(),
+            home,
+        };
+        repo.git_in(
+            repo.tmp.path(),
+            &[
+                "init",
+                "-q",
+                "--bare",
+                "-b",
+                "main",
+                origin.to_str().unwrap(),
+            ],
+        );
         std::fs::create_dir_all(&seed).unwrap();
         repo.git_in(&seed, &["init", "-q", "-b", "main"]);
         match fixture {
@@ -79,9 +94,29 @@ impl Repo {
             None => std::fs::write(seed.join("README.md"), "seed\n").unwrap(),
         }
         repo.git_in(&seed, &["add", "-A"]);
-        repo.git_in(&seed, &["-c", "user.name=Seed", "-c", "user.email=seed@example.com", "commit", "-q", "-m", "seed"]);
+        repo.git_in(
+            &seed,
+            &[
+                "-c",
+                "user.name=Seed",
+                "-c",
+                "user.email=seed@example.com",
+                "commit",
+                "-q",
+                "-m",
+                "seed",
+            ],
+        );
         repo.git_in(&seed, &["push", "-q", origin.to_str().unwrap(), "main"]);
-        repo.git_in(repo.tmp.path(), &["clone", "-q", origin.to_str().unwrap(), work.to_str().unwrap()]);
+        repo.git_in(
+            repo.tmp.path(),
+            &[
+                "clone",
+                "-q",
+                origin.to_str().unwrap(),
+                work.to_str().unwrap(),
+            ],
+        );
         repo
     }
 
@@ -102,7 +137,11 @@ impl Repo {
     /// Runs git in `dir`, asserting success; returns stdout.
     pub fn git_in(&self, dir: &Path, args: &[&str]) -> String {
         let out = output(self.isolate(Command::new("git").args(args).current_dir(dir)));
-        assert!(out.status.success(), "git {args:?} failed: {}", stderr(&out));
+        assert!(
+            out.status.success(),
+            "git {args:?} failed: {}",
+            stderr(&out)
+        );
         stdout(&out)
     }
 
@@ -114,7 +153,16 @@ impl Repo {
     /// Commits everything in the clone as a test user.
     pub fn commit_all(&self, message: &str) {
         self.git(&["add", "-A"]);
-        self.git(&["-c", "user.name=Tester", "-c", "user.email=t@example.com", "commit", "-q", "-m", message]);
+        self.git(&[
+            "-c",
+            "user.name=Tester",
+            "-c",
+            "user.email=t@example.com",
+            "commit",
+            "-q",
+            "-m",
+            message,
+        ]);
     }
 
     /// Runs `hh-gitops sync --repo <clone>` with extra arguments.
@@ -126,7 +174,10 @@ impl Repo {
 
     /// The number of commits on HEAD.
     pub fn commit_count(&self) -> usize {
-        self.git(&["rev-list", "--count", "HEAD"]).trim().parse().unwrap()
+        self.git(&["rev-list", "--count", "HEAD"])
+            .trim()
+            .parse()
+            .unwrap()
     }
 
     /// Writes a file in the clone (creating folders).
@@ -151,7 +202,9 @@ impl Repo {
 }
 
 fn collect(dir: &Path, prefix: &str, out: &mut Vec<String>) {
-    let Ok(listing) = std::fs::read_dir(dir) else { return };
+    let Ok(listing) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in listing {
         let entry = entry.unwrap();
         let name = format!("{prefix}{}", entry.file_name().to_string_lossy());

@@ -1,0 +1,283 @@
+//! `hh-gitops check` on real files: Hedgehog's own examples, mutations of them, and every
+//! kind of bad input, each with the exact place it is reported at.
+
+mod common;
+
+use std::path::Path;
+
+use common::{bin, fixtures, output, stderr, stdout, vpc};
+
+fn check_file(name: &str, content: &[u8]) -> (Option<i32>, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, content).unwrap();
+    let out = output(bin().current_dir(dir.path()).args(["check", name]));
+    (out.status.code(), stdout(&out), stderr(&out))
+}
+
+/// The examples INDEX.md marks as not full, valid CRs (by file-name suffix).
+const NOT_FULL: &[&str] = &[
+    ".PARTIAL.",
+    ".TEMPLATE.",
+    ".LEGACY.",
+    ".OUT-OF-SCOPE.",
+    ".INTERNAL.",
+    ".FUTURE-API.",
+];
+
+/// Full examples that a fabric itself rejects, with the reason we must give.
+const INVALID_FULL: &[(&str, &str)] = &[
+    (
+        "demo-gitops--env-1--demo.reset.yaml",
+        "no resources in this file",
+    ),
+    (
+        "docs--gateway-add--gateway.yaml",
+        "namespace `fab` is not supported",
+    ),
+    (
+        "docs--build-wiring--wiring-diagram.yaml",
+        "namespace `fab` is not supported",
+    ),
+];
+
+fn examples() -> Vec<std::path::PathBuf> {
+    let mut files: Vec<_> = std::fs::read_dir(fixtures().join("hedgehog-examples"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 65);
+    files
+}
+
+#[test]
+fn every_valid_full_hedgehog_example_is_accepted() {
+    let mut accepted = 0;
+    for path in examples() {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if NOT_FULL.iter().any(|s| name.contains(s)) || INVALID_FULL.iter().any(|(n, _)| *n == name)
+        {
+            continue;
+        }
+        let out = output(bin().arg("check").arg(&path));
+        assert_eq!(out.status.code(), Some(0), "{name}: {}", stdout(&out));
+        accepted += 1;
+    }
+    assert_eq!(accepted, 43);
+}
+
+#[test]
+fn invalid_full_examples_are_rejected_for_the_right_reason() {
+    for (name, reason) in INVALID_FULL {
+        let out = output(
+            bin()
+                .arg("check")
+                .arg(fixtures().join("hedgehog-examples").join(name)),
+        );
+        assert_eq!(out.status.code(), Some(1), "{name}");
+        assert!(stdout(&out).contains(reason), "{name}: {}", stdout(&out));
+    }
+}
+
+#[test]
+fn partial_template_legacy_and_internal_examples_are_clear_rejections() {
+    let mut rejected = 0;
+    for path in examples() {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if !NOT_FULL.iter().any(|s| name.contains(s)) {
+            continue;
+        }
+        let out = output(bin().arg("check").arg(&path));
+        assert_eq!(out.status.code(), Some(1), "{name}: {}", stdout(&out));
+        assert!(
+            stderr(&out).is_empty(),
+            "{name}: no crash, no error: {}",
+            stderr(&out)
+        );
+        let first = stdout(&out).lines().next().unwrap_or_default().to_owned();
+        assert!(first.contains(": error: "), "{name}: {first}");
+        rejected += 1;
+    }
+    assert_eq!(rejected, 19);
+}
+
+#[test]
+fn checking_a_folder_reports_every_file_and_exits_1() {
+    let out = output(bin().arg("check").arg(fixtures().join("hedgehog-examples")));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out)
+            .ends_with("checked 65 files: 43 valid (65 resources), 22 rejected (55 errors)\n"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn json_report_has_the_same_facts() {
+    let target = fixtures().join("hedgehog-examples/docs--gateway-add--gateway.yaml");
+    let out = output(bin().args(["check", "--format", "json"]).arg(&target));
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["version"], 1);
+    assert_eq!(report["command"], "check");
+    let finding = &report["files"][0]["findings"][0];
+    assert_eq!(finding["line"], 5);
+    assert_eq!(finding["col"], 14);
+    assert_eq!(finding["pointer"], "/metadata/namespace");
+    assert_eq!(report["totals"]["rejected_files"], 1);
+}
+
+/// Mutations of a real example, each rejected at the right line.
+#[test]
+fn mutations_of_valid_examples_are_rejected_at_the_right_line() {
+    let original =
+        std::fs::read_to_string(fixtures().join("hedgehog-examples/docs--devices--switch.yaml"))
+            .unwrap();
+    let (code, _, _) = check_file("switch.yaml", original.as_bytes());
+    assert_eq!(code, Some(0));
+    let line_of = |needle: &str| original.lines().position(|l| l.contains(needle)).unwrap() + 1;
+
+    let cases: Vec<(String, String)> = vec![
+        (
+            original.replace(
+                "  description: leaf-1\n",
+                "  description: leaf-1\n  descripton: typo\n",
+            ),
+            format!(
+                "switch.yaml:{}:3: error: unknown field `descripton` (at /spec/descripton)",
+                line_of("description: leaf-1") + 1
+            ),
+        ),
+        (
+            original.replace("  role: server-leaf #", "  role: leaf #"),
+            format!(
+                "switch.yaml:{}:9: error: \"leaf\" is not one of",
+                line_of("role: server-leaf")
+            ),
+        ),
+        (
+            original
+                .lines()
+                .filter(|l| !l.starts_with("  role:"))
+                .map(|l| format!("{l}\n"))
+                .collect(),
+            format!(
+                "switch.yaml:{}:1: error: missing required field `role` (at /spec)",
+                line_of("spec:")
+            ),
+        ),
+        (
+            original.replace("name: s5248-01", "name: S5248_01"),
+            format!(
+                "switch.yaml:{}:9: error: metadata.name `S5248_01` is not a lowercase RFC 1123 subdomain",
+                line_of("name: s5248-01")
+            ),
+        ),
+    ];
+    for (mutated, expected) in cases {
+        assert_ne!(mutated, original, "the mutation applies");
+        let (code, out, _) = check_file("switch.yaml", mutated.as_bytes());
+        assert_eq!(code, Some(1), "{expected}");
+        assert!(out.contains(&expected), "expected {expected:?} in:\n{out}");
+    }
+    // A wrong type in a VPC.
+    let (code, out, _) = check_file(
+        "vpc.yaml",
+        vpc("v", 1001)
+            .replace("vlan: 1001", "vlan: \"1001\"")
+            .as_bytes(),
+    );
+    assert_eq!(code, Some(1));
+    assert!(out.contains("vpc.yaml:9:13: error: \"1001\" is not of type \"integer\" (at /spec/subnets/default/vlan)"), "{out}");
+}
+
+#[test]
+fn bad_input_is_a_clear_rejection_never_a_crash() {
+    let good = vpc("v", 1001);
+    let deep: String = (0..100).map(|i| format!("{}k:\n", " ".repeat(i))).collect();
+    let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+    for (prev, name) in ('a'..='j').zip('b'..='k') {
+        bomb.push_str(&format!("{name}: &{name} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+    }
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("nul.yaml", b"a: 1\nb: \0\n".to_vec(), "nul.yaml:2:4: error: file contains a NUL byte"),
+        ("latin1.yaml", b"a: 1\nb: caf\xe9\n".to_vec(), "latin1.yaml:2:7: error: file is not valid UTF-8"),
+        ("tabs.yaml", b"a:\n\t- b\n".to_vec(), "tabs.yaml:2:"),
+        ("empty.yaml", Vec::new(), "empty.yaml:1:1: error: no resources in this file"),
+        ("comments.yaml", b"# only\n# comments\n".to_vec(), "comments.yaml:1:1: error: no resources in this file"),
+        ("dup.yaml", good.replace("kind: VPC\n", "kind: VPC\nkind: VPC\n").into_bytes(), "dup.yaml:3:1: error: duplicate key `kind` (first defined at line 2)"),
+        ("slash.yaml", good.replace("name: v", "name: a/b").into_bytes(), "slash.yaml:4:9: error: metadata.name `a/b` is not a lowercase RFC 1123 subdomain"),
+        ("dots.yaml", good.replace("name: v", "name: ..").into_bytes(), "dots.yaml:4:9: error: metadata.name `..`"),
+        ("upper.yaml", good.replace("name: v", "name: Vpc").into_bytes(), "upper.yaml:4:9: error: metadata.name `Vpc`"),
+        ("long.yaml", good.replace("kind: VPC", "kind: Server").replace("apiVersion: vpc.githedgehog.com/v1beta1", "apiVersion: wiring.githedgehog.com/v1beta1").replace("spec:\n  subnets:\n    default:\n      subnet: 10.0.1.0/24\n      vlan: 1001\n", "spec: {}\n").replace("name: v", &format!("name: {}", "a".repeat(254))).into_bytes(), "the limit is 253"),
+        ("deep.yaml", deep.into_bytes(), "error: YAML nesting deeper than 64 levels"),
+        ("bomb.yaml", bomb.into_bytes(), "error: aliases expand to more than 100000 nodes"),
+        ("list.yaml", b"- a\n- b\n".to_vec(), "list.yaml:1:1: error: a document must be a mapping"),
+        ("scalar.yaml", b"just text\n".to_vec(), "scalar.yaml:1:1: error: a document must be a mapping"),
+        ("syntax.yaml", b"a: [1, 2\nb: 3\n".to_vec(), "syntax.yaml:"),
+    ];
+    for (name, content, expected) in cases {
+        let (code, out, err) = check_file(name, &content);
+        assert_eq!(code, Some(1), "{name}: {out}{err}");
+        assert!(err.is_empty(), "{name}: {err}");
+        assert!(
+            out.contains(expected),
+            "{name}: expected {expected:?} in:\n{out}"
+        );
+    }
+}
+
+#[test]
+fn crlf_and_a_byte_order_mark_are_accepted() {
+    let crlf = vpc("v", 1001).replace('\n', "\r\n");
+    let (code, out, _) = check_file("crlf.yaml", crlf.as_bytes());
+    assert_eq!(code, Some(0), "{out}");
+    let mut bom = "\u{feff}".as_bytes().to_vec();
+    bom.extend_from_slice(vpc("v", 1001).as_bytes());
+    let (code, out, _) = check_file("bom.yaml", &bom);
+    assert_eq!(code, Some(0), "{out}");
+}
+
+#[test]
+fn the_api_servers_null_pruning_and_webhook_defaults_apply() {
+    // Hedgehog's docs write `permit: [{vpc-01: , vpc-02: }]` (nulls pruned by the API server).
+    let docs = fixtures().join("hedgehog-examples/docs--vpcs--dhcp-relay-vpc.yaml");
+    assert_eq!(output(bin().arg("check").arg(&docs)).status.code(), Some(0));
+    // A static ExternalAttachment without switch/neighbor (filled by the mutating webhook).
+    let attachment = "apiVersion: vpc.githedgehog.com/v1beta1\nkind: ExternalAttachment\nmetadata:\n  name: a\nspec:\n  connection: c\n  external: e\n  static:\n    remoteIP: 10.0.0.1\n    ip: 10.0.0.2/31\n";
+    let (code, out, _) = check_file("attach.yaml", attachment.as_bytes());
+    assert_eq!(code, Some(0), "{out}");
+}
+
+#[test]
+fn exit_2_for_usage_and_io_errors() {
+    let out = output(bin().args(["check", "/nonexistent/path.yaml"]));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("cannot read /nonexistent/path.yaml"),
+        "{}",
+        stderr(&out)
+    );
+    let out = output(bin().args(["check"]));
+    assert_eq!(out.status.code(), Some(2));
+    let out = output(bin().args(["frobnicate"]));
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn links_inside_a_checked_folder_are_reported_not_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("real.yaml"), vpc("v", 1001)).unwrap();
+    std::os::unix::fs::symlink("/etc/hostname", dir.path().join("link.yaml")).unwrap();
+    let out = output(bin().arg("check").arg(dir.path()));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("link.yaml:1:1: error: is a symbolic link"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(Path::new(&dir.path().join("link.yaml")).is_symlink());
+}
