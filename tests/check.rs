@@ -250,6 +250,14 @@ fn the_api_servers_null_pruning_and_webhook_defaults_apply() {
     let attachment = "apiVersion: vpc.githedgehog.com/v1beta1\nkind: ExternalAttachment\nmetadata:\n  name: a\nspec:\n  connection: c\n  external: e\n  static:\n    remoteIP: 10.0.0.1\n    ip: 10.0.0.2/31\n";
     let (code, out, _) = check_file("attach.yaml", attachment.as_bytes());
     assert_eq!(code, Some(0), "{out}");
+    // A BGP attachment without a neighbor is rejected by the fabric: no default for it.
+    let bgp = "apiVersion: vpc.githedgehog.com/v1beta1\nkind: ExternalAttachment\nmetadata:\n  name: a\nspec:\n  connection: c\n  external: e\n  switch:\n    ip: 10.0.0.2/31\n";
+    let (code, out, _) = check_file("bgp.yaml", bgp.as_bytes());
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("bgp.yaml:5:1: error: missing required field `neighbor` (at /spec)"),
+        "{out}"
+    );
 }
 
 #[test]

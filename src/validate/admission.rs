@@ -11,9 +11,13 @@ pub fn admit(kind: &str, resource: &mut Value) {
     prune_nulls(resource);
     match kind {
         // A static ExternalAttachment has no switch/neighbor; the defaulter re-marshals the Go
-        // struct and adds them empty (`externalattachment_types.go`).
+        // struct and adds them empty, which Validate accepts only for static attachments
+        // (`externalattachment_types.go:324-346`). A BGP attachment without them is rejected
+        // by the fabric, so the CRD's requirement stands there.
         "ExternalAttachment" => {
-            if let Some(spec) = resource.get_mut("spec").and_then(Value::as_object_mut) {
+            if let Some(spec) = resource.get_mut("spec").and_then(Value::as_object_mut)
+                && spec.contains_key("static")
+            {
                 spec.entry("switch").or_insert_with(|| json!({}));
                 spec.entry("neighbor").or_insert_with(|| json!({}));
             }
@@ -86,9 +90,15 @@ mod tests {
         admit("ExternalAttachment", &mut value);
         assert_eq!(value["spec"]["switch"], json!({}));
         assert_eq!(value["spec"]["neighbor"], json!({}));
-        let mut kept = json!({"spec": {"switch": {"vlan": 1}}});
+        let mut kept = json!({"spec": {"static": {}, "switch": {"vlan": 1}}});
         admit("ExternalAttachment", &mut kept);
         assert_eq!(kept["spec"]["switch"], json!({"vlan": 1}));
+        let mut bgp = json!({"spec": {"switch": {"ip": "10.0.0.1/24"}}});
+        admit("ExternalAttachment", &mut bgp);
+        assert!(
+            bgp["spec"].get("neighbor").is_none(),
+            "BGP attachments need a real neighbor"
+        );
     }
 
     #[test]
