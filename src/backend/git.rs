@@ -13,7 +13,7 @@ use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, bail};
 
-use super::{Committed, Committer};
+use super::{BranchMoved, Committed, Committer};
 use crate::plan::Changes;
 
 /// The ref fast-import writes to before the branch is moved.
@@ -159,6 +159,143 @@ impl GitRepo {
             .unwrap_or_else(|_| format!("{FALLBACK_NAME} <{FALLBACK_EMAIL}> {now} +0000"))
     }
 
+    /// Brings the work tree and the index entries of exactly the changed paths to `sha`:
+    /// managed files are written first and raw files deleted last, so no file is ever lost.
+    pub fn update_work_tree(&self, sha: &str, changes: &Changes) -> Result<()> {
+        for write in &changes.writes {
+            let path = self.dir.join(&write.path);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)
+                    .with_context(|| format!("cannot create {}", parent.display()))?;
+            }
+            std::fs::write(&path, &write.content)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
+        for delete in &changes.deletes {
+            let path = self.dir.join(delete);
+            match std::fs::remove_file(&path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => {
+                    return Err(e).with_context(|| format!("cannot delete {}", path.display()));
+                }
+            }
+        }
+        // Index entries: written paths take the new commit's blobs, deleted paths go away.
+        let mut args = vec!["ls-tree", "-r", "-z", sha, "--"];
+        let written: Vec<String> = changes
+            .writes
+            .iter()
+            .map(|w| self.repo_path(&w.path))
+            .collect();
+        args.extend(written.iter().map(String::as_str));
+        let listing = if written.is_empty() {
+            Vec::new()
+        } else {
+            self.run(&args, None)?.stdout
+        };
+        let mut info = Vec::new();
+        for record in listing.split(|b| *b == 0).filter(|r| !r.is_empty()) {
+            // "<mode> blob <oid>\t<path>" -> "<mode> <oid>\t<path>"
+            let text = String::from_utf8_lossy(record);
+            let (meta, path) = text.split_once('\t').context("unexpected ls-tree output")?;
+            let fields: Vec<&str> = meta.split(' ').collect();
+            info.extend_from_slice(format!("{} {}\t{path}", fields[0], fields[2]).as_bytes());
+            info.push(0);
+        }
+        for delete in &changes.deletes {
+            info.extend_from_slice(format!("0 {ZERO_OID}\t{}", self.repo_path(delete)).as_bytes());
+            info.push(0);
+        }
+        if !info.is_empty() {
+            self.run(&["update-index", "-z", "--index-info"], Some(&info))?;
+        }
+        Ok(())
+    }
+
+    /// Moves `branch` (a ref, or `HEAD` when detached) from `old` to `sha` with a
+    /// compare-and-swap, then brings the work tree along for `changes`.
+    pub fn advance(
+        &self,
+        branch: &str,
+        old: Option<&str>,
+        sha: &str,
+        changes: &Changes,
+    ) -> Result<()> {
+        let old = old.unwrap_or(ZERO_OID);
+        self.run(
+            &["update-ref", "-m", "hh-gitops sync", branch, sha, old],
+            None,
+        )
+        .map_err(|_| anyhow::anyhow!(BranchMoved))
+        .with_context(|| {
+            format!("{branch} moved while hh-gitops was working; nothing was changed")
+        })?;
+        self.update_work_tree(sha, changes).with_context(|| {
+            format!("commit {sha} was made, but updating the work tree failed: see `git status`")
+        })
+    }
+
+    /// The remote the current branch tracks (`origin` when none is configured).
+    pub fn remote(&self) -> String {
+        self.branch_ref()
+            .and_then(|b| {
+                self.run_text(&[
+                    "config",
+                    "--get",
+                    &format!("branch.{}.remote", b.trim_start_matches("refs/heads/")),
+                ])
+                .ok()
+            })
+            .filter(|r| !r.is_empty())
+            .unwrap_or_else(|| "origin".to_owned())
+    }
+
+    /// Fetches `branch` from the remote and returns the commit it points at there.
+    pub fn fetch_branch(&self, branch: &str) -> Result<String> {
+        let remote = self.remote();
+        self.run(
+            &[
+                "fetch",
+                "--quiet",
+                "--no-tags",
+                &remote,
+                &format!("refs/heads/{branch}"),
+            ],
+            None,
+        )
+        .with_context(|| format!("fetching {branch} from {remote}"))?;
+        self.run_text(&["rev-parse", "--verify", "FETCH_HEAD^{commit}"])
+    }
+
+    /// Fast-forwards the checkout to `sha` (after the branch moved on the server).
+    pub fn fast_forward(&self, sha: &str) -> Result<()> {
+        self.run(&["merge", "--ff-only", "--quiet", sha], None)
+            .with_context(|| format!("bringing the checkout to {sha}"))?;
+        Ok(())
+    }
+
+    /// Which of `paths` (relative to the folder hh-gitops was pointed at) `commit` tracks.
+    pub fn tracked(&self, commit: &str, paths: &[String]) -> Result<BTreeSet<String>> {
+        if paths.is_empty() {
+            return Ok(BTreeSet::new());
+        }
+        let mut args = vec!["ls-tree", "-r", "-z", "--name-only", commit, "--"];
+        let full: Vec<String> = paths.iter().map(|p| self.repo_path(p)).collect();
+        args.extend(full.iter().map(String::as_str));
+        let out = self.run(&args, None)?;
+        Ok(out
+            .stdout
+            .split(|b| *b == 0)
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                String::from_utf8_lossy(p)
+                    .trim_start_matches(self.prefix.as_str())
+                    .to_owned()
+            })
+            .collect())
+    }
+
     /// Pushes `sha` to the upstream of the current branch.
     pub fn push(&self, sha: &str) -> Result<String> {
         let branch = self
@@ -273,67 +410,12 @@ impl LocalGit {
         stream.extend_from_slice(b"\ndone\n");
         stream
     }
-
-    /// Brings the work tree and the index entries of the changed paths to the new commit.
-    fn update_work_tree(&self, sha: &str, changes: &Changes) -> Result<()> {
-        for write in &changes.writes {
-            let path = self.repo.dir.join(&write.path);
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent)
-                    .with_context(|| format!("cannot create {}", parent.display()))?;
-            }
-            std::fs::write(&path, &write.content)
-                .with_context(|| format!("cannot write {}", path.display()))?;
-        }
-        for delete in &changes.deletes {
-            let path = self.repo.dir.join(delete);
-            match std::fs::remove_file(&path) {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => {
-                    return Err(e).with_context(|| format!("cannot delete {}", path.display()));
-                }
-            }
-        }
-        // Index entries: written paths take the new commit's blobs, deleted paths go away.
-        let mut args = vec!["ls-tree", "-r", "-z", sha, "--"];
-        let written: Vec<String> = changes
-            .writes
-            .iter()
-            .map(|w| self.repo.repo_path(&w.path))
-            .collect();
-        args.extend(written.iter().map(String::as_str));
-        let listing = if written.is_empty() {
-            Vec::new()
-        } else {
-            self.repo.run(&args, None)?.stdout
-        };
-        let mut info = Vec::new();
-        for record in listing.split(|b| *b == 0).filter(|r| !r.is_empty()) {
-            // "<mode> blob <oid>\t<path>" -> "<mode> <oid>\t<path>"
-            let text = String::from_utf8_lossy(record);
-            let (meta, path) = text.split_once('\t').context("unexpected ls-tree output")?;
-            let fields: Vec<&str> = meta.split(' ').collect();
-            info.extend_from_slice(format!("{} {}\t{path}", fields[0], fields[2]).as_bytes());
-            info.push(0);
-        }
-        for delete in &changes.deletes {
-            info.extend_from_slice(
-                format!("0 {ZERO_OID}\t{}", self.repo.repo_path(delete)).as_bytes(),
-            );
-            info.push(0);
-        }
-        if !info.is_empty() {
-            self.repo
-                .run(&["update-index", "-z", "--index-info"], Some(&info))?;
-        }
-        Ok(())
-    }
 }
 
 impl Committer for LocalGit {
-    fn base(&self) -> Option<&str> {
-        self.base.as_deref()
+    fn catch_up(&mut self) -> Result<()> {
+        self.base = self.repo.head()?;
+        Ok(())
     }
 
     fn commit(&mut self, changes: &Changes, message: &str) -> Result<Committed> {
@@ -349,27 +431,9 @@ impl Committer for LocalGit {
         let sha = self
             .repo
             .run_text(&["rev-parse", "--verify", SCRATCH_REF])?;
-        let old = self.base.clone().unwrap_or_else(|| ZERO_OID.to_owned());
-        let moved = self.repo.run(
-            &[
-                "update-ref",
-                "-m",
-                "hh-gitops sync",
-                &self.branch,
-                &sha,
-                &old,
-            ],
-            None,
-        );
-        self.repo.run(&["update-ref", "-d", SCRATCH_REF], None)?;
-        moved.with_context(|| {
-            format!(
-                "{} moved while hh-gitops was working; nothing was changed: sync again",
-                self.branch
-            )
-        })?;
-        self.update_work_tree(&sha, changes)
-            .with_context(|| format!("commit {sha} was made, but updating the work tree failed: run `git checkout -- .` carefully or `git status` to see the state"))?;
+        let _ = self.repo.run(&["update-ref", "-d", SCRATCH_REF], None);
+        self.repo
+            .advance(&self.branch, self.base.as_deref(), &sha, changes)?;
         self.base = Some(sha.clone());
         Ok(Committed { sha })
     }

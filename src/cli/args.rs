@@ -47,6 +47,9 @@ pub struct CommonArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// Also write the JSON report to this file.
+    #[arg(long, value_name = "FILE")]
+    pub report_json: Option<PathBuf>,
     /// A folder of extra JSON Schemas (made by `hh-gitops schemas import`); they add kinds
     /// or replace the embedded schema of the same kind and version.
     #[arg(long, value_name = "DIR")]
@@ -72,6 +75,9 @@ pub struct CheckArgs {
 pub enum CommitMode {
     /// A commit made with the local git CLI.
     Git,
+    /// A verified commit through GitHub's GraphQL API (GITHUB_REPOSITORY, GITHUB_REF,
+    /// GITHUB_GRAPHQL_URL, GITHUB_TOKEN).
+    Github,
     /// Check only: report what would move and change nothing.
     None,
 }
@@ -102,9 +108,9 @@ pub struct SyncArgs {
     /// Exit 0 even when some files were rejected (the valid ones are still moved).
     #[arg(long)]
     pub no_fail_on_rejected: bool,
-    /// How to record the move.
-    #[arg(long, value_enum, default_value_t = CommitMode::Git)]
-    pub commit: CommitMode,
+    /// How to record the move [default: github inside GitHub Actions, else git].
+    #[arg(long, value_enum)]
+    pub commit: Option<CommitMode>,
     /// The first line of the commit message (a summary of what moved follows it).
     #[arg(long, value_name = "TEXT")]
     pub commit_message: Option<String>,

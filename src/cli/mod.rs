@@ -14,9 +14,12 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::Parser;
 
-use crate::report::{json, markdown, text};
+use crate::finding::Finding;
+use crate::gha::{self, CommitPlace, Env, ProcessEnv};
+use crate::report::{CheckReport, SyncReport, json, markdown, text};
 use crate::schema::Registry;
 use args::{Cli, Command, CommitMode, CommonArgs, Format, SchemasCommand};
+use sync::Backend;
 
 /// Exit code when everything was valid.
 const EXIT_CLEAN: u8 = 0;
@@ -28,10 +31,13 @@ const EXIT_ERROR: u8 = 2;
 /// Runs `hh-gitops` with the process's arguments and returns its exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli) {
+    match run(cli, &ProcessEnv) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             eprintln!("hh-gitops: error: {e:#}");
+            if gha::in_actions(&ProcessEnv) {
+                println!("{}", gha::annotations_error(&format!("{e:#}")).trim_end());
+            }
             ExitCode::from(EXIT_ERROR)
         }
     }
@@ -45,10 +51,6 @@ fn registry(schemas: Option<&Path>) -> Result<Registry> {
     Ok(registry)
 }
 
-fn registry_for(common: &CommonArgs) -> Result<Registry> {
-    registry(common.schemas.as_deref())
-}
-
 /// Appends a Markdown report to the summary file.
 fn append_summary(path: &Path, markdown: &str) -> Result<()> {
     let mut file = std::fs::OpenOptions::new()
@@ -60,18 +62,74 @@ fn append_summary(path: &Path, markdown: &str) -> Result<()> {
         .with_context(|| format!("cannot write summary file {}", path.display()))
 }
 
-fn run(cli: Cli) -> Result<u8> {
+/// Writes the JSON report file asked for with `--report-json`.
+fn write_report_json(common: &CommonArgs, rendered: &str) -> Result<()> {
+    if let Some(path) = &common.report_json {
+        std::fs::write(path, rendered)
+            .with_context(|| format!("cannot write report {}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// Resolves `--commit` (default: GitHub inside Actions, else git) into a backend.
+fn backend(mode: Option<CommitMode>, env: &dyn Env) -> Result<Backend> {
+    let mode = mode.unwrap_or(if gha::in_actions(env) {
+        CommitMode::Github
+    } else {
+        CommitMode::Git
+    });
+    Ok(match mode {
+        CommitMode::Git => Backend::Git,
+        CommitMode::None => Backend::None("--commit none".into()),
+        CommitMode::Github => match gha::commit_place(env)? {
+            CommitPlace::Branch(target) => Backend::Github(target),
+            CommitPlace::CheckOnly(reason) => Backend::None(reason),
+        },
+    })
+}
+
+/// Every finding of a sync with its repository path, for annotations.
+fn sync_findings(report: &SyncReport) -> Vec<(String, &Finding)> {
+    report
+        .fabrics
+        .iter()
+        .flat_map(|fabric| {
+            fabric.rejected.iter().flat_map(move |rejected| {
+                rejected
+                    .findings
+                    .iter()
+                    .map(move |f| (format!("{}/{}", fabric.dir, rejected.path), f))
+            })
+        })
+        .collect()
+}
+
+fn check_findings(report: &CheckReport) -> Vec<(String, &Finding)> {
+    report
+        .files
+        .iter()
+        .flat_map(|file| file.findings.iter().map(move |f| (file.path.clone(), f)))
+        .collect()
+}
+
+fn run(cli: Cli, env: &dyn Env) -> Result<u8> {
     let mut stdout = std::io::stdout().lock();
+    let actions = gha::in_actions(env);
     match cli.command {
         Command::Check(args) => {
-            let registry = registry_for(&args.common)?;
+            let registry = registry(args.common.schemas.as_deref())?;
             let report = check::run(&registry, &args.paths, args.common.max_file_size)?;
+            let json_text = json::render(&report);
             let rendered = match args.common.format {
                 Format::Text => text::check(&report),
-                Format::Json => json::render(&report),
+                Format::Json => json_text.clone(),
             };
             stdout.write_all(rendered.as_bytes())?;
-            if let Some(path) = crate::gha::step_summary_path() {
+            write_report_json(&args.common, &json_text)?;
+            if actions {
+                stdout.write_all(gha::annotations(&check_findings(&report)).as_bytes())?;
+            }
+            if let Some(path) = gha::step_summary_path(env) {
                 append_summary(&path, &markdown::check(&report))?;
             }
             Ok(if report.totals.rejected_files > 0 {
@@ -81,7 +139,7 @@ fn run(cli: Cli) -> Result<u8> {
             })
         }
         Command::Sync(args) => {
-            let registry = registry_for(&args.common)?;
+            let registry = registry(args.common.schemas.as_deref())?;
             let now = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
@@ -90,20 +148,51 @@ fn run(cli: Cli) -> Result<u8> {
                 fabrics: &args.fabrics,
                 max_file_size: args.common.max_file_size,
                 dry_run: args.dry_run,
-                commit: args.commit == CommitMode::Git,
+                backend: backend(args.commit, env)?,
                 push: args.push,
                 commit_message: args.commit_message.as_deref(),
                 now,
             };
             let report = sync::run(&registry, &config)?;
+            let json_text = json::render(&report);
             let rendered = match args.common.format {
+                Format::Json => json_text.clone(),
+                Format::Text if actions => text::sync_grouped(&report),
                 Format::Text => text::sync(&report),
-                Format::Json => json::render(&report),
             };
             stdout.write_all(rendered.as_bytes())?;
-            if let Some(path) = args.summary.clone().or_else(crate::gha::step_summary_path) {
+            write_report_json(&args.common, &json_text)?;
+            if actions {
+                stdout.write_all(gha::annotations(&sync_findings(&report)).as_bytes())?;
+            }
+            if let Some(path) = args.summary.clone().or_else(|| gha::step_summary_path(env)) {
                 append_summary(&path, &markdown::sync(&report))?;
             }
+            let t = report.totals;
+            gha::write_outputs(
+                env,
+                &[
+                    ("processed-files", t.moved_files.to_string()),
+                    ("rejected-files", t.rejected_files.to_string()),
+                    ("resources", t.resources.to_string()),
+                    (
+                        "commit-sha",
+                        report
+                            .commit
+                            .as_ref()
+                            .map(|c| c.sha.clone())
+                            .unwrap_or_default(),
+                    ),
+                    (
+                        "report",
+                        args.common
+                            .report_json
+                            .as_ref()
+                            .map(|p| p.display().to_string())
+                            .unwrap_or_default(),
+                    ),
+                ],
+            )?;
             if let Some(error) = report.commit.as_ref().and_then(|c| c.push_error.as_ref()) {
                 eprintln!("hh-gitops: error: {error}");
                 return Ok(EXIT_ERROR);

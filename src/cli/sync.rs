@@ -2,17 +2,29 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+use std::time::Duration;
 
 use anyhow::{Result, bail};
 
 use super::check::check_path;
 use super::parallel;
-use crate::backend::Committer;
 use crate::backend::git::{GitRepo, LocalGit};
+use crate::backend::github::{GithubApi, GithubTarget};
+use crate::backend::{Committer, GithubCommitter, is_branch_moved};
 use crate::plan::{self, FabricInput, Plan, RawFile, RawOutcome, TargetState};
 use crate::report::{CommitInfo, SkippedDir, SyncReport};
 use crate::schema::Registry;
 use crate::source::{self, EntryKind, RawFolder};
+
+/// How the move is recorded.
+pub enum Backend {
+    /// A commit made with the local git CLI.
+    Git,
+    /// A commit made through GitHub's GraphQL API.
+    Github(GithubTarget),
+    /// No commit, for this reason (`--commit none`, a pull request, a tag).
+    None(String),
+}
 
 /// How a sync run is configured, resolved from the flags.
 pub struct SyncConfig<'a> {
@@ -24,15 +36,20 @@ pub struct SyncConfig<'a> {
     pub max_file_size: u64,
     /// Plan only.
     pub dry_run: bool,
-    /// Commit with git (else: check only).
-    pub commit: bool,
-    /// Push after committing.
+    /// How to record the move.
+    pub backend: Backend,
+    /// Push after committing (git backend).
     pub push: bool,
     /// Commit title.
     pub commit_message: Option<&'a str>,
     /// Seconds since the epoch, for commits made without a configured identity.
     pub now: i64,
 }
+
+/// How many plans a run makes before it gives up on a branch that keeps moving.
+const MAX_PLANS: u32 = 4;
+/// The wait before the second plan; doubled for each further one.
+const FIRST_REPLAN_WAIT: Duration = Duration::from_secs(1);
 
 /// Reads every fabric and returns the inputs of the planner plus the skipped folders.
 fn discover(
@@ -130,50 +147,85 @@ fn targets(
 }
 
 /// Runs a sync and returns its report.
+///
+/// When the branch moves between the plan and the commit, the backend catches up with it
+/// and the whole run is planned again from the new head, so a raw file added or changed
+/// meanwhile is handled like any other, never lost or moved twice.
 pub fn run(registry: &Registry, config: &SyncConfig) -> Result<SyncReport> {
-    let git = if config.commit && !config.dry_run {
+    let needs_git = !config.dry_run && !matches!(config.backend, Backend::None(_));
+    let git = if needs_git {
         Some(GitRepo::open(config.repo)?)
     } else {
         GitRepo::open(config.repo).ok()
     };
     // The commit's base is taken before anything is read, so that a commit made meanwhile
-    // makes the compare-and-swap fail instead of being overwritten.
-    let committer = match &git {
-        Some(git) if config.commit && !config.dry_run => {
-            Some(LocalGit::new(git.clone(), config.now)?)
+    // makes the commit fail with BranchMoved instead of being overwritten.
+    let mut committer: Option<Box<dyn Committer>> = match (&git, &config.backend) {
+        (Some(git), Backend::Git) if needs_git => {
+            Some(Box::new(LocalGit::new(git.clone(), config.now)?))
         }
+        (Some(git), Backend::Github(target)) if needs_git => Some(Box::new(GithubCommitter::new(
+            GithubApi::new(target.clone())?,
+            git.clone(),
+        )?)),
         _ => None,
     };
-    let (inputs, skipped) = discover(registry, config, git.as_ref())?;
-    let plan = Plan {
-        fabrics: inputs.iter().map(plan::plan_fabric).collect(),
-    };
-    let changes = plan.changes();
-    let message = plan.commit_message(config.commit_message);
-    let mut report = SyncReport::new(plan, skipped, config.dry_run);
-    if changes.is_empty() {
-        return Ok(report);
-    }
-    if config.dry_run {
-        report.no_commit_reason = Some("dry run".into());
-        return Ok(report);
-    }
-    let (Some(git), Some(mut committer)) = (git, committer) else {
-        report.no_commit_reason = Some("--commit none".into());
-        return Ok(report);
-    };
-    let committed = committer.commit(&changes, &message)?;
-    let mut commit = CommitInfo {
-        sha: committed.sha,
-        pushed_to: None,
-        push_error: None,
-    };
-    if config.push {
-        match git.push(&commit.sha) {
-            Ok(to) => commit.pushed_to = Some(to),
-            Err(e) => commit.push_error = Some(format!("{e:#}")),
+    let mut wait = FIRST_REPLAN_WAIT;
+    for attempt in 1..=MAX_PLANS {
+        let (inputs, skipped) = discover(registry, config, git.as_ref())?;
+        let plan = Plan {
+            fabrics: inputs.iter().map(plan::plan_fabric).collect(),
+        };
+        let changes = plan.changes();
+        let message = plan.commit_message(config.commit_message);
+        let mut report = SyncReport::new(plan, skipped, config.dry_run);
+        if changes.is_empty() {
+            return Ok(report);
+        }
+        if config.dry_run {
+            report.no_commit_reason = Some("dry run".into());
+            return Ok(report);
+        }
+        let Some(committer) = committer.as_mut() else {
+            let reason = match &config.backend {
+                Backend::None(reason) => reason.clone(),
+                _ => "no git repository".to_owned(),
+            };
+            report.no_commit_reason = Some(reason);
+            return Ok(report);
+        };
+        match committer.commit(&changes, &message) {
+            Ok(committed) => {
+                let mut commit = CommitInfo {
+                    sha: committed.sha,
+                    pushed_to: None,
+                    push_error: None,
+                    api_requests: committer.api_requests(),
+                    plans: attempt,
+                };
+                if config.push
+                    && let Some(git) = &git
+                {
+                    match git.push(&commit.sha) {
+                        Ok(to) => commit.pushed_to = Some(to),
+                        Err(e) => commit.push_error = Some(format!("{e:#}")),
+                    }
+                }
+                report.commit = Some(commit);
+                return Ok(report);
+            }
+            Err(error) if is_branch_moved(&error) && attempt < MAX_PLANS => {
+                std::thread::sleep(wait);
+                wait *= 2;
+                committer.catch_up()?;
+            }
+            Err(error) if is_branch_moved(&error) => {
+                return Err(error.context(format!(
+                    "the branch kept moving: gave up after {MAX_PLANS} plans; nothing was committed, run again"
+                )));
+            }
+            Err(error) => return Err(error),
         }
     }
-    report.commit = Some(commit);
-    Ok(report)
+    unreachable!("the loop returns on its last attempt")
 }

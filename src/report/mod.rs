@@ -93,6 +93,11 @@ pub struct CommitInfo {
     /// Why the push failed, if it did (the commit stays in place locally).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub push_error: Option<String>,
+    /// HTTP requests made to the GitHub API, for the GitHub backend.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub api_requests: Option<usize>,
+    /// How many plans the run made (more than one when the branch moved meanwhile).
+    pub plans: u32,
 }
 
 /// What `hh-gitops sync` did (or, with `--dry-run`, would do).

@@ -32,13 +32,23 @@ pub fn check(report: &CheckReport) -> String {
 
 /// `sync`: per fabric, then a closing line saying what was committed.
 pub fn sync(report: &SyncReport) -> String {
-    let mut out = String::new();
+    sync_with(report, |_, text| text)
+}
+
+/// `sync` inside GitHub Actions: each fabric in a collapsible log group.
+pub fn sync_grouped(report: &SyncReport) -> String {
+    sync_with(report, |title, text| crate::gha::group(title, &text))
+}
+
+fn sync_with(report: &SyncReport, wrap: impl Fn(&str, String) -> String) -> String {
+    let mut all = String::new();
     let verb = if report.dry_run {
         "would move"
     } else {
         "moved"
     };
     for fabric in &report.fabrics {
+        let mut out = String::new();
         let _ = writeln!(out, "{}", fabric.dir);
         for moved in &fabric.moved {
             let n = moved.resources.len();
@@ -73,12 +83,13 @@ pub fn sync(report: &SyncReport) -> String {
         if fabric.moved.is_empty() && fabric.rejected.is_empty() {
             let _ = writeln!(out, "  nothing to move");
         }
+        all.push_str(&wrap(&fabric.dir, out));
     }
     for skipped in &report.skipped {
-        let _ = writeln!(out, "skipped {}: {}", skipped.dir, skipped.reason);
+        let _ = writeln!(all, "skipped {}: {}", skipped.dir, skipped.reason);
     }
-    let _ = writeln!(out, "{}", closing_line(report));
-    out
+    let _ = writeln!(all, "{}", closing_line(report));
+    all
 }
 
 /// The one-line outcome, shared by the text and Markdown reports.
