@@ -2,6 +2,8 @@
 //! and a clone), with git isolated from the machine's configuration.
 #![allow(dead_code)]
 
+pub mod fake_github;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

@@ -1,0 +1,429 @@
+//! `hh-gitops sync` as the GitHub Action runs it: commits through the GraphQL API of a
+//! stateful fake GitHub on 127.0.0.1 backed by the test's bare `origin`.
+
+mod common;
+
+use std::process::Output;
+
+use common::fake_github::{FakeGithub, Fault};
+use common::{Repo, bin, output, stderr, stdout, vpc};
+
+const TOKEN: &str = "ghs_test_token_value";
+const F1: &str = "gitops/hedgehog/fabric-1";
+
+struct Setup {
+    repo: Repo,
+    fake: FakeGithub,
+}
+
+impl Setup {
+    fn new(fixture: Option<&str>) -> Setup {
+        let repo = Repo::new(fixture);
+        let fake = FakeGithub::start(&repo.origin, "example/gitops", TOKEN);
+        Setup { repo, fake }
+    }
+
+    /// Runs the sync as the action does, with GitHub Actions' environment.
+    fn sync(&self, token: &str, event: &str, git_ref: &str, extra: &[&str]) -> Output {
+        let mut command = bin();
+        command
+            .args(["sync", "--repo"])
+            .arg(&self.repo.work)
+            .args(["--report-json"])
+            .arg(self.repo.tmp.path().join("report.json"))
+            .args(extra)
+            .env("GITHUB_ACTIONS", "true")
+            .env("GITHUB_REPOSITORY", "example/gitops")
+            .env("GITHUB_REF", git_ref)
+            .env("GITHUB_EVENT_NAME", event)
+            .env("GITHUB_GRAPHQL_URL", &self.fake.graphql_url)
+            .env(
+                "GITHUB_API_URL",
+                self.fake.graphql_url.trim_end_matches("/graphql"),
+            )
+            .env("GITHUB_TOKEN", token)
+            .env("GITHUB_OUTPUT", self.repo.tmp.path().join("output"))
+            .env(
+                "GITHUB_STEP_SUMMARY",
+                self.repo.tmp.path().join("summary.md"),
+            );
+        output(self.repo.isolate(&mut command))
+    }
+
+    fn push_sync(&self) -> Output {
+        self.sync(TOKEN, "push", "refs/heads/main", &[])
+    }
+
+    fn origin_head(&self) -> String {
+        self.repo
+            .git_in(&self.repo.origin, &["rev-parse", "main"])
+            .trim()
+            .to_owned()
+    }
+
+    fn origin_count(&self) -> usize {
+        self.repo
+            .git_in(&self.repo.origin, &["rev-list", "--count", "main"])
+            .trim()
+            .parse()
+            .unwrap()
+    }
+
+    fn outputs(&self) -> String {
+        std::fs::read_to_string(self.repo.tmp.path().join("output")).unwrap_or_default()
+    }
+
+    fn report(&self) -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(self.repo.tmp.path().join("report.json")).unwrap())
+            .unwrap()
+    }
+}
+
+#[test]
+fn gitops_test_1_lands_as_one_api_commit_with_the_exact_tree() {
+    let setup = Setup::new(Some("gitops-test-1"));
+    let seed = setup.origin_head();
+
+    // The tree the local git backend makes from the same state, computed independently.
+    let reference = Repo::new(Some("gitops-test-1"));
+    assert_eq!(reference.sync(&[]).status.code(), Some(0));
+    let expected_tree = reference.git(&["rev-parse", "HEAD^{tree}"]);
+
+    let out = setup.push_sync();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert_eq!(setup.fake.commits_made(), 1);
+    assert_eq!(setup.fake.requests(), 1, "one API call for the whole run");
+    assert_eq!(
+        setup.origin_count(),
+        2,
+        "exactly one new commit on the branch"
+    );
+    let head = setup.origin_head();
+    assert_eq!(
+        setup
+            .repo
+            .git_in(&setup.repo.origin, &["rev-parse", "main^"])
+            .trim(),
+        seed
+    );
+    assert_eq!(
+        setup
+            .repo
+            .git_in(&setup.repo.origin, &["rev-parse", "main^{tree}"]),
+        expected_tree
+    );
+    assert_eq!(
+        setup
+            .repo
+            .git_in(&setup.repo.origin, &["log", "-1", "--format=%cn", "main"])
+            .trim(),
+        "GitHub"
+    );
+
+    // The checkout followed the commit: later steps see the moved files.
+    assert_eq!(setup.repo.git(&["rev-parse", "HEAD"]).trim(), head);
+    assert!(
+        setup
+            .repo
+            .git(&["status", "--porcelain", "--untracked-files=all"])
+            .is_empty()
+    );
+    assert_eq!(setup.repo.files_under(&format!("{F1}/raw")), [".gitkeep"]);
+
+    // Outputs, report and summary.
+    let outputs = setup.outputs();
+    assert!(
+        outputs.contains(&format!("commit-sha<<ghadelimiter_hh_gitops\n{head}\n")),
+        "{outputs}"
+    );
+    assert!(
+        outputs.contains("processed-files<<ghadelimiter_hh_gitops\n4\n"),
+        "{outputs}"
+    );
+    assert!(
+        outputs.contains("resources<<ghadelimiter_hh_gitops\n49\n"),
+        "{outputs}"
+    );
+    assert!(
+        outputs.contains("rejected-files<<ghadelimiter_hh_gitops\n0\n"),
+        "{outputs}"
+    );
+    assert_eq!(setup.report()["commit"]["api_requests"], 1);
+    let summary = std::fs::read_to_string(setup.repo.tmp.path().join("summary.md")).unwrap();
+    assert!(summary.contains("## hh-gitops sync"), "{summary}");
+    assert!(
+        stdout(&out).contains("::group::gitops/hedgehog/fabric-1\n"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(!stdout(&out).contains(TOKEN) && !stderr(&out).contains(TOKEN));
+
+    // A second run has nothing to do: no API call, no commit.
+    let again = setup.push_sync();
+    assert_eq!(again.status.code(), Some(0));
+    assert_eq!(setup.fake.requests(), 1);
+    assert_eq!(setup.origin_count(), 2);
+}
+
+#[test]
+fn a_branch_that_moves_before_the_commit_is_re_planned_and_nothing_is_lost() {
+    let setup = Setup::new(None);
+    setup.repo.write(
+        "gitops/hedgehog/f/raw/first.yaml",
+        vpc("first", 1001).as_bytes(),
+    );
+    setup.repo.commit_all("first raw file");
+    setup.repo.git(&["push", "-q", "origin", "main"]);
+    // While hh-gitops plans, someone pushes a second raw file.
+    let origin = setup.repo.origin.clone();
+    let other = setup.repo.tmp.path().join("other");
+    let late = vpc("late", 1002);
+    setup.fake.inject(Fault::Before(Box::new(move |_| {
+        let git = |dir: &std::path::Path, args: &[&str]| {
+            let status = std::process::Command::new("git")
+                .args(args)
+                .current_dir(dir)
+                .output()
+                .unwrap();
+            assert!(
+                status.status.success(),
+                "{}",
+                String::from_utf8_lossy(&status.stderr)
+            );
+        };
+        git(
+            origin.parent().unwrap(),
+            &[
+                "clone",
+                "-q",
+                origin.to_str().unwrap(),
+                other.to_str().unwrap(),
+            ],
+        );
+        std::fs::write(other.join("gitops/hedgehog/f/raw/late.yaml"), late).unwrap();
+        git(&other, &["add", "-A"]);
+        git(
+            &other,
+            &[
+                "-c",
+                "user.name=O",
+                "-c",
+                "user.email=o@example.com",
+                "commit",
+                "-qm",
+                "late raw file",
+            ],
+        );
+        git(&other, &["push", "-q", "origin", "main"]);
+    })));
+
+    let out = setup.push_sync();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert_eq!(setup.fake.commits_made(), 1);
+    assert_eq!(setup.report()["commit"]["plans"], 2);
+    let log = setup
+        .repo
+        .git_in(&setup.repo.origin, &["log", "--format=%s", "main"]);
+    assert_eq!(
+        log.lines().collect::<Vec<_>>(),
+        [
+            "hh-gitops: move 2 raw files to managed (2 resources)",
+            "late raw file",
+            "first raw file",
+            "seed"
+        ]
+    );
+    let files = setup.repo.git_in(
+        &setup.repo.origin,
+        &["ls-tree", "-r", "--name-only", "main", "gitops"],
+    );
+    assert_eq!(
+        files.lines().collect::<Vec<_>>(),
+        [
+            "gitops/hedgehog/f/managed/vpcs/first.yaml",
+            "gitops/hedgehog/f/managed/vpcs/late.yaml",
+            "gitops/hedgehog/f/raw/.gitkeep"
+        ]
+    );
+    assert_eq!(
+        setup.repo.git(&["rev-parse", "HEAD"]).trim(),
+        setup.origin_head()
+    );
+}
+
+#[test]
+fn a_lost_answer_after_a_successful_mutation_is_neither_a_failure_nor_a_second_commit() {
+    let setup = Setup::new(Some("gitops-test-1"));
+    setup.fake.inject(Fault::LoseAnswer);
+    let out = setup.push_sync();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert_eq!(setup.fake.commits_made(), 1);
+    assert_eq!(setup.origin_count(), 2);
+    assert_eq!(setup.report()["commit"]["sha"], setup.origin_head());
+    assert_eq!(
+        setup.repo.git(&["rev-parse", "HEAD"]).trim(),
+        setup.origin_head()
+    );
+}
+
+#[test]
+fn rate_limits_and_server_errors_are_retried() {
+    let setup = Setup::new(Some("gitops-test-1"));
+    setup.fake.inject(Fault::Status(
+        403,
+        vec![("retry-after", "1".into())],
+        r#"{"message":"You have exceeded a secondary rate limit. Please wait a few minutes before you try again.","documentation_url":"https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits"}"#.into(),
+    ));
+    setup.fake.inject(Fault::Status(
+        429,
+        vec![("retry-after", "1".into())],
+        r#"{"message":"API rate limit exceeded"}"#.into(),
+    ));
+    let out = setup.push_sync();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert_eq!(setup.fake.commits_made(), 1);
+    assert_eq!(setup.origin_count(), 2);
+
+    let second = Setup::new(Some("gitops-test-1"));
+    second.fake.inject(Fault::Status(
+        502,
+        vec![],
+        "<html>Bad Gateway</html>".into(),
+    ));
+    let out = second.push_sync();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert_eq!(second.fake.commits_made(), 1);
+}
+
+#[test]
+fn permission_problems_fail_at_once_with_the_fix() {
+    let setup = Setup::new(Some("gitops-test-1"));
+    let out = setup.sync("read-only-token", "push", "refs/heads/main", &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("permissions: contents: write"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stdout(&out).contains("::error title=hh-gitops::"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(setup.fake.requests(), 1, "no retry of a permanent failure");
+    assert_eq!(setup.origin_count(), 1);
+    assert!(setup.repo.work.join(F1).join("raw/prepop.yaml").exists());
+
+    let out = setup.sync("wrong-token", "push", "refs/heads/main", &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("refused the token (401 Bad credentials)"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stderr(&out).contains("wrong-token"));
+
+    let forbidden = Setup::new(Some("gitops-test-1"));
+    forbidden.fake.inject(Fault::Status(
+        403,
+        vec![],
+        r#"{"message":"Resource not accessible by integration"}"#.into(),
+    ));
+    let out = forbidden.push_sync();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("permissions: contents: write"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn pull_requests_and_tags_check_only() {
+    let setup = Setup::new(Some("gitops-test-1"));
+    setup.repo.write(
+        &format!("{F1}/raw/bad.yaml"),
+        b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n",
+    );
+    setup.repo.commit_all("bad");
+    let out = setup.sync(TOKEN, "pull_request", "refs/pull/7/merge", &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("no commit (a pull_request event: checking only"),
+        "{text}"
+    );
+    assert!(text.contains("::error file=gitops/hedgehog/fabric-1/raw/bad.yaml,line=2,col=7,title=hh-gitops%3A /kind::unknown kind ConfigMap"), "{text}");
+    assert_eq!(setup.fake.requests(), 0);
+    let out = setup.sync(TOKEN, "push", "refs/tags/v1", &["--no-fail-on-rejected"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        stdout(&out).contains("refs/tags/v1 is a tag"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(setup.fake.requests(), 0);
+}
+
+#[test]
+fn api_calls_per_sync_do_not_grow_with_the_number_of_files() {
+    for files in [1usize, 100, 1000] {
+        let setup = Setup::new(None);
+        for i in 0..files {
+            setup.repo.write(
+                &format!("gitops/hedgehog/f/raw/v{i}.yaml"),
+                vpc(&format!("v{i}"), 1000 + i as u32).as_bytes(),
+            );
+        }
+        setup.repo.commit_all("raw files");
+        setup.repo.git(&["push", "-q", "origin", "main"]);
+        let out = setup.push_sync();
+        assert_eq!(out.status.code(), Some(0), "{files}: {}", stderr(&out));
+        assert_eq!(setup.fake.requests(), 1, "{files} raw files");
+        let managed = setup.repo.git_in(
+            &setup.repo.origin,
+            &[
+                "ls-tree",
+                "-r",
+                "--name-only",
+                "main",
+                "gitops/hedgehog/f/managed/vpcs",
+            ],
+        );
+        assert_eq!(managed.lines().count(), files);
+        println!(
+            "{files} raw files: {} API request(s)",
+            setup.fake.requests()
+        );
+    }
+}
