@@ -3,6 +3,7 @@
 //! repository's action.yml with the freshly built binary, against the fake GitHub on
 //! 127.0.0.1 backed by the test's bare origin. Needs `act` on PATH (or `HH_GITOPS_ACT`),
 //! which `.ci/run` installs; run with `cargo test --test action_e2e -- --ignored`.
+//! `HH_GITOPS_E2E_BINARY` picks the binary (`.ci/run` uses the static musl build).
 
 mod common;
 
@@ -22,20 +23,37 @@ fn act() -> String {
 fn consumer() -> Repo {
     let repo = Repo::new(Some("gitops-test-1"));
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    repo.write(".github/workflows/gitops.yml", &std::fs::read(root.join("tests/e2e/gitops.yml")).unwrap());
-    repo.write(".hh-gitops-action/action.yml", &std::fs::read(root.join("action.yml")).unwrap());
+    repo.write(
+        ".github/workflows/gitops.yml",
+        &std::fs::read(root.join("tests/e2e/gitops.yml")).unwrap(),
+    );
+    repo.write(
+        ".hh-gitops-action/action.yml",
+        &std::fs::read(root.join("action.yml")).unwrap(),
+    );
     repo.commit_all("consumer workflow");
     repo.git(&["push", "-q", "origin", "main"]);
     repo
 }
 
+/// The binary the action runs: `HH_GITOPS_E2E_BINARY` (CI points it at the static musl
+/// build), else the test build.
+fn binary() -> std::ffi::OsString {
+    std::env::var_os("HH_GITOPS_E2E_BINARY").unwrap_or_else(|| bin().get_program().to_owned())
+}
+
 fn run_act(repo: &Repo, fake: &FakeGithub, event: &str, out: &Path) -> std::process::Output {
-    let binary = bin().get_program().to_owned();
+    let binary = binary();
     let mut command = Command::new(act());
     command
         .current_dir(&repo.work)
         .arg(event)
-        .args(["-P", "ubuntu-latest=-self-hosted", "-W", ".github/workflows/gitops.yml"])
+        .args([
+            "-P",
+            "ubuntu-latest=-self-hosted",
+            "-W",
+            ".github/workflows/gitops.yml",
+        ])
         .args(["--env", &format!("GITHUB_GRAPHQL_URL={}", fake.graphql_url)])
         .args(["--env", "GITHUB_REPOSITORY=example/gitops"])
         .args(["--env", &format!("HH_BINARY={}", binary.to_string_lossy())])
@@ -60,31 +78,70 @@ fn the_action_moves_gitops_test_1_through_a_real_runner() {
     let fake = FakeGithub::start(&repo.origin, "example/gitops", TOKEN);
     let out_dir = tempfile::tempdir().unwrap();
     let out = run_act(&repo, &fake, "push", out_dir.path());
-    assert!(out.status.success(), "act failed:\n{}\n{}", stdout(&out), stderr(&out));
+    assert!(
+        out.status.success(),
+        "act failed:\n{}\n{}",
+        stdout(&out),
+        stderr(&out)
+    );
 
     // The files moved in the fake's repository, in one commit made through the API.
     assert_eq!(fake.commits_made(), 1, "{}", stdout(&out));
-    let head = repo.git_in(&repo.origin, &["rev-parse", "main"]).trim().to_owned();
-    let tree = repo.git_in(&repo.origin, &["ls-tree", "-r", "--name-only", "main", "gitops/hedgehog/fabric-1"]);
-    assert_eq!(tree.lines().filter(|l| l.contains("/raw/")).collect::<Vec<_>>(), ["gitops/hedgehog/fabric-1/raw/.gitkeep"]);
-    let managed = tree.lines().filter(|l| l.contains("/managed/") && l.ends_with(".yaml")).count();
-    assert_eq!(managed, 48 + 1, "48 moved files and the ConfigMap already there");
+    let head = repo
+        .git_in(&repo.origin, &["rev-parse", "main"])
+        .trim()
+        .to_owned();
+    let tree = repo.git_in(
+        &repo.origin,
+        &[
+            "ls-tree",
+            "-r",
+            "--name-only",
+            "main",
+            "gitops/hedgehog/fabric-1",
+        ],
+    );
+    assert_eq!(
+        tree.lines()
+            .filter(|l| l.contains("/raw/"))
+            .collect::<Vec<_>>(),
+        ["gitops/hedgehog/fabric-1/raw/.gitkeep"]
+    );
+    let managed = tree
+        .lines()
+        .filter(|l| l.contains("/managed/") && l.ends_with(".yaml"))
+        .count();
+    assert_eq!(
+        managed,
+        48 + 1,
+        "48 moved files and the ConfigMap already there"
+    );
 
     // Outputs, summary and the checkout that later steps see.
     let outputs = read(&out_dir.path().join("outputs"));
     assert!(outputs.contains("processed-files=4\n"), "{outputs}");
     assert!(outputs.contains("resources=49\n"), "{outputs}");
     assert!(outputs.contains("rejected-files=0\n"), "{outputs}");
-    assert!(outputs.contains(&format!("commit-sha={head}\n")), "{outputs}");
+    assert!(
+        outputs.contains(&format!("commit-sha={head}\n")),
+        "{outputs}"
+    );
     assert_eq!(read(&out_dir.path().join("checkout-head")).trim(), head);
     assert_eq!(read(&out_dir.path().join("raw-after")).trim(), ".gitkeep");
     // Each step has its own summary file; act prints what a step wrote to it.
     let log = stdout(&out);
     assert!(log.contains("Summary - ## hh-gitops sync"), "{log}");
-    assert!(log.contains("<code>managed/switches/leaf-01.yaml</code>"), "{log}");
-    let report: serde_json::Value = serde_json::from_str(&read(&out_dir.path().join("report.json"))).unwrap();
+    assert!(
+        log.contains("<code>managed/switches/leaf-01.yaml</code>"),
+        "{log}"
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(&read(&out_dir.path().join("report.json"))).unwrap();
     assert_eq!(report["commit"]["sha"], head.as_str());
-    assert!(!stdout(&out).contains(TOKEN), "the token never shows in the log");
+    assert!(
+        !stdout(&out).contains(TOKEN),
+        "the token never shows in the log"
+    );
 }
 
 #[test]
@@ -95,10 +152,22 @@ fn a_pull_request_run_checks_and_commits_nothing() {
     let before = repo.git_in(&repo.origin, &["rev-parse", "main"]);
     let out_dir = tempfile::tempdir().unwrap();
     let out = run_act(&repo, &fake, "pull_request", out_dir.path());
-    assert!(out.status.success(), "act failed:\n{}\n{}", stdout(&out), stderr(&out));
+    assert!(
+        out.status.success(),
+        "act failed:\n{}\n{}",
+        stdout(&out),
+        stderr(&out)
+    );
     assert_eq!(fake.requests(), 0);
     assert_eq!(repo.git_in(&repo.origin, &["rev-parse", "main"]), before);
     let outputs = read(&out_dir.path().join("outputs"));
-    assert!(outputs.contains("commit-sha=\n") && outputs.contains("resources=49\n"), "{outputs}");
-    assert!(stdout(&out).contains("a pull_request event: checking only"), "{}", stdout(&out));
+    assert!(
+        outputs.contains("commit-sha=\n") && outputs.contains("resources=49\n"),
+        "{outputs}"
+    );
+    assert!(
+        stdout(&out).contains("a pull_request event: checking only"),
+        "{}",
+        stdout(&out)
+    );
 }
