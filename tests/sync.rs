@@ -563,7 +563,7 @@ fn summary_file_gets_a_markdown_report() {
         text.contains("<details><summary>48 managed files</summary>"),
         "{text}"
     );
-    assert!(text.contains("| <code>raw/prepop.yaml:1</code> | <code>managed/switchgroups/empty.yaml</code> | SwitchGroup | created |"), "{text}");
+    assert!(text.contains("| <code>raw/prepop.yaml:2</code> | <code>managed/switchgroups/empty.yaml</code> | SwitchGroup | created |"), "{text}");
     assert!(
         text.contains(
             "| <code>raw/bad.yaml:2:7</code> | <code>/kind</code> | unknown kind ConfigMap"

@@ -18,7 +18,7 @@ pub use tree::{Entry, Node, Pos, Value};
 pub struct Document {
     /// 0-based index among the file's non-empty documents.
     pub index: usize,
-    /// 1-based line where the document's own content begins.
+    /// 1-based line of the document's first content (its root node), after any `---`.
     pub start_line: u32,
     /// The parsed, located tree.
     pub root: Node,
@@ -115,8 +115,7 @@ fn split(text: &str, raw: Vec<tree::RawDocument>) -> Vec<Document> {
     // Lines carried from the previous document's tail to the next document.
     let mut carried: Vec<&str> = Vec::new();
     let mut documents = Vec::with_capacity(count);
-    for (index, (start_line, last_content_line, root)) in docs.into_iter().enumerate() {
-        let i = index;
+    for (i, (_, last_content_line, root)) in docs.into_iter().enumerate() {
         let from = starts[i];
         let to = starts.get(i + 1).copied().unwrap_or(lines.len() + 1);
         let region: Vec<&str> =
@@ -166,8 +165,8 @@ fn split(text: &str, raw: Vec<tree::RawDocument>) -> Vec<Document> {
         text.truncate(trimmed_len);
         text.push_str(newline);
         documents.push(Document {
-            index,
-            start_line,
+            index: i,
+            start_line: root.pos.line,
             root,
             text,
         });

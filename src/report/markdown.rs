@@ -8,7 +8,7 @@ use std::fmt::Write;
 use super::text::closing_line;
 use super::{CheckReport, SyncReport};
 use crate::limits::MAX_SUMMARY_BYTES;
-use crate::plan::Status;
+use crate::plan::{Status, plural};
 
 /// Rows shown before a table folds into `<details>`.
 const FOLD_AFTER_ROWS: usize = 20;
@@ -76,8 +76,11 @@ pub fn sync(report: &SyncReport) -> String {
                 .collect();
             let _ = writeln!(
                 out,
-                "**Processed**: {} raw files -> {} managed files\n",
-                t.moved_files, t.resources
+                "**Processed**: {} raw {} -> {} managed {}\n",
+                t.moved_files,
+                plural(t.moved_files, "file", "files"),
+                t.resources,
+                plural(t.resources, "file", "files")
             );
             table(
                 &mut out,
@@ -106,8 +109,9 @@ pub fn sync(report: &SyncReport) -> String {
                 .collect();
             let _ = writeln!(
                 out,
-                "**Rejected** (left in raw/): {} files\n",
-                t.rejected_files
+                "**Rejected** (left in raw/): {} {}\n",
+                t.rejected_files,
+                plural(t.rejected_files, "file", "files")
             );
             table(
                 &mut out,
