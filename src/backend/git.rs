@@ -32,6 +32,10 @@ pub struct GitRepo {
     prefix: String,
     /// The top of the work tree.
     top: PathBuf,
+    /// An HTTP `Authorization` header for fetches from an https remote, when a token is
+    /// known (so the checkout need not persist credentials). Given to git through
+    /// `GIT_CONFIG_*` variables, never on the command line.
+    auth_header: Option<String>,
 }
 
 /// The outcome of running git.
@@ -46,6 +50,7 @@ impl GitRepo {
             dir: dir.to_path_buf(),
             prefix: String::new(),
             top: dir.to_path_buf(),
+            auth_header: None,
         };
         let out = repo
             .run(&["rev-parse", "--show-prefix", "--show-toplevel"], None)
@@ -58,12 +63,25 @@ impl GitRepo {
             dir: dir.to_path_buf(),
             prefix,
             top,
+            auth_header: None,
         })
     }
 
     /// The repository path of a path given relative to the folder hh-gitops was pointed at.
     pub fn repo_path(&self, rel: &str) -> String {
         format!("{}{rel}", self.prefix)
+    }
+
+    /// The same repository, fetching from https remotes with `token` (as actions/checkout
+    /// does: basic auth as `x-access-token`).
+    pub fn with_token(self, token: &str) -> Self {
+        use base64::Engine as _;
+        let credentials =
+            base64::engine::general_purpose::STANDARD.encode(format!("x-access-token:{token}"));
+        GitRepo {
+            auth_header: Some(format!("AUTHORIZATION: basic {credentials}")),
+            ..self
+        }
     }
 
     fn command(&self, args: &[&str]) -> Command {
@@ -73,6 +91,12 @@ impl GitRepo {
             .current_dir(&self.top)
             .env("GIT_TERMINAL_PROMPT", "0")
             .env("LC_ALL", "C");
+        if let (Some(header), Some(&"fetch")) = (&self.auth_header, args.first()) {
+            command
+                .env("GIT_CONFIG_COUNT", "1")
+                .env("GIT_CONFIG_KEY_0", "http.extraHeader")
+                .env("GIT_CONFIG_VALUE_0", header);
+        }
         command
     }
 
@@ -442,6 +466,41 @@ impl Committer for LocalGit {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_token_reaches_fetch_only_through_the_environment() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = GitRepo {
+            dir: dir.path().into(),
+            prefix: String::new(),
+            top: dir.path().into(),
+            auth_header: None,
+        }
+        .with_token("secret");
+        let fetch = repo.command(&["fetch", "origin"]);
+        let envs: Vec<_> = fetch
+            .get_envs()
+            .map(|(k, v)| (k.to_owned(), v.map(|v| v.to_owned())))
+            .collect();
+        let value = envs
+            .iter()
+            .find(|(k, _)| k == "GIT_CONFIG_VALUE_0")
+            .and_then(|(_, v)| v.clone())
+            .unwrap();
+        // base64("x-access-token:secret")
+        assert_eq!(value, "AUTHORIZATION: basic eC1hY2Nlc3MtdG9rZW46c2VjcmV0");
+        assert!(
+            fetch
+                .get_args()
+                .all(|a| !a.to_string_lossy().contains("secret")
+                    && !a.to_string_lossy().contains("eC1h"))
+        );
+        assert!(
+            repo.command(&["status"])
+                .get_envs()
+                .all(|(k, _)| k != "GIT_CONFIG_VALUE_0")
+        );
+    }
 
     #[test]
     fn paths_are_quoted_only_when_needed() {

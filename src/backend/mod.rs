@@ -61,6 +61,7 @@ pub struct GithubCommitter {
 impl GithubCommitter {
     /// A committer whose plans start from the checkout's HEAD.
     pub fn new(api: github::GithubApi, repo: git::GitRepo) -> Result<Self> {
+        let repo = repo.with_token(&api.target().token);
         let base = repo.head()?;
         Ok(GithubCommitter { api, repo, base })
     }
