@@ -25,6 +25,17 @@ impl Setup {
 
     /// Runs the sync as the action does, with GitHub Actions' environment.
     fn sync(&self, token: &str, event: &str, git_ref: &str, extra: &[&str]) -> Output {
+        self.sync_at(&self.fake.graphql_url, token, event, git_ref, extra)
+    }
+
+    fn sync_at(
+        &self,
+        graphql_url: &str,
+        token: &str,
+        event: &str,
+        git_ref: &str,
+        extra: &[&str],
+    ) -> Output {
         let mut command = bin();
         command
             .args(["sync", "--repo"])
@@ -36,11 +47,7 @@ impl Setup {
             .env("GITHUB_REPOSITORY", "example/gitops")
             .env("GITHUB_REF", git_ref)
             .env("GITHUB_EVENT_NAME", event)
-            .env("GITHUB_GRAPHQL_URL", &self.fake.graphql_url)
-            .env(
-                "GITHUB_API_URL",
-                self.fake.graphql_url.trim_end_matches("/graphql"),
-            )
+            .env("GITHUB_GRAPHQL_URL", graphql_url)
             .env("GITHUB_TOKEN", token)
             .env("GITHUB_OUTPUT", self.repo.tmp.path().join("output"))
             .env(
@@ -426,4 +433,25 @@ fn api_calls_per_sync_do_not_grow_with_the_number_of_files() {
             setup.fake.requests()
         );
     }
+}
+
+#[test]
+fn github_enterprise_endpoints_work_and_a_wrong_one_fails_clearly() {
+    let setup = Setup::new(Some("gitops-test-1"));
+    let ghes = setup.fake.graphql_url.replace("/graphql", "/api/graphql");
+    let out = setup.sync_at(&ghes, TOKEN, "push", "refs/heads/main", &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(setup.fake.commits_made(), 1);
+
+    let other = Setup::new(Some("gitops-test-1"));
+    let wrong = other.fake.graphql_url.replace("/graphql", "/v3/graphql");
+    let out = other.sync_at(&wrong, TOKEN, "push", "refs/heads/main", &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("(404 Not Found): check GITHUB_REPOSITORY, GITHUB_GRAPHQL_URL"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(other.fake.requests(), 1, "a 404 is not retried");
+    assert!(other.repo.work.join(F1).join("raw/prepop.yaml").exists());
 }

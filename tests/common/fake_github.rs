@@ -155,7 +155,10 @@ fn serve(mut stream: TcpStream, state: &Arc<Mutex<State>>) {
         Some(Fault::Before(action)) => action(&state.bare),
         _ => {}
     }
-    if !request_line.starts_with("POST /graphql ") {
+    // github.com serves /graphql; GitHub Enterprise Server serves /api/graphql.
+    if !request_line.starts_with("POST /graphql ")
+        && !request_line.starts_with("POST /api/graphql ")
+    {
         respond(
             &mut stream,
             404,
