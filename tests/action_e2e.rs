@@ -21,7 +21,15 @@ fn act() -> String {
 
 /// A consumer repository (gitops-test-1 plus the workflow and this action), pushed to origin.
 fn consumer() -> Repo {
+    consumer_with(&[])
+}
+
+/// The same, with extra files committed.
+fn consumer_with(extra: &[(&str, &[u8])]) -> Repo {
     let repo = Repo::new(Some("gitops-test-1"));
+    for (path, content) in extra {
+        repo.write(path, content);
+    }
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     repo.write(
         ".github/workflows/gitops.yml",
@@ -43,6 +51,16 @@ fn binary() -> std::ffi::OsString {
 }
 
 fn run_act(repo: &Repo, fake: &FakeGithub, event: &str, out: &Path) -> std::process::Output {
+    run_act_with(repo, fake, event, out, &[])
+}
+
+fn run_act_with(
+    repo: &Repo,
+    fake: &FakeGithub,
+    event: &str,
+    out: &Path,
+    env: &[(&str, &str)],
+) -> std::process::Output {
     let binary = binary();
     let mut command = Command::new(act());
     command
@@ -59,6 +77,9 @@ fn run_act(repo: &Repo, fake: &FakeGithub, event: &str, out: &Path) -> std::proc
         .args(["--env", &format!("HH_BINARY={}", binary.to_string_lossy())])
         .args(["--env", &format!("E2E_OUT={}", out.display())])
         .args(["-s", &format!("GITHUB_TOKEN={TOKEN}")]);
+    for (key, value) in env {
+        command.args(["--env", &format!("{key}={value}")]);
+    }
     if event == "pull_request" {
         let payload = out.join("event.json");
         std::fs::write(&payload, r#"{"pull_request": {"number": 7, "head": {"ref": "feature"}, "base": {"ref": "main"}}}"#).unwrap();
@@ -170,4 +191,38 @@ fn a_pull_request_run_checks_and_commits_nothing() {
         "{}",
         stdout(&out)
     );
+}
+
+#[test]
+#[ignore = "needs act (installed by .ci/run)"]
+fn check_mode_with_fail_on_rejected_off_reports_and_annotates_without_committing() {
+    let repo = consumer_with(&[(
+        "gitops/hedgehog/fabric-1/raw/bad.yaml",
+        b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n",
+    )]);
+    let fake = FakeGithub::start(&repo.origin, "example/gitops", TOKEN);
+    let out_dir = tempfile::tempdir().unwrap();
+    let env = [("E2E_MODE", "check"), ("E2E_FAIL_ON_REJECTED", "false")];
+    let out = run_act_with(&repo, &fake, "push", out_dir.path(), &env);
+    assert!(
+        out.status.success(),
+        "act failed:\n{}\n{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert_eq!(fake.requests(), 0, "check mode makes no API call");
+    let outputs = read(&out_dir.path().join("outputs"));
+    assert!(
+        outputs.contains("processed-files=4\n")
+            && outputs.contains("rejected-files=1\n")
+            && outputs.contains("commit-sha=\n"),
+        "{outputs}"
+    );
+    let log = stdout(&out);
+    assert!(
+        log.contains("gitops/hedgehog/fabric-1/raw/bad.yaml")
+            && log.contains("unknown kind ConfigMap"),
+        "{log}"
+    );
+    assert!(log.contains("no commit (--commit none)"), "{log}");
 }
