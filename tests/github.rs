@@ -6,7 +6,7 @@ mod common;
 use std::process::Output;
 
 use common::fake_github::{FakeGithub, Fault};
-use common::{Repo, bin, output, stderr, stdout, vpc};
+use common::{Repo, assert_exit, bin, output, stderr, stdout, vpc};
 
 const TOKEN: &str = "ghs_test_token_value";
 const F1: &str = "gitops/hedgehog/fabric-1";
@@ -97,13 +97,7 @@ fn gitops_test_1_lands_as_one_api_commit_with_the_exact_tree() {
     let expected_tree = reference.git(&["rev-parse", "HEAD^{tree}"]);
 
     let out = setup.push_sync();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    assert_exit(&out, 0);
     assert_eq!(setup.fake.commits_made(), 1);
     assert_eq!(setup.fake.requests(), 1, "one API call for the whole run");
     assert_eq!(
@@ -231,13 +225,7 @@ fn a_branch_that_moves_before_the_commit_is_re_planned_and_nothing_is_lost() {
     })));
 
     let out = setup.push_sync();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    assert_exit(&out, 0);
     assert_eq!(setup.fake.commits_made(), 1);
     assert_eq!(setup.report()["commit"]["plans"], 2);
     let log = setup
@@ -275,13 +263,7 @@ fn a_lost_answer_after_a_successful_mutation_is_neither_a_failure_nor_a_second_c
     let setup = Setup::new(Some("gitops-test-1"));
     setup.fake.inject(Fault::LoseAnswer);
     let out = setup.push_sync();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    assert_exit(&out, 0);
     assert_eq!(setup.fake.commits_made(), 1);
     assert_eq!(setup.origin_count(), 2);
     assert_eq!(setup.report()["commit"]["sha"], setup.origin_head());
@@ -305,13 +287,7 @@ fn rate_limits_and_server_errors_are_retried() {
         r#"{"message":"API rate limit exceeded"}"#.into(),
     ));
     let out = setup.push_sync();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    assert_exit(&out, 0);
     assert_eq!(setup.fake.commits_made(), 1);
     assert_eq!(setup.origin_count(), 2);
 
@@ -322,13 +298,7 @@ fn rate_limits_and_server_errors_are_retried() {
         "<html>Bad Gateway</html>".into(),
     ));
     let out = second.push_sync();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    assert_exit(&out, 0);
     assert_eq!(second.fake.commits_made(), 1);
 }
 
@@ -384,7 +354,7 @@ fn pull_requests_and_tags_check_only() {
     );
     setup.repo.commit_all("bad");
     let out = setup.sync(TOKEN, "pull_request", "refs/pull/7/merge", &[]);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_exit(&out, 1);
     let text = stdout(&out);
     assert!(
         text.contains("no commit (a pull_request event: checking only"),
@@ -415,7 +385,7 @@ fn api_calls_per_sync_do_not_grow_with_the_number_of_files() {
         setup.repo.commit_all("raw files");
         setup.repo.git(&["push", "-q", "origin", "main"]);
         let out = setup.push_sync();
-        assert_eq!(out.status.code(), Some(0), "{files}: {}", stderr(&out));
+        assert_exit(&out, 0);
         assert_eq!(setup.fake.requests(), 1, "{files} raw files");
         let managed = setup.repo.git_in(
             &setup.repo.origin,
@@ -440,7 +410,7 @@ fn github_enterprise_endpoints_work_and_a_wrong_one_fails_clearly() {
     let setup = Setup::new(Some("gitops-test-1"));
     let ghes = setup.fake.graphql_url.replace("/graphql", "/api/graphql");
     let out = setup.sync_at(&ghes, TOKEN, "push", "refs/heads/main", &[]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_exit(&out, 0);
     assert_eq!(setup.fake.commits_made(), 1);
 
     let other = Setup::new(Some("gitops-test-1"));

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Repo, stderr};
+use common::{Repo, assert_exit};
 
 fn readme() -> String {
     std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap()
@@ -59,7 +59,7 @@ fn the_summary_sample_is_real_output() {
     repo.commit_all("one bad file");
     let summary = repo.tmp.path().join("summary.md");
     let out = repo.sync(&["--summary", summary.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_exit(&out, 1);
     let actual = std::fs::read_to_string(summary).unwrap();
     let actual_lines: Vec<&str> = actual.lines().collect();
     for line in block_after("<!-- summary-sample -->")

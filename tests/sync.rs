@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Repo, bin, output, stderr, stdout, vpc};
+use common::{Repo, assert_exit, bin, output, stderr, stdout, vpc};
 
 const F1: &str = "gitops/hedgehog/fabric-1";
 const F2: &str = "gitops/hedgehog/test-fabric-1754101157";
@@ -23,13 +23,7 @@ fn gitops_test_1_moves_every_raw_file_in_one_commit() {
     let base = repo.git(&["rev-parse", "HEAD"]);
 
     let out = repo.sync(&[]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    assert_exit(&out, 0);
     assert_eq!(repo.commit_count(), before + 1, "exactly one commit");
 
     // raw/ keeps only .gitkeep in both fabrics.
@@ -119,7 +113,7 @@ fn gitops_test_1_moves_every_raw_file_in_one_commit() {
             .arg("check")
             .arg(repo.work.join(F1).join("managed/switches")),
     );
-    assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
+    assert_exit(&check, 0);
     assert!(stdout(&check).contains("7 valid (7 resources)"));
 
     // The message says what moved.
@@ -141,7 +135,7 @@ fn gitops_test_1_moves_every_raw_file_in_one_commit() {
 fn push_sends_the_commit_to_the_upstream() {
     let repo = Repo::new(Some("gitops-test-1"));
     let out = repo.sync(&["--push"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_exit(&out, 0);
     let local = repo.git(&["rev-parse", "HEAD"]);
     let remote = repo.git_in(&repo.origin, &["rev-parse", "main"]);
     assert_eq!(local, remote);
@@ -199,7 +193,7 @@ fn the_users_other_changes_stay_out_of_the_commit() {
     repo.write("notes.txt", b"untracked\n");
 
     let out = repo.sync(&[]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_exit(&out, 0);
     let files = repo.git(&["show", "--name-only", "--format=", "HEAD"]);
     assert!(
         !files.contains("README.md") && !files.contains("notes.txt"),
@@ -234,7 +228,7 @@ fn works_without_a_configured_git_identity() {
             != Some(0)
     );
     let out = repo.sync(&[]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_exit(&out, 0);
     assert_eq!(
         repo.git(&["log", "-1", "--format=%an <%ae>"]).trim(),
         "hh-gitops <hh-gitops@users.noreply.github.com>"
@@ -276,7 +270,7 @@ fn rejected_files_stay_untouched_and_set_the_exit_code() {
     repo.commit_all("raw files");
 
     let out = repo.sync(&[]);
-    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert_exit(&out, 1);
     // Per-file atomicity: the valid first document of mixed.yaml does not move either.
     assert_eq!(
         repo.read("gitops/hedgehog/f/raw/mixed.yaml"),
@@ -304,7 +298,7 @@ fn raw_keeps_a_gitkeep_when_it_empties() {
     );
     repo.commit_all("raw");
     let out = repo.sync(&[]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_exit(&out, 0);
     assert_eq!(repo.files_under("gitops/hedgehog/f/raw"), [".gitkeep"]);
     assert!(
         repo.git(&["ls-files", "gitops/hedgehog/f/raw"])
@@ -323,7 +317,7 @@ fn untracked_raw_files_move_too() {
         vpc("new", 1001).as_bytes(),
     );
     let out = repo.sync(&[]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_exit(&out, 0);
     assert_eq!(
         repo.git(&["show", "--name-status", "--format=", "HEAD"])
             .trim(),
@@ -353,7 +347,7 @@ fn existing_managed_files_are_updated_or_left_unchanged() {
     );
     repo.commit_all("state");
     let out = repo.sync(&["--format", "json"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_exit(&out, 0);
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["version"], 1);
     let resources = &report["fabrics"][0]["moved"][0]["resources"];
@@ -517,7 +511,7 @@ fn folders_without_raw_are_skipped_and_no_fabric_is_an_error() {
     repo.write("gitops/hedgehog/f/raw/a.yaml", vpc("a", 1001).as_bytes());
     repo.commit_all("layout");
     let out = repo.sync(&[]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_exit(&out, 0);
     assert!(stdout(&out).contains("skipped gitops/hedgehog/no-raw: no raw/ folder"));
 
     let none = repo.sync(&["--fabrics", "nowhere/*"]);
@@ -536,7 +530,7 @@ fn fabrics_glob_selects_folders() {
     repo.write("sites/b/raw/y.yaml", vpc("y", 1001).as_bytes());
     repo.commit_all("sites");
     let out = repo.sync(&["--fabrics", "sites/a"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_exit(&out, 0);
     assert!(repo.work.join("sites/a/managed/vpcs/x.yaml").exists());
     assert!(repo.work.join("sites/b/raw/y.yaml").exists());
 }

@@ -7,6 +7,7 @@ use std::fmt::Write;
 
 use super::text::closing_line;
 use super::{CheckReport, SyncReport};
+use crate::finding::Finding;
 use crate::limits::MAX_SUMMARY_BYTES;
 use crate::plan::{Status, plural};
 
@@ -25,6 +26,20 @@ fn cell(text: &str) -> String {
 /// Inline code in a table cell.
 fn code(text: &str) -> String {
     format!("<code>{}</code>", cell(text))
+}
+
+/// One row of a findings table: `file:line:col`, JSON pointer, message.
+fn finding_row(path: &str, finding: &Finding) -> String {
+    let pointer = if finding.pointer.is_empty() {
+        String::new()
+    } else {
+        code(&finding.pointer)
+    };
+    format!(
+        "| {} | {pointer} | {} |",
+        code(&format!("{path}:{}:{}", finding.line, finding.col)),
+        cell(&finding.message)
+    )
 }
 
 fn table(out: &mut String, summary: &str, header: &str, rows: &[String]) {
@@ -93,19 +108,7 @@ pub fn sync(report: &SyncReport) -> String {
             let rows: Vec<String> = fabric
                 .rejected
                 .iter()
-                .flat_map(|r| r.findings.iter().map(move |f| (r, f)))
-                .map(|(r, f)| {
-                    format!(
-                        "| {} | {} | {} |",
-                        code(&format!("{}:{}:{}", r.path, f.line, f.col)),
-                        if f.pointer.is_empty() {
-                            String::new()
-                        } else {
-                            code(&f.pointer)
-                        },
-                        cell(&f.message)
-                    )
-                })
+                .flat_map(|r| r.findings.iter().map(move |f| finding_row(&r.path, f)))
                 .collect();
             let _ = writeln!(
                 out,
@@ -158,18 +161,10 @@ pub fn check(report: &CheckReport) -> String {
     let rows: Vec<String> = report
         .files
         .iter()
-        .flat_map(|file| file.findings.iter().map(move |f| (file, f)))
-        .map(|(file, f)| {
-            format!(
-                "| {} | {} | {} |",
-                code(&format!("{}:{}:{}", file.path, f.line, f.col)),
-                if f.pointer.is_empty() {
-                    String::new()
-                } else {
-                    code(&f.pointer)
-                },
-                cell(&f.message)
-            )
+        .flat_map(|file| {
+            file.findings
+                .iter()
+                .map(move |f| finding_row(&file.path, f))
         })
         .collect();
     if !rows.is_empty() {

@@ -225,3 +225,15 @@ pub fn vpc(name: &str, vlan: u32) -> String {
         vlan % 250
     )
 }
+
+/// Asserts an exit code, showing stdout and stderr when it differs.
+#[track_caller]
+pub fn assert_exit(out: &Output, code: i32) {
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "stdout:\n{}\nstderr:\n{}",
+        stdout(out),
+        stderr(out)
+    );
+}
