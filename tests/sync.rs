@@ -588,7 +588,8 @@ fn github_step_summary_is_the_default_summary_file() {
 #[test]
 fn a_branch_that_moves_during_the_sync_is_not_overwritten() {
     use hh_gitops::backend::Committer;
-    use hh_gitops::backend::git::{GitRepo, LocalGit};
+    use hh_gitops::backend::git::GitRepo;
+    use hh_gitops::backend::local::LocalGit;
     use hh_gitops::plan::{Changes, Write};
 
     let repo = Repo::new(None);

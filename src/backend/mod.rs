@@ -4,6 +4,7 @@
 
 pub mod git;
 pub mod github;
+pub mod local;
 
 use anyhow::{Context, Result, anyhow};
 

@@ -8,8 +8,9 @@ use anyhow::{Result, bail};
 
 use super::check::check_path;
 use super::parallel;
-use crate::backend::git::{GitRepo, LocalGit};
+use crate::backend::git::GitRepo;
 use crate::backend::github::{GithubApi, GithubTarget};
+use crate::backend::local::LocalGit;
 use crate::backend::{Committer, GithubCommitter, is_branch_moved};
 use crate::plan::{self, FabricInput, Plan, RawFile, RawOutcome, TargetState};
 use crate::report::{CommitInfo, SkippedDir, SyncReport};

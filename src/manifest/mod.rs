@@ -7,6 +7,7 @@
 //! comments at the end of the file stay with the last document; a bare `---` before a
 //! document is dropped; the text ends with exactly one newline.
 
+mod build;
 mod scalar;
 pub mod tree;
 
@@ -52,7 +53,7 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<Document>, Finding> {
         }
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let raw = tree::parse_stream(text)?;
+    let raw = build::parse_stream(text)?;
     Ok(split(text, raw))
 }
 

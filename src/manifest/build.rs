@@ -1,0 +1,441 @@
+//! Building located trees from the event stream of `saphyr-parser`, with the checks
+//! Kubernetes' strict decoder makes (duplicate keys, non-string keys) and hard bounds on
+//! nesting and alias expansion.
+
+use std::collections::{HashMap, HashSet};
+
+use saphyr_parser::{Event, Parser, ScalarStyle, Span};
+
+use super::scalar::resolve_plain;
+use super::tree::{Entry, Node, Pos, RawDocument, Value};
+use crate::finding::Finding;
+use crate::limits::{MAX_ALIAS_EXPANSION, MAX_NESTING_DEPTH};
+
+/// A collection under construction.
+enum Frame {
+    Seq {
+        pos: Pos,
+        anchor: usize,
+        items: Vec<Node>,
+    },
+    Map {
+        pos: Pos,
+        anchor: usize,
+        entries: Vec<Entry>,
+        seen: HashSet<String>,
+        pending_key: Option<(String, Pos)>,
+        merged: Vec<Node>,
+    },
+}
+
+fn pos_of(span: &Span) -> Pos {
+    Pos {
+        line: u32::try_from(span.start.line()).unwrap_or(u32::MAX),
+        col: u32::try_from(span.start.col() + 1).unwrap_or(u32::MAX),
+    }
+}
+
+fn error_at(pos: Pos, message: impl Into<String>) -> Finding {
+    Finding::at(pos.line, pos.col, message)
+}
+
+/// Builds nodes from events, enforcing the strict-decoder rules and the limits.
+struct Builder {
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, Node>,
+    expanded: usize,
+    root: Option<Node>,
+}
+
+impl Builder {
+    fn new() -> Self {
+        Builder {
+            stack: Vec::new(),
+            anchors: HashMap::new(),
+            expanded: 0,
+            root: None,
+        }
+    }
+
+    fn open(&mut self, frame: Frame, pos: Pos) -> Result<(), Finding> {
+        if self.stack.len() >= MAX_NESTING_DEPTH {
+            return Err(error_at(
+                pos,
+                format!("YAML nesting deeper than {MAX_NESTING_DEPTH} levels"),
+            ));
+        }
+        self.stack.push(frame);
+        Ok(())
+    }
+
+    fn close(&mut self) -> Result<(), Finding> {
+        let node = match self.stack.pop() {
+            Some(Frame::Seq { pos, anchor, items }) => {
+                let node = Node {
+                    value: Value::Seq(items),
+                    pos,
+                };
+                self.remember(anchor, &node);
+                node
+            }
+            Some(Frame::Map {
+                pos,
+                anchor,
+                mut entries,
+                mut seen,
+                merged,
+                ..
+            }) => {
+                // `<<` merge keys: explicit keys win, then earlier merged maps win.
+                for source in merged {
+                    if let Value::Map(extra) = source.value {
+                        for entry in extra {
+                            if seen.insert(entry.key.clone()) {
+                                entries.push(entry);
+                            }
+                        }
+                    }
+                }
+                let node = Node {
+                    value: Value::Map(entries),
+                    pos,
+                };
+                self.remember(anchor, &node);
+                node
+            }
+            None => return Ok(()),
+        };
+        self.add(node)
+    }
+
+    fn remember(&mut self, anchor: usize, node: &Node) {
+        if anchor != 0 {
+            self.anchors.insert(anchor, node.clone());
+        }
+    }
+
+    /// Adds a finished node to the collection being built (or makes it the root).
+    fn add(&mut self, node: Node) -> Result<(), Finding> {
+        let Some(frame) = self.stack.last_mut() else {
+            self.root = Some(node);
+            return Ok(());
+        };
+        match frame {
+            Frame::Seq { items, .. } => items.push(node),
+            Frame::Map {
+                entries,
+                seen,
+                pending_key,
+                merged,
+                ..
+            } => match pending_key.take() {
+                None => {
+                    let key = key_string(&node)?;
+                    *pending_key = Some((key, node.pos));
+                }
+                Some((key, key_pos)) if key == "<<" => {
+                    let _ = key_pos;
+                    match node.value {
+                        Value::Map(_) => merged.push(node),
+                        Value::Seq(items) => merged.extend(items),
+                        _ => {
+                            return Err(error_at(
+                                node.pos,
+                                "a `<<` merge key needs a mapping or a list of mappings",
+                            ));
+                        }
+                    }
+                }
+                Some((key, key_pos)) => {
+                    if !seen.insert(key.clone()) {
+                        let first = entries
+                            .iter()
+                            .find(|e| e.key == key)
+                            .map_or(0, |e| e.key_pos.line);
+                        return Err(error_at(
+                            key_pos,
+                            format!("duplicate key `{key}` (first defined at line {first})"),
+                        ));
+                    }
+                    entries.push(Entry {
+                        key,
+                        key_pos,
+                        value: node,
+                    });
+                }
+            },
+        }
+        Ok(())
+    }
+
+    fn alias(&mut self, id: usize, pos: Pos) -> Result<(), Finding> {
+        let Some(target) = self.anchors.get(&id) else {
+            return Err(error_at(pos, "alias to an unknown anchor"));
+        };
+        self.expanded += target.value.node_count();
+        if self.expanded > MAX_ALIAS_EXPANSION {
+            return Err(error_at(
+                pos,
+                format!(
+                    "aliases expand to more than {MAX_ALIAS_EXPANSION} nodes (a YAML alias bomb?)"
+                ),
+            ));
+        }
+        let node = Node {
+            value: target.value.clone(),
+            pos,
+        };
+        self.add(node)
+    }
+}
+
+/// The string Kubernetes makes of a mapping key (sigs.k8s.io/yaml stringifies scalars).
+fn key_string(node: &Node) -> Result<String, Finding> {
+    Ok(match &node.value {
+        Value::Str(s) => s.clone(),
+        Value::Null => "null".to_owned(),
+        Value::Bool(b) => b.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => f.to_string(),
+        Value::Seq(_) | Value::Map(_) => {
+            return Err(error_at(node.pos, "mapping keys must be plain scalars"));
+        }
+    })
+}
+
+/// Resolves a scalar event to a typed value, honouring core-schema tags.
+fn scalar_value(
+    text: &str,
+    style: ScalarStyle,
+    tag: Option<&saphyr_parser::Tag>,
+    pos: Pos,
+) -> Result<Value, Finding> {
+    if let Some(tag) = tag {
+        let core = tag.is_yaml_core_schema();
+        return match (core, tag.suffix.as_str()) {
+            (true, "str") => Ok(Value::Str(text.to_owned())),
+            (true, "null" | "bool" | "int" | "float") => {
+                let value = resolve_plain(text);
+                let ok = matches!(
+                    (tag.suffix.as_str(), &value),
+                    ("null", Value::Null)
+                        | ("bool", Value::Bool(_))
+                        | ("int", Value::Int(_))
+                        | ("float", Value::Float(_) | Value::Int(_))
+                );
+                if ok {
+                    Ok(value)
+                } else {
+                    Err(error_at(
+                        pos,
+                        format!("`{text}` is not a valid !!{}", tag.suffix),
+                    ))
+                }
+            }
+            _ => Err(error_at(
+                pos,
+                format!("unsupported YAML tag `{}{}`", tag.handle, tag.suffix),
+            )),
+        };
+    }
+    Ok(match style {
+        ScalarStyle::Plain => resolve_plain(text),
+        _ => Value::Str(text.to_owned()),
+    })
+}
+
+/// Parses a whole YAML stream into documents. The first syntax or strictness error stops
+/// the parse: after it, document boundaries cannot be trusted.
+pub fn parse_stream(text: &str) -> Result<Vec<RawDocument>, Finding> {
+    let mut parser = Parser::new_from_str(text);
+    let mut documents = Vec::new();
+    let mut builder = Builder::new();
+    let mut start_line = 1;
+    let mut last_content_line = 0;
+    while let Some(event) = parser.next_event() {
+        let (event, span) = event.map_err(|e| {
+            Finding::at(
+                u32::try_from(e.marker().line()).unwrap_or(u32::MAX),
+                u32::try_from(e.marker().col() + 1).unwrap_or(u32::MAX),
+                format!("YAML syntax error: {}", e.info()),
+            )
+        })?;
+        let pos = pos_of(&span);
+        match event {
+            Event::DocumentStart(_) => {
+                start_line = pos.line;
+                last_content_line = pos.line;
+                builder = Builder::new();
+            }
+            Event::DocumentEnd => {
+                // A document that is only `null` (or nothing) is no resource; Kubernetes'
+                // decoders skip it too.
+                let root = builder.root.take().filter(|n| n.value != Value::Null);
+                documents.push(RawDocument {
+                    start_line,
+                    last_content_line,
+                    root,
+                });
+            }
+            Event::Scalar(text, style, anchor, tag) => {
+                last_content_line =
+                    last_content_line.max(u32::try_from(span.end.line()).unwrap_or(u32::MAX));
+                let value = scalar_value(&text, style, tag.as_deref(), pos)?;
+                let node = Node { value, pos };
+                builder.remember(anchor, &node);
+                builder.add(node)?;
+            }
+            Event::Alias(id) => {
+                last_content_line = last_content_line.max(pos.line);
+                builder.alias(id, pos)?;
+            }
+            Event::SequenceStart(anchor, _) => {
+                last_content_line = last_content_line.max(pos.line);
+                builder.open(
+                    Frame::Seq {
+                        pos,
+                        anchor,
+                        items: Vec::new(),
+                    },
+                    pos,
+                )?;
+            }
+            Event::MappingStart(anchor, _) => {
+                last_content_line = last_content_line.max(pos.line);
+                builder.open(
+                    Frame::Map {
+                        pos,
+                        anchor,
+                        entries: Vec::new(),
+                        seen: HashSet::new(),
+                        pending_key: None,
+                        merged: Vec::new(),
+                    },
+                    pos,
+                )?;
+            }
+            Event::SequenceEnd | Event::MappingEnd => builder.close()?,
+            Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
+        }
+    }
+    Ok(documents)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn root(text: &str) -> Node {
+        parse_stream(text).unwrap().remove(0).root.unwrap()
+    }
+
+    #[test]
+    fn positions_are_one_based() {
+        let node = root("a:\n  b: 1\n  c: [x, y]\n");
+        assert_eq!(node.locate("/a/b"), Pos { line: 2, col: 6 });
+        assert_eq!(node.locate("/a/c/1"), Pos { line: 3, col: 10 });
+        assert_eq!(node.locate_key("/a", "c"), Some(Pos { line: 3, col: 3 }));
+        // A missing node resolves to its deepest existing parent.
+        assert_eq!(node.locate("/a/missing/deeper"), Pos { line: 2, col: 3 });
+        assert_eq!(node.locate_introduction("/a"), Pos { line: 1, col: 1 });
+        assert_eq!(node.locate_introduction("/a/c/0"), Pos { line: 3, col: 7 });
+        assert_eq!(node.locate_introduction(""), Pos { line: 1, col: 1 });
+    }
+
+    #[test]
+    fn duplicate_keys_are_errors_at_the_second_key() {
+        let err = parse_stream("a: 1\nb: 2\na: 3\n").unwrap_err();
+        assert_eq!((err.line, err.col), (3, 1));
+        assert!(
+            err.message
+                .contains("duplicate key `a` (first defined at line 1)")
+        );
+    }
+
+    #[test]
+    fn complex_keys_are_errors() {
+        let err = parse_stream("? [a, b]\n: 1\n").unwrap_err();
+        assert!(err.message.contains("plain scalars"), "{}", err.message);
+    }
+
+    #[test]
+    fn aliases_and_merge_keys_expand() {
+        let node = root("base: &b {x: 1, z: 2}\nuse:\n  <<: *b\n  z: 3\n");
+        let json = node.to_json();
+        assert_eq!(json["use"], serde_json::json!({"z": 3, "x": 1}));
+    }
+
+    #[test]
+    fn alias_bombs_are_bounded() {
+        let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        let mut prev = 'a';
+        for name in 'b'..='k' {
+            text.push_str(&format!(
+                "{name}: &{name} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
+            ));
+            prev = name;
+        }
+        let err = parse_stream(&text).unwrap_err();
+        assert!(err.message.contains("alias bomb"), "{}", err.message);
+    }
+
+    #[test]
+    fn deep_nesting_is_bounded() {
+        // Flow nesting: the parser's own recursion limit answers.
+        let text = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+        let err = parse_stream(&text).unwrap_err();
+        assert!(err.message.contains("recursion limit"), "{}", err.message);
+        // Block nesting: ours does.
+        let text: String = (0..200).map(|i| format!("{}k:\n", " ".repeat(i))).collect();
+        let err = parse_stream(&text).unwrap_err();
+        assert!(err.message.contains("nesting deeper"), "{}", err.message);
+    }
+
+    #[test]
+    fn yaml_1_1_keys_become_strings_as_in_kubernetes() {
+        assert_eq!(
+            root("y: 1\n1: 2\n").to_json(),
+            serde_json::json!({"true": 1, "1": 2})
+        );
+    }
+
+    #[test]
+    fn tags() {
+        let node = root("a: !!str 10\nb: !!int 10\n");
+        assert_eq!(node.to_json(), serde_json::json!({"a": "10", "b": 10}));
+        assert!(
+            parse_stream("a: !custom x\n")
+                .unwrap_err()
+                .message
+                .contains("unsupported YAML tag")
+        );
+        assert!(
+            parse_stream("a: !!int x\n")
+                .unwrap_err()
+                .message
+                .contains("not a valid !!int")
+        );
+    }
+
+    #[test]
+    fn documents_and_their_lines() {
+        let docs =
+            parse_stream("# c\n---\na: 1\n---\n# only a comment\n---\nb: |\n  x\n  y\n").unwrap();
+        assert_eq!(docs.len(), 3);
+        assert_eq!(docs[0].start_line, 2);
+        assert!(docs[1].root.is_none());
+        assert_eq!(docs[2].start_line, 6);
+        assert!(docs[2].last_content_line >= 9);
+    }
+
+    #[test]
+    fn syntax_errors_have_positions() {
+        let err = parse_stream("a: 1\nb:\n\t- c\n").unwrap_err();
+        assert_eq!(err.line, 3);
+        assert!(
+            err.message.starts_with("YAML syntax error"),
+            "{}",
+            err.message
+        );
+    }
+}
