@@ -74,9 +74,11 @@ fn run_act_with(
         ])
         .args(["--env", &format!("GITHUB_GRAPHQL_URL={}", fake.graphql_url)])
         .args(["--env", "GITHUB_REPOSITORY=example/gitops"])
-        .args(["--env", &format!("HH_BINARY={}", binary.to_string_lossy())])
         .args(["--env", &format!("E2E_OUT={}", out.display())])
         .args(["-s", &format!("GITHUB_TOKEN={TOKEN}")]);
+    if !env.iter().any(|(key, _)| *key == "HH_BINARY") {
+        command.args(["--env", &format!("HH_BINARY={}", binary.to_string_lossy())]);
+    }
     for (key, value) in env {
         command.args(["--env", &format!("{key}={value}")]);
     }
@@ -225,4 +227,161 @@ fn check_mode_with_fail_on_rejected_off_reports_and_annotates_without_committing
         "{log}"
     );
     assert!(log.contains("no commit (--commit none)"), "{log}");
+}
+
+/// An HTTPS file server on 127.0.0.1 (Python's, with a throwaway self-signed certificate)
+/// standing in for GitHub's release downloads. Stopped on drop.
+struct ReleaseServer {
+    child: std::process::Child,
+    url: String,
+    ca: std::path::PathBuf,
+}
+
+impl Drop for ReleaseServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+const SERVE_HTTPS: &str = r#"
+import functools, http.server, ssl, sys
+root, cert, key = sys.argv[1:4]
+handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=root)
+httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+context.load_cert_chain(cert, key)
+httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
+print(httpd.server_address[1], flush=True)
+httpd.serve_forever()
+"#;
+
+/// Serves `binary` as release `version`'s x86_64 asset, with a SHA256SUMS that matches it
+/// (or, with `tamper`, one that does not).
+fn release_server(dir: &Path, version: &str, binary: &Path, tamper: bool) -> ReleaseServer {
+    use std::io::BufRead;
+    let cert = dir.join("cert.pem");
+    let key = dir.join("key.pem");
+    let made = output(
+        Command::new("openssl")
+            .args([
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "1",
+                "-subj",
+                "/CN=127.0.0.1",
+                "-addext",
+                "subjectAltName=IP:127.0.0.1",
+                "-keyout",
+            ])
+            .arg(&key)
+            .arg("-out")
+            .arg(&cert),
+    );
+    assert!(made.status.success(), "{}", stderr(&made));
+    // A local action has no repository, so the release path starts right after the host.
+    let assets = dir.join("www/releases/download").join(version);
+    std::fs::create_dir_all(&assets).unwrap();
+    let name = "hh-gitops-x86_64-unknown-linux-musl";
+    let bytes = std::fs::read(binary).unwrap();
+    std::fs::write(assets.join(name), &bytes).unwrap();
+    let sums = output(Command::new("sha256sum").arg(name).current_dir(&assets));
+    let mut sums = stdout(&sums);
+    if tamper {
+        sums = format!("{}{}", "0".repeat(64), &sums[64..]);
+    }
+    std::fs::write(assets.join("SHA256SUMS"), sums).unwrap();
+    let mut child = Command::new("python3")
+        .args(["-c", SERVE_HTTPS])
+        .arg(dir.join("www"))
+        .arg(&cert)
+        .arg(&key)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    ReleaseServer {
+        child,
+        url: format!("https://127.0.0.1:{}", line.trim()),
+        ca: cert,
+    }
+}
+
+fn run_released(tamper: bool) -> (Repo, FakeGithub, std::process::Output) {
+    let repo = consumer();
+    let fake = FakeGithub::start(&repo.origin, "example/gitops", TOKEN);
+    let dir = tempfile::tempdir().unwrap();
+    let server = release_server(dir.path(), "v9.9.9", Path::new(&binary()), tamper);
+    let out_dir = tempfile::tempdir().unwrap();
+    let env = [
+        ("HH_BINARY", ""),
+        ("E2E_VERSION", "v9.9.9"),
+        ("GITHUB_SERVER_URL", server.url.as_str()),
+        ("CURL_CA_BUNDLE", server.ca.to_str().unwrap()),
+    ];
+    let out = run_act_with(&repo, &fake, "push", out_dir.path(), &env);
+    (repo, fake, out)
+}
+
+#[test]
+#[ignore = "needs act (installed by .ci/run)"]
+fn a_released_binary_is_downloaded_over_https_and_verified_before_it_runs() {
+    let (repo, fake, out) = run_released(false);
+    assert!(
+        out.status.success(),
+        "act failed:\n{}\n{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let log = stdout(&out);
+    assert!(
+        log.contains("hh-gitops-x86_64-unknown-linux-musl: OK"),
+        "the checksum was checked: {log}"
+    );
+    assert_eq!(fake.commits_made(), 1);
+    let raw = repo.git_in(
+        &repo.origin,
+        &[
+            "ls-tree",
+            "--name-only",
+            "main",
+            "gitops/hedgehog/fabric-1/raw/",
+        ],
+    );
+    assert_eq!(raw.trim(), "gitops/hedgehog/fabric-1/raw/.gitkeep");
+}
+
+#[test]
+#[ignore = "needs act (installed by .ci/run)"]
+fn a_binary_that_does_not_match_its_checksum_never_runs() {
+    let (repo, fake, out) = run_released(true);
+    assert!(
+        !out.status.success(),
+        "the job must fail:\n{}",
+        stdout(&out)
+    );
+    assert!(
+        stdout(&out).contains("hh-gitops-x86_64-unknown-linux-musl: FAILED"),
+        "sha256sum refused it: {}",
+        stdout(&out)
+    );
+    assert_eq!(fake.requests(), 0, "the binary never ran");
+    let raw = repo.git_in(
+        &repo.origin,
+        &[
+            "ls-tree",
+            "--name-only",
+            "main",
+            "gitops/hedgehog/fabric-1/raw/",
+        ],
+    );
+    assert!(raw.contains("prepop.yaml"));
 }
