@@ -289,3 +289,38 @@ fn links_inside_a_checked_folder_are_reported_not_followed() {
     );
     assert!(Path::new(&dir.path().join("link.yaml")).is_symlink());
 }
+
+#[test]
+fn inside_github_actions_check_annotates_and_writes_the_job_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("bad.yaml"),
+        vpc("v", 1001).replace("vlan: 1001", "vlan: x"),
+    )
+    .unwrap();
+    let summary = dir.path().join("summary.md");
+    let out = output(
+        bin()
+            .current_dir(dir.path())
+            .args(["check", "bad.yaml"])
+            .env("GITHUB_ACTIONS", "true")
+            .env("GITHUB_STEP_SUMMARY", &summary),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("::error file=bad.yaml,line=9,col=13,title=hh-gitops%3A /spec/subnets/default/vlan::\"x\" is not of type \"integer\""),
+        "{}",
+        stdout(&out)
+    );
+    let text = std::fs::read_to_string(summary).unwrap();
+    assert!(
+        text.starts_with(
+            "## hh-gitops check\n\n1 file checked: 0 valid (0 resources), 1 rejected (1 error)\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("| <code>bad.yaml:9:13</code> | <code>/spec/subnets/default/vlan</code> |"),
+        "{text}"
+    );
+}

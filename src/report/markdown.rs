@@ -155,8 +155,15 @@ pub fn sync(report: &SyncReport) -> String {
 pub fn check(report: &CheckReport) -> String {
     let t = &report.totals;
     let mut out = format!(
-        "## hh-gitops check\n\n{} files checked: {} valid ({} resources), {} rejected ({} errors)\n\n",
-        t.files, t.valid_files, t.resources, t.rejected_files, t.findings
+        "## hh-gitops check\n\n{} {} checked: {} valid ({} {}), {} rejected ({} {})\n\n",
+        t.files,
+        plural(t.files, "file", "files"),
+        t.valid_files,
+        t.resources,
+        plural(t.resources, "resource", "resources"),
+        t.rejected_files,
+        t.findings,
+        plural(t.findings, "error", "errors"),
     );
     let rows: Vec<String> = report
         .files
