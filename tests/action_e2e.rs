@@ -90,6 +90,16 @@ fn run_act_with(
     output(repo.isolate(&mut command))
 }
 
+#[track_caller]
+fn assert_act_succeeded(out: &std::process::Output) {
+    assert!(
+        out.status.success(),
+        "act failed:\n{}\n{}",
+        stdout(out),
+        stderr(out)
+    );
+}
+
 fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_default()
 }
@@ -101,12 +111,7 @@ fn the_action_moves_gitops_test_1_through_a_real_runner() {
     let fake = FakeGithub::start(&repo.origin, "example/gitops", TOKEN);
     let out_dir = tempfile::tempdir().unwrap();
     let out = run_act(&repo, &fake, "push", out_dir.path());
-    assert!(
-        out.status.success(),
-        "act failed:\n{}\n{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    assert_act_succeeded(&out);
 
     // The files moved in the fake's repository, in one commit made through the API.
     assert_eq!(fake.commits_made(), 1, "{}", stdout(&out));
@@ -175,12 +180,7 @@ fn a_pull_request_run_checks_and_commits_nothing() {
     let before = repo.git_in(&repo.origin, &["rev-parse", "main"]);
     let out_dir = tempfile::tempdir().unwrap();
     let out = run_act(&repo, &fake, "pull_request", out_dir.path());
-    assert!(
-        out.status.success(),
-        "act failed:\n{}\n{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    assert_act_succeeded(&out);
     assert_eq!(fake.requests(), 0);
     assert_eq!(repo.git_in(&repo.origin, &["rev-parse", "main"]), before);
     let outputs = read(&out_dir.path().join("outputs"));
@@ -206,12 +206,7 @@ fn check_mode_with_fail_on_rejected_off_reports_and_annotates_without_committing
     let out_dir = tempfile::tempdir().unwrap();
     let env = [("E2E_MODE", "check"), ("E2E_FAIL_ON_REJECTED", "false")];
     let out = run_act_with(&repo, &fake, "push", out_dir.path(), &env);
-    assert!(
-        out.status.success(),
-        "act failed:\n{}\n{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    assert_act_succeeded(&out);
     assert_eq!(fake.requests(), 0, "check mode makes no API call");
     let outputs = read(&out_dir.path().join("outputs"));
     assert!(
@@ -335,12 +330,7 @@ fn run_released(tamper: bool) -> (Repo, FakeGithub, std::process::Output) {
 #[ignore = "needs act (installed by .ci/run)"]
 fn a_released_binary_is_downloaded_over_https_and_verified_before_it_runs() {
     let (repo, fake, out) = run_released(false);
-    assert!(
-        out.status.success(),
-        "act failed:\n{}\n{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    assert_act_succeeded(&out);
     let log = stdout(&out);
     assert!(
         log.contains("hh-gitops-x86_64-unknown-linux-musl: OK"),

@@ -315,7 +315,7 @@ fn inside_github_actions_check_annotates_and_writes_the_job_summary() {
     let text = std::fs::read_to_string(summary).unwrap();
     assert!(
         text.starts_with(
-            "## hh-gitops check\n\n1 file checked: 0 valid (0 resources), 1 rejected (1 error)\n"
+            "## hh-gitops check\n\nchecked 1 file: 0 valid (0 resources), 1 rejected (1 error)\n"
         ),
         "{text}"
     );

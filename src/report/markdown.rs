@@ -5,7 +5,7 @@
 
 use std::fmt::Write;
 
-use super::text::closing_line;
+use super::text::{check_totals, closing_line};
 use super::{CheckReport, SyncReport};
 use crate::finding::Finding;
 use crate::limits::MAX_SUMMARY_BYTES;
@@ -153,17 +153,9 @@ pub fn sync(report: &SyncReport) -> String {
 
 /// The summary of a check.
 pub fn check(report: &CheckReport) -> String {
-    let t = &report.totals;
     let mut out = format!(
-        "## hh-gitops check\n\n{} {} checked: {} valid ({} {}), {} rejected ({} {})\n\n",
-        t.files,
-        plural(t.files, "file", "files"),
-        t.valid_files,
-        t.resources,
-        plural(t.resources, "resource", "resources"),
-        t.rejected_files,
-        t.findings,
-        plural(t.findings, "error", "errors"),
+        "## hh-gitops check\n\nchecked {}\n\n",
+        cell(&check_totals(report))
     );
     let rows: Vec<String> = report
         .files

@@ -14,10 +14,16 @@ pub fn check(report: &CheckReport) -> String {
             let _ = writeln!(out, "{}", finding.display(&file.path));
         }
     }
+    let _ = writeln!(out, "checked {}", check_totals(report));
+    out
+}
+
+/// The totals of a check, shared by the text and Markdown reports:
+/// `3 files: 2 valid (5 resources), 1 rejected (2 errors)`.
+pub fn check_totals(report: &CheckReport) -> String {
     let t = &report.totals;
-    let _ = writeln!(
-        out,
-        "checked {} {}: {} valid ({} {}), {} rejected ({} {})",
+    format!(
+        "{} {}: {} valid ({} {}), {} rejected ({} {})",
         t.files,
         plural(t.files, "file", "files"),
         t.valid_files,
@@ -26,8 +32,7 @@ pub fn check(report: &CheckReport) -> String {
         t.rejected_files,
         t.findings,
         plural(t.findings, "error", "errors"),
-    );
-    out
+    )
 }
 
 /// `sync`: per fabric, then a closing line saying what was committed.
