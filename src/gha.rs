@@ -234,6 +234,7 @@ mod tests {
             col: 7,
             pointer: "/spec/a,b".into(),
             message: "100% wrong\nreally".into(),
+            severity: crate::finding::Severity::Error,
         };
         let many: Vec<(String, &Finding)> = (0..12)
             .map(|i| (format!("raw/f{i}:x.yaml"), &finding))

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use jsonschema::error::ValidationErrorKind;
 use serde::Serialize;
 
-use crate::finding::Finding;
+use crate::finding::{Finding, Severity};
 use crate::manifest::{self, Document, Node, Pos, Value};
 use crate::schema::{KindId, Lookup, Registry};
 
@@ -97,12 +97,14 @@ fn required_string<'a>(
             col: node.pos.col,
             pointer: format!("{parent_pointer}/{key}"),
             message: format!("{key} must be a string, not {}", node.value.type_name()),
+            severity: Severity::Error,
         }),
         None => Err(Finding {
             line: root.locate_introduction(parent_pointer).line,
             col: root.locate_introduction(parent_pointer).col,
             pointer: parent_pointer.to_owned(),
             message: format!("missing required field `{key}`"),
+            severity: Severity::Error,
         }),
     }
 }
@@ -113,6 +115,7 @@ fn finding_at(pos: Pos, pointer: &str, message: impl Into<String>) -> Finding {
         col: pos.col,
         pointer: pointer.to_owned(),
         message: message.into(),
+        severity: Severity::Error,
     }
 }
 
