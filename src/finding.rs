@@ -64,7 +64,10 @@ impl Finding {
     pub fn display(&self, path: &str) -> String {
         let label = self.severity.label();
         if self.pointer.is_empty() {
-            format!("{path}:{}:{}: {label}: {}", self.line, self.col, self.message)
+            format!(
+                "{path}:{}:{}: {label}: {}",
+                self.line, self.col, self.message
+            )
         } else {
             format!(
                 "{path}:{}:{}: {label}: {} (at {})",

@@ -15,6 +15,7 @@ pub mod limits;
 pub mod manifest;
 pub mod plan;
 pub mod report;
+pub mod rules;
 pub mod schema;
 pub mod source;
 pub mod validate;

@@ -69,7 +69,11 @@ pub fn check_path(
         EntryKind::Yaml | EntryKind::Ignored => {}
     }
     match source::read_limited(path, max_size) {
-        Ok(Read::Bytes(bytes)) => validate::check_file(registry, &bytes),
+        Ok(Read::Bytes(bytes)) => validate::check_file(
+            registry,
+            &crate::rules::Context::fabricator_defaults(),
+            &bytes,
+        ),
         Ok(Read::TooLarge(size)) => Err(vec![Finding::at(
             1,
             1,

@@ -344,6 +344,7 @@ mod tests {
             name: name.into(),
             line,
             text: format!("name: {name}\n"),
+            warnings: Vec::new(),
         }
     }
 

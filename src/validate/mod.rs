@@ -11,7 +11,8 @@ use serde::Serialize;
 
 use crate::finding::{Finding, Severity};
 use crate::manifest::{self, Document, Node, Pos, Value};
-use crate::schema::{KindId, Lookup, Registry};
+use crate::rules;
+use crate::schema::{Lookup, Registry};
 
 /// A valid resource, ready to become one managed file.
 #[derive(Debug, Clone, Serialize)]
@@ -29,6 +30,9 @@ pub struct Resource {
     /// The document's original text.
     #[serde(skip)]
     pub text: String,
+    /// Warnings about it (they do not stop the move).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<Finding>,
 }
 
 impl Resource {
@@ -38,9 +42,14 @@ impl Resource {
     }
 }
 
-/// Checks a whole raw file. The file is valid only if every document is; then all its
-/// resources are returned, else every finding of every document.
-pub fn check_file(registry: &Registry, bytes: &[u8]) -> Result<Vec<Resource>, Vec<Finding>> {
+/// Checks a whole raw file against the schemas and Hedgehog's rules (read with `rules`).
+/// The file is valid only if no document has an error; then all its resources are returned
+/// (with their warnings), else every finding of every document, warnings included.
+pub fn check_file(
+    registry: &Registry,
+    rules: &rules::Context,
+    bytes: &[u8],
+) -> Result<Vec<Resource>, Vec<Finding>> {
     let documents = manifest::parse(bytes).map_err(|f| vec![f])?;
     if documents.is_empty() {
         return Err(vec![Finding::at(
@@ -52,7 +61,7 @@ pub fn check_file(registry: &Registry, bytes: &[u8]) -> Result<Vec<Resource>, Ve
     let mut resources = Vec::with_capacity(documents.len());
     let mut findings = Vec::new();
     for document in documents {
-        match check_document(registry, &document) {
+        match check_document(registry, rules, &document) {
             Ok(resource) => resources.push(resource),
             Err(mut found) => findings.append(&mut found),
         }
@@ -119,8 +128,14 @@ fn finding_at(pos: Pos, pointer: &str, message: impl Into<String>) -> Finding {
     }
 }
 
-/// Checks one document: identity, names, then the schema of its kind.
-pub fn check_document(registry: &Registry, document: &Document) -> Result<Resource, Vec<Finding>> {
+/// Checks one document: identity, names, the schema of its kind, then Hedgehog's
+/// admission rules (only once the schema holds, as a live fabric's webhooks only see objects
+/// the API server accepted).
+pub fn check_document(
+    registry: &Registry,
+    rules: &rules::Context,
+    document: &Document,
+) -> Result<Resource, Vec<Finding>> {
     let root = &document.root;
     if !matches!(root.value, Value::Map(_)) {
         return Err(vec![finding_at(
@@ -231,15 +246,28 @@ pub fn check_document(registry: &Registry, document: &Document) -> Result<Resour
             .map_or(root.pos, |n| n.pos);
         findings.push(finding_at(pos, "/metadata/name", problem));
     }
-    findings.extend(schema_findings(&known.id, known.validator(), root));
+    let mut instance = root.to_json();
+    admission::admit(&known.id.kind, &mut instance);
+    findings.extend(schema_findings(known.validator(), root, &instance));
+    if findings.is_empty() {
+        findings.extend(
+            rules::admit(&known.id.kind, &instance, rules)
+                .into_iter()
+                .map(|v| Finding {
+                    severity: v.severity,
+                    ..finding_at(root.locate(&v.pointer), &v.pointer, v.message)
+                }),
+        );
+    }
     match name {
-        Some(name) if findings.is_empty() => Ok(Resource {
+        Some(name) if !findings.iter().any(Finding::is_error) => Ok(Resource {
             kind: kind.to_owned(),
             api_version: api_version.to_owned(),
             plural: known.id.plural.clone(),
             name: name.to_owned(),
             line: document.start_line,
             text: document.text.clone(),
+            warnings: findings,
         }),
         _ => Err(findings),
     }
@@ -248,20 +276,19 @@ pub fn check_document(registry: &Registry, document: &Document) -> Result<Resour
 /// Longest schema message shown before the offending value is elided.
 const MAX_MESSAGE_LENGTH: usize = 200;
 
-/// Every schema violation of the document, each located at its node.
+/// Every schema violation of `instance` (the document after null pruning and the webhook
+/// defaults), each located at its node in `root`.
 fn schema_findings(
-    id: &KindId,
     validator: Result<&jsonschema::Validator, String>,
     root: &Node,
+    instance: &serde_json::Value,
 ) -> Vec<Finding> {
     let validator = match validator {
         Ok(validator) => validator,
         Err(message) => return vec![finding_at(root.pos, "", message)],
     };
-    let mut instance = root.to_json();
-    admission::admit(&id.kind, &mut instance);
     let mut findings = Vec::new();
-    for error in validator.iter_errors(&instance) {
+    for error in validator.iter_errors(instance) {
         let pointer = error.instance_path().as_str().to_owned();
         match error.kind() {
             ValidationErrorKind::AdditionalProperties { unexpected } => {
@@ -304,7 +331,11 @@ mod tests {
     use super::*;
 
     fn check(text: &str) -> Result<Vec<Resource>, Vec<Finding>> {
-        check_file(&Registry::embedded(), text.as_bytes())
+        check_file(
+            &Registry::embedded(),
+            &rules::Context::fabricator_defaults(),
+            text.as_bytes(),
+        )
     }
 
     fn messages(text: &str) -> Vec<String> {

@@ -1,0 +1,188 @@
+//! Hedgehog's admission rules: each user kind's `Default()` and `Validate()` from
+//! githedgehog/fabric at commit `78827debafabbd0fafc6f6abd154a89da7fb69da`
+//! (`api/{vpc,wiring}/v1beta1/*_types.go`, `api/gateway/v1alpha1/*_types.go`), ported one
+//! file per upstream file, so that what hh-gitops moves to managed/ is what the fabric's
+//! webhooks accept.
+//!
+//! Pure: a document that already passed its CRD schema comes in as JSON (after the API
+//! server's null pruning), is read into a typed model mirroring the Go types' JSON fields,
+//! defaulted as `Default()` does, and checked as `Validate()` does. Each problem is a
+//! [`Violation`] carrying the JSON pointer of the offending field, so the caller can point
+//! at its line and column. Rules that need other objects (the `kube != nil` branches) are
+//! not here yet: [`Context`] is where the fabric state will be handed in.
+
+pub mod config;
+pub mod net;
+
+mod connection;
+mod external;
+mod externalattachment;
+mod externalpeering;
+mod gateway;
+mod gatewaygroup;
+mod gatewaypeering;
+mod ipv4namespace;
+mod server;
+mod switch;
+mod switchgroup;
+mod vlannamespace;
+mod vpc;
+mod vpcattachment;
+mod vpcpeering;
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+pub use crate::finding::Severity;
+use config::FabricConfig;
+
+/// What the rules may read besides the object itself.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    /// The fabric's configuration, as `Validate()` receives it (`nil` in some Go tests).
+    pub config: Option<&'a FabricConfig>,
+    /// Whether `config` was given by the user (a fab.yaml or fabric-ctrl-config) rather than
+    /// fabricator's defaults. Feature switches that a default install leaves off but many
+    /// fabrics turn on (gateways, extra switch profiles) are only warnings without one.
+    pub config_given: bool,
+}
+
+/// The metadata fields the rules read (`metav1.ObjectMeta`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ObjectMeta {
+    /// `metadata.name`.
+    pub name: String,
+    /// `metadata.namespace` (`Default()` makes an empty one `default`).
+    pub namespace: String,
+    /// `metadata.labels`.
+    pub labels: BTreeMap<String, String>,
+    /// `metadata.annotations`.
+    pub annotations: BTreeMap<String, String>,
+}
+
+/// A resource with its kind's spec type: each kind's module defines
+/// `pub type Object = Resource<TheSpec>;`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Resource<Spec> {
+    /// `metadata`.
+    pub metadata: ObjectMeta,
+    /// `spec`.
+    pub spec: Spec,
+}
+
+static FABRICATOR_DEFAULTS: std::sync::LazyLock<FabricConfig> =
+    std::sync::LazyLock::new(FabricConfig::fabricator_defaults);
+
+impl Context<'static> {
+    /// Fabricator's default config, not given by the user.
+    pub fn fabricator_defaults() -> Self {
+        Context {
+            config: Some(&FABRICATOR_DEFAULTS),
+            config_given: false,
+        }
+    }
+}
+
+/// One broken rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    /// JSON pointer of the offending field in the document as written (`/spec/subnets/a/vlan`).
+    /// A field that `Default()` added points at the closest field that is in the document.
+    pub pointer: String,
+    /// What is wrong, with the values involved, and what is allowed.
+    pub message: String,
+    /// Error (rejects the file) or warning.
+    pub severity: Severity,
+}
+
+/// Collects the violations of one object.
+#[derive(Debug, Default)]
+pub struct Violations {
+    items: Vec<Violation>,
+}
+
+impl Violations {
+    /// Records an error at `pointer`.
+    pub fn error(&mut self, pointer: impl Into<String>, message: impl Into<String>) {
+        self.push(pointer, message, Severity::Error);
+    }
+
+    /// Records a warning at `pointer`.
+    pub fn warning(&mut self, pointer: impl Into<String>, message: impl Into<String>) {
+        self.push(pointer, message, Severity::Warning);
+    }
+
+    fn push(&mut self, pointer: impl Into<String>, message: impl Into<String>, severity: Severity) {
+        self.items.push(Violation {
+            pointer: pointer.into(),
+            message: message.into(),
+            severity,
+        });
+    }
+
+    /// Whether an error (not a warning) was recorded.
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(|v| v.severity == Severity::Error)
+    }
+
+    /// The violations, in the order they were found.
+    pub fn into_vec(self) -> Vec<Violation> {
+        self.items
+    }
+}
+
+/// Escapes one JSON-pointer segment (`~` and `/`), for map keys such as subnet names.
+pub fn pointer_segment(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+/// Reads `object` into the kind's typed model. The CRD schema already passed, so a failure
+/// means the model and the schema disagree: reported at the root rather than ignored.
+fn typed<T: DeserializeOwned>(object: &Value, out: &mut Violations) -> Option<T> {
+    match serde_json::from_value(object.clone()) {
+        Ok(typed) => Some(typed),
+        Err(e) => {
+            out.error("", format!("cannot be read as a Hedgehog resource: {e}"));
+            None
+        }
+    }
+}
+
+/// Runs the kind's `Default()` and `Validate()` on `object` (a whole resource, as JSON,
+/// after null pruning and the CRD schema check) and returns what it breaks. Kinds without
+/// rules return nothing.
+pub fn admit(kind: &str, object: &Value, ctx: &Context) -> Vec<Violation> {
+    let mut out = Violations::default();
+    macro_rules! run {
+        ($module:ident) => {
+            if let Some(mut typed) = typed::<$module::Object>(object, &mut out) {
+                $module::default(&mut typed);
+                $module::validate(&typed, ctx, &mut out);
+            }
+        };
+    }
+    match kind {
+        "VPC" => run!(vpc),
+        "VPCAttachment" => run!(vpcattachment),
+        "VPCPeering" => run!(vpcpeering),
+        "IPv4Namespace" => run!(ipv4namespace),
+        "External" => run!(external),
+        "ExternalAttachment" => run!(externalattachment),
+        "ExternalPeering" => run!(externalpeering),
+        "Connection" => run!(connection),
+        "Switch" => run!(switch),
+        "Server" => run!(server),
+        "SwitchGroup" => run!(switchgroup),
+        "VLANNamespace" => run!(vlannamespace),
+        "Gateway" => run!(gateway),
+        "GatewayGroup" => run!(gatewaygroup),
+        "GatewayPeering" => run!(gatewaypeering),
+        _ => {}
+    }
+    out.into_vec()
+}

@@ -1,0 +1,208 @@
+//! IP, prefix and MAC parsing with the semantics of the Go functions Hedgehog's rules call,
+//! so that a value is accepted here exactly when Go accepts it. Named after them:
+//! `netip.ParsePrefix`, `net.ParseCIDR`, `netip.ParseAddr`, `net.ParseIP`, `net.ParseMAC`.
+//! Built on `ipnet` and the standard library's address parsers (which, like Go's, refuse
+//! leading zeros in IPv4 octets).
+
+use std::net::{IpAddr, Ipv4Addr};
+
+use ipnet::{IpNet, Ipv4Net};
+
+/// `netip.ParsePrefix`: `addr/bits`, IPv4 or IPv6, host bits allowed (not masked), no zone,
+/// bits in decimal without a sign or leading zeros.
+pub fn parse_prefix(text: &str) -> Result<IpNet, String> {
+    let (addr, bits) = text
+        .rsplit_once('/')
+        .ok_or_else(|| format!("`{text}` is not a prefix: no '/'"))?;
+    let ip = parse_addr(addr).map_err(|_| format!("`{text}` is not a prefix: bad address"))?;
+    let valid_bits = !bits.is_empty()
+        && bits.len() <= 3
+        && bits.bytes().all(|b| b.is_ascii_digit())
+        && !(bits.len() > 1 && bits.starts_with('0'));
+    let len: u8 = match bits.parse() {
+        Ok(len) if valid_bits => len,
+        _ => return Err(format!("`{text}` is not a prefix: bad bits after slash")),
+    };
+    IpNet::new(ip, len).map_err(|_| format!("`{text}` is not a prefix: prefix length out of range"))
+}
+
+/// `netip.ParsePrefix` restricted to IPv4, as most fabric fields are.
+pub fn parse_prefix_v4(text: &str) -> Result<Ipv4Net, String> {
+    match parse_prefix(text)? {
+        IpNet::V4(net) => Ok(net),
+        IpNet::V6(_) => Err(format!(
+            "`{text}` is an IPv6 prefix: only IPv4 is supported"
+        )),
+    }
+}
+
+/// `net.ParseCIDR`: the address as written and its network (masked). Unlike `ParsePrefix`
+/// it accepts leading zeros in the bits.
+pub fn parse_cidr(text: &str) -> Result<(IpAddr, IpNet), String> {
+    let (addr, bits) = text
+        .rsplit_once('/')
+        .ok_or_else(|| format!("invalid CIDR address: {text}"))?;
+    let ip = parse_ip(addr).ok_or_else(|| format!("invalid CIDR address: {text}"))?;
+    let len: u8 = if !bits.is_empty() && bits.len() <= 3 && bits.bytes().all(|b| b.is_ascii_digit())
+    {
+        bits.parse()
+            .map_err(|_| format!("invalid CIDR address: {text}"))?
+    } else {
+        return Err(format!("invalid CIDR address: {text}"));
+    };
+    let net = IpNet::new(ip, len).map_err(|_| format!("invalid CIDR address: {text}"))?;
+    Ok((ip, net.trunc()))
+}
+
+/// `netip.ParseAddr` (without IPv6 zones, which no fabric field uses).
+pub fn parse_addr(text: &str) -> Result<IpAddr, String> {
+    text.parse::<IpAddr>()
+        .map_err(|_| format!("`{text}` is not an IP address"))
+}
+
+/// `netip.ParseAddr` restricted to IPv4.
+pub fn parse_addr_v4(text: &str) -> Result<Ipv4Addr, String> {
+    match parse_addr(text)? {
+        IpAddr::V4(ip) => Ok(ip),
+        IpAddr::V6(_) => Err(format!(
+            "`{text}` is an IPv6 address: only IPv4 is supported"
+        )),
+    }
+}
+
+/// `net.ParseIP`: IPv4 (also in its IPv4-mapped IPv6 form, returned as IPv4) or IPv6;
+/// `None` when it is neither.
+pub fn parse_ip(text: &str) -> Option<IpAddr> {
+    match text.parse::<IpAddr>().ok()? {
+        IpAddr::V6(v6) => Some(v6.to_ipv4_mapped().map_or(IpAddr::V6(v6), IpAddr::V4)),
+        v4 => Some(v4),
+    }
+}
+
+/// `net.ParseMAC`: IEEE 802 MAC-48, EUI-48, EUI-64 or 20-octet IPoIB addresses, written with
+/// `:` or `-` between octets or `.` between groups of four hex digits.
+pub fn parse_mac(text: &str) -> Result<Vec<u8>, String> {
+    let bad = || format!("`{text}` is not a MAC address");
+    let bytes = text.as_bytes();
+    if bytes.len() < 14 {
+        return Err(bad());
+    }
+    let hex = |pair: &[u8]| -> Option<u8> {
+        std::str::from_utf8(pair)
+            .ok()
+            .and_then(|s| u8::from_str_radix(s, 16).ok())
+            .filter(|_| pair.iter().all(u8::is_ascii_hexdigit))
+    };
+    let octets = if bytes[2] == b':' || bytes[2] == b'-' {
+        if !(bytes.len() + 1).is_multiple_of(3) {
+            return Err(bad());
+        }
+        let n = (bytes.len() + 1) / 3;
+        let sep = bytes[2];
+        let mut out = Vec::with_capacity(n);
+        for i in 0..n {
+            let at = i * 3;
+            if i + 1 < n && bytes[at + 2] != sep {
+                return Err(bad());
+            }
+            out.push(hex(&bytes[at..at + 2]).ok_or_else(bad)?);
+        }
+        out
+    } else if bytes[4] == b'.' {
+        if !(bytes.len() + 1).is_multiple_of(5) {
+            return Err(bad());
+        }
+        let groups = (bytes.len() + 1) / 5;
+        let mut out = Vec::with_capacity(groups * 2);
+        for i in 0..groups {
+            let at = i * 5;
+            if i + 1 < groups && bytes[at + 4] != b'.' {
+                return Err(bad());
+            }
+            out.push(hex(&bytes[at..at + 2]).ok_or_else(bad)?);
+            out.push(hex(&bytes[at + 2..at + 4]).ok_or_else(bad)?);
+        }
+        out
+    } else {
+        return Err(bad());
+    };
+    if matches!(octets.len(), 6 | 8 | 20) {
+        Ok(octets)
+    } else {
+        Err(bad())
+    }
+}
+
+/// `net.HardwareAddr.String()`: lowercase hex octets joined by `:`.
+pub fn format_mac(octets: &[u8]) -> String {
+    octets
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<Vec<_>>()
+        .join(":")
+}
+
+/// Whether two prefixes share an address (`netip.Prefix.Overlaps`).
+pub fn overlaps(a: &IpNet, b: &IpNet) -> bool {
+    a.trunc().contains(&b.network()) || b.trunc().contains(&a.network())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefixes_as_go_parses_them() {
+        assert_eq!(
+            parse_prefix("10.0.1.5/24").unwrap().to_string(),
+            "10.0.1.5/24"
+        );
+        for bad in [
+            "10.0.0.0/33",
+            "10.0.0.0",
+            "300.1.1.1/8",
+            "10.0.0.0/024",
+            "10.0.0.0/+8",
+            "010.0.0.0/8",
+        ] {
+            assert!(parse_prefix(bad).is_err(), "{bad}");
+        }
+        assert!(parse_prefix_v4("fd00::/64").unwrap_err().contains("IPv6"));
+        let (ip, net) = parse_cidr("10.0.1.5/24").unwrap();
+        assert_eq!(
+            (ip.to_string(), net.to_string()),
+            ("10.0.1.5".into(), "10.0.1.0/24".into())
+        );
+    }
+
+    #[test]
+    fn addresses_and_macs() {
+        assert!(parse_addr("300.1.1.1").is_err());
+        assert_eq!(
+            parse_ip("::ffff:10.0.0.1"),
+            Some("10.0.0.1".parse().unwrap())
+        );
+        assert_eq!(
+            format_mac(&parse_mac("AA-BB-CC-DD-EE-FF").unwrap()),
+            "aa:bb:cc:dd:ee:ff"
+        );
+        assert_eq!(parse_mac("0000.5e00.5301").unwrap().len(), 6);
+        for bad in [
+            "aa:bb:cc:dd:ee",
+            "aa:bb:cc:dd:ee:fg",
+            "aa:bb-cc:dd:ee:ff",
+            "aabbccddeeff",
+        ] {
+            assert!(parse_mac(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn overlap_is_any_shared_address() {
+        let a = parse_prefix("10.0.0.0/16").unwrap();
+        let b = parse_prefix("10.0.5.0/24").unwrap();
+        let c = parse_prefix("10.1.0.0/16").unwrap();
+        assert!(overlaps(&a, &b) && overlaps(&b, &a));
+        assert!(!overlaps(&a, &c));
+    }
+}
