@@ -22,6 +22,45 @@ pub struct VlanRange {
     pub to: u16,
 }
 
+impl VlanRange {
+    /// `meta.NormalizedVLANRanges` (`api/meta/vlan.go:38-70`): `to: 0` becomes `from`, each
+    /// bound in 1..=4094 with `from <= to`, sorted, and touching or overlapping ranges
+    /// merged (keeping Go's quirk: the merged range ends at the later range's `to`, so a
+    /// nested range shrinks the outer one).
+    pub fn normalized(ranges: &[VlanRange]) -> Result<Vec<VlanRange>, String> {
+        let mut ranges = ranges.to_vec();
+        for (idx, range) in ranges.iter_mut().enumerate() {
+            if range.to == 0 {
+                range.to = range.from;
+            }
+            if range.from > range.to {
+                return Err(format!(
+                    "range {idx} ({}-{}): from is above to",
+                    range.from, range.to
+                ));
+            }
+            if !(1..=4094).contains(&range.from) || !(1..=4094).contains(&range.to) {
+                return Err(format!(
+                    "range {idx} ({}-{}): VLANs go from 1 to 4094",
+                    range.from, range.to
+                ));
+            }
+        }
+        if ranges.len() < 2 {
+            return Ok(ranges);
+        }
+        ranges.sort();
+        let mut merged: Vec<VlanRange> = Vec::with_capacity(ranges.len());
+        for range in ranges {
+            match merged.last_mut() {
+                Some(last) if last.to >= range.from => last.to = range.to,
+                _ => merged.push(range),
+            }
+        }
+        Ok(merged)
+    }
+}
+
 /// `meta.FabricConfig`, the fields admission reads.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
@@ -168,6 +207,21 @@ impl FabricConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn vlan_ranges_normalise_as_go_does() {
+        let r = |from, to| VlanRange { from, to };
+        assert_eq!(
+            VlanRange::normalized(&[r(200, 0), r(100, 300), r(150, 200)]).unwrap(),
+            [r(100, 200)]
+        );
+        assert_eq!(
+            VlanRange::normalized(&[r(10, 20), r(30, 40)]).unwrap(),
+            [r(10, 20), r(30, 40)]
+        );
+        assert!(VlanRange::normalized(&[r(5, 4)]).is_err());
+        assert!(VlanRange::normalized(&[r(4000, 4095)]).is_err());
+    }
 
     #[test]
     fn defaults_parse_their_reserved_subnets() {

@@ -12,6 +12,7 @@
 //! not here yet: [`Context`] is where the fabric state will be handed in.
 
 pub mod config;
+pub mod config_file;
 pub mod net;
 
 mod connection;
