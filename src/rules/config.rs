@@ -8,12 +8,12 @@
 use std::collections::BTreeMap;
 
 use ipnet::IpNet;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::net;
 
 /// A VLAN range (`meta.VLANRange`); `to: 0` means `to = from` once normalised.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
 #[serde(default)]
 pub struct VlanRange {
     /// First VLAN.
@@ -61,8 +61,10 @@ impl VlanRange {
     }
 }
 
-/// `meta.FabricConfig`, the fields admission reads.
-#[derive(Debug, Clone, Default, Deserialize)]
+/// `meta.FabricConfig`, the fields admission reads. It serialises with the same JSON
+/// names, so the JSON report can say which config was used and the fabric's own code can
+/// be handed the same config.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct FabricConfig {
     /// `controlVIP`: a prefix (`172.30.0.1/32`); a Switch's `ip` must differ from it.

@@ -1,0 +1,111 @@
+//! Reading the admission cases of `tests/admission/*.yaml` (format: `tests/admission.rs`),
+//! shared by the case runner and the differential test against Hedgehog's own code (each
+//! of which reads only part of a case, hence the allowance below).
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use hh_gitops::manifest::{self, Value};
+use hh_gitops::rules::Context;
+use hh_gitops::rules::config::FabricConfig;
+
+/// One case.
+pub struct Case {
+    pub file: String,
+    pub line: u32,
+    pub name: String,
+    /// `None`: fabricator's defaults (no config given); `Some(None)`: a nil config.
+    pub config: Option<Option<FabricConfig>>,
+    pub cross_object: bool,
+    pub expect: String,
+    pub message: Option<String>,
+    pub object: serde_json::Value,
+}
+
+impl Case {
+    /// The rules' context for this case.
+    pub fn context(&self) -> Context<'_> {
+        match &self.config {
+            None => Context::fabricator_defaults(),
+            Some(config) => Context {
+                config: config.as_ref(),
+                config_given: true,
+            },
+        }
+    }
+
+    /// `file:line name`, for messages.
+    pub fn label(&self) -> String {
+        format!("{}:{} {}", self.file, self.line, self.name)
+    }
+}
+
+/// Every case file, in name order.
+pub fn case_files() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/admission");
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    paths.sort();
+    paths
+}
+
+/// Every case of every file.
+pub fn all_cases() -> Vec<Case> {
+    case_files().iter().flat_map(|p| read_cases(p)).collect()
+}
+
+pub fn read_cases(path: &Path) -> Vec<Case> {
+    let text = std::fs::read(path).unwrap();
+    let file = path.file_name().unwrap().to_string_lossy().into_owned();
+    let documents = manifest::parse(&text)
+        .unwrap_or_else(|f| panic!("{file}:{}:{}: {}", f.line, f.col, f.message));
+    documents
+        .into_iter()
+        .map(|doc| {
+            let at = format!("{file}:{}", doc.start_line);
+            let string = |key: &str| match doc.root.value.get(key).map(|n| &n.value) {
+                Some(Value::Str(s)) => Some(s.clone()),
+                Some(other) => panic!("{at}: `{key}` must be a string, not {}", other.type_name()),
+                None => None,
+            };
+            let config = doc.root.value.get("config").map(|node| match &node.value {
+                Value::Null => None,
+                _ => {
+                    let mut config: FabricConfig = serde_json::from_value(node.to_json())
+                        .unwrap_or_else(|e| panic!("{at}: config: {e}"));
+                    if !config.reserved_subnets.is_empty() {
+                        config.with_reserved_subnets().unwrap();
+                    }
+                    Some(config)
+                }
+            });
+            let cross_object = matches!(
+                doc.root.value.get("crossObject").map(|n| &n.value),
+                Some(Value::Bool(true))
+            );
+            let object = doc
+                .root
+                .value
+                .get("object")
+                .unwrap_or_else(|| panic!("{at}: no `object`"))
+                .to_json();
+            assert!(
+                string("go").is_some(),
+                "{at}: no `go` (the Go table entry, or `none`)"
+            );
+            Case {
+                name: string("case").unwrap_or_else(|| panic!("{at}: no `case`")),
+                expect: string("expect").unwrap_or_else(|| panic!("{at}: no `expect`")),
+                message: string("message"),
+                file: file.clone(),
+                line: doc.start_line,
+                config,
+                cross_object,
+                object,
+            }
+        })
+        .collect()
+}
