@@ -3,6 +3,9 @@
 # 1,000 files x 10 documents, 5% invalid. Needs hyperfine and PyYAML for the generator.
 #   bench/run.sh [path/to/gen_corpus.py]   (default: ../shared/bench/gen_corpus.py)
 # HH_GITOPS_BIN=path measures that binary (e.g. the static musl build) instead.
+# HH_GITOPS_BASE=path also measures that binary (e.g. a build of an earlier commit) on the
+# same corpus in the same hyperfine run, and prints the ratio: compare only figures taken
+# side by side like this.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 gen=${1:-$root/../shared/bench/gen_corpus.py}
@@ -14,15 +17,28 @@ if [ -z "$bin" ]; then
   cargo build --release --quiet --manifest-path "$root/Cargo.toml"
   bin="$root/target/release/hh-gitops"
 fi
+base=${HH_GITOPS_BASE:-}
 echo "corpus: $(find "$corpus/c" -name '*.yaml' | wc -l) files, $(du -sb "$corpus/c" | cut -f1) bytes"
-hyperfine -N -i -w 2 -r 15 --export-json "$corpus/times.json" \
-  "taskset -c 0 $bin check $corpus/c" \
-  "$bin check $corpus/c" \
-  "$bin check $root/tests/fixtures/gitops-test-1" \
+commands=(
+  "taskset -c 0 $bin check $corpus/c"
+  "$bin check $corpus/c"
+  "$bin check $root/tests/fixtures/gitops-test-1"
   "$bin --version"
+)
+if [ -n "$base" ]; then
+  commands+=("taskset -c 0 $base check $corpus/c" "$base check $corpus/c")
+fi
+hyperfine -N -i -w 2 -r 15 --export-json "$corpus/times.json" "${commands[@]}"
 python3 -c '
 import json, sys
-for r in json.load(open(sys.argv[1]))["results"]:
-    print("median %8.1f ms  %s" % (r["median"] * 1000, r["command"]))
-' "$corpus/times.json"
+results = {r["command"]: r["median"] for r in json.load(open(sys.argv[1]))["results"]}
+for command, median in results.items():
+    print("median %8.1f ms  %s" % (median * 1000, command))
+bin, base, corpus = sys.argv[2:5]
+if base:
+    for prefix in ("taskset -c 0 ", ""):
+        new, old = results[f"{prefix}{bin} check {corpus}"], results[f"{prefix}{base} check {corpus}"]
+        print("%s: this build / base = %.2f (%.1f ms vs %.1f ms)" % (
+            "1 core" if prefix else "all cores", new / old, new * 1000, old * 1000))
+' "$corpus/times.json" "$bin" "$base" "$corpus/c"
 /usr/bin/time -f "peak RSS: %M KiB" "$bin" check "$corpus/c" >/dev/null || true
