@@ -124,7 +124,7 @@ fn validate_static_prefixes(prefixes: &[String], out: &mut Violations) {
             Err(problem) => out.error(
                 format!("/spec/static/prefixes/{index}"),
                 format!(
-                    "static prefix {problem}: write an address and its length, e.g. `10.10.0.0/24`"
+                    "static prefix {problem}; write an address and its length, e.g. `10.10.0.0/24`"
                 ),
             ),
         }
