@@ -111,6 +111,7 @@ pub fn validate(attach: &Object, _ctx: &Context, out: &mut Violations) {
 
 /// A BGP attachment: switch address, neighbor AS and address (`:308-323`).
 fn validate_bgp(spec: &Spec, out: &mut Violations) {
+    // Only decoded: Go takes any `uint16` here (0 is an untagged port).
     unsigned(
         spec.switch.vlan.as_ref(),
         u16::MAX.into(),
