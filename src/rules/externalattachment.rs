@@ -1,15 +1,334 @@
-//! PORT PENDING: `Default()` and `Validate()` of this kind (see rules/mod.rs).
+//! ExternalAttachment (`api/vpc/v1beta1/externalattachment_types.go`): how one switch port
+//! (an external Connection) reaches an External, either as a BGP session or as a static
+//! next hop, with an optional inbound ACL. `Default()` and the stand-alone part of
+//! `Validate()`, including the whole `ACLSpec.Validate()`.
 
 use serde::Deserialize;
+use serde_json::Number;
 
-use super::{Context, Violations};
+mod acl;
 
-/// The typed model of this kind (to be filled in with the Go type's JSON fields).
-#[derive(Debug, Deserialize)]
-pub struct Object {}
+use super::external::default_metadata;
+use super::{Context, Violations, net};
 
-/// `Default()`.
-pub fn default(_object: &mut Object) {}
+/// `spec` (`ExternalAttachmentSpec`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct Spec {
+    /// The External this attachment connects to.
+    pub external: String,
+    /// The external Connection (switch port) it uses.
+    pub connection: String,
+    /// Switch side of a BGP attachment.
+    pub switch: Switch,
+    /// BGP neighbor of a BGP attachment.
+    pub neighbor: Neighbor,
+    /// Present for a static attachment.
+    #[serde(rename = "static")]
+    pub static_: Option<Static>,
+    /// `inboundACL`: statements applied to traffic arriving from the external.
+    #[serde(rename = "inboundACL")]
+    pub inbound_acl: Option<acl::Acl>,
+}
 
-/// `Validate()`, stand-alone part.
-pub fn validate(_object: &Object, _ctx: &Context, _out: &mut Violations) {}
+/// `spec.switch` (`ExternalAttachmentSwitch`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Switch {
+    /// Subinterface VLAN (`uint16`, 0: none).
+    pub vlan: Option<Number>,
+    /// The switch's address on the link, with prefix length.
+    pub ip: String,
+}
+
+/// `spec.neighbor` (`ExternalAttachmentNeighbor`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Neighbor {
+    /// The neighbor's AS number (`uint32`).
+    pub asn: Option<Number>,
+    /// The neighbor's address, without prefix length.
+    pub ip: String,
+}
+
+/// `spec.static` (`ExternalAttachmentStatic`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Static {
+    /// The external's address: the next hop of its prefixes.
+    #[serde(rename = "remoteIP")]
+    pub remote_ip: String,
+    /// Subinterface VLAN (`uint16`, 0: none).
+    pub vlan: Option<Number>,
+    /// The switch's address with prefix length, unless `proxy`.
+    pub ip: String,
+    /// Proxy-ARP instead of an address on the switch.
+    pub proxy: bool,
+}
+
+/// An ExternalAttachment as `Validate()` reads it.
+pub type Object = super::Resource<Spec>;
+
+/// `ExternalAttachment.Default()` (`externalattachment_types.go:284-295`).
+pub fn default(attach: &mut Object) {
+    let connection = attach.spec.connection.clone();
+    let external = attach.spec.external.clone();
+    default_metadata(
+        &mut attach.metadata,
+        &[("connection", &connection), ("external", &external)],
+    );
+}
+
+/// `ExternalAttachment.Validate()` without the checks that need other objects
+/// (`externalattachment_types.go:297-405`).
+pub fn validate(attach: &Object, _ctx: &Context, out: &mut Violations) {
+    let spec = &attach.spec;
+    // `:302-307`
+    if spec.external.is_empty() {
+        out.error(
+            "/spec/external",
+            "`spec.external` is empty: name the External this attachment connects to",
+        );
+    }
+    if spec.connection.is_empty() {
+        out.error(
+            "/spec/connection",
+            "`spec.connection` is empty: name the external Connection (the switch port) this attachment uses",
+        );
+    }
+    match &spec.static_ {
+        None => validate_bgp(spec, out),
+        Some(static_) => validate_static(spec, static_, out),
+    }
+    // `:348-350`
+    if let Some(acl) = &spec.inbound_acl {
+        acl::validate(acl, out);
+    }
+    // cross-object (issue 8): the External exists (`:353-360`) and is static exactly when the
+    // attachment is (`:361-366`); the Connection exists (`:368-375`) and is an external one
+    // (`:377-379`); no other attachment of that connection uses the same VLAN (`:381-401`).
+}
+
+/// A BGP attachment: switch address, neighbor AS and address (`:308-323`).
+fn validate_bgp(spec: &Spec, out: &mut Violations) {
+    // Only decoded: Go takes any `uint16` here (0 is an untagged port).
+    unsigned(
+        spec.switch.vlan.as_ref(),
+        u16::MAX.into(),
+        "/spec/switch/vlan",
+        out,
+    );
+    if spec.switch.ip.is_empty() {
+        out.error(
+            "/spec/switch/ip",
+            "a BGP attachment needs `switch.ip`, the switch's address on the link with its prefix length, e.g. `10.90.0.5/31` (or add `static` for a static attachment)",
+        );
+    } else if net::parse_cidr(&spec.switch.ip).is_err() {
+        out.error(
+            "/spec/switch/ip",
+            format!(
+                "switch.ip `{}` is not an address with a prefix length: write e.g. `10.90.0.5/31`",
+                spec.switch.ip
+            ),
+        );
+    }
+    if unsigned(
+        spec.neighbor.asn.as_ref(),
+        u32::MAX.into(),
+        "/spec/neighbor/asn",
+        out,
+    ) == Some(0)
+    {
+        out.error(
+            "/spec/neighbor/asn",
+            "a BGP attachment needs `neighbor.asn`, the external router's AS number (1 to 4294967295)",
+        );
+    }
+    if spec.neighbor.ip.is_empty() {
+        out.error(
+            "/spec/neighbor/ip",
+            "a BGP attachment needs `neighbor.ip`, the external router's address without prefix length, e.g. `10.90.0.4`",
+        );
+    } else if net::parse_ip(&spec.neighbor.ip).is_none() {
+        out.error(
+            "/spec/neighbor/ip",
+            format!("neighbor.ip `{}` is not an IP address: write it without prefix length, e.g. `10.90.0.4`", spec.neighbor.ip),
+        );
+    }
+}
+
+/// A static attachment: no BGP settings, a next hop, and an address or proxy-ARP
+/// (`:324-346`).
+fn validate_static(spec: &Spec, static_: &Static, out: &mut Violations) {
+    if !spec.switch.ip.is_empty() {
+        out.error(
+            "/spec/switch/ip",
+            format!("a static attachment takes no `switch` settings: remove switch.ip `{}` (the switch's address goes in `static.ip`)", spec.switch.ip),
+        );
+    }
+    match unsigned(spec.switch.vlan.as_ref(), u16::MAX.into(), "/spec/switch/vlan", out) {
+        Some(0) | None => {}
+        Some(vlan) => out.error(
+            "/spec/switch/vlan",
+            format!("a static attachment takes no `switch` settings: remove switch.vlan `{vlan}` (the VLAN goes in `static.vlan`)"),
+        ),
+    }
+    match unsigned(
+        spec.neighbor.asn.as_ref(),
+        u32::MAX.into(),
+        "/spec/neighbor/asn",
+        out,
+    ) {
+        Some(0) | None => {}
+        Some(asn) => out.error(
+            "/spec/neighbor/asn",
+            format!("a static attachment has no BGP neighbor: remove neighbor.asn `{asn}`"),
+        ),
+    }
+    if !spec.neighbor.ip.is_empty() {
+        out.error(
+            "/spec/neighbor/ip",
+            format!("a static attachment has no BGP neighbor: remove neighbor.ip `{}` (the external's address goes in `static.remoteIP`)", spec.neighbor.ip),
+        );
+    }
+    unsigned(
+        static_.vlan.as_ref(),
+        u16::MAX.into(),
+        "/spec/static/vlan",
+        out,
+    );
+    if static_.remote_ip.is_empty() {
+        out.error(
+            "/spec/static/remoteIP",
+            "a static attachment needs `static.remoteIP`, the external's address that the switch sends the external's prefixes to, e.g. `10.45.0.2`",
+        );
+    } else if !is_addr_with_optional_zone(&static_.remote_ip) {
+        out.error(
+            "/spec/static/remoteIP",
+            format!("static.remoteIP `{}` is not an IP address: write it without prefix length, e.g. `10.45.0.2`", static_.remote_ip),
+        );
+    }
+    match (static_.ip.is_empty(), static_.proxy) {
+        (true, false) => out.error(
+            "/spec/static",
+            "a static attachment needs either `static.ip` (the switch's address with prefix length, e.g. `10.45.0.1/24`) or `static.proxy: true` (proxy-ARP, used with gateway peering)",
+        ),
+        (false, true) => out.error(
+            "/spec/static/proxy",
+            format!("set either static.ip `{}` or `static.proxy: true`, not both: proxy-ARP replaces the switch's address", static_.ip),
+        ),
+        _ => {}
+    }
+    if !static_.ip.is_empty() && net::parse_cidr(&static_.ip).is_err() {
+        out.error(
+            "/spec/static/ip",
+            format!(
+                "static.ip `{}` is not an address with a prefix length: write e.g. `10.45.0.1/24`",
+                static_.ip
+            ),
+        );
+    }
+}
+
+/// Reads `number` (absent: Go's zero) as a Go unsigned integer field of at most `max`. A
+/// value out of that range fails the webhook's decoding, so the fabric rejects the object:
+/// reported at `pointer`, and `None` so that no other check uses it. An integral float is
+/// its integer, as kubectl sends YAML `10.0` as `10`.
+fn unsigned(number: Option<&Number>, max: u64, pointer: &str, out: &mut Violations) -> Option<u64> {
+    let Some(number) = number else {
+        return Some(0);
+    };
+    let value = number.as_u64().or_else(|| {
+        number
+            .as_f64()
+            .filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f <= max as f64)
+            .map(|f| f as u64)
+    });
+    match value {
+        Some(value) if value <= max => Some(value),
+        _ => {
+            let field = field_name(pointer);
+            out.error(
+                pointer,
+                format!(
+                    "{field} `{number}` is out of range: it must be a whole number from 0 to {max}"
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// How a message names the field at `pointer`: with its parent when that is a named
+/// object (`switch.vlan`), alone inside a list item (`seq`).
+fn field_name(pointer: &str) -> String {
+    let mut segments = pointer.rsplit('/');
+    let field = segments.next().unwrap_or_default();
+    match segments.next() {
+        Some(parent) if parent.parse::<usize>().is_err() => format!("{parent}.{field}"),
+        _ => field.to_owned(),
+    }
+}
+
+/// `netip.ParseAddr`, which also takes an IPv6 address with a non-empty zone (`fe80::1%eth0`).
+fn is_addr_with_optional_zone(text: &str) -> bool {
+    match text.split_once('%') {
+        Some((addr, zone)) => !zone.is_empty() && addr.parse::<std::net::Ipv6Addr>().is_ok(),
+        None => net::parse_addr(text).is_ok(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(json: &str) -> (Option<u64>, Vec<String>) {
+        let number: Number = serde_json::from_str(json).unwrap();
+        let mut out = Violations::default();
+        let value = unsigned(
+            Some(&number),
+            u16::MAX.into(),
+            "/spec/static/vlan",
+            &mut out,
+        );
+        let messages = out.into_vec().into_iter().map(|v| v.message).collect();
+        (value, messages)
+    }
+
+    #[test]
+    fn numbers_read_as_go_decodes_them_into_an_unsigned_field() {
+        assert_eq!(read("65535"), (Some(65535), vec![]));
+        assert_eq!(read("100.0"), (Some(100), vec![]));
+        assert_eq!(
+            read("65536"),
+            (
+                None,
+                vec!["static.vlan `65536` is out of range: it must be a whole number from 0 to 65535".to_owned()]
+            )
+        );
+        for bad in ["-1", "1e20", "18446744073709551616", "0.5", "-0.5"] {
+            assert_eq!(read(bad).0, None, "{bad}");
+        }
+        let mut out = Violations::default();
+        assert_eq!(
+            unsigned(None, 255, "/x", &mut out),
+            Some(0),
+            "absent is Go's zero"
+        );
+    }
+
+    #[test]
+    fn fields_are_named_with_their_object_but_not_their_list_index() {
+        assert_eq!(field_name("/spec/switch/vlan"), "switch.vlan");
+        assert_eq!(field_name("/spec/inboundACL/statements/3/seq"), "seq");
+    }
+
+    #[test]
+    fn a_zone_is_taken_only_on_an_ipv6_address_and_never_empty() {
+        assert!(is_addr_with_optional_zone("fe80::1%eth0"));
+        assert!(is_addr_with_optional_zone("10.45.0.2"));
+        assert!(!is_addr_with_optional_zone("fe80::1%"));
+        assert!(!is_addr_with_optional_zone("10.45.0.2%eth0"));
+        assert!(!is_addr_with_optional_zone("10.45.0.2/24"));
+    }
+}
