@@ -9,6 +9,7 @@
 //!                                      # nil config; absent: fabricator's defaults, not given
 //! crossObject: true                    # the Go test passes other objects: checked by the
 //!                                      # cross-object rules (issue 8), skipped until then
+//! objects: [...]                       # those objects (the Go test's cluster), as written
 //! expect: reject                       # accept | reject | warn (accepted with a warning)
 //! message: smaller than /30            # optional: a part of the first finding's message
 //! object: {apiVersion: ..., kind: VPC, metadata: {name: vpc-1}, spec: {...}}
