@@ -6,9 +6,139 @@
 
 mod common;
 
-use common::{Repo, assert_exit, bin, output, stdout};
+use std::path::{Path, PathBuf};
+
+use common::{Repo, assert_exit, bin, output, stderr, stdout};
 
 const FABRIC: &str = "gitops/hedgehog/fab";
+
+/// Every file under `dir`, relative to it, as lossy text, sorted.
+fn files(dir: &Path) -> Vec<String> {
+    fn walk(dir: &Path, prefix: &str, out: &mut Vec<String>) {
+        let Ok(listing) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in listing {
+            let entry = entry.unwrap();
+            let name = format!("{prefix}{}", entry.file_name().to_string_lossy());
+            if entry.file_type().unwrap().is_dir() {
+                walk(&entry.path(), &format!("{name}/"), out);
+            } else {
+                out.push(name);
+            }
+        }
+    }
+    let mut found = Vec::new();
+    walk(dir, "", &mut found);
+    found.sort();
+    found
+}
+
+/// A schema folder with one schema for `example.com/v1` Thing whose plural is `plural`, and
+/// a fabric with a raw Thing named `t`.
+fn repo_with_an_extra_kind(plural: &str) -> (Repo, PathBuf) {
+    let repo = Repo::new(None);
+    let schemas = repo.tmp.path().join("schemas");
+    std::fs::create_dir_all(&schemas).unwrap();
+    let schema = serde_json::json!({
+        "type": "object",
+        "x-kubernetes-group-version-kind": [{"group": "example.com", "version": "v1", "kind": "Thing"}],
+        "x-hh-gitops-plural": plural
+    });
+    std::fs::write(schemas.join("thing.json"), schema.to_string()).unwrap();
+    repo.write(
+        &format!("{FABRIC}/raw/thing.yaml"),
+        b"apiVersion: example.com/v1\nkind: Thing\nmetadata:\n  name: t\n",
+    );
+    repo.commit_all("a thing");
+    (repo, schemas)
+}
+
+#[test]
+fn an_extra_schema_whose_plural_climbs_out_is_refused_when_the_folder_is_loaded() {
+    let (repo, schemas) = repo_with_an_extra_kind("../../../../../pwned");
+    let before = repo.commit_count();
+    let everything_before = files(repo.tmp.path());
+    let schemas_arg = schemas.to_str().unwrap();
+    let expected = format!(
+        "hh-gitops: error: {schemas_arg}/thing.json: the plural `../../../../../pwned` is not a lowercase RFC 1123 label: it names the kind's folder under managed/, so use a-z, 0-9 and `-` (at most 63 characters, starting and ending with a letter or digit), like `vpcs` (from `x-kubernetes-group-version-kind`/`x-hh-gitops-plural`); fix it or generate the file again with `hh-gitops schemas import`\n"
+    );
+
+    let out = repo.sync(&["--schemas", schemas_arg]);
+    assert_exit(&out, 2);
+    assert_eq!(stderr(&out), expected);
+    assert_eq!(repo.commit_count(), before, "no commit");
+    let check = output(
+        bin()
+            .args(["check", "--schemas", schemas_arg])
+            .arg(repo.work.join(FABRIC)),
+    );
+    assert_exit(&check, 2);
+    assert_eq!(stderr(&check), expected);
+    assert_eq!(files(repo.tmp.path()), everything_before, "nothing written");
+    assert_eq!(repo.files_under(FABRIC), ["raw/thing.yaml"]);
+}
+
+#[test]
+fn an_extra_schema_with_a_folder_name_for_a_plural_still_moves_its_kind() {
+    let (repo, schemas) = repo_with_an_extra_kind("things");
+    let out = repo.sync(&["--schemas", schemas.to_str().unwrap()]);
+    assert_exit(&out, 0);
+    assert_eq!(
+        repo.files_under(FABRIC),
+        ["managed/things/t.yaml", "raw/.gitkeep"]
+    );
+}
+
+/// A CRD of `example.com` Thing whose plural is `plural`.
+fn crd(plural: &str) -> String {
+    format!(
+        "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: things.example.com\nspec:\n  group: example.com\n  names:\n    kind: Thing\n    plural: \"{plural}\"\n  scope: Namespaced\n  versions:\n  - name: v1\n    served: true\n    storage: true\n    schema:\n      openAPIV3Schema:\n        type: object\n"
+    )
+}
+
+#[test]
+fn schemas_import_of_a_crd_whose_plural_climbs_out_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let good = tmp.path().join("good.yaml");
+    let bad = tmp.path().join("bad.yaml");
+    std::fs::write(&good, crd("things")).unwrap();
+    std::fs::write(&bad, crd("../../x")).unwrap();
+    let out_dir = tmp.path().join("a/b/out");
+
+    let out = output(
+        bin()
+            .args(["schemas", "import"])
+            .arg(&good)
+            .arg(&bad)
+            .arg("--out")
+            .arg(&out_dir),
+    );
+    assert_exit(&out, 2);
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "hh-gitops: error: {}: document 1: the plural `../../x` is not a lowercase RFC 1123 label: it names the kind's folder under managed/, so use a-z, 0-9 and `-` (at most 63 characters, starting and ending with a letter or digit), like `vpcs`; Kubernetes would refuse this CRD (spec.names.plural, spec.group, spec.versions[].name)\n",
+            bad.display()
+        )
+    );
+    assert_eq!(stdout(&out), "");
+    assert_eq!(
+        files(tmp.path()),
+        ["bad.yaml", "good.yaml"],
+        "nothing written, not even the good CRD's schema"
+    );
+
+    let out = output(
+        bin()
+            .args(["schemas", "import"])
+            .arg(&good)
+            .arg("--out")
+            .arg(&out_dir),
+    );
+    assert_exit(&out, 0);
+    assert_eq!(files(&out_dir), ["things.example.com_v1.json"]);
+}
 
 /// A SwitchGroup named with 253 characters: a legal Kubernetes name whose managed file name
 /// (258 bytes) no common file system can hold.
