@@ -13,6 +13,7 @@ pub mod finding;
 pub mod gha;
 pub mod limits;
 pub mod manifest;
+pub mod paths;
 pub mod plan;
 pub mod report;
 pub mod rules;

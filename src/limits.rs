@@ -16,5 +16,14 @@ pub const MAX_ALIAS_EXPANSION: usize = 100_000;
 /// Longest `metadata.name` Kubernetes accepts (RFC 1123 subdomain).
 pub const MAX_NAME_LENGTH: usize = 253;
 
+/// Longest RFC 1123 label (Kubernetes' `IsDNS1123Label`): a kind's plural, which names a
+/// folder under managed/, and an API version.
+pub const MAX_LABEL_LENGTH: usize = 63;
+
 /// Largest Markdown job summary written per run. GitHub refuses step summaries over 1 MiB.
 pub const MAX_SUMMARY_BYTES: usize = 1024 * 1024;
+
+/// Longest file name (one path segment, in bytes) that common file systems accept (ext4,
+/// XFS, Btrfs, APFS, NTFS in UTF-16 units). A longer managed file name commits, then breaks
+/// every checkout of the repository.
+pub const MAX_FILE_NAME_BYTES: usize = 255;

@@ -1,13 +1,16 @@
 //! Discovery: finding fabrics, the files under their raw/ folders and the state of managed
 //! paths on disk. This is the file-system edge of the pipeline; it never follows a symbolic
-//! link under a fabric, and reads no file larger than the configured limit.
+//! link (to a fabric folder, or under one), reads no file larger than the configured limit,
+//! and hands on only paths that are valid UTF-8 and stay inside the repository: anything
+//! else is reported with its reason, never silently dropped or mangled into another path.
 
 use std::fs;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 
+use crate::paths;
 use crate::plan::TargetState;
 
 /// What a directory walk found at one path.
@@ -21,6 +24,13 @@ pub enum EntryKind {
     Symlink,
     /// Neither file, directory nor link (a socket, a FIFO).
     Special,
+    /// A file or (when `folder`) a folder whose name is not valid UTF-8: its reported path
+    /// is a lossy stand-in that names no file, so nothing may be planned from it, and a
+    /// folder is not looked into.
+    NotUtf8 {
+        /// Whether it is a folder.
+        folder: bool,
+    },
 }
 
 /// One entry found by a walk.
@@ -53,17 +63,22 @@ fn walk_into(dir: &Path, rel: &str, out: &mut Vec<Entry>) -> Result<()> {
     let listing = fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))?;
     for item in listing {
         let item = item.with_context(|| format!("cannot list {}", dir.display()))?;
-        let name = item.file_name().to_string_lossy().into_owned();
+        let file_name = item.file_name();
+        let name = file_name.to_string_lossy();
         let path = item.path();
         let child_rel = if rel.is_empty() {
-            name.clone()
+            name.clone().into_owned()
         } else {
             format!("{rel}/{name}")
         };
         let file_type = item
             .file_type()
             .with_context(|| format!("cannot inspect {}", path.display()))?;
-        let kind = if file_type.is_symlink() {
+        let kind = if file_name.to_str().is_none() {
+            EntryKind::NotUtf8 {
+                folder: file_type.is_dir(),
+            }
+        } else if file_type.is_symlink() {
             EntryKind::Symlink
         } else if file_type.is_dir() {
             walk_into(&path, &child_rel, out)?;
@@ -116,56 +131,73 @@ pub fn read_limited(path: &Path, max: u64) -> Result<Read> {
 /// A folder matched by a `--fabrics` glob.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FabricDir {
-    /// Path relative to the repository, `/`-separated.
+    /// Path relative to the repository, `/`-separated (a lossy stand-in when the folder's
+    /// name is not valid UTF-8; then `skip_reason` says so).
     pub rel: String,
-    /// Whether it has a raw/ folder (a real folder, not a link): only then is it a fabric.
-    pub raw: RawFolder,
-}
-
-/// The state of a fabric candidate's raw/ folder.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RawFolder {
-    /// raw/ is a folder.
-    Present,
-    /// There is no raw/.
-    Missing,
-    /// raw/ is a symbolic link (never followed).
-    Symlink,
+    /// Why the folder is not a fabric and is left alone, or `None` when it is one (a real
+    /// folder with a real raw/ folder).
+    pub skip_reason: Option<String>,
 }
 
 /// Finds the folders matching each glob under `repo`, in sorted order, without duplicates.
+///
+/// A glob must be relative to the repository and have no `..` (`.` and empty segments are
+/// ignored); one that is absolute or climbs out is an error before anything is read. The
+/// walk never follows a link: a link (or a name that is not valid UTF-8) where the glob
+/// ends is listed with its reason, and a link where the glob must go on through it is an
+/// error, since the fabrics past it may lie outside the repository.
 pub fn find_fabric_dirs(repo: &Path, globs: &[String]) -> Result<Vec<FabricDir>> {
-    let mut found: Vec<String> = Vec::new();
+    let mut found: Vec<FabricDir> = Vec::new();
     for glob in globs {
-        let segments: Vec<&str> = glob
-            .split('/')
-            .filter(|s| !s.is_empty() && *s != ".")
-            .collect();
-        expand(repo, "", &segments, &mut found)?;
+        let segments = paths::typed_segments(glob).map_err(|problem| {
+            anyhow::anyhow!(
+                "--fabrics `{glob}` {problem}: fabric folders must be inside the repository, given relative to it"
+            )
+        })?;
+        expand(repo, "", &segments, glob, &mut found)?;
     }
-    found.sort();
-    found.dedup();
-    Ok(found
-        .into_iter()
-        .map(|rel| {
-            let raw = match fs::symlink_metadata(repo.join(&rel).join("raw")) {
-                Ok(meta) if meta.file_type().is_symlink() => RawFolder::Symlink,
-                Ok(meta) if meta.is_dir() => RawFolder::Present,
-                _ => RawFolder::Missing,
+    found.sort_by(|a, b| a.rel.cmp(&b.rel));
+    found.dedup_by(|a, b| a.rel == b.rel);
+    for dir in &mut found {
+        if dir.skip_reason.is_none() {
+            dir.skip_reason = match fs::symlink_metadata(repo.join(&dir.rel).join("raw")) {
+                Ok(meta) if meta.file_type().is_symlink() => Some(
+                    "raw/ is a symbolic link: hh-gitops never follows links; make it a real folder"
+                        .to_owned(),
+                ),
+                Ok(meta) if meta.is_dir() => None,
+                _ => Some("no raw/ folder".to_owned()),
             };
-            FabricDir { rel, raw }
-        })
-        .collect())
+        }
+    }
+    Ok(found)
 }
 
-fn expand(base: &Path, rel: &str, segments: &[&str], out: &mut Vec<String>) -> Result<()> {
+/// Expands the glob `segments` below the folder `rel` of `base`; `glob` is for messages.
+fn expand(
+    base: &Path,
+    rel: &str,
+    segments: &[&str],
+    glob: &str,
+    out: &mut Vec<FabricDir>,
+) -> Result<()> {
     let Some((first, rest)) = segments.split_first() else {
         if !rel.is_empty() {
-            out.push(rel.to_owned());
+            out.push(FabricDir {
+                rel: rel.to_owned(),
+                skip_reason: None,
+            });
         }
         return Ok(());
     };
     let dir = base.join(rel);
+    let child_rel = |name: &str| {
+        if rel.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{rel}/{name}")
+        }
+    };
     let mut names = Vec::new();
     if first.contains(['*', '?']) {
         let Ok(listing) = fs::read_dir(&dir) else {
@@ -173,24 +205,45 @@ fn expand(base: &Path, rel: &str, segments: &[&str], out: &mut Vec<String>) -> R
         };
         for item in listing {
             let item = item.with_context(|| format!("cannot list {}", dir.display()))?;
-            let name = item.file_name().to_string_lossy().into_owned();
-            if !name.starts_with('.') && glob_match(first, &name) {
-                names.push(name);
+            let file_name = item.file_name();
+            let name = file_name.to_string_lossy();
+            if name.starts_with('.') || !glob_match(first, &name) {
+                continue;
             }
+            if file_name.to_str().is_none() {
+                if item.file_type().is_ok_and(|t| t.is_dir()) {
+                    out.push(FabricDir {
+                        rel: child_rel(&name),
+                        skip_reason: Some("folder name is not valid UTF-8: rename it".to_owned()),
+                    });
+                }
+                continue;
+            }
+            names.push(name.into_owned());
         }
     } else {
         names.push((*first).to_owned());
     }
     for name in names {
-        // Only real folders: a linked fabric folder would let a sync write outside the repo.
-        let path = dir.join(&name);
-        if fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
-            let child = if rel.is_empty() {
-                name
-            } else {
-                format!("{rel}/{name}")
-            };
-            expand(base, &child, rest, out)?;
+        let child = child_rel(&name);
+        let Ok(meta) = fs::symlink_metadata(dir.join(&name)) else {
+            continue;
+        };
+        if meta.file_type().is_symlink() {
+            if !rest.is_empty() {
+                bail!(
+                    "--fabrics `{glob}` goes through {child}, a symbolic link: hh-gitops never follows links, as the fabrics past it could lie outside the repository; make it a real folder or change --fabrics"
+                );
+            }
+            out.push(FabricDir {
+                rel: child,
+                skip_reason: Some(
+                    "is a symbolic link: hh-gitops never follows links; make it a real folder, or point --fabrics at the folder it links to"
+                        .to_owned(),
+                ),
+            });
+        } else if meta.is_dir() {
+            expand(base, &child, rest, glob, out)?;
         }
     }
     Ok(())

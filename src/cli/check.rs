@@ -29,7 +29,7 @@ fn collect(paths: &[PathBuf]) -> Result<Vec<Candidate>> {
         if meta.is_dir() {
             let base = display.trim_end_matches('/');
             for entry in source::walk(path, base)? {
-                if entry.kind == EntryKind::Yaml
+                if matches!(entry.kind, EntryKind::Yaml | EntryKind::NotUtf8 { .. })
                     || (entry.kind == EntryKind::Symlink && source::is_yaml_name(&entry.rel))
                 {
                     candidates.push(Candidate {
@@ -66,6 +66,20 @@ pub fn check_path(
             )]);
         }
         EntryKind::Special => return Err(vec![Finding::at(1, 1, "is not a regular file")]),
+        EntryKind::NotUtf8 { folder: false } => {
+            return Err(vec![Finding::at(
+                1,
+                1,
+                "file name is not valid UTF-8: rename it",
+            )]);
+        }
+        EntryKind::NotUtf8 { folder: true } => {
+            return Err(vec![Finding::at(
+                1,
+                1,
+                "folder name is not valid UTF-8: rename it (hh-gitops does not look inside)",
+            )]);
+        }
         EntryKind::Yaml | EntryKind::Ignored => {}
     }
     match source::read_limited(path, max_size) {

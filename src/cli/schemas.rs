@@ -6,11 +6,15 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 
 use crate::manifest;
+use crate::paths;
 use crate::schema::{Origin, Registry, import};
 
 /// Converts CRD files into schema files in `out`, one per kind and version.
+///
+/// Every CRD is converted before anything is written, so a bad one leaves `out` as it was;
+/// each file written is one checked file name directly under `out`, never through a link.
 pub fn import(crds: &[PathBuf], out: &Path, stdout: &mut dyn Write) -> Result<()> {
-    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    let mut converted = Vec::new();
     for path in crds {
         let bytes =
             std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
@@ -23,25 +27,46 @@ pub fn import(crds: &[PathBuf], out: &Path, stdout: &mut dyn Write) -> Result<()
             );
         }
         for document in documents {
-            let converted = import::convert_crd(&document.root.to_json())
+            let schemas = import::convert_crd(&document.root.to_json())
                 .with_context(|| format!("{}: document {}", path.display(), document.index + 1))?;
-            for (id, schema) in converted {
-                let target = out.join(id.file_name());
-                let mut text = serde_json::to_string_pretty(&schema)?;
-                text.push('\n');
-                std::fs::write(&target, text)
-                    .with_context(|| format!("cannot write {}", target.display()))?;
-                writeln!(
-                    stdout,
-                    "{} {} -> {}",
-                    id.api_version(),
-                    id.kind,
-                    target.display()
-                )?;
-            }
+            converted.extend(schemas);
         }
     }
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    for (id, schema) in converted {
+        let target = schema_file(out, &id.file_name())?;
+        let mut text = serde_json::to_string_pretty(&schema)?;
+        text.push('\n');
+        std::fs::write(&target, text)
+            .with_context(|| format!("cannot write {}", target.display()))?;
+        writeln!(
+            stdout,
+            "{} {} -> {}",
+            id.api_version(),
+            id.kind,
+            target.display()
+        )?;
+    }
     Ok(())
+}
+
+/// The path of a schema file named `file_name` directly under `out`, refused when the name
+/// is not one normal path segment or a symbolic link stands there (writing would follow it).
+fn schema_file(out: &Path, file_name: &str) -> Result<PathBuf> {
+    if let Some(problem) = paths::component_problem(file_name) {
+        bail!(
+            "schema file name `{file_name}` {problem}: it must stay directly under {}",
+            out.display()
+        );
+    }
+    let target = out.join(file_name);
+    if std::fs::symlink_metadata(&target).is_ok_and(|m| m.file_type().is_symlink()) {
+        bail!(
+            "{} is a symbolic link: hh-gitops never writes through links; remove it",
+            target.display()
+        );
+    }
+    Ok(target)
 }
 
 /// Loads every `*.json` schema of `dir` into the registry, in file-name order.

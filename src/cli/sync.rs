@@ -15,7 +15,7 @@ use crate::backend::{Committer, GithubCommitter, is_branch_moved};
 use crate::plan::{self, FabricInput, Plan, RawFile, RawOutcome, TargetState};
 use crate::report::{CommitInfo, SkippedDir, SyncReport};
 use crate::schema::Registry;
-use crate::source::{self, EntryKind, RawFolder};
+use crate::source::{self, EntryKind};
 
 /// How the move is recorded.
 pub enum Backend {
@@ -63,8 +63,8 @@ fn discover(
     let mut fabrics = Vec::new();
     let mut entries = Vec::new();
     for dir in dirs {
-        match dir.raw {
-            RawFolder::Present => {
+        match dir.skip_reason {
+            None => {
                 let raw = config.repo.join(&dir.rel).join("raw");
                 for entry in source::walk(&raw, "raw")? {
                     entries.push((fabrics.len(), entry));
@@ -75,15 +75,9 @@ fn discover(
                     targets: BTreeMap::new(),
                 });
             }
-            RawFolder::Missing => skipped.push(SkippedDir {
+            Some(reason) => skipped.push(SkippedDir {
                 dir: dir.rel,
-                reason: "no raw/ folder".into(),
-            }),
-            RawFolder::Symlink => skipped.push(SkippedDir {
-                dir: dir.rel,
-                reason:
-                    "raw/ is a symbolic link: hh-gitops never follows links; make it a real folder"
-                        .into(),
+                reason,
             }),
         }
     }

@@ -16,6 +16,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::finding::Finding;
+use crate::paths;
 use crate::validate::Resource;
 
 /// What a raw file turned out to be after validation.
@@ -231,8 +232,15 @@ pub fn plan_fabric(input: &FabricInput) -> FabricPlan {
     for (path, resources) in candidates {
         let mut planned = Vec::with_capacity(resources.len());
         let mut problems = Vec::new();
+        if let Some(problem) = unsafe_path(&input.dir, path) {
+            problems.push(Finding::at(1, 1, problem));
+        }
         for resource in resources {
             let target = resource.managed_path();
+            if let Some(problem) = unsafe_path(&input.dir, &target) {
+                problems.push(Finding::at(resource.line, 1, problem));
+                continue;
+            }
             let state = input.targets.get(&target).unwrap_or(&TargetState::Absent);
             let status = match state {
                 TargetState::Absent => Status::Created,
@@ -281,6 +289,16 @@ pub fn plan_fabric(input: &FabricInput) -> FabricPlan {
         ignored,
         adds_gitkeep,
     }
+}
+
+/// Why the path `rel` of the fabric `dir` cannot be part of a change (it would leave the
+/// repository or break its tree), or `None`. Discovery and validation already refuse every
+/// input that could build such a path; this is the last check before a change exists.
+fn unsafe_path(dir: &str, rel: &str) -> Option<String> {
+    let path = format!("{dir}/{rel}");
+    paths::relative_problem(&path).map(|problem| {
+        format!("`{path}` {problem}: hh-gitops only writes and deletes relative paths of normal segments inside the repository")
+    })
 }
 
 /// Why a managed path cannot be written, and what to do.
@@ -485,6 +503,50 @@ mod tests {
         .changes();
         assert_eq!(changes.writes.len(), 1, "unchanged files are not rewritten");
         assert_eq!(changes.deletes, ["f/raw/a.yaml"]);
+    }
+
+    #[test]
+    fn paths_that_would_leave_the_repository_are_never_part_of_a_change() {
+        let plan = plan_fabric(&input(vec![
+            valid(
+                "raw/a.yaml",
+                vec![resource("Thing", "../../..", "pwned", 4)],
+            ),
+            valid("raw/../b.yaml", vec![resource("VPC", "vpcs", "v1", 1)]),
+            valid("raw/c.yaml", vec![resource("VPC", "vpcs", "v2", 1)]),
+        ]));
+        assert_eq!(
+            plan.moved
+                .iter()
+                .map(|m| m.raw.as_str())
+                .collect::<Vec<_>>(),
+            ["raw/c.yaml"]
+        );
+        let findings: Vec<(&str, u32, &str)> = plan
+            .rejected
+            .iter()
+            .flat_map(|r| {
+                r.findings
+                    .iter()
+                    .map(|f| (r.path.as_str(), f.line, f.message.as_str()))
+            })
+            .collect();
+        assert_eq!(
+            findings,
+            [
+                (
+                    "raw/../b.yaml",
+                    1,
+                    "`f/raw/../b.yaml` has a `..` segment: hh-gitops only writes and deletes relative paths of normal segments inside the repository"
+                ),
+                (
+                    "raw/a.yaml",
+                    4,
+                    "`f/managed/../../../pwned.yaml` has a `..` segment: hh-gitops only writes and deletes relative paths of normal segments inside the repository"
+                ),
+            ]
+        );
+        assert!(!plan.adds_gitkeep);
     }
 
     #[test]

@@ -12,6 +12,9 @@
 use anyhow::{Context, Result, bail};
 use serde_json::{Map, Value, json};
 
+use crate::limits::MAX_NAME_LENGTH;
+use crate::validate::names::{is_rfc1123_label, is_rfc1123_subdomain};
+
 /// The identity of a kind, as written into each generated schema.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KindId {
@@ -34,6 +37,34 @@ impl KindId {
     /// The file name of this kind's schema: `<plural>.<group>_<version>.json`.
     pub fn file_name(&self) -> String {
         format!("{}.{}_{}.json", self.plural, self.group, self.version)
+    }
+
+    /// Why this identity cannot name the folders and files built from it, or `None`.
+    ///
+    /// The plural becomes `managed/<plural>/` and all three become a schema file name, so
+    /// each must hold the shape Kubernetes itself requires of it (plural and version: a
+    /// lowercase RFC 1123 label; group: an RFC 1123 subdomain); then none can hold `/`, be
+    /// `.` or `..`, or leave the folder it is joined to.
+    pub fn path_problem(&self) -> Option<String> {
+        if !is_rfc1123_label(&self.plural) {
+            return Some(format!(
+                "the plural `{}` is not a lowercase RFC 1123 label: it names the kind's folder under managed/, so use a-z, 0-9 and `-` (at most 63 characters, starting and ending with a letter or digit), like `vpcs`",
+                self.plural
+            ));
+        }
+        if !is_rfc1123_label(&self.version) {
+            return Some(format!(
+                "the version `{}` is not a lowercase RFC 1123 label (like `v1beta1`)",
+                self.version
+            ));
+        }
+        if self.group.len() > MAX_NAME_LENGTH || !is_rfc1123_subdomain(&self.group) {
+            return Some(format!(
+                "the group `{}` is not a lowercase RFC 1123 subdomain (like `vpc.githedgehog.com`)",
+                self.group
+            ));
+        }
+        None
     }
 }
 
@@ -91,6 +122,11 @@ pub fn convert_crd(crd: &Value) -> Result<Vec<(KindId, Value)>> {
             kind: kind.clone(),
             plural: plural.clone(),
         };
+        if let Some(problem) = id.path_problem() {
+            bail!(
+                "{problem}; Kubernetes would refuse this CRD (spec.names.plural, spec.group, spec.versions[].name)"
+            );
+        }
         let converted = convert_root(&id, schema);
         out.push((id, converted));
     }
@@ -355,6 +391,40 @@ mod tests {
         assert_eq!(
             out["required"],
             json!(["apiVersion", "kind", "metadata", "spec"])
+        );
+    }
+
+    #[test]
+    fn identities_that_would_leave_their_folder_are_refused() {
+        let with_plural = |plural: &str| {
+            let mut crd = crd(json!({"type": "object"}));
+            crd["spec"]["names"]["plural"] = json!(plural);
+            convert_crd(&crd).map(|_| ()).unwrap_err().to_string()
+        };
+        for plural in ["../../x", "/", ".", "..", "", "VPCs", "a/b", "a.b"] {
+            assert!(
+                with_plural(plural).starts_with(&format!(
+                    "the plural `{plural}` is not a lowercase RFC 1123 label"
+                )),
+                "{plural}: {}",
+                with_plural(plural)
+            );
+        }
+        let mut bad_group = crd(json!({"type": "object"}));
+        bad_group["spec"]["group"] = json!("../up");
+        assert!(
+            convert_crd(&bad_group)
+                .unwrap_err()
+                .to_string()
+                .starts_with("the group `../up` is not")
+        );
+        let mut bad_version = crd(json!({"type": "object"}));
+        bad_version["spec"]["versions"][0]["name"] = json!("v1/../../x");
+        assert!(
+            convert_crd(&bad_version)
+                .unwrap_err()
+                .to_string()
+                .starts_with("the version `v1/../../x` is not")
         );
     }
 

@@ -8,7 +8,7 @@ pub mod import;
 
 use std::sync::OnceLock;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use jsonschema::Validator;
 use serde_json::Value;
 
@@ -158,6 +158,13 @@ impl Registry {
                 import::PLURAL_KEYWORD
             )
         })?;
+        if let Some(problem) = id.path_problem() {
+            bail!(
+                "{name}: {problem} (from `{}`/`{}`); fix it or generate the file again with `hh-gitops schemas import`",
+                import::GVK_KEYWORD,
+                import::PLURAL_KEYWORD
+            );
+        }
         jsonschema::draft7::new(&schema)
             .map_err(|e| anyhow::anyhow!("{name} is not a valid JSON Schema: {e}"))?;
         self.kinds.retain(|k| {
@@ -230,6 +237,7 @@ mod tests {
         for e in EMBEDDED {
             let schema: Value = serde_json::from_str(e.text).unwrap();
             let id = import::kind_of(&schema).unwrap();
+            assert_eq!(id.path_problem(), None);
             assert_eq!(
                 (
                     id.group.as_str(),
@@ -287,5 +295,27 @@ mod tests {
         assert_eq!(kind.origin, Origin::File("mine.json".into()));
         assert_eq!(registry.kinds().len(), EMBEDDED.len());
         assert!(registry.add_schema("bad.json", "{}").is_err());
+    }
+
+    #[test]
+    fn added_schemas_whose_plural_is_not_a_folder_name_are_refused() {
+        for plural in ["../../../../../pwned", "/", ".", "..", "", "Things", "a/b"] {
+            let text = serde_json::json!({
+                "type": "object",
+                "x-kubernetes-group-version-kind": [{"group": "example.com", "version": "v1", "kind": "Thing"}],
+                "x-hh-gitops-plural": plural
+            })
+            .to_string();
+            let error = Registry::embedded()
+                .add_schema("extra/thing.json", &text)
+                .err()
+                .unwrap_or_else(|| panic!("{plural:?} accepted"));
+            assert_eq!(
+                error.to_string(),
+                format!(
+                    "extra/thing.json: the plural `{plural}` is not a lowercase RFC 1123 label: it names the kind's folder under managed/, so use a-z, 0-9 and `-` (at most 63 characters, starting and ending with a letter or digit), like `vpcs` (from `x-kubernetes-group-version-kind`/`x-hh-gitops-plural`); fix it or generate the file again with `hh-gitops schemas import`"
+                )
+            );
+        }
     }
 }

@@ -1,7 +1,12 @@
 //! The naming rules of Hedgehog resources, in one place: Kubernetes' RFC 1123 subdomain
-//! rule, Hedgehog's per-kind length limits and its single supported namespace.
+//! rule, Hedgehog's per-kind length limits, its single supported namespace, and the limit
+//! a name meets as a managed file name.
 
-use crate::limits::MAX_NAME_LENGTH;
+use crate::limits::{MAX_FILE_NAME_BYTES, MAX_LABEL_LENGTH, MAX_NAME_LENGTH};
+
+/// What follows the name in its managed file name (`managed/<plural>/<name>.yaml`, made by
+/// `Resource::managed_path`).
+const MANAGED_FILE_SUFFIX: &str = ".yaml";
 
 /// Kinds whose names Hedgehog limits further, because they become parts of switch
 /// configuration names (`api/vpc/v1beta1/vpc_types.go:368`, `external_types.go:136`,
@@ -27,6 +32,16 @@ pub fn name_problem(kind: &str, name: &str) -> Option<String> {
             "metadata.name `{name}` is not a lowercase RFC 1123 subdomain: use a-z, 0-9, `-` and `.`, starting and ending with a letter or digit"
         ));
     }
+    let file_name_bytes = name.len() + MANAGED_FILE_SUFFIX.len();
+    if file_name_bytes > MAX_FILE_NAME_BYTES {
+        // Kubernetes accepts the name, but the commit would hold a file no checkout can
+        // create: every clone of the repository would fail.
+        return Some(format!(
+            "`metadata.name` is {} characters: its managed file name would be {file_name_bytes} bytes, over the {MAX_FILE_NAME_BYTES}-byte file-name limit of common file systems; use a name of at most {} characters",
+            name.len(),
+            MAX_FILE_NAME_BYTES - MANAGED_FILE_SUFFIX.len()
+        ));
+    }
     if let Some((_, limit)) = SHORT_NAME_KINDS.iter().find(|(k, _)| *k == kind)
         && name.len() > *limit
     {
@@ -48,16 +63,27 @@ pub fn namespace_problem(namespace: &str) -> Option<String> {
     })
 }
 
-/// `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`
-fn is_rfc1123_subdomain(name: &str) -> bool {
-    name.split('.').all(|label| {
-        let bytes = label.as_bytes();
-        let alnum = |b: &u8| b.is_ascii_lowercase() || b.is_ascii_digit();
-        !bytes.is_empty()
-            && alnum(&bytes[0])
-            && alnum(&bytes[bytes.len() - 1])
-            && bytes.iter().all(|b| alnum(b) || *b == b'-')
-    })
+/// `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`, the syntax of
+/// a Kubernetes object name and an API group (the length is checked apart).
+pub fn is_rfc1123_subdomain(name: &str) -> bool {
+    name.split('.').all(is_label_syntax)
+}
+
+/// A lowercase RFC 1123 label of at most 63 characters (Kubernetes' `IsDNS1123Label`): the
+/// shape of a kind's plural and an API version. It has no `.` or `/`, so as a folder or
+/// file name segment it can never leave its parent.
+pub fn is_rfc1123_label(name: &str) -> bool {
+    name.len() <= MAX_LABEL_LENGTH && is_label_syntax(name)
+}
+
+/// `[a-z0-9]([-a-z0-9]*[a-z0-9])?`
+fn is_label_syntax(label: &str) -> bool {
+    let bytes = label.as_bytes();
+    let alnum = |b: &u8| b.is_ascii_lowercase() || b.is_ascii_digit();
+    !bytes.is_empty()
+        && alnum(&bytes[0])
+        && alnum(&bytes[bytes.len() - 1])
+        && bytes.iter().all(|b| alnum(b) || *b == b'-')
 }
 
 #[cfg(test)]
@@ -89,13 +115,66 @@ mod tests {
                 .unwrap()
                 .contains("253")
         );
-        assert_eq!(name_problem("Server", &"a".repeat(253)), None);
+        assert_eq!(name_problem("Server", &"a".repeat(250)), None);
         assert!(
             name_problem("VPC", "vpc-12345678")
                 .unwrap()
                 .contains("at most 11")
         );
         assert!(name_problem("VPC", "ext.a").unwrap().contains("ext."));
+    }
+
+    #[test]
+    fn names_whose_managed_file_name_is_too_long_for_a_file_system() {
+        let name = "a".repeat(253);
+        assert_eq!(
+            name_problem("SwitchGroup", &name).as_deref(),
+            Some(
+                "`metadata.name` is 253 characters: its managed file name would be 258 bytes, over the 255-byte file-name limit of common file systems; use a name of at most 250 characters"
+            )
+        );
+        assert!(name_problem("SwitchGroup", &"a".repeat(251)).is_some());
+        let longest = "a".repeat(250);
+        assert_eq!(name_problem("SwitchGroup", &longest), None);
+        let resource = crate::validate::Resource {
+            kind: "SwitchGroup".into(),
+            api_version: "wiring.githedgehog.com/v1beta1".into(),
+            plural: "switchgroups".into(),
+            name: longest.clone(),
+            line: 1,
+            text: String::new(),
+            warnings: Vec::new(),
+        };
+        let file_name = resource
+            .managed_path()
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .to_owned();
+        assert_eq!(file_name, format!("{longest}{MANAGED_FILE_SUFFIX}"));
+        assert_eq!(file_name.len(), MAX_FILE_NAME_BYTES);
+    }
+
+    #[test]
+    fn labels() {
+        for good in ["vpcs", "v1beta1", "a", "x-1", &"a".repeat(63)] {
+            assert!(is_rfc1123_label(good), "{good}");
+        }
+        for bad in [
+            "",
+            ".",
+            "..",
+            "/",
+            "../x",
+            "a.b",
+            "VPCs",
+            "-a",
+            "a-",
+            "a_b",
+            &"a".repeat(64),
+        ] {
+            assert!(!is_rfc1123_label(bad), "{bad}");
+        }
     }
 
     #[test]
