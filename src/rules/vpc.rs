@@ -53,6 +53,11 @@ pub struct VpcSpec {
     /// `staticRoutes`.
     #[serde(rename = "staticRoutes")]
     pub static_routes: Vec<StaticRoute>,
+    /// Integers Go's decoder refuses (pointer, message), found by [`default`] before it
+    /// drops anything: Go decodes into `uint16`/`uint32` before `Default()` runs, so a value
+    /// that does not fit rejects the VPC even where `Default()` or `Validate()` ignore it.
+    #[serde(skip)]
+    undecodable: Vec<(String, String)>,
 }
 
 /// `VPCSubnet`.
@@ -87,6 +92,7 @@ pub struct StaticRoute {
 /// Labels are not ported: no rule reads them.
 pub fn default(vpc: &mut Object) {
     let spec = &mut vpc.spec;
+    spec.undecodable = undecodable_integers(spec);
     if spec.ipv4_namespace.is_empty() {
         spec.ipv4_namespace = DEFAULT_NAMESPACE.into();
     }
@@ -114,6 +120,9 @@ pub fn default(vpc: &mut Object) {
 /// The stand-alone part of `Validate()` (`:363-670`).
 pub fn validate(vpc: &Object, ctx: &Context, out: &mut Violations) {
     let spec = &vpc.spec;
+    for (pointer, message) in &spec.undecodable {
+        out.error(pointer, message);
+    }
     let subnets = spec.subnets.as_ref();
     let count = subnets.map_or(0, BTreeMap::len);
     let subnets_at = if subnets.is_some() {
@@ -279,8 +288,8 @@ fn subnet_gateway(
     }
 }
 
-/// `:438-441`: a routed subnet has a VLAN, and (as Go's `uint16` decoding requires) one
-/// that fits 16 bits. The VLANNamespace decides the allowed range (cross-object).
+/// `:438-441`: a routed subnet has a VLAN. The VLANNamespace decides the allowed range
+/// (cross-object); one beyond 16 bits was reported with the other undecodable integers.
 fn subnet_vlan(name: &str, subnet: &Subnet, at: &str, out: &mut Violations) -> Option<u16> {
     let Some(written) = &subnet.vlan else {
         out.error(
@@ -298,14 +307,33 @@ fn subnet_vlan(name: &str, subnet: &Subnet, at: &str, out: &mut Violations) -> O
             None
         }
         Some(Ok(vlan)) => Some(vlan),
-        _ => {
-            out.error(
-                format!("{at}/vlan"),
-                format!("`{written}` is not a VLAN ID: VLAN IDs go from 1 to 4094"),
-            );
-            None
-        }
+        _ => None,
     }
+}
+
+/// Every integer of the spec that Go's decoder cannot fit into its field's type.
+fn undecodable_integers(spec: &VpcSpec) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    for (name, subnet) in spec.subnets.iter().flatten() {
+        let at = format!("/spec/subnets/{}", pointer_segment(name));
+        if let Some(vlan) = &subnet.vlan
+            && !fits::<u16>(vlan)
+        {
+            found.push((
+                format!("{at}/vlan"),
+                format!("`{vlan}` is not a VLAN ID: VLAN IDs go from 1 to 4094"),
+            ));
+        }
+        subnet
+            .dhcp
+            .undecodable_integers(&format!("{at}/dhcp"), &mut found);
+    }
+    found
+}
+
+/// Whether Go can decode `number` into an integer field of type `T`.
+fn fits<T: TryFrom<i128>>(number: &Number) -> bool {
+    integer(number).is_some_and(|i| T::try_from(i).is_ok())
 }
 
 /// `:634-651`: each permit list names at least two subnets of this VPC, each once.
@@ -483,6 +511,28 @@ mod tests {
                 "{found:?}"
             );
         }
+    }
+
+    #[test]
+    fn integers_go_cannot_decode_are_found_before_default_drops_them() {
+        // DHCP is off, so Default() drops the options; Go refuses the lease time first.
+        let spec = json!({"subnets": {
+            "a": {"subnet": "10.0.1.0/24", "vlan": 1, "dhcp": {"options": {"leaseTimeSeconds": -1}}},
+            "bgp": {"subnet": "10.0.2.0/24", "hostBGP": true, "vlan": 65536}
+        }});
+        assert_eq!(
+            violations(spec),
+            vec![
+                (
+                    "/spec/subnets/a/dhcp/options/leaseTimeSeconds".into(),
+                    "lease time `-1` is out of range: give 1 to 4294967295 seconds".into()
+                ),
+                (
+                    "/spec/subnets/bgp/vlan".into(),
+                    "`65536` is not a VLAN ID: VLAN IDs go from 1 to 4094".into()
+                ),
+            ]
+        );
     }
 
     #[test]

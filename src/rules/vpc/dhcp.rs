@@ -15,7 +15,7 @@ use ipnet::IpNet;
 use serde::Deserialize;
 use serde_json::Number;
 
-use super::{integer, nth_address};
+use super::{fits, integer, nth_address};
 use crate::rules::{Violations, net, pointer_segment};
 
 /// The MTU `Default()` gives options without one (`:324-326`), also the largest allowed.
@@ -191,6 +191,30 @@ impl Options {
 }
 
 impl Dhcp {
+    /// The options' integers Go's decoder refuses, as (pointer, message) for the VPC's
+    /// decoding findings; `at` is this `dhcp`'s pointer.
+    pub fn undecodable_integers(&self, at: &str, found: &mut Vec<(String, String)>) {
+        let Some(options) = &self.options else {
+            return;
+        };
+        if let Some(mtu) = &options.interface_mtu
+            && !fits::<u16>(mtu)
+        {
+            found.push((format!("{at}/options/interfaceMTU"), mtu_message(mtu)));
+        }
+        if let Some(lease) = &options.lease_time_seconds
+            && !fits::<u32>(lease)
+        {
+            found.push((
+                format!("{at}/options/leaseTimeSeconds"),
+                format!(
+                    "lease time `{lease}` is out of range: give 1 to {} seconds",
+                    u32::MAX
+                ),
+            ));
+        }
+    }
+
     /// `Default()` for a subnet whose prefix parsed and is /30 or shorter (`:293-346`).
     pub fn default(&mut self, prefix: &IpNet) {
         if !self.enable {
@@ -474,9 +498,9 @@ impl Dhcp {
     }
 }
 
-/// `:533-577`: server addresses parse, the MTU is 96 to 9036, the lease time fits Go's
-/// `uint32`, advertised routes have a prefix and a gateway inside the subnet. (`:552-554`,
-/// a lease time below 1, cannot fire: `Default()` makes 0 into 3600.)
+/// `:533-577`: server addresses parse, the MTU is 96 to 9036, advertised routes have a
+/// prefix and a gateway inside the subnet. (`:552-554`, a lease time below 1, cannot fire:
+/// `Default()` makes 0 into 3600.)
 fn check_options(options: &Options, scope: &Scope, at: &str, out: &mut Violations) {
     for (field, what) in [
         (&options.dns_servers, "dnsServers"),
@@ -488,24 +512,13 @@ fn check_options(options: &Options, scope: &Scope, at: &str, out: &mut Violation
             }
         }
     }
+    // An MTU or lease time beyond its Go type was reported with the decoding findings.
     if let Some(mtu) = &options.interface_mtu
-        && !integer(mtu).is_some_and(|m| (MIN_INTERFACE_MTU..=MAX_INTERFACE_MTU).contains(&m))
+        && integer(mtu).is_some_and(|m| {
+            u16::try_from(m).is_ok() && !(MIN_INTERFACE_MTU..=MAX_INTERFACE_MTU).contains(&m)
+        })
     {
-        out.error(
-            format!("{at}/interfaceMTU"),
-            format!("DHCP interface MTU `{mtu}` is out of range: it must be {MIN_INTERFACE_MTU} to {MAX_INTERFACE_MTU}"),
-        );
-    }
-    if let Some(lease) = &options.lease_time_seconds
-        && integer(lease).is_none_or(|l| u32::try_from(l).is_err())
-    {
-        out.error(
-            format!("{at}/leaseTimeSeconds"),
-            format!(
-                "lease time `{lease}` is out of range: give 1 to {} seconds",
-                u32::MAX
-            ),
-        );
+        out.error(format!("{at}/interfaceMTU"), mtu_message(mtu));
     }
     for (i, route) in options.advertised_routes.iter().flatten().enumerate() {
         let route_at = format!("{at}/advertisedRoutes/{i}");
@@ -536,4 +549,11 @@ fn check_options(options: &Options, scope: &Scope, at: &str, out: &mut Violation
             Ok(_) => {}
         }
     }
+}
+
+/// The finding for an interface MTU outside 96 to 9036.
+fn mtu_message(mtu: &Number) -> String {
+    format!(
+        "DHCP interface MTU `{mtu}` is out of range: it must be {MIN_INTERFACE_MTU} to {MAX_INTERFACE_MTU}"
+    )
 }
