@@ -147,34 +147,19 @@ pub fn validate(vpc: &Object, ctx: &Context, out: &mut Violations) {
         let Some(prefix) = subnet_prefix(name, subnet, &at, out) else {
             continue;
         };
-        check_reserved(subnet, &prefix, &at, ctx, out);
         prefixes.push((name, prefix));
-        if subnet.host_bgp {
-            if subnet.dhcp.enable {
-                out.error(
-                    format!("{at}/dhcp/enable"),
-                    format!("subnet `{name}` is a hostBGP subnet, whose hosts bring their own addresses: DHCP cannot be enabled on it"),
-                );
-            }
-            subnet
-                .dhcp
-                .validate(&dhcp::Scope::host_bgp(prefix, &at), out);
+        let Some(vlan) = check_subnet(name, subnet, prefix, &at, ctx, out) else {
             continue;
-        }
-        let gateway = subnet_gateway(name, subnet, &prefix, &at, out);
-        if let Some(vlan) = subnet_vlan(name, subnet, &at, out) {
-            match vlans.get(&vlan) {
-                Some(first) => out.error(
-                    format!("{at}/vlan"),
-                    format!("VLAN `{vlan}` of subnet `{name}` is also the VLAN of subnet `{first}`: each subnet of a VPC needs its own VLAN"),
-                ),
-                None => {
-                    vlans.insert(vlan, name);
-                }
+        };
+        match vlans.get(&vlan) {
+            Some(first) => out.error(
+                format!("{at}/vlan"),
+                format!("VLAN `{vlan}` of subnet `{name}` is also the VLAN of subnet `{first}`: each subnet of a VPC needs its own VLAN"),
+            ),
+            None => {
+                vlans.insert(vlan, name);
             }
         }
-        let scope = dhcp::Scope::routed(prefix, &at, gateway, &subnet.gateway);
-        subnet.dhcp.validate(&scope, out);
     }
     for (i, (name, prefix)) in prefixes.iter().enumerate() {
         if let Some((other, other_prefix)) = prefixes[..i]
@@ -195,6 +180,36 @@ pub fn validate(vpc: &Object, ctx: &Context, out: &mut Violations) {
     // non-hostBGP VLAN lies in the VLANNamespace; `:723-733` `dhcp.relayVPC` names an existing
     // VPC; `:736-764` no subnet overlaps a subnet of another VPC in the same IPv4Namespace;
     // `:766-794` no VLAN is used by another VPC of the same VLANNamespace.
+}
+
+/// `:411-623`: one subnet whose prefix is usable: not reserved, then hostBGP or gateway and
+/// VLAN, then DHCP. Returns the VLAN of a routed subnet, for the uniqueness check.
+fn check_subnet(
+    name: &str,
+    subnet: &Subnet,
+    prefix: IpNet,
+    at: &str,
+    ctx: &Context,
+    out: &mut Violations,
+) -> Option<u16> {
+    check_reserved(subnet, &prefix, at, ctx, out);
+    if subnet.host_bgp {
+        if subnet.dhcp.enable {
+            out.error(
+                format!("{at}/dhcp/enable"),
+                format!("subnet `{name}` is a hostBGP subnet, whose hosts bring their own addresses: DHCP cannot be enabled on it"),
+            );
+        }
+        subnet
+            .dhcp
+            .validate(&dhcp::Scope::host_bgp(prefix, at), out);
+        return None;
+    }
+    let gateway = subnet_gateway(name, subnet, &prefix, at, out);
+    let vlan = subnet_vlan(name, subnet, at, out);
+    let scope = dhcp::Scope::routed(prefix, at, gateway, &subnet.gateway);
+    subnet.dhcp.validate(&scope, out);
+    vlan
 }
 
 /// `:386-392`: the mode is one Go knows, and not the unfinished `l3flat`.
@@ -475,6 +490,51 @@ mod tests {
     fn a_valid_vpc_has_no_violations() {
         let spec = json!({"subnets": {"default": {"subnet": "10.0.1.0/24", "vlan": 1001}}});
         assert_eq!(violations(spec), vec![]);
+    }
+
+    #[test]
+    fn every_independent_problem_is_reported_once_at_its_field() {
+        let spec = json!({
+            "subnets": {
+                "default": {
+                    "subnet": "10.0.1.0/24", "gateway": "10.0.2.1", "vlan": 1001,
+                    "dhcp": {"enable": true, "range": {"start": "10.0.1.200", "end": "10.0.1.100"}}
+                },
+                "tiny": {"subnet": "10.0.3.0/31", "vlan": 1001},
+                "second": {"subnet": "10.0.1.128/25", "vlan": 1001}
+            },
+            "permit": [["default", "nope"]]
+        });
+        let d = "/spec/subnets/default";
+        assert_eq!(
+            violations(spec),
+            vec![
+                (
+                    format!("{d}/gateway"),
+                    "gateway `10.0.2.1` is outside subnet `10.0.1.0/24`: use an address inside it, or leave `gateway` out to use `10.0.1.1`".into()
+                ),
+                (
+                    format!("{d}/dhcp/range/end"),
+                    "DHCP range start `10.0.1.200` does not come before its end `10.0.1.100`: the range runs from start to end".into()
+                ),
+                (
+                    "/spec/subnets/second/vlan".into(),
+                    "VLAN `1001` of subnet `second` is also the VLAN of subnet `default`: each subnet of a VPC needs its own VLAN".into()
+                ),
+                (
+                    "/spec/subnets/tiny/subnet".into(),
+                    "subnet `10.0.3.0/31` is smaller than /30: a VPC subnet needs at least 4 addresses".into()
+                ),
+                (
+                    "/spec/subnets/second/subnet".into(),
+                    "subnet `second` (`10.0.1.128/25`) overlaps subnet `default` (`10.0.1.0/24`): the subnets of one VPC must not share addresses".into()
+                ),
+                (
+                    "/spec/permit/0/1".into(),
+                    "permit list #0 names subnet `nope`, which this VPC does not have".into()
+                ),
+            ]
+        );
     }
 
     #[test]
