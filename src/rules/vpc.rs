@@ -1,15 +1,629 @@
-//! PORT PENDING: `Default()` and `Validate()` of this kind (see rules/mod.rs).
+//! VPC (`api/vpc/v1beta1/vpc_types.go` at 78827deb): `Default()` (`:260-361`) and the
+//! stand-alone part of `Validate()` (`:363-670`): subnet count and mode, each subnet's
+//! prefix, gateway and VLAN, VLAN uniqueness and overlaps inside the VPC, permit lists and
+//! static routes. A subnet's DHCP settings are in [`dhcp`].
+//!
+//! Go returns its first error; here every independent problem is reported, each at the
+//! field as written. A subnet whose prefix is missing, malformed or longer than /30 gets
+//! that one finding and nothing else: `Default()` skips such subnets, so the rest of their
+//! settings are not what the fabric would check.
+//!
+//! Not here: the name limits (`:368-373`, at most 11 characters, no `ext.` prefix), which
+//! live with the other naming rules in `validate/names.rs`; and the `ipv4Namespace` /
+//! `vlanNamespace` required checks (`:374-379`), which never fire because `Default()` sets
+//! both.
 
+mod dhcp;
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+
+use ipnet::IpNet;
 use serde::Deserialize;
+use serde_json::Number;
 
-use super::{Context, Violations};
+use super::{Context, Resource, Violations, net, pointer_segment};
 
-/// The typed model of this kind (to be filled in with the Go type's JSON fields).
-#[derive(Debug, Deserialize)]
-pub struct Object {}
+/// A VPC as the rules read it.
+pub type Object = Resource<VpcSpec>;
 
-/// `Default()`.
-pub fn default(_object: &mut Object) {}
+/// The name `Default()` gives an unset IPv4Namespace or VLANNamespace.
+const DEFAULT_NAMESPACE: &str = "default";
+/// At most this many subnets per VPC (`:383`).
+const MAX_SUBNETS: usize = 20;
+/// The longest prefix a VPC subnet may have (`:407`): /30 leaves two usable hosts.
+const MAX_PREFIX_LEN: u8 = 30;
 
-/// `Validate()`, stand-alone part.
-pub fn validate(_object: &Object, _ctx: &Context, _out: &mut Violations) {}
+/// `VPCSpec`, the fields `Default()` and `Validate()` read.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct VpcSpec {
+    /// `mode`: empty (L2VNI), `l3vni` or `l3flat`.
+    pub mode: String,
+    /// `subnets`, by name; `None` when the document has no `subnets`.
+    pub subnets: Option<BTreeMap<String, Subnet>>,
+    /// `ipv4Namespace`.
+    #[serde(rename = "ipv4Namespace")]
+    pub ipv4_namespace: String,
+    /// `vlanNamespace`.
+    #[serde(rename = "vlanNamespace")]
+    pub vlan_namespace: String,
+    /// `permit`: lists of subnet names that may reach each other.
+    pub permit: Vec<Vec<String>>,
+    /// `staticRoutes`.
+    #[serde(rename = "staticRoutes")]
+    pub static_routes: Vec<StaticRoute>,
+    /// Integers Go's decoder refuses (pointer, message), found by [`default`] before it
+    /// drops anything: Go decodes into `uint16`/`uint32` before `Default()` runs, so a value
+    /// that does not fit rejects the VPC even where `Default()` or `Validate()` ignore it.
+    #[serde(skip)]
+    undecodable: Vec<(String, String)>,
+}
+
+/// `VPCSubnet`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Subnet {
+    /// `subnet`: the prefix, such as `10.0.1.0/24`.
+    pub subnet: String,
+    /// `gateway`: `Default()` makes it the prefix's first host.
+    pub gateway: String,
+    /// `dhcp`.
+    pub dhcp: dhcp::Dhcp,
+    /// `vlan` as written: a schema `integer` of any size, a `uint16` in Go.
+    pub vlan: Option<Number>,
+    /// `hostBGP`: hosts announce their own addresses; no gateway, VLAN or DHCP.
+    #[serde(rename = "hostBGP")]
+    pub host_bgp: bool,
+}
+
+/// `VPCStaticRoute`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct StaticRoute {
+    /// `prefix`.
+    pub prefix: String,
+    /// `nextHops`; `None` when not written.
+    #[serde(rename = "nextHops")]
+    pub next_hops: Option<Vec<String>>,
+}
+
+/// `Default()` (`:260-361`): both namespaces, then each subnet's gateway and DHCP settings.
+/// Labels are not ported: no rule reads them.
+pub fn default(vpc: &mut Object) {
+    let spec = &mut vpc.spec;
+    spec.undecodable = undecodable_integers(spec);
+    if spec.ipv4_namespace.is_empty() {
+        spec.ipv4_namespace = DEFAULT_NAMESPACE.into();
+    }
+    if spec.vlan_namespace.is_empty() {
+        spec.vlan_namespace = DEFAULT_NAMESPACE.into();
+    }
+    for subnet in spec.subnets.iter_mut().flat_map(BTreeMap::values_mut) {
+        // `:280-283`: subnets that do not parse are left alone.
+        let Ok(prefix) = net::parse_prefix(&subnet.subnet) else {
+            continue;
+        };
+        let prefix = prefix.trunc();
+        if subnet.gateway.is_empty()
+            && !subnet.host_bgp
+            && let Some(gateway) = nth_address(&prefix, 1)
+        {
+            subnet.gateway = gateway.to_string();
+        }
+        if prefix.prefix_len() <= MAX_PREFIX_LEN {
+            subnet.dhcp.default(&prefix);
+        }
+    }
+}
+
+/// The stand-alone part of `Validate()` (`:363-670`).
+pub fn validate(vpc: &Object, ctx: &Context, out: &mut Violations) {
+    let spec = &vpc.spec;
+    for (pointer, message) in &spec.undecodable {
+        out.error(pointer, message);
+    }
+    let subnets = spec.subnets.as_ref();
+    let count = subnets.map_or(0, BTreeMap::len);
+    let subnets_at = if subnets.is_some() {
+        "/spec/subnets"
+    } else {
+        "/spec"
+    };
+    if count == 0 {
+        out.error(subnets_at, "a VPC needs at least one subnet in `subnets`");
+    } else if count > MAX_SUBNETS {
+        out.error(
+            subnets_at,
+            format!("a VPC may have at most {MAX_SUBNETS} subnets; this one has {count}"),
+        );
+    }
+    check_mode(&spec.mode, out);
+
+    let mut prefixes: Vec<(&str, IpNet)> = Vec::new();
+    let mut vlans: BTreeMap<u16, &str> = BTreeMap::new();
+    for (name, subnet) in subnets.into_iter().flatten() {
+        let at = format!("/spec/subnets/{}", pointer_segment(name));
+        let Some(prefix) = subnet_prefix(name, subnet, &at, out) else {
+            continue;
+        };
+        prefixes.push((name, prefix));
+        let Some(vlan) = check_subnet(name, subnet, prefix, &at, ctx, out) else {
+            continue;
+        };
+        match vlans.get(&vlan) {
+            Some(first) => out.error(
+                format!("{at}/vlan"),
+                format!("VLAN `{vlan}` of subnet `{name}` is also the VLAN of subnet `{first}`: each subnet of a VPC needs its own VLAN"),
+            ),
+            None => {
+                vlans.insert(vlan, name);
+            }
+        }
+    }
+    for (i, (name, prefix)) in prefixes.iter().enumerate() {
+        if let Some((other, other_prefix)) = prefixes[..i]
+            .iter()
+            .find(|(_, earlier)| net::overlaps(earlier, prefix))
+        {
+            out.error(
+                format!("/spec/subnets/{}/subnet", pointer_segment(name)),
+                format!("subnet `{name}` (`{prefix}`) overlaps subnet `{other}` (`{other_prefix}`): the subnets of one VPC must not share addresses"),
+            );
+        }
+    }
+    check_permit(spec, out);
+    check_static_routes(&spec.static_routes, out);
+
+    // cross-object (issue 8): `:675-693` the IPv4Namespace and VLANNamespace exist;
+    // `:695-717` every subnet lies inside one of the IPv4Namespace's subnets; `:719-721` a
+    // non-hostBGP VLAN lies in the VLANNamespace; `:723-733` `dhcp.relayVPC` names an existing
+    // VPC; `:736-764` no subnet overlaps a subnet of another VPC in the same IPv4Namespace;
+    // `:766-794` no VLAN is used by another VPC of the same VLANNamespace.
+}
+
+/// `:411-623`: one subnet whose prefix is usable: not reserved, then hostBGP or gateway and
+/// VLAN, then DHCP. Returns the VLAN of a routed subnet, for the uniqueness check.
+fn check_subnet(
+    name: &str,
+    subnet: &Subnet,
+    prefix: IpNet,
+    at: &str,
+    ctx: &Context,
+    out: &mut Violations,
+) -> Option<u16> {
+    check_reserved(subnet, &prefix, at, ctx, out);
+    if subnet.host_bgp {
+        if subnet.dhcp.enable {
+            out.error(
+                format!("{at}/dhcp/enable"),
+                format!("subnet `{name}` is a hostBGP subnet, whose hosts bring their own addresses: DHCP cannot be enabled on it"),
+            );
+        }
+        subnet
+            .dhcp
+            .validate(&dhcp::Scope::host_bgp(prefix, at), out);
+        return None;
+    }
+    let gateway = subnet_gateway(name, subnet, &prefix, at, out);
+    let vlan = subnet_vlan(name, subnet, at, out);
+    let scope = dhcp::Scope::routed(prefix, at, gateway, &subnet.gateway);
+    subnet.dhcp.validate(&scope, out);
+    vlan
+}
+
+/// `:386-392`: the mode is one Go knows, and not the unfinished `l3flat`.
+fn check_mode(mode: &str, out: &mut Violations) {
+    match mode {
+        "" | "l3vni" => {}
+        "l3flat" => out.error(
+            "/spec/mode",
+            "mode `l3flat` is not supported by the fabric yet: leave `mode` out (L2VNI) or use `l3vni`",
+        ),
+        other => out.error(
+            "/spec/mode",
+            format!("mode `{other}` is not a VPC mode: leave `mode` out (L2VNI) or use `l3vni`"),
+        ),
+    }
+}
+
+/// `:398-409`: the subnet's prefix, when it is present, parses and is /30 or shorter.
+fn subnet_prefix(name: &str, subnet: &Subnet, at: &str, out: &mut Violations) -> Option<IpNet> {
+    if subnet.subnet.is_empty() {
+        out.error(
+            at,
+            format!("subnet `{name}` has no `subnet`: give it a prefix such as `10.0.1.0/24`"),
+        );
+        return None;
+    }
+    let field = format!("{at}/subnet");
+    match net::parse_prefix(&subnet.subnet) {
+        Err(e) => {
+            out.error(
+                field,
+                format!("{e}: a VPC subnet is written as a prefix such as `10.0.1.0/24`"),
+            );
+            None
+        }
+        Ok(prefix) if prefix.prefix_len() > MAX_PREFIX_LEN => {
+            out.error(
+                field,
+                format!(
+                    "subnet `{prefix}` is smaller than /30: a VPC subnet needs at least 4 addresses"
+                ),
+            );
+            None
+        }
+        Ok(prefix) => Some(prefix),
+    }
+}
+
+/// `:411-417`: no subnet overlaps what the fabric reserves for itself.
+fn check_reserved(subnet: &Subnet, prefix: &IpNet, at: &str, ctx: &Context, out: &mut Violations) {
+    let reserved = ctx
+        .config
+        .map_or(&[][..], |c| &c.parsed_reserved_subnets[..]);
+    if let Some(reserved) = reserved.iter().find(|r| net::overlaps(r, prefix)) {
+        out.error(
+            format!("{at}/subnet"),
+            format!(
+                "subnet `{}` overlaps `{reserved}`, which the fabric reserves for its own addresses (`reservedSubnets`: management, fabric links, loopbacks, VTEPs): pick a subnet outside it",
+                subnet.subnet
+            ),
+        );
+    }
+}
+
+/// `:426-436`: the gateway (written or defaulted) is an address inside the subnet.
+fn subnet_gateway(
+    name: &str,
+    subnet: &Subnet,
+    prefix: &IpNet,
+    at: &str,
+    out: &mut Violations,
+) -> Option<IpAddr> {
+    let field = format!("{at}/gateway");
+    let first_host = nth_address(&prefix.trunc(), 1).map_or_else(String::new, |a| a.to_string());
+    match net::parse_addr(&subnet.gateway) {
+        Err(e) => {
+            out.error(
+                field,
+                format!("subnet `{name}`: gateway {e}: write an address such as `{first_host}`, or leave `gateway` out to use the subnet's first address"),
+            );
+            None
+        }
+        Ok(gateway) if !prefix.contains(&gateway) => {
+            out.error(
+                field,
+                format!("gateway `{gateway}` is outside subnet `{prefix}`: use an address inside it, or leave `gateway` out to use `{first_host}`"),
+            );
+            None
+        }
+        Ok(gateway) => Some(gateway),
+    }
+}
+
+/// `:438-441`: a routed subnet has a VLAN. The VLANNamespace decides the allowed range
+/// (cross-object); one beyond 16 bits was reported with the other undecodable integers.
+fn subnet_vlan(name: &str, subnet: &Subnet, at: &str, out: &mut Violations) -> Option<u16> {
+    let Some(written) = &subnet.vlan else {
+        out.error(
+            at,
+            format!("subnet `{name}` has no `vlan`: give it a VLAN (1-4094) from the VPC's VLANNamespace"),
+        );
+        return None;
+    };
+    match integer(written).map(u16::try_from) {
+        Some(Ok(0)) => {
+            out.error(
+                format!("{at}/vlan"),
+                format!("subnet `{name}` has VLAN `0`, which means none: give it a VLAN (1-4094) from the VPC's VLANNamespace"),
+            );
+            None
+        }
+        Some(Ok(vlan)) => Some(vlan),
+        _ => None,
+    }
+}
+
+/// Every integer of the spec that Go's decoder cannot fit into its field's type.
+fn undecodable_integers(spec: &VpcSpec) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    for (name, subnet) in spec.subnets.iter().flatten() {
+        let at = format!("/spec/subnets/{}", pointer_segment(name));
+        if let Some(vlan) = &subnet.vlan
+            && !fits::<u16>(vlan)
+        {
+            found.push((
+                format!("{at}/vlan"),
+                format!("`{vlan}` is not a VLAN ID: VLAN IDs go from 1 to 4094"),
+            ));
+        }
+        subnet
+            .dhcp
+            .undecodable_integers(&format!("{at}/dhcp"), &mut found);
+    }
+    found
+}
+
+/// Whether Go can decode `number` into an integer field of type `T`.
+fn fits<T: TryFrom<i128>>(number: &Number) -> bool {
+    integer(number).is_some_and(|i| T::try_from(i).is_ok())
+}
+
+/// `:634-651`: each permit list names at least two subnets of this VPC, each once.
+fn check_permit(spec: &VpcSpec, out: &mut Violations) {
+    let known = |name: &str| spec.subnets.as_ref().is_some_and(|s| s.contains_key(name));
+    for (i, list) in spec.permit.iter().enumerate() {
+        let at = format!("/spec/permit/{i}");
+        if list.len() < 2 {
+            out.error(
+                &at,
+                format!("permit list #{i} names {} subnet(s): a permit list says which subnets may reach each other, so it needs at least two", list.len()),
+            );
+        }
+        for (j, name) in list.iter().enumerate() {
+            if !known(name) {
+                out.error(
+                    format!("{at}/{j}"),
+                    format!("permit list #{i} names subnet `{name}`, which this VPC does not have"),
+                );
+            } else if list[..j].contains(name) {
+                out.error(
+                    format!("{at}/{j}"),
+                    format!("permit list #{i} names subnet `{name}` twice: list each subnet once"),
+                );
+            }
+        }
+    }
+}
+
+/// `:653-670`: each static route has a canonical prefix and at least one next hop (next
+/// hops are not parsed by Go either).
+fn check_static_routes(routes: &[StaticRoute], out: &mut Violations) {
+    for (i, route) in routes.iter().enumerate() {
+        let at = format!("/spec/staticRoutes/{i}");
+        if route.prefix.is_empty() {
+            out.error(
+                &at,
+                format!("static route #{i} has no `prefix`: give the destination, such as `10.42.0.0/24`"),
+            );
+        } else {
+            match net::parse_prefix(&route.prefix) {
+                Err(e) => out.error(
+                    format!("{at}/prefix"),
+                    format!("static route #{i}: {e}: write the destination as a prefix such as `10.42.0.0/24`"),
+                ),
+                Ok(prefix) if prefix.addr() != prefix.network() => out.error(
+                    format!("{at}/prefix"),
+                    format!("static route prefix `{prefix}` has host bits set: write `{}`", prefix.trunc()),
+                ),
+                Ok(_) => {}
+            }
+        }
+        match &route.next_hops {
+            Some(hops) if !hops.is_empty() => {}
+            written => out.error(
+                if written.is_some() {
+                    format!("{at}/nextHops")
+                } else {
+                    at
+                },
+                format!("static route #{i} has no next hop: give at least one in `nextHops`"),
+            ),
+        }
+    }
+}
+
+/// The `n`th address of `prefix` counted from its network address, or `None` past the end
+/// of the address space (`netip.Addr.Next()` gives an invalid address there).
+fn nth_address(prefix: &IpNet, n: u8) -> Option<IpAddr> {
+    match prefix.network() {
+        IpAddr::V4(a) => u32::from(a)
+            .checked_add(n.into())
+            .map(|a| IpAddr::V4(a.into())),
+        IpAddr::V6(a) => u128::from(a)
+            .checked_add(n.into())
+            .map(|a| IpAddr::V6(a.into())),
+    }
+}
+
+/// A schema `integer` as a whole number: YAML may write it as `1e3`, and a value beyond
+/// any 64-bit range comes as a float. `None` for a fraction or a value too large to matter,
+/// both of which no Go integer field accepts.
+fn integer(number: &Number) -> Option<i128> {
+    if let Some(i) = number.as_i64() {
+        return Some(i.into());
+    }
+    if let Some(u) = number.as_u64() {
+        return Some(u.into());
+    }
+    let f = number.as_f64()?;
+    (f.fract() == 0.0 && f.abs() < 1e30).then_some(f as i128)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::config::FabricConfig;
+    use serde_json::json;
+
+    fn violations(spec: serde_json::Value) -> Vec<(String, String)> {
+        violations_with(spec, &Context::fabricator_defaults())
+    }
+
+    fn violations_with(spec: serde_json::Value, ctx: &Context) -> Vec<(String, String)> {
+        let mut vpc: Object =
+            serde_json::from_value(json!({"metadata": {"name": "vpc-1"}, "spec": spec})).unwrap();
+        default(&mut vpc);
+        let mut out = Violations::default();
+        validate(&vpc, ctx, &mut out);
+        out.into_vec()
+            .into_iter()
+            .map(|v| (v.pointer, v.message))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_fill_gateway_and_dhcp_range_from_the_prefix() {
+        let mut vpc: Object = serde_json::from_value(json!({"spec": {"subnets": {
+            "a": {"subnet": "10.0.1.77/24", "vlan": 1, "dhcp": {"enable": true}},
+            "v6": {"subnet": "fd00::/24", "vlan": 2},
+            "bgp": {"subnet": "10.0.2.0/24", "hostBGP": true}
+        }}}))
+        .unwrap();
+        default(&mut vpc);
+        let subnets = vpc.spec.subnets.as_ref().unwrap();
+        let a = &subnets["a"];
+        assert_eq!(a.gateway, "10.0.1.1");
+        let range = a.dhcp.range.as_ref().unwrap();
+        assert_eq!(
+            (range.start.as_str(), range.end.as_str()),
+            ("10.0.1.2", "10.0.1.255")
+        );
+        assert_eq!(subnets["v6"].gateway, "fd00::1");
+        assert_eq!(subnets["bgp"].gateway, "", "hostBGP subnets get no gateway");
+        assert_eq!(vpc.spec.ipv4_namespace, "default");
+    }
+
+    #[test]
+    fn a_valid_vpc_has_no_violations() {
+        let spec = json!({"subnets": {"default": {"subnet": "10.0.1.0/24", "vlan": 1001}}});
+        assert_eq!(violations(spec), vec![]);
+    }
+
+    #[test]
+    fn every_independent_problem_is_reported_once_at_its_field() {
+        let spec = json!({
+            "subnets": {
+                "default": {
+                    "subnet": "10.0.1.0/24", "gateway": "10.0.2.1", "vlan": 1001,
+                    "dhcp": {"enable": true, "range": {"start": "10.0.1.200", "end": "10.0.1.100"}}
+                },
+                "tiny": {"subnet": "10.0.3.0/31", "vlan": 1001},
+                "second": {"subnet": "10.0.1.128/25", "vlan": 1001}
+            },
+            "permit": [["default", "nope"]]
+        });
+        let d = "/spec/subnets/default";
+        assert_eq!(
+            violations(spec),
+            vec![
+                (
+                    format!("{d}/gateway"),
+                    "gateway `10.0.2.1` is outside subnet `10.0.1.0/24`: use an address inside it, or leave `gateway` out to use `10.0.1.1`".into()
+                ),
+                (
+                    format!("{d}/dhcp/range/end"),
+                    "DHCP range start `10.0.1.200` does not come before its end `10.0.1.100`: the range runs from start to end".into()
+                ),
+                (
+                    "/spec/subnets/second/vlan".into(),
+                    "VLAN `1001` of subnet `second` is also the VLAN of subnet `default`: each subnet of a VPC needs its own VLAN".into()
+                ),
+                (
+                    "/spec/subnets/tiny/subnet".into(),
+                    "subnet `10.0.3.0/31` is smaller than /30: a VPC subnet needs at least 4 addresses".into()
+                ),
+                (
+                    "/spec/subnets/second/subnet".into(),
+                    "subnet `second` (`10.0.1.128/25`) overlaps subnet `default` (`10.0.1.0/24`): the subnets of one VPC must not share addresses".into()
+                ),
+                (
+                    "/spec/permit/0/1".into(),
+                    "permit list #0 names subnet `nope`, which this VPC does not have".into()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_unusable_prefix_is_the_only_finding_for_its_subnet() {
+        // Default() skips the subnet, so its DHCP options would look set-while-disabled.
+        let spec = json!({"subnets": {"a": {"subnet": "10.0.1.0/31", "dhcp": {"relayVPC": "x"}}}});
+        assert_eq!(
+            violations(spec),
+            vec![(
+                "/spec/subnets/a/subnet".into(),
+                "subnet `10.0.1.0/31` is smaller than /30: a VPC subnet needs at least 4 addresses"
+                    .into()
+            )]
+        );
+    }
+
+    #[test]
+    fn malformed_values_are_violations_not_panics() {
+        for (subnet, fragment) in [
+            ("10.0.0.0/33", "prefix length out of range"),
+            ("300.1.1.1/24", "bad address"),
+            ("10.0.0.0", "no '/'"),
+        ] {
+            let found = violations(json!({"subnets": {"a": {"subnet": subnet, "vlan": 5}}}));
+            assert_eq!(found.len(), 1, "{subnet}: {found:?}");
+            assert!(found[0].1.contains(fragment), "{subnet}: {found:?}");
+        }
+        for vlan in [json!(70000), json!(-1), json!(1.0e40)] {
+            let found =
+                violations(json!({"subnets": {"a": {"subnet": "10.0.1.0/24", "vlan": vlan}}}));
+            assert_eq!(found.len(), 1, "{vlan}: {found:?}");
+            assert!(
+                found[0].1.ends_with("VLAN IDs go from 1 to 4094"),
+                "{found:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn integers_go_cannot_decode_are_found_before_default_drops_them() {
+        // DHCP is off, so Default() drops the options; Go refuses the lease time first.
+        let spec = json!({"subnets": {
+            "a": {"subnet": "10.0.1.0/24", "vlan": 1, "dhcp": {"options": {"leaseTimeSeconds": -1}}},
+            "bgp": {"subnet": "10.0.2.0/24", "hostBGP": true, "vlan": 65536}
+        }});
+        assert_eq!(
+            violations(spec),
+            vec![
+                (
+                    "/spec/subnets/a/dhcp/options/leaseTimeSeconds".into(),
+                    "lease time `-1` is out of range: give 1 to 4294967295 seconds".into()
+                ),
+                (
+                    "/spec/subnets/bgp/vlan".into(),
+                    "`65536` is not a VLAN ID: VLAN IDs go from 1 to 4094".into()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn map_keys_are_escaped_in_pointers() {
+        let spec = json!({"subnets": {"a/b": {"subnet": "10.0.1.0/24"}}});
+        assert_eq!(violations(spec)[0].0, "/spec/subnets/a~1b");
+    }
+
+    #[test]
+    fn reserved_subnets_follow_the_config() {
+        let spec = json!({"subnets": {"a": {"subnet": "172.30.0.0/24", "vlan": 5}}});
+        let found = violations(spec.clone());
+        assert_eq!(found.len(), 1);
+        assert!(found[0].1.contains("`172.30.0.0/21`"), "{found:?}");
+        let unparsed = FabricConfig::default();
+        let ctx = Context {
+            config: Some(&unparsed),
+            config_given: true,
+        };
+        assert_eq!(
+            violations_with(spec, &ctx),
+            vec![],
+            "no parsed reserved subnets: skipped"
+        );
+    }
+
+    #[test]
+    fn integers_from_yaml_floats_and_big_numbers() {
+        assert_eq!(integer(&Number::from(5u64)), Some(5));
+        assert_eq!(integer(&Number::from_f64(1000.0).unwrap()), Some(1000));
+        assert_eq!(integer(&Number::from_f64(1.5).unwrap()), None);
+        assert_eq!(integer(&Number::from(u64::MAX)), Some(u64::MAX.into()));
+    }
+}
