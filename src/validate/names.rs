@@ -49,7 +49,7 @@ pub fn namespace_problem(namespace: &str) -> Option<String> {
 }
 
 /// `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`
-fn is_rfc1123_subdomain(name: &str) -> bool {
+pub fn is_rfc1123_subdomain(name: &str) -> bool {
     name.split('.').all(|label| {
         let bytes = label.as_bytes();
         let alnum = |b: &u8| b.is_ascii_lowercase() || b.is_ascii_digit();
