@@ -299,3 +299,79 @@ fn validate_groups(groups: &[GatewayGroupMembership], out: &mut Violations) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn defaulted(spec: serde_json::Value) -> Object {
+        let mut gateway: Object =
+            serde_json::from_value(json!({"metadata": {"name": "gw-1"}, "spec": spec})).unwrap();
+        default(&mut gateway);
+        gateway
+    }
+
+    /// `TestGatewayLogRateLimitDefaulting` (`gateway_types_test.go:328-354`).
+    #[test]
+    fn the_log_rate_limit_stays_off_when_absent_and_fills_zeros_when_present() {
+        assert!(defaulted(json!({})).spec.logs.rate_limit.is_none());
+        let empty = defaulted(json!({"logs": {"rateLimit": {}}}));
+        let limit = empty.spec.logs.rate_limit.unwrap();
+        assert_eq!(
+            (limit.burst, limit.replenish_per_second),
+            (JsonInt(50), JsonInt(5))
+        );
+        let explicit =
+            defaulted(json!({"logs": {"rateLimit": {"burst": 100, "replenishPerSecond": 10}}}));
+        let limit = explicit.spec.logs.rate_limit.unwrap();
+        assert_eq!(
+            (limit.burst, limit.replenish_per_second),
+            (JsonInt(100), JsonInt(10))
+        );
+    }
+
+    #[test]
+    fn groups_are_sorted_keeping_their_written_index_and_default_to_default() {
+        let gateway = defaulted(json!({"groups": [{"name": "b"}, {"name": "a"}]}));
+        let groups: Vec<_> = gateway
+            .spec
+            .groups
+            .iter()
+            .map(|g| (g.name.as_str(), g.written_at))
+            .collect();
+        assert_eq!(groups, [("a", Some(1)), ("b", Some(0))]);
+        let gateway = defaulted(json!({}));
+        assert_eq!(gateway.spec.groups[0].name, "default");
+        assert_eq!(gateway.spec.groups[0].written_at, None);
+        assert_eq!(gateway.spec.workers, JsonInt(4));
+        assert_eq!(gateway.metadata.namespace, "default");
+    }
+
+    #[test]
+    fn numbers_of_any_width_are_read_and_judged_not_dropped() {
+        let gateway =
+            defaulted(json!({"asn": 1e30, "vtepMTU": -1, "workers": 18446744073709551615u64}));
+        assert_eq!(
+            gateway.spec.asn,
+            Some(JsonInt(1_000_000_000_000_000_019_884_624_838_656))
+        );
+        let mut out = Violations::default();
+        validate(
+            &gateway,
+            &Context {
+                config: None,
+                config_given: false,
+            },
+            &mut out,
+        );
+        let pointers: Vec<_> = out.into_vec().into_iter().map(|v| v.pointer).collect();
+        for pointer in ["/spec/workers", "/spec/vtepMTU", "/spec/asn"] {
+            assert!(
+                pointers.iter().any(|p| p == pointer),
+                "{pointer}: {pointers:?}"
+            );
+        }
+    }
+}
