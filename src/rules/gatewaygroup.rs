@@ -1,15 +1,28 @@
-//! PORT PENDING: `Default()` and `Validate()` of this kind (see rules/mod.rs).
+//! GatewayGroup (`gateway.githedgehog.com/v1alpha1`): `Default()` and `Validate()` from
+//! `api/gateway/v1alpha1/gatewaygroup_types.go:65-80`. The spec is empty; the only rules are
+//! gateway support and the namespace.
 
 use serde::Deserialize;
 
 use super::{Context, Violations};
 
-/// The typed model of this kind (to be filled in with the Go type's JSON fields).
-#[derive(Debug, Deserialize)]
-pub struct Object {}
+/// A GatewayGroup as `Default()` and `Validate()` read it.
+pub type Object = super::Resource<GatewayGroupSpec>;
 
-/// `Default()`.
-pub fn default(_object: &mut Object) {}
+/// `GatewayGroupSpec`: no fields.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct GatewayGroupSpec {}
 
-/// `Validate()`, stand-alone part.
-pub fn validate(_object: &Object, _ctx: &Context, _out: &mut Violations) {}
+/// `Default()` (`gatewaygroup_types.go:65-69`): the namespace.
+pub fn default(group: &mut Object) {
+    if group.metadata.namespace.is_empty() {
+        group.metadata.namespace = "default".into();
+    }
+}
+
+/// `Validate()` (`gatewaygroup_types.go:71-80`); it reads no other object.
+pub fn validate(_group: &Object, ctx: &Context, out: &mut Violations) {
+    super::gateway::require_gateway_support("GatewayGroup", ctx, out);
+    // `gatewaygroup_types.go:75-77` (namespace must be `default`) is the metadata rule that
+    // validate::names already applies to every kind.
+}
