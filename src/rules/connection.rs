@@ -22,8 +22,8 @@ pub struct ConnectionSpec {
     pub unbundled: Option<Unbundled>,
     /// `bundled`: a port channel from one server to one switch.
     pub bundled: Option<ServerLinks>,
-    /// `mclag` (deprecated): only its presence matters.
-    pub mclag: Option<IgnoredAny>,
+    /// `mclag` (deprecated): warned about, its links not checked.
+    pub mclag: Option<ServerLinks>,
     /// `eslag`: a port channel from one server to 1-4 switches.
     pub eslag: Option<ServerLinks>,
     /// `mclagDomain` (deprecated): only its presence matters.
@@ -80,7 +80,7 @@ pub struct Unbundled {
     pub mtu: Option<i64>,
 }
 
-/// `ConnBundled`, `ConnESLAG`.
+/// `ConnBundled`, `ConnESLAG`, `ConnMCLAG`.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct ServerLinks {
@@ -234,6 +234,7 @@ pub fn default(_object: &mut Object) {}
 /// `Validate()` (`:736-815`), stand-alone part.
 pub fn validate(object: &Object, ctx: &Context, out: &mut Violations) {
     let spec = &object.spec;
+    validate_uint16_fields(spec, out);
     // `:741-743`: MCLAG connections are only warned about, and nothing else is checked.
     for (pointer, set) in [
         ("/spec/mclag", spec.mclag.is_some()),
@@ -295,17 +296,6 @@ pub fn validate(object: &Object, ctx: &Context, out: &mut Violations) {
             }
         }
     }
-    if let Some(vlan) = spec
-        .static_external
-        .as_ref()
-        .and_then(|s| s.link.switch.vlan)
-        && u16::try_from(vlan).is_err()
-    {
-        out.error(
-            "/spec/staticExternal/link/switch/vlan",
-            format!("`vlan` `{vlan}` is not a VLAN: VLAN IDs are 1..4094"),
-        );
-    }
     // cross-object (issue 8), `:816-1115`: every switch exists (`:820-828`); the switches
     // of an ESLAG connection share one redundancy group of type eslag (`:830-843`,
     // `:872-879`); each switch's SwitchProfile exists and has each port, after that switch's
@@ -316,34 +306,61 @@ pub fn validate(object: &Object, ctx: &Context, out: &mut Violations) {
     // (`pkg/ctrl/connection_wh.go:65-100`).
 }
 
+/// The numbers of Go `uint16` fields that do not fit one: the webhook cannot even decode
+/// the object. The checks that read such a number skip it.
+fn validate_uint16_fields(spec: &ConnectionSpec, out: &mut Violations) {
+    let fields = [
+        (
+            "/spec/unbundled/mtu",
+            spec.unbundled.as_ref().and_then(|c| c.mtu),
+        ),
+        (
+            "/spec/bundled/mtu",
+            spec.bundled.as_ref().and_then(|c| c.mtu),
+        ),
+        ("/spec/mclag/mtu", spec.mclag.as_ref().and_then(|c| c.mtu)),
+        ("/spec/eslag/mtu", spec.eslag.as_ref().and_then(|c| c.mtu)),
+        (
+            "/spec/staticExternal/link/switch/vlan",
+            spec.static_external
+                .as_ref()
+                .and_then(|c| c.link.switch.vlan),
+        ),
+    ];
+    for (pointer, value) in fields {
+        if let Some(value) = value
+            && u16::try_from(value).is_err()
+        {
+            let field = pointer.rsplit('/').next().unwrap_or(pointer);
+            out.error(
+                pointer,
+                format!("`{field}` `{value}` does not fit the fabric's 16-bit field: it must be within 0..65535"),
+            );
+        }
+    }
+}
+
 /// `ValidateServerFacingMTU()` (`:725-734`), with Go's `uint16` arithmetic: an offset larger
 /// than the MTU wraps around and allows any MTU, as in the fabric.
 fn validate_server_facing_mtu(spec: &ConnectionSpec, config: &FabricConfig, out: &mut Violations) {
     let limit = config
         .fabric_mtu
         .wrapping_sub(config.server_facing_mtu_offset);
+    // ESLAG's MTU is not checked by Go.
     let mtus = [
         ("unbundled", spec.unbundled.as_ref().and_then(|c| c.mtu)),
         ("bundled", spec.bundled.as_ref().and_then(|c| c.mtu)),
-        ("eslag", spec.eslag.as_ref().and_then(|c| c.mtu)),
     ];
     for (kind, mtu) in mtus {
-        let Some(mtu) = mtu else { continue };
-        let pointer = format!("/spec/{kind}/mtu");
-        match u16::try_from(mtu) {
-            Err(_) => out.error(
-                pointer,
-                format!("`mtu` `{mtu}` is not an MTU: at most `{limit}` on a server-facing port"),
-            ),
-            // ESLAG's MTU is not checked by Go.
-            Ok(mtu) if kind != "eslag" && mtu > limit => out.error(
-                pointer,
+        match mtu.map(u16::try_from) {
+            Some(Ok(mtu)) if mtu > limit => out.error(
+                format!("/spec/{kind}/mtu"),
                 format!(
                     "{kind} connection `mtu` `{mtu}` is above the server-facing limit `{limit}`: the fabric MTU `{}` minus the server-facing offset `{}`",
                     config.fabric_mtu, config.server_facing_mtu_offset
                 ),
             ),
-            Ok(_) => {}
+            _ => {}
         }
     }
 }
