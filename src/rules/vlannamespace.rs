@@ -23,10 +23,10 @@ pub struct VlanNamespaceSpec {
     /// `ranges`, as written (numbers wider than Go's `uint16`, so that any integer the schema
     /// lets through is read and then judged).
     pub ranges: Vec<WrittenRange>,
-    /// Why `Default()` dropped `ranges` (the first invalid range, as the normaliser reports
-    /// it), when it did. Not a field of the document.
+    /// The invalid ranges for which `Default()` dropped `ranges`, each with what is wrong
+    /// with it; empty when it kept them. Not a field of the document.
     #[serde(skip)]
-    pub dropped: Option<InvalidRange>,
+    pub dropped_for: Vec<InvalidRange>,
 }
 
 /// One `meta.VLANRange` as written; `to: 0` (or absent) means `to = from` once normalised.
@@ -39,7 +39,7 @@ pub struct WrittenRange {
     pub to: i64,
 }
 
-/// The first range the normaliser refuses.
+/// A range the normaliser refuses.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InvalidRange {
     /// Its index in `ranges`.
@@ -60,60 +60,58 @@ const MAX_VLAN: i64 = 4094;
 /// [`validate`] to reject.
 pub fn default(object: &mut Object) {
     let spec = &mut object.spec;
-    if out_of_uint16(&spec.ranges).is_some() {
+    if spec.ranges.iter().any(|r| !fits_uint16(r)) {
         return;
     }
-    match normalise(&mut spec.ranges) {
-        Ok(()) => {}
-        Err(invalid) => {
-            spec.ranges.clear();
-            spec.dropped = Some(invalid);
-        }
+    let invalid: Vec<InvalidRange> = spec
+        .ranges
+        .iter_mut()
+        .enumerate()
+        .filter_map(|(index, range)| normalise(index, range))
+        .collect();
+    if !invalid.is_empty() {
+        spec.ranges.clear();
+        spec.dropped_for = invalid;
     }
 }
 
-/// `meta.NormalizedVLANRanges` up to its first error (`vlan.go:38-52`): fills `to` and
-/// checks each range in order.
-fn normalise(ranges: &mut [WrittenRange]) -> Result<(), InvalidRange> {
-    for (index, range) in ranges.iter_mut().enumerate() {
-        if range.to == 0 {
-            range.to = range.from;
-        }
-        let invalid = |field, reason: String| InvalidRange {
+/// `meta.NormalizedVLANRanges` for one range (`vlan.go:39-52`): fills `to`, then returns
+/// the first of its checks the range fails. Go stops at the first invalid range; every
+/// one is kept here, to report each.
+fn normalise(index: usize, range: &mut WrittenRange) -> Option<InvalidRange> {
+    if range.to == 0 {
+        range.to = range.from;
+    }
+    let invalid = |field, reason: String| {
+        Some(InvalidRange {
             index,
             field,
             reason,
-        };
-        if range.from > range.to {
-            return Err(invalid(
-                "to",
-                format!("ends at `{}`, before its start `{}`", range.to, range.from),
-            ));
-        }
-        if !(1..=MAX_VLAN).contains(&range.from) {
-            return Err(invalid(
-                "from",
-                format!("starts at `{}`, outside 1..{MAX_VLAN}", range.from),
-            ));
-        }
-        if !(1..=MAX_VLAN).contains(&range.to) {
-            return Err(invalid(
-                "to",
-                format!("ends at `{}`, outside 1..{MAX_VLAN}", range.to),
-            ));
-        }
+        })
+    };
+    if range.from > range.to {
+        invalid(
+            "to",
+            format!("ends at `{}`, before its start `{}`", range.to, range.from),
+        )
+    } else if !(1..=MAX_VLAN).contains(&range.from) {
+        invalid(
+            "from",
+            format!("starts at `{}`, outside 1..{MAX_VLAN}", range.from),
+        )
+    } else if !(1..=MAX_VLAN).contains(&range.to) {
+        invalid(
+            "to",
+            format!("ends at `{}`, outside 1..{MAX_VLAN}", range.to),
+        )
+    } else {
+        None
     }
-    Ok(())
 }
 
-/// The first range field that Go's `uint16` cannot hold, with its index.
-fn out_of_uint16(ranges: &[WrittenRange]) -> Option<(usize, &'static str, i64)> {
-    ranges.iter().enumerate().find_map(|(index, range)| {
-        [("from", range.from), ("to", range.to)]
-            .into_iter()
-            .find(|(_, value)| u16::try_from(*value).is_err())
-            .map(|(field, value)| (index, field, value))
-    })
+/// Whether Go's `uint16` fields can hold the range as written.
+fn fits_uint16(range: &WrittenRange) -> bool {
+    u16::try_from(range.from).is_ok() && u16::try_from(range.to).is_ok()
 }
 
 /// `Validate()`, stand-alone part (there is no other: the VLANNamespace webhook's update
@@ -138,7 +136,7 @@ pub fn validate(object: &Object, ctx: &Context, out: &mut Violations) {
     if undecodable {
         return;
     }
-    if let Some(invalid) = &spec.dropped {
+    for invalid in &spec.dropped_for {
         out.warning(
             format!("/spec/ranges/{}/{}", invalid.index, invalid.field),
             format!(
@@ -146,6 +144,8 @@ pub fn validate(object: &Object, ctx: &Context, out: &mut Violations) {
                 invalid.index, invalid.reason
             ),
         );
+    }
+    if !spec.dropped_for.is_empty() {
         return;
     }
     // `meta.NormalizedVLANRanges` again (`:127-129`): it passed in `default`, so it passes.
@@ -232,22 +232,31 @@ mod tests {
         default(&mut object);
         let to: Vec<i64> = object.spec.ranges.iter().map(|r| r.to).collect();
         assert_eq!(to, [2999, 1000]);
-        assert!(object.spec.dropped.is_none());
+        assert!(object.spec.dropped_for.is_empty());
     }
 
     #[test]
-    fn an_invalid_range_drops_them_all_with_a_warning_as_the_fabric_does() {
+    fn every_invalid_range_is_warned_about_and_drops_them_all_as_the_fabric_does() {
         let found = admit(
-            serde_json::json!([{"from": 1000, "to": 2999}, {"from": 20, "to": 10}]),
+            serde_json::json!([{"from": 1000, "to": 2999}, {"from": 20, "to": 10}, {"from": 3000}, {"from": 4095}]),
             Some(&FabricConfig::fabricator_defaults()),
         );
+        let tail = ": a range is `from`..`to` within 1..4094; the fabric's defaulter then drops every range of this namespace and stores it with no VLANs, so fix the range";
         assert_eq!(
             found,
-            [Violation {
-                pointer: "/spec/ranges/1/to".into(),
-                message: "VLAN range 1 ends at `10`, before its start `20`: a range is `from`..`to` within 1..4094; the fabric's defaulter then drops every range of this namespace and stores it with no VLANs, so fix the range".into(),
-                severity: Severity::Warning,
-            }]
+            [
+                Violation {
+                    pointer: "/spec/ranges/1/to".into(),
+                    message: format!("VLAN range 1 ends at `10`, before its start `20`{tail}"),
+                    severity: Severity::Warning,
+                },
+                Violation {
+                    pointer: "/spec/ranges/3/from".into(),
+                    message: format!("VLAN range 3 starts at `4095`, outside 1..4094{tail}"),
+                    severity: Severity::Warning,
+                },
+            ],
+            "the reserved VLAN 3000 is not reported: the fabric drops it with the rest"
         );
     }
 
