@@ -110,8 +110,16 @@ pub fn validate(object: &Object, ctx: &Context, out: &mut Violations) {
     let spec = &object.spec;
     // `:454-456` (at least one VLAN namespace) cannot fail after `default`.
     let asn = match spec.asn {
-        None | Some(0) => {
+        None => {
             out.warning("/spec", format!("`asn` is not set: {HYDRATION}"));
+            None
+        }
+        // Go's zero value: unset, for hhfab and for the fabric alike.
+        Some(0) => {
+            out.warning(
+                "/spec/asn",
+                format!("`asn` is 0, i.e. not set: {HYDRATION}"),
+            );
             None
         }
         Some(asn) => match u32::try_from(asn) {
