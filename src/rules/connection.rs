@@ -9,6 +9,7 @@ use serde::Deserialize;
 use serde::de::IgnoredAny;
 
 use super::config::{FabricConfig, SPINE_LEAF};
+use super::switch::go_integer;
 use super::{Context, Violations};
 
 /// `Connection`.
@@ -77,7 +78,8 @@ pub struct Unbundled {
     /// `link`.
     pub link: ServerToSwitchLink,
     /// `mtu` (Go `uint16`; wider here so that any schema-valid integer is read and judged).
-    pub mtu: Option<i64>,
+    #[serde(deserialize_with = "go_integer")]
+    pub mtu: Option<i128>,
 }
 
 /// `ConnBundled`, `ConnESLAG`, `ConnMCLAG`.
@@ -87,7 +89,8 @@ pub struct ServerLinks {
     /// `links`.
     pub links: Vec<ServerToSwitchLink>,
     /// `mtu` (Go `uint16`).
-    pub mtu: Option<i64>,
+    #[serde(deserialize_with = "go_integer")]
+    pub mtu: Option<i128>,
 }
 
 /// `ConnFabric`, `ConnMesh`, `ConnGateway`, `ConnVPCLoopback`.
@@ -189,7 +192,8 @@ pub struct StaticExternalSwitch {
     /// `subnets`: routed through `nextHop`.
     pub subnets: Vec<String>,
     /// `vlan` (Go `uint16`).
-    pub vlan: Option<i64>,
+    #[serde(deserialize_with = "go_integer")]
+    pub vlan: Option<i128>,
 }
 
 /// The connection types in the order Go tests them (`Type()`, `:436-458`): when several

@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 
 use ipnet::IpNet;
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 
 use super::config::FabricConfig;
 use super::{Context, Violations, net};
@@ -36,7 +36,8 @@ pub struct SwitchSpec {
     /// `vlanNamespaces`.
     pub vlan_namespaces: Vec<String>,
     /// `asn` (Go `uint32`; wider here so that any schema-valid integer is read and judged).
-    pub asn: Option<i64>,
+    #[serde(deserialize_with = "go_integer")]
+    pub asn: Option<i128>,
     /// `ip`: the management IP with the management subnet's length (`172.30.0.8/21`).
     pub ip: String,
     /// `vtepIP`: a /32.
@@ -60,6 +61,28 @@ pub struct Redundancy {
     /// `type`: `""`, `mclag` (deprecated) or `eslag` (`api/meta/redundancy.go:22-32`).
     #[serde(rename = "type")]
     pub kind: String,
+}
+
+/// Reads an integer field the way it reaches Go's decoder, wide enough for any value the
+/// schema lets through: YAML may write it as a float (`1.0e3`), which the API server hands
+/// on as that integer; a float beyond `i128` (or, were the schema to let one through, a
+/// fraction) becomes `i128::MAX`. Every Go integer field is far narrower, so the rule
+/// reading the field rejects such a value, as Go's decoder does, and shows it as read.
+/// Shared by the wiring kinds' models (`connection.rs`, `vlannamespace.rs`).
+pub(super) fn go_integer<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: From<i128>,
+{
+    let number = serde_json::Number::deserialize(deserializer)?;
+    let integer = match (number.as_i64(), number.as_u64(), number.as_f64()) {
+        (Some(signed), _, _) => i128::from(signed),
+        (None, Some(unsigned), _) => i128::from(unsigned),
+        // `as` saturates: 1e40 becomes i128::MAX.
+        (None, None, Some(float)) if float.fract() == 0.0 => float as i128,
+        _ => i128::MAX,
+    };
+    Ok(T::from(integer))
 }
 
 /// The leaf roles (`:56-69`).

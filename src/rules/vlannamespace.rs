@@ -11,6 +11,7 @@
 use serde::Deserialize;
 
 use super::config::VlanRange;
+use super::switch::go_integer;
 use super::{Context, Violations};
 
 /// `VLANNamespace`.
@@ -34,9 +35,11 @@ pub struct VlanNamespaceSpec {
 #[serde(default)]
 pub struct WrittenRange {
     /// First VLAN.
-    pub from: i64,
+    #[serde(deserialize_with = "go_integer")]
+    pub from: i128,
     /// Last VLAN (inclusive).
-    pub to: i64,
+    #[serde(deserialize_with = "go_integer")]
+    pub to: i128,
 }
 
 /// A range the normaliser refuses.
@@ -51,7 +54,7 @@ pub struct InvalidRange {
 }
 
 /// Highest VLAN ID the normaliser accepts.
-const MAX_VLAN: i64 = 4094;
+const MAX_VLAN: i128 = 4094;
 
 /// `Default()`: the namespace and label defaults touch nothing a rule reads; then the
 /// normaliser runs on `ranges` and, when it fails, `ranges` is dropped (`:117-119`). When
@@ -230,7 +233,7 @@ mod tests {
         }))
         .unwrap();
         default(&mut object);
-        let to: Vec<i64> = object.spec.ranges.iter().map(|r| r.to).collect();
+        let to: Vec<i128> = object.spec.ranges.iter().map(|r| r.to).collect();
         assert_eq!(to, [2999, 1000]);
         assert!(object.spec.dropped_for.is_empty());
     }
