@@ -6,15 +6,16 @@
 //! before the fabric sees them. So where Go requires one of those (`:457-468`), an absent
 //! value is a warning naming hydration, while a value that is present is checked as an
 //! error. Go runs the hydration checks only with the cluster at hand (`kube != nil`), as a
-//! live fabric always has it; those that compare a switch with no other object run here.
+//! live fabric always has it; those that compare a switch with no other object run here, in
+//! `hydration`.
 
 use std::collections::BTreeMap;
 
-use ipnet::IpNet;
 use serde::{Deserialize, Deserializer};
 
-use super::config::FabricConfig;
-use super::{Context, Violations, net};
+mod hydration;
+
+use super::{Context, Violations};
 
 /// `Switch`.
 pub type Object = super::Resource<SwitchSpec>;
@@ -186,7 +187,7 @@ pub fn validate(object: &Object, ctx: &Context, out: &mut Violations) {
     }
     validate_redundancy(&spec.redundancy, out);
     if let Some(config) = ctx.config {
-        validate_hydrated(spec, asn, config, out);
+        hydration::validate(spec, asn, config, out);
     }
     // cross-object (issue 8), `:499-719`: the VLANNamespaces exist and their ranges do not
     // overlap (`:500-525`); every group is a SwitchGroup (`:527-541`); the SwitchProfile
@@ -229,151 +230,6 @@ fn validate_redundancy(redundancy: &Redundancy, out: &mut Violations) {
             "MCLAG is deprecated and no longer supported: use ESLAG (`type: eslag`)",
         );
     }
-}
-
-/// The hydration checks of `HydrationValidation()` (`:372-442`) that need no other object.
-/// A config field that does not parse skips the checks that need it: the config is not
-/// the switch's fault.
-fn validate_hydrated(
-    spec: &SwitchSpec,
-    asn: Option<u32>,
-    config: &FabricConfig,
-    out: &mut Violations,
-) {
-    if !spec.ip.is_empty() {
-        validate_management_ip(&spec.ip, config, out);
-    }
-    if !spec.protocol_ip.is_empty() {
-        validate_slash_32(
-            "/spec/protocolIP",
-            "protocol IP",
-            &spec.protocol_ip,
-            ("protocol subnet", "protocolSubnet", &config.protocol_subnet),
-            out,
-        );
-    }
-    if let Some(asn) = asn {
-        if spec.is_leaf() && !(config.leaf_asn_start..=config.leaf_asn_end).contains(&asn) {
-            out.error(
-                "/spec/asn",
-                format!(
-                    "leaf ASN `{asn}` is outside the fabric's leaf ASN range `{}-{}` (`leafASNStart`..`leafASNEnd`)",
-                    config.leaf_asn_start, config.leaf_asn_end
-                ),
-            );
-        }
-        if spec.is_spine() && asn != config.spine_asn {
-            out.error(
-                "/spec/asn",
-                format!(
-                    "spine ASN `{asn}` is not the fabric's spine ASN `{}` (`spineASN`): every spine uses it",
-                    config.spine_asn
-                ),
-            );
-        }
-    }
-    if spec.is_leaf() && !spec.vtep_ip.is_empty() {
-        validate_slash_32(
-            "/spec/vtepIP",
-            "VTEP IP",
-            &spec.vtep_ip,
-            ("VTEP subnet", "vtepSubnet", &config.vtep_subnet),
-            out,
-        );
-    }
-}
-
-/// `:372-387`: `ip` is a prefix whose address lies in the management subnet, below the
-/// management DHCP range, and is not the control VIP.
-fn validate_management_ip(ip: &str, config: &FabricConfig, out: &mut Violations) {
-    let pointer = "/spec/ip";
-    let address = match net::parse_prefix(ip) {
-        Ok(prefix) => prefix.addr(),
-        Err(e) => {
-            out.error(
-                pointer,
-                format!(
-                    "management IP {e}: write it with the management subnet's length, e.g. `172.30.0.8/21`"
-                ),
-            );
-            return;
-        }
-    };
-    if let Some(subnet) = config_prefix(&config.management_subnet) {
-        if !subnet.contains(&address) {
-            out.error(
-                pointer,
-                format!(
-                    "management IP `{address}` is outside the fabric's management subnet `{subnet}` (`managementSubnet`)"
-                ),
-            );
-        } else if let Ok(start) = net::parse_addr(&config.management_dhcp_start)
-            && address >= start
-        {
-            out.error(
-                pointer,
-                format!(
-                    "management IP `{address}` is in the management DHCP range, which starts at `{start}` (`managementDHCPStart`): a switch's IP must be below it"
-                ),
-            );
-        }
-    }
-    if let Ok(vip) = net::parse_prefix(&config.control_vip)
-        && vip.addr() == address
-    {
-        out.error(
-            pointer,
-            format!(
-                "management IP `{address}` is the control node's VIP (`controlVIP` `{}`): pick another address",
-                config.control_vip
-            ),
-        );
-    }
-}
-
-/// `:389-400` and `:425-436`: a protocol or VTEP IP is a /32 inside its config subnet.
-fn validate_slash_32(
-    pointer: &str,
-    what: &str,
-    value: &str,
-    (subnet_name, subnet_field, subnet): (&str, &str, &str),
-    out: &mut Violations,
-) {
-    let prefix = match net::parse_prefix(value) {
-        Ok(prefix) => prefix,
-        Err(e) => {
-            out.error(
-                pointer,
-                format!("{what} {e}: write it as a /32, e.g. `172.30.8.2/32`"),
-            );
-            return;
-        }
-    };
-    if prefix.prefix_len() != 32 {
-        out.error(
-            pointer,
-            format!(
-                "{what} `{value}` is not a /32: it is one address, written `{}/32`",
-                prefix.addr()
-            ),
-        );
-    }
-    if let Some(subnet) = config_prefix(subnet)
-        && !subnet.contains(&prefix.addr())
-    {
-        out.error(
-            pointer,
-            format!(
-                "{what} `{}` is outside the fabric's {subnet_name} `{subnet}` (`{subnet_field}`)",
-                prefix.addr()
-            ),
-        );
-    }
-}
-
-/// A config prefix, masked; `None` when it is empty or does not parse.
-fn config_prefix(text: &str) -> Option<IpNet> {
-    net::parse_prefix(text).ok().map(|p| p.trunc())
 }
 
 #[cfg(test)]
