@@ -1,15 +1,369 @@
-//! PORT PENDING: `Default()` and `Validate()` of this kind (see rules/mod.rs).
+//! Switch: `Default()` and `Validate()` of `api/wiring/v1beta1/switch_types.go` (`:240-723`),
+//! with the checks of `HydrationValidation()` (`:291-445`) that need only the switch and the
+//! fabric config.
+//!
+//! Git usually holds switches unhydrated: hhfab fills `asn`, `ip`, `protocolIP` and `vtepIP`
+//! before the fabric sees them. So where Go requires one of those (`:457-468`), an absent
+//! value is a warning naming hydration, while a value that is present is checked as an
+//! error. Go runs the hydration checks only with the cluster at hand (`kube != nil`), as a
+//! live fabric always has it; those that compare a switch with no other object run here, in
+//! `hydration`.
 
-use serde::Deserialize;
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Deserializer};
+
+mod hydration;
 
 use super::{Context, Violations};
 
-/// The typed model of this kind (to be filled in with the Go type's JSON fields).
-#[derive(Debug, Deserialize)]
-pub struct Object {}
+/// `Switch`.
+pub type Object = super::Resource<SwitchSpec>;
 
-/// `Default()`.
-pub fn default(_object: &mut Object) {}
+/// `SwitchSpec`, the fields `Default()` and `Validate()` read. `linkFlapErrDisable` is left
+/// out: `Default()` fills its three fields, so the checks that they are set (`:487-497`) can
+/// never fire, and the CRD bounds their values.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct SwitchSpec {
+    /// `role`: `spine`, a leaf role, or `virtual-edge` (neither spine nor leaf for Go).
+    pub role: String,
+    /// `profile`: the SwitchProfile's name.
+    pub profile: String,
+    /// `groups`: SwitchGroup names.
+    pub groups: Vec<String>,
+    /// `redundancy`.
+    pub redundancy: Redundancy,
+    /// `vlanNamespaces`.
+    pub vlan_namespaces: Vec<String>,
+    /// `asn` (Go `uint32`; wider here so that any schema-valid integer is read and judged).
+    #[serde(deserialize_with = "go_integer")]
+    pub asn: Option<i128>,
+    /// `ip`: the management IP with the management subnet's length (`172.30.0.8/21`).
+    pub ip: String,
+    /// `vtepIP`: a /32.
+    #[serde(rename = "vtepIP")]
+    pub vtep_ip: String,
+    /// `protocolIP`: a /32, the BGP router ID.
+    #[serde(rename = "protocolIP")]
+    pub protocol_ip: String,
+    /// `portGroupSpeeds`: port group to speed.
+    pub port_group_speeds: BTreeMap<String, String>,
+    /// `portSpeeds`: port to speed.
+    pub port_speeds: BTreeMap<String, String>,
+}
 
-/// `Validate()`, stand-alone part.
-pub fn validate(_object: &Object, _ctx: &Context, _out: &mut Violations) {}
+/// `SwitchRedundancy`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Redundancy {
+    /// `group`: the redundancy group (a SwitchGroup).
+    pub group: String,
+    /// `type`: `""`, `mclag` (deprecated) or `eslag` (`api/meta/redundancy.go:22-32`).
+    #[serde(rename = "type")]
+    pub kind: String,
+}
+
+/// Reads an integer field the way it reaches Go's decoder, wide enough for any value the
+/// schema lets through: YAML may write it as a float (`1.0e3`), which the API server hands
+/// on as that integer; a float beyond `i128` (or, were the schema to let one through, a
+/// fraction) becomes `i128::MAX`. Every Go integer field is far narrower, so the rule
+/// reading the field rejects such a value, as Go's decoder does, and shows it as read.
+/// Shared by the wiring kinds' models (`connection.rs`, `vlannamespace.rs`).
+pub(super) fn go_integer<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: From<i128>,
+{
+    let number = serde_json::Number::deserialize(deserializer)?;
+    let integer = match (number.as_i64(), number.as_u64(), number.as_f64()) {
+        (Some(signed), _, _) => i128::from(signed),
+        (None, Some(unsigned), _) => i128::from(unsigned),
+        // `as` saturates: 1e40 becomes i128::MAX.
+        (None, None, Some(float)) if float.fract() == 0.0 => float as i128,
+        _ => i128::MAX,
+    };
+    Ok(T::from(integer))
+}
+
+/// The leaf roles (`:56-69`).
+const LEAF_ROLES: [&str; 3] = ["server-leaf", "border-leaf", "mixed-leaf"];
+/// The spine role.
+const SPINE: &str = "spine";
+/// `meta.RedundancyTypes`.
+const REDUNDANCY_TYPES: [&str; 3] = ["", "mclag", "eslag"];
+/// How a hydration warning ends: who fills the field and who needs it.
+const HYDRATION: &str = "hhfab fills it when it hydrates the wiring; the fabric requires it";
+
+impl SwitchSpec {
+    fn is_leaf(&self) -> bool {
+        LEAF_ROLES.contains(&self.role.as_str())
+    }
+
+    fn is_spine(&self) -> bool {
+        self.role == SPINE
+    }
+}
+
+/// `Default()` (`:240-289`), minus labels: port speeds lose a `SPEED_` prefix, no VLAN
+/// namespace means `default`, the redundancy group joins `groups`, and both lists are
+/// sorted.
+pub fn default(object: &mut Object) {
+    let spec = &mut object.spec;
+    for speed in spec
+        .port_group_speeds
+        .values_mut()
+        .chain(spec.port_speeds.values_mut())
+    {
+        if let Some(bare) = speed.strip_prefix("SPEED_") {
+            *speed = bare.to_owned();
+        }
+    }
+    if spec.vlan_namespaces.is_empty() {
+        spec.vlan_namespaces = vec!["default".to_owned()];
+    }
+    if !spec.redundancy.group.is_empty() && !spec.groups.contains(&spec.redundancy.group) {
+        spec.groups.push(spec.redundancy.group.clone());
+    }
+    spec.groups.sort();
+    spec.vlan_namespaces.sort();
+}
+
+/// `Validate()`, stand-alone part, plus the hydration checks that need only the config.
+pub fn validate(object: &Object, ctx: &Context, out: &mut Violations) {
+    let spec = &object.spec;
+    // `:454-456` (at least one VLAN namespace) cannot fail after `default`.
+    let asn = match spec.asn {
+        None => {
+            out.warning("/spec", format!("`asn` is not set: {HYDRATION}"));
+            None
+        }
+        // Go's zero value: unset, for hhfab and for the fabric alike.
+        Some(0) => {
+            out.warning(
+                "/spec/asn",
+                format!("`asn` is 0, i.e. not set: {HYDRATION}"),
+            );
+            None
+        }
+        Some(asn) => match u32::try_from(asn) {
+            Ok(asn) => Some(asn),
+            Err(_) => {
+                out.error(
+                    "/spec/asn",
+                    format!("`asn` `{asn}` is not an ASN: a 4-byte ASN is 1..4294967295"),
+                );
+                None
+            }
+        },
+    };
+    if spec.ip.is_empty() {
+        out.warning("/spec", format!("`ip` is not set: {HYDRATION}"));
+    }
+    if spec.protocol_ip.is_empty() {
+        out.warning("/spec", format!("`protocolIP` is not set: {HYDRATION}"));
+    }
+    // `:466-468` in spine-leaf mode, and `HydrationValidation()` for any leaf (`:425-429`).
+    if spec.is_leaf() && spec.vtep_ip.is_empty() && ctx.config.is_some() {
+        out.warning(
+            "/spec",
+            format!("`vtepIP` is not set: {HYDRATION} on every leaf"),
+        );
+    }
+    if spec.is_spine() && !spec.vtep_ip.is_empty() {
+        out.error(
+            "/spec/vtepIP",
+            format!(
+                "`vtepIP` `{}` is set on a spine: only leaves have a VTEP; remove it",
+                spec.vtep_ip
+            ),
+        );
+    }
+    if spec.profile.is_empty() {
+        out.error(
+            "/spec",
+            "`profile` is not set: a switch names its SwitchProfile, e.g. `vs` or `dell-s5248f-on`",
+        );
+    }
+    validate_redundancy(&spec.redundancy, out);
+    if let Some(config) = ctx.config {
+        hydration::validate(spec, asn, config, out);
+    }
+    // cross-object (issue 8), `:499-719`: the VLANNamespaces exist and their ranges do not
+    // overlap (`:500-525`); every group is a SwitchGroup (`:527-541`); the SwitchProfile
+    // exists (`:543-551`) and allows the port group speeds, port speeds and breakouts
+    // (`:553-611`), auto-negotiation and FEC settings (`:613-634`), RoCE, RoCE QPN hashing
+    // and ESLAG (`:636-653`); port counts within the profile's limits (`:655-715`);
+    // management IP, protocol IP, leaf ASN and VTEP IP unique among switches and gateways
+    // (`:327-370`, `:384-386`, `:402-404`, `:410-412`, `:439-441`).
+}
+
+/// `:477-485`, and MCLAG's deprecation warning (`:647-648`, given by Go only with the
+/// cluster at hand, but it needs nothing from it).
+fn validate_redundancy(redundancy: &Redundancy, out: &mut Violations) {
+    let (group, kind) = (&redundancy.group, &redundancy.kind);
+    if !REDUNDANCY_TYPES.contains(&kind.as_str()) {
+        out.error(
+            "/spec/redundancy/type",
+            format!("redundancy type `{kind}` is not known: use `eslag` (or `mclag`, deprecated)"),
+        );
+    }
+    if !group.is_empty() && kind.is_empty() {
+        out.error(
+            "/spec/redundancy/group",
+            format!(
+                "redundancy group `{group}` is set without a redundancy type: set `type: eslag` too"
+            ),
+        );
+    }
+    if group.is_empty() && !kind.is_empty() {
+        out.error(
+            "/spec/redundancy/type",
+            format!(
+                "redundancy type `{kind}` is set without a redundancy group: set `group` to the SwitchGroup of the pair"
+            ),
+        );
+    }
+    if kind == "mclag" {
+        out.warning(
+            "/spec/redundancy/type",
+            "MCLAG is deprecated and no longer supported: use ESLAG (`type: eslag`)",
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::{Severity, Violation};
+
+    fn admit(spec: serde_json::Value) -> Vec<(String, Severity)> {
+        let object = serde_json::json!({"metadata": {"name": "leaf-01"}, "spec": spec});
+        crate::rules::admit("Switch", &object, &Context::fabricator_defaults())
+            .into_iter()
+            .map(
+                |Violation {
+                     pointer, severity, ..
+                 }| (pointer, severity),
+            )
+            .collect()
+    }
+
+    fn hydrated_leaf() -> serde_json::Value {
+        serde_json::json!({
+            "role": "server-leaf", "profile": "vs", "asn": 65101, "ip": "172.30.0.8/21",
+            "protocolIP": "172.30.8.2/32", "vtepIP": "172.30.12.0/32"
+        })
+    }
+
+    #[test]
+    fn default_adds_the_redundancy_group_and_the_default_namespace_and_strips_speed_prefixes() {
+        let mut object: Object = serde_json::from_value(serde_json::json!({"spec": {
+            "groups": ["z"], "redundancy": {"group": "eslag-1", "type": "eslag"},
+            "portSpeeds": {"E1/1": "SPEED_25GB"}
+        }}))
+        .unwrap();
+        default(&mut object);
+        assert_eq!(object.spec.groups, ["eslag-1", "z"]);
+        assert_eq!(object.spec.vlan_namespaces, ["default"]);
+        assert_eq!(object.spec.port_speeds["E1/1"], "25GB");
+    }
+
+    #[test]
+    fn each_missing_hydration_value_is_one_warning_at_the_spec() {
+        let found = admit(serde_json::json!({"role": "server-leaf", "profile": "vs"}));
+        assert_eq!(found, vec![("/spec".to_owned(), Severity::Warning); 4]);
+    }
+
+    #[test]
+    fn independent_problems_are_each_reported_and_a_bad_address_is_not_checked_further() {
+        let mut spec = hydrated_leaf();
+        spec["protocolIP"] = "10.0.0.1/24".into();
+        spec["ip"] = "172.30.0.8/33".into();
+        spec["asn"] = 1.into();
+        assert_eq!(
+            admit(spec),
+            [
+                ("/spec/ip".to_owned(), Severity::Error),
+                ("/spec/protocolIP".to_owned(), Severity::Error),
+                ("/spec/protocolIP".to_owned(), Severity::Error),
+                ("/spec/asn".to_owned(), Severity::Error),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_ip_outside_the_management_subnet_is_not_also_called_inside_the_dhcp_range() {
+        let mut spec = hydrated_leaf();
+        spec["ip"] = "10.0.0.8/21".into();
+        assert_eq!(admit(spec), [("/spec/ip".to_owned(), Severity::Error)]);
+    }
+
+    #[test]
+    fn a_config_field_that_does_not_parse_skips_its_check() {
+        let mut config = crate::rules::config::FabricConfig::fabricator_defaults();
+        config.protocol_subnet = String::new();
+        let ctx = Context {
+            config: Some(&config),
+            config_given: true,
+        };
+        let mut spec = hydrated_leaf();
+        spec["protocolIP"] = "10.0.0.1/32".into();
+        let object = serde_json::json!({"metadata": {"name": "leaf-01"}, "spec": spec});
+        assert!(crate::rules::admit("Switch", &object, &ctx).is_empty());
+    }
+
+    #[test]
+    fn gitops_test_1_switches_move_with_hydration_and_mclag_warnings() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/gitops-test-1/gitops/hedgehog/fabric-1/raw/prepop.yaml"
+        );
+        let bytes = std::fs::read(path).unwrap();
+        let registry = crate::schema::Registry::embedded();
+        let resources =
+            crate::validate::check_file(&registry, &Context::fabricator_defaults(), &bytes)
+                .unwrap();
+        let warned: Vec<String> = resources
+            .iter()
+            .filter(|r| r.kind == "Switch")
+            .flat_map(|r| {
+                r.warnings
+                    .iter()
+                    .map(move |w| format!("{} {}:{} {}", r.name, w.line, w.col, w.message))
+            })
+            .collect();
+        let hydration = |name: &str, line: u32, leaf: bool| {
+            let mut lines: Vec<String> = ["asn", "ip", "protocolIP"]
+                .iter()
+                .map(|field| format!("{name} {line}:3 `{field}` is not set: {HYDRATION}"))
+                .collect();
+            if leaf {
+                lines.push(format!(
+                    "{name} {line}:3 `vtepIP` is not set: {HYDRATION} on every leaf"
+                ));
+            }
+            lines
+        };
+        let mclag = |name: &str, line: u32| {
+            format!(
+                "{name} {line}:11 MCLAG is deprecated and no longer supported: use ESLAG (`type: eslag`)"
+            )
+        };
+        let mut expected = Vec::new();
+        for (name, spec_line, mclag_line) in [
+            ("leaf-01", 28, Some(37)),
+            ("leaf-02", 45, Some(54)),
+            ("leaf-03", 62, None),
+            ("leaf-04", 79, None),
+            ("leaf-05", 96, None),
+        ] {
+            expected.extend(hydration(name, spec_line, true));
+            expected.extend(mclag_line.map(|line| mclag(name, line)));
+        }
+        expected.extend(hydration("spine-01", 109, false));
+        expected.extend(hydration("spine-02", 122, false));
+        assert_eq!(warned, expected);
+        assert_eq!(resources.len(), 46);
+    }
+}

@@ -1,15 +1,23 @@
-//! PORT PENDING: `Default()` and `Validate()` of this kind (see rules/mod.rs).
+//! SwitchGroup (`api/wiring/v1beta1/switchgroup_types.go`): the typed model only. It is a
+//! marker that switches name in `groups` and `redundancy.group`; its spec is empty, its
+//! `Default()` (`:84-86`) sets the namespace, and its `Validate()` (`:88-94`) checks only
+//! the metadata, which `validate/names.rs` already does for every kind. The fabric has no
+//! webhook for it at all (`config/webhook/manifests.yaml`), so only the CRD schema and
+//! hhfab's loader apply.
 
 use serde::Deserialize;
 
 use super::{Context, Violations};
 
-/// The typed model of this kind (to be filled in with the Go type's JSON fields).
-#[derive(Debug, Deserialize)]
-pub struct Object {}
+/// `SwitchGroup`.
+pub type Object = super::Resource<SwitchGroupSpec>;
 
-/// `Default()`.
+/// `SwitchGroupSpec`: no fields.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct SwitchGroupSpec {}
+
+/// `Default()` changes nothing a rule reads.
 pub fn default(_object: &mut Object) {}
 
-/// `Validate()`, stand-alone part.
+/// `Validate()` has no rule beyond the metadata checks done for every kind.
 pub fn validate(_object: &Object, _ctx: &Context, _out: &mut Violations) {}

@@ -1,15 +1,306 @@
-//! PORT PENDING: `Default()` and `Validate()` of this kind (see rules/mod.rs).
+//! VLANNamespace: `Default()` and `Validate()` of `api/wiring/v1beta1/vlannamespace_types.go`
+//! (`:106-141`) with the range normaliser they call (`api/meta/vlan.go:38-86`).
+//!
+//! The quirk, ported as is: `Default()` keeps the normaliser's result only when it *fails*
+//! (`:117-119`), so one invalid range (`from: 5000`, `from: 20, to: 10`) makes the fabric's
+//! defaulter drop every range of the namespace, and `Validate()` then accepts the empty
+//! namespace. The fabric accepts the file, so hh-gitops does too, with a warning saying
+//! what the fabric will store. A number that does not fit Go's `uint16` cannot even be
+//! decoded: the fabric rejects it.
 
 use serde::Deserialize;
 
+use super::config::VlanRange;
+use super::switch::go_integer;
 use super::{Context, Violations};
 
-/// The typed model of this kind (to be filled in with the Go type's JSON fields).
-#[derive(Debug, Deserialize)]
-pub struct Object {}
+/// `VLANNamespace`.
+pub type Object = super::Resource<VlanNamespaceSpec>;
 
-/// `Default()`.
-pub fn default(_object: &mut Object) {}
+/// `VLANNamespaceSpec`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct VlanNamespaceSpec {
+    /// `ranges`, as written (numbers wider than Go's `uint16`, so that any integer the schema
+    /// lets through is read and then judged).
+    pub ranges: Vec<WrittenRange>,
+    /// The invalid ranges for which `Default()` dropped `ranges`, each with what is wrong
+    /// with it; empty when it kept them. Not a field of the document.
+    #[serde(skip)]
+    pub dropped_for: Vec<InvalidRange>,
+}
 
-/// `Validate()`, stand-alone part.
-pub fn validate(_object: &Object, _ctx: &Context, _out: &mut Violations) {}
+/// One `meta.VLANRange` as written; `to: 0` (or absent) means `to = from` once normalised.
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(default)]
+pub struct WrittenRange {
+    /// First VLAN.
+    #[serde(deserialize_with = "go_integer")]
+    pub from: i128,
+    /// Last VLAN (inclusive).
+    #[serde(deserialize_with = "go_integer")]
+    pub to: i128,
+}
+
+/// A range the normaliser refuses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidRange {
+    /// Its index in `ranges`.
+    pub index: usize,
+    /// Its field at fault (`from` or `to`).
+    pub field: &'static str,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+/// Highest VLAN ID the normaliser accepts.
+const MAX_VLAN: i128 = 4094;
+
+/// `Default()`: the namespace and label defaults touch nothing a rule reads; then the
+/// normaliser runs on `ranges` and, when it fails, `ranges` is dropped (`:117-119`). When
+/// it succeeds it has already set each `to: 0` to `from` in place (it also sorts them,
+/// which no check here depends on). Ranges that Go could not decode are left for
+/// [`validate`] to reject.
+pub fn default(object: &mut Object) {
+    let spec = &mut object.spec;
+    if spec.ranges.iter().any(|r| !fits_uint16(r)) {
+        return;
+    }
+    let invalid: Vec<InvalidRange> = spec
+        .ranges
+        .iter_mut()
+        .enumerate()
+        .filter_map(|(index, range)| normalise(index, range))
+        .collect();
+    if !invalid.is_empty() {
+        spec.ranges.clear();
+        spec.dropped_for = invalid;
+    }
+}
+
+/// `meta.NormalizedVLANRanges` for one range (`vlan.go:39-52`): fills `to`, then returns
+/// the first of its checks the range fails. Go stops at the first invalid range; every
+/// one is kept here, to report each.
+fn normalise(index: usize, range: &mut WrittenRange) -> Option<InvalidRange> {
+    if range.to == 0 {
+        range.to = range.from;
+    }
+    let invalid = |field, reason: String| {
+        Some(InvalidRange {
+            index,
+            field,
+            reason,
+        })
+    };
+    if range.from > range.to {
+        invalid(
+            "to",
+            format!("ends at `{}`, before its start `{}`", range.to, range.from),
+        )
+    } else if !(1..=MAX_VLAN).contains(&range.from) {
+        invalid(
+            "from",
+            format!("starts at `{}`, outside 1..{MAX_VLAN}", range.from),
+        )
+    } else if !(1..=MAX_VLAN).contains(&range.to) {
+        invalid(
+            "to",
+            format!("ends at `{}`, outside 1..{MAX_VLAN}", range.to),
+        )
+    } else {
+        None
+    }
+}
+
+/// Whether Go's `uint16` fields can hold the range as written.
+fn fits_uint16(range: &WrittenRange) -> bool {
+    u16::try_from(range.from).is_ok() && u16::try_from(range.to).is_ok()
+}
+
+/// `Validate()`, stand-alone part (there is no other: the VLANNamespace webhook's update
+/// and delete checks, `pkg/ctrl/vlannamespace_wh.go:71-115`, are not admission of a new
+/// object).
+pub fn validate(object: &Object, ctx: &Context, out: &mut Violations) {
+    let spec = &object.spec;
+    let mut undecodable = false;
+    for (index, range) in spec.ranges.iter().enumerate() {
+        for (field, value) in [("from", range.from), ("to", range.to)] {
+            if u16::try_from(value).is_err() {
+                undecodable = true;
+                out.error(
+                    format!("/spec/ranges/{index}/{field}"),
+                    format!(
+                        "`{field}` `{value}` is not a VLAN: VLAN IDs are 1..{MAX_VLAN} (the fabric cannot even read a number outside 0..65535)"
+                    ),
+                );
+            }
+        }
+    }
+    if undecodable {
+        return;
+    }
+    for invalid in &spec.dropped_for {
+        out.warning(
+            format!("/spec/ranges/{}/{}", invalid.index, invalid.field),
+            format!(
+                "VLAN range {} {}: a range is `from`..`to` within 1..{MAX_VLAN}; the fabric's defaulter then drops every range of this namespace and stores it with no VLANs, so fix the range",
+                invalid.index, invalid.reason
+            ),
+        );
+    }
+    if !spec.dropped_for.is_empty() {
+        return;
+    }
+    // `meta.NormalizedVLANRanges` again (`:127-129`): it passed in `default`, so it passes.
+    let Some(config) = ctx.config else {
+        return;
+    };
+    // `:131-138`: `CheckVLANRangesOverlap` of the config's ranges plus the namespace's,
+    // once for the VPC IRB VLANs and once for the TH5 workaround VLANs. The namespace's own
+    // ranges are only sorted, not merged, so two of them that overlap fail there too.
+    let ranges: Vec<VlanRange> = spec
+        .ranges
+        .iter()
+        .map(|r| VlanRange {
+            from: u16::try_from(r.from).unwrap_or_default(),
+            to: u16::try_from(r.to).unwrap_or_default(),
+        })
+        .collect();
+    for (index, range) in ranges.iter().enumerate() {
+        if let Some(earlier) = ranges[..index].iter().find(|r| overlap(r, range)) {
+            out.error(
+                format!("/spec/ranges/{index}"),
+                format!(
+                    "VLAN range `{}` overlaps `{}` of the same namespace: the ranges of a namespace must not overlap",
+                    show(range),
+                    show(earlier)
+                ),
+            );
+        }
+        for (reserved, what) in [
+            (
+                &config.vpc_irb_vlan_ranges,
+                "reserved for VPC IRB interfaces (`vpcIRBVLANRange`)",
+            ),
+            (
+                &config.th5_workaround_vlan_range,
+                "reserved for the TH5 workaround (`th5WorkaroundVLANRange`)",
+            ),
+        ] {
+            if let Some(taken) = reserved.iter().find(|r| overlap(r, range)) {
+                out.error(
+                    format!("/spec/ranges/{index}"),
+                    format!(
+                        "VLAN range `{}` overlaps `{}`, {what}: a VLANNamespace may not use those VLANs",
+                        show(range),
+                        show(taken)
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// Whether two inclusive ranges share a VLAN (`vlan.go:80`, once sorted).
+fn overlap(a: &VlanRange, b: &VlanRange) -> bool {
+    a.from <= b.to && b.from <= a.to
+}
+
+/// `from-to`, as Go's messages write a range.
+fn show(range: &VlanRange) -> String {
+    format!("{}-{}", range.from, range.to)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::config::FabricConfig;
+    use crate::rules::{Severity, Violation};
+
+    fn admit(ranges: serde_json::Value, config: Option<&FabricConfig>) -> Vec<Violation> {
+        let object = serde_json::json!({"metadata": {"name": "ns"}, "spec": {"ranges": ranges}});
+        let ctx = Context {
+            config,
+            config_given: true,
+        };
+        crate::rules::admit("VLANNamespace", &object, &ctx)
+    }
+
+    #[test]
+    fn a_missing_to_is_the_from_and_valid_ranges_pass() {
+        let mut object: Object = serde_json::from_value(serde_json::json!({
+            "spec": {"ranges": [{"from": 2000, "to": 2999}, {"from": 1000}]}
+        }))
+        .unwrap();
+        default(&mut object);
+        let to: Vec<i128> = object.spec.ranges.iter().map(|r| r.to).collect();
+        assert_eq!(to, [2999, 1000]);
+        assert!(object.spec.dropped_for.is_empty());
+    }
+
+    #[test]
+    fn every_invalid_range_is_warned_about_and_drops_them_all_as_the_fabric_does() {
+        let found = admit(
+            serde_json::json!([{"from": 1000, "to": 2999}, {"from": 20, "to": 10}, {"from": 3000}, {"from": 4095}]),
+            Some(&FabricConfig::fabricator_defaults()),
+        );
+        let tail = ": a range is `from`..`to` within 1..4094; the fabric's defaulter then drops every range of this namespace and stores it with no VLANs, so fix the range";
+        assert_eq!(
+            found,
+            [
+                Violation {
+                    pointer: "/spec/ranges/1/to".into(),
+                    message: format!("VLAN range 1 ends at `10`, before its start `20`{tail}"),
+                    severity: Severity::Warning,
+                },
+                Violation {
+                    pointer: "/spec/ranges/3/from".into(),
+                    message: format!("VLAN range 3 starts at `4095`, outside 1..4094{tail}"),
+                    severity: Severity::Warning,
+                },
+            ],
+            "the reserved VLAN 3000 is not reported: the fabric drops it with the rest"
+        );
+    }
+
+    #[test]
+    fn a_number_go_cannot_decode_is_an_error_at_each_field() {
+        let found = admit(serde_json::json!([{"from": 70000, "to": -1}]), None);
+        let pointers: Vec<_> = found
+            .iter()
+            .map(|v| (v.pointer.as_str(), v.severity))
+            .collect();
+        assert_eq!(
+            pointers,
+            [
+                ("/spec/ranges/0/from", Severity::Error),
+                ("/spec/ranges/0/to", Severity::Error)
+            ]
+        );
+    }
+
+    #[test]
+    fn overlaps_are_checked_only_with_a_config_and_name_the_reserved_range() {
+        let ranges =
+            serde_json::json!([{"from": 100, "to": 200}, {"from": 150, "to": 300}, {"from": 3899}]);
+        assert!(admit(ranges.clone(), None).is_empty());
+        let found = admit(ranges, Some(&FabricConfig::fabricator_defaults()));
+        let messages: Vec<_> = found
+            .iter()
+            .map(|v| (v.pointer.as_str(), v.message.as_str()))
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                (
+                    "/spec/ranges/1",
+                    "VLAN range `150-300` overlaps `100-200` of the same namespace: the ranges of a namespace must not overlap"
+                ),
+                (
+                    "/spec/ranges/2",
+                    "VLAN range `3899-3899` overlaps `3000-3899`, reserved for VPC IRB interfaces (`vpcIRBVLANRange`): a VLANNamespace may not use those VLANs"
+                ),
+            ]
+        );
+    }
+}
