@@ -1,0 +1,520 @@
+//! Bringing the checkout to a commit that was just made, safe against crashes, concurrent
+//! runs and paths that would leave the work tree. Both backends go through [`GitRepo::advance`].
+//!
+//! The order of steps is the crash-safety argument:
+//! 1. take the repository lock (one hh-gitops run at a time moves a branch and touches the
+//!    index of a work tree);
+//! 2. write a journal naming the commit and the paths it changes;
+//! 3. move the branch with a compare-and-swap (a concurrent commit is never overwritten);
+//! 4. write managed files, then delete raw files (so no content is ever only in the old
+//!    commit), then update the index entries of exactly those paths;
+//! 5. remove the journal.
+//!
+//! A run killed between 3 and 5 leaves HEAD ahead of the index and work tree for exactly the
+//! journal's paths; the next run finishes steps 4 and 5 from the journal before it plans
+//! ([`GitRepo::finish_interrupted`]). A journal whose commit is not HEAD is from a run killed
+//! before step 3 and changed nothing: it is dropped.
+
+use std::collections::{BTreeMap, HashSet};
+use std::fs::{File, OpenOptions, TryLockError};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use serde::{Deserialize, Serialize};
+
+use super::CommitError;
+use super::git::{GitRepo, ZERO_OID};
+use crate::plan::Changes;
+
+/// The lock file, under the work tree's git directory. It stays on disk: the lock is the
+/// advisory lock on it, which the OS releases when its holder exits or is killed, so it can
+/// never be left stale (deleting the file would let two runs lock two different files).
+const LOCK_FILE: &str = "hh-gitops.lock";
+/// How long a run waits for another run's commit before giving up.
+const LOCK_WAIT: Duration = Duration::from_secs(60);
+/// The journal of a work-tree update in progress, under the work tree's git directory.
+const JOURNAL_FILE: &str = "hh-gitops-journal.json";
+/// How long the index update waits for a `.git/index.lock` held by another git process.
+const INDEX_LOCK_WAIT: Duration = Duration::from_secs(5);
+/// Pause between two tries at a lock.
+const LOCK_POLL: Duration = Duration::from_millis(20);
+
+/// Operations during which committing would mix hh-gitops' commit into the user's: the
+/// marker git keeps in its directory, what is in progress, how to finish it, how to undo it.
+const OPERATIONS: [(&str, &str, &str, &str); 5] = [
+    (
+        "rebase-merge",
+        "a rebase",
+        "git rebase --continue",
+        "git rebase --abort",
+    ),
+    (
+        "rebase-apply",
+        "a rebase",
+        "git rebase --continue",
+        "git rebase --abort",
+    ),
+    ("MERGE_HEAD", "a merge", "git commit", "git merge --abort"),
+    (
+        "CHERRY_PICK_HEAD",
+        "a cherry-pick",
+        "git cherry-pick --continue",
+        "git cherry-pick --abort",
+    ),
+    (
+        "REVERT_HEAD",
+        "a revert",
+        "git revert --continue",
+        "git revert --abort",
+    ),
+];
+
+/// Held while a run moves the branch and updates the work tree; released when dropped.
+pub(super) struct RepoLock {
+    _file: File,
+}
+
+/// What a work-tree update in progress will change, written before the branch moves.
+/// Paths are relative to the top of the work tree.
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+struct Journal {
+    commit: String,
+    writes: Vec<String>,
+    deletes: Vec<String>,
+}
+
+impl GitRepo {
+    /// Paths of files in the work tree's git directory (`git rev-parse --git-path`), which
+    /// differ from `.git/<name>` in linked work trees.
+    fn git_paths(&self, names: &[&str]) -> Result<Vec<PathBuf>> {
+        let mut args = vec!["rev-parse"];
+        for name in names {
+            args.extend(["--git-path", name]);
+        }
+        let out = self.run(&args, None)?;
+        Ok(String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|line| self.top().join(line))
+            .collect())
+    }
+
+    fn git_path(&self, name: &str) -> Result<PathBuf> {
+        self.git_paths(&[name])?
+            .pop()
+            .context("git rev-parse --git-path printed nothing")
+    }
+
+    /// Takes the repository lock, waiting up to [`LOCK_WAIT`] for another run to finish.
+    pub(super) fn lock(&self) -> Result<RepoLock> {
+        let path = self.git_path(LOCK_FILE)?;
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .with_context(|| format!("cannot open the lock file {}", path.display()))?;
+        let deadline = Instant::now() + LOCK_WAIT;
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(RepoLock { _file: file }),
+                Err(TryLockError::WouldBlock) if Instant::now() < deadline => {
+                    std::thread::sleep(LOCK_POLL);
+                }
+                Err(TryLockError::WouldBlock) => bail!(
+                    "another hh-gitops run has held {} for over {}s while committing: let it finish, then sync again",
+                    path.display(),
+                    LOCK_WAIT.as_secs()
+                ),
+                Err(TryLockError::Error(e)) => {
+                    return Err(e).with_context(|| format!("cannot lock {}", path.display()));
+                }
+            }
+        }
+    }
+
+    /// Refuses a commit that must not be made now: a merge, rebase, cherry-pick or revert
+    /// is in progress, or a path of `changes` would leave the work tree.
+    pub fn check_can_commit(&self, changes: &Changes) -> Result<()> {
+        let names: Vec<&str> = OPERATIONS.iter().map(|op| op.0).collect();
+        for (marker, (name, what, finish, undo)) in self.git_paths(&names)?.iter().zip(OPERATIONS) {
+            if marker.exists() {
+                bail!(
+                    "nothing was committed: {what} is in progress ({name}): finish it with `{finish}` or undo it with `{undo}`, then sync again"
+                );
+            }
+        }
+        let mut guard = PathGuard::new(self.top());
+        let paths = changes
+            .writes
+            .iter()
+            .map(|w| &w.path)
+            .chain(&changes.deletes);
+        for path in paths {
+            guard.check(&self.repo_path(path))?;
+        }
+        Ok(())
+    }
+
+    /// Moves `branch` (a ref, or `HEAD` when detached) from `old` to `sha` with a
+    /// compare-and-swap, then brings the work tree and index along for `changes`.
+    pub fn advance(
+        &self,
+        branch: &str,
+        old: Option<&str>,
+        sha: &str,
+        changes: &Changes,
+    ) -> Result<(), CommitError> {
+        let writes: Vec<(String, &[u8])> = changes
+            .writes
+            .iter()
+            .map(|w| (self.repo_path(&w.path), w.content.as_slice()))
+            .collect();
+        let deletes: Vec<String> = changes.deletes.iter().map(|d| self.repo_path(d)).collect();
+        let _lock = self.lock()?;
+        let journal_path = self.git_path(JOURNAL_FILE)?;
+        Journal {
+            commit: sha.to_owned(),
+            writes: writes.iter().map(|(path, _)| path.clone()).collect(),
+            deletes: deletes.clone(),
+        }
+        .save(&journal_path)?;
+        let old = old.unwrap_or(ZERO_OID);
+        if let Err(error) = self.run(
+            &["update-ref", "-m", "hh-gitops sync", branch, sha, old],
+            None,
+        ) {
+            remove_journal(&journal_path)?;
+            let now = self
+                .run_text(&["rev-parse", "--verify", "--quiet", branch])
+                .unwrap_or_default();
+            if now != old && !(now.is_empty() && old == ZERO_OID) {
+                return Err(CommitError::BranchMoved);
+            }
+            return Err(error
+                .context(format!("cannot move {branch} to {sha}"))
+                .into());
+        }
+        self.update_work_tree(sha, &writes, &deletes)
+            .with_context(|| {
+                format!(
+                    "commit {sha} was made, but the work tree was not fully brought to it: run hh-gitops sync again to finish"
+                )
+            })?;
+        remove_journal(&journal_path)?;
+        Ok(())
+    }
+
+    /// Finishes the work-tree and index update of a run that was killed after moving the
+    /// branch, so that the next plan starts from a clean checkout.
+    pub fn finish_interrupted(&self) -> Result<()> {
+        let journal_path = self.git_path(JOURNAL_FILE)?;
+        if !journal_path.exists() {
+            return Ok(());
+        }
+        let _lock = self.lock()?;
+        // Another run may have finished it while this one waited for the lock.
+        let Some(journal) = Journal::load(&journal_path)? else {
+            return Ok(());
+        };
+        if self.head()?.as_deref() == Some(journal.commit.as_str()) {
+            let contents = self.blobs(&journal.commit, &journal.writes)?;
+            let writes: Vec<(String, &[u8])> = journal
+                .writes
+                .iter()
+                .cloned()
+                .zip(contents.iter().map(Vec::as_slice))
+                .collect();
+            self.update_work_tree(&journal.commit, &writes, &journal.deletes)
+                .with_context(|| {
+                    format!(
+                        "finishing the work-tree update of an interrupted sync (commit {})",
+                        journal.commit
+                    )
+                })?;
+        }
+        remove_journal(&journal_path)
+    }
+
+    /// Writes `writes` and deletes `deletes` (paths from the top of the work tree) and sets
+    /// the index entries of exactly those paths to `sha`'s. Managed files are written before
+    /// raw files are deleted, so no file is ever lost.
+    fn update_work_tree(
+        &self,
+        sha: &str,
+        writes: &[(String, &[u8])],
+        deletes: &[String],
+    ) -> Result<()> {
+        let mut guard = PathGuard::new(self.top());
+        for (path, content) in writes {
+            let full = guard.check(path)?;
+            if let Some(parent) = full.parent() {
+                std::fs::create_dir_all(parent)
+                    .with_context(|| format!("cannot create {}", parent.display()))?;
+            }
+            std::fs::write(&full, content)
+                .with_context(|| format!("cannot write {}", full.display()))?;
+        }
+        for path in deletes {
+            let full = guard.check(path)?;
+            match std::fs::remove_file(&full) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => {
+                    return Err(e).with_context(|| format!("cannot delete {}", full.display()));
+                }
+            }
+        }
+        let written: Vec<String> = writes.iter().map(|(path, _)| path.clone()).collect();
+        let entries = self.tree_entries(sha, &written)?;
+        let mut info = Vec::new();
+        for path in &written {
+            let (mode, oid) = entries
+                .get(path)
+                .with_context(|| format!("commit {sha} has no {path}"))?;
+            info.extend_from_slice(format!("{mode} {oid}\t{path}\0").as_bytes());
+        }
+        for path in deletes {
+            info.extend_from_slice(format!("0 {ZERO_OID}\t{path}\0").as_bytes());
+        }
+        if !info.is_empty() {
+            self.update_index(&info)?;
+        }
+        Ok(())
+    }
+
+    /// `git update-index --index-info`, waiting a little for an `index.lock` held by another
+    /// git process (an editor's, or one left running by a killed run).
+    fn update_index(&self, info: &[u8]) -> Result<()> {
+        let index_lock = self.git_path("index.lock")?;
+        let deadline = Instant::now() + INDEX_LOCK_WAIT;
+        loop {
+            match self.run(&["update-index", "-z", "--index-info"], Some(info)) {
+                Ok(_) => return Ok(()),
+                Err(_) if index_lock.exists() && Instant::now() < deadline => {
+                    std::thread::sleep(LOCK_POLL);
+                }
+                Err(error) => return Err(error),
+            }
+        }
+    }
+
+    /// The contents of `paths` (from the top of the work tree) in commit `sha`, in order.
+    fn blobs(&self, sha: &str, paths: &[String]) -> Result<Vec<Vec<u8>>> {
+        let entries = self.tree_entries(sha, paths)?;
+        let mut request = Vec::new();
+        for path in paths {
+            let (_, oid) = entries
+                .get(path)
+                .with_context(|| format!("commit {sha} has no {path}"))?;
+            request.extend_from_slice(format!("{oid}\n").as_bytes());
+        }
+        if request.is_empty() {
+            return Ok(Vec::new());
+        }
+        let out = self.run(&["cat-file", "--batch"], Some(&request))?.stdout;
+        // Each answer: "<oid> blob <size>\n<content>\n".
+        let mut rest = out.as_slice();
+        let mut contents = Vec::with_capacity(paths.len());
+        for path in paths {
+            let header_end = rest
+                .iter()
+                .position(|b| *b == b'\n')
+                .with_context(|| format!("git cat-file gave no header for {path}"))?;
+            let header = String::from_utf8_lossy(&rest[..header_end]);
+            let size: usize = header
+                .rsplit(' ')
+                .next()
+                .and_then(|size| size.parse().ok())
+                .with_context(|| {
+                    format!("git cat-file: unexpected header `{header}` for {path}")
+                })?;
+            let body = &rest[header_end + 1..];
+            if body.len() < size + 1 {
+                bail!("git cat-file: content of {path} is cut short");
+            }
+            contents.push(body[..size].to_vec());
+            rest = &body[size + 1..];
+        }
+        Ok(contents)
+    }
+
+    /// Mode and object id in commit `sha` of each of `paths` (from the top of the work tree)
+    /// it holds. Lists their folders in batches, so no command line grows with the number of
+    /// paths.
+    pub(super) fn tree_entries(
+        &self,
+        sha: &str,
+        paths: &[String],
+    ) -> Result<BTreeMap<String, (String, String)>> {
+        let wanted: HashSet<&str> = paths.iter().map(String::as_str).collect();
+        let folders: std::collections::BTreeSet<String> = paths
+            .iter()
+            .map(|p| p.rsplit_once('/').map_or("", |(dir, _)| dir).to_owned())
+            .collect();
+        let listing = if folders.contains("") {
+            // A file at the top: list the whole tree.
+            self.run(&["ls-tree", "-r", "-z", "--full-tree", sha], None)?
+                .stdout
+        } else {
+            let folders: Vec<String> = folders.into_iter().collect();
+            self.run_batched(
+                &[
+                    "--literal-pathspecs",
+                    "ls-tree",
+                    "-r",
+                    "-z",
+                    "--full-tree",
+                    sha,
+                    "--",
+                ],
+                &folders,
+            )?
+        };
+        let mut entries = BTreeMap::new();
+        for record in listing.split(|b| *b == 0).filter(|r| !r.is_empty()) {
+            // "<mode> <type> <oid>\t<path>"
+            let text = String::from_utf8_lossy(record);
+            let (meta, path) = text.split_once('\t').context("unexpected ls-tree output")?;
+            if !wanted.contains(path) {
+                continue;
+            }
+            let mut fields = meta.split(' ');
+            let (Some(mode), Some(_), Some(oid)) = (fields.next(), fields.next(), fields.next())
+            else {
+                bail!("unexpected ls-tree output: {text}");
+            };
+            entries.insert(path.to_owned(), (mode.to_owned(), oid.to_owned()));
+        }
+        Ok(entries)
+    }
+}
+
+impl Journal {
+    /// Writes the journal whole or not at all (a temporary file renamed into place).
+    fn save(&self, path: &Path) -> Result<()> {
+        let temporary = path.with_extension("tmp");
+        let text = serde_json::to_vec(self).context("encoding the journal")?;
+        std::fs::write(&temporary, text)
+            .with_context(|| format!("cannot write {}", temporary.display()))?;
+        std::fs::rename(&temporary, path)
+            .with_context(|| format!("cannot write {}", path.display()))
+    }
+
+    fn load(path: &Path) -> Result<Option<Journal>> {
+        match std::fs::read(path) {
+            Ok(text) => serde_json::from_slice(&text).map(Some).with_context(|| {
+                format!(
+                    "{} is not a journal hh-gitops can read: check `git status`, then delete it",
+                    path.display()
+                )
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+        }
+    }
+}
+
+fn remove_journal(path: &Path) -> Result<()> {
+    std::fs::remove_file(path).with_context(|| format!("cannot remove {}", path.display()))
+}
+
+/// The last line of defence before a write or delete in the work tree: a path must be
+/// relative, made of plain components (no empty, `.`, `..` or `.git` one), and reach its file
+/// through real folders, never through a symbolic link. Folders already checked are
+/// remembered, so checking many files in one folder costs one look each.
+struct PathGuard<'a> {
+    top: &'a Path,
+    checked: HashSet<PathBuf>,
+}
+
+impl<'a> PathGuard<'a> {
+    fn new(top: &'a Path) -> Self {
+        PathGuard {
+            top,
+            checked: HashSet::new(),
+        }
+    }
+
+    /// The full path of `path` (from the top of the work tree), if it is safe to touch.
+    fn check(&mut self, path: &str) -> Result<PathBuf> {
+        let plain = path.split('/').all(|component| {
+            !matches!(component, "" | "." | "..")
+                && !component.eq_ignore_ascii_case(".git")
+                && !component.contains('\0')
+        });
+        if !plain {
+            bail!("refusing to touch `{path}`: not a plain relative path inside the repository");
+        }
+        let mut full = self.top.to_path_buf();
+        for component in path.split('/') {
+            full.push(component);
+            if self.checked.contains(&full) {
+                continue;
+            }
+            match std::fs::symlink_metadata(&full) {
+                Ok(meta) if meta.file_type().is_symlink() => bail!(
+                    "refusing to touch `{path}`: {} is a symbolic link, and hh-gitops never writes through links",
+                    full.display()
+                ),
+                Ok(meta) if meta.is_dir() => {
+                    self.checked.insert(full.clone());
+                }
+                Ok(_) => {}
+                // Missing folders are created as real folders.
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => break,
+                Err(e) => {
+                    return Err(e).with_context(|| format!("cannot inspect {}", full.display()));
+                }
+            }
+        }
+        Ok(self.top.join(path))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_plain_relative_paths_pass_the_guard() {
+        let top = tempfile::tempdir().unwrap();
+        let mut guard = PathGuard::new(top.path());
+        for bad in [
+            "", "/abs", "a//b", "a/", "./a", "a/./b", "..", "a/../b", ".git", "a/.Git/b", "a\0b",
+        ] {
+            let error = guard.check(bad).unwrap_err();
+            assert_eq!(
+                error.to_string(),
+                format!(
+                    "refusing to touch `{bad}`: not a plain relative path inside the repository"
+                )
+            );
+        }
+        for good in [
+            "a",
+            "a/b.yaml",
+            "a/.gitkeep",
+            "..a/b..",
+            ".github/x",
+            "a b/c",
+        ] {
+            assert_eq!(guard.check(good).unwrap(), top.path().join(good));
+        }
+    }
+
+    #[test]
+    fn a_journal_survives_a_round_trip_and_a_missing_one_is_none() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.json");
+        assert_eq!(Journal::load(&path).unwrap(), None);
+        let journal = Journal {
+            commit: "abc".into(),
+            writes: vec!["m/a\nb.yaml".into()],
+            deletes: vec!["r/x.yaml".into()],
+        };
+        journal.save(&path).unwrap();
+        assert_eq!(Journal::load(&path).unwrap(), Some(journal));
+        assert!(!path.with_extension("tmp").exists());
+    }
+}
