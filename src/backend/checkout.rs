@@ -15,31 +15,19 @@
 //! ([`GitRepo::finish_interrupted`]). A journal whose commit is not HEAD is from a run killed
 //! before step 3 and changed nothing: it is dropped.
 
-use std::collections::{BTreeMap, HashSet};
-use std::fs::{File, OpenOptions, TryLockError};
-use std::path::{Path, PathBuf};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
-use serde::{Deserialize, Serialize};
 
 use super::CommitError;
 use super::git::{GitRepo, ZERO_OID};
+use super::guard::PathGuard;
+use super::journal::{Journal, LOCK_POLL};
 use crate::plan::Changes;
 
-/// The lock file, under the work tree's git directory. It stays on disk: the lock is the
-/// advisory lock on it, which the OS releases when its holder exits or is killed, so it can
-/// never be left stale (deleting the file would let two runs lock two different files).
-const LOCK_FILE: &str = "hh-gitops.lock";
-/// How long a run waits for another run's commit before giving up.
-const LOCK_WAIT: Duration = Duration::from_secs(60);
-/// The journal of a work-tree update in progress, under the work tree's git directory.
-const JOURNAL_FILE: &str = "hh-gitops-journal.json";
 /// How long the index update waits for a `.git/index.lock` held by another git process.
 const INDEX_LOCK_WAIT: Duration = Duration::from_secs(5);
-/// Pause between two tries at a lock.
-const LOCK_POLL: Duration = Duration::from_millis(20);
-
 /// Operations during which committing would mix hh-gitops' commit into the user's: the
 /// marker git keeps in its directory, what is in progress, how to finish it, how to undo it.
 const OPERATIONS: [(&str, &str, &str, &str); 5] = [
@@ -70,69 +58,7 @@ const OPERATIONS: [(&str, &str, &str, &str); 5] = [
     ),
 ];
 
-/// Held while a run moves the branch and updates the work tree; released when dropped.
-pub(super) struct RepoLock {
-    _file: File,
-}
-
-/// What a work-tree update in progress will change, written before the branch moves.
-/// Paths are relative to the top of the work tree.
-#[derive(Debug, Serialize, Deserialize, PartialEq)]
-struct Journal {
-    commit: String,
-    writes: Vec<String>,
-    deletes: Vec<String>,
-}
-
 impl GitRepo {
-    /// Paths of files in the work tree's git directory (`git rev-parse --git-path`), which
-    /// differ from `.git/<name>` in linked work trees.
-    fn git_paths(&self, names: &[&str]) -> Result<Vec<PathBuf>> {
-        let mut args = vec!["rev-parse"];
-        for name in names {
-            args.extend(["--git-path", name]);
-        }
-        let out = self.run(&args, None)?;
-        Ok(String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .map(|line| self.top().join(line))
-            .collect())
-    }
-
-    fn git_path(&self, name: &str) -> Result<PathBuf> {
-        self.git_paths(&[name])?
-            .pop()
-            .context("git rev-parse --git-path printed nothing")
-    }
-
-    /// Takes the repository lock, waiting up to [`LOCK_WAIT`] for another run to finish.
-    pub(super) fn lock(&self) -> Result<RepoLock> {
-        let path = self.git_path(LOCK_FILE)?;
-        let file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .with_context(|| format!("cannot open the lock file {}", path.display()))?;
-        let deadline = Instant::now() + LOCK_WAIT;
-        loop {
-            match file.try_lock() {
-                Ok(()) => return Ok(RepoLock { _file: file }),
-                Err(TryLockError::WouldBlock) if Instant::now() < deadline => {
-                    std::thread::sleep(LOCK_POLL);
-                }
-                Err(TryLockError::WouldBlock) => bail!(
-                    "another hh-gitops run has held {} for over {}s while committing: let it finish, then sync again",
-                    path.display(),
-                    LOCK_WAIT.as_secs()
-                ),
-                Err(TryLockError::Error(e)) => {
-                    return Err(e).with_context(|| format!("cannot lock {}", path.display()));
-                }
-            }
-        }
-    }
-
     /// Refuses a commit that must not be made now: a merge, rebase, cherry-pick or revert
     /// is in progress, or a path of `changes` would leave the work tree.
     pub fn check_can_commit(&self, changes: &Changes) -> Result<()> {
@@ -172,7 +98,7 @@ impl GitRepo {
             .collect();
         let deletes: Vec<String> = changes.deletes.iter().map(|d| self.repo_path(d)).collect();
         let _lock = self.lock()?;
-        let journal_path = self.git_path(JOURNAL_FILE)?;
+        let journal_path = self.journal_path()?;
         Journal {
             commit: sha.to_owned(),
             writes: writes.iter().map(|(path, _)| path.clone()).collect(),
@@ -184,7 +110,7 @@ impl GitRepo {
             &["update-ref", "-m", "hh-gitops sync", branch, sha, old],
             None,
         ) {
-            remove_journal(&journal_path)?;
+            Journal::remove(&journal_path)?;
             let now = self
                 .run_text(&["rev-parse", "--verify", "--quiet", branch])
                 .unwrap_or_default();
@@ -201,14 +127,14 @@ impl GitRepo {
                     "commit {sha} was made, but the work tree was not fully brought to it: run hh-gitops sync again to finish"
                 )
             })?;
-        remove_journal(&journal_path)?;
+        Journal::remove(&journal_path)?;
         Ok(())
     }
 
     /// Finishes the work-tree and index update of a run that was killed after moving the
     /// branch, so that the next plan starts from a clean checkout.
     pub fn finish_interrupted(&self) -> Result<()> {
-        let journal_path = self.git_path(JOURNAL_FILE)?;
+        let journal_path = self.journal_path()?;
         if !journal_path.exists() {
             return Ok(());
         }
@@ -233,7 +159,7 @@ impl GitRepo {
                     )
                 })?;
         }
-        remove_journal(&journal_path)
+        Journal::remove(&journal_path)
     }
 
     /// Writes `writes` and deletes `deletes` (paths from the top of the work tree) and sets
@@ -348,7 +274,7 @@ impl GitRepo {
         paths: &[String],
     ) -> Result<BTreeMap<String, (String, String)>> {
         let wanted: HashSet<&str> = paths.iter().map(String::as_str).collect();
-        let folders: std::collections::BTreeSet<String> = paths
+        let folders: BTreeSet<String> = paths
             .iter()
             .map(|p| p.rsplit_once('/').map_or("", |(dir, _)| dir).to_owned())
             .collect();
@@ -387,134 +313,5 @@ impl GitRepo {
             entries.insert(path.to_owned(), (mode.to_owned(), oid.to_owned()));
         }
         Ok(entries)
-    }
-}
-
-impl Journal {
-    /// Writes the journal whole or not at all (a temporary file renamed into place).
-    fn save(&self, path: &Path) -> Result<()> {
-        let temporary = path.with_extension("tmp");
-        let text = serde_json::to_vec(self).context("encoding the journal")?;
-        std::fs::write(&temporary, text)
-            .with_context(|| format!("cannot write {}", temporary.display()))?;
-        std::fs::rename(&temporary, path)
-            .with_context(|| format!("cannot write {}", path.display()))
-    }
-
-    fn load(path: &Path) -> Result<Option<Journal>> {
-        match std::fs::read(path) {
-            Ok(text) => serde_json::from_slice(&text).map(Some).with_context(|| {
-                format!(
-                    "{} is not a journal hh-gitops can read: check `git status`, then delete it",
-                    path.display()
-                )
-            }),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
-        }
-    }
-}
-
-fn remove_journal(path: &Path) -> Result<()> {
-    std::fs::remove_file(path).with_context(|| format!("cannot remove {}", path.display()))
-}
-
-/// The last line of defence before a write or delete in the work tree: a path must be
-/// relative, made of plain components (no empty, `.`, `..` or `.git` one), and reach its file
-/// through real folders, never through a symbolic link. Folders already checked are
-/// remembered, so checking many files in one folder costs one look each.
-struct PathGuard<'a> {
-    top: &'a Path,
-    checked: HashSet<PathBuf>,
-}
-
-impl<'a> PathGuard<'a> {
-    fn new(top: &'a Path) -> Self {
-        PathGuard {
-            top,
-            checked: HashSet::new(),
-        }
-    }
-
-    /// The full path of `path` (from the top of the work tree), if it is safe to touch.
-    fn check(&mut self, path: &str) -> Result<PathBuf> {
-        let plain = path.split('/').all(|component| {
-            !matches!(component, "" | "." | "..")
-                && !component.eq_ignore_ascii_case(".git")
-                && !component.contains('\0')
-        });
-        if !plain {
-            bail!("refusing to touch `{path}`: not a plain relative path inside the repository");
-        }
-        let mut full = self.top.to_path_buf();
-        for component in path.split('/') {
-            full.push(component);
-            if self.checked.contains(&full) {
-                continue;
-            }
-            match std::fs::symlink_metadata(&full) {
-                Ok(meta) if meta.file_type().is_symlink() => bail!(
-                    "refusing to touch `{path}`: {} is a symbolic link, and hh-gitops never writes through links",
-                    full.display()
-                ),
-                Ok(meta) if meta.is_dir() => {
-                    self.checked.insert(full.clone());
-                }
-                Ok(_) => {}
-                // Missing folders are created as real folders.
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => break,
-                Err(e) => {
-                    return Err(e).with_context(|| format!("cannot inspect {}", full.display()));
-                }
-            }
-        }
-        Ok(self.top.join(path))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_plain_relative_paths_pass_the_guard() {
-        let top = tempfile::tempdir().unwrap();
-        let mut guard = PathGuard::new(top.path());
-        for bad in [
-            "", "/abs", "a//b", "a/", "./a", "a/./b", "..", "a/../b", ".git", "a/.Git/b", "a\0b",
-        ] {
-            let error = guard.check(bad).unwrap_err();
-            assert_eq!(
-                error.to_string(),
-                format!(
-                    "refusing to touch `{bad}`: not a plain relative path inside the repository"
-                )
-            );
-        }
-        for good in [
-            "a",
-            "a/b.yaml",
-            "a/.gitkeep",
-            "..a/b..",
-            ".github/x",
-            "a b/c",
-        ] {
-            assert_eq!(guard.check(good).unwrap(), top.path().join(good));
-        }
-    }
-
-    #[test]
-    fn a_journal_survives_a_round_trip_and_a_missing_one_is_none() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("journal.json");
-        assert_eq!(Journal::load(&path).unwrap(), None);
-        let journal = Journal {
-            commit: "abc".into(),
-            writes: vec!["m/a\nb.yaml".into()],
-            deletes: vec!["r/x.yaml".into()],
-        };
-        journal.save(&path).unwrap();
-        assert_eq!(Journal::load(&path).unwrap(), Some(journal));
-        assert!(!path.with_extension("tmp").exists());
     }
 }

@@ -83,6 +83,26 @@ impl GitRepo {
         &self.top
     }
 
+    /// Paths of files in the work tree's git directory (`git rev-parse --git-path`), which
+    /// differ from `.git/<name>` in linked work trees.
+    pub(super) fn git_paths(&self, names: &[&str]) -> Result<Vec<PathBuf>> {
+        let mut args = vec!["rev-parse"];
+        for name in names {
+            args.extend(["--git-path", name]);
+        }
+        let out = self.run(&args, None)?;
+        Ok(String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|line| self.top().join(line))
+            .collect())
+    }
+
+    pub(super) fn git_path(&self, name: &str) -> Result<PathBuf> {
+        self.git_paths(&[name])?
+            .pop()
+            .context("git rev-parse --git-path printed nothing")
+    }
+
     /// The repository path of a path given relative to the folder hh-gitops was pointed at.
     pub fn repo_path(&self, rel: &str) -> String {
         format!("{}{rel}", self.prefix)

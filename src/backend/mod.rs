@@ -7,6 +7,8 @@ mod checkout;
 pub mod git;
 pub mod github;
 mod graphql;
+mod guard;
+mod journal;
 pub mod local;
 
 pub use github::GithubCommitter;
