@@ -200,8 +200,8 @@ fn a_sync_killed_at_any_point_is_finished_by_the_next_sync() {
     let full = start.elapsed();
 
     let mut stuck_between_branch_and_work_tree = 0;
-    const TIMED_KILLS: u32 = 12;
-    for step in 0..TIMED_KILLS + 4 {
+    const TIMED_KILLS: u32 = 8;
+    for step in 0..TIMED_KILLS + 3 {
         let repo = repo_with_raw_files(FILES);
         let before = std::fs::read(branch_ref_file(&repo)).unwrap();
         let mut command = bin();
@@ -289,6 +289,15 @@ fn a_missing_repository_folder_is_named_as_missing() {
         format!(
             "{} does not exist: pass the repository folder with --repo",
             missing.display()
+        )
+    );
+    let file = tmp.path().join("file");
+    std::fs::write(&file, "").unwrap();
+    assert_eq!(
+        format!("{:#}", GitRepo::open(&file).unwrap_err()),
+        format!(
+            "{} is not a folder: pass the repository folder with --repo",
+            file.display()
         )
     );
     let out = common::output(bin().arg("sync").arg("--repo").arg(&missing));
