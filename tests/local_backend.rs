@@ -519,3 +519,51 @@ fn a_moved_branch_is_a_typed_error_and_changes_nothing() {
     let names: BTreeSet<String> = head_files(&repo, ".").into_iter().collect();
     assert!(names.contains("x.yaml"));
 }
+
+#[test]
+fn path_lists_longer_than_one_batch_are_answered_whole() {
+    // 1,000 folders of 40-byte names: the folder list alone spans several batches.
+    const FOLDERS: usize = 1_000;
+    let repo = Repo::new(None);
+    let folder = |i: usize| format!("a-folder-with-a-rather-long-name-{i:06}");
+    for i in 0..FOLDERS {
+        repo.write(&format!("{}/tracked.yaml", folder(i)), b"a: 1\n");
+    }
+    repo.commit_all("many folders");
+    // Every tenth folder gets an untracked file, every seventh a modified tracked one.
+    for i in (0..FOLDERS).step_by(10) {
+        repo.write(&format!("{}/new.yaml", folder(i)), b"b: 2\n");
+    }
+    for i in (0..FOLDERS).step_by(7) {
+        repo.write(&format!("{}/tracked.yaml", folder(i)), b"a: 2\n");
+    }
+    let git = GitRepo::open(&repo.work).unwrap();
+    let head = repo.git(&["rev-parse", "HEAD"]).trim().to_owned();
+
+    let asked: Vec<String> = (0..FOLDERS)
+        .flat_map(|i| {
+            [
+                format!("{}/tracked.yaml", folder(i)),
+                format!("{}/new.yaml", folder(i)),
+            ]
+        })
+        .collect();
+    let tracked = git.tracked(&head, &asked).unwrap();
+    let expected: BTreeSet<String> = (0..FOLDERS)
+        .map(|i| format!("{}/tracked.yaml", folder(i)))
+        .collect();
+    assert_eq!(tracked, expected);
+
+    let folders: Vec<String> = (0..FOLDERS).map(folder).collect();
+    let uncommitted = git.uncommitted(&folders).unwrap();
+    let expected: BTreeSet<String> = (0..FOLDERS)
+        .step_by(10)
+        .map(|i| format!("{}/new.yaml", folder(i)))
+        .chain(
+            (0..FOLDERS)
+                .step_by(7)
+                .map(|i| format!("{}/tracked.yaml", folder(i))),
+        )
+        .collect();
+    assert_eq!(uncommitted, expected);
+}
