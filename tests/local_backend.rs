@@ -567,3 +567,50 @@ fn path_lists_longer_than_one_batch_are_answered_whole() {
         .collect();
     assert_eq!(uncommitted, expected);
 }
+
+#[test]
+fn a_busy_index_lock_is_waited_for_and_a_stale_one_is_finished_by_the_next_sync() {
+    let repo = Repo::new(None);
+    let index_lock = repo.work.join(".git/index.lock");
+
+    // Another git process holds the index for a second: the sync waits for it.
+    repo.write(
+        &format!("{FABRICS}/f/raw/a.yaml"),
+        vpc("a", 1001).as_bytes(),
+    );
+    std::fs::write(&index_lock, "").unwrap();
+    let report = repo.tmp.path().join("a.json");
+    let child = spawn_sync(&repo, "f", &report);
+    std::thread::sleep(std::time::Duration::from_secs(1));
+    std::fs::remove_file(&index_lock).unwrap();
+    assert_exit(&child.wait_with_output().unwrap(), 0);
+    assert_eq!(status(&repo), "");
+
+    // A lock nobody removes: the commit is made, the work tree cannot follow, and the
+    // journal lets the next sync finish once the lock is gone.
+    repo.write(
+        &format!("{FABRICS}/f/raw/b.yaml"),
+        vpc("b", 1002).as_bytes(),
+    );
+    std::fs::write(&index_lock, "").unwrap();
+    let before = repo.commit_count();
+    let out = repo.sync(&[]);
+    assert_exit(&out, 2);
+    let head = repo.git(&["rev-parse", "HEAD"]).trim().to_owned();
+    assert_eq!(repo.commit_count(), before + 1);
+    let expected = format!(
+        "commit {head} was made, but the work tree was not fully brought to it: run hh-gitops sync again to finish: git update-index failed: fatal: Unable to create '{}': File exists.",
+        index_lock.display()
+    );
+    assert!(stderr(&out).contains(&expected), "{}", stderr(&out));
+    std::fs::remove_file(&index_lock).unwrap();
+    let out = repo.sync(&[]);
+    assert_exit(&out, 0);
+    assert_eq!(repo.commit_count(), before + 1, "finishing makes no commit");
+    assert_eq!(status(&repo), "");
+    assert_eq!(
+        String::from_utf8(repo.read(&format!("{FABRICS}/f/managed/vpcs/b.yaml"))).unwrap(),
+        vpc("b", 1002)
+    );
+    assert!(!repo.work.join(format!("{FABRICS}/f/raw/b.yaml")).exists());
+}

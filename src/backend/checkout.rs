@@ -209,15 +209,19 @@ impl GitRepo {
         Ok(())
     }
 
-    /// `git update-index --index-info`, waiting a little for an `index.lock` held by another
-    /// git process (an editor's, or one left running by a killed run).
+    /// `git update-index --index-info`, waiting a little while another git process holds
+    /// `index.lock` (a `git status` refreshing the index, the user's editor, or a git
+    /// command left running by a killed run).
     fn update_index(&self, info: &[u8]) -> Result<()> {
-        let index_lock = self.git_path("index.lock")?;
         let deadline = Instant::now() + INDEX_LOCK_WAIT;
         loop {
             match self.run(&["update-index", "-z", "--index-info"], Some(info)) {
                 Ok(_) => return Ok(()),
-                Err(_) if index_lock.exists() && Instant::now() < deadline => {
+                // git runs with LC_ALL=C, so its message is stable.
+                Err(error)
+                    if format!("{error:#}").contains("index.lock': File exists")
+                        && Instant::now() < deadline =>
+                {
                     std::thread::sleep(LOCK_POLL);
                 }
                 Err(error) => return Err(error),

@@ -126,9 +126,6 @@ impl GitRepo {
             .args(args)
             .current_dir(&self.top)
             .env("GIT_TERMINAL_PROMPT", "0")
-            // `git status` must not take index.lock to refresh the index: a concurrent run
-            // updating the index would then fail.
-            .env("GIT_OPTIONAL_LOCKS", "0")
             .env("LC_ALL", "C");
         if let (Some(header), Some(&"fetch")) = (&self.auth_header, args.first()) {
             command
