@@ -1,7 +1,8 @@
 //! A git work tree driven through the git CLI: the operations both backends need (HEAD,
-//! uncommitted paths, moving a branch with a compare-and-swap and bringing the work tree
-//! along, fetching, pushing). It never reads or writes the user's index beyond the entries
-//! of the paths a change set touches.
+//! uncommitted paths, tracked paths, fetching, pushing; moving the branch and the work tree
+//! is in `checkout`). It never reads or writes the user's index beyond the entries of the
+//! paths a change set touches, and never puts a list of paths on a command line whole:
+//! lists go in batches or through stdin, so no number of files exceeds the system's limit.
 
 use std::collections::BTreeSet;
 use std::io::Write as _;
@@ -10,20 +11,18 @@ use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, bail};
 
-use super::BranchMoved;
-use crate::plan::Changes;
-
 /// Identity used when git has none configured (a fresh CI machine or container).
 const FALLBACK_NAME: &str = "hh-gitops";
 const FALLBACK_EMAIL: &str = "hh-gitops@users.noreply.github.com";
 /// The all-zero object id: "must not exist" in a compare-and-swap.
 pub const ZERO_OID: &str = "0000000000000000000000000000000000000000";
+/// Most bytes of paths given to one git command: far below any system's argument limit
+/// (Linux allows 2 MiB in all, Windows 32 KiB), so long lists are split into batches.
+const MAX_BATCH_BYTES: usize = 16 * 1024;
 
 /// A git work tree, addressed through the git CLI.
 #[derive(Debug, Clone)]
 pub struct GitRepo {
-    /// The folder hh-gitops was pointed at.
-    dir: PathBuf,
     /// That folder's path inside the repository (`""` at the top, else ending in `/`).
     prefix: String,
     /// The top of the work tree.
@@ -35,32 +34,73 @@ pub struct GitRepo {
 }
 
 /// The outcome of running git.
-pub(super) struct Output {
+pub(super) struct GitOutput {
     pub(super) stdout: Vec<u8>,
 }
 
 impl GitRepo {
     /// Opens the work tree containing `dir`.
     pub fn open(dir: &Path) -> Result<Self> {
+        if !dir.exists() {
+            bail!(
+                "{} does not exist: pass the repository folder with --repo",
+                dir.display()
+            );
+        }
+        if !dir.is_dir() {
+            bail!(
+                "{} is not a folder: pass the repository folder with --repo",
+                dir.display()
+            );
+        }
         let repo = GitRepo {
-            dir: dir.to_path_buf(),
             prefix: String::new(),
             top: dir.to_path_buf(),
             auth_header: None,
         };
-        let out = repo
-            .run(&["rev-parse", "--show-prefix", "--show-toplevel"], None)
-            .with_context(|| format!("{} is not inside a git work tree", dir.display()))?;
+        let args = ["rev-parse", "--show-prefix", "--show-toplevel"];
+        let out = repo.execute(&args, None)?;
+        if !out.status.success() {
+            bail!(
+                "{} is not inside a git work tree: {}",
+                dir.display(),
+                String::from_utf8_lossy(&out.stderr).trim()
+            );
+        }
         let text = String::from_utf8_lossy(&out.stdout);
         let mut lines = text.lines();
         let prefix = lines.next().unwrap_or_default().trim().to_owned();
         let top = PathBuf::from(lines.next().unwrap_or_default().trim());
         Ok(GitRepo {
-            dir: dir.to_path_buf(),
             prefix,
             top,
             auth_header: None,
         })
+    }
+
+    /// The top of the work tree.
+    pub(super) fn top(&self) -> &Path {
+        &self.top
+    }
+
+    /// Paths of files in the work tree's git directory (`git rev-parse --git-path`), which
+    /// differ from `.git/<name>` in linked work trees.
+    pub(super) fn git_paths(&self, names: &[&str]) -> Result<Vec<PathBuf>> {
+        let mut args = vec!["rev-parse"];
+        for name in names {
+            args.extend(["--git-path", name]);
+        }
+        let out = self.run(&args, None)?;
+        Ok(String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|line| self.top().join(line))
+            .collect())
+    }
+
+    pub(super) fn git_path(&self, name: &str) -> Result<PathBuf> {
+        self.git_paths(&[name])?
+            .pop()
+            .context("git rev-parse --git-path printed nothing")
     }
 
     /// The repository path of a path given relative to the folder hh-gitops was pointed at.
@@ -97,7 +137,12 @@ impl GitRepo {
     }
 
     /// Runs git, feeding `stdin`, and fails with git's own message if it fails.
-    pub(super) fn run(&self, args: &[&str], stdin: Option<&[u8]>) -> Result<Output> {
+    pub(super) fn run(&self, args: &[&str], stdin: Option<&[u8]>) -> Result<GitOutput> {
+        check(args, self.execute(args, stdin)?)
+    }
+
+    /// Runs git, feeding `stdin`, whatever its exit status; fails only when git cannot run.
+    fn execute(&self, args: &[&str], stdin: Option<&[u8]>) -> Result<std::process::Output> {
         let mut command = self.command(args);
         command.stdin(if stdin.is_some() {
             Stdio::piped()
@@ -105,23 +150,49 @@ impl GitRepo {
             Stdio::null()
         });
         command.stdout(Stdio::piped()).stderr(Stdio::piped());
-        let mut child = command
-            .spawn()
-            .context("cannot run git: is it installed and on PATH?")?;
-        if let Some(input) = stdin {
-            let mut pipe = child.stdin.take().context("git stdin")?;
-            // Write from a thread so a chatty git cannot deadlock on a full stdout pipe.
-            let input = input.to_vec();
-            let writer = std::thread::spawn(move || pipe.write_all(&input));
-            let output = child.wait_with_output().context("waiting for git")?;
-            writer
-                .join()
-                .map_err(|_| anyhow::anyhow!("git stdin writer panicked"))?
-                .with_context(|| format!("writing to git {}", args[0]))?;
-            return check(args, output);
-        }
+        let mut child = match command.spawn() {
+            Ok(child) => child,
+            // Spawning also fails with "not found" when the folder to run in is missing.
+            Err(_) if !self.top.is_dir() => {
+                bail!("{} does not exist", self.top.display())
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(e).context("cannot run git: is it installed and on PATH?");
+            }
+            Err(e) => return Err(e).context("cannot run git"),
+        };
+        let Some(input) = stdin else {
+            return child.wait_with_output().context("waiting for git");
+        };
+        let mut pipe = child.stdin.take().context("git stdin")?;
+        // Write from a thread so a chatty git cannot deadlock on a full stdout pipe.
+        let input = input.to_vec();
+        let writer = std::thread::spawn(move || pipe.write_all(&input));
         let output = child.wait_with_output().context("waiting for git")?;
-        check(args, output)
+        writer
+            .join()
+            .map_err(|_| anyhow::anyhow!("git stdin writer panicked"))?
+            .with_context(|| format!("writing to git {}", args[0]))?;
+        Ok(output)
+    }
+
+    /// Runs git once per batch of `paths` appended to `args`, and returns the stdout of all
+    /// runs in order. Nothing runs when `paths` is empty.
+    pub(super) fn run_batched(&self, args: &[&str], paths: &[String]) -> Result<Vec<u8>> {
+        let mut stdout = Vec::new();
+        let mut batch: Vec<&str> = Vec::new();
+        let mut bytes = 0;
+        for (i, path) in paths.iter().enumerate() {
+            batch.push(path);
+            bytes += path.len() + 1;
+            if bytes >= MAX_BATCH_BYTES || i + 1 == paths.len() {
+                let mut all = args.to_vec();
+                all.append(&mut batch);
+                stdout.extend(self.run(&all, None)?.stdout);
+                bytes = 0;
+            }
+        }
+        Ok(stdout)
     }
 
     pub(super) fn run_text(&self, args: &[&str]) -> Result<String> {
@@ -148,25 +219,22 @@ impl GitRepo {
     /// Repository paths under `pathspecs` whose work-tree or index state differs from HEAD,
     /// untracked files included.
     pub fn uncommitted(&self, pathspecs: &[String]) -> Result<BTreeSet<String>> {
-        if pathspecs.is_empty() {
-            return Ok(BTreeSet::new());
-        }
-        let mut args = vec![
-            "status",
-            "--porcelain=v1",
-            "-z",
-            "--untracked-files=all",
-            "--no-renames",
-            "--",
-        ];
         let specs: Vec<String> = pathspecs
             .iter()
             .map(|p| format!(":(top,literal){}", self.repo_path(p)))
             .collect();
-        args.extend(specs.iter().map(String::as_str));
-        let out = self.run(&args, None)?;
+        let out = self.run_batched(
+            &[
+                "status",
+                "--porcelain=v1",
+                "-z",
+                "--untracked-files=all",
+                "--no-renames",
+                "--",
+            ],
+            &specs,
+        )?;
         Ok(out
-            .stdout
             .split(|b| *b == 0)
             .filter(|record| record.len() > 3)
             .map(|record| String::from_utf8_lossy(&record[3..]).into_owned())
@@ -177,83 +245,6 @@ impl GitRepo {
     pub(super) fn ident(&self, which: &str, now: i64) -> String {
         self.run_text(&["var", which])
             .unwrap_or_else(|_| format!("{FALLBACK_NAME} <{FALLBACK_EMAIL}> {now} +0000"))
-    }
-
-    /// Brings the work tree and the index entries of exactly the changed paths to `sha`:
-    /// managed files are written first and raw files deleted last, so no file is ever lost.
-    pub fn update_work_tree(&self, sha: &str, changes: &Changes) -> Result<()> {
-        for write in &changes.writes {
-            let path = self.dir.join(&write.path);
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent)
-                    .with_context(|| format!("cannot create {}", parent.display()))?;
-            }
-            std::fs::write(&path, &write.content)
-                .with_context(|| format!("cannot write {}", path.display()))?;
-        }
-        for delete in &changes.deletes {
-            let path = self.dir.join(delete);
-            match std::fs::remove_file(&path) {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => {
-                    return Err(e).with_context(|| format!("cannot delete {}", path.display()));
-                }
-            }
-        }
-        // Index entries: written paths take the new commit's blobs, deleted paths go away.
-        let mut args = vec!["ls-tree", "-r", "-z", sha, "--"];
-        let written: Vec<String> = changes
-            .writes
-            .iter()
-            .map(|w| self.repo_path(&w.path))
-            .collect();
-        args.extend(written.iter().map(String::as_str));
-        let listing = if written.is_empty() {
-            Vec::new()
-        } else {
-            self.run(&args, None)?.stdout
-        };
-        let mut info = Vec::new();
-        for record in listing.split(|b| *b == 0).filter(|r| !r.is_empty()) {
-            // "<mode> blob <oid>\t<path>" -> "<mode> <oid>\t<path>"
-            let text = String::from_utf8_lossy(record);
-            let (meta, path) = text.split_once('\t').context("unexpected ls-tree output")?;
-            let fields: Vec<&str> = meta.split(' ').collect();
-            info.extend_from_slice(format!("{} {}\t{path}", fields[0], fields[2]).as_bytes());
-            info.push(0);
-        }
-        for delete in &changes.deletes {
-            info.extend_from_slice(format!("0 {ZERO_OID}\t{}", self.repo_path(delete)).as_bytes());
-            info.push(0);
-        }
-        if !info.is_empty() {
-            self.run(&["update-index", "-z", "--index-info"], Some(&info))?;
-        }
-        Ok(())
-    }
-
-    /// Moves `branch` (a ref, or `HEAD` when detached) from `old` to `sha` with a
-    /// compare-and-swap, then brings the work tree along for `changes`.
-    pub fn advance(
-        &self,
-        branch: &str,
-        old: Option<&str>,
-        sha: &str,
-        changes: &Changes,
-    ) -> Result<()> {
-        let old = old.unwrap_or(ZERO_OID);
-        self.run(
-            &["update-ref", "-m", "hh-gitops sync", branch, sha, old],
-            None,
-        )
-        .map_err(|_| anyhow::anyhow!(BranchMoved))
-        .with_context(|| {
-            format!("{branch} moved while hh-gitops was working; nothing was changed")
-        })?;
-        self.update_work_tree(sha, changes).with_context(|| {
-            format!("commit {sha} was made, but updating the work tree failed: see `git status`")
-        })
     }
 
     /// The remote the current branch tracks (`origin` when none is configured).
@@ -297,22 +288,13 @@ impl GitRepo {
 
     /// Which of `paths` (relative to the folder hh-gitops was pointed at) `commit` tracks.
     pub fn tracked(&self, commit: &str, paths: &[String]) -> Result<BTreeSet<String>> {
-        if paths.is_empty() {
-            return Ok(BTreeSet::new());
-        }
-        let mut args = vec!["ls-tree", "-r", "-z", "--name-only", commit, "--"];
         let full: Vec<String> = paths.iter().map(|p| self.repo_path(p)).collect();
-        args.extend(full.iter().map(String::as_str));
-        let out = self.run(&args, None)?;
-        Ok(out
-            .stdout
-            .split(|b| *b == 0)
-            .filter(|p| !p.is_empty())
-            .map(|p| {
-                String::from_utf8_lossy(p)
-                    .trim_start_matches(self.prefix.as_str())
-                    .to_owned()
-            })
+        let entries = self.tree_entries(commit, &full)?;
+        Ok(paths
+            .iter()
+            .zip(&full)
+            .filter(|(_, full)| entries.contains_key(*full))
+            .map(|(path, _)| path.clone())
             .collect())
     }
 
@@ -342,9 +324,9 @@ impl GitRepo {
     }
 }
 
-fn check(args: &[&str], output: std::process::Output) -> Result<Output> {
+fn check(args: &[&str], output: std::process::Output) -> Result<GitOutput> {
     if output.status.success() {
-        Ok(Output {
+        Ok(GitOutput {
             stdout: output.stdout,
         })
     } else {
@@ -364,7 +346,6 @@ mod tests {
     fn the_token_reaches_fetch_only_through_the_environment() {
         let dir = tempfile::tempdir().unwrap();
         let repo = GitRepo {
-            dir: dir.path().into(),
             prefix: String::new(),
             top: dir.path().into(),
             auth_header: None,

@@ -1,19 +1,19 @@
 //! The local git backend: one commit made with the git CLI, without the user's index.
 //!
 //! The commit is built by `git fast-import` from the base commit plus the change set (so
-//! staged or unstaged work never leaks in), then the branch is moved with a compare-and-swap
-//! `update-ref` (so a concurrent commit is never overwritten). Only then is the work tree
-//! brought along: managed files written first, raw files deleted last, and the index
-//! entries of exactly those paths updated. A crash at any point loses no file.
+//! staged or unstaged work never leaks in), under a ref of its own run (so concurrent runs
+//! never see each other's commit), then `checkout` moves the branch with a compare-and-swap
+//! and brings the work tree along, crash-safely.
 
 use anyhow::{Context, Result};
 
 use super::git::GitRepo;
-use super::{Committed, Committer};
+use super::{CommitError, Committed, Committer};
 use crate::plan::Changes;
 
-/// The ref fast-import writes to before the branch is moved.
-const SCRATCH_REF: &str = "refs/hh-gitops/pending";
+/// Where fast-import puts the commit of one run (followed by the process id and the time)
+/// until the branch is moved to it.
+const PENDING_REF_PREFIX: &str = "refs/hh-gitops/pending-";
 
 /// Quotes a path for fast-import when it needs it (C-style, as git does).
 fn quote_path(path: &str) -> String {
@@ -42,9 +42,11 @@ pub struct LocalGit {
 }
 
 impl LocalGit {
-    /// A committer for the current branch of `repo`, based on its HEAD now. `now` (seconds
-    /// since the epoch) stamps the commit when git has no identity configured.
+    /// A committer for the current branch of `repo`, based on its HEAD now (after finishing
+    /// the work-tree update of an interrupted run). `now` (seconds since the epoch) stamps
+    /// the commit when git has no identity configured.
     pub fn new(repo: GitRepo, now: i64) -> Result<Self> {
+        repo.finish_interrupted()?;
         let base = repo.head()?;
         let branch = repo.branch_ref().unwrap_or_else(|| "HEAD".to_owned());
         Ok(LocalGit {
@@ -55,13 +57,13 @@ impl LocalGit {
         })
     }
 
-    fn fast_import_stream(&self, changes: &Changes, message: &str) -> Vec<u8> {
+    fn fast_import_stream(&self, pending_ref: &str, changes: &Changes, message: &str) -> Vec<u8> {
         let mut stream = Vec::new();
         let author = self.repo.ident("GIT_AUTHOR_IDENT", self.now);
         let committer = self.repo.ident("GIT_COMMITTER_IDENT", self.now);
         stream.extend_from_slice(
             format!(
-                "commit {SCRATCH_REF}\nauthor {author}\ncommitter {committer}\ndata {}\n{message}\n",
+                "commit {pending_ref}\nauthor {author}\ncommitter {committer}\ndata {}\n{message}\n",
                 message.len()
             )
             .as_bytes(),
@@ -97,10 +99,24 @@ impl Committer for LocalGit {
         Ok(())
     }
 
-    fn commit(&mut self, changes: &Changes, message: &str) -> Result<Committed> {
-        let stream = self.fast_import_stream(changes, message);
-        // A scratch ref left by a crashed run would otherwise become the parent.
-        let _ = self.repo.run(&["update-ref", "-d", SCRATCH_REF], None);
+    fn commit(&mut self, changes: &Changes, message: &str) -> Result<Committed, CommitError> {
+        self.repo.check_can_commit(changes)?;
+        let sha = self.build_commit(changes, message)?;
+        self.repo
+            .advance(&self.branch, self.base.as_deref(), &sha, changes)?;
+        self.base = Some(sha.clone());
+        Ok(Committed { sha })
+    }
+}
+
+impl LocalGit {
+    /// Writes the commit's objects and returns its id; no branch moves.
+    fn build_commit(&self, changes: &Changes, message: &str) -> Result<String> {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let pending_ref = format!("{PENDING_REF_PREFIX}{}-{nanos}", std::process::id());
+        let stream = self.fast_import_stream(&pending_ref, changes, message);
         self.repo
             .run(
                 &["fast-import", "--quiet", "--force", "--done"],
@@ -109,12 +125,11 @@ impl Committer for LocalGit {
             .context("building the commit")?;
         let sha = self
             .repo
-            .run_text(&["rev-parse", "--verify", SCRATCH_REF])?;
-        let _ = self.repo.run(&["update-ref", "-d", SCRATCH_REF], None);
+            .run_text(&["rev-parse", "--verify", &pending_ref])?;
         self.repo
-            .advance(&self.branch, self.base.as_deref(), &sha, changes)?;
-        self.base = Some(sha.clone());
-        Ok(Committed { sha })
+            .run(&["update-ref", "-d", &pending_ref, &sha], None)
+            .with_context(|| format!("removing {pending_ref}"))?;
+        Ok(sha)
     }
 }
 

@@ -11,7 +11,7 @@ use super::parallel;
 use crate::backend::git::GitRepo;
 use crate::backend::github::{GithubApi, GithubTarget};
 use crate::backend::local::LocalGit;
-use crate::backend::{Committer, GithubCommitter, is_branch_moved};
+use crate::backend::{CommitError, Committer, GithubCommitter};
 use crate::plan::{self, FabricInput, Plan, RawFile, RawOutcome, TargetState};
 use crate::report::{CommitInfo, SkippedDir, SyncReport};
 use crate::schema::Registry;
@@ -209,17 +209,17 @@ pub fn run(registry: &Registry, config: &SyncConfig) -> Result<SyncReport> {
                 report.commit = Some(commit);
                 return Ok(report);
             }
-            Err(error) if is_branch_moved(&error) && attempt < MAX_PLANS => {
+            Err(CommitError::BranchMoved) if attempt < MAX_PLANS => {
                 std::thread::sleep(wait);
                 wait *= 2;
                 committer.catch_up()?;
             }
-            Err(error) if is_branch_moved(&error) => {
-                return Err(error.context(format!(
+            Err(error @ CommitError::BranchMoved) => {
+                return Err(anyhow::Error::new(error).context(format!(
                     "the branch kept moving: gave up after {MAX_PLANS} plans; nothing was committed, run again"
                 )));
             }
-            Err(error) => return Err(error),
+            Err(CommitError::Other(error)) => return Err(error),
         }
     }
     unreachable!("the loop returns on its last attempt")
