@@ -320,7 +320,9 @@ fn inside_github_actions_check_annotates_and_writes_the_job_summary() {
         "{text}"
     );
     assert!(
-        text.contains("| <code>bad.yaml:9:13</code> | <code>/spec/subnets/default/vlan</code> |"),
+        text.contains(
+            "| <code>bad\\.yaml\\:9\\:13</code> | <code>/spec/subnets/default/vlan</code> |"
+        ),
         "{text}"
     );
 }

@@ -557,14 +557,17 @@ fn summary_file_gets_a_markdown_report() {
         text.contains("<details><summary>48 managed files</summary>"),
         "{text}"
     );
-    assert!(text.contains("| <code>raw/prepop.yaml:2</code> | <code>managed/switchgroups/empty.yaml</code> | SwitchGroup | created |"), "{text}");
+    assert!(text.contains("| <code>raw/prepop\\.yaml\\:2</code> | <code>managed/switchgroups/empty\\.yaml</code> | SwitchGroup | created |"), "{text}");
     assert!(
         text.contains(
-            "| <code>raw/bad.yaml:2:7</code> | <code>/kind</code> | unknown kind ConfigMap"
+            "| <code>raw/bad\\.yaml\\:2\\:7</code> | <code>/kind</code> | unknown kind ConfigMap"
         ),
         "{text}"
     );
-    assert!(text.contains("| <code>raw/.gitkeep</code> |"));
+    assert!(
+        text.contains("| <code>raw/\\.gitkeep</code> | not YAML |"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -1,10 +1,13 @@
 //! Reports: the plain data a run produced, and its printers (text for people, Markdown for
-//! the GitHub job summary, JSON for machines). Printers are pure functions from a report to
-//! a string; only `cli` writes them anywhere.
+//! the GitHub job summary, JSON for machines, workflow commands for the GitHub Actions log).
+//! Printers are pure functions from a report to a string; only `cli` writes them anywhere.
 
+pub mod actions;
 pub mod json;
 pub mod markdown;
 pub mod text;
+
+use std::collections::BTreeSet;
 
 use serde::Serialize;
 
@@ -113,6 +116,9 @@ pub struct SyncReport {
     pub fabrics: Vec<FabricPlan>,
     /// Folders matched by `--fabrics` that are not fabrics.
     pub skipped: Vec<SkippedDir>,
+    /// Raw files (`<fabric>/raw/...`) listed as ignored because `.gitignore` ignores them.
+    #[serde(skip_serializing_if = "BTreeSet::is_empty")]
+    pub gitignored: BTreeSet<String>,
     /// Counts over all fabrics.
     pub totals: Totals,
     /// The commit, when one was made.
@@ -124,7 +130,12 @@ pub struct SyncReport {
 
 impl SyncReport {
     /// A report of `plan`.
-    pub fn new(plan: Plan, skipped: Vec<SkippedDir>, dry_run: bool) -> Self {
+    pub fn new(
+        plan: Plan,
+        skipped: Vec<SkippedDir>,
+        gitignored: BTreeSet<String>,
+        dry_run: bool,
+    ) -> Self {
         let totals = plan.totals();
         SyncReport {
             version: FORMAT_VERSION,
@@ -132,9 +143,28 @@ impl SyncReport {
             dry_run,
             fabrics: plan.fabrics,
             skipped,
+            gitignored,
             totals,
             commit: None,
             no_commit_reason: None,
         }
+    }
+
+    /// `moved`, or `would move` when this run commits nothing on purpose (a dry run,
+    /// `--commit none`, a pull request): every printer says it the same way.
+    pub fn move_verb(&self) -> &'static str {
+        if self.no_commit_reason.is_some() {
+            "would move"
+        } else {
+            "moved"
+        }
+    }
+
+    /// Why an ignored file of `fabric` stays when it is not simply a file that is not YAML:
+    /// `ignored by .gitignore`.
+    pub fn ignore_reason(&self, fabric: &FabricPlan, path: &str) -> Option<&'static str> {
+        self.gitignored
+            .contains(&format!("{}/{path}", fabric.dir))
+            .then_some("ignored by .gitignore")
     }
 }
