@@ -8,6 +8,8 @@
 //! with the environment (`gha` reads the `GITHUB_*` variables and writes the step outputs)
 //! into one configuration, and `pipeline` runs the stages on it.
 #![warn(missing_docs)]
+// Only `cli` writes to the terminal, through its `Terminal` (and so the Actions printer).
+#![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod backend;
 pub mod cli;

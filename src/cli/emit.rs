@@ -11,6 +11,7 @@ use anyhow::{Context, Result};
 use crate::config::Emit;
 use crate::finding::Finding;
 use crate::gha;
+use crate::report::text::Section;
 use crate::report::{CheckReport, SyncReport, actions, json, markdown, text};
 
 use super::args::Format;
@@ -59,6 +60,22 @@ impl Terminal {
             .write_all(self.safe(text).as_bytes());
     }
 
+    /// Prints a report made of sections on stdout: inside Actions each titled section is a
+    /// collapsible log group.
+    fn sections(&self, sections: Vec<Section>) -> Result<()> {
+        let text: String = sections
+            .into_iter()
+            .map(|section| match section.title {
+                Some(title) if self.actions => actions::group(&title, &section.body),
+                _ => self.safe(&section.body),
+            })
+            .collect();
+        std::io::stdout()
+            .lock()
+            .write_all(text.as_bytes())
+            .context("cannot write to stdout")
+    }
+
     /// Prints workflow commands made by [`actions`] (inside Actions only).
     fn commands(&self, commands: &str) -> Result<()> {
         if !self.actions {
@@ -99,18 +116,14 @@ impl Report<'_> {
         }
     }
 
-    /// The text report: in the Actions log, each fabric of a sync is a collapsible group.
-    fn text(&self, grouped: bool) -> String {
+    /// The text report, in sections (one per fabric for a sync).
+    fn text(&self) -> Vec<Section> {
         match self {
-            Report::Check(report) => text::check(report),
-            Report::Sync(report) if grouped => text::sync_sections(report)
-                .into_iter()
-                .map(|section| match section.title {
-                    Some(title) => actions::group(&title, &section.body),
-                    None => section.body,
-                })
-                .collect(),
-            Report::Sync(report) => text::sync(report),
+            Report::Check(report) => vec![Section {
+                title: None,
+                body: text::check(report),
+            }],
+            Report::Sync(report) => text::sync_sections(report),
         }
     }
 
@@ -203,10 +216,10 @@ pub fn emit(emit: &Emit, report: &Report, terminal: &Terminal) -> Result<u8> {
         keep(gha::write_outputs(path, &step_outputs(sync, emit)));
     }
     let json_text = report.json();
-    keep(terminal.out(&match emit.format {
-        Format::Json => json_text.clone(),
-        Format::Text => report.text(emit.actions),
-    }));
+    keep(match emit.format {
+        Format::Json => terminal.out(&json_text),
+        Format::Text => terminal.sections(report.text()),
+    });
     if let Some(path) = &emit.report_json {
         keep(
             std::fs::write(path, &json_text)

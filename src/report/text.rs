@@ -44,12 +44,8 @@ pub struct Section {
     pub body: String,
 }
 
-/// `sync`: per fabric, then the skipped folders and a closing line saying what was committed.
-pub fn sync(report: &SyncReport) -> String {
-    sync_sections(report).into_iter().map(|s| s.body).collect()
-}
-
-/// The sections of the `sync` report, in order.
+/// `sync`, in sections: per fabric, then the skipped folders and a closing line saying what
+/// was committed.
 pub fn sync_sections(report: &SyncReport) -> Vec<Section> {
     let mut sections = Vec::new();
     let verb = report.move_verb();

@@ -258,10 +258,7 @@ pub fn assert_expected(name: &str, actual: &str) {
             .lines()
             .zip(actual.lines())
             .position(|(e, a)| e != a)
-            .map_or_else(
-                || expected.lines().count().min(actual.lines().count()),
-                |i| i,
-            )
+            .unwrap_or_else(|| expected.lines().count().min(actual.lines().count()))
             + 1;
         panic!(
             "{} differs from the actual output, first at line {line}\n--- expected\n{expected}\n--- actual\n{actual}",
