@@ -107,9 +107,14 @@ pub fn sync(report: &SyncReport) -> String {
                     )
                 })
                 .collect();
+            let heading = if report.commits_nothing() {
+                "Would move"
+            } else {
+                "Processed"
+            };
             let _ = writeln!(
                 out,
-                "**Processed**: {} raw {} -> {} managed {}\n",
+                "**{heading}**: {} raw {} -> {} managed {}\n",
                 t.moved_files,
                 plural(t.moved_files, "file", "files"),
                 t.resources,

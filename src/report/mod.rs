@@ -150,10 +150,16 @@ impl SyncReport {
         }
     }
 
-    /// `moved`, or `would move` when this run commits nothing on purpose (a dry run,
-    /// `--commit none`, a pull request): every printer says it the same way.
+    /// Whether this run commits nothing on purpose (a dry run, `--commit none`, a pull
+    /// request, a tag) although files would move.
+    pub fn commits_nothing(&self) -> bool {
+        self.no_commit_reason.is_some()
+    }
+
+    /// `moved`, or `would move` when the run [commits nothing](Self::commits_nothing):
+    /// every printer says it the same way.
     pub fn move_verb(&self) -> &'static str {
-        if self.no_commit_reason.is_some() {
+        if self.commits_nothing() {
             "would move"
         } else {
             "moved"
