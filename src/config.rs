@@ -108,45 +108,41 @@ impl SyncConfig {
 /// Where and how a run's results are written: decided before any work, so that a path that
 /// cannot be written fails the run before anything is committed.
 #[derive(Debug, Clone)]
-pub struct Emit {
+pub struct EmitConfig {
     /// What goes to stdout.
     pub format: Format,
-    /// Inside GitHub Actions: log lines are neutralised and annotations written.
-    pub actions: bool,
     /// `--report-json`.
     pub report_json: Option<PathBuf>,
     /// The Markdown summary: `--summary`, else `$GITHUB_STEP_SUMMARY`.
     pub summary: Option<PathBuf>,
     /// `$GITHUB_OUTPUT`, written by `sync` only.
-    pub outputs: Option<PathBuf>,
+    pub step_outputs: Option<PathBuf>,
     /// Exit 1 when a file was rejected (`--no-fail-on-rejected` turns it off for `sync`).
     pub fail_on_rejected: bool,
 }
 
-impl Emit {
+impl EmitConfig {
     /// The emit settings of `check`.
-    pub fn for_check(common: &CommonArgs, actions: &ActionsEnv) -> Emit {
-        Emit {
+    pub fn for_check(common: &CommonArgs, actions: &ActionsEnv) -> EmitConfig {
+        EmitConfig {
             format: common.format,
-            actions: actions.in_actions,
             report_json: common.report_json.clone(),
             summary: actions.step_summary.clone(),
-            outputs: None,
+            step_outputs: None,
             fail_on_rejected: true,
         }
     }
 
     /// The emit settings of `sync`.
-    pub fn for_sync(args: &SyncArgs, actions: &ActionsEnv) -> Emit {
-        Emit {
+    pub fn for_sync(args: &SyncArgs, actions: &ActionsEnv) -> EmitConfig {
+        EmitConfig {
             format: args.common.format,
-            actions: actions.in_actions,
             report_json: args.common.report_json.clone(),
             summary: args
                 .summary
                 .clone()
                 .or_else(|| actions.step_summary.clone()),
-            outputs: actions.output.clone(),
+            step_outputs: actions.output.clone(),
             fail_on_rejected: !args.no_fail_on_rejected,
         }
     }
@@ -157,7 +153,7 @@ impl Emit {
         let paths = [
             ("--report-json", &self.report_json),
             ("the summary file", &self.summary),
-            ("GITHUB_OUTPUT", &self.outputs),
+            ("GITHUB_OUTPUT", &self.step_outputs),
         ];
         for (what, path) in paths {
             let Some(path) = path else { continue };
@@ -224,12 +220,11 @@ mod tests {
     fn unwritable_output_paths_are_found_before_any_work() {
         let dir = tempfile::tempdir().unwrap();
         let fresh = dir.path().join("report.json");
-        let emit = Emit {
+        let emit = EmitConfig {
             format: Format::Text,
-            actions: false,
             report_json: Some(fresh.clone()),
             summary: Some(dir.path().join("no/such/folder/summary.md")),
-            outputs: None,
+            step_outputs: None,
             fail_on_rejected: true,
         };
         let error = format!("{:#}", emit.check_paths().unwrap_err());

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
-use crate::config::Emit;
+use crate::config::EmitConfig;
 use crate::finding::Finding;
 use crate::gha;
 use crate::report::text::Section;
@@ -47,14 +47,11 @@ impl Terminal {
 
     /// Prints report text on stdout.
     pub fn out(&self, text: &str) -> Result<()> {
-        std::io::stdout()
-            .lock()
-            .write_all(self.safe(text).as_bytes())
-            .context("cannot write to stdout")
+        write_stdout(&self.safe(text))
     }
 
-    /// Prints a message on stderr.
-    pub fn err(&self, text: &str) {
+    /// Prints a message on stderr. A closed stderr is no reason to fail a run.
+    fn err(&self, text: &str) {
         let _ = std::io::stderr()
             .lock()
             .write_all(self.safe(text).as_bytes());
@@ -70,10 +67,7 @@ impl Terminal {
                 _ => self.safe(&section.body),
             })
             .collect();
-        std::io::stdout()
-            .lock()
-            .write_all(text.as_bytes())
-            .context("cannot write to stdout")
+        write_stdout(&text)
     }
 
     /// Prints workflow commands made by [`actions`] (inside Actions only).
@@ -85,10 +79,7 @@ impl Terminal {
             let _ = std::io::stderr().lock().write_all(commands.as_bytes());
             Ok(())
         } else {
-            std::io::stdout()
-                .lock()
-                .write_all(commands.as_bytes())
-                .context("cannot write to stdout")
+            write_stdout(commands)
         }
     }
 
@@ -98,6 +89,13 @@ impl Terminal {
         self.err(&format!("hh-gitops: error: {message}\n"));
         let _ = self.commands(&actions::error(message));
     }
+}
+
+fn write_stdout(text: &str) -> Result<()> {
+    std::io::stdout()
+        .lock()
+        .write_all(text.as_bytes())
+        .context("cannot write to stdout")
 }
 
 /// The report of a finished run, whichever command made it.
@@ -167,7 +165,7 @@ impl Report<'_> {
 
 /// The step outputs of a sync. On a check-only run `processed-files` counts the raw files
 /// that would move.
-fn step_outputs(report: &SyncReport, emit: &Emit) -> Vec<(&'static str, String)> {
+fn step_outputs(report: &SyncReport, emit: &EmitConfig) -> Vec<(&'static str, String)> {
     let t = report.totals;
     vec![
         ("processed-files", t.moved_files.to_string()),
@@ -205,14 +203,14 @@ fn append_summary(path: &Path, markdown: &str) -> Result<()> {
 /// Writes every output of `report` and returns the exit code. A failing step does not stop
 /// the ones after it (the commit is made: its outputs must reach the workflow); the first
 /// failure is returned once all have run.
-pub fn emit(emit: &Emit, report: &Report, terminal: &Terminal) -> Result<u8> {
+pub fn emit(emit: &EmitConfig, report: &Report, terminal: &Terminal) -> Result<u8> {
     let mut first_error: Option<anyhow::Error> = None;
     let mut keep = |result: Result<()>| {
         if let Err(error) = result {
             first_error.get_or_insert(error);
         }
     };
-    if let (Report::Sync(sync), Some(path)) = (report, &emit.outputs) {
+    if let (Report::Sync(sync), Some(path)) = (report, &emit.step_outputs) {
         keep(gha::write_outputs(path, &step_outputs(sync, emit)));
     }
     let json_text = report.json();

@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::Parser;
 
-use crate::config::{Emit, SyncConfig};
+use crate::config::{EmitConfig, SyncConfig};
 use crate::gha::{ActionsEnv, ProcessEnv};
 use crate::pipeline;
 use crate::schema::Registry;
@@ -50,7 +50,7 @@ fn registry(schemas: Option<&Path>) -> Result<Registry> {
 fn run(cli: Cli, actions: &ActionsEnv, terminal: &Terminal) -> Result<u8> {
     match cli.command {
         Command::Check(args) => {
-            let emit = Emit::for_check(&args.common, actions);
+            let emit = EmitConfig::for_check(&args.common, actions);
             emit.check_paths()?;
             let registry = registry(args.common.schemas.as_deref())?;
             let report = pipeline::check(&registry, &args.paths, args.common.max_file_size)?;
@@ -58,7 +58,7 @@ fn run(cli: Cli, actions: &ActionsEnv, terminal: &Terminal) -> Result<u8> {
         }
         Command::Sync(args) => {
             let config = SyncConfig::resolve(&args, actions)?;
-            let emit = Emit::for_sync(&args, actions);
+            let emit = EmitConfig::for_sync(&args, actions);
             emit.check_paths()?;
             let registry = registry(args.common.schemas.as_deref())?;
             let report = pipeline::sync(&registry, &config)?;
