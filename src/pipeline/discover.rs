@@ -122,7 +122,7 @@ pub struct Fabrics {
     pub inputs: Vec<FabricInput>,
     /// Folders matched by `--fabrics` that are not fabrics.
     pub skipped: Vec<SkippedDir>,
-    /// Raw files (`<fabric>/raw/...`) left out because `.gitignore` ignores them.
+    /// Raw files (`<fabric>/raw/...`) left out of the plan because `.gitignore` ignores them.
     pub gitignored: BTreeSet<String>,
 }
 
@@ -171,27 +171,26 @@ pub fn fabrics(
             globs.join(", ")
         );
     }
-    let gitignored = match git {
-        Some(git) => {
-            let yaml: Vec<String> = entries
-                .iter()
-                .filter(|(_, entry)| entry.kind == EntryKind::Yaml)
-                .map(|(fabric, entry)| format!("{}/{}", inputs[*fabric].dir, entry.rel))
-                .collect();
-            git.ignored(&yaml)?
-        }
-        None => BTreeSet::new(),
-    };
-    let outcomes = parallel::map(&entries, |(fabric, entry)| {
-        let ignored = entry.kind == EntryKind::Ignored
-            || gitignored.contains(&format!("{}/{}", inputs[*fabric].dir, entry.rel));
-        if ignored {
-            return RawOutcome::Ignored;
-        }
-        match check_path(registry, &entry.path, &entry.kind, max_size) {
+    // Untracked files that .gitignore ignores are not part of the repository: they stay out
+    // of the plan altogether, so a raw/ left with only them still gets its .gitkeep.
+    let mut gitignored = BTreeSet::new();
+    if let Some(git) = git {
+        let yaml: Vec<String> = entries
+            .iter()
+            .filter(|(_, entry)| entry.kind == EntryKind::Yaml)
+            .map(|(fabric, entry)| format!("{}/{}", inputs[*fabric].dir, entry.rel))
+            .collect();
+        gitignored = git.ignored(&yaml)?;
+        entries.retain(|(fabric, entry)| {
+            !gitignored.contains(&format!("{}/{}", inputs[*fabric].dir, entry.rel))
+        });
+    }
+    let outcomes = parallel::map(&entries, |(_, entry)| match entry.kind {
+        EntryKind::Ignored => RawOutcome::Ignored,
+        _ => match check_path(registry, &entry.path, &entry.kind, max_size) {
             Ok(resources) => RawOutcome::Valid(resources),
             Err(findings) => RawOutcome::Rejected(findings),
-        }
+        },
     });
     for ((fabric, entry), outcome) in entries.into_iter().zip(outcomes) {
         inputs[fabric].files.push(RawFile {

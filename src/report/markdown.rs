@@ -146,14 +146,11 @@ pub fn sync(report: &SyncReport) -> String {
                 &rows,
             );
         }
-        if !fabric.ignored.is_empty() {
-            let rows: Vec<String> = fabric
-                .ignored
+        let ignored = report.ignored_files(fabric);
+        if !ignored.is_empty() {
+            let rows: Vec<String> = ignored
                 .iter()
-                .map(|i| {
-                    let why = report.ignore_reason(fabric, i).unwrap_or("not YAML");
-                    format!("| {} | {why} |", code(i))
-                })
+                .map(|(path, why)| format!("| {} | {} |", code(path), why.unwrap_or("not YAML")))
                 .collect();
             table(
                 &mut out,

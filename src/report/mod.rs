@@ -116,7 +116,8 @@ pub struct SyncReport {
     pub fabrics: Vec<FabricPlan>,
     /// Folders matched by `--fabrics` that are not fabrics.
     pub skipped: Vec<SkippedDir>,
-    /// Raw files (`<fabric>/raw/...`) listed as ignored because `.gitignore` ignores them.
+    /// Raw files (`<fabric>/raw/...`) that `.gitignore` ignores: not part of the plan, listed
+    /// with the fabric's ignored files and counted in `totals.ignored_files`.
     #[serde(skip_serializing_if = "BTreeSet::is_empty")]
     pub gitignored: BTreeSet<String>,
     /// Counts over all fabrics.
@@ -136,7 +137,8 @@ impl SyncReport {
         gitignored: BTreeSet<String>,
         dry_run: bool,
     ) -> Self {
-        let totals = plan.totals();
+        let mut totals = plan.totals();
+        totals.ignored_files += gitignored.len();
         SyncReport {
             version: FORMAT_VERSION,
             command: "sync",
@@ -166,11 +168,26 @@ impl SyncReport {
         }
     }
 
-    /// Why an ignored file of `fabric` stays when it is not simply a file that is not YAML:
-    /// `ignored by .gitignore`.
-    pub fn ignore_reason(&self, fabric: &FabricPlan, path: &str) -> Option<&'static str> {
-        self.gitignored
-            .contains(&format!("{}/{path}", fabric.dir))
-            .then_some("ignored by .gitignore")
+    /// The ignored files of `fabric` with the reason each stays, in path order: files that
+    /// are not YAML (`None`) and files `.gitignore` ignores.
+    pub fn ignored_files<'a>(
+        &'a self,
+        fabric: &'a FabricPlan,
+    ) -> Vec<(&'a str, Option<&'static str>)> {
+        let prefix = format!("{}/", fabric.dir);
+        let mut files: Vec<(&str, Option<&'static str>)> = fabric
+            .ignored
+            .iter()
+            .map(|path| (path.as_str(), None))
+            .chain(
+                self.gitignored
+                    .iter()
+                    .filter_map(|path| path.strip_prefix(prefix.as_str()))
+                    .filter(|path| path.starts_with("raw/"))
+                    .map(|path| (path, Some("ignored by .gitignore"))),
+            )
+            .collect();
+        files.sort_unstable();
+        files
     }
 }

@@ -79,8 +79,8 @@ pub fn sync_sections(report: &SyncReport) -> Vec<Section> {
                 );
             }
         }
-        for ignored in &fabric.ignored {
-            let _ = match report.ignore_reason(fabric, ignored) {
+        for (ignored, reason) in report.ignored_files(fabric) {
+            let _ = match reason {
                 Some(reason) => writeln!(out, "  ignored  {ignored} ({reason})"),
                 None => writeln!(out, "  ignored  {ignored}"),
             };
