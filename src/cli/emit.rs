@@ -201,13 +201,13 @@ fn append_summary(path: &Path, markdown: &str) -> Result<()> {
 }
 
 /// Writes every output of `report` and returns the exit code. A failing step does not stop
-/// the ones after it (the commit is made: its outputs must reach the workflow); the first
-/// failure is returned once all have run.
+/// the ones after it (the commit is made: its outputs must reach the workflow); once all
+/// have run, every failure is reported, the last one as the run's error.
 pub fn emit(emit: &EmitConfig, report: &Report, terminal: &Terminal) -> Result<u8> {
-    let mut first_error: Option<anyhow::Error> = None;
+    let mut errors: Vec<anyhow::Error> = Vec::new();
     let mut keep = |result: Result<()>| {
         if let Err(error) = result {
-            first_error.get_or_insert(error);
+            errors.push(error);
         }
     };
     if let (Report::Sync(sync), Some(path)) = (report, &emit.step_outputs) {
@@ -228,8 +228,11 @@ pub fn emit(emit: &EmitConfig, report: &Report, terminal: &Terminal) -> Result<u
     if let Some(path) = &emit.summary {
         keep(append_summary(path, &report.markdown()));
     }
-    if let Some(error) = first_error {
-        return Err(error);
+    if let Some(last) = errors.pop() {
+        for error in &errors {
+            terminal.fail(&format!("{error:#}"));
+        }
+        return Err(last);
     }
     if let Report::Sync(sync) = report
         && let Some(error) = sync.commit.as_ref().and_then(|c| c.push_error.as_ref())
