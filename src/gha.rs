@@ -1,15 +1,14 @@
-//! Everything hh-gitops reads from or writes for GitHub Actions lives here, so the rest of
-//! the code never looks at `GITHUB_*` variables: where to commit (repository, branch, API
-//! endpoint, token), the job summary file, step outputs, annotations and log groups.
-//! Escaping follows actions/toolkit (`@actions/core` `command.ts`).
+//! The GitHub Actions runner's side of the process, and nothing else: the `GITHUB_*`
+//! environment, read once into an [`ActionsEnv`] that the configuration is resolved from,
+//! and the step outputs written to `$GITHUB_OUTPUT`. What is printed into an Actions log
+//! (annotations, groups, neutralised lines) is `report::actions`.
 
 use std::io::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
 use crate::backend::github::GithubTarget;
-use crate::finding::Finding;
 
 /// A view of the environment, so the rules can be tested without touching the process's.
 pub trait Env {
@@ -26,14 +25,20 @@ impl Env for ProcessEnv {
     }
 }
 
-/// Whether hh-gitops runs inside GitHub Actions.
-pub fn in_actions(env: &dyn Env) -> bool {
-    env.var("GITHUB_ACTIONS").as_deref() == Some("true")
-}
-
-/// The job summary file GitHub Actions provides (`$GITHUB_STEP_SUMMARY`), if any.
-pub fn step_summary_path(env: &dyn Env) -> Option<PathBuf> {
-    env.var("GITHUB_STEP_SUMMARY").map(PathBuf::from)
+/// Every `GITHUB_*` variable hh-gitops uses, read once.
+#[derive(Debug, Clone, Default)]
+pub struct ActionsEnv {
+    /// Whether hh-gitops runs inside GitHub Actions (`GITHUB_ACTIONS=true`).
+    pub in_actions: bool,
+    /// The job summary file (`GITHUB_STEP_SUMMARY`).
+    pub step_summary: Option<PathBuf>,
+    /// The step outputs file (`GITHUB_OUTPUT`).
+    pub output: Option<PathBuf>,
+    event: Option<String>,
+    git_ref: Option<String>,
+    repository: Option<String>,
+    token: Option<String>,
+    graphql_url: Option<String>,
 }
 
 /// Where a GitHub commit goes, or why this run makes none.
@@ -45,106 +50,69 @@ pub enum CommitPlace {
     CheckOnly(String),
 }
 
-/// Resolves the commit target from `GITHUB_REPOSITORY`, `GITHUB_REF`, `GITHUB_EVENT_NAME`,
-/// `GITHUB_GRAPHQL_URL` and the token in `GITHUB_TOKEN`.
-pub fn commit_place(env: &dyn Env) -> Result<CommitPlace> {
-    let event = env.var("GITHUB_EVENT_NAME").unwrap_or_default();
-    if event.starts_with("pull_request") {
-        return Ok(CommitPlace::CheckOnly(format!(
-            "a {event} event: checking only, the move happens when the change reaches the branch"
-        )));
+impl ActionsEnv {
+    /// Reads the variables from `env`.
+    pub fn read(env: &dyn Env) -> Self {
+        ActionsEnv {
+            in_actions: env.var("GITHUB_ACTIONS").as_deref() == Some("true"),
+            step_summary: env.var("GITHUB_STEP_SUMMARY").map(PathBuf::from),
+            output: env.var("GITHUB_OUTPUT").map(PathBuf::from),
+            event: env.var("GITHUB_EVENT_NAME"),
+            git_ref: env.var("GITHUB_REF"),
+            repository: env.var("GITHUB_REPOSITORY"),
+            token: env.var("GITHUB_TOKEN"),
+            graphql_url: env.var("GITHUB_GRAPHQL_URL"),
+        }
     }
-    let git_ref = env
-        .var("GITHUB_REF")
-        .context("GITHUB_REF is not set: run inside GitHub Actions or use --commit git")?;
-    let Some(branch) = git_ref.strip_prefix("refs/heads/") else {
-        let what = if git_ref.starts_with("refs/tags/") {
-            "a tag"
-        } else if git_ref.starts_with("refs/pull/") {
-            "a pull request"
-        } else {
-            "not a branch"
+
+    /// Resolves the commit target from `GITHUB_REPOSITORY`, `GITHUB_REF`,
+    /// `GITHUB_EVENT_NAME`, `GITHUB_GRAPHQL_URL` and the token in `GITHUB_TOKEN`.
+    pub fn commit_place(&self) -> Result<CommitPlace> {
+        let event = self.event.clone().unwrap_or_default();
+        if event.starts_with("pull_request") {
+            return Ok(CommitPlace::CheckOnly(format!(
+                "a {event} event: checking only, the move happens when the change reaches the branch"
+            )));
+        }
+        let git_ref = self
+            .git_ref
+            .clone()
+            .context("GITHUB_REF is not set: run inside GitHub Actions or use --commit git")?;
+        let Some(branch) = git_ref.strip_prefix("refs/heads/") else {
+            let what = if git_ref.starts_with("refs/tags/") {
+                "a tag"
+            } else if git_ref.starts_with("refs/pull/") {
+                "a pull request"
+            } else {
+                "not a branch"
+            };
+            return Ok(CommitPlace::CheckOnly(format!(
+                "{git_ref} is {what}: checking only, nothing to commit to"
+            )));
         };
-        return Ok(CommitPlace::CheckOnly(format!(
-            "{git_ref} is {what}: checking only, nothing to commit to"
-        )));
-    };
-    let repository = env
-        .var("GITHUB_REPOSITORY")
-        .context("GITHUB_REPOSITORY is not set")?;
-    let token = env.var("GITHUB_TOKEN").context(
-        "no token: pass the `token` input (default `${{ github.token }}`) as GITHUB_TOKEN",
-    )?;
-    let graphql_url = env
-        .var("GITHUB_GRAPHQL_URL")
-        .unwrap_or_else(|| "https://api.github.com/graphql".to_owned());
-    Ok(CommitPlace::Branch(GithubTarget {
-        graphql_url,
-        repository,
-        branch: branch.to_owned(),
-        token,
-    }))
-}
-
-/// Escapes a workflow-command message (`%`, CR, LF).
-fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-/// Escapes a workflow-command property value (also `:` and `,`).
-fn escape_property(text: &str) -> String {
-    escape_data(text).replace(':', "%3A").replace(',', "%2C")
-}
-
-/// At most this many error annotations per step are shown by GitHub.
-pub const MAX_ANNOTATIONS: usize = 10;
-
-/// `::error` annotations for the first [`MAX_ANNOTATIONS`] findings, then a notice that
-/// points at the job summary for the rest. `findings` pairs a repository path with a finding.
-pub fn annotations(findings: &[(String, &Finding)]) -> String {
-    let mut out = String::new();
-    for (path, finding) in findings.iter().take(MAX_ANNOTATIONS) {
-        let title = if finding.pointer.is_empty() {
-            "hh-gitops".to_owned()
-        } else {
-            format!("hh-gitops: {}", finding.pointer)
-        };
-        out.push_str(&format!(
-            "::error file={},line={},col={},title={}::{}\n",
-            escape_property(path),
-            finding.line,
-            finding.col,
-            escape_property(&title),
-            escape_data(&finding.message)
-        ));
+        let repository = self
+            .repository
+            .clone()
+            .context("GITHUB_REPOSITORY is not set")?;
+        let token = self.token.clone().context(
+            "no token: pass the `token` input (default `${{ github.token }}`) as GITHUB_TOKEN",
+        )?;
+        let graphql_url = self
+            .graphql_url
+            .clone()
+            .unwrap_or_else(|| "https://api.github.com/graphql".to_owned());
+        Ok(CommitPlace::Branch(GithubTarget {
+            graphql_url,
+            repository,
+            branch: branch.to_owned(),
+            token,
+        }))
     }
-    if findings.len() > MAX_ANNOTATIONS {
-        out.push_str(&format!(
-            "::notice title=hh-gitops::{} more findings are listed in the job summary\n",
-            findings.len() - MAX_ANNOTATIONS
-        ));
-    }
-    out
 }
 
-/// An `::error` annotation for a failure of the whole run (no file to point at).
-pub fn annotations_error(message: &str) -> String {
-    format!("::error title=hh-gitops::{}\n", escape_data(message))
-}
-
-/// Wraps `text` in a collapsible log group.
-pub fn group(title: &str, text: &str) -> String {
-    format!("::group::{}\n{text}::endgroup::\n", escape_data(title))
-}
-
-/// Appends `name=value` step outputs to `$GITHUB_OUTPUT`, each in the multi-line form with
-/// a delimiter that cannot occur in the value.
-pub fn write_outputs(env: &dyn Env, outputs: &[(&str, String)]) -> Result<()> {
-    let Some(path) = env.var("GITHUB_OUTPUT") else {
-        return Ok(());
-    };
+/// Appends `name=value` step outputs to the `$GITHUB_OUTPUT` file at `path`, each in the
+/// multi-line form with a delimiter that cannot occur in the value.
+pub fn write_outputs(path: &Path, outputs: &[(&str, String)]) -> Result<()> {
     let mut text = String::new();
     for (name, value) in outputs {
         let mut delimiter = String::from("ghadelimiter_hh_gitops");
@@ -156,10 +124,10 @@ pub fn write_outputs(env: &dyn Env, outputs: &[(&str, String)]) -> Result<()> {
     let mut file = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
-        .open(&path)
-        .with_context(|| format!("cannot open GITHUB_OUTPUT {path}"))?;
+        .open(path)
+        .with_context(|| format!("cannot open GITHUB_OUTPUT {}", path.display()))?;
     file.write_all(text.as_bytes())
-        .with_context(|| format!("cannot write GITHUB_OUTPUT {path}"))
+        .with_context(|| format!("cannot write GITHUB_OUTPUT {}", path.display()))
 }
 
 #[cfg(test)]
@@ -194,7 +162,9 @@ mod tests {
     #[test]
     fn branches_commit_and_other_refs_check_only() {
         let CommitPlace::Branch(target) =
-            commit_place(&with(&[("GITHUB_REF", "refs/heads/main")])).unwrap()
+            ActionsEnv::read(&with(&[("GITHUB_REF", "refs/heads/main")]))
+                .commit_place()
+                .unwrap()
         else {
             panic!()
         };
@@ -206,7 +176,9 @@ mod tests {
             ("HEAD", "not a branch"),
         ] {
             let CommitPlace::CheckOnly(reason) =
-                commit_place(&with(&[("GITHUB_REF", git_ref)])).unwrap()
+                ActionsEnv::read(&with(&[("GITHUB_REF", git_ref)]))
+                    .commit_place()
+                    .unwrap()
             else {
                 panic!("{git_ref}")
             };
@@ -217,47 +189,28 @@ mod tests {
             ("GITHUB_REF", "refs/heads/x"),
         ]);
         assert!(matches!(
-            commit_place(&pr).unwrap(),
+            ActionsEnv::read(&pr).commit_place().unwrap(),
             CommitPlace::CheckOnly(_)
         ));
         let no_token = env(&[
             ("GITHUB_REF", "refs/heads/main"),
             ("GITHUB_REPOSITORY", "o/r"),
         ]);
-        assert!(format!("{:#}", commit_place(&no_token).unwrap_err()).contains("token"));
-    }
-
-    #[test]
-    fn annotations_are_escaped_and_capped() {
-        let finding = Finding {
-            line: 3,
-            col: 7,
-            pointer: "/spec/a,b".into(),
-            message: "100% wrong\nreally".into(),
-            severity: crate::finding::Severity::Error,
-        };
-        let many: Vec<(String, &Finding)> = (0..12)
-            .map(|i| (format!("raw/f{i}:x.yaml"), &finding))
-            .collect();
-        let text = annotations(&many);
-        assert!(text.starts_with("::error file=raw/f0%3Ax.yaml,line=3,col=7,title=hh-gitops%3A /spec/a%2Cb::100%25 wrong%0Areally\n"), "{text}");
-        assert_eq!(
-            text.lines().filter(|l| l.starts_with("::error")).count(),
-            10
+        assert!(
+            format!(
+                "{:#}",
+                ActionsEnv::read(&no_token).commit_place().unwrap_err()
+            )
+            .contains("token")
         );
-        assert!(text.ends_with(
-            "::notice title=hh-gitops::2 more findings are listed in the job summary\n"
-        ));
     }
 
     #[test]
     fn outputs_use_safe_delimiters() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("out");
-        let path_str: &'static str = Box::leak(path.to_str().unwrap().to_owned().into_boxed_str());
-        let fake = env(&[("GITHUB_OUTPUT", path_str)]);
         write_outputs(
-            &fake,
+            &path,
             &[
                 ("a", "1".into()),
                 ("b", "x\nghadelimiter_hh_gitops\ny".into()),

@@ -4,16 +4,22 @@
 //! `backend` (commit) -> `report`. `manifest`, `validate` and `plan` are pure: they take
 //! bytes and plain data and return plain data, so the rules live where unit tests reach them.
 //! Everything that touches the file system, git, the network or the terminal sits in
-//! `source`, `backend`, `report` and `cli`.
+//! `source`, `backend`, `report` and `cli`. `cli` parses the flags, `config` resolves them
+//! with the environment (`gha` reads the `GITHUB_*` variables and writes the step outputs)
+//! into one configuration, and `pipeline` runs the stages on it.
 #![warn(missing_docs)]
+// Only `cli` writes to the terminal, through its `Terminal` (and so the Actions printer).
+#![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod backend;
 pub mod cli;
+pub mod config;
 pub mod finding;
 pub mod gha;
 pub mod limits;
 pub mod manifest;
 pub mod paths;
+pub mod pipeline;
 pub mod plan;
 pub mod report;
 pub mod rules;

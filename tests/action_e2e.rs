@@ -160,7 +160,7 @@ fn the_action_moves_gitops_test_1_through_a_real_runner() {
     let log = stdout(&out);
     assert!(log.contains("Summary - ## hh-gitops sync"), "{log}");
     assert!(
-        log.contains("<code>managed/switches/leaf-01.yaml</code>"),
+        log.contains("<code>managed/switches/leaf-01\\.yaml</code>"),
         "{log}"
     );
     let report: serde_json::Value =

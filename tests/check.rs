@@ -5,14 +5,18 @@ mod common;
 
 use std::path::Path;
 
-use common::{bin, fixtures, output, stderr, stdout, vpc};
+use common::{assert_exit, bin, fixtures, output, stderr, stdout, vpc};
 
-fn check_file(name: &str, content: &[u8]) -> (Option<i32>, String, String) {
+/// Checks one file named `name` holding `content`, asserting the exit code; returns stdout
+/// and stderr.
+#[track_caller]
+fn check_file(name: &str, content: &[u8], code: i32) -> (String, String) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(name);
     std::fs::write(&path, content).unwrap();
     let out = output(bin().current_dir(dir.path()).args(["check", name]));
-    (out.status.code(), stdout(&out), stderr(&out))
+    assert_exit(&out, code);
+    (stdout(&out), stderr(&out))
 }
 
 /// The examples INDEX.md marks as not full, valid CRs (by file-name suffix).
@@ -79,7 +83,7 @@ fn every_valid_full_hedgehog_example_is_accepted() {
             continue;
         }
         let out = output(bin().arg("check").arg(&path));
-        assert_eq!(out.status.code(), Some(0), "{name}: {}", stdout(&out));
+        assert_exit(&out, 0);
         accepted += 1;
     }
     assert_eq!(accepted, 40);
@@ -93,7 +97,7 @@ fn invalid_full_examples_are_rejected_for_the_right_reason() {
                 .arg("check")
                 .arg(fixtures().join("hedgehog-examples").join(name)),
         );
-        assert_eq!(out.status.code(), Some(1), "{name}");
+        assert_exit(&out, 1);
         assert!(stdout(&out).contains(reason), "{name}: {}", stdout(&out));
     }
 }
@@ -107,7 +111,7 @@ fn partial_template_legacy_and_internal_examples_are_clear_rejections() {
             continue;
         }
         let out = output(bin().arg("check").arg(&path));
-        assert_eq!(out.status.code(), Some(1), "{name}: {}", stdout(&out));
+        assert_exit(&out, 1);
         assert!(
             stderr(&out).is_empty(),
             "{name}: no crash, no error: {}",
@@ -123,7 +127,7 @@ fn partial_template_legacy_and_internal_examples_are_clear_rejections() {
 #[test]
 fn checking_a_folder_reports_every_file_and_exits_1() {
     let out = output(bin().arg("check").arg(fixtures().join("hedgehog-examples")));
-    assert_eq!(out.status.code(), Some(1));
+    assert_exit(&out, 1);
     assert!(
         stdout(&out)
             .ends_with("checked 65 files: 40 valid (58 resources), 25 rejected (59 errors)\n"),
@@ -136,7 +140,7 @@ fn checking_a_folder_reports_every_file_and_exits_1() {
 fn json_report_has_the_same_facts() {
     let target = fixtures().join("hedgehog-examples/docs--gateway-add--gateway.yaml");
     let out = output(bin().args(["check", "--format", "json"]).arg(&target));
-    assert_eq!(out.status.code(), Some(1));
+    assert_exit(&out, 1);
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["version"], 1);
     assert_eq!(report["command"], "check");
@@ -153,8 +157,7 @@ fn mutations_of_valid_examples_are_rejected_at_the_right_line() {
     let original =
         std::fs::read_to_string(fixtures().join("hedgehog-examples/docs--devices--switch.yaml"))
             .unwrap();
-    let (code, _, _) = check_file("switch.yaml", original.as_bytes());
-    assert_eq!(code, Some(0));
+    check_file("switch.yaml", original.as_bytes(), 0);
     let line_of = |needle: &str| original.lines().position(|l| l.contains(needle)).unwrap() + 1;
 
     let cases: Vec<(String, String)> = vec![
@@ -196,18 +199,17 @@ fn mutations_of_valid_examples_are_rejected_at_the_right_line() {
     ];
     for (mutated, expected) in cases {
         assert_ne!(mutated, original, "the mutation applies");
-        let (code, out, _) = check_file("switch.yaml", mutated.as_bytes());
-        assert_eq!(code, Some(1), "{expected}");
+        let (out, _) = check_file("switch.yaml", mutated.as_bytes(), 1);
         assert!(out.contains(&expected), "expected {expected:?} in:\n{out}");
     }
     // A wrong type in a VPC.
-    let (code, out, _) = check_file(
+    let (out, _) = check_file(
         "vpc.yaml",
         vpc("v", 1001)
             .replace("vlan: 1001", "vlan: \"1001\"")
             .as_bytes(),
+        1,
     );
-    assert_eq!(code, Some(1));
     assert!(out.contains("vpc.yaml:9:13: error: \"1001\" is not of type \"integer\" (at /spec/subnets/default/vlan)"), "{out}");
 }
 
@@ -237,8 +239,7 @@ fn bad_input_is_a_clear_rejection_never_a_crash() {
         ("syntax.yaml", b"a: [1, 2\nb: 3\n".to_vec(), "syntax.yaml:"),
     ];
     for (name, content, expected) in cases {
-        let (code, out, err) = check_file(name, &content);
-        assert_eq!(code, Some(1), "{name}: {out}{err}");
+        let (out, err) = check_file(name, &content, 1);
         assert!(err.is_empty(), "{name}: {err}");
         assert!(
             out.contains(expected),
@@ -250,12 +251,10 @@ fn bad_input_is_a_clear_rejection_never_a_crash() {
 #[test]
 fn crlf_and_a_byte_order_mark_are_accepted() {
     let crlf = vpc("v", 1001).replace('\n', "\r\n");
-    let (code, out, _) = check_file("crlf.yaml", crlf.as_bytes());
-    assert_eq!(code, Some(0), "{out}");
+    check_file("crlf.yaml", crlf.as_bytes(), 0);
     let mut bom = "\u{feff}".as_bytes().to_vec();
     bom.extend_from_slice(vpc("v", 1001).as_bytes());
-    let (code, out, _) = check_file("bom.yaml", &bom);
-    assert_eq!(code, Some(0), "{out}");
+    check_file("bom.yaml", &bom, 0);
 }
 
 #[test]
@@ -264,7 +263,7 @@ fn the_api_servers_null_pruning_and_webhook_defaults_apply() {
     // nulls, and the fabric refuses the entry that is left empty.
     let docs = fixtures().join("hedgehog-examples/docs--vpcs--dhcp-relay-vpc.yaml");
     let out = output(bin().arg("check").arg(&docs));
-    assert_eq!(out.status.code(), Some(1));
+    assert_exit(&out, 1);
     assert!(
         stdout(&out).contains("dhcp-relay-vpc.yaml:58:5: error: permit entry #0 names 0 VPC(s): each entry names exactly the two peered VPCs (a VPC written with no value, `vpc-1:`, is dropped by the API server as a null: write `vpc-1: {}`) (at /spec/permit/0)"),
         "{}",
@@ -272,12 +271,10 @@ fn the_api_servers_null_pruning_and_webhook_defaults_apply() {
     );
     // A static ExternalAttachment without switch/neighbor (filled by the mutating webhook).
     let attachment = "apiVersion: vpc.githedgehog.com/v1beta1\nkind: ExternalAttachment\nmetadata:\n  name: a\nspec:\n  connection: c\n  external: e\n  static:\n    remoteIP: 10.0.0.1\n    ip: 10.0.0.2/31\n";
-    let (code, out, _) = check_file("attach.yaml", attachment.as_bytes());
-    assert_eq!(code, Some(0), "{out}");
+    check_file("attach.yaml", attachment.as_bytes(), 0);
     // A BGP attachment without a neighbor is rejected by the fabric: no default for it.
     let bgp = "apiVersion: vpc.githedgehog.com/v1beta1\nkind: ExternalAttachment\nmetadata:\n  name: a\nspec:\n  connection: c\n  external: e\n  switch:\n    ip: 10.0.0.2/31\n";
-    let (code, out, _) = check_file("bgp.yaml", bgp.as_bytes());
-    assert_eq!(code, Some(1), "{out}");
+    let (out, _) = check_file("bgp.yaml", bgp.as_bytes(), 1);
     assert!(
         out.contains("bgp.yaml:5:1: error: missing required field `neighbor` (at /spec)"),
         "{out}"
@@ -287,16 +284,16 @@ fn the_api_servers_null_pruning_and_webhook_defaults_apply() {
 #[test]
 fn exit_2_for_usage_and_io_errors() {
     let out = output(bin().args(["check", "/nonexistent/path.yaml"]));
-    assert_eq!(out.status.code(), Some(2));
+    assert_exit(&out, 2);
     assert!(
         stderr(&out).contains("cannot read /nonexistent/path.yaml"),
         "{}",
         stderr(&out)
     );
     let out = output(bin().args(["check"]));
-    assert_eq!(out.status.code(), Some(2));
+    assert_exit(&out, 2);
     let out = output(bin().args(["frobnicate"]));
-    assert_eq!(out.status.code(), Some(2));
+    assert_exit(&out, 2);
 }
 
 #[test]
@@ -305,7 +302,7 @@ fn links_inside_a_checked_folder_are_reported_not_followed() {
     std::fs::write(dir.path().join("real.yaml"), vpc("v", 1001)).unwrap();
     std::os::unix::fs::symlink("/etc/hostname", dir.path().join("link.yaml")).unwrap();
     let out = output(bin().arg("check").arg(dir.path()));
-    assert_eq!(out.status.code(), Some(1));
+    assert_exit(&out, 1);
     assert!(
         stdout(&out).contains("link.yaml:1:1: error: is a symbolic link"),
         "{}",
@@ -330,7 +327,7 @@ fn inside_github_actions_check_annotates_and_writes_the_job_summary() {
             .env("GITHUB_ACTIONS", "true")
             .env("GITHUB_STEP_SUMMARY", &summary),
     );
-    assert_eq!(out.status.code(), Some(1));
+    assert_exit(&out, 1);
     assert!(
         stdout(&out).contains("::error file=bad.yaml,line=9,col=13,title=hh-gitops%3A /spec/subnets/default/vlan::\"x\" is not of type \"integer\""),
         "{}",
@@ -344,7 +341,28 @@ fn inside_github_actions_check_annotates_and_writes_the_job_summary() {
         "{text}"
     );
     assert!(
-        text.contains("| <code>bad.yaml:9:13</code> | <code>/spec/subnets/default/vlan</code> |"),
+        text.contains(
+            "| <code>bad\\.yaml\\:9\\:13</code> | <code>/spec/subnets/default/vlan</code> |"
+        ),
         "{text}"
+    );
+}
+
+/// Issue 6, item 15: a FIFO named on the command line is refused, not opened (opening it
+/// would wait for a writer forever), exactly as `sync` refuses one under raw/.
+#[test]
+fn an_explicitly_named_fifo_is_refused_without_hanging() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe.yaml");
+    let made = output(std::process::Command::new("mkfifo").arg(&fifo));
+    assert_exit(&made, 0);
+    let out = common::output_within(
+        bin().current_dir(dir.path()).args(["check", "pipe.yaml"]),
+        20,
+    );
+    assert_exit(&out, 1);
+    assert_eq!(
+        stdout(&out),
+        "pipe.yaml:1:1: error: is not a regular file\nchecked 1 file: 0 valid (0 resources), 1 rejected (1 error)\n"
     );
 }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{bin, output, stdout};
+use common::{assert_exit, bin, output, stdout};
 
 #[test]
 fn the_readme_demo_moves_the_example_fabric() {
@@ -15,7 +15,7 @@ fn the_readme_demo_moves_the_example_fabric() {
             .env("HH_GITOPS", binary),
     );
     let text = stdout(&out);
-    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert_exit(&out, 0);
     assert!(text.contains("committed "), "{text}");
     assert!(
         text.contains("hh-gitops: move 4 raw files to managed (49 resources)"),

@@ -93,7 +93,7 @@ fn gitops_test_1_lands_as_one_api_commit_with_the_exact_tree() {
 
     // The tree the local git backend makes from the same state, computed independently.
     let reference = Repo::new(Some("gitops-test-1"));
-    assert_eq!(reference.sync(&[]).status.code(), Some(0));
+    assert_exit(&reference.sync(&[]), 0);
     let expected_tree = reference.git(&["rev-parse", "HEAD^{tree}"]);
 
     let out = setup.push_sync();
@@ -167,7 +167,7 @@ fn gitops_test_1_lands_as_one_api_commit_with_the_exact_tree() {
 
     // A second run has nothing to do: no API call, no commit.
     let again = setup.push_sync();
-    assert_eq!(again.status.code(), Some(0));
+    assert_exit(&again, 0);
     assert_eq!(setup.fake.requests(), 1);
     assert_eq!(setup.origin_count(), 2);
 }
@@ -306,7 +306,7 @@ fn rate_limits_and_server_errors_are_retried() {
 fn permission_problems_fail_at_once_with_the_fix() {
     let setup = Setup::new(Some("gitops-test-1"));
     let out = setup.sync("read-only-token", "push", "refs/heads/main", &[]);
-    assert_eq!(out.status.code(), Some(2));
+    assert_exit(&out, 2);
     assert!(
         stderr(&out).contains("permissions: contents: write"),
         "{}",
@@ -322,7 +322,7 @@ fn permission_problems_fail_at_once_with_the_fix() {
     assert!(setup.repo.work.join(F1).join("raw/prepop.yaml").exists());
 
     let out = setup.sync("wrong-token", "push", "refs/heads/main", &[]);
-    assert_eq!(out.status.code(), Some(2));
+    assert_exit(&out, 2);
     assert!(
         stderr(&out).contains("refused the token (401 Bad credentials)"),
         "{}",
@@ -337,7 +337,7 @@ fn permission_problems_fail_at_once_with_the_fix() {
         r#"{"message":"Resource not accessible by integration"}"#.into(),
     ));
     let out = forbidden.push_sync();
-    assert_eq!(out.status.code(), Some(2));
+    assert_exit(&out, 2);
     assert!(
         stderr(&out).contains("permissions: contents: write"),
         "{}",
@@ -361,9 +361,31 @@ fn pull_requests_and_tags_check_only() {
         "{text}"
     );
     assert!(text.contains("::error file=gitops/hedgehog/fabric-1/raw/bad.yaml,line=2,col=7,title=hh-gitops%3A /kind::unknown kind ConfigMap"), "{text}");
+    // Nothing moved, and no output says it did (issue 6, item 15).
+    assert!(
+        text.contains("\n  would move raw/prepop.yaml -> 46 resources\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains(": 4 raw files would move (49 resources: "),
+        "{text}"
+    );
+    assert!(!text.contains(" moved"), "{text}");
+    let summary = std::fs::read_to_string(setup.repo.tmp.path().join("summary.md")).unwrap();
+    assert!(
+        summary.contains("4 raw files would move \\(49 resources"),
+        "{summary}"
+    );
+    assert!(
+        setup
+            .outputs()
+            .starts_with("processed-files<<ghadelimiter_hh_gitops\n4\n"),
+        "{}",
+        setup.outputs()
+    );
     assert_eq!(setup.fake.requests(), 0);
     let out = setup.sync(TOKEN, "push", "refs/tags/v1", &["--no-fail-on-rejected"]);
-    assert_eq!(out.status.code(), Some(0));
+    assert_exit(&out, 0);
     assert!(
         stdout(&out).contains("refs/tags/v1 is a tag"),
         "{}",
@@ -416,7 +438,7 @@ fn github_enterprise_endpoints_work_and_a_wrong_one_fails_clearly() {
     let other = Setup::new(Some("gitops-test-1"));
     let wrong = other.fake.graphql_url.replace("/graphql", "/v3/graphql");
     let out = other.sync_at(&wrong, TOKEN, "push", "refs/heads/main", &[]);
-    assert_eq!(out.status.code(), Some(2));
+    assert_exit(&out, 2);
     assert!(
         stderr(&out).contains("(404 Not Found): check GITHUB_REPOSITORY, GITHUB_GRAPHQL_URL"),
         "{}",

@@ -126,7 +126,7 @@ fn gitops_test_1_moves_every_raw_file_in_one_commit() {
 
     // A second sync has nothing to do and makes no commit.
     let again = repo.sync(&[]);
-    assert_eq!(again.status.code(), Some(0));
+    assert_exit(&again, 0);
     assert_eq!(repo.commit_count(), before + 1);
     assert!(stdout(&again).contains("no commit (nothing to change)"));
 }
@@ -173,7 +173,7 @@ fn a_rejected_push_keeps_the_local_commit_and_says_so() {
 
     let before = repo.commit_count();
     let out = repo.sync(&["--push"]);
-    assert_eq!(out.status.code(), Some(2));
+    assert_exit(&out, 2);
     assert!(
         stderr(&out).contains("push to origin was rejected"),
         "{}",
@@ -240,7 +240,7 @@ fn dry_run_changes_nothing() {
     let repo = Repo::new(Some("gitops-test-1"));
     let head = repo.git(&["rev-parse", "HEAD"]);
     let out = repo.sync(&["--dry-run"]);
-    assert_eq!(out.status.code(), Some(0));
+    assert_exit(&out, 0);
     assert!(
         stdout(&out).contains("would move raw/prepop.yaml -> 46 resources"),
         "{}",
@@ -286,7 +286,7 @@ fn rejected_files_stay_untouched_and_set_the_exit_code() {
 
     // With --no-fail-on-rejected the same situation exits 0.
     let again = repo.sync(&["--no-fail-on-rejected"]);
-    assert_eq!(again.status.code(), Some(0));
+    assert_exit(&again, 0);
 }
 
 #[test]
@@ -380,7 +380,7 @@ fn the_same_resource_in_two_raw_files_rejects_both() {
     );
     repo.commit_all("twins");
     let out = repo.sync(&[]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_exit(&out, 1);
     let text = stdout(&out);
     assert!(
         text.contains("raw/a.yaml:1:1: error: VPC `twin` is also defined at raw/b.yaml:2"),
@@ -410,7 +410,7 @@ fn uncommitted_managed_files_are_never_overwritten() {
         b"# my local edit\n",
     );
     let out = repo.sync(&[]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_exit(&out, 1);
     assert!(
         stdout(&out).contains("managed/vpcs/v.yaml has uncommitted changes"),
         "{}",
@@ -440,7 +440,7 @@ fn a_folder_or_link_at_a_managed_path_rejects_the_file() {
     .unwrap();
     repo.commit_all("traps");
     let out = repo.sync(&[]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_exit(&out, 1);
     let text = stdout(&out);
     assert!(text.contains("managed/vpcs/dir.yaml is a folder"), "{text}");
     assert!(text.contains("managed/vpcs is a symbolic link"), "{text}");
@@ -467,7 +467,7 @@ fn links_under_raw_are_never_followed() {
     std::os::unix::fs::symlink("/etc", repo.work.join("gitops/hedgehog/f/raw/etc")).unwrap();
     repo.commit_all("links");
     let out = repo.sync(&[]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_exit(&out, 1);
     let text = stdout(&out);
     assert!(
         text.contains("raw/link.yaml:1:1: error: is a symbolic link"),
@@ -495,7 +495,7 @@ fn oversized_files_are_rejected_unread() {
     );
     repo.commit_all("big");
     let out = repo.sync(&["--max-file-size", "50"]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_exit(&out, 1);
     assert!(
         stdout(&out).contains("over the 50-byte limit"),
         "{}",
@@ -515,7 +515,7 @@ fn folders_without_raw_are_skipped_and_no_fabric_is_an_error() {
     assert!(stdout(&out).contains("skipped gitops/hedgehog/no-raw: no raw/ folder"));
 
     let none = repo.sync(&["--fabrics", "nowhere/*"]);
-    assert_eq!(none.status.code(), Some(2));
+    assert_exit(&none, 2);
     assert!(
         stderr(&none).contains("no fabric found"),
         "{}",
@@ -546,7 +546,7 @@ fn summary_file_gets_a_markdown_report() {
     let summary = repo.tmp.path().join("summary.md");
     std::fs::write(&summary, "earlier step\n").unwrap();
     let out = repo.sync(&["--summary", summary.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_exit(&out, 1);
     let text = std::fs::read_to_string(&summary).unwrap();
     assert!(
         text.starts_with("earlier step\n## hh-gitops sync\n"),
@@ -557,14 +557,17 @@ fn summary_file_gets_a_markdown_report() {
         text.contains("<details><summary>48 managed files</summary>"),
         "{text}"
     );
-    assert!(text.contains("| <code>raw/prepop.yaml:2</code> | <code>managed/switchgroups/empty.yaml</code> | SwitchGroup | created |"), "{text}");
+    assert!(text.contains("| <code>raw/prepop\\.yaml\\:2</code> | <code>managed/switchgroups/empty\\.yaml</code> | SwitchGroup | created |"), "{text}");
     assert!(
         text.contains(
-            "| <code>raw/bad.yaml:2:7</code> | <code>/kind</code> | unknown kind ConfigMap"
+            "| <code>raw/bad\\.yaml\\:2\\:7</code> | <code>/kind</code> | unknown kind ConfigMap"
         ),
         "{text}"
     );
-    assert!(text.contains("| <code>raw/.gitkeep</code> |"));
+    assert!(
+        text.contains("| <code>raw/\\.gitkeep</code> | not YAML |"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -577,7 +580,7 @@ fn github_step_summary_is_the_default_summary_file() {
         .arg(&repo.work)
         .env("GITHUB_STEP_SUMMARY", &summary);
     let out = output(repo.isolate(&mut command));
-    assert_eq!(out.status.code(), Some(0));
+    assert_exit(&out, 0);
     assert!(
         std::fs::read_to_string(&summary)
             .unwrap()
@@ -613,4 +616,109 @@ fn a_branch_that_moves_during_the_sync_is_not_overwritten() {
     );
     assert_eq!(repo.git(&["rev-parse", "HEAD"]), head);
     assert!(!repo.work.join("x.yaml").exists());
+}
+
+/// Issue 6, item 15: an empty subject is never committed.
+#[test]
+fn a_blank_commit_message_falls_back_to_the_default_title() {
+    let repo = Repo::new(None);
+    repo.write("gitops/hedgehog/f/raw/v.yaml", vpc("v", 1001).as_bytes());
+    let out = repo.sync(&["--commit-message", "  "]);
+    assert_exit(&out, 0);
+    assert_eq!(
+        repo.git(&["log", "-1", "--format=%s"]),
+        "hh-gitops: move 1 raw file to managed (1 resource)\n"
+    );
+}
+
+/// Issue 6, item 15: a raw file that .gitignore ignores (a local override) stays out of
+/// the move and is listed with the reason; git does not hold it, so raw/ keeps a .gitkeep.
+#[test]
+fn gitignored_raw_files_stay_out_of_the_move_and_say_why() {
+    let repo = Repo::new(None);
+    repo.write(".gitignore", b"*.local.yaml\n");
+    repo.write("gitops/hedgehog/f/raw/v.yaml", vpc("v", 1001).as_bytes());
+    repo.commit_all("gitignore");
+    repo.write(
+        "gitops/hedgehog/f/raw/w.local.yaml",
+        vpc("w", 1002).as_bytes(),
+    );
+    let summary = repo.tmp.path().join("summary.md");
+    let out = repo.sync(&["--summary", summary.to_str().unwrap()]);
+    assert_exit(&out, 0);
+    let text = stdout(&out);
+    let head = repo.git(&["rev-parse", "HEAD"]);
+    assert!(
+        text.ends_with(&format!(
+            "\n  ignored  raw/w.local.yaml (ignored by .gitignore)\ncommitted {}: 1 raw file moved (1 resource: 1 created, 0 updated, 0 unchanged), 0 rejected, 1 ignored\n",
+            head.trim()
+        )),
+        "{text}"
+    );
+    let summary = std::fs::read_to_string(&summary).unwrap();
+    assert!(
+        summary.contains("| <code>raw/w\\.local\\.yaml</code> | ignored by .gitignore |"),
+        "{summary}"
+    );
+    assert_eq!(
+        yaml_files(&repo, "gitops/hedgehog/f"),
+        ["managed/vpcs/v.yaml", "raw/w.local.yaml"]
+    );
+    assert_eq!(
+        repo.git(&["show", "--no-renames", "--name-status", "--format=", "HEAD"]),
+        "A\tgitops/hedgehog/f/managed/vpcs/v.yaml\nA\tgitops/hedgehog/f/raw/.gitkeep\nD\tgitops/hedgehog/f/raw/v.yaml\n",
+        "raw/ keeps a .gitkeep: the ignored file is not in the repository"
+    );
+}
+
+/// Issue 6, item 13: an output path that cannot be written stops the run before the commit.
+#[test]
+fn an_unwritable_report_path_is_found_before_the_commit() {
+    let repo = Repo::new(None);
+    repo.write("gitops/hedgehog/f/raw/v.yaml", vpc("v", 1001).as_bytes());
+    let missing = repo.tmp.path().join("no/such/folder/report.json");
+    let out = repo.sync(&["--report-json", missing.to_str().unwrap()]);
+    assert_exit(&out, 2);
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "hh-gitops: error: cannot write --report-json {}: nothing was done; fix the path and run again: No such file or directory (os error 2)\n",
+            missing.display()
+        )
+    );
+    assert_eq!(repo.commit_count(), 1, "nothing was committed");
+    assert!(repo.work.join("gitops/hedgehog/f/raw/v.yaml").exists());
+}
+
+/// Issue 6, item 13: once the commit is made, its outputs reach `$GITHUB_OUTPUT` even when
+/// the reports written after them fail (here on a full disk), and every failure is shown.
+#[test]
+fn outputs_are_written_even_when_a_later_report_fails() {
+    let repo = Repo::new(None);
+    repo.write("gitops/hedgehog/f/raw/v.yaml", vpc("v", 1001).as_bytes());
+    let outputs = repo.tmp.path().join("outputs");
+    let mut command = bin();
+    command
+        .args(["sync", "--commit", "git", "--repo"])
+        .arg(&repo.work)
+        .args(["--report-json", "/dev/full", "--summary", "/dev/full"])
+        .env("GITHUB_OUTPUT", &outputs);
+    let out = output(repo.isolate(&mut command));
+    assert_exit(&out, 2);
+    assert_eq!(
+        stderr(&out),
+        "hh-gitops: error: cannot write report /dev/full: No space left on device (os error 28)\n\
+         hh-gitops: error: cannot write summary file /dev/full: No space left on device (os error 28)\n"
+    );
+    let head = repo.git(&["rev-parse", "HEAD"]);
+    assert_eq!(repo.commit_count(), 2, "the commit was made");
+    let written = std::fs::read_to_string(&outputs).unwrap();
+    assert!(
+        written.contains(&format!(
+            "commit-sha<<ghadelimiter_hh_gitops\n{}ghadelimiter_hh_gitops\n",
+            head
+        )),
+        "{written}"
+    );
+    assert!(stdout(&out).starts_with("gitops/hedgehog/f\n  moved raw/v.yaml"));
 }

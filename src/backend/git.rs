@@ -338,6 +338,54 @@ fn check(args: &[&str], output: std::process::Output) -> Result<GitOutput> {
     }
 }
 
+impl GitRepo {
+    /// Which of `paths` (relative to the folder hh-gitops was pointed at) `.gitignore` and
+    /// the other exclude files ignore. Tracked files are never ignored (`git check-ignore`'s
+    /// own rule). The paths go through stdin, so any number of them fits.
+    pub fn ignored(&self, paths: &[String]) -> Result<BTreeSet<String>> {
+        if paths.is_empty() {
+            return Ok(BTreeSet::new());
+        }
+        let mut input = Vec::new();
+        for path in paths {
+            input.extend_from_slice(self.repo_path(path).as_bytes());
+            input.push(0);
+        }
+        let mut child = self
+            .command(&["check-ignore", "--stdin", "-z"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .context("cannot run git: is it installed and on PATH?")?;
+        let mut pipe = child.stdin.take().context("git check-ignore stdin")?;
+        let writer = std::thread::spawn(move || pipe.write_all(&input));
+        let output = child
+            .wait_with_output()
+            .context("waiting for git check-ignore")?;
+        writer
+            .join()
+            .map_err(|_| anyhow::anyhow!("git stdin writer panicked"))?
+            .context("writing to git check-ignore")?;
+        // Exit 1 means "none of them is ignored"; anything else but 0 is a failure.
+        if output.status.code() == Some(1) {
+            return Ok(BTreeSet::new());
+        }
+        check(&["check-ignore"], output)?
+            .stdout
+            .split(|b| *b == 0)
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                let path = String::from_utf8_lossy(p);
+                Ok(path
+                    .strip_prefix(self.prefix.as_str())
+                    .unwrap_or(&path)
+                    .to_owned())
+            })
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -111,7 +111,8 @@ pub struct SyncArgs {
     /// How to record the move [default: github inside GitHub Actions, else git].
     #[arg(long, value_enum)]
     pub commit: Option<CommitMode>,
-    /// The first line of the commit message (a summary of what moved follows it).
+    /// The first line of the commit message (a summary of what moved follows it). Blank
+    /// means the default, `hh-gitops: move N raw files to managed (M resources)`.
     #[arg(long, value_name = "TEXT")]
     pub commit_message: Option<String>,
     /// Shared flags.

@@ -1,43 +1,39 @@
-//! The command-line front end: parses flags, resolves them, runs the pipeline, writes the
-//! reports and picks the exit code (0 clean, 1 something rejected, 2 usage or I/O error).
+//! The command-line front end: parses the flags, resolves them with the environment into one
+//! configuration before any work, runs the pipeline and hands its report to `emit`, which
+//! writes every output and picks the exit code (0 clean, 1 something rejected, 2 usage or
+//! I/O error).
 
 pub mod args;
-mod check;
-mod parallel;
+mod emit;
 mod schemas;
-mod sync;
 
-use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Parser;
 
-use crate::finding::Finding;
-use crate::gha::{self, CommitPlace, Env, ProcessEnv};
-use crate::report::{CheckReport, SyncReport, json, markdown, text};
+use crate::config::{EmitConfig, SyncConfig};
+use crate::gha::{ActionsEnv, ProcessEnv};
+use crate::pipeline;
 use crate::schema::Registry;
-use args::{Cli, Command, CommitMode, CommonArgs, Format, SchemasCommand};
-use sync::Backend;
-
-/// Exit code when everything was valid.
-const EXIT_CLEAN: u8 = 0;
-/// Exit code when something was rejected.
-const EXIT_REJECTED: u8 = 1;
-/// Exit code for usage and I/O errors (clap uses it for usage errors too).
-const EXIT_ERROR: u8 = 2;
+use args::{Cli, Command, Format, SchemasCommand};
+use emit::{EXIT_CLEAN, EXIT_ERROR, Report, Terminal};
 
 /// Runs `hh-gitops` with the process's arguments and returns its exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli, &ProcessEnv) {
+    let actions = ActionsEnv::read(&ProcessEnv);
+    let json = match &cli.command {
+        Command::Check(args) => args.common.format == Format::Json,
+        Command::Sync(args) => args.common.format == Format::Json,
+        Command::Schemas(_) => false,
+    };
+    let terminal = Terminal::new(actions.in_actions, json);
+    match run(cli, &actions, &terminal) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("hh-gitops: error: {e:#}");
-            if gha::in_actions(&ProcessEnv) {
-                println!("{}", gha::annotations_error(&format!("{e:#}")).trim_end());
-            }
+            terminal.fail(&format!("{e:#}"));
             ExitCode::from(EXIT_ERROR)
         }
     }
@@ -51,161 +47,34 @@ fn registry(schemas: Option<&Path>) -> Result<Registry> {
     Ok(registry)
 }
 
-/// Appends a Markdown report to the summary file.
-fn append_summary(path: &Path, markdown: &str) -> Result<()> {
-    let mut file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .with_context(|| format!("cannot open summary file {}", path.display()))?;
-    file.write_all(markdown.as_bytes())
-        .with_context(|| format!("cannot write summary file {}", path.display()))
-}
-
-/// Writes the JSON report file asked for with `--report-json`.
-fn write_report_json(common: &CommonArgs, rendered: &str) -> Result<()> {
-    if let Some(path) = &common.report_json {
-        std::fs::write(path, rendered)
-            .with_context(|| format!("cannot write report {}", path.display()))?;
-    }
-    Ok(())
-}
-
-/// Resolves `--commit` (default: GitHub inside Actions, else git) into a backend.
-fn backend(mode: Option<CommitMode>, env: &dyn Env) -> Result<Backend> {
-    let mode = mode.unwrap_or(if gha::in_actions(env) {
-        CommitMode::Github
-    } else {
-        CommitMode::Git
-    });
-    Ok(match mode {
-        CommitMode::Git => Backend::Git,
-        CommitMode::None => Backend::None("--commit none".into()),
-        CommitMode::Github => match gha::commit_place(env)? {
-            CommitPlace::Branch(target) => Backend::Github(target),
-            CommitPlace::CheckOnly(reason) => Backend::None(reason),
-        },
-    })
-}
-
-/// Every finding of a sync with its repository path, for annotations.
-fn sync_findings(report: &SyncReport) -> Vec<(String, &Finding)> {
-    report
-        .fabrics
-        .iter()
-        .flat_map(|fabric| {
-            fabric.rejected.iter().flat_map(move |rejected| {
-                rejected
-                    .findings
-                    .iter()
-                    .map(move |f| (format!("{}/{}", fabric.dir, rejected.path), f))
-            })
-        })
-        .collect()
-}
-
-fn check_findings(report: &CheckReport) -> Vec<(String, &Finding)> {
-    report
-        .files
-        .iter()
-        .flat_map(|file| file.findings.iter().map(move |f| (file.path.clone(), f)))
-        .collect()
-}
-
-fn run(cli: Cli, env: &dyn Env) -> Result<u8> {
-    let mut stdout = std::io::stdout().lock();
-    let actions = gha::in_actions(env);
+fn run(cli: Cli, actions: &ActionsEnv, terminal: &Terminal) -> Result<u8> {
     match cli.command {
         Command::Check(args) => {
+            let emit = EmitConfig::for_check(&args.common, actions);
+            emit.check_paths()?;
             let registry = registry(args.common.schemas.as_deref())?;
-            let report = check::run(&registry, &args.paths, args.common.max_file_size)?;
-            let json_text = json::render(&report);
-            let rendered = match args.common.format {
-                Format::Text => text::check(&report),
-                Format::Json => json_text.clone(),
-            };
-            stdout.write_all(rendered.as_bytes())?;
-            write_report_json(&args.common, &json_text)?;
-            if actions {
-                stdout.write_all(gha::annotations(&check_findings(&report)).as_bytes())?;
-            }
-            if let Some(path) = gha::step_summary_path(env) {
-                append_summary(&path, &markdown::check(&report))?;
-            }
-            Ok(if report.totals.rejected_files > 0 {
-                EXIT_REJECTED
-            } else {
-                EXIT_CLEAN
-            })
+            let report = pipeline::check(&registry, &args.paths, args.common.max_file_size)?;
+            emit::emit(&emit, &Report::Check(&report), terminal)
         }
         Command::Sync(args) => {
+            let config = SyncConfig::resolve(&args, actions)?;
+            let emit = EmitConfig::for_sync(&args, actions);
+            emit.check_paths()?;
             let registry = registry(args.common.schemas.as_deref())?;
-            let now = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
-            let config = sync::SyncConfig {
-                repo: &args.repo,
-                fabrics: &args.fabrics,
-                max_file_size: args.common.max_file_size,
-                dry_run: args.dry_run,
-                backend: backend(args.commit, env)?,
-                push: args.push,
-                commit_message: args.commit_message.as_deref(),
-                now,
-            };
-            let report = sync::run(&registry, &config)?;
-            let json_text = json::render(&report);
-            let rendered = match args.common.format {
-                Format::Json => json_text.clone(),
-                Format::Text if actions => text::sync_grouped(&report),
-                Format::Text => text::sync(&report),
-            };
-            stdout.write_all(rendered.as_bytes())?;
-            write_report_json(&args.common, &json_text)?;
-            if actions {
-                stdout.write_all(gha::annotations(&sync_findings(&report)).as_bytes())?;
-            }
-            if let Some(path) = args.summary.clone().or_else(|| gha::step_summary_path(env)) {
-                append_summary(&path, &markdown::sync(&report))?;
-            }
-            let t = report.totals;
-            gha::write_outputs(
-                env,
-                &[
-                    ("processed-files", t.moved_files.to_string()),
-                    ("rejected-files", t.rejected_files.to_string()),
-                    ("resources", t.resources.to_string()),
-                    (
-                        "commit-sha",
-                        report
-                            .commit
-                            .as_ref()
-                            .map(|c| c.sha.clone())
-                            .unwrap_or_default(),
-                    ),
-                    (
-                        "report",
-                        args.common
-                            .report_json
-                            .as_ref()
-                            .map(|p| p.display().to_string())
-                            .unwrap_or_default(),
-                    ),
-                ],
-            )?;
-            if let Some(error) = report.commit.as_ref().and_then(|c| c.push_error.as_ref()) {
-                eprintln!("hh-gitops: error: {error}");
-                return Ok(EXIT_ERROR);
-            }
-            let rejected = report.totals.rejected_files > 0 && !args.no_fail_on_rejected;
-            Ok(if rejected { EXIT_REJECTED } else { EXIT_CLEAN })
+            let report = pipeline::sync(&registry, &config)?;
+            emit::emit(&emit, &Report::Sync(&report), terminal)
         }
         Command::Schemas(SchemasCommand::Import { crds, out }) => {
-            schemas::import(&crds, &out, &mut stdout)?;
+            let mut printed = Vec::new();
+            let result = schemas::import(&crds, &out, &mut printed);
+            terminal.out(&String::from_utf8_lossy(&printed))?;
+            result?;
             Ok(EXIT_CLEAN)
         }
         Command::Schemas(SchemasCommand::List { schemas: dir }) => {
-            schemas::list(&registry(dir.as_deref())?, &mut stdout)?;
+            let mut printed = Vec::new();
+            schemas::list(&registry(dir.as_deref())?, &mut printed)?;
+            terminal.out(&String::from_utf8_lossy(&printed))?;
             Ok(EXIT_CLEAN)
         }
     }

@@ -14,16 +14,34 @@ use crate::plan::{Status, plural};
 /// Rows shown before a table folds into `<details>`.
 const FOLD_AFTER_ROWS: usize = 20;
 
-/// Escapes text for a Markdown table cell (no pipes, no line breaks, no raw HTML).
+/// Makes text derived from input inert wherever the summary shows it (table cells, headings,
+/// list items): `<`, `>` and `&` become entities (no raw HTML), line breaks become spaces, and
+/// every character to which Markdown or GitHub's extensions give a meaning inside a line is
+/// backslash-escaped: the backslash itself and `|` (so a cell cannot be split), `` ` ``,
+/// `*`, `_`, `~` (code and emphasis), `[`, `]`, `(`, `)`, `!` (links, images), `:`, `.`,
+/// `@` (bare URL, `www.` and e-mail autolinks) and `$` (math). What is shown is the text
+/// itself, character for character.
 fn cell(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('|', "\\|")
-        .replace(['\r', '\n'], " ")
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\r' | '\n' => out.push(' '),
+            '\\' | '|' | '`' | '*' | '_' | '~' | '[' | ']' | '(' | ')' | '!' | ':' | '.' | '@'
+            | '$' => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
-/// Inline code in a table cell.
+/// Inline code in a table cell: `<code>` rather than backticks, because GitHub splits a
+/// table row at a `|` even inside a code span; the text inside is made inert by [`cell`].
 fn code(text: &str) -> String {
     format!("<code>{}</code>", cell(text))
 }
@@ -89,9 +107,14 @@ pub fn sync(report: &SyncReport) -> String {
                     )
                 })
                 .collect();
+            let heading = if report.commits_nothing() {
+                "Would move"
+            } else {
+                "Processed"
+            };
             let _ = writeln!(
                 out,
-                "**Processed**: {} raw {} -> {} managed {}\n",
+                "**{heading}**: {} raw {} -> {} managed {}\n",
                 t.moved_files,
                 plural(t.moved_files, "file", "files"),
                 t.resources,
@@ -123,16 +146,16 @@ pub fn sync(report: &SyncReport) -> String {
                 &rows,
             );
         }
-        if !fabric.ignored.is_empty() {
-            let rows: Vec<String> = fabric
-                .ignored
+        let ignored = report.ignored_files(fabric);
+        if !ignored.is_empty() {
+            let rows: Vec<String> = ignored
                 .iter()
-                .map(|i| format!("| {} |", code(i)))
+                .map(|(path, why)| format!("| {} | {} |", code(path), why.unwrap_or("not YAML")))
                 .collect();
             table(
                 &mut out,
                 &format!("{} ignored files", rows.len()),
-                "| ignored (not YAML) |\n|---|",
+                "| ignored | why |\n|---|---|",
                 &rows,
             );
         }
@@ -153,10 +176,8 @@ pub fn sync(report: &SyncReport) -> String {
 
 /// The summary of a check.
 pub fn check(report: &CheckReport) -> String {
-    let mut out = format!(
-        "## hh-gitops check\n\nchecked {}\n\n",
-        cell(&check_totals(report))
-    );
+    // Counts only: nothing in the totals line comes from input.
+    let mut out = format!("## hh-gitops check\n\nchecked {}\n\n", check_totals(report));
     let rows: Vec<String> = report
         .files
         .iter()
@@ -198,8 +219,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn cells_cannot_break_tables_or_inject_html() {
+    fn cells_cannot_break_tables_or_inject_html_or_markdown() {
         assert_eq!(cell("a|b\nc<script>"), "a\\|b c&lt;script&gt;");
+        assert_eq!(cell("x\\|y"), "x\\\\\\|y");
+        assert_eq!(
+            cell("[l](http://evil.example) **b** `c` $x$ a@b.c"),
+            "\\[l\\]\\(http\\://evil\\.example\\) \\*\\*b\\*\\* \\`c\\` \\$x\\$ a\\@b\\.c"
+        );
     }
 
     #[test]

@@ -1,10 +1,13 @@
 //! Reports: the plain data a run produced, and its printers (text for people, Markdown for
-//! the GitHub job summary, JSON for machines). Printers are pure functions from a report to
-//! a string; only `cli` writes them anywhere.
+//! the GitHub job summary, JSON for machines, workflow commands for the GitHub Actions log).
+//! Printers are pure functions from a report to a string; only `cli` writes them anywhere.
 
+pub mod actions;
 pub mod json;
 pub mod markdown;
 pub mod text;
+
+use std::collections::BTreeSet;
 
 use serde::Serialize;
 
@@ -113,6 +116,10 @@ pub struct SyncReport {
     pub fabrics: Vec<FabricPlan>,
     /// Folders matched by `--fabrics` that are not fabrics.
     pub skipped: Vec<SkippedDir>,
+    /// Raw files (`<fabric>/raw/...`) that `.gitignore` ignores: not part of the plan, listed
+    /// with the fabric's ignored files and counted in `totals.ignored_files`.
+    #[serde(skip_serializing_if = "BTreeSet::is_empty")]
+    pub gitignored: BTreeSet<String>,
     /// Counts over all fabrics.
     pub totals: Totals,
     /// The commit, when one was made.
@@ -124,17 +131,63 @@ pub struct SyncReport {
 
 impl SyncReport {
     /// A report of `plan`.
-    pub fn new(plan: Plan, skipped: Vec<SkippedDir>, dry_run: bool) -> Self {
-        let totals = plan.totals();
+    pub fn new(
+        plan: Plan,
+        skipped: Vec<SkippedDir>,
+        gitignored: BTreeSet<String>,
+        dry_run: bool,
+    ) -> Self {
+        let mut totals = plan.totals();
+        totals.ignored_files += gitignored.len();
         SyncReport {
             version: FORMAT_VERSION,
             command: "sync",
             dry_run,
             fabrics: plan.fabrics,
             skipped,
+            gitignored,
             totals,
             commit: None,
             no_commit_reason: None,
         }
+    }
+
+    /// Whether this run commits nothing on purpose (a dry run, `--commit none`, a pull
+    /// request, a tag) although files would move.
+    pub fn commits_nothing(&self) -> bool {
+        self.no_commit_reason.is_some()
+    }
+
+    /// `moved`, or `would move` when the run [commits nothing](Self::commits_nothing):
+    /// every printer says it the same way.
+    pub fn move_verb(&self) -> &'static str {
+        if self.commits_nothing() {
+            "would move"
+        } else {
+            "moved"
+        }
+    }
+
+    /// The ignored files of `fabric` with the reason each stays, in path order: files that
+    /// are not YAML (`None`) and files `.gitignore` ignores.
+    pub fn ignored_files<'a>(
+        &'a self,
+        fabric: &'a FabricPlan,
+    ) -> Vec<(&'a str, Option<&'static str>)> {
+        let prefix = format!("{}/", fabric.dir);
+        let mut files: Vec<(&str, Option<&'static str>)> = fabric
+            .ignored
+            .iter()
+            .map(|path| (path.as_str(), None))
+            .chain(
+                self.gitignored
+                    .iter()
+                    .filter_map(|path| path.strip_prefix(prefix.as_str()))
+                    .filter(|path| path.starts_with("raw/"))
+                    .map(|path| (path, Some("ignored by .gitignore"))),
+            )
+            .collect();
+        files.sort_unstable();
+        files
     }
 }

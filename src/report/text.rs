@@ -35,23 +35,20 @@ pub fn check_totals(report: &CheckReport) -> String {
     )
 }
 
-/// `sync`: per fabric, then a closing line saying what was committed.
-pub fn sync(report: &SyncReport) -> String {
-    sync_with(report, |_, text| text)
+/// A part of the sync report: one fabric (titled, so the Actions log can fold it into a
+/// group), or the untitled closing lines.
+pub struct Section {
+    /// The fabric folder, or `None` for the closing lines.
+    pub title: Option<String>,
+    /// The lines, each ending in a newline.
+    pub body: String,
 }
 
-/// `sync` inside GitHub Actions: each fabric in a collapsible log group.
-pub fn sync_grouped(report: &SyncReport) -> String {
-    sync_with(report, |title, text| crate::gha::group(title, &text))
-}
-
-fn sync_with(report: &SyncReport, wrap: impl Fn(&str, String) -> String) -> String {
-    let mut all = String::new();
-    let verb = if report.dry_run {
-        "would move"
-    } else {
-        "moved"
-    };
+/// `sync`, in sections: per fabric, then the skipped folders and a closing line saying what
+/// was committed.
+pub fn sync_sections(report: &SyncReport) -> Vec<Section> {
+    let mut sections = Vec::new();
+    let verb = report.move_verb();
     for fabric in &report.fabrics {
         let mut out = String::new();
         let _ = writeln!(out, "{}", fabric.dir);
@@ -82,19 +79,30 @@ fn sync_with(report: &SyncReport, wrap: impl Fn(&str, String) -> String) -> Stri
                 );
             }
         }
-        for ignored in &fabric.ignored {
-            let _ = writeln!(out, "  ignored  {ignored}");
+        for (ignored, reason) in report.ignored_files(fabric) {
+            let _ = match reason {
+                Some(reason) => writeln!(out, "  ignored  {ignored} ({reason})"),
+                None => writeln!(out, "  ignored  {ignored}"),
+            };
         }
         if fabric.moved.is_empty() && fabric.rejected.is_empty() {
             let _ = writeln!(out, "  nothing to move");
         }
-        all.push_str(&wrap(&fabric.dir, out));
+        sections.push(Section {
+            title: Some(fabric.dir.clone()),
+            body: out,
+        });
     }
+    let mut closing = String::new();
     for skipped in &report.skipped {
-        let _ = writeln!(all, "skipped {}: {}", skipped.dir, skipped.reason);
+        let _ = writeln!(closing, "skipped {}: {}", skipped.dir, skipped.reason);
     }
-    let _ = writeln!(all, "{}", closing_line(report));
-    all
+    let _ = writeln!(closing, "{}", closing_line(report));
+    sections.push(Section {
+        title: None,
+        body: closing,
+    });
+    sections
 }
 
 /// The one-line outcome, shared by the text and Markdown reports.
@@ -104,11 +112,7 @@ pub fn closing_line(report: &SyncReport) -> String {
         "{} raw {} {} ({} {}: {} created, {} updated, {} unchanged), {} rejected, {} ignored",
         t.moved_files,
         plural(t.moved_files, "file", "files"),
-        if report.dry_run {
-            "would move"
-        } else {
-            "moved"
-        },
+        report.move_verb(),
         t.resources,
         plural(t.resources, "resource", "resources"),
         t.created,

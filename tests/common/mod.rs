@@ -237,3 +237,60 @@ pub fn assert_exit(out: &Output, code: i32) {
         stderr(out)
     );
 }
+
+/// Asserts that `actual` is exactly the checked-in file `tests/cmd/<name>`, showing both
+/// when they differ. With `HH_GITOPS_BLESS=1` the file is (re)written from `actual` instead,
+/// for a reviewed change of the expected output.
+#[track_caller]
+pub fn assert_expected(name: &str, actual: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/cmd")
+        .join(name);
+    if std::env::var_os("HH_GITOPS_BLESS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (HH_GITOPS_BLESS=1 writes it)", path.display()));
+    if expected != actual {
+        let line = expected
+            .lines()
+            .zip(actual.lines())
+            .position(|(e, a)| e != a)
+            .unwrap_or_else(|| expected.lines().count().min(actual.lines().count()))
+            + 1;
+        panic!(
+            "{} differs from the actual output, first at line {line}\n--- expected\n{expected}\n--- actual\n{actual}",
+            path.display()
+        );
+    }
+}
+
+/// Runs a command to its end, but kills it and fails the test after `seconds`: for
+/// commands that must not hang.
+pub fn output_within(command: &mut Command, seconds: u64) -> Output {
+    let mut child = command
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("command runs");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    while child
+        .try_wait()
+        .expect("command can be waited for")
+        .is_none()
+    {
+        if std::time::Instant::now() > deadline {
+            child.kill().expect("a hanging command can be killed");
+            let out = child.wait_with_output().unwrap();
+            panic!(
+                "still running after {seconds} s\nstdout:\n{}\nstderr:\n{}",
+                stdout(&out),
+                stderr(&out)
+            );
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().expect("command output")
+}

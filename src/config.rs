@@ -1,0 +1,240 @@
+//! The resolved configuration: command-line flags and the GitHub Actions environment turned,
+//! once and before any work, into the plain values the pipeline and the emitter run on.
+//! Every default that depends on where hh-gitops runs is decided here and nowhere else.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+
+use crate::backend::github::GithubTarget;
+use crate::cli::args::{CommitMode, CommonArgs, Format, SyncArgs};
+use crate::gha::{ActionsEnv, CommitPlace};
+
+/// How a sync records the move: the one decision `--commit`, `--dry-run`, `--push` and the
+/// Actions environment (event, ref, token) together make.
+#[derive(Debug)]
+pub enum Commit {
+    /// A commit made with the local git CLI, then pushed to the upstream if `push`.
+    Git {
+        /// Push the commit to the branch's upstream.
+        push: bool,
+    },
+    /// A commit made through GitHub's GraphQL API on this branch.
+    Github(GithubTarget),
+    /// `--dry-run`: plan, report, change nothing.
+    DryRun,
+    /// No commit, for this reason (`--commit none`, a pull request, a tag): the run only
+    /// checks and says what would move.
+    CheckOnly(String),
+}
+
+impl Commit {
+    /// Resolves `--commit` (default: GitHub inside Actions, else git), `--dry-run` and
+    /// `--push`.
+    pub fn resolve(args: &SyncArgs, actions: &ActionsEnv) -> Result<Commit> {
+        if args.dry_run {
+            return Ok(Commit::DryRun);
+        }
+        let mode = args.commit.unwrap_or(if actions.in_actions {
+            CommitMode::Github
+        } else {
+            CommitMode::Git
+        });
+        Ok(match mode {
+            CommitMode::Git => Commit::Git { push: args.push },
+            CommitMode::None => Commit::CheckOnly("--commit none".into()),
+            CommitMode::Github => match actions.commit_place()? {
+                CommitPlace::Branch(target) => Commit::Github(target),
+                CommitPlace::CheckOnly(reason) => Commit::CheckOnly(reason),
+            },
+        })
+    }
+
+    /// Whether this run writes a commit (and so needs a git work tree).
+    pub fn commits(&self) -> bool {
+        self.no_commit_reason().is_none()
+    }
+
+    /// Why this run commits nothing (`dry run`, `--commit none`, a pull request event...),
+    /// or `None` when it commits.
+    pub fn no_commit_reason(&self) -> Option<String> {
+        match self {
+            Commit::Git { .. } | Commit::Github(_) => None,
+            Commit::DryRun => Some("dry run".to_owned()),
+            Commit::CheckOnly(reason) => Some(reason.clone()),
+        }
+    }
+}
+
+/// Everything a sync run needs, resolved.
+#[derive(Debug)]
+pub struct SyncConfig {
+    /// The repository folder.
+    pub repo: PathBuf,
+    /// Fabric globs, relative to the repository.
+    pub fabrics: Vec<String>,
+    /// Largest file read, in bytes.
+    pub max_file_size: u64,
+    /// How the move is recorded.
+    pub commit: Commit,
+    /// The commit title; `None` (also for a blank `--commit-message`) means the default.
+    pub commit_message: Option<String>,
+    /// Seconds since the epoch, for commits made without a configured identity.
+    pub now: i64,
+}
+
+impl SyncConfig {
+    /// Resolves the flags of `sync` against the Actions environment.
+    pub fn resolve(args: &SyncArgs, actions: &ActionsEnv) -> Result<SyncConfig> {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+        Ok(SyncConfig {
+            repo: args.repo.clone(),
+            fabrics: args.fabrics.clone(),
+            max_file_size: args.common.max_file_size,
+            commit: Commit::resolve(args, actions)?,
+            commit_message: args
+                .commit_message
+                .as_deref()
+                .map(str::trim)
+                .filter(|title| !title.is_empty())
+                .map(str::to_owned),
+            now,
+        })
+    }
+}
+
+/// Where and how a run's results are written: decided before any work, so that a path that
+/// cannot be written fails the run before anything is committed.
+#[derive(Debug, Clone)]
+pub struct EmitConfig {
+    /// What goes to stdout.
+    pub format: Format,
+    /// `--report-json`.
+    pub report_json: Option<PathBuf>,
+    /// The Markdown summary: `--summary`, else `$GITHUB_STEP_SUMMARY`.
+    pub summary: Option<PathBuf>,
+    /// `$GITHUB_OUTPUT`, written by `sync` only.
+    pub step_outputs: Option<PathBuf>,
+    /// Exit 1 when a file was rejected (`--no-fail-on-rejected` turns it off for `sync`).
+    pub fail_on_rejected: bool,
+}
+
+impl EmitConfig {
+    /// The emit settings of `check`.
+    pub fn for_check(common: &CommonArgs, actions: &ActionsEnv) -> EmitConfig {
+        EmitConfig {
+            format: common.format,
+            report_json: common.report_json.clone(),
+            summary: actions.step_summary.clone(),
+            step_outputs: None,
+            fail_on_rejected: true,
+        }
+    }
+
+    /// The emit settings of `sync`.
+    pub fn for_sync(args: &SyncArgs, actions: &ActionsEnv) -> EmitConfig {
+        EmitConfig {
+            format: args.common.format,
+            report_json: args.common.report_json.clone(),
+            summary: args
+                .summary
+                .clone()
+                .or_else(|| actions.step_summary.clone()),
+            step_outputs: actions.output.clone(),
+            fail_on_rejected: !args.no_fail_on_rejected,
+        }
+    }
+
+    /// Fails if any output file cannot be created or appended to. Files that did not exist
+    /// are removed again, so a run that fails later leaves nothing behind.
+    pub fn check_paths(&self) -> Result<()> {
+        let paths = [
+            ("--report-json", &self.report_json),
+            ("the summary file", &self.summary),
+            ("GITHUB_OUTPUT", &self.step_outputs),
+        ];
+        for (what, path) in paths {
+            let Some(path) = path else { continue };
+            let existed = std::fs::symlink_metadata(path).is_ok();
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .with_context(|| {
+                    format!(
+                        "cannot write {what} {}: nothing was done; fix the path and run again",
+                        path.display()
+                    )
+                })?;
+            if !existed {
+                std::fs::remove_file(path)
+                    .with_context(|| format!("cannot remove the probe {}", path.display()))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::args::{Cli, Command};
+    use clap::Parser;
+
+    fn sync_args(args: &[&str]) -> SyncArgs {
+        let mut all = vec!["hh-gitops", "sync"];
+        all.extend_from_slice(args);
+        match Cli::parse_from(all).command {
+            Command::Sync(args) => args,
+            _ => unreachable!("parsed a sync"),
+        }
+    }
+
+    #[test]
+    fn a_blank_commit_message_means_the_default() {
+        let actions = ActionsEnv::default();
+        for blank in ["", "   ", "\n\t"] {
+            let config =
+                SyncConfig::resolve(&sync_args(&["--commit-message", blank]), &actions).unwrap();
+            assert_eq!(config.commit_message, None, "{blank:?}");
+        }
+        let config =
+            SyncConfig::resolve(&sync_args(&["--commit-message", " move "]), &actions).unwrap();
+        assert_eq!(config.commit_message.as_deref(), Some("move"));
+    }
+
+    #[test]
+    fn dry_run_wins_over_every_commit_mode_and_git_is_the_default_outside_actions() {
+        let actions = ActionsEnv::default();
+        let commit = Commit::resolve(&sync_args(&["--dry-run", "--commit", "github"]), &actions);
+        assert!(matches!(commit.unwrap(), Commit::DryRun));
+        let commit = Commit::resolve(&sync_args(&["--push"]), &actions).unwrap();
+        assert!(matches!(commit, Commit::Git { push: true }));
+        let commit = Commit::resolve(&sync_args(&["--commit", "none"]), &actions).unwrap();
+        assert!(matches!(commit, Commit::CheckOnly(reason) if reason == "--commit none"));
+    }
+
+    #[test]
+    fn unwritable_output_paths_are_found_before_any_work() {
+        let dir = tempfile::tempdir().unwrap();
+        let fresh = dir.path().join("report.json");
+        let emit = EmitConfig {
+            format: Format::Text,
+            report_json: Some(fresh.clone()),
+            summary: Some(dir.path().join("no/such/folder/summary.md")),
+            step_outputs: None,
+            fail_on_rejected: true,
+        };
+        let error = format!("{:#}", emit.check_paths().unwrap_err());
+        assert!(
+            error.starts_with(&format!(
+                "cannot write the summary file {}/no/such/folder/summary.md: nothing was done",
+                dir.path().display()
+            )),
+            "{error}"
+        );
+        assert!(!fresh.exists(), "the probe of a new file leaves nothing");
+    }
+}

@@ -1,0 +1,121 @@
+//! The pipeline driver: runs the stages in order on a resolved configuration and returns a
+//! report. `discover` reads and checks, `plan` decides, a `Committer` records; nothing here
+//! parses flags or prints.
+
+mod discover;
+mod parallel;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Result, bail};
+
+use crate::backend::git::GitRepo;
+use crate::backend::github::GithubApi;
+use crate::backend::local::LocalGit;
+use crate::backend::{CommitError, Committer, GithubCommitter};
+use crate::config::{Commit, SyncConfig};
+use crate::plan::{self, Plan};
+use crate::report::{CheckReport, CommitInfo, SyncReport};
+use crate::schema::Registry;
+
+/// How many plans a run makes before it gives up on a branch that keeps moving.
+const MAX_PLANS: u32 = 4;
+/// The wait before the second plan; doubled for each further one.
+const FIRST_REPLAN_WAIT: Duration = Duration::from_secs(1);
+
+/// `check`: validates every file under `paths` and moves nothing.
+pub fn check(registry: &Registry, paths: &[PathBuf], max_size: u64) -> Result<CheckReport> {
+    Ok(CheckReport::new(discover::checked_files(
+        registry, paths, max_size,
+    )?))
+}
+
+/// The committer `config` asks for, with its base taken now: before anything is read, so
+/// that a commit made meanwhile makes the commit fail with `BranchMoved` instead of being
+/// overwritten.
+fn committer(config: &SyncConfig, git: Option<&GitRepo>) -> Result<Option<Box<dyn Committer>>> {
+    let Some(git) = git else { return Ok(None) };
+    Ok(match &config.commit {
+        Commit::Git { .. } => Some(Box::new(LocalGit::new(git.clone(), config.now)?)),
+        Commit::Github(target) => Some(Box::new(GithubCommitter::new(
+            GithubApi::new(target.clone())?,
+            git.clone(),
+        )?)),
+        Commit::DryRun | Commit::CheckOnly(_) => None,
+    })
+}
+
+/// `sync`: discover, check, plan and commit every fabric; returns the report.
+///
+/// When the branch moves between the plan and the commit, the backend catches up with it
+/// and the whole run is planned again from the new head, so a raw file added or changed
+/// meanwhile is handled like any other, never lost or moved twice.
+pub fn sync(registry: &Registry, config: &SyncConfig) -> Result<SyncReport> {
+    let git = if config.commit.commits() {
+        Some(GitRepo::open(&config.repo)?)
+    } else {
+        GitRepo::open(&config.repo).ok()
+    };
+    let mut committer = committer(config, git.as_ref())?;
+    let mut wait = FIRST_REPLAN_WAIT;
+    for attempt in 1..=MAX_PLANS {
+        let found = discover::fabrics(
+            registry,
+            &config.repo,
+            &config.fabrics,
+            config.max_file_size,
+            git.as_ref(),
+        )?;
+        let plan = Plan {
+            fabrics: found.inputs.iter().map(plan::plan_fabric).collect(),
+        };
+        let changes = plan.changes();
+        let message = plan.commit_message(config.commit_message.as_deref());
+        let mut report = SyncReport::new(
+            plan,
+            found.skipped,
+            found.gitignored,
+            matches!(config.commit, Commit::DryRun),
+        );
+        if changes.is_empty() {
+            return Ok(report);
+        }
+        let Some(committer) = committer.as_mut() else {
+            report.no_commit_reason = config.commit.no_commit_reason();
+            return Ok(report);
+        };
+        match committer.commit(&changes, &message) {
+            Ok(committed) => {
+                let mut commit = CommitInfo {
+                    sha: committed.sha,
+                    pushed_to: None,
+                    push_error: None,
+                    api_requests: committer.api_requests(),
+                    plans: attempt,
+                };
+                if let (Commit::Git { push: true }, Some(git)) = (&config.commit, &git) {
+                    match git.push(&commit.sha) {
+                        Ok(to) => commit.pushed_to = Some(to),
+                        Err(e) => commit.push_error = Some(format!("{e:#}")),
+                    }
+                }
+                report.commit = Some(commit);
+                return Ok(report);
+            }
+            // The only place that asks whether the branch moved.
+            Err(CommitError::BranchMoved) => {
+                if attempt == MAX_PLANS {
+                    bail!(
+                        "the branch kept moving: gave up after {MAX_PLANS} plans; nothing was committed, run again"
+                    );
+                }
+                std::thread::sleep(wait);
+                wait *= 2;
+                committer.catch_up()?;
+            }
+            Err(CommitError::Other(error)) => return Err(error),
+        }
+    }
+    unreachable!("the loop returns or fails on its last attempt")
+}

@@ -1,0 +1,125 @@
+//! The reports are the product: the text report and the Markdown job summary of `check` and
+//! `sync`, compared whole against the files in `tests/cmd/` (`HH_GITOPS_BLESS=1` rewrites
+//! them after a reviewed change).
+
+mod common;
+
+use common::{Repo, assert_exit, assert_expected, bin, output, stdout, vpc};
+
+const F1: &str = "gitops/hedgehog/fabric-1";
+
+/// gitops-test-1 plus one raw file with an unknown field.
+fn repo_with_one_bad_file() -> Repo {
+    let repo = Repo::new(Some("gitops-test-1"));
+    repo.write(
+        &format!("{F1}/raw/vpc-2.yaml"),
+        vpc("vpc-2", 1002).replace("vlan:", "vlna:").as_bytes(),
+    );
+    repo.commit_all("one bad file");
+    repo
+}
+
+#[test]
+fn a_sync_with_commit_none_says_would_move_in_the_log_the_summary_and_the_outputs() {
+    let repo = repo_with_one_bad_file();
+    let summary = repo.tmp.path().join("summary.md");
+    let outputs = repo.tmp.path().join("outputs");
+    let out = repo.sync(&["--commit", "none", "--summary", summary.to_str().unwrap()]);
+    assert_exit(&out, 1);
+    let log = stdout(&out);
+    assert_expected("sync-commit-none.stdout", &log);
+    assert!(!log.contains(" moved"), "{log}");
+    assert_expected(
+        "sync-commit-none.summary.md",
+        &std::fs::read_to_string(&summary).unwrap(),
+    );
+    // The same run with GitHub's output file: processed-files counts what would move.
+    let mut command = bin();
+    command
+        .args(["sync", "--commit", "none", "--repo"])
+        .arg(&repo.work)
+        .env("GITHUB_OUTPUT", &outputs);
+    assert_exit(&output(repo.isolate(&mut command)), 1);
+    assert_expected(
+        "sync-commit-none.outputs",
+        &std::fs::read_to_string(&outputs).unwrap(),
+    );
+    assert_eq!(repo.commit_count(), 2, "nothing was committed");
+}
+
+#[test]
+fn a_check_prints_exact_text_and_inside_actions_exact_annotations_and_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = dir.path().join("files");
+    std::fs::create_dir_all(&files).unwrap();
+    std::fs::write(files.join("good.yaml"), vpc("good", 1001)).unwrap();
+    std::fs::write(
+        files.join("bad.yaml"),
+        vpc("bad", 1002).replace("vlan: 1002", "vlan: x\n      extra: 1"),
+    )
+    .unwrap();
+    let out = output(bin().current_dir(dir.path()).args(["check", "files"]));
+    assert_exit(&out, 1);
+    assert_expected("check.stdout", &stdout(&out));
+
+    let summary = dir.path().join("summary.md");
+    let out = output(
+        bin()
+            .current_dir(dir.path())
+            .args(["check", "files"])
+            .env("GITHUB_ACTIONS", "true")
+            .env("GITHUB_STEP_SUMMARY", &summary),
+    );
+    assert_exit(&out, 1);
+    assert_expected("check-actions.stdout", &stdout(&out));
+    assert_expected(
+        "check-actions.summary.md",
+        &std::fs::read_to_string(&summary).unwrap(),
+    );
+}
+
+/// Item 4 of issue 6: file names, YAML keys and messages holding Markdown reach the job
+/// summary as plain text: no cell split by `\|`, no live link, emphasis or code span.
+#[test]
+fn markdown_in_file_names_keys_and_messages_is_inert_in_the_summary() {
+    let repo = Repo::new(None);
+    let raw = "gitops/hedgehog/f/raw";
+    let key_doc = |key: &str| {
+        vpc("v", 1001).replace(
+            "  subnets:\n",
+            &format!("  {}: 1\n  subnets:\n", serde_json::to_string(key).unwrap()),
+        )
+    };
+    repo.write(&format!("{raw}/a\\|b.yaml"), key_doc("a\\|b").as_bytes());
+    repo.write(
+        &format!("{raw}/[l](http:evil.example).yaml"),
+        key_doc("[l](http://evil.example)").as_bytes(),
+    );
+    repo.write(
+        &format!("{raw}/**bold**.yaml"),
+        key_doc("**bold**").as_bytes(),
+    );
+    repo.write(&format!("{raw}/`tick`.yaml"), key_doc("`x` | y").as_bytes());
+    repo.write(&format!("{raw}/www.evil.example $x$"), b"not yaml\n");
+    let summary = repo.tmp.path().join("summary.md");
+    let out = repo.sync(&["--dry-run", "--summary", summary.to_str().unwrap()]);
+    assert_exit(&out, 1);
+    let text = std::fs::read_to_string(&summary).unwrap();
+    assert_expected("markdown-injection.summary.md", &text);
+    // Every table row keeps its columns: no `|` splits a cell.
+    for row in text.lines().filter(|l| l.starts_with("| <code>")) {
+        let unescaped_pipes = row
+            .char_indices()
+            .filter(|(i, c)| *c == '|' && !escaped(row, *i))
+            .count();
+        assert!(
+            unescaped_pipes == 4 || unescaped_pipes == 3,
+            "a cell was split: {row}"
+        );
+    }
+}
+
+/// Whether the character at byte `i` of `row` is preceded by an odd number of backslashes.
+fn escaped(row: &str, i: usize) -> bool {
+    row[..i].chars().rev().take_while(|c| *c == '\\').count() % 2 == 1
+}
