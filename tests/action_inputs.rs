@@ -1,0 +1,291 @@
+//! The action's inputs as workflow authors write them, through `action/run.sh` with the
+//! real binary and the fake GitHub (issue 10, items 1, 3, 5, 12 and 13): booleans in any
+//! case, values that start with `-`, two uses in one job, paths, and the `binary` input.
+
+mod action_support;
+mod common;
+
+use action_support::Job;
+
+/// The exact log of a step that the action refused before any work.
+fn refused(message: &str) -> String {
+    format!("::error title=hh-gitops::{message}\n")
+}
+
+#[test]
+fn every_spelling_of_true_is_a_dry_run_that_commits_nothing() {
+    let job = Job::new();
+    let before = job.origin_head();
+    for spelling in ["true", "True", "TRUE", " true", "true ", "\ttRuE\n"] {
+        let step = job.step(&[("dry-run", spelling)], &[]);
+        step.assert_success();
+        assert_eq!(job.fake.commits_made(), 0, "dry-run: {spelling:?}");
+        assert_eq!(step.outputs()["commit-sha"], "", "dry-run: {spelling:?}");
+        assert_eq!(
+            step.outputs()["processed-files"],
+            "4",
+            "dry-run: {spelling:?}"
+        );
+    }
+    assert_eq!(job.origin_head(), before);
+    // And a false in any case commits.
+    job.step(&[("dry-run", " FALSE ")], &[]).assert_success();
+    assert_eq!(job.fake.commits_made(), 1);
+}
+
+#[test]
+fn a_boolean_that_is_neither_true_nor_false_fails_the_step_before_any_work() {
+    let job = Job::new();
+    for (input, value) in [
+        ("dry-run", "yes"),
+        ("dry-run", "1"),
+        ("dry-run", "on"),
+        ("dry-run", "y"),
+        ("dry-run", "truee"),
+        ("fail-on-rejected", "no"),
+        ("fail-on-rejected", "0"),
+        ("deny-warnings", "off"),
+    ] {
+        let step = job.step(&[(input, value)], &[]);
+        assert_eq!(step.code(), Some(2), "{input}: {value}");
+        // Exactly one line: the binary never ran.
+        assert_eq!(
+            step.stdout(),
+            refused(&format!(
+                "input {input} must be true or false (in any case), not '{value}'"
+            ))
+        );
+    }
+    assert_eq!(job.fake.requests(), 0);
+}
+
+#[test]
+fn fail_on_rejected_false_in_any_case_passes_a_run_with_a_rejected_file() {
+    let job = Job::new();
+    job.repo.write(
+        "gitops/hedgehog/fabric-1/raw/bad.yaml",
+        b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n",
+    );
+    job.repo.commit_all("a bad file");
+    job.repo.git(&["push", "-q", "origin", "main"]);
+    let step = job.step(&[("fail-on-rejected", "False"), ("mode", "check")], &[]);
+    step.assert_success();
+    assert_eq!(step.outputs()["rejected-files"], "1");
+    let step = job.step(&[("fail-on-rejected", " TRUE "), ("mode", "check")], &[]);
+    assert_eq!(step.code(), Some(1), "{}", step.stdout());
+}
+
+#[test]
+fn a_commit_message_that_starts_with_a_dash_is_the_message() {
+    let job = Job::new();
+    job.step(&[("commit-message", "- sync fabrics from hhfab")], &[])
+        .assert_success();
+    let subject = job
+        .repo
+        .git_in(&job.repo.origin, &["log", "-1", "--format=%s", "main"]);
+    assert_eq!(subject, "- sync fabrics from hhfab\n");
+}
+
+#[test]
+fn a_fabrics_line_that_looks_like_a_flag_is_a_glob_never_a_flag() {
+    let job = Job::new();
+    let before = job.origin_head();
+    let step = job.step(&[("fabrics", "--push\n--dry-run")], &[]);
+    assert_eq!(step.code(), Some(2), "{}", step.stdout());
+    assert!(
+        common::stderr(&step.out).contains("--push"),
+        "the error names the line: {}",
+        common::stderr(&step.out)
+    );
+    assert_eq!(job.fake.requests(), 0);
+    assert_eq!(job.origin_head(), before);
+}
+
+#[test]
+fn two_uses_in_one_job_each_get_their_own_report() {
+    let job = Job::new();
+    let first = job.step(&[("mode", "check")], &[]);
+    first.assert_success();
+    let second = job.step(&[], &[]);
+    second.assert_success();
+    let first_report = &first.outputs()["report"];
+    let second_report = &second.outputs()["report"];
+    assert_ne!(first_report, second_report);
+    let read = |path: &str| -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+    };
+    assert_eq!(read(first_report)["commit"], serde_json::Value::Null);
+    assert_eq!(
+        read(second_report)["commit"]["sha"],
+        second.outputs()["commit-sha"].as_str()
+    );
+}
+
+#[test]
+fn a_repository_in_a_subfolder_is_found_through_the_path_input() {
+    let mut job = Job::new();
+    job.workspace = job.repo.tmp.path().to_path_buf();
+    let step = job.step(&[("path", "work")], &[]);
+    step.assert_success();
+    assert_eq!(step.outputs()["processed-files"], "4");
+    assert_eq!(job.fake.commits_made(), 1);
+}
+
+#[test]
+fn absolute_fabric_and_schema_paths_inside_the_workspace_are_accepted() {
+    let job = Job::new();
+    let schemas = job.repo.work.join("schemas");
+    let imported = common::output(
+        common::bin()
+            .args(["schemas", "import"])
+            .arg(action_support::root().join("schemas/crds/vpc.githedgehog.com_vpcs.yaml"))
+            .arg("--out")
+            .arg(&schemas),
+    );
+    assert!(imported.status.success(), "{}", common::stderr(&imported));
+    let fabrics = format!("{}/gitops/hedgehog/*", job.repo.work.display());
+    let step = job.step(
+        &[
+            ("fabrics", &fabrics),
+            ("schemas", schemas.to_str().unwrap()),
+        ],
+        &[],
+    );
+    step.assert_success();
+    assert_eq!(step.outputs()["processed-files"], "4");
+}
+
+#[test]
+fn paths_outside_the_repository_are_refused_with_the_reason() {
+    let job = Job::new();
+    let work = job.repo.work.display().to_string();
+    let outside = job.repo.tmp.path().join("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    let outside = outside.display();
+    for (input, value, message) in [
+        (
+            "fabrics",
+            format!("{outside}/*"),
+            format!(
+                "fabrics line '{outside}/*' is outside the repository {work}: fabric folders must be inside it"
+            ),
+        ),
+        (
+            "fabrics",
+            format!("{work}/../outside/*"),
+            format!(
+                "fabrics line '{work}/../outside/*' is outside the repository {work}: fabric folders must be inside it"
+            ),
+        ),
+        (
+            "schemas",
+            format!("{outside}"),
+            format!(
+                "input schemas '{outside}' is outside the workspace {work}: give a path inside the repository"
+            ),
+        ),
+        (
+            "schemas",
+            "../outside".to_owned(),
+            format!(
+                "input schemas '../outside' leads outside the repository {work}: give a path inside it"
+            ),
+        ),
+        (
+            "fabric-config",
+            "../../etc/passwd".to_owned(),
+            format!(
+                "input fabric-config '../../etc/passwd' leads outside the repository {work}: give a path inside it"
+            ),
+        ),
+        (
+            "path",
+            "..".to_owned(),
+            format!(
+                "input path '..' is outside the workspace {work}: give the repository's folder inside it, as for actions/checkout"
+            ),
+        ),
+    ] {
+        let step = job.step(&[(input, &value)], &[]);
+        assert_eq!(step.code(), Some(2), "{input}: {value}");
+        assert_eq!(step.stdout(), refused(&message));
+    }
+    // A relative glob with `..` is refused by the binary, before anything is read.
+    let step = job.step(&[("fabrics", "../outside/*")], &[]);
+    assert_eq!(step.code(), Some(2));
+    assert!(
+        common::stderr(&step.out).contains(
+            "--fabrics `../outside/*` has a `..` segment: fabric folders must be inside the repository"
+        ),
+        "{}",
+        common::stderr(&step.out)
+    );
+    assert_eq!(job.fake.requests(), 0);
+}
+
+#[test]
+fn the_binary_input_must_be_an_executable_hh_gitops() {
+    let job = Job::new();
+    let dir = job.repo.tmp.path().display().to_string();
+    let not_executable = job.repo.tmp.path().join("plain");
+    std::fs::write(&not_executable, "#!/bin/sh\necho hh-gitops 1.0.0\n").unwrap();
+    let not_executable = not_executable.display().to_string();
+    let other = job.repo.tmp.path().join("kubeconform");
+    std::fs::write(&other, "#!/bin/sh\necho kubeconform 0.7.0\n").unwrap();
+    std::fs::set_permissions(&other, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let other = other.display().to_string();
+    let failing = job.repo.tmp.path().join("failing");
+    std::fs::write(&failing, "#!/bin/sh\necho boom >&2\nexit 3\n").unwrap();
+    std::fs::set_permissions(
+        &failing,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+    let failing = failing.display().to_string();
+    for (binary, message) in [
+        (
+            dir.clone(),
+            format!("input binary '{dir}' is not an executable file"),
+        ),
+        (
+            not_executable.clone(),
+            format!("input binary '{not_executable}' is not an executable file"),
+        ),
+        (
+            other.clone(),
+            format!(
+                "input binary '{other}' is not hh-gitops: its --version printed 'kubeconform 0.7.0'"
+            ),
+        ),
+        (
+            failing.clone(),
+            format!("input binary '{failing}' failed to run with --version: boom"),
+        ),
+    ] {
+        let step = job.step(&[("binary", &binary)], &[]);
+        assert_eq!(step.code(), Some(2), "{binary}");
+        assert_eq!(step.stdout(), refused(&message));
+    }
+    // The issue's /bin/true: whatever its --version prints, it is not hh-gitops.
+    let step = job.step(&[("binary", "/bin/true")], &[]);
+    assert_eq!(step.code(), Some(2));
+    assert!(
+        step.stdout().starts_with(
+            "::error title=hh-gitops::input binary '/bin/true' is not hh-gitops: its --version printed '"
+        ),
+        "{}",
+        step.stdout()
+    );
+    assert_eq!(job.fake.requests(), 0);
+}
+
+#[test]
+fn an_unknown_mode_names_the_accepted_ones() {
+    let job = Job::new();
+    let step = job.step(&[("mode", "dry")], &[]);
+    assert_eq!(step.code(), Some(2));
+    assert_eq!(
+        step.stdout(),
+        refused("input mode must be auto, sync or check, not 'dry'")
+    );
+}
