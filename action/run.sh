@@ -9,7 +9,9 @@ set -euo pipefail
 # The release a release commit carries (written by .github/workflows/release.yml into the
 # tagged tree only), so that any pin of it, a tag or a SHA, downloads that release.
 RELEASE_FILE="${GITHUB_ACTION_PATH}/action/release"
-# Where the project's releases live when the release file does not say.
+# Where the project's releases live when no release file says (a `version` input on a
+# commit that is no release). Never `github.action_repository`: inside another composite
+# action that names the outer action.
 HOME_REPOSITORY=hh-gitops/hh-gitops
 
 # Prints one `::error` annotation and stops the step. The message is escaped as a workflow
@@ -181,7 +183,7 @@ else
     version_source="the version input"
   elif [ -n "${release_version}" ]; then
     version="${release_version}"
-    version_source="the action's release file, ref ${ACTION_REF:-unknown}"
+    version_source="the action's release file"
   else
     version=""
   fi
@@ -189,7 +191,7 @@ else
     [[ "${version}" =~ ^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$ ]] ||
       fail "version '${version_input}' is not a release: give one such as 1.2.3 or v1.2.3;" \
         "to run a branch or commit instead, pin the action to it and leave version empty"
-    owner="${release_repository:-${ACTION_REPOSITORY:-${HOME_REPOSITORY}}}"
+    owner="${release_repository:-${HOME_REPOSITORY}}"
     server="${GITHUB_SERVER_URL:-https://github.com}"
     releases="${server}/${owner}/releases"
     dir="$(mktemp -d "${RUNNER_TEMP}/hh-gitops-XXXXXX")"

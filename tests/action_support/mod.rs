@@ -185,9 +185,11 @@ const SERVE_HTTPS: &str = r#"
 import functools, http.server, ssl, sys
 root, cert, key, log = sys.argv[1:5]
 class Handler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
+    def log_request(self, code="-", size="-"):
         with open(log, "a") as f:
             f.write(self.path + "\n")
+    def log_message(self, format, *args):
+        pass
 handler = functools.partial(Handler, directory=root)
 httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
 context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
