@@ -5,11 +5,13 @@
 //! which `.ci/run` installs; run with `cargo test --test action_e2e -- --ignored`.
 //! `HH_GITOPS_E2E_BINARY` picks the binary (`.ci/run` uses the static musl build).
 
+mod action_support;
 mod common;
 
 use std::path::Path;
 use std::process::Command;
 
+use action_support::ReleaseServer;
 use common::fake_github::FakeGithub;
 use common::{Repo, bin, output, stderr, stdout};
 
@@ -31,14 +33,18 @@ fn consumer_with(extra: &[(&str, &[u8])]) -> Repo {
         repo.write(path, content);
     }
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    repo.write(
-        ".github/workflows/gitops.yml",
-        &std::fs::read(root.join("tests/e2e/gitops.yml")).unwrap(),
-    );
-    repo.write(
-        ".hh-gitops-action/action.yml",
-        &std::fs::read(root.join("action.yml")).unwrap(),
-    );
+    for workflow in ["gitops.yml", "inputs.yml"] {
+        repo.write(
+            &format!(".github/workflows/{workflow}"),
+            &std::fs::read(root.join("tests/e2e").join(workflow)).unwrap(),
+        );
+    }
+    for file in ["action.yml", "action/run.sh"] {
+        repo.write(
+            &format!(".hh-gitops-action/{file}"),
+            &std::fs::read(root.join(file)).unwrap(),
+        );
+    }
     repo.commit_all("consumer workflow");
     repo.git(&["push", "-q", "origin", "main"]);
     repo
@@ -61,17 +67,24 @@ fn run_act_with(
     out: &Path,
     env: &[(&str, &str)],
 ) -> std::process::Output {
+    run_workflow(repo, fake, "gitops.yml", event, out, env)
+}
+
+fn run_workflow(
+    repo: &Repo,
+    fake: &FakeGithub,
+    workflow: &str,
+    event: &str,
+    out: &Path,
+    env: &[(&str, &str)],
+) -> std::process::Output {
     let binary = binary();
     let mut command = Command::new(act());
     command
         .current_dir(&repo.work)
         .arg(event)
-        .args([
-            "-P",
-            "ubuntu-latest=-self-hosted",
-            "-W",
-            ".github/workflows/gitops.yml",
-        ])
+        .args(["-P", "ubuntu-latest=-self-hosted", "-W"])
+        .arg(format!(".github/workflows/{workflow}"))
         .args(["--env", &format!("GITHUB_GRAPHQL_URL={}", fake.graphql_url)])
         .args(["--env", "GITHUB_REPOSITORY=example/gitops"])
         .args(["--env", &format!("E2E_OUT={}", out.display())])
@@ -224,154 +237,78 @@ fn check_mode_with_fail_on_rejected_off_reports_and_annotates_without_committing
     assert!(log.contains("no commit (--commit none)"), "{log}");
 }
 
-/// An HTTPS file server on 127.0.0.1 (Python's, with a throwaway self-signed certificate)
-/// standing in for GitHub's release downloads. Stopped on drop.
-struct ReleaseServer {
-    child: std::process::Child,
-    url: String,
-    ca: std::path::PathBuf,
-}
-
-impl Drop for ReleaseServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-const SERVE_HTTPS: &str = r#"
-import functools, http.server, ssl, sys
-root, cert, key = sys.argv[1:4]
-handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=root)
-httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-context.load_cert_chain(cert, key)
-httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
-print(httpd.server_address[1], flush=True)
-httpd.serve_forever()
-"#;
-
-/// Serves `binary` as release `version`'s x86_64 asset, with a SHA256SUMS that matches it
-/// (or, with `tamper`, one that does not).
-fn release_server(dir: &Path, version: &str, binary: &Path, tamper: bool) -> ReleaseServer {
-    use std::io::BufRead;
-    let cert = dir.join("cert.pem");
-    let key = dir.join("key.pem");
-    let made = output(
-        Command::new("openssl")
-            .args([
-                "req",
-                "-x509",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-days",
-                "1",
-                "-subj",
-                "/CN=127.0.0.1",
-                "-addext",
-                "subjectAltName=IP:127.0.0.1",
-                "-keyout",
-            ])
-            .arg(&key)
-            .arg("-out")
-            .arg(&cert),
-    );
-    assert!(made.status.success(), "{}", stderr(&made));
-    // A local action has no repository, so the release path starts right after the host.
-    let assets = dir.join("www/releases/download").join(version);
-    std::fs::create_dir_all(&assets).unwrap();
-    let name = "hh-gitops-x86_64-unknown-linux-musl";
-    let bytes = std::fs::read(binary).unwrap();
-    std::fs::write(assets.join(name), &bytes).unwrap();
-    let sums = output(Command::new("sha256sum").arg(name).current_dir(&assets));
-    let mut sums = stdout(&sums);
-    if tamper {
-        sums = format!("{}{}", "0".repeat(64), &sums[64..]);
-    }
-    std::fs::write(assets.join("SHA256SUMS"), sums).unwrap();
-    let mut child = Command::new("python3")
-        .args(["-c", SERVE_HTTPS])
-        .arg(dir.join("www"))
-        .arg(&cert)
-        .arg(&key)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    ReleaseServer {
-        child,
-        url: format!("https://127.0.0.1:{}", line.trim()),
-        ca: cert,
-    }
-}
-
-fn run_released(tamper: bool) -> (Repo, FakeGithub, std::process::Output) {
+#[test]
+#[ignore = "needs act (installed by .ci/run)"]
+fn inputs_are_read_as_people_write_them_under_a_real_runner() {
     let repo = consumer();
     let fake = FakeGithub::start(&repo.origin, "example/gitops", TOKEN);
+    let before = repo.git_in(&repo.origin, &["rev-parse", "main"]);
+    let out_dir = tempfile::tempdir().unwrap();
+    let out = run_workflow(&repo, &fake, "inputs.yml", "push", out_dir.path(), &[]);
+    assert_act_succeeded(&out);
+    let head = repo
+        .git_in(&repo.origin, &["rev-parse", "main"])
+        .trim()
+        .to_owned();
+    assert_ne!(head, before.trim());
+    assert_eq!(fake.commits_made(), 1, "only the last use commits");
+    assert_eq!(
+        read(&out_dir.path().join("outputs")),
+        format!("dry: sha= processed=4\nyes: failure\nflag: failure\nsync: sha={head}\n")
+    );
+    assert_eq!(
+        repo.git_in(&repo.origin, &["log", "-1", "--format=%s", "main"]),
+        "- sync fabrics from hhfab\n"
+    );
+    let log = stdout(&out);
+    assert!(
+        log.contains("input dry-run must be true or false (in any case), not 'yes'"),
+        "{log}"
+    );
+    // Each use has its own report: the dry run's still describes the dry run.
+    let report = |name: &str| -> serde_json::Value {
+        serde_json::from_str(&read(&out_dir.path().join(name))).unwrap()
+    };
+    assert_eq!(report("dry.json")["commit"], serde_json::Value::Null);
+    assert_eq!(report("sync.json")["commit"]["sha"], head.as_str());
+}
+
+/// A release commit of the action pinned by SHA: its action/release names the version, so
+/// the runner downloads that release (from an HTTPS server on 127.0.0.1) instead of
+/// building the action's checkout.
+#[test]
+#[ignore = "needs act (installed by .ci/run)"]
+fn a_release_commit_pinned_by_sha_downloads_its_release_under_a_real_runner() {
     let dir = tempfile::tempdir().unwrap();
-    let server = release_server(dir.path(), "v9.9.9", Path::new(&binary()), tamper);
+    let server = ReleaseServer::start(dir.path());
+    server.publish(
+        "example/hh-gitops",
+        "v9.9.9",
+        Path::new(&binary()),
+        |sums| sums,
+    );
+    let repo = consumer_with(&[(
+        ".hh-gitops-action/action/release",
+        b"version=9.9.9\nrepository=example/hh-gitops\n",
+    )]);
+    let fake = FakeGithub::start(&repo.origin, "example/gitops", TOKEN);
     let out_dir = tempfile::tempdir().unwrap();
     let env = [
         ("HH_BINARY", ""),
-        ("E2E_VERSION", "v9.9.9"),
         ("GITHUB_SERVER_URL", server.url.as_str()),
         ("CURL_CA_BUNDLE", server.ca.to_str().unwrap()),
     ];
     let out = run_act_with(&repo, &fake, "push", out_dir.path(), &env);
-    (repo, fake, out)
-}
-
-#[test]
-#[ignore = "needs act (installed by .ci/run)"]
-fn a_released_binary_is_downloaded_over_https_and_verified_before_it_runs() {
-    let (repo, fake, out) = run_released(false);
     assert_act_succeeded(&out);
     let log = stdout(&out);
     assert!(
-        log.contains("hh-gitops-x86_64-unknown-linux-musl: OK"),
-        "the checksum was checked: {log}"
+        log.contains(&format!(
+            "Downloading hh-gitops 9.9.9 (the action's release file) from {}/example/hh-gitops/releases",
+            server.url
+        )),
+        "{log}"
     );
+    assert!(!log.contains("building it from source"), "{log}");
+    assert_eq!(server.requests().len(), 2);
     assert_eq!(fake.commits_made(), 1);
-    let raw = repo.git_in(
-        &repo.origin,
-        &[
-            "ls-tree",
-            "--name-only",
-            "main",
-            "gitops/hedgehog/fabric-1/raw/",
-        ],
-    );
-    assert_eq!(raw.trim(), "gitops/hedgehog/fabric-1/raw/.gitkeep");
-}
-
-#[test]
-#[ignore = "needs act (installed by .ci/run)"]
-fn a_binary_that_does_not_match_its_checksum_never_runs() {
-    let (repo, fake, out) = run_released(true);
-    assert!(
-        !out.status.success(),
-        "the job must fail:\n{}",
-        stdout(&out)
-    );
-    assert!(
-        stdout(&out).contains("hh-gitops-x86_64-unknown-linux-musl: FAILED"),
-        "sha256sum refused it: {}",
-        stdout(&out)
-    );
-    assert_eq!(fake.requests(), 0, "the binary never ran");
-    let raw = repo.git_in(
-        &repo.origin,
-        &[
-            "ls-tree",
-            "--name-only",
-            "main",
-            "gitops/hedgehog/fabric-1/raw/",
-        ],
-    );
-    assert!(raw.contains("prepop.yaml"));
 }
