@@ -18,3 +18,8 @@ pub const MAX_NAME_LENGTH: usize = 253;
 
 /// Largest Markdown job summary written per run. GitHub refuses step summaries over 1 MiB.
 pub const MAX_SUMMARY_BYTES: usize = 1024 * 1024;
+
+/// Most findings reported for one document; the rest are counted in one more finding. A
+/// document with thousands of problems is fixed by reading the first few, and reports,
+/// annotations and summaries stay readable and bounded.
+pub const MAX_FINDINGS_PER_DOCUMENT: usize = 100;

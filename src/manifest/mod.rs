@@ -20,7 +20,7 @@ pub mod tree;
 
 use crate::finding::Finding;
 use lines::{line_break, line_col, split_lines};
-pub use tree::{Entry, Node, Pos, Value};
+pub use tree::{Entry, Locator, Node, Pos, Value};
 
 /// One non-empty YAML document of a raw file.
 #[derive(Debug)]
