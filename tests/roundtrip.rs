@@ -4,6 +4,9 @@
 //! spaces, trailing blank lines, LF, CRLF and lone-CR line breaks, comments between and after
 //! documents, `...` and `---` with and without content.
 
+mod common;
+
+use common::{Repo, assert_exit, vpc};
 use hh_gitops::manifest;
 use proptest::prelude::*;
 
@@ -249,5 +252,32 @@ proptest! {
                 document.text
             );
         }
+    }
+}
+
+/// The same promise through a real sync: each managed file holds its document byte for
+/// byte, whatever its line breaks (CRLF, LF, lone CR) and however its last value ends.
+#[test]
+fn sync_moves_each_document_byte_for_byte() {
+    let with_crlf = concat!(
+        "apiVersion: vpc.githedgehog.com/v1beta1\nkind: VPC\n",
+        "spec:\n  subnets:\n    default:\n      subnet: 10.0.1.0/24\n      vlan: 1001\n",
+        "metadata:\n  name: cra\n  annotations:\n    note: |+\n      kept  \n\n\n",
+    )
+    .replace('\n', "\r\n");
+    let with_lf = vpc("crb", 1002);
+    let with_cr = vpc("crc", 1003).replace('\n', "\r");
+    let repo = Repo::new(None);
+    let fabric = "gitops/hedgehog/f1";
+    repo.write(
+        &format!("{fabric}/raw/mixed.yaml"),
+        format!("{with_crlf}---\n{with_lf}---\r{with_cr}").as_bytes(),
+    );
+    repo.commit_all("raw");
+
+    assert_exit(&repo.sync(&[]), 0);
+    for (name, text) in [("cra", &with_crlf), ("crb", &with_lf), ("crc", &with_cr)] {
+        let managed = repo.read(&format!("{fabric}/managed/vpcs/{name}.yaml"));
+        assert_eq!(String::from_utf8_lossy(&managed), text.as_str(), "{name}");
     }
 }
