@@ -38,8 +38,8 @@ pub struct Document {
 /// Parses a raw file into its non-empty documents.
 ///
 /// Rejects what Kubernetes would reject or what cannot be moved without loss: NUL bytes,
-/// invalid UTF-8, YAML syntax errors, duplicate keys, alias bombs, absurd nesting, tags
-/// that change a value's meaning and `%` directives.
+/// invalid UTF-8, line breaks only YAML 1.1 knows, YAML syntax errors, duplicate keys,
+/// alias bombs, absurd nesting, tags that change a value's meaning and `%` directives.
 /// A UTF-8 byte-order mark is allowed (YAML permits it) and is not part of any document.
 pub fn parse(bytes: &[u8]) -> Result<Vec<Document>, Finding> {
     if let Some(at) = bytes.iter().position(|b| *b == 0) {
@@ -61,11 +61,29 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<Document>, Finding> {
             ));
         }
     };
+    if let Some((at, c)) = text
+        .char_indices()
+        .find(|(_, c)| YAML_1_1_BREAKS.contains(c))
+    {
+        let (line, col) = line_col(bytes, at);
+        return Err(Finding::at(
+            line,
+            col,
+            format!(
+                "file contains U+{:04X}, a line break to kubectl (YAML 1.1) but not to YAML 1.2 tools: the two would read different documents; replace it with a plain line break or remove it",
+                u32::from(c)
+            ),
+        ));
+    }
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let lines = split_lines(text);
     let raw = build::parse_stream(text, &lines)?;
     Ok(split(&lines, raw))
 }
+
+/// NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR: line breaks in YAML 1.1, which kubectl's
+/// go-yaml follows, and ordinary characters in YAML 1.2, which the parser here follows.
+const YAML_1_1_BREAKS: [char; 3] = ['\u{85}', '\u{2028}', '\u{2029}'];
 
 /// How a line may be treated when documents are cut apart.
 #[derive(PartialEq)]
@@ -275,6 +293,25 @@ mod tests {
         assert_eq!(texts(input), ["# c\rkind: a\r", "kind: b\r"]);
         let documents = parse(input.as_bytes()).unwrap();
         assert_eq!(documents[1].start_line, 4);
+    }
+
+    #[test]
+    fn line_breaks_only_kubectl_sees_are_rejected_at_their_place() {
+        for (c, code) in [
+            ('\u{85}', "0085"),
+            ('\u{2028}', "2028"),
+            ('\u{2029}', "2029"),
+        ] {
+            let input = format!("a: 1\rb: x{c}c: 2\n");
+            let err = parse(input.as_bytes()).unwrap_err();
+            assert_eq!((err.line, err.col), (2, 5), "{code}");
+            assert_eq!(
+                err.message,
+                format!(
+                    "file contains U+{code}, a line break to kubectl (YAML 1.1) but not to YAML 1.2 tools: the two would read different documents; replace it with a plain line break or remove it"
+                )
+            );
+        }
     }
 
     #[test]
