@@ -57,6 +57,12 @@ pub struct CommonArgs {
     /// Largest file read, in bytes; larger files are rejected unread.
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
+    /// The fabric config Hedgehog's rules read (reserved subnets, VLAN ranges, ASNs, gateway
+    /// support...): a fab.yaml from `hhfab init`, or the config.yaml of the running fabric's
+    /// fab/fabric-ctrl-config ConfigMap. Without it, each fabric's own `fab.yaml` (next to
+    /// its raw/ folder) is used when there is one, else fabricator's defaults.
+    #[arg(long, value_name = "FILE")]
+    pub fabric_config: Option<PathBuf>,
 }
 
 /// `hh-gitops check`.

@@ -10,6 +10,7 @@ use super::{CheckReport, SyncReport};
 use crate::finding::Finding;
 use crate::limits::MAX_SUMMARY_BYTES;
 use crate::plan::{Status, plural};
+use crate::rules::config_file::{ConfigForm, ConfigSource};
 
 /// Rows shown before a table folds into `<details>`.
 const FOLD_AFTER_ROWS: usize = 20;
@@ -87,6 +88,7 @@ pub fn sync(report: &SyncReport) -> String {
     for fabric in &report.fabrics {
         let t = fabric.totals();
         let _ = writeln!(out, "### {}\n", cell(&fabric.dir));
+        let _ = writeln!(out, "{}\n", fabric_config(&fabric.fabric_config));
         if !fabric.moved.is_empty() {
             let rows: Vec<String> = fabric
                 .moved
@@ -174,10 +176,25 @@ pub fn sync(report: &SyncReport) -> String {
     cap(out)
 }
 
+/// Which fabric config the rules read: the file (inert, as it comes from input) or the
+/// defaults.
+fn fabric_config(source: &ConfigSource) -> String {
+    match (&source.file, source.form) {
+        (Some(file), Some(ConfigForm::FabYaml)) => format!("Fabric config: {} (fab.yaml)", code(file)),
+        (Some(file), _) => format!("Fabric config: {} (fabric-ctrl config.yaml)", code(file)),
+        (None, _) => {
+            "Fabric config: fabricator's defaults (no fab.yaml found; give one with `--fabric-config`)".to_owned()
+        }
+    }
+}
+
 /// The summary of a check.
 pub fn check(report: &CheckReport) -> String {
     // Counts only: nothing in the totals line comes from input.
     let mut out = format!("## hh-gitops check\n\nchecked {}\n\n", check_totals(report));
+    for config in &report.fabric_configs {
+        let _ = writeln!(out, "{}\n", fabric_config(config));
+    }
     let rows: Vec<String> = report
         .files
         .iter()
