@@ -289,3 +289,26 @@ fn an_unknown_mode_names_the_accepted_ones() {
         refused("input mode must be auto, sync or check, not 'dry'")
     );
 }
+
+#[test]
+fn fabric_config_is_read_from_the_repository() {
+    let job = Job::new();
+    job.repo.write(
+        "config/fabric-ctrl.yaml",
+        b"reservedSubnets: [10.0.0.0/16]\nfabricMTU: 9100\n",
+    );
+    job.repo
+        .commit_all("a fabric config that reserves the VPCs' subnets");
+    job.repo.git(&["push", "-q", "origin", "main"]);
+    let step = job.step(
+        &[
+            ("fabric-config", "config/fabric-ctrl.yaml"),
+            ("mode", "check"),
+        ],
+        &[],
+    );
+    assert_eq!(step.code(), Some(1), "{}", step.stdout());
+    assert_ne!(step.outputs()["rejected-files"], "0");
+    // Without it, the same files pass.
+    job.step(&[("mode", "check")], &[]).assert_success();
+}
