@@ -38,6 +38,7 @@ boolean() {
   esac
 }
 
+# Prints `value` without its leading and trailing whitespace.
 trim() {
   local value="$1"
   value="${value#"${value%%[![:space:]]*}"}"
@@ -189,7 +190,7 @@ else
   fi
   if [ -n "${version}" ]; then
     [[ "${version}" =~ ^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$ ]] ||
-      fail "version '${version_input}' is not a release: give one such as 1.2.3 or v1.2.3;" \
+      fail "version '${version_input:-${version}}' is not a release: give one such as 1.2.3 or v1.2.3;" \
         "to run a branch or commit instead, pin the action to it and leave version empty"
     owner="${release_repository:-${HOME_REPOSITORY}}"
     server="${GITHUB_SERVER_URL:-https://github.com}"
@@ -209,14 +210,16 @@ else
         "it was not run. Run the job again; if it fails again, the release's files were changed: report it at ${server}/${owner}/issues"
     echo "${asset}: sha256 ${actual} matches SHA256SUMS"
     if [ "${server}" = https://github.com ] && command -v gh > /dev/null; then
-      GH_TOKEN="${GITHUB_TOKEN}" gh attestation verify "${dir}/${asset}" --repo "${owner}" > /dev/null ||
-        fail "${asset} of hh-gitops ${version} has no valid build-provenance attestation from ${owner}: it was not run"
+      problem="$(GH_TOKEN="${GITHUB_TOKEN}" gh attestation verify "${dir}/${asset}" --repo "${owner}" 2>&1 > /dev/null)" ||
+        fail "the build-provenance attestation of ${asset} (hh-gitops ${version}) from ${owner} could not be verified, so it was not run:" \
+          "${problem}"
       echo "${asset}: build provenance verified (gh attestation verify)"
     else
       echo "${asset}: build provenance not checked (needs gh and github.com); the checksum is the check"
     fi
     chmod +x "${dir}/${asset}"
     binary="${dir}/${asset}"
+    binary_origin="downloaded hh-gitops"
   else
     command -v cargo > /dev/null ||
       fail "the action's checkout (ref ${ACTION_REF:-unknown}) is not a release commit and there is no cargo to build it:" \
@@ -225,8 +228,9 @@ else
     dir="${RUNNER_TEMP}/hh-gitops-source"
     cargo build --release --locked --quiet --manifest-path "${GITHUB_ACTION_PATH}/Cargo.toml" --target-dir "${dir}/target"
     binary="${dir}/target/release/hh-gitops"
+    binary_origin="hh-gitops built from source"
   fi
-  check_binary "${binary}" "downloaded hh-gitops"
+  check_binary "${binary}" "${binary_origin}"
   echo "Running ${version_line}"
 fi
 

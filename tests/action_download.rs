@@ -239,3 +239,91 @@ fn a_checkout_that_is_no_release_is_built_only_when_cargo_is_there_and_says_so()
     );
     assert!(server.requests().is_empty());
 }
+
+/// A `gh` that records how it was called and answers `exit` (with `boom` on stderr when
+/// it fails), in a folder to put first on PATH.
+fn fake_gh(dir: &Path, exit: i32) -> std::path::PathBuf {
+    let bin = dir.join(format!("gh-{exit}"));
+    std::fs::create_dir_all(&bin).unwrap();
+    let script = format!(
+        "#!/bin/sh\necho \"GH_TOKEN=$GH_TOKEN $*\" >> '{}'\nif [ {exit} != 0 ]; then echo boom >&2; fi\nexit {exit}\n",
+        dir.join("gh-calls").display()
+    );
+    std::fs::write(bin.join("gh"), script).unwrap();
+    std::fs::set_permissions(
+        bin.join("gh"),
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+    bin
+}
+
+#[test]
+fn on_github_com_the_build_provenance_is_verified_with_gh_before_the_binary_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = ReleaseServer::start(dir.path());
+    server.publish(
+        "hh-gitops/hh-gitops",
+        "v9.9.9",
+        Path::new(&test_binary()),
+        |s| s,
+    );
+    // curl reads $CURL_HOME/.curlrc: github.com is this server for the test.
+    let curl_home = dir.path().join("curl-home");
+    std::fs::create_dir_all(&curl_home).unwrap();
+    std::fs::write(
+        curl_home.join(".curlrc"),
+        format!("connect-to = github.com:443:127.0.0.1:{}\n", server.port()),
+    )
+    .unwrap();
+    let job = Job::new();
+    let step_with_gh = |exit: i32| {
+        let path = format!(
+            "{}:{}",
+            fake_gh(dir.path(), exit).display(),
+            std::env::var("PATH").unwrap()
+        );
+        job.step(
+            &[("binary", ""), ("version", "9.9.9"), ("mode", "check")],
+            &[
+                ("GITHUB_SERVER_URL", "https://github.com"),
+                ("CURL_HOME", curl_home.to_str().unwrap()),
+                ("CURL_CA_BUNDLE", server.ca.to_str().unwrap()),
+                ("PATH", &path),
+            ],
+        )
+    };
+
+    let refused = step_with_gh(1);
+    assert_eq!(refused.code(), Some(2));
+    assert!(
+        refused.stdout().ends_with(&error(&format!(
+            "the build-provenance attestation of {ASSET} (hh-gitops 9.9.9) from hh-gitops/hh-gitops could not be verified, so it was not run: boom"
+        ))),
+        "{}",
+        refused.stdout()
+    );
+    assert!(!refused.stdout().contains("Running hh-gitops"));
+
+    let verified = step_with_gh(0);
+    verified.assert_success();
+    assert!(
+        verified.stdout().contains(&format!(
+            "{ASSET}: build provenance verified (gh attestation verify)\nRunning hh-gitops 0.1.0\n"
+        )),
+        "{}",
+        verified.stdout()
+    );
+    let calls = std::fs::read_to_string(dir.path().join("gh-calls")).unwrap();
+    let calls: Vec<&str> = calls.lines().collect();
+    assert_eq!(calls.len(), 2);
+    for call in calls {
+        let (token, rest) = call.split_once(' ').unwrap();
+        assert_eq!(token, format!("GH_TOKEN={}", action_support::TOKEN));
+        assert!(
+            rest.starts_with("attestation verify ")
+                && rest.ends_with(&format!("/{ASSET} --repo hh-gitops/hh-gitops")),
+            "{rest}"
+        );
+    }
+}

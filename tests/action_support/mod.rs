@@ -164,7 +164,8 @@ impl Step {
 }
 
 /// An HTTPS file server on 127.0.0.1 (Python's, with a self-signed certificate made by
-/// openssl for this test) standing in for GitHub's release downloads. It logs one line per
+/// openssl for this test, valid for 127.0.0.1 and for github.com, which curl can be sent
+/// here with `connect-to`) standing in for GitHub's release downloads. It logs one line per
 /// request. Stopped on drop.
 pub struct ReleaseServer {
     child: std::process::Child,
@@ -216,7 +217,7 @@ impl ReleaseServer {
                     "-subj",
                     "/CN=127.0.0.1",
                     "-addext",
-                    "subjectAltName=IP:127.0.0.1",
+                    "subjectAltName=IP:127.0.0.1,DNS:github.com",
                 ])
                 .arg("-keyout")
                 .arg(&key)
@@ -270,6 +271,11 @@ impl ReleaseServer {
             Command::new("sha256sum").arg(ASSET).current_dir(&assets),
         ));
         std::fs::write(assets.join("SHA256SUMS"), sums(real)).unwrap();
+    }
+
+    /// The port the server listens on.
+    pub fn port(&self) -> &str {
+        self.url.rsplit(':').next().unwrap()
     }
 
     /// The paths requested so far, in order.
