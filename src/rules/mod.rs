@@ -145,7 +145,8 @@ pub fn pointer_segment(key: &str) -> String {
 /// Reads `object` into the kind's typed model. The CRD schema already passed, so a failure
 /// means the model and the schema disagree: reported at the root rather than ignored.
 fn typed<T: DeserializeOwned>(object: &Value, out: &mut Violations) -> Option<T> {
-    match serde_json::from_value(object.clone()) {
+    // Read straight from the borrowed tree: cloning it first cost more than the rules.
+    match T::deserialize(object) {
         Ok(typed) => Some(typed),
         Err(e) => {
             out.error("", format!("cannot be read as a Hedgehog resource: {e}"));
