@@ -9,7 +9,7 @@ use ipnet::IpNet;
 use serde::Deserialize;
 use serde_json::Number;
 
-use crate::rules::vpc::{fits, integer};
+use crate::rules::decode::{fits, integer};
 use crate::rules::{Violations, net};
 
 /// The MTU `Default()` gives options without one (`:324-326`), also the largest allowed.
