@@ -6,6 +6,9 @@
 //!
 //! YAML may write an integer as a float (`1.0e3`), which the API server hands on as that
 //! integer, and a value beyond 64 bits arrives as a float too.
+//!
+//! Also Go's `strconv` readings of integers written as text (port strings, protocol
+//! numbers, PCI addresses), so that a string is a number here exactly when Go reads one.
 
 use serde::{Deserialize, Deserializer};
 use serde_json::Number;
@@ -87,6 +90,30 @@ fn field_name(pointer: &str) -> String {
     }
 }
 
+/// `strconv.Atoi` on a 64-bit platform: an optional sign, then decimal digits, within
+/// `i64` (Rust's `i64` parser reads exactly that).
+pub fn go_atoi(text: &str) -> Option<i64> {
+    text.parse().ok()
+}
+
+/// `strconv.ParseInt(text, 16, 64)`: an optional sign, then hex digits, within `i64`.
+pub fn parse_go_hex(text: &str) -> Option<i64> {
+    let (negative, digits) = match text.as_bytes().first() {
+        Some(b'-') => (true, &text[1..]),
+        Some(b'+') => (false, &text[1..]),
+        _ => (false, text),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let magnitude = u64::from_str_radix(digits, 16).ok()?;
+    if negative {
+        0i64.checked_sub_unsigned(magnitude)
+    } else {
+        i64::try_from(magnitude).ok()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,5 +184,18 @@ mod tests {
     fn fields_are_named_with_their_object_but_not_their_list_index() {
         assert_eq!(field_name("/spec/switch/vlan"), "switch.vlan");
         assert_eq!(field_name("/spec/inboundACL/statements/3/seq"), "seq");
+    }
+
+    #[test]
+    fn text_is_read_as_gos_strconv_reads_it() {
+        assert_eq!(go_atoi("+80"), Some(80));
+        assert_eq!(go_atoi("-1"), Some(-1));
+        assert_eq!(go_atoi("1_000"), None);
+        assert_eq!(go_atoi(" 80"), None);
+        assert_eq!(parse_go_hex("1f"), Some(31));
+        assert_eq!(parse_go_hex("-8000000000000000"), Some(i64::MIN));
+        assert_eq!(parse_go_hex("8000000000000000"), None);
+        assert_eq!(parse_go_hex("+"), None);
+        assert_eq!(parse_go_hex("+-1"), None);
     }
 }
