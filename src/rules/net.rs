@@ -54,8 +54,9 @@ pub fn parse_cidr(text: &str) -> Result<(IpAddr, IpNet), String> {
     Ok((ip, net.trunc()))
 }
 
-/// `netip.ParseAddr` without IPv6 zones, which only ExternalAttachment's `static.remoteIP`
-/// may carry ([`parse_addr_zoned`]).
+/// `netip.ParseAddr` without IPv6 zones: for the fields whose address Go goes on to look
+/// for in a prefix, which a zoned address never is in (`netip.Prefix.Contains`). Fields Go
+/// only parses take [`parse_addr_zoned`].
 pub fn parse_addr(text: &str) -> Result<IpAddr, String> {
     text.parse::<IpAddr>()
         .map_err(|_| format!("`{text}` is not an IP address"))
