@@ -387,12 +387,9 @@ fn hydrated_fields(kind: &str, object: &Value) -> Vec<(String, String, String)> 
                 ("asn", "ASN must be set"),
                 ("neighbors", "at least one BGP neighbor must be defined"),
             ]);
-            let interfaces = object
-                .pointer("/spec/interfaces")
-                .and_then(Value::as_object);
-            for name in interfaces.into_iter().flat_map(|m| m.keys()) {
+            for (name, pointer) in interface_ips(object) {
                 fields.push((
-                    format!("/spec/interfaces/{}/ips", rules::pointer_segment(name)),
+                    pointer,
                     format!("`{name}` has no `ips`"),
                     format!("interface {name} must have at least one IP address"),
                 ));
@@ -401,6 +398,21 @@ fn hydrated_fields(kind: &str, object: &Value) -> Vec<(String, String, String)> 
         }
         _ => Vec::new(),
     }
+}
+
+/// Each Gateway interface's name and the pointer of its `ips`.
+fn interface_ips(gateway: &Value) -> Vec<(String, String)> {
+    let interfaces = gateway
+        .pointer("/spec/interfaces")
+        .and_then(Value::as_object);
+    interfaces
+        .into_iter()
+        .flat_map(|m| m.keys())
+        .map(|name| {
+            let pointer = format!("/spec/interfaces/{}/ips", rules::pointer_segment(name));
+            (name.clone(), pointer)
+        })
+        .collect()
 }
 
 /// Absent, null, empty or Go's zero value: what `Default()` leaves unset.
@@ -683,41 +695,38 @@ fn hydrated(kind: &str, object: &Value, config: &FabricConfig) -> Value {
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_owned();
+    let protocol_ip = (
+        "/spec/protocolIP".to_owned(),
+        json!(host(&config.protocol_subnet, "32")),
+    );
+    let vtep_ip = (
+        "/spec/vtepIP".to_owned(),
+        json!(host(&config.vtep_subnet, "32")),
+    );
     let values: Vec<(String, Value)> = match kind {
         "Switch" => {
+            let asn = if role == "spine" {
+                config.spine_asn
+            } else {
+                config.leaf_asn_start
+            };
             let mut values = vec![
                 (
                     "/spec/ip".to_owned(),
                     json!(host(&config.management_subnet, "")),
                 ),
-                (
-                    "/spec/protocolIP".to_owned(),
-                    json!(host(&config.protocol_subnet, "32")),
-                ),
+                protocol_ip,
+                ("/spec/asn".to_owned(), json!(asn)),
             ];
-            if role == "spine" {
-                values.push(("/spec/asn".into(), json!(config.spine_asn)));
-            } else {
-                values.push(("/spec/asn".into(), json!(config.leaf_asn_start)));
-            }
             if role.ends_with("-leaf") {
-                values.push((
-                    "/spec/vtepIP".into(),
-                    json!(host(&config.vtep_subnet, "32")),
-                ));
+                values.push(vtep_ip);
             }
             values
         }
         "Gateway" => {
             let mut values = vec![
-                (
-                    "/spec/protocolIP".to_owned(),
-                    json!(host(&config.protocol_subnet, "32")),
-                ),
-                (
-                    "/spec/vtepIP".to_owned(),
-                    json!(host(&config.vtep_subnet, "32")),
-                ),
+                protocol_ip,
+                vtep_ip,
                 ("/spec/vtepMAC".to_owned(), json!("ca:fe:ba:be:00:01")),
                 ("/spec/asn".to_owned(), json!(65534)),
                 (
@@ -725,14 +734,8 @@ fn hydrated(kind: &str, object: &Value, config: &FabricConfig) -> Value {
                     json!([{"ip": "172.30.128.0", "asn": config.spine_asn}]),
                 ),
             ];
-            let interfaces = object
-                .pointer("/spec/interfaces")
-                .and_then(Value::as_object);
-            for name in interfaces.into_iter().flat_map(|m| m.keys()) {
-                values.push((
-                    format!("/spec/interfaces/{}/ips", rules::pointer_segment(name)),
-                    json!(["172.30.128.1/31"]),
-                ));
+            for (_, pointer) in interface_ips(&object) {
+                values.push((pointer, json!(["172.30.128.1/31"])));
             }
             values
         }
