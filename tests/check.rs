@@ -167,7 +167,7 @@ fn mutations_of_valid_examples_are_rejected_at_the_right_line() {
                 "  description: leaf-1\n  descripton: typo\n",
             ),
             format!(
-                "switch.yaml:{}:3: error: unknown field `descripton` (at /spec/descripton)",
+                "switch.yaml:{}:3: error: unknown field `descripton`: did you mean `description`? (at /spec/descripton)",
                 line_of("description: leaf-1") + 1
             ),
         ),
@@ -210,7 +210,7 @@ fn mutations_of_valid_examples_are_rejected_at_the_right_line() {
             .as_bytes(),
         1,
     );
-    assert!(out.contains("vpc.yaml:9:13: error: \"1001\" is not of type \"integer\" (at /spec/subnets/default/vlan)"), "{out}");
+    assert!(out.contains("vpc.yaml:9:13: error: `vlan` must be a number, not text: remove the quotes (`vlan: 1001`) (at /spec/subnets/default/vlan)"), "{out}");
 }
 
 #[test]
