@@ -36,6 +36,26 @@ impl Setup {
         git_ref: &str,
         extra: &[&str],
     ) -> Output {
+        let mut command = self.command(graphql_url, token, event, git_ref, extra);
+        output(self.repo.isolate(&mut command))
+    }
+
+    /// Runs the sync as `action.yml` does for its `mode` input (passed as `INPUT_MODE`).
+    fn action_sync(&self, mode: &str, event: &str, git_ref: &str, extra: &[&str]) -> Output {
+        let mut command = self.command(&self.fake.graphql_url, TOKEN, event, git_ref, extra);
+        command.env("INPUT_MODE", mode);
+        output(self.repo.isolate(&mut command))
+    }
+
+    /// The sync command with GitHub Actions' environment.
+    fn command(
+        &self,
+        graphql_url: &str,
+        token: &str,
+        event: &str,
+        git_ref: &str,
+        extra: &[&str],
+    ) -> std::process::Command {
         let mut command = bin();
         command
             .args(["sync", "--repo"])
@@ -54,7 +74,7 @@ impl Setup {
                 "GITHUB_STEP_SUMMARY",
                 self.repo.tmp.path().join("summary.md"),
             );
-        output(self.repo.isolate(&mut command))
+        command
     }
 
     fn push_sync(&self) -> Output {
@@ -357,7 +377,7 @@ fn pull_requests_and_tags_check_only() {
     assert_exit(&out, 1);
     let text = stdout(&out);
     assert!(
-        text.contains("no commit (a pull_request event: checking only"),
+        text.contains("check only, nothing committed (a pull_request event is checked only; the move happens when the change reaches the branch): "),
         "{text}"
     );
     assert!(text.contains("::error file=gitops/hedgehog/fabric-1/raw/bad.yaml,line=2,col=7,title=hh-gitops%3A /kind::unknown kind ConfigMap"), "{text}");
@@ -388,6 +408,65 @@ fn pull_requests_and_tags_check_only() {
     assert_exit(&out, 0);
     assert!(
         stdout(&out).contains("refs/tags/v1 is a tag"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(setup.fake.requests(), 0);
+}
+
+/// Issue 10 item 2: a merge queue's `merge_group` run checks and never sends a mutation, so
+/// a required hh-gitops check cannot block the queue.
+#[test]
+fn a_merge_queue_run_checks_only_and_sends_no_request() {
+    let setup = Setup::new(Some("gitops-test-1"));
+    let before = setup.origin_head();
+    let out = setup.action_sync(
+        "auto",
+        "merge_group",
+        "refs/heads/gh-readonly-queue/main/pr-7-0123456789abcdef0123456789abcdef01234567",
+        &[],
+    );
+    assert_exit(&out, 0);
+    let text = stdout(&out);
+    assert!(
+        text.contains("\ncheck only, nothing committed (a merge queue run (merge_group) is checked only; the move happens when the queue merges into main): 4 raw files would move (49 resources: "),
+        "{text}"
+    );
+    assert_eq!(setup.fake.requests(), 0);
+    assert_eq!(setup.origin_head(), before);
+    let summary = std::fs::read_to_string(setup.repo.tmp.path().join("summary.md")).unwrap();
+    assert!(
+        summary.starts_with("## hh-gitops sync (check only)\n"),
+        "{summary}"
+    );
+}
+
+/// Issue 10 item 14: the action's `mode: check` (which passes `--commit=none`) and
+/// `mode: sync` on a pull request say what ran and why in the workflow's words.
+#[test]
+fn check_only_runs_say_why_in_the_words_of_the_action() {
+    let setup = Setup::new(Some("gitops-test-1"));
+    let out = setup.action_sync("check", "push", "refs/heads/main", &["--commit=none"]);
+    assert_exit(&out, 0);
+    let text = stdout(&out);
+    assert!(
+        text.contains("\ncheck only, nothing committed (the action's `mode: check` never commits): 4 raw files would move"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("--commit"),
+        "no CLI flag in the action's log: {text}"
+    );
+    let summary = std::fs::read_to_string(setup.repo.tmp.path().join("summary.md")).unwrap();
+    assert!(
+        summary.starts_with("## hh-gitops sync (check only)\n"),
+        "{summary}"
+    );
+
+    let out = setup.action_sync("sync", "pull_request", "refs/pull/7/merge", &[]);
+    assert_exit(&out, 0);
+    assert!(
+        stdout(&out).contains("\ncheck only, nothing committed (`mode: sync` only checks here: a pull_request event is checked only; the move happens when the change reaches the branch): "),
         "{}",
         stdout(&out)
     );

@@ -246,7 +246,7 @@ fn dry_run_changes_nothing() {
         "{}",
         stdout(&out)
     );
-    assert!(stdout(&out).contains("no commit (dry run)"));
+    assert!(stdout(&out).contains("dry run, nothing changed: "));
     assert_eq!(repo.git(&["rev-parse", "HEAD"]), head);
     assert!(
         repo.git(&["status", "--porcelain", "--untracked-files=all"])
@@ -349,7 +349,7 @@ fn existing_managed_files_are_updated_or_left_unchanged() {
     let out = repo.sync(&["--format", "json"]);
     assert_exit(&out, 0);
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(report["version"], 1);
+    assert_eq!(report["version"], 2);
     let resources = &report["fabrics"][0]["moved"][0]["resources"];
     assert_eq!(resources[0]["status"], "unchanged");
     assert_eq!(resources[1]["status"], "updated");
@@ -650,7 +650,7 @@ fn gitignored_raw_files_stay_out_of_the_move_and_say_why() {
     let head = repo.git(&["rev-parse", "HEAD"]);
     assert!(
         text.ends_with(&format!(
-            "\n  ignored  raw/w.local.yaml (ignored by .gitignore)\ncommitted {}: 1 raw file moved (1 resource: 1 created, 0 updated, 0 unchanged), 0 rejected, 1 ignored\n",
+            "\n  ignored  raw/w.local.yaml (ignored by .gitignore)\ncommitted {}: 1 raw file moved (1 resource: 1 created, 0 updated, 0 unchanged), 0 rejected (0 errors), 1 ignored, 0 warnings\n",
             head.trim()
         )),
         "{text}"

@@ -57,6 +57,10 @@ pub struct CommonArgs {
     /// Largest file read, in bytes; larger files are rejected unread.
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
+    /// Treat warnings as errors: a file with a warning is rejected (left in raw/). Without
+    /// it, warnings are reported and never block a move.
+    #[arg(long)]
+    pub deny_warnings: bool,
 }
 
 /// `hh-gitops check`.

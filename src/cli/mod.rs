@@ -53,7 +53,12 @@ fn run(cli: Cli, actions: &ActionsEnv, terminal: &Terminal) -> Result<u8> {
             let emit = EmitConfig::for_check(&args.common, actions);
             emit.check_paths()?;
             let registry = registry(args.common.schemas.as_deref())?;
-            let report = pipeline::check(&registry, &args.paths, args.common.max_file_size)?;
+            let report = pipeline::check(
+                &registry,
+                &args.paths,
+                args.common.max_file_size,
+                args.common.deny_warnings,
+            )?;
             emit::emit(&emit, &Report::Check(&report), terminal)
         }
         Command::Sync(args) => {

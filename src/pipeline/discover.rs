@@ -119,7 +119,10 @@ pub fn checked_files(
     let candidates = collect(paths)?;
     Ok(parallel::map(&candidates, |c| {
         let (resources, findings) = match check_path(registry, &c.path, &c.kind, max_size) {
-            Ok(resources) => (resources.len(), Vec::new()),
+            Ok(resources) => (
+                resources.len(),
+                resources.into_iter().flat_map(|r| r.warnings).collect(),
+            ),
             Err(findings) => (0, findings),
         };
         CheckedFile {

@@ -4,6 +4,7 @@
 
 mod discover;
 mod parallel;
+mod warnings;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -24,11 +25,19 @@ const MAX_PLANS: u32 = 4;
 /// The wait before the second plan; doubled for each further one.
 const FIRST_REPLAN_WAIT: Duration = Duration::from_secs(1);
 
-/// `check`: validates every file under `paths` and moves nothing.
-pub fn check(registry: &Registry, paths: &[PathBuf], max_size: u64) -> Result<CheckReport> {
-    Ok(CheckReport::new(discover::checked_files(
-        registry, paths, max_size,
-    )?))
+/// `check`: validates every file under `paths` and moves nothing. With `deny_warnings`, a
+/// warning rejects its file like an error.
+pub fn check(
+    registry: &Registry,
+    paths: &[PathBuf],
+    max_size: u64,
+    deny_warnings: bool,
+) -> Result<CheckReport> {
+    let mut files = discover::checked_files(registry, paths, max_size)?;
+    if deny_warnings {
+        files.iter_mut().for_each(warnings::deny_in_checked);
+    }
+    Ok(CheckReport::new(files))
 }
 
 /// The committer `config` asks for, with its base taken now: before anything is read, so
@@ -60,13 +69,18 @@ pub fn sync(registry: &Registry, config: &SyncConfig) -> Result<SyncReport> {
     let mut committer = committer(config, git.as_ref())?;
     let mut wait = FIRST_REPLAN_WAIT;
     for attempt in 1..=MAX_PLANS {
-        let found = discover::fabrics(
+        let mut found = discover::fabrics(
             registry,
             &config.repo,
             &config.fabrics,
             config.max_file_size,
             git.as_ref(),
         )?;
+        if config.deny_warnings {
+            for file in found.inputs.iter_mut().flat_map(|input| &mut input.files) {
+                warnings::deny_in_outcome(&mut file.outcome);
+            }
+        }
         let plan = Plan {
             fabrics: found.inputs.iter().map(plan::plan_fabric).collect(),
         };
@@ -78,11 +92,11 @@ pub fn sync(registry: &Registry, config: &SyncConfig) -> Result<SyncReport> {
             found.gitignored,
             matches!(config.commit, Commit::DryRun),
         );
+        report.no_commit_reason = config.commit.no_commit_reason();
         if changes.is_empty() {
             return Ok(report);
         }
         let Some(committer) = committer.as_mut() else {
-            report.no_commit_reason = config.commit.no_commit_reason();
             return Ok(report);
         };
         match committer.commit(&changes, &message) {

@@ -175,6 +175,10 @@ pub struct Totals {
     pub updated: usize,
     /// Managed files already identical.
     pub unchanged: usize,
+    /// Error findings (in rejected files).
+    pub errors: usize,
+    /// Warning findings, in rejected and moved files alike.
+    pub warnings: usize,
 }
 
 /// The file kept in an otherwise empty raw/ folder so that git keeps the folder.
@@ -274,6 +278,12 @@ pub fn plan_fabric(input: &FabricInput) -> FabricPlan {
         }
     }
 
+    // A valid file that planning rejects keeps its warnings with its other findings.
+    for (path, resources) in &candidates_warnings(&input.files) {
+        if let Some(findings) = rejected.get_mut(*path) {
+            findings.extend(resources.iter().cloned());
+        }
+    }
     let rejected: Vec<RejectedFile> = rejected
         .into_iter()
         .map(|(path, mut findings)| {
@@ -289,6 +299,23 @@ pub fn plan_fabric(input: &FabricInput) -> FabricPlan {
         ignored,
         adds_gitkeep,
     }
+}
+
+/// The warnings of each valid raw file's resources, by raw path.
+fn candidates_warnings(files: &[RawFile]) -> Vec<(&str, Vec<Finding>)> {
+    files
+        .iter()
+        .filter_map(|file| match &file.outcome {
+            RawOutcome::Valid(resources) => Some((
+                file.path.as_str(),
+                resources
+                    .iter()
+                    .flat_map(|r| r.warnings.iter().cloned())
+                    .collect(),
+            )),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Why the path `rel` of the fabric `dir` cannot be part of a change (it would leave the

@@ -15,7 +15,7 @@ use crate::finding::Finding;
 use crate::plan::{FabricPlan, Plan, Totals};
 
 /// The version of the JSON report format; bumped on any incompatible change.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// One file checked by `hh-gitops check`.
 #[derive(Debug, Clone, Serialize)]
@@ -24,8 +24,15 @@ pub struct CheckedFile {
     pub path: String,
     /// How many valid resources it holds (0 when rejected).
     pub resources: usize,
-    /// Every problem found; empty when the file is valid.
+    /// Every problem found: errors (then the file is rejected) and warnings.
     pub findings: Vec<Finding>,
+}
+
+impl CheckedFile {
+    /// Whether an error rejects the file (warnings alone never do).
+    pub fn is_rejected(&self) -> bool {
+        self.findings.iter().any(Finding::is_error)
+    }
 }
 
 /// What `hh-gitops check` found.
@@ -46,26 +53,31 @@ pub struct CheckReport {
 pub struct CheckTotals {
     /// Files checked.
     pub files: usize,
-    /// Files with no finding.
+    /// Files with no error (they may have warnings).
     pub valid_files: usize,
-    /// Files with at least one finding.
+    /// Files with at least one error.
     pub rejected_files: usize,
     /// Valid resources.
     pub resources: usize,
-    /// Findings.
-    pub findings: usize,
+    /// Error findings.
+    pub errors: usize,
+    /// Warning findings, of valid and rejected files alike.
+    pub warnings: usize,
 }
 
 impl CheckReport {
     /// Builds the report and its totals.
     pub fn new(files: Vec<CheckedFile>) -> Self {
-        let rejected = files.iter().filter(|f| !f.findings.is_empty()).count();
+        let rejected = files.iter().filter(|f| f.is_rejected()).count();
+        let all = || files.iter().flat_map(|f| &f.findings);
+        let errors = all().filter(|f| f.is_error()).count();
         let totals = CheckTotals {
             files: files.len(),
             valid_files: files.len() - rejected,
             rejected_files: rejected,
             resources: files.iter().map(|f| f.resources).sum(),
-            findings: files.iter().map(|f| f.findings.len()).sum(),
+            errors,
+            warnings: all().count() - errors,
         };
         CheckReport {
             version: FORMAT_VERSION,
@@ -124,7 +136,8 @@ pub struct SyncReport {
     pub totals: Totals,
     /// The commit, when one was made.
     pub commit: Option<CommitInfo>,
-    /// Why no commit was made although files would move (dry run, `--commit none`).
+    /// Why this run commits nothing on purpose (dry run, `--commit none`, the action's
+    /// `mode: check`, a pull request), whether or not files would move.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub no_commit_reason: Option<String>,
 }

@@ -19,20 +19,25 @@ pub fn check(report: &CheckReport) -> String {
 }
 
 /// The totals of a check, shared by the text and Markdown reports:
-/// `3 files: 2 valid (5 resources), 1 rejected (2 errors)`.
+/// `3 files: 2 valid (5 resources), 1 rejected (2 errors), 4 warnings`.
 pub fn check_totals(report: &CheckReport) -> String {
     let t = &report.totals;
     format!(
-        "{} {}: {} valid ({} {}), {} rejected ({} {})",
+        "{} {}: {} valid ({} {}), {} rejected ({}), {}",
         t.files,
         plural(t.files, "file", "files"),
         t.valid_files,
         t.resources,
         plural(t.resources, "resource", "resources"),
         t.rejected_files,
-        t.findings,
-        plural(t.findings, "error", "errors"),
+        count(t.errors, "error", "errors"),
+        count(t.warnings, "warning", "warnings"),
     )
+}
+
+/// `1 warning`, `2 warnings`.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", plural(n, one, many))
 }
 
 /// A part of the sync report: one fabric (titled, so the Actions log can fold it into a
@@ -67,6 +72,13 @@ pub fn sync_sections(report: &SyncReport) -> Vec<Section> {
                     Status::Unchanged => "unchanged",
                 };
                 let _ = writeln!(out, "      {status} {}", planned.path);
+            }
+            for warning in moved.warnings() {
+                let _ = writeln!(
+                    out,
+                    "      {}",
+                    warning.display(&format!("{}/{}", fabric.dir, moved.raw))
+                );
             }
         }
         for rejected in &fabric.rejected {
@@ -109,7 +121,7 @@ pub fn sync_sections(report: &SyncReport) -> Vec<Section> {
 pub fn closing_line(report: &SyncReport) -> String {
     let t = &report.totals;
     let counts = format!(
-        "{} raw {} {} ({} {}: {} created, {} updated, {} unchanged), {} rejected, {} ignored",
+        "{} raw {} {} ({} {}: {} created, {} updated, {} unchanged), {} rejected ({}), {} ignored, {}",
         t.moved_files,
         plural(t.moved_files, "file", "files"),
         report.move_verb(),
@@ -119,7 +131,9 @@ pub fn closing_line(report: &SyncReport) -> String {
         t.updated,
         t.unchanged,
         t.rejected_files,
+        count(t.errors, "error", "errors"),
         t.ignored_files,
+        count(t.warnings, "warning", "warnings"),
     );
     match (&report.commit, &report.no_commit_reason) {
         (Some(commit), _) => {
@@ -130,7 +144,8 @@ pub fn closing_line(report: &SyncReport) -> String {
             };
             format!("committed {}{pushed}: {counts}", commit.sha)
         }
-        (None, Some(reason)) => format!("no commit ({reason}): {counts}"),
+        (None, Some(_)) if report.dry_run => format!("dry run, nothing changed: {counts}"),
+        (None, Some(reason)) => format!("check only, nothing committed ({reason}): {counts}"),
         (None, None) => format!("no commit (nothing to change): {counts}"),
     }
 }
