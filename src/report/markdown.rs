@@ -17,6 +17,10 @@ use crate::plan::{FabricPlan, Status, plural};
 /// Rows shown before a table folds into `<details>`.
 const FOLD_AFTER_ROWS: usize = 20;
 
+/// Bytes kept free per fabric, when moved rows are cut, for the `<details>` fold around the
+/// cut table and the longer figures of its note.
+const FOLD_ROOM: usize = 256;
+
 /// Makes text derived from input inert wherever the summary shows it (table cells, headings,
 /// list items): `<`, `>` and `&` become entities (no raw HTML), line breaks become spaces, and
 /// every character to which Markdown or GitHub's extensions give a meaning inside a line is
@@ -239,7 +243,8 @@ fn render_fabrics(blocks: &[FabricBlocks], shown: &[usize], full_report: &str) -
 ///
 /// What matters comes first in each fabric: rejected files with every finding, then
 /// warnings, then the moved files. When the whole is too large, only moved-file rows are
-/// left out (the first fabrics keep theirs first); every block opened is closed.
+/// left out (the room is shared among fabrics, smallest first); every block opened is
+/// closed.
 pub fn sync(report: &SyncReport, full_report: Option<&Path>) -> String {
     let mut out = String::new();
     let title = if report.dry_run {
@@ -276,23 +281,29 @@ pub fn sync(report: &SyncReport, full_report: Option<&Path>) -> String {
     if out.len() + whole.len() + closing.len() <= MAX_SUMMARY_BYTES {
         return out + &whole + &closing;
     }
-    // Too large: measure everything but the moved rows (each note counted as if shown),
-    // then give the rows that fit to the fabrics in order.
+    // Too large: measure everything but the moved rows (each note counted as shown, with
+    // room for the fold around a cut table), then share the room left among the fabrics,
+    // smallest first, so that a small fabric keeps every row beside a huge one.
     let none: Vec<usize> = vec![0; blocks.len()];
-    let fixed = out.len() + render_fabrics(&blocks, &none, &full_report).len() + closing.len();
+    let fixed = out.len()
+        + render_fabrics(&blocks, &none, &full_report).len()
+        + closing.len()
+        + FOLD_ROOM * blocks.len();
     let mut budget = MAX_SUMMARY_BYTES.saturating_sub(fixed);
-    let mut shown = Vec::with_capacity(blocks.len());
-    for fabric in &blocks {
-        let mut rows = 0;
-        for row in &fabric.moved_rows {
-            if row.len() + 1 > budget {
-                budget = 0;
+    let row_bytes = |rows: &[String]| rows.iter().map(|r| r.len() + 1).sum::<usize>();
+    let mut order: Vec<usize> = (0..blocks.len()).collect();
+    order.sort_by_key(|&i| row_bytes(&blocks[i].moved_rows));
+    let mut shown = vec![0; blocks.len()];
+    for (done, &i) in order.iter().enumerate() {
+        let mut share = budget / (blocks.len() - done);
+        for row in &blocks[i].moved_rows {
+            if row.len() + 1 > share {
                 break;
             }
+            share -= row.len() + 1;
             budget -= row.len() + 1;
-            rows += 1;
+            shown[i] += 1;
         }
-        shown.push(rows);
     }
     // Findings alone over the limit are the last resort of `cap`.
     cap(out + &render_fabrics(&blocks, &shown, &full_report) + &closing)
