@@ -473,6 +473,38 @@ fn check_only_runs_say_why_in_the_words_of_the_action() {
     assert_eq!(setup.fake.requests(), 0);
 }
 
+/// Issue 10 item 6: a commit made in the job and never pushed is found before planning:
+/// no request to the API, no backoff, and a message that says what to do.
+#[test]
+fn an_unpushed_local_commit_fails_at_once_and_says_to_push_first() {
+    let setup = Setup::new(Some("gitops-test-1"));
+    let before = setup.origin_head();
+    setup.repo.write(
+        &format!("{F1}/raw/vpc-9.yaml"),
+        vpc("vpc-9", 1009).as_bytes(),
+    );
+    setup.repo.commit_all("local only");
+    let head = setup.repo.git(&["rev-parse", "HEAD"]);
+    let started = std::time::Instant::now();
+    let out = setup.push_sync();
+    assert_exit(&out, 2);
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "hh-gitops: error: the checkout's HEAD {} is not on the remote branch main (which is at {before}): it is a commit made in this job and never pushed, and GitHub can only commit on top of the branch as it is there. Nothing was done: push that commit first, or run hh-gitops before making it\n",
+            head.trim()
+        )
+    );
+    assert_eq!(setup.fake.requests(), 0, "no request, no mutation");
+    assert_eq!(setup.origin_head(), before);
+    assert_eq!(
+        setup.repo.git(&["rev-parse", "HEAD"]),
+        head,
+        "the checkout is untouched"
+    );
+}
+
 #[test]
 fn api_calls_per_sync_do_not_grow_with_the_number_of_files() {
     for files in [1usize, 100, 1000] {

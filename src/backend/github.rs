@@ -2,7 +2,7 @@
 //! (`graphql`), then the local checkout is brought to it, the same crash-safe way the local
 //! backend does (`checkout`).
 
-use anyhow::{Context, anyhow};
+use anyhow::{Context, anyhow, bail};
 
 pub use super::graphql::{GithubApi, GithubTarget};
 
@@ -19,13 +19,36 @@ pub struct GithubCommitter {
 
 impl GithubCommitter {
     /// A committer whose plans start from the checkout's HEAD, after finishing the
-    /// work-tree update of an interrupted run.
+    /// work-tree update of an interrupted run. Fails at once, before any plan or request
+    /// to the API, when HEAD is a local commit that was never pushed.
     pub fn new(api: GithubApi, repo: GitRepo) -> anyhow::Result<Self> {
         let repo = repo.with_token(&api.target().token);
         repo.finish_interrupted()?;
         let base = repo.head()?;
+        if let Some(head) = &base {
+            check_pushed(&repo, head, &api.target().branch)?;
+        }
         Ok(GithubCommitter { api, repo, base })
     }
+}
+
+/// Fails when `head` is not on the remote `branch`: a commit made in the job and never
+/// pushed. GitHub would refuse every commit on top of it as a moved branch, and planning
+/// again cannot help. A remote branch that cannot be fetched is left to the API to report.
+fn check_pushed(repo: &GitRepo, head: &str, branch: &str) -> anyhow::Result<()> {
+    let Ok(remote) = repo.fetch_branch(branch) else {
+        return Ok(());
+    };
+    let on_branch = head == remote
+        || repo
+            .run(&["merge-base", "--is-ancestor", head, &remote], None)
+            .is_ok();
+    if !on_branch {
+        bail!(
+            "the checkout's HEAD {head} is not on the remote branch {branch} (which is at {remote}): it is a commit made in this job and never pushed, and GitHub can only commit on top of the branch as it is there. Nothing was done: push that commit first, or run hh-gitops before making it"
+        );
+    }
+    Ok(())
 }
 
 impl Committer for GithubCommitter {
