@@ -235,6 +235,11 @@ pub fn emit(emit: &EmitConfig, report: &Report, terminal: &Terminal) -> Result<u
         );
     }
     keep(terminal.commands(&actions::annotations(&report.findings())));
+    if let Report::Sync(sync) = report {
+        for glob in &sync.unmatched_fabrics {
+            keep(terminal.commands(&actions::warning(&SyncReport::unmatched_warning(glob))));
+        }
+    }
     if let Some(path) = &emit.summary {
         keep(append_summary(
             path,

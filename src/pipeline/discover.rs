@@ -141,6 +141,8 @@ pub struct Fabrics {
     pub skipped: Vec<SkippedDir>,
     /// Raw files (`<fabric>/raw/...`) left out of the plan because `.gitignore` ignores them.
     pub gitignored: BTreeSet<String>,
+    /// `--fabrics` globs that matched no fabric.
+    pub unmatched: Vec<String>,
 }
 
 /// Reads every fabric under `repo` matching `globs`, checks its raw files and the state of
@@ -152,7 +154,7 @@ pub fn fabrics(
     max_size: u64,
     git: Option<&GitRepo>,
 ) -> Result<Fabrics> {
-    let dirs = source::find_fabric_dirs(repo, globs)?;
+    let source::FabricDirs { dirs, unmatched } = source::find_fabric_dirs(repo, globs)?;
     let mut skipped = Vec::new();
     let mut inputs = Vec::new();
     let mut entries = Vec::new();
@@ -216,6 +218,7 @@ pub fn fabrics(
         inputs,
         skipped,
         gitignored,
+        unmatched,
     })
 }
 

@@ -93,6 +93,7 @@ pub fn sync(registry: &Registry, config: &SyncConfig) -> Result<SyncReport> {
             matches!(config.commit, Commit::DryRun),
         );
         report.no_commit_reason = config.commit.no_commit_reason();
+        report.unmatched_fabrics = found.unmatched;
         if changes.is_empty() {
             return Ok(report);
         }

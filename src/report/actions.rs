@@ -77,6 +77,11 @@ pub fn annotations(findings: &[(String, &Finding)]) -> String {
     out
 }
 
+/// A `::warning` annotation about the whole run (no file to point at).
+pub fn warning(message: &str) -> String {
+    format!("::warning title=hh-gitops::{}\n", escape_data(message))
+}
+
 /// An `::error` annotation for a failure of the whole run (no file to point at).
 pub fn error(message: &str) -> String {
     format!("::error title=hh-gitops::{}\n", escape_data(message))

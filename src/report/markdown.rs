@@ -255,6 +255,13 @@ pub fn sync(report: &SyncReport, full_report: Option<&Path>) -> String {
         "hh-gitops sync"
     };
     let _ = writeln!(out, "## {title}\n\n{}\n", cell(&closing_line(report)));
+    for glob in &report.unmatched_fabrics {
+        let _ = writeln!(
+            out,
+            "- **warning**: {}\n",
+            cell(&SyncReport::unmatched_warning(glob))
+        );
+    }
     let blocks: Vec<FabricBlocks> = report
         .fabrics
         .iter()

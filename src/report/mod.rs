@@ -132,6 +132,9 @@ pub struct SyncReport {
     /// with the fabric's ignored files and counted in `totals.ignored_files`.
     #[serde(skip_serializing_if = "BTreeSet::is_empty")]
     pub gitignored: BTreeSet<String>,
+    /// `--fabrics` globs that matched no fabric (each one a warning).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unmatched_fabrics: Vec<String>,
     /// Counts over all fabrics.
     pub totals: Totals,
     /// The commit, when one was made.
@@ -159,6 +162,7 @@ impl SyncReport {
             fabrics: plan.fabrics,
             skipped,
             gitignored,
+            unmatched_fabrics: Vec::new(),
             totals,
             commit: None,
             no_commit_reason: None,
@@ -179,6 +183,13 @@ impl SyncReport {
         } else {
             "moved"
         }
+    }
+
+    /// The warning about a `--fabrics` glob that matched no fabric, shared by every printer.
+    pub fn unmatched_warning(glob: &str) -> String {
+        format!(
+            "--fabrics `{glob}` matches no fabric (a folder with a raw/ folder): check its spelling; the other patterns were synced"
+        )
     }
 
     /// The ignored files of `fabric` with the reason each stays, in path order: files that

@@ -106,6 +106,9 @@ pub fn sync_sections(report: &SyncReport) -> Vec<Section> {
         });
     }
     let mut closing = String::new();
+    for glob in &report.unmatched_fabrics {
+        let _ = writeln!(closing, "warning: {}", SyncReport::unmatched_warning(glob));
+    }
     for skipped in &report.skipped {
         let _ = writeln!(closing, "skipped {}: {}", skipped.dir, skipped.reason);
     }
