@@ -86,6 +86,8 @@ pub struct SyncConfig {
     pub now: i64,
     /// `--deny-warnings`: a warning rejects its file like an error.
     pub deny_warnings: bool,
+    /// `--max-commit-size`: the largest request of one GitHub API commit.
+    pub max_commit_bytes: u64,
 }
 
 impl SyncConfig {
@@ -107,6 +109,7 @@ impl SyncConfig {
                 .map(str::to_owned),
             now,
             deny_warnings: args.common.deny_warnings,
+            max_commit_bytes: args.max_commit_size,
         })
     }
 }

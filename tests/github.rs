@@ -558,3 +558,202 @@ fn github_enterprise_endpoints_work_and_a_wrong_one_fails_clearly() {
     assert_eq!(other.fake.requests(), 1, "a 404 is not retried");
     assert!(other.repo.work.join(F1).join("raw/prepop.yaml").exists());
 }
+
+/// Ten raw files of three VPCs each, pushed; returns the tree the local git backend makes
+/// of the same repository (one commit), to compare the split result with.
+fn ten_raw_files(setup: &Setup) -> String {
+    let write = |repo: &Repo| {
+        for file in 0..10 {
+            let docs: Vec<String> = (0..3)
+                .map(|i| vpc(&format!("v{file}-{i}"), 1000 + file * 3 + i))
+                .collect();
+            repo.write(
+                &format!("gitops/hedgehog/f/raw/v{file}.yaml"),
+                docs.join("---\n").as_bytes(),
+            );
+        }
+        repo.commit_all("raw files");
+    };
+    write(&setup.repo);
+    setup.repo.git(&["push", "-q", "origin", "main"]);
+    let reference = Repo::new(None);
+    write(&reference);
+    assert_exit(&reference.sync(&[]), 0);
+    reference.git(&["rev-parse", "HEAD^{tree}"])
+}
+
+/// Asserts that every commit in `range` on origin moves whole raw files: each deleted
+/// `raw/vN.yaml` comes with its three managed files, and no managed file comes without its
+/// raw file. Returns the commits, oldest first.
+fn assert_whole_raw_files_per_commit(setup: &Setup, range: &str) -> Vec<String> {
+    let commits: Vec<String> = setup
+        .repo
+        .git_in(&setup.repo.origin, &["rev-list", "--reverse", range])
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    for commit in &commits {
+        let changed = setup.repo.git_in(
+            &setup.repo.origin,
+            &["diff-tree", "--no-commit-id", "--name-status", "-r", commit],
+        );
+        let mut deleted: Vec<String> = Vec::new();
+        let mut added: Vec<String> = Vec::new();
+        for line in changed.lines() {
+            let (status, path) = line.split_once('\t').unwrap();
+            if path == "gitops/hedgehog/f/raw/.gitkeep" {
+                assert_eq!(
+                    (status, commit),
+                    ("A", &commits[0]),
+                    "raw/ keeps its .gitkeep from the first part on"
+                );
+            } else if let Some(raw) = path.strip_prefix("gitops/hedgehog/f/raw/") {
+                assert_eq!(status, "D", "{line}");
+                deleted.push(raw.trim_end_matches(".yaml").to_owned());
+            } else if let Some(vpc) = path.strip_prefix("gitops/hedgehog/f/managed/vpcs/") {
+                assert_eq!(status, "A", "{line}");
+                added.push(vpc.trim_end_matches(".yaml").to_owned());
+            }
+        }
+        let mut expected: Vec<String> = deleted
+            .iter()
+            .flat_map(|raw| (0..3).map(move |i| format!("{raw}-{i}")))
+            .collect();
+        expected.sort();
+        added.sort();
+        assert_eq!(added, expected, "commit {commit} moves whole raw files");
+    }
+    commits
+}
+
+/// Issue 10 item 8: a move over `--max-commit-size` becomes as few chained commits as fit,
+/// each holding whole raw files; every output and report names them all.
+#[test]
+fn a_move_over_the_size_limit_is_split_into_chained_commits_of_whole_raw_files() {
+    let setup = Setup::new(None);
+    let expected_tree = ten_raw_files(&setup);
+    let base = setup.origin_head();
+    let out = setup.sync(
+        TOKEN,
+        "push",
+        "refs/heads/main",
+        &["--max-commit-size=4000"],
+    );
+    assert_exit(&out, 0);
+    let commits = assert_whole_raw_files_per_commit(&setup, &format!("{base}..main"));
+    assert_eq!(commits.len(), 5, "as few commits as fit");
+    assert_eq!(setup.fake.commits_made(), 5);
+    assert_eq!(
+        setup
+            .repo
+            .git_in(&setup.repo.origin, &["rev-parse", "main^{tree}"]),
+        expected_tree
+    );
+    assert_eq!(
+        setup.repo.git(&["rev-parse", "HEAD"]).trim(),
+        commits[4],
+        "the checkout follows"
+    );
+    let text = stdout(&out);
+    assert!(
+        text.contains(
+            "\nthe move was split into 5 commits, each holding whole raw files, because the move is about "
+        ) && text.contains(&format!(
+            " bytes as sent, over the 4000-byte limit of one API commit (--max-commit-size): {}\ncommitted {}: 10 raw files moved (30 resources: ",
+            commits.join(", "),
+            commits[4]
+        )),
+        "{text}"
+    );
+    let outputs = setup.outputs();
+    assert!(
+        outputs.contains(&format!(
+            "commit-sha<<ghadelimiter_hh_gitops\n{}\nghadelimiter_hh_gitops\ncommits<<ghadelimiter_hh_gitops\n{}\n",
+            commits[4],
+            commits.join(" ")
+        )),
+        "{outputs}"
+    );
+    let report = setup.report();
+    assert_eq!(report["commit"]["commits"], serde_json::json!(commits));
+    let summary = std::fs::read_to_string(setup.repo.tmp.path().join("summary.md")).unwrap();
+    assert!(
+        summary.contains(
+            "\n\n**the move was split into 5 commits, each holding whole raw files, because"
+        ),
+        "{summary}"
+    );
+    let titles = setup.repo.git_in(
+        &setup.repo.origin,
+        &["log", "--format=%s", &format!("{base}..main")],
+    );
+    assert_eq!(
+        titles,
+        "hh-gitops: move 10 raw files to managed (30 resources) (part 5)\nhh-gitops: move 10 raw files to managed (30 resources) (part 4)\nhh-gitops: move 10 raw files to managed (30 resources) (part 3)\nhh-gitops: move 10 raw files to managed (30 resources) (part 2)\nhh-gitops: move 10 raw files to managed (30 resources) (part 1)\n"
+    );
+}
+
+/// Issue 10 item 8: a commit GitHub refuses as too large (413, or no answer while it did not
+/// land) is halved and sent again, never resent whole; a single raw file too large on its
+/// own fails with the fix.
+#[test]
+fn a_commit_github_refuses_as_too_large_is_halved_and_a_lone_raw_file_fails_clearly() {
+    let setup = Setup::new(None);
+    let expected_tree = ten_raw_files(&setup);
+    let base = setup.origin_head();
+    setup.fake.limit_body(9000);
+    let out = setup.push_sync();
+    assert_exit(&out, 0);
+    let commits = assert_whole_raw_files_per_commit(&setup, &format!("{base}..main"));
+    assert!(commits.len() > 1);
+    assert!(setup.fake.refused_too_large() >= 1);
+    assert_eq!(
+        setup
+            .repo
+            .git_in(&setup.repo.origin, &["rev-parse", "main^{tree}"]),
+        expected_tree
+    );
+    assert!(
+        stdout(&out).contains(" bytes as too large (413 Request body too large): "),
+        "{}",
+        stdout(&out)
+    );
+
+    // No answer to a large request that did not land: split, not resent whole.
+    let timed_out = Setup::new(None);
+    let expected_tree = ten_raw_files(&timed_out);
+    let base = timed_out.origin_head();
+    timed_out.fake.inject(Fault::Drop);
+    let out = timed_out.push_sync();
+    assert_exit(&out, 0);
+    assert_eq!(
+        assert_whole_raw_files_per_commit(&timed_out, &format!("{base}..main")).len(),
+        2,
+        "halved once"
+    );
+    assert_eq!(
+        timed_out
+            .repo
+            .git_in(&timed_out.repo.origin, &["rev-parse", "main^{tree}"]),
+        expected_tree
+    );
+    assert!(
+        stdout(&out)
+            .contains(" bytes as too large (no answer in time, and the commit did not land): "),
+        "{}",
+        stdout(&out)
+    );
+
+    let lone = Setup::new(None);
+    ten_raw_files(&lone);
+    let before = lone.origin_head();
+    lone.fake.limit_body(1200);
+    let out = lone.push_sync();
+    assert_exit(&out, 2);
+    assert!(
+        stderr(&out).starts_with("hh-gitops: error: GitHub refused the commit as too large (413 Request body too large), and it holds one raw file's move, which is never cut: split that raw file into smaller ones"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(lone.origin_head(), before, "nothing was committed");
+}

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::backend::split::DEFAULT_MAX_COMMIT_BYTES;
 use crate::limits::DEFAULT_MAX_FILE_SIZE;
 
 /// GitOps gate for Hedgehog Open Network Fabric: checks the YAML dropped into each
@@ -119,6 +120,11 @@ pub struct SyncArgs {
     /// means the default, `hh-gitops: move N raw files to managed (M resources)`.
     #[arg(long, value_name = "TEXT")]
     pub commit_message: Option<String>,
+    /// Largest request of one GitHub API commit, in bytes (contents count in base64). A
+    /// larger move is split into as few commits as fit, each holding whole raw files; it is
+    /// also split when GitHub refuses a commit as too large.
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_COMMIT_BYTES)]
+    pub max_commit_size: u64,
     /// Shared flags.
     #[command(flatten)]
     pub common: CommonArgs,

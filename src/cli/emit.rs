@@ -174,7 +174,8 @@ impl Report<'_> {
 }
 
 /// The step outputs of a sync. On a check-only run `processed-files` counts the raw files
-/// that would move.
+/// that would move. `commit-sha` is the last commit; `commits` lists every one, oldest
+/// first, separated by spaces (more than one when the move was split).
 fn step_outputs(report: &SyncReport, emit: &EmitConfig) -> Vec<(&'static str, String)> {
     let t = report.totals;
     vec![
@@ -187,6 +188,14 @@ fn step_outputs(report: &SyncReport, emit: &EmitConfig) -> Vec<(&'static str, St
                 .commit
                 .as_ref()
                 .map(|c| c.sha.clone())
+                .unwrap_or_default(),
+        ),
+        (
+            "commits",
+            report
+                .commit
+                .as_ref()
+                .map(|c| c.commits.join(" "))
                 .unwrap_or_default(),
         ),
         (

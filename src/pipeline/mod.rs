@@ -50,6 +50,7 @@ fn committer(config: &SyncConfig, git: Option<&GitRepo>) -> Result<Option<Box<dy
         Commit::Github(target) => Some(Box::new(GithubCommitter::new(
             GithubApi::new(target.clone())?,
             git.clone(),
+            config.max_commit_bytes,
         )?)),
         Commit::DryRun | Commit::CheckOnly(_) => None,
     })
@@ -84,7 +85,7 @@ pub fn sync(registry: &Registry, config: &SyncConfig) -> Result<SyncReport> {
         let plan = Plan {
             fabrics: found.inputs.iter().map(plan::plan_fabric).collect(),
         };
-        let changes = plan.changes();
+        let units = plan.change_units();
         let message = plan.commit_message(config.commit_message.as_deref());
         let mut report = SyncReport::new(
             plan,
@@ -94,16 +95,18 @@ pub fn sync(registry: &Registry, config: &SyncConfig) -> Result<SyncReport> {
         );
         report.no_commit_reason = config.commit.no_commit_reason();
         report.unmatched_fabrics = found.unmatched;
-        if changes.is_empty() {
+        if units.is_empty() {
             return Ok(report);
         }
         let Some(committer) = committer.as_mut() else {
             return Ok(report);
         };
-        match committer.commit(&changes, &message) {
-            Ok(committed) => {
+        match committer.commit_units(&units, &message) {
+            Ok(mut committed) => {
                 let mut commit = CommitInfo {
-                    sha: committed.sha,
+                    sha: committed.shas.last().cloned().unwrap_or_default(),
+                    commits: std::mem::take(&mut committed.shas),
+                    split_reason: committed.split_reason,
                     pushed_to: None,
                     push_error: None,
                     api_requests: committer.api_requests(),

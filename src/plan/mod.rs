@@ -352,28 +352,41 @@ impl Plan {
     /// The exact set of writes and deletes that carries out the plan.
     pub fn changes(&self) -> Changes {
         let mut changes = Changes::default();
+        for unit in self.change_units() {
+            changes.writes.extend(unit.writes);
+            changes.deletes.extend(unit.deletes);
+        }
+        changes
+    }
+
+    /// The changes cut into the smallest parts that may be committed apart: one per moved
+    /// raw file (its deletion with every managed file it becomes), so that no commit ever
+    /// holds half a move. A fabric's new raw/.gitkeep goes with its first part, so raw/
+    /// never disappears between two parts.
+    pub fn change_units(&self) -> Vec<Changes> {
+        let mut units = Vec::new();
         for fabric in &self.fabrics {
-            for moved in &fabric.moved {
+            for (i, moved) in fabric.moved.iter().enumerate() {
+                let mut unit = Changes::default();
                 for planned in &moved.resources {
                     if planned.status != Status::Unchanged {
-                        changes.writes.push(Write {
+                        unit.writes.push(Write {
                             path: format!("{}/{}", fabric.dir, planned.path),
                             content: planned.resource.text.clone().into_bytes(),
                         });
                     }
                 }
-                changes
-                    .deletes
-                    .push(format!("{}/{}", fabric.dir, moved.raw));
-            }
-            if fabric.adds_gitkeep {
-                changes.writes.push(Write {
-                    path: format!("{}/{GITKEEP}", fabric.dir),
-                    content: Vec::new(),
-                });
+                if i == 0 && fabric.adds_gitkeep {
+                    unit.writes.push(Write {
+                        path: format!("{}/{GITKEEP}", fabric.dir),
+                        content: Vec::new(),
+                    });
+                }
+                unit.deletes.push(format!("{}/{}", fabric.dir, moved.raw));
+                units.push(unit);
             }
         }
-        changes
+        units
     }
 }
 

@@ -8,7 +8,7 @@ use std::fmt::Write;
 
 use std::path::Path;
 
-use super::text::{check_totals, closing_line};
+use super::text::{check_totals, closing_line, split_line};
 use super::{CheckReport, SyncReport};
 use crate::finding::Finding;
 use crate::limits::MAX_SUMMARY_BYTES;
@@ -255,6 +255,9 @@ pub fn sync(report: &SyncReport, full_report: Option<&Path>) -> String {
         "hh-gitops sync"
     };
     let _ = writeln!(out, "## {title}\n\n{}\n", cell(&closing_line(report)));
+    if let Some(line) = split_line(report) {
+        let _ = writeln!(out, "**{}**\n", cell(&line));
+    }
     for glob in &report.unmatched_fabrics {
         let _ = writeln!(
             out,

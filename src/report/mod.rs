@@ -100,8 +100,13 @@ pub struct SkippedDir {
 /// The commit a sync made.
 #[derive(Debug, Clone, Serialize)]
 pub struct CommitInfo {
-    /// The commit id.
+    /// The commit id (the last one, when the move was split).
     pub sha: String,
+    /// Every commit made, oldest first (one, unless the move was split).
+    pub commits: Vec<String>,
+    /// Why the move was split into several commits, if it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub split_reason: Option<String>,
     /// Where it was pushed (`origin refs/heads/main`), if it was.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pushed_to: Option<String>,

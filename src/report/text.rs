@@ -112,12 +112,27 @@ pub fn sync_sections(report: &SyncReport) -> Vec<Section> {
     for skipped in &report.skipped {
         let _ = writeln!(closing, "skipped {}: {}", skipped.dir, skipped.reason);
     }
+    if let Some(line) = split_line(report) {
+        let _ = writeln!(closing, "{line}");
+    }
     let _ = writeln!(closing, "{}", closing_line(report));
     sections.push(Section {
         title: None,
         body: closing,
     });
     sections
+}
+
+/// `the move was split into N commits (why): sha, sha`, when it was; shared by the text
+/// and Markdown reports.
+pub fn split_line(report: &SyncReport) -> Option<String> {
+    let commit = report.commit.as_ref()?;
+    let reason = commit.split_reason.as_ref()?;
+    Some(format!(
+        "the move was split into {} commits, each holding whole raw files, because {reason}: {}",
+        commit.commits.len(),
+        commit.commits.join(", ")
+    ))
 }
 
 /// The one-line outcome, shared by the text and Markdown reports.
