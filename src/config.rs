@@ -78,6 +78,8 @@ pub struct SyncConfig {
     pub fabrics: Vec<String>,
     /// Largest file read, in bytes.
     pub max_file_size: u64,
+    /// `--fabric-config`: the fabric config for every fabric, instead of each one's fab.yaml.
+    pub fabric_config: Option<PathBuf>,
     /// How the move is recorded.
     pub commit: Commit,
     /// The commit title; `None` (also for a blank `--commit-message`) means the default.
@@ -100,6 +102,7 @@ impl SyncConfig {
             repo: args.repo.clone(),
             fabrics: args.fabrics.clone(),
             max_file_size: args.common.max_file_size,
+            fabric_config: args.common.fabric_config.clone(),
             commit: Commit::resolve(args, actions)?,
             commit_message: args
                 .commit_message

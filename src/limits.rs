@@ -27,3 +27,8 @@ pub const MAX_SUMMARY_BYTES: usize = 1024 * 1024;
 /// XFS, Btrfs, APFS, NTFS in UTF-16 units). A longer managed file name commits, then breaks
 /// every checkout of the repository.
 pub const MAX_FILE_NAME_BYTES: usize = 255;
+
+/// Most findings reported for one document; the rest are counted in one more finding. A
+/// document with thousands of problems is fixed by reading the first few, and reports,
+/// annotations and summaries stay readable and bounded.
+pub const MAX_FINDINGS_PER_DOCUMENT: usize = 100;

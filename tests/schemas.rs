@@ -5,7 +5,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{bin, output, stderr, stdout, vpc};
+use common::{assert_exit, bin, output, stderr, stdout, vpc};
 
 fn schemas_dir() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/schemas"))
@@ -38,7 +38,7 @@ fn regenerating_from_the_crds_gives_exactly_the_committed_schemas() {
             .arg("--out")
             .arg(out_dir.path()),
     );
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_exit(&out, 0);
     let mut generated: Vec<String> = std::fs::read_dir(out_dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
@@ -58,7 +58,7 @@ fn regenerating_from_the_crds_gives_exactly_the_committed_schemas() {
 #[test]
 fn list_shows_every_kind_and_its_managed_folder() {
     let out = output(bin().args(["schemas", "list"]));
-    assert_eq!(out.status.code(), Some(0));
+    assert_exit(&out, 0);
     let text = stdout(&out);
     assert_eq!(text.lines().count(), 15);
     assert!(
@@ -98,7 +98,7 @@ fn extra_schemas_add_and_override_kinds() {
     .unwrap();
 
     let embedded = output(bin().arg("check").arg(&file));
-    assert_eq!(embedded.status.code(), Some(1));
+    assert_exit(&embedded, 1);
     assert!(stdout(&embedded).contains("unknown field `newField`"));
     let extended = output(
         bin()
@@ -107,7 +107,7 @@ fn extra_schemas_add_and_override_kinds() {
             .arg(dir.path())
             .arg(&file),
     );
-    assert_eq!(extended.status.code(), Some(0), "{}", stdout(&extended));
+    assert_exit(&extended, 0);
     let listed = stdout(&output(
         bin().args(["schemas", "list", "--schemas"]).arg(dir.path()),
     ));
@@ -126,7 +126,7 @@ fn extra_schemas_add_and_override_kinds() {
             .arg(dir.path())
             .arg(&file),
     );
-    assert_eq!(broken.status.code(), Some(2));
+    assert_exit(&broken, 2);
     assert!(
         stderr(&broken).contains("does not say which kind it describes"),
         "{}",

@@ -62,6 +62,12 @@ pub struct CommonArgs {
     /// it, warnings are reported and never block a move.
     #[arg(long)]
     pub deny_warnings: bool,
+    /// The fabric config Hedgehog's rules read (reserved subnets, VLAN ranges, ASNs, gateway
+    /// support...): a fab.yaml from `hhfab init`, or the config.yaml of the running fabric's
+    /// fab/fabric-ctrl-config ConfigMap. Without it, each fabric's own `fab.yaml` (next to
+    /// its raw/ folder) is used when there is one, else fabricator's defaults.
+    #[arg(long, value_name = "FILE")]
+    pub fabric_config: Option<PathBuf>,
 }
 
 /// `hh-gitops check`.

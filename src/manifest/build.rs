@@ -4,9 +4,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use saphyr_parser::{Event, Parser, ScalarStyle, Span};
+use saphyr_parser::{Event, Parser, Span};
 
-use super::scalar::resolve_plain;
+use super::tags::{check_collection_tag, scalar_value};
 use super::tree::{Entry, Node, Pos, RawDocument, Value};
 use crate::finding::Finding;
 use crate::limits::{MAX_ALIAS_EXPANSION, MAX_NESTING_DEPTH};
@@ -203,55 +203,58 @@ fn key_string(node: &Node) -> Result<String, Finding> {
     })
 }
 
-/// Resolves a scalar event to a typed value, honouring core-schema tags.
-fn scalar_value(
-    text: &str,
-    style: ScalarStyle,
-    tag: Option<&saphyr_parser::Tag>,
-    pos: Pos,
-) -> Result<Value, Finding> {
-    if let Some(tag) = tag {
-        let core = tag.is_yaml_core_schema();
-        return match (core, tag.suffix.as_str()) {
-            (true, "str") => Ok(Value::Str(text.to_owned())),
-            (true, "null" | "bool" | "int" | "float") => {
-                let value = resolve_plain(text);
-                let ok = matches!(
-                    (tag.suffix.as_str(), &value),
-                    ("null", Value::Null)
-                        | ("bool", Value::Bool(_))
-                        | ("int", Value::Int(_))
-                        | ("float", Value::Float(_) | Value::Int(_))
-                );
-                if ok {
-                    Ok(value)
-                } else {
-                    Err(error_at(
-                        pos,
-                        format!("`{text}` is not a valid !!{}", tag.suffix),
-                    ))
-                }
-            }
-            _ => Err(error_at(
-                pos,
-                format!("unsupported YAML tag `{}{}`", tag.handle, tag.suffix),
-            )),
-        };
+/// The last line that holds bytes of the node spanning `span`, or `None` for an empty node
+/// (an omitted value takes the position of the next token, which is not its text). A span
+/// that ends at column 0 ends just after a line break (a block scalar swallows its trailing
+/// lines), so its last line is the one before.
+fn last_line_of(span: &Span) -> Option<u32> {
+    if span.end.index() == span.start.index() {
+        return None;
     }
-    Ok(match style {
-        ScalarStyle::Plain => resolve_plain(text),
-        _ => Value::Str(text.to_owned()),
-    })
+    let line = if span.end.col() == 0 {
+        span.end.line() - 1
+    } else {
+        span.end.line()
+    };
+    Some(u32::try_from(line).unwrap_or(u32::MAX))
+}
+
+/// Rejects a `%YAML`, `%TAG` or reserved directive on the lines outside any document, from
+/// `from` up to (not including) `to`. A managed file holds one document, and a directive
+/// written before another document would not travel with it; Kubernetes tooling has no use
+/// for directives, so they are refused rather than moved.
+fn reject_directives(lines: &[&str], from: u32, to: u32) -> Result<(), Finding> {
+    for line_no in from..to {
+        let Some(line) = lines.get(line_no as usize - 1) else {
+            break;
+        };
+        if line.starts_with('%') {
+            let directive = line.trim_end();
+            let name = directive.split_whitespace().next().unwrap_or(directive);
+            return Err(Finding::at(
+                line_no,
+                1,
+                format!(
+                    "YAML directive `{directive}` is not supported (each managed file holds one document, and Kubernetes tooling does not use directives): remove the `{name}` directive"
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Parses a whole YAML stream into documents. The first syntax or strictness error stops
-/// the parse: after it, document boundaries cannot be trusted.
-pub fn parse_stream(text: &str) -> Result<Vec<RawDocument>, Finding> {
+/// the parse: after it, document boundaries cannot be trusted. `lines` is `text` cut by
+/// `lines::split_lines`, for the directive check.
+pub fn parse_stream(text: &str, lines: &[&str]) -> Result<Vec<RawDocument>, Finding> {
     let mut parser = Parser::new_from_str(text);
     let mut documents = Vec::new();
     let mut builder = Builder::new();
     let mut start_line = 1;
     let mut last_content_line = 0;
+    // The first line after the previous document's end: lines from here to the next
+    // document's start are outside every document.
+    let mut outside_from = 1;
     while let Some(event) = parser.next_event() {
         let (event, span) = event.map_err(|e| {
             Finding::at(
@@ -263,6 +266,7 @@ pub fn parse_stream(text: &str) -> Result<Vec<RawDocument>, Finding> {
         let pos = pos_of(&span);
         match event {
             Event::DocumentStart(_) => {
+                reject_directives(lines, outside_from, pos.line)?;
                 start_line = pos.line;
                 last_content_line = pos.line;
                 builder = Builder::new();
@@ -276,20 +280,21 @@ pub fn parse_stream(text: &str) -> Result<Vec<RawDocument>, Finding> {
                     last_content_line,
                     root,
                 });
+                outside_from = pos.line.saturating_add(1);
             }
             Event::Scalar(text, style, anchor, tag) => {
-                last_content_line =
-                    last_content_line.max(u32::try_from(span.end.line()).unwrap_or(u32::MAX));
+                last_content_line = last_content_line.max(last_line_of(&span).unwrap_or(0));
                 let value = scalar_value(&text, style, tag.as_deref(), pos)?;
                 let node = Node { value, pos };
                 builder.remember(anchor, &node);
                 builder.add(node)?;
             }
             Event::Alias(id) => {
-                last_content_line = last_content_line.max(pos.line);
+                last_content_line = last_content_line.max(last_line_of(&span).unwrap_or(0));
                 builder.alias(id, pos)?;
             }
-            Event::SequenceStart(anchor, _) => {
+            Event::SequenceStart(anchor, tag) => {
+                check_collection_tag(tag.as_deref(), "seq", pos)?;
                 last_content_line = last_content_line.max(pos.line);
                 builder.open(
                     Frame::Seq {
@@ -300,7 +305,8 @@ pub fn parse_stream(text: &str) -> Result<Vec<RawDocument>, Finding> {
                     pos,
                 )?;
             }
-            Event::MappingStart(anchor, _) => {
+            Event::MappingStart(anchor, tag) => {
+                check_collection_tag(tag.as_deref(), "map", pos)?;
                 last_content_line = last_content_line.max(pos.line);
                 builder.open(
                     Frame::Map {
@@ -314,7 +320,12 @@ pub fn parse_stream(text: &str) -> Result<Vec<RawDocument>, Finding> {
                     pos,
                 )?;
             }
-            Event::SequenceEnd | Event::MappingEnd => builder.close()?,
+            Event::SequenceEnd | Event::MappingEnd => {
+                // A flow collection's closing bracket is content; a block collection's end
+                // is an empty span at the next token.
+                last_content_line = last_content_line.max(last_line_of(&span).unwrap_or(0));
+                builder.close()?;
+            }
             Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
         }
     }
@@ -324,9 +335,14 @@ pub fn parse_stream(text: &str) -> Result<Vec<RawDocument>, Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::manifest::lines::split_lines;
+
+    fn parse_text(text: &str) -> Result<Vec<RawDocument>, Finding> {
+        parse_stream(text, &split_lines(text))
+    }
 
     fn root(text: &str) -> Node {
-        parse_stream(text).unwrap().remove(0).root.unwrap()
+        parse_text(text).unwrap().remove(0).root.unwrap()
     }
 
     #[test]
@@ -344,7 +360,7 @@ mod tests {
 
     #[test]
     fn duplicate_keys_are_errors_at_the_second_key() {
-        let err = parse_stream("a: 1\nb: 2\na: 3\n").unwrap_err();
+        let err = parse_text("a: 1\nb: 2\na: 3\n").unwrap_err();
         assert_eq!((err.line, err.col), (3, 1));
         assert!(
             err.message
@@ -354,7 +370,7 @@ mod tests {
 
     #[test]
     fn complex_keys_are_errors() {
-        let err = parse_stream("? [a, b]\n: 1\n").unwrap_err();
+        let err = parse_text("? [a, b]\n: 1\n").unwrap_err();
         assert!(err.message.contains("plain scalars"), "{}", err.message);
     }
 
@@ -375,7 +391,7 @@ mod tests {
             ));
             prev = name;
         }
-        let err = parse_stream(&text).unwrap_err();
+        let err = parse_text(&text).unwrap_err();
         assert!(err.message.contains("alias bomb"), "{}", err.message);
     }
 
@@ -383,11 +399,11 @@ mod tests {
     fn deep_nesting_is_bounded() {
         // Flow nesting: the parser's own recursion limit answers.
         let text = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
-        let err = parse_stream(&text).unwrap_err();
+        let err = parse_text(&text).unwrap_err();
         assert!(err.message.contains("recursion limit"), "{}", err.message);
         // Block nesting: ours does.
         let text: String = (0..200).map(|i| format!("{}k:\n", " ".repeat(i))).collect();
-        let err = parse_stream(&text).unwrap_err();
+        let err = parse_text(&text).unwrap_err();
         assert!(err.message.contains("nesting deeper"), "{}", err.message);
     }
 
@@ -400,27 +416,9 @@ mod tests {
     }
 
     #[test]
-    fn tags() {
-        let node = root("a: !!str 10\nb: !!int 10\n");
-        assert_eq!(node.to_json(), serde_json::json!({"a": "10", "b": 10}));
-        assert!(
-            parse_stream("a: !custom x\n")
-                .unwrap_err()
-                .message
-                .contains("unsupported YAML tag")
-        );
-        assert!(
-            parse_stream("a: !!int x\n")
-                .unwrap_err()
-                .message
-                .contains("not a valid !!int")
-        );
-    }
-
-    #[test]
     fn documents_and_their_lines() {
         let docs =
-            parse_stream("# c\n---\na: 1\n---\n# only a comment\n---\nb: |\n  x\n  y\n").unwrap();
+            parse_text("# c\n---\na: 1\n---\n# only a comment\n---\nb: |\n  x\n  y\n").unwrap();
         assert_eq!(docs.len(), 3);
         assert_eq!(docs[0].start_line, 2);
         assert!(docs[1].root.is_none());
@@ -430,7 +428,7 @@ mod tests {
 
     #[test]
     fn syntax_errors_have_positions() {
-        let err = parse_stream("a: 1\nb:\n\t- c\n").unwrap_err();
+        let err = parse_text("a: 1\nb:\n\t- c\n").unwrap_err();
         assert_eq!(err.line, 3);
         assert!(
             err.message.starts_with("YAML syntax error"),

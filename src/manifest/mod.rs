@@ -1,18 +1,26 @@
 //! Parsing a raw file: bytes in, documents out, each with a located node tree and the exact
 //! text that will become its managed file. Pure: no I/O.
 //!
-//! Text rules (so that no line of a raw file is lost): a document's text runs from its own
-//! start to the next document's start; comment lines between two documents go with the one
-//! that follows (hhfab's `# SwitchList` banners introduce what comes after them); trailing
-//! comments at the end of the file stay with the last document; a bare `---` before a
-//! document is dropped; the text ends with exactly one newline.
+//! Text rules (so that no line of a raw file is lost and no value changes): a document's
+//! text runs from its own start to the next document's start; comment lines between two
+//! documents go with the one that follows (hhfab's `# SwitchList` banners introduce what
+//! comes after them); trailing comments at the end of the file stay with the last
+//! document; a bare `---` before a document is dropped. Lines are copied byte for byte with
+//! their own line breaks; only blank lines and markers after a document's last content are
+//! dropped (blank lines that belong to a `|+` value are content), and a file that ends
+//! without a line break gets one in the document's own style (unless its last line is only
+//! spaces, which a block scalar may count as a line of its value). Lines are cut where YAML
+//! cuts them: at `\r\n`, `\n` and a lone `\r`.
 
 mod build;
+mod lines;
 mod scalar;
+mod tags;
 pub mod tree;
 
 use crate::finding::Finding;
-pub use tree::{Entry, Node, Pos, Value};
+use lines::{line_break, line_col, split_lines};
+pub use tree::{Entry, Locator, Node, Pos, Value};
 
 /// One non-empty YAML document of a raw file.
 #[derive(Debug)]
@@ -30,7 +38,8 @@ pub struct Document {
 /// Parses a raw file into its non-empty documents.
 ///
 /// Rejects what Kubernetes would reject or what cannot be moved without loss: NUL bytes,
-/// invalid UTF-8, YAML syntax errors, duplicate keys, alias bombs and absurd nesting.
+/// invalid UTF-8, line breaks only YAML 1.1 knows, YAML syntax errors, duplicate keys,
+/// alias bombs, absurd nesting, tags that change a value's meaning and `%` directives.
 /// A UTF-8 byte-order mark is allowed (YAML permits it) and is not part of any document.
 pub fn parse(bytes: &[u8]) -> Result<Vec<Document>, Finding> {
     if let Some(at) = bytes.iter().position(|b| *b == 0) {
@@ -52,26 +61,29 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<Document>, Finding> {
             ));
         }
     };
+    if let Some((at, c)) = text
+        .char_indices()
+        .find(|(_, c)| YAML_1_1_BREAKS.contains(c))
+    {
+        let (line, col) = line_col(bytes, at);
+        return Err(Finding::at(
+            line,
+            col,
+            format!(
+                "file contains U+{:04X}, a line break to kubectl (YAML 1.1) but not to YAML 1.2 tools: the two would read different documents; replace it with a plain line break or remove it",
+                u32::from(c)
+            ),
+        ));
+    }
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let raw = build::parse_stream(text)?;
-    Ok(split(text, raw))
+    let lines = split_lines(text);
+    let raw = build::parse_stream(text, &lines)?;
+    Ok(split(&lines, raw))
 }
 
-/// 1-based line and column of byte offset `at`.
-fn line_col(bytes: &[u8], at: usize) -> (u32, u32) {
-    let before = &bytes[..at];
-    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
-    let col = at
-        - before
-            .iter()
-            .rposition(|b| *b == b'\n')
-            .map_or(0, |p| p + 1)
-        + 1;
-    (
-        u32::try_from(line).unwrap_or(u32::MAX),
-        u32::try_from(col).unwrap_or(u32::MAX),
-    )
-}
+/// NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR: line breaks in YAML 1.1, which kubectl's
+/// go-yaml follows, and ordinary characters in YAML 1.2, which the parser here follows.
+const YAML_1_1_BREAKS: [char; 3] = ['\u{85}', '\u{2028}', '\u{2029}'];
 
 /// How a line may be treated when documents are cut apart.
 #[derive(PartialEq)]
@@ -97,10 +109,8 @@ fn classify(line: &str) -> LineKind {
     }
 }
 
-/// Cuts the text into one piece per non-empty document (see the module docs for the rules).
-fn split(text: &str, raw: Vec<tree::RawDocument>) -> Vec<Document> {
-    let lines: Vec<&str> = text.split_inclusive('\n').collect();
-    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+/// Cuts the lines into one text per non-empty document (see the module docs for the rules).
+fn split(lines: &[&str], raw: Vec<tree::RawDocument>) -> Vec<Document> {
     let docs: Vec<(u32, u32, Node)> = raw
         .into_iter()
         .filter_map(|d| d.root.map(|root| (d.start_line, d.last_content_line, root)))
@@ -119,9 +129,8 @@ fn split(text: &str, raw: Vec<tree::RawDocument>) -> Vec<Document> {
     for (i, (_, last_content_line, root)) in docs.into_iter().enumerate() {
         let from = starts[i];
         let to = starts.get(i + 1).copied().unwrap_or(lines.len() + 1);
-        let region: Vec<&str> =
-            lines[(from - 1).min(lines.len())..(to - 1).min(lines.len())].to_vec();
-        // The movable tail: blank, column-1 comment and bare marker lines after the content.
+        let region = &lines[(from - 1).min(lines.len())..(to - 1).min(lines.len())];
+        // The tail: blank, column-1 comment and bare marker lines after the last content.
         let mut tail_start = region.len();
         while tail_start > 0 {
             let line_no = from + tail_start - 1;
@@ -132,8 +141,7 @@ fn split(text: &str, raw: Vec<tree::RawDocument>) -> Vec<Document> {
             }
             tail_start -= 1;
         }
-        let is_last = i + 1 == count;
-        let (own, tail) = region.split_at(if is_last { region.len() } else { tail_start });
+        let (own, tail) = region.split_at(tail_start);
         let mut own_lines = own.iter().copied().peekable();
         let mut body: Vec<&str> = std::mem::take(&mut carried);
         // Before the first content line, only comments and blank lines are kept.
@@ -147,24 +155,35 @@ fn split(text: &str, raw: Vec<tree::RawDocument>) -> Vec<Document> {
             .unwrap_or(body.len());
         body.drain(..first_kept);
         body.extend(own_lines);
-        if is_last {
-            // Trailing markers (an empty last document) carry nothing.
-            while body
-                .last()
-                .is_some_and(|l| matches!(classify(l), LineKind::Marker | LineKind::Blank))
-            {
-                body.pop();
-            }
+        if i + 1 == count {
+            // Trailing comments stay with the last document; blank lines and markers after
+            // them (an empty last document) carry nothing.
+            let kept = tail
+                .iter()
+                .rposition(|l| classify(l) == LineKind::Comment)
+                .map_or(0, |p| p + 1);
+            body.extend(&tail[..kept]);
+        } else {
+            carried = tail
+                .iter()
+                .copied()
+                .skip_while(|l| classify(l) == LineKind::Blank)
+                .collect();
         }
-        carried = tail
-            .iter()
-            .copied()
-            .skip_while(|l| classify(l) == LineKind::Blank)
-            .collect();
         let mut text = body.concat();
-        let trimmed_len = text.trim_end_matches(['\n', '\r', ' ', '\t']).len();
-        text.truncate(trimmed_len);
-        text.push_str(newline);
+        let last_line = body.last().copied().unwrap_or_default();
+        if line_break(last_line).is_empty() && classify(last_line) != LineKind::Blank {
+            // Only the file's last line lacks a break: end it the way the document's other
+            // lines end. A last line of spaces is left alone: it may be inside a block
+            // scalar, where a break would add a line to the value.
+            let nearest = lines[..(to - 1).min(lines.len())]
+                .iter()
+                .rev()
+                .map(|l| line_break(l))
+                .find(|b| !b.is_empty())
+                .unwrap_or("\n");
+            text.push_str(nearest);
+        }
         documents.push(Document {
             index: i,
             start_line: root.pos.line,
@@ -240,6 +259,77 @@ mod tests {
         assert!(parse(b"# just a comment\n").unwrap().is_empty());
         assert!(parse(b"").unwrap().is_empty());
         assert!(parse(b"---\n---\n").unwrap().is_empty());
+    }
+
+    #[test]
+    fn keep_chomped_trailing_lines_belong_to_the_value() {
+        let input = "keep: |+\n  text\n\n\n";
+        assert_eq!(texts(input), [input]);
+        let input = "keep: >+\n  text\n\n---\nb: 1\n";
+        assert_eq!(texts(input), ["keep: >+\n  text\n\n", "b: 1\n"]);
+    }
+
+    #[test]
+    fn trailing_spaces_of_a_value_are_kept() {
+        let input = "a: |\n  x  \n  y\t \n";
+        assert_eq!(texts(input), [input]);
+        assert_eq!(texts("a: 1\nb: |\n  x  "), ["a: 1\nb: |\n  x  \n"]);
+    }
+
+    #[test]
+    fn each_document_keeps_its_own_line_breaks() {
+        let input = "a: 1\r\nb: 2\r\n---\nc: 3\nd: 4\n";
+        assert_eq!(texts(input), ["a: 1\r\nb: 2\r\n", "c: 3\nd: 4\n"]);
+        // A missing break at the end of the file is added in the document's style.
+        assert_eq!(
+            texts("a: 1\r\n---\nc: 3\nd: 4"),
+            ["a: 1\r\n", "c: 3\nd: 4\n"]
+        );
+    }
+
+    #[test]
+    fn lone_carriage_returns_split_documents_as_yaml_does() {
+        let input = "# c\rkind: a\r---\rkind: b\r";
+        assert_eq!(texts(input), ["# c\rkind: a\r", "kind: b\r"]);
+        let documents = parse(input.as_bytes()).unwrap();
+        assert_eq!(documents[1].start_line, 4);
+    }
+
+    #[test]
+    fn line_breaks_only_kubectl_sees_are_rejected_at_their_place() {
+        for (c, code) in [
+            ('\u{85}', "0085"),
+            ('\u{2028}', "2028"),
+            ('\u{2029}', "2029"),
+        ] {
+            let input = format!("a: 1\rb: x{c}c: 2\n");
+            let err = parse(input.as_bytes()).unwrap_err();
+            assert_eq!((err.line, err.col), (2, 5), "{code}");
+            assert_eq!(
+                err.message,
+                format!(
+                    "file contains U+{code}, a line break to kubectl (YAML 1.1) but not to YAML 1.2 tools: the two would read different documents; replace it with a plain line break or remove it"
+                )
+            );
+        }
+    }
+
+    #[test]
+    fn directives_are_rejected_at_their_line() {
+        let input = "%YAML 1.1\n---\na: 1\n...\n%TAG !e! tag:x:\n---\nb: !e!x {}\n";
+        let err = parse(input.as_bytes()).unwrap_err();
+        assert_eq!((err.line, err.col), (1, 1));
+        assert_eq!(
+            err.message,
+            "YAML directive `%YAML 1.1` is not supported (each managed file holds one document, and Kubernetes tooling does not use directives): remove the `%YAML` directive"
+        );
+        let err = parse(&input.as_bytes()[10..]).unwrap_err();
+        assert_eq!((err.line, err.col), (4, 1));
+        assert!(
+            err.message.ends_with("remove the `%TAG` directive"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]

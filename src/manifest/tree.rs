@@ -1,6 +1,8 @@
 //! A YAML node tree that remembers where every node and key came from, and finds the
 //! place a JSON pointer refers to. `build` makes these trees from parser events.
 
+use std::collections::HashMap;
+
 /// A 1-based line and column in the source file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Pos {
@@ -96,51 +98,17 @@ impl Node {
     /// The position of the deepest existing node on the way to `pointer` (an RFC 6901 JSON
     /// pointer). For a missing property this is its parent, which is where the fix goes.
     pub fn locate(&self, pointer: &str) -> Pos {
-        let mut node = self;
-        for token in pointer.split('/').skip(1) {
-            let token = token.replace("~1", "/").replace("~0", "~");
-            let next = match &node.value {
-                Value::Map(entries) => entries.iter().find(|e| e.key == token).map(|e| &e.value),
-                Value::Seq(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),
-                _ => None,
-            };
-            match next {
-                Some(child) => node = child,
-                None => break,
-            }
-        }
-        node.pos
+        Locator::new(self).locate(pointer)
     }
 
     /// The position of the key `name` inside the mapping at `pointer`, if both exist.
     pub fn locate_key(&self, pointer: &str, name: &str) -> Option<Pos> {
-        let mut node = self;
-        for token in pointer.split('/').skip(1) {
-            let token = token.replace("~1", "/").replace("~0", "~");
-            node = match &node.value {
-                Value::Map(entries) => &entries.iter().find(|e| e.key == token)?.value,
-                Value::Seq(items) => items.get(token.parse::<usize>().ok()?)?,
-                _ => return None,
-            };
-        }
-        match &node.value {
-            Value::Map(entries) => entries.iter().find(|e| e.key == name).map(|e| e.key_pos),
-            _ => None,
-        }
+        Locator::new(self).locate_key(pointer, name)
     }
 
-    /// Where the node at `pointer` is introduced: the position of its key when it is a
-    /// mapping value (`spec:` for `/spec`), else the node itself. Findings about what a
-    /// node lacks point here, at the line a person reads as the node's start.
+    /// Where the node at `pointer` is introduced (see [`Locator::locate_introduction`]).
     pub fn locate_introduction(&self, pointer: &str) -> Pos {
-        match pointer.rsplit_once('/') {
-            Some((parent, last)) if !pointer.is_empty() => {
-                let last = last.replace("~1", "/").replace("~0", "~");
-                self.locate_key(parent, &last)
-                    .unwrap_or_else(|| self.locate(pointer))
-            }
-            _ => self.pos,
-        }
+        Locator::new(self).locate_introduction(pointer)
     }
 
     /// Converts the tree to JSON, the form the schema validator reads.
@@ -161,4 +129,97 @@ impl Node {
             ),
         }
     }
+}
+
+/// Mappings with at most this many keys are searched by scanning: hashing them costs more
+/// than it saves.
+const SCAN_LIMIT: usize = 16;
+
+/// Finds the places JSON pointers point at in one tree. Locating one finding per key of a
+/// mapping with n keys must not take n² steps (400,000 unknown keys once took minutes), so a
+/// large mapping is indexed by key the first time it is searched, and the index is reused.
+pub struct Locator<'a> {
+    root: &'a Node,
+    /// Key -> entry position, per large mapping searched so far (keyed by the address of its
+    /// entries, which cannot move while the tree is borrowed).
+    indexes: HashMap<*const Entry, HashMap<&'a str, usize>>,
+}
+
+impl<'a> Locator<'a> {
+    /// A locator for the tree under `root`; it builds indexes only as lookups need them.
+    pub fn new(root: &'a Node) -> Self {
+        Locator {
+            root,
+            indexes: HashMap::new(),
+        }
+    }
+
+    /// The entry of `entries` (a mapping of the tree) with this key.
+    fn entry(&mut self, entries: &'a [Entry], key: &str) -> Option<&'a Entry> {
+        if entries.len() <= SCAN_LIMIT {
+            return entries.iter().find(|e| e.key == key);
+        }
+        let index = self.indexes.entry(entries.as_ptr()).or_insert_with(|| {
+            entries
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (e.key.as_str(), i))
+                .collect()
+        });
+        index.get(key).map(|i| &entries[*i])
+    }
+
+    /// The child of `node` named by one unescaped pointer token.
+    fn child(&mut self, node: &'a Node, token: &str) -> Option<&'a Node> {
+        match &node.value {
+            Value::Map(entries) => self.entry(entries, token).map(|e| &e.value),
+            Value::Seq(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),
+            _ => None,
+        }
+    }
+
+    /// Follows `pointer` as far as it exists: the deepest node reached, and whether that is
+    /// the node `pointer` names.
+    fn walk(&mut self, pointer: &str) -> (&'a Node, bool) {
+        let mut node = self.root;
+        for token in pointer.split('/').skip(1) {
+            match self.child(node, &unescape(token)) {
+                Some(child) => node = child,
+                None => return (node, false),
+            }
+        }
+        (node, true)
+    }
+
+    /// The position of the deepest existing node on the way to `pointer` (an RFC 6901 JSON
+    /// pointer). For a missing property this is its parent, which is where the fix goes.
+    pub fn locate(&mut self, pointer: &str) -> Pos {
+        self.walk(pointer).0.pos
+    }
+
+    /// The position of the key `name` inside the mapping at `pointer`, if both exist.
+    pub fn locate_key(&mut self, pointer: &str, name: &str) -> Option<Pos> {
+        let (node, complete) = self.walk(pointer);
+        match &node.value {
+            Value::Map(entries) if complete => self.entry(entries, name).map(|e| e.key_pos),
+            _ => None,
+        }
+    }
+
+    /// Where the node at `pointer` is introduced: the position of its key when it is a
+    /// mapping value (`spec:` for `/spec`), else the node itself. Findings about what a
+    /// node lacks point here, at the line a person reads as the node's start.
+    pub fn locate_introduction(&mut self, pointer: &str) -> Pos {
+        match pointer.rsplit_once('/') {
+            Some((parent, last)) if !pointer.is_empty() => self
+                .locate_key(parent, &unescape(last))
+                .unwrap_or_else(|| self.locate(pointer)),
+            _ => self.root.pos,
+        }
+    }
+}
+
+/// Undoes RFC 6901 escaping of one pointer token.
+fn unescape(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
 }

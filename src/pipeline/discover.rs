@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
+use super::fabric_config::{self, LoadedConfig};
 use super::parallel;
 use crate::backend::git::GitRepo;
 use crate::finding::Finding;
@@ -16,9 +17,11 @@ use crate::schema::Registry;
 use crate::source::{self, EntryKind, Read};
 use crate::validate;
 
-/// Reads and checks one file; a file-level problem becomes a finding at line 1.
+/// Reads and checks one file against `rules`; a file-level problem becomes a finding at
+/// line 1.
 pub fn check_path(
     registry: &Registry,
+    rules: &crate::rules::Context,
     path: &Path,
     kind: &EntryKind,
     max_size: u64,
@@ -49,11 +52,7 @@ pub fn check_path(
         EntryKind::Yaml | EntryKind::Ignored => {}
     }
     match source::read_limited(path, max_size) {
-        Ok(Read::Bytes(bytes)) => validate::check_file(
-            registry,
-            &crate::rules::Context::fabricator_defaults(),
-            &bytes,
-        ),
+        Ok(Read::Bytes(bytes)) => validate::check_file(registry, rules, &bytes),
         Ok(Read::TooLarge(size)) => Err(vec![Finding::at(
             1,
             1,
@@ -70,6 +69,8 @@ struct Candidate {
     path: PathBuf,
     display: String,
     kind: EntryKind,
+    /// Index of its fabric config in the run's list.
+    config: usize,
 }
 
 /// Collects the files under `paths`: named files whatever their name, folders recursively
@@ -78,7 +79,7 @@ struct Candidate {
 /// a FIFO would wait for a writer forever.
 fn collect(paths: &[PathBuf]) -> Result<Vec<Candidate>> {
     let mut candidates = Vec::new();
-    for path in paths {
+    for (config, path) in paths.iter().enumerate() {
         let meta =
             std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
         let display = path.display().to_string();
@@ -92,6 +93,7 @@ fn collect(paths: &[PathBuf]) -> Result<Vec<Candidate>> {
                         path: entry.path,
                         display: entry.rel,
                         kind: entry.kind,
+                        config,
                     });
                 }
             }
@@ -104,21 +106,31 @@ fn collect(paths: &[PathBuf]) -> Result<Vec<Candidate>> {
                 } else {
                     EntryKind::Special
                 },
+                config,
             });
         }
     }
     Ok(candidates)
 }
 
-/// `check`: every file under `paths`, checked.
+/// `check`: every file under `paths`, checked, each against the fabric config of its path
+/// (`given`, else the fab.yaml of the fabric holding it, else the defaults); also returns
+/// the configs used, one per path.
 pub fn checked_files(
     registry: &Registry,
     paths: &[PathBuf],
     max_size: u64,
-) -> Result<Vec<CheckedFile>> {
+    given: Option<&LoadedConfig>,
+) -> Result<(Vec<CheckedFile>, Vec<LoadedConfig>)> {
     let candidates = collect(paths)?;
-    Ok(parallel::map(&candidates, |c| {
-        let (resources, findings) = match check_path(registry, &c.path, &c.kind, max_size) {
+    let configs = paths
+        .iter()
+        .map(|path| fabric_config::for_checked_path(path, given))
+        .collect::<Result<Vec<_>>>()?;
+    let contexts: Vec<_> = configs.iter().map(LoadedConfig::context).collect();
+    let files = parallel::map(&candidates, |c| {
+        let rules = &contexts[c.config];
+        let (resources, findings) = match check_path(registry, rules, &c.path, &c.kind, max_size) {
             Ok(resources) => (
                 resources.len(),
                 resources.into_iter().flat_map(|r| r.warnings).collect(),
@@ -130,7 +142,8 @@ pub fn checked_files(
             resources,
             findings,
         }
-    }))
+    });
+    Ok((files, configs))
 }
 
 /// What a look at the fabrics found: the planner's inputs and what stays out of the plan.
@@ -152,11 +165,13 @@ pub fn fabrics(
     repo: &Path,
     globs: &[String],
     max_size: u64,
+    given: Option<&LoadedConfig>,
     git: Option<&GitRepo>,
 ) -> Result<Fabrics> {
     let source::FabricDirs { dirs, unmatched } = source::find_fabric_dirs(repo, globs)?;
     let mut skipped = Vec::new();
     let mut inputs = Vec::new();
+    let mut configs = Vec::new();
     let mut entries = Vec::new();
     for dir in dirs {
         match dir.skip_reason {
@@ -165,11 +180,14 @@ pub fn fabrics(
                 for entry in source::walk(&raw, "raw")? {
                     entries.push((inputs.len(), entry));
                 }
+                let config = LoadedConfig::for_fabric(&repo.join(&dir.rel), &dir.rel, given)?;
                 inputs.push(FabricInput {
                     dir: dir.rel,
                     files: Vec::new(),
                     targets: BTreeMap::new(),
+                    config: config.source.clone(),
                 });
+                configs.push(config);
             }
             Some(reason) => skipped.push(SkippedDir {
                 dir: dir.rel,
@@ -198,9 +216,16 @@ pub fn fabrics(
             !gitignored.contains(&format!("{}/{}", inputs[*fabric].dir, entry.rel))
         });
     }
-    let outcomes = parallel::map(&entries, |(_, entry)| match entry.kind {
+    let contexts: Vec<_> = configs.iter().map(LoadedConfig::context).collect();
+    let outcomes = parallel::map(&entries, |(fabric, entry)| match entry.kind {
         EntryKind::Ignored => RawOutcome::Ignored,
-        _ => match check_path(registry, &entry.path, &entry.kind, max_size) {
+        _ => match check_path(
+            registry,
+            &contexts[*fabric],
+            &entry.path,
+            &entry.kind,
+            max_size,
+        ) {
             Ok(resources) => RawOutcome::Valid(resources),
             Err(findings) => RawOutcome::Rejected(findings),
         },

@@ -3,10 +3,11 @@
 //! parses flags or prints.
 
 mod discover;
+pub mod fabric_config;
 mod parallel;
 mod warnings;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Result, bail};
@@ -18,26 +19,43 @@ use crate::backend::{CommitError, Committer, GithubCommitter};
 use crate::config::{Commit, SyncConfig};
 use crate::plan::{self, Plan};
 use crate::report::{CheckReport, CommitInfo, SyncReport};
+use crate::rules::config_file::ConfigSource;
 use crate::schema::Registry;
+use fabric_config::LoadedConfig;
 
 /// How many plans a run makes before it gives up on a branch that keeps moving.
 const MAX_PLANS: u32 = 4;
 /// The wait before the second plan; doubled for each further one.
 const FIRST_REPLAN_WAIT: Duration = Duration::from_secs(1);
 
-/// `check`: validates every file under `paths` and moves nothing. With `deny_warnings`, a
-/// warning rejects its file like an error.
+/// `check`: validates every file under `paths` and moves nothing. `fabric_config` is the
+/// `--fabric-config` file, if given. With `deny_warnings`, a warning rejects its file like
+/// an error.
 pub fn check(
     registry: &Registry,
     paths: &[PathBuf],
     max_size: u64,
+    fabric_config: Option<&Path>,
     deny_warnings: bool,
 ) -> Result<CheckReport> {
-    let mut files = discover::checked_files(registry, paths, max_size)?;
+    let given = given_config(fabric_config)?;
+    let (mut files, configs) = discover::checked_files(registry, paths, max_size, given.as_ref())?;
     if deny_warnings {
         files.iter_mut().for_each(warnings::deny_in_checked);
     }
-    Ok(CheckReport::new(files))
+    let mut sources: Vec<ConfigSource> = Vec::new();
+    for config in configs {
+        if !sources.contains(&config.source) {
+            sources.push(config.source);
+        }
+    }
+    Ok(CheckReport::new(files, sources))
+}
+
+/// Reads `--fabric-config` once, before any work.
+fn given_config(path: Option<&Path>) -> Result<Option<LoadedConfig>> {
+    path.map(|path| LoadedConfig::read(path, &path.display().to_string()))
+        .transpose()
 }
 
 /// The committer `config` asks for, with its base taken now: before anything is read, so
@@ -67,6 +85,7 @@ pub fn sync(registry: &Registry, config: &SyncConfig) -> Result<SyncReport> {
     } else {
         GitRepo::open(&config.repo).ok()
     };
+    let given = given_config(config.fabric_config.as_deref())?;
     let mut committer = committer(config, git.as_ref())?;
     let mut wait = FIRST_REPLAN_WAIT;
     for attempt in 1..=MAX_PLANS {
@@ -75,6 +94,7 @@ pub fn sync(registry: &Registry, config: &SyncConfig) -> Result<SyncReport> {
             &config.repo,
             &config.fabrics,
             config.max_file_size,
+            given.as_ref(),
             git.as_ref(),
         )?;
         if config.deny_warnings {

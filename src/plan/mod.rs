@@ -17,6 +17,7 @@ use serde::Serialize;
 
 use crate::finding::Finding;
 use crate::paths;
+use crate::rules::config_file::ConfigSource;
 use crate::validate::Resource;
 
 /// What a raw file turned out to be after validation.
@@ -67,6 +68,8 @@ pub struct FabricInput {
     pub files: Vec<RawFile>,
     /// The state of each managed path (relative to the fabric) a valid resource maps to.
     pub targets: BTreeMap<String, TargetState>,
+    /// The fabric config its files were checked against.
+    pub config: ConfigSource,
 }
 
 /// What happens to a managed file.
@@ -124,6 +127,8 @@ pub struct FabricPlan {
     pub ignored: Vec<String>,
     /// Whether raw/.gitkeep is added because raw/ would otherwise be empty.
     pub adds_gitkeep: bool,
+    /// The fabric config its files were checked against.
+    pub fabric_config: ConfigSource,
 }
 
 /// The plan for a whole run.
@@ -298,6 +303,7 @@ pub fn plan_fabric(input: &FabricInput) -> FabricPlan {
         rejected,
         ignored,
         adds_gitkeep,
+        fabric_config: input.config.clone(),
     }
 }
 
@@ -411,6 +417,7 @@ mod tests {
             dir: "f".into(),
             files,
             targets: BTreeMap::new(),
+            config: ConfigSource::default(),
         }
     }
 

@@ -13,6 +13,7 @@ use super::{CheckReport, SyncReport};
 use crate::finding::Finding;
 use crate::limits::MAX_SUMMARY_BYTES;
 use crate::plan::{FabricPlan, Status, plural};
+use crate::rules::config_file::{ConfigForm, ConfigSource};
 
 /// Rows shown before a table folds into `<details>`.
 const FOLD_AFTER_ROWS: usize = 20;
@@ -105,6 +106,7 @@ fn fabric_blocks(report: &SyncReport, fabric: &FabricPlan) -> FabricBlocks {
     let t = fabric.totals();
     let mut head = String::new();
     let _ = writeln!(head, "### {}\n", cell(&fabric.dir));
+    let _ = writeln!(head, "{}\n", fabric_config(&fabric.fabric_config));
     if !fabric.rejected.is_empty() {
         let rows: Vec<String> = fabric
             .rejected
@@ -319,11 +321,26 @@ pub fn sync(report: &SyncReport, full_report: Option<&Path>) -> String {
     cap(out + &render_fabrics(&blocks, &shown, &full_report) + &closing)
 }
 
+/// Which fabric config the rules read: the file (inert, as it comes from input) or the
+/// defaults.
+fn fabric_config(source: &ConfigSource) -> String {
+    match (&source.file, source.form) {
+        (Some(file), Some(ConfigForm::FabYaml)) => format!("Fabric config: {} (fab.yaml)", code(file)),
+        (Some(file), _) => format!("Fabric config: {} (fabric-ctrl config.yaml)", code(file)),
+        (None, _) => {
+            "Fabric config: fabricator's defaults (no fab.yaml found; give one with `--fabric-config`)".to_owned()
+        }
+    }
+}
+
 /// The summary of a check: the totals, the findings of rejected files, then the warnings
 /// of valid files.
 pub fn check(report: &CheckReport) -> String {
     // Counts only: nothing in the totals line comes from input.
     let mut out = format!("## hh-gitops check\n\nchecked {}\n\n", check_totals(report));
+    for config in &report.fabric_configs {
+        let _ = writeln!(out, "{}\n", fabric_config(config));
+    }
     let rows = |rejected: bool| -> Vec<String> {
         report
             .files

@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use crate::finding::Finding;
 use crate::plan::{FabricPlan, Plan, Totals};
+use crate::rules::config_file::ConfigSource;
 
 /// The version of the JSON report format; bumped on any incompatible change.
 pub const FORMAT_VERSION: u32 = 2;
@@ -44,6 +45,9 @@ pub struct CheckReport {
     pub command: &'static str,
     /// Every file checked, in path order.
     pub files: Vec<CheckedFile>,
+    /// The fabric configs the files were checked against (one unless several paths of
+    /// different fabrics were given).
+    pub fabric_configs: Vec<ConfigSource>,
     /// Counts.
     pub totals: CheckTotals,
 }
@@ -67,7 +71,7 @@ pub struct CheckTotals {
 
 impl CheckReport {
     /// Builds the report and its totals.
-    pub fn new(files: Vec<CheckedFile>) -> Self {
+    pub fn new(files: Vec<CheckedFile>, fabric_configs: Vec<ConfigSource>) -> Self {
         let rejected = files.iter().filter(|f| f.is_rejected()).count();
         let all = || files.iter().flat_map(|f| &f.findings);
         let errors = all().filter(|f| f.is_error()).count();
@@ -83,6 +87,7 @@ impl CheckReport {
             version: FORMAT_VERSION,
             command: "check",
             files,
+            fabric_configs,
             totals,
         }
     }

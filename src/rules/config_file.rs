@@ -14,17 +14,33 @@
 
 use std::collections::BTreeMap;
 
+use serde::Serialize;
+
 use super::config::{FabricConfig, VlanRange};
 use crate::finding::Finding;
 use crate::manifest::{self, Node, Value};
 
 /// Which kind of file the config came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum ConfigForm {
     /// A fab.yaml (`kind: Fabricator`).
+    #[serde(rename = "fab.yaml")]
     FabYaml,
     /// fabric-ctrl's `config.yaml` (or the ConfigMap holding it).
+    #[serde(rename = "fabric-ctrl-config")]
     FabricCtrlConfig,
+}
+
+/// Which fabric config a check used, for the reports: a file, or fabricator's defaults.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ConfigSource {
+    /// The file, as the user named it or relative to the repository; `None` for
+    /// fabricator's defaults.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// What kind of file it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub form: Option<ConfigForm>,
 }
 
 /// The JSON names of every `meta.FabricConfig` field (`api/meta/types.go:77-135`): fabric-ctrl

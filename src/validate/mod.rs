@@ -3,13 +3,14 @@
 
 mod admission;
 pub mod names;
+mod schema_errors;
 
 use std::collections::HashMap;
 
-use jsonschema::error::ValidationErrorKind;
 use serde::Serialize;
 
 use crate::finding::{Finding, Severity};
+use crate::limits::MAX_FINDINGS_PER_DOCUMENT;
 use crate::manifest::{self, Document, Node, Pos, Value};
 use crate::rules;
 use crate::schema::{Lookup, Registry};
@@ -118,7 +119,7 @@ fn required_string<'a>(
     }
 }
 
-fn finding_at(pos: Pos, pointer: &str, message: impl Into<String>) -> Finding {
+pub(super) fn finding_at(pos: Pos, pointer: &str, message: impl Into<String>) -> Finding {
     Finding {
         line: pos.line,
         col: pos.col,
@@ -248,7 +249,11 @@ pub fn check_document(
     }
     let mut instance = root.to_json();
     admission::admit(&known.id.kind, &mut instance);
-    findings.extend(schema_findings(known.validator(), root, &instance));
+    findings.extend(schema_errors::schema_findings(
+        known.validator(),
+        root,
+        &instance,
+    ));
     if findings.is_empty() {
         findings.extend(
             rules::admit(&known.id.kind, &instance, rules)
@@ -259,6 +264,7 @@ pub fn check_document(
                 }),
         );
     }
+    let findings = capped(findings);
     match name {
         Some(name) if !findings.iter().any(Finding::is_error) => Ok(Resource {
             kind: kind.to_owned(),
@@ -273,56 +279,31 @@ pub fn check_document(
     }
 }
 
-/// Longest schema message shown before the offending value is elided.
-const MAX_MESSAGE_LENGTH: usize = 200;
-
-/// Every schema violation of `instance` (the document after null pruning and the webhook
-/// defaults), each located at its node in `root`.
-fn schema_findings(
-    validator: Result<&jsonschema::Validator, String>,
-    root: &Node,
-    instance: &serde_json::Value,
-) -> Vec<Finding> {
-    let validator = match validator {
-        Ok(validator) => validator,
-        Err(message) => return vec![finding_at(root.pos, "", message)],
-    };
-    let mut findings = Vec::new();
-    for error in validator.iter_errors(instance) {
-        let pointer = error.instance_path().as_str().to_owned();
-        match error.kind() {
-            ValidationErrorKind::AdditionalProperties { unexpected } => {
-                for field in unexpected {
-                    let pos = root
-                        .locate_key(&pointer, field)
-                        .unwrap_or_else(|| root.locate(&pointer));
-                    let escaped = field.replace('~', "~0").replace('/', "~1");
-                    findings.push(finding_at(
-                        pos,
-                        &format!("{pointer}/{escaped}"),
-                        format!("unknown field `{field}`"),
-                    ));
-                }
-            }
-            ValidationErrorKind::Required { property } => {
-                let property = property
-                    .as_str()
-                    .map_or_else(|| property.to_string(), str::to_owned);
-                findings.push(finding_at(
-                    root.locate_introduction(&pointer),
-                    &pointer,
-                    format!("missing required field `{property}`"),
-                ));
-            }
-            _ => {
-                let mut message = error.to_string();
-                if message.len() > MAX_MESSAGE_LENGTH {
-                    message = error.masked().to_string();
-                }
-                findings.push(finding_at(root.locate(&pointer), &pointer, message));
-            }
-        }
+/// The first `MAX_FINDINGS_PER_DOCUMENT` findings in file order, then one that counts the
+/// rest: a document with 400,000 unknown keys needs fixing, not 400,000 lines of report.
+fn capped(mut findings: Vec<Finding>) -> Vec<Finding> {
+    findings.sort_by_key(|f| (f.line, f.col));
+    if findings.len() <= MAX_FINDINGS_PER_DOCUMENT {
+        return findings;
     }
+    let rest = findings.split_off(MAX_FINDINGS_PER_DOCUMENT);
+    let first_hidden = &rest[0];
+    let severity = if rest.iter().any(Finding::is_error) {
+        Severity::Error
+    } else {
+        Severity::Warning
+    };
+    findings.push(Finding {
+        severity,
+        ..Finding::at(
+            first_hidden.line,
+            first_hidden.col,
+            format!(
+                "{} more findings in this document are not shown (only the first {MAX_FINDINGS_PER_DOCUMENT} are): fix these and check again",
+                rest.len()
+            ),
+        )
+    });
     findings
 }
 
@@ -425,6 +406,26 @@ mod tests {
     fn duplicates_within_a_file() {
         let text = format!("{VPC}---\n{VPC}");
         assert!(messages(&text)[0].contains("defined twice in this file (first at line 1)"));
+    }
+
+    #[test]
+    fn findings_are_capped_per_document_with_a_count_of_the_rest() {
+        let unknown: String = (0..150).map(|i| format!("  u{i:03}: 1\n")).collect();
+        let text = format!("{VPC}{unknown}");
+        let shown = messages(&text);
+        assert_eq!(shown.len(), MAX_FINDINGS_PER_DOCUMENT + 1);
+        assert_eq!(
+            shown[0],
+            "f.yaml:10:3: error: unknown field `u000` (at /spec/u000)"
+        );
+        assert_eq!(
+            shown[99],
+            "f.yaml:109:3: error: unknown field `u099` (at /spec/u099)"
+        );
+        assert_eq!(
+            shown[100],
+            "f.yaml:110:3: error: 50 more findings in this document are not shown (only the first 100 are): fix these and check again"
+        );
     }
 
     #[test]

@@ -1,0 +1,127 @@
+//! The fabric config the rules read: a fabric's own `fab.yaml`, `--fabric-config` (a fab.yaml
+//! or fabric-ctrl's config.yaml), or fabricator's defaults, and the reports saying which.
+
+mod common;
+
+use common::{Repo, assert_exit, bin, output, stderr, stdout};
+
+/// A VPC whose subnet lies in 10.99.0.0/16: free with the default config, inside the
+/// protocol subnet of `FAB_YAML`.
+const VPC_IN_10_99: &str = "apiVersion: vpc.githedgehog.com/v1beta1\nkind: VPC\nmetadata:\n  name: vpc-1\nspec:\n  subnets:\n    default:\n      subnet: 10.99.1.0/24\n      vlan: 1001\n";
+
+/// A fab.yaml that moves the protocol subnet (a reserved subnet) to 10.99.0.0/16.
+const FAB_YAML: &str = "apiVersion: fabricator.githedgehog.com/v1beta1\nkind: Fabricator\nmetadata:\n  name: default\n  namespace: fab\nspec:\n  config:\n    fabric:\n      protocolSubnet: 10.99.0.0/16\n---\napiVersion: fabricator.githedgehog.com/v1beta1\nkind: ControlNode\nmetadata:\n  name: control-1\n  namespace: fab\nspec: {}\n";
+
+const GATEWAY_GROUP: &str = "apiVersion: gateway.githedgehog.com/v1alpha1\nkind: GatewayGroup\nmetadata:\n  name: group-1\nspec: {}\n";
+
+#[test]
+fn each_fabric_is_checked_against_its_own_fab_yaml() {
+    let repo = Repo::new(None);
+    repo.write("gitops/hedgehog/with/fab.yaml", FAB_YAML.as_bytes());
+    repo.write("gitops/hedgehog/with/raw/vpc.yaml", VPC_IN_10_99.as_bytes());
+    repo.write(
+        "gitops/hedgehog/without/raw/vpc.yaml",
+        VPC_IN_10_99.as_bytes(),
+    );
+    repo.commit_all("two fabrics");
+    let report = repo.work.join("../report.json");
+    let out = repo.sync(&["--report-json", report.to_str().unwrap()]);
+    assert_exit(&out, 1);
+    assert!(
+        stdout(&out).contains("\n      gitops/hedgehog/with/raw/vpc.yaml:8:15: error: subnet `10.99.1.0/24` overlaps `10.99.0.0/16`, which the fabric reserves for its own addresses (`reservedSubnets`: management, fabric links, loopbacks, VTEPs): pick a subnet outside it (at /spec/subnets/default/subnet)\n"),
+        "{}",
+        stdout(&out)
+    );
+    // The same file moves in the fabric that has no fab.yaml.
+    assert_eq!(
+        repo.files_under("gitops/hedgehog/without/managed"),
+        ["vpcs/vpc-1.yaml"]
+    );
+    assert_eq!(
+        repo.files_under("gitops/hedgehog/with/raw"),
+        ["vpc.yaml"],
+        "the rejected file stays"
+    );
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    assert_eq!(
+        json["fabrics"][0]["fabric_config"],
+        serde_json::json!({"file": "gitops/hedgehog/with/fab.yaml", "form": "fab.yaml"})
+    );
+    assert_eq!(json["fabrics"][1]["fabric_config"], serde_json::json!({}));
+}
+
+#[test]
+fn fabric_config_overrides_every_fabric_and_takes_fabric_ctrls_config_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let vpc = dir.path().join("vpc.yaml");
+    std::fs::write(&vpc, VPC_IN_10_99).unwrap();
+    let config = dir.path().join("config.yaml");
+    std::fs::write(
+        &config,
+        "reservedSubnets: [10.99.0.0/16]\nfabricMTU: 9100\n",
+    )
+    .unwrap();
+    let out = output(bin().current_dir(dir.path()).args(["check", "vpc.yaml"]));
+    assert_exit(&out, 0);
+    let out = output(bin().current_dir(dir.path()).args([
+        "check",
+        "--fabric-config",
+        "config.yaml",
+        "--format",
+        "json",
+        "vpc.yaml",
+    ]));
+    assert_exit(&out, 1);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(
+        json["fabric_configs"],
+        serde_json::json!([{"file": "config.yaml", "form": "fabric-ctrl-config"}])
+    );
+    assert_eq!(json["files"][0]["findings"][0]["line"], 8);
+}
+
+#[test]
+fn gateway_kinds_warn_without_a_fab_yaml_and_fail_with_one_that_leaves_gateways_off() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("group.yaml"), GATEWAY_GROUP).unwrap();
+    let out = output(bin().current_dir(dir.path()).args(["check", "group.yaml"]));
+    assert_exit(&out, 0);
+    std::fs::write(dir.path().join("fab.yaml"), FAB_YAML).unwrap();
+    let out = output(bin().current_dir(dir.path()).args([
+        "check",
+        "--fabric-config",
+        "fab.yaml",
+        "group.yaml",
+    ]));
+    assert_exit(&out, 1);
+    assert!(stdout(&out).contains("group.yaml:"), "{}", stdout(&out));
+    let enabled = FAB_YAML.replace(
+        "    fabric:\n",
+        "    gateway:\n      enable: true\n    fabric:\n",
+    );
+    std::fs::write(dir.path().join("fab.yaml"), enabled).unwrap();
+    let out = output(bin().current_dir(dir.path()).args([
+        "check",
+        "--fabric-config",
+        "fab.yaml",
+        "group.yaml",
+    ]));
+    assert_exit(&out, 0);
+}
+
+#[test]
+fn a_malformed_fab_yaml_stops_the_run_naming_its_line() {
+    let repo = Repo::new(None);
+    let bad = FAB_YAML.replace("protocolSubnet: 10.99.0.0/16", "protocolSubnet: [oops]");
+    repo.write("gitops/hedgehog/f/fab.yaml", bad.as_bytes());
+    repo.write("gitops/hedgehog/f/raw/vpc.yaml", VPC_IN_10_99.as_bytes());
+    repo.commit_all("bad config");
+    let commits = repo.commit_count();
+    let out = repo.sync(&[]);
+    assert_exit(&out, 2);
+    assert_eq!(
+        stderr(&out),
+        "hh-gitops: error: gitops/hedgehog/f/fab.yaml:9:23: error: spec.config.fabric.protocolSubnet must be a string: the fabric config cannot be used; fix it or pass another with --fabric-config\n"
+    );
+    assert_eq!(repo.commit_count(), commits, "nothing was committed");
+}
