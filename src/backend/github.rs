@@ -2,6 +2,8 @@
 //! (`graphql`), then the local checkout is brought to it, the same crash-safe way the local
 //! backend does (`checkout`).
 
+use std::collections::BTreeSet;
+
 use anyhow::{Context, anyhow, bail};
 
 pub use super::graphql::{GithubApi, GithubTarget};
@@ -39,12 +41,12 @@ impl GithubCommitter {
         })
     }
 
-    /// `changes` with repository paths, and without deletions of paths `base` does not
-    /// track: GitHub refuses to delete a path its tree does not have (a raw file a previous
-    /// step created but never committed), so such files are only added to managed/.
-    fn remote_changes(&self, base: &str, changes: &Changes) -> anyhow::Result<Changes> {
-        let tracked = self.repo.tracked(base, &changes.deletes)?;
-        Ok(Changes {
+    /// `changes` with repository paths, and without deletions of paths outside `tracked`
+    /// (what the base commit tracks): GitHub refuses to delete a path its tree does not have
+    /// (a raw file a previous step created but never committed), so such files are only
+    /// added to managed/.
+    fn remote_changes(&self, tracked: &BTreeSet<String>, changes: &Changes) -> Changes {
+        Changes {
             writes: changes
                 .writes
                 .iter()
@@ -59,7 +61,7 @@ impl GithubCommitter {
                 .filter(|d| tracked.contains(*d))
                 .map(|d| self.repo.repo_path(d))
                 .collect(),
-        })
+        }
     }
 
     /// Sends one commit of `remote` on top of the current base and brings the checkout to
@@ -131,10 +133,11 @@ impl Committer for GithubCommitter {
             .context("the checkout has no commit: GitHub commits need an existing branch")?;
         let all = split::merged(units);
         self.repo.check_can_commit(&all)?;
+        let tracked = self.repo.tracked(&base, &all.deletes)?;
         let remote: Vec<Changes> = units
             .iter()
-            .map(|unit| self.remote_changes(&base, unit))
-            .collect::<anyhow::Result<_>>()?;
+            .map(|unit| self.remote_changes(&tracked, unit))
+            .collect();
         let sizes: Vec<usize> = remote.iter().map(split::request_bytes).collect();
         let overhead = message.len() + 1024;
         let total = overhead + sizes.iter().sum::<usize>();
