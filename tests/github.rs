@@ -676,6 +676,14 @@ fn a_move_over_the_size_limit_is_split_into_chained_commits_of_whole_raw_files()
     );
     let report = setup.report();
     assert_eq!(report["commit"]["commits"], serde_json::json!(commits));
+    let first = setup.repo.git_in(
+        &setup.repo.origin,
+        &["log", "-1", "--format=%B", &commits[0]],
+    );
+    assert!(
+        first.starts_with("hh-gitops: move 10 raw files to managed (30 resources) (part 1)\n\nThis part moves:\n  gitops/hedgehog/f/raw/v0.yaml\n  gitops/hedgehog/f/raw/v1.yaml\n\nThe whole move, split into parts GitHub accepts:\ngitops/hedgehog/f: 10 files -> 30 resources"),
+        "{first}"
+    );
     let summary = std::fs::read_to_string(setup.repo.tmp.path().join("summary.md")).unwrap();
     assert!(
         summary.contains(

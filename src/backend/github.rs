@@ -97,6 +97,21 @@ impl GithubCommitter {
     }
 }
 
+/// The message of part `number` of a split move: the move's title marked with the part,
+/// the raw files this part moves, then the whole move's summary.
+fn part_message(message: &str, number: usize, part: &Changes) -> String {
+    let (headline, body) = message.split_once('\n').unwrap_or((message, ""));
+    let moves: String = part
+        .deletes
+        .iter()
+        .map(|raw| format!("\n  {raw}"))
+        .collect();
+    format!(
+        "{headline} (part {number})\n\nThis part moves:{moves}\n\nThe whole move, split into parts GitHub accepts:\n{}",
+        body.trim_start_matches('\n')
+    )
+}
+
 /// A commit error as the pipeline sees it: a part too large on its own is an ordinary
 /// failure with the fix.
 fn single(error: MutationError) -> CommitError {
@@ -155,8 +170,7 @@ impl Committer for GithubCommitter {
             let part_message = if parts.len() == 1 {
                 message.to_owned()
             } else {
-                let (headline, body) = message.split_once('\n').unwrap_or((message, ""));
-                format!("{headline} (part {})\n{body}", next + 1)
+                part_message(message, next + 1, &split::merged(&units[range.clone()]))
             };
             let sent = self.commit_part(
                 &split::merged(&units[range.clone()]),
