@@ -6,6 +6,9 @@
 # HH_GITOPS_BASE=path also measures that binary (e.g. a build of an earlier commit) on the
 # same corpus in the same hyperfine run, and prints the ratio: compare only figures taken
 # side by side like this.
+# KUBECONFORM=path KUBECONFORM_SCHEMAS=dir also runs `kubeconform -strict` on the corpus
+# (schemas converted from schemas/crds/ by kubeconform's scripts/openapi2jsonschema.py with
+# DENY_ROOT_ADDITIONAL_PROPERTIES=1 FILENAME_FORMAT='{kind}-{fullgroup}-{version}').
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 gen=${1:-$root/../shared/bench/gen_corpus.py}
@@ -28,17 +31,25 @@ commands=(
 if [ -n "$base" ]; then
   commands+=("taskset -c 0 $base check $corpus/c" "$base check $corpus/c")
 fi
+kubeconform=${KUBECONFORM:-}
+if [ -n "$kubeconform" ]; then
+  commands+=("$kubeconform -strict -schema-location ${KUBECONFORM_SCHEMAS}/{{.ResourceKind}}-{{.Group}}-{{.ResourceAPIVersion}}.json $corpus/c")
+fi
 hyperfine -N -i -w 2 -r 15 --export-json "$corpus/times.json" "${commands[@]}"
 python3 -c '
 import json, sys
 results = {r["command"]: r["median"] for r in json.load(open(sys.argv[1]))["results"]}
 for command, median in results.items():
     print("median %8.1f ms  %s" % (median * 1000, command))
-bin, base, corpus = sys.argv[2:5]
+bin, base, corpus, kubeconform = sys.argv[2:6]
+if kubeconform:
+    new = results[f"{bin} check {corpus}"]
+    kc = next(m for c, m in results.items() if c.startswith(kubeconform))
+    print("kubeconform -strict / this build = %.1f (%.1f ms vs %.1f ms)" % (kc / new, kc * 1000, new * 1000))
 if base:
     for prefix in ("taskset -c 0 ", ""):
         new, old = results[f"{prefix}{bin} check {corpus}"], results[f"{prefix}{base} check {corpus}"]
         print("%s: this build / base = %.2f (%.1f ms vs %.1f ms)" % (
             "1 core" if prefix else "all cores", new / old, new * 1000, old * 1000))
-' "$corpus/times.json" "$bin" "$base" "$corpus/c"
+' "$corpus/times.json" "$bin" "$base" "$corpus/c" "$kubeconform"
 /usr/bin/time -f "peak RSS: %M KiB" "$bin" check "$corpus/c" >/dev/null || true

@@ -130,7 +130,7 @@ fn checking_a_folder_reports_every_file_and_exits_1() {
     assert_exit(&out, 1);
     assert!(
         stdout(&out).ends_with(
-            "checked 65 files: 40 valid (58 resources), 25 rejected (58 errors), 31 warnings\n"
+            "checked 65 files: 40 valid (58 resources), 25 rejected (58 errors), 32 warnings\n"
         ),
         "{}",
         stdout(&out)
@@ -168,7 +168,7 @@ fn mutations_of_valid_examples_are_rejected_at_the_right_line() {
                 "  description: leaf-1\n  descripton: typo\n",
             ),
             format!(
-                "switch.yaml:{}:3: error: unknown field `descripton` (at /spec/descripton)",
+                "switch.yaml:{}:3: error: unknown field `descripton`: did you mean `description`? (at /spec/descripton)",
                 line_of("description: leaf-1") + 1
             ),
         ),
@@ -211,7 +211,7 @@ fn mutations_of_valid_examples_are_rejected_at_the_right_line() {
             .as_bytes(),
         1,
     );
-    assert!(out.contains("vpc.yaml:9:13: error: \"1001\" is not of type \"integer\" (at /spec/subnets/default/vlan)"), "{out}");
+    assert!(out.contains("vpc.yaml:9:13: error: `vlan` must be a number, not text: remove the quotes (`vlan: 1001`) (at /spec/subnets/default/vlan)"), "{out}");
 }
 
 #[test]

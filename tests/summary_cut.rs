@@ -54,7 +54,7 @@ fn a_summary_over_1_mib_cuts_only_moved_rows_and_says_so_outside_any_fold() {
     // Totals first, then the big fabric's rejection, before any moved row.
     assert!(
         text.starts_with(&format!(
-            "## hh-gitops sync (dry run)\n\ndry run, nothing changed\\: 27 raw files would move \\({} resources\\: {} created, 0 updated, 0 unchanged\\), 1 rejected \\(1 error\\), 0 ignored, 0 warnings\n\n### gitops/hedgehog/big\n\nFabric config: fabricator's defaults (no fab.yaml found; give one with `--fabric-config`)\n\n**Rejected** (left in raw/): 1 file\n\n| file | at | problem |\n|---|---|---|\n| <code>raw/zz-bad\\.yaml\\:9\\:7</code> | <code>/spec/subnets/default/vlna</code> | unknown field \\`vlna\\` |\n\n**Would move**: 26 raw files -> 26000 managed files\n\n<details>",
+            "## hh-gitops sync (dry run)\n\ndry run, nothing changed\\: 27 raw files would move \\({} resources\\: {} created, 0 updated, 0 unchanged\\), 1 rejected \\(1 error\\), 0 ignored, 0 warnings\n\n### gitops/hedgehog/big\n\nFabric config: fabricator's defaults (no fab.yaml found; give one with `--fabric-config`)\n\n**Rejected** (left in raw/): 1 file\n\n| file | at | problem |\n|---|---|---|\n| <code>raw/zz-bad\\.yaml\\:9\\:7</code> | <code>/spec/subnets/default/vlna</code> | unknown field \\`vlna\\`\\: did you mean \\`vlan\\`? |\n\n**Would move**: 26 raw files -> 26000 managed files\n\n<details>",
             RESOURCES + 1,
             RESOURCES + 1
         )),

@@ -280,7 +280,7 @@ fn rejected_files_stay_untouched_and_set_the_exit_code() {
         repo.files_under("gitops/hedgehog/f/managed"),
         ["vpcs/ok-1.yaml"]
     );
-    assert!(stdout(&out).contains("gitops/hedgehog/f/raw/mixed.yaml:20:7: error: unknown field `vlna` (at /spec/subnets/default/vlna)"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("gitops/hedgehog/f/raw/mixed.yaml:20:7: error: unknown field `vlna`: did you mean `vlan`? (at /spec/subnets/default/vlna)"), "{}", stdout(&out));
     // raw/ is not empty, so no .gitkeep is added.
     assert_eq!(repo.files_under("gitops/hedgehog/f/raw"), ["mixed.yaml"]);
 

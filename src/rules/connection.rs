@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde::de::IgnoredAny;
 
 use super::config::{FabricConfig, SPINE_LEAF};
-use super::switch::go_integer;
+use super::decode::go_integer;
 use super::{Context, Violations};
 
 /// `Connection`.

@@ -1,19 +1,13 @@
 //! External (`api/vpc/v1beta1/external_types.go`): an outside system reachable from one
 //! IPv4Namespace, either over BGP (optionally filtered and stamped with communities) or
 //! through static prefixes. `Default()` and the stand-alone part of `Validate()`.
-//!
-//! Also home of [`default_metadata`], the metadata step every `Default()` of the vpc and
-//! wiring kinds starts with.
 
 use serde::Deserialize;
 
-use super::{Context, ObjectMeta, Violations, net};
+use super::{Context, Violations, default_metadata, net};
 
 /// The IPv4Namespace an External without one belongs to (`vpc/v1beta1/meta.go:17`).
 const DEFAULT_IPV4_NAMESPACE: &str = "default";
-
-/// Prefix of the labels the fabric computes itself (`LabelPrefix`, `vpc/v1beta1/meta.go:20`).
-const FABRIC_LABEL_PREFIX: &str = "fabric.githedgehog.com/";
 
 /// `spec` (`ExternalSpec`).
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -40,24 +34,6 @@ pub struct Static {
 
 /// An External as `Validate()` reads it.
 pub type Object = super::Resource<Spec>;
-
-/// `meta.DefaultObjectMetadata` and the label refresh that follows it in every `Default()`
-/// (`api/meta/validation.go:32-36`, `api/wiring/v1beta1/meta.go:99-105`): an empty namespace
-/// becomes `default`, every label containing `fabric.githedgehog.com/` is dropped, and the
-/// computed `labels` are set. The cross-object rules list objects by these labels.
-pub(super) fn default_metadata(metadata: &mut ObjectMeta, labels: &[(&str, &str)]) {
-    if metadata.namespace.is_empty() {
-        metadata.namespace = "default".to_owned();
-    }
-    metadata
-        .labels
-        .retain(|key, _| !key.contains(FABRIC_LABEL_PREFIX));
-    for (name, value) in labels {
-        metadata
-            .labels
-            .insert(format!("{FABRIC_LABEL_PREFIX}{name}"), (*value).to_owned());
-    }
-}
 
 /// `External.Default()` (`external_types.go:115-129`).
 pub fn default(external: &mut Object) {

@@ -8,7 +8,8 @@ use serde_json::Number;
 
 mod acl;
 
-use super::external::default_metadata;
+use super::decode::unsigned;
+use super::default_metadata;
 use super::{Context, Violations, net};
 
 /// `spec` (`ExternalAttachmentSpec`).
@@ -202,7 +203,7 @@ fn validate_static(spec: &Spec, static_: &Static, out: &mut Violations) {
             "/spec/static/remoteIP",
             "a static attachment needs `static.remoteIP`, the external's address that the switch sends the external's prefixes to, e.g. `10.45.0.2`",
         );
-    } else if !is_addr_with_optional_zone(&static_.remote_ip) {
+    } else if net::parse_addr_zoned(&static_.remote_ip).is_err() {
         out.error(
             "/spec/static/remoteIP",
             format!("static.remoteIP `{}` is not an IP address: write it without prefix length, e.g. `10.45.0.2`", static_.remote_ip),
@@ -227,108 +228,5 @@ fn validate_static(spec: &Spec, static_: &Static, out: &mut Violations) {
                 static_.ip
             ),
         );
-    }
-}
-
-/// Reads `number` (absent: Go's zero) as a Go unsigned integer field of at most `max`. A
-/// value out of that range fails the webhook's decoding, so the fabric rejects the object:
-/// reported at `pointer`, and `None` so that no other check uses it. An integral float is
-/// its integer, as kubectl sends YAML `10.0` as `10`.
-fn unsigned(number: Option<&Number>, max: u64, pointer: &str, out: &mut Violations) -> Option<u64> {
-    let Some(number) = number else {
-        return Some(0);
-    };
-    let value = number.as_u64().or_else(|| {
-        number
-            .as_f64()
-            .filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f <= max as f64)
-            .map(|f| f as u64)
-    });
-    match value {
-        Some(value) if value <= max => Some(value),
-        _ => {
-            let field = field_name(pointer);
-            out.error(
-                pointer,
-                format!(
-                    "{field} `{number}` is out of range: it must be a whole number from 0 to {max}"
-                ),
-            );
-            None
-        }
-    }
-}
-
-/// How a message names the field at `pointer`: with its parent when that is a named
-/// object (`switch.vlan`), alone inside a list item (`seq`).
-fn field_name(pointer: &str) -> String {
-    let mut segments = pointer.rsplit('/');
-    let field = segments.next().unwrap_or_default();
-    match segments.next() {
-        Some(parent) if parent.parse::<usize>().is_err() => format!("{parent}.{field}"),
-        _ => field.to_owned(),
-    }
-}
-
-/// `netip.ParseAddr`, which also takes an IPv6 address with a non-empty zone (`fe80::1%eth0`).
-fn is_addr_with_optional_zone(text: &str) -> bool {
-    match text.split_once('%') {
-        Some((addr, zone)) => !zone.is_empty() && addr.parse::<std::net::Ipv6Addr>().is_ok(),
-        None => net::parse_addr(text).is_ok(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn read(json: &str) -> (Option<u64>, Vec<String>) {
-        let number: Number = serde_json::from_str(json).unwrap();
-        let mut out = Violations::default();
-        let value = unsigned(
-            Some(&number),
-            u16::MAX.into(),
-            "/spec/static/vlan",
-            &mut out,
-        );
-        let messages = out.into_vec().into_iter().map(|v| v.message).collect();
-        (value, messages)
-    }
-
-    #[test]
-    fn numbers_read_as_go_decodes_them_into_an_unsigned_field() {
-        assert_eq!(read("65535"), (Some(65535), vec![]));
-        assert_eq!(read("100.0"), (Some(100), vec![]));
-        assert_eq!(
-            read("65536"),
-            (
-                None,
-                vec!["static.vlan `65536` is out of range: it must be a whole number from 0 to 65535".to_owned()]
-            )
-        );
-        for bad in ["-1", "1e20", "18446744073709551616", "0.5", "-0.5"] {
-            assert_eq!(read(bad).0, None, "{bad}");
-        }
-        let mut out = Violations::default();
-        assert_eq!(
-            unsigned(None, 255, "/x", &mut out),
-            Some(0),
-            "absent is Go's zero"
-        );
-    }
-
-    #[test]
-    fn fields_are_named_with_their_object_but_not_their_list_index() {
-        assert_eq!(field_name("/spec/switch/vlan"), "switch.vlan");
-        assert_eq!(field_name("/spec/inboundACL/statements/3/seq"), "seq");
-    }
-
-    #[test]
-    fn a_zone_is_taken_only_on_an_ipv6_address_and_never_empty() {
-        assert!(is_addr_with_optional_zone("fe80::1%eth0"));
-        assert!(is_addr_with_optional_zone("10.45.0.2"));
-        assert!(!is_addr_with_optional_zone("fe80::1%"));
-        assert!(!is_addr_with_optional_zone("10.45.0.2%eth0"));
-        assert!(!is_addr_with_optional_zone("10.45.0.2/24"));
     }
 }

@@ -4,7 +4,7 @@
 
 use serde::Deserialize;
 
-use super::external::default_metadata;
+use super::default_metadata;
 use super::{Context, Violations};
 
 /// `spec` (`ExternalPeeringSpec`).

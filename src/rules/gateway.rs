@@ -16,7 +16,8 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::{Context, Violations};
+use super::decode::JsonInt;
+use super::{Context, Violations, default_namespace};
 
 /// A Gateway as `Default()` and `Validate()` read it.
 pub type Object = super::Resource<GatewaySpec>;
@@ -114,35 +115,6 @@ pub struct GatewayGroupMembership {
     pub written_at: Option<usize>,
 }
 
-/// An integer as written (any JSON number; the CRD schema already made it an integer),
-/// wide enough that every value deserialises, so a value the Go field cannot hold is a
-/// finding rather than a read error.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct JsonInt(pub i128);
-
-impl<'de> Deserialize<'de> for JsonInt {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl serde::de::Visitor<'_> for Visitor {
-            type Value = JsonInt;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("an integer")
-            }
-            fn visit_i64<E>(self, v: i64) -> Result<JsonInt, E> {
-                Ok(JsonInt(v.into()))
-            }
-            fn visit_u64<E>(self, v: u64) -> Result<JsonInt, E> {
-                Ok(JsonInt(v.into()))
-            }
-            // `as` saturates: a huge float stays out of every Go field's range.
-            fn visit_f64<E>(self, v: f64) -> Result<JsonInt, E> {
-                Ok(JsonInt(v as i128))
-            }
-        }
-        deserializer.deserialize_any(Visitor)
-    }
-}
-
 /// How a hydration warning ends: hhfab fills these fields (fabricator
 /// `pkg/hhfab/hydrate.go:862-957`), so a Gateway in Git usually lacks them, while the fabric
 /// rejects a Gateway without them. A value that is present is checked as an error.
@@ -154,9 +126,7 @@ const DEFAULT_GROUP: &str = "default";
 /// `Default()` (`gateway_types.go:167-201`), the parts `Validate()` reads: namespace, the
 /// log rate limit, workers and groups.
 pub fn default(gateway: &mut Object) {
-    if gateway.metadata.namespace.is_empty() {
-        gateway.metadata.namespace = "default".into();
-    }
+    default_namespace(&mut gateway.metadata);
     let spec = &mut gateway.spec;
     if let Some(rate_limit) = &mut spec.logs.rate_limit {
         if rate_limit.burst.0 == 0 {

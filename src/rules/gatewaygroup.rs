@@ -4,7 +4,7 @@
 
 use serde::Deserialize;
 
-use super::{Context, Violations};
+use super::{Context, Violations, default_namespace};
 
 /// A GatewayGroup as `Default()` and `Validate()` read it.
 pub type Object = super::Resource<GatewayGroupSpec>;
@@ -15,9 +15,7 @@ pub struct GatewayGroupSpec {}
 
 /// `Default()` (`gatewaygroup_types.go:65-69`): the namespace.
 pub fn default(group: &mut Object) {
-    if group.metadata.namespace.is_empty() {
-        group.metadata.namespace = "default".into();
-    }
+    default_namespace(&mut group.metadata);
 }
 
 /// `Validate()` (`gatewaygroup_types.go:71-80`); it reads no other object.

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::{Context, Violations, pointer_segment};
+use super::{Context, Violations, default_namespace, pointer_segment};
 use nat::NatModes;
 
 /// A GatewayPeering as `Default()` and `Validate()` read it.
@@ -188,9 +188,7 @@ pub struct AclEndpoint {
 /// `Default()` (`gatewaypeering_types.go:236-286`), the parts `Validate()` reads or that
 /// identify the object. Like Go, it stops after the labels unless there are two sides.
 pub fn default(peering: &mut Object) {
-    if peering.metadata.namespace.is_empty() {
-        peering.metadata.namespace = "default".into();
-    }
+    default_namespace(&mut peering.metadata);
     let sides: Vec<String> = side_names(&peering.spec).map(str::to_owned).collect();
     if sides.len() != 2 {
         return;

@@ -16,6 +16,7 @@ pub mod config_file;
 pub mod net;
 
 mod connection;
+mod decode;
 mod external;
 mod externalattachment;
 mod externalpeering;
@@ -63,6 +64,34 @@ pub struct ObjectMeta {
     pub labels: BTreeMap<String, String>,
     /// `metadata.annotations`.
     pub annotations: BTreeMap<String, String>,
+}
+
+/// Prefix of the labels the fabric computes itself (`LabelPrefix`, `wiring/v1beta1/meta.go`
+/// and `vpc/v1beta1/meta.go:20`).
+const FABRIC_LABEL_PREFIX: &str = "fabric.githedgehog.com/";
+
+/// `meta.DefaultObjectMetadata` (`api/meta/validation.go:32-36`), which every `Default()`
+/// starts with, the gateway kinds' included: an empty namespace becomes `default`.
+fn default_namespace(metadata: &mut ObjectMeta) {
+    if metadata.namespace.is_empty() {
+        metadata.namespace = "default".to_owned();
+    }
+}
+
+/// [`default_namespace`] and the label refresh that follows it in the `Default()` of the
+/// vpc and wiring kinds (`CleanupFabricLabels`, `api/wiring/v1beta1/meta.go:99-105`): every
+/// label containing `fabric.githedgehog.com/` is dropped, and the computed `labels` are
+/// set. The cross-object rules list objects by these labels.
+fn default_metadata(metadata: &mut ObjectMeta, labels: &[(&str, &str)]) {
+    default_namespace(metadata);
+    metadata
+        .labels
+        .retain(|key, _| !key.contains(FABRIC_LABEL_PREFIX));
+    for (name, value) in labels {
+        metadata
+            .labels
+            .insert(format!("{FABRIC_LABEL_PREFIX}{name}"), (*value).to_owned());
+    }
 }
 
 /// A resource with its kind's spec type: each kind's module defines
@@ -145,7 +174,8 @@ pub fn pointer_segment(key: &str) -> String {
 /// Reads `object` into the kind's typed model. The CRD schema already passed, so a failure
 /// means the model and the schema disagree: reported at the root rather than ignored.
 fn typed<T: DeserializeOwned>(object: &Value, out: &mut Violations) -> Option<T> {
-    match serde_json::from_value(object.clone()) {
+    // Read straight from the borrowed tree: cloning it first cost more than the rules.
+    match T::deserialize(object) {
         Ok(typed) => Some(typed),
         Err(e) => {
             out.error("", format!("cannot be read as a Hedgehog resource: {e}"));

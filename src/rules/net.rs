@@ -54,10 +54,27 @@ pub fn parse_cidr(text: &str) -> Result<(IpAddr, IpNet), String> {
     Ok((ip, net.trunc()))
 }
 
-/// `netip.ParseAddr` (without IPv6 zones, which no fabric field uses).
+/// `netip.ParseAddr` without IPv6 zones: for the fields whose address Go goes on to look
+/// for in a prefix, which a zoned address never is in (`netip.Prefix.Contains`). Fields Go
+/// only parses take [`parse_addr_zoned`].
 pub fn parse_addr(text: &str) -> Result<IpAddr, String> {
     text.parse::<IpAddr>()
         .map_err(|_| format!("`{text}` is not an IP address"))
+}
+
+/// `netip.ParseAddr` as Go has it: also an IPv6 address with a non-empty zone
+/// (`fe80::1%eth0`), returned without its zone.
+pub fn parse_addr_zoned(text: &str) -> Result<IpAddr, String> {
+    match text.split_once('%') {
+        Some((addr, zone)) if !zone.is_empty() => addr
+            .parse::<std::net::Ipv6Addr>()
+            .map(IpAddr::V6)
+            .map_err(|_| {
+                format!("`{text}` is not an IP address: only an IPv6 address takes a zone")
+            }),
+        Some(_) => Err(format!("`{text}` is not an IP address: its zone is empty")),
+        None => parse_addr(text),
+    }
 }
 
 /// `netip.ParseAddr` restricted to IPv4.
@@ -204,5 +221,14 @@ mod tests {
         let c = parse_prefix("10.1.0.0/16").unwrap();
         assert!(overlaps(&a, &b) && overlaps(&b, &a));
         assert!(!overlaps(&a, &c));
+    }
+
+    #[test]
+    fn a_zone_is_taken_only_on_an_ipv6_address_and_never_empty() {
+        assert!(parse_addr_zoned("fe80::1%eth0").is_ok());
+        assert!(parse_addr_zoned("10.45.0.2").is_ok());
+        assert!(parse_addr_zoned("fe80::1%").is_err());
+        assert!(parse_addr_zoned("10.45.0.2%eth0").is_err());
+        assert!(parse_addr_zoned("10.45.0.2/24").is_err());
     }
 }

@@ -11,10 +11,11 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 
 mod hydration;
 
+use super::decode::go_integer;
 use super::{Context, Violations};
 
 /// `Switch`.
@@ -62,28 +63,6 @@ pub struct Redundancy {
     /// `type`: `""`, `mclag` (deprecated) or `eslag` (`api/meta/redundancy.go:22-32`).
     #[serde(rename = "type")]
     pub kind: String,
-}
-
-/// Reads an integer field the way it reaches Go's decoder, wide enough for any value the
-/// schema lets through: YAML may write it as a float (`1.0e3`), which the API server hands
-/// on as that integer; a float beyond `i128` (or, were the schema to let one through, a
-/// fraction) becomes `i128::MAX`. Every Go integer field is far narrower, so the rule
-/// reading the field rejects such a value, as Go's decoder does, and shows it as read.
-/// Shared by the wiring kinds' models (`connection.rs`, `vlannamespace.rs`).
-pub(super) fn go_integer<'de, D, T>(deserializer: D) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: From<i128>,
-{
-    let number = serde_json::Number::deserialize(deserializer)?;
-    let integer = match (number.as_i64(), number.as_u64(), number.as_f64()) {
-        (Some(signed), _, _) => i128::from(signed),
-        (None, Some(unsigned), _) => i128::from(unsigned),
-        // `as` saturates: 1e40 becomes i128::MAX.
-        (None, None, Some(float)) if float.fract() == 0.0 => float as i128,
-        _ => i128::MAX,
-    };
-    Ok(T::from(integer))
 }
 
 /// The leaf roles (`:56-69`).

@@ -11,7 +11,7 @@
 use serde::Deserialize;
 
 use super::config::VlanRange;
-use super::switch::go_integer;
+use super::decode::go_integer;
 use super::{Context, Violations};
 
 /// `VLANNamespace`.

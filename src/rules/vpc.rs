@@ -22,6 +22,7 @@ use ipnet::IpNet;
 use serde::Deserialize;
 use serde_json::Number;
 
+use super::decode::{fits, integer};
 use super::{Context, Resource, Violations, net, pointer_segment};
 
 /// A VPC as the rules read it.
@@ -346,11 +347,6 @@ fn undecodable_integers(spec: &VpcSpec) -> Vec<(String, String)> {
     found
 }
 
-/// Whether Go can decode `number` into an integer field of type `T`.
-fn fits<T: TryFrom<i128>>(number: &Number) -> bool {
-    integer(number).is_some_and(|i| T::try_from(i).is_ok())
-}
-
 /// `:634-651`: each permit list names at least two subnets of this VPC, each once.
 fn check_permit(spec: &VpcSpec, out: &mut Violations) {
     let known = |name: &str| spec.subnets.as_ref().is_some_and(|s| s.contains_key(name));
@@ -426,20 +422,6 @@ fn nth_address(prefix: &IpNet, n: u8) -> Option<IpAddr> {
             .checked_add(n.into())
             .map(|a| IpAddr::V6(a.into())),
     }
-}
-
-/// A schema `integer` as a whole number: YAML may write it as `1e3`, and a value beyond
-/// any 64-bit range comes as a float. `None` for a fraction or a value too large to matter,
-/// both of which no Go integer field accepts.
-fn integer(number: &Number) -> Option<i128> {
-    if let Some(i) = number.as_i64() {
-        return Some(i.into());
-    }
-    if let Some(u) = number.as_u64() {
-        return Some(u.into());
-    }
-    let f = number.as_f64()?;
-    (f.fract() == 0.0 && f.abs() < 1e30).then_some(f as i128)
 }
 
 #[cfg(test)]
@@ -617,13 +599,5 @@ mod tests {
             vec![],
             "no parsed reserved subnets: skipped"
         );
-    }
-
-    #[test]
-    fn integers_from_yaml_floats_and_big_numbers() {
-        assert_eq!(integer(&Number::from(5u64)), Some(5));
-        assert_eq!(integer(&Number::from_f64(1000.0).unwrap()), Some(1000));
-        assert_eq!(integer(&Number::from_f64(1.5).unwrap()), None);
-        assert_eq!(integer(&Number::from(u64::MAX)), Some(u64::MAX.into()));
     }
 }

@@ -81,6 +81,7 @@ pub struct KnownKind {
     /// Where the schema came from.
     pub origin: Origin,
     text: SchemaText,
+    schema: OnceLock<Result<Value, String>>,
     validator: OnceLock<Result<Validator, String>>,
 }
 
@@ -90,18 +91,23 @@ enum SchemaText {
 }
 
 impl KnownKind {
+    /// The schema as JSON, parsed on first use; findings read it to name the fields a
+    /// mapping allows.
+    pub fn schema(&self) -> Result<&Value, String> {
+        self.schema
+            .get_or_init(|| match &self.text {
+                SchemaText::Static(text) => serde_json::from_str(text).map_err(|e| e.to_string()),
+                SchemaText::Parsed(value) => Ok(value.clone()),
+            })
+            .as_ref()
+            .map_err(|e| format!("the schema of {} is broken: {e}", self.id.kind))
+    }
+
     /// The compiled validator, built on first use (most runs touch few kinds).
     pub fn validator(&self) -> Result<&Validator, String> {
         self.validator
             .get_or_init(|| {
-                let parsed;
-                let schema = match &self.text {
-                    SchemaText::Static(text) => {
-                        parsed = serde_json::from_str::<Value>(text).map_err(|e| e.to_string())?;
-                        &parsed
-                    }
-                    SchemaText::Parsed(value) => value,
-                };
+                let schema = self.schema()?;
                 jsonschema::draft7::new(schema).map_err(|e| e.to_string())
             })
             .as_ref()
@@ -140,6 +146,7 @@ impl Registry {
                 },
                 origin: Origin::Embedded,
                 text: SchemaText::Static(e.text),
+                schema: OnceLock::new(),
                 validator: OnceLock::new(),
             })
             .collect();
@@ -174,6 +181,7 @@ impl Registry {
             id,
             origin: Origin::File(name.to_owned()),
             text: SchemaText::Parsed(schema),
+            schema: OnceLock::new(),
             validator: OnceLock::new(),
         });
         Ok(())

@@ -2,6 +2,8 @@
 //! rules. Pure: bytes and a registry in, resources or findings out.
 
 mod admission;
+mod export;
+mod hints;
 pub mod names;
 mod schema_errors;
 
@@ -231,9 +233,20 @@ pub fn check_document(
         }
         Lookup::Unknown => {
             let pos = root.value.get("kind").map_or(root.pos, |n| n.pos);
-            findings.push(finding_at(pos, "/kind", format!(
-                "unknown kind {kind} ({api_version}): hh-gitops checks the Hedgehog kinds of vpc.githedgehog.com/v1beta1, wiring.githedgehog.com/v1beta1 and gateway.githedgehog.com/v1alpha1 (see `hh-gitops schemas list`)"
-            )));
+            let meant = registry
+                .kinds()
+                .iter()
+                .find(|k| k.id.kind.eq_ignore_ascii_case(kind));
+            let message = match meant {
+                Some(k) => format!(
+                    "unknown kind `{kind}` ({api_version}): did you mean `kind: {}` with `apiVersion: {}/{}`?",
+                    k.id.kind, k.id.group, k.id.version
+                ),
+                None => format!(
+                    "unknown kind {kind} ({api_version}): hh-gitops checks the Hedgehog kinds of vpc.githedgehog.com/v1beta1, wiring.githedgehog.com/v1beta1 and gateway.githedgehog.com/v1alpha1 (see `hh-gitops schemas list`)"
+                ),
+            };
+            findings.push(finding_at(pos, "/kind", message));
             return Err(findings);
         }
     };
@@ -249,11 +262,7 @@ pub fn check_document(
     }
     let mut instance = root.to_json();
     admission::admit(&known.id.kind, &mut instance);
-    findings.extend(schema_errors::schema_findings(
-        known.validator(),
-        root,
-        &instance,
-    ));
+    findings.extend(schema_errors::schema_findings(known, root, &instance));
     if findings.is_empty() {
         findings.extend(
             rules::admit(&known.id.kind, &instance, rules)
@@ -264,6 +273,7 @@ pub fn check_document(
                 }),
         );
     }
+    findings.extend(export::exported_fields_warning(root));
     let findings = capped(findings);
     match name {
         Some(name) if !findings.iter().any(Finding::is_error) => Ok(Resource {
@@ -341,7 +351,9 @@ mod tests {
         let text = VPC.replace("      vlan: 1001\n", "      vlan: 1001\n      vlna: 3\n");
         assert_eq!(
             messages(&text),
-            ["f.yaml:10:7: error: unknown field `vlna` (at /spec/subnets/default/vlna)"]
+            [
+                "f.yaml:10:7: error: unknown field `vlna`: did you mean `vlan`? (at /spec/subnets/default/vlna)"
+            ]
         );
     }
 
@@ -416,11 +428,11 @@ mod tests {
         assert_eq!(shown.len(), MAX_FINDINGS_PER_DOCUMENT + 1);
         assert_eq!(
             shown[0],
-            "f.yaml:10:3: error: unknown field `u000` (at /spec/u000)"
+            "f.yaml:10:3: error: unknown field `u000`: the fields here are `defaultIsolated`, `defaultRestricted`, `ipv4Namespace`, `mode`, `permit`, `staticRoutes`, `subnets`, `vlanNamespace` (at /spec/u000)"
         );
         assert_eq!(
             shown[99],
-            "f.yaml:109:3: error: unknown field `u099` (at /spec/u099)"
+            "f.yaml:109:3: error: unknown field `u099`: the fields here are `defaultIsolated`, `defaultRestricted`, `ipv4Namespace`, `mode`, `permit`, `staticRoutes`, `subnets`, `vlanNamespace` (at /spec/u099)"
         );
         assert_eq!(
             shown[100],

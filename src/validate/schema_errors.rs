@@ -2,25 +2,27 @@
 //! can violate its schema hundreds of thousands of times (one unknown key per line), so
 //! locating must cost the same per violation however many there are.
 
-use jsonschema::error::ValidationErrorKind;
+use jsonschema::error::{TypeKind, ValidationErrorKind};
 
-use super::finding_at;
+use super::{finding_at, hints};
 use crate::finding::Finding;
 use crate::manifest::{Locator, Node};
+use crate::schema::KnownKind;
 
 /// Longest schema message shown before the offending value is elided.
 const MAX_MESSAGE_LENGTH: usize = 200;
 
 /// Every schema violation of `instance` (the document after null pruning and the webhook
-/// defaults), each located at its node in `root`.
+/// defaults), each located at its node in `root`, in words that say the fix where there
+/// is one: the field a misspelt one meant, the quotes to remove.
 pub(super) fn schema_findings(
-    validator: Result<&jsonschema::Validator, String>,
+    kind: &KnownKind,
     root: &Node,
     instance: &serde_json::Value,
 ) -> Vec<Finding> {
-    let validator = match validator {
-        Ok(validator) => validator,
-        Err(message) => return vec![finding_at(root.pos, "", message)],
+    let (validator, schema) = match (kind.validator(), kind.schema()) {
+        (Ok(validator), Ok(schema)) => (validator, schema),
+        (Err(message), _) | (_, Err(message)) => return vec![finding_at(root.pos, "", message)],
     };
     let mut locator = Locator::new(root);
     let mut findings = Vec::new();
@@ -28,6 +30,7 @@ pub(super) fn schema_findings(
         let pointer = error.instance_path().as_str().to_owned();
         match error.kind() {
             ValidationErrorKind::AdditionalProperties { unexpected } => {
+                let allowed = hints::allowed_fields(schema, error.schema_path().as_str());
                 for field in unexpected {
                     let pos = locator
                         .locate_key(&pointer, field)
@@ -36,9 +39,59 @@ pub(super) fn schema_findings(
                     findings.push(finding_at(
                         pos,
                         &format!("{pointer}/{escaped}"),
-                        format!("unknown field `{field}`"),
+                        unknown_field(field, &allowed),
                     ));
                 }
+            }
+            // `additionalProperties: false` on a mapping that allows no field at all (the
+            // error names the mapping and its first value): every key of it is unknown.
+            ValidationErrorKind::FalseSchema
+                if error
+                    .schema_path()
+                    .as_str()
+                    .ends_with("/additionalProperties") =>
+            {
+                let mapping = instance.pointer(&pointer).and_then(|m| m.as_object());
+                let keys = mapping.into_iter().flat_map(|m| m.keys());
+                for field in keys {
+                    let pos = locator
+                        .locate_key(&pointer, field)
+                        .unwrap_or_else(|| locator.locate(&pointer));
+                    let escaped = field.replace('~', "~0").replace('/', "~1");
+                    findings.push(finding_at(
+                        pos,
+                        &format!("{pointer}/{escaped}"),
+                        unknown_field(field, &[]),
+                    ));
+                }
+            }
+            // A schema of `false` on a field: the field is not allowed.
+            ValidationErrorKind::FalseSchema => {
+                let (parent, field) = pointer.rsplit_once('/').unwrap_or(("", &pointer));
+                let field = field.replace("~1", "/").replace("~0", "~");
+                let pos = locator
+                    .locate_key(parent, &field)
+                    .unwrap_or_else(|| locator.locate(&pointer));
+                findings.push(finding_at(
+                    pos,
+                    &pointer,
+                    format!("field `{field}` is not allowed here: remove it"),
+                ));
+            }
+            ValidationErrorKind::Type {
+                kind: TypeKind::Single(expected),
+            } if hints::quoted_scalar(error.instance(), expected.as_str()).is_some() => {
+                let what =
+                    hints::quoted_scalar(error.instance(), expected.as_str()).unwrap_or_default();
+                let name = pointer.rsplit('/').next().unwrap_or_default();
+                let value = error.instance().as_str().unwrap_or_default().trim();
+                findings.push(finding_at(
+                    locator.locate(&pointer),
+                    &pointer,
+                    format!(
+                        "`{name}` must be {what}, not text: remove the quotes (`{name}: {value}`)"
+                    ),
+                ));
             }
             ValidationErrorKind::Required { property } => {
                 let property = property
@@ -60,4 +113,23 @@ pub(super) fn schema_findings(
         }
     }
     findings
+}
+
+/// `unknown field `subnts``, with what it probably meant, or what is allowed.
+fn unknown_field(field: &str, allowed: &[&str]) -> String {
+    match hints::closest(field, allowed) {
+        Some(meant) => format!("unknown field `{field}`: did you mean `{meant}`?"),
+        None if allowed.is_empty() => {
+            format!("unknown field `{field}`: this mapping takes no fields")
+        }
+        None if allowed.len() <= 12 => format!(
+            "unknown field `{field}`: the fields here are {}",
+            allowed
+                .iter()
+                .map(|a| format!("`{a}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        None => format!("unknown field `{field}`"),
+    }
 }

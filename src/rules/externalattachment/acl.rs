@@ -5,7 +5,7 @@
 use serde::Deserialize;
 use serde_json::Number;
 
-use super::unsigned;
+use crate::rules::decode::unsigned;
 use crate::rules::{Violations, net};
 
 /// `spec.inboundACL` (`ACLSpec`).

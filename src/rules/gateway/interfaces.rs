@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::{GatewayInterface, check_u32, present_or_parent};
+use crate::rules::decode::parse_go_hex;
 use crate::rules::{Violations, net, pointer_segment};
 
 /// What a Linux interface name may be (`linuxIfaceNameRegex`,
@@ -145,24 +146,6 @@ fn check_hex_part(what: &str, text: &str, max: i64) -> Result<(), String> {
     }
 }
 
-/// `strconv.ParseInt(text, 16, 64)`: an optional sign, then hex digits, within `i64`.
-fn parse_go_hex(text: &str) -> Option<i64> {
-    let (negative, digits) = match text.as_bytes().first() {
-        Some(b'-') => (true, &text[1..]),
-        Some(b'+') => (false, &text[1..]),
-        _ => (false, text),
-    };
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return None;
-    }
-    let magnitude = u64::from_str_radix(digits, 16).ok()?;
-    if negative {
-        0i64.checked_sub_unsigned(magnitude)
-    } else {
-        i64::try_from(magnitude).ok()
-    }
-}
-
 /// The JSON pointer of interface `name`.
 fn interface_pointer(name: &str) -> String {
     format!("/spec/interfaces/{}", pointer_segment(name))
@@ -205,14 +188,5 @@ mod tests {
         for bad in ["", "e", "0eth", "eth-", "abcdefghijk", "eth 0", "ethé0"] {
             assert!(!is_linux_interface_name(bad), "{bad}");
         }
-    }
-
-    #[test]
-    fn go_hex_is_signed_and_bounded() {
-        assert_eq!(parse_go_hex("1f"), Some(31));
-        assert_eq!(parse_go_hex("-8000000000000000"), Some(i64::MIN));
-        assert_eq!(parse_go_hex("8000000000000000"), None);
-        assert_eq!(parse_go_hex("+"), None);
-        assert_eq!(parse_go_hex("+-1"), None);
     }
 }

@@ -2,8 +2,9 @@
 //! rule its name, action, direction (`from`/`to`, sides of this peering) and match
 //! (source and destination CIDRs, VPC subnets and ports; the protocol).
 
-use super::ports::{PORT_RULE, check_port, go_atoi};
+use super::ports::{PORT_RULE, check_port};
 use super::{AclEndpoint, AclRule, PeeringAcl};
+use crate::rules::decode::go_atoi;
 use crate::rules::{Violations, net};
 use crate::validate::names::is_rfc1123_subdomain;
 

@@ -3,6 +3,8 @@
 //! lists, no spaces around it. Numbers are read as Go's `strconv.Atoi` reads them, so
 //! `+80` is a port and a space inside a range (`80 - 90`) is trimmed.
 
+use crate::rules::decode::go_atoi;
+
 /// What a port string may be, said for people.
 pub(super) const PORT_RULE: &str =
     "write one port (`80`) or one range (`8080-8090`) between 1 and 65535 per entry";
@@ -44,12 +46,6 @@ fn port_number(text: &str) -> Result<i64, String> {
         Some(port) if !(1..=65535).contains(&port) => Err(format!("`{text}` is outside 1-65535")),
         Some(port) => Ok(port),
     }
-}
-
-/// `strconv.Atoi` on a 64-bit platform: an optional sign, then decimal digits, within
-/// `i64` (Rust's `i64` parser reads exactly that).
-pub(super) fn go_atoi(text: &str) -> Option<i64> {
-    text.parse().ok()
 }
 
 #[cfg(test)]
@@ -103,7 +99,5 @@ mod tests {
             check_port("90-80"),
             Err("the range starts at 90, after its end 80".into())
         );
-        assert_eq!(go_atoi("-1"), Some(-1));
-        assert_eq!(go_atoi("1_000"), None);
     }
 }

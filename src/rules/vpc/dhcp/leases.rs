@@ -3,9 +3,10 @@
 //!
 //! `Default()` rewrites each MAC key to lowercase colon form (`:348-359`); here the keys stay
 //! as written, so that findings name them: the checks parse MACs, so the form does not
-//! matter, and two keys naming one MAC (where Go keeps one lease, either one) get a warning.
+//! matter, and two keys naming one MAC (where Go keeps one lease) get a warning. The lease
+//! Go drops is not checked, as Go never sees it ([`overwritten_by_default`]).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Deserialize;
 
@@ -33,6 +34,7 @@ pub(super) fn check(
     let broadcast = prefix.broadcast().to_string();
     let mut macs: BTreeMap<Vec<u8>, &str> = BTreeMap::new();
     let mut ips: BTreeMap<&str, (&str, Option<Vec<u8>>)> = BTreeMap::new();
+    let overwritten = overwritten_by_default(leases);
     for (mac, lease) in leases {
         let lease_at = format!("{at}/{}", pointer_segment(mac));
         let parsed_mac = if mac.is_empty() {
@@ -57,15 +59,29 @@ pub(super) fn check(
             }
         };
         if let Some(octets) = &parsed_mac {
+            let canonical = net::format_mac(octets);
             match macs.get(octets) {
-                    Some(first) => out.warning(
+                Some(first) => {
+                    let kept = match (overwritten.contains(&canonical), *first == canonical) {
+                        (true, true) => format!("keeps the lease of `{mac}`"),
+                        (true, false) => format!("keeps the lease of `{first}`"),
+                        (false, _) => {
+                            "keeps only one of these leases, whichever its map order gives"
+                                .to_owned()
+                        }
+                    };
+                    out.warning(
                         &lease_at,
-                        format!("MACs `{first}` and `{mac}` are the same address (`{}`): the fabric keeps only one of these two leases, either one: write each MAC once", net::format_mac(octets)),
-                    ),
-                    None => {
-                        macs.insert(octets.clone(), mac);
-                    }
+                        format!("MACs `{first}` and `{mac}` are the same address (`{canonical}`): the fabric {kept}: write each MAC once"),
+                    );
                 }
+                None => {
+                    macs.insert(octets.clone(), mac);
+                }
+            }
+        }
+        if overwritten.contains(mac) {
+            continue;
         }
         let ip_at = format!("{lease_at}/ip");
         let ip = &lease.ip;
@@ -113,4 +129,22 @@ pub(super) fn check(
                 }
             }
     }
+}
+
+/// The keys whose lease `Default()` overwrites (`:348-359`): it moves the lease of each key
+/// not in lowercase colon form to that form, replacing the lease already written there.
+/// So a MAC written in that form and in exactly one other keeps the other's lease. (With
+/// two other forms, Go keeps whichever its map order moves last: all are checked here.)
+fn overwritten_by_default(leases: &BTreeMap<String, StaticLease>) -> BTreeSet<String> {
+    let mut forms: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for mac in leases.keys() {
+        if let Ok(octets) = net::parse_mac(mac) {
+            forms.entry(net::format_mac(&octets)).or_default().push(mac);
+        }
+    }
+    forms
+        .into_iter()
+        .filter(|(canonical, written)| written.len() == 2 && written.contains(&canonical.as_str()))
+        .map(|(canonical, _)| canonical)
+        .collect()
 }

@@ -9,7 +9,7 @@ use ipnet::IpNet;
 use serde::Deserialize;
 use serde_json::Number;
 
-use crate::rules::vpc::{fits, integer};
+use crate::rules::decode::{fits, integer};
 use crate::rules::{Violations, net};
 
 /// The MTU `Default()` gives options without one (`:324-326`), also the largest allowed.
@@ -107,7 +107,8 @@ impl Options {
             (&self.time_servers, "timeServers"),
         ] {
             for (i, server) in field.iter().flatten().enumerate() {
-                if let Err(e) = net::parse_addr(server) {
+                // Go only parses them (`:533-544`), so a zoned IPv6 address passes.
+                if let Err(e) = net::parse_addr_zoned(server) {
                     out.error(format!("{at}/{what}/{i}"), format!("{what}: {e}"));
                 }
             }

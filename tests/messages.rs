@@ -1,0 +1,123 @@
+//! The findings people hit most, word for word: each says what is wrong and what to do.
+
+mod common;
+
+use common::{assert_exit, bin, output, stdout};
+
+/// Checks `text` as `f.yaml` and returns the finding lines (the totals line dropped).
+fn findings(text: &str) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("f.yaml"), text).unwrap();
+    let out = output(bin().current_dir(dir.path()).args(["check", "f.yaml"]));
+    assert_exit(&out, 1);
+    stdout(&out)
+        .lines()
+        .filter(|l| !l.starts_with("checked "))
+        .map(str::to_owned)
+        .collect()
+}
+
+const VPC: &str = "apiVersion: vpc.githedgehog.com/v1beta1\nkind: VPC\nmetadata:\n  name: vpc-1\nspec:\n  subnets:\n    default:\n      subnet: 10.0.1.0/24\n      vlan: 1001\n";
+
+#[test]
+fn an_unknown_field_names_the_field_it_probably_meant_or_the_fields_allowed() {
+    let text = VPC
+        .replace("  subnets:", "  subnts:")
+        .replace("      vlan: 1001\n", "      vlna: 1001\n      color: red\n");
+    assert_eq!(
+        findings(&text),
+        ["f.yaml:6:3: error: unknown field `subnts`: did you mean `subnets`? (at /spec/subnts)",]
+    );
+    let text = VPC.replace("      vlan: 1001\n", "      vlna: 1001\n      color: red\n");
+    assert_eq!(
+        findings(&text),
+        [
+            "f.yaml:9:7: error: unknown field `vlna`: did you mean `vlan`? (at /spec/subnets/default/vlna)",
+            "f.yaml:10:7: error: unknown field `color`: the fields here are `dhcp`, `gateway`, `hostBGP`, `isolated`, `restricted`, `subnet`, `vlan` (at /spec/subnets/default/color)",
+        ]
+    );
+    let attachment = "apiVersion: vpc.githedgehog.com/v1beta1\nkind: VPCAttachment\nmetadata:\n  name: a\nspec:\n  subnet: vpc-1/default\n  connection: c\n  nativeVlan: true\n";
+    assert_eq!(
+        findings(attachment),
+        [
+            "f.yaml:8:3: error: unknown field `nativeVlan`: did you mean `nativeVLAN`? (at /spec/nativeVlan)"
+        ]
+    );
+}
+
+#[test]
+fn a_mapping_that_takes_no_fields_names_each_field_at_its_line() {
+    let group = "apiVersion: wiring.githedgehog.com/v1beta1\nkind: SwitchGroup\nmetadata:\n  name: g\nspec:\n  members: [a]\n  type: x\n";
+    assert_eq!(
+        findings(group),
+        [
+            "f.yaml:6:3: error: unknown field `members`: this mapping takes no fields (at /spec/members)",
+            "f.yaml:7:3: error: unknown field `type`: this mapping takes no fields (at /spec/type)",
+        ]
+    );
+}
+
+#[test]
+fn a_quoted_number_or_boolean_says_to_remove_the_quotes() {
+    let text = VPC.replace("vlan: 1001", "vlan: \"1023\"") + "  defaultIsolated: 'true'\n";
+    assert_eq!(
+        findings(&text),
+        [
+            "f.yaml:9:13: error: `vlan` must be a number, not text: remove the quotes (`vlan: 1023`) (at /spec/subnets/default/vlan)",
+            "f.yaml:10:20: error: `defaultIsolated` must be true or false, not text: remove the quotes (`defaultIsolated: true`) (at /spec/defaultIsolated)",
+        ]
+    );
+}
+
+#[test]
+fn a_kind_in_the_wrong_case_or_group_names_the_right_one() {
+    let text = VPC.replace("kind: VPC", "kind: vpc");
+    assert_eq!(
+        findings(&text),
+        [
+            "f.yaml:2:7: error: unknown kind `vpc` (vpc.githedgehog.com/v1beta1): did you mean `kind: VPC` with `apiVersion: vpc.githedgehog.com/v1beta1`? (at /kind)"
+        ]
+    );
+    let text = VPC.replace(
+        "vpc.githedgehog.com/v1beta1",
+        "wiring.githedgehog.com/v1beta1",
+    );
+    assert_eq!(
+        findings(&text),
+        [
+            "f.yaml:2:7: error: unknown kind `VPC` (wiring.githedgehog.com/v1beta1): did you mean `kind: VPC` with `apiVersion: vpc.githedgehog.com/v1beta1`? (at /kind)"
+        ]
+    );
+}
+
+#[test]
+fn a_kubectl_export_is_a_warning_naming_the_lines_to_delete() {
+    // A `kubectl get -o yaml` export with one real mistake, so that the file is reported.
+    let export = "apiVersion: vpc.githedgehog.com/v1beta1
+kind: VPC
+metadata:
+  annotations:
+    kubectl.kubernetes.io/last-applied-configuration: |
+      {\"apiVersion\":\"vpc.githedgehog.com/v1beta1\",\"kind\":\"VPC\"}
+  creationTimestamp: \"2025-08-06T07:28:42Z\"
+  generation: 1
+  name: vpc-1
+  namespace: default
+  resourceVersion: \"12345\"
+  uid: 4b7c1f2e-0000-4000-8000-000000000000
+spec:
+  subnets:
+    default:
+      subnet: 10.0.1.0/24
+      vlan: 1001
+  permit: oops
+status: {}
+";
+    assert_eq!(
+        findings(export),
+        [
+            "f.yaml:5:5: warning: this looks like a `kubectl get -o yaml` export: delete lines 5–8, 11–12, 19 (the `kubectl.kubernetes.io/last-applied-configuration` annotation, `metadata.creationTimestamp`, `metadata.generation`, `metadata.resourceVersion`, `metadata.uid`, `status`); the fabric fills these in, and a stale `resourceVersion` makes `kubectl apply` fail with a conflict (at /metadata/annotations/kubectl.kubernetes.io~1last-applied-configuration)",
+            "f.yaml:18:11: error: \"oops\" is not of type \"array\" (at /spec/permit)",
+        ]
+    );
+}
