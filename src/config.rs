@@ -42,7 +42,10 @@ impl Commit {
         });
         Ok(match mode {
             CommitMode::Git => Commit::Git { push: args.push },
-            CommitMode::None => Commit::CheckOnly("--commit none".into()),
+            CommitMode::None if actions.action_mode.as_deref() == Some("check") => {
+                Commit::CheckOnly("the action's `mode: check` never commits".into())
+            }
+            CommitMode::None => Commit::CheckOnly("`--commit none` never commits".into()),
             CommitMode::Github => match actions.commit_place()? {
                 CommitPlace::Branch(target) => Commit::Github(target),
                 CommitPlace::CheckOnly(reason) => Commit::CheckOnly(reason),
@@ -83,6 +86,10 @@ pub struct SyncConfig {
     pub commit_message: Option<String>,
     /// Seconds since the epoch, for commits made without a configured identity.
     pub now: i64,
+    /// `--deny-warnings`: a warning rejects its file like an error.
+    pub deny_warnings: bool,
+    /// `--max-commit-size`: the largest request of one GitHub API commit.
+    pub max_commit_bytes: u64,
 }
 
 impl SyncConfig {
@@ -104,6 +111,8 @@ impl SyncConfig {
                 .filter(|title| !title.is_empty())
                 .map(str::to_owned),
             now,
+            deny_warnings: args.common.deny_warnings,
+            max_commit_bytes: args.max_commit_size,
         })
     }
 }
@@ -216,7 +225,9 @@ mod tests {
         let commit = Commit::resolve(&sync_args(&["--push"]), &actions).unwrap();
         assert!(matches!(commit, Commit::Git { push: true }));
         let commit = Commit::resolve(&sync_args(&["--commit", "none"]), &actions).unwrap();
-        assert!(matches!(commit, Commit::CheckOnly(reason) if reason == "--commit none"));
+        assert!(
+            matches!(commit, Commit::CheckOnly(reason) if reason == "`--commit none` never commits")
+        );
     }
 
     #[test]

@@ -36,6 +36,9 @@ pub struct ActionsEnv {
     pub output: Option<PathBuf>,
     event: Option<String>,
     git_ref: Option<String>,
+    /// The action's `mode` input (`INPUT_MODE`, set by `action.yml`), so that messages
+    /// name what the user wrote (`mode: check`) rather than the flag the action passed.
+    pub action_mode: Option<String>,
     repository: Option<String>,
     token: Option<String>,
     graphql_url: Option<String>,
@@ -59,6 +62,7 @@ impl ActionsEnv {
             output: env.var("GITHUB_OUTPUT").map(PathBuf::from),
             event: env.var("GITHUB_EVENT_NAME"),
             git_ref: env.var("GITHUB_REF"),
+            action_mode: env.var("INPUT_MODE").map(|m| m.trim().to_ascii_lowercase()),
             repository: env.var("GITHUB_REPOSITORY"),
             token: env.var("GITHUB_TOKEN"),
             graphql_url: env.var("GITHUB_GRAPHQL_URL"),
@@ -69,9 +73,26 @@ impl ActionsEnv {
     /// `GITHUB_EVENT_NAME`, `GITHUB_GRAPHQL_URL` and the token in `GITHUB_TOKEN`.
     pub fn commit_place(&self) -> Result<CommitPlace> {
         let event = self.event.clone().unwrap_or_default();
+        // `mode: sync` asks for a commit; say why it does not get one.
+        let asked = if self.action_mode.as_deref() == Some("sync") {
+            "`mode: sync` only checks here: "
+        } else {
+            ""
+        };
         if event.starts_with("pull_request") {
             return Ok(CommitPlace::CheckOnly(format!(
-                "a {event} event: checking only, the move happens when the change reaches the branch"
+                "{asked}a {event} event is checked only; the move happens when the change reaches the branch"
+            )));
+        }
+        let queued_base = self
+            .git_ref
+            .as_deref()
+            .and_then(|r| r.strip_prefix("refs/heads/gh-readonly-queue/"))
+            .map(|rest| rest.rsplit_once("/pr-").map_or(rest, |(base, _)| base));
+        if event == "merge_group" || queued_base.is_some() {
+            let base = queued_base.unwrap_or("the base branch");
+            return Ok(CommitPlace::CheckOnly(format!(
+                "{asked}a merge queue run (merge_group) is checked only; the move happens when the queue merges into {base}"
             )));
         }
         let git_ref = self
@@ -84,10 +105,10 @@ impl ActionsEnv {
             } else if git_ref.starts_with("refs/pull/") {
                 "a pull request"
             } else {
-                "not a branch"
+                "a detached ref"
             };
             return Ok(CommitPlace::CheckOnly(format!(
-                "{git_ref} is {what}: checking only, nothing to commit to"
+                "{asked}{git_ref} is {what}, not a branch to commit to: checked only"
             )));
         };
         let repository = self
@@ -192,6 +213,19 @@ mod tests {
             ActionsEnv::read(&pr).commit_place().unwrap(),
             CommitPlace::CheckOnly(_)
         ));
+        let sync_on_pr = env(&[
+            ("GITHUB_EVENT_NAME", "pull_request_target"),
+            ("GITHUB_REF", "refs/heads/x"),
+            ("INPUT_MODE", "sync"),
+        ]);
+        let CommitPlace::CheckOnly(reason) = ActionsEnv::read(&sync_on_pr).commit_place().unwrap()
+        else {
+            panic!("a pull request never commits")
+        };
+        assert_eq!(
+            reason,
+            "`mode: sync` only checks here: a pull_request_target event is checked only; the move happens when the change reaches the branch"
+        );
         let no_token = env(&[
             ("GITHUB_REF", "refs/heads/main"),
             ("GITHUB_REPOSITORY", "o/r"),
@@ -203,6 +237,27 @@ mod tests {
             )
             .contains("token")
         );
+    }
+
+    /// Issue 10 item 2: a merge queue's temporary branch is never committed to.
+    #[test]
+    fn merge_queue_runs_check_only_and_name_the_base_branch() {
+        let queue =
+            "refs/heads/gh-readonly-queue/main/pr-12-0123456789abcdef0123456789abcdef01234567";
+        for event in ["merge_group", "push"] {
+            let CommitPlace::CheckOnly(reason) = ActionsEnv::read(&with(&[
+                ("GITHUB_REF", queue),
+                ("GITHUB_EVENT_NAME", event),
+            ]))
+            .commit_place()
+            .unwrap() else {
+                panic!("{event} on a merge queue branch must not commit")
+            };
+            assert_eq!(
+                reason,
+                "a merge queue run (merge_group) is checked only; the move happens when the queue merges into main"
+            );
+        }
     }
 
     #[test]

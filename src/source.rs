@@ -139,38 +139,88 @@ pub struct FabricDir {
     pub skip_reason: Option<String>,
 }
 
+/// The folders the `--fabrics` globs matched, and the globs that matched no fabric.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FabricDirs {
+    /// Every matched folder, sorted, without duplicates.
+    pub dirs: Vec<FabricDir>,
+    /// Globs under which no fabric was found (a typo next to a valid glob): each is a
+    /// warning, and an error when no glob found one.
+    pub unmatched: Vec<String>,
+}
+
 /// Finds the folders matching each glob under `repo`, in sorted order, without duplicates.
 ///
 /// A glob must be relative to the repository and have no `..` (`.` and empty segments are
-/// ignored); one that is absolute or climbs out is an error before anything is read. The
-/// walk never follows a link: a link (or a name that is not valid UTF-8) where the glob
-/// ends is listed with its reason, and a link where the glob must go on through it is an
-/// error, since the fabrics past it may lie outside the repository.
-pub fn find_fabric_dirs(repo: &Path, globs: &[String]) -> Result<Vec<FabricDir>> {
+/// ignored); one that is absolute or climbs out, or that uses a pattern hh-gitops does not
+/// support (`**`, `[...]`, `{a,b}`), is an error before anything is read. The walk never
+/// follows a link: a link (or a name that is not valid UTF-8) where the glob ends is listed
+/// with its reason, and a link where the glob must go on through it is an error, since the
+/// fabrics past it may lie outside the repository.
+pub fn find_fabric_dirs(repo: &Path, globs: &[String]) -> Result<FabricDirs> {
     let mut found: Vec<FabricDir> = Vec::new();
+    let mut unmatched = Vec::new();
     for glob in globs {
+        if let Some(problem) = unsupported_pattern(glob) {
+            bail!("--fabrics `{glob}`: {problem}");
+        }
         let segments = paths::typed_segments(glob).map_err(|problem| {
             anyhow::anyhow!(
                 "--fabrics `{glob}` {problem}: fabric folders must be inside the repository, given relative to it"
             )
         })?;
-        expand(repo, "", &segments, glob, &mut found)?;
+        let mut matched = Vec::new();
+        expand(repo, "", &segments, glob, &mut matched)?;
+        for dir in &mut matched {
+            if dir.skip_reason.is_none() {
+                dir.skip_reason = raw_problem(&repo.join(&dir.rel));
+            }
+        }
+        if matched.iter().all(|dir| dir.skip_reason.is_some()) {
+            unmatched.push(glob.clone());
+        }
+        found.append(&mut matched);
     }
     found.sort_by(|a, b| a.rel.cmp(&b.rel));
     found.dedup_by(|a, b| a.rel == b.rel);
-    for dir in &mut found {
-        if dir.skip_reason.is_none() {
-            dir.skip_reason = match fs::symlink_metadata(repo.join(&dir.rel).join("raw")) {
-                Ok(meta) if meta.file_type().is_symlink() => Some(
-                    "raw/ is a symbolic link: hh-gitops never follows links; make it a real folder"
-                        .to_owned(),
-                ),
-                Ok(meta) if meta.is_dir() => None,
-                _ => Some("no raw/ folder".to_owned()),
-            };
-        }
+    Ok(FabricDirs {
+        dirs: found,
+        unmatched,
+    })
+}
+
+/// Why the folder `dir` is not a fabric (no real raw/ folder), or `None` when it is one.
+fn raw_problem(dir: &Path) -> Option<String> {
+    match fs::symlink_metadata(dir.join("raw")) {
+        Ok(meta) if meta.file_type().is_symlink() => Some(
+            "raw/ is a symbolic link: hh-gitops never follows links; make it a real folder"
+                .to_owned(),
+        ),
+        Ok(meta) if meta.is_dir() => None,
+        _ => Some("no raw/ folder".to_owned()),
     }
-    Ok(found)
+}
+
+/// What is wrong with a glob that uses pattern syntax hh-gitops does not support, which
+/// would otherwise be taken literally and silently match nothing.
+fn unsupported_pattern(glob: &str) -> Option<String> {
+    const SUPPORTED: &str = "hh-gitops matches `*` and `?` within one folder name";
+    if glob.split('/').any(|segment| segment.contains("**")) {
+        return Some(format!(
+            "`**` (any depth) is not supported: {SUPPORTED}; give one pattern per depth, e.g. `gitops/*` and `gitops/*/*`"
+        ));
+    }
+    if glob.contains(['[', ']']) {
+        return Some(format!(
+            "`[...]` character classes are not supported: {SUPPORTED}; use `?` or give each folder as its own pattern"
+        ));
+    }
+    if glob.contains(['{', '}']) {
+        return Some(format!(
+            "`{{a,b}}` alternatives are not supported: {SUPPORTED}; give each alternative as its own pattern"
+        ));
+    }
+    None
 }
 
 /// Expands the glob `segments` below the folder `rel` of `base`; `glob` is for messages.
@@ -319,6 +369,23 @@ mod tests {
         assert!(!glob_match("fabric-?", "fabric-10"));
         assert!(!glob_match("x*", "fabric"));
         assert!(glob_match("a*b*c", "aXbYbc"));
+    }
+
+    #[test]
+    fn unsupported_patterns_say_so() {
+        for (glob, start) in [
+            ("gitops/**", "`**` (any depth) is not supported"),
+            ("gitops/**/x", "`**` (any depth) is not supported"),
+            (
+                "gitops/fabric-[12]",
+                "`[...]` character classes are not supported",
+            ),
+            ("gitops/{a,b}", "`{a,b}` alternatives are not supported"),
+        ] {
+            let problem = unsupported_pattern(glob).unwrap_or_default();
+            assert!(problem.starts_with(start), "{glob}: {problem}");
+        }
+        assert_eq!(unsupported_pattern("gitops/hedgehog/fab*-?"), None);
     }
 
     #[test]

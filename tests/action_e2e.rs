@@ -234,7 +234,10 @@ fn check_mode_with_fail_on_rejected_off_reports_and_annotates_without_committing
             && log.contains("unknown kind ConfigMap"),
         "{log}"
     );
-    assert!(log.contains("no commit (--commit none)"), "{log}");
+    assert!(
+        log.contains("check only, nothing committed (the action's `mode: check` never commits): "),
+        "{log}"
+    );
 }
 
 #[test]

@@ -129,8 +129,9 @@ fn checking_a_folder_reports_every_file_and_exits_1() {
     let out = output(bin().arg("check").arg(fixtures().join("hedgehog-examples")));
     assert_exit(&out, 1);
     assert!(
-        stdout(&out)
-            .ends_with("checked 65 files: 40 valid (58 resources), 25 rejected (59 errors)\n"),
+        stdout(&out).ends_with(
+            "checked 65 files: 40 valid (58 resources), 25 rejected (58 errors), 32 warnings\n"
+        ),
         "{}",
         stdout(&out)
     );
@@ -142,7 +143,7 @@ fn json_report_has_the_same_facts() {
     let out = output(bin().args(["check", "--format", "json"]).arg(&target));
     assert_exit(&out, 1);
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(report["version"], 1);
+    assert_eq!(report["version"], 2);
     assert_eq!(report["command"], "check");
     let finding = &report["files"][0]["findings"][0];
     assert_eq!(finding["line"], 5);
@@ -336,7 +337,7 @@ fn inside_github_actions_check_annotates_and_writes_the_job_summary() {
     let text = std::fs::read_to_string(summary).unwrap();
     assert!(
         text.starts_with(
-            "## hh-gitops check\n\nchecked 1 file: 0 valid (0 resources), 1 rejected (1 error)\n"
+            "## hh-gitops check\n\nchecked 1 file: 0 valid (0 resources), 1 rejected (1 error), 0 warnings\n"
         ),
         "{text}"
     );
@@ -363,6 +364,6 @@ fn an_explicitly_named_fifo_is_refused_without_hanging() {
     assert_exit(&out, 1);
     assert_eq!(
         stdout(&out),
-        "pipe.yaml:1:1: error: is not a regular file\nchecked 1 file: 0 valid (0 resources), 1 rejected (1 error)\n"
+        "pipe.yaml:1:1: error: is not a regular file\nchecked 1 file: 0 valid (0 resources), 1 rejected (1 error), 0 warnings\n"
     );
 }

@@ -36,6 +36,26 @@ impl Setup {
         git_ref: &str,
         extra: &[&str],
     ) -> Output {
+        let mut command = self.command(graphql_url, token, event, git_ref, extra);
+        output(self.repo.isolate(&mut command))
+    }
+
+    /// Runs the sync as `action.yml` does for its `mode` input (passed as `INPUT_MODE`).
+    fn action_sync(&self, mode: &str, event: &str, git_ref: &str, extra: &[&str]) -> Output {
+        let mut command = self.command(&self.fake.graphql_url, TOKEN, event, git_ref, extra);
+        command.env("INPUT_MODE", mode);
+        output(self.repo.isolate(&mut command))
+    }
+
+    /// The sync command with GitHub Actions' environment.
+    fn command(
+        &self,
+        graphql_url: &str,
+        token: &str,
+        event: &str,
+        git_ref: &str,
+        extra: &[&str],
+    ) -> std::process::Command {
         let mut command = bin();
         command
             .args(["sync", "--repo"])
@@ -54,7 +74,7 @@ impl Setup {
                 "GITHUB_STEP_SUMMARY",
                 self.repo.tmp.path().join("summary.md"),
             );
-        output(self.repo.isolate(&mut command))
+        command
     }
 
     fn push_sync(&self) -> Output {
@@ -357,7 +377,7 @@ fn pull_requests_and_tags_check_only() {
     assert_exit(&out, 1);
     let text = stdout(&out);
     assert!(
-        text.contains("no commit (a pull_request event: checking only"),
+        text.contains("check only, nothing committed (a pull_request event is checked only; the move happens when the change reaches the branch): "),
         "{text}"
     );
     assert!(text.contains("::error file=gitops/hedgehog/fabric-1/raw/bad.yaml,line=2,col=7,title=hh-gitops%3A /kind::unknown kind ConfigMap"), "{text}");
@@ -392,6 +412,97 @@ fn pull_requests_and_tags_check_only() {
         stdout(&out)
     );
     assert_eq!(setup.fake.requests(), 0);
+}
+
+/// Issue 10 item 2: a merge queue's `merge_group` run checks and never sends a mutation, so
+/// a required hh-gitops check cannot block the queue.
+#[test]
+fn a_merge_queue_run_checks_only_and_sends_no_request() {
+    let setup = Setup::new(Some("gitops-test-1"));
+    let before = setup.origin_head();
+    let out = setup.action_sync(
+        "auto",
+        "merge_group",
+        "refs/heads/gh-readonly-queue/main/pr-7-0123456789abcdef0123456789abcdef01234567",
+        &[],
+    );
+    assert_exit(&out, 0);
+    let text = stdout(&out);
+    assert!(
+        text.contains("\ncheck only, nothing committed (a merge queue run (merge_group) is checked only; the move happens when the queue merges into main): 4 raw files would move (49 resources: "),
+        "{text}"
+    );
+    assert_eq!(setup.fake.requests(), 0);
+    assert_eq!(setup.origin_head(), before);
+    let summary = std::fs::read_to_string(setup.repo.tmp.path().join("summary.md")).unwrap();
+    assert!(
+        summary.starts_with("## hh-gitops sync (check only)\n"),
+        "{summary}"
+    );
+}
+
+/// Issue 10 item 14: the action's `mode: check` (which passes `--commit=none`) and
+/// `mode: sync` on a pull request say what ran and why in the workflow's words.
+#[test]
+fn check_only_runs_say_why_in_the_words_of_the_action() {
+    let setup = Setup::new(Some("gitops-test-1"));
+    let out = setup.action_sync("check", "push", "refs/heads/main", &["--commit=none"]);
+    assert_exit(&out, 0);
+    let text = stdout(&out);
+    assert!(
+        text.contains("\ncheck only, nothing committed (the action's `mode: check` never commits): 4 raw files would move"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("--commit"),
+        "no CLI flag in the action's log: {text}"
+    );
+    let summary = std::fs::read_to_string(setup.repo.tmp.path().join("summary.md")).unwrap();
+    assert!(
+        summary.starts_with("## hh-gitops sync (check only)\n"),
+        "{summary}"
+    );
+
+    let out = setup.action_sync("sync", "pull_request", "refs/pull/7/merge", &[]);
+    assert_exit(&out, 0);
+    assert!(
+        stdout(&out).contains("\ncheck only, nothing committed (`mode: sync` only checks here: a pull_request event is checked only; the move happens when the change reaches the branch): "),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(setup.fake.requests(), 0);
+}
+
+/// Issue 10 item 6: a commit made in the job and never pushed is found before planning:
+/// no request to the API, no backoff, and a message that says what to do.
+#[test]
+fn an_unpushed_local_commit_fails_at_once_and_says_to_push_first() {
+    let setup = Setup::new(Some("gitops-test-1"));
+    let before = setup.origin_head();
+    setup.repo.write(
+        &format!("{F1}/raw/vpc-9.yaml"),
+        vpc("vpc-9", 1009).as_bytes(),
+    );
+    setup.repo.commit_all("local only");
+    let head = setup.repo.git(&["rev-parse", "HEAD"]);
+    let started = std::time::Instant::now();
+    let out = setup.push_sync();
+    assert_exit(&out, 2);
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "hh-gitops: error: the checkout's HEAD {} is not on the remote branch main (which is at {before}): it is a commit made in this job and never pushed, and GitHub can only commit on top of the branch as it is there. Nothing was done: push that commit first, or run hh-gitops before making it\n",
+            head.trim()
+        )
+    );
+    assert_eq!(setup.fake.requests(), 0, "no request, no mutation");
+    assert_eq!(setup.origin_head(), before);
+    assert_eq!(
+        setup.repo.git(&["rev-parse", "HEAD"]),
+        head,
+        "the checkout is untouched"
+    );
 }
 
 #[test]
@@ -446,4 +557,211 @@ fn github_enterprise_endpoints_work_and_a_wrong_one_fails_clearly() {
     );
     assert_eq!(other.fake.requests(), 1, "a 404 is not retried");
     assert!(other.repo.work.join(F1).join("raw/prepop.yaml").exists());
+}
+
+/// Ten raw files of three VPCs each, pushed; returns the tree the local git backend makes
+/// of the same repository (one commit), to compare the split result with.
+fn ten_raw_files(setup: &Setup) -> String {
+    let write = |repo: &Repo| {
+        for file in 0..10 {
+            let docs: Vec<String> = (0..3)
+                .map(|i| vpc(&format!("v{file}-{i}"), 1000 + file * 3 + i))
+                .collect();
+            repo.write(
+                &format!("gitops/hedgehog/f/raw/v{file}.yaml"),
+                docs.join("---\n").as_bytes(),
+            );
+        }
+        repo.commit_all("raw files");
+    };
+    write(&setup.repo);
+    setup.repo.git(&["push", "-q", "origin", "main"]);
+    let reference = Repo::new(None);
+    write(&reference);
+    assert_exit(&reference.sync(&[]), 0);
+    reference.git(&["rev-parse", "HEAD^{tree}"])
+}
+
+/// Asserts that every commit in `range` on origin moves whole raw files: each deleted
+/// `raw/vN.yaml` comes with its three managed files, and no managed file comes without its
+/// raw file. Returns the commits, oldest first.
+fn assert_whole_raw_files_per_commit(setup: &Setup, range: &str) -> Vec<String> {
+    let commits: Vec<String> = setup
+        .repo
+        .git_in(&setup.repo.origin, &["rev-list", "--reverse", range])
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    for commit in &commits {
+        let changed = setup.repo.git_in(
+            &setup.repo.origin,
+            &["diff-tree", "--no-commit-id", "--name-status", "-r", commit],
+        );
+        let mut deleted: Vec<String> = Vec::new();
+        let mut added: Vec<String> = Vec::new();
+        for line in changed.lines() {
+            let (status, path) = line.split_once('\t').unwrap();
+            if path == "gitops/hedgehog/f/raw/.gitkeep" {
+                assert_eq!(
+                    (status, commit),
+                    ("A", &commits[0]),
+                    "raw/ keeps its .gitkeep from the first part on"
+                );
+            } else if let Some(raw) = path.strip_prefix("gitops/hedgehog/f/raw/") {
+                assert_eq!(status, "D", "{line}");
+                deleted.push(raw.trim_end_matches(".yaml").to_owned());
+            } else if let Some(vpc) = path.strip_prefix("gitops/hedgehog/f/managed/vpcs/") {
+                assert_eq!(status, "A", "{line}");
+                added.push(vpc.trim_end_matches(".yaml").to_owned());
+            }
+        }
+        let mut expected: Vec<String> = deleted
+            .iter()
+            .flat_map(|raw| (0..3).map(move |i| format!("{raw}-{i}")))
+            .collect();
+        expected.sort();
+        added.sort();
+        assert_eq!(added, expected, "commit {commit} moves whole raw files");
+    }
+    commits
+}
+
+/// Issue 10 item 8: a move over `--max-commit-size` becomes as few chained commits as fit,
+/// each holding whole raw files; every output and report names them all.
+#[test]
+fn a_move_over_the_size_limit_is_split_into_chained_commits_of_whole_raw_files() {
+    let setup = Setup::new(None);
+    let expected_tree = ten_raw_files(&setup);
+    let base = setup.origin_head();
+    let out = setup.sync(
+        TOKEN,
+        "push",
+        "refs/heads/main",
+        &["--max-commit-size=4000"],
+    );
+    assert_exit(&out, 0);
+    let commits = assert_whole_raw_files_per_commit(&setup, &format!("{base}..main"));
+    assert_eq!(commits.len(), 5, "as few commits as fit");
+    assert_eq!(setup.fake.commits_made(), 5);
+    assert_eq!(
+        setup
+            .repo
+            .git_in(&setup.repo.origin, &["rev-parse", "main^{tree}"]),
+        expected_tree
+    );
+    assert_eq!(
+        setup.repo.git(&["rev-parse", "HEAD"]).trim(),
+        commits[4],
+        "the checkout follows"
+    );
+    let text = stdout(&out);
+    assert!(
+        text.contains(
+            "\nthe move was split into 5 commits, each holding whole raw files, because the move is about "
+        ) && text.contains(&format!(
+            " bytes as sent, over the 4000-byte limit of one API commit (--max-commit-size): {}\ncommitted {}: 10 raw files moved (30 resources: ",
+            commits.join(", "),
+            commits[4]
+        )),
+        "{text}"
+    );
+    let outputs = setup.outputs();
+    assert!(
+        outputs.contains(&format!(
+            "commit-sha<<ghadelimiter_hh_gitops\n{}\nghadelimiter_hh_gitops\ncommits<<ghadelimiter_hh_gitops\n{}\n",
+            commits[4],
+            commits.join(" ")
+        )),
+        "{outputs}"
+    );
+    let report = setup.report();
+    assert_eq!(report["commit"]["commits"], serde_json::json!(commits));
+    let first = setup.repo.git_in(
+        &setup.repo.origin,
+        &["log", "-1", "--format=%B", &commits[0]],
+    );
+    assert!(
+        first.starts_with("hh-gitops: move 10 raw files to managed (30 resources) (part 1)\n\nThis part moves:\n  gitops/hedgehog/f/raw/v0.yaml\n  gitops/hedgehog/f/raw/v1.yaml\n\nThe whole move, split into parts GitHub accepts:\ngitops/hedgehog/f: 10 files -> 30 resources"),
+        "{first}"
+    );
+    let summary = std::fs::read_to_string(setup.repo.tmp.path().join("summary.md")).unwrap();
+    assert!(
+        summary.contains(
+            "\n\n**the move was split into 5 commits, each holding whole raw files, because"
+        ),
+        "{summary}"
+    );
+    let titles = setup.repo.git_in(
+        &setup.repo.origin,
+        &["log", "--format=%s", &format!("{base}..main")],
+    );
+    assert_eq!(
+        titles,
+        "hh-gitops: move 10 raw files to managed (30 resources) (part 5)\nhh-gitops: move 10 raw files to managed (30 resources) (part 4)\nhh-gitops: move 10 raw files to managed (30 resources) (part 3)\nhh-gitops: move 10 raw files to managed (30 resources) (part 2)\nhh-gitops: move 10 raw files to managed (30 resources) (part 1)\n"
+    );
+}
+
+/// Issue 10 item 8: a commit GitHub refuses as too large (413, or no answer while it did not
+/// land) is halved and sent again, never resent whole; a single raw file too large on its
+/// own fails with the fix.
+#[test]
+fn a_commit_github_refuses_as_too_large_is_halved_and_a_lone_raw_file_fails_clearly() {
+    let setup = Setup::new(None);
+    let expected_tree = ten_raw_files(&setup);
+    let base = setup.origin_head();
+    setup.fake.limit_body(9000);
+    let out = setup.push_sync();
+    assert_exit(&out, 0);
+    let commits = assert_whole_raw_files_per_commit(&setup, &format!("{base}..main"));
+    assert!(commits.len() > 1);
+    assert!(setup.fake.refused_too_large() >= 1);
+    assert_eq!(
+        setup
+            .repo
+            .git_in(&setup.repo.origin, &["rev-parse", "main^{tree}"]),
+        expected_tree
+    );
+    assert!(
+        stdout(&out).contains(" bytes as too large (413 Request body too large): "),
+        "{}",
+        stdout(&out)
+    );
+
+    // No answer to a large request that did not land: split, not resent whole.
+    let timed_out = Setup::new(None);
+    let expected_tree = ten_raw_files(&timed_out);
+    let base = timed_out.origin_head();
+    timed_out.fake.inject(Fault::Drop);
+    let out = timed_out.push_sync();
+    assert_exit(&out, 0);
+    assert_eq!(
+        assert_whole_raw_files_per_commit(&timed_out, &format!("{base}..main")).len(),
+        2,
+        "halved once"
+    );
+    assert_eq!(
+        timed_out
+            .repo
+            .git_in(&timed_out.repo.origin, &["rev-parse", "main^{tree}"]),
+        expected_tree
+    );
+    assert!(
+        stdout(&out)
+            .contains(" bytes as too large (no answer in time, and the commit did not land): "),
+        "{}",
+        stdout(&out)
+    );
+
+    let lone = Setup::new(None);
+    ten_raw_files(&lone);
+    let before = lone.origin_head();
+    lone.fake.limit_body(1200);
+    let out = lone.push_sync();
+    assert_exit(&out, 2);
+    assert!(
+        stderr(&out).starts_with("hh-gitops: error: GitHub refused the commit as too large (413 Request body too large), and it holds one raw file's move, which is never cut: split that raw file into smaller ones"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(lone.origin_head(), before, "nothing was committed");
 }

@@ -246,7 +246,7 @@ fn dry_run_changes_nothing() {
         "{}",
         stdout(&out)
     );
-    assert!(stdout(&out).contains("no commit (dry run)"));
+    assert!(stdout(&out).contains("dry run, nothing changed: "));
     assert_eq!(repo.git(&["rev-parse", "HEAD"]), head);
     assert!(
         repo.git(&["status", "--porcelain", "--untracked-files=all"])
@@ -349,7 +349,7 @@ fn existing_managed_files_are_updated_or_left_unchanged() {
     let out = repo.sync(&["--format", "json"]);
     assert_exit(&out, 0);
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(report["version"], 1);
+    assert_eq!(report["version"], 2);
     let resources = &report["fabrics"][0]["moved"][0]["resources"];
     assert_eq!(resources[0]["status"], "unchanged");
     assert_eq!(resources[1]["status"], "updated");
@@ -523,6 +523,65 @@ fn folders_without_raw_are_skipped_and_no_fabric_is_an_error() {
     );
 }
 
+/// Issue 10 item 4: a typo'd fabrics line next to a valid one is a warning naming it in
+/// the log, the summary and an annotation; a pattern hh-gitops cannot match says so.
+#[test]
+fn a_fabrics_glob_that_matches_no_fabric_is_a_warning_and_an_unsupported_one_an_error() {
+    let repo = Repo::new(None);
+    repo.write("gitops/hedgehog/f/raw/a.yaml", vpc("a", 1001).as_bytes());
+    repo.write("gitops/hedgehog/test-no-raw/managed/.gitkeep", b"");
+    repo.commit_all("layout");
+    let summary = repo.tmp.path().join("summary.md");
+    let mut command = bin();
+    command
+        .args(["sync", "--repo"])
+        .arg(&repo.work)
+        .args([
+            "--fabrics=gitops/hedgehog/f",
+            "--fabrics=gitops/hedgehog/tset-*",
+            "--fabrics=gitops/hedgehog/test-*",
+            "--commit=none",
+        ])
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_STEP_SUMMARY", &summary);
+    let out = output(repo.isolate(&mut command));
+    assert_exit(&out, 0);
+    let warning = "--fabrics `gitops/hedgehog/tset-*` matches no fabric (a folder with a raw/ folder): check its spelling; the other patterns were synced";
+    let no_raw = "--fabrics `gitops/hedgehog/test-*` matches no fabric (a folder with a raw/ folder): check its spelling; the other patterns were synced";
+    assert!(
+        stdout(&out).ends_with(&format!(
+            "::endgroup::\nwarning: {warning}\nwarning: {no_raw}\nskipped gitops/hedgehog/test-no-raw: no raw/ folder\ncheck only, nothing committed (`--commit none` never commits): 1 raw file would move (1 resource: 1 created, 0 updated, 0 unchanged), 0 rejected (0 errors), 0 ignored, 0 warnings\n::warning title=hh-gitops::{warning}\n::warning title=hh-gitops::{no_raw}\n"
+        )),
+        "{}",
+        stdout(&out)
+    );
+    let text = std::fs::read_to_string(&summary).unwrap();
+    assert!(
+        text.contains(
+            "\n- **warning**: --fabrics \\`gitops/hedgehog/tset-\\*\\` matches no fabric"
+        ),
+        "{text}"
+    );
+
+    for (glob, problem) in [
+        (
+            "gitops/**",
+            "`**` (any depth) is not supported: hh-gitops matches `*` and `?` within one folder name; give one pattern per depth, e.g. `gitops/*` and `gitops/*/*`",
+        ),
+        (
+            "gitops/hedgehog/{f,g}",
+            "`{a,b}` alternatives are not supported: hh-gitops matches `*` and `?` within one folder name; give each alternative as its own pattern",
+        ),
+    ] {
+        let out = repo.sync(&["--fabrics", glob]);
+        assert_exit(&out, 2);
+        assert_eq!(
+            stderr(&out),
+            format!("hh-gitops: error: --fabrics `{glob}`: {problem}\n")
+        );
+    }
+}
+
 #[test]
 fn fabrics_glob_selects_folders() {
     let repo = Repo::new(None);
@@ -650,7 +709,7 @@ fn gitignored_raw_files_stay_out_of_the_move_and_say_why() {
     let head = repo.git(&["rev-parse", "HEAD"]);
     assert!(
         text.ends_with(&format!(
-            "\n  ignored  raw/w.local.yaml (ignored by .gitignore)\ncommitted {}: 1 raw file moved (1 resource: 1 created, 0 updated, 0 unchanged), 0 rejected, 1 ignored\n",
+            "\n  ignored  raw/w.local.yaml (ignored by .gitignore)\ncommitted {}: 1 raw file moved (1 resource: 1 created, 0 updated, 0 unchanged), 0 rejected (0 errors), 1 ignored, 0 warnings\n",
             head.trim()
         )),
         "{text}"

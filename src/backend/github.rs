@@ -2,12 +2,15 @@
 //! (`graphql`), then the local checkout is brought to it, the same crash-safe way the local
 //! backend does (`checkout`).
 
-use anyhow::{Context, anyhow};
+use std::collections::BTreeSet;
+
+use anyhow::{Context, anyhow, bail};
 
 pub use super::graphql::{GithubApi, GithubTarget};
 
 use super::git::GitRepo;
-use super::{CommitError, Committed, Committer};
+use super::graphql::MutationError;
+use super::{CommitError, Commits, Committed, Committer, split};
 use crate::plan::{Changes, Write};
 
 /// Commits through GitHub's API, keeping the local checkout in step with the branch.
@@ -15,34 +18,35 @@ pub struct GithubCommitter {
     api: GithubApi,
     repo: GitRepo,
     base: Option<String>,
+    max_commit_bytes: usize,
 }
 
 impl GithubCommitter {
     /// A committer whose plans start from the checkout's HEAD, after finishing the
-    /// work-tree update of an interrupted run.
-    pub fn new(api: GithubApi, repo: GitRepo) -> anyhow::Result<Self> {
+    /// work-tree update of an interrupted run, and whose requests stay under
+    /// `max_commit_bytes` where whole raw files allow. Fails at once, before any plan or
+    /// request to the API, when HEAD is a local commit that was never pushed.
+    pub fn new(api: GithubApi, repo: GitRepo, max_commit_bytes: u64) -> anyhow::Result<Self> {
         let repo = repo.with_token(&api.target().token);
         repo.finish_interrupted()?;
         let base = repo.head()?;
-        Ok(GithubCommitter { api, repo, base })
+        if let Some(head) = &base {
+            check_pushed(&repo, head, &api.target().branch)?;
+        }
+        Ok(GithubCommitter {
+            api,
+            repo,
+            base,
+            max_commit_bytes: usize::try_from(max_commit_bytes).unwrap_or(usize::MAX),
+        })
     }
-}
 
-impl Committer for GithubCommitter {
-    fn api_requests(&self) -> Option<usize> {
-        Some(self.api.requests())
-    }
-
-    fn commit(&mut self, changes: &Changes, message: &str) -> Result<Committed, CommitError> {
-        let base = self
-            .base
-            .clone()
-            .context("the checkout has no commit: GitHub commits need an existing branch")?;
-        self.repo.check_can_commit(changes)?;
-        // GitHub refuses to delete a path its tree does not have (a raw file a previous step
-        // created but never committed): such files are only added to managed/.
-        let tracked = self.repo.tracked(&base, &changes.deletes)?;
-        let remote_changes = Changes {
+    /// `changes` with repository paths, and without deletions of paths outside `tracked`
+    /// (what the base commit tracks): GitHub refuses to delete a path its tree does not have
+    /// (a raw file a previous step created but never committed), so such files are only
+    /// added to managed/.
+    fn remote_changes(&self, tracked: &BTreeSet<String>, changes: &Changes) -> Changes {
+        Changes {
             writes: changes
                 .writes
                 .iter()
@@ -57,8 +61,23 @@ impl Committer for GithubCommitter {
                 .filter(|d| tracked.contains(*d))
                 .map(|d| self.repo.repo_path(d))
                 .collect(),
-        };
-        let committed = self.api.create_commit(&base, &remote_changes, message)?;
+        }
+    }
+
+    /// Sends one commit of `remote` on top of the current base and brings the checkout to
+    /// it (`local` is the same change set with local paths).
+    fn commit_part(
+        &mut self,
+        local: &Changes,
+        remote: &Changes,
+        message: &str,
+        divisible: bool,
+    ) -> Result<Committed, MutationError> {
+        let base = self
+            .base
+            .clone()
+            .context("the checkout has no commit: GitHub commits need an existing branch")?;
+        let committed = self.api.create_commit(&base, remote, message, divisible)?;
         // Fetching the branch brings our commit (it is the head, or in the head's history
         // if someone pushed right after it).
         self.repo.fetch_branch(&self.api.target().branch)?;
@@ -66,7 +85,7 @@ impl Committer for GithubCommitter {
         // A local failure here is not the server's branch moving: it must not trigger a
         // second commit, so it is never BranchMoved.
         self.repo
-            .advance(&branch, Some(&base), &committed.sha, changes)
+            .advance(&branch, Some(&base), &committed.sha, local)
             .map_err(|e| {
                 anyhow!(
                     "GitHub made commit {}, but the checkout could not follow it: {e:#}",
@@ -76,6 +95,114 @@ impl Committer for GithubCommitter {
         self.base = Some(committed.sha.clone());
         Ok(committed)
     }
+}
+
+/// The message of part `number` of a split move: the move's title marked with the part,
+/// the raw files this part moves, then the whole move's summary.
+fn part_message(message: &str, number: usize, part: &Changes) -> String {
+    let (headline, body) = message.split_once('\n').unwrap_or((message, ""));
+    let moves: String = part
+        .deletes
+        .iter()
+        .map(|raw| format!("\n  {raw}"))
+        .collect();
+    format!(
+        "{headline} (part {number})\n\nThis part moves:{moves}\n\nThe whole move, split into parts GitHub accepts:\n{}",
+        body.trim_start_matches('\n')
+    )
+}
+
+/// A commit error as the pipeline sees it: a part too large on its own is an ordinary
+/// failure with the fix.
+fn single(error: MutationError) -> CommitError {
+    match error {
+        MutationError::Commit(error) => error,
+        MutationError::TooLarge(why) => CommitError::Other(anyhow!(
+            "GitHub refused the commit as too large ({why}), and it holds one raw file's move, which is never cut: split that raw file into smaller ones"
+        )),
+    }
+}
+
+impl Committer for GithubCommitter {
+    fn api_requests(&self) -> Option<usize> {
+        Some(self.api.requests())
+    }
+
+    fn commit(&mut self, changes: &Changes, message: &str) -> Result<Committed, CommitError> {
+        Ok(Committed {
+            sha: self
+                .commit_units(std::slice::from_ref(changes), message)?
+                .shas
+                .pop()
+                .context("no commit was made")?,
+        })
+    }
+
+    /// One commit when the move fits `max_commit_bytes`; else as few commits as fit, each
+    /// holding whole raw-file moves and chained by `expectedHeadOid`. A part GitHub refuses
+    /// as too large (413, "too large", no answer) is halved and sent again.
+    fn commit_units(&mut self, units: &[Changes], message: &str) -> Result<Commits, CommitError> {
+        let base = self
+            .base
+            .clone()
+            .context("the checkout has no commit: GitHub commits need an existing branch")?;
+        let all = split::merged(units);
+        self.repo.check_can_commit(&all)?;
+        let tracked = self.repo.tracked(&base, &all.deletes)?;
+        let remote: Vec<Changes> = units
+            .iter()
+            .map(|unit| self.remote_changes(&tracked, unit))
+            .collect();
+        let sizes: Vec<usize> = remote.iter().map(split::request_bytes).collect();
+        let overhead = message.len() + 1024;
+        let total = overhead + sizes.iter().sum::<usize>();
+        let mut parts = split::pack(&sizes, self.max_commit_bytes, overhead);
+        let mut split_reason = (parts.len() > 1).then(|| {
+            format!(
+                "the move is about {total} bytes as sent, over the {}-byte limit of one API commit (--max-commit-size)",
+                self.max_commit_bytes
+            )
+        });
+        let mut shas = Vec::new();
+        let mut next = 0;
+        while next < parts.len() {
+            let range = parts[next].clone();
+            let part_message = if parts.len() == 1 {
+                message.to_owned()
+            } else {
+                part_message(message, next + 1, &split::merged(&units[range.clone()]))
+            };
+            let sent = self.commit_part(
+                &split::merged(&units[range.clone()]),
+                &split::merged(&remote[range.clone()]),
+                &part_message,
+                range.len() > 1,
+            );
+            match sent {
+                Ok(committed) => {
+                    shas.push(committed.sha);
+                    next += 1;
+                }
+                Err(MutationError::TooLarge(why)) if range.len() > 1 => {
+                    let bytes: usize = overhead + sizes[range.clone()].iter().sum::<usize>();
+                    split_reason = Some(format!(
+                        "GitHub refused one commit of about {bytes} bytes as too large ({why})"
+                    ));
+                    let middle = range.start + range.len() / 2;
+                    parts.splice(next..=next, [range.start..middle, middle..range.end]);
+                }
+                Err(error) if shas.is_empty() => return Err(single(error)),
+                Err(error) => {
+                    return Err(CommitError::Other(anyhow!(
+                        "{}; the parts before it were committed ({}) and the checkout is at the last of them: run again to move the rest",
+                        single(error),
+                        shas.join(", ")
+                    )));
+                }
+            }
+        }
+        Ok(Commits { shas, split_reason })
+    }
 
     fn catch_up(&mut self) -> anyhow::Result<()> {
         let head = self.repo.fetch_branch(&self.api.target().branch)?;
@@ -83,4 +210,23 @@ impl Committer for GithubCommitter {
         self.base = self.repo.head()?;
         Ok(())
     }
+}
+
+/// Fails when `head` is not on the remote `branch`: a commit made in the job and never
+/// pushed. GitHub would refuse every commit on top of it as a moved branch, and planning
+/// again cannot help. A remote branch that cannot be fetched is left to the API to report.
+fn check_pushed(repo: &GitRepo, head: &str, branch: &str) -> anyhow::Result<()> {
+    let Ok(remote) = repo.fetch_branch(branch) else {
+        return Ok(());
+    };
+    let on_branch = head == remote
+        || repo
+            .run(&["merge-base", "--is-ancestor", head, &remote], None)
+            .is_ok();
+    if !on_branch {
+        bail!(
+            "the checkout's HEAD {head} is not on the remote branch {branch} (which is at {remote}): it is a commit made in this job and never pushed, and GitHub can only commit on top of the branch as it is there. Nothing was done: push that commit first, or run hh-gitops before making it"
+        );
+    }
+    Ok(())
 }

@@ -1,14 +1,16 @@
 //! GitHub's GraphQL API as the GitHub backend needs it: the branch head and one verified
 //! commit through the `createCommitOnBranch` mutation, with octocrab as the HTTP client.
 //!
-//! One mutation carries every addition and deletion of the run, so the commit is atomic and
-//! needs no push credentials. `expectedHeadOid` is the commit the plan was made from; when
+//! One mutation carries every addition and deletion it is given (the whole run, unless the
+//! caller splits a move too large for one request), so each commit is atomic and needs no
+//! push credentials. `expectedHeadOid` is the commit the plan was made from; when
 //! the branch moved, the mutation fails with `STALE_DATA` and [`CommitError::BranchMoved`]
 //! tells the caller to re-plan. Transient faults (5xx, timeouts, lost connections, rate limits with
 //! `retry-after`) are retried here with backoff; octocrab's own retry layer is not compiled
 //! in, because a blind resend of a mutation whose answer was lost could make a false failure
 //! or a second commit. Instead, after a lost answer the branch head is read: if it is our
-//! commit, the mutation worked.
+//! commit, the mutation worked. A request GitHub refuses as too large is reported as
+//! [`MutationError::TooLarge`] and never resent whole; what an HTTP answer means is `reply`.
 
 use std::time::Duration;
 
@@ -17,6 +19,7 @@ use base64::Engine as _;
 use octocrab::Octocrab;
 use serde_json::{Value, json};
 
+use super::reply::{Reply, classify, says_too_large};
 use super::{CommitError, Committed};
 use crate::plan::Changes;
 
@@ -24,8 +27,6 @@ use crate::plan::Changes;
 const MAX_TRANSIENT_RETRIES: u32 = 4;
 /// First backoff after a transient fault; doubled each time.
 const FIRST_BACKOFF: Duration = Duration::from_millis(500);
-/// Longest wait hh-gitops accepts from a rate limit before failing instead.
-const MAX_RATE_LIMIT_WAIT: Duration = Duration::from_secs(120);
 /// Per-request time limit.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -53,12 +54,25 @@ impl std::fmt::Debug for GithubTarget {
     }
 }
 
-/// The outcome of one HTTP exchange, classified.
-enum Reply {
-    /// A GraphQL answer (data and/or errors) with HTTP 200.
-    Graphql(Value),
-    /// Worth retrying after this long.
-    Transient(Duration, String),
+/// Why a commit mutation was not made.
+pub enum MutationError {
+    /// The request was too large for GitHub (413, "too large", or no answer to a large
+    /// request); nothing was committed, and a smaller request may pass.
+    TooLarge(String),
+    /// Any other failure, as for a single commit.
+    Commit(CommitError),
+}
+
+impl From<anyhow::Error> for MutationError {
+    fn from(error: anyhow::Error) -> Self {
+        MutationError::Commit(CommitError::Other(error))
+    }
+}
+
+impl From<CommitError> for MutationError {
+    fn from(error: CommitError) -> Self {
+        MutationError::Commit(error)
+    }
 }
 
 /// A GraphQL client for one repository and branch.
@@ -133,10 +147,10 @@ impl GithubApi {
         let (status, headers, body) = match result {
             Ok(reply) => reply,
             Err(error) => {
-                return Ok(Reply::Transient(
-                    Duration::ZERO,
-                    format!("no answer from GitHub ({})", short(&error)),
-                ));
+                return Ok(Reply::NoAnswer(format!(
+                    "no answer from GitHub ({})",
+                    short(&error)
+                )));
             }
         };
         let header = |name: &str| {
@@ -145,95 +159,38 @@ impl GithubApi {
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned)
         };
-        let retry_after = header("retry-after")
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(Duration::from_secs);
-        let message = serde_json::from_str::<Value>(&body)
-            .ok()
-            .and_then(|v| v.get("message").and_then(Value::as_str).map(str::to_owned))
-            .unwrap_or_else(|| body.chars().take(200).collect());
-        let code = status.as_u16();
-        let rate_limited = code == 429
-            || (code == 403
-                && (retry_after.is_some()
-                    || message.to_ascii_lowercase().contains("rate limit")
-                    || header("x-ratelimit-remaining").as_deref() == Some("0")));
-        if rate_limited {
-            let reset_wait = header("x-ratelimit-reset")
-                .and_then(|v| v.parse::<u64>().ok())
-                .and_then(|reset| {
-                    let now = std::time::SystemTime::now()
-                        .duration_since(std::time::UNIX_EPOCH)
-                        .ok()?
-                        .as_secs();
-                    Some(Duration::from_secs(reset.saturating_sub(now)))
-                });
-            let wait = retry_after
-                .or(reset_wait)
-                .unwrap_or(Duration::from_secs(60));
-            if wait > MAX_RATE_LIMIT_WAIT {
-                bail!(
-                    "GitHub rate limit: retry in {}s, longer than hh-gitops waits ({message})",
-                    wait.as_secs()
-                );
-            }
-            return Ok(Reply::Transient(wait, format!("rate limited ({message})")));
-        }
-        match code {
-            200 => serde_json::from_str(&body)
-                .map(Reply::Graphql)
-                .with_context(|| {
-                    format!(
-                        "GitHub answered with something that is not JSON: {}",
-                        body.chars().take(200).collect::<String>()
-                    )
-                }),
-            401 => bail!(
-                "GitHub refused the token (401 {message}): check the `token` input (default `${{{{ github.token }}}}`)"
-            ),
-            403 => bail!(
-                "GitHub forbids this (403 {message}): give the workflow `permissions: contents: write`, or a token that may push to {}",
-                self.target.repository
-            ),
-            404 => bail!(
-                "GitHub knows no repository {} at {} (404 {message}): check GITHUB_REPOSITORY, GITHUB_GRAPHQL_URL and the token's access",
-                self.target.repository,
-                self.target.graphql_url
-            ),
-            500..=599 => Ok(Reply::Transient(
-                retry_after.unwrap_or_default(),
-                format!("GitHub server error {code}"),
-            )),
-            _ => bail!("GitHub answered {code}: {message}"),
-        }
+        classify(status.as_u16(), header, &body, &self.target)
     }
 
-    /// Posts, retrying transient faults with backoff. `on_retry` decides, before a retry,
-    /// whether retrying is still right (for a mutation: whether it did not land already).
+    /// Posts, retrying transient faults with backoff. Before a retry, `before_retry` is told
+    /// whether the last attempt got no answer at all, and decides whether retrying is still
+    /// right (for a mutation: whether it did not land already, or was too large).
     fn post_with_retries<E: From<anyhow::Error>>(
         &mut self,
         payload: &Value,
-        mut before_retry: impl FnMut(&mut Self) -> Result<Option<Value>, E>,
+        mut before_retry: impl FnMut(&mut Self, bool) -> Result<Option<Value>, E>,
+        too_large: impl Fn(String) -> E,
     ) -> Result<Value, E> {
         let mut backoff = FIRST_BACKOFF;
         let mut attempt = 0;
         loop {
-            match self.post(payload)? {
+            let (wait, what, no_answer) = match self.post(payload)? {
                 Reply::Graphql(value) => return Ok(value),
-                Reply::Transient(wait, what) => {
-                    attempt += 1;
-                    if attempt > MAX_TRANSIENT_RETRIES {
-                        return Err(anyhow!(
-                            "GitHub kept failing ({what}); gave up after {MAX_TRANSIENT_RETRIES} retries"
-                        )
-                        .into());
-                    }
-                    std::thread::sleep(wait.max(backoff));
-                    backoff *= 2;
-                    if let Some(done) = before_retry(self)? {
-                        return Ok(done);
-                    }
-                }
+                Reply::TooLarge(why) => return Err(too_large(why)),
+                Reply::Transient(wait, what) => (wait, what, false),
+                Reply::NoAnswer(what) => (Duration::ZERO, what, true),
+            };
+            attempt += 1;
+            if attempt > MAX_TRANSIENT_RETRIES {
+                return Err(anyhow!(
+                    "GitHub kept failing ({what}); gave up after {MAX_TRANSIENT_RETRIES} retries"
+                )
+                .into());
+            }
+            std::thread::sleep(wait.max(backoff));
+            backoff *= 2;
+            if let Some(done) = before_retry(self, no_answer)? {
+                return Ok(done);
             }
         }
     }
@@ -249,7 +206,11 @@ impl GithubApi {
             "query": HEAD_QUERY,
             "variables": {"owner": owner, "name": name, "ref": format!("refs/heads/{}", self.target.branch)},
         });
-        let answer = self.post_with_retries(&payload, |_| Ok::<_, anyhow::Error>(None))?;
+        let answer = self.post_with_retries(
+            &payload,
+            |_, _| Ok::<_, anyhow::Error>(None),
+            |why| anyhow!("GitHub refused a branch query as too large ({why})"),
+        )?;
         fail_on_errors(&answer, &self.target)?;
         let target = answer.pointer("/data/repository/ref/target");
         Ok(target.and_then(|t| {
@@ -267,13 +228,16 @@ impl GithubApi {
         }))
     }
 
-    /// Creates one commit with `changes` on top of `expected_head`.
+    /// Creates one commit with `changes` on top of `expected_head`. With `divisible` (the
+    /// caller can send the changes in smaller parts), a request that gets no answer and did
+    /// not land is reported as too large instead of being sent again whole.
     pub fn create_commit(
         &mut self,
         expected_head: &str,
         changes: &Changes,
         message: &str,
-    ) -> Result<Committed, CommitError> {
+        divisible: bool,
+    ) -> Result<Committed, MutationError> {
         let (headline, body) = message.split_once('\n').unwrap_or((message, ""));
         let additions: Vec<Value> = changes
             .writes
@@ -292,27 +256,44 @@ impl GithubApi {
         });
         let expected = expected_head.to_owned();
         let headline_owned = headline.to_owned();
-        let answer = self.post_with_retries(&payload, |api| {
-            // The previous attempt may have landed with its answer lost: look before resending.
-            match api.head()? {
-                Some((oid, message, parent))
-                    if parent.as_deref() == Some(expected.as_str())
-                        && message.lines().next() == Some(headline_owned.as_str()) =>
-                {
-                    Ok(Some(
-                        json!({"data": {"createCommitOnBranch": {"commit": {"oid": oid}}}}),
-                    ))
+        let answer = self.post_with_retries(
+            &payload,
+            |api, no_answer| {
+                // The previous attempt may have landed with its answer lost: look before resending.
+                match api.head()? {
+                    Some((oid, message, parent))
+                        if parent.as_deref() == Some(expected.as_str())
+                            && message.lines().next() == Some(headline_owned.as_str()) =>
+                    {
+                        Ok(Some(
+                            json!({"data": {"createCommitOnBranch": {"commit": {"oid": oid}}}}),
+                        ))
+                    }
+                    Some((oid, _, _)) if oid != expected => {
+                        Err(MutationError::Commit(CommitError::BranchMoved))
+                    }
+                    _ if no_answer && divisible => Err(MutationError::TooLarge(
+                        "no answer in time, and the commit did not land".to_owned(),
+                    )),
+                    _ => Ok(None),
                 }
-                Some((oid, _, _)) if oid != expected => Err(CommitError::BranchMoved),
-                _ => Ok(None),
-            }
-        })?;
-        if let Some(errors) = answer.get("errors").and_then(Value::as_array)
-            && errors
+            },
+            MutationError::TooLarge,
+        )?;
+        if let Some(errors) = answer.get("errors").and_then(Value::as_array) {
+            if errors
                 .iter()
                 .any(|e| e.get("type").and_then(Value::as_str) == Some("STALE_DATA"))
-        {
-            return Err(CommitError::BranchMoved);
+            {
+                return Err(CommitError::BranchMoved.into());
+            }
+            if let Some(message) = errors
+                .iter()
+                .filter_map(|e| e.get("message").and_then(Value::as_str))
+                .find(|m| says_too_large(m))
+            {
+                return Err(MutationError::TooLarge(message.to_owned()));
+            }
         }
         fail_on_errors(&answer, &self.target)?;
         let sha = answer

@@ -10,6 +10,8 @@ mod graphql;
 mod guard;
 mod journal;
 pub mod local;
+mod reply;
+pub mod split;
 
 pub use github::GithubCommitter;
 
@@ -20,6 +22,15 @@ use crate::plan::Changes;
 pub struct Committed {
     /// The new commit's id.
     pub sha: String,
+}
+
+/// The commits that carried out a plan: one, unless the backend had to split the move.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Commits {
+    /// Every commit made, oldest first; the last is the branch's new head.
+    pub shas: Vec<String>,
+    /// Why the move was split into more than one commit, if it was.
+    pub split_reason: Option<String>,
 }
 
 /// Why a commit was not made.
@@ -58,6 +69,17 @@ pub trait Committer {
     /// end up in it. Fails with [`CommitError::BranchMoved`] if the branch moved since the
     /// base was taken.
     fn commit(&mut self, changes: &Changes, message: &str) -> Result<Committed, CommitError>;
+
+    /// Commits the plan's change units (each a raw file's whole move) in as few commits as
+    /// the backend can take, each on top of the last. Backends without a size limit make
+    /// one commit of them all.
+    fn commit_units(&mut self, units: &[Changes], message: &str) -> Result<Commits, CommitError> {
+        let committed = self.commit(&split::merged(units), message)?;
+        Ok(Commits {
+            shas: vec![committed.sha],
+            split_reason: None,
+        })
+    }
 
     /// After [`CommitError::BranchMoved`]: brings the checkout to the branch's current head,
     /// so that the next plan is made from it.

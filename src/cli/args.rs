@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::backend::split::DEFAULT_MAX_COMMIT_BYTES;
 use crate::limits::DEFAULT_MAX_FILE_SIZE;
 
 /// GitOps gate for Hedgehog Open Network Fabric: checks the YAML dropped into each
@@ -57,6 +58,10 @@ pub struct CommonArgs {
     /// Largest file read, in bytes; larger files are rejected unread.
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
+    /// Treat warnings as errors: a file with a warning is rejected (left in raw/). Without
+    /// it, warnings are reported and never block a move.
+    #[arg(long)]
+    pub deny_warnings: bool,
     /// The fabric config Hedgehog's rules read (reserved subnets, VLAN ranges, ASNs, gateway
     /// support...): a fab.yaml from `hhfab init`, or the config.yaml of the running fabric's
     /// fab/fabric-ctrl-config ConfigMap. Without it, each fabric's own `fab.yaml` (next to
@@ -121,6 +126,11 @@ pub struct SyncArgs {
     /// means the default, `hh-gitops: move N raw files to managed (M resources)`.
     #[arg(long, value_name = "TEXT")]
     pub commit_message: Option<String>,
+    /// Largest request of one GitHub API commit, in bytes (contents count in base64). A
+    /// larger move is split into as few commits as fit, each holding whole raw files; it is
+    /// also split when GitHub refuses a commit as too large.
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_COMMIT_BYTES)]
+    pub max_commit_size: u64,
     /// Shared flags.
     #[command(flatten)]
     pub common: CommonArgs,

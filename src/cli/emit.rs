@@ -125,16 +125,18 @@ impl Report<'_> {
         }
     }
 
-    fn markdown(&self) -> String {
+    /// The job summary; `full_report` is the JSON report file a cut summary points at.
+    fn markdown(&self, full_report: Option<&Path>) -> String {
         match self {
             Report::Check(report) => markdown::check(report),
-            Report::Sync(report) => markdown::sync(report),
+            Report::Sync(report) => markdown::sync(report, full_report),
         }
     }
 
-    /// Every finding with its path, for annotations.
+    /// Every finding with its path, errors first (the annotation cap must not hide an
+    /// error behind warnings), then in report order.
     fn findings(&self) -> Vec<(String, &Finding)> {
-        match self {
+        let mut findings: Vec<(String, &Finding)> = match self {
             Report::Check(report) => report
                 .files
                 .iter()
@@ -144,15 +146,23 @@ impl Report<'_> {
                 .fabrics
                 .iter()
                 .flat_map(|fabric| {
-                    fabric.rejected.iter().flat_map(move |rejected| {
+                    let rejected = fabric.rejected.iter().flat_map(move |rejected| {
                         rejected
                             .findings
                             .iter()
                             .map(move |f| (format!("{}/{}", fabric.dir, rejected.path), f))
-                    })
+                    });
+                    let moved = fabric.moved.iter().flat_map(move |moved| {
+                        moved
+                            .warnings()
+                            .map(move |f| (format!("{}/{}", fabric.dir, moved.raw), f))
+                    });
+                    rejected.chain(moved)
                 })
                 .collect(),
-        }
+        };
+        findings.sort_by_key(|(_, f)| f.severity);
+        findings
     }
 
     fn rejected_files(&self) -> usize {
@@ -164,7 +174,8 @@ impl Report<'_> {
 }
 
 /// The step outputs of a sync. On a check-only run `processed-files` counts the raw files
-/// that would move.
+/// that would move. `commit-sha` is the last commit; `commits` lists every one, oldest
+/// first, separated by spaces (more than one when the move was split).
 fn step_outputs(report: &SyncReport, emit: &EmitConfig) -> Vec<(&'static str, String)> {
     let t = report.totals;
     vec![
@@ -177,6 +188,14 @@ fn step_outputs(report: &SyncReport, emit: &EmitConfig) -> Vec<(&'static str, St
                 .commit
                 .as_ref()
                 .map(|c| c.sha.clone())
+                .unwrap_or_default(),
+        ),
+        (
+            "commits",
+            report
+                .commit
+                .as_ref()
+                .map(|c| c.commits.join(" "))
                 .unwrap_or_default(),
         ),
         (
@@ -225,8 +244,16 @@ pub fn emit(emit: &EmitConfig, report: &Report, terminal: &Terminal) -> Result<u
         );
     }
     keep(terminal.commands(&actions::annotations(&report.findings())));
+    if let Report::Sync(sync) = report {
+        for glob in &sync.unmatched_fabrics {
+            keep(terminal.commands(&actions::warning(&SyncReport::unmatched_warning(glob))));
+        }
+    }
     if let Some(path) = &emit.summary {
-        keep(append_summary(path, &report.markdown()));
+        keep(append_summary(
+            path,
+            &report.markdown(emit.report_json.as_deref()),
+        ));
     }
     if let Some(last) = errors.pop() {
         for error in &errors {

@@ -58,6 +58,7 @@ fn run(cli: Cli, actions: &ActionsEnv, terminal: &Terminal) -> Result<u8> {
                 &args.paths,
                 args.common.max_file_size,
                 args.common.fabric_config.as_deref(),
+                args.common.deny_warnings,
             )?;
             emit::emit(&emit, &Report::Check(&report), terminal)
         }

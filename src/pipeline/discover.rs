@@ -131,7 +131,10 @@ pub fn checked_files(
     let files = parallel::map(&candidates, |c| {
         let rules = &contexts[c.config];
         let (resources, findings) = match check_path(registry, rules, &c.path, &c.kind, max_size) {
-            Ok(resources) => (resources.len(), Vec::new()),
+            Ok(resources) => (
+                resources.len(),
+                resources.into_iter().flat_map(|r| r.warnings).collect(),
+            ),
             Err(findings) => (0, findings),
         };
         CheckedFile {
@@ -151,6 +154,8 @@ pub struct Fabrics {
     pub skipped: Vec<SkippedDir>,
     /// Raw files (`<fabric>/raw/...`) left out of the plan because `.gitignore` ignores them.
     pub gitignored: BTreeSet<String>,
+    /// `--fabrics` globs that matched no fabric.
+    pub unmatched: Vec<String>,
 }
 
 /// Reads every fabric under `repo` matching `globs`, checks its raw files and the state of
@@ -163,7 +168,7 @@ pub fn fabrics(
     given: Option<&LoadedConfig>,
     git: Option<&GitRepo>,
 ) -> Result<Fabrics> {
-    let dirs = source::find_fabric_dirs(repo, globs)?;
+    let source::FabricDirs { dirs, unmatched } = source::find_fabric_dirs(repo, globs)?;
     let mut skipped = Vec::new();
     let mut inputs = Vec::new();
     let mut configs = Vec::new();
@@ -238,6 +243,7 @@ pub fn fabrics(
         inputs,
         skipped,
         gitignored,
+        unmatched,
     })
 }
 

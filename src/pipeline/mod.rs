@@ -5,6 +5,7 @@
 mod discover;
 pub mod fabric_config;
 mod parallel;
+mod warnings;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -28,15 +29,20 @@ const MAX_PLANS: u32 = 4;
 const FIRST_REPLAN_WAIT: Duration = Duration::from_secs(1);
 
 /// `check`: validates every file under `paths` and moves nothing. `fabric_config` is the
-/// `--fabric-config` file, if given.
+/// `--fabric-config` file, if given. With `deny_warnings`, a warning rejects its file like
+/// an error.
 pub fn check(
     registry: &Registry,
     paths: &[PathBuf],
     max_size: u64,
     fabric_config: Option<&Path>,
+    deny_warnings: bool,
 ) -> Result<CheckReport> {
     let given = given_config(fabric_config)?;
-    let (files, configs) = discover::checked_files(registry, paths, max_size, given.as_ref())?;
+    let (mut files, configs) = discover::checked_files(registry, paths, max_size, given.as_ref())?;
+    if deny_warnings {
+        files.iter_mut().for_each(warnings::deny_in_checked);
+    }
     let mut sources: Vec<ConfigSource> = Vec::new();
     for config in configs {
         if !sources.contains(&config.source) {
@@ -62,6 +68,7 @@ fn committer(config: &SyncConfig, git: Option<&GitRepo>) -> Result<Option<Box<dy
         Commit::Github(target) => Some(Box::new(GithubCommitter::new(
             GithubApi::new(target.clone())?,
             git.clone(),
+            config.max_commit_bytes,
         )?)),
         Commit::DryRun | Commit::CheckOnly(_) => None,
     })
@@ -82,7 +89,7 @@ pub fn sync(registry: &Registry, config: &SyncConfig) -> Result<SyncReport> {
     let mut committer = committer(config, git.as_ref())?;
     let mut wait = FIRST_REPLAN_WAIT;
     for attempt in 1..=MAX_PLANS {
-        let found = discover::fabrics(
+        let mut found = discover::fabrics(
             registry,
             &config.repo,
             &config.fabrics,
@@ -90,10 +97,15 @@ pub fn sync(registry: &Registry, config: &SyncConfig) -> Result<SyncReport> {
             given.as_ref(),
             git.as_ref(),
         )?;
+        if config.deny_warnings {
+            for file in found.inputs.iter_mut().flat_map(|input| &mut input.files) {
+                warnings::deny_in_outcome(&mut file.outcome);
+            }
+        }
         let plan = Plan {
             fabrics: found.inputs.iter().map(plan::plan_fabric).collect(),
         };
-        let changes = plan.changes();
+        let units = plan.change_units();
         let message = plan.commit_message(config.commit_message.as_deref());
         let mut report = SyncReport::new(
             plan,
@@ -101,17 +113,20 @@ pub fn sync(registry: &Registry, config: &SyncConfig) -> Result<SyncReport> {
             found.gitignored,
             matches!(config.commit, Commit::DryRun),
         );
-        if changes.is_empty() {
+        report.no_commit_reason = config.commit.no_commit_reason();
+        report.unmatched_fabrics = found.unmatched;
+        if units.is_empty() {
             return Ok(report);
         }
         let Some(committer) = committer.as_mut() else {
-            report.no_commit_reason = config.commit.no_commit_reason();
             return Ok(report);
         };
-        match committer.commit(&changes, &message) {
-            Ok(committed) => {
+        match committer.commit_units(&units, &message) {
+            Ok(mut committed) => {
                 let mut commit = CommitInfo {
-                    sha: committed.sha,
+                    sha: committed.shas.last().cloned().unwrap_or_default(),
+                    commits: std::mem::take(&mut committed.shas),
+                    split_reason: committed.split_reason,
                     pushed_to: None,
                     push_error: None,
                     api_requests: committer.api_requests(),

@@ -180,6 +180,10 @@ pub struct Totals {
     pub updated: usize,
     /// Managed files already identical.
     pub unchanged: usize,
+    /// Error findings (in rejected files).
+    pub errors: usize,
+    /// Warning findings, in rejected and moved files alike.
+    pub warnings: usize,
 }
 
 /// The file kept in an otherwise empty raw/ folder so that git keeps the folder.
@@ -279,6 +283,12 @@ pub fn plan_fabric(input: &FabricInput) -> FabricPlan {
         }
     }
 
+    // A valid file that planning rejects keeps its warnings with its other findings.
+    for (path, resources) in &candidates_warnings(&input.files) {
+        if let Some(findings) = rejected.get_mut(*path) {
+            findings.extend(resources.iter().cloned());
+        }
+    }
     let rejected: Vec<RejectedFile> = rejected
         .into_iter()
         .map(|(path, mut findings)| {
@@ -295,6 +305,23 @@ pub fn plan_fabric(input: &FabricInput) -> FabricPlan {
         adds_gitkeep,
         fabric_config: input.config.clone(),
     }
+}
+
+/// The warnings of each valid raw file's resources, by raw path.
+fn candidates_warnings(files: &[RawFile]) -> Vec<(&str, Vec<Finding>)> {
+    files
+        .iter()
+        .filter_map(|file| match &file.outcome {
+            RawOutcome::Valid(resources) => Some((
+                file.path.as_str(),
+                resources
+                    .iter()
+                    .flat_map(|r| r.warnings.iter().cloned())
+                    .collect(),
+            )),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Why the path `rel` of the fabric `dir` cannot be part of a change (it would leave the
@@ -331,28 +358,41 @@ impl Plan {
     /// The exact set of writes and deletes that carries out the plan.
     pub fn changes(&self) -> Changes {
         let mut changes = Changes::default();
+        for unit in self.change_units() {
+            changes.writes.extend(unit.writes);
+            changes.deletes.extend(unit.deletes);
+        }
+        changes
+    }
+
+    /// The changes cut into the smallest parts that may be committed apart: one per moved
+    /// raw file (its deletion with every managed file it becomes), so that no commit ever
+    /// holds half a move. A fabric's new raw/.gitkeep goes with its first part, so raw/
+    /// never disappears between two parts.
+    pub fn change_units(&self) -> Vec<Changes> {
+        let mut units = Vec::new();
         for fabric in &self.fabrics {
-            for moved in &fabric.moved {
+            for (i, moved) in fabric.moved.iter().enumerate() {
+                let mut unit = Changes::default();
                 for planned in &moved.resources {
                     if planned.status != Status::Unchanged {
-                        changes.writes.push(Write {
+                        unit.writes.push(Write {
                             path: format!("{}/{}", fabric.dir, planned.path),
                             content: planned.resource.text.clone().into_bytes(),
                         });
                     }
                 }
-                changes
-                    .deletes
-                    .push(format!("{}/{}", fabric.dir, moved.raw));
-            }
-            if fabric.adds_gitkeep {
-                changes.writes.push(Write {
-                    path: format!("{}/{GITKEEP}", fabric.dir),
-                    content: Vec::new(),
-                });
+                if i == 0 && fabric.adds_gitkeep {
+                    unit.writes.push(Write {
+                        path: format!("{}/{GITKEEP}", fabric.dir),
+                        content: Vec::new(),
+                    });
+                }
+                unit.deletes.push(format!("{}/{}", fabric.dir, moved.raw));
+                units.push(unit);
             }
         }
-        changes
+        units
     }
 }
 

@@ -13,7 +13,15 @@ impl FabricPlan {
             ignored_files: self.ignored.len(),
             ..Totals::default()
         };
+        for finding in self.rejected.iter().flat_map(|r| &r.findings) {
+            if finding.is_error() {
+                totals.errors += 1;
+            } else {
+                totals.warnings += 1;
+            }
+        }
         for resource in self.moved.iter().flat_map(|m| &m.resources) {
+            totals.warnings += resource.resource.warnings.len();
             totals.resources += 1;
             match resource.status {
                 Status::Created => totals.created += 1,
@@ -50,6 +58,8 @@ impl Plan {
                 created: a.created + b.created,
                 updated: a.updated + b.updated,
                 unchanged: a.unchanged + b.unchanged,
+                errors: a.errors + b.errors,
+                warnings: a.warnings + b.warnings,
             })
     }
 
@@ -104,6 +114,13 @@ impl Plan {
         }
         message.push('\n');
         message
+    }
+}
+
+impl super::MovedFile {
+    /// Every warning about this file's resources, in document order.
+    pub fn warnings(&self) -> impl Iterator<Item = &crate::finding::Finding> {
+        self.resources.iter().flat_map(|r| &r.resource.warnings)
     }
 }
 

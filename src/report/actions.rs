@@ -11,7 +11,8 @@
 
 use crate::finding::Finding;
 
-/// At most this many error annotations per step are shown by GitHub.
+/// At most this many annotations of each kind per step are shown by GitHub; hh-gitops
+/// writes at most this many in all, errors first.
 pub const MAX_ANNOTATIONS: usize = 10;
 
 /// Makes `text` safe to print in an Actions log: every lone CR becomes the visible `\r`
@@ -43,8 +44,9 @@ fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
-/// `::error` annotations for the first [`MAX_ANNOTATIONS`] findings, then a notice that
-/// points at the job summary for the rest. `findings` pairs a repository path with a finding.
+/// `::error` and `::warning` annotations for the first [`MAX_ANNOTATIONS`] findings (the
+/// caller puts errors first), then a notice that points at the job summary for the rest.
+/// `findings` pairs a repository path with a finding.
 pub fn annotations(findings: &[(String, &Finding)]) -> String {
     let mut out = String::new();
     for (path, finding) in findings.iter().take(MAX_ANNOTATIONS) {
@@ -73,6 +75,11 @@ pub fn annotations(findings: &[(String, &Finding)]) -> String {
         ));
     }
     out
+}
+
+/// A `::warning` annotation about the whole run (no file to point at).
+pub fn warning(message: &str) -> String {
+    format!("::warning title=hh-gitops::{}\n", escape_data(message))
 }
 
 /// An `::error` annotation for a failure of the whole run (no file to point at).

@@ -1,19 +1,26 @@
-//! The Markdown job summary: per fabric, a table of processed raw files and the managed
-//! files they became, a table of rejected files with every finding, the ignored files and
-//! the totals. Long lists fold into `<details>`; the whole never exceeds
-//! [`MAX_SUMMARY_BYTES`] (GitHub refuses larger step summaries).
+//! The Markdown job summary: the totals, then per fabric the rejected files with every
+//! finding, the warnings, the moved raw files and the managed files they became, and the
+//! ignored files. Long lists fold into `<details>`; the whole never exceeds
+//! [`MAX_SUMMARY_BYTES`] (GitHub refuses larger step summaries): moved-file rows are what
+//! gets cut, with a visible note.
 
 use std::fmt::Write;
 
-use super::text::{check_totals, closing_line};
+use std::path::Path;
+
+use super::text::{check_totals, closing_line, split_line};
 use super::{CheckReport, SyncReport};
 use crate::finding::Finding;
 use crate::limits::MAX_SUMMARY_BYTES;
-use crate::plan::{Status, plural};
+use crate::plan::{FabricPlan, Status, plural};
 use crate::rules::config_file::{ConfigForm, ConfigSource};
 
 /// Rows shown before a table folds into `<details>`.
 const FOLD_AFTER_ROWS: usize = 20;
+
+/// Bytes kept free per fabric, when moved rows are cut, for the `<details>` fold around the
+/// cut table and the longer figures of its note.
+const FOLD_ROOM: usize = 256;
 
 /// Makes text derived from input inert wherever the summary shows it (table cells, headings,
 /// list items): `<`, `>` and `&` become entities (no raw HTML), line breaks become spaces, and
@@ -47,15 +54,21 @@ fn code(text: &str) -> String {
     format!("<code>{}</code>", cell(text))
 }
 
-/// One row of a findings table: `file:line:col`, JSON pointer, message.
-fn finding_row(path: &str, finding: &Finding) -> String {
+/// One row of a findings table: `file:line:col`, JSON pointer, message. In a table that
+/// mixes errors and warnings (`mixed`), a warning says so.
+fn finding_row(path: &str, finding: &Finding, mixed: bool) -> String {
     let pointer = if finding.pointer.is_empty() {
         String::new()
     } else {
         code(&finding.pointer)
     };
+    let level = if mixed && !finding.is_error() {
+        "warning: "
+    } else {
+        ""
+    };
     format!(
-        "| {} | {pointer} | {} |",
+        "| {} | {pointer} | {level}{} |",
         code(&format!("{path}:{}:{}", finding.line, finding.col)),
         cell(&finding.message)
     )
@@ -76,104 +89,236 @@ fn table(out: &mut String, summary: &str, header: &str, rows: &[String]) {
     out.push('\n');
 }
 
-/// The summary of a sync.
-pub fn sync(report: &SyncReport) -> String {
-    let mut out = String::new();
-    let title = if report.dry_run {
-        "hh-gitops sync (dry run)"
-    } else {
-        "hh-gitops sync"
-    };
-    let _ = writeln!(out, "## {title}\n\n{}\n", cell(&closing_line(report)));
-    for fabric in &report.fabrics {
-        let t = fabric.totals();
-        let _ = writeln!(out, "### {}\n", cell(&fabric.dir));
-        let _ = writeln!(out, "{}\n", fabric_config(&fabric.fabric_config));
-        if !fabric.moved.is_empty() {
-            let rows: Vec<String> = fabric
-                .moved
-                .iter()
-                .flat_map(|m| m.resources.iter().map(move |r| (m, r)))
-                .map(|(m, r)| {
-                    let status = match r.status {
-                        Status::Created => "created",
-                        Status::Updated => "updated",
-                        Status::Unchanged => "unchanged",
-                    };
-                    format!(
-                        "| {} | {} | {} | {} |",
-                        code(&format!("{}:{}", m.raw, r.resource.line)),
-                        code(&r.path),
-                        cell(&r.resource.kind),
-                        status
-                    )
-                })
-                .collect();
-            let heading = if report.commits_nothing() {
-                "Would move"
-            } else {
-                "Processed"
+/// The parts of one fabric's summary, rendered, so that only the moved-file rows can be
+/// cut to fit the size limit.
+struct FabricBlocks {
+    /// Heading, rejected files, warnings: always written whole.
+    head: String,
+    /// The line introducing the moved-file table (empty when nothing moves).
+    moved_intro: String,
+    /// One table row per managed file.
+    moved_rows: Vec<String>,
+    /// Ignored files and the "nothing to move" line.
+    tail: String,
+}
+
+fn fabric_blocks(report: &SyncReport, fabric: &FabricPlan) -> FabricBlocks {
+    let t = fabric.totals();
+    let mut head = String::new();
+    let _ = writeln!(head, "### {}\n", cell(&fabric.dir));
+    let _ = writeln!(head, "{}\n", fabric_config(&fabric.fabric_config));
+    if !fabric.rejected.is_empty() {
+        let rows: Vec<String> = fabric
+            .rejected
+            .iter()
+            .flat_map(|r| {
+                r.findings
+                    .iter()
+                    .map(move |f| finding_row(&r.path, f, true))
+            })
+            .collect();
+        let _ = writeln!(
+            head,
+            "**Rejected** (left in raw/): {} {}\n",
+            t.rejected_files,
+            plural(t.rejected_files, "file", "files")
+        );
+        table(
+            &mut head,
+            &format!("{} findings", rows.len()),
+            "| file | at | problem |\n|---|---|---|",
+            &rows,
+        );
+    }
+    let warning_rows: Vec<String> = fabric
+        .moved
+        .iter()
+        .flat_map(|m| m.warnings().map(move |f| finding_row(&m.raw, f, false)))
+        .collect();
+    if !warning_rows.is_empty() {
+        let _ = writeln!(
+            head,
+            "**Warnings** ({} anyway): {} {}\n",
+            report.move_verb(),
+            warning_rows.len(),
+            plural(warning_rows.len(), "warning", "warnings")
+        );
+        table(
+            &mut head,
+            &format!("{} warnings", warning_rows.len()),
+            "| file | at | warning |\n|---|---|---|",
+            &warning_rows,
+        );
+    }
+    let mut moved_intro = String::new();
+    let moved_rows: Vec<String> = fabric
+        .moved
+        .iter()
+        .flat_map(|m| m.resources.iter().map(move |r| (m, r)))
+        .map(|(m, r)| {
+            let status = match r.status {
+                Status::Created => "created",
+                Status::Updated => "updated",
+                Status::Unchanged => "unchanged",
             };
-            let _ = writeln!(
-                out,
-                "**{heading}**: {} raw {} -> {} managed {}\n",
-                t.moved_files,
-                plural(t.moved_files, "file", "files"),
-                t.resources,
-                plural(t.resources, "file", "files")
-            );
+            format!(
+                "| {} | {} | {} | {} |",
+                code(&format!("{}:{}", m.raw, r.resource.line)),
+                code(&r.path),
+                cell(&r.resource.kind),
+                status
+            )
+        })
+        .collect();
+    if !fabric.moved.is_empty() {
+        let heading = if report.commits_nothing() {
+            "Would move"
+        } else {
+            "Processed"
+        };
+        let _ = writeln!(
+            moved_intro,
+            "**{heading}**: {} raw {} -> {} managed {}\n",
+            t.moved_files,
+            plural(t.moved_files, "file", "files"),
+            t.resources,
+            plural(t.resources, "file", "files")
+        );
+    }
+    let mut tail = String::new();
+    let ignored = report.ignored_files(fabric);
+    if !ignored.is_empty() {
+        let rows: Vec<String> = ignored
+            .iter()
+            .map(|(path, why)| format!("| {} | {} |", code(path), why.unwrap_or("not YAML")))
+            .collect();
+        table(
+            &mut tail,
+            &format!("{} ignored files", rows.len()),
+            "| ignored | why |\n|---|---|",
+            &rows,
+        );
+    }
+    if fabric.moved.is_empty() && fabric.rejected.is_empty() {
+        tail.push_str("Nothing to move.\n\n");
+    }
+    FabricBlocks {
+        head,
+        moved_intro,
+        moved_rows,
+        tail,
+    }
+}
+
+/// Renders the fabrics, showing at most `shown[i]` moved-file rows of fabric `i`; a cut
+/// table is followed by a visible note saying how many rows were left out and where the
+/// full list is.
+fn render_fabrics(blocks: &[FabricBlocks], shown: &[usize], full_report: &str) -> String {
+    let mut out = String::new();
+    for (fabric, &shown) in blocks.iter().zip(shown) {
+        out.push_str(&fabric.head);
+        if !fabric.moved_rows.is_empty() {
+            out.push_str(&fabric.moved_intro);
+            let rows = &fabric.moved_rows[..shown];
             table(
                 &mut out,
                 &format!("{} managed files", rows.len()),
                 "| raw file | managed file | kind | status |\n|---|---|---|---|",
-                &rows,
+                rows,
             );
+            let left_out = fabric.moved_rows.len() - shown;
+            if left_out > 0 {
+                let _ = writeln!(
+                    out,
+                    "**{left_out} of {} managed-file rows are left out** to keep this summary under GitHub's 1 MiB limit: {full_report}.\n",
+                    fabric.moved_rows.len()
+                );
+            }
         }
-        if !fabric.rejected.is_empty() {
-            let rows: Vec<String> = fabric
-                .rejected
-                .iter()
-                .flat_map(|r| r.findings.iter().map(move |f| finding_row(&r.path, f)))
-                .collect();
-            let _ = writeln!(
-                out,
-                "**Rejected** (left in raw/): {} {}\n",
-                t.rejected_files,
-                plural(t.rejected_files, "file", "files")
-            );
-            table(
-                &mut out,
-                &format!("{} findings", rows.len()),
-                "| file | at | problem |\n|---|---|---|",
-                &rows,
-            );
-        }
-        let ignored = report.ignored_files(fabric);
-        if !ignored.is_empty() {
-            let rows: Vec<String> = ignored
-                .iter()
-                .map(|(path, why)| format!("| {} | {} |", code(path), why.unwrap_or("not YAML")))
-                .collect();
-            table(
-                &mut out,
-                &format!("{} ignored files", rows.len()),
-                "| ignored | why |\n|---|---|",
-                &rows,
-            );
-        }
-        if fabric.moved.is_empty() && fabric.rejected.is_empty() {
-            out.push_str("Nothing to move.\n\n");
-        }
+        out.push_str(&fabric.tail);
     }
-    for skipped in &report.skipped {
+    out
+}
+
+/// The summary of a sync. `full_report` is where the JSON report was written, named in the
+/// note of a summary cut to fit [`MAX_SUMMARY_BYTES`].
+///
+/// What matters comes first in each fabric: rejected files with every finding, then
+/// warnings, then the moved files. When the whole is too large, only moved-file rows are
+/// left out (the room is shared among fabrics, smallest first); every block opened is
+/// closed.
+pub fn sync(report: &SyncReport, full_report: Option<&Path>) -> String {
+    let mut out = String::new();
+    let title = if report.dry_run {
+        "hh-gitops sync (dry run)"
+    } else if report.commits_nothing() {
+        "hh-gitops sync (check only)"
+    } else {
+        "hh-gitops sync"
+    };
+    let _ = writeln!(out, "## {title}\n\n{}\n", cell(&closing_line(report)));
+    if let Some(line) = split_line(report) {
+        let _ = writeln!(out, "**{}**\n", cell(&line));
+    }
+    for glob in &report.unmatched_fabrics {
         let _ = writeln!(
             out,
+            "- **warning**: {}\n",
+            cell(&SyncReport::unmatched_warning(glob))
+        );
+    }
+    let blocks: Vec<FabricBlocks> = report
+        .fabrics
+        .iter()
+        .map(|fabric| fabric_blocks(report, fabric))
+        .collect();
+    let mut closing = String::new();
+    for skipped in &report.skipped {
+        let _ = writeln!(
+            closing,
             "- skipped {}: {}",
             code(&skipped.dir),
             cell(&skipped.reason)
         );
     }
-    cap(out)
+    let full_report = match full_report {
+        Some(path) => format!(
+            "every row is in the JSON report {}",
+            code(&path.display().to_string())
+        ),
+        None => "run <code>hh-gitops sync --format json</code> for every row".to_owned(),
+    };
+    let all: Vec<usize> = blocks.iter().map(|b| b.moved_rows.len()).collect();
+    let whole = render_fabrics(&blocks, &all, &full_report);
+    if out.len() + whole.len() + closing.len() <= MAX_SUMMARY_BYTES {
+        return out + &whole + &closing;
+    }
+    // Too large: measure everything but the moved rows (each note counted as shown, with
+    // room for the fold around a cut table), then share the room left among the fabrics,
+    // smallest first, so that a small fabric keeps every row beside a huge one.
+    let none: Vec<usize> = vec![0; blocks.len()];
+    let fixed = out.len()
+        + render_fabrics(&blocks, &none, &full_report).len()
+        + closing.len()
+        + FOLD_ROOM * blocks.len();
+    let mut budget = MAX_SUMMARY_BYTES.saturating_sub(fixed);
+    let row_bytes = |rows: &[String]| rows.iter().map(|r| r.len() + 1).sum::<usize>();
+    let mut order: Vec<usize> = (0..blocks.len()).collect();
+    order.sort_by_key(|&i| row_bytes(&blocks[i].moved_rows));
+    let mut shown = vec![0; blocks.len()];
+    for (done, &i) in order.iter().enumerate() {
+        let mut share = budget / (blocks.len() - done);
+        for row in &blocks[i].moved_rows {
+            if row.len() + 1 > share {
+                break;
+            }
+            share -= row.len() + 1;
+            budget -= row.len() + 1;
+            shown[i] += 1;
+        }
+    }
+    // Findings alone over the limit are the last resort of `cap`.
+    cap(out + &render_fabrics(&blocks, &shown, &full_report) + &closing)
 }
 
 /// Which fabric config the rules read: the file (inert, as it comes from input) or the
@@ -188,45 +333,70 @@ fn fabric_config(source: &ConfigSource) -> String {
     }
 }
 
-/// The summary of a check.
+/// The summary of a check: the totals, the findings of rejected files, then the warnings
+/// of valid files.
 pub fn check(report: &CheckReport) -> String {
     // Counts only: nothing in the totals line comes from input.
     let mut out = format!("## hh-gitops check\n\nchecked {}\n\n", check_totals(report));
     for config in &report.fabric_configs {
         let _ = writeln!(out, "{}\n", fabric_config(config));
     }
-    let rows: Vec<String> = report
-        .files
-        .iter()
-        .flat_map(|file| {
-            file.findings
-                .iter()
-                .map(move |f| finding_row(&file.path, f))
-        })
-        .collect();
-    if !rows.is_empty() {
+    let rows = |rejected: bool| -> Vec<String> {
+        report
+            .files
+            .iter()
+            .filter(|file| file.is_rejected() == rejected)
+            .flat_map(|file| {
+                file.findings
+                    .iter()
+                    .map(move |f| finding_row(&file.path, f, rejected))
+            })
+            .collect()
+    };
+    let rejected = rows(true);
+    if !rejected.is_empty() {
         table(
             &mut out,
-            &format!("{} findings", rows.len()),
+            &format!("{} findings", rejected.len()),
             "| file | at | problem |\n|---|---|---|",
-            &rows,
+            &rejected,
+        );
+    }
+    let warnings = rows(false);
+    if !warnings.is_empty() {
+        let _ = writeln!(
+            out,
+            "**Warnings** (in valid files): {} {}\n",
+            warnings.len(),
+            plural(warnings.len(), "warning", "warnings")
+        );
+        table(
+            &mut out,
+            &format!("{} warnings", warnings.len()),
+            "| file | at | warning |\n|---|---|---|",
+            &warnings,
         );
     }
     cap(out)
 }
 
-/// Cuts a summary at a line boundary so that it fits in [`MAX_SUMMARY_BYTES`], with a note.
+/// The last resort when even the findings exceed [`MAX_SUMMARY_BYTES`]: cuts at a line
+/// boundary, closes a `<details>` block left open, and ends with a visible note.
 fn cap(mut out: String) -> String {
     if out.len() <= MAX_SUMMARY_BYTES {
         return out;
     }
-    let note = "\n\n**This summary was cut at 1 MiB.** Run `hh-gitops sync --format json` (or `check`) for the full report.\n";
-    let mut end = MAX_SUMMARY_BYTES - note.len();
+    let note = "\n**This summary was cut at 1 MiB.** Run `hh-gitops sync --format json` (or `check`) for the full report.\n";
+    let close = "\n</details>\n";
+    let mut end = MAX_SUMMARY_BYTES - note.len() - close.len();
     while !out.is_char_boundary(end) {
         end -= 1;
     }
     end = out[..end].rfind('\n').unwrap_or(0);
     out.truncate(end);
+    if out.matches("<details>").count() > out.matches("</details>").count() {
+        out.push_str(close);
+    }
     out.push_str(note);
     out
 }
@@ -251,5 +421,15 @@ mod tests {
         let capped = cap(long);
         assert!(capped.len() <= MAX_SUMMARY_BYTES);
         assert!(capped.ends_with("for the full report.\n"));
+        let folded = format!(
+            "<details><summary>x</summary>\n\n{long}",
+            long = "| row |\n".repeat(MAX_SUMMARY_BYTES / 4)
+        );
+        let capped = cap(folded);
+        assert!(capped.len() <= MAX_SUMMARY_BYTES);
+        assert!(
+            capped.contains("\n</details>\n\n**This summary was cut"),
+            "the open block is closed before the note"
+        );
     }
 }

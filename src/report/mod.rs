@@ -16,7 +16,7 @@ use crate::plan::{FabricPlan, Plan, Totals};
 use crate::rules::config_file::ConfigSource;
 
 /// The version of the JSON report format; bumped on any incompatible change.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// One file checked by `hh-gitops check`.
 #[derive(Debug, Clone, Serialize)]
@@ -25,8 +25,15 @@ pub struct CheckedFile {
     pub path: String,
     /// How many valid resources it holds (0 when rejected).
     pub resources: usize,
-    /// Every problem found; empty when the file is valid.
+    /// Every problem found: errors (then the file is rejected) and warnings.
     pub findings: Vec<Finding>,
+}
+
+impl CheckedFile {
+    /// Whether an error rejects the file (warnings alone never do).
+    pub fn is_rejected(&self) -> bool {
+        self.findings.iter().any(Finding::is_error)
+    }
 }
 
 /// What `hh-gitops check` found.
@@ -50,26 +57,31 @@ pub struct CheckReport {
 pub struct CheckTotals {
     /// Files checked.
     pub files: usize,
-    /// Files with no finding.
+    /// Files with no error (they may have warnings).
     pub valid_files: usize,
-    /// Files with at least one finding.
+    /// Files with at least one error.
     pub rejected_files: usize,
     /// Valid resources.
     pub resources: usize,
-    /// Findings.
-    pub findings: usize,
+    /// Error findings.
+    pub errors: usize,
+    /// Warning findings, of valid and rejected files alike.
+    pub warnings: usize,
 }
 
 impl CheckReport {
     /// Builds the report and its totals.
     pub fn new(files: Vec<CheckedFile>, fabric_configs: Vec<ConfigSource>) -> Self {
-        let rejected = files.iter().filter(|f| !f.findings.is_empty()).count();
+        let rejected = files.iter().filter(|f| f.is_rejected()).count();
+        let all = || files.iter().flat_map(|f| &f.findings);
+        let errors = all().filter(|f| f.is_error()).count();
         let totals = CheckTotals {
             files: files.len(),
             valid_files: files.len() - rejected,
             rejected_files: rejected,
             resources: files.iter().map(|f| f.resources).sum(),
-            findings: files.iter().map(|f| f.findings.len()).sum(),
+            errors,
+            warnings: all().count() - errors,
         };
         CheckReport {
             version: FORMAT_VERSION,
@@ -93,8 +105,13 @@ pub struct SkippedDir {
 /// The commit a sync made.
 #[derive(Debug, Clone, Serialize)]
 pub struct CommitInfo {
-    /// The commit id.
+    /// The commit id (the last one, when the move was split).
     pub sha: String,
+    /// Every commit made, oldest first (one, unless the move was split).
+    pub commits: Vec<String>,
+    /// Why the move was split into several commits, if it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub split_reason: Option<String>,
     /// Where it was pushed (`origin refs/heads/main`), if it was.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pushed_to: Option<String>,
@@ -125,11 +142,15 @@ pub struct SyncReport {
     /// with the fabric's ignored files and counted in `totals.ignored_files`.
     #[serde(skip_serializing_if = "BTreeSet::is_empty")]
     pub gitignored: BTreeSet<String>,
+    /// `--fabrics` globs that matched no fabric (each one a warning).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unmatched_fabrics: Vec<String>,
     /// Counts over all fabrics.
     pub totals: Totals,
     /// The commit, when one was made.
     pub commit: Option<CommitInfo>,
-    /// Why no commit was made although files would move (dry run, `--commit none`).
+    /// Why this run commits nothing on purpose (dry run, `--commit none`, the action's
+    /// `mode: check`, a pull request), whether or not files would move.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub no_commit_reason: Option<String>,
 }
@@ -151,6 +172,7 @@ impl SyncReport {
             fabrics: plan.fabrics,
             skipped,
             gitignored,
+            unmatched_fabrics: Vec::new(),
             totals,
             commit: None,
             no_commit_reason: None,
@@ -171,6 +193,13 @@ impl SyncReport {
         } else {
             "moved"
         }
+    }
+
+    /// The warning about a `--fabrics` glob that matched no fabric, shared by every printer.
+    pub fn unmatched_warning(glob: &str) -> String {
+        format!(
+            "--fabrics `{glob}` matches no fabric (a folder with a raw/ folder): check its spelling; the other patterns were synced"
+        )
     }
 
     /// The ignored files of `fabric` with the reason each stays, in path order: files that

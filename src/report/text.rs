@@ -19,20 +19,25 @@ pub fn check(report: &CheckReport) -> String {
 }
 
 /// The totals of a check, shared by the text and Markdown reports:
-/// `3 files: 2 valid (5 resources), 1 rejected (2 errors)`.
+/// `3 files: 2 valid (5 resources), 1 rejected (2 errors), 4 warnings`.
 pub fn check_totals(report: &CheckReport) -> String {
     let t = &report.totals;
     format!(
-        "{} {}: {} valid ({} {}), {} rejected ({} {})",
+        "{} {}: {} valid ({} {}), {} rejected ({}), {}",
         t.files,
         plural(t.files, "file", "files"),
         t.valid_files,
         t.resources,
         plural(t.resources, "resource", "resources"),
         t.rejected_files,
-        t.findings,
-        plural(t.findings, "error", "errors"),
+        count(t.errors, "error", "errors"),
+        count(t.warnings, "warning", "warnings"),
     )
+}
+
+/// `1 warning`, `2 warnings`.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", plural(n, one, many))
 }
 
 /// A part of the sync report: one fabric (titled, so the Actions log can fold it into a
@@ -68,6 +73,13 @@ pub fn sync_sections(report: &SyncReport) -> Vec<Section> {
                 };
                 let _ = writeln!(out, "      {status} {}", planned.path);
             }
+            for warning in moved.warnings() {
+                let _ = writeln!(
+                    out,
+                    "      {}",
+                    warning.display(&format!("{}/{}", fabric.dir, moved.raw))
+                );
+            }
         }
         for rejected in &fabric.rejected {
             let _ = writeln!(out, "  rejected {} (left in raw/)", rejected.path);
@@ -94,8 +106,14 @@ pub fn sync_sections(report: &SyncReport) -> Vec<Section> {
         });
     }
     let mut closing = String::new();
+    for glob in &report.unmatched_fabrics {
+        let _ = writeln!(closing, "warning: {}", SyncReport::unmatched_warning(glob));
+    }
     for skipped in &report.skipped {
         let _ = writeln!(closing, "skipped {}: {}", skipped.dir, skipped.reason);
+    }
+    if let Some(line) = split_line(report) {
+        let _ = writeln!(closing, "{line}");
     }
     let _ = writeln!(closing, "{}", closing_line(report));
     sections.push(Section {
@@ -105,11 +123,23 @@ pub fn sync_sections(report: &SyncReport) -> Vec<Section> {
     sections
 }
 
+/// `the move was split into N commits (why): sha, sha`, when it was; shared by the text
+/// and Markdown reports.
+pub fn split_line(report: &SyncReport) -> Option<String> {
+    let commit = report.commit.as_ref()?;
+    let reason = commit.split_reason.as_ref()?;
+    Some(format!(
+        "the move was split into {} commits, each holding whole raw files, because {reason}: {}",
+        commit.commits.len(),
+        commit.commits.join(", ")
+    ))
+}
+
 /// The one-line outcome, shared by the text and Markdown reports.
 pub fn closing_line(report: &SyncReport) -> String {
     let t = &report.totals;
     let counts = format!(
-        "{} raw {} {} ({} {}: {} created, {} updated, {} unchanged), {} rejected, {} ignored",
+        "{} raw {} {} ({} {}: {} created, {} updated, {} unchanged), {} rejected ({}), {} ignored, {}",
         t.moved_files,
         plural(t.moved_files, "file", "files"),
         report.move_verb(),
@@ -119,7 +149,9 @@ pub fn closing_line(report: &SyncReport) -> String {
         t.updated,
         t.unchanged,
         t.rejected_files,
+        count(t.errors, "error", "errors"),
         t.ignored_files,
+        count(t.warnings, "warning", "warnings"),
     );
     match (&report.commit, &report.no_commit_reason) {
         (Some(commit), _) => {
@@ -130,7 +162,8 @@ pub fn closing_line(report: &SyncReport) -> String {
             };
             format!("committed {}{pushed}: {counts}", commit.sha)
         }
-        (None, Some(reason)) => format!("no commit ({reason}): {counts}"),
+        (None, Some(_)) if report.dry_run => format!("dry run, nothing changed: {counts}"),
+        (None, Some(reason)) => format!("check only, nothing committed ({reason}): {counts}"),
         (None, None) => format!("no commit (nothing to change): {counts}"),
     }
 }

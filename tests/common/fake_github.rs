@@ -2,7 +2,8 @@
 //! repository: `createCommitOnBranch` builds commits with git plumbing (so `git fetch` sees
 //! them), and the branch-head query reads the repository. It checks the token, counts
 //! requests, answers with GitHub's error shapes (`STALE_DATA`, `FORBIDDEN`, `NOT_FOUND`,
-//! 401, 502, 429 and secondary rate limits with `retry-after`), and can inject faults.
+//! 401, 502, 429 and secondary rate limits with `retry-after`, 413 over a body-size limit),
+//! and can inject faults.
 #![allow(dead_code)]
 
 use std::collections::VecDeque;
@@ -21,6 +22,9 @@ pub enum Fault {
     Status(u16, Vec<(&'static str, String)>, String),
     /// Handle the request, then close the connection without answering (a lost response).
     LoseAnswer,
+    /// Close the connection without handling the request or answering (a request that
+    /// timed out before GitHub finished with it).
+    Drop,
     /// Run this on the bare repository first (someone else pushes), then handle normally.
     Before(Box<dyn FnOnce(&Path) + Send>),
 }
@@ -33,6 +37,8 @@ struct State {
     requests: usize,
     mutations: usize,
     faults: VecDeque<Fault>,
+    max_body: Option<usize>,
+    refused_too_large: usize,
 }
 
 /// The running fake.
@@ -56,6 +62,8 @@ impl FakeGithub {
             requests: 0,
             mutations: 0,
             faults: VecDeque::new(),
+            max_body: None,
+            refused_too_large: 0,
         }));
         let shared = Arc::clone(&state);
         std::thread::spawn(move || {
@@ -80,6 +88,17 @@ impl FakeGithub {
         self.state.lock().unwrap().requests
     }
 
+    /// Refuses request bodies over `bytes` with 413, as GitHub refuses a commit too large
+    /// for `createCommitOnBranch`.
+    pub fn limit_body(&self, bytes: usize) {
+        self.state.lock().unwrap().max_body = Some(bytes);
+    }
+
+    /// Requests refused with 413 so far.
+    pub fn refused_too_large(&self) -> usize {
+        self.state.lock().unwrap().refused_too_large
+    }
+
     /// Mutations that created a commit.
     pub fn commits_made(&self) -> usize {
         self.state.lock().unwrap().mutations
@@ -92,6 +111,7 @@ fn respond(stream: &mut TcpStream, status: u16, headers: &[(&str, String)], body
         401 => "Unauthorized",
         403 => "Forbidden",
         404 => "Not Found",
+        413 => "Payload Too Large",
         429 => "Too Many Requests",
         502 => "Bad Gateway",
         _ => "Status",
@@ -145,6 +165,16 @@ fn serve(mut stream: TcpStream, state: &Arc<Mutex<State>>) {
         .or_else(|| authorization.strip_prefix("token "))
         .unwrap_or_default()
         .to_owned();
+    if state.max_body.is_some_and(|max| body.len() > max) {
+        state.refused_too_large += 1;
+        respond(
+            &mut stream,
+            413,
+            &[],
+            r#"{"message":"Request body too large","documentation_url":"https://docs.github.com/graphql"}"#,
+        );
+        return;
+    }
     let fault = state.faults.pop_front();
     let lose_answer = matches!(fault, Some(Fault::LoseAnswer));
     match fault {
@@ -153,6 +183,10 @@ fn serve(mut stream: TcpStream, state: &Arc<Mutex<State>>) {
             return;
         }
         Some(Fault::Before(action)) => action(&state.bare),
+        Some(Fault::Drop) => {
+            let _ = stream.shutdown(std::net::Shutdown::Both);
+            return;
+        }
         _ => {}
     }
     // github.com serves /graphql; GitHub Enterprise Server serves /api/graphql.
