@@ -312,3 +312,22 @@ fn fabric_config_is_read_from_the_repository() {
     // Without it, the same files pass.
     job.step(&[("mode", "check")], &[]).assert_success();
 }
+
+#[test]
+fn deny_warnings_in_any_case_turns_a_warning_into_a_rejection() {
+    let job = Job::new();
+    // gitops-test-1's prepop.yaml has switches without the fields hhfab fills: warnings.
+    let warned = job.step(&[("mode", "check")], &[]);
+    warned.assert_success();
+    assert_eq!(warned.outputs()["rejected-files"], "0");
+    let denied = job.step(&[("mode", "check"), ("deny-warnings", " True")], &[]);
+    assert_eq!(denied.code(), Some(1), "{}", denied.stdout());
+    assert_eq!(denied.outputs()["rejected-files"], "1");
+    assert!(
+        denied
+            .stdout()
+            .contains("a warning, rejected because warnings are denied: --deny-warnings"),
+        "{}",
+        denied.stdout()
+    );
+}
