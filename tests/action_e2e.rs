@@ -202,7 +202,7 @@ fn a_pull_request_run_checks_and_commits_nothing() {
         "{outputs}"
     );
     assert!(
-        stdout(&out).contains("a pull_request event: checking only"),
+        stdout(&out).contains("a pull_request event is checked only"),
         "{}",
         stdout(&out)
     );
