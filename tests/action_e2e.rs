@@ -164,8 +164,8 @@ fn the_action_moves_gitops_test_1_through_a_real_runner() {
     assert!(outputs.contains("resources=49\n"), "{outputs}");
     assert!(outputs.contains("rejected-files=0\n"), "{outputs}");
     assert!(
-        outputs.contains(&format!("commit-sha={head}\n")),
-        "{outputs}"
+        outputs.contains(&format!("commit-sha={head}\ncommits={head}\n")),
+        "the commits output, through action.yml: {outputs}"
     );
     assert_eq!(read(&out_dir.path().join("checkout-head")).trim(), head);
     assert_eq!(read(&out_dir.path().join("raw-after")).trim(), ".gitkeep");
