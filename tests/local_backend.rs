@@ -515,6 +515,10 @@ fn a_moved_branch_is_a_typed_error_and_changes_nothing() {
     };
     let error = committer.commit(&changes, "m").unwrap_err();
     assert!(matches!(error, CommitError::BranchMoved), "{error:#}");
+    assert!(
+        format!("{error:#}").contains("moved while hh-gitops was working"),
+        "{error:#}"
+    );
     assert_eq!(repo.git(&["rev-parse", "HEAD"]), head);
     assert!(!repo.work.join("x.yaml").exists());
     // After catching up, the same change set commits.

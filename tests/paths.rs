@@ -10,7 +10,7 @@ use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
-use common::{Repo, assert_exit, bin, output, stderr, stdout, vpc};
+use common::{Repo, assert_exit, bin, files_in, output, stderr, stdout, vpc};
 
 const FABRIC: &str = "gitops/hedgehog/fab";
 
@@ -33,40 +33,18 @@ fn outside_fabric(repo: &Repo, name: &str) -> PathBuf {
     outside
 }
 
-/// Every file under `dir`, relative to it, as lossy text, sorted.
-fn files(dir: &Path) -> Vec<String> {
-    fn walk(dir: &Path, prefix: &str, out: &mut Vec<String>) {
-        let Ok(listing) = std::fs::read_dir(dir) else {
-            return;
-        };
-        for entry in listing {
-            let entry = entry.unwrap();
-            let name = format!("{prefix}{}", entry.file_name().to_string_lossy());
-            if entry.file_type().unwrap().is_dir() {
-                walk(&entry.path(), &format!("{name}/"), out);
-            } else {
-                out.push(name);
-            }
-        }
-    }
-    let mut found = Vec::new();
-    walk(dir, "", &mut found);
-    found.sort();
-    found
-}
-
 /// Asserts that a sync refused to start: exit 2 with exactly `error` on stderr, nothing on
 /// stdout, no commit, the fabric's raw file still in place and the outside folder as it was.
 #[track_caller]
 fn assert_refused(repo: &Repo, args: &[&str], error: &str, outside: &Path) {
     let before = repo.commit_count();
-    let outside_before = files(outside);
+    let outside_before = files_in(outside);
     let out = repo.sync(args);
     assert_exit(&out, 2);
     assert_eq!(stderr(&out), format!("hh-gitops: error: {error}\n"));
     assert_eq!(stdout(&out), "");
     assert_eq!(repo.commit_count(), before, "no commit");
-    assert_eq!(files(outside), outside_before, "nothing outside touched");
+    assert_eq!(files_in(outside), outside_before, "nothing outside touched");
     assert_eq!(
         repo.files_under(FABRIC),
         ["raw/vpc.yaml"],
@@ -100,7 +78,7 @@ fn a_fabric_glob_that_climbs_out_of_the_repository_is_refused_before_any_work() 
         ),
         &outside,
     );
-    assert_eq!(files(&outside), ["raw/esc.yaml"]);
+    assert_eq!(files_in(&outside), ["raw/esc.yaml"]);
 }
 
 #[test]
@@ -120,7 +98,7 @@ fn a_fabric_glob_that_goes_through_a_symbolic_link_is_refused_before_any_work() 
             &outside,
         );
     }
-    assert_eq!(files(&outside), ["fab/raw/esc.yaml"]);
+    assert_eq!(files_in(&outside), ["fab/raw/esc.yaml"]);
 }
 
 #[test]
@@ -141,7 +119,7 @@ fn a_symbolic_link_to_a_fabric_folder_is_listed_as_skipped_and_never_followed() 
         )
     );
     assert_eq!(
-        files(&outside),
+        files_in(&outside),
         ["raw/esc.yaml"],
         "the link is not followed"
     );
@@ -171,7 +149,7 @@ fn repo_with_an_extra_kind(plural: &str) -> (Repo, PathBuf) {
 fn an_extra_schema_whose_plural_climbs_out_is_refused_when_the_folder_is_loaded() {
     let (repo, schemas) = repo_with_an_extra_kind("../../../../../pwned");
     let before = repo.commit_count();
-    let everything_before = files(repo.tmp.path());
+    let everything_before = files_in(repo.tmp.path());
     let schemas_arg = schemas.to_str().unwrap();
     let expected = format!(
         "hh-gitops: error: {schemas_arg}/thing.json: the plural `../../../../../pwned` is not a lowercase RFC 1123 label: it names the kind's folder under managed/, so use a-z, 0-9 and `-` (at most 63 characters, starting and ending with a letter or digit), like `vpcs` (from `x-kubernetes-group-version-kind`/`x-hh-gitops-plural`); fix it or generate the file again with `hh-gitops schemas import`\n"
@@ -188,7 +166,11 @@ fn an_extra_schema_whose_plural_climbs_out_is_refused_when_the_folder_is_loaded(
     );
     assert_exit(&check, 2);
     assert_eq!(stderr(&check), expected);
-    assert_eq!(files(repo.tmp.path()), everything_before, "nothing written");
+    assert_eq!(
+        files_in(repo.tmp.path()),
+        everything_before,
+        "nothing written"
+    );
     assert_eq!(repo.files_under(FABRIC), ["raw/thing.yaml"]);
 }
 
@@ -237,7 +219,7 @@ fn schemas_import_of_a_crd_whose_plural_climbs_out_writes_nothing() {
     );
     assert_eq!(stdout(&out), "");
     assert_eq!(
-        files(tmp.path()),
+        files_in(tmp.path()),
         ["bad.yaml", "good.yaml"],
         "nothing written, not even the good CRD's schema"
     );
@@ -250,7 +232,7 @@ fn schemas_import_of_a_crd_whose_plural_climbs_out_writes_nothing() {
             .arg(&out_dir),
     );
     assert_exit(&out, 0);
-    assert_eq!(files(&out_dir), ["things.example.com_v1.json"]);
+    assert_eq!(files_in(&out_dir), ["things.example.com_v1.json"]);
 }
 
 /// A SwitchGroup named with 253 characters: a legal Kubernetes name whose managed file name

@@ -647,36 +647,6 @@ fn github_step_summary_is_the_default_summary_file() {
     );
 }
 
-#[test]
-fn a_branch_that_moves_during_the_sync_is_not_overwritten() {
-    use hh_gitops::backend::Committer;
-    use hh_gitops::backend::git::GitRepo;
-    use hh_gitops::backend::local::LocalGit;
-    use hh_gitops::plan::{Changes, Write};
-
-    let repo = Repo::new(None);
-    // Identity for the library-driven commit below comes from the isolated environment.
-    let git = GitRepo::open(&repo.work).unwrap();
-    let mut committer = LocalGit::new(git, 0).unwrap();
-    repo.write("README.md", b"someone else\n");
-    repo.commit_all("meanwhile");
-    let head = repo.git(&["rev-parse", "HEAD"]);
-    let changes = Changes {
-        writes: vec![Write {
-            path: "x.yaml".into(),
-            content: b"a: 1\n".to_vec(),
-        }],
-        deletes: vec![],
-    };
-    let error = committer.commit(&changes, "m").unwrap_err();
-    assert!(
-        format!("{error:#}").contains("moved while hh-gitops was working"),
-        "{error:#}"
-    );
-    assert_eq!(repo.git(&["rev-parse", "HEAD"]), head);
-    assert!(!repo.work.join("x.yaml").exists());
-}
-
 /// Issue 6, item 15: an empty subject is never committed.
 #[test]
 fn a_blank_commit_message_falls_back_to_the_default_title() {

@@ -196,11 +196,16 @@ impl Repo {
 
     /// Files (not folders) under a folder of the clone, relative to it, sorted.
     pub fn files_under(&self, rel: &str) -> Vec<String> {
-        let mut found = Vec::new();
-        collect(&self.work.join(rel), "", &mut found);
-        found.sort();
-        found
+        files_in(&self.work.join(rel))
     }
+}
+
+/// Files (not folders) under `dir`, relative to it, as lossy text, sorted.
+pub fn files_in(dir: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    collect(dir, "", &mut found);
+    found.sort();
+    found
 }
 
 fn collect(dir: &Path, prefix: &str, out: &mut Vec<String>) {
