@@ -32,15 +32,7 @@ pub(super) fn schema_findings(
             ValidationErrorKind::AdditionalProperties { unexpected } => {
                 let allowed = hints::allowed_fields(schema, error.schema_path().as_str());
                 for field in unexpected {
-                    let pos = locator
-                        .locate_key(&pointer, field)
-                        .unwrap_or_else(|| locator.locate(&pointer));
-                    let escaped = field.replace('~', "~0").replace('/', "~1");
-                    findings.push(finding_at(
-                        pos,
-                        &format!("{pointer}/{escaped}"),
-                        unknown_field(field, &allowed),
-                    ));
+                    findings.push(unknown_field(&mut locator, &pointer, field, &allowed));
                 }
             }
             // `additionalProperties: false` on a mapping that allows no field at all (the
@@ -54,15 +46,7 @@ pub(super) fn schema_findings(
                 let mapping = instance.pointer(&pointer).and_then(|m| m.as_object());
                 let keys = mapping.into_iter().flat_map(|m| m.keys());
                 for field in keys {
-                    let pos = locator
-                        .locate_key(&pointer, field)
-                        .unwrap_or_else(|| locator.locate(&pointer));
-                    let escaped = field.replace('~', "~0").replace('/', "~1");
-                    findings.push(finding_at(
-                        pos,
-                        &format!("{pointer}/{escaped}"),
-                        unknown_field(field, &[]),
-                    ));
+                    findings.push(unknown_field(&mut locator, &pointer, field, &[]));
                 }
             }
             // A schema of `false` on a field: the field is not allowed.
@@ -115,8 +99,21 @@ pub(super) fn schema_findings(
     findings
 }
 
-/// `unknown field `subnts``, with what it probably meant, or what is allowed.
-fn unknown_field(field: &str, allowed: &[&str]) -> String {
+/// `unknown field `subnts`` at the key in the mapping at `pointer`, with the field it
+/// probably meant, or what is allowed there.
+fn unknown_field(locator: &mut Locator, pointer: &str, field: &str, allowed: &[&str]) -> Finding {
+    let pos = locator
+        .locate_key(pointer, field)
+        .unwrap_or_else(|| locator.locate(pointer));
+    let escaped = field.replace('~', "~0").replace('/', "~1");
+    finding_at(
+        pos,
+        &format!("{pointer}/{escaped}"),
+        unknown_field_message(field, allowed),
+    )
+}
+
+fn unknown_field_message(field: &str, allowed: &[&str]) -> String {
     match hints::closest(field, allowed) {
         Some(meant) => format!("unknown field `{field}`: did you mean `{meant}`?"),
         None if allowed.is_empty() => {
