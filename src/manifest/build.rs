@@ -39,6 +39,24 @@ fn error_at(pos: Pos, message: impl Into<String>) -> Finding {
     Finding::at(pos.line, pos.col, message)
 }
 
+/// Mappings up to this many entries are searched for a duplicate key by scanning them;
+/// larger ones through `seen`. Almost every mapping of a resource is small, and a scan
+/// costs less than hashing and copying each key.
+const SCAN_KEYS_UP_TO: usize = 16;
+
+/// Whether `key` is already a key of `entries`, else records it as one (the caller pushes
+/// the entry). `seen` indexes the keys of a large mapping, built when it grows past
+/// [`SCAN_KEYS_UP_TO`], so a mapping of any size costs linear time.
+fn has_key(entries: &[Entry], seen: &mut HashSet<String>, key: &str) -> bool {
+    if entries.len() < SCAN_KEYS_UP_TO {
+        return entries.iter().any(|e| e.key == key);
+    }
+    if seen.is_empty() {
+        seen.extend(entries.iter().map(|e| e.key.clone()));
+    }
+    !seen.insert(key.to_owned())
+}
+
 /// Builds nodes from events, enforcing the strict-decoder rules and the limits.
 struct Builder {
     stack: Vec<Frame>,
@@ -90,7 +108,7 @@ impl Builder {
                 for source in merged {
                     if let Value::Map(extra) = source.value {
                         for entry in extra {
-                            if seen.insert(entry.key.clone()) {
+                            if !has_key(&entries, &mut seen, &entry.key) {
                                 entries.push(entry);
                             }
                         }
@@ -147,7 +165,7 @@ impl Builder {
                     }
                 }
                 Some((key, key_pos)) => {
-                    if !seen.insert(key.clone()) {
+                    if has_key(entries, seen, &key) {
                         let first = entries
                             .iter()
                             .find(|e| e.key == key)
@@ -366,6 +384,32 @@ mod tests {
             err.message
                 .contains("duplicate key `a` (first defined at line 1)")
         );
+    }
+
+    #[test]
+    fn duplicate_keys_are_found_in_mappings_of_every_size() {
+        for size in [SCAN_KEYS_UP_TO - 1, SCAN_KEYS_UP_TO, 3 * SCAN_KEYS_UP_TO] {
+            let mut text: String = (0..size).map(|i| format!("k{i}: {i}\n")).collect();
+            assert!(parse_text(&text).is_ok(), "{size} distinct keys");
+            text.push_str("k0: again\n");
+            let err = parse_text(&text).unwrap_err();
+            assert_eq!(err.line as usize, size + 1, "{size} keys");
+            assert!(
+                err.message.contains("duplicate key `k0`"),
+                "{}",
+                err.message
+            );
+        }
+        // Merged keys never override written ones, whatever the size.
+        let keys: String = (0..20).map(|i| format!("  k{i}: {i}\n")).collect();
+        let text = format!("base: &b\n{keys}out:\n  <<: *b\n  k3: mine\n");
+        let merged = root(&text);
+        let out = merged.value.get("out").unwrap();
+        assert_eq!(
+            out.value.get("k3").unwrap().value,
+            Value::Str("mine".into())
+        );
+        assert_eq!(out.value.get("k19").unwrap().value, Value::Int(19));
     }
 
     #[test]
