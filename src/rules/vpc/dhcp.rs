@@ -276,30 +276,37 @@ impl Dhcp {
             text,
             defaulted,
         } = *bound;
-        let pointer = self.range_pointer(which, defaulted, at);
-        let describe = if defaulted {
-            format!("the DHCP range {which} (by default `{text}`)")
-        } else {
-            format!("DHCP range {which} `{text}`")
+        // Built only for a finding: a valid range is the common case.
+        let pointer = || self.range_pointer(which, defaulted, at);
+        let describe = || {
+            if defaulted {
+                format!("the DHCP range {which} (by default `{text}`)")
+            } else {
+                format!("DHCP range {which} `{text}`")
+            }
         };
         let prefix = &scope.prefix;
         let addr = match net::parse_addr(text) {
             Ok(addr) => addr,
             Err(_) => {
-                out.error(pointer, format!("{describe} is not an IP address"));
+                out.error(pointer(), format!("{} is not an IP address", describe()));
                 return None;
             }
         };
         if addr == prefix.network() {
             out.error(
-                pointer,
-                format!("{describe} is the network address of subnet `{prefix}`: start the range after it"),
+                pointer(),
+                format!(
+                    "{} is the network address of subnet `{prefix}`: start the range after it",
+                    describe()
+                ),
             );
         } else if Some(addr) == gateway.addr {
             out.error(
-                pointer,
+                pointer(),
                 format!(
-                    "{describe} is the subnet's gateway: the range must leave the gateway out{}",
+                    "{} is the subnet's gateway: the range must leave the gateway out{}",
+                    describe(),
                     if defaulted {
                         format!("; set `range.{which}`")
                     } else {
@@ -308,7 +315,10 @@ impl Dhcp {
                 ),
             );
         } else if !prefix.contains(&addr) {
-            out.error(pointer, format!("{describe} is outside subnet `{prefix}`"));
+            out.error(
+                pointer(),
+                format!("{} is outside subnet `{prefix}`", describe()),
+            );
         } else {
             return Some(addr);
         }
