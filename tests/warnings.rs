@@ -75,7 +75,7 @@ fn the_json_reports_carry_each_findings_severity_and_the_warnings_of_valid_files
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(
         report["totals"],
-        serde_json::json!({"files": 4, "valid_files": 3, "rejected_files": 1, "resources": 48, "errors": 2, "warnings": 31})
+        serde_json::json!({"files": 4, "valid_files": 3, "rejected_files": 1, "resources": 48, "errors": 2, "warnings": 12})
     );
     let prepop = &report["files"][0];
     assert_eq!(prepop["path"], "raw/prepop.yaml");
@@ -87,14 +87,14 @@ fn the_json_reports_carry_each_findings_severity_and_the_warnings_of_valid_files
     let out = repo.sync(&["--dry-run", "--format", "json"]);
     assert_exit(&out, 0);
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(report["totals"]["warnings"], 31);
+    assert_eq!(report["totals"]["warnings"], 12);
     assert_eq!(report["totals"]["errors"], 0);
     let leaf = &report["fabrics"][0]["moved"][0]["resources"][3];
     assert_eq!(leaf["name"], "leaf-01");
     assert_eq!(
         leaf["warnings"][0],
         serde_json::json!({"line": 28, "col": 3, "pointer": "/spec", "severity": "warning",
-            "message": "`asn` is not set: hhfab fills it when it hydrates the wiring; the fabric requires it"})
+            "message": "`asn`, `ip`, `protocolIP` and `vtepIP` are not set: hhfab fills them when it hydrates the wiring; the fabric requires them (`vtepIP` on every leaf)"})
     );
 }
 
@@ -108,12 +108,12 @@ fn deny_warnings_rejects_the_files_that_have_warnings_in_check_and_sync() {
     assert_exit(&out, 1);
     let text = stdout(&out);
     assert!(
-        text.starts_with("gitops/hedgehog/fabric-1/raw/prepop.yaml:28:3: error: `asn` is not set: hhfab fills it when it hydrates the wiring; the fabric requires it (a warning, rejected because warnings are denied: --deny-warnings) (at /spec)\n"),
+        text.starts_with("gitops/hedgehog/fabric-1/raw/prepop.yaml:28:3: error: `asn`, `ip`, `protocolIP` and `vtepIP` are not set: hhfab fills them when it hydrates the wiring; the fabric requires them (`vtepIP` on every leaf) (a warning, rejected because warnings are denied: --deny-warnings) (at /spec)\n"),
         "{text}"
     );
     assert!(
         text.ends_with(
-            "checked 3 files: 2 valid (2 resources), 1 rejected (31 errors), 0 warnings\n"
+            "checked 3 files: 2 valid (2 resources), 1 rejected (12 errors), 0 warnings\n"
         ),
         "{text}"
     );
@@ -124,7 +124,7 @@ fn deny_warnings_rejects_the_files_that_have_warnings_in_check_and_sync() {
     let head = repo.git(&["rev-parse", "HEAD"]);
     assert!(
         stdout(&out).ends_with(&format!(
-            "committed {}: 3 raw files moved (3 resources: 3 created, 0 updated, 0 unchanged), 1 rejected (31 errors), 2 ignored, 0 warnings\n",
+            "committed {}: 3 raw files moved (3 resources: 3 created, 0 updated, 0 unchanged), 1 rejected (12 errors), 2 ignored, 0 warnings\n",
             head.trim()
         )),
         "{}",

@@ -74,6 +74,31 @@ const REDUNDANCY_TYPES: [&str; 3] = ["", "mclag", "eslag"];
 /// How a hydration warning ends: who fills the field and who needs it.
 const HYDRATION: &str = "hhfab fills it when it hydrates the wiring; the fabric requires it";
 
+/// One warning for the hydrated fields a switch leaves out (a GitOps repository usually
+/// holds the wiring unhydrated, so this is the common case: one line per switch, not one
+/// per field): `` `asn`, `ip` and `protocolIP` are not set: hhfab fills them ... ``.
+fn unhydrated_warning(missing: &[&str], leaf_only_vtep: bool) -> String {
+    let names: Vec<String> = missing.iter().map(|f| format!("`{f}`")).collect();
+    let list = match names.as_slice() {
+        [one] => {
+            return format!(
+                "{one} is not set: {HYDRATION}{}",
+                if leaf_only_vtep { " on every leaf" } else { "" }
+            );
+        }
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+        [] => String::new(),
+    };
+    format!(
+        "{list} are not set: hhfab fills them when it hydrates the wiring; the fabric requires them{}",
+        if leaf_only_vtep {
+            " (`vtepIP` on every leaf)"
+        } else {
+            ""
+        }
+    )
+}
+
 impl SwitchSpec {
     fn is_leaf(&self) -> bool {
         LEAF_ROLES.contains(&self.role.as_str())
@@ -112,9 +137,10 @@ pub fn default(object: &mut Object) {
 pub fn validate(object: &Object, ctx: &Context, out: &mut Violations) {
     let spec = &object.spec;
     // `:454-456` (at least one VLAN namespace) cannot fail after `default`.
+    let mut unhydrated: Vec<&str> = Vec::new();
     let asn = match spec.asn {
         None => {
-            out.warning("/spec", format!("`asn` is not set: {HYDRATION}"));
+            unhydrated.push("asn");
             None
         }
         // Go's zero value: unset, for hhfab and for the fabric alike.
@@ -137,17 +163,18 @@ pub fn validate(object: &Object, ctx: &Context, out: &mut Violations) {
         },
     };
     if spec.ip.is_empty() {
-        out.warning("/spec", format!("`ip` is not set: {HYDRATION}"));
+        unhydrated.push("ip");
     }
     if spec.protocol_ip.is_empty() {
-        out.warning("/spec", format!("`protocolIP` is not set: {HYDRATION}"));
+        unhydrated.push("protocolIP");
     }
     // `:466-468` in spine-leaf mode, and `HydrationValidation()` for any leaf (`:425-429`).
-    if spec.is_leaf() && spec.vtep_ip.is_empty() && ctx.config.is_some() {
-        out.warning(
-            "/spec",
-            format!("`vtepIP` is not set: {HYDRATION} on every leaf"),
-        );
+    let vtep_missing = spec.is_leaf() && spec.vtep_ip.is_empty() && ctx.config.is_some();
+    if vtep_missing {
+        unhydrated.push("vtepIP");
+    }
+    if !unhydrated.is_empty() {
+        out.warning("/spec", unhydrated_warning(&unhydrated, vtep_missing));
     }
     if spec.is_spine() && !spec.vtep_ip.is_empty() {
         out.error(
@@ -249,9 +276,17 @@ mod tests {
     }
 
     #[test]
-    fn each_missing_hydration_value_is_one_warning_at_the_spec() {
+    fn the_missing_hydration_values_are_one_warning_at_the_spec() {
         let found = admit(serde_json::json!({"role": "server-leaf", "profile": "vs"}));
-        assert_eq!(found, vec![("/spec".to_owned(), Severity::Warning); 4]);
+        assert_eq!(found, vec![("/spec".to_owned(), Severity::Warning)]);
+        assert_eq!(
+            unhydrated_warning(&["asn", "ip", "protocolIP", "vtepIP"], true),
+            "`asn`, `ip`, `protocolIP` and `vtepIP` are not set: hhfab fills them when it hydrates the wiring; the fabric requires them (`vtepIP` on every leaf)"
+        );
+        assert_eq!(
+            unhydrated_warning(&["ip"], false),
+            "`ip` is not set: hhfab fills it when it hydrates the wiring; the fabric requires it"
+        );
     }
 
     #[test]
@@ -313,16 +348,15 @@ mod tests {
             })
             .collect();
         let hydration = |name: &str, line: u32, leaf: bool| {
-            let mut lines: Vec<String> = ["asn", "ip", "protocolIP"]
-                .iter()
-                .map(|field| format!("{name} {line}:3 `{field}` is not set: {HYDRATION}"))
-                .collect();
-            if leaf {
-                lines.push(format!(
-                    "{name} {line}:3 `vtepIP` is not set: {HYDRATION} on every leaf"
-                ));
-            }
-            lines
+            vec![if leaf {
+                format!(
+                    "{name} {line}:3 `asn`, `ip`, `protocolIP` and `vtepIP` are not set: hhfab fills them when it hydrates the wiring; the fabric requires them (`vtepIP` on every leaf)"
+                )
+            } else {
+                format!(
+                    "{name} {line}:3 `asn`, `ip` and `protocolIP` are not set: hhfab fills them when it hydrates the wiring; the fabric requires them"
+                )
+            }]
         };
         let mclag = |name: &str, line: u32| {
             format!(
