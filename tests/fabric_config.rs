@@ -125,3 +125,34 @@ fn a_malformed_fab_yaml_stops_the_run_naming_its_line() {
     );
     assert_eq!(repo.commit_count(), commits, "nothing was committed");
 }
+
+#[test]
+fn check_reads_the_fab_yaml_of_the_fabric_holding_each_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let with = dir.path().join("gitops/hedgehog/with");
+    let without = dir.path().join("gitops/hedgehog/without");
+    for fabric in [&with, &without] {
+        std::fs::create_dir_all(fabric.join("raw")).unwrap();
+        std::fs::write(fabric.join("raw/vpc.yaml"), VPC_IN_10_99).unwrap();
+    }
+    std::fs::write(with.join("fab.yaml"), FAB_YAML).unwrap();
+    let out = output(bin().current_dir(dir.path()).args([
+        "check",
+        "--format",
+        "json",
+        "gitops/hedgehog/with/raw/vpc.yaml",
+        "gitops/hedgehog/without/raw",
+    ]));
+    assert_exit(&out, 1);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(
+        json["fabric_configs"],
+        serde_json::json!([{"file": "gitops/hedgehog/with/fab.yaml", "form": "fab.yaml"}, {}])
+    );
+    assert_eq!(json["totals"]["rejected_files"], 1, "{json}");
+    assert_eq!(
+        json["files"][0]["path"], "gitops/hedgehog/with/raw/vpc.yaml",
+        "the file of the fabric with the fab.yaml is the rejected one"
+    );
+    assert_eq!(json["files"][0]["findings"][0]["line"], 8);
+}

@@ -108,8 +108,7 @@ pub fn for_checked_path(path: &Path, given: Option<&LoadedConfig>) -> Result<Loa
             dir
         };
         if dir.join("raw").is_dir() && dir.join(FAB_YAML).is_file() {
-            let display = dir.join(FAB_YAML).display().to_string();
-            return LoadedConfig::read(&dir.join(FAB_YAML), &display);
+            return LoadedConfig::for_fabric(dir, &dir.display().to_string(), None);
         }
     }
     Ok(LoadedConfig::defaults())

@@ -80,14 +80,11 @@ pub struct KnownKind {
     pub id: KindId,
     /// Where the schema came from.
     pub origin: Origin,
-    text: SchemaText,
+    /// The embedded schema's text, parsed into `schema` on first use; `None` for a schema
+    /// from `--schemas`, which is parsed when loaded and stored in `schema` at once.
+    text: Option<&'static str>,
     schema: OnceLock<Result<Value, String>>,
     validator: OnceLock<Result<Validator, String>>,
-}
-
-enum SchemaText {
-    Static(&'static str),
-    Parsed(Value),
 }
 
 impl KnownKind {
@@ -95,9 +92,9 @@ impl KnownKind {
     /// mapping allows.
     pub fn schema(&self) -> Result<&Value, String> {
         self.schema
-            .get_or_init(|| match &self.text {
-                SchemaText::Static(text) => serde_json::from_str(text).map_err(|e| e.to_string()),
-                SchemaText::Parsed(value) => Ok(value.clone()),
+            .get_or_init(|| match self.text {
+                Some(text) => serde_json::from_str(text).map_err(|e| e.to_string()),
+                None => Err("no schema text".to_owned()),
             })
             .as_ref()
             .map_err(|e| format!("the schema of {} is broken: {e}", self.id.kind))
@@ -145,7 +142,7 @@ impl Registry {
                     plural: e.plural.into(),
                 },
                 origin: Origin::Embedded,
-                text: SchemaText::Static(e.text),
+                text: Some(e.text),
                 schema: OnceLock::new(),
                 validator: OnceLock::new(),
             })
@@ -180,8 +177,8 @@ impl Registry {
         self.kinds.push(KnownKind {
             id,
             origin: Origin::File(name.to_owned()),
-            text: SchemaText::Parsed(schema),
-            schema: OnceLock::new(),
+            text: None,
+            schema: OnceLock::from(Ok(schema)),
             validator: OnceLock::new(),
         });
         Ok(())
