@@ -369,6 +369,15 @@ fn validate_server_facing_mtu(spec: &ConnectionSpec, config: &FabricConfig, out:
     }
 }
 
+/// The cross-object part of `Validate()`: none yet for this kind.
+pub fn validate_cross(
+    _object: &Object,
+    _state: &super::state::FabricState,
+    _ctx: &Context,
+    _out: &mut Violations,
+) {
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -130,6 +130,15 @@ fn is_community(text: &str) -> bool {
         .is_some_and(|(asn, value)| part(asn) && part(value))
 }
 
+/// The cross-object part of `Validate()`: none yet for this kind.
+pub fn validate_cross(
+    _object: &Object,
+    _state: &super::state::FabricState,
+    _ctx: &Context,
+    _out: &mut Violations,
+) {
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

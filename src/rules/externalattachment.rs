@@ -230,3 +230,12 @@ fn validate_static(spec: &Spec, static_: &Static, out: &mut Violations) {
         );
     }
 }
+
+/// The cross-object part of `Validate()`: none yet for this kind.
+pub fn validate_cross(
+    _object: &Object,
+    _state: &super::state::FabricState,
+    _ctx: &Context,
+    _out: &mut Violations,
+) {
+}

@@ -117,6 +117,15 @@ pub fn validate(peering: &Object, _ctx: &Context, out: &mut Violations) {
     // in `permit.vpc.subnets` (`:201-205`).
 }
 
+/// The cross-object part of `Validate()`: none yet for this kind.
+pub fn validate_cross(
+    _object: &Object,
+    _state: &super::state::FabricState,
+    _ctx: &Context,
+    _out: &mut Violations,
+) {
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

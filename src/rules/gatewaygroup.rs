@@ -24,3 +24,12 @@ pub fn validate(_group: &Object, ctx: &Context, out: &mut Violations) {
     // `gatewaygroup_types.go:75-77` (namespace must be `default`) is the metadata rule that
     // validate::names already applies to every kind.
 }
+
+/// The cross-object part of `Validate()`: none yet for this kind.
+pub fn validate_cross(
+    _object: &Object,
+    _state: &super::state::FabricState,
+    _ctx: &Context,
+    _out: &mut Violations,
+) {
+}

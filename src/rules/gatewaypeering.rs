@@ -262,6 +262,15 @@ fn side_pointer(name: &str) -> String {
     format!("/spec/peering/{}", pointer_segment(name))
 }
 
+/// The cross-object part of `Validate()`: none yet for this kind.
+pub fn validate_cross(
+    _object: &Object,
+    _state: &super::state::FabricState,
+    _ctx: &Context,
+    _out: &mut Violations,
+) {
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;

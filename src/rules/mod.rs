@@ -9,7 +9,7 @@
 //! defaulted as `Default()` does, and checked as `Validate()` does. Each problem is a
 //! [`Violation`] carrying the JSON pointer of the offending field, so the caller can point
 //! at its line and column. Rules that need other objects (the `kube != nil` branches) are
-//! not here yet: [`Context`] is where the fabric state will be handed in.
+//! checked by [`cross_check`] against a [`state::FabricState`]: the fabric's other objects.
 
 pub mod config;
 pub mod config_file;
@@ -31,6 +31,8 @@ mod vlannamespace;
 mod vpc;
 mod vpcattachment;
 mod vpcpeering;
+
+pub mod state;
 
 use std::collections::BTreeMap;
 
@@ -188,32 +190,81 @@ fn typed<T: DeserializeOwned>(object: &Value, out: &mut Violations) -> Option<T>
 /// after null pruning and the CRD schema check) and returns what it breaks. Kinds without
 /// rules return nothing.
 pub fn admit(kind: &str, object: &Value, ctx: &Context) -> Vec<Violation> {
-    let mut out = Violations::default();
-    macro_rules! run {
-        ($module:ident) => {
-            if let Some(mut typed) = typed::<$module::Object>(object, &mut out) {
-                $module::default(&mut typed);
-                $module::validate(&typed, ctx, &mut out);
+    admit_typed(kind, object, ctx).0
+}
+
+/// Generates [`Typed`], one variant per user kind with rules, and the dispatch of
+/// [`admit_typed`] and [`cross_check`] to each kind's module.
+macro_rules! kinds {
+    ($($kind:literal => $variant:ident($module:ident)),* $(,)?) => {
+        /// A resource read into its kind's typed model and defaulted, as the fabric stores it:
+        /// what the fabric state holds and the cross-object rules read.
+        #[derive(Debug, Clone)]
+        pub enum Typed {
+            $(
+                #[doc = concat!("A ", $kind, ".")]
+                $variant(std::sync::Arc<$module::Object>),
+            )*
+        }
+
+        impl Typed {
+            /// The object's kind.
+            pub fn kind(&self) -> &'static str {
+                match self {
+                    $(Typed::$variant(_) => $kind,)*
+                }
             }
-        };
-    }
-    match kind {
-        "VPC" => run!(vpc),
-        "VPCAttachment" => run!(vpcattachment),
-        "VPCPeering" => run!(vpcpeering),
-        "IPv4Namespace" => run!(ipv4namespace),
-        "External" => run!(external),
-        "ExternalAttachment" => run!(externalattachment),
-        "ExternalPeering" => run!(externalpeering),
-        "Connection" => run!(connection),
-        "Switch" => run!(switch),
-        "Server" => run!(server),
-        "SwitchGroup" => run!(switchgroup),
-        "VLANNamespace" => run!(vlannamespace),
-        "Gateway" => run!(gateway),
-        "GatewayGroup" => run!(gatewaygroup),
-        "GatewayPeering" => run!(gatewaypeering),
-        _ => {}
-    }
-    out.into_vec()
+
+            /// The object's metadata.
+            pub fn metadata(&self) -> &ObjectMeta {
+                match self {
+                    $(Typed::$variant(object) => &object.metadata,)*
+                }
+            }
+        }
+
+        /// [`admit`], also returning the defaulted typed object when it could be read.
+        pub fn admit_typed(kind: &str, object: &Value, ctx: &Context) -> (Vec<Violation>, Option<Typed>) {
+            let mut out = Violations::default();
+            let typed = match kind {
+                $(
+                    $kind => typed::<$module::Object>(object, &mut out).map(|mut typed| {
+                        $module::default(&mut typed);
+                        $module::validate(&typed, ctx, &mut out);
+                        Typed::$variant(std::sync::Arc::new(typed))
+                    }),
+                )*
+                _ => None,
+            };
+            (out.into_vec(), typed)
+        }
+
+        /// The cross-object part of `object`'s `Validate()` (the Go `kube != nil` branches and
+        /// the webhooks' update checks), against `state`, which holds `object` itself too.
+        pub fn cross_check(object: &Typed, state: &state::FabricState, ctx: &Context) -> Vec<Violation> {
+            let mut out = Violations::default();
+            match object {
+                $(Typed::$variant(typed) => $module::validate_cross(typed, state, ctx, &mut out),)*
+            }
+            out.into_vec()
+        }
+    };
+}
+
+kinds! {
+    "VPC" => Vpc(vpc),
+    "VPCAttachment" => VpcAttachment(vpcattachment),
+    "VPCPeering" => VpcPeering(vpcpeering),
+    "IPv4Namespace" => Ipv4Namespace(ipv4namespace),
+    "External" => External(external),
+    "ExternalAttachment" => ExternalAttachment(externalattachment),
+    "ExternalPeering" => ExternalPeering(externalpeering),
+    "Connection" => Connection(connection),
+    "Switch" => Switch(switch),
+    "Server" => Server(server),
+    "SwitchGroup" => SwitchGroup(switchgroup),
+    "VLANNamespace" => VlanNamespace(vlannamespace),
+    "Gateway" => Gateway(gateway),
+    "GatewayGroup" => GatewayGroup(gatewaygroup),
+    "GatewayPeering" => GatewayPeering(gatewaypeering),
 }

@@ -26,3 +26,12 @@ pub fn default(_object: &mut Object) {}
 
 /// `Validate()` has no rule beyond the metadata checks done for every kind.
 pub fn validate(_object: &Object, _ctx: &Context, _out: &mut Violations) {}
+
+/// The cross-object part of `Validate()`: none yet for this kind.
+pub fn validate_cross(
+    _object: &Object,
+    _state: &super::state::FabricState,
+    _ctx: &Context,
+    _out: &mut Violations,
+) {
+}

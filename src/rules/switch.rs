@@ -238,6 +238,15 @@ fn validate_redundancy(redundancy: &Redundancy, out: &mut Violations) {
     }
 }
 
+/// The cross-object part of `Validate()`: none yet for this kind.
+pub fn validate_cross(
+    _object: &Object,
+    _state: &super::state::FabricState,
+    _ctx: &Context,
+    _out: &mut Violations,
+) {
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

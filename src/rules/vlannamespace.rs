@@ -211,6 +211,15 @@ fn show(range: &VlanRange) -> String {
     format!("{}-{}", range.from, range.to)
 }
 
+/// The cross-object part of `Validate()`: none yet for this kind.
+pub fn validate_cross(
+    _object: &Object,
+    _state: &super::state::FabricState,
+    _ctx: &Context,
+    _out: &mut Violations,
+) {
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

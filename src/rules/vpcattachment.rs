@@ -87,6 +87,15 @@ fn check_p2p_link(p2p: &str, out: &mut Violations) {
     );
 }
 
+/// The cross-object part of `Validate()`: none yet for this kind.
+pub fn validate_cross(
+    _object: &Object,
+    _state: &super::state::FabricState,
+    _ctx: &Context,
+    _out: &mut Violations,
+) {
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -107,6 +107,15 @@ fn quoted_list<'a>(names: impl Iterator<Item = &'a String>) -> String {
     }
 }
 
+/// The cross-object part of `Validate()`: none yet for this kind.
+pub fn validate_cross(
+    _object: &Object,
+    _state: &super::state::FabricState,
+    _ctx: &Context,
+    _out: &mut Violations,
+) {
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

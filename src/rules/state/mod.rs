@@ -1,0 +1,323 @@
+//! The fabric state: every object the cross-object rules may look up, as the fabric would
+//! hold it after this run's move. That is the fabric's `managed/` resources with the run's
+//! accepted raw documents laid over them (the same kind and name replaces the managed one,
+//! as the move will), plus the objects the fabric always has (the built-in SwitchProfiles).
+//! Every object is defaulted, labels included, as the fabric stores it.
+//!
+//! Built once per fabric (and again after each round of rejections, see `crosscheck`), with
+//! the indexes the rules need, so that each rule is a lookup, not a scan of the fabric. Pure:
+//! the shell reads the files, this only arranges what it was given.
+
+mod attachments;
+mod gateway;
+pub mod profiles;
+mod vpc;
+mod wiring;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+use super::{Typed, Violations};
+use super::{
+    connection, external, externalattachment, externalpeering, gateway as gateway_kind,
+    gatewaygroup, gatewaypeering, ipv4namespace, server, switch, switchgroup, vlannamespace,
+    vpc as vpc_kind, vpcattachment, vpcpeering,
+};
+pub use attachments::AttachmentIndex;
+pub use gateway::GatewayIndex;
+pub use vpc::VpcIndex;
+pub use wiring::WiringIndex;
+
+/// What a reference to an object that is nowhere in the repository is (`--references`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum References {
+    /// A warning, and the rules that needed the object are skipped: fabrics rely on objects
+    /// Git often does not hold (the `default` namespaces, objects applied by hand).
+    #[default]
+    Warn,
+    /// An error: the repository holds the whole fabric.
+    Strict,
+}
+
+/// Where an object of the state was written.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Origin {
+    /// The file, relative to the fabric folder (`raw/vpcs.yaml`,
+    /// `managed/vpcs/vpc-1.yaml`); empty for objects the fabric has built in.
+    pub path: String,
+    /// 1-based line of the object's document in that file.
+    pub line: u32,
+}
+
+impl Origin {
+    /// The origin of an object the fabric has built in (a default SwitchProfile).
+    pub fn built_in() -> Self {
+        Origin {
+            path: String::new(),
+            line: 0,
+        }
+    }
+
+    /// Whether the object is built into the fabric rather than written in the repository.
+    pub fn is_built_in(&self) -> bool {
+        self.path.is_empty()
+    }
+
+    /// Whether the object comes from the fabric's `managed/` folder.
+    pub fn is_managed(&self) -> bool {
+        self.path.starts_with("managed/")
+    }
+}
+
+impl fmt::Display for Origin {
+    /// `raw/vpcs.yaml:12`, or `the fabric's built-in objects`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.is_built_in() {
+            f.write_str("the fabric's built-in objects")
+        } else {
+            write!(f, "{}:{}", self.path, self.line)
+        }
+    }
+}
+
+/// One object of the state.
+#[derive(Debug)]
+pub struct Entry<T> {
+    /// The object, defaulted.
+    pub object: Arc<T>,
+    /// Where it was written.
+    pub origin: Origin,
+    /// For a raw document that replaces a managed object: that managed object, as the
+    /// update webhooks see the old version.
+    pub previous: Option<Arc<T>>,
+}
+
+/// The objects of one kind, by name, and the names of those that a rejected raw file
+/// defines (and that are therefore not in the state).
+#[derive(Debug)]
+pub struct Objects<T> {
+    live: BTreeMap<String, Entry<T>>,
+    rejected: BTreeMap<String, Origin>,
+}
+
+impl<T> Default for Objects<T> {
+    fn default() -> Self {
+        Objects {
+            live: BTreeMap::new(),
+            rejected: BTreeMap::new(),
+        }
+    }
+}
+
+impl<T> Objects<T> {
+    /// The object named `name`, if it is in the state.
+    pub fn get(&self, name: &str) -> Option<&Entry<T>> {
+        self.live.get(name)
+    }
+
+    /// Every object of the kind, in name order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Entry<T>)> {
+        self.live.iter().map(|(name, entry)| (name.as_str(), entry))
+    }
+
+    /// How many objects of the kind the state holds.
+    pub fn len(&self) -> usize {
+        self.live.len()
+    }
+
+    /// Whether the state holds no object of the kind.
+    pub fn is_empty(&self) -> bool {
+        self.live.is_empty()
+    }
+
+    /// Where a rejected raw file defines `name`, when the state lacks it for that reason.
+    pub fn rejected(&self, name: &str) -> Option<&Origin> {
+        self.rejected.get(name)
+    }
+}
+
+/// An object handed to [`FabricState::build`].
+#[derive(Debug, Clone)]
+pub struct Member {
+    /// The object, defaulted.
+    pub object: Typed,
+    /// Where it was written.
+    pub origin: Origin,
+    /// The managed object it replaces, if any (same kind and name).
+    pub previous: Option<Typed>,
+}
+
+/// A name that a rejected raw file defines, so that a lookup can say why it is missing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Withdrawn {
+    /// The kind (`VPC`).
+    pub kind: String,
+    /// `metadata.name`.
+    pub name: String,
+    /// Where the rejected file defines it.
+    pub origin: Origin,
+}
+
+/// Generates the per-kind stores of [`FabricState`] and the sorting of members into them.
+macro_rules! stores {
+    ($($kind:literal => $field:ident: $variant:ident($module:ident)),* $(,)?) => {
+        /// The fabric's objects, by kind, with the indexes the cross-object rules use.
+        #[derive(Debug, Default)]
+        pub struct FabricState {
+            /// What a reference to an object that is nowhere in the repository is.
+            pub references: References,
+            $(
+                #[doc = concat!("Every ", $kind, ".")]
+                pub $field: Objects<$module::Object>,
+            )*
+            /// The SwitchProfiles the fabric has built in (for its config).
+            pub switch_profiles: Objects<profiles::Object>,
+            /// VPC subnets and VLANs by namespace.
+            pub vpc_index: VpcIndex,
+            /// Ports, link addresses and switch addresses.
+            pub wiring_index: WiringIndex,
+            /// VPC and External attachments by connection.
+            pub attachment_index: AttachmentIndex,
+            /// Gateway addresses and peerings by VPC.
+            pub gateway_index: GatewayIndex,
+        }
+
+        impl FabricState {
+            fn insert(&mut self, member: Member) {
+                let name = member.object.metadata().name.clone();
+                match member.object {
+                    $(
+                        Typed::$variant(object) => {
+                            let previous = match member.previous {
+                                Some(Typed::$variant(previous)) => Some(previous),
+                                _ => None,
+                            };
+                            let entry = Entry { object, origin: member.origin, previous };
+                            self.$field.live.insert(name, entry);
+                        }
+                    )*
+                }
+            }
+
+            fn withdraw(&mut self, withdrawn: Withdrawn) {
+                let store = match withdrawn.kind.as_str() {
+                    $($kind => &mut self.$field.rejected,)*
+                    _ => return,
+                };
+                store.entry(withdrawn.name).or_insert(withdrawn.origin);
+            }
+        }
+    };
+}
+
+stores! {
+    "VPC" => vpcs: Vpc(vpc_kind),
+    "VPCAttachment" => vpc_attachments: VpcAttachment(vpcattachment),
+    "VPCPeering" => vpc_peerings: VpcPeering(vpcpeering),
+    "IPv4Namespace" => ipv4_namespaces: Ipv4Namespace(ipv4namespace),
+    "External" => externals: External(external),
+    "ExternalAttachment" => external_attachments: ExternalAttachment(externalattachment),
+    "ExternalPeering" => external_peerings: ExternalPeering(externalpeering),
+    "Connection" => connections: Connection(connection),
+    "Switch" => switches: Switch(switch),
+    "Server" => servers: Server(server),
+    "SwitchGroup" => switch_groups: SwitchGroup(switchgroup),
+    "VLANNamespace" => vlan_namespaces: VlanNamespace(vlannamespace),
+    "Gateway" => gateways: Gateway(gateway_kind),
+    "GatewayGroup" => gateway_groups: GatewayGroup(gatewaygroup),
+    "GatewayPeering" => gateway_peerings: GatewayPeering(gatewaypeering),
+}
+
+impl FabricState {
+    /// Builds the state from `members` (later members replace earlier ones of the same kind
+    /// and name: managed first, then raw), the names that rejected raw files define, and the
+    /// fabric's built-in SwitchProfiles for `config`; then its indexes.
+    pub fn build(
+        members: impl IntoIterator<Item = Member>,
+        withdrawn: impl IntoIterator<Item = Withdrawn>,
+        config: Option<&super::config::FabricConfig>,
+        references: References,
+    ) -> Self {
+        let mut state = FabricState {
+            references,
+            ..FabricState::default()
+        };
+        for (name, object) in profiles::built_in(config) {
+            let entry = Entry {
+                object,
+                origin: Origin::built_in(),
+                previous: None,
+            };
+            state.switch_profiles.live.insert(name, entry);
+        }
+        for member in members {
+            state.insert(member);
+        }
+        for withdrawn in withdrawn {
+            state.withdraw(withdrawn);
+        }
+        state.vpc_index = VpcIndex::build(&state);
+        state.wiring_index = WiringIndex::build(&state);
+        state.attachment_index = AttachmentIndex::build(&state);
+        state.gateway_index = GatewayIndex::build(&state);
+        state
+    }
+
+    /// Looks up the `kind` object `name` that the field at `pointer` refers to, for the check
+    /// described by `needed_for` (`the subnet containment check`). When it is not in the
+    /// state, records why and returns `None`:
+    /// - a rejected raw file defines it: an error naming that file (it will not exist);
+    /// - it is nowhere in the repository: a warning saying the check was skipped, or an error
+    ///   with `--references strict`.
+    pub fn lookup<'s, T>(
+        &self,
+        objects: &'s Objects<T>,
+        kind: &str,
+        name: &str,
+        pointer: &str,
+        needed_for: &str,
+        out: &mut Violations,
+    ) -> Option<&'s Entry<T>> {
+        if let Some(entry) = objects.get(name) {
+            return Some(entry);
+        }
+        if let Some(origin) = objects.rejected(name) {
+            out.error(
+                pointer,
+                format!(
+                    "{kind} `{name}` is defined in {origin}, which is rejected, so it will not exist: fix that file first"
+                ),
+            );
+        } else {
+            self.missing(kind, name, pointer, needed_for, out);
+        }
+        None
+    }
+
+    /// Records that the `kind` object `name` is nowhere in the repository, as the references
+    /// policy says.
+    pub fn missing(
+        &self,
+        kind: &str,
+        name: &str,
+        pointer: &str,
+        needed_for: &str,
+        out: &mut Violations,
+    ) {
+        match self.references {
+            References::Strict => out.error(
+                pointer,
+                format!(
+                    "{kind} `{name}` does not exist: it is in neither this fabric's managed/ nor raw/ (--references strict)"
+                ),
+            ),
+            References::Warn => out.warning(
+                pointer,
+                format!(
+                    "{kind} `{name}` is not in this fabric's managed/ or raw/; {needed_for} was skipped (with --references strict this is an error)"
+                ),
+            ),
+        }
+    }
+}
