@@ -321,3 +321,28 @@ impl FabricState {
         }
     }
 }
+
+impl FabricState {
+    /// A state of `objects` (each a path and a whole resource as JSON, defaulted as the
+    /// fabric would; an object whose kind has no rules is left out), for unit tests of the
+    /// cross-object rules. Each object's origin is its path, line 1.
+    pub fn of_objects(
+        objects: &[(&str, serde_json::Value)],
+        ctx: &super::Context,
+        references: References,
+    ) -> Self {
+        let members = objects.iter().filter_map(|(path, object)| {
+            let kind = object.get("kind")?.as_str()?;
+            let (_, typed) = super::admit_typed(kind, object, ctx);
+            Some(Member {
+                object: typed?,
+                origin: Origin {
+                    path: (*path).to_owned(),
+                    line: 1,
+                },
+                previous: None,
+            })
+        });
+        FabricState::build(members, [], ctx.config, references)
+    }
+}
