@@ -74,6 +74,12 @@ pub struct CommonArgs {
     /// hold the whole fabric.
     #[arg(long, value_enum, default_value_t = ReferencesArg::Warn)]
     pub references: ReferencesArg,
+    /// Check a change: compare the work tree with the merge base of REF and HEAD. Findings
+    /// in the files the change adds, edits or deletes (or that those cause elsewhere) count;
+    /// the others are reported as already on the base branch and do not fail the run.
+    /// Inside GitHub Actions, a pull_request event sets it to the pull request's base.
+    #[arg(long, value_name = "REF")]
+    pub changed_since: Option<String>,
 }
 
 /// `--references`.

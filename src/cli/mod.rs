@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::Parser;
 
-use crate::config::{EmitConfig, SyncConfig};
+use crate::config::{CheckConfig, EmitConfig, SyncConfig};
 use crate::gha::{ActionsEnv, ProcessEnv};
 use crate::pipeline;
 use crate::schema::Registry;
@@ -53,14 +53,8 @@ fn run(cli: Cli, actions: &ActionsEnv, terminal: &Terminal) -> Result<u8> {
             let emit = EmitConfig::for_check(&args.common, actions);
             emit.check_paths()?;
             let registry = registry(args.common.schemas.as_deref())?;
-            let report = pipeline::check(
-                &registry,
-                &args.paths,
-                args.common.max_file_size,
-                args.common.fabric_config.as_deref(),
-                args.common.deny_warnings,
-                args.common.references.into(),
-            )?;
+            let config = CheckConfig::resolve(&args, actions);
+            let report = pipeline::check(&registry, &config)?;
             emit::emit(&emit, &Report::Check(&report), terminal)
         }
         Command::Sync(args) => {

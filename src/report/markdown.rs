@@ -129,6 +129,19 @@ fn fabric_blocks(report: &SyncReport, fabric: &FabricPlan) -> FabricBlocks {
             "| file | at | problem |\n|---|---|---|",
             &rows,
         );
+        let untouched: Vec<String> = fabric
+            .rejected
+            .iter()
+            .filter(|r| r.untouched)
+            .map(|r| code(&r.path))
+            .collect();
+        if !untouched.is_empty() {
+            let _ = writeln!(
+                head,
+                "Already on the base branch (this change does not touch them, so they do not fail the check): {}\n",
+                untouched.join(", ")
+            );
+        }
     }
     let warning_rows: Vec<String> = fabric
         .moved
@@ -276,6 +289,9 @@ pub fn sync(report: &SyncReport, full_report: Option<&Path>) -> String {
         "hh-gitops sync"
     };
     let _ = writeln!(out, "## {title}\n\n{}\n", cell(&closing_line(report)));
+    if let Some(base) = &report.base {
+        let _ = writeln!(out, "{}\n", cell(&base.describe()));
+    }
     if let Some(line) = split_line(report) {
         let _ = writeln!(out, "**{}**\n", cell(&line));
     }
@@ -357,6 +373,9 @@ fn fabric_config(source: &ConfigSource) -> String {
 pub fn check(report: &CheckReport) -> String {
     // Counts only: nothing in the totals line comes from input.
     let mut out = format!("## hh-gitops check\n\nchecked {}\n\n", check_totals(report));
+    if let Some(base) = &report.base {
+        let _ = writeln!(out, "{}\n", cell(&base.describe()));
+    }
     for config in &report.fabric_configs {
         let _ = writeln!(out, "{}\n", fabric_config(config));
     }

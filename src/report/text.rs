@@ -14,6 +14,9 @@ pub fn check(report: &CheckReport) -> String {
             let _ = writeln!(out, "{}", finding.display(&file.path));
         }
     }
+    if let Some(base) = &report.base {
+        let _ = writeln!(out, "{}", base.describe());
+    }
     let _ = writeln!(out, "checked {}", check_totals(report));
     out
 }
@@ -82,7 +85,12 @@ pub fn sync_sections(report: &SyncReport) -> Vec<Section> {
             }
         }
         for rejected in &fabric.rejected {
-            let _ = writeln!(out, "  rejected {} (left in raw/)", rejected.path);
+            let why = if rejected.untouched {
+                "left in raw/; already on the base branch"
+            } else {
+                "left in raw/"
+            };
+            let _ = writeln!(out, "  rejected {} ({why})", rejected.path);
             for finding in &rejected.findings {
                 let _ = writeln!(
                     out,
@@ -115,6 +123,9 @@ pub fn sync_sections(report: &SyncReport) -> Vec<Section> {
         });
     }
     let mut closing = String::new();
+    if let Some(base) = &report.base {
+        let _ = writeln!(closing, "{}", base.describe());
+    }
     for glob in &report.unmatched_fabrics {
         let _ = writeln!(closing, "warning: {}", SyncReport::unmatched_warning(glob));
     }
