@@ -12,6 +12,7 @@ use super::fabric_config::LoadedConfig;
 use super::parallel;
 use crate::backend::diff::Changes;
 use crate::backend::git::GitRepo;
+use crate::config::SyncConfig;
 use crate::crosscheck::{self, Scope};
 use crate::finding::Finding;
 use crate::plan::{FabricInput, ManagedFile, RawFile, RawOutcome, TargetState};
@@ -112,14 +113,12 @@ pub struct Fabrics {
 /// `crosscheck`), and reads the state of the managed paths they map to.
 pub fn fabrics(
     registry: &Registry,
-    repo: &Path,
-    globs: &[String],
-    max_size: u64,
+    config: &SyncConfig,
     given: Option<&LoadedConfig>,
     git: Option<&GitRepo>,
-    references: References,
     changes: Option<&Changes>,
 ) -> Result<Fabrics> {
+    let (repo, globs, max_size) = (&config.repo, &config.fabrics, config.max_file_size);
     let source::FabricDirs { dirs, unmatched } = source::find_fabric_dirs(repo, globs)?;
     let mut skipped = Vec::new();
     let mut inputs = Vec::new();
@@ -190,7 +189,7 @@ pub fn fabrics(
         &contexts,
         &scopes,
         max_size,
-        references,
+        config.references,
     );
     for input in &mut inputs {
         input.targets = targets(repo, input, git)?;

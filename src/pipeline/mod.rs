@@ -113,12 +113,9 @@ pub fn sync(registry: &Registry, config: &SyncConfig) -> Result<SyncReport> {
     for attempt in 1..=MAX_PLANS {
         let mut found = discover::fabrics(
             registry,
-            &config.repo,
-            &config.fabrics,
-            config.max_file_size,
+            config,
             given.as_ref(),
             git.as_ref(),
-            config.references,
             changes.as_ref(),
         )?;
         if config.deny_warnings {
