@@ -136,6 +136,9 @@ pub struct SyncConfig {
     pub references: References,
     /// The base the change is compared with, if the run checks a change.
     pub changed_since: Option<BaseSpec>,
+    /// The token to fetch a pull request's base with (`GITHUB_TOKEN` in Actions): the
+    /// checkout need not persist credentials.
+    pub fetch_token: Option<String>,
     /// `--max-commit-size`: the largest request of one GitHub API commit.
     pub max_commit_bytes: u64,
 }
@@ -162,6 +165,7 @@ impl SyncConfig {
             deny_warnings: args.common.deny_warnings,
             references: args.common.references.into(),
             changed_since: changed_since(&args.common, actions),
+            fetch_token: actions.token().map(str::to_owned),
             max_commit_bytes: args.max_commit_size,
         })
     }

@@ -71,6 +71,11 @@ impl ActionsEnv {
         }
     }
 
+    /// The token the action passes (`GITHUB_TOKEN`), for fetches from the repository.
+    pub fn token(&self) -> Option<&str> {
+        self.token.as_deref()
+    }
+
     /// The branch a pull request event merges into (`GITHUB_BASE_REF`), on a
     /// `pull_request` or `pull_request_target` event.
     pub fn pull_request_base(&self) -> Option<String> {

@@ -101,7 +101,13 @@ pub fn sync(registry: &Registry, config: &SyncConfig) -> Result<SyncReport> {
     };
     let given = given_config(config.fabric_config.as_deref())?;
     let changes = match (&config.changed_since, &git) {
-        (Some(spec), Some(git)) => Some(read_changes(git, spec)?),
+        (Some(spec), Some(git)) => {
+            let git = match &config.fetch_token {
+                Some(token) => git.clone().with_token(token),
+                None => git.clone(),
+            };
+            Some(read_changes(&git, spec)?)
+        }
         (Some(_), None) => bail!(
             "{} is not a git work tree: a change can only be checked in one (--changed-since)",
             config.repo.display()
