@@ -4,6 +4,7 @@
 use std::fmt::Write;
 
 use super::{CheckReport, SyncReport};
+use crate::plan::diff::Diff;
 use crate::plan::{Status, plural};
 
 /// `check`: one line per finding, then a totals line.
@@ -72,6 +73,9 @@ pub fn sync_sections(report: &SyncReport) -> Vec<Section> {
                     Status::Unchanged => "unchanged",
                 };
                 let _ = writeln!(out, "      {status} {}", planned.path);
+                for line in planned.diff.iter().flat_map(Diff::lines) {
+                    let _ = writeln!(out, "{}{line}", diff_indent(&line));
+                }
             }
             for warning in moved.warnings() {
                 let _ = writeln!(
@@ -130,6 +134,16 @@ pub fn sync_sections(report: &SyncReport) -> Vec<Section> {
         body: closing,
     });
     sections
+}
+
+/// The indent of a line of an update's diff: under the managed path, with `+ ` and `- `
+/// hanging to its left so that every changed path starts in the same column.
+fn diff_indent(line: &str) -> &'static str {
+    if line.starts_with("+ ") || line.starts_with("- ") {
+        "                "
+    } else {
+        "                  "
+    }
 }
 
 /// `the move was split into N commits (why): sha, sha`, when it was; shared by the text
