@@ -19,6 +19,7 @@ pub mod crosscheck;
 pub mod finding;
 pub mod gha;
 pub mod limits;
+pub mod list;
 pub mod manifest;
 pub mod paths;
 pub mod pipeline;

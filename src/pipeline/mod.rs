@@ -5,6 +5,7 @@
 mod check;
 mod discover;
 pub mod fabric_config;
+mod list;
 mod parallel;
 mod warnings;
 
@@ -24,6 +25,7 @@ use crate::rules::config_file::ConfigSource;
 use crate::rules::state::References;
 use crate::schema::Registry;
 use fabric_config::LoadedConfig;
+pub use list::list;
 
 /// How many plans a run makes before it gives up on a branch that keeps moving.
 const MAX_PLANS: u32 = 4;
