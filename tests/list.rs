@@ -5,8 +5,8 @@ mod common;
 
 use common::{Repo, assert_exit, assert_expected, bin, output, stderr, stdout, vpc};
 
-const F1: &str = "gitops/hedgehog/f1";
-const F2: &str = "gitops/hedgehog/f2";
+const F1: &str = "gitops/hedgehog/fabric-1";
+const F2: &str = "gitops/hedgehog/fabric-2";
 
 const CONNECTIONS: &str = "apiVersion: wiring.githedgehog.com/v1beta1
 kind: Connection
@@ -121,10 +121,16 @@ fn list_prints_a_sorted_aligned_table_per_kind_and_the_files_it_cannot_read() {
 #[test]
 fn kind_and_fabric_narrow_the_listing_and_the_kind_is_matched_by_name_or_plural() {
     let repo = repo();
-    let out = list(&repo, &["--kind", "vpc", "--fabric", "gitops/hedgehog/f1"]);
+    let out = list(
+        &repo,
+        &["--kind", "vpc", "--fabric", "gitops/hedgehog/fabric-1"],
+    );
     assert_exit(&out, 0);
     assert_expected("list-vpc.stdout", &stdout(&out));
-    let plural = list(&repo, &["--kind", "VPCs", "--fabric", "gitops/hedgehog/f1"]);
+    let plural = list(
+        &repo,
+        &["--kind", "VPCs", "--fabric", "gitops/hedgehog/fabric-1"],
+    );
     assert_eq!(stdout(&plural), stdout(&out));
 }
 
@@ -133,7 +139,7 @@ fn list_as_json_gives_the_same_as_data() {
     let repo = repo();
     let out = list(
         &repo,
-        &["--format", "json", "--fabric", "gitops/hedgehog/f1"],
+        &["--format", "json", "--fabric", "gitops/hedgehog/fabric-1"],
     );
     assert_exit(&out, 0);
     assert_expected("list.json", &stdout(&out));
@@ -156,20 +162,20 @@ fn a_glob_matching_no_fabric_is_a_warning_beside_one_that_matches_and_an_error_a
     let repo = repo();
     let out = list(
         &repo,
-        &["--fabric", "gitops/hedgehog/f2", "--fabric", "nope/*"],
+        &["--fabric", "gitops/hedgehog/fabric-2", "--fabric", "nope/*"],
     );
     assert_exit(&out, 0);
     assert_eq!(
         stdout(&out),
-        "warning: --fabric `nope/*` matches no fabric (a folder with a raw/ folder): check its spelling\ngitops/hedgehog/f2\n  nothing in managed/\n"
+        "warning: --fabric `nope/*` matches no fabric (a folder with a raw/ folder): check its spelling\ngitops/hedgehog/fabric-2\n  nothing in managed/\n"
     );
     let none = list(
         &repo,
-        &["--fabric", "gitops/hedgehog/f2", "--kind", "switch"],
+        &["--fabric", "gitops/hedgehog/fabric-2", "--kind", "switch"],
     );
     assert_eq!(
         stdout(&none),
-        "gitops/hedgehog/f2\n  no Switch in managed/\n"
+        "gitops/hedgehog/fabric-2\n  no Switch in managed/\n"
     );
     let alone = list(&repo, &["--fabric", "nope/*"]);
     assert_exit(&alone, 2);
@@ -177,5 +183,28 @@ fn a_glob_matching_no_fabric_is_a_warning_beside_one_that_matches_and_an_error_a
         stderr(&alone).starts_with("hh-gitops: error: no fabric found under "),
         "{}",
         stderr(&alone)
+    );
+}
+
+#[test]
+fn the_readme_sample_is_real_output() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    let section = readme
+        .split_once("## Find a free VLAN or port")
+        .expect("the README has the list section")
+        .1;
+    let sample = section
+        .split("```\n")
+        .nth(2)
+        .expect("the second code block of the section is the sample");
+    let actual = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/cmd/list-vpc.stdout"
+    ))
+    .unwrap();
+    assert!(
+        actual.starts_with(sample),
+        "README sample is not the start of tests/cmd/list-vpc.stdout:\n{sample}"
     );
 }
