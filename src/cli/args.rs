@@ -169,8 +169,14 @@ pub struct ListArgs {
     /// The GitOps repository.
     #[arg(long, value_name = "DIR", default_value = ".")]
     pub repo: PathBuf,
-    /// Fabric folders, as globs relative to the repository, as `sync --fabrics`. Repeatable.
-    #[arg(long, value_name = "GLOB", default_value = "gitops/hedgehog/*")]
+    /// Fabric folders, as globs relative to the repository, as `sync --fabrics` (which is
+    /// also accepted here). Repeatable.
+    #[arg(
+        long,
+        visible_alias = "fabrics",
+        value_name = "GLOB",
+        default_value = "gitops/hedgehog/*"
+    )]
     pub fabric: Vec<String>,
     /// Only this kind: its name or plural, in any case (`vpc`, `VPCs`, `connection`).
     #[arg(long, value_name = "KIND")]

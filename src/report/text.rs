@@ -334,3 +334,40 @@ fn aligned(rows: &[Vec<String>]) -> Vec<String> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::list::{FabricListing, ListedResource};
+
+    #[test]
+    fn list_escapes_control_characters_and_aligns_without_trailing_spaces() {
+        let resource = |name: &str, role: serde_json::Value| ListedResource {
+            name: name.into(),
+            file: "managed/switches/x.yaml".into(),
+            fields: serde_json::json!({"role": role, "profile": "vs", "asn": null})
+                .as_object()
+                .cloned()
+                .unwrap(),
+        };
+        let listing = Listing::new(
+            vec![FabricListing {
+                dir: "f".into(),
+                kinds: vec![KindTable {
+                    kind: "Switch".into(),
+                    resources: vec![
+                        resource("evil\u{1b}[31m", "spine".into()),
+                        resource("leaf-01", serde_json::Value::Null),
+                    ],
+                }],
+                unreadable: Vec::new(),
+            }],
+            None,
+            Vec::new(),
+        );
+        assert_eq!(
+            list(&listing),
+            "f\n\nSwitch (2)\nNAME            ROLE   PROFILE  ASN\nevil\\u{1b}[31m  spine  vs       -\nleaf-01         -      vs       -\n"
+        );
+    }
+}
