@@ -169,9 +169,10 @@ fn a_glob_matching_no_fabric_is_a_warning_beside_one_that_matches_and_an_error_a
         stdout(&out),
         "warning: --fabric `nope/*` matches no fabric (a folder with a raw/ folder): check its spelling\ngitops/hedgehog/fabric-2\n  nothing in managed/\n"
     );
+    // `--fabrics`, as sync spells it, is accepted too.
     let none = list(
         &repo,
-        &["--fabric", "gitops/hedgehog/fabric-2", "--kind", "switch"],
+        &["--fabrics", "gitops/hedgehog/fabric-2", "--kind", "switch"],
     );
     assert_eq!(
         stdout(&none),
