@@ -28,6 +28,9 @@ pub enum Command {
     Check(CheckArgs),
     /// Move the valid raw/ files of every fabric into managed/ in one commit.
     Sync(SyncArgs),
+    /// Print what each fabric's managed/ holds: a table per kind with the fields values are
+    /// picked from (VPC subnets and VLANs, Connection ports, Switch ASNs...).
+    List(ListArgs),
     /// Work with the JSON Schemas hh-gitops validates against.
     #[command(subcommand)]
     Schemas(SchemasCommand),
@@ -164,6 +167,29 @@ pub struct SyncArgs {
     /// Shared flags.
     #[command(flatten)]
     pub common: CommonArgs,
+}
+
+/// `hh-gitops list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// The GitOps repository.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub repo: PathBuf,
+    /// Fabric folders, as globs relative to the repository, as `sync --fabrics` (which is
+    /// also accepted here). Repeatable.
+    #[arg(
+        long,
+        visible_alias = "fabrics",
+        value_name = "GLOB",
+        default_value = "gitops/hedgehog/*"
+    )]
+    pub fabric: Vec<String>,
+    /// Only this kind: its name or plural, in any case (`vpc`, `VPCs`, `connection`).
+    #[arg(long, value_name = "KIND")]
+    pub kind: Option<String>,
+    /// Output format: aligned tables, or the same as JSON data.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }
 
 /// `hh-gitops schemas ...`.

@@ -6,6 +6,7 @@ mod changes;
 mod check;
 mod discover;
 pub mod fabric_config;
+mod list;
 mod parallel;
 mod warnings;
 
@@ -25,6 +26,7 @@ use crate::report::{Base, CheckReport, CommitInfo, SyncReport};
 use crate::rules::config_file::ConfigSource;
 use crate::schema::Registry;
 use fabric_config::LoadedConfig;
+pub use list::list;
 
 /// How many plans a run makes before it gives up on a branch that keeps moving.
 const MAX_PLANS: u32 = 4;

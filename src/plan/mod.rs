@@ -7,6 +7,7 @@
 //! a raw/ folder that would become empty keeps a `.gitkeep`; nothing outside raw/ and
 //! managed/ is ever part of a change.
 
+pub mod diff;
 mod summary;
 
 pub use summary::plural;
@@ -137,6 +138,9 @@ pub struct PlannedResource {
     pub path: String,
     /// What happens to that path.
     pub status: Status,
+    /// For an updated file, what changes in it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diff: Option<diff::Diff>,
 }
 
 /// A raw file that moves.
@@ -275,10 +279,14 @@ pub fn plan_fabric(input: &FabricInput) -> FabricPlan {
                 continue;
             }
             let state = input.targets.get(&target).unwrap_or(&TargetState::Absent);
-            let status = match state {
-                TargetState::Absent => Status::Created,
-                TargetState::File(bytes) if bytes == resource.text.as_bytes() => Status::Unchanged,
-                TargetState::File(_) => Status::Updated,
+            let (status, diff) = match state {
+                TargetState::Absent => (Status::Created, None),
+                TargetState::File(bytes) if bytes == resource.text.as_bytes() => {
+                    (Status::Unchanged, None)
+                }
+                TargetState::File(bytes) => {
+                    (Status::Updated, Some(diff::diff(bytes, &resource.text)))
+                }
                 other => {
                     problems.push(Finding::at(
                         resource.line,
@@ -292,6 +300,7 @@ pub fn plan_fabric(input: &FabricInput) -> FabricPlan {
                 resource: resource.clone(),
                 path: target,
                 status,
+                diff,
             });
         }
         if !problems.is_empty() {
@@ -541,6 +550,19 @@ mod tests {
         let plan = plan_fabric(&fabric);
         let statuses: Vec<Status> = plan.moved[0].resources.iter().map(|r| r.status).collect();
         assert_eq!(statuses, [Status::Unchanged, Status::Updated]);
+        let diffs: Vec<Option<Vec<String>>> = plan.moved[0]
+            .resources
+            .iter()
+            .map(|r| r.diff.as_ref().map(diff::Diff::lines))
+            .collect();
+        assert_eq!(
+            diffs,
+            [
+                None,
+                Some(vec!["(the whole document): old → {name: diff}".to_owned()])
+            ],
+            "an update carries what changes"
+        );
         let messages: Vec<&str> = plan
             .rejected
             .iter()
