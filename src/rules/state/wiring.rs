@@ -34,31 +34,35 @@ pub struct WiringIndex {
 /// name.
 pub type Holder = (&'static str, String);
 
-/// The key under which a connection's port is unique: Go's alias rule
-/// (`connection_types.go:891-935`) says `leaf-01/E1/4` (a port without a breakout lane) is
-/// the same port as `leaf-01/E1/4/1`, its first lane, so both have the key
-/// `leaf-01/E1/4/1`; every other port is its own key.
-pub fn port_key(port: &str) -> Cow<'_, str> {
-    if port.matches('/').count() == 2 {
-        Cow::Owned(format!("{port}/1"))
-    } else {
-        Cow::Borrowed(port)
-    }
-}
-
 /// The address of a link or management `ip` (a prefix), when it parses, as Go keys them.
 fn prefix_addr(ip: &str) -> Option<IpAddr> {
     net::parse_prefix(ip).ok().map(|prefix| prefix.addr())
 }
 
 impl WiringIndex {
+    /// The key under which a connection's port is unique: Go's alias rule
+    /// (`connection_types.go:891-935`) says `leaf-01/E1/4` (a port without a breakout lane) is
+    /// the same port as `leaf-01/E1/4/1`, its first lane, so both have the key
+    /// `leaf-01/E1/4/1`; every other port is its own key.
+    pub fn port_key(port: &str) -> Cow<'_, str> {
+        if port.matches('/').count() == 2 {
+            Cow::Owned(format!("{port}/1"))
+        } else {
+            Cow::Borrowed(port)
+        }
+    }
+
     /// Builds the index from the objects of `state`.
     pub fn build(state: &FabricState) -> Self {
         let mut index = WiringIndex::default();
         for (name, entry) in state.connections.iter() {
             let spec = &entry.object.spec;
             for endpoint in spec.endpoints() {
-                push(&mut index.ports, port_key(endpoint.port).into_owned(), name);
+                push(
+                    &mut index.ports,
+                    Self::port_key(endpoint.port).into_owned(),
+                    name,
+                );
             }
             for ends in spec.addressed_links() {
                 for end in ends {
@@ -102,7 +106,7 @@ impl WiringIndex {
 
     /// The connections other than `except` that use `port` or one of its aliases.
     pub fn port_users<'s>(&'s self, port: &str, except: &'s str) -> impl Iterator<Item = &'s str> {
-        others(self.ports.get(port_key(port).as_ref()), except)
+        others(self.ports.get(Self::port_key(port).as_ref()), except)
     }
 
     /// The connections other than `except` with a link end at `addr`.
@@ -189,9 +193,15 @@ mod tests {
 
     #[test]
     fn a_port_without_a_lane_and_its_first_lane_share_a_key() {
-        assert_eq!(port_key("leaf-01/E1/4"), "leaf-01/E1/4/1");
-        assert_eq!(port_key("leaf-01/E1/4/1"), "leaf-01/E1/4/1");
-        assert_ne!(port_key("leaf-01/E1/4/2"), port_key("leaf-01/E1/4"));
-        assert_eq!(port_key("server-01/enp2s1"), "server-01/enp2s1");
+        assert_eq!(WiringIndex::port_key("leaf-01/E1/4"), "leaf-01/E1/4/1");
+        assert_eq!(WiringIndex::port_key("leaf-01/E1/4/1"), "leaf-01/E1/4/1");
+        assert_ne!(
+            WiringIndex::port_key("leaf-01/E1/4/2"),
+            WiringIndex::port_key("leaf-01/E1/4")
+        );
+        assert_eq!(
+            WiringIndex::port_key("server-01/enp2s1"),
+            "server-01/enp2s1"
+        );
     }
 }
