@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, HashSet};
 use ipnet::IpNet;
 
 use super::super::config::FabricConfig;
-use super::super::state::{FabricState, WiringIndex};
+use super::super::state::FabricState;
 use super::super::{Context, Violations, net, switch};
 use super::{ConnectionSpec, End, Endpoint, Object};
 
@@ -196,19 +196,18 @@ fn validate_port_reuse(
     out: &mut Violations,
 ) {
     for endpoint in endpoints {
-        let Some(other) = state.wiring_index.port_users(endpoint.port, name).next() else {
+        let Some((other, written)) = state.wiring_index.port_users(endpoint.port, name).next()
+        else {
             continue;
         };
         let origin = state
             .connections
             .get(other)
             .map_or_else(String::new, |entry| format!(" ({})", entry.origin));
-        let key = WiringIndex::port_key(endpoint.port);
-        let alias = match key.strip_suffix("/1") {
-            Some(base) if base.matches('/').count() == 2 => {
-                format!(" (`{base}` and its first lane `{key}` are one port)")
-            }
-            _ => String::new(),
+        let alias = if written == endpoint.port {
+            String::new()
+        } else {
+            format!(" as `{written}`, the same port (a port without a lane is its first lane)")
         };
         out.error(
             endpoint.pointer.clone(),
@@ -508,7 +507,7 @@ mod tests {
             check(subject, &others),
             [(
                 "/spec/fabric/links/0/leaf/port".to_owned(),
-                "port `leaf-01/E1/1` is already used by Connection `existing` (managed/5.yaml:1) (`leaf-01/E1/1` and its first lane `leaf-01/E1/1/1` are one port): a port is one end of one link; pick a free port".to_owned()
+                "port `leaf-01/E1/1` is already used by Connection `existing` (managed/5.yaml:1) as `leaf-01/E1/1/1`, the same port (a port without a lane is its first lane): a port is one end of one link; pick a free port".to_owned()
             )]
         );
         // Another lane of the same port is a different port.

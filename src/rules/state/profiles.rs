@@ -415,7 +415,10 @@ mod tests {
         assert!(spec.fec_configurable("E1/2", &broken));
         assert!(!spec.fec_configurable("M1", &broken));
         let vs = &profile("vs").spec;
-        assert!(vs.fec_configurable("E1/1", &BTreeMap::new()), "a port of a group");
+        assert!(
+            vs.fec_configurable("E1/1", &BTreeMap::new()),
+            "a port of a group"
+        );
     }
 
     #[test]
@@ -435,6 +438,10 @@ mod tests {
                     .map(|(port, _)| (name.clone(), port.clone()))
             })
             .expect("some built-in profile allows auto-negotiation");
-        assert!(profile(&name).spec.auto_neg_allowed(&allowing, &BTreeMap::new()));
+        assert!(
+            profile(&name)
+                .spec
+                .auto_neg_allowed(&allowing, &BTreeMap::new())
+        );
     }
 }

@@ -16,8 +16,9 @@ use crate::rules::net;
 /// See the module documentation.
 #[derive(Debug, Default)]
 pub struct WiringIndex {
-    /// Port key ([`port_key`]) to the connections using the port.
-    ports: HashMap<String, Vec<String>>,
+    /// Port key ([`WiringIndex::port_key`]) to the connections using the port, each with
+    /// the port as it writes it.
+    ports: HashMap<String, Vec<(String, String)>>,
     /// Fabric, mesh and gateway link address to the connections using it.
     link_ips: HashMap<IpAddr, Vec<String>>,
     /// A leaf's non-zero ASN to the leaves with it.
@@ -58,11 +59,11 @@ impl WiringIndex {
         for (name, entry) in state.connections.iter() {
             let spec = &entry.object.spec;
             for endpoint in spec.endpoints() {
-                push(
-                    &mut index.ports,
-                    Self::port_key(endpoint.port).into_owned(),
-                    name,
-                );
+                index
+                    .ports
+                    .entry(Self::port_key(endpoint.port).into_owned())
+                    .or_default()
+                    .push((name.to_owned(), endpoint.port.to_owned()));
             }
             for ends in spec.addressed_links() {
                 for end in ends {
@@ -104,9 +105,19 @@ impl WiringIndex {
         index
     }
 
-    /// The connections other than `except` that use `port` or one of its aliases.
-    pub fn port_users<'s>(&'s self, port: &str, except: &'s str) -> impl Iterator<Item = &'s str> {
-        others(self.ports.get(Self::port_key(port).as_ref()), except)
+    /// The connections other than `except` that use `port` or its alias, each with the
+    /// port as it writes it.
+    pub fn port_users<'s>(
+        &'s self,
+        port: &str,
+        except: &'s str,
+    ) -> impl Iterator<Item = (&'s str, &'s str)> {
+        self.ports
+            .get(Self::port_key(port).as_ref())
+            .into_iter()
+            .flatten()
+            .filter(move |(name, _)| name != except)
+            .map(|(name, port)| (name.as_str(), port.as_str()))
     }
 
     /// The connections other than `except` with a link end at `addr`.
@@ -159,7 +170,7 @@ impl WiringIndex {
 
 fn push<K: std::hash::Hash + Eq>(map: &mut HashMap<K, Vec<String>>, key: K, name: &str) {
     let names = map.entry(key).or_default();
-    // A connection lists a port once per link end: keep each user once.
+    // A connection may list a value twice (its own duplicate): keep each holder once.
     if names.last().is_none_or(|last| last != name) {
         names.push(name.to_owned());
     }
