@@ -36,7 +36,7 @@ fn validate_vlan_namespaces(spec: &SwitchSpec, state: &FabricState, out: &mut Vi
             "VLANNamespace",
             name,
             pointer,
-            "the check that the switch's VLAN namespaces do not overlap",
+            "the switch's VLAN namespace check",
             out,
         ) else {
             continue;
