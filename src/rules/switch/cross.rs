@@ -68,7 +68,7 @@ fn overlap(a: &VlanRange, b: &VlanRange) -> bool {
     a.from <= b.to && b.from <= a.to
 }
 
-/// `:527-541`: every group is a SwitchGroup.
+/// `:527-541`: every group is a named SwitchGroup.
 fn validate_groups(spec: &SwitchSpec, state: &FabricState, out: &mut Violations) {
     for group in &spec.groups {
         let pointer = if *group == spec.redundancy.group {
@@ -76,6 +76,13 @@ fn validate_groups(spec: &SwitchSpec, state: &FabricState, out: &mut Violations)
         } else {
             "/spec/groups"
         };
+        if group.is_empty() {
+            out.error(
+                "/spec/groups",
+                "a group name is empty: name a SwitchGroup, or remove the entry",
+            );
+            continue;
+        }
         state.lookup(
             &state.switch_groups,
             "SwitchGroup",
@@ -318,7 +325,7 @@ mod tests {
             switch(
                 "leaf-01",
                 json!({"role": "server-leaf", "profile": "vs",
-                "vlanNamespaces": ["a", "b", "gone"], "groups": ["nope"]}),
+                "vlanNamespaces": ["a", "b", "gone"], "groups": ["nope", ""]}),
             ),
             &[vlan_namespace("a", 100, 200), vlan_namespace("b", 150, 300)],
         );
@@ -332,6 +339,10 @@ mod tests {
                 (
                     "/spec/vlanNamespaces".to_owned(),
                     "VLANNamespace `gone` does not exist: it is in neither this fabric's managed/ nor raw/ (--references strict)".to_owned()
+                ),
+                (
+                    "/spec/groups".to_owned(),
+                    "a group name is empty: name a SwitchGroup, or remove the entry".to_owned()
                 ),
                 (
                     "/spec/groups".to_owned(),
