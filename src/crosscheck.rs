@@ -215,6 +215,7 @@ fn cross_findings(resources: &[Resource], state: &FabricState, ctx: &Context) ->
                 pointer: violation.pointer,
                 message: violation.message,
                 severity: violation.severity,
+                rule: None,
             });
         }
     }
