@@ -129,6 +129,8 @@ pub struct EmitConfig {
     pub format: Format,
     /// `--report-json`.
     pub report_json: Option<PathBuf>,
+    /// `--sarif`.
+    pub sarif: Option<PathBuf>,
     /// The Markdown summary: `--summary`, else `$GITHUB_STEP_SUMMARY`.
     pub summary: Option<PathBuf>,
     /// `$GITHUB_OUTPUT`, written by `sync` only.
@@ -143,6 +145,7 @@ impl EmitConfig {
         EmitConfig {
             format: common.format,
             report_json: common.report_json.clone(),
+            sarif: common.sarif.clone(),
             summary: actions.step_summary.clone(),
             step_outputs: None,
             fail_on_rejected: true,
@@ -154,6 +157,7 @@ impl EmitConfig {
         EmitConfig {
             format: args.common.format,
             report_json: args.common.report_json.clone(),
+            sarif: args.common.sarif.clone(),
             summary: args
                 .summary
                 .clone()
@@ -168,6 +172,7 @@ impl EmitConfig {
     pub fn check_paths(&self) -> Result<()> {
         let paths = [
             ("--report-json", &self.report_json),
+            ("--sarif", &self.sarif),
             ("the summary file", &self.summary),
             ("GITHUB_OUTPUT", &self.step_outputs),
         ];
@@ -241,6 +246,7 @@ mod tests {
         let emit = EmitConfig {
             format: Format::Text,
             report_json: Some(fresh.clone()),
+            sarif: None,
             summary: Some(dir.path().join("no/such/folder/summary.md")),
             step_outputs: None,
             fail_on_rejected: true,

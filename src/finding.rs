@@ -115,7 +115,7 @@ impl Finding {
 }
 
 /// What every derived, per-field rule id starts with.
-const FIELD_RULE_PREFIX: &str = "field/";
+pub(crate) const FIELD_RULE_PREFIX: &str = "field/";
 
 /// Fields whose values are maps keyed by names the user picks (a VPC's subnets, a
 /// gateway's interfaces, switch ports, labels): their keys are data, never part of a rule
@@ -257,7 +257,10 @@ mod tests {
                 "/spec/subnets/db/dhcp/range/0/start",
                 "field/spec.subnets.*.dhcp.range.*.start",
             ),
-            ("/spec/permit/1/vpc-1/subnets", "field/spec.permit.*.*.subnets"),
+            (
+                "/spec/permit/1/vpc-1/subnets",
+                "field/spec.permit.*.*.subnets",
+            ),
             ("/spec/portSpeeds/E1~11", "field/spec.portSpeeds.*"),
             ("/metadata/labels/a~1b", "field/metadata.labels.*"),
             ("/spec", "field/spec"),

@@ -40,6 +40,16 @@ pub enum Format {
     Text,
     /// A versioned machine-readable report.
     Json,
+    /// SARIF 2.1.0 for GitHub code scanning: one result per finding, with its rule id and
+    /// its path relative to the repository root.
+    Sarif,
+}
+
+impl Format {
+    /// Whether stdout holds one machine-readable document (so nothing else may go there).
+    pub fn is_document(self) -> bool {
+        matches!(self, Format::Json | Format::Sarif)
+    }
 }
 
 /// Flags shared by `check` and `sync`.
@@ -51,6 +61,10 @@ pub struct CommonArgs {
     /// Also write the JSON report to this file.
     #[arg(long, value_name = "FILE")]
     pub report_json: Option<PathBuf>,
+    /// Also write the findings as SARIF 2.1.0 to this file, for GitHub code scanning
+    /// (`github/codeql-action/upload-sarif`).
+    #[arg(long, value_name = "FILE")]
+    pub sarif: Option<PathBuf>,
     /// A folder of extra JSON Schemas (made by `hh-gitops schemas import`); they add kinds
     /// or replace the embedded schema of the same kind and version.
     #[arg(long, value_name = "DIR")]

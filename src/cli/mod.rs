@@ -17,7 +17,7 @@ use crate::config::{EmitConfig, SyncConfig};
 use crate::gha::{ActionsEnv, ProcessEnv};
 use crate::pipeline;
 use crate::schema::Registry;
-use args::{Cli, Command, Format, SchemasCommand};
+use args::{Cli, Command, SchemasCommand};
 use emit::{EXIT_CLEAN, EXIT_ERROR, Report, Terminal};
 
 /// Runs `hh-gitops` with the process's arguments and returns its exit code.
@@ -25,8 +25,8 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let actions = ActionsEnv::read(&ProcessEnv);
     let json = match &cli.command {
-        Command::Check(args) => args.common.format == Format::Json,
-        Command::Sync(args) => args.common.format == Format::Json,
+        Command::Check(args) => args.common.format.is_document(),
+        Command::Sync(args) => args.common.format.is_document(),
         Command::Schemas(_) => false,
     };
     let terminal = Terminal::new(actions.in_actions, json);

@@ -212,15 +212,17 @@ pub fn check_document(
 ) -> Result<Resource, Vec<Finding>> {
     let root = &document.root;
     if !matches!(root.value, Value::Map(_)) {
-        return Err(vec![finding_at(
-            root.pos,
-            "",
-            format!(
-                "a document must be a mapping (a Kubernetes resource), not {}",
-                root.value.type_name()
-            ),
-        )
-        .with_rule(crate::finding::rules::SCHEMA_TYPE)]);
+        return Err(vec![
+            finding_at(
+                root.pos,
+                "",
+                format!(
+                    "a document must be a mapping (a Kubernetes resource), not {}",
+                    root.value.type_name()
+                ),
+            )
+            .with_rule(crate::finding::rules::SCHEMA_TYPE),
+        ]);
     }
     let mut findings = Vec::new();
     let api_version = required_string(root, root, "", "apiVersion")
@@ -247,35 +249,41 @@ pub fn check_document(
                         }
                     }
                     Value::Null => {}
-                    other => findings.push(finding_at(
-                        namespace.pos,
-                        "/metadata/namespace",
-                        format!("namespace must be a string, not {}", other.type_name()),
-                    )
-                    .with_rule(crate::finding::rules::SCHEMA_TYPE)),
+                    other => findings.push(
+                        finding_at(
+                            namespace.pos,
+                            "/metadata/namespace",
+                            format!("namespace must be a string, not {}", other.type_name()),
+                        )
+                        .with_rule(crate::finding::rules::SCHEMA_TYPE),
+                    ),
                 }
             }
             name
         }
         Some(other) => {
-            findings.push(finding_at(
-                other.pos,
-                "/metadata",
-                format!(
-                    "metadata must be a mapping, not {}",
-                    other.value.type_name()
-                ),
-            )
-            .with_rule(crate::finding::rules::SCHEMA_TYPE));
+            findings.push(
+                finding_at(
+                    other.pos,
+                    "/metadata",
+                    format!(
+                        "metadata must be a mapping, not {}",
+                        other.value.type_name()
+                    ),
+                )
+                .with_rule(crate::finding::rules::SCHEMA_TYPE),
+            );
             None
         }
         None => {
-            findings.push(finding_at(
-                root.pos,
-                "",
-                "missing required field `metadata` (with `name`)",
-            )
-            .with_rule(crate::finding::rules::SCHEMA_REQUIRED));
+            findings.push(
+                finding_at(
+                    root.pos,
+                    "",
+                    "missing required field `metadata` (with `name`)",
+                )
+                .with_rule(crate::finding::rules::SCHEMA_REQUIRED),
+            );
             None
         }
     };
@@ -292,15 +300,17 @@ pub fn check_document(
         }
         Lookup::OtherVersion(supported) => {
             let pos = root.value.get("apiVersion").map_or(root.pos, |n| n.pos);
-            findings.push(finding_at(
-                pos,
-                "/apiVersion",
-                format!(
-                    "{kind} is not supported at {api_version}; supported: {}",
-                    supported.join(", ")
-                ),
-            )
-            .with_rule(crate::finding::rules::KIND_UNKNOWN));
+            findings.push(
+                finding_at(
+                    pos,
+                    "/apiVersion",
+                    format!(
+                        "{kind} is not supported at {api_version}; supported: {}",
+                        supported.join(", ")
+                    ),
+                )
+                .with_rule(crate::finding::rules::KIND_UNKNOWN),
+            );
             return Err(findings);
         }
         Lookup::Unknown => {

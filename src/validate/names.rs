@@ -51,33 +51,45 @@ pub fn name_problem(kind: &str, name: &str) -> Option<NameProblem> {
         return NameProblem::new(rules::NAME_INVALID, "metadata.name is empty");
     }
     if name.len() > MAX_NAME_LENGTH {
-        return NameProblem::new(rules::NAME_TOO_LONG, format!(
-            "metadata.name is {} characters long; the limit is {MAX_NAME_LENGTH}",
-            name.len()
-        ));
+        return NameProblem::new(
+            rules::NAME_TOO_LONG,
+            format!(
+                "metadata.name is {} characters long; the limit is {MAX_NAME_LENGTH}",
+                name.len()
+            ),
+        );
     }
     if !is_rfc1123_subdomain(name) {
-        return NameProblem::new(rules::NAME_INVALID, format!(
-            "metadata.name `{name}` is not a lowercase RFC 1123 subdomain: use a-z, 0-9, `-` and `.`, starting and ending with a letter or digit"
-        ));
+        return NameProblem::new(
+            rules::NAME_INVALID,
+            format!(
+                "metadata.name `{name}` is not a lowercase RFC 1123 subdomain: use a-z, 0-9, `-` and `.`, starting and ending with a letter or digit"
+            ),
+        );
     }
     let file_name_bytes = name.len() + MANAGED_FILE_SUFFIX.len();
     if file_name_bytes > MAX_FILE_NAME_BYTES {
         // Kubernetes accepts the name, but the commit would hold a file no checkout can
         // create: every clone of the repository would fail.
-        return NameProblem::new(rules::NAME_TOO_LONG, format!(
-            "`metadata.name` is {} characters: its managed file name would be {file_name_bytes} bytes, over the {MAX_FILE_NAME_BYTES}-byte file-name limit of common file systems; use a name of at most {} characters",
-            name.len(),
-            MAX_FILE_NAME_BYTES - MANAGED_FILE_SUFFIX.len()
-        ));
+        return NameProblem::new(
+            rules::NAME_TOO_LONG,
+            format!(
+                "`metadata.name` is {} characters: its managed file name would be {file_name_bytes} bytes, over the {MAX_FILE_NAME_BYTES}-byte file-name limit of common file systems; use a name of at most {} characters",
+                name.len(),
+                MAX_FILE_NAME_BYTES - MANAGED_FILE_SUFFIX.len()
+            ),
+        );
     }
     if let Some((_, limit)) = SHORT_NAME_KINDS.iter().find(|(k, _)| *k == kind)
         && name.len() > *limit
     {
-        return NameProblem::new(rules::NAME_TOO_LONG, format!(
-            "a {kind} name may have at most {limit} characters; `{name}` has {}",
-            name.len()
-        ));
+        return NameProblem::new(
+            rules::NAME_TOO_LONG,
+            format!(
+                "a {kind} name may have at most {limit} characters; `{name}` has {}",
+                name.len()
+            ),
+        );
     }
     if kind == "VPC" && name.starts_with("ext.") {
         return NameProblem::new(
@@ -95,7 +107,9 @@ pub fn namespace_problem(namespace: &str) -> Option<NameProblem> {
     }
     NameProblem::new(
         rules::NAMESPACE_UNSUPPORTED,
-        format!("namespace `{namespace}` is not supported: Hedgehog only supports `{NAMESPACE}`; remove metadata.namespace or set it to `{NAMESPACE}`"),
+        format!(
+            "namespace `{namespace}` is not supported: Hedgehog only supports `{NAMESPACE}`; remove metadata.namespace or set it to `{NAMESPACE}`"
+        ),
     )
 }
 
@@ -163,7 +177,9 @@ mod tests {
     fn names_whose_managed_file_name_is_too_long_for_a_file_system() {
         let name = "a".repeat(253);
         assert_eq!(
-            name_problem("SwitchGroup", &name).map(|p| p.message).as_deref(),
+            name_problem("SwitchGroup", &name)
+                .map(|p| p.message)
+                .as_deref(),
             Some(
                 "`metadata.name` is 253 characters: its managed file name would be 258 bytes, over the 255-byte file-name limit of common file systems; use a name of at most 250 characters"
             )

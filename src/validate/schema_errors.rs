@@ -104,7 +104,8 @@ pub(super) fn schema_findings(
                 if message.len() > MAX_MESSAGE_LENGTH {
                     message = error.masked().to_string();
                 }
-                findings.push(finding_at(locator.locate(&pointer), &pointer, message).with_rule(rule));
+                findings
+                    .push(finding_at(locator.locate(&pointer), &pointer, message).with_rule(rule));
             }
         }
     }
