@@ -2,6 +2,7 @@
 //! compared whole against `tests/cmd/*.sarif` (the version normalised) and validated against
 //! the official SARIF 2.1.0 schema (`tests/fixtures/sarif/`, see its SOURCE note).
 
+mod action_support;
 mod common;
 
 use common::{Repo, assert_exit, assert_expected, bin, fixtures, output, stdout, vpc};
@@ -202,4 +203,26 @@ fn the_schema_check_refuses_a_result_without_a_message() {
         .remove("message");
     let refused = std::panic::catch_unwind(|| assert_valid_sarif(&log.to_string()));
     assert!(refused.is_err(), "a result must have a message");
+}
+
+#[test]
+fn the_action_writes_sarif_where_its_input_says_and_names_the_file_in_its_output() {
+    let job = action_support::Job::new();
+    let step = job.step(&[("mode", "check"), ("sarif", " results.sarif ")], &[]);
+    step.assert_success();
+    let written = job.workspace.join("results.sarif");
+    assert_eq!(step.outputs()["sarif"], written.to_str().unwrap());
+    assert_valid_sarif(&std::fs::read_to_string(&written).unwrap());
+
+    let step = job.step(&[("mode", "check"), ("sarif", "../elsewhere.sarif")], &[]);
+    assert_eq!(step.code(), Some(2));
+    assert_eq!(
+        step.stdout(),
+        format!(
+            "::error title=hh-gitops::input sarif '../elsewhere.sarif' is outside the workspace {} and the runner's temp folder: give a path inside the workspace\n",
+            job.workspace.canonicalize().unwrap().display()
+        )
+    );
+    // Without the input, the output is empty.
+    assert_eq!(job.step(&[("mode", "check")], &[]).outputs()["sarif"], "");
 }
