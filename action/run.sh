@@ -125,6 +125,18 @@ if [ -n "${fabric_config}" ]; then
   resolve_path fabric-config "${fabric_config}"
   args+=("--fabric-config=${resolved}")
 fi
+sarif="$(trim "${INPUT_SARIF:-}")"
+if [ -n "${sarif}" ]; then
+  if [[ "${sarif}" == /* ]]; then
+    resolved="$(realpath -m -- "${sarif}")"
+  else
+    resolved="$(realpath -m -- "${workspace}/${sarif}")"
+  fi
+  runner_temp="$(realpath -m -- "${RUNNER_TEMP}")"
+  inside "${resolved}" "${workspace}" || inside "${resolved}" "${runner_temp}" ||
+    fail "input sarif '${INPUT_SARIF}' is outside the workspace ${workspace} and the runner's temp folder: give a path inside the workspace"
+  args+=("--sarif=${resolved}")
+fi
 if [ -n "${INPUT_COMMIT_MESSAGE:-}" ]; then args+=("--commit-message=${INPUT_COMMIT_MESSAGE}"); fi
 
 # --- the binary ----------------------------------------------------------------------

@@ -179,6 +179,8 @@ pub struct EmitConfig {
     pub format: Format,
     /// `--report-json`.
     pub report_json: Option<PathBuf>,
+    /// `--sarif`.
+    pub sarif: Option<PathBuf>,
     /// The Markdown summary: `--summary`, else `$GITHUB_STEP_SUMMARY`.
     pub summary: Option<PathBuf>,
     /// `$GITHUB_OUTPUT`, written by `sync` only.
@@ -193,6 +195,7 @@ impl EmitConfig {
         EmitConfig {
             format: common.format,
             report_json: common.report_json.clone(),
+            sarif: common.sarif.clone(),
             summary: actions.step_summary.clone(),
             step_outputs: None,
             fail_on_rejected: true,
@@ -204,6 +207,7 @@ impl EmitConfig {
         EmitConfig {
             format: args.common.format,
             report_json: args.common.report_json.clone(),
+            sarif: args.common.sarif.clone(),
             summary: args
                 .summary
                 .clone()
@@ -218,6 +222,7 @@ impl EmitConfig {
     pub fn check_paths(&self) -> Result<()> {
         let paths = [
             ("--report-json", &self.report_json),
+            ("--sarif", &self.sarif),
             ("the summary file", &self.summary),
             ("GITHUB_OUTPUT", &self.step_outputs),
         ];
@@ -291,6 +296,7 @@ mod tests {
         let emit = EmitConfig {
             format: Format::Text,
             report_json: Some(fresh.clone()),
+            sarif: None,
             summary: Some(dir.path().join("no/such/folder/summary.md")),
             step_outputs: None,
             fail_on_rejected: true,

@@ -43,6 +43,25 @@ pub enum Format {
     Text,
     /// A versioned machine-readable report.
     Json,
+    /// SARIF 2.1.0 for GitHub code scanning: one result per finding, with its rule id and
+    /// its path relative to the repository root.
+    Sarif,
+}
+
+/// `list --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// Aligned tables.
+    Text,
+    /// The same as JSON data.
+    Json,
+}
+
+impl Format {
+    /// Whether stdout holds one machine-readable document (so nothing else may go there).
+    pub fn is_document(self) -> bool {
+        matches!(self, Format::Json | Format::Sarif)
+    }
 }
 
 /// Flags shared by `check` and `sync`.
@@ -54,6 +73,10 @@ pub struct CommonArgs {
     /// Also write the JSON report to this file.
     #[arg(long, value_name = "FILE")]
     pub report_json: Option<PathBuf>,
+    /// Also write the findings as SARIF 2.1.0 to this file, for GitHub code scanning
+    /// (`github/codeql-action/upload-sarif`).
+    #[arg(long, value_name = "FILE")]
+    pub sarif: Option<PathBuf>,
     /// A folder of extra JSON Schemas (made by `hh-gitops schemas import`); they add kinds
     /// or replace the embedded schema of the same kind and version.
     #[arg(long, value_name = "DIR")]
@@ -190,8 +213,8 @@ pub struct ListArgs {
     #[arg(long, value_name = "KIND")]
     pub kind: Option<String>,
     /// Output format: aligned tables, or the same as JSON data.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
 }
 
 /// `hh-gitops schemas ...`.

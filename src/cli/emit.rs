@@ -1,10 +1,11 @@
 //! The one emit path of `check` and `sync`: step outputs, the report on stdout, the JSON
-//! report file, annotations, the job summary and the exit code, in that order. Every line
+//! report file, the SARIF file, annotations, the job summary and the exit code, in that
+//! order. Every line
 //! goes through a [`Terminal`], which inside GitHub Actions passes it through the Actions
 //! printer so nothing derived from input can start a workflow command.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
@@ -12,7 +13,7 @@ use crate::config::EmitConfig;
 use crate::finding::Finding;
 use crate::gha;
 use crate::report::text::Section;
-use crate::report::{CheckReport, SyncReport, actions, json, markdown, text};
+use crate::report::{CheckReport, SyncReport, actions, json, markdown, sarif, text};
 
 use super::args::Format;
 
@@ -169,12 +170,55 @@ impl Report<'_> {
         findings
     }
 
+    /// The SARIF log of every finding, each path relative to the repository root: a sync's
+    /// paths already are (`<fabric dir>/<path>`); a check's are as the user gave them, made
+    /// relative to the git repository of the current directory when they are inside it.
+    fn sarif(&self) -> Result<String> {
+        let mut findings = self.findings();
+        if let Report::Check(_) = self {
+            let cwd = std::env::current_dir().context("cannot read the current directory")?;
+            let root = repository_root(&cwd);
+            for (path, _) in &mut findings {
+                *path = relative_to_repository(root.as_deref(), &cwd, path);
+            }
+        }
+        Ok(sarif::render(&findings, env!("CARGO_PKG_VERSION")))
+    }
+
     /// How many problems fail the run (rejected files, errors in managed/).
     fn blocking(&self) -> usize {
         match self {
             Report::Check(report) => report.totals.rejected_files,
             Report::Sync(report) => report.blocking(),
         }
+    }
+}
+
+/// The root of the git repository holding `dir` (the nearest folder with a `.git`),
+/// canonical, or `None` outside any repository.
+fn repository_root(dir: &Path) -> Option<PathBuf> {
+    let dir = dir.canonicalize().ok()?;
+    dir.ancestors()
+        .find(|folder| folder.join(".git").exists())
+        .map(Path::to_path_buf)
+}
+
+/// `path` (relative to `cwd`, or absolute) relative to `root`, with `/` separators, when the
+/// file is inside it; else `path` as given.
+fn relative_to_repository(root: Option<&Path>, cwd: &Path, path: &str) -> String {
+    let Some(root) = root else {
+        return path.to_owned();
+    };
+    let Ok(file) = cwd.join(path).canonicalize() else {
+        return path.to_owned();
+    };
+    match file.strip_prefix(root) {
+        Ok(inside) => inside
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+        Err(_) => path.to_owned(),
     }
 }
 
@@ -210,6 +254,13 @@ fn step_outputs(report: &SyncReport, emit: &EmitConfig) -> Vec<(&'static str, St
                 .map(|p| p.display().to_string())
                 .unwrap_or_default(),
         ),
+        (
+            "sarif",
+            emit.sarif
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
+        ),
     ]
 }
 
@@ -240,6 +291,7 @@ pub fn emit(emit: &EmitConfig, report: &Report, terminal: &Terminal) -> Result<u
     let json_text = report.json();
     keep(match emit.format {
         Format::Json => terminal.out(&json_text),
+        Format::Sarif => report.sarif().and_then(|log| terminal.out(&log)),
         Format::Text => terminal.sections(report.text()),
     });
     if let Some(path) = &emit.report_json {
@@ -247,6 +299,12 @@ pub fn emit(emit: &EmitConfig, report: &Report, terminal: &Terminal) -> Result<u
             std::fs::write(path, &json_text)
                 .with_context(|| format!("cannot write report {}", path.display())),
         );
+    }
+    if let Some(path) = &emit.sarif {
+        keep(report.sarif().and_then(|log| {
+            std::fs::write(path, log)
+                .with_context(|| format!("cannot write SARIF file {}", path.display()))
+        }));
     }
     keep(terminal.commands(&actions::annotations(&report.findings())));
     if let Report::Sync(sync) = report {

@@ -19,7 +19,7 @@ use crate::limits::DEFAULT_MAX_FILE_SIZE;
 use crate::pipeline;
 use crate::report::{json, text};
 use crate::schema::Registry;
-use args::{Cli, Command, Format, SchemasCommand};
+use args::{Cli, Command, ListFormat, SchemasCommand};
 use emit::{EXIT_CLEAN, EXIT_ERROR, Report, Terminal};
 
 /// Runs `hh-gitops` with the process's arguments and returns its exit code.
@@ -27,9 +27,9 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let actions = ActionsEnv::read(&ProcessEnv);
     let json = match &cli.command {
-        Command::Check(args) => args.common.format == Format::Json,
-        Command::Sync(args) => args.common.format == Format::Json,
-        Command::List(args) => args.format == Format::Json,
+        Command::Check(args) => args.common.format.is_document(),
+        Command::Sync(args) => args.common.format.is_document(),
+        Command::List(args) => args.format == ListFormat::Json,
         Command::Schemas(_) => false,
     };
     let terminal = Terminal::new(actions.in_actions, json);
@@ -77,8 +77,8 @@ fn run(cli: Cli, actions: &ActionsEnv, terminal: &Terminal) -> Result<u8> {
                 DEFAULT_MAX_FILE_SIZE,
             )?;
             terminal.out(&match args.format {
-                Format::Text => text::list(&listing),
-                Format::Json => json::render(&listing),
+                ListFormat::Text => text::list(&listing),
+                ListFormat::Json => json::render(&listing),
             })?;
             Ok(EXIT_CLEAN)
         }

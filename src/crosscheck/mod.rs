@@ -263,6 +263,7 @@ fn cross_findings<'r>(
                 pointer: violation.pointer,
                 message: violation.message,
                 severity: violation.severity,
+                rule: None,
             };
             if let Some(cause) = cross.cause {
                 caused.push((finding.clone(), cause));

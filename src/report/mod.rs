@@ -1,10 +1,12 @@
 //! Reports: the plain data a run produced, and its printers (text for people, Markdown for
-//! the GitHub job summary, JSON for machines, workflow commands for the GitHub Actions log).
+//! the GitHub job summary, JSON for machines, SARIF for code scanning, workflow commands for
+//! the GitHub Actions log).
 //! Printers are pure functions from a report to a string; only `cli` writes them anywhere.
 
 pub mod actions;
 pub mod json;
 pub mod markdown;
+pub mod sarif;
 pub mod text;
 
 use std::collections::BTreeSet;

@@ -145,5 +145,6 @@ pub fn exported_fields_warning(root: &Node) -> Option<Finding> {
         pointer: first.pointer.clone(),
         message,
         severity: Severity::Warning,
+        rule: None,
     })
 }

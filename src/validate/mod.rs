@@ -120,7 +120,8 @@ pub fn check_file(
     rules: &rules::Context,
     bytes: &[u8],
 ) -> Result<Vec<Resource>, Vec<Finding>> {
-    let documents = manifest::parse(bytes).map_err(|f| vec![f])?;
+    let documents = manifest::parse(bytes)
+        .map_err(|f| vec![f.with_rule(crate::finding::rules::YAML_SYNTAX)])?;
     if documents.is_empty() {
         return Err(vec![Finding::at(
             1,
@@ -177,6 +178,7 @@ fn required_string<'a>(
             pointer: format!("{parent_pointer}/{key}"),
             message: format!("{key} must be a string, not {}", node.value.type_name()),
             severity: Severity::Error,
+            rule: Some(crate::finding::rules::SCHEMA_TYPE),
         }),
         None => Err(Finding {
             line: root.locate_introduction(parent_pointer).line,
@@ -184,6 +186,7 @@ fn required_string<'a>(
             pointer: parent_pointer.to_owned(),
             message: format!("missing required field `{key}`"),
             severity: Severity::Error,
+            rule: Some(crate::finding::rules::SCHEMA_REQUIRED),
         }),
     }
 }
@@ -195,6 +198,7 @@ pub(super) fn finding_at(pos: Pos, pointer: &str, message: impl Into<String>) ->
         pointer: pointer.to_owned(),
         message: message.into(),
         severity: Severity::Error,
+        rule: None,
     }
 }
 
@@ -208,14 +212,17 @@ pub fn check_document(
 ) -> Result<Resource, Vec<Finding>> {
     let root = &document.root;
     if !matches!(root.value, Value::Map(_)) {
-        return Err(vec![finding_at(
-            root.pos,
-            "",
-            format!(
-                "a document must be a mapping (a Kubernetes resource), not {}",
-                root.value.type_name()
-            ),
-        )]);
+        return Err(vec![
+            finding_at(
+                root.pos,
+                "",
+                format!(
+                    "a document must be a mapping (a Kubernetes resource), not {}",
+                    root.value.type_name()
+                ),
+            )
+            .with_rule(crate::finding::rules::SCHEMA_TYPE),
+        ]);
     }
     let mut findings = Vec::new();
     let api_version = required_string(root, root, "", "apiVersion")
@@ -238,40 +245,45 @@ pub fn check_document(
                 match &namespace.value {
                     Value::Str(ns) => {
                         if let Some(problem) = names::namespace_problem(ns) {
-                            findings.push(finding_at(
-                                namespace.pos,
-                                "/metadata/namespace",
-                                problem,
-                            ));
+                            findings.push(problem.at(namespace.pos, "/metadata/namespace"));
                         }
                     }
                     Value::Null => {}
-                    other => findings.push(finding_at(
-                        namespace.pos,
-                        "/metadata/namespace",
-                        format!("namespace must be a string, not {}", other.type_name()),
-                    )),
+                    other => findings.push(
+                        finding_at(
+                            namespace.pos,
+                            "/metadata/namespace",
+                            format!("namespace must be a string, not {}", other.type_name()),
+                        )
+                        .with_rule(crate::finding::rules::SCHEMA_TYPE),
+                    ),
                 }
             }
             name
         }
         Some(other) => {
-            findings.push(finding_at(
-                other.pos,
-                "/metadata",
-                format!(
-                    "metadata must be a mapping, not {}",
-                    other.value.type_name()
-                ),
-            ));
+            findings.push(
+                finding_at(
+                    other.pos,
+                    "/metadata",
+                    format!(
+                        "metadata must be a mapping, not {}",
+                        other.value.type_name()
+                    ),
+                )
+                .with_rule(crate::finding::rules::SCHEMA_TYPE),
+            );
             None
         }
         None => {
-            findings.push(finding_at(
-                root.pos,
-                "",
-                "missing required field `metadata` (with `name`)",
-            ));
+            findings.push(
+                finding_at(
+                    root.pos,
+                    "",
+                    "missing required field `metadata` (with `name`)",
+                )
+                .with_rule(crate::finding::rules::SCHEMA_REQUIRED),
+            );
             None
         }
     };
@@ -283,19 +295,22 @@ pub fn check_document(
         Lookup::FabricManaged => {
             findings.push(finding_at(root.pos, "", format!(
                 "{kind} ({api_version}) is managed by the fabric, not authored in Git: remove it from the repository"
-            )));
+            )).with_rule(crate::finding::rules::KIND_FABRIC_MANAGED));
             return Err(findings);
         }
         Lookup::OtherVersion(supported) => {
             let pos = root.value.get("apiVersion").map_or(root.pos, |n| n.pos);
-            findings.push(finding_at(
-                pos,
-                "/apiVersion",
-                format!(
-                    "{kind} is not supported at {api_version}; supported: {}",
-                    supported.join(", ")
-                ),
-            ));
+            findings.push(
+                finding_at(
+                    pos,
+                    "/apiVersion",
+                    format!(
+                        "{kind} is not supported at {api_version}; supported: {}",
+                        supported.join(", ")
+                    ),
+                )
+                .with_rule(crate::finding::rules::KIND_UNKNOWN),
+            );
             return Err(findings);
         }
         Lookup::Unknown => {
@@ -313,7 +328,9 @@ pub fn check_document(
                     "unknown kind {kind} ({api_version}): hh-gitops checks the Hedgehog kinds of vpc.githedgehog.com/v1beta1, wiring.githedgehog.com/v1beta1 and gateway.githedgehog.com/v1alpha1 (see `hh-gitops schemas list`)"
                 ),
             };
-            findings.push(finding_at(pos, "/kind", message));
+            findings.push(
+                finding_at(pos, "/kind", message).with_rule(crate::finding::rules::KIND_UNKNOWN),
+            );
             return Err(findings);
         }
     };
@@ -325,7 +342,7 @@ pub fn check_document(
             .get("metadata")
             .and_then(|m| m.value.get("name"))
             .map_or(root.pos, |n| n.pos);
-        findings.push(finding_at(pos, "/metadata/name", problem));
+        findings.push(problem.at(pos, "/metadata/name"));
     }
     let mut instance = root.to_json();
     admission::admit(&known.id.kind, &mut instance);

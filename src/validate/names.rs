@@ -2,7 +2,9 @@
 //! rule, Hedgehog's per-kind length limits, its single supported namespace, and the limit
 //! a name meets as a managed file name.
 
+use crate::finding::{Finding, rules};
 use crate::limits::{MAX_FILE_NAME_BYTES, MAX_LABEL_LENGTH, MAX_NAME_LENGTH};
+use crate::manifest::Pos;
 
 /// What follows the name in its managed file name (`managed/<plural>/<name>.yaml`, made by
 /// `Resource::managed_path`).
@@ -16,51 +18,99 @@ const SHORT_NAME_KINDS: &[(&str, usize)] = &[("VPC", 11), ("External", 11), ("IP
 /// The only namespace Hedgehog supports (`api/meta/validation.go:38-48`).
 pub const NAMESPACE: &str = "default";
 
+/// A broken naming rule: the class of problem (a rule id of [`rules`]) and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameProblem {
+    /// `name/invalid`, `name/too-long`, `name/reserved` or `name/namespace`.
+    pub rule: &'static str,
+    /// What is wrong and the fix.
+    pub message: String,
+}
+
+impl NameProblem {
+    fn new(rule: &'static str, message: impl Into<String>) -> Option<Self> {
+        Some(NameProblem {
+            rule,
+            message: message.into(),
+        })
+    }
+
+    /// The problem as a finding at `pos`, the node of `pointer`.
+    pub fn at(self, pos: Pos, pointer: &str) -> Finding {
+        Finding {
+            pointer: pointer.to_owned(),
+            ..Finding::at(pos.line, pos.col, self.message)
+        }
+        .with_rule(self.rule)
+    }
+}
+
 /// Why `name` is not a valid name for a `kind`, or `None` when it is.
-pub fn name_problem(kind: &str, name: &str) -> Option<String> {
+pub fn name_problem(kind: &str, name: &str) -> Option<NameProblem> {
     if name.is_empty() {
-        return Some("metadata.name is empty".to_owned());
+        return NameProblem::new(rules::NAME_INVALID, "metadata.name is empty");
     }
     if name.len() > MAX_NAME_LENGTH {
-        return Some(format!(
-            "metadata.name is {} characters long; the limit is {MAX_NAME_LENGTH}",
-            name.len()
-        ));
+        return NameProblem::new(
+            rules::NAME_TOO_LONG,
+            format!(
+                "metadata.name is {} characters long; the limit is {MAX_NAME_LENGTH}",
+                name.len()
+            ),
+        );
     }
     if !is_rfc1123_subdomain(name) {
-        return Some(format!(
-            "metadata.name `{name}` is not a lowercase RFC 1123 subdomain: use a-z, 0-9, `-` and `.`, starting and ending with a letter or digit"
-        ));
+        return NameProblem::new(
+            rules::NAME_INVALID,
+            format!(
+                "metadata.name `{name}` is not a lowercase RFC 1123 subdomain: use a-z, 0-9, `-` and `.`, starting and ending with a letter or digit"
+            ),
+        );
     }
     let file_name_bytes = name.len() + MANAGED_FILE_SUFFIX.len();
     if file_name_bytes > MAX_FILE_NAME_BYTES {
         // Kubernetes accepts the name, but the commit would hold a file no checkout can
         // create: every clone of the repository would fail.
-        return Some(format!(
-            "`metadata.name` is {} characters: its managed file name would be {file_name_bytes} bytes, over the {MAX_FILE_NAME_BYTES}-byte file-name limit of common file systems; use a name of at most {} characters",
-            name.len(),
-            MAX_FILE_NAME_BYTES - MANAGED_FILE_SUFFIX.len()
-        ));
+        return NameProblem::new(
+            rules::NAME_TOO_LONG,
+            format!(
+                "`metadata.name` is {} characters: its managed file name would be {file_name_bytes} bytes, over the {MAX_FILE_NAME_BYTES}-byte file-name limit of common file systems; use a name of at most {} characters",
+                name.len(),
+                MAX_FILE_NAME_BYTES - MANAGED_FILE_SUFFIX.len()
+            ),
+        );
     }
     if let Some((_, limit)) = SHORT_NAME_KINDS.iter().find(|(k, _)| *k == kind)
         && name.len() > *limit
     {
-        return Some(format!(
-            "a {kind} name may have at most {limit} characters; `{name}` has {}",
-            name.len()
-        ));
+        return NameProblem::new(
+            rules::NAME_TOO_LONG,
+            format!(
+                "a {kind} name may have at most {limit} characters; `{name}` has {}",
+                name.len()
+            ),
+        );
     }
     if kind == "VPC" && name.starts_with("ext.") {
-        return Some("a VPC name must not start with `ext.` (reserved for externals)".to_owned());
+        return NameProblem::new(
+            rules::NAME_RESERVED,
+            "a VPC name must not start with `ext.` (reserved for externals)",
+        );
     }
     None
 }
 
 /// Why `namespace` is not allowed, or `None` when it is.
-pub fn namespace_problem(namespace: &str) -> Option<String> {
-    (namespace != NAMESPACE).then(|| {
-        format!("namespace `{namespace}` is not supported: Hedgehog only supports `{NAMESPACE}`; remove metadata.namespace or set it to `{NAMESPACE}`")
-    })
+pub fn namespace_problem(namespace: &str) -> Option<NameProblem> {
+    if namespace == NAMESPACE {
+        return None;
+    }
+    NameProblem::new(
+        rules::NAMESPACE_UNSUPPORTED,
+        format!(
+            "namespace `{namespace}` is not supported: Hedgehog only supports `{NAMESPACE}`; remove metadata.namespace or set it to `{NAMESPACE}`"
+        ),
+    )
 }
 
 /// `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`, the syntax of
@@ -110,25 +160,26 @@ mod tests {
         ] {
             assert!(name_problem("Server", name).is_some(), "{name}");
         }
-        assert!(
-            name_problem("Server", &"a".repeat(254))
-                .unwrap()
-                .contains("253")
-        );
+        let too_long = name_problem("Server", &"a".repeat(254)).unwrap();
+        assert_eq!(too_long.rule, "name/too-long");
+        assert!(too_long.message.contains("253"));
+        assert_eq!(name_problem("Server", "a_b").unwrap().rule, "name/invalid");
         assert_eq!(name_problem("Server", &"a".repeat(250)), None);
-        assert!(
-            name_problem("VPC", "vpc-12345678")
-                .unwrap()
-                .contains("at most 11")
-        );
-        assert!(name_problem("VPC", "ext.a").unwrap().contains("ext."));
+        let short = name_problem("VPC", "vpc-12345678").unwrap();
+        assert_eq!(short.rule, "name/too-long");
+        assert!(short.message.contains("at most 11"));
+        let reserved = name_problem("VPC", "ext.a").unwrap();
+        assert_eq!(reserved.rule, "name/reserved");
+        assert!(reserved.message.contains("ext."));
     }
 
     #[test]
     fn names_whose_managed_file_name_is_too_long_for_a_file_system() {
         let name = "a".repeat(253);
         assert_eq!(
-            name_problem("SwitchGroup", &name).as_deref(),
+            name_problem("SwitchGroup", &name)
+                .map(|p| p.message)
+                .as_deref(),
             Some(
                 "`metadata.name` is 253 characters: its managed file name would be 258 bytes, over the 255-byte file-name limit of common file systems; use a name of at most 250 characters"
             )
@@ -181,10 +232,8 @@ mod tests {
     #[test]
     fn namespaces() {
         assert_eq!(namespace_problem("default"), None);
-        assert!(
-            namespace_problem("fab")
-                .unwrap()
-                .contains("only supports `default`")
-        );
+        let problem = namespace_problem("fab").unwrap();
+        assert_eq!(problem.rule, "name/namespace");
+        assert!(problem.message.contains("only supports `default`"));
     }
 }

@@ -5,7 +5,7 @@
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 
 use super::{finding_at, hints};
-use crate::finding::Finding;
+use crate::finding::{Finding, rules};
 use crate::manifest::{Locator, Node};
 use crate::schema::KnownKind;
 
@@ -22,7 +22,9 @@ pub(super) fn schema_findings(
 ) -> Vec<Finding> {
     let (validator, schema) = match (kind.validator(), kind.schema()) {
         (Ok(validator), Ok(schema)) => (validator, schema),
-        (Err(message), _) | (_, Err(message)) => return vec![finding_at(root.pos, "", message)],
+        (Err(message), _) | (_, Err(message)) => {
+            return vec![finding_at(root.pos, "", message).with_rule(rules::SCHEMA_INVALID)];
+        }
     };
     let mut locator = Locator::new(root);
     let mut findings = Vec::new();
@@ -56,11 +58,14 @@ pub(super) fn schema_findings(
                 let pos = locator
                     .locate_key(parent, &field)
                     .unwrap_or_else(|| locator.locate(&pointer));
-                findings.push(finding_at(
-                    pos,
-                    &pointer,
-                    format!("field `{field}` is not allowed here: remove it"),
-                ));
+                findings.push(
+                    finding_at(
+                        pos,
+                        &pointer,
+                        format!("field `{field}` is not allowed here: remove it"),
+                    )
+                    .with_rule(rules::SCHEMA_NOT_ALLOWED),
+                );
             }
             ValidationErrorKind::Type {
                 kind: TypeKind::Single(expected),
@@ -69,30 +74,38 @@ pub(super) fn schema_findings(
                     hints::quoted_scalar(error.instance(), expected.as_str()).unwrap_or_default();
                 let name = pointer.rsplit('/').next().unwrap_or_default();
                 let value = error.instance().as_str().unwrap_or_default().trim();
-                findings.push(finding_at(
-                    locator.locate(&pointer),
-                    &pointer,
-                    format!(
-                        "`{name}` must be {what}, not text: remove the quotes (`{name}: {value}`)"
-                    ),
-                ));
+                findings.push(
+                    finding_at(
+                        locator.locate(&pointer),
+                        &pointer,
+                        format!(
+                            "`{name}` must be {what}, not text: remove the quotes (`{name}: {value}`)"
+                        ),
+                    )
+                    .with_rule(rules::SCHEMA_TYPE),
+                );
             }
             ValidationErrorKind::Required { property } => {
                 let property = property
                     .as_str()
                     .map_or_else(|| property.to_string(), str::to_owned);
-                findings.push(finding_at(
-                    locator.locate_introduction(&pointer),
-                    &pointer,
-                    format!("missing required field `{property}`"),
-                ));
+                findings.push(
+                    finding_at(
+                        locator.locate_introduction(&pointer),
+                        &pointer,
+                        format!("missing required field `{property}`"),
+                    )
+                    .with_rule(rules::SCHEMA_REQUIRED),
+                );
             }
-            _ => {
+            other => {
+                let rule = schema_rule(other);
                 let mut message = error.to_string();
                 if message.len() > MAX_MESSAGE_LENGTH {
                     message = error.masked().to_string();
                 }
-                findings.push(finding_at(locator.locate(&pointer), &pointer, message));
+                findings
+                    .push(finding_at(locator.locate(&pointer), &pointer, message).with_rule(rule));
             }
         }
     }
@@ -111,6 +124,33 @@ fn unknown_field(locator: &mut Locator, pointer: &str, field: &str, allowed: &[&
         &format!("{pointer}/{escaped}"),
         unknown_field_message(field, allowed),
     )
+    .with_rule(rules::SCHEMA_UNKNOWN_FIELD)
+}
+
+/// The rule id of a schema violation the cases above do not word themselves.
+fn schema_rule(kind: &ValidationErrorKind) -> &'static str {
+    use ValidationErrorKind as K;
+    match kind {
+        K::Type { .. } => rules::SCHEMA_TYPE,
+        K::Enum { .. } | K::Constant { .. } => rules::SCHEMA_ENUM,
+        K::Pattern { .. } | K::Format { .. } => rules::SCHEMA_FORMAT,
+        K::Minimum { .. }
+        | K::Maximum { .. }
+        | K::ExclusiveMinimum { .. }
+        | K::ExclusiveMaximum { .. }
+        | K::MinLength { .. }
+        | K::MaxLength { .. }
+        | K::MinItems { .. }
+        | K::MaxItems { .. }
+        | K::MinProperties { .. }
+        | K::MaxProperties { .. }
+        | K::MultipleOf { .. } => rules::SCHEMA_RANGE,
+        K::AdditionalProperties { .. } | K::UnevaluatedProperties { .. } => {
+            rules::SCHEMA_UNKNOWN_FIELD
+        }
+        K::Required { .. } => rules::SCHEMA_REQUIRED,
+        _ => rules::SCHEMA_INVALID,
+    }
 }
 
 fn unknown_field_message(field: &str, allowed: &[&str]) -> String {
