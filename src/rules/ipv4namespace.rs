@@ -27,6 +27,22 @@ pub struct Ipv4NamespaceSpec {
     pub subnets: Vec<String>,
 }
 
+impl Ipv4NamespaceSpec {
+    /// Whether `prefix` lies inside one of the namespace's subnets, as `iputil.IsSubset`
+    /// decides (`pkg/util/iputil/ip.go`): the same address family, the network address
+    /// inside, and a prefix at least as long. A subnet that does not parse covers nothing:
+    /// the namespace is rejected for it.
+    pub fn covers(&self, prefix: &IpNet) -> bool {
+        let inner = prefix.trunc();
+        self.subnets
+            .iter()
+            .filter_map(|subnet| net::parse_prefix(subnet).ok())
+            .any(|outer| {
+                outer.trunc().contains(&inner.network()) && inner.prefix_len() >= outer.prefix_len()
+            })
+    }
+}
+
 /// `Default()`: labels and sorting only (see the module comment).
 pub fn default(_namespace: &mut Object) {}
 

@@ -30,6 +30,40 @@ pub struct VlanNamespaceSpec {
     pub dropped_for: Vec<InvalidRange>,
 }
 
+impl VlanNamespaceSpec {
+    /// Whether a range of the defaulted namespace holds `vlan` (`VLANNamespaceSpec.Contains`,
+    /// `vlannamespace_types.go:91-99`). After `Default()` dropped the ranges, none does.
+    pub fn contains(&self, vlan: u16) -> bool {
+        let vlan = i128::from(vlan);
+        self.ranges.iter().any(|r| r.from <= vlan && vlan <= r.to)
+    }
+
+    /// The ranges as a person reads them (`1000-2999, 3500`), or `no VLANs` when empty.
+    pub fn describe(&self) -> String {
+        if self.ranges.is_empty() {
+            return "no VLANs".to_owned();
+        }
+        let ranges: Vec<String> = self
+            .ranges
+            .iter()
+            .map(|r| {
+                if r.from == r.to {
+                    r.from.to_string()
+                } else {
+                    format!("{}-{}", r.from, r.to)
+                }
+            })
+            .collect();
+        ranges.join(", ")
+    }
+
+    /// Whether Go could decode every range (each number fits its `uint16` field); the
+    /// fabric rejects the namespace outright when not.
+    pub fn decodable(&self) -> bool {
+        self.ranges.iter().all(fits_uint16)
+    }
+}
+
 /// One `meta.VLANRange` as written; `to: 0` (or absent) means `to = from` once normalised.
 #[derive(Debug, Clone, Copy, Default, Deserialize)]
 #[serde(default)]
