@@ -17,7 +17,7 @@
 mod cross;
 mod dhcp;
 
-pub use cross::validate_cross;
+pub use cross::{first_few, validate_cross};
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;

@@ -128,6 +128,22 @@ impl VpcIndex {
     }
 }
 
+impl VpcIndex {
+    /// Every non-zero VLAN of VLANNamespace `namespace` with the subnets using it, in VLAN
+    /// order.
+    pub fn vlans_in(&self, namespace: &str) -> Vec<(u16, &[VlanUse])> {
+        let mut vlans: Vec<(u16, &[VlanUse])> = self
+            .vlans
+            .get(namespace)
+            .into_iter()
+            .flatten()
+            .map(|(vlan, users)| (*vlan, users.as_slice()))
+            .collect();
+        vlans.sort_unstable_by_key(|(vlan, _)| *vlan);
+        vlans
+    }
+}
+
 /// The sort key of a prefix: IPv4 before IPv6, then network address, then length.
 fn key(prefix: &IpNet) -> (IpAddr, u8) {
     (prefix.network(), prefix.prefix_len())

@@ -18,8 +18,18 @@ use super::{Object, Subnet};
 use crate::rules::state::FabricState;
 use crate::rules::{Context, Violations, pointer_segment};
 
-/// At most this many other subnets are named in one overlap finding; the rest are counted.
-const NAMED_CONFLICTS: usize = 3;
+/// At most this many VPC subnets are named in one finding; the rest are counted.
+const NAMED_SUBNETS: usize = 3;
+
+/// The first few of `subnets` (each already described, with its VPC's file:line), joined,
+/// and how many more there are: a finding stays readable when a change touches thousands.
+pub fn first_few(subnets: &[String]) -> String {
+    let mut text = subnets[..subnets.len().min(NAMED_SUBNETS)].join(", ");
+    if subnets.len() > NAMED_SUBNETS {
+        let _ = write!(text, " and {} more", subnets.len() - NAMED_SUBNETS);
+    }
+    text
+}
 
 /// The cross-object part of `Validate()`.
 pub fn validate_cross(vpc: &Object, state: &FabricState, _ctx: &Context, out: &mut Violations) {
@@ -109,27 +119,22 @@ fn check_overlaps(
     if others.is_empty() {
         return;
     }
-    let mut message = format!("subnet `{name}` ({prefix}) overlaps ");
-    for (i, other) in others.iter().take(NAMED_CONFLICTS).enumerate() {
-        if i > 0 {
-            message.push_str(", ");
-        }
-        let _ = write!(
-            message,
-            "subnet `{}` ({}) of VPC `{}` ({})",
-            other.subnet,
-            other.prefix,
-            other.vpc,
-            origin(state, &other.vpc)
-        );
-    }
-    if others.len() > NAMED_CONFLICTS {
-        let _ = write!(
-            message,
-            " and {} more subnets",
-            others.len() - NAMED_CONFLICTS
-        );
-    }
+    let described: Vec<String> = others
+        .iter()
+        .map(|other| {
+            format!(
+                "subnet `{}` ({}) of VPC `{}` ({})",
+                other.subnet,
+                other.prefix,
+                other.vpc,
+                origin(state, &other.vpc)
+            )
+        })
+        .collect();
+    let mut message = format!(
+        "subnet `{name}` ({prefix}) overlaps {}",
+        first_few(&described)
+    );
     let _ = write!(
         message,
         ": the VPCs of IPv4Namespace `{namespace}` must not share addresses, so pick a prefix no other VPC uses"
