@@ -290,7 +290,7 @@ pub fn validate_cross(
         let Some(vpc) = managed(&subnet.vpc) else {
             continue;
         };
-        host_bgp |= subnet.vlan == 0;
+        host_bgp |= subnet.host_bgp && subnet.vlan == 0;
         other_namespace |= vpc.object.spec.vlan_namespace != *name;
         checked.insert((subnet.vpc.as_str(), subnet.subnet.as_str()));
         refused.push(format!(

@@ -85,17 +85,46 @@ pub fn validate_cross(vpc: &Object, state: &FabricState, _ctx: &Context, out: &m
             );
         }
         check_vlan_taken(vpc, (name, subnet), vlan, &at, state, out);
-        if !subnet.dhcp.relay_vpc.is_empty() {
-            state.lookup(
-                &state.vpcs,
-                "VPC",
-                &subnet.dhcp.relay_vpc,
-                &format!("{at}/dhcp/relayVPC"),
-                "the check that the DHCP relay VPC exists",
-                out,
+        check_relay_vpc(vpc, name, subnet, &at, state, out);
+    }
+}
+
+/// `:723-733`: `dhcp.relayVPC` names a VPC that exists. A VPC naming itself does not exist
+/// yet when the fabric admits its creation (it does once the VPC is in the fabric).
+fn check_relay_vpc(
+    vpc: &Object,
+    name: &str,
+    subnet: &Subnet,
+    at: &str,
+    state: &FabricState,
+    out: &mut Violations,
+) {
+    let relay_vpc = &subnet.dhcp.relay_vpc;
+    if relay_vpc.is_empty() {
+        return;
+    }
+    let at = format!("{at}/dhcp/relayVPC");
+    if *relay_vpc == vpc.metadata.name {
+        let exists = state
+            .vpcs
+            .get(relay_vpc)
+            .is_some_and(|own| own.previous.is_some() || own.origin.is_managed());
+        if !exists {
+            out.error(
+                at,
+                format!("subnet `{name}` relays DHCP to this VPC itself, which the fabric refuses while creating it (the relay VPC must already exist): create the VPC first, then add `relayVPC`"),
             );
         }
+        return;
     }
+    state.lookup(
+        &state.vpcs,
+        "VPC",
+        relay_vpc,
+        &at,
+        "the check that the DHCP relay VPC exists",
+        out,
+    );
 }
 
 /// `:736-764`: subnet `name` (`prefix`) shares no address with a subnet of another VPC of
@@ -456,6 +485,25 @@ mod tests {
                                    "bad": {"subnet": "10.1.0.0/40", "vlan": 0}}}),
             ),
         ));
+        assert_eq!(findings(&objects, "vpc-1", References::Strict), []);
+    }
+
+    #[test]
+    fn a_vpc_relaying_to_itself_is_refused_on_creation_only() {
+        let mut objects = namespaces();
+        let spec = json!({"subnets": {"a": {"subnet": "10.0.1.0/24", "vlan": 1001,
+                                            "dhcp": {"relay": "10.0.1.10/24", "relayVPC": "vpc-1"}}}});
+        objects.push(("raw/vpc-1.yaml", vpc("vpc-1", spec.clone())));
+        assert_eq!(
+            findings(&objects, "vpc-1", References::Strict),
+            [(
+                Severity::Error,
+                "/spec/subnets/a/dhcp/relayVPC".into(),
+                "subnet `a` relays DHCP to this VPC itself, which the fabric refuses while creating it (the relay VPC must already exist): create the VPC first, then add `relayVPC`".into()
+            )]
+        );
+        objects.pop();
+        objects.push(("managed/vpcs/vpc-1.yaml", vpc("vpc-1", spec)));
         assert_eq!(findings(&objects, "vpc-1", References::Strict), []);
     }
 }
