@@ -84,7 +84,7 @@ pub fn validate_cross(vpc: &Object, state: &FabricState, _ctx: &Context, out: &m
                 ),
             );
         }
-        check_vlan_taken(vpc, (name, subnet), vlan, &at, state, out);
+        check_vlan_taken(vpc, name, subnet, &at, state, out);
         check_relay_vpc(vpc, name, subnet, &at, state, out);
     }
 }
@@ -160,28 +160,25 @@ fn check_overlaps(
             )
         })
         .collect();
-    let mut message = format!(
-        "subnet `{name}` ({prefix}) overlaps {}",
+    let message = format!(
+        "subnet `{name}` ({prefix}) overlaps {}: the VPCs of IPv4Namespace `{namespace}` must not share addresses, so pick a prefix no other VPC uses",
         first_few(&described)
-    );
-    let _ = write!(
-        message,
-        ": the VPCs of IPv4Namespace `{namespace}` must not share addresses, so pick a prefix no other VPC uses"
     );
     out.error(format!("{at}/subnet"), message);
 }
 
-/// `:766-794`: VLAN `vlan` of subnet `name` is used by no other VPC of the same
+/// `:766-794`: the VLAN of subnet `name` is used by no other VPC of the same
 /// VLANNamespace. Go compares every subnet's VLAN, hostBGP ones included, except that
 /// subnets without one (VLAN 0) never clash.
 fn check_vlan_taken(
     vpc: &Object,
-    (name, subnet): (&str, &Subnet),
-    vlan: u16,
+    name: &str,
+    subnet: &Subnet,
     at: &str,
     state: &FabricState,
     out: &mut Violations,
 ) {
+    let vlan = subnet.vlan_id().unwrap_or(0);
     if vlan == 0 {
         return;
     }
@@ -505,5 +502,12 @@ mod tests {
         objects.pop();
         objects.push(("managed/vpcs/vpc-1.yaml", vpc("vpc-1", spec)));
         assert_eq!(findings(&objects, "vpc-1", References::Strict), []);
+    }
+
+    #[test]
+    fn a_finding_names_three_subnets_and_counts_the_rest() {
+        let subnets: Vec<String> = (1..=5).map(|i| format!("`s{i}`")).collect();
+        assert_eq!(first_few(&subnets[..2]), "`s1`, `s2`");
+        assert_eq!(first_few(&subnets), "`s1`, `s2`, `s3` and 2 more");
     }
 }
