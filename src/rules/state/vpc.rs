@@ -224,4 +224,53 @@ mod tests {
         );
         assert_eq!(index.vlan_users("default", 99), []);
     }
+
+    #[test]
+    fn the_lookup_finds_exactly_what_comparing_every_pair_finds() {
+        // Prefixes crowded into 10.0.0.0/22 with every length from /20 to /30, so that many
+        // contain, equal or sit inside one another; a small LCG keeps the test repeatable.
+        let mut seed: u32 = 7;
+        let mut next = |bound: u32| {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            (seed >> 8) % bound
+        };
+        let mut random_prefix = || {
+            let len = 20 + next(11) as u8;
+            let addr = std::net::Ipv4Addr::from(0x0a00_0000 | next(1 << 10) << 2);
+            IpNet::new(addr.into(), len).unwrap().trunc()
+        };
+        let objects: Vec<_> = (0..200)
+            .map(|i| {
+                let prefix = random_prefix().to_string();
+                vpc(
+                    &format!("v{i}"),
+                    json!({"a": {"subnet": prefix, "vlan": 1}}),
+                )
+            })
+            .collect();
+        let state = FabricState::of_objects(
+            &objects,
+            &Context::fabricator_defaults(),
+            References::Strict,
+        );
+        let all = state.vpc_index.subnets_in("default");
+        assert_eq!(all.len(), 200);
+        for _ in 0..500 {
+            let query = random_prefix();
+            let mut found: Vec<&str> = state
+                .vpc_index
+                .overlapping("default", &query)
+                .iter()
+                .map(|s| s.vpc.as_str())
+                .collect();
+            let mut expected: Vec<&str> = all
+                .iter()
+                .filter(|s| net::overlaps(&s.prefix, &query))
+                .map(|s| s.vpc.as_str())
+                .collect();
+            found.sort_unstable();
+            expected.sort_unstable();
+            assert_eq!(found, expected, "{query}");
+        }
+    }
 }
