@@ -1,9 +1,12 @@
 //! External (`api/vpc/v1beta1/external_types.go`): an outside system reachable from one
 //! IPv4Namespace, either over BGP (optionally filtered and stamped with communities) or
-//! through static prefixes. `Default()` and the stand-alone part of `Validate()`.
+//! through static prefixes. `Default()` and `Validate()`, whose only cross-object check is
+//! that the IPv4Namespace exists (`:176-186`); the webhook's update check is `Validate()`
+//! again (`pkg/ctrl/external_wh.go:70-81`).
 
 use serde::Deserialize;
 
+use super::state::FabricState;
 use super::{Context, Violations, default_metadata, net};
 
 /// The IPv4Namespace an External without one belongs to (`vpc/v1beta1/meta.go:17`).
@@ -79,8 +82,6 @@ pub fn validate(external: &Object, _ctx: &Context, out: &mut Violations) {
             validate_static_prefixes(&static_.prefixes, out);
         }
     }
-    // cross-object (issue 8): the IPv4Namespace `spec.ipv4Namespace` exists
-    // (`external_types.go:176-186`).
 }
 
 /// A static external's prefixes: at least one, each a prefix (IPv4 or IPv6, as
@@ -130,13 +131,22 @@ fn is_community(text: &str) -> bool {
         .is_some_and(|(asn, value)| part(asn) && part(value))
 }
 
-/// The cross-object part of `Validate()`: none yet for this kind.
+/// The cross-object part of `Validate()` (`external_types.go:176-186`): the IPv4Namespace
+/// exists.
 pub fn validate_cross(
-    _object: &Object,
-    _state: &super::state::FabricState,
+    external: &Object,
+    state: &FabricState,
     _ctx: &Context,
-    _out: &mut Violations,
+    out: &mut Violations,
 ) {
+    state.lookup(
+        &state.ipv4_namespaces,
+        "IPv4Namespace",
+        &external.spec.ipv4_namespace,
+        "/spec/ipv4Namespace",
+        "the check that the External's IPv4Namespace exists",
+        out,
+    );
 }
 
 #[cfg(test)]
@@ -226,6 +236,38 @@ mod tests {
                 ),
                 (&"team".to_owned(), &"a".to_owned()),
             ]
+        );
+    }
+
+    #[test]
+    fn the_ipv4_namespace_must_exist() {
+        use crate::rules::state::References;
+        let namespace = serde_json::json!({"kind": "IPv4Namespace", "metadata": {"name": "blue"},
+                                           "spec": {"subnets": ["10.0.0.0/16"]}});
+        let ctx = Context::fabricator_defaults();
+        let state = FabricState::of_objects(
+            &[("managed/ipv4namespaces/blue.yaml", namespace)],
+            &ctx,
+            References::Strict,
+        );
+        let check = |namespace: &str| {
+            let mut external: Object = serde_json::from_value(serde_json::json!({
+                "metadata": {"name": "ext"}, "spec": {"ipv4Namespace": namespace}
+            }))
+            .unwrap();
+            default(&mut external);
+            let mut out = Violations::default();
+            validate_cross(&external, &state, &ctx, &mut out);
+            out.into_vec()
+        };
+        assert_eq!(check("blue"), []);
+        let found = check("");
+        assert_eq!(
+            (found[0].pointer.as_str(), found[0].message.as_str()),
+            (
+                "/spec/ipv4Namespace",
+                "IPv4Namespace `default` does not exist: it is in neither this fabric's managed/ nor raw/ (--references strict)"
+            )
         );
     }
 }

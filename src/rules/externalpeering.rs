@@ -1,11 +1,13 @@
 //! ExternalPeering (`api/vpc/v1beta1/externalpeering_types.go`): which subnets of a VPC
 //! are advertised to an External and which of its prefixes the VPC accepts. `Default()` and
-//! the stand-alone part of `Validate()`.
+//! `Validate()`, whose cross-object part (`:178-206`) wants the VPC and the External to exist,
+//! share their IPv4Namespace, and the VPC to have every listed subnet. The webhook's update
+//! check is `Validate()` again (`pkg/ctrl/externalpeering_wh.go:70-81`).
 
 use serde::Deserialize;
 
-use super::default_metadata;
-use super::{Context, Violations};
+use super::state::FabricState;
+use super::{Context, Violations, default_metadata};
 
 /// `spec` (`ExternalPeeringSpec`).
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -33,6 +35,10 @@ pub struct VpcSide {
     pub name: String,
     /// Names of the VPC's subnets advertised to the External (sorted by `Default()`).
     pub subnets: Vec<String>,
+    /// `subnets` in the order written, so that findings point at them after `Default()`
+    /// sorted the list.
+    #[serde(skip)]
+    pub subnets_as_written: Vec<String>,
 }
 
 /// `spec.permit.external` (`ExternalPeeringSpecExternal`).
@@ -70,6 +76,7 @@ pub fn default(peering: &mut Object) {
             ("external", &permit.external.name),
         ],
     );
+    permit.vpc.subnets_as_written = permit.vpc.subnets.clone();
     permit.vpc.subnets.sort();
     for (index, prefix) in permit.external.prefixes.iter_mut().enumerate() {
         prefix.written_at = index;
@@ -112,18 +119,76 @@ pub fn validate(peering: &Object, _ctx: &Context, out: &mut Violations) {
             "an external prefix is empty: write the prefix to accept from the external, e.g. `0.0.0.0/0` for every route",
         );
     }
-    // cross-object (issue 8): the VPC exists (`:179-186`), the External exists (`:188-195`),
-    // both are in the same IPv4Namespace (`:197-199`), and the VPC has every subnet listed
-    // in `permit.vpc.subnets` (`:201-205`).
 }
 
-/// The cross-object part of `Validate()`: none yet for this kind.
-pub fn validate_cross(
-    _object: &Object,
-    _state: &super::state::FabricState,
-    _ctx: &Context,
-    _out: &mut Violations,
-) {
+/// The cross-object part of `Validate()`: the VPC exists (`:179-186`), the External
+/// exists (`:188-195`), both are in the same IPv4Namespace (`:197-199`), and the VPC has
+/// every subnet listed in `permit.vpc.subnets` (`:201-205`). An empty name was reported
+/// by the stand-alone part and is not looked up.
+pub fn validate_cross(peering: &Object, state: &FabricState, _ctx: &Context, out: &mut Violations) {
+    let permit = &peering.spec.permit;
+    let vpc = (!permit.vpc.name.is_empty())
+        .then(|| {
+            state.lookup(
+                &state.vpcs,
+                "VPC",
+                &permit.vpc.name,
+                "/spec/permit/vpc/name",
+                "the checks of the VPC's namespace and subnets",
+                out,
+            )
+        })
+        .flatten();
+    let external = (!permit.external.name.is_empty())
+        .then(|| {
+            state.lookup(
+                &state.externals,
+                "External",
+                &permit.external.name,
+                "/spec/permit/external/name",
+                "the check that it shares the VPC's IPv4Namespace",
+                out,
+            )
+        })
+        .flatten();
+    let Some(vpc) = vpc else {
+        return;
+    };
+    if let Some(external) = external {
+        let (of_vpc, of_external) = (
+            &vpc.object.spec.ipv4_namespace,
+            &external.object.spec.ipv4_namespace,
+        );
+        if of_vpc != of_external {
+            out.error(
+                "/spec/permit/external/name",
+                format!(
+                    "External `{}` ({}) is in IPv4Namespace `{of_external}` but VPC `{}` ({}) is in `{of_vpc}`: a VPC can only peer with an External of its own IPv4Namespace",
+                    permit.external.name, external.origin, permit.vpc.name, vpc.origin
+                ),
+            );
+        }
+    }
+    let subnets = vpc.object.spec.subnets.as_ref();
+    for (index, subnet) in permit.vpc.subnets_as_written.iter().enumerate() {
+        if !subnets.is_some_and(|s| s.contains_key(subnet)) {
+            let known: Vec<String> = subnets
+                .into_iter()
+                .flat_map(|s| s.keys())
+                .map(|s| format!("`{s}`"))
+                .collect();
+            out.error(
+                format!("/spec/permit/vpc/subnets/{index}"),
+                format!(
+                    "VPC `{}` ({}) has no subnet `{}`: name one of its subnets ({})",
+                    permit.vpc.name,
+                    vpc.origin,
+                    subnet,
+                    known.join(", ")
+                ),
+            );
+        }
+    }
 }
 
 #[cfg(test)]
@@ -167,5 +232,86 @@ mod tests {
                 "/spec/permit/external/prefixes/3/prefix"
             ]
         );
+    }
+
+    mod cross {
+        use super::*;
+        use crate::rules::Severity;
+        use crate::rules::state::References;
+        use serde_json::{Value, json};
+
+        fn objects() -> Vec<(&'static str, Value)> {
+            vec![
+                (
+                    "managed/vpcs/vpc-1.yaml",
+                    json!({"kind": "VPC", "metadata": {"name": "vpc-1"},
+                           "spec": {"subnets": {"a": {"subnet": "10.0.1.0/24", "vlan": 1001},
+                                                "b": {"subnet": "10.0.2.0/24", "vlan": 1002}}}}),
+                ),
+                (
+                    "raw/externals.yaml",
+                    json!({"kind": "External", "metadata": {"name": "ext"}, "spec": {}}),
+                ),
+                (
+                    "raw/externals.yaml",
+                    json!({"kind": "External", "metadata": {"name": "blue"},
+                           "spec": {"ipv4Namespace": "blue"}}),
+                ),
+            ]
+        }
+
+        fn findings(permit: Value, references: References) -> Vec<(Severity, String, String)> {
+            let ctx = Context::fabricator_defaults();
+            let state = FabricState::of_objects(&objects(), &ctx, references);
+            let mut peering: Object = serde_json::from_value(
+                json!({"metadata": {"name": "p"}, "spec": {"permit": permit}}),
+            )
+            .unwrap();
+            default(&mut peering);
+            let mut out = Violations::default();
+            validate_cross(&peering, &state, &ctx, &mut out);
+            out.into_vec()
+                .into_iter()
+                .map(|v| (v.severity, v.pointer, v.message))
+                .collect()
+        }
+
+        #[test]
+        fn listed_subnets_are_found_where_written_though_default_sorts_them() {
+            let permit = json!({"vpc": {"name": "vpc-1", "subnets": ["z", "b", "a"]},
+                                "external": {"name": "ext"}});
+            assert_eq!(
+                findings(permit, References::Strict),
+                [(
+                    Severity::Error,
+                    "/spec/permit/vpc/subnets/0".into(),
+                    "VPC `vpc-1` (managed/vpcs/vpc-1.yaml:1) has no subnet `z`: name one of its subnets (`a`, `b`)".into()
+                )]
+            );
+        }
+
+        #[test]
+        fn vpc_and_external_must_share_the_ipv4_namespace() {
+            let permit = json!({"vpc": {"name": "vpc-1"}, "external": {"name": "blue"}});
+            assert_eq!(
+                findings(permit, References::Strict),
+                [(
+                    Severity::Error,
+                    "/spec/permit/external/name".into(),
+                    "External `blue` (raw/externals.yaml:1) is in IPv4Namespace `blue` but VPC `vpc-1` (managed/vpcs/vpc-1.yaml:1) is in `default`: a VPC can only peer with an External of its own IPv4Namespace".into()
+                )]
+            );
+        }
+
+        #[test]
+        fn missing_objects_are_lookups_and_empty_names_are_not_looked_up() {
+            let permit =
+                json!({"vpc": {"name": "gone", "subnets": ["a"]}, "external": {"name": ""}});
+            let found: Vec<_> = findings(permit, References::Warn)
+                .into_iter()
+                .map(|(severity, pointer, _)| (severity, pointer))
+                .collect();
+            assert_eq!(found, [(Severity::Warning, "/spec/permit/vpc/name".into())]);
+        }
     }
 }

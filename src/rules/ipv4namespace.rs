@@ -3,6 +3,10 @@
 //! each other nor the fabric's reserved subnets. The name limit (`:122-124`, 11 characters)
 //! lives with the other naming rules in `validate/names.rs`.
 //!
+//! The webhook's update check (`pkg/ctrl/ipv4namespace_wh.go:72-118`) is the cross-object
+//! part: an update may not leave a subnet of a VPC already in the fabric outside the
+//! namespace.
+//!
 //! `Default()` (`:103-115`) sets labels and sorts `subnets`; neither changes a verdict
 //! (every check is per subnet or per pair), so the list keeps the document's order and the
 //! findings point at the entries as written.
@@ -10,6 +14,7 @@
 use ipnet::IpNet;
 use serde::Deserialize;
 
+use super::state::FabricState;
 use super::{Context, Resource, Violations, net};
 
 /// An IPv4Namespace as the rules read it.
@@ -25,6 +30,22 @@ const MAX_SUBNETS: usize = 10;
 pub struct Ipv4NamespaceSpec {
     /// `subnets`.
     pub subnets: Vec<String>,
+}
+
+impl Ipv4NamespaceSpec {
+    /// Whether `prefix` lies inside one of the namespace's subnets, as `iputil.IsSubset`
+    /// decides (`pkg/util/iputil/ip.go`): the same address family, the network address
+    /// inside, and a prefix at least as long. A subnet that does not parse covers nothing:
+    /// the namespace is rejected for it.
+    pub fn covers(&self, prefix: &IpNet) -> bool {
+        let inner = prefix.trunc();
+        self.subnets
+            .iter()
+            .filter_map(|subnet| net::parse_prefix(subnet).ok())
+            .any(|outer| {
+                outer.trunc().contains(&inner.network()) && inner.prefix_len() >= outer.prefix_len()
+            })
+    }
 }
 
 /// `Default()`: labels and sorting only (see the module comment).
@@ -91,13 +112,51 @@ pub fn validate(namespace: &Object, ctx: &Context, out: &mut Violations) {
     }
 }
 
-/// The cross-object part of `Validate()`: none yet for this kind.
+/// `Validate()` has no cross-object part; an update runs the webhook's check
+/// (`ipv4namespace_wh.go:72-118`): every VPC labelled with this namespace keeps each of its
+/// subnets inside one of the updated subnets. Only VPCs already in the fabric (managed/)
+/// count: a raw VPC is checked against the updated namespace by its own rules. Go runs
+/// `Validate()` first and stops at a subnet that does not parse, reported already.
 pub fn validate_cross(
-    _object: &Object,
-    _state: &super::state::FabricState,
+    namespace: &Object,
+    state: &FabricState,
     _ctx: &Context,
-    _out: &mut Violations,
+    out: &mut Violations,
 ) {
+    let name = &namespace.metadata.name;
+    let is_update = state
+        .ipv4_namespaces
+        .get(name)
+        .is_some_and(|entry| entry.previous.is_some());
+    let spec = &namespace.spec;
+    if !is_update || spec.subnets.iter().any(|s| net::parse_prefix(s).is_err()) {
+        return;
+    }
+    let stranded: Vec<String> = state
+        .vpc_index
+        .subnets_in(name)
+        .iter()
+        .filter(|subnet| !spec.covers(&subnet.prefix))
+        .filter_map(|subnet| {
+            let vpc = state.vpcs.get(&subnet.vpc)?;
+            vpc.origin.is_managed().then(|| {
+                format!(
+                    "subnet `{}` ({}) of VPC `{}` ({})",
+                    subnet.subnet, subnet.prefix, subnet.vpc, vpc.origin
+                )
+            })
+        })
+        .collect();
+    if stranded.is_empty() {
+        return;
+    }
+    out.error(
+        "/spec/subnets",
+        format!(
+            "the fabric refuses this update: {} would lie outside every subnet of the updated namespace; keep subnets that cover the VPCs already in it, or change those VPCs' subnets in the same run",
+            super::vpc::first_few(&stranded),
+        ),
+    );
 }
 
 #[cfg(test)]
@@ -140,5 +199,96 @@ mod tests {
     fn host_bits_are_masked_before_comparing() {
         let found = violations(json!(["10.0.0.1/16", "10.0.200.0/24"]));
         assert_eq!(found.len(), 1, "{found:?}");
+    }
+
+    mod update {
+        use super::*;
+        use crate::rules::state::{Member, Origin, References};
+
+        fn typed(object: serde_json::Value) -> crate::rules::Typed {
+            let kind = object["kind"].as_str().unwrap().to_owned();
+            let (_, typed) =
+                crate::rules::admit_typed(&kind, &object, &Context::fabricator_defaults());
+            typed.unwrap()
+        }
+
+        fn member(path: &str, object: serde_json::Value) -> Member {
+            Member {
+                object: typed(object),
+                origin: Origin {
+                    path: path.into(),
+                    line: 1,
+                },
+                previous: None,
+            }
+        }
+
+        fn namespace(subnets: serde_json::Value) -> serde_json::Value {
+            json!({"kind": "IPv4Namespace", "metadata": {"name": "default"}, "spec": {"subnets": subnets}})
+        }
+
+        fn vpc(name: &str, subnet: &str) -> serde_json::Value {
+            json!({"kind": "VPC", "metadata": {"name": name},
+                   "spec": {"subnets": {"a": {"subnet": subnet, "vlan": 1001}}}})
+        }
+
+        /// The findings of the raw namespace `subnets` against managed VPCs `vpcs` and raw
+        /// VPC `raw`, as an update when `previous` is given.
+        fn findings(
+            subnets: serde_json::Value,
+            previous: Option<serde_json::Value>,
+            vpcs: &[(&str, &str)],
+        ) -> Vec<(String, String)> {
+            let mut members: Vec<Member> = vpcs
+                .iter()
+                .map(|(name, subnet)| {
+                    member(&format!("managed/vpcs/{name}.yaml"), vpc(name, subnet))
+                })
+                .collect();
+            members.push(member("raw/new.yaml", vpc("new", "10.7.0.0/24")));
+            let mut raw = member("raw/ns.yaml", namespace(subnets));
+            raw.previous = previous.map(typed);
+            members.push(raw);
+            let state = FabricState::build(members, [], None, References::Strict);
+            let entry = state.ipv4_namespaces.get("default").unwrap();
+            let mut out = Violations::default();
+            validate_cross(
+                &entry.object,
+                &state,
+                &Context::fabricator_defaults(),
+                &mut out,
+            );
+            out.into_vec()
+                .into_iter()
+                .map(|v| (v.pointer, v.message))
+                .collect()
+        }
+
+        #[test]
+        fn an_update_may_not_leave_a_managed_vpc_subnet_outside_the_namespace() {
+            let old = Some(namespace(json!(["10.0.0.0/8"])));
+            let vpcs = [
+                ("vpc-1", "10.1.0.0/24"),
+                ("vpc-2", "10.2.0.0/24"),
+                ("vpc-3", "10.1.5.0/24"),
+            ];
+            assert_eq!(
+                findings(json!(["10.2.0.0/16"]), old.clone(), &vpcs),
+                [(
+                    "/spec/subnets".into(),
+                    "the fabric refuses this update: subnet `a` (10.1.0.0/24) of VPC `vpc-1` (managed/vpcs/vpc-1.yaml:1), subnet `a` (10.1.5.0/24) of VPC `vpc-3` (managed/vpcs/vpc-3.yaml:1) would lie outside every subnet of the updated namespace; keep subnets that cover the VPCs already in it, or change those VPCs' subnets in the same run".into()
+                )],
+                "the raw VPC `new` (10.7.0.0/24) is left to its own containment check"
+            );
+            assert_eq!(findings(json!(["10.0.0.0/14"]), old, &vpcs), []);
+        }
+
+        #[test]
+        fn a_new_namespace_or_one_with_a_broken_subnet_is_not_checked() {
+            let vpcs = [("vpc-1", "10.1.0.0/24")];
+            assert_eq!(findings(json!(["10.2.0.0/16"]), None, &vpcs), []);
+            let old = Some(namespace(json!(["10.0.0.0/8"])));
+            assert_eq!(findings(json!(["10.2.0.0/16", "nope"]), old, &vpcs), []);
+        }
     }
 }

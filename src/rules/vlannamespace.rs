@@ -7,11 +7,21 @@
 //! namespace. The fabric accepts the file, so hh-gitops does too, with a warning saying
 //! what the fabric will store. A number that does not fit Go's `uint16` cannot even be
 //! decoded: the fabric rejects it.
+//!
+//! The webhook's update check (`pkg/ctrl/vlannamespace_wh.go:77-99`) is the cross-object
+//! part, ported with its quirks: it selects the VPCs by the *IPv4Namespace* label with this
+//! namespace's name (`:83-85`), so it checks the VPCs of the IPv4Namespace named like this
+//! VLANNamespace, whatever their VLANNamespace; and it checks every subnet, so a hostBGP
+//! subnet (VLAN 0, in no range) makes the fabric refuse every update while it exists. The
+//! VPCs that do use this VLANNamespace but escape that selection get a warning instead.
+
+use std::collections::HashSet;
 
 use serde::Deserialize;
 
 use super::config::VlanRange;
 use super::decode::go_integer;
+use super::state::FabricState;
 use super::{Context, Violations};
 
 /// `VLANNamespace`.
@@ -28,6 +38,40 @@ pub struct VlanNamespaceSpec {
     /// with it; empty when it kept them. Not a field of the document.
     #[serde(skip)]
     pub dropped_for: Vec<InvalidRange>,
+}
+
+impl VlanNamespaceSpec {
+    /// Whether a range of the defaulted namespace holds `vlan` (`VLANNamespaceSpec.Contains`,
+    /// `vlannamespace_types.go:91-99`). After `Default()` dropped the ranges, none does.
+    pub fn contains(&self, vlan: u16) -> bool {
+        let vlan = i128::from(vlan);
+        self.ranges.iter().any(|r| r.from <= vlan && vlan <= r.to)
+    }
+
+    /// The ranges as a person reads them (`1000-2999, 3500`), or `no VLANs` when empty.
+    pub fn describe(&self) -> String {
+        if self.ranges.is_empty() {
+            return "no VLANs".to_owned();
+        }
+        let ranges: Vec<String> = self
+            .ranges
+            .iter()
+            .map(|r| {
+                if r.from == r.to {
+                    r.from.to_string()
+                } else {
+                    format!("{}-{}", r.from, r.to)
+                }
+            })
+            .collect();
+        ranges.join(", ")
+    }
+
+    /// Whether Go could decode every range (each number fits its `uint16` field); the
+    /// fabric rejects the namespace outright when not.
+    pub fn decodable(&self) -> bool {
+        self.ranges.iter().all(fits_uint16)
+    }
 }
 
 /// One `meta.VLANRange` as written; `to: 0` (or absent) means `to = from` once normalised.
@@ -117,9 +161,8 @@ fn fits_uint16(range: &WrittenRange) -> bool {
     u16::try_from(range.from).is_ok() && u16::try_from(range.to).is_ok()
 }
 
-/// `Validate()`, stand-alone part (there is no other: the VLANNamespace webhook's update
-/// and delete checks, `pkg/ctrl/vlannamespace_wh.go:71-115`, are not admission of a new
-/// object).
+/// `Validate()`, which needs no other object; the webhook's update check is
+/// [`validate_cross`].
 pub fn validate(object: &Object, ctx: &Context, out: &mut Violations) {
     let spec = &object.spec;
     let mut undecodable = false;
@@ -211,13 +254,100 @@ fn show(range: &VlanRange) -> String {
     format!("{}-{}", range.from, range.to)
 }
 
-/// The cross-object part of `Validate()`: none yet for this kind.
+/// An update runs the webhook's check (`vlannamespace_wh.go:77-99`, see the module
+/// comment): every subnet of the VPCs it selects keeps its VLAN inside the updated ranges.
+/// Only VPCs already in the fabric (managed/) count: a raw VPC is checked against its
+/// VLANNamespace by its own rules. A namespace Go cannot decode was rejected already.
 pub fn validate_cross(
-    _object: &Object,
-    _state: &super::state::FabricState,
+    namespace: &Object,
+    state: &FabricState,
     _ctx: &Context,
-    _out: &mut Violations,
+    out: &mut Violations,
 ) {
+    let name = &namespace.metadata.name;
+    let is_update = state
+        .vlan_namespaces
+        .get(name)
+        .is_some_and(|entry| entry.previous.is_some());
+    let spec = &namespace.spec;
+    if !is_update || !spec.decodable() {
+        return;
+    }
+    let managed = |vpc: &str| {
+        state
+            .vpcs
+            .get(vpc)
+            .filter(|entry| entry.origin.is_managed())
+    };
+    // The webhook's selection: the VPCs of the IPv4Namespace with this name.
+    let mut refused = Vec::new();
+    let mut checked = HashSet::new();
+    let (mut host_bgp, mut other_namespace) = (false, false);
+    for subnet in state.vpc_index.subnets_in(name) {
+        if spec.contains(subnet.vlan) {
+            continue;
+        }
+        let Some(vpc) = managed(&subnet.vpc) else {
+            continue;
+        };
+        host_bgp |= subnet.host_bgp && subnet.vlan == 0;
+        other_namespace |= vpc.object.spec.vlan_namespace != *name;
+        checked.insert((subnet.vpc.as_str(), subnet.subnet.as_str()));
+        refused.push(format!(
+            "subnet `{}` (VLAN {}) of VPC `{}` ({})",
+            subnet.subnet, subnet.vlan, subnet.vpc, vpc.origin
+        ));
+    }
+    if !refused.is_empty() {
+        let host_bgp = if host_bgp {
+            "; a hostBGP subnet counts as VLAN 0, which no range holds, so while it exists the fabric refuses every update of this namespace"
+        } else {
+            ""
+        };
+        let other_namespace = if other_namespace {
+            format!(
+                "; the fabric checks the VPCs of IPv4Namespace `{name}` here, whatever their VLANNamespace"
+            )
+        } else {
+            String::new()
+        };
+        out.error(
+            "/spec/ranges",
+            format!(
+                "the fabric refuses this update: {} would be outside the updated ranges ({}){host_bgp}{other_namespace}; keep ranges that hold the VLANs of the VPCs already in the fabric",
+                super::vpc::first_few(&refused),
+                spec.describe()
+            ),
+        );
+    }
+    // The VPCs that use this VLANNamespace, which the webhook's selection may miss.
+    let mut stranded = Vec::new();
+    for (vlan, users) in state.vpc_index.vlans_in(name) {
+        if spec.contains(vlan) {
+            continue;
+        }
+        for user in users {
+            if checked.contains(&(user.vpc.as_str(), user.subnet.as_str())) {
+                continue;
+            }
+            if let Some(vpc) = managed(&user.vpc) {
+                stranded.push(format!(
+                    "subnet `{}` (VLAN {vlan}) of VPC `{}` ({})",
+                    user.subnet, user.vpc, vpc.origin
+                ));
+            }
+        }
+    }
+    if !stranded.is_empty() {
+        out.warning(
+            "/spec/ranges",
+            format!(
+                "{} would be outside the updated ranges ({}): the fabric accepts this update (its check looks at the VPCs of the IPv4Namespace named `{name}` instead), but refuses any later change to those VPCs until their VLANs are back in the namespace",
+                super::vpc::first_few(&stranded),
+                spec.describe()
+            ),
+        );
+    }
 }
 
 #[cfg(test)]
@@ -311,5 +441,141 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    mod update {
+        use super::*;
+        use crate::rules::state::{Member, Origin, References};
+        use serde_json::{Value, json};
+
+        fn member(path: &str, object: Value) -> Member {
+            let kind = object["kind"].as_str().unwrap().to_owned();
+            let (_, typed) =
+                crate::rules::admit_typed(&kind, &object, &Context::fabricator_defaults());
+            Member {
+                object: typed.unwrap(),
+                origin: Origin {
+                    path: path.into(),
+                    line: 1,
+                },
+                previous: None,
+            }
+        }
+
+        fn namespace(ranges: Value) -> Value {
+            json!({"kind": "VLANNamespace", "metadata": {"name": "default"}, "spec": {"ranges": ranges}})
+        }
+
+        /// The findings of raw namespace `ranges`, an update of `from: 1000, to: 2999` when
+        /// `update`, against managed VPCs `vpcs` (name, spec) and a raw VPC with VLAN 2900.
+        fn findings(ranges: Value, update: bool, vpcs: &[(&str, Value)]) -> Vec<Violation> {
+            let mut members: Vec<Member> = vpcs
+                .iter()
+                .map(|(name, spec)| {
+                    let vpc = json!({"kind": "VPC", "metadata": {"name": name}, "spec": spec});
+                    member(&format!("managed/vpcs/{name}.yaml"), vpc)
+                })
+                .collect();
+            let raw_vpc = json!({"kind": "VPC", "metadata": {"name": "new"},
+                "spec": {"subnets": {"a": {"subnet": "10.9.0.0/24", "vlan": 2900}}}});
+            members.push(member("raw/new.yaml", raw_vpc));
+            let mut raw = member("raw/ns.yaml", namespace(ranges));
+            if update {
+                raw.previous =
+                    Some(member("", namespace(json!([{"from": 1000, "to": 2999}]))).object);
+            }
+            members.push(raw);
+            let state = FabricState::build(members, [], None, References::Strict);
+            let entry = state.vlan_namespaces.get("default").unwrap();
+            let mut out = Violations::default();
+            validate_cross(
+                &entry.object,
+                &state,
+                &Context::fabricator_defaults(),
+                &mut out,
+            );
+            out.into_vec()
+        }
+
+        fn subnet(prefix: &str, vlan: u16) -> Value {
+            json!({"subnet": prefix, "vlan": vlan})
+        }
+
+        #[test]
+        fn an_update_may_not_strand_the_vlans_of_managed_vpcs_of_the_same_named_ipv4_namespace() {
+            let vpcs = [
+                (
+                    "vpc-1",
+                    json!({"subnets": {"a": subnet("10.0.1.0/24", 1001), "b": subnet("10.0.2.0/24", 2001)}}),
+                ),
+                (
+                    "vpc-2",
+                    json!({"subnets": {"a": subnet("10.0.3.0/24", 1500)}}),
+                ),
+            ];
+            let shrunk = json!([{"from": 1000, "to": 1999}]);
+            assert_eq!(
+                findings(shrunk.clone(), true, &vpcs),
+                [Violation {
+                    pointer: "/spec/ranges".into(),
+                    message: "the fabric refuses this update: subnet `b` (VLAN 2001) of VPC `vpc-1` (managed/vpcs/vpc-1.yaml:1) would be outside the updated ranges (1000-1999); keep ranges that hold the VLANs of the VPCs already in the fabric".into(),
+                    severity: Severity::Error,
+                }],
+                "the raw VPC's VLAN 2900 is left to its own check"
+            );
+            assert_eq!(
+                findings(shrunk, false, &vpcs),
+                [],
+                "a new namespace is not an update"
+            );
+            assert_eq!(
+                findings(json!([{"from": 1000, "to": 2999}]), true, &vpcs),
+                []
+            );
+        }
+
+        #[test]
+        fn the_webhook_quirks_a_host_bgp_subnet_and_vpcs_selected_by_ipv4_namespace_are_ported() {
+            let vpcs = [
+                (
+                    "bgp",
+                    json!({"subnets": {"h": {"subnet": "10.0.1.0/24", "hostBGP": true}}}),
+                ),
+                (
+                    "blue",
+                    json!({"ipv4Namespace": "blue", "subnets": {"a": subnet("10.0.2.0/24", 2500)}}),
+                ),
+            ];
+            let found = findings(json!([{"from": 1000, "to": 2999}]), true, &vpcs);
+            assert_eq!(
+                found,
+                [
+                    Violation {
+                        pointer: "/spec/ranges".into(),
+                        message: "the fabric refuses this update: subnet `h` (VLAN 0) of VPC `bgp` (managed/vpcs/bgp.yaml:1) would be outside the updated ranges (1000-2999); a hostBGP subnet counts as VLAN 0, which no range holds, so while it exists the fabric refuses every update of this namespace; keep ranges that hold the VLANs of the VPCs already in the fabric".into(),
+                        severity: Severity::Error,
+                    },
+                ]
+            );
+            let found = findings(json!([{"from": 1000, "to": 1999}]), true, &vpcs[1..]);
+            assert_eq!(
+                found,
+                [Violation {
+                    pointer: "/spec/ranges".into(),
+                    message: "subnet `a` (VLAN 2500) of VPC `blue` (managed/vpcs/blue.yaml:1) would be outside the updated ranges (1000-1999): the fabric accepts this update (its check looks at the VPCs of the IPv4Namespace named `default` instead), but refuses any later change to those VPCs until their VLANs are back in the namespace".into(),
+                    severity: Severity::Warning,
+                }],
+                "VPC `blue` uses this VLANNamespace, but the fabric's check selects IPv4Namespace `default`"
+            );
+            let green = [(
+                "green",
+                json!({"vlanNamespace": "green", "subnets": {"a": subnet("10.0.2.0/24", 500)}}),
+            )];
+            let found = findings(json!([{"from": 1000, "to": 2999}]), true, &green);
+            assert_eq!(
+                found[0].message,
+                "the fabric refuses this update: subnet `a` (VLAN 500) of VPC `green` (managed/vpcs/green.yaml:1) would be outside the updated ranges (1000-2999); the fabric checks the VPCs of IPv4Namespace `default` here, whatever their VLANNamespace; keep ranges that hold the VLANs of the VPCs already in the fabric"
+            );
+        }
     }
 }

@@ -1,7 +1,8 @@
 //! VPC (`api/vpc/v1beta1/vpc_types.go` at 78827deb): `Default()` (`:260-361`) and the
 //! stand-alone part of `Validate()` (`:363-670`): subnet count and mode, each subnet's
 //! prefix, gateway and VLAN, VLAN uniqueness and overlaps inside the VPC, permit lists and
-//! static routes. A subnet's DHCP settings are in [`dhcp`].
+//! static routes. A subnet's DHCP settings are in [`dhcp`]; the checks against the rest of
+//! the fabric (namespaces, other VPCs' subnets and VLANs) in [`cross`].
 //!
 //! Go returns its first error; here every independent problem is reported, each at the
 //! field as written. A subnet whose prefix is missing, malformed or longer than /30 gets
@@ -13,7 +14,10 @@
 //! `vlanNamespace` required checks (`:374-379`), which never fire because `Default()` sets
 //! both.
 
+mod cross;
 mod dhcp;
+
+pub use cross::{first_few, validate_cross};
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;
@@ -76,6 +80,24 @@ pub struct Subnet {
     /// `hostBGP`: hosts announce their own addresses; no gateway, VLAN or DHCP.
     #[serde(rename = "hostBGP")]
     pub host_bgp: bool,
+}
+
+impl Subnet {
+    /// The VLAN as Go's `uint16` field holds it, when it is written and fits; 0 means none.
+    pub fn vlan_id(&self) -> Option<u16> {
+        self.vlan
+            .as_ref()
+            .and_then(integer)
+            .and_then(|vlan| u16::try_from(vlan).ok())
+    }
+
+    /// The prefix, when the stand-alone rules accept it (it parses and is /30 or shorter):
+    /// the cross-object rules skip the other subnets, already rejected for their prefix.
+    pub fn usable_prefix(&self) -> Option<IpNet> {
+        net::parse_prefix(&self.subnet)
+            .ok()
+            .filter(|prefix| prefix.prefix_len() <= MAX_PREFIX_LEN)
+    }
 }
 
 /// `VPCStaticRoute`.
@@ -175,12 +197,6 @@ pub fn validate(vpc: &Object, ctx: &Context, out: &mut Violations) {
     }
     check_permit(spec, out);
     check_static_routes(&spec.static_routes, out);
-
-    // cross-object (issue 8): `:675-693` the IPv4Namespace and VLANNamespace exist;
-    // `:695-717` every subnet lies inside one of the IPv4Namespace's subnets; `:719-721` a
-    // non-hostBGP VLAN lies in the VLANNamespace; `:723-733` `dhcp.relayVPC` names an existing
-    // VPC; `:736-764` no subnet overlaps a subnet of another VPC in the same IPv4Namespace;
-    // `:766-794` no VLAN is used by another VPC of the same VLANNamespace.
 }
 
 /// `:411-623`: one subnet whose prefix is usable: not reserved, then hostBGP or gateway and
@@ -422,15 +438,6 @@ fn nth_address(prefix: &IpNet, n: u8) -> Option<IpAddr> {
             .checked_add(n.into())
             .map(|a| IpAddr::V6(a.into())),
     }
-}
-
-/// The cross-object part of `Validate()`: none yet for this kind.
-pub fn validate_cross(
-    _object: &Object,
-    _state: &super::state::FabricState,
-    _ctx: &Context,
-    _out: &mut Violations,
-) {
 }
 
 #[cfg(test)]

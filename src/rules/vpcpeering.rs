@@ -1,14 +1,16 @@
 //! VPCPeering (`api/vpc/v1beta1/vpcpeering_types.go` at 78827deb): the stand-alone part
 //! of `Validate()` (`:155-177`): peering must be on in the fabric, no deprecated `remote`,
-//! and the permit entries name exactly two VPCs. `Default()` (`:135-153`) only sets
-//! labels, which no rule reads.
+//! and the permit entries name exactly two VPCs; and the cross-object part (`:179-255`):
+//! both VPCs exist and share their namespaces, and every listed subnet exists. `Default()`
+//! (`:135-153`) only sets labels, which no rule reads. The webhook's update check is
+//! `Validate()` again (`pkg/ctrl/vpcpeering_wh.go:70-81`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Deserialize;
-use serde::de::IgnoredAny;
 
-use super::{Context, Resource, Violations};
+use super::state::FabricState;
+use super::{Context, Resource, Violations, pointer_segment};
 
 /// A VPCPeering as the rules read it.
 pub type Object = Resource<VpcPeeringSpec>;
@@ -19,9 +21,17 @@ pub type Object = Resource<VpcPeeringSpec>;
 pub struct VpcPeeringSpec {
     /// `remote`: deprecated, rejected when set.
     pub remote: String,
-    /// `permit`: each entry maps the two VPCs' names to the subnets they expose (not read
-    /// here: whether they exist is cross-object). `None` when absent.
-    pub permit: Option<Vec<BTreeMap<String, IgnoredAny>>>,
+    /// `permit`: each entry maps the two VPCs' names to the subnets they expose. `None`
+    /// when absent.
+    pub permit: Option<Vec<BTreeMap<String, Option<VpcPeer>>>>,
+}
+
+/// `VPCPeer`: one VPC's side of a permit entry.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct VpcPeer {
+    /// `subnets`: the VPC's subnets that the other VPC may reach; empty for all of them.
+    pub subnets: Vec<String>,
 }
 
 /// `Default()`: labels only.
@@ -46,9 +56,6 @@ pub fn validate(peering: &Object, ctx: &Context, out: &mut Violations) {
         );
     }
     check_two_vpcs(spec, out);
-
-    // cross-object (issue 8): `:189-218` both VPCs exist and share their IPv4Namespace and
-    // VLANNamespace; `:240-255` every listed subnet exists in its VPC.
 }
 
 /// `VPCs()` (`:112-133`) and `:173-177`: every permit entry names two VPCs, and all entries
@@ -107,13 +114,79 @@ fn quoted_list<'a>(names: impl Iterator<Item = &'a String>) -> String {
     }
 }
 
-/// The cross-object part of `Validate()`: none yet for this kind.
-pub fn validate_cross(
-    _object: &Object,
-    _state: &super::state::FabricState,
-    _ctx: &Context,
-    _out: &mut Violations,
-) {
+/// The cross-object part of `Validate()` (`:179-255`): both VPCs exist (a lookup each),
+/// are in the same IPv4Namespace and VLANNamespace, and have every subnet the permit
+/// entries list. Skipped when the entries do not name exactly two VPCs (already reported).
+pub fn validate_cross(peering: &Object, state: &FabricState, _ctx: &Context, out: &mut Violations) {
+    let entries = peering.spec.permit.as_deref().unwrap_or_default();
+    let names: BTreeSet<&String> = entries.iter().flat_map(BTreeMap::keys).collect();
+    if names.len() != 2 || entries.iter().any(|entry| entry.len() != 2) {
+        return;
+    }
+    let mut vpcs = Vec::with_capacity(2);
+    for name in names {
+        let pointer = format!("/spec/permit/0/{}", pointer_segment(name));
+        if let Some(vpc) = state.lookup(
+            &state.vpcs,
+            "VPC",
+            name,
+            &pointer,
+            "the checks of the peered VPC's namespaces and subnets",
+            out,
+        ) {
+            vpcs.push((name, vpc));
+        }
+    }
+    if let [(first, a), (second, b)] = vpcs[..] {
+        for (what, of_a, of_b) in [
+            (
+                "IPv4Namespace",
+                &a.object.spec.ipv4_namespace,
+                &b.object.spec.ipv4_namespace,
+            ),
+            (
+                "VLANNamespace",
+                &a.object.spec.vlan_namespace,
+                &b.object.spec.vlan_namespace,
+            ),
+        ] {
+            if of_a != of_b {
+                out.error(
+                    "/spec/permit",
+                    format!(
+                        "VPC `{first}` ({}) is in {what} `{of_a}` but VPC `{second}` ({}) is in `{of_b}`: only VPCs of the same {what} can be peered",
+                        a.origin, b.origin
+                    ),
+                );
+            }
+        }
+    }
+    for (i, entry) in entries.iter().enumerate() {
+        for (name, peer) in entry {
+            let Some((_, vpc)) = vpcs.iter().find(|(found, _)| *found == name) else {
+                continue;
+            };
+            let subnets = vpc.object.spec.subnets.as_ref();
+            let listed = peer.as_ref().map_or(&[][..], |p| &p.subnets[..]);
+            for (j, subnet) in listed.iter().enumerate() {
+                if !subnets.is_some_and(|s| s.contains_key(subnet)) {
+                    let known: Vec<String> = subnets
+                        .into_iter()
+                        .flat_map(BTreeMap::keys)
+                        .map(|s| format!("`{s}`"))
+                        .collect();
+                    out.error(
+                        format!("/spec/permit/{i}/{}/subnets/{j}", pointer_segment(name)),
+                        format!(
+                            "VPC `{name}` ({}) has no subnet `{subnet}`: name one of its subnets ({}), or list none to peer them all",
+                            vpc.origin,
+                            known.join(", ")
+                        ),
+                    );
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -172,5 +245,122 @@ mod tests {
             config_given: false,
         };
         assert_eq!(violations(spec, &no_config), vec![]);
+    }
+
+    mod cross {
+        use super::*;
+        use crate::rules::Severity;
+        use crate::rules::state::References;
+
+        fn vpc(name: &str, spec: serde_json::Value) -> (&'static str, serde_json::Value) {
+            let object = json!({"kind": "VPC", "metadata": {"name": name}, "spec": spec});
+            ("managed/vpcs.yaml", object)
+        }
+
+        fn findings(
+            objects: &[(&str, serde_json::Value)],
+            permit: serde_json::Value,
+            references: References,
+        ) -> Vec<(Severity, String, String)> {
+            let ctx = Context::fabricator_defaults();
+            let state = FabricState::of_objects(objects, &ctx, references);
+            let mut peering: Object = serde_json::from_value(
+                json!({"metadata": {"name": "a--b"}, "spec": {"permit": permit}}),
+            )
+            .unwrap();
+            default(&mut peering);
+            let mut out = Violations::default();
+            validate_cross(&peering, &state, &ctx, &mut out);
+            out.into_vec()
+                .into_iter()
+                .map(|v| (v.severity, v.pointer, v.message))
+                .collect()
+        }
+
+        fn two_vpcs(b_spec: serde_json::Value) -> Vec<(&'static str, serde_json::Value)> {
+            vec![
+                vpc(
+                    "a",
+                    json!({"subnets": {"x": {"subnet": "10.0.1.0/24", "vlan": 1001},
+                                       "y": {"subnet": "10.0.2.0/24", "vlan": 1002}}}),
+                ),
+                vpc("b", b_spec),
+            ]
+        }
+
+        #[test]
+        fn listed_subnets_must_exist_in_their_vpc() {
+            let objects =
+                two_vpcs(json!({"subnets": {"z": {"subnet": "10.0.3.0/24", "vlan": 1003}}}));
+            let permit = json!([
+                {"a": {"subnets": ["x", "nope"]}, "b": {}},
+                {"a": {}, "b": {"subnets": ["z", "x"]}}
+            ]);
+            assert_eq!(
+                findings(&objects, permit, References::Strict),
+                [
+                    (
+                        Severity::Error,
+                        "/spec/permit/0/a/subnets/1".into(),
+                        "VPC `a` (managed/vpcs.yaml:1) has no subnet `nope`: name one of its subnets (`x`, `y`), or list none to peer them all".into()
+                    ),
+                    (
+                        Severity::Error,
+                        "/spec/permit/1/b/subnets/1".into(),
+                        "VPC `b` (managed/vpcs.yaml:1) has no subnet `x`: name one of its subnets (`z`), or list none to peer them all".into()
+                    ),
+                ]
+            );
+        }
+
+        #[test]
+        fn the_two_vpcs_must_share_both_namespaces() {
+            let objects = two_vpcs(json!({"ipv4Namespace": "blue", "vlanNamespace": "blue",
+                "subnets": {"z": {"subnet": "10.0.3.0/24", "vlan": 1003}}}));
+            let found = findings(&objects, json!([{"a": {}, "b": {}}]), References::Strict);
+            let messages: Vec<_> = found
+                .iter()
+                .map(|(_, p, m)| (p.as_str(), m.as_str()))
+                .collect();
+            assert_eq!(
+                messages,
+                [
+                    (
+                        "/spec/permit",
+                        "VPC `a` (managed/vpcs.yaml:1) is in IPv4Namespace `default` but VPC `b` (managed/vpcs.yaml:1) is in `blue`: only VPCs of the same IPv4Namespace can be peered"
+                    ),
+                    (
+                        "/spec/permit",
+                        "VPC `a` (managed/vpcs.yaml:1) is in VLANNamespace `default` but VPC `b` (managed/vpcs.yaml:1) is in `blue`: only VPCs of the same VLANNamespace can be peered"
+                    ),
+                ]
+            );
+        }
+
+        #[test]
+        fn a_missing_vpc_is_one_lookup_finding_and_the_other_side_is_still_checked() {
+            let objects = [vpc(
+                "a",
+                json!({"subnets": {"x": {"subnet": "10.0.1.0/24", "vlan": 1001}}}),
+            )];
+            let permit = json!([{"a": {"subnets": ["gone"]}, "b": {"subnets": ["any"]}}]);
+            let found: Vec<_> = findings(&objects, permit, References::Warn)
+                .into_iter()
+                .map(|(severity, pointer, _)| (severity, pointer))
+                .collect();
+            assert_eq!(
+                found,
+                [
+                    (Severity::Warning, "/spec/permit/0/b".into()),
+                    (Severity::Error, "/spec/permit/0/a/subnets/0".into()),
+                ]
+            );
+        }
+
+        #[test]
+        fn entries_that_do_not_name_two_vpcs_are_left_to_the_stand_alone_finding() {
+            let found = findings(&[], json!([{"a": {}}]), References::Strict);
+            assert_eq!(found, []);
+        }
     }
 }
