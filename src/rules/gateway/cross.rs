@@ -8,7 +8,7 @@
 
 use super::{GatewayGroupMembership, Object};
 use crate::rules::state::{FabricState, GatewayIndex};
-use crate::rules::{Context, Violations};
+use crate::rules::{Context, Violations, net};
 
 /// How many holders of a taken address or members of a full group a finding names.
 const NAMED_AT_MOST: usize = 3;
@@ -23,9 +23,13 @@ pub(super) fn validate(gateway: &Object, state: &FabricState, ctx: &Context, out
         ("vtepIP", "VTEP", spec.vtep_ip.as_deref(), false),
     ];
     for (field, purpose, value, is_protocol) in addresses {
-        let Some((text, addr)) =
-            value.and_then(|text| Some((text, GatewayIndex::address_key(text)?)))
+        // A value that is not an IPv4 /32 is already an error of its own (Go stops there).
+        let Some(text) =
+            value.filter(|text| net::parse_prefix_v4(text).is_ok_and(|p| p.prefix_len() == 32))
         else {
+            continue;
+        };
+        let Some(addr) = GatewayIndex::address_key(text) else {
             continue;
         };
         let holders = if is_protocol {
@@ -230,6 +234,20 @@ mod tests {
             group("gr1"),
             gateway("gw-1", 1, json!([{"name": "gr1"}])),
             switch("sw-1", "10.0.0.1/32", "172.30.8.1/32"),
+        ];
+        assert_eq!(findings(&objects, "gw-1", 2), []);
+    }
+
+    /// `test-non-32-vtep-ip`: the stand-alone rules reject the /24; its address equal to
+    /// another gateway's VTEP is not a second problem.
+    #[test]
+    fn an_address_that_is_not_a_slash_32_is_not_compared() {
+        let mut subject = gateway("gw-1", 1, json!([{"name": "gr1"}]));
+        subject["spec"]["vtepIP"] = json!("172.30.12.2/24");
+        let objects = [
+            group("gr1"),
+            subject,
+            gateway("gw-2", 2, json!([{"name": "gr1"}])),
         ];
         assert_eq!(findings(&objects, "gw-1", 2), []);
     }
