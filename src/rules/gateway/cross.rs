@@ -32,22 +32,17 @@ pub(super) fn validate(gateway: &Object, state: &FabricState, ctx: &Context, out
         let Some(addr) = GatewayIndex::address_key(text) else {
             continue;
         };
-        let holders = if is_protocol {
-            index.protocol_ip_holders(&addr)
+        let others = if is_protocol {
+            index.protocol_ip_holders(&addr, name)
         } else {
-            index.vtep_ip_holders(&addr)
+            index.vtep_ip_holders(&addr, name)
         };
-        let others: Vec<String> = holders
-            .iter()
-            .filter(|holder| !(holder.kind == "Gateway" && holder.name == name))
-            .map(ToString::to_string)
-            .collect();
-        if !others.is_empty() {
+        if others.count > 0 {
             out.error(
                 format!("/spec/{field}"),
                 format!(
                     "{field} `{text}` is already used by {}: gateways and switches share the {purpose} range and each needs its own address; pick a free one",
-                    name_some(&others),
+                    name_some(others.count, others.first(NAMED_AT_MOST)),
                 ),
             );
         }
@@ -55,18 +50,13 @@ pub(super) fn validate(gateway: &Object, state: &FabricState, ctx: &Context, out
     if let Some(text) = spec.vtep_mac.as_deref()
         && let Some(mac) = GatewayIndex::mac_key(text)
     {
-        let others: Vec<String> = index
-            .vtep_mac_holders(&mac)
-            .iter()
-            .filter(|holder| holder.name != name)
-            .map(ToString::to_string)
-            .collect();
-        if !others.is_empty() {
+        let others = index.vtep_mac_holders(&mac, name);
+        if others.count > 0 {
             out.error(
                 "/spec/vtepMAC",
                 format!(
                     "vtepMAC `{text}` is already used by {}: each gateway needs its own VTEP MAC; pick a free one",
-                    name_some(&others),
+                    name_some(others.count, others.first(NAMED_AT_MOST)),
                 ),
             );
         }
@@ -103,34 +93,29 @@ fn check_group(
     if communities == 0 {
         return;
     }
-    let others: Vec<String> = state
-        .gateway_index
-        .group_members(&group.name)
-        .iter()
-        .filter(|member| member.name != name)
-        .map(ToString::to_string)
-        .collect();
-    if others.len() >= communities {
+    let others = state.gateway_index.group_members(&group.name, name);
+    if others.count >= communities {
         out.error(
             at,
             format!(
                 "gateway group `{}` already has {} other gateway{} ({}), and the fabric config has {communities} gateway communit{}, one per gateway of a group: add communities (`spec.config.gateway.communities` in fab.yaml) or put this gateway in another group",
                 group.name,
-                others.len(),
-                if others.len() == 1 { "" } else { "s" },
-                name_some(&others),
+                others.count,
+                if others.count == 1 { "" } else { "s" },
+                name_some(others.count, others.first(NAMED_AT_MOST)),
                 if communities == 1 { "y" } else { "ies" },
             ),
         );
     }
 }
 
-/// The first [`NAMED_AT_MOST`] of `names`, joined, and how many more there are.
-fn name_some(names: &[String]) -> String {
-    let shown = names[..names.len().min(NAMED_AT_MOST)].join(", ");
-    match names.len().saturating_sub(NAMED_AT_MOST) {
-        0 => shown,
-        more => format!("{shown} and {more} more"),
+/// The first [`NAMED_AT_MOST`] of the `count` objects `first` starts with, joined, and
+/// how many more there are.
+fn name_some<'a, T: ToString + 'a>(count: usize, first: impl Iterator<Item = &'a T>) -> String {
+    let shown: Vec<String> = first.take(NAMED_AT_MOST).map(ToString::to_string).collect();
+    match count.saturating_sub(shown.len()) {
+        0 => shown.join(", "),
+        more => format!("{} and {more} more", shown.join(", ")),
     }
 }
 
@@ -223,6 +208,22 @@ mod tests {
                 (Severity::Error, "/spec/vtepIP".to_owned(), "vtepIP `172.30.12.1/32` is already used by Switch `sw-1` (managed/sw-1.yaml:1): gateways and switches share the VTEP range and each needs its own address; pick a free one".to_owned()),
                 (Severity::Error, "/spec/vtepMAC".to_owned(), "vtepMAC `ca:fe:ba:be:00:01` is already used by Gateway `gw-2` (managed/gw-2.yaml:1): each gateway needs its own VTEP MAC; pick a free one".to_owned()),
             ]
+        );
+    }
+
+    /// A value many objects share costs each a lookup, and its finding names a few.
+    #[test]
+    fn a_loopback_many_share_names_three_holders_and_counts_the_rest() {
+        let mut objects = vec![group("gr1")];
+        for i in 1..=6 {
+            let mut other = gateway(&format!("gw-{i}"), i, json!([{"name": "gr1"}]));
+            other["spec"]["protocolIP"] = json!("172.30.8.9/32");
+            objects.push(other);
+        }
+        let found = findings(&objects, "gw-3", 10);
+        assert_eq!(
+            found,
+            [(Severity::Error, "/spec/protocolIP".to_owned(), "protocolIP `172.30.8.9/32` is already used by Gateway `gw-1` (managed/gw-1.yaml:1), Gateway `gw-2` (managed/gw-2.yaml:1), Gateway `gw-4` (managed/gw-4.yaml:1) and 2 more: gateways and switches share the loopback range and each needs its own address; pick a free one".to_owned())]
         );
     }
 

@@ -140,6 +140,41 @@ fn last_address(prefix: &IpNet) -> u128 {
     }
 }
 
+/// The holders of a value other than the gateway asking, without a scan: a value every
+/// gateway shares costs each of them a lookup, not a pass over all the others.
+#[derive(Debug)]
+pub struct Others<'a> {
+    holders: &'a [Holder],
+    gateway: &'a str,
+    /// How many there are.
+    pub count: usize,
+}
+
+impl<'a> Others<'a> {
+    /// `holders` lists Gateways first, each in name order (a gateway twice when it lists a
+    /// group twice), so `gateway`'s own entries are found by binary search.
+    fn of(holders: Option<&'a Vec<Holder>>, gateway: &'a str) -> Self {
+        let holders = holders.map_or(&[][..], Vec::as_slice);
+        let gateways = &holders[..holders.partition_point(|h| h.kind == "Gateway")];
+        let own = gateways.partition_point(|h| h.name.as_str() <= gateway)
+            - gateways.partition_point(|h| h.name.as_str() < gateway);
+        Others {
+            holders,
+            gateway,
+            count: holders.len() - own,
+        }
+    }
+
+    /// The first `limit` of them, in index order.
+    pub fn first(&self, limit: usize) -> impl Iterator<Item = &'a Holder> {
+        let gateway = self.gateway;
+        self.holders
+            .iter()
+            .filter(move |h| !(h.kind == "Gateway" && h.name == gateway))
+            .take(limit)
+    }
+}
+
 /// See the module documentation.
 #[derive(Debug, Default)]
 pub struct GatewayIndex {
@@ -234,24 +269,27 @@ impl GatewayIndex {
         }
     }
 
-    /// The Gateways, then Switches, whose `protocolIP` has address `addr`.
-    pub fn protocol_ip_holders(&self, addr: &IpAddr) -> &[Holder] {
-        self.protocol_ips.get(addr).map_or(&[], Vec::as_slice)
+    /// The Gateways, then Switches, besides Gateway `gateway` whose `protocolIP` has
+    /// address `addr`.
+    pub fn protocol_ip_holders<'a>(&'a self, addr: &IpAddr, gateway: &'a str) -> Others<'a> {
+        Others::of(self.protocol_ips.get(addr), gateway)
     }
 
-    /// The Gateways, then Switches, whose `vtepIP` has address `addr`.
-    pub fn vtep_ip_holders(&self, addr: &IpAddr) -> &[Holder] {
-        self.vtep_ips.get(addr).map_or(&[], Vec::as_slice)
+    /// The Gateways, then Switches, besides Gateway `gateway` whose `vtepIP` has address
+    /// `addr`.
+    pub fn vtep_ip_holders<'a>(&'a self, addr: &IpAddr, gateway: &'a str) -> Others<'a> {
+        Others::of(self.vtep_ips.get(addr), gateway)
     }
 
-    /// The Gateways whose `vtepMAC` is `mac` (as [`Self::mac_key`] writes it).
-    pub fn vtep_mac_holders(&self, mac: &str) -> &[Holder] {
-        self.vtep_macs.get(mac).map_or(&[], Vec::as_slice)
+    /// The Gateways besides `gateway` whose `vtepMAC` is `mac` (as [`Self::mac_key`]
+    /// writes it).
+    pub fn vtep_mac_holders<'a>(&'a self, mac: &str, gateway: &'a str) -> Others<'a> {
+        Others::of(self.vtep_macs.get(mac), gateway)
     }
 
-    /// The Gateways that list group `group`, in name order.
-    pub fn group_members(&self, group: &str) -> &[Holder] {
-        self.group_members.get(group).map_or(&[], Vec::as_slice)
+    /// The Gateways besides `gateway` that list group `group`.
+    pub fn group_members<'a>(&'a self, group: &str, gateway: &'a str) -> Others<'a> {
+        Others::of(self.group_members.get(group), gateway)
     }
 
     /// What the peerings expose to side `side` (a VPC name or `ext.<external>`).
