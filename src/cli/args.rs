@@ -28,6 +28,9 @@ pub enum Command {
     Check(CheckArgs),
     /// Move the valid raw/ files of every fabric into managed/ in one commit.
     Sync(SyncArgs),
+    /// Print what each fabric's managed/ holds: a table per kind with the fields values are
+    /// picked from (VPC subnets and VLANs, Connection ports, Switch ASNs...).
+    List(ListArgs),
     /// Work with the JSON Schemas hh-gitops validates against.
     #[command(subcommand)]
     Schemas(SchemasCommand),
@@ -68,6 +71,36 @@ pub struct CommonArgs {
     /// its raw/ folder) is used when there is one, else fabricator's defaults.
     #[arg(long, value_name = "FILE")]
     pub fabric_config: Option<PathBuf>,
+    /// What a reference to an object that is in neither the fabric's managed/ nor its raw/
+    /// is (the `default` namespaces, objects applied by hand): `warn` reports it and skips
+    /// the checks that needed the object; `strict` rejects the file, for repositories that
+    /// hold the whole fabric.
+    #[arg(long, value_enum, default_value_t = ReferencesArg::Warn)]
+    pub references: ReferencesArg,
+    /// Check a change: compare the work tree with the merge base of REF and HEAD. Findings
+    /// in the files the change adds, edits or deletes (or that those cause elsewhere) count;
+    /// the others are reported as already on the base branch and do not fail the run.
+    /// Inside GitHub Actions, a pull_request event sets it to the pull request's base.
+    #[arg(long, value_name = "REF")]
+    pub changed_since: Option<String>,
+}
+
+/// `--references`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReferencesArg {
+    /// A warning; the checks that needed the object are skipped.
+    Warn,
+    /// An error.
+    Strict,
+}
+
+impl From<ReferencesArg> for crate::rules::state::References {
+    fn from(arg: ReferencesArg) -> Self {
+        match arg {
+            ReferencesArg::Warn => Self::Warn,
+            ReferencesArg::Strict => Self::Strict,
+        }
+    }
 }
 
 /// `hh-gitops check`.
@@ -134,6 +167,29 @@ pub struct SyncArgs {
     /// Shared flags.
     #[command(flatten)]
     pub common: CommonArgs,
+}
+
+/// `hh-gitops list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// The GitOps repository.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub repo: PathBuf,
+    /// Fabric folders, as globs relative to the repository, as `sync --fabrics` (which is
+    /// also accepted here). Repeatable.
+    #[arg(
+        long,
+        visible_alias = "fabrics",
+        value_name = "GLOB",
+        default_value = "gitops/hedgehog/*"
+    )]
+    pub fabric: Vec<String>,
+    /// Only this kind: its name or plural, in any case (`vpc`, `VPCs`, `connection`).
+    #[arg(long, value_name = "KIND")]
+    pub kind: Option<String>,
+    /// Output format: aligned tables, or the same as JSON data.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }
 
 /// `hh-gitops schemas ...`.

@@ -157,7 +157,11 @@ impl Report<'_> {
                             .warnings()
                             .map(move |f| (format!("{}/{}", fabric.dir, moved.raw), f))
                     });
-                    rejected.chain(moved)
+                    let managed = fabric
+                        .managed_findings
+                        .iter()
+                        .map(move |m| (format!("{}/{}", fabric.dir, m.path), &m.finding));
+                    rejected.chain(moved).chain(managed)
                 })
                 .collect(),
         };
@@ -165,10 +169,11 @@ impl Report<'_> {
         findings
     }
 
-    fn rejected_files(&self) -> usize {
+    /// How many problems fail the run (rejected files, errors in managed/).
+    fn blocking(&self) -> usize {
         match self {
             Report::Check(report) => report.totals.rejected_files,
-            Report::Sync(report) => report.totals.rejected_files,
+            Report::Sync(report) => report.blocking(),
         }
     }
 }
@@ -267,7 +272,7 @@ pub fn emit(emit: &EmitConfig, report: &Report, terminal: &Terminal) -> Result<u
         terminal.fail(error);
         return Ok(EXIT_ERROR);
     }
-    Ok(if report.rejected_files() > 0 && emit.fail_on_rejected {
+    Ok(if report.blocking() > 0 && emit.fail_on_rejected {
         EXIT_REJECTED
     } else {
         EXIT_CLEAN

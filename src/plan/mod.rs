@@ -2,11 +2,12 @@
 //! files stay, with the reason. Pure: validated files and the state of the target paths in,
 //! a plan out; the plan's change set is what a backend commits.
 //!
-//! Rules: a raw file moves only if every document in it is valid (per-file atomicity) and
-//! every managed path it maps to can be written; two raw documents naming the same
-//! resource reject every file involved; a raw/ folder that would become empty keeps a
-//! `.gitkeep`; nothing outside raw/ and managed/ is ever part of a change.
+//! Rules: a raw file moves only if every document in it is valid (per-file atomicity, after
+//! the cross-object check of `crosscheck`) and every managed path it maps to can be written;
+//! a raw/ folder that would become empty keeps a `.gitkeep`; nothing outside raw/ and
+//! managed/ is ever part of a change.
 
+pub mod diff;
 mod summary;
 
 pub use summary::plural;
@@ -18,7 +19,7 @@ use serde::Serialize;
 use crate::finding::Finding;
 use crate::paths;
 use crate::rules::config_file::ConfigSource;
-use crate::validate::Resource;
+use crate::validate::{Named, Resource};
 
 /// What a raw file turned out to be after validation.
 #[derive(Debug, Clone)]
@@ -38,6 +39,41 @@ pub struct RawFile {
     pub path: String,
     /// The validation outcome.
     pub outcome: RawOutcome,
+    /// What its documents name, for a file that validation rejected: a reference to one of
+    /// them then says the file is rejected rather than that the object does not exist.
+    pub names: Vec<Named>,
+    /// Whether the change being checked leaves this file untouched, so that its findings
+    /// are already on the base branch and do not block the check (set by `crosscheck`).
+    pub untouched: bool,
+}
+
+/// A managed file that the change being checked deletes.
+#[derive(Debug, Clone)]
+pub struct DeletedFile {
+    /// Path relative to the fabric folder (`managed/vpcs/vpc-1.yaml`).
+    pub path: String,
+    /// What its documents named before the change.
+    pub names: Vec<Named>,
+}
+
+/// One resource file under a fabric's `managed/<plural>/` folder: what the fabric holds.
+#[derive(Debug, Clone)]
+pub struct ManagedFile {
+    /// Path relative to the fabric folder (`managed/vpcs/vpc-1.yaml`).
+    pub path: String,
+    /// Its resources, or why they cannot be read as the fabric holds them.
+    pub outcome: Result<Vec<Resource>, Vec<Finding>>,
+}
+
+/// A problem of a managed file, found while checking the raw files: reported once per
+/// fabric as a warning, never a reason to reject a raw file.
+#[derive(Debug, Clone, Serialize)]
+pub struct ManagedFinding {
+    /// Path relative to the fabric folder.
+    pub path: String,
+    /// The problem (a warning).
+    #[serde(flatten)]
+    pub finding: Finding,
 }
 
 /// The state of a managed path before the move.
@@ -70,6 +106,14 @@ pub struct FabricInput {
     pub targets: BTreeMap<String, TargetState>,
     /// The fabric config its files were checked against.
     pub config: ConfigSource,
+    /// Every resource file of its managed/ folder: with the raw files, the fabric state.
+    pub managed: Vec<ManagedFile>,
+    /// Problems of managed/, found by the cross-object check.
+    pub managed_findings: Vec<ManagedFinding>,
+    /// The managed files the change being checked deletes.
+    pub deleted: Vec<DeletedFile>,
+    /// Files in a `managed/<plural>/` folder that are not resource files or `.gitkeep`.
+    pub strays: Vec<String>,
 }
 
 /// What happens to a managed file.
@@ -94,6 +138,9 @@ pub struct PlannedResource {
     pub path: String,
     /// What happens to that path.
     pub status: Status,
+    /// For an updated file, what changes in it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diff: Option<diff::Diff>,
 }
 
 /// A raw file that moves.
@@ -112,6 +159,10 @@ pub struct RejectedFile {
     pub path: String,
     /// Every reason, in line order.
     pub findings: Vec<Finding>,
+    /// Whether the change being checked leaves the file untouched: it was rejected before
+    /// the change, and does not fail the check of the change.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub untouched: bool,
 }
 
 /// The plan for one fabric.
@@ -129,6 +180,9 @@ pub struct FabricPlan {
     pub adds_gitkeep: bool,
     /// The fabric config its files were checked against.
     pub fabric_config: ConfigSource,
+    /// Problems already in managed/ (warnings; they reject no raw file).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub managed_findings: Vec<ManagedFinding>,
 }
 
 /// The plan for a whole run.
@@ -184,6 +238,8 @@ pub struct Totals {
     pub errors: usize,
     /// Warning findings, in rejected and moved files alike.
     pub warnings: usize,
+    /// Error findings of managed/ files (they fail a check of the fabric or of a change).
+    pub managed_errors: usize,
 }
 
 /// The file kept in an otherwise empty raw/ folder so that git keeps the folder.
@@ -192,6 +248,11 @@ pub const GITKEEP: &str = "raw/.gitkeep";
 /// Plans one fabric.
 pub fn plan_fabric(input: &FabricInput) -> FabricPlan {
     let mut rejected: BTreeMap<String, Vec<Finding>> = BTreeMap::new();
+    let untouched: BTreeMap<&str, bool> = input
+        .files
+        .iter()
+        .map(|f| (f.path.as_str(), f.untouched))
+        .collect();
     let mut ignored = Vec::new();
     let mut candidates: Vec<(&str, &[Resource])> = Vec::new();
     for file in &input.files {
@@ -201,39 +262,6 @@ pub fn plan_fabric(input: &FabricInput) -> FabricPlan {
                 rejected.insert(file.path.clone(), findings.clone());
             }
             RawOutcome::Ignored => ignored.push(file.path.clone()),
-        }
-    }
-
-    // The same resource in two raw files: neither can win, so both stay.
-    let mut owners: BTreeMap<String, Vec<(&str, &Resource)>> = BTreeMap::new();
-    for (path, resources) in &candidates {
-        for resource in *resources {
-            owners
-                .entry(resource.managed_path())
-                .or_default()
-                .push((path, resource));
-        }
-    }
-    for claims in owners.values().filter(|c| c.len() > 1) {
-        for (path, resource) in claims {
-            let others: Vec<String> = claims
-                .iter()
-                .filter(|(p, r)| !(p == path && r.line == resource.line))
-                .map(|(p, r)| format!("{p}:{}", r.line))
-                .collect();
-            rejected
-                .entry((*path).to_owned())
-                .or_default()
-                .push(Finding::at(
-                    resource.line,
-                    1,
-                    format!(
-                        "{} `{}` is also defined at {}: keep it in one raw file",
-                        resource.kind,
-                        resource.name,
-                        others.join(", ")
-                    ),
-                ));
         }
     }
 
@@ -251,10 +279,14 @@ pub fn plan_fabric(input: &FabricInput) -> FabricPlan {
                 continue;
             }
             let state = input.targets.get(&target).unwrap_or(&TargetState::Absent);
-            let status = match state {
-                TargetState::Absent => Status::Created,
-                TargetState::File(bytes) if bytes == resource.text.as_bytes() => Status::Unchanged,
-                TargetState::File(_) => Status::Updated,
+            let (status, diff) = match state {
+                TargetState::Absent => (Status::Created, None),
+                TargetState::File(bytes) if bytes == resource.text.as_bytes() => {
+                    (Status::Unchanged, None)
+                }
+                TargetState::File(bytes) => {
+                    (Status::Updated, Some(diff::diff(bytes, &resource.text)))
+                }
                 other => {
                     problems.push(Finding::at(
                         resource.line,
@@ -268,6 +300,7 @@ pub fn plan_fabric(input: &FabricInput) -> FabricPlan {
                 resource: resource.clone(),
                 path: target,
                 status,
+                diff,
             });
         }
         if !problems.is_empty() {
@@ -293,7 +326,12 @@ pub fn plan_fabric(input: &FabricInput) -> FabricPlan {
         .into_iter()
         .map(|(path, mut findings)| {
             findings.sort_by_key(|f| (f.line, f.col));
-            RejectedFile { path, findings }
+            let untouched = untouched.get(path.as_str()).copied().unwrap_or(false);
+            RejectedFile {
+                path,
+                findings,
+                untouched,
+            }
         })
         .collect();
     let adds_gitkeep = !moved.is_empty() && rejected.is_empty() && ignored.is_empty();
@@ -304,6 +342,7 @@ pub fn plan_fabric(input: &FabricInput) -> FabricPlan {
         ignored,
         adds_gitkeep,
         fabric_config: input.config.clone(),
+        managed_findings: input.managed_findings.clone(),
     }
 }
 
@@ -409,6 +448,7 @@ mod tests {
             line,
             text: format!("name: {name}\n"),
             warnings: Vec::new(),
+            object: None,
         }
     }
 
@@ -418,6 +458,10 @@ mod tests {
             files,
             targets: BTreeMap::new(),
             config: ConfigSource::default(),
+            managed: Vec::new(),
+            managed_findings: Vec::new(),
+            deleted: Vec::new(),
+            strays: Vec::new(),
         }
     }
 
@@ -425,6 +469,8 @@ mod tests {
         RawFile {
             path: path.into(),
             outcome: RawOutcome::Valid(resources),
+            names: Vec::new(),
+            untouched: false,
         }
     }
 
@@ -461,44 +507,12 @@ mod tests {
             RawFile {
                 path: "raw/.gitkeep".into(),
                 outcome: RawOutcome::Ignored,
+                names: Vec::new(),
+                untouched: false,
             },
             valid("raw/a.yaml", vec![resource("VPC", "vpcs", "v1", 1)]),
         ];
         assert!(!plan_fabric(&input(files)).adds_gitkeep);
-    }
-
-    #[test]
-    fn cross_file_duplicates_reject_every_file_involved() {
-        let plan = plan_fabric(&input(vec![
-            valid("raw/a.yaml", vec![resource("VPC", "vpcs", "v1", 3)]),
-            valid(
-                "raw/b.yaml",
-                vec![
-                    resource("VPC", "vpcs", "v1", 7),
-                    resource("VPC", "vpcs", "v2", 12),
-                ],
-            ),
-            valid("raw/c.yaml", vec![resource("VPC", "vpcs", "v3", 1)]),
-        ]));
-        assert_eq!(
-            plan.moved
-                .iter()
-                .map(|m| m.raw.as_str())
-                .collect::<Vec<_>>(),
-            ["raw/c.yaml"]
-        );
-        assert_eq!(plan.rejected.len(), 2);
-        assert_eq!(plan.rejected[0].findings[0].line, 3);
-        assert!(
-            plan.rejected[0].findings[0]
-                .message
-                .contains("also defined at raw/b.yaml:7")
-        );
-        assert!(
-            plan.rejected[1].findings[0]
-                .message
-                .contains("also defined at raw/a.yaml:3")
-        );
     }
 
     #[test]
@@ -536,6 +550,19 @@ mod tests {
         let plan = plan_fabric(&fabric);
         let statuses: Vec<Status> = plan.moved[0].resources.iter().map(|r| r.status).collect();
         assert_eq!(statuses, [Status::Unchanged, Status::Updated]);
+        let diffs: Vec<Option<Vec<String>>> = plan.moved[0]
+            .resources
+            .iter()
+            .map(|r| r.diff.as_ref().map(diff::Diff::lines))
+            .collect();
+        assert_eq!(
+            diffs,
+            [
+                None,
+                Some(vec!["(the whole document): old → {name: diff}".to_owned()])
+            ],
+            "an update carries what changes"
+        );
         let messages: Vec<&str> = plan
             .rejected
             .iter()
