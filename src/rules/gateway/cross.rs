@@ -172,7 +172,13 @@ mod tests {
         let object = Typed::Gateway(state.gateways.get(subject).unwrap().object.clone());
         cross_check(&object, &state, &ctx)
             .into_iter()
-            .map(|v| (v.severity, v.pointer, v.message))
+            .map(|v| {
+                (
+                    v.violation.severity,
+                    v.violation.pointer,
+                    v.violation.message,
+                )
+            })
             .collect()
     }
 

@@ -225,7 +225,7 @@ pub(super) mod tests {
             Typed::GatewayPeering(state.gateway_peerings.get(subject).unwrap().object.clone());
         cross_check(&object, &state, &ctx)
             .into_iter()
-            .map(|v| (v.pointer, v.message))
+            .map(|v| (v.violation.pointer, v.violation.message))
             .collect()
     }
 
