@@ -10,6 +10,7 @@
 //! not fit when the webhook decodes the object, so such a number is reported too.
 
 mod addressing;
+mod cross;
 mod interfaces;
 
 use std::collections::BTreeMap;
@@ -183,10 +184,6 @@ pub fn validate(gateway: &Object, ctx: &Context, out: &mut Violations) {
     addressing::validate(spec, out);
     interfaces::validate(spec.interfaces.as_ref(), out);
     validate_groups(&spec.groups, out);
-
-    // cross-object (issue 8): `gateway_types.go:401-478`: protocolIP, vtepIP and vtepMAC
-    // unique among Gateways (and protocolIP/vtepIP among Switches); every group exists as a
-    // GatewayGroup; a group holds fewer other members than `gatewayCommunities` has entries.
 }
 
 /// The rule all three gateway kinds share (`gateway_types.go:206-208`,
@@ -270,13 +267,14 @@ fn validate_groups(groups: &[GatewayGroupMembership], out: &mut Violations) {
     }
 }
 
-/// The cross-object part of `Validate()`: none yet for this kind.
+/// The cross-object part of `Validate()` (`gateway_types.go:401-478`): see [`cross`].
 pub fn validate_cross(
-    _object: &Object,
-    _state: &super::state::FabricState,
-    _ctx: &Context,
-    _out: &mut Violations,
+    gateway: &Object,
+    state: &super::state::FabricState,
+    ctx: &Context,
+    out: &mut Violations,
 ) {
+    cross::validate(gateway, state, ctx, out);
 }
 
 #[cfg(test)]

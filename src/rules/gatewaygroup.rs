@@ -25,7 +25,9 @@ pub fn validate(_group: &Object, ctx: &Context, out: &mut Violations) {
     // validate::names already applies to every kind.
 }
 
-/// The cross-object part of `Validate()`: none yet for this kind.
+/// The cross-object part of `Validate()`: there is none. A GatewayGroup reads no other
+/// object (`gatewaygroup_types.go:71-80`), and its webhook adds no create or update check
+/// (`pkg/ctrl/gatewaygroup_wh.go:53-61`); deletion, which raw/ cannot express, is not checked.
 pub fn validate_cross(
     _object: &Object,
     _state: &super::state::FabricState,

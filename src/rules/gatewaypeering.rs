@@ -9,7 +9,9 @@ mod acl;
 mod duration;
 mod expose;
 mod nat;
+mod overlap;
 mod ports;
+mod sides;
 
 use std::collections::BTreeMap;
 
@@ -17,6 +19,10 @@ use serde::Deserialize;
 
 use super::{Context, Violations, default_namespace, pointer_segment};
 use nat::NatModes;
+pub(crate) use overlap::{Exposed, exposed};
+
+/// The name prefix of a side that is an External (`v1beta1.VPCInfoExtPrefix`).
+const EXTERNAL_PREFIX: &str = "ext.";
 
 /// A GatewayPeering as `Default()` and `Validate()` read it.
 pub type Object = super::Resource<PeeringSpec>;
@@ -243,11 +249,6 @@ pub fn validate(peering: &Object, ctx: &Context, out: &mut Violations) {
     if let Some(acl) = &spec.acl {
         acl::validate(acl, &sides, out);
     }
-    // cross-object (issue 8): `gatewaypeering_types.go:484-492` the gateway group exists;
-    // `:493-543` exposed prefixes (`as` when NATed) overlap no other peering's toward the
-    // same VPC; `:545-609` each side's VPC or External exists, its `cidr`s lie inside the
-    // VPC's subnets and its `vpcSubnet`s exist; `:610-649` ACL `vpcSubnet`s exist in the
-    // VPC on their side, and that side is a VPC.
 }
 
 /// The sides of the peering, in name order.
@@ -262,13 +263,31 @@ fn side_pointer(name: &str) -> String {
     format!("/spec/peering/{}", pointer_segment(name))
 }
 
-/// The cross-object part of `Validate()`: none yet for this kind.
+/// The cross-object part of `Validate()` (`gatewaypeering_types.go:484-649`): the gateway
+/// group exists, the exposed prefixes overlap no other peering's toward the same side, and
+/// the sides and their subnets exist. The webhook's update check compares nothing with the
+/// old version (`pkg/ctrl/gatewaypeering_wh.go:71-72`), so an update is checked as a create.
 pub fn validate_cross(
-    _object: &Object,
-    _state: &super::state::FabricState,
+    peering: &Object,
+    state: &super::state::FabricState,
     _ctx: &Context,
-    _out: &mut Violations,
+    out: &mut Violations,
 ) {
+    let spec = &peering.spec;
+    // `Default()` fills the group only for a peering with two sides; without one the
+    // stand-alone rules already reported the sides.
+    if !spec.gateway_group.is_empty() {
+        state.lookup(
+            &state.gateway_groups,
+            "GatewayGroup",
+            &spec.gateway_group,
+            "/spec/gatewayGroup",
+            "the check that the peering's gateway group exists",
+            out,
+        );
+    }
+    overlap::validate(&peering.metadata.name, spec, state, out);
+    sides::validate(spec, state, out);
 }
 
 #[cfg(test)]

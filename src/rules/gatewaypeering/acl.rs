@@ -48,11 +48,7 @@ fn validate_rule(
     out: &mut Violations,
 ) {
     let at = format!("/spec/acl/rules/{index}");
-    let label = if rule.name.is_empty() {
-        format!("ACL rule {index}")
-    } else {
-        format!("ACL rule {index} (`{}`)", rule.name)
-    };
+    let label = rule_label(index, rule);
     if !rule.name.is_empty() {
         if !is_rfc1123_subdomain(&rule.name) {
             out.error(
@@ -110,6 +106,15 @@ fn validate_rule(
             format!("{at}/match/proto"),
             format!("{label}: protocol `{protocol}` is not `tcp`, `udp` or an IP protocol number (e.g. `1` for ICMP)"),
         );
+    }
+}
+
+/// How findings name rule `index`: `ACL rule 2 (`allow-web`)`.
+pub(super) fn rule_label(index: usize, rule: &AclRule) -> String {
+    if rule.name.is_empty() {
+        format!("ACL rule {index}")
+    } else {
+        format!("ACL rule {index} (`{}`)", rule.name)
     }
 }
 

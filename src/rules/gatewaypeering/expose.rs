@@ -3,12 +3,9 @@
 //! `vpcSubnet` for an External), `as` entries with exactly one of `cidr`/`not`, and `as`
 //! together with `nat`.
 
-use super::PeeringExpose;
 use super::nat::{self, NatModes};
+use super::{EXTERNAL_PREFIX, PeeringExpose};
 use crate::rules::{Violations, net};
-
-/// The name prefix of a side that is an External (`v1beta1.VPCInfoExtPrefix`).
-const EXTERNAL_PREFIX: &str = "ext.";
 
 /// One expose entry of `side` (`gatewaypeering_types.go:312-411`).
 pub(super) fn validate(
