@@ -233,6 +233,7 @@ fn drive(bytes: &[u8], target_choice: u8) -> Result<(), TestCaseError> {
         managed_findings: Vec::new(),
         deleted: Vec::new(),
         strays: Vec::new(),
+        missing: Vec::new(),
     };
     let fabric = plan::plan_fabric(&input);
     prop_assert_eq!(fabric.moved.len() + fabric.rejected.len(), 1);

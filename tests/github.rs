@@ -6,7 +6,7 @@ mod common;
 use std::process::Output;
 
 use common::fake_github::{FakeGithub, Fault};
-use common::{Repo, assert_exit, bin, output, stderr, stdout, vpc};
+use common::{Repo, assert_exit, bin, output, stderr, stdout, unique_vpc, vpc};
 
 const TOKEN: &str = "ghs_test_token_value";
 const F1: &str = "gitops/hedgehog/fabric-1";
@@ -512,7 +512,7 @@ fn api_calls_per_sync_do_not_grow_with_the_number_of_files() {
         for i in 0..files {
             setup.repo.write(
                 &format!("gitops/hedgehog/f/raw/v{i}.yaml"),
-                vpc(&format!("v{i}"), 1000 + i as u32).as_bytes(),
+                unique_vpc(&format!("v{i}"), i as u32).as_bytes(),
             );
         }
         setup.repo.commit_all("raw files");
@@ -565,7 +565,7 @@ fn ten_raw_files(setup: &Setup) -> String {
     let write = |repo: &Repo| {
         for file in 0..10 {
             let docs: Vec<String> = (0..3)
-                .map(|i| vpc(&format!("v{file}-{i}"), 1000 + file * 3 + i))
+                .map(|i| unique_vpc(&format!("v{file}-{i}"), file * 3 + i))
                 .collect();
             repo.write(
                 &format!("gitops/hedgehog/f/raw/v{file}.yaml"),

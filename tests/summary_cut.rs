@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{Repo, assert_exit, vpc};
+use common::{Repo, assert_exit, unique_vpc, vpc};
 
 const RESOURCES: usize = 26_000;
 const PER_FILE: usize = 1_000;
@@ -18,7 +18,7 @@ fn a_summary_over_1_mib_cuts_only_moved_rows_and_says_so_outside_any_fold() {
     let big = "gitops/hedgehog/big";
     for file in 0..RESOURCES / PER_FILE {
         let docs: Vec<String> = (0..PER_FILE)
-            .map(|i| vpc(&format!("v{file}-{i}"), 1000 + (i % 900) as u32))
+            .map(|i| unique_vpc(&format!("v{file}-{i}"), (file * PER_FILE + i) as u32))
             .collect();
         repo.write(
             &format!("{big}/raw/vpcs-{file:02}.yaml"),

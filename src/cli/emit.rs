@@ -99,6 +99,11 @@ fn write_stdout(text: &str) -> Result<()> {
         .context("cannot write to stdout")
 }
 
+/// `(path, finding)` pairs as the printers take them.
+fn borrowed(findings: &[(String, Finding)]) -> Vec<(String, &Finding)> {
+    findings.iter().map(|(path, f)| (path.clone(), f)).collect()
+}
+
 /// The report of a finished run, whichever command made it.
 pub enum Report<'a> {
     /// `check`.
@@ -136,36 +141,44 @@ impl Report<'_> {
 
     /// Every finding with its path, errors first (the annotation cap must not hide an
     /// error behind warnings), then in report order.
-    fn findings(&self) -> Vec<(String, &Finding)> {
-        let mut findings: Vec<(String, &Finding)> = match self {
-            Report::Check(report) => report
-                .files
-                .iter()
-                .flat_map(|file| file.findings.iter().map(move |f| (file.path.clone(), f)))
-                .collect(),
-            Report::Sync(report) => report
-                .fabrics
-                .iter()
-                .flat_map(|fabric| {
-                    let rejected = fabric.rejected.iter().flat_map(move |rejected| {
-                        rejected
-                            .findings
+    fn findings(&self) -> Vec<(String, Finding)> {
+        let mut findings: Vec<(String, Finding)> =
+            match self {
+                Report::Check(report) => report
+                    .files
+                    .iter()
+                    .flat_map(|file| {
+                        file.findings
                             .iter()
-                            .map(move |f| (format!("{}/{}", fabric.dir, rejected.path), f))
-                    });
-                    let moved = fabric.moved.iter().flat_map(move |moved| {
-                        moved
-                            .warnings()
-                            .map(move |f| (format!("{}/{}", fabric.dir, moved.raw), f))
-                    });
-                    let managed = fabric
-                        .managed_findings
-                        .iter()
-                        .map(move |m| (format!("{}/{}", fabric.dir, m.path), &m.finding));
-                    rejected.chain(moved).chain(managed)
-                })
-                .collect(),
-        };
+                            .map(move |f| (file.path.clone(), f.clone()))
+                    })
+                    .chain(report.missing.iter().map(|m| (m.path.clone(), m.finding())))
+                    .collect(),
+                Report::Sync(report) => report
+                    .fabrics
+                    .iter()
+                    .flat_map(|fabric| {
+                        let rejected = fabric.rejected.iter().flat_map(move |rejected| {
+                            rejected.findings.iter().map(move |f| {
+                                (format!("{}/{}", fabric.dir, rejected.path), f.clone())
+                            })
+                        });
+                        let moved = fabric.moved.iter().flat_map(move |moved| {
+                            moved
+                                .warnings()
+                                .map(move |f| (format!("{}/{}", fabric.dir, moved.raw), f.clone()))
+                        });
+                        let managed = fabric.managed_findings.iter().map(move |m| {
+                            (format!("{}/{}", fabric.dir, m.path), m.finding.clone())
+                        });
+                        let missing = fabric
+                            .missing
+                            .iter()
+                            .map(move |m| (format!("{}/{}", fabric.dir, m.path), m.finding()));
+                        rejected.chain(moved).chain(managed).chain(missing)
+                    })
+                    .collect(),
+            };
         findings.sort_by_key(|(_, f)| f.severity);
         findings
     }
@@ -182,7 +195,10 @@ impl Report<'_> {
                 *path = relative_to_repository(root.as_deref(), &cwd, path);
             }
         }
-        Ok(sarif::render(&findings, env!("CARGO_PKG_VERSION")))
+        Ok(sarif::render(
+            &borrowed(&findings),
+            env!("CARGO_PKG_VERSION"),
+        ))
     }
 
     /// How many problems fail the run (rejected files, errors in managed/).
@@ -306,7 +322,7 @@ pub fn emit(emit: &EmitConfig, report: &Report, terminal: &Terminal) -> Result<u
                 .with_context(|| format!("cannot write SARIF file {}", path.display()))
         }));
     }
-    keep(terminal.commands(&actions::annotations(&report.findings())));
+    keep(terminal.commands(&actions::annotations(&borrowed(&report.findings()))));
     if let Report::Sync(sync) = report {
         for glob in &sync.unmatched_fabrics {
             keep(terminal.commands(&actions::warning(&SyncReport::unmatched_warning(glob))));

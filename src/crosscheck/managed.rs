@@ -14,6 +14,7 @@
 use std::collections::BTreeSet;
 
 use super::cross_findings;
+use super::missing::MissingReferences;
 use crate::finding::{Finding, Severity};
 use crate::plan::{FabricInput, ManagedFinding};
 use crate::rules::Context;
@@ -84,6 +85,7 @@ pub fn findings(
     ctx: &Context,
     scope: &Scope,
     raw_caused: Vec<(String, Finding, Origin)>,
+    missing: &mut MissingReferences,
 ) -> Vec<ManagedFinding> {
     let mut found: Vec<(String, Finding, Option<Origin>)> = Vec::new();
     let mut caused = raw_caused;
@@ -103,19 +105,24 @@ pub fn findings(
         let in_place = resources
             .iter()
             .filter(|r| still_managed(state, r, &file.path));
-        let (cross, by_others) = cross_findings(in_place, state, ctx);
-        for finding in cross {
-            let cause = by_others
+        let cross = cross_findings(in_place, state, ctx);
+        for finding in cross.findings {
+            let cause = cross
+                .caused
                 .iter()
                 .find(|(f, _)| *f == finding)
                 .map(|(_, cause)| cause.clone());
             found.push((file.path.clone(), finding, cause));
         }
         caused.extend(
-            by_others
+            cross
+                .caused
                 .into_iter()
                 .map(|(finding, cause)| (file.path.clone(), finding, cause)),
         );
+        for (finding, what) in cross.missing {
+            missing.add(&file.path, &finding, what);
+        }
     }
     for stray in &input.strays {
         found.push((

@@ -17,15 +17,17 @@
 //!   the [`Scope`] of the check (see `managed`).
 
 mod managed;
+mod missing;
 
 pub use managed::Scope;
+use missing::MissingReferences;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::finding::{Finding, Severity};
 use crate::plan::{FabricInput, RawOutcome};
 use crate::rules::state::{FabricState, Member, Origin, References, Withdrawn, WithdrawnBecause};
-use crate::rules::{self, Context};
+use crate::rules::{self, Context, Missing};
 use crate::validate::Resource;
 
 /// Checks the raw files of `input` against its fabric state, read with `ctx` and
@@ -45,14 +47,16 @@ pub fn check_fabric(input: &mut FabricInput, ctx: &Context, references: Referenc
     let managed = managed_members(input);
     let mut state;
     let mut causes: BTreeMap<usize, Vec<(Finding, Origin)>> = BTreeMap::new();
+    let mut missing: BTreeMap<usize, Vec<(Finding, Missing)>> = BTreeMap::new();
     loop {
         state = build_state(input, &managed, &accepted, ctx, references);
         let mut rejected_now = Vec::new();
         for &index in &accepted {
-            let (findings, caused) = cross_findings(resources(input, index), &state, ctx);
-            let rejects = findings.iter().any(Finding::is_error);
-            verdicts.insert(index, findings);
-            causes.insert(index, caused);
+            let cross = cross_findings(resources(input, index), &state, ctx);
+            let rejects = cross.findings.iter().any(Finding::is_error);
+            verdicts.insert(index, cross.findings);
+            causes.insert(index, cross.caused);
+            missing.insert(index, cross.missing);
             if rejects {
                 rejected_now.push(index);
             }
@@ -65,6 +69,21 @@ pub fn check_fabric(input: &mut FabricInput, ctx: &Context, references: Referenc
         }
     }
 
+    let mut gathered = MissingReferences::default();
+    for (index, found) in missing {
+        if accepted.contains(&index) {
+            let path = &input.files[index].path;
+            for (finding, what) in found {
+                gathered.add(path, &finding, what);
+            }
+        } else {
+            // A rejected file lists every finding of its own.
+            verdicts
+                .entry(index)
+                .or_default()
+                .extend(found.into_iter().map(|(f, _)| f));
+        }
+    }
     for (index, findings) in verdicts {
         settle(&mut input.files[index].outcome, findings);
     }
@@ -77,7 +96,9 @@ pub fn check_fabric(input: &mut FabricInput, ctx: &Context, references: Referenc
                 .map(move |(finding, origin)| (path.clone(), finding, origin))
         })
         .collect();
-    input.managed_findings = managed::findings(input, &state, ctx, scope, raw_caused);
+    input.managed_findings =
+        managed::findings(input, &state, ctx, scope, raw_caused, &mut gathered);
+    input.missing = gathered.into_list();
     for file in &mut input.files {
         file.untouched = !scope.raw_counts(&file.path);
         if let (true, RawOutcome::Rejected(findings)) = (file.untouched, &mut file.outcome) {
@@ -241,15 +262,15 @@ fn build_state(
     FabricState::build(members.into_values(), withdrawn, ctx.config, references)
 }
 
-/// The cross-object findings of `resources` against `state`, located in their file; and,
-/// apart, a copy of those caused by another file (rejected or deleted) with that file.
+/// The cross-object findings of `resources` against `state`, located in their file.
 fn cross_findings<'r>(
     resources: impl IntoIterator<Item = &'r Resource>,
     state: &FabricState,
     ctx: &Context,
-) -> (Vec<Finding>, Vec<(Finding, Origin)>) {
+) -> Cross {
     let mut findings = Vec::new();
     let mut caused = Vec::new();
+    let mut missing = Vec::new();
     for resource in resources {
         let Some(object) = &resource.object else {
             continue;
@@ -268,10 +289,28 @@ fn cross_findings<'r>(
             if let Some(cause) = cross.cause {
                 caused.push((finding.clone(), cause));
             }
-            findings.push(finding);
+            match cross.missing {
+                Some(what) => missing.push((finding, what)),
+                None => findings.push(finding),
+            }
         }
     }
-    (findings, caused)
+    Cross {
+        findings,
+        caused,
+        missing,
+    }
+}
+
+/// The cross-object findings of some resources.
+struct Cross {
+    /// Every finding but the references to objects nowhere in the repository.
+    findings: Vec<Finding>,
+    /// A copy of those caused by another file (rejected or deleted), with that file.
+    caused: Vec<(Finding, Origin)>,
+    /// The warnings that a referenced object is nowhere in the repository: gathered per
+    /// object for the whole fabric (see [`MissingReference`]) instead of one per reference.
+    missing: Vec<(Finding, Missing)>,
 }
 
 /// Folds a raw file's cross-object findings into its outcome: any error rejects the file
@@ -338,6 +377,7 @@ mod tests {
             managed_findings: Vec::new(),
             deleted: Vec::new(),
             strays: Vec::new(),
+            missing: Vec::new(),
         }
     }
 

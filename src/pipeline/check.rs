@@ -14,7 +14,7 @@ use crate::backend::diff::Changes;
 use crate::backend::git::GitRepo;
 use crate::crosscheck::Scope;
 use crate::finding::Finding;
-use crate::plan::{FabricInput, RawOutcome};
+use crate::plan::{FabricInput, MissingReference, RawOutcome};
 use crate::report::CheckedFile;
 use crate::rules::state::References;
 use crate::schema::Registry;
@@ -162,6 +162,16 @@ fn fabric_prefix(dir: &Path, path: &Path, display: &str) -> String {
     }
 }
 
+/// What `check` found.
+pub struct Checked {
+    /// Every file named or found, checked or listed as ignored.
+    pub files: Vec<CheckedFile>,
+    /// The fabric configs used.
+    pub configs: Vec<LoadedConfig>,
+    /// Objects referred to but nowhere among the files read.
+    pub missing: Vec<MissingReference>,
+}
+
 /// A group of files checked together: a fabric, or the loose files of one fabric config.
 struct Group {
     /// Whether the group is loose files rather than a fabric.
@@ -183,7 +193,7 @@ pub fn checked_files(
     given: Option<&LoadedConfig>,
     references: References,
     changes: Option<&Changes>,
-) -> Result<(Vec<CheckedFile>, Vec<LoadedConfig>)> {
+) -> Result<Checked> {
     let candidates = collect(registry, paths)?;
     let path_configs = paths
         .iter()
@@ -333,7 +343,14 @@ pub fn checked_files(
             ignored: None,
         });
     }
-    Ok((checked, configs))
+    // Missing references are only known for the files read together: keep the groups'
+    // (their paths are as the user sees them already).
+    let missing = inputs.into_iter().flat_map(|input| input.missing).collect();
+    Ok(Checked {
+        files: checked,
+        configs,
+        missing,
+    })
 }
 
 /// A group's input before its files are read.
@@ -347,6 +364,7 @@ fn empty_input(dir: &str, config: &LoadedConfig) -> FabricInput {
         managed_findings: Vec::new(),
         deleted: Vec::new(),
         strays: Vec::new(),
+        missing: Vec::new(),
     }
 }
 

@@ -143,6 +143,7 @@ pub fn fabrics(
                     managed_findings: Vec::new(),
                     deleted,
                     strays: Vec::new(),
+                    missing: Vec::new(),
                 });
                 configs.push(config);
             }

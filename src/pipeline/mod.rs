@@ -48,7 +48,11 @@ pub fn check(registry: &Registry, config: &CheckConfig) -> Result<CheckReport> {
     } else {
         &config.paths
     };
-    let (mut files, configs) = check::checked_files(
+    let check::Checked {
+        mut files,
+        configs,
+        missing,
+    } = check::checked_files(
         registry,
         paths,
         config.max_file_size,
@@ -65,7 +69,7 @@ pub fn check(registry: &Registry, config: &CheckConfig) -> Result<CheckReport> {
             sources.push(config.source);
         }
     }
-    let mut report = CheckReport::new(files, sources);
+    let mut report = CheckReport::new(files, sources, missing);
     report.base = changes.as_ref().map(Base::of);
     Ok(report)
 }

@@ -47,6 +47,54 @@ pub struct RawFile {
     pub untouched: bool,
 }
 
+/// An object that the fabric's resources refer to but that is in neither its managed/ nor
+/// its raw/ (with `--references warn`): reported once per fabric, never per reference.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MissingReference {
+    /// Its kind.
+    pub kind: String,
+    /// Its name.
+    pub name: String,
+    /// How many references to it were found.
+    pub references: usize,
+    /// The file of the first one (relative to the fabric for a sync).
+    pub path: String,
+    /// Its line.
+    pub line: u32,
+    /// Its column.
+    pub col: u32,
+    /// The checks skipped for want of it.
+    pub skipped: Vec<String>,
+}
+
+impl MissingReference {
+    /// The warning as a finding at the first reference, for annotations.
+    pub fn finding(&self) -> Finding {
+        Finding {
+            severity: crate::finding::Severity::Warning,
+            ..Finding::at(self.line, self.col, self.message())
+        }
+    }
+
+    /// The warning, in words.
+    pub fn message(&self) -> String {
+        let references = if self.references == 1 {
+            "1 reference to it".to_owned()
+        } else {
+            format!("{} references to it", self.references)
+        };
+        format!(
+            "{} `{}` is in neither this fabric's managed/ nor its raw/: {references} (the first at {}:{}:{}) went unchecked ({}); add it to the repository, or use --references strict when the repository holds the whole fabric",
+            self.kind,
+            self.name,
+            self.path,
+            self.line,
+            self.col,
+            self.skipped.join("; ")
+        )
+    }
+}
+
 /// A managed file that the change being checked deletes.
 #[derive(Debug, Clone)]
 pub struct DeletedFile {
@@ -114,6 +162,8 @@ pub struct FabricInput {
     pub deleted: Vec<DeletedFile>,
     /// Files in a `managed/<plural>/` folder that are not resource files or `.gitkeep`.
     pub strays: Vec<String>,
+    /// Objects referred to but nowhere in the repository (found by the cross-object check).
+    pub missing: Vec<MissingReference>,
 }
 
 /// What happens to a managed file.
@@ -183,6 +233,9 @@ pub struct FabricPlan {
     /// Problems already in managed/ (warnings; they reject no raw file).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub managed_findings: Vec<ManagedFinding>,
+    /// Objects referred to but nowhere in the repository: one warning each.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<MissingReference>,
 }
 
 /// The plan for a whole run.
@@ -343,6 +396,7 @@ pub fn plan_fabric(input: &FabricInput) -> FabricPlan {
         adds_gitkeep,
         fabric_config: input.config.clone(),
         managed_findings: input.managed_findings.clone(),
+        missing: input.missing.clone(),
     }
 }
 
@@ -462,6 +516,7 @@ mod tests {
             managed_findings: Vec::new(),
             deleted: Vec::new(),
             strays: Vec::new(),
+            missing: Vec::new(),
         }
     }
 

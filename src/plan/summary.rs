@@ -20,6 +20,7 @@ impl FabricPlan {
                 totals.warnings += 1;
             }
         }
+        totals.warnings += self.missing.len();
         for managed in &self.managed_findings {
             if managed.finding.is_error() {
                 totals.managed_errors += 1;

@@ -13,7 +13,7 @@ use super::{CheckReport, SyncReport};
 use crate::finding::Finding;
 use crate::limits::MAX_SUMMARY_BYTES;
 use crate::plan::diff::Diff;
-use crate::plan::{FabricPlan, GITKEEP, Status, plural};
+use crate::plan::{FabricPlan, GITKEEP, MissingReference, Status, plural};
 use crate::rules::config_file::{ConfigForm, ConfigSource};
 
 /// Rows shown before a table folds into `<details>`.
@@ -194,6 +194,7 @@ fn fabric_blocks(report: &SyncReport, fabric: &FabricPlan) -> FabricBlocks {
             &warning_rows,
         );
     }
+    missing_table(&mut head, &fabric.missing);
     let managed_rows: Vec<String> = fabric
         .managed_findings
         .iter()
@@ -453,7 +454,37 @@ pub fn check(report: &CheckReport) -> String {
             &warnings,
         );
     }
+    missing_table(&mut out, &report.missing);
     cap(out)
+}
+
+/// The objects referred to but nowhere in the repository, one row each.
+fn missing_table(out: &mut String, missing: &[MissingReference]) {
+    if missing.is_empty() {
+        return;
+    }
+    let rows: Vec<String> = missing
+        .iter()
+        .map(|m| {
+            format!(
+                "| {} | {} |",
+                code(&format!("{}:{}", m.path, m.line)),
+                cell(&m.message())
+            )
+        })
+        .collect();
+    let _ = writeln!(
+        out,
+        "**Not in the repository** (the checks that need these objects were skipped): {} {}\n",
+        rows.len(),
+        plural(rows.len(), "object", "objects")
+    );
+    table(
+        out,
+        &format!("{} objects", rows.len()),
+        "| first reference | warning |\n|---|---|",
+        &rows,
+    );
 }
 
 /// The last resort when even the findings exceed [`MAX_SUMMARY_BYTES`]: cuts at a line

@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use crate::backend::diff::Changes;
 use crate::finding::Finding;
-use crate::plan::{FabricPlan, Plan, Totals};
+use crate::plan::{FabricPlan, MissingReference, Plan, Totals};
 use crate::rules::config_file::ConfigSource;
 
 /// The version of the JSON report format; bumped on any incompatible change.
@@ -60,6 +60,9 @@ pub struct CheckReport {
     /// The base a checked change was compared with (`--changed-since`, a pull request).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub base: Option<Base>,
+    /// Objects referred to but nowhere in the checked files' fabrics: one warning each.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<MissingReference>,
 }
 
 /// Counts of a check.
@@ -83,7 +86,11 @@ pub struct CheckTotals {
 
 impl CheckReport {
     /// Builds the report and its totals.
-    pub fn new(files: Vec<CheckedFile>, fabric_configs: Vec<ConfigSource>) -> Self {
+    pub fn new(
+        files: Vec<CheckedFile>,
+        fabric_configs: Vec<ConfigSource>,
+        missing: Vec<MissingReference>,
+    ) -> Self {
         let rejected = files.iter().filter(|f| f.is_rejected()).count();
         let ignored = files.iter().filter(|f| f.ignored.is_some()).count();
         let all = || files.iter().flat_map(|f| &f.findings);
@@ -95,7 +102,7 @@ impl CheckReport {
             rejected_files: rejected,
             resources: files.iter().map(|f| f.resources).sum(),
             errors,
-            warnings: all().count() - errors,
+            warnings: all().count() - errors + missing.len(),
         };
         CheckReport {
             version: FORMAT_VERSION,
@@ -104,6 +111,7 @@ impl CheckReport {
             fabric_configs,
             totals,
             base: None,
+            missing,
         }
     }
 }

@@ -16,6 +16,9 @@ pub fn check(report: &CheckReport) -> String {
             let _ = writeln!(out, "{}", finding.display(&file.path));
         }
     }
+    for missing in &report.missing {
+        let _ = writeln!(out, "warning: {}", missing.message());
+    }
     for file in &report.files {
         if let Some(why) = &file.ignored {
             let _ = writeln!(out, "ignored {} ({why})", file.path);
@@ -112,6 +115,9 @@ pub fn sync_sections(report: &SyncReport) -> Vec<Section> {
                     finding.display(&format!("{}/{}", fabric.dir, rejected.path))
                 );
             }
+        }
+        for missing in &fabric.missing {
+            let _ = writeln!(out, "  warning: {}", missing.message());
         }
         for managed in &fabric.managed_findings {
             let _ = writeln!(

@@ -139,6 +139,21 @@ pub struct Violations {
     /// For violations caused by another file (a reference to an object that a rejected or
     /// deleted file defined): the index of the violation and that file.
     causes: Vec<(usize, state::Origin)>,
+    /// For warnings about a reference to an object nowhere in the repository: the index of
+    /// the warning and what was missing.
+    missing: Vec<(usize, Missing)>,
+}
+
+/// A referenced object that is nowhere in the repository, and the check that was skipped
+/// for want of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Missing {
+    /// Its kind.
+    pub kind: String,
+    /// Its name.
+    pub name: String,
+    /// The check that needed it.
+    pub needed_for: String,
 }
 
 /// A violation of a cross-object rule, with the file that caused it when there is one.
@@ -148,6 +163,8 @@ pub struct CrossViolation {
     pub violation: Violation,
     /// The file whose rejection or deletion caused it.
     pub cause: Option<state::Origin>,
+    /// The object it is about when it only says that object is nowhere in the repository.
+    pub missing: Option<Missing>,
 }
 
 impl Violations {
@@ -181,6 +198,14 @@ impl Violations {
         }
     }
 
+    /// Marks the violation recorded last as a warning that `missing` is nowhere in the
+    /// repository.
+    pub fn missing_last(&mut self, missing: Missing) {
+        if let Some(last) = self.items.len().checked_sub(1) {
+            self.missing.push((last, missing));
+        }
+    }
+
     /// The violations, in the order they were found.
     pub fn into_vec(self) -> Vec<Violation> {
         self.items
@@ -189,12 +214,18 @@ impl Violations {
     /// The violations with their causes, in the order they were found.
     pub fn into_cross(self) -> Vec<CrossViolation> {
         let mut causes = self.causes.into_iter().peekable();
+        let mut missing = self.missing.into_iter().peekable();
         self.items
             .into_iter()
             .enumerate()
             .map(|(index, violation)| {
                 let cause = causes.next_if(|(at, _)| *at == index).map(|(_, o)| o);
-                CrossViolation { violation, cause }
+                let missing = missing.next_if(|(at, _)| *at == index).map(|(_, m)| m);
+                CrossViolation {
+                    violation,
+                    cause,
+                    missing,
+                }
             })
             .collect()
     }

@@ -171,6 +171,7 @@ pub fn in_fabric(
         managed_findings: Vec::new(),
         deleted: Vec::new(),
         strays: Vec::new(),
+        missing: Vec::new(),
     };
     crosscheck::check_fabric(&mut input, ctx, References::Strict, &Scope::AlreadyThere);
     match input.files.remove(0).outcome {

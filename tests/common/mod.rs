@@ -231,6 +231,21 @@ pub fn vpc(name: &str, vlan: u32) -> String {
     )
 }
 
+/// The `index`-th of many VPCs that fit together in one fabric: each its own /24 and, per
+/// VLANNamespace of 2,000 (`default`, then `ns-1`, `ns-2`, ...), its own VLAN.
+pub fn unique_vpc(name: &str, index: u32) -> String {
+    let namespace = match index / 2000 {
+        0 => String::new(),
+        n => format!("  vlanNamespace: ns-{n}\n"),
+    };
+    format!(
+        "apiVersion: vpc.githedgehog.com/v1beta1\nkind: VPC\nmetadata:\n  name: {name}\nspec:\n{namespace}  subnets:\n    default:\n      subnet: 10.{}.{}.0/24\n      vlan: {}\n",
+        index / 256 % 256,
+        index % 256,
+        1000 + index % 2000
+    )
+}
+
 /// Asserts an exit code, showing stdout and stderr when it differs.
 #[track_caller]
 pub fn assert_exit(out: &Output, code: i32) {

@@ -340,12 +340,19 @@ impl FabricState {
                     "{kind} `{name}` does not exist: it is in neither this fabric's managed/ nor raw/ (--references strict)"
                 ),
             ),
-            References::Warn => out.warning(
-                pointer,
-                format!(
-                    "{kind} `{name}` is not in this fabric's managed/ or raw/; {needed_for} was skipped (with --references strict this is an error)"
-                ),
-            ),
+            References::Warn => {
+                out.warning(
+                    pointer,
+                    format!(
+                        "{kind} `{name}` is not in this fabric's managed/ or raw/; {needed_for} was skipped (with --references strict this is an error)"
+                    ),
+                );
+                out.missing_last(super::Missing {
+                    kind: kind.to_owned(),
+                    name: name.to_owned(),
+                    needed_for: needed_for.to_owned(),
+                });
+            }
         }
     }
 }

@@ -1,0 +1,42 @@
+//! References to objects that are nowhere in the repository, gathered per object for the
+//! whole fabric: a repository without the `default` namespaces would otherwise warn once
+//! for every VPC and switch, thousands of times, about the same two objects.
+
+use std::collections::BTreeMap;
+
+use crate::finding::Finding;
+use crate::plan::MissingReference;
+use crate::rules::Missing;
+
+/// The references gathered so far, by kind and name.
+#[derive(Debug, Default)]
+pub struct MissingReferences {
+    by_object: BTreeMap<(String, String), MissingReference>,
+}
+
+impl MissingReferences {
+    /// Counts the reference that `finding` (in the file `path`) reports.
+    pub fn add(&mut self, path: &str, finding: &Finding, missing: Missing) {
+        let entry = self
+            .by_object
+            .entry((missing.kind.clone(), missing.name.clone()))
+            .or_insert_with(|| MissingReference {
+                kind: missing.kind,
+                name: missing.name,
+                references: 0,
+                path: path.to_owned(),
+                line: finding.line,
+                col: finding.col,
+                skipped: Vec::new(),
+            });
+        entry.references += 1;
+        if !entry.skipped.contains(&missing.needed_for) {
+            entry.skipped.push(missing.needed_for);
+        }
+    }
+
+    /// Every object referred to but missing, by kind and name.
+    pub fn into_list(self) -> Vec<MissingReference> {
+        self.by_object.into_values().collect()
+    }
+}
