@@ -34,7 +34,7 @@ pub fn validate_cross(attach: &Object, state: &FabricState, _ctx: &Context, out:
         out.error(
             "/spec/connection",
             format!(
-                "Connection `{}` ({}) is a `{}` connection: an ExternalAttachment needs an `external` connection",
+                "Connection `{}` ({}) has type `{}`: an ExternalAttachment needs an `external` connection",
                 spec.connection,
                 connection.origin,
                 connection_type(&connection.object.spec)

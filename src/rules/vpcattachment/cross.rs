@@ -126,7 +126,7 @@ fn check_connection(
         out.error(
             "/spec/connection",
             format!(
-                "Connection `{name}` ({}) is a `{kind}` connection: a VPC subnet attaches only to a server connection (`unbundled`, `bundled` or `eslag`)",
+                "Connection `{name}` ({}) has type `{kind}`: a VPC subnet attaches only to a server connection (`unbundled`, `bundled` or `eslag`)",
                 connection.origin
             ),
         );
@@ -149,7 +149,7 @@ fn check_connection(
             out.error(
                 "/spec/subnet",
                 format!(
-                    "subnet `{full_subnet}` ({}) is a hostBGP subnet, which attaches only to an unbundled connection, and Connection `{name}` ({}) is `{kind}`: attach it to an unbundled connection",
+                    "subnet `{full_subnet}` ({}) is a hostBGP subnet, which attaches only to an unbundled connection, and Connection `{name}` ({}) has type `{kind}`: attach it to an unbundled connection",
                     target.vpc.origin, connection.origin
                 ),
             );

@@ -136,7 +136,7 @@ fn the_connection_must_be_an_external_one() {
         errors(static_("static", "static-ext", 300)),
         vec![(
             "/spec/connection".to_owned(),
-            "Connection `static-ext` (managed/connections/static-ext.yaml:1) is a `staticExternal` connection: an ExternalAttachment needs an `external` connection".to_owned()
+            "Connection `static-ext` (managed/connections/static-ext.yaml:1) has type `staticExternal`: an ExternalAttachment needs an `external` connection".to_owned()
         )]
     );
 }

@@ -204,7 +204,7 @@ fn only_server_connections_carry_a_vpc() {
         ),
         error(
             "/spec/connection",
-            "Connection `fabric` (managed/connections/fabric.yaml:1) is a `fabric` connection: a VPC subnet attaches only to a server connection (`unbundled`, `bundled` or `eslag`)"
+            "Connection `fabric` (managed/connections/fabric.yaml:1) has type `fabric`: a VPC subnet attaches only to a server connection (`unbundled`, `bundled` or `eslag`)"
         )
     );
 }
@@ -232,7 +232,7 @@ fn a_host_bgp_subnet_needs_an_unbundled_connection_to_a_switch_without_mclag() {
         ),
         error(
             "/spec/subnet",
-            "subnet `vpc-1/bgp` (managed/vpcs/vpc-1.yaml:1) is a hostBGP subnet, which attaches only to an unbundled connection, and Connection `bundled` (managed/connections/bundled.yaml:1) is `bundled`: attach it to an unbundled connection"
+            "subnet `vpc-1/bgp` (managed/vpcs/vpc-1.yaml:1) is a hostBGP subnet, which attaches only to an unbundled connection, and Connection `bundled` (managed/connections/bundled.yaml:1) has type `bundled`: attach it to an unbundled connection"
         )
     );
     assert_eq!(
