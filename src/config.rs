@@ -9,6 +9,7 @@ use anyhow::{Context, Result};
 use crate::backend::github::GithubTarget;
 use crate::cli::args::{CommitMode, CommonArgs, Format, SyncArgs};
 use crate::gha::{ActionsEnv, CommitPlace};
+use crate::rules::state::References;
 
 /// How a sync records the move: the one decision `--commit`, `--dry-run`, `--push` and the
 /// Actions environment (event, ref, token) together make.
@@ -88,6 +89,8 @@ pub struct SyncConfig {
     pub now: i64,
     /// `--deny-warnings`: a warning rejects its file like an error.
     pub deny_warnings: bool,
+    /// `--references`: what a reference to an object nowhere in the repository is.
+    pub references: References,
     /// `--max-commit-size`: the largest request of one GitHub API commit.
     pub max_commit_bytes: u64,
 }
@@ -112,6 +115,7 @@ impl SyncConfig {
                 .map(str::to_owned),
             now,
             deny_warnings: args.common.deny_warnings,
+            references: args.common.references.into(),
             max_commit_bytes: args.max_commit_size,
         })
     }

@@ -1,7 +1,8 @@
 //! hh-gitops: a GitOps gate for Hedgehog Open Network Fabric.
 //!
-//! The pipeline is `source` (discover) -> `manifest` (parse) -> `validate` -> `plan` ->
-//! `backend` (commit) -> `report`. `manifest`, `validate` and `plan` are pure: they take
+//! The pipeline is `source` (discover) -> `manifest` (parse) -> `validate` -> `crosscheck`
+//! (each fabric's documents against each other) -> `plan` -> `backend` (commit) -> `report`.
+//! `manifest`, `validate`, `crosscheck` and `plan` are pure: they take
 //! bytes and plain data and return plain data, so the rules live where unit tests reach them.
 //! Everything that touches the file system, git, the network or the terminal sits in
 //! `source`, `backend`, `report` and `cli`. `cli` parses the flags, `config` resolves them
@@ -14,6 +15,7 @@
 pub mod backend;
 pub mod cli;
 pub mod config;
+pub mod crosscheck;
 pub mod finding;
 pub mod gha;
 pub mod limits;

@@ -224,9 +224,12 @@ fn drive(bytes: &[u8], target_choice: u8) -> Result<(), TestCaseError> {
         files: vec![RawFile {
             path: "raw/fuzz.yaml".to_owned(),
             outcome,
+            names: Vec::new(),
         }],
         targets,
         config: Default::default(),
+        managed: Vec::new(),
+        managed_findings: Vec::new(),
     };
     let fabric = plan::plan_fabric(&input);
     prop_assert_eq!(fabric.moved.len() + fabric.rejected.len(), 1);

@@ -68,6 +68,30 @@ pub struct CommonArgs {
     /// its raw/ folder) is used when there is one, else fabricator's defaults.
     #[arg(long, value_name = "FILE")]
     pub fabric_config: Option<PathBuf>,
+    /// What a reference to an object that is in neither the fabric's managed/ nor its raw/
+    /// is (the `default` namespaces, objects applied by hand): `warn` reports it and skips
+    /// the checks that needed the object; `strict` rejects the file, for repositories that
+    /// hold the whole fabric.
+    #[arg(long, value_enum, default_value_t = ReferencesArg::Warn)]
+    pub references: ReferencesArg,
+}
+
+/// `--references`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReferencesArg {
+    /// A warning; the checks that needed the object are skipped.
+    Warn,
+    /// An error.
+    Strict,
+}
+
+impl From<ReferencesArg> for crate::rules::state::References {
+    fn from(arg: ReferencesArg) -> Self {
+        match arg {
+            ReferencesArg::Warn => Self::Warn,
+            ReferencesArg::Strict => Self::Strict,
+        }
+    }
 }
 
 /// `hh-gitops check`.

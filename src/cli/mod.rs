@@ -59,6 +59,7 @@ fn run(cli: Cli, actions: &ActionsEnv, terminal: &Terminal) -> Result<u8> {
                 args.common.max_file_size,
                 args.common.fabric_config.as_deref(),
                 args.common.deny_warnings,
+                args.common.references.into(),
             )?;
             emit::emit(&emit, &Report::Check(&report), terminal)
         }

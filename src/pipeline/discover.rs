@@ -3,19 +3,29 @@
 //! the file system and asks git; it changes nothing.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 
-use super::fabric_config::{self, LoadedConfig};
+use super::fabric_config::LoadedConfig;
 use super::parallel;
 use crate::backend::git::GitRepo;
+use crate::crosscheck;
 use crate::finding::Finding;
-use crate::plan::{FabricInput, RawFile, RawOutcome, TargetState};
-use crate::report::{CheckedFile, SkippedDir};
+use crate::plan::{FabricInput, ManagedFile, RawFile, RawOutcome, TargetState};
+use crate::report::SkippedDir;
+use crate::rules::state::References;
 use crate::schema::Registry;
 use crate::source::{self, EntryKind, Read};
-use crate::validate;
+use crate::validate::{self, Named};
+
+/// A file read and checked alone.
+pub struct Checked {
+    /// Its resources, or why it is rejected.
+    pub result: Result<Vec<validate::Resource>, Vec<Finding>>,
+    /// What its documents name, when it is rejected (see [`crate::plan::RawFile::names`]).
+    pub names: Vec<Named>,
+}
 
 /// Reads and checks one file against `rules`; a file-level problem becomes a finding at
 /// line 1.
@@ -25,6 +35,19 @@ pub fn check_path(
     path: &Path,
     kind: &EntryKind,
     max_size: u64,
+) -> Checked {
+    let mut names = Vec::new();
+    let result = check_path_alone(registry, rules, path, kind, max_size, &mut names);
+    Checked { result, names }
+}
+
+fn check_path_alone(
+    registry: &Registry,
+    rules: &crate::rules::Context,
+    path: &Path,
+    kind: &EntryKind,
+    max_size: u64,
+    names: &mut Vec<Named>,
 ) -> Result<Vec<validate::Resource>, Vec<Finding>> {
     match kind {
         EntryKind::Symlink => {
@@ -52,7 +75,13 @@ pub fn check_path(
         EntryKind::Yaml | EntryKind::Ignored => {}
     }
     match source::read_limited(path, max_size) {
-        Ok(Read::Bytes(bytes)) => validate::check_file(registry, rules, &bytes),
+        Ok(Read::Bytes(bytes)) => {
+            let result = validate::check_file(registry, rules, &bytes);
+            if result.is_err() {
+                *names = validate::names_in(&bytes);
+            }
+            result
+        }
         Ok(Read::TooLarge(size)) => Err(vec![Finding::at(
             1,
             1,
@@ -62,88 +91,6 @@ pub fn check_path(
         )]),
         Err(e) => Err(vec![Finding::at(1, 1, format!("{e:#}"))]),
     }
-}
-
-/// A file `check` looks at and how it was found.
-struct Candidate {
-    path: PathBuf,
-    display: String,
-    kind: EntryKind,
-    /// Index of its fabric config in the run's list.
-    config: usize,
-}
-
-/// Collects the files under `paths`: named files whatever their name, folders recursively
-/// for `*.yaml`/`*.yml` (links inside folders are reported, not followed). A named path
-/// that is neither a file nor a folder (a FIFO, a socket) is reported, never opened: opening
-/// a FIFO would wait for a writer forever.
-fn collect(paths: &[PathBuf]) -> Result<Vec<Candidate>> {
-    let mut candidates = Vec::new();
-    for (config, path) in paths.iter().enumerate() {
-        let meta =
-            std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
-        let display = path.display().to_string();
-        if meta.is_dir() {
-            let base = display.trim_end_matches('/');
-            for entry in source::walk(path, base)? {
-                if matches!(entry.kind, EntryKind::Yaml | EntryKind::NotUtf8 { .. })
-                    || (entry.kind == EntryKind::Symlink && source::is_yaml_name(&entry.rel))
-                {
-                    candidates.push(Candidate {
-                        path: entry.path,
-                        display: entry.rel,
-                        kind: entry.kind,
-                        config,
-                    });
-                }
-            }
-        } else {
-            candidates.push(Candidate {
-                path: path.clone(),
-                display,
-                kind: if meta.is_file() {
-                    EntryKind::Yaml
-                } else {
-                    EntryKind::Special
-                },
-                config,
-            });
-        }
-    }
-    Ok(candidates)
-}
-
-/// `check`: every file under `paths`, checked, each against the fabric config of its path
-/// (`given`, else the fab.yaml of the fabric holding it, else the defaults); also returns
-/// the configs used, one per path.
-pub fn checked_files(
-    registry: &Registry,
-    paths: &[PathBuf],
-    max_size: u64,
-    given: Option<&LoadedConfig>,
-) -> Result<(Vec<CheckedFile>, Vec<LoadedConfig>)> {
-    let candidates = collect(paths)?;
-    let configs = paths
-        .iter()
-        .map(|path| fabric_config::for_checked_path(path, given))
-        .collect::<Result<Vec<_>>>()?;
-    let contexts: Vec<_> = configs.iter().map(LoadedConfig::context).collect();
-    let files = parallel::map(&candidates, |c| {
-        let rules = &contexts[c.config];
-        let (resources, findings) = match check_path(registry, rules, &c.path, &c.kind, max_size) {
-            Ok(resources) => (
-                resources.len(),
-                resources.into_iter().flat_map(|r| r.warnings).collect(),
-            ),
-            Err(findings) => (0, findings),
-        };
-        CheckedFile {
-            path: c.display.clone(),
-            resources,
-            findings,
-        }
-    });
-    Ok((files, configs))
 }
 
 /// What a look at the fabrics found: the planner's inputs and what stays out of the plan.
@@ -158,8 +105,9 @@ pub struct Fabrics {
     pub unmatched: Vec<String>,
 }
 
-/// Reads every fabric under `repo` matching `globs`, checks its raw files and the state of
-/// the managed paths they map to.
+/// Reads every fabric under `repo` matching `globs`, checks its raw files alone and then
+/// against the fabric state (its managed/ files with the raw files laid over, see
+/// `crosscheck`), and reads the state of the managed paths they map to.
 pub fn fabrics(
     registry: &Registry,
     repo: &Path,
@@ -167,25 +115,26 @@ pub fn fabrics(
     max_size: u64,
     given: Option<&LoadedConfig>,
     git: Option<&GitRepo>,
+    references: References,
 ) -> Result<Fabrics> {
     let source::FabricDirs { dirs, unmatched } = source::find_fabric_dirs(repo, globs)?;
     let mut skipped = Vec::new();
     let mut inputs = Vec::new();
     let mut configs = Vec::new();
-    let mut entries = Vec::new();
+    let mut files = Vec::new();
     for dir in dirs {
         match dir.skip_reason {
             None => {
-                let raw = repo.join(&dir.rel).join("raw");
-                for entry in source::walk(&raw, "raw")? {
-                    entries.push((inputs.len(), entry));
-                }
-                let config = LoadedConfig::for_fabric(&repo.join(&dir.rel), &dir.rel, given)?;
+                let path = repo.join(&dir.rel);
+                files.push(fabric_files(registry, &path, "")?);
+                let config = LoadedConfig::for_fabric(&path, &dir.rel, given)?;
                 inputs.push(FabricInput {
                     dir: dir.rel,
                     files: Vec::new(),
                     targets: BTreeMap::new(),
                     config: config.source.clone(),
+                    managed: Vec::new(),
+                    managed_findings: Vec::new(),
                 });
                 configs.push(config);
             }
@@ -206,36 +155,33 @@ pub fn fabrics(
     // of the plan altogether, so a raw/ left with only them still gets its .gitkeep.
     let mut gitignored = BTreeSet::new();
     if let Some(git) = git {
-        let yaml: Vec<String> = entries
+        let yaml: Vec<String> = inputs
             .iter()
-            .filter(|(_, entry)| entry.kind == EntryKind::Yaml)
-            .map(|(fabric, entry)| format!("{}/{}", inputs[*fabric].dir, entry.rel))
+            .zip(&files)
+            .flat_map(|(input, files)| {
+                files
+                    .raw
+                    .iter()
+                    .filter(|entry| entry.kind == EntryKind::Yaml)
+                    .map(move |entry| format!("{}/{}", input.dir, entry.rel))
+            })
             .collect();
         gitignored = git.ignored(&yaml)?;
-        entries.retain(|(fabric, entry)| {
-            !gitignored.contains(&format!("{}/{}", inputs[*fabric].dir, entry.rel))
-        });
+        for (input, files) in inputs.iter().zip(&mut files) {
+            files
+                .raw
+                .retain(|entry| !gitignored.contains(&format!("{}/{}", input.dir, entry.rel)));
+        }
     }
     let contexts: Vec<_> = configs.iter().map(LoadedConfig::context).collect();
-    let outcomes = parallel::map(&entries, |(fabric, entry)| match entry.kind {
-        EntryKind::Ignored => RawOutcome::Ignored,
-        _ => match check_path(
-            registry,
-            &contexts[*fabric],
-            &entry.path,
-            &entry.kind,
-            max_size,
-        ) {
-            Ok(resources) => RawOutcome::Valid(resources),
-            Err(findings) => RawOutcome::Rejected(findings),
-        },
-    });
-    for ((fabric, entry), outcome) in entries.into_iter().zip(outcomes) {
-        inputs[fabric].files.push(RawFile {
-            path: entry.rel,
-            outcome,
-        });
-    }
+    read_fabrics(
+        registry,
+        &mut inputs,
+        &files,
+        &contexts,
+        max_size,
+        references,
+    );
     for input in &mut inputs {
         input.targets = targets(repo, input, git)?;
     }
@@ -245,6 +191,117 @@ pub fn fabrics(
         gitignored,
         unmatched,
     })
+}
+
+/// The files of one fabric folder that a run reads.
+pub struct FabricFiles {
+    /// Everything under raw/.
+    pub raw: Vec<source::Entry>,
+    /// The resource files of managed/ (see [`managed_files`]).
+    pub managed: Vec<source::Entry>,
+}
+
+/// Lists the files of the fabric folder `dir`, their `rel` paths starting with `prefix`
+/// (empty, or a folder path ending in `/`).
+pub fn fabric_files(registry: &Registry, dir: &Path, prefix: &str) -> Result<FabricFiles> {
+    Ok(FabricFiles {
+        raw: source::walk(&dir.join("raw"), &format!("{prefix}raw"))?,
+        managed: managed_files(registry, dir, prefix)?,
+    })
+}
+
+/// Reads and checks the files of every fabric (in parallel, all fabrics together), each
+/// against its fabric's rules `contexts`, then checks each fabric's raw files against its
+/// fabric state (`crosscheck`). `inputs`, `files` and `contexts` go together by index.
+pub fn read_fabrics(
+    registry: &Registry,
+    inputs: &mut [FabricInput],
+    files: &[FabricFiles],
+    contexts: &[crate::rules::Context],
+    max_size: u64,
+    references: References,
+) {
+    let raw: Vec<(usize, &source::Entry)> = files
+        .iter()
+        .enumerate()
+        .flat_map(|(fabric, files)| files.raw.iter().map(move |entry| (fabric, entry)))
+        .collect();
+    let outcomes = parallel::map(&raw, |(fabric, entry)| match entry.kind {
+        EntryKind::Ignored => (RawOutcome::Ignored, Vec::new()),
+        _ => {
+            let checked = check_path(
+                registry,
+                &contexts[*fabric],
+                &entry.path,
+                &entry.kind,
+                max_size,
+            );
+            match checked.result {
+                Ok(resources) => (RawOutcome::Valid(resources), checked.names),
+                Err(findings) => (RawOutcome::Rejected(findings), checked.names),
+            }
+        }
+    });
+    for ((fabric, entry), (outcome, names)) in raw.into_iter().zip(outcomes) {
+        inputs[fabric].files.push(RawFile {
+            path: entry.rel.clone(),
+            outcome,
+            names,
+        });
+    }
+    let managed: Vec<(usize, &source::Entry)> = files
+        .iter()
+        .enumerate()
+        .flat_map(|(fabric, files)| files.managed.iter().map(move |entry| (fabric, entry)))
+        .collect();
+    let outcomes = parallel::map(&managed, |(fabric, entry)| {
+        check_path(
+            registry,
+            &contexts[*fabric],
+            &entry.path,
+            &entry.kind,
+            max_size,
+        )
+        .result
+    });
+    for ((fabric, entry), outcome) in managed.into_iter().zip(outcomes) {
+        inputs[fabric].managed.push(ManagedFile {
+            path: entry.rel.clone(),
+            outcome,
+        });
+    }
+    for (input, ctx) in inputs.iter_mut().zip(contexts) {
+        crosscheck::check_fabric(input, ctx, references);
+    }
+}
+
+/// The resource files of the fabric folder `dir`'s managed/: the YAML files (and links,
+/// reported) in each `managed/<plural>/` folder of a kind the registry knows. Other folders
+/// of managed/ are not resources of the fabric and are not read.
+fn managed_files(registry: &Registry, dir: &Path, prefix: &str) -> Result<Vec<source::Entry>> {
+    let mut plurals: Vec<&str> = registry
+        .kinds()
+        .iter()
+        .map(|k| k.id.plural.as_str())
+        .collect();
+    plurals.sort_unstable();
+    plurals.dedup();
+    let mut files = Vec::new();
+    for plural in plurals {
+        let folder = dir.join("managed").join(plural);
+        if !std::fs::symlink_metadata(&folder).is_ok_and(|m| m.is_dir()) {
+            continue;
+        }
+        files.extend(
+            source::walk(&folder, &format!("{prefix}managed/{plural}"))?
+                .into_iter()
+                .filter(|entry| {
+                    entry.kind == EntryKind::Yaml
+                        || (entry.kind == EntryKind::Symlink && source::is_yaml_name(&entry.rel))
+                }),
+        );
+    }
+    Ok(files)
 }
 
 /// The state of every managed path a valid resource of `fabric` maps to. A managed file

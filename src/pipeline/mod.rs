@@ -2,6 +2,7 @@
 //! report. `discover` reads and checks, `plan` decides, a `Committer` records; nothing here
 //! parses flags or prints.
 
+mod check;
 mod discover;
 pub mod fabric_config;
 mod parallel;
@@ -20,6 +21,7 @@ use crate::config::{Commit, SyncConfig};
 use crate::plan::{self, Plan};
 use crate::report::{CheckReport, CommitInfo, SyncReport};
 use crate::rules::config_file::ConfigSource;
+use crate::rules::state::References;
 use crate::schema::Registry;
 use fabric_config::LoadedConfig;
 
@@ -37,9 +39,11 @@ pub fn check(
     max_size: u64,
     fabric_config: Option<&Path>,
     deny_warnings: bool,
+    references: References,
 ) -> Result<CheckReport> {
     let given = given_config(fabric_config)?;
-    let (mut files, configs) = discover::checked_files(registry, paths, max_size, given.as_ref())?;
+    let (mut files, configs) =
+        check::checked_files(registry, paths, max_size, given.as_ref(), references)?;
     if deny_warnings {
         files.iter_mut().for_each(warnings::deny_in_checked);
     }
@@ -96,6 +100,7 @@ pub fn sync(registry: &Registry, config: &SyncConfig) -> Result<SyncReport> {
             config.max_file_size,
             given.as_ref(),
             git.as_ref(),
+            config.references,
         )?;
         if config.deny_warnings {
             for file in found.inputs.iter_mut().flat_map(|input| &mut input.files) {

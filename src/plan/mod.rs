@@ -2,10 +2,10 @@
 //! files stay, with the reason. Pure: validated files and the state of the target paths in,
 //! a plan out; the plan's change set is what a backend commits.
 //!
-//! Rules: a raw file moves only if every document in it is valid (per-file atomicity) and
-//! every managed path it maps to can be written; two raw documents naming the same
-//! resource reject every file involved; a raw/ folder that would become empty keeps a
-//! `.gitkeep`; nothing outside raw/ and managed/ is ever part of a change.
+//! Rules: a raw file moves only if every document in it is valid (per-file atomicity, after
+//! the cross-object check of `crosscheck`) and every managed path it maps to can be written;
+//! a raw/ folder that would become empty keeps a `.gitkeep`; nothing outside raw/ and
+//! managed/ is ever part of a change.
 
 mod summary;
 
@@ -18,7 +18,7 @@ use serde::Serialize;
 use crate::finding::Finding;
 use crate::paths;
 use crate::rules::config_file::ConfigSource;
-use crate::validate::Resource;
+use crate::validate::{Named, Resource};
 
 /// What a raw file turned out to be after validation.
 #[derive(Debug, Clone)]
@@ -38,6 +38,29 @@ pub struct RawFile {
     pub path: String,
     /// The validation outcome.
     pub outcome: RawOutcome,
+    /// What its documents name, for a file that validation rejected: a reference to one of
+    /// them then says the file is rejected rather than that the object does not exist.
+    pub names: Vec<Named>,
+}
+
+/// One resource file under a fabric's `managed/<plural>/` folder: what the fabric holds.
+#[derive(Debug, Clone)]
+pub struct ManagedFile {
+    /// Path relative to the fabric folder (`managed/vpcs/vpc-1.yaml`).
+    pub path: String,
+    /// Its resources, or why they cannot be read as the fabric holds them.
+    pub outcome: Result<Vec<Resource>, Vec<Finding>>,
+}
+
+/// A problem of a managed file, found while checking the raw files: reported once per
+/// fabric as a warning, never a reason to reject a raw file.
+#[derive(Debug, Clone, Serialize)]
+pub struct ManagedFinding {
+    /// Path relative to the fabric folder.
+    pub path: String,
+    /// The problem (a warning).
+    #[serde(flatten)]
+    pub finding: Finding,
 }
 
 /// The state of a managed path before the move.
@@ -70,6 +93,10 @@ pub struct FabricInput {
     pub targets: BTreeMap<String, TargetState>,
     /// The fabric config its files were checked against.
     pub config: ConfigSource,
+    /// Every resource file of its managed/ folder: with the raw files, the fabric state.
+    pub managed: Vec<ManagedFile>,
+    /// Problems already in managed/, found by the cross-object check.
+    pub managed_findings: Vec<ManagedFinding>,
 }
 
 /// What happens to a managed file.
@@ -129,6 +156,9 @@ pub struct FabricPlan {
     pub adds_gitkeep: bool,
     /// The fabric config its files were checked against.
     pub fabric_config: ConfigSource,
+    /// Problems already in managed/ (warnings; they reject no raw file).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub managed_findings: Vec<ManagedFinding>,
 }
 
 /// The plan for a whole run.
@@ -204,39 +234,6 @@ pub fn plan_fabric(input: &FabricInput) -> FabricPlan {
         }
     }
 
-    // The same resource in two raw files: neither can win, so both stay.
-    let mut owners: BTreeMap<String, Vec<(&str, &Resource)>> = BTreeMap::new();
-    for (path, resources) in &candidates {
-        for resource in *resources {
-            owners
-                .entry(resource.managed_path())
-                .or_default()
-                .push((path, resource));
-        }
-    }
-    for claims in owners.values().filter(|c| c.len() > 1) {
-        for (path, resource) in claims {
-            let others: Vec<String> = claims
-                .iter()
-                .filter(|(p, r)| !(p == path && r.line == resource.line))
-                .map(|(p, r)| format!("{p}:{}", r.line))
-                .collect();
-            rejected
-                .entry((*path).to_owned())
-                .or_default()
-                .push(Finding::at(
-                    resource.line,
-                    1,
-                    format!(
-                        "{} `{}` is also defined at {}: keep it in one raw file",
-                        resource.kind,
-                        resource.name,
-                        others.join(", ")
-                    ),
-                ));
-        }
-    }
-
     let mut moved = Vec::new();
     for (path, resources) in candidates {
         let mut planned = Vec::with_capacity(resources.len());
@@ -304,6 +301,7 @@ pub fn plan_fabric(input: &FabricInput) -> FabricPlan {
         ignored,
         adds_gitkeep,
         fabric_config: input.config.clone(),
+        managed_findings: input.managed_findings.clone(),
     }
 }
 
@@ -409,6 +407,7 @@ mod tests {
             line,
             text: format!("name: {name}\n"),
             warnings: Vec::new(),
+            object: None,
         }
     }
 
@@ -418,6 +417,8 @@ mod tests {
             files,
             targets: BTreeMap::new(),
             config: ConfigSource::default(),
+            managed: Vec::new(),
+            managed_findings: Vec::new(),
         }
     }
 
@@ -425,6 +426,7 @@ mod tests {
         RawFile {
             path: path.into(),
             outcome: RawOutcome::Valid(resources),
+            names: Vec::new(),
         }
     }
 
@@ -461,44 +463,11 @@ mod tests {
             RawFile {
                 path: "raw/.gitkeep".into(),
                 outcome: RawOutcome::Ignored,
+                names: Vec::new(),
             },
             valid("raw/a.yaml", vec![resource("VPC", "vpcs", "v1", 1)]),
         ];
         assert!(!plan_fabric(&input(files)).adds_gitkeep);
-    }
-
-    #[test]
-    fn cross_file_duplicates_reject_every_file_involved() {
-        let plan = plan_fabric(&input(vec![
-            valid("raw/a.yaml", vec![resource("VPC", "vpcs", "v1", 3)]),
-            valid(
-                "raw/b.yaml",
-                vec![
-                    resource("VPC", "vpcs", "v1", 7),
-                    resource("VPC", "vpcs", "v2", 12),
-                ],
-            ),
-            valid("raw/c.yaml", vec![resource("VPC", "vpcs", "v3", 1)]),
-        ]));
-        assert_eq!(
-            plan.moved
-                .iter()
-                .map(|m| m.raw.as_str())
-                .collect::<Vec<_>>(),
-            ["raw/c.yaml"]
-        );
-        assert_eq!(plan.rejected.len(), 2);
-        assert_eq!(plan.rejected[0].findings[0].line, 3);
-        assert!(
-            plan.rejected[0].findings[0]
-                .message
-                .contains("also defined at raw/b.yaml:7")
-        );
-        assert!(
-            plan.rejected[1].findings[0]
-                .message
-                .contains("also defined at raw/a.yaml:3")
-        );
     }
 
     #[test]

@@ -36,6 +36,10 @@ pub struct Resource {
     /// Warnings about it (they do not stop the move).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<Finding>,
+    /// The object read into its kind's model and defaulted, for the cross-object rules
+    /// (`None` for a kind without rules).
+    #[serde(skip)]
+    pub object: Option<rules::Typed>,
 }
 
 impl Resource {
@@ -43,6 +47,69 @@ impl Resource {
     pub fn managed_path(&self) -> String {
         format!("managed/{}/{}.yaml", self.plural, self.name)
     }
+
+    /// The line and column in its file of the node at `pointer` in this resource (the
+    /// closest node that is written, for a pointer into what `Default()` added). Parses the
+    /// document's text again: only findings need it, so the tree is not kept.
+    pub fn locate(&self, pointer: &str) -> Pos {
+        let Ok(documents) = manifest::parse(self.text.as_bytes()) else {
+            return Pos {
+                line: self.line,
+                col: 1,
+            };
+        };
+        let Some(document) = documents.first() else {
+            return Pos {
+                line: self.line,
+                col: 1,
+            };
+        };
+        let pos = document.root.locate(pointer);
+        Pos {
+            line: pos.line + self.line - document.start_line,
+            col: pos.col,
+        }
+    }
+}
+
+/// The kind and name a document declares, whether or not it is valid: a rejected file's
+/// documents are still known by name, so that a reference to one can say why it is missing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Named {
+    /// `kind`.
+    pub kind: String,
+    /// `metadata.name`.
+    pub name: String,
+    /// 1-based line of the document.
+    pub line: u32,
+}
+
+/// What each document of `bytes` names (documents without a string kind and name are left
+/// out; a file that does not parse names nothing).
+pub fn names_in(bytes: &[u8]) -> Vec<Named> {
+    let Ok(documents) = manifest::parse(bytes) else {
+        return Vec::new();
+    };
+    documents
+        .iter()
+        .filter_map(|document| {
+            let root = &document.root;
+            let string = |node: Option<&Node>| match node {
+                Some(Node {
+                    value: Value::Str(s),
+                    ..
+                }) => Some(s.clone()),
+                _ => None,
+            };
+            let kind = string(root.value.get("kind"))?;
+            let name = string(root.value.get("metadata").and_then(|m| m.value.get("name")))?;
+            Some(Named {
+                kind,
+                name,
+                line: document.start_line,
+            })
+        })
+        .collect()
 }
 
 /// Checks a whole raw file against the schemas and Hedgehog's rules (read with `rules`).
@@ -263,15 +330,14 @@ pub fn check_document(
     let mut instance = root.to_json();
     admission::admit(&known.id.kind, &mut instance);
     findings.extend(schema_errors::schema_findings(known, root, &instance));
+    let mut object = None;
     if findings.is_empty() {
-        findings.extend(
-            rules::admit(&known.id.kind, &instance, rules)
-                .into_iter()
-                .map(|v| Finding {
-                    severity: v.severity,
-                    ..finding_at(root.locate(&v.pointer), &v.pointer, v.message)
-                }),
-        );
+        let (violations, typed) = rules::admit_typed(&known.id.kind, &instance, rules);
+        object = typed;
+        findings.extend(violations.into_iter().map(|v| Finding {
+            severity: v.severity,
+            ..finding_at(root.locate(&v.pointer), &v.pointer, v.message)
+        }));
     }
     findings.extend(export::exported_fields_warning(root));
     let findings = capped(findings);
@@ -284,6 +350,7 @@ pub fn check_document(
             line: document.start_line,
             text: document.text.clone(),
             warnings: findings,
+            object,
         }),
         _ => Err(findings),
     }

@@ -144,6 +144,7 @@ mod tests {
             line: 1,
             text: String::new(),
             warnings: Vec::new(),
+            object: None,
         };
         let file_name = resource
             .managed_path()

@@ -20,6 +20,8 @@ pub struct Case {
     pub expect: String,
     pub message: Option<String>,
     pub object: serde_json::Value,
+    /// The Go test's other objects (its cluster), for cross-object cases.
+    pub objects: Vec<serde_json::Value>,
 }
 
 impl Case {
@@ -92,6 +94,11 @@ pub fn read_cases(path: &Path) -> Vec<Case> {
                 .get("object")
                 .unwrap_or_else(|| panic!("{at}: no `object`"))
                 .to_json();
+            let objects = match doc.root.value.get("objects").map(|n| n.to_json()) {
+                Some(serde_json::Value::Array(items)) => items,
+                Some(other) => panic!("{at}: `objects` must be a list, not {other}"),
+                None => Vec::new(),
+            };
             assert!(
                 string("go").is_some(),
                 "{at}: no `go` (the Go table entry, or `none`)"
@@ -105,6 +112,7 @@ pub fn read_cases(path: &Path) -> Vec<Case> {
                 config,
                 cross_object,
                 object,
+                objects,
             }
         })
         .collect()

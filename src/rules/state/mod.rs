@@ -200,6 +200,14 @@ macro_rules! stores {
                 }
             }
 
+            /// Where the `kind` object `name` of the state was written, if the state holds it.
+            pub fn origin_of(&self, kind: &str, name: &str) -> Option<&Origin> {
+                match kind {
+                    $($kind => self.$field.get(name).map(|entry| &entry.origin),)*
+                    _ => None,
+                }
+            }
+
             fn withdraw(&mut self, withdrawn: Withdrawn) {
                 let store = match withdrawn.kind.as_str() {
                     $($kind => &mut self.$field.rejected,)*

@@ -1,0 +1,400 @@
+//! The cross-object check of one fabric, between `validate` (each document alone) and `plan`:
+//! every raw document against the fabric state it will join, with rejections propagating
+//! until nothing changes. Pure: the fabric's validated raw and managed files in, the same
+//! input with raw outcomes settled out.
+//!
+//! Rules:
+//! - The state is the fabric's managed/ resources with the accepted raw documents laid over
+//!   them (the same kind and name replaces the managed one, as the move will).
+//! - A raw file is accepted only if all its documents pass against that state. Two raw files
+//!   that define the same resource are both rejected, each naming the other.
+//! - A rejected file leaves the state, and the files still accepted are checked again
+//!   against the smaller state, until a round rejects nothing. A file once rejected stays
+//!   rejected. Each round checks every file against the same state, so the outcome depends
+//!   only on the files, never on their order: two raw files that conflict with each other
+//!   are rejected together, each naming the other's file:line.
+//! - Problems among managed objects are the fabric's, not the raw files': they are reported
+//!   once per fabric as warnings ("already in managed/") and reject nothing.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::finding::{Finding, Severity};
+use crate::plan::{FabricInput, ManagedFinding, RawOutcome};
+use crate::rules::state::{FabricState, Member, Origin, References, Withdrawn};
+use crate::rules::{self, Context};
+use crate::validate::Resource;
+
+/// Checks the raw files of `input` against its fabric state, read with `ctx` and
+/// `references`; settles each raw file's outcome and records the problems of managed/.
+pub fn check_fabric(input: &mut FabricInput, ctx: &Context, references: References) {
+    let mut accepted: BTreeSet<usize> = input
+        .files
+        .iter()
+        .enumerate()
+        .filter(|(_, file)| matches!(file.outcome, RawOutcome::Valid(_)))
+        .map(|(index, _)| index)
+        .collect();
+    let mut verdicts: BTreeMap<usize, Vec<Finding>> = duplicates(input);
+    accepted.retain(|index| !verdicts.contains_key(index));
+
+    let managed = managed_members(input);
+    let mut state;
+    loop {
+        state = build_state(input, &managed, &accepted, ctx, references);
+        let mut rejected_now = Vec::new();
+        for &index in &accepted {
+            let findings = cross_findings(resources(input, index), &state, ctx);
+            let rejects = findings.iter().any(Finding::is_error);
+            verdicts.insert(index, findings);
+            if rejects {
+                rejected_now.push(index);
+            }
+        }
+        if rejected_now.is_empty() {
+            break;
+        }
+        for index in rejected_now {
+            accepted.remove(&index);
+        }
+    }
+
+    for (index, findings) in verdicts {
+        settle(&mut input.files[index].outcome, findings);
+    }
+    input.managed_findings = managed_findings(input, &state, ctx);
+}
+
+/// The resources of the raw file at `index` (a file whose outcome is valid).
+fn resources(input: &FabricInput, index: usize) -> &[Resource] {
+    match &input.files[index].outcome {
+        RawOutcome::Valid(resources) => resources,
+        _ => &[],
+    }
+}
+
+/// Two raw documents naming the same resource: neither can win, so every file involved is
+/// rejected, each finding naming the others.
+fn duplicates(input: &FabricInput) -> BTreeMap<usize, Vec<Finding>> {
+    let mut owners: BTreeMap<String, Vec<(usize, &Resource)>> = BTreeMap::new();
+    for (index, file) in input.files.iter().enumerate() {
+        if let RawOutcome::Valid(resources) = &file.outcome {
+            for resource in resources {
+                owners
+                    .entry(resource.managed_path())
+                    .or_default()
+                    .push((index, resource));
+            }
+        }
+    }
+    let mut verdicts: BTreeMap<usize, Vec<Finding>> = BTreeMap::new();
+    for claims in owners.values().filter(|claims| claims.len() > 1) {
+        for &(index, resource) in claims {
+            let others: Vec<String> = claims
+                .iter()
+                .filter(|(i, r)| !(*i == index && r.line == resource.line))
+                .map(|(i, r)| format!("{}:{}", input.files[*i].path, r.line))
+                .collect();
+            verdicts.entry(index).or_default().push(Finding::at(
+                resource.line,
+                1,
+                format!(
+                    "{} `{}` is also defined at {}: keep it in one raw file",
+                    resource.kind,
+                    resource.name,
+                    others.join(", ")
+                ),
+            ));
+        }
+    }
+    verdicts
+}
+
+/// The key of an object in the state: its kind and name.
+type Key = (String, String);
+
+/// The managed resources that can be read as the fabric holds them, by kind and name.
+fn managed_members(input: &FabricInput) -> BTreeMap<Key, Member> {
+    let mut members = BTreeMap::new();
+    for file in &input.managed {
+        let Ok(resources) = &file.outcome else {
+            continue;
+        };
+        for resource in resources {
+            if let Some(object) = &resource.object {
+                members.insert(
+                    (resource.kind.clone(), resource.name.clone()),
+                    Member {
+                        object: object.clone(),
+                        origin: Origin {
+                            path: file.path.clone(),
+                            line: resource.line,
+                        },
+                        previous: None,
+                    },
+                );
+            }
+        }
+    }
+    members
+}
+
+/// The state once the `accepted` raw files have moved: managed/ with them laid over, and
+/// the names every other raw file defines withdrawn.
+fn build_state(
+    input: &FabricInput,
+    managed: &BTreeMap<Key, Member>,
+    accepted: &BTreeSet<usize>,
+    ctx: &Context,
+    references: References,
+) -> FabricState {
+    let mut members = managed.clone();
+    for &index in accepted {
+        let path = &input.files[index].path;
+        for resource in resources(input, index) {
+            let Some(object) = &resource.object else {
+                continue;
+            };
+            let key = (resource.kind.clone(), resource.name.clone());
+            let previous = managed.get(&key).map(|old| old.object.clone());
+            let origin = Origin {
+                path: path.clone(),
+                line: resource.line,
+            };
+            members.insert(
+                key,
+                Member {
+                    object: object.clone(),
+                    origin,
+                    previous,
+                },
+            );
+        }
+    }
+    let mut withdrawn = Vec::new();
+    for (index, file) in input.files.iter().enumerate() {
+        if accepted.contains(&index) {
+            continue;
+        }
+        let origin = |line| Origin {
+            path: file.path.clone(),
+            line,
+        };
+        match &file.outcome {
+            RawOutcome::Valid(resources) => {
+                withdrawn.extend(resources.iter().map(|r| Withdrawn {
+                    kind: r.kind.clone(),
+                    name: r.name.clone(),
+                    origin: origin(r.line),
+                }));
+            }
+            RawOutcome::Rejected(_) => {
+                withdrawn.extend(file.names.iter().map(|named| Withdrawn {
+                    kind: named.kind.clone(),
+                    name: named.name.clone(),
+                    origin: origin(named.line),
+                }));
+            }
+            RawOutcome::Ignored => {}
+        }
+    }
+    FabricState::build(members.into_values(), withdrawn, ctx.config, references)
+}
+
+/// The cross-object findings of `resources` against `state`, located in their file.
+fn cross_findings(resources: &[Resource], state: &FabricState, ctx: &Context) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for resource in resources {
+        let Some(object) = &resource.object else {
+            continue;
+        };
+        for violation in rules::cross_check(object, state, ctx) {
+            let pos = resource.locate(&violation.pointer);
+            findings.push(Finding {
+                line: pos.line,
+                col: pos.col,
+                pointer: violation.pointer,
+                message: violation.message,
+                severity: violation.severity,
+            });
+        }
+    }
+    findings
+}
+
+/// Folds a raw file's cross-object findings into its outcome: any error rejects the file
+/// (with the warnings its resources had), warnings join those of the resource they are in.
+fn settle(outcome: &mut RawOutcome, findings: Vec<Finding>) {
+    let RawOutcome::Valid(resources) = outcome else {
+        return;
+    };
+    if findings.iter().any(Finding::is_error) {
+        let mut all: Vec<Finding> = resources
+            .iter_mut()
+            .flat_map(|r| std::mem::take(&mut r.warnings))
+            .chain(findings)
+            .collect();
+        all.sort_by_key(|f| (f.line, f.col));
+        *outcome = RawOutcome::Rejected(all);
+        return;
+    }
+    for finding in findings {
+        // A resource's document starts at its line; the finding belongs to the last one
+        // starting at or before it.
+        let owner = resources.iter_mut().rev().find(|r| r.line <= finding.line);
+        if let Some(owner) = owner {
+            owner.warnings.push(finding);
+            owner.warnings.sort_by_key(|f| (f.line, f.col));
+        }
+    }
+}
+
+/// The problems already in managed/: files that cannot be read as the fabric holds them, and
+/// the errors of each managed object that the run leaves in place, against the final state.
+/// All are warnings. Warnings of managed objects (a reference that is nowhere) are left
+/// out: they would repeat on every run and say nothing about this one.
+fn managed_findings(
+    input: &FabricInput,
+    state: &FabricState,
+    ctx: &Context,
+) -> Vec<ManagedFinding> {
+    let mut out = Vec::new();
+    for file in &input.managed {
+        match &file.outcome {
+            Err(findings) => {
+                out.extend(
+                    findings
+                        .iter()
+                        .filter(|f| f.is_error())
+                        .map(|f| ManagedFinding {
+                            path: file.path.clone(),
+                            finding: already_in_managed(f.clone()),
+                        }),
+                )
+            }
+            Ok(resources) => {
+                let in_place: Vec<Resource> = resources
+                    .iter()
+                    .filter(|r| still_managed(state, r, &file.path))
+                    .cloned()
+                    .collect();
+                out.extend(
+                    cross_findings(&in_place, state, ctx)
+                        .into_iter()
+                        .filter(Finding::is_error)
+                        .map(|f| ManagedFinding {
+                            path: file.path.clone(),
+                            finding: already_in_managed(f),
+                        }),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// Whether `resource` of the managed file `path` is the object the state holds (no raw
+/// document replaces it).
+fn still_managed(state: &FabricState, resource: &Resource, path: &str) -> bool {
+    let Some(object) = &resource.object else {
+        return false;
+    };
+    state
+        .origin_of(object.kind(), &resource.name)
+        .is_some_and(|o| o.path == path)
+}
+
+/// A managed problem as the report shows it: a warning that says where it comes from.
+fn already_in_managed(finding: Finding) -> Finding {
+    Finding {
+        message: format!("already in managed/: {}", finding.message),
+        severity: Severity::Warning,
+        ..finding
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::RawFile;
+
+    fn resource(kind: &str, plural: &str, name: &str, line: u32) -> Resource {
+        Resource {
+            kind: kind.into(),
+            api_version: "vpc.githedgehog.com/v1beta1".into(),
+            plural: plural.into(),
+            name: name.into(),
+            line,
+            text: format!("name: {name}\n"),
+            warnings: Vec::new(),
+            object: None,
+        }
+    }
+
+    fn valid(path: &str, resources: Vec<Resource>) -> RawFile {
+        RawFile {
+            path: path.into(),
+            outcome: RawOutcome::Valid(resources),
+            names: Vec::new(),
+        }
+    }
+
+    fn input(files: Vec<RawFile>) -> FabricInput {
+        FabricInput {
+            dir: "f".into(),
+            files,
+            targets: BTreeMap::new(),
+            config: Default::default(),
+            managed: Vec::new(),
+            managed_findings: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn cross_file_duplicates_reject_every_file_involved() {
+        let mut fabric = input(vec![
+            valid("raw/a.yaml", vec![resource("VPC", "vpcs", "v1", 3)]),
+            valid(
+                "raw/b.yaml",
+                vec![
+                    resource("VPC", "vpcs", "v1", 7),
+                    resource("VPC", "vpcs", "v2", 12),
+                ],
+            ),
+            valid("raw/c.yaml", vec![resource("VPC", "vpcs", "v3", 1)]),
+        ]);
+        check_fabric(
+            &mut fabric,
+            &Context::fabricator_defaults(),
+            References::Warn,
+        );
+        let messages: Vec<(&str, Vec<String>)> = fabric
+            .files
+            .iter()
+            .map(|file| match &file.outcome {
+                RawOutcome::Rejected(findings) => (
+                    file.path.as_str(),
+                    findings.iter().map(|f| f.display(&file.path)).collect(),
+                ),
+                _ => (file.path.as_str(), Vec::new()),
+            })
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                (
+                    "raw/a.yaml",
+                    vec![
+                        "raw/a.yaml:3:1: error: VPC `v1` is also defined at raw/b.yaml:7: keep it in one raw file".to_owned()
+                    ]
+                ),
+                (
+                    "raw/b.yaml",
+                    vec![
+                        "raw/b.yaml:7:1: error: VPC `v1` is also defined at raw/a.yaml:3: keep it in one raw file".to_owned()
+                    ]
+                ),
+                ("raw/c.yaml", vec![]),
+            ]
+        );
+    }
+}

@@ -1,0 +1,271 @@
+//! `check`'s reading: the files the user named, each checked with the others it belongs
+//! with. A file in a fabric's raw/ or managed/ is checked as `sync` would check it: with
+//! that fabric's whole managed/ and raw/ as the fabric state. Other files are checked
+//! against each other (`check wiring.yaml vpcs.yaml` checks them together, as hhfab would).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+use super::discover::{self, FabricFiles};
+use super::fabric_config::{self, LoadedConfig};
+use crate::plan::{FabricInput, RawOutcome};
+use crate::report::CheckedFile;
+use crate::rules::state::References;
+use crate::schema::Registry;
+use crate::source::{self, EntryKind};
+
+/// A file `check` looks at and how it was found.
+struct Candidate {
+    path: PathBuf,
+    display: String,
+    kind: EntryKind,
+    /// Index of its fabric config in the run's list.
+    config: usize,
+}
+
+/// Collects the files under `paths`: named files whatever their name, folders recursively
+/// for `*.yaml`/`*.yml` (links inside folders are reported, not followed). A named path
+/// that is neither a file nor a folder (a FIFO, a socket) is reported, never opened: opening
+/// a FIFO would wait for a writer forever.
+fn collect(paths: &[PathBuf]) -> Result<Vec<Candidate>> {
+    let mut candidates = Vec::new();
+    for (config, path) in paths.iter().enumerate() {
+        let meta =
+            std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let display = path.display().to_string();
+        if meta.is_dir() {
+            let base = display.trim_end_matches('/');
+            for entry in source::walk(path, base)? {
+                if matches!(entry.kind, EntryKind::Yaml | EntryKind::NotUtf8 { .. })
+                    || (entry.kind == EntryKind::Symlink && source::is_yaml_name(&entry.rel))
+                {
+                    candidates.push(Candidate {
+                        path: entry.path,
+                        display: entry.rel,
+                        kind: entry.kind,
+                        config,
+                    });
+                }
+            }
+        } else {
+            candidates.push(Candidate {
+                path: path.clone(),
+                display,
+                kind: if meta.is_file() {
+                    EntryKind::Yaml
+                } else {
+                    EntryKind::Special
+                },
+                config,
+            });
+        }
+    }
+    Ok(candidates)
+}
+
+/// The fabric folder whose raw/ or managed/ holds the file `path`: the nearest folder above
+/// it that has a raw/ folder and holds it in raw/ or managed/. Paths are canonical.
+fn fabric_of(path: &Path) -> Option<PathBuf> {
+    let path = std::fs::canonicalize(path).ok()?;
+    path.ancestors()
+        .skip(1)
+        .find(|dir| {
+            dir.join("raw").is_dir()
+                && (path.starts_with(dir.join("raw")) || path.starts_with(dir.join("managed")))
+        })
+        .map(Path::to_path_buf)
+}
+
+/// The folder prefix under which the user sees the files of the fabric `dir`: the part of
+/// `display` (how a file `path` of that fabric was shown) before its path inside the fabric.
+fn fabric_prefix(dir: &Path, path: &Path, display: &str) -> String {
+    let inside = std::fs::canonicalize(path).ok().and_then(|p| {
+        p.strip_prefix(dir)
+            .ok()
+            .map(|r| r.to_string_lossy().into_owned())
+    });
+    match inside {
+        Some(inside) if display.ends_with(&inside) => {
+            display[..display.len() - inside.len()].to_owned()
+        }
+        _ => format!("{}/", dir.display()),
+    }
+}
+
+/// A group of files checked together: a fabric, or the loose files of one fabric config.
+struct Group {
+    /// Whether the group is loose files rather than a fabric.
+    loose: bool,
+    input: FabricInput,
+    files: FabricFiles,
+    config: LoadedConfig,
+}
+
+/// `check`: every file under `paths`, checked alone and then with its group (see the
+/// module documentation), each group against its fabric config (`given`, else the fab.yaml
+/// of the fabric holding it, else the defaults); also returns the configs used.
+pub fn checked_files(
+    registry: &Registry,
+    paths: &[PathBuf],
+    max_size: u64,
+    given: Option<&LoadedConfig>,
+    references: References,
+) -> Result<(Vec<CheckedFile>, Vec<LoadedConfig>)> {
+    let candidates = collect(paths)?;
+    let path_configs = paths
+        .iter()
+        .map(|path| fabric_config::for_checked_path(path, given))
+        .collect::<Result<Vec<_>>>()?;
+    let mut groups: Vec<Group> = Vec::new();
+    let mut fabric_groups: BTreeMap<PathBuf, usize> = BTreeMap::new();
+    // Where each candidate is: its group, and its path as that group lists it.
+    let mut placed: Vec<(usize, PathBuf)> = Vec::with_capacity(candidates.len());
+    for candidate in &candidates {
+        let fabric = match candidate.kind {
+            EntryKind::Yaml => fabric_of(&candidate.path),
+            _ => None,
+        };
+        let group = match fabric {
+            Some(dir) => match fabric_groups.get(&dir) {
+                Some(&group) => group,
+                None => {
+                    let prefix = fabric_prefix(&dir, &candidate.path, &candidate.display);
+                    let shown = prefix.trim_end_matches('/');
+                    let config = LoadedConfig::for_fabric(&dir, shown, given)?;
+                    groups.push(Group {
+                        loose: false,
+                        input: empty_input(shown, &config),
+                        files: discover::fabric_files(registry, &dir, &prefix)?,
+                        config,
+                    });
+                    fabric_groups.insert(dir, groups.len() - 1);
+                    groups.len() - 1
+                }
+            },
+            None => {
+                let config = &path_configs[candidate.config];
+                let existing = groups
+                    .iter()
+                    .position(|g| g.loose && g.config.source == config.source);
+                let group = existing.unwrap_or_else(|| {
+                    groups.push(Group {
+                        loose: true,
+                        input: empty_input("", config),
+                        files: FabricFiles {
+                            raw: Vec::new(),
+                            managed: Vec::new(),
+                        },
+                        config: config.clone(),
+                    });
+                    groups.len() - 1
+                });
+                groups[group].files.raw.push(source::Entry {
+                    path: candidate.path.clone(),
+                    rel: candidate.display.clone(),
+                    kind: candidate.kind.clone(),
+                });
+                group
+            }
+        };
+        let listed = if groups[group].loose {
+            candidate.path.clone()
+        } else {
+            std::fs::canonicalize(&candidate.path)
+                .with_context(|| format!("cannot read {}", candidate.display))?
+        };
+        placed.push((group, listed));
+    }
+    let mut inputs = Vec::with_capacity(groups.len());
+    let mut files = Vec::with_capacity(groups.len());
+    let mut configs = Vec::with_capacity(groups.len());
+    for group in groups {
+        inputs.push(group.input);
+        files.push(group.files);
+        configs.push(group.config);
+    }
+    let contexts: Vec<_> = configs.iter().map(LoadedConfig::context).collect();
+    discover::read_fabrics(
+        registry,
+        &mut inputs,
+        &files,
+        &contexts,
+        max_size,
+        references,
+    );
+    let mut checked = Vec::with_capacity(candidates.len());
+    for (candidate, (group, listed)) in candidates.iter().zip(&placed) {
+        let input = &inputs[*group];
+        let files = &files[*group];
+        let raw = files.raw.iter().position(|e| &e.path == listed);
+        let managed = files.managed.iter().position(|e| &e.path == listed);
+        let (resources, findings) = match (raw, managed) {
+            (Some(index), _) => match &input.files[index].outcome {
+                RawOutcome::Valid(resources) => (
+                    resources.len(),
+                    resources.iter().flat_map(|r| r.warnings.clone()).collect(),
+                ),
+                RawOutcome::Rejected(findings) => (0, findings.clone()),
+                RawOutcome::Ignored => alone(registry, &contexts[*group], candidate, max_size),
+            },
+            (None, Some(index)) => {
+                let file = &input.managed[index];
+                let (count, mut findings) = match &file.outcome {
+                    Ok(resources) => (
+                        resources.len(),
+                        resources.iter().flat_map(|r| r.warnings.clone()).collect(),
+                    ),
+                    Err(findings) => (0, findings.clone()),
+                };
+                if file.outcome.is_ok() {
+                    findings.extend(
+                        input
+                            .managed_findings
+                            .iter()
+                            .filter(|m| m.path == file.path)
+                            .map(|m| m.finding.clone()),
+                    );
+                    findings.sort_by_key(|f| (f.line, f.col));
+                }
+                (count, findings)
+            }
+            (None, None) => alone(registry, &contexts[*group], candidate, max_size),
+        };
+        checked.push(CheckedFile {
+            path: candidate.display.clone(),
+            resources,
+            findings,
+        });
+    }
+    Ok((checked, configs))
+}
+
+/// A group's input before its files are read.
+fn empty_input(dir: &str, config: &LoadedConfig) -> FabricInput {
+    FabricInput {
+        dir: dir.to_owned(),
+        files: Vec::new(),
+        targets: BTreeMap::new(),
+        config: config.source.clone(),
+        managed: Vec::new(),
+        managed_findings: Vec::new(),
+    }
+}
+
+/// A named file that its fabric does not read (outside managed/'s resource folders, or not
+/// a YAML name): checked on its own.
+fn alone(
+    registry: &Registry,
+    rules: &crate::rules::Context,
+    candidate: &Candidate,
+    max_size: u64,
+) -> (usize, Vec<crate::finding::Finding>) {
+    match discover::check_path(registry, rules, &candidate.path, &candidate.kind, max_size).result {
+        Ok(resources) => (
+            resources.len(),
+            resources.into_iter().flat_map(|r| r.warnings).collect(),
+        ),
+        Err(findings) => (0, findings),
+    }
+}
