@@ -19,11 +19,19 @@ use super::wiring::{connection_type, server_switches};
 /// (`meta.RedundancyTypeMCLAG`).
 const MCLAG: &str = "mclag";
 
-/// The VPC subnet an attachment names, once found.
+/// The VPC an attachment names, once found, and its subnet if the VPC has it: the rules
+/// about the VPC's mode and VLANNamespace still apply when the subnet is missing.
 struct Target<'s> {
     vpc: &'s Entry<Vpc>,
-    name: &'s str,
-    subnet: &'s Subnet,
+    subnet_name: &'s str,
+    subnet: Option<&'s Subnet>,
+}
+
+impl Target<'_> {
+    /// Whether the subnet is found and is a hostBGP one.
+    fn host_bgp(&self) -> bool {
+        self.subnet.is_some_and(|subnet| subnet.host_bgp)
+    }
 }
 
 /// The cross-object part of `Validate()` (`:192-297`).
@@ -66,7 +74,7 @@ pub fn validate_cross(
     check_unique(attachment, connection_name, full_subnet, state, out);
 }
 
-/// `:193-204`: the VPC exists and has the subnet.
+/// `:193-204`: the VPC exists and has the subnet; `None` when the VPC is missing.
 fn find_subnet<'s>(
     state: &'s FabricState,
     vpc_name: &str,
@@ -82,12 +90,14 @@ fn find_subnet<'s>(
         out,
     )?;
     let subnets = vpc.object.spec.subnets.as_ref();
-    if let Some(subnet) = subnets.and_then(|subnets| subnets.get(subnet_name)) {
-        return Some(Target {
-            vpc,
-            name: subnet_name,
-            subnet,
-        });
+    let subnet = subnets.and_then(|subnets| subnets.get(subnet_name));
+    let target = Target {
+        vpc,
+        subnet_name,
+        subnet,
+    };
+    if subnet.is_some() {
+        return Some(target);
     }
     let known = subnets
         .into_iter()
@@ -106,7 +116,7 @@ fn find_subnet<'s>(
             vpc.origin
         ),
     );
-    None
+    Some(target)
 }
 
 /// `:215-273`: the Connection is a server connection whose switches can carry the subnet.
@@ -145,7 +155,7 @@ fn check_connection(
             );
         }
         // `:218-220`
-        if target.subnet.host_bgp && spec.unbundled.is_none() {
+        if target.host_bgp() && spec.unbundled.is_none() {
             out.error(
                 "/spec/subnet",
                 format!(
@@ -244,12 +254,12 @@ fn check_switch(
     }
     // `:271-273`
     let redundancy = &sw.spec.redundancy;
-    if target.subnet.host_bgp && !redundancy.group.is_empty() && redundancy.kind == MCLAG {
+    if target.host_bgp() && !redundancy.group.is_empty() && redundancy.kind == MCLAG {
         out.error(
             "/spec/subnet",
             format!(
                 "subnet `{vpc_name}/{}` is a hostBGP subnet, and Switch `{switch_name}` ({}) of Connection `{connection}` is an MCLAG peer (redundancy group `{}`): attach hostBGP subnets only to switches without MCLAG",
-                target.name, switch.origin, redundancy.group
+                target.subnet_name, switch.origin, redundancy.group
             ),
         );
     }

@@ -172,6 +172,26 @@ fn the_vpc_must_have_the_subnet_and_the_message_lists_those_it_has() {
 }
 
 #[test]
+fn a_missing_subnet_still_lets_the_vpc_be_checked_against_the_switches() {
+    assert_eq!(
+        errors(
+            vec![],
+            json!({"subnet": "vpc-ns2/nope", "connection": "unbundled"})
+        ),
+        vec![
+            (
+                "/spec/subnet".to_owned(),
+                "VPC `vpc-ns2` (managed/vpcs/vpc-ns2.yaml:1) has no subnet `nope` (its subnets: `default`): attach one of its subnets, or add `nope` to the VPC".to_owned()
+            ),
+            (
+                "/spec/connection".to_owned(),
+                "Switch `leaf-01` (managed/switches/leaf-01.yaml:1) of Connection `unbundled` does not have VLANNamespace `ns2` of VPC `vpc-ns2` (managed/vpcs/vpc-ns2.yaml:1) in its `vlanNamespaces` (it lists `default`): add it to the switch, or attach a VPC of one of its namespaces".to_owned()
+            ),
+        ]
+    );
+}
+
+#[test]
 fn a_missing_vpc_or_connection_is_the_lookups_finding_and_nothing_more() {
     let found = check_in(
         fabric(),
