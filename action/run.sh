@@ -110,6 +110,11 @@ done <<< "${INPUT_FABRICS:-}"
 if [ "${fail_on_rejected}" = false ]; then args+=(--no-fail-on-rejected); fi
 if [ "${dry_run}" = true ]; then args+=(--dry-run); fi
 if [ "${deny_warnings}" = true ]; then args+=(--deny-warnings); fi
+references="$(trim "${INPUT_REFERENCES:-warn}")"
+case "${references,,}" in
+  warn | strict) args+=("--references=${references,,}") ;;
+  *) fail "input references must be warn or strict, not '${INPUT_REFERENCES}'" ;;
+esac
 schemas="$(trim "${INPUT_SCHEMAS:-}")"
 if [ -n "${schemas}" ]; then
   resolve_path schemas "${schemas}"

@@ -331,3 +331,42 @@ fn deny_warnings_in_any_case_turns_a_warning_into_a_rejection() {
         denied.stdout()
     );
 }
+
+#[test]
+fn references_strict_in_any_case_rejects_a_reference_to_an_object_nowhere_in_the_repository() {
+    let job = Job::new();
+    // gitops-test-1's VPCs use the `default` IPv4Namespace and VLANNamespace, which the
+    // repository does not hold: a warning by default, an error with `references: strict`.
+    let warned = job.step(&[("mode", "check")], &[]);
+    warned.assert_success();
+    assert_eq!(warned.outputs()["rejected-files"], "0");
+    assert!(
+        warned
+            .stdout()
+            .contains("IPv4Namespace `default` is not in this fabric's managed/ or raw/"),
+        "{}",
+        warned.stdout()
+    );
+    let strict = job.step(&[("mode", "check"), ("references", " Strict ")], &[]);
+    assert_eq!(strict.code(), Some(1), "{}", strict.stdout());
+    assert_ne!(strict.outputs()["rejected-files"], "0");
+    assert!(
+        strict.stdout().contains(
+            "IPv4Namespace `default` does not exist: it is in neither this fabric's managed/ nor raw/ (--references strict)"
+        ),
+        "{}",
+        strict.stdout()
+    );
+}
+
+#[test]
+fn a_references_value_other_than_warn_or_strict_fails_the_step_before_any_work() {
+    let job = Job::new();
+    let step = job.step(&[("references", "loose")], &[]);
+    assert_eq!(step.code(), Some(2));
+    assert_eq!(
+        step.stdout(),
+        refused("input references must be warn or strict, not 'loose'")
+    );
+    assert_eq!(job.fake.requests(), 0);
+}

@@ -157,7 +157,11 @@ impl Report<'_> {
                             .warnings()
                             .map(move |f| (format!("{}/{}", fabric.dir, moved.raw), f))
                     });
-                    rejected.chain(moved)
+                    let managed = fabric
+                        .managed_findings
+                        .iter()
+                        .map(move |m| (format!("{}/{}", fabric.dir, m.path), &m.finding));
+                    rejected.chain(moved).chain(managed)
                 })
                 .collect(),
         };

@@ -20,6 +20,7 @@ impl FabricPlan {
                 totals.warnings += 1;
             }
         }
+        totals.warnings += self.managed_findings.len();
         for resource in self.moved.iter().flat_map(|m| &m.resources) {
             totals.warnings += resource.resource.warnings.len();
             totals.resources += 1;

@@ -150,6 +150,25 @@ fn fabric_blocks(report: &SyncReport, fabric: &FabricPlan) -> FabricBlocks {
             &warning_rows,
         );
     }
+    let managed_rows: Vec<String> = fabric
+        .managed_findings
+        .iter()
+        .map(|m| finding_row(&m.path, &m.finding, false))
+        .collect();
+    if !managed_rows.is_empty() {
+        let _ = writeln!(
+            head,
+            "**Already in managed/** (no raw file is rejected for these): {} {}\n",
+            managed_rows.len(),
+            plural(managed_rows.len(), "warning", "warnings")
+        );
+        table(
+            &mut head,
+            &format!("{} warnings", managed_rows.len()),
+            "| file | at | warning |\n|---|---|---|",
+            &managed_rows,
+        );
+    }
     let mut moved_intro = String::new();
     let moved_rows: Vec<String> = fabric
         .moved

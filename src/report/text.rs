@@ -91,6 +91,15 @@ pub fn sync_sections(report: &SyncReport) -> Vec<Section> {
                 );
             }
         }
+        for managed in &fabric.managed_findings {
+            let _ = writeln!(
+                out,
+                "  {}",
+                managed
+                    .finding
+                    .display(&format!("{}/{}", fabric.dir, managed.path))
+            );
+        }
         for (ignored, reason) in report.ignored_files(fabric) {
             let _ = match reason {
                 Some(reason) => writeln!(out, "  ignored  {ignored} ({reason})"),

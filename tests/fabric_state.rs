@@ -1,0 +1,290 @@
+//! The fabric state (issue 8): raw files checked against the fabric's managed/ and against
+//! each other, on real git repositories (a bare origin and a clone), through the binary.
+//! Rejections propagate, conflicts between raw files reject both, conflicts already inside
+//! managed/ are warnings, and the result never depends on file order.
+
+mod common;
+
+use common::{Repo, assert_exit, assert_expected, stdout};
+
+const F: &str = "gitops/hedgehog/f";
+
+const IPV4_NAMESPACE: &str = "apiVersion: vpc.githedgehog.com/v1beta1\nkind: IPv4Namespace\nmetadata:\n  name: default\nspec:\n  subnets:\n  - 10.0.0.0/16\n";
+const VLAN_NAMESPACE: &str = "apiVersion: wiring.githedgehog.com/v1beta1\nkind: VLANNamespace\nmetadata:\n  name: default\nspec:\n  ranges:\n  - from: 1000\n    to: 2999\n";
+const SWITCH: &str = "apiVersion: wiring.githedgehog.com/v1beta1\nkind: Switch\nmetadata:\n  name: leaf-01\nspec:\n  role: server-leaf\n  profile: vs\n  asn: 65101\n  ip: 172.30.0.8/21\n  protocolIP: 172.30.8.2/32\n  vtepIP: 172.30.12.0/32\n";
+const SERVER: &str = "apiVersion: wiring.githedgehog.com/v1beta1\nkind: Server\nmetadata:\n  name: server-01\nspec: {}\n";
+const CONNECTION: &str = "apiVersion: wiring.githedgehog.com/v1beta1\nkind: Connection\nmetadata:\n  name: server-01--unbundled--leaf-01\nspec:\n  unbundled:\n    link:\n      server:\n        port: server-01/enp2s1\n      switch:\n        port: leaf-01/E1/1\n";
+
+/// A VPC `name` with one subnet `default` of `subnet` on `vlan`.
+fn vpc(name: &str, subnet: &str, vlan: u32) -> String {
+    format!(
+        "apiVersion: vpc.githedgehog.com/v1beta1\nkind: VPC\nmetadata:\n  name: {name}\nspec:\n  subnets:\n    default:\n      subnet: {subnet}\n      vlan: {vlan}\n"
+    )
+}
+
+/// An attachment of the VPC `vpc`'s subnet `default` to the fabric's one connection.
+fn attachment(vpc: &str) -> String {
+    format!(
+        "apiVersion: vpc.githedgehog.com/v1beta1\nkind: VPCAttachment\nmetadata:\n  name: {vpc}--server-01\nspec:\n  subnet: {vpc}/default\n  connection: server-01--unbundled--leaf-01\n"
+    )
+}
+
+/// A repository whose fabric `f` holds, in managed/, the namespaces and a switch, a server
+/// and their connection, plus `managed` (path, text) and the raw files `raw`, committed.
+fn fabric(managed: &[(&str, String)], raw: &[(&str, String)]) -> Repo {
+    let repo = Repo::new(None);
+    let base = [
+        ("ipv4namespaces/default.yaml", IPV4_NAMESPACE.to_owned()),
+        ("vlannamespaces/default.yaml", VLAN_NAMESPACE.to_owned()),
+        ("switches/leaf-01.yaml", SWITCH.to_owned()),
+        ("servers/server-01.yaml", SERVER.to_owned()),
+        (
+            "connections/server-01--unbundled--leaf-01.yaml",
+            CONNECTION.to_owned(),
+        ),
+    ];
+    for (path, text) in base.iter().chain(managed) {
+        repo.write(&format!("{F}/managed/{path}"), text.as_bytes());
+    }
+    repo.write(&format!("{F}/raw/.gitkeep"), b"");
+    for (path, text) in raw {
+        repo.write(&format!("{F}/raw/{path}"), text.as_bytes());
+    }
+    repo.commit_all("the fabric");
+    repo
+}
+
+/// `sync --references strict`: the repository holds the whole fabric.
+fn strict_sync(repo: &Repo) -> std::process::Output {
+    repo.sync(&["--commit", "git", "--references", "strict"])
+}
+
+#[test]
+fn a_vpc_and_its_attachment_move_together() {
+    let repo = fabric(
+        &[],
+        &[
+            ("vpc.yaml", vpc("vpc-1", "10.0.1.0/24", 1001)),
+            ("attach.yaml", attachment("vpc-1")),
+        ],
+    );
+    let before = repo.commit_count();
+    let out = strict_sync(&repo);
+    assert_exit(&out, 0);
+    assert_eq!(repo.commit_count(), before + 1, "{}", stdout(&out));
+    assert_eq!(repo.files_under(&format!("{F}/raw")), [".gitkeep"]);
+    assert!(
+        repo.files_under(&format!("{F}/managed"))
+            .contains(&"vpcattachments/vpc-1--server-01.yaml".to_owned())
+    );
+}
+
+#[test]
+fn an_attachment_to_a_rejected_vpc_is_rejected_naming_the_vpc_file() {
+    // The VPC's VLAN is outside the VLANNamespace: the VPC is rejected, so the attachment
+    // would point at nothing.
+    let repo = fabric(
+        &[],
+        &[
+            ("vpc.yaml", vpc("vpc-1", "10.0.1.0/24", 3500)),
+            ("attach.yaml", attachment("vpc-1")),
+        ],
+    );
+    let before = repo.commit_count();
+    let out = strict_sync(&repo);
+    assert_exit(&out, 1);
+    assert_eq!(repo.commit_count(), before);
+    assert_expected("fabric-state-propagation.stdout", &stdout(&out));
+}
+
+#[test]
+fn two_raw_vpcs_that_overlap_are_both_rejected_each_naming_the_other() {
+    let repo = fabric(
+        &[],
+        &[
+            ("a.yaml", vpc("vpc-1", "10.0.1.0/24", 1001)),
+            ("b.yaml", vpc("vpc-2", "10.0.1.0/25", 1002)),
+        ],
+    );
+    let out = strict_sync(&repo);
+    assert_exit(&out, 1);
+    assert_eq!(
+        repo.files_under(&format!("{F}/raw")),
+        [".gitkeep", "a.yaml", "b.yaml"]
+    );
+    assert_expected("fabric-state-raw-conflict.stdout", &stdout(&out));
+}
+
+#[test]
+fn a_raw_vpc_that_overlaps_a_managed_vpc_is_rejected_and_managed_is_untouched() {
+    let managed = vpc("vpc-1", "10.0.1.0/24", 1001);
+    let repo = fabric(
+        &[("vpcs/vpc-1.yaml", managed.clone())],
+        &[("new.yaml", vpc("vpc-2", "10.0.1.128/25", 1002))],
+    );
+    let out = strict_sync(&repo);
+    assert_exit(&out, 1);
+    let text = stdout(&out);
+    assert!(
+        text.contains("managed/vpcs/vpc-1.yaml:1"),
+        "the finding names the managed VPC's file:\n{text}"
+    );
+    assert_eq!(
+        repo.read(&format!("{F}/managed/vpcs/vpc-1.yaml")),
+        managed.as_bytes()
+    );
+    assert_eq!(
+        repo.files_under(&format!("{F}/raw")),
+        [".gitkeep", "new.yaml"]
+    );
+}
+
+#[test]
+fn a_reference_to_namespaces_nowhere_in_the_repository_warns_unless_strict() {
+    let repo = Repo::new(None);
+    repo.write(
+        &format!("{F}/raw/vpc.yaml"),
+        vpc("vpc-1", "10.0.1.0/24", 1001).as_bytes(),
+    );
+    repo.commit_all("a VPC in the default namespaces, which the repo does not hold");
+    let strict = strict_sync(&repo);
+    assert_exit(&strict, 1);
+    assert!(
+        stdout(&strict).contains(
+            "IPv4Namespace `default` does not exist: it is in neither this fabric's managed/ nor raw/ (--references strict)"
+        ),
+        "{}",
+        stdout(&strict)
+    );
+    let warned = repo.sync(&["--commit", "git"]);
+    assert_exit(&warned, 0);
+    assert_expected("fabric-state-missing-reference.stdout", &stdout(&warned));
+    assert!(
+        repo.files_under(&format!("{F}/managed"))
+            .contains(&"vpcs/vpc-1.yaml".to_owned())
+    );
+}
+
+#[test]
+fn a_conflict_already_inside_managed_is_a_warning_and_rejects_no_raw_file() {
+    let repo = fabric(
+        &[
+            ("vpcs/vpc-1.yaml", vpc("vpc-1", "10.0.1.0/24", 1001)),
+            ("vpcs/vpc-2.yaml", vpc("vpc-2", "10.0.1.0/24", 1002)),
+        ],
+        &[("new.yaml", vpc("vpc-3", "10.0.3.0/24", 1003))],
+    );
+    let out = strict_sync(&repo);
+    assert_exit(&out, 0);
+    assert_expected("fabric-state-managed-conflict.stdout", &stdout(&out));
+    assert!(
+        repo.files_under(&format!("{F}/managed"))
+            .contains(&"vpcs/vpc-3.yaml".to_owned())
+    );
+}
+
+/// The run's report with the raw file names swapped back, for comparing two runs whose
+/// files were named in the opposite order.
+fn verdicts(repo: &Repo) -> Vec<(String, bool)> {
+    let out = repo.sync(&["--dry-run", "--references", "strict", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let fabric = &report["fabrics"][0];
+    let mut verdicts: Vec<(String, bool)> = fabric["moved"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["raw"].as_str().unwrap().to_owned(), true))
+        .chain(
+            fabric["rejected"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| (r["path"].as_str().unwrap().to_owned(), false)),
+        )
+        .collect();
+    verdicts.sort();
+    verdicts
+}
+
+#[test]
+fn the_outcome_does_not_depend_on_the_order_of_the_files() {
+    // A chain (the VPC is rejected, so its attachment is), a conflict (two VPCs overlap)
+    // and a VPC that moves, written once in one name order and once in the reverse order.
+    fn files(names: [&'static str; 5]) -> Vec<(&'static str, String)> {
+        vec![
+            (names[0], vpc("vpc-1", "10.0.1.0/24", 3500)),
+            (names[1], attachment("vpc-1")),
+            (names[2], vpc("vpc-2", "10.0.2.0/24", 1002)),
+            (names[3], vpc("vpc-3", "10.0.2.0/25", 1003)),
+            (names[4], vpc("vpc-4", "10.0.4.0/24", 1004)),
+        ]
+    }
+    let names = ["a.yaml", "b.yaml", "c.yaml", "d.yaml", "e.yaml"];
+    let mut reversed = names;
+    reversed.reverse();
+    let forward = fabric(&[], &files(names));
+    let backward = fabric(&[], &files(reversed));
+    let rename = |(path, moved): (String, bool)| {
+        let at = names
+            .iter()
+            .position(|n| path == format!("raw/{n}"))
+            .unwrap();
+        (format!("raw/{}", reversed[at]), moved)
+    };
+    let mut backward_verdicts: Vec<_> = verdicts(&backward).into_iter().map(rename).collect();
+    backward_verdicts.sort();
+    assert_eq!(verdicts(&forward), backward_verdicts);
+    assert_eq!(
+        verdicts(&forward),
+        [
+            ("raw/a.yaml".to_owned(), false),
+            ("raw/b.yaml".to_owned(), false),
+            ("raw/c.yaml".to_owned(), false),
+            ("raw/d.yaml".to_owned(), false),
+            ("raw/e.yaml".to_owned(), true),
+        ]
+    );
+}
+
+#[test]
+fn check_of_a_raw_file_uses_the_whole_fabric_as_sync_does() {
+    let repo = fabric(
+        &[("vpcs/vpc-1.yaml", vpc("vpc-1", "10.0.1.0/24", 1001))],
+        &[("new.yaml", vpc("vpc-2", "10.0.1.0/25", 1002))],
+    );
+    let mut command = common::bin();
+    command
+        .current_dir(&repo.work)
+        .args(["check", "--references", "strict"])
+        .arg(format!("{F}/raw/new.yaml"));
+    let out = common::output(&mut command);
+    assert_exit(&out, 1);
+    assert!(
+        stdout(&out).contains(&format!("{F}/managed/vpcs/vpc-1.yaml:1")),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn check_of_loose_files_checks_them_against_each_other() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.yaml"), vpc("vpc-1", "10.0.1.0/24", 1001)).unwrap();
+    std::fs::write(dir.path().join("b.yaml"), vpc("vpc-2", "10.0.1.0/25", 1002)).unwrap();
+    let out = common::output(
+        common::bin()
+            .current_dir(dir.path())
+            .args(["check", "a.yaml", "b.yaml"]),
+    );
+    assert_exit(&out, 1);
+    let text = stdout(&out);
+    assert!(text.contains("b.yaml:1"), "a.yaml names b.yaml:\n{text}");
+    assert!(text.contains("a.yaml:1"), "b.yaml names a.yaml:\n{text}");
+    // Each alone is fine.
+    let alone = common::output(
+        common::bin()
+            .current_dir(dir.path())
+            .args(["check", "a.yaml"]),
+    );
+    assert_exit(&alone, 0);
+}
