@@ -6,6 +6,8 @@
 //! Go stops at its first error; here every independent problem is reported, and a check
 //! that needs an object the state lacks is skipped (the lookup already said why).
 
+use std::collections::BTreeSet;
+
 use crate::rules::connection::Object as Connection;
 use crate::rules::state::{Entry, FabricState};
 use crate::rules::switch::Object as Switch;
@@ -176,6 +178,7 @@ fn check_connection(
             ),
         );
     }
+    let mut missing_profiles = BTreeSet::new();
     for switch_name in switches {
         let switch = state.lookup(
             &state.switches,
@@ -186,17 +189,18 @@ fn check_connection(
             out,
         );
         if let (Some(switch), Some(target)) = (switch, target) {
-            check_switch(name, switch, target, state, out);
+            check_switch(name, switch, target, state, &mut missing_profiles, out);
         }
     }
 }
 
 /// `:236-273`, for one switch of the Connection named `connection`.
-fn check_switch(
+fn check_switch<'s>(
     connection: &str,
-    switch: &Entry<Switch>,
+    switch: &'s Entry<Switch>,
     target: &Target,
     state: &FabricState,
+    missing_profiles: &mut BTreeSet<&'s str>,
     out: &mut Violations,
 ) {
     let (vpc, sw) = (&target.vpc.object, &switch.object);
@@ -223,35 +227,7 @@ fn check_switch(
             ),
         );
     }
-    // `:247-269`; a switch without a profile gets its own finding.
-    if !sw.spec.profile.is_empty()
-        && let Some(profile) = state.lookup(
-            &state.switch_profiles,
-            "SwitchProfile",
-            &sw.spec.profile,
-            "/spec/connection",
-            "the check that the switch supports the VPC's mode",
-            out,
-        )
-    {
-        let features = &profile.object.spec.features;
-        let (mode, needs, supported) = match vpc.spec.mode.as_str() {
-            "" => ("l2vni", "L2VNI and L3VNI", features.l2vni && features.l3vni),
-            "l3vni" => ("l3vni", "L3VNI", features.l3vni),
-            "l3flat" => ("l3flat", "L3VNI", features.l3vni),
-            // An unknown mode is the VPC's own finding.
-            _ => ("", "", true),
-        };
-        if !supported {
-            out.error(
-                "/spec/connection",
-                format!(
-                    "VPC `{vpc_name}` ({}) has mode `{mode}`, which needs the {needs} features, and Switch `{switch_name}` ({}) of Connection `{connection}` has SwitchProfile `{}` ({}) without them: attach the subnet to a connection on other switches, or change the VPC's mode",
-                    target.vpc.origin, switch.origin, sw.spec.profile, profile.origin
-                ),
-            );
-        }
-    }
+    check_mode(connection, switch, target, state, missing_profiles, out);
     // `:271-273`
     let redundancy = &sw.spec.redundancy;
     if target.host_bgp() && !redundancy.group.is_empty() && redundancy.kind == MCLAG {
@@ -260,6 +236,53 @@ fn check_switch(
             format!(
                 "subnet `{vpc_name}/{}` is a hostBGP subnet, and Switch `{switch_name}` ({}) of Connection `{connection}` is an MCLAG peer (redundancy group `{}`): attach hostBGP subnets only to switches without MCLAG",
                 target.subnet_name, switch.origin, redundancy.group
+            ),
+        );
+    }
+}
+
+/// `:247-269`: the switch's SwitchProfile supports the VPC's mode. A profile in
+/// `missing_profiles` is not looked up again (the switches of an ESLAG connection usually
+/// share one, and its absence is one finding); one the lookup does not find is added. A
+/// switch without a profile gets its own finding.
+fn check_mode<'s>(
+    connection: &str,
+    switch: &'s Entry<Switch>,
+    target: &Target,
+    state: &FabricState,
+    missing_profiles: &mut BTreeSet<&'s str>,
+    out: &mut Violations,
+) {
+    let (vpc, sw) = (&target.vpc.object, &switch.object);
+    let profile_name = sw.spec.profile.as_str();
+    if profile_name.is_empty() || missing_profiles.contains(profile_name) {
+        return;
+    }
+    let Some(profile) = state.lookup(
+        &state.switch_profiles,
+        "SwitchProfile",
+        profile_name,
+        "/spec/connection",
+        "the check that the switch supports the VPC's mode",
+        out,
+    ) else {
+        missing_profiles.insert(profile_name);
+        return;
+    };
+    let features = &profile.object.spec.features;
+    let (mode, needs, supported) = match vpc.spec.mode.as_str() {
+        "" => ("l2vni", "L2VNI and L3VNI", features.l2vni && features.l3vni),
+        "l3vni" => ("l3vni", "L3VNI", features.l3vni),
+        "l3flat" => ("l3flat", "L3VNI", features.l3vni),
+        // An unknown mode is the VPC's own finding.
+        _ => return,
+    };
+    if !supported {
+        out.error(
+            "/spec/connection",
+            format!(
+                "VPC `{}` ({}) has mode `{mode}`, which needs the {needs} features, and Switch `{}` ({}) of Connection `{connection}` has SwitchProfile `{profile_name}` ({}) without them: attach the subnet to a connection on other switches, or change the VPC's mode",
+                vpc.metadata.name, target.vpc.origin, sw.metadata.name, switch.origin, profile.origin
             ),
         );
     }

@@ -304,22 +304,26 @@ fn every_switch_of_the_connection_must_exist_and_have_the_vpcs_vlan_namespace() 
 }
 
 #[test]
-fn a_switch_profile_nowhere_in_the_fabric_skips_the_mode_check_with_a_warning() {
-    let found = check_in(
-        fabric(),
-        json!({"subnet": "vpc-1/default", "connection": "unbundled"}),
-        References::Warn,
-    );
-    assert_eq!(
-        found,
-        vec![(
-            Severity::Warning,
-            "/spec/connection".to_owned(),
-            format!(
-                "SwitchProfile `{UNKNOWN_PROFILE}` is not in this fabric's managed/ or raw/; the check that the switch supports the VPC's mode was skipped (with --references strict this is an error)"
-            )
-        )]
-    );
+fn a_switch_profile_nowhere_in_the_fabric_skips_the_mode_check_with_one_warning() {
+    // The ESLAG connection's two switches share the profile: one finding, not two.
+    for connection in ["unbundled", "eslag"] {
+        let found = check_in(
+            fabric(),
+            json!({"subnet": "vpc-1/default", "connection": connection}),
+            References::Warn,
+        );
+        assert_eq!(
+            found,
+            vec![(
+                Severity::Warning,
+                "/spec/connection".to_owned(),
+                format!(
+                    "SwitchProfile `{UNKNOWN_PROFILE}` is not in this fabric's managed/ or raw/; the check that the switch supports the VPC's mode was skipped (with --references strict this is an error)"
+                )
+            )],
+            "{connection}"
+        );
+    }
 }
 
 #[test]
