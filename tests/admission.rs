@@ -25,67 +25,8 @@
 #[path = "admission/cases.rs"]
 mod cases;
 
-use hh_gitops::crosscheck;
-use hh_gitops::finding::Finding;
-use hh_gitops::plan::{FabricInput, ManagedFile, RawFile, RawOutcome};
-use hh_gitops::rules::state::References;
-use hh_gitops::rules::{self, Context};
 use hh_gitops::schema::Registry;
-use hh_gitops::validate::{Resource, check_file};
-
-/// A Go test's object as a managed resource: defaulted, not validated.
-fn managed(object: &serde_json::Value, ctx: &Context, index: usize) -> ManagedFile {
-    let kind = object["kind"].as_str().unwrap_or_default().to_owned();
-    let name = object["metadata"]["name"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
-    let (_, typed) = rules::admit_typed(&kind, object, ctx);
-    ManagedFile {
-        path: format!("managed/object-{index}.yaml"),
-        outcome: Ok(vec![Resource {
-            kind,
-            api_version: object["apiVersion"].as_str().unwrap_or_default().to_owned(),
-            plural: String::new(),
-            name,
-            line: 1,
-            text: serde_json::to_string_pretty(object).unwrap(),
-            warnings: Vec::new(),
-            object: typed,
-        }]),
-    }
-}
-
-/// The outcome of `resources` (the case's object, valid alone) as a raw file of a fabric
-/// whose managed/ holds `objects`.
-fn in_fabric(
-    resources: Vec<Resource>,
-    objects: &[serde_json::Value],
-    ctx: &Context,
-) -> Result<Vec<Resource>, Vec<Finding>> {
-    let mut input = FabricInput {
-        dir: "fabric".into(),
-        files: vec![RawFile {
-            path: "raw/case.yaml".into(),
-            outcome: RawOutcome::Valid(resources),
-            names: Vec::new(),
-        }],
-        targets: Default::default(),
-        config: Default::default(),
-        managed: objects
-            .iter()
-            .enumerate()
-            .map(|(index, object)| managed(object, ctx, index))
-            .collect(),
-        managed_findings: Vec::new(),
-    };
-    crosscheck::check_fabric(&mut input, ctx, References::Strict);
-    match input.files.remove(0).outcome {
-        RawOutcome::Valid(resources) => Ok(resources),
-        RawOutcome::Rejected(findings) => Err(findings),
-        RawOutcome::Ignored => unreachable!("a YAML file"),
-    }
-}
+use hh_gitops::validate::check_file;
 
 #[test]
 fn hedgehog_validation_tables_and_our_own_cases() {
@@ -99,7 +40,8 @@ fn hedgehog_validation_tables_and_our_own_cases() {
             let mut outcome = check_file(&registry, &ctx, text.as_bytes());
             if case.cross_object {
                 cross += 1;
-                outcome = outcome.and_then(|resources| in_fabric(resources, &case.objects, &ctx));
+                outcome =
+                    outcome.and_then(|resources| cases::in_fabric(resources, &case.objects, &ctx));
             }
             let (verdict, findings) = match &outcome {
                 Ok(resources) if resources.iter().all(|r| r.warnings.is_empty()) => {

@@ -8,8 +8,10 @@
 //! What is not compared (counted as skipped, with the reason): objects the CRD schema (or
 //! the name rules) rejects, since the oracle does not apply the schema
 //! (`../shared/oracle/README.md`, "What it does NOT model"), objects the oracle cannot
-//! decode for a reason the schema also refuses, and the cross-object cases (the oracle runs
-//! with `kube: false`, except for the Switch hydration checks, see `with_hydration`).
+//! decode for a reason the schema also refuses. The first test runs the oracle with
+//! `kube: false` (except for the Switch hydration checks, see `with_hydration`); the second,
+//! `cross_object_verdicts_agree_with_hedgehogs_own_code`, runs the rules between objects:
+//! each object of a consistent fabric, varied (`oracle/cross.rs`), against the rest.
 //! A disagreement that is hh-gitops's design is counted apart as excused, each class by a
 //! rule stated in one sentence (`Excuse::rule`); any other fails the test. Run with
 //! `HH_ORACLE=path/to/hhoracle cargo test --test oracle -- --ignored --nocapture`; it
@@ -19,6 +21,8 @@ mod common;
 
 #[path = "admission/cases.rs"]
 mod cases;
+#[path = "oracle/cross.rs"]
+mod cross;
 #[path = "oracle/hhoracle.rs"]
 mod hhoracle;
 #[path = "oracle/hydration.rs"]
@@ -39,6 +43,93 @@ use hh_gitops::validate::check_file;
 
 use hydration::{hydrated, hydrated_fields, unset};
 use mutations::{integral_floats_as_integers, mutations};
+
+#[test]
+#[ignore = "needs hhoracle (HH_ORACLE), which .ci/run builds from ../shared/oracle"]
+fn cross_object_verdicts_agree_with_hedgehogs_own_code() {
+    let binary = std::env::var("HH_ORACLE").expect("set HH_ORACLE to the hhoracle binary");
+    let registry = Registry::embedded();
+    let config = full_config();
+    let objects = cross::fabric();
+    let mut subjects = Vec::new();
+    let mut clusters = Vec::new();
+    for index in 0..objects.len() {
+        for (what, object, cluster) in cross::variations(&objects, index) {
+            let mut object = object;
+            integral_floats_as_integers(&mut object);
+            subjects.push(Subject {
+                label: format!("{} {what}", cross::label(&objects[index])),
+                source: "fabric variation",
+                kind: objects[index]["kind"].as_str().unwrap().to_owned(),
+                object,
+                config: Some(config.clone()),
+                config_given: true,
+            });
+            clusters.push(cluster);
+        }
+    }
+    let theirs = hhoracle::theirs_in_clusters(&binary, &subjects, &clusters);
+    let mut tally: BTreeMap<&str, Tally> = BTreeMap::new();
+    let mut skipped: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut disagreements = Vec::new();
+    for ((subject, cluster), their) in subjects.iter().zip(&clusters).zip(&theirs) {
+        let our = ours_in_fabric(&registry, subject, cluster);
+        let counts = tally.entry(&subject.kind).or_default();
+        match (our.verdict, their.verdict) {
+            (Verdict::Skip(why), _) | (_, Verdict::Skip(why)) => {
+                counts.skipped += 1;
+                *skipped.entry(why).or_default() += 1;
+            }
+            (a, b) if a == b => counts.agreed += 1,
+            _ => {
+                counts.disagreed += 1;
+                disagreements.push(format!(
+                    "{}: hh-gitops {:?} `{}`, Hedgehog {:?} `{}`",
+                    subject.label, our.verdict, our.first_error, their.verdict, their.error
+                ));
+            }
+        }
+    }
+    print_report(&tally, &BTreeMap::new(), &skipped);
+    println!("{} unexplained disagreements", disagreements.len());
+    assert!(
+        disagreements.is_empty(),
+        "{} disagreements with Hedgehog's own code:\n{}",
+        disagreements.len(),
+        disagreements.join("\n")
+    );
+}
+
+/// hh-gitops's answer for `subject` as a raw file of a fabric whose managed/ holds
+/// `cluster`, with `--references strict` (the cluster is the whole fabric).
+fn ours_in_fabric(registry: &Registry, subject: &Subject, cluster: &[Value]) -> Ours {
+    let alone = ours(registry, subject);
+    if alone.verdict != Verdict::Accept {
+        return alone;
+    }
+    let ctx = Context {
+        config: subject.config.as_ref(),
+        config_given: subject.config_given,
+    };
+    let text = serde_json::to_string_pretty(&subject.object).unwrap();
+    let resources = check_file(registry, &ctx, text.as_bytes()).expect("accepted alone");
+    match cases::in_fabric(resources, cluster, &ctx) {
+        Ok(resources) => Ours {
+            verdict: Verdict::Accept,
+            first_error: String::new(),
+            warnings: resources.into_iter().flat_map(|r| r.warnings).collect(),
+        },
+        Err(findings) => Ours {
+            verdict: Verdict::Reject,
+            first_error: findings
+                .iter()
+                .find(|f| f.is_error())
+                .map(|f| format!("{} (at {})", f.message, f.pointer))
+                .unwrap_or_default(),
+            warnings: Vec::new(),
+        },
+    }
+}
 
 /// One object to admit, with the config both sides use.
 struct Subject {

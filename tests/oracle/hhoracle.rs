@@ -188,6 +188,31 @@ fn switch_cluster(switches: &[&Subject]) -> Vec<Value> {
     vlan_namespaces.chain(switch_groups).collect()
 }
 
+/// Go's verdict on every subject admitted against its own cluster (`kube: true`): one
+/// hhoracle run per distinct cluster and config.
+pub fn theirs_in_clusters(
+    binary: &str,
+    subjects: &[Subject],
+    clusters: &[Vec<Value>],
+) -> Vec<Theirs> {
+    let mut verdicts: Vec<Option<Theirs>> = vec![None; subjects.len()];
+    let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, cluster) in clusters.iter().enumerate() {
+        groups
+            .entry(serde_json::to_string(cluster).unwrap())
+            .or_default()
+            .push(i);
+    }
+    for indexes in groups.values() {
+        let group: Vec<&Subject> = indexes.iter().map(|i| &subjects[*i]).collect();
+        let found = oracle(binary, &group, true, &clusters[indexes[0]]);
+        for (i, theirs) in indexes.iter().zip(found) {
+            verdicts[*i] = Some(theirs);
+        }
+    }
+    verdicts.into_iter().map(Option::unwrap).collect()
+}
+
 /// Go's verdict on every subject: `Default()` + `Validate()` without the cluster, and for
 /// Switches also their hydration checks (`with_hydration`).
 pub fn theirs(binary: &str, subjects: &[Subject]) -> Vec<Theirs> {
