@@ -386,3 +386,35 @@ fn an_attachment_does_not_conflict_with_its_own_managed_version() {
         vec![]
     );
 }
+
+#[test]
+fn the_switch_profile_must_support_the_vpc_mode() {
+    // celestica-ds5000 has L3VNI without L2VNI (its notes: no non-L3 VPC modes).
+    let switches = vec![
+        switch("leaf-01", json!({"role": "server-leaf", "profile": "vs"})),
+        switch(
+            "leaf-02",
+            json!({"role": "server-leaf", "profile": "celestica-ds5000"}),
+        ),
+    ];
+    let on = |subnet: &str, connection: &str| {
+        let mut objects = fabric();
+        objects.retain(|(path, _)| !path.starts_with("managed/switches/"));
+        objects.extend(switches.clone());
+        check_in(
+            objects,
+            json!({"subnet": subnet, "connection": connection}),
+            References::Strict,
+        )
+    };
+    assert_eq!(on("vpc-1/default", "unbundled"), vec![]);
+    assert_eq!(on("vpc-l3/default", "bundled"), vec![]);
+    assert_eq!(
+        on("vpc-1/default", "eslag"),
+        vec![(
+            Severity::Error,
+            "/spec/connection".to_owned(),
+            "VPC `vpc-1` (managed/vpcs/vpc-1.yaml:1) has mode `l2vni`, which needs the L2VNI and L3VNI features, and Switch `leaf-02` (managed/switches/leaf-02.yaml:1) of Connection `eslag` has SwitchProfile `celestica-ds5000` (the fabric's built-in objects) without them: attach the subnet to a connection on other switches, or change the VPC's mode".to_owned()
+        )]
+    );
+}
