@@ -6,8 +6,9 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 
+use crate::backend::diff::BaseSpec;
 use crate::backend::github::GithubTarget;
-use crate::cli::args::{CommitMode, CommonArgs, Format, SyncArgs};
+use crate::cli::args::{CheckArgs, CommitMode, CommonArgs, Format, SyncArgs};
 use crate::gha::{ActionsEnv, CommitPlace};
 use crate::rules::state::References;
 
@@ -70,6 +71,48 @@ impl Commit {
     }
 }
 
+/// The base a run's change is compared with: `--changed-since REF`, else the base branch of
+/// the pull request the Actions run checks, else none.
+fn changed_since(common: &CommonArgs, actions: &ActionsEnv) -> Option<BaseSpec> {
+    match &common.changed_since {
+        Some(reference) => Some(BaseSpec::Ref(reference.clone())),
+        None => actions
+            .pull_request_base()
+            .map(|branch| BaseSpec::PullRequest { branch }),
+    }
+}
+
+/// Everything a check run needs, resolved.
+#[derive(Debug)]
+pub struct CheckConfig {
+    /// The files and folders to check.
+    pub paths: Vec<PathBuf>,
+    /// Largest file read, in bytes.
+    pub max_file_size: u64,
+    /// `--fabric-config`.
+    pub fabric_config: Option<PathBuf>,
+    /// `--deny-warnings`.
+    pub deny_warnings: bool,
+    /// `--references`.
+    pub references: References,
+    /// The base the change is compared with, if the run checks a change.
+    pub changed_since: Option<BaseSpec>,
+}
+
+impl CheckConfig {
+    /// Resolves the flags of `check` against the Actions environment.
+    pub fn resolve(args: &CheckArgs, actions: &ActionsEnv) -> CheckConfig {
+        CheckConfig {
+            paths: args.paths.clone(),
+            max_file_size: args.common.max_file_size,
+            fabric_config: args.common.fabric_config.clone(),
+            deny_warnings: args.common.deny_warnings,
+            references: args.common.references.into(),
+            changed_since: changed_since(&args.common, actions),
+        }
+    }
+}
+
 /// Everything a sync run needs, resolved.
 #[derive(Debug)]
 pub struct SyncConfig {
@@ -91,6 +134,11 @@ pub struct SyncConfig {
     pub deny_warnings: bool,
     /// `--references`: what a reference to an object nowhere in the repository is.
     pub references: References,
+    /// The base the change is compared with, if the run checks a change.
+    pub changed_since: Option<BaseSpec>,
+    /// The token to fetch a pull request's base with (`GITHUB_TOKEN` in Actions): the
+    /// checkout need not persist credentials.
+    pub fetch_token: Option<String>,
     /// `--max-commit-size`: the largest request of one GitHub API commit.
     pub max_commit_bytes: u64,
 }
@@ -116,6 +164,8 @@ impl SyncConfig {
             now,
             deny_warnings: args.common.deny_warnings,
             references: args.common.references.into(),
+            changed_since: changed_since(&args.common, actions),
+            fetch_token: actions.token().map(str::to_owned),
             max_commit_bytes: args.max_commit_size,
         })
     }

@@ -36,6 +36,7 @@ pub struct ActionsEnv {
     pub output: Option<PathBuf>,
     event: Option<String>,
     git_ref: Option<String>,
+    base_ref: Option<String>,
     /// The action's `mode` input (`INPUT_MODE`, set by `action.yml`), so that messages
     /// name what the user wrote (`mode: check`) rather than the flag the action passed.
     pub action_mode: Option<String>,
@@ -62,10 +63,27 @@ impl ActionsEnv {
             output: env.var("GITHUB_OUTPUT").map(PathBuf::from),
             event: env.var("GITHUB_EVENT_NAME"),
             git_ref: env.var("GITHUB_REF"),
+            base_ref: env.var("GITHUB_BASE_REF"),
             action_mode: env.var("INPUT_MODE").map(|m| m.trim().to_ascii_lowercase()),
             repository: env.var("GITHUB_REPOSITORY"),
             token: env.var("GITHUB_TOKEN"),
             graphql_url: env.var("GITHUB_GRAPHQL_URL"),
+        }
+    }
+
+    /// The token the action passes (`GITHUB_TOKEN`), for fetches from the repository.
+    pub fn token(&self) -> Option<&str> {
+        self.token.as_deref()
+    }
+
+    /// The branch a pull request event merges into (`GITHUB_BASE_REF`), on a
+    /// `pull_request` or `pull_request_target` event.
+    pub fn pull_request_base(&self) -> Option<String> {
+        let event = self.event.as_deref().unwrap_or_default();
+        if event.starts_with("pull_request") {
+            self.base_ref.clone()
+        } else {
+            None
         }
     }
 

@@ -2,7 +2,8 @@
 //!
 //! The pipeline is `source` (discover) -> `manifest` (parse) -> `validate` -> `crosscheck`
 //! (each fabric's documents against each other) -> `plan` -> `backend` (commit) -> `report`.
-//! `manifest`, `validate`, `crosscheck` and `plan` are pure: they take
+//! `hh-gitops list` reads each fabric's managed/ (`pipeline`) into the tables of `list`.
+//! `manifest`, `validate`, `crosscheck`, `plan` and `list` are pure: they take
 //! bytes and plain data and return plain data, so the rules live where unit tests reach them.
 //! Everything that touches the file system, git, the network or the terminal sits in
 //! `source`, `backend`, `report` and `cli`. `cli` parses the flags, `config` resolves them
@@ -19,6 +20,7 @@ pub mod crosscheck;
 pub mod finding;
 pub mod gha;
 pub mod limits;
+pub mod list;
 pub mod manifest;
 pub mod paths;
 pub mod pipeline;

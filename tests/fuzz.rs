@@ -225,11 +225,14 @@ fn drive(bytes: &[u8], target_choice: u8) -> Result<(), TestCaseError> {
             path: "raw/fuzz.yaml".to_owned(),
             outcome,
             names: Vec::new(),
+            untouched: false,
         }],
         targets,
         config: Default::default(),
         managed: Vec::new(),
         managed_findings: Vec::new(),
+        deleted: Vec::new(),
+        strays: Vec::new(),
     };
     let fabric = plan::plan_fabric(&input);
     prop_assert_eq!(fabric.moved.len() + fabric.rejected.len(), 1);

@@ -4,6 +4,7 @@
 //! local checkout along through `checkout`.
 
 mod checkout;
+pub mod diff;
 pub mod git;
 pub mod github;
 mod graphql;

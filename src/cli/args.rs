@@ -28,6 +28,9 @@ pub enum Command {
     Check(CheckArgs),
     /// Move the valid raw/ files of every fabric into managed/ in one commit.
     Sync(SyncArgs),
+    /// Print what each fabric's managed/ holds: a table per kind with the fields values are
+    /// picked from (VPC subnets and VLANs, Connection ports, Switch ASNs...).
+    List(ListArgs),
     /// Work with the JSON Schemas hh-gitops validates against.
     #[command(subcommand)]
     Schemas(SchemasCommand),
@@ -74,6 +77,12 @@ pub struct CommonArgs {
     /// hold the whole fabric.
     #[arg(long, value_enum, default_value_t = ReferencesArg::Warn)]
     pub references: ReferencesArg,
+    /// Check a change: compare the work tree with the merge base of REF and HEAD. Findings
+    /// in the files the change adds, edits or deletes (or that those cause elsewhere) count;
+    /// the others are reported as already on the base branch and do not fail the run.
+    /// Inside GitHub Actions, a pull_request event sets it to the pull request's base.
+    #[arg(long, value_name = "REF")]
+    pub changed_since: Option<String>,
 }
 
 /// `--references`.
@@ -158,6 +167,29 @@ pub struct SyncArgs {
     /// Shared flags.
     #[command(flatten)]
     pub common: CommonArgs,
+}
+
+/// `hh-gitops list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// The GitOps repository.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub repo: PathBuf,
+    /// Fabric folders, as globs relative to the repository, as `sync --fabrics` (which is
+    /// also accepted here). Repeatable.
+    #[arg(
+        long,
+        visible_alias = "fabrics",
+        value_name = "GLOB",
+        default_value = "gitops/hedgehog/*"
+    )]
+    pub fabric: Vec<String>,
+    /// Only this kind: its name or plural, in any case (`vpc`, `VPCs`, `connection`).
+    #[arg(long, value_name = "KIND")]
+    pub kind: Option<String>,
+    /// Output format: aligned tables, or the same as JSON data.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }
 
 /// `hh-gitops schemas ...`.

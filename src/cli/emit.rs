@@ -169,10 +169,11 @@ impl Report<'_> {
         findings
     }
 
-    fn rejected_files(&self) -> usize {
+    /// How many problems fail the run (rejected files, errors in managed/).
+    fn blocking(&self) -> usize {
         match self {
             Report::Check(report) => report.totals.rejected_files,
-            Report::Sync(report) => report.totals.rejected_files,
+            Report::Sync(report) => report.blocking(),
         }
     }
 }
@@ -271,7 +272,7 @@ pub fn emit(emit: &EmitConfig, report: &Report, terminal: &Terminal) -> Result<u
         terminal.fail(error);
         return Ok(EXIT_ERROR);
     }
-    Ok(if report.rejected_files() > 0 && emit.fail_on_rejected {
+    Ok(if report.blocking() > 0 && emit.fail_on_rejected {
         EXIT_REJECTED
     } else {
         EXIT_CLEAN

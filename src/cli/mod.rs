@@ -13,9 +13,11 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::Parser;
 
-use crate::config::{EmitConfig, SyncConfig};
+use crate::config::{CheckConfig, EmitConfig, SyncConfig};
 use crate::gha::{ActionsEnv, ProcessEnv};
+use crate::limits::DEFAULT_MAX_FILE_SIZE;
 use crate::pipeline;
+use crate::report::{json, text};
 use crate::schema::Registry;
 use args::{Cli, Command, Format, SchemasCommand};
 use emit::{EXIT_CLEAN, EXIT_ERROR, Report, Terminal};
@@ -27,6 +29,7 @@ pub fn main() -> ExitCode {
     let json = match &cli.command {
         Command::Check(args) => args.common.format == Format::Json,
         Command::Sync(args) => args.common.format == Format::Json,
+        Command::List(args) => args.format == Format::Json,
         Command::Schemas(_) => false,
     };
     let terminal = Terminal::new(actions.in_actions, json);
@@ -53,14 +56,8 @@ fn run(cli: Cli, actions: &ActionsEnv, terminal: &Terminal) -> Result<u8> {
             let emit = EmitConfig::for_check(&args.common, actions);
             emit.check_paths()?;
             let registry = registry(args.common.schemas.as_deref())?;
-            let report = pipeline::check(
-                &registry,
-                &args.paths,
-                args.common.max_file_size,
-                args.common.fabric_config.as_deref(),
-                args.common.deny_warnings,
-                args.common.references.into(),
-            )?;
+            let config = CheckConfig::resolve(&args, actions);
+            let report = pipeline::check(&registry, &config)?;
             emit::emit(&emit, &Report::Check(&report), terminal)
         }
         Command::Sync(args) => {
@@ -70,6 +67,20 @@ fn run(cli: Cli, actions: &ActionsEnv, terminal: &Terminal) -> Result<u8> {
             let registry = registry(args.common.schemas.as_deref())?;
             let report = pipeline::sync(&registry, &config)?;
             emit::emit(&emit, &Report::Sync(&report), terminal)
+        }
+        Command::List(args) => {
+            let listing = pipeline::list(
+                &Registry::embedded(),
+                &args.repo,
+                &args.fabric,
+                args.kind.as_deref(),
+                DEFAULT_MAX_FILE_SIZE,
+            )?;
+            terminal.out(&match args.format {
+                Format::Text => text::list(&listing),
+                Format::Json => json::render(&listing),
+            })?;
+            Ok(EXIT_CLEAN)
         }
         Command::Schemas(SchemasCommand::Import { crds, out }) => {
             let mut printed = Vec::new();

@@ -275,10 +275,11 @@ pub fn parse_stream(text: &str, lines: &[&str]) -> Result<Vec<RawDocument>, Find
     let mut outside_from = 1;
     while let Some(event) = parser.next_event() {
         let (event, span) = event.map_err(|e| {
-            Finding::at(
+            super::syntax::explain(
+                e.info(),
                 u32::try_from(e.marker().line()).unwrap_or(u32::MAX),
                 u32::try_from(e.marker().col() + 1).unwrap_or(u32::MAX),
-                format!("YAML syntax error: {}", e.info()),
+                lines,
             )
         })?;
         let pos = pos_of(&span);
@@ -472,7 +473,7 @@ mod tests {
 
     #[test]
     fn syntax_errors_have_positions() {
-        let err = parse_text("a: 1\nb:\n\t- c\n").unwrap_err();
+        let err = parse_text("a: 1\nb: [\n").unwrap_err();
         assert_eq!(err.line, 3);
         assert!(
             err.message.starts_with("YAML syntax error"),

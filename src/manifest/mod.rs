@@ -15,6 +15,7 @@
 mod build;
 mod lines;
 mod scalar;
+mod syntax;
 mod tags;
 pub mod tree;
 

@@ -10,6 +10,10 @@ use anyhow::{Context, Result};
 
 use super::discover::{self, FabricFiles};
 use super::fabric_config::{self, LoadedConfig};
+use crate::backend::diff::Changes;
+use crate::backend::git::GitRepo;
+use crate::crosscheck::Scope;
+use crate::finding::Finding;
 use crate::plan::{FabricInput, RawOutcome};
 use crate::report::CheckedFile;
 use crate::rules::state::References;
@@ -101,6 +105,8 @@ struct Group {
     input: FabricInput,
     files: FabricFiles,
     config: LoadedConfig,
+    /// How much the problems of its managed/ count.
+    scope: Scope,
 }
 
 /// `check`: every file under `paths`, checked alone and then with its group (see the
@@ -112,6 +118,7 @@ pub fn checked_files(
     max_size: u64,
     given: Option<&LoadedConfig>,
     references: References,
+    changes: Option<&Changes>,
 ) -> Result<(Vec<CheckedFile>, Vec<LoadedConfig>)> {
     let candidates = collect(paths)?;
     let path_configs = paths
@@ -134,11 +141,19 @@ pub fn checked_files(
                     let prefix = fabric_prefix(&dir, &candidate.path, &candidate.display);
                     let shown = prefix.trim_end_matches('/');
                     let config = LoadedConfig::for_fabric(&dir, shown, given)?;
+                    let mut input = empty_input(shown, &config);
+                    let repo_dir = GitRepo::open(&dir)
+                        .map(|git| git.repo_path("").trim_end_matches('/').to_owned())
+                        .unwrap_or_default();
+                    let (scope, deleted) =
+                        super::changes::for_fabric(changes, &repo_dir, Scope::Whole);
+                    input.deleted = deleted;
                     groups.push(Group {
                         loose: false,
-                        input: empty_input(shown, &config),
+                        input,
                         files: discover::fabric_files(registry, &dir, &prefix)?,
                         config,
+                        scope,
                     });
                     fabric_groups.insert(dir, groups.len() - 1);
                     groups.len() - 1
@@ -153,10 +168,8 @@ pub fn checked_files(
                     groups.push(Group {
                         loose: true,
                         input: empty_input("", config),
-                        files: FabricFiles {
-                            raw: Vec::new(),
-                            managed: Vec::new(),
-                        },
+                        files: FabricFiles::default(),
+                        scope: Scope::Whole,
                         config: config.clone(),
                     });
                     groups.len() - 1
@@ -180,10 +193,12 @@ pub fn checked_files(
     let mut inputs = Vec::with_capacity(groups.len());
     let mut files = Vec::with_capacity(groups.len());
     let mut configs = Vec::with_capacity(groups.len());
+    let mut scopes = Vec::with_capacity(groups.len());
     for group in groups {
         inputs.push(group.input);
         files.push(group.files);
         configs.push(group.config);
+        scopes.push(group.scope);
     }
     let contexts: Vec<_> = configs.iter().map(LoadedConfig::context).collect();
     discover::read_fabrics(
@@ -191,6 +206,7 @@ pub fn checked_files(
         &mut inputs,
         &files,
         &contexts,
+        &scopes,
         max_size,
         references,
     );
@@ -250,6 +266,8 @@ fn empty_input(dir: &str, config: &LoadedConfig) -> FabricInput {
         config: config.source.clone(),
         managed: Vec::new(),
         managed_findings: Vec::new(),
+        deleted: Vec::new(),
+        strays: Vec::new(),
     }
 }
 
@@ -260,7 +278,7 @@ fn alone(
     rules: &crate::rules::Context,
     candidate: &Candidate,
     max_size: u64,
-) -> (usize, Vec<crate::finding::Finding>) {
+) -> (usize, Vec<Finding>) {
     match discover::check_path(registry, rules, &candidate.path, &candidate.kind, max_size).result {
         Ok(resources) => (
             resources.len(),

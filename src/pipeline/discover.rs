@@ -7,10 +7,13 @@ use std::path::Path;
 
 use anyhow::{Result, bail};
 
+use super::changes;
 use super::fabric_config::LoadedConfig;
 use super::parallel;
+use crate::backend::diff::Changes;
 use crate::backend::git::GitRepo;
-use crate::crosscheck;
+use crate::config::SyncConfig;
+use crate::crosscheck::{self, Scope};
 use crate::finding::Finding;
 use crate::plan::{FabricInput, ManagedFile, RawFile, RawOutcome, TargetState};
 use crate::report::SkippedDir;
@@ -110,24 +113,27 @@ pub struct Fabrics {
 /// `crosscheck`), and reads the state of the managed paths they map to.
 pub fn fabrics(
     registry: &Registry,
-    repo: &Path,
-    globs: &[String],
-    max_size: u64,
+    config: &SyncConfig,
     given: Option<&LoadedConfig>,
     git: Option<&GitRepo>,
-    references: References,
+    changes: Option<&Changes>,
 ) -> Result<Fabrics> {
+    let (repo, globs, max_size) = (&config.repo, &config.fabrics, config.max_file_size);
     let source::FabricDirs { dirs, unmatched } = source::find_fabric_dirs(repo, globs)?;
     let mut skipped = Vec::new();
     let mut inputs = Vec::new();
     let mut configs = Vec::new();
     let mut files = Vec::new();
+    let mut scopes = Vec::new();
     for dir in dirs {
         match dir.skip_reason {
             None => {
                 let path = repo.join(&dir.rel);
                 files.push(fabric_files(registry, &path, "")?);
                 let config = LoadedConfig::for_fabric(&path, &dir.rel, given)?;
+                let repo_dir = git.map_or_else(|| dir.rel.clone(), |g| g.repo_path(&dir.rel));
+                let (scope, deleted) = changes::for_fabric(changes, &repo_dir, Scope::AlreadyThere);
+                scopes.push(scope);
                 inputs.push(FabricInput {
                     dir: dir.rel,
                     files: Vec::new(),
@@ -135,6 +141,8 @@ pub fn fabrics(
                     config: config.source.clone(),
                     managed: Vec::new(),
                     managed_findings: Vec::new(),
+                    deleted,
+                    strays: Vec::new(),
                 });
                 configs.push(config);
             }
@@ -179,8 +187,9 @@ pub fn fabrics(
         &mut inputs,
         &files,
         &contexts,
+        &scopes,
         max_size,
-        references,
+        config.references,
     );
     for input in &mut inputs {
         input.targets = targets(repo, input, git)?;
@@ -194,30 +203,37 @@ pub fn fabrics(
 }
 
 /// The files of one fabric folder that a run reads.
+#[derive(Default)]
 pub struct FabricFiles {
     /// Everything under raw/.
     pub raw: Vec<source::Entry>,
     /// The resource files of managed/ (see [`managed_files`]).
     pub managed: Vec<source::Entry>,
+    /// Other files in managed/'s resource folders (`.gitkeep` aside).
+    pub strays: Vec<String>,
 }
 
 /// Lists the files of the fabric folder `dir`, their `rel` paths starting with `prefix`
 /// (empty, or a folder path ending in `/`).
 pub fn fabric_files(registry: &Registry, dir: &Path, prefix: &str) -> Result<FabricFiles> {
+    let (managed, strays) = managed_files(registry, dir, prefix)?;
     Ok(FabricFiles {
         raw: source::walk(&dir.join("raw"), &format!("{prefix}raw"))?,
-        managed: managed_files(registry, dir, prefix)?,
+        managed,
+        strays,
     })
 }
 
 /// Reads and checks the files of every fabric (in parallel, all fabrics together), each
 /// against its fabric's rules `contexts`, then checks each fabric's raw files against its
-/// fabric state (`crosscheck`). `inputs`, `files` and `contexts` go together by index.
+/// fabric state (`crosscheck`), as much as each fabric's scope says managed/ counts.
+/// `inputs`, `files`, `contexts` and `scopes` go together by index.
 pub fn read_fabrics(
     registry: &Registry,
     inputs: &mut [FabricInput],
     files: &[FabricFiles],
     contexts: &[crate::rules::Context],
+    scopes: &[Scope],
     max_size: u64,
     references: References,
 ) {
@@ -247,6 +263,7 @@ pub fn read_fabrics(
             path: entry.rel.clone(),
             outcome,
             names,
+            untouched: false,
         });
     }
     let managed: Vec<(usize, &source::Entry)> = files
@@ -270,15 +287,20 @@ pub fn read_fabrics(
             outcome,
         });
     }
-    for (input, ctx) in inputs.iter_mut().zip(contexts) {
-        crosscheck::check_fabric(input, ctx, references);
+    for (fabric, input) in inputs.iter_mut().enumerate() {
+        input.strays = files[fabric].strays.clone();
+        crosscheck::check_fabric(input, &contexts[fabric], references, &scopes[fabric]);
     }
 }
 
 /// The resource files of the fabric folder `dir`'s managed/: the YAML files (and links,
 /// reported) in each `managed/<plural>/` folder of a kind the registry knows. Other folders
 /// of managed/ are not resources of the fabric and are not read.
-fn managed_files(registry: &Registry, dir: &Path, prefix: &str) -> Result<Vec<source::Entry>> {
+fn managed_files(
+    registry: &Registry,
+    dir: &Path,
+    prefix: &str,
+) -> Result<(Vec<source::Entry>, Vec<String>)> {
     let mut plurals: Vec<&str> = registry
         .kinds()
         .iter()
@@ -287,21 +309,23 @@ fn managed_files(registry: &Registry, dir: &Path, prefix: &str) -> Result<Vec<so
     plurals.sort_unstable();
     plurals.dedup();
     let mut files = Vec::new();
+    let mut strays = Vec::new();
     for plural in plurals {
         let folder = dir.join("managed").join(plural);
         if !std::fs::symlink_metadata(&folder).is_ok_and(|m| m.is_dir()) {
             continue;
         }
-        files.extend(
-            source::walk(&folder, &format!("{prefix}managed/{plural}"))?
-                .into_iter()
-                .filter(|entry| {
-                    entry.kind == EntryKind::Yaml
-                        || (entry.kind == EntryKind::Symlink && source::is_yaml_name(&entry.rel))
-                }),
-        );
+        for entry in source::walk(&folder, &format!("{prefix}managed/{plural}"))? {
+            if entry.kind == EntryKind::Yaml
+                || (entry.kind == EntryKind::Symlink && source::is_yaml_name(&entry.rel))
+            {
+                files.push(entry);
+            } else if !entry.rel.ends_with("/.gitkeep") {
+                strays.push(entry.rel);
+            }
+        }
     }
-    Ok(files)
+    Ok((files, strays))
 }
 
 /// The state of every managed path a valid resource of `fabric` maps to. A managed file

@@ -2,49 +2,54 @@
 //! report. `discover` reads and checks, `plan` decides, a `Committer` records; nothing here
 //! parses flags or prints.
 
+mod changes;
 mod check;
 mod discover;
 pub mod fabric_config;
+mod list;
 mod parallel;
 mod warnings;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use anyhow::{Result, bail};
 
+use crate::backend::diff::{BaseSpec, Changes};
 use crate::backend::git::GitRepo;
 use crate::backend::github::GithubApi;
 use crate::backend::local::LocalGit;
 use crate::backend::{CommitError, Committer, GithubCommitter};
-use crate::config::{Commit, SyncConfig};
+use crate::config::{CheckConfig, Commit, SyncConfig};
 use crate::plan::{self, Plan};
-use crate::report::{CheckReport, CommitInfo, SyncReport};
+use crate::report::{Base, CheckReport, CommitInfo, SyncReport};
 use crate::rules::config_file::ConfigSource;
-use crate::rules::state::References;
 use crate::schema::Registry;
 use fabric_config::LoadedConfig;
+pub use list::list;
 
 /// How many plans a run makes before it gives up on a branch that keeps moving.
 const MAX_PLANS: u32 = 4;
 /// The wait before the second plan; doubled for each further one.
 const FIRST_REPLAN_WAIT: Duration = Duration::from_secs(1);
 
-/// `check`: validates every file under `paths` and moves nothing. `fabric_config` is the
-/// `--fabric-config` file, if given. With `deny_warnings`, a warning rejects its file like
-/// an error.
-pub fn check(
-    registry: &Registry,
-    paths: &[PathBuf],
-    max_size: u64,
-    fabric_config: Option<&Path>,
-    deny_warnings: bool,
-    references: References,
-) -> Result<CheckReport> {
-    let given = given_config(fabric_config)?;
-    let (mut files, configs) =
-        check::checked_files(registry, paths, max_size, given.as_ref(), references)?;
-    if deny_warnings {
+/// `check`: validates every file under the configured paths and moves nothing. With
+/// `deny_warnings`, a warning rejects its file like an error.
+pub fn check(registry: &Registry, config: &CheckConfig) -> Result<CheckReport> {
+    let given = given_config(config.fabric_config.as_deref())?;
+    let changes = match &config.changed_since {
+        Some(spec) => Some(read_changes(&GitRepo::open(Path::new("."))?, spec)?),
+        None => None,
+    };
+    let (mut files, configs) = check::checked_files(
+        registry,
+        &config.paths,
+        config.max_file_size,
+        given.as_ref(),
+        config.references,
+        changes.as_ref(),
+    )?;
+    if config.deny_warnings {
         files.iter_mut().for_each(warnings::deny_in_checked);
     }
     let mut sources: Vec<ConfigSource> = Vec::new();
@@ -53,7 +58,14 @@ pub fn check(
             sources.push(config.source);
         }
     }
-    Ok(CheckReport::new(files, sources))
+    let mut report = CheckReport::new(files, sources);
+    report.base = changes.as_ref().map(Base::of);
+    Ok(report)
+}
+
+/// What the change touches, relative to the base `spec` names.
+fn read_changes(git: &GitRepo, spec: &BaseSpec) -> Result<Changes> {
+    git.changes(spec, changes::is_managed_path)
 }
 
 /// Reads `--fabric-config` once, before any work.
@@ -90,17 +102,29 @@ pub fn sync(registry: &Registry, config: &SyncConfig) -> Result<SyncReport> {
         GitRepo::open(&config.repo).ok()
     };
     let given = given_config(config.fabric_config.as_deref())?;
+    let changes = match (&config.changed_since, &git) {
+        (Some(spec), Some(git)) => {
+            let git = match &config.fetch_token {
+                Some(token) => git.clone().with_token(token),
+                None => git.clone(),
+            };
+            Some(read_changes(&git, spec)?)
+        }
+        (Some(_), None) => bail!(
+            "{} is not a git work tree: a change can only be checked in one (--changed-since)",
+            config.repo.display()
+        ),
+        (None, _) => None,
+    };
     let mut committer = committer(config, git.as_ref())?;
     let mut wait = FIRST_REPLAN_WAIT;
     for attempt in 1..=MAX_PLANS {
         let mut found = discover::fabrics(
             registry,
-            &config.repo,
-            &config.fabrics,
-            config.max_file_size,
+            config,
             given.as_ref(),
             git.as_ref(),
-            config.references,
+            changes.as_ref(),
         )?;
         if config.deny_warnings {
             for file in found.inputs.iter_mut().flat_map(|input| &mut input.files) {
@@ -119,6 +143,7 @@ pub fn sync(registry: &Registry, config: &SyncConfig) -> Result<SyncReport> {
             matches!(config.commit, Commit::DryRun),
         );
         report.no_commit_reason = config.commit.no_commit_reason();
+        report.base = changes.as_ref().map(Base::of);
         report.unmatched_fabrics = found.unmatched;
         if units.is_empty() {
             return Ok(report);

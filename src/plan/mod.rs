@@ -7,6 +7,7 @@
 //! a raw/ folder that would become empty keeps a `.gitkeep`; nothing outside raw/ and
 //! managed/ is ever part of a change.
 
+pub mod diff;
 mod summary;
 
 pub use summary::plural;
@@ -40,6 +41,18 @@ pub struct RawFile {
     pub outcome: RawOutcome,
     /// What its documents name, for a file that validation rejected: a reference to one of
     /// them then says the file is rejected rather than that the object does not exist.
+    pub names: Vec<Named>,
+    /// Whether the change being checked leaves this file untouched, so that its findings
+    /// are already on the base branch and do not block the check (set by `crosscheck`).
+    pub untouched: bool,
+}
+
+/// A managed file that the change being checked deletes.
+#[derive(Debug, Clone)]
+pub struct DeletedFile {
+    /// Path relative to the fabric folder (`managed/vpcs/vpc-1.yaml`).
+    pub path: String,
+    /// What its documents named before the change.
     pub names: Vec<Named>,
 }
 
@@ -95,8 +108,12 @@ pub struct FabricInput {
     pub config: ConfigSource,
     /// Every resource file of its managed/ folder: with the raw files, the fabric state.
     pub managed: Vec<ManagedFile>,
-    /// Problems already in managed/, found by the cross-object check.
+    /// Problems of managed/, found by the cross-object check.
     pub managed_findings: Vec<ManagedFinding>,
+    /// The managed files the change being checked deletes.
+    pub deleted: Vec<DeletedFile>,
+    /// Files in a `managed/<plural>/` folder that are not resource files or `.gitkeep`.
+    pub strays: Vec<String>,
 }
 
 /// What happens to a managed file.
@@ -121,6 +138,9 @@ pub struct PlannedResource {
     pub path: String,
     /// What happens to that path.
     pub status: Status,
+    /// For an updated file, what changes in it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diff: Option<diff::Diff>,
 }
 
 /// A raw file that moves.
@@ -139,6 +159,10 @@ pub struct RejectedFile {
     pub path: String,
     /// Every reason, in line order.
     pub findings: Vec<Finding>,
+    /// Whether the change being checked leaves the file untouched: it was rejected before
+    /// the change, and does not fail the check of the change.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub untouched: bool,
 }
 
 /// The plan for one fabric.
@@ -214,6 +238,8 @@ pub struct Totals {
     pub errors: usize,
     /// Warning findings, in rejected and moved files alike.
     pub warnings: usize,
+    /// Error findings of managed/ files (they fail a check of the fabric or of a change).
+    pub managed_errors: usize,
 }
 
 /// The file kept in an otherwise empty raw/ folder so that git keeps the folder.
@@ -222,6 +248,11 @@ pub const GITKEEP: &str = "raw/.gitkeep";
 /// Plans one fabric.
 pub fn plan_fabric(input: &FabricInput) -> FabricPlan {
     let mut rejected: BTreeMap<String, Vec<Finding>> = BTreeMap::new();
+    let untouched: BTreeMap<&str, bool> = input
+        .files
+        .iter()
+        .map(|f| (f.path.as_str(), f.untouched))
+        .collect();
     let mut ignored = Vec::new();
     let mut candidates: Vec<(&str, &[Resource])> = Vec::new();
     for file in &input.files {
@@ -248,10 +279,14 @@ pub fn plan_fabric(input: &FabricInput) -> FabricPlan {
                 continue;
             }
             let state = input.targets.get(&target).unwrap_or(&TargetState::Absent);
-            let status = match state {
-                TargetState::Absent => Status::Created,
-                TargetState::File(bytes) if bytes == resource.text.as_bytes() => Status::Unchanged,
-                TargetState::File(_) => Status::Updated,
+            let (status, diff) = match state {
+                TargetState::Absent => (Status::Created, None),
+                TargetState::File(bytes) if bytes == resource.text.as_bytes() => {
+                    (Status::Unchanged, None)
+                }
+                TargetState::File(bytes) => {
+                    (Status::Updated, Some(diff::diff(bytes, &resource.text)))
+                }
                 other => {
                     problems.push(Finding::at(
                         resource.line,
@@ -265,6 +300,7 @@ pub fn plan_fabric(input: &FabricInput) -> FabricPlan {
                 resource: resource.clone(),
                 path: target,
                 status,
+                diff,
             });
         }
         if !problems.is_empty() {
@@ -290,7 +326,12 @@ pub fn plan_fabric(input: &FabricInput) -> FabricPlan {
         .into_iter()
         .map(|(path, mut findings)| {
             findings.sort_by_key(|f| (f.line, f.col));
-            RejectedFile { path, findings }
+            let untouched = untouched.get(path.as_str()).copied().unwrap_or(false);
+            RejectedFile {
+                path,
+                findings,
+                untouched,
+            }
         })
         .collect();
     let adds_gitkeep = !moved.is_empty() && rejected.is_empty() && ignored.is_empty();
@@ -419,6 +460,8 @@ mod tests {
             config: ConfigSource::default(),
             managed: Vec::new(),
             managed_findings: Vec::new(),
+            deleted: Vec::new(),
+            strays: Vec::new(),
         }
     }
 
@@ -427,6 +470,7 @@ mod tests {
             path: path.into(),
             outcome: RawOutcome::Valid(resources),
             names: Vec::new(),
+            untouched: false,
         }
     }
 
@@ -464,6 +508,7 @@ mod tests {
                 path: "raw/.gitkeep".into(),
                 outcome: RawOutcome::Ignored,
                 names: Vec::new(),
+                untouched: false,
             },
             valid("raw/a.yaml", vec![resource("VPC", "vpcs", "v1", 1)]),
         ];
@@ -505,6 +550,19 @@ mod tests {
         let plan = plan_fabric(&fabric);
         let statuses: Vec<Status> = plan.moved[0].resources.iter().map(|r| r.status).collect();
         assert_eq!(statuses, [Status::Unchanged, Status::Updated]);
+        let diffs: Vec<Option<Vec<String>>> = plan.moved[0]
+            .resources
+            .iter()
+            .map(|r| r.diff.as_ref().map(diff::Diff::lines))
+            .collect();
+        assert_eq!(
+            diffs,
+            [
+                None,
+                Some(vec!["(the whole document): old → {name: diff}".to_owned()])
+            ],
+            "an update carries what changes"
+        );
         let messages: Vec<&str> = plan
             .rejected
             .iter()

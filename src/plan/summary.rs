@@ -20,7 +20,14 @@ impl FabricPlan {
                 totals.warnings += 1;
             }
         }
-        totals.warnings += self.managed_findings.len();
+        for managed in &self.managed_findings {
+            if managed.finding.is_error() {
+                totals.managed_errors += 1;
+                totals.errors += 1;
+            } else {
+                totals.warnings += 1;
+            }
+        }
         for resource in self.moved.iter().flat_map(|m| &m.resources) {
             totals.warnings += resource.resource.warnings.len();
             totals.resources += 1;
@@ -61,6 +68,7 @@ impl Plan {
                 unchanged: a.unchanged + b.unchanged,
                 errors: a.errors + b.errors,
                 warnings: a.warnings + b.warnings,
+                managed_errors: a.managed_errors + b.managed_errors,
             })
     }
 

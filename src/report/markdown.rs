@@ -12,6 +12,7 @@ use super::text::{check_totals, closing_line, split_line};
 use super::{CheckReport, SyncReport};
 use crate::finding::Finding;
 use crate::limits::MAX_SUMMARY_BYTES;
+use crate::plan::diff::Diff;
 use crate::plan::{FabricPlan, Status, plural};
 use crate::rules::config_file::{ConfigForm, ConfigSource};
 
@@ -89,6 +90,27 @@ fn table(out: &mut String, summary: &str, header: &str, rows: &[String]) {
     out.push('\n');
 }
 
+/// Lines of an update's diff shown in its row before they fold into `<details>`.
+const FOLD_DIFF_AFTER_LINES: usize = 3;
+
+/// An update's diff, to follow `updated` in its status cell: each line inert code on its
+/// own line, folded under a count when there are more than [`FOLD_DIFF_AFTER_LINES`]. A row
+/// carries its own diff, so the size cut of moved rows keeps or drops them together.
+fn diff_cell(diff: &Diff) -> String {
+    let lines: Vec<String> = diff.lines().iter().map(|line| code(line)).collect();
+    if lines.len() <= FOLD_DIFF_AFTER_LINES {
+        return format!("<br>{}", lines.join("<br>"));
+    }
+    let count = match diff {
+        Diff::Fields(changes) => changes.len(),
+        Diff::Unreadable(_) => lines.len(),
+    };
+    format!(
+        "<details><summary>{count} changes</summary>{}</details>",
+        lines.join("<br>")
+    )
+}
+
 /// The parts of one fabric's summary, rendered, so that only the moved-file rows can be
 /// cut to fit the size limit.
 struct FabricBlocks {
@@ -129,6 +151,19 @@ fn fabric_blocks(report: &SyncReport, fabric: &FabricPlan) -> FabricBlocks {
             "| file | at | problem |\n|---|---|---|",
             &rows,
         );
+        let untouched: Vec<String> = fabric
+            .rejected
+            .iter()
+            .filter(|r| r.untouched)
+            .map(|r| code(&r.path))
+            .collect();
+        if !untouched.is_empty() {
+            let _ = writeln!(
+                head,
+                "Already on the base branch (this change does not touch them, so they do not fail the check): {}\n",
+                untouched.join(", ")
+            );
+        }
     }
     let warning_rows: Vec<String> = fabric
         .moved
@@ -180,12 +215,12 @@ fn fabric_blocks(report: &SyncReport, fabric: &FabricPlan) -> FabricBlocks {
                 Status::Updated => "updated",
                 Status::Unchanged => "unchanged",
             };
+            let changes = r.diff.as_ref().map(diff_cell).unwrap_or_default();
             format!(
-                "| {} | {} | {} | {} |",
+                "| {} | {} | {} | {status}{changes} |",
                 code(&format!("{}:{}", m.raw, r.resource.line)),
                 code(&r.path),
                 cell(&r.resource.kind),
-                status
             )
         })
         .collect();
@@ -276,6 +311,9 @@ pub fn sync(report: &SyncReport, full_report: Option<&Path>) -> String {
         "hh-gitops sync"
     };
     let _ = writeln!(out, "## {title}\n\n{}\n", cell(&closing_line(report)));
+    if let Some(base) = &report.base {
+        let _ = writeln!(out, "{}\n", cell(&base.describe()));
+    }
     if let Some(line) = split_line(report) {
         let _ = writeln!(out, "**{}**\n", cell(&line));
     }
@@ -357,6 +395,9 @@ fn fabric_config(source: &ConfigSource) -> String {
 pub fn check(report: &CheckReport) -> String {
     // Counts only: nothing in the totals line comes from input.
     let mut out = format!("## hh-gitops check\n\nchecked {}\n\n", check_totals(report));
+    if let Some(base) = &report.base {
+        let _ = writeln!(out, "{}\n", cell(&base.describe()));
+    }
     for config in &report.fabric_configs {
         let _ = writeln!(out, "{}\n", fabric_config(config));
     }

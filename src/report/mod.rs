@@ -11,6 +11,7 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
+use crate::backend::diff::Changes;
 use crate::finding::Finding;
 use crate::plan::{FabricPlan, Plan, Totals};
 use crate::rules::config_file::ConfigSource;
@@ -50,6 +51,9 @@ pub struct CheckReport {
     pub fabric_configs: Vec<ConfigSource>,
     /// Counts.
     pub totals: CheckTotals,
+    /// The base a checked change was compared with (`--changed-since`, a pull request).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base: Option<Base>,
 }
 
 /// Counts of a check.
@@ -89,6 +93,7 @@ impl CheckReport {
             files,
             fabric_configs,
             totals,
+            base: None,
         }
     }
 }
@@ -153,6 +158,50 @@ pub struct SyncReport {
     /// `mode: check`, a pull request), whether or not files would move.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub no_commit_reason: Option<String>,
+    /// The base a checked change was compared with (a pull request, `--changed-since`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base: Option<Base>,
+}
+
+/// The base a change was compared with.
+#[derive(Debug, Clone, Serialize)]
+pub struct Base {
+    /// The base commit, when it was found.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
+    /// Why it was not, in which case every finding counts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unknown: Option<String>,
+}
+
+impl Base {
+    /// The base of `changes`.
+    pub fn of(changes: &Changes) -> Self {
+        match changes {
+            Changes::Known(set) => Base {
+                commit: Some(set.base.clone()),
+                unknown: None,
+            },
+            Changes::BaseUnknown(why) => Base {
+                commit: None,
+                unknown: Some(why.clone()),
+            },
+        }
+    }
+
+    /// One line for people: what the change was compared with and what that means.
+    pub fn describe(&self) -> String {
+        match (&self.commit, &self.unknown) {
+            (Some(commit), _) => format!(
+                "checked as a change from {}: findings in files the change does not touch are already on the base branch and do not fail the check",
+                &commit[..commit.len().min(12)]
+            ),
+            (None, Some(why)) => format!(
+                "the base of the change is unknown ({why}): every finding counts, as if every file were changed"
+            ),
+            (None, None) => String::new(),
+        }
+    }
 }
 
 impl SyncReport {
@@ -176,7 +225,20 @@ impl SyncReport {
             totals,
             commit: None,
             no_commit_reason: None,
+            base: None,
         }
+    }
+
+    /// How many problems fail the run: rejected raw files the change touches (all of them
+    /// outside a change) and errors in managed/.
+    pub fn blocking(&self) -> usize {
+        let rejected = self
+            .fabrics
+            .iter()
+            .flat_map(|f| &f.rejected)
+            .filter(|r| !r.untouched)
+            .count();
+        rejected + self.totals.managed_errors
     }
 
     /// Whether this run commits nothing on purpose (a dry run, `--commit none`, a pull

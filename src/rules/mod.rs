@@ -136,6 +136,18 @@ pub struct Violation {
 #[derive(Debug, Default)]
 pub struct Violations {
     items: Vec<Violation>,
+    /// For violations caused by another file (a reference to an object that a rejected or
+    /// deleted file defined): the index of the violation and that file.
+    causes: Vec<(usize, state::Origin)>,
+}
+
+/// A violation of a cross-object rule, with the file that caused it when there is one.
+#[derive(Debug, Clone)]
+pub struct CrossViolation {
+    /// The violation.
+    pub violation: Violation,
+    /// The file whose rejection or deletion caused it.
+    pub cause: Option<state::Origin>,
 }
 
 impl Violations {
@@ -162,9 +174,29 @@ impl Violations {
         self.items.iter().any(|v| v.severity == Severity::Error)
     }
 
+    /// Marks the violation recorded last as caused by the file at `origin`.
+    pub fn caused_by_last(&mut self, origin: state::Origin) {
+        if let Some(last) = self.items.len().checked_sub(1) {
+            self.causes.push((last, origin));
+        }
+    }
+
     /// The violations, in the order they were found.
     pub fn into_vec(self) -> Vec<Violation> {
         self.items
+    }
+
+    /// The violations with their causes, in the order they were found.
+    pub fn into_cross(self) -> Vec<CrossViolation> {
+        let mut causes = self.causes.into_iter().peekable();
+        self.items
+            .into_iter()
+            .enumerate()
+            .map(|(index, violation)| {
+                let cause = causes.next_if(|(at, _)| *at == index).map(|(_, o)| o);
+                CrossViolation { violation, cause }
+            })
+            .collect()
     }
 }
 
@@ -241,12 +273,12 @@ macro_rules! kinds {
 
         /// The cross-object part of `object`'s `Validate()` (the Go `kube != nil` branches and
         /// the webhooks' update checks), against `state`, which holds `object` itself too.
-        pub fn cross_check(object: &Typed, state: &state::FabricState, ctx: &Context) -> Vec<Violation> {
+        pub fn cross_check(object: &Typed, state: &state::FabricState, ctx: &Context) -> Vec<CrossViolation> {
             let mut out = Violations::default();
             match object {
                 $(Typed::$variant(typed) => $module::validate_cross(typed, state, ctx, &mut out),)*
             }
-            out.into_vec()
+            out.into_cross()
         }
     };
 }

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use hh_gitops::crosscheck;
+use hh_gitops::crosscheck::{self, Scope};
 use hh_gitops::finding::Finding;
 use hh_gitops::manifest::{self, Value};
 use hh_gitops::plan::{FabricInput, ManagedFile, RawFile, RawOutcome};
@@ -159,6 +159,7 @@ pub fn in_fabric(
             path: "raw/case.yaml".into(),
             outcome: RawOutcome::Valid(resources),
             names: Vec::new(),
+            untouched: false,
         }],
         targets: Default::default(),
         config: Default::default(),
@@ -168,8 +169,10 @@ pub fn in_fabric(
             .map(|(index, object)| managed(object, ctx, index))
             .collect(),
         managed_findings: Vec::new(),
+        deleted: Vec::new(),
+        strays: Vec::new(),
     };
-    crosscheck::check_fabric(&mut input, ctx, References::Strict);
+    crosscheck::check_fabric(&mut input, ctx, References::Strict, &Scope::AlreadyThere);
     match input.files.remove(0).outcome {
         RawOutcome::Valid(resources) => Ok(resources),
         RawOutcome::Rejected(findings) => Err(findings),

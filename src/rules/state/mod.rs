@@ -98,14 +98,14 @@ pub struct Entry<T> {
 #[derive(Debug)]
 pub struct Objects<T> {
     live: BTreeMap<String, Entry<T>>,
-    rejected: BTreeMap<String, Origin>,
+    withdrawn: BTreeMap<String, (Origin, WithdrawnBecause)>,
 }
 
 impl<T> Default for Objects<T> {
     fn default() -> Self {
         Objects {
             live: BTreeMap::new(),
-            rejected: BTreeMap::new(),
+            withdrawn: BTreeMap::new(),
         }
     }
 }
@@ -131,9 +131,10 @@ impl<T> Objects<T> {
         self.live.is_empty()
     }
 
-    /// Where a rejected raw file defines `name`, when the state lacks it for that reason.
-    pub fn rejected(&self, name: &str) -> Option<&Origin> {
-        self.rejected.get(name)
+    /// Where `name` was defined and why the state lacks it, when it lacks it for a known
+    /// reason (its raw file is rejected, or the change deletes its managed file).
+    pub fn withdrawn(&self, name: &str) -> Option<&(Origin, WithdrawnBecause)> {
+        self.withdrawn.get(name)
     }
 }
 
@@ -148,15 +149,26 @@ pub struct Member {
     pub previous: Option<Typed>,
 }
 
-/// A name that a rejected raw file defines, so that a lookup can say why it is missing.
+/// A name that the state lacks for a known reason, so that a lookup can say why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Withdrawn {
     /// The kind (`VPC`).
     pub kind: String,
     /// `metadata.name`.
     pub name: String,
-    /// Where the rejected file defines it.
+    /// Where it was defined.
     pub origin: Origin,
+    /// Why it is not in the state.
+    pub reason: WithdrawnBecause,
+}
+
+/// Why a [`Withdrawn`] object is not in the state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WithdrawnBecause {
+    /// The raw file that defines it is rejected.
+    Rejected,
+    /// The change being checked deletes the managed file that defined it.
+    Deleted,
 }
 
 /// Generates the per-kind stores of [`FabricState`] and the sorting of members into them.
@@ -210,10 +222,12 @@ macro_rules! stores {
 
             fn withdraw(&mut self, withdrawn: Withdrawn) {
                 let store = match withdrawn.kind.as_str() {
-                    $($kind => &mut self.$field.rejected,)*
+                    $($kind => &mut self.$field.withdrawn,)*
                     _ => return,
                 };
-                store.entry(withdrawn.name).or_insert(withdrawn.origin);
+                store
+                    .entry(withdrawn.name)
+                    .or_insert((withdrawn.origin, withdrawn.reason));
             }
         }
     };
@@ -275,7 +289,8 @@ impl FabricState {
     /// Looks up the `kind` object `name` that the field at `pointer` refers to, for the check
     /// described by `needed_for` (`the subnet containment check`). When it is not in the
     /// state, records why and returns `None`:
-    /// - a rejected raw file defines it: an error naming that file (it will not exist);
+    /// - a rejected raw file defines it, or the change deletes its managed file: an error
+    ///   naming that file (it will not exist), marked as caused by it;
     /// - it is nowhere in the repository: a warning saying the check was skipped, or an error
     ///   with `--references strict`.
     pub fn lookup<'s, T>(
@@ -290,13 +305,18 @@ impl FabricState {
         if let Some(entry) = objects.get(name) {
             return Some(entry);
         }
-        if let Some(origin) = objects.rejected(name) {
-            out.error(
-                pointer,
-                format!(
+        if let Some((origin, because)) = objects.withdrawn(name) {
+            let message = match because {
+                WithdrawnBecause::Rejected => format!(
                     "{kind} `{name}` is defined in {origin}, which is rejected, so it will not exist: fix that file first"
                 ),
-            );
+                WithdrawnBecause::Deleted => format!(
+                    "{kind} `{name}` is deleted by this change ({}): keep it, or remove this reference",
+                    origin.path
+                ),
+            };
+            out.error(pointer, message);
+            out.caused_by_last(origin.clone());
         } else {
             self.missing(kind, name, pointer, needed_for, out);
         }

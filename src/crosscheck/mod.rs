@@ -13,20 +13,25 @@
 //!   rejected. Each round checks every file against the same state, so the outcome depends
 //!   only on the files, never on their order: two raw files that conflict with each other
 //!   are rejected together, each naming the other's file:line.
-//! - Problems among managed objects are the fabric's, not the raw files': they are reported
-//!   once per fabric as warnings ("already in managed/") and reject nothing.
+//! - Problems among managed objects never reject a raw file. How much they count depends on
+//!   the [`Scope`] of the check (see `managed`).
+
+mod managed;
+
+pub use managed::Scope;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::finding::{Finding, Severity};
-use crate::plan::{FabricInput, ManagedFinding, RawOutcome};
-use crate::rules::state::{FabricState, Member, Origin, References, Withdrawn};
+use crate::plan::{FabricInput, RawOutcome};
+use crate::rules::state::{FabricState, Member, Origin, References, Withdrawn, WithdrawnBecause};
 use crate::rules::{self, Context};
 use crate::validate::Resource;
 
 /// Checks the raw files of `input` against its fabric state, read with `ctx` and
-/// `references`; settles each raw file's outcome and records the problems of managed/.
-pub fn check_fabric(input: &mut FabricInput, ctx: &Context, references: References) {
+/// `references`; settles each raw file's outcome and records the problems of managed/, as
+/// much as `scope` says they count.
+pub fn check_fabric(input: &mut FabricInput, ctx: &Context, references: References, scope: &Scope) {
     let mut accepted: BTreeSet<usize> = input
         .files
         .iter()
@@ -39,13 +44,15 @@ pub fn check_fabric(input: &mut FabricInput, ctx: &Context, references: Referenc
 
     let managed = managed_members(input);
     let mut state;
+    let mut causes: BTreeMap<usize, Vec<(Finding, Origin)>> = BTreeMap::new();
     loop {
         state = build_state(input, &managed, &accepted, ctx, references);
         let mut rejected_now = Vec::new();
         for &index in &accepted {
-            let findings = cross_findings(resources(input, index), &state, ctx);
+            let (findings, caused) = cross_findings(resources(input, index), &state, ctx);
             let rejects = findings.iter().any(Finding::is_error);
             verdicts.insert(index, findings);
+            causes.insert(index, caused);
             if rejects {
                 rejected_now.push(index);
             }
@@ -61,7 +68,25 @@ pub fn check_fabric(input: &mut FabricInput, ctx: &Context, references: Referenc
     for (index, findings) in verdicts {
         settle(&mut input.files[index].outcome, findings);
     }
-    input.managed_findings = managed_findings(input, &state, ctx);
+    let raw_caused: Vec<(String, Finding, Origin)> = causes
+        .into_iter()
+        .flat_map(|(index, caused)| {
+            let path = input.files[index].path.clone();
+            caused
+                .into_iter()
+                .map(move |(finding, origin)| (path.clone(), finding, origin))
+        })
+        .collect();
+    input.managed_findings = managed::findings(input, &state, ctx, scope, raw_caused);
+    for file in &mut input.files {
+        file.untouched = !scope.raw_counts(&file.path);
+        if let (true, RawOutcome::Rejected(findings)) = (file.untouched, &mut file.outcome) {
+            for finding in findings.iter_mut().filter(|f| f.is_error()) {
+                finding.message = format!("already on the base branch: {}", finding.message);
+                finding.severity = Severity::Warning;
+            }
+        }
+    }
 }
 
 /// The resources of the raw file at `index` (a file whose outcome is valid).
@@ -170,7 +195,21 @@ fn build_state(
             );
         }
     }
-    let mut withdrawn = Vec::new();
+    let mut withdrawn: Vec<Withdrawn> = input
+        .deleted
+        .iter()
+        .flat_map(|file| {
+            file.names.iter().map(|named| Withdrawn {
+                kind: named.kind.clone(),
+                name: named.name.clone(),
+                origin: Origin {
+                    path: file.path.clone(),
+                    line: named.line,
+                },
+                reason: WithdrawnBecause::Deleted,
+            })
+        })
+        .collect();
     for (index, file) in input.files.iter().enumerate() {
         if accepted.contains(&index) {
             continue;
@@ -185,6 +224,7 @@ fn build_state(
                     kind: r.kind.clone(),
                     name: r.name.clone(),
                     origin: origin(r.line),
+                    reason: WithdrawnBecause::Rejected,
                 }));
             }
             RawOutcome::Rejected(_) => {
@@ -192,6 +232,7 @@ fn build_state(
                     kind: named.kind.clone(),
                     name: named.name.clone(),
                     origin: origin(named.line),
+                    reason: WithdrawnBecause::Rejected,
                 }));
             }
             RawOutcome::Ignored => {}
@@ -200,25 +241,36 @@ fn build_state(
     FabricState::build(members.into_values(), withdrawn, ctx.config, references)
 }
 
-/// The cross-object findings of `resources` against `state`, located in their file.
-fn cross_findings(resources: &[Resource], state: &FabricState, ctx: &Context) -> Vec<Finding> {
+/// The cross-object findings of `resources` against `state`, located in their file; and,
+/// apart, a copy of those caused by another file (rejected or deleted) with that file.
+fn cross_findings(
+    resources: &[Resource],
+    state: &FabricState,
+    ctx: &Context,
+) -> (Vec<Finding>, Vec<(Finding, Origin)>) {
     let mut findings = Vec::new();
+    let mut caused = Vec::new();
     for resource in resources {
         let Some(object) = &resource.object else {
             continue;
         };
-        for violation in rules::cross_check(object, state, ctx) {
+        for cross in rules::cross_check(object, state, ctx) {
+            let violation = cross.violation;
             let pos = resource.locate(&violation.pointer);
-            findings.push(Finding {
+            let finding = Finding {
                 line: pos.line,
                 col: pos.col,
                 pointer: violation.pointer,
                 message: violation.message,
                 severity: violation.severity,
-            });
+            };
+            if let Some(cause) = cross.cause {
+                caused.push((finding.clone(), cause));
+            }
+            findings.push(finding);
         }
     }
-    findings
+    (findings, caused)
 }
 
 /// Folds a raw file's cross-object findings into its outcome: any error rejects the file
@@ -248,70 +300,6 @@ fn settle(outcome: &mut RawOutcome, findings: Vec<Finding>) {
     }
 }
 
-/// The problems already in managed/: files that cannot be read as the fabric holds them, and
-/// the errors of each managed object that the run leaves in place, against the final state.
-/// All are warnings. Warnings of managed objects (a reference that is nowhere) are left
-/// out: they would repeat on every run and say nothing about this one.
-fn managed_findings(
-    input: &FabricInput,
-    state: &FabricState,
-    ctx: &Context,
-) -> Vec<ManagedFinding> {
-    let mut out = Vec::new();
-    for file in &input.managed {
-        match &file.outcome {
-            Err(findings) => {
-                out.extend(
-                    findings
-                        .iter()
-                        .filter(|f| f.is_error())
-                        .map(|f| ManagedFinding {
-                            path: file.path.clone(),
-                            finding: already_in_managed(f.clone()),
-                        }),
-                )
-            }
-            Ok(resources) => {
-                let in_place: Vec<Resource> = resources
-                    .iter()
-                    .filter(|r| still_managed(state, r, &file.path))
-                    .cloned()
-                    .collect();
-                out.extend(
-                    cross_findings(&in_place, state, ctx)
-                        .into_iter()
-                        .filter(Finding::is_error)
-                        .map(|f| ManagedFinding {
-                            path: file.path.clone(),
-                            finding: already_in_managed(f),
-                        }),
-                );
-            }
-        }
-    }
-    out
-}
-
-/// Whether `resource` of the managed file `path` is the object the state holds (no raw
-/// document replaces it).
-fn still_managed(state: &FabricState, resource: &Resource, path: &str) -> bool {
-    let Some(object) = &resource.object else {
-        return false;
-    };
-    state
-        .origin_of(object.kind(), &resource.name)
-        .is_some_and(|o| o.path == path)
-}
-
-/// A managed problem as the report shows it: a warning that says where it comes from.
-fn already_in_managed(finding: Finding) -> Finding {
-    Finding {
-        message: format!("already in managed/: {}", finding.message),
-        severity: Severity::Warning,
-        ..finding
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -335,6 +323,7 @@ mod tests {
             path: path.into(),
             outcome: RawOutcome::Valid(resources),
             names: Vec::new(),
+            untouched: false,
         }
     }
 
@@ -346,6 +335,8 @@ mod tests {
             config: Default::default(),
             managed: Vec::new(),
             managed_findings: Vec::new(),
+            deleted: Vec::new(),
+            strays: Vec::new(),
         }
     }
 
@@ -366,6 +357,7 @@ mod tests {
             &mut fabric,
             &Context::fabricator_defaults(),
             References::Warn,
+            &Scope::AlreadyThere,
         );
         let messages: Vec<(&str, Vec<String>)> = fabric
             .files

@@ -1,0 +1,158 @@
+//! What a change touches, read from git: the base it is compared with (the merge base of a
+//! pull request, or `--changed-since REF`), the paths it adds, changes or deletes, and the
+//! content of the deleted files at the base.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use anyhow::{Context as _, Result};
+
+use super::git::GitRepo;
+
+/// The base a change is compared with, as the user or the event names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BaseSpec {
+    /// `--changed-since REF`: the merge base of REF and HEAD.
+    Ref(String),
+    /// A pull request into `branch` (`GITHUB_BASE_REF`): the merge base of the remote's
+    /// branch and HEAD, fetched when the checkout lacks it.
+    PullRequest {
+        /// The branch the pull request merges into.
+        branch: String,
+    },
+}
+
+/// What a change touches.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ChangeSet {
+    /// The commit the work tree is compared with.
+    pub base: String,
+    /// Repository paths that differ from the base (added, modified, deleted, untracked).
+    pub touched: BTreeSet<String>,
+    /// Deleted repository paths, with their content at the base.
+    pub deleted: BTreeMap<String, Vec<u8>>,
+}
+
+/// The outcome of looking for the base.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Changes {
+    /// The base was found.
+    Known(ChangeSet),
+    /// It was not: every finding counts, and the report says why.
+    BaseUnknown(String),
+}
+
+impl GitRepo {
+    /// What the work tree changes relative to the base `spec` names. Deleted files whose
+    /// repository path satisfies `keep_deleted` are read at the base.
+    pub fn changes(&self, spec: &BaseSpec, keep_deleted: impl Fn(&str) -> bool) -> Result<Changes> {
+        let base = match self.merge_base(spec)? {
+            Ok(base) => base,
+            Err(why) => return Ok(Changes::BaseUnknown(why)),
+        };
+        let listing = self
+            .run(
+                &["diff", "--name-status", "-z", "--no-renames", &base, "--"],
+                None,
+            )
+            .context("listing what changed since the base")?
+            .stdout;
+        let mut set = ChangeSet {
+            base: base.clone(),
+            ..ChangeSet::default()
+        };
+        let mut fields = listing.split(|b| *b == 0).filter(|f| !f.is_empty());
+        while let (Some(status), Some(path)) = (fields.next(), fields.next()) {
+            let path = String::from_utf8_lossy(path).into_owned();
+            if status.first() == Some(&b'D') && keep_deleted(&path) {
+                let old = self
+                    .run(&["cat-file", "blob", &format!("{base}:{path}")], None)
+                    .with_context(|| format!("reading {path} at the base {base}"))?
+                    .stdout;
+                set.deleted.insert(path.clone(), old);
+            }
+            set.touched.insert(path);
+        }
+        let untracked = self
+            .run(
+                &[
+                    "ls-files",
+                    "-z",
+                    "--others",
+                    "--exclude-standard",
+                    "--full-name",
+                    ":/",
+                ],
+                None,
+            )
+            .context("listing untracked files")?
+            .stdout;
+        set.touched.extend(
+            untracked
+                .split(|b| *b == 0)
+                .filter(|f| !f.is_empty())
+                .map(|f| String::from_utf8_lossy(f).into_owned()),
+        );
+        Ok(Changes::Known(set))
+    }
+
+    /// The merge base of HEAD and what `spec` names, fetching a pull request's base branch
+    /// (and, in a shallow checkout, the history down to it); `Err` says why it is unknown.
+    fn merge_base(&self, spec: &BaseSpec) -> Result<Result<String, String>> {
+        let other = match spec {
+            BaseSpec::Ref(reference) => {
+                if self
+                    .run(
+                        &[
+                            "rev-parse",
+                            "--verify",
+                            "--quiet",
+                            &format!("{reference}^{{commit}}"),
+                        ],
+                        None,
+                    )
+                    .is_err()
+                {
+                    return Ok(Err(format!(
+                        "`{reference}` is not a commit in this repository"
+                    )));
+                }
+                reference.clone()
+            }
+            BaseSpec::PullRequest { branch } => {
+                let remote = self.remote();
+                let tracking = format!("refs/remotes/{remote}/{branch}");
+                if let Err(e) = self.run(
+                    &[
+                        "fetch",
+                        "--quiet",
+                        "--no-tags",
+                        &remote,
+                        &format!("+refs/heads/{branch}:{tracking}"),
+                    ],
+                    None,
+                ) {
+                    return Ok(Err(format!(
+                        "the base branch {branch} cannot be fetched: {e:#}"
+                    )));
+                }
+                tracking
+            }
+        };
+        if let Ok(base) = self.run_text(&["merge-base", &other, "HEAD"]) {
+            return Ok(Ok(base));
+        }
+        let shallow = self.run_text(&["rev-parse", "--is-shallow-repository"])? == "true";
+        if shallow {
+            let remote = self.remote();
+            self.run(
+                &["fetch", "--quiet", "--no-tags", "--unshallow", &remote],
+                None,
+            )
+            .context("fetching the history down to the merge base (the checkout is shallow)")?;
+            if let Ok(base) = self.run_text(&["merge-base", &other, "HEAD"]) {
+                return Ok(Ok(base));
+            }
+        }
+        Ok(Err(format!("HEAD and {other} have no common commit")))
+    }
+}

@@ -1,0 +1,208 @@
+//! The problems of a fabric's managed/ folder, and how much they count.
+//!
+//! A managed file must hold what the fabric holds: exactly one resource, in its kind's
+//! folder, named after it (`managed/<plural>/<metadata.name>.yaml`), valid alone and against
+//! the fabric state after the move; `managed/<plural>/` holds nothing else but `.gitkeep`.
+//! A managed file that the change being checked deletes must leave no reference behind.
+//!
+//! How much a problem counts is the check's [`Scope`]: a sync moves raw files and leaves
+//! managed/ alone, so its problems are warnings there; a check of a fabric counts them all;
+//! a check of a change (a pull request) counts those in the files the change touches and
+//! those it causes, and reports the rest as warnings, so that a change is never blocked
+//! for what it did not do.
+
+use std::collections::BTreeSet;
+
+use super::cross_findings;
+use crate::finding::{Finding, Severity};
+use crate::plan::{FabricInput, ManagedFinding};
+use crate::rules::Context;
+use crate::rules::state::{FabricState, Origin};
+use crate::validate::Resource;
+
+/// How much the problems of managed/ count in a check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// A sync: problems already in managed/ are warnings ("already in managed/"), never a
+    /// reason to reject a raw file; only errors are listed.
+    AlreadyThere,
+    /// A check of the whole fabric: every problem counts as found.
+    Whole,
+    /// A check of a change: the files it adds, changes or deletes (relative to the fabric
+    /// folder). Problems in them, or caused by them, count as found; errors elsewhere are
+    /// warnings ("already on the base branch"), warnings elsewhere are left out.
+    Change(BTreeSet<String>),
+}
+
+impl Scope {
+    /// Whether the findings of the raw file `path` count (block the check).
+    pub fn raw_counts(&self, path: &str) -> bool {
+        match self {
+            Scope::Change(files) => files.contains(path),
+            Scope::AlreadyThere | Scope::Whole => true,
+        }
+    }
+
+    /// Whether a finding of the managed file `path`, caused by the file at `cause` if any,
+    /// counts as found.
+    fn managed_counts(&self, path: &str, cause: Option<&Origin>) -> bool {
+        match self {
+            Scope::AlreadyThere => false,
+            Scope::Whole => true,
+            Scope::Change(files) => {
+                files.contains(path) || cause.is_some_and(|c| files.contains(&c.path))
+            }
+        }
+    }
+
+    /// A finding as this scope reports it, or `None` when it is left out.
+    fn apply(&self, path: &str, cause: Option<&Origin>, finding: Finding) -> Option<Finding> {
+        if self.managed_counts(path, cause) {
+            return Some(finding);
+        }
+        if !finding.is_error() {
+            return None;
+        }
+        let already = match self {
+            Scope::Change(_) => "already on the base branch",
+            Scope::AlreadyThere | Scope::Whole => "already in managed/",
+        };
+        Some(Finding {
+            message: format!("{already}: {}", finding.message),
+            severity: Severity::Warning,
+            ..finding
+        })
+    }
+}
+
+/// Every problem of managed/ as `scope` reports it. `raw_caused` are the raw files'
+/// findings caused by another file (path, finding, cause): a deleted managed file gets a
+/// finding for each reference it breaks, in raw/ and managed/ alike.
+pub fn findings(
+    input: &FabricInput,
+    state: &FabricState,
+    ctx: &Context,
+    scope: &Scope,
+    raw_caused: Vec<(String, Finding, Origin)>,
+) -> Vec<ManagedFinding> {
+    let mut found: Vec<(String, Finding, Option<Origin>)> = Vec::new();
+    let mut caused = raw_caused;
+    for file in &input.managed {
+        let resources = match &file.outcome {
+            Err(findings) => {
+                found.extend(
+                    findings
+                        .iter()
+                        .map(|f| (file.path.clone(), f.clone(), None)),
+                );
+                continue;
+            }
+            Ok(resources) => resources,
+        };
+        found.extend(layout(&file.path, resources).map(|f| (file.path.clone(), f, None)));
+        let in_place: Vec<Resource> = resources
+            .iter()
+            .filter(|r| still_managed(state, r, &file.path))
+            .cloned()
+            .collect();
+        let (cross, by_others) = cross_findings(&in_place, state, ctx);
+        for finding in cross {
+            let cause = by_others
+                .iter()
+                .find(|(f, _)| *f == finding)
+                .map(|(_, cause)| cause.clone());
+            found.push((file.path.clone(), finding, cause));
+        }
+        caused.extend(
+            by_others
+                .into_iter()
+                .map(|(finding, cause)| (file.path.clone(), finding, cause)),
+        );
+    }
+    for stray in &input.strays {
+        found.push((
+            stray.clone(),
+            Finding::at(
+                1,
+                1,
+                "only resource files (`<metadata.name>.yaml`) and `.gitkeep` belong in a managed/<plural>/ folder: move this file out of managed/",
+            ),
+            None,
+        ));
+    }
+    let deleted: BTreeSet<&str> = input.deleted.iter().map(|d| d.path.as_str()).collect();
+    for (referrer, finding, cause) in &caused {
+        if deleted.contains(cause.path.as_str()) {
+            found.push((
+                cause.path.clone(),
+                Finding::at(
+                    cause.line,
+                    1,
+                    format!(
+                        "deleting this file breaks {referrer}:{}: {}",
+                        finding.line, finding.message
+                    ),
+                ),
+                Some(cause.clone()),
+            ));
+        }
+    }
+    let mut out: Vec<ManagedFinding> = found
+        .into_iter()
+        .filter_map(|(path, finding, cause)| {
+            scope
+                .apply(&path, cause.as_ref(), finding)
+                .map(|finding| ManagedFinding { path, finding })
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        (&a.path, a.finding.line, a.finding.col).cmp(&(&b.path, b.finding.line, b.finding.col))
+    });
+    out
+}
+
+/// The layout problems of the managed file `path` holding `resources`: more than one
+/// resource, or a resource that is not where its kind and name put it.
+fn layout<'a>(path: &'a str, resources: &'a [Resource]) -> impl Iterator<Item = Finding> + 'a {
+    let count = resources.len();
+    let extra = resources.iter().skip(1).map(move |resource| {
+        Finding::at(
+            resource.line,
+            1,
+            format!(
+                "a managed file holds exactly one resource, and this one holds {count}: move {} `{}` to {}",
+                resource.kind,
+                resource.name,
+                resource.managed_path()
+            ),
+        )
+    });
+    let misplaced = resources.first().and_then(|resource| {
+        let expected = resource.managed_path();
+        // `check` shows a fabric's files under the folder the user named: compare the part
+        // inside the fabric.
+        let in_place = path == expected || path.ends_with(&format!("/{expected}"));
+        (!in_place).then(|| {
+            Finding::at(
+                resource.line,
+                1,
+                format!(
+                    "{} `{}` belongs at {expected} (its kind's folder and its metadata.name): rename or move this file",
+                    resource.kind, resource.name
+                ),
+            )
+        })
+    });
+    misplaced.into_iter().chain(extra)
+}
+
+/// Whether `resource` of the managed file `path` is the object the state holds (no raw
+/// document replaces it).
+fn still_managed(state: &FabricState, resource: &Resource, path: &str) -> bool {
+    let Some(object) = &resource.object else {
+        return false;
+    };
+    state
+        .origin_of(object.kind(), &resource.name)
+        .is_some_and(|o| o.path == path)
+}

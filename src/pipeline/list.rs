@@ -1,0 +1,88 @@
+//! The reading half of `list`: finds the fabrics, reads the resource files of each one's
+//! managed/ (of one kind, with `--kind`) and hands their bytes to `crate::list`, which
+//! builds the tables. It reads and changes nothing else; a file it cannot read is listed
+//! with why.
+
+use std::path::Path;
+
+use anyhow::{Result, bail};
+
+use super::discover::fabric_files;
+use crate::list::{self, Listing, ManagedText};
+use crate::schema::Registry;
+use crate::source::{self, EntryKind, Read};
+
+/// Lists the managed resources of every fabric under `repo` matching `globs`; with `kind`
+/// (a kind or its plural, in any case: `vpc`, `VPCs`), only that kind's. Files over
+/// `max_size` bytes are listed as unreadable, unread.
+pub fn list(
+    registry: &Registry,
+    repo: &Path,
+    globs: &[String],
+    kind: Option<&str>,
+    max_size: u64,
+) -> Result<Listing> {
+    let kind = kind.map(|kind| resolve_kind(registry, kind)).transpose()?;
+    let source::FabricDirs { dirs, unmatched } = source::find_fabric_dirs(repo, globs)?;
+    let mut fabrics = Vec::new();
+    for dir in dirs.into_iter().filter(|dir| dir.skip_reason.is_none()) {
+        let folder = repo.join(&dir.rel);
+        let wanted = kind.map(|(_, plural)| format!("managed/{plural}/"));
+        let texts = fabric_files(registry, &folder, "")?
+            .managed
+            .into_iter()
+            .filter(|entry| wanted.as_ref().is_none_or(|w| entry.rel.starts_with(w)))
+            .map(|entry| ManagedText {
+                bytes: read(&entry, max_size),
+                path: entry.rel,
+            })
+            .collect();
+        fabrics.push(list::fabric_listing(
+            &dir.rel,
+            texts,
+            kind.map(|(kind, _)| kind),
+        ));
+    }
+    if fabrics.is_empty() {
+        bail!(
+            "no fabric found under {} matching {}: a fabric is a folder with a raw/ folder (see --fabric)",
+            repo.display(),
+            globs.join(", ")
+        );
+    }
+    Ok(Listing::new(fabrics, kind.map(|(kind, _)| kind), unmatched))
+}
+
+/// The kind `--kind` names, and its plural.
+fn resolve_kind<'r>(registry: &'r Registry, wanted: &str) -> Result<(&'r str, &'r str)> {
+    let kinds = registry.kinds();
+    if let Some(known) = kinds.iter().find(|k| {
+        k.id.kind.eq_ignore_ascii_case(wanted) || k.id.plural.eq_ignore_ascii_case(wanted)
+    }) {
+        return Ok((&known.id.kind, &known.id.plural));
+    }
+    let mut names: Vec<&str> = kinds.iter().map(|k| k.id.kind.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    bail!(
+        "--kind `{wanted}` is not a kind hh-gitops knows: use one of {}",
+        names.join(", ")
+    )
+}
+
+/// The bytes of a managed file, or why `list` cannot show it.
+fn read(entry: &source::Entry, max_size: u64) -> Result<Vec<u8>, String> {
+    if entry.kind == EntryKind::Symlink {
+        return Err(
+            "is a symbolic link: hh-gitops never follows links under managed/; replace it with the file itself"
+                .to_owned(),
+        );
+    }
+    match source::read_limited(&entry.path, max_size) {
+        Ok(Read::Bytes(bytes)) => Ok(bytes),
+        Ok(Read::TooLarge(size)) => Err(format!(
+            "file is {size} bytes, over the {max_size}-byte limit: not read"
+        )),
+        Err(e) => Err(format!("{e:#}")),
+    }
+}

@@ -1,0 +1,237 @@
+//! The pull-request gate (issue 9): the whole fabric checked, hand edits to managed/
+//! included; findings in the files a pull request touches (or caused by them) fail the
+//! check, the others are reported as already on the base branch. Real git repositories:
+//! a bare origin whose `main` is the base, a clone on a pull-request branch, hh-gitops run
+//! as the action runs it on a `pull_request` event.
+
+mod common;
+
+use std::process::Output;
+
+use common::{Repo, assert_exit, assert_expected, bin, output, stdout};
+
+const F: &str = "gitops/hedgehog/f";
+
+const IPV4_NAMESPACE: &str = "apiVersion: vpc.githedgehog.com/v1beta1\nkind: IPv4Namespace\nmetadata:\n  name: default\nspec:\n  subnets:\n  - 10.0.0.0/16\n";
+const VLAN_NAMESPACE: &str = "apiVersion: wiring.githedgehog.com/v1beta1\nkind: VLANNamespace\nmetadata:\n  name: default\nspec:\n  ranges:\n  - from: 1000\n    to: 2999\n";
+const SWITCH: &str = "apiVersion: wiring.githedgehog.com/v1beta1\nkind: Switch\nmetadata:\n  name: leaf-01\nspec:\n  role: server-leaf\n  profile: vs\n  asn: 65101\n  ip: 172.30.0.8/21\n  protocolIP: 172.30.8.2/32\n  vtepIP: 172.30.12.0/32\n";
+const SERVER: &str = "apiVersion: wiring.githedgehog.com/v1beta1\nkind: Server\nmetadata:\n  name: server-01\nspec: {}\n";
+const CONNECTION: &str = "apiVersion: wiring.githedgehog.com/v1beta1\nkind: Connection\nmetadata:\n  name: server-01--unbundled--leaf-01\nspec:\n  unbundled:\n    link:\n      server:\n        port: server-01/enp2s1\n      switch:\n        port: leaf-01/E1/1\n";
+const ATTACHMENT: &str = "apiVersion: vpc.githedgehog.com/v1beta1\nkind: VPCAttachment\nmetadata:\n  name: vpc-1--server-01\nspec:\n  subnet: vpc-1/default\n  connection: server-01--unbundled--leaf-01\n";
+
+fn vpc(name: &str, subnet: &str, vlan: u32) -> String {
+    format!(
+        "apiVersion: vpc.githedgehog.com/v1beta1\nkind: VPC\nmetadata:\n  name: {name}\nspec:\n  subnets:\n    default:\n      subnet: {subnet}\n      vlan: {vlan}\n"
+    )
+}
+
+/// A repository whose `main` holds a consistent fabric in managed/ (two VPCs, one attached)
+/// plus `base_extra`, and a clone on branch `pr` ready for the pull request's edits.
+fn base(base_extra: &[(&str, String)]) -> Repo {
+    let repo = Repo::new(None);
+    let managed = [
+        ("ipv4namespaces/default.yaml", IPV4_NAMESPACE.to_owned()),
+        ("vlannamespaces/default.yaml", VLAN_NAMESPACE.to_owned()),
+        ("switches/leaf-01.yaml", SWITCH.to_owned()),
+        ("servers/server-01.yaml", SERVER.to_owned()),
+        (
+            "connections/server-01--unbundled--leaf-01.yaml",
+            CONNECTION.to_owned(),
+        ),
+        ("vpcs/vpc-1.yaml", vpc("vpc-1", "10.0.1.0/24", 1001)),
+        ("vpcs/vpc-2.yaml", vpc("vpc-2", "10.0.2.0/24", 1002)),
+        (
+            "vpcattachments/vpc-1--server-01.yaml",
+            ATTACHMENT.to_owned(),
+        ),
+    ];
+    for (path, text) in managed.iter() {
+        repo.write(&format!("{F}/managed/{path}"), text.as_bytes());
+    }
+    for (path, text) in base_extra {
+        repo.write(&format!("{F}/{path}"), text.as_bytes());
+    }
+    repo.write(&format!("{F}/raw/.gitkeep"), b"");
+    repo.commit_all("the fabric");
+    repo.git(&["push", "-q", "origin", "main"]);
+    repo.git(&["checkout", "-q", "-b", "pr"]);
+    repo
+}
+
+/// hh-gitops as the action runs it on a pull_request event into main, in `dir`.
+fn pull_request_check_in(repo: &Repo, dir: &std::path::Path) -> Output {
+    let mut command = bin();
+    command
+        .args(["sync", "--references", "strict", "--repo"])
+        .arg(dir)
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_EVENT_NAME", "pull_request")
+        .env("GITHUB_BASE_REF", "main")
+        .env("GITHUB_REF", "refs/pull/7/merge");
+    output(repo.isolate(&mut command))
+}
+
+/// [`pull_request_check_in`] the clone.
+fn pull_request_check(repo: &Repo) -> Output {
+    pull_request_check_in(repo, &repo.work)
+}
+
+/// The run's stdout with the base commit (which differs from run to run) replaced.
+fn normalised(out: &Output) -> String {
+    let text = stdout(out);
+    match text.find("checked as a change from ") {
+        Some(at) => {
+            let start = at + "checked as a change from ".len();
+            format!("{}<base>{}", &text[..start], &text[start + 12..])
+        }
+        None => text,
+    }
+}
+
+#[test]
+fn a_hand_edit_to_managed_that_overlaps_another_vpc_fails_the_pull_request() {
+    let repo = base(&[]);
+    repo.write(
+        &format!("{F}/managed/vpcs/vpc-2.yaml"),
+        vpc("vpc-2", "10.0.1.128/25", 1002).as_bytes(),
+    );
+    repo.commit_all("vpc-2 moves into vpc-1's range");
+    let out = pull_request_check(&repo);
+    assert_exit(&out, 1);
+    assert_expected("pull-request-managed-edit.stdout", &normalised(&out));
+}
+
+#[test]
+fn a_renamed_or_pasted_managed_file_is_a_finding_with_the_path_it_should_have() {
+    let repo = base(&[]);
+    repo.git(&[
+        "mv",
+        &format!("{F}/managed/vpcs/vpc-2.yaml"),
+        &format!("{F}/managed/vpcs/second.yaml"),
+    ]);
+    let pasted = format!(
+        "{}---\n{}",
+        vpc("vpc-3", "10.0.3.0/24", 1003),
+        vpc("vpc-4", "10.0.4.0/24", 1004)
+    );
+    repo.write(&format!("{F}/managed/vpcs/vpc-3.yaml"), pasted.as_bytes());
+    repo.write(&format!("{F}/managed/vpcs/notes.txt"), b"todo\n");
+    repo.commit_all("a rename, a paste and a note");
+    let out = pull_request_check(&repo);
+    assert_exit(&out, 1);
+    assert_expected("pull-request-layout.stdout", &normalised(&out));
+}
+
+#[test]
+fn deleting_a_vpc_that_an_attachment_still_names_fails_on_both_files() {
+    let repo = base(&[]);
+    repo.git(&["rm", "-q", &format!("{F}/managed/vpcs/vpc-1.yaml")]);
+    repo.commit_all("delete vpc-1");
+    let out = pull_request_check(&repo);
+    assert_exit(&out, 1);
+    let text = stdout(&out);
+    assert!(
+        text.contains(&format!(
+            "{F}/managed/vpcs/vpc-1.yaml:1:1: error: deleting this file breaks managed/vpcattachments/vpc-1--server-01.yaml:"
+        )),
+        "the deleted path has the error:\n{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "{F}/managed/vpcattachments/vpc-1--server-01.yaml:6:11: error: VPC `vpc-1` is deleted by this change (managed/vpcs/vpc-1.yaml)"
+        )),
+        "the attachment has it too, though the change does not touch it:\n{text}"
+    );
+}
+
+#[test]
+fn problems_the_pull_request_did_not_make_are_warnings_and_do_not_fail_it() {
+    // The base already holds a managed VPC overlapping vpc-1, and a rejected raw file.
+    let repo = base(&[
+        ("managed/vpcs/old.yaml", vpc("old", "10.0.1.0/24", 1009)),
+        ("raw/broken.yaml", "kind: VPC\n".to_owned()),
+    ]);
+    repo.write(
+        &format!("{F}/raw/new.yaml"),
+        vpc("vpc-3", "10.0.3.0/24", 1003).as_bytes(),
+    );
+    repo.commit_all("a good new VPC");
+    let out = pull_request_check(&repo);
+    assert_exit(&out, 0);
+    assert_expected("pull-request-untouched.stdout", &normalised(&out));
+}
+
+#[test]
+fn check_changed_since_sees_the_same_as_the_pull_request_run() {
+    let repo = base(&[]);
+    repo.git(&["rm", "-q", &format!("{F}/managed/vpcs/vpc-1.yaml")]);
+    repo.commit_all("delete vpc-1");
+    let mut command = bin();
+    command
+        .current_dir(&repo.work)
+        .args(["check", "--references", "strict", "--changed-since", "main"])
+        .arg(F);
+    let out = output(repo.isolate(&mut command));
+    assert_exit(&out, 1);
+    assert!(
+        stdout(&out).contains("error: VPC `vpc-1` is deleted by this change"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn an_unknown_base_makes_every_finding_count_and_says_so() {
+    let repo = base(&[("managed/vpcs/old.yaml", vpc("old", "10.0.1.0/24", 1009))]);
+    let out = repo.sync(&[
+        "--commit",
+        "none",
+        "--references",
+        "strict",
+        "--changed-since",
+        "no-such-ref",
+    ]);
+    assert_exit(&out, 1);
+    assert!(
+        stdout(&out).contains(
+            "the base of the change is unknown (`no-such-ref` is not a commit in this repository): every finding counts"
+        ),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn a_shallow_checkout_fetches_the_history_down_to_the_merge_base() {
+    let repo = base(&[]);
+    repo.git(&["rm", "-q", &format!("{F}/managed/vpcs/vpc-1.yaml")]);
+    repo.commit_all("delete vpc-1");
+    repo.git(&["push", "-q", "origin", "pr"]);
+    // A one-commit clone of the pull request's branch, as actions/checkout makes.
+    let shallow = repo.work.parent().unwrap().join("shallow");
+    repo.git_in(
+        repo.work.parent().unwrap(),
+        &[
+            "clone",
+            "-q",
+            "--depth",
+            "1",
+            "--branch",
+            "pr",
+            &format!("file://{}", repo.origin.display()),
+            shallow.to_str().unwrap(),
+        ],
+    );
+    let out = pull_request_check_in(&repo, &shallow);
+    assert_exit(&out, 1);
+    assert!(
+        stdout(&out).contains("checked as a change from "),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        stdout(&out).contains("VPC `vpc-1` is deleted by this change"),
+        "{}",
+        stdout(&out)
+    );
+}
