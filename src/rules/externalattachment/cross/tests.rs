@@ -75,6 +75,7 @@ fn check_in(
     let (_, typed) = admit_typed("ExternalAttachment", &subject, &ctx);
     cross_check(&typed.unwrap(), &state, &ctx)
         .into_iter()
+        .map(|v| v.violation)
         .map(|v| (v.severity, v.pointer, v.message))
         .collect()
 }
