@@ -44,6 +44,10 @@ pub struct Entry {
     pub kind: EntryKind,
 }
 
+/// Where `sync` looks for fabrics unless told otherwise, and what `check` checks without a
+/// path.
+pub const DEFAULT_FABRICS: &str = "gitops/hedgehog/*";
+
 /// Whether a file name is a YAML file hh-gitops processes.
 pub fn is_yaml_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();

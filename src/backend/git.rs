@@ -79,7 +79,7 @@ impl GitRepo {
     }
 
     /// The top of the work tree.
-    pub(super) fn top(&self) -> &Path {
+    pub fn top(&self) -> &Path {
         &self.top
     }
 

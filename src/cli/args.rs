@@ -107,7 +107,9 @@ impl From<ReferencesArg> for crate::rules::state::References {
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Files or folders to check; folders are searched recursively for .yaml/.yml files.
-    #[arg(required = true, value_name = "PATH")]
+    /// Without one, every fabric (`gitops/hedgehog/*`) of the git repository the current
+    /// folder is in.
+    #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Shared flags.
     #[command(flatten)]
@@ -137,7 +139,7 @@ pub struct SyncArgs {
     #[arg(
         long = "fabrics",
         value_name = "GLOB",
-        default_value = "gitops/hedgehog/*"
+        default_value = crate::source::DEFAULT_FABRICS
     )]
     pub fabrics: Vec<String>,
     /// Print the plan and change nothing.
@@ -181,7 +183,7 @@ pub struct ListArgs {
         long,
         visible_alias = "fabrics",
         value_name = "GLOB",
-        default_value = "gitops/hedgehog/*"
+        default_value = crate::source::DEFAULT_FABRICS
     )]
     pub fabric: Vec<String>,
     /// Only this kind: its name or plural, in any case (`vpc`, `VPCs`, `connection`).

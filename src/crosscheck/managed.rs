@@ -100,12 +100,10 @@ pub fn findings(
             Ok(resources) => resources,
         };
         found.extend(layout(&file.path, resources).map(|f| (file.path.clone(), f, None)));
-        let in_place: Vec<Resource> = resources
+        let in_place = resources
             .iter()
-            .filter(|r| still_managed(state, r, &file.path))
-            .cloned()
-            .collect();
-        let (cross, by_others) = cross_findings(&in_place, state, ctx);
+            .filter(|r| still_managed(state, r, &file.path));
+        let (cross, by_others) = cross_findings(in_place, state, ctx);
         for finding in cross {
             let cause = by_others
                 .iter()

@@ -243,8 +243,8 @@ fn build_state(
 
 /// The cross-object findings of `resources` against `state`, located in their file; and,
 /// apart, a copy of those caused by another file (rejected or deleted) with that file.
-fn cross_findings(
-    resources: &[Resource],
+fn cross_findings<'r>(
+    resources: impl IntoIterator<Item = &'r Resource>,
     state: &FabricState,
     ctx: &Context,
 ) -> (Vec<Finding>, Vec<(Finding, Origin)>) {

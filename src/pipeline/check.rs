@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 
 use super::discover::{self, FabricFiles};
 use super::fabric_config::{self, LoadedConfig};
@@ -18,7 +18,7 @@ use crate::plan::{FabricInput, RawOutcome};
 use crate::report::CheckedFile;
 use crate::rules::state::References;
 use crate::schema::Registry;
-use crate::source::{self, EntryKind};
+use crate::source::{self, DEFAULT_FABRICS, EntryKind};
 
 /// A file `check` looks at and how it was found.
 struct Candidate {
@@ -27,13 +27,37 @@ struct Candidate {
     kind: EntryKind,
     /// Index of its fabric config in the run's list.
     config: usize,
+    /// Why it is listed rather than checked: a file found in a fabric folder outside the
+    /// fabric's resources (`.hnp/` metadata, `managed/tests/`). Named files are always checked.
+    ignored: Option<&'static str>,
+}
+
+/// Why a file found under a folder is no resource of a fabric: it lies in a fabric folder
+/// (one with a raw/ folder) but neither in its raw/ nor in a managed/<plural>/ folder of a
+/// known kind. `None` for every other file.
+fn outside_resources(registry: &Registry, path: &Path) -> Option<&'static str> {
+    let fabric = path
+        .ancestors()
+        .skip(1)
+        .find(|dir| dir.join("raw").is_dir())?;
+    let inside = path.strip_prefix(fabric).ok()?;
+    let mut parts = inside.components().map(|c| c.as_os_str().to_string_lossy());
+    match parts.next().as_deref() {
+        Some("raw") => None,
+        Some("managed") => {
+            let plural = parts.next()?;
+            let known = registry.kinds().iter().any(|k| k.id.plural == plural);
+            (!known).then_some("in managed/ but not in a folder of a resource kind")
+        }
+        _ => Some("not in the fabric's raw/ or managed/"),
+    }
 }
 
 /// Collects the files under `paths`: named files whatever their name, folders recursively
 /// for `*.yaml`/`*.yml` (links inside folders are reported, not followed). A named path
 /// that is neither a file nor a folder (a FIFO, a socket) is reported, never opened: opening
 /// a FIFO would wait for a writer forever.
-fn collect(paths: &[PathBuf]) -> Result<Vec<Candidate>> {
+fn collect(registry: &Registry, paths: &[PathBuf]) -> Result<Vec<Candidate>> {
     let mut candidates = Vec::new();
     for (config, path) in paths.iter().enumerate() {
         let meta =
@@ -45,11 +69,13 @@ fn collect(paths: &[PathBuf]) -> Result<Vec<Candidate>> {
                 if matches!(entry.kind, EntryKind::Yaml | EntryKind::NotUtf8 { .. })
                     || (entry.kind == EntryKind::Symlink && source::is_yaml_name(&entry.rel))
                 {
+                    let ignored = outside_resources(registry, &entry.path);
                     candidates.push(Candidate {
                         path: entry.path,
                         display: entry.rel,
                         kind: entry.kind,
                         config,
+                        ignored,
                     });
                 }
             }
@@ -63,10 +89,48 @@ fn collect(paths: &[PathBuf]) -> Result<Vec<Candidate>> {
                     EntryKind::Special
                 },
                 config,
+                ignored: None,
             });
         }
     }
     Ok(candidates)
+}
+
+/// The fabric folders of the git repository the current folder is in (those `sync` finds
+/// by default), as paths from the current folder, for `check` without a path.
+pub fn repository_fabrics() -> Result<Vec<PathBuf>> {
+    let git = GitRepo::open(Path::new("."))
+        .context("`hh-gitops check` without a path checks the git repository it runs in")?;
+    let top = std::fs::canonicalize(git.top())
+        .with_context(|| format!("cannot read {}", git.top().display()))?;
+    let here = std::fs::canonicalize(".").context("cannot read the current folder")?;
+    let up = match here.strip_prefix(&top) {
+        Ok(below) => below
+            .components()
+            .map(|_| "..")
+            .collect::<Vec<_>>()
+            .join("/"),
+        Err(_) => top.display().to_string(),
+    };
+    let found = source::find_fabric_dirs(&top, &[DEFAULT_FABRICS.to_owned()])?;
+    if found.dirs.is_empty() {
+        bail!(
+            "no fabric in {}: a fabric is a folder {DEFAULT_FABRICS} with a raw/ folder; name the files to check",
+            top.display()
+        );
+    }
+    Ok(found
+        .dirs
+        .into_iter()
+        .filter(|dir| dir.skip_reason.is_none())
+        .map(|dir| {
+            if up.is_empty() {
+                PathBuf::from(dir.rel)
+            } else {
+                PathBuf::from(format!("{up}/{}", dir.rel))
+            }
+        })
+        .collect())
 }
 
 /// The fabric folder whose raw/ or managed/ holds the file `path`: the nearest folder above
@@ -120,7 +184,7 @@ pub fn checked_files(
     references: References,
     changes: Option<&Changes>,
 ) -> Result<(Vec<CheckedFile>, Vec<LoadedConfig>)> {
-    let candidates = collect(paths)?;
+    let candidates = collect(registry, paths)?;
     let path_configs = paths
         .iter()
         .map(|path| fabric_config::for_checked_path(path, given))
@@ -130,6 +194,11 @@ pub fn checked_files(
     // Where each candidate is: its group, and its path as that group lists it.
     let mut placed: Vec<(usize, PathBuf)> = Vec::with_capacity(candidates.len());
     for candidate in &candidates {
+        if candidate.ignored.is_some() {
+            // Never read: listed as ignored below.
+            placed.push((usize::MAX, candidate.path.clone()));
+            continue;
+        }
         let fabric = match candidate.kind {
             EntryKind::Yaml => fabric_of(&candidate.path),
             _ => None,
@@ -212,6 +281,15 @@ pub fn checked_files(
     );
     let mut checked = Vec::with_capacity(candidates.len());
     for (candidate, (group, listed)) in candidates.iter().zip(&placed) {
+        if let Some(why) = candidate.ignored {
+            checked.push(CheckedFile {
+                path: candidate.display.clone(),
+                resources: 0,
+                findings: Vec::new(),
+                ignored: Some(why.to_owned()),
+            });
+            continue;
+        }
         let input = &inputs[*group];
         let files = &files[*group];
         let raw = files.raw.iter().position(|e| &e.path == listed);
@@ -252,6 +330,7 @@ pub fn checked_files(
             path: candidate.display.clone(),
             resources,
             findings,
+            ignored: None,
         });
     }
     Ok((checked, configs))

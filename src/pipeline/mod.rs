@@ -41,9 +41,16 @@ pub fn check(registry: &Registry, config: &CheckConfig) -> Result<CheckReport> {
         Some(spec) => Some(read_changes(&GitRepo::open(Path::new("."))?, spec)?),
         None => None,
     };
+    let repo_fabrics;
+    let paths = if config.paths.is_empty() {
+        repo_fabrics = check::repository_fabrics()?;
+        &repo_fabrics
+    } else {
+        &config.paths
+    };
     let (mut files, configs) = check::checked_files(
         registry,
-        &config.paths,
+        paths,
         config.max_file_size,
         given.as_ref(),
         config.references,

@@ -13,7 +13,7 @@ use super::{CheckReport, SyncReport};
 use crate::finding::Finding;
 use crate::limits::MAX_SUMMARY_BYTES;
 use crate::plan::diff::Diff;
-use crate::plan::{FabricPlan, Status, plural};
+use crate::plan::{FabricPlan, GITKEEP, Status, plural};
 use crate::rules::config_file::{ConfigForm, ConfigSource};
 
 /// Rows shown before a table folds into `<details>`.
@@ -151,6 +151,15 @@ fn fabric_blocks(report: &SyncReport, fabric: &FabricPlan) -> FabricBlocks {
             "| file | at | problem |\n|---|---|---|",
             &rows,
         );
+        let _ = writeln!(
+            head,
+            "To do: fix each rejected file in `raw/` at the lines above and push again; {} without them.\n",
+            if report.commits_nothing() {
+                "the valid files would move"
+            } else {
+                "the valid files moved"
+            }
+        );
         let untouched: Vec<String> = fabric
             .rejected
             .iter()
@@ -210,10 +219,12 @@ fn fabric_blocks(report: &SyncReport, fabric: &FabricPlan) -> FabricBlocks {
         .iter()
         .flat_map(|m| m.resources.iter().map(move |r| (m, r)))
         .map(|(m, r)| {
-            let status = match r.status {
-                Status::Created => "created",
-                Status::Updated => "updated",
-                Status::Unchanged => "unchanged",
+            let status = match (r.status, report.commits_nothing()) {
+                (Status::Created, false) => "created",
+                (Status::Created, true) => "would create",
+                (Status::Updated, false) => "updated",
+                (Status::Updated, true) => "would update",
+                (Status::Unchanged, _) => "unchanged",
             };
             let changes = r.diff.as_ref().map(diff_cell).unwrap_or_default();
             format!(
@@ -240,7 +251,12 @@ fn fabric_blocks(report: &SyncReport, fabric: &FabricPlan) -> FabricBlocks {
         );
     }
     let mut tail = String::new();
-    let ignored = report.ignored_files(fabric);
+    // raw/.gitkeep is how raw/ stays in git, not a file anyone forgot.
+    let ignored: Vec<_> = report
+        .ignored_files(fabric)
+        .into_iter()
+        .filter(|(path, _)| *path != GITKEEP)
+        .collect();
     if !ignored.is_empty() {
         let rows: Vec<String> = ignored
             .iter()

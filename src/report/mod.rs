@@ -28,6 +28,10 @@ pub struct CheckedFile {
     pub resources: usize,
     /// Every problem found: errors (then the file is rejected) and warnings.
     pub findings: Vec<Finding>,
+    /// Why the file was listed but not checked (a file of a fabric folder that is no
+    /// resource of the fabric).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ignored: Option<String>,
 }
 
 impl CheckedFile {
@@ -71,17 +75,21 @@ pub struct CheckTotals {
     pub errors: usize,
     /// Warning findings, of valid and rejected files alike.
     pub warnings: usize,
+    /// Files listed but not checked (no resource of a fabric).
+    pub ignored_files: usize,
 }
 
 impl CheckReport {
     /// Builds the report and its totals.
     pub fn new(files: Vec<CheckedFile>, fabric_configs: Vec<ConfigSource>) -> Self {
         let rejected = files.iter().filter(|f| f.is_rejected()).count();
+        let ignored = files.iter().filter(|f| f.ignored.is_some()).count();
         let all = || files.iter().flat_map(|f| &f.findings);
         let errors = all().filter(|f| f.is_error()).count();
         let totals = CheckTotals {
-            files: files.len(),
-            valid_files: files.len() - rejected,
+            files: files.len() - ignored,
+            valid_files: files.len() - ignored - rejected,
+            ignored_files: ignored,
             rejected_files: rejected,
             resources: files.iter().map(|f| f.resources).sum(),
             errors,

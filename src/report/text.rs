@@ -16,6 +16,11 @@ pub fn check(report: &CheckReport) -> String {
             let _ = writeln!(out, "{}", finding.display(&file.path));
         }
     }
+    for file in &report.files {
+        if let Some(why) = &file.ignored {
+            let _ = writeln!(out, "ignored {} ({why})", file.path);
+        }
+    }
     if let Some(base) = &report.base {
         let _ = writeln!(out, "{}", base.describe());
     }
@@ -37,7 +42,11 @@ pub fn check_totals(report: &CheckReport) -> String {
         t.rejected_files,
         count(t.errors, "error", "errors"),
         count(t.warnings, "warning", "warnings"),
-    )
+    ) + &if t.ignored_files > 0 {
+        format!(", {} ignored", t.ignored_files)
+    } else {
+        String::new()
+    }
 }
 
 /// `1 warning`, `2 warnings`.

@@ -2,8 +2,11 @@
 //! (`:710-1118`): the typed model, the type and MTU rules; the port rules of `Endpoints()`
 //! are in `endpoints`, the static external link's in `static_external`.
 
+mod cross;
 mod endpoints;
 mod static_external;
+
+pub use endpoints::{End, Endpoint};
 
 use serde::Deserialize;
 use serde::de::IgnoredAny;
@@ -169,6 +172,9 @@ pub struct ExternalLink {
 pub struct StaticExternal {
     /// `link`.
     pub link: StaticExternalLink,
+    /// `withinVPC`: the VPC whose VRF holds the link, instead of the default VRF.
+    #[serde(rename = "withinVPC")]
+    pub within_vpc: String,
 }
 
 /// `ConnStaticExternalLink`.
@@ -300,14 +306,6 @@ pub fn validate(object: &Object, ctx: &Context, out: &mut Violations) {
             }
         }
     }
-    // cross-object (issue 8), `:816-1115`: every switch exists (`:820-828`); the switches
-    // of an ESLAG connection share one redundancy group of type eslag (`:830-843`,
-    // `:872-879`); each switch's SwitchProfile exists and has each port, after that switch's
-    // breakouts (`:845-869`); every server exists (`:881-889`); no port is used by another
-    // connection, `sw/E1/4` aliasing `sw/E1/4/1` (`:891-935`); fabric, mesh and gateway link
-    // IPs are /31s inside `fabricSubnet`, unique, and both ends of a link share the /31
-    // (`:908-1114`). Webhook: `withinVPC` names an existing VPC
-    // (`pkg/ctrl/connection_wh.go:65-100`).
 }
 
 /// The numbers of Go `uint16` fields that do not fit one: the webhook cannot even decode
@@ -369,13 +367,15 @@ fn validate_server_facing_mtu(spec: &ConnectionSpec, config: &FabricConfig, out:
     }
 }
 
-/// The cross-object part of `Validate()`: none yet for this kind.
+/// The cross-object part of `Validate()` (`:816-1115`) and the webhook's
+/// (`pkg/ctrl/connection_wh.go:65-112`): see `cross`.
 pub fn validate_cross(
-    _object: &Object,
-    _state: &super::state::FabricState,
-    _ctx: &Context,
-    _out: &mut Violations,
+    object: &Object,
+    state: &super::state::FabricState,
+    ctx: &Context,
+    out: &mut Violations,
 ) {
+    cross::validate(object, state, ctx, out);
 }
 
 #[cfg(test)]

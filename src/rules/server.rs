@@ -27,7 +27,9 @@ pub fn default(_object: &mut Object) {}
 /// `Validate()` has no rule beyond the metadata checks done for every kind.
 pub fn validate(_object: &Object, _ctx: &Context, _out: &mut Violations) {}
 
-/// The cross-object part of `Validate()`: none yet for this kind.
+/// Go's `Validate()` never reads the cluster (`server_types.go:101-107`), and the webhook's
+/// only other check is on delete (`pkg/ctrl/server_wh.go:77-88`), which raw/ cannot do: a
+/// Server has no cross-object rule. The connections naming it look it up.
 pub fn validate_cross(
     _object: &Object,
     _state: &super::state::FabricState,

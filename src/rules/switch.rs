@@ -13,7 +13,9 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
+mod cross;
 mod hydration;
+mod ports;
 
 use super::decode::go_integer;
 use super::{Context, Violations};
@@ -52,6 +54,27 @@ pub struct SwitchSpec {
     pub port_group_speeds: BTreeMap<String, String>,
     /// `portSpeeds`: port to speed.
     pub port_speeds: BTreeMap<String, String>,
+    /// `portBreakouts`: port to breakout mode (`4x25G`).
+    pub port_breakouts: BTreeMap<String, String>,
+    /// `portAutoNegs`: port to whether auto-negotiation is on.
+    pub port_auto_negs: BTreeMap<String, bool>,
+    /// `portFECs`: port to FEC mode.
+    #[serde(rename = "portFECs")]
+    pub port_fecs: BTreeMap<String, String>,
+    /// `roce`: RoCEv2 on.
+    #[serde(rename = "roce")]
+    pub roce: bool,
+    /// `ecmp`.
+    pub ecmp: Ecmp,
+}
+
+/// `SwitchECMP`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Ecmp {
+    /// `roceQPN`: ECMP hashing on the RoCE queue pair number.
+    #[serde(rename = "roceQPN")]
+    pub roce_qpn: bool,
 }
 
 /// `SwitchRedundancy`.
@@ -100,7 +123,8 @@ fn unhydrated_warning(missing: &[&str], leaf_only_vtep: bool) -> String {
 }
 
 impl SwitchSpec {
-    fn is_leaf(&self) -> bool {
+    /// Whether the role is a leaf role (`SwitchRole.IsLeaf()`).
+    pub fn is_leaf(&self) -> bool {
         LEAF_ROLES.contains(&self.role.as_str())
     }
 
@@ -195,13 +219,6 @@ pub fn validate(object: &Object, ctx: &Context, out: &mut Violations) {
     if let Some(config) = ctx.config {
         hydration::validate(spec, asn, config, out);
     }
-    // cross-object (issue 8), `:499-719`: the VLANNamespaces exist and their ranges do not
-    // overlap (`:500-525`); every group is a SwitchGroup (`:527-541`); the SwitchProfile
-    // exists (`:543-551`) and allows the port group speeds, port speeds and breakouts
-    // (`:553-611`), auto-negotiation and FEC settings (`:613-634`), RoCE, RoCE QPN hashing
-    // and ESLAG (`:636-653`); port counts within the profile's limits (`:655-715`);
-    // management IP, protocol IP, leaf ASN and VTEP IP unique among switches and gateways
-    // (`:327-370`, `:384-386`, `:402-404`, `:410-412`, `:439-441`).
 }
 
 /// `:477-485`, and MCLAG's deprecation warning (`:647-648`, given by Go only with the
@@ -238,13 +255,15 @@ fn validate_redundancy(redundancy: &Redundancy, out: &mut Violations) {
     }
 }
 
-/// The cross-object part of `Validate()`: none yet for this kind.
+/// The cross-object part of `Validate()` (`:499-719`, the `HydrationValidation()`
+/// uniqueness checks) and the update webhook's (`pkg/ctrl/switch_wh.go`): see `cross`.
 pub fn validate_cross(
-    _object: &Object,
-    _state: &super::state::FabricState,
-    _ctx: &Context,
-    _out: &mut Violations,
+    object: &Object,
+    state: &super::state::FabricState,
+    ctx: &Context,
+    out: &mut Violations,
 ) {
+    cross::validate(object, state, ctx, out);
 }
 
 #[cfg(test)]

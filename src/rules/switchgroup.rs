@@ -22,7 +22,9 @@ pub fn default(_object: &mut Object) {}
 /// `Validate()` has no rule beyond the metadata checks done for every kind.
 pub fn validate(_object: &Object, _ctx: &Context, _out: &mut Violations) {}
 
-/// The cross-object part of `Validate()`: none yet for this kind.
+/// Go's `Validate()` never reads the cluster (`switchgroup_types.go:88-94`) and the fabric
+/// has no webhook for the kind: a SwitchGroup has no cross-object rule. The switches naming
+/// it look it up.
 pub fn validate_cross(
     _object: &Object,
     _state: &super::state::FabricState,

@@ -6,21 +6,42 @@
 use std::collections::BTreeSet;
 
 use super::super::Violations;
-use super::{ConnectionSpec, ServerToSwitchLink};
+use super::{ConnectionSpec, PortWithIp, ServerToSwitchLink};
 
 /// Which device a port belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum End {
+pub enum End {
+    /// A switch.
     Switch,
+    /// A server.
     Server,
+    /// A gateway.
     Gateway,
 }
 
 /// One port of a connection, with the pointer of its `port` field.
-struct Endpoint<'a> {
-    pointer: String,
-    port: &'a str,
-    end: End,
+#[derive(Debug)]
+pub struct Endpoint<'a> {
+    /// The pointer of the `port` field (`/spec/fabric/links/0/leaf/port`).
+    pub pointer: String,
+    /// `<device>/<port>`, as written.
+    pub port: &'a str,
+    /// Which device it belongs to.
+    pub end: End,
+}
+
+impl Endpoint<'_> {
+    /// The device's name, the part before the first `/` (`leaf-01` of `leaf-01/E1/1`).
+    pub fn device(&self) -> &str {
+        self.port
+            .split_once('/')
+            .map_or(self.port, |(device, _)| device)
+    }
+
+    /// The port's name on its device (`E1/1` of `leaf-01/E1/1`).
+    pub fn port_name(&self) -> &str {
+        self.port.split_once('/').map_or("", |(_, name)| name)
+    }
 }
 
 /// The two ends of one link: the field holding each end's `port`, the port, its device.
@@ -63,7 +84,7 @@ fn server_link(link: &ServerToSwitchLink) -> LinkEnds<'_> {
 }
 
 /// Every port of the connection type `kind`, in the order written.
-fn endpoints<'a>(spec: &'a ConnectionSpec, kind: &str) -> Vec<Endpoint<'a>> {
+pub(super) fn endpoints<'a>(spec: &'a ConnectionSpec, kind: &str) -> Vec<Endpoint<'a>> {
     match kind {
         "unbundled" => spec
             .unbundled
@@ -266,4 +287,66 @@ fn count(one: &str, many: &str, names: &BTreeSet<&str>) -> String {
         1 => format!("1 {one}: {listed}"),
         n => format!("{n} {many}: {listed}"),
     }
+}
+
+impl ConnectionSpec {
+    /// Every port of the connection, as Go's `Endpoints()` lists them for the other rules:
+    /// the ports of its type (the first set, as Go's if/else chain takes it); none for a
+    /// deprecated MCLAG connection, which the fabric no longer checks.
+    pub fn endpoints(&self) -> Vec<Endpoint<'_>> {
+        if self.mclag.is_some() || self.mclag_domain.is_some() {
+            return Vec::new();
+        }
+        self.types_set()
+            .first()
+            .map_or_else(Vec::new, |kind| endpoints(self, kind))
+    }
+
+    /// The links that carry a /31 each (`fabric`, else `mesh`, else `gateway`, as Go's
+    /// switch takes them, `connection_types.go:941-995`), each as its two ends.
+    pub fn addressed_links(&self) -> Vec<[LinkIp<'_>; 2]> {
+        fn ends<'a, Link>(
+            kind: &str,
+            links: &'a [Link],
+            ends: impl Fn(&'a Link) -> [(&'static str, &'a PortWithIp); 2],
+        ) -> Vec<[LinkIp<'a>; 2]> {
+            links
+                .iter()
+                .enumerate()
+                .map(|(i, link)| {
+                    ends(link).map(|(field, end)| LinkIp {
+                        pointer: format!("/spec/{kind}/links/{i}/{field}/ip"),
+                        field,
+                        ip: &end.ip,
+                    })
+                })
+                .collect()
+        }
+        if let Some(fabric) = &self.fabric {
+            ends("fabric", &fabric.links, |l| {
+                [("spine", &l.spine), ("leaf", &l.leaf)]
+            })
+        } else if let Some(mesh) = &self.mesh {
+            ends("mesh", &mesh.links, |l| {
+                [("leaf1", &l.leaf1), ("leaf2", &l.leaf2)]
+            })
+        } else if let Some(gateway) = &self.gateway {
+            ends("gateway", &gateway.links, |l| {
+                [("switch", &l.switch), ("gateway", &l.gateway)]
+            })
+        } else {
+            Vec::new()
+        }
+    }
+}
+
+/// One end of a fabric, mesh or gateway link, with its `ip` (empty until hhfab hydrates it).
+#[derive(Debug)]
+pub struct LinkIp<'a> {
+    /// The pointer of the `ip` field (`/spec/fabric/links/0/spine/ip`).
+    pub pointer: String,
+    /// The end's field name (`spine`, `leaf1`, `gateway`).
+    pub field: &'static str,
+    /// The `ip` as written: a /31 prefix.
+    pub ip: &'a str,
 }
