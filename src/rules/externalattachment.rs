@@ -7,6 +7,9 @@ use serde::Deserialize;
 use serde_json::Number;
 
 mod acl;
+mod cross;
+
+pub use cross::validate_cross;
 
 use super::decode::unsigned;
 use super::default_metadata;
@@ -70,6 +73,20 @@ pub struct Static {
 /// An ExternalAttachment as `Validate()` reads it.
 pub type Object = super::Resource<Spec>;
 
+/// The VLAN the attachment uses on its connection (`:387-390`): `static.vlan` for a static
+/// attachment, else `switch.vlan`; 0 (untagged) when not written. `None` when the number is
+/// not one Go would decode (the stand-alone part reports it).
+pub fn vlan(spec: &Spec) -> Option<u64> {
+    let written = match &spec.static_ {
+        Some(static_) => static_.vlan.as_ref(),
+        None => spec.switch.vlan.as_ref(),
+    };
+    match written {
+        None => Some(0),
+        Some(number) => number.as_u64().filter(|vlan| *vlan <= u16::MAX.into()),
+    }
+}
+
 /// `ExternalAttachment.Default()` (`externalattachment_types.go:284-295`).
 pub fn default(attach: &mut Object) {
     let connection = attach.spec.connection.clone();
@@ -105,9 +122,6 @@ pub fn validate(attach: &Object, _ctx: &Context, out: &mut Violations) {
     if let Some(acl) = &spec.inbound_acl {
         acl::validate(acl, out);
     }
-    // cross-object (issue 8): the External exists (`:353-360`) and is static exactly when the
-    // attachment is (`:361-366`); the Connection exists (`:368-375`) and is an external one
-    // (`:377-379`); no other attachment of that connection uses the same VLAN (`:381-401`).
 }
 
 /// A BGP attachment: switch address, neighbor AS and address (`:308-323`).
@@ -229,13 +243,4 @@ fn validate_static(spec: &Spec, static_: &Static, out: &mut Violations) {
             ),
         );
     }
-}
-
-/// The cross-object part of `Validate()`: none yet for this kind.
-pub fn validate_cross(
-    _object: &Object,
-    _state: &super::state::FabricState,
-    _ctx: &Context,
-    _out: &mut Violations,
-) {
 }

@@ -1,6 +1,14 @@
 //! VPCAttachment (`api/vpc/v1beta1/vpcattachment_types.go` at 78827deb): `Default()`
 //! (`:136-154`) and the stand-alone part of `Validate()` (`:156-190`): the `<vpc>/<subnet>`
-//! reference, the connection, and the optional point-to-point link annotation.
+//! reference, the connection, and the optional point-to-point link annotation. The part
+//! that reads the VPC, the Connection, its switches and the other attachments is in
+//! [`cross`].
+
+mod cross;
+mod wiring;
+
+pub use cross::validate_cross;
+pub(super) use wiring::connection_type;
 
 use serde::Deserialize;
 
@@ -20,6 +28,9 @@ pub struct VpcAttachmentSpec {
     pub subnet: Option<String>,
     /// `connection`: the Connection's name.
     pub connection: Option<String>,
+    /// `nativeVLAN`: the subnet goes untagged on the connection's ports.
+    #[serde(rename = "nativeVLAN")]
+    pub native_vlan: bool,
 }
 
 /// `Default()` (`:139-145`): a subnet without `/` means the VPC's `default` subnet. Labels
@@ -57,14 +68,6 @@ pub fn validate(attachment: &Object, _ctx: &Context, out: &mut Violations) {
     if let Some(p2p) = attachment.metadata.annotations.get(P2P_LINK_ANNOTATION) {
         check_p2p_link(p2p, out);
     }
-
-    // cross-object (issue 8): `:193-204` the VPC exists and has the subnet; `:206-213` the
-    // Connection exists; `:215-217` ESLAG connections only with L2VNI VPCs; `:218-220`
-    // hostBGP subnets only on unbundled connections; `:223-234` only unbundled, bundled or
-    // ESLAG connections, with switch endpoints; `:236-269` every switch exists, lists the
-    // VPC's VLANNamespace and has a SwitchProfile supporting the VPC mode; `:271-273`
-    // hostBGP not on MCLAG switches; `:276-296` a connection is attached to a subnet once,
-    // and at most one attachment per connection uses `nativeVLAN`.
 }
 
 /// `:177-190`: the annotation, when present, is an IPv4 /31.
@@ -85,15 +88,6 @@ fn check_p2p_link(p2p: &str, out: &mut Violations) {
         at,
         format!("annotation `{P2P_LINK_ANNOTATION}` {problem}: give the point-to-point link as an IPv4 /31 such as `10.0.0.0/31`"),
     );
-}
-
-/// The cross-object part of `Validate()`: none yet for this kind.
-pub fn validate_cross(
-    _object: &Object,
-    _state: &super::state::FabricState,
-    _ctx: &Context,
-    _out: &mut Violations,
-) {
 }
 
 #[cfg(test)]

@@ -1,0 +1,331 @@
+//! The cross-object part of VPCAttachment `Validate()` (`vpcattachment_types.go:192-297`):
+//! the attachment against its VPC, its Connection, the Connection's switches and their
+//! SwitchProfiles, and the other attachments of the Connection. The update webhook
+//! (`pkg/ctrl/vpcattachment_wh.go`) runs the same `Validate()` and adds nothing.
+//!
+//! Go stops at its first error; here every independent problem is reported, and a check
+//! that needs an object the state lacks is skipped (the lookup already said why).
+
+use std::collections::BTreeSet;
+
+use crate::rules::connection::Object as Connection;
+use crate::rules::state::{Entry, FabricState};
+use crate::rules::switch::Object as Switch;
+use crate::rules::vpc::{Object as Vpc, Subnet};
+use crate::rules::{Context, Violations};
+
+use super::Object;
+use super::wiring::{connection_type, server_switches};
+
+/// The `type` of a Switch's redundancy group that makes it an MCLAG peer
+/// (`meta.RedundancyTypeMCLAG`).
+const MCLAG: &str = "mclag";
+
+/// The VPC an attachment names, once found, and its subnet if the VPC has it: the rules
+/// about the VPC's mode and VLANNamespace still apply when the subnet is missing.
+struct Target<'s> {
+    vpc: &'s Entry<Vpc>,
+    subnet_name: &'s str,
+    subnet: Option<&'s Subnet>,
+}
+
+impl Target<'_> {
+    /// Whether the subnet is found and is a hostBGP one.
+    fn host_bgp(&self) -> bool {
+        self.subnet.is_some_and(|subnet| subnet.host_bgp)
+    }
+}
+
+/// The cross-object part of `Validate()` (`:192-297`).
+pub fn validate_cross(
+    attachment: &Object,
+    state: &FabricState,
+    _ctx: &Context,
+    out: &mut Violations,
+) {
+    let spec = &attachment.spec;
+    // The stand-alone part reported a missing or malformed subnet or connection.
+    let (Some(full_subnet), Some(connection_name)) = (&spec.subnet, &spec.connection) else {
+        return;
+    };
+    let Some((vpc_name, subnet_name)) = full_subnet.split_once('/') else {
+        return;
+    };
+    if vpc_name.is_empty() || connection_name.is_empty() {
+        return;
+    }
+    let target = find_subnet(state, vpc_name, subnet_name, out);
+    let connection = state.lookup(
+        &state.connections,
+        "Connection",
+        connection_name,
+        "/spec/connection",
+        "the check of the connection's type and switches",
+        out,
+    );
+    if let Some(connection) = connection {
+        check_connection(
+            full_subnet,
+            connection_name,
+            connection,
+            target.as_ref(),
+            state,
+            out,
+        );
+    }
+    check_unique(attachment, connection_name, full_subnet, state, out);
+}
+
+/// `:193-204`: the VPC exists and has the subnet; `None` when the VPC is missing.
+fn find_subnet<'s>(
+    state: &'s FabricState,
+    vpc_name: &str,
+    subnet_name: &'s str,
+    out: &mut Violations,
+) -> Option<Target<'s>> {
+    let vpc = state.lookup(
+        &state.vpcs,
+        "VPC",
+        vpc_name,
+        "/spec/subnet",
+        "the check against the VPC and its subnet",
+        out,
+    )?;
+    let subnets = vpc.object.spec.subnets.as_ref();
+    let subnet = subnets.and_then(|subnets| subnets.get(subnet_name));
+    let target = Target {
+        vpc,
+        subnet_name,
+        subnet,
+    };
+    if subnet.is_some() {
+        return Some(target);
+    }
+    let known = subnets
+        .into_iter()
+        .flat_map(|subnets| subnets.keys())
+        .map(|name| format!("`{name}`"))
+        .collect::<Vec<_>>();
+    let has = if known.is_empty() {
+        "it has no subnets".to_owned()
+    } else {
+        format!("its subnets: {}", known.join(", "))
+    };
+    out.error(
+        "/spec/subnet",
+        format!(
+            "VPC `{vpc_name}` ({}) has no subnet `{subnet_name}` ({has}): attach one of its subnets, or add `{subnet_name}` to the VPC",
+            vpc.origin
+        ),
+    );
+    Some(target)
+}
+
+/// `:215-273`: the Connection is a server connection whose switches can carry the subnet.
+fn check_connection(
+    full_subnet: &str,
+    name: &str,
+    connection: &Entry<Connection>,
+    target: Option<&Target>,
+    state: &FabricState,
+    out: &mut Violations,
+) {
+    let spec = &connection.object.spec;
+    let kind = connection_type(spec);
+    if !matches!(kind, "unbundled" | "bundled" | "eslag") {
+        // `:223-230`; the hostBGP and ESLAG rules (`:215-220`) concern server connections
+        // only, so a wrong type is the one finding.
+        out.error(
+            "/spec/connection",
+            format!(
+                "Connection `{name}` ({}) has type `{kind}`: a VPC subnet attaches only to a server connection (`unbundled`, `bundled` or `eslag`)",
+                connection.origin
+            ),
+        );
+        return;
+    }
+    if let Some(target) = target {
+        let vpc = &target.vpc.object;
+        // `:215-217`
+        if spec.eslag.is_some() && !vpc.spec.mode.is_empty() {
+            out.error(
+                "/spec/connection",
+                format!(
+                    "Connection `{name}` ({}) is an ESLAG connection, which carries only l2vni VPCs, and VPC `{}` ({}) has mode `{}`: attach the subnet to an unbundled or bundled connection, or use an l2vni VPC",
+                    connection.origin, vpc.metadata.name, target.vpc.origin, vpc.spec.mode
+                ),
+            );
+        }
+        // `:218-220`
+        if target.host_bgp() && spec.unbundled.is_none() {
+            out.error(
+                "/spec/subnet",
+                format!(
+                    "subnet `{full_subnet}` ({}) is a hostBGP subnet, which attaches only to an unbundled connection, and Connection `{name}` ({}) has type `{kind}`: attach it to an unbundled connection",
+                    target.vpc.origin, connection.origin
+                ),
+            );
+        }
+    }
+    let switches = server_switches(spec);
+    if switches.is_empty() {
+        // `:232-234`
+        out.error(
+            "/spec/connection",
+            format!(
+                "Connection `{name}` ({}) has no switch port (`<switch>/<port>`): fix its links",
+                connection.origin
+            ),
+        );
+    }
+    let mut missing_profiles = BTreeSet::new();
+    for switch_name in switches {
+        let switch = state.lookup(
+            &state.switches,
+            "Switch",
+            switch_name,
+            "/spec/connection",
+            "the check of the switch's VLANNamespaces and SwitchProfile",
+            out,
+        );
+        if let (Some(switch), Some(target)) = (switch, target) {
+            check_switch(name, switch, target, state, &mut missing_profiles, out);
+        }
+    }
+}
+
+/// `:236-273`, for one switch of the Connection named `connection`.
+fn check_switch<'s>(
+    connection: &str,
+    switch: &'s Entry<Switch>,
+    target: &Target,
+    state: &FabricState,
+    missing_profiles: &mut BTreeSet<&'s str>,
+    out: &mut Violations,
+) {
+    let (vpc, sw) = (&target.vpc.object, &switch.object);
+    let (vpc_name, switch_name) = (&vpc.metadata.name, &sw.metadata.name);
+    let namespace = &vpc.spec.vlan_namespace;
+    // `:243-245`
+    if !sw.spec.vlan_namespaces.contains(namespace) {
+        let listed = sw
+            .spec
+            .vlan_namespaces
+            .iter()
+            .map(|n| format!("`{n}`"))
+            .collect::<Vec<_>>();
+        let listed = if listed.is_empty() {
+            "it lists none".to_owned()
+        } else {
+            format!("it lists {}", listed.join(", "))
+        };
+        out.error(
+            "/spec/connection",
+            format!(
+                "Switch `{switch_name}` ({}) of Connection `{connection}` does not have VLANNamespace `{namespace}` of VPC `{vpc_name}` ({}) in its `vlanNamespaces` ({listed}): add it to the switch, or attach a VPC of one of its namespaces",
+                switch.origin, target.vpc.origin
+            ),
+        );
+    }
+    check_mode(connection, switch, target, state, missing_profiles, out);
+    // `:271-273`
+    let redundancy = &sw.spec.redundancy;
+    if target.host_bgp() && !redundancy.group.is_empty() && redundancy.kind == MCLAG {
+        out.error(
+            "/spec/subnet",
+            format!(
+                "subnet `{vpc_name}/{}` is a hostBGP subnet, and Switch `{switch_name}` ({}) of Connection `{connection}` is an MCLAG peer (redundancy group `{}`): attach hostBGP subnets only to switches without MCLAG",
+                target.subnet_name, switch.origin, redundancy.group
+            ),
+        );
+    }
+}
+
+/// `:247-269`: the switch's SwitchProfile supports the VPC's mode. A profile in
+/// `missing_profiles` is not looked up again (the switches of an ESLAG connection usually
+/// share one, and its absence is one finding); one the lookup does not find is added. A
+/// switch without a profile gets its own finding.
+fn check_mode<'s>(
+    connection: &str,
+    switch: &'s Entry<Switch>,
+    target: &Target,
+    state: &FabricState,
+    missing_profiles: &mut BTreeSet<&'s str>,
+    out: &mut Violations,
+) {
+    let (vpc, sw) = (&target.vpc.object, &switch.object);
+    let profile_name = sw.spec.profile.as_str();
+    if profile_name.is_empty() || missing_profiles.contains(profile_name) {
+        return;
+    }
+    let Some(profile) = state.lookup(
+        &state.switch_profiles,
+        "SwitchProfile",
+        profile_name,
+        "/spec/connection",
+        "the check that the switch supports the VPC's mode",
+        out,
+    ) else {
+        missing_profiles.insert(profile_name);
+        return;
+    };
+    let features = &profile.object.spec.features;
+    let (mode, needs, supported) = match vpc.spec.mode.as_str() {
+        "" => ("l2vni", "L2VNI and L3VNI", features.l2vni && features.l3vni),
+        "l3vni" => ("l3vni", "L3VNI", features.l3vni),
+        "l3flat" => ("l3flat", "L3VNI", features.l3vni),
+        // An unknown mode is the VPC's own finding.
+        _ => return,
+    };
+    if !supported {
+        out.error(
+            "/spec/connection",
+            format!(
+                "VPC `{}` ({}) has mode `{mode}`, which needs the {needs} features, and Switch `{}` ({}) of Connection `{connection}` has SwitchProfile `{profile_name}` ({}) without them: attach the subnet to a connection on other switches, or change the VPC's mode",
+                vpc.metadata.name, target.vpc.origin, sw.metadata.name, switch.origin, profile.origin
+            ),
+        );
+    }
+}
+
+/// `:276-296`: the Connection is attached to the subnet once, and to at most one subnet
+/// with `nativeVLAN`.
+fn check_unique(
+    attachment: &Object,
+    connection: &str,
+    full_subnet: &str,
+    state: &FabricState,
+    out: &mut Violations,
+) {
+    let index = &state.attachment_index;
+    let origin_of = |name: &str| {
+        state
+            .vpc_attachments
+            .get(name)
+            .map(|entry| entry.origin.to_string())
+            .unwrap_or_default()
+    };
+    if let Some(other) = index.same_subnet(attachment) {
+        out.error(
+            "/spec/subnet",
+            format!(
+                "Connection `{connection}` is already attached to subnet `{full_subnet}` by VPCAttachment `{other}` ({}): keep one of the two",
+                origin_of(other)
+            ),
+        );
+    }
+    if attachment.spec.native_vlan
+        && let Some(other) = index.native_vlan(connection, &attachment.metadata.name)
+    {
+        out.error(
+            "/spec/nativeVLAN",
+            format!(
+                "Connection `{connection}` already carries a native VLAN, for VPCAttachment `{other}` ({}): at most one attachment per connection may set `nativeVLAN: true`",
+                origin_of(other)
+            ),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests;
