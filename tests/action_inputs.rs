@@ -343,7 +343,7 @@ fn references_strict_in_any_case_rejects_a_reference_to_an_object_nowhere_in_the
     assert!(
         warned
             .stdout()
-            .contains("IPv4Namespace `default` is not in this fabric's managed/ or raw/"),
+            .contains("IPv4Namespace `default` is in neither this fabric's managed/ nor its raw/"),
         "{}",
         warned.stdout()
     );

@@ -56,6 +56,22 @@ impl Scope {
         }
     }
 
+    /// The changed file a finding names as the other side of its problem (rules name the
+    /// other object's file as `path:line`): an overlap with a VPC the change edits is the
+    /// change's doing, whichever of the two files it is reported in.
+    fn named_change(&self, message: &str) -> Option<Origin> {
+        let Scope::Change(files) = self else {
+            return None;
+        };
+        files
+            .iter()
+            .find(|path| message.contains(&format!("{path}:")))
+            .map(|path| Origin {
+                path: path.clone(),
+                line: 0,
+            })
+    }
+
     /// A finding as this scope reports it, or `None` when it is left out.
     fn apply(&self, path: &str, cause: Option<&Origin>, finding: Finding) -> Option<Finding> {
         if self.managed_counts(path, cause) {
@@ -154,6 +170,10 @@ pub fn findings(
     }
     let mut out: Vec<ManagedFinding> = found
         .into_iter()
+        .map(|(path, finding, cause)| {
+            let cause = cause.or_else(|| scope.named_change(&finding.message));
+            (path, finding, cause)
+        })
         .filter_map(|(path, finding, cause)| {
             scope
                 .apply(&path, cause.as_ref(), finding)

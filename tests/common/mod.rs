@@ -246,6 +246,28 @@ pub fn unique_vpc(name: &str, index: u32) -> String {
     )
 }
 
+/// `text` with every commit id (40 hex digits) replaced by `<sha>`: commits made now
+/// differ from run to run.
+pub fn without_shas(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut run = String::new();
+    for c in text.chars().chain(std::iter::once(' ')) {
+        if c.is_ascii_hexdigit() {
+            run.push(c);
+            continue;
+        }
+        if run.len() == 40 {
+            out.push_str("<sha>");
+        } else {
+            out.push_str(&run);
+        }
+        run.clear();
+        out.push(c);
+    }
+    out.pop();
+    out
+}
+
 /// Asserts an exit code, showing stdout and stderr when it differs.
 #[track_caller]
 pub fn assert_exit(out: &Output, code: i32) {
