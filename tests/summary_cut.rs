@@ -16,6 +16,22 @@ const MAX_SUMMARY_BYTES: usize = 1024 * 1024;
 fn a_summary_over_1_mib_cuts_only_moved_rows_and_says_so_outside_any_fold() {
     let repo = Repo::new(None);
     let big = "gitops/hedgehog/big";
+    // The namespaces the VPCs use, so that they are checked whole and warn about nothing.
+    repo.write(
+        &format!("{big}/managed/ipv4namespaces/default.yaml"),
+        b"apiVersion: vpc.githedgehog.com/v1beta1\nkind: IPv4Namespace\nmetadata:\n  name: default\nspec:\n  subnets:\n  - 10.0.0.0/8\n",
+    );
+    for n in 0..=RESOURCES / 2000 {
+        let name = if n == 0 { "default".to_owned() } else { format!("ns-{n}") };
+        repo.write(
+            &format!("{big}/managed/vlannamespaces/{name}.yaml"),
+            format!("apiVersion: wiring.githedgehog.com/v1beta1\nkind: VLANNamespace\nmetadata:\n  name: {name}\nspec:\n  ranges:\n  - from: 1000\n    to: 2999\n").as_bytes(),
+        );
+    }
+    for plural in ["ipv4namespaces", "vlannamespaces"] {
+        let text = repo.read(&format!("{big}/managed/{plural}/default.yaml"));
+        repo.write(&format!("gitops/hedgehog/small/managed/{plural}/default.yaml"), &text);
+    }
     for file in 0..RESOURCES / PER_FILE {
         let docs: Vec<String> = (0..PER_FILE)
             .map(|i| unique_vpc(&format!("v{file}-{i}"), (file * PER_FILE + i) as u32))
