@@ -82,6 +82,17 @@ fn changed_since(common: &CommonArgs, actions: &ActionsEnv) -> Option<BaseSpec> 
     }
 }
 
+/// `--references`; `--deny-warnings` makes a reference to an object nowhere in the
+/// repository reject its file, as `--references strict` does (the warning that would say
+/// so is gathered per fabric, not per file).
+fn references(common: &CommonArgs) -> References {
+    if common.deny_warnings {
+        References::Strict
+    } else {
+        common.references.into()
+    }
+}
+
 /// Everything a check run needs, resolved.
 #[derive(Debug)]
 pub struct CheckConfig {
@@ -107,7 +118,7 @@ impl CheckConfig {
             max_file_size: args.common.max_file_size,
             fabric_config: args.common.fabric_config.clone(),
             deny_warnings: args.common.deny_warnings,
-            references: args.common.references.into(),
+            references: references(&args.common),
             changed_since: changed_since(&args.common, actions),
         }
     }
@@ -163,7 +174,7 @@ impl SyncConfig {
                 .map(str::to_owned),
             now,
             deny_warnings: args.common.deny_warnings,
-            references: args.common.references.into(),
+            references: references(&args.common),
             changed_since: changed_since(&args.common, actions),
             fetch_token: actions.token().map(str::to_owned),
             max_commit_bytes: args.max_commit_size,

@@ -151,7 +151,7 @@ fn a_reference_to_namespaces_nowhere_in_the_repository_warns_unless_strict() {
     assert_exit(&strict, 1);
     assert!(
         stdout(&strict).contains(
-            "IPv4Namespace `default` does not exist: it is in neither this fabric's managed/ nor raw/ (--references strict)"
+            "IPv4Namespace `default` does not exist: it is in neither this fabric's managed/ nor raw/ (references must resolve with --references strict or --deny-warnings)"
         ),
         "{}",
         stdout(&strict)

@@ -53,6 +53,10 @@ fn assert_refused(repo: &Repo, args: &[&str], error: &str, outside: &Path) {
     assert_eq!(repo.git(&["status", "--porcelain"]), "");
 }
 
+/// What a sync says of a VPC in the `default` namespaces, which these repositories do not
+/// hold.
+const NAMESPACES_MISSING: &str = "  warning: IPv4Namespace `default` is in neither this fabric's managed/ nor its raw/: 1 reference to it (the first at raw/vpc.yaml:6:3) went unchecked (the check that the VPC's subnets lie inside it); add it to the repository, or use --references strict when the repository holds the whole fabric\n  warning: VLANNamespace `default` is in neither this fabric's managed/ nor its raw/: 1 reference to it (the first at raw/vpc.yaml:6:3) went unchecked (the check that the VPC's VLANs lie inside it); add it to the repository, or use --references strict when the repository holds the whole fabric\n";
+
 #[test]
 fn a_fabric_glob_that_climbs_out_of_the_repository_is_refused_before_any_work() {
     let repo = repo_with_a_fabric();
@@ -114,7 +118,7 @@ fn a_symbolic_link_to_a_fabric_folder_is_listed_as_skipped_and_never_followed() 
     assert_eq!(
         stdout(&out),
         format!(
-            "gitops/hedgehog/fab\n  moved raw/vpc.yaml -> 1 resource\n      created   managed/vpcs/vpc-1.yaml\nskipped gitops/hedgehog/linked: is a symbolic link: hh-gitops never follows links; make it a real folder, or point --fabrics at the folder it links to\ncommitted {}: 1 raw file moved (1 resource: 1 created, 0 updated, 0 unchanged), 0 rejected (0 errors), 0 ignored, 0 warnings\n",
+            "gitops/hedgehog/fab\n  moved raw/vpc.yaml -> 1 resource\n      created   managed/vpcs/vpc-1.yaml\n{NAMESPACES_MISSING}skipped gitops/hedgehog/linked: is a symbolic link: hh-gitops never follows links; make it a real folder, or point --fabrics at the folder it links to\ncommitted {}: 1 raw file moved (1 resource: 1 created, 0 updated, 0 unchanged), 0 rejected (0 errors), 0 ignored, 2 warnings\n",
             head.trim()
         )
     );
@@ -317,7 +321,7 @@ fn raw_file_and_folder_names_that_are_not_utf8_are_rejected_untouched_and_make_n
     assert_eq!(
         stdout(&out),
         format!(
-            "{FABRIC}\n  moved raw/vpc.yaml -> 1 resource\n      created   managed/vpcs/vpc-1.yaml\n  rejected raw/bad\u{fffd}name.yaml (left in raw/)\n      {FABRIC}/raw/bad\u{fffd}name.yaml:1:1: error: file name is not valid UTF-8: rename it\n  rejected raw/sub\u{fffd} (left in raw/)\n      {FABRIC}/raw/sub\u{fffd}:1:1: error: folder name is not valid UTF-8: rename it (hh-gitops does not look inside)\ncommitted {}: 1 raw file moved (1 resource: 1 created, 0 updated, 0 unchanged), 2 rejected (2 errors), 0 ignored, 0 warnings\n",
+            "{FABRIC}\n  moved raw/vpc.yaml -> 1 resource\n      created   managed/vpcs/vpc-1.yaml\n  rejected raw/bad\u{fffd}name.yaml (left in raw/)\n      {FABRIC}/raw/bad\u{fffd}name.yaml:1:1: error: file name is not valid UTF-8: rename it\n  rejected raw/sub\u{fffd} (left in raw/)\n      {FABRIC}/raw/sub\u{fffd}:1:1: error: folder name is not valid UTF-8: rename it (hh-gitops does not look inside)\n{NAMESPACES_MISSING}committed {}: 1 raw file moved (1 resource: 1 created, 0 updated, 0 unchanged), 2 rejected (2 errors), 0 ignored, 2 warnings\n",
             head.trim()
         )
     );
@@ -345,7 +349,7 @@ fn raw_file_and_folder_names_that_are_not_utf8_are_rejected_untouched_and_make_n
     );
     assert!(
         stdout(&again).ends_with(
-            "no commit (nothing to change): 0 raw files moved (0 resources: 0 created, 0 updated, 0 unchanged), 2 rejected (2 errors), 0 ignored, 0 warnings\n"
+            "no commit (nothing to change): 0 raw files moved (0 resources: 0 created, 0 updated, 0 unchanged), 2 rejected (2 errors), 0 ignored, 2 warnings\n"
         ),
         "{}",
         stdout(&again)
@@ -366,7 +370,9 @@ fn a_fabric_folder_whose_name_is_not_utf8_is_listed_as_skipped() {
     assert_exit(&out, 0);
     assert_eq!(
         stdout(&out),
-        "gitops/hedgehog/fab\n  would move raw/vpc.yaml -> 1 resource\n      created   managed/vpcs/vpc-1.yaml\nskipped gitops/hedgehog/fab\u{fffd}: folder name is not valid UTF-8: rename it\ndry run, nothing changed: 1 raw file would move (1 resource: 1 created, 0 updated, 0 unchanged), 0 rejected (0 errors), 0 ignored, 0 warnings\n"
+        format!(
+            "gitops/hedgehog/fab\n  would move raw/vpc.yaml -> 1 resource\n      created   managed/vpcs/vpc-1.yaml\n{NAMESPACES_MISSING}skipped gitops/hedgehog/fab\u{fffd}: folder name is not valid UTF-8: rename it\ndry run, nothing changed: 1 raw file would move (1 resource: 1 created, 0 updated, 0 unchanged), 0 rejected (0 errors), 0 ignored, 2 warnings\n"
+        )
     );
     assert_eq!(std::fs::read(&bad).unwrap(), vpc("vpc-2", 1002).as_bytes());
 }

@@ -22,7 +22,11 @@ fn a_summary_over_1_mib_cuts_only_moved_rows_and_says_so_outside_any_fold() {
         b"apiVersion: vpc.githedgehog.com/v1beta1\nkind: IPv4Namespace\nmetadata:\n  name: default\nspec:\n  subnets:\n  - 10.0.0.0/8\n",
     );
     for n in 0..=RESOURCES / 2000 {
-        let name = if n == 0 { "default".to_owned() } else { format!("ns-{n}") };
+        let name = if n == 0 {
+            "default".to_owned()
+        } else {
+            format!("ns-{n}")
+        };
         repo.write(
             &format!("{big}/managed/vlannamespaces/{name}.yaml"),
             format!("apiVersion: wiring.githedgehog.com/v1beta1\nkind: VLANNamespace\nmetadata:\n  name: {name}\nspec:\n  ranges:\n  - from: 1000\n    to: 2999\n").as_bytes(),
@@ -30,7 +34,10 @@ fn a_summary_over_1_mib_cuts_only_moved_rows_and_says_so_outside_any_fold() {
     }
     for plural in ["ipv4namespaces", "vlannamespaces"] {
         let text = repo.read(&format!("{big}/managed/{plural}/default.yaml"));
-        repo.write(&format!("gitops/hedgehog/small/managed/{plural}/default.yaml"), &text);
+        repo.write(
+            &format!("gitops/hedgehog/small/managed/{plural}/default.yaml"),
+            &text,
+        );
     }
     for file in 0..RESOURCES / PER_FILE {
         let docs: Vec<String> = (0..PER_FILE)

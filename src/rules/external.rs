@@ -266,7 +266,7 @@ mod tests {
             (found[0].pointer.as_str(), found[0].message.as_str()),
             (
                 "/spec/ipv4Namespace",
-                "IPv4Namespace `default` does not exist: it is in neither this fabric's managed/ nor raw/ (--references strict)"
+                "IPv4Namespace `default` does not exist: it is in neither this fabric's managed/ nor raw/ (references must resolve with --references strict or --deny-warnings)"
             )
         );
     }

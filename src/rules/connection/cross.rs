@@ -479,7 +479,7 @@ mod tests {
                 ),
                 (
                     "/spec/bundled/links/0/server/port".to_owned(),
-                    "Server `server-09` does not exist: it is in neither this fabric's managed/ nor raw/ (--references strict)".to_owned()
+                    "Server `server-09` does not exist: it is in neither this fabric's managed/ nor raw/ (references must resolve with --references strict or --deny-warnings)".to_owned()
                 ),
             ]
         );

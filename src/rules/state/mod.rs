@@ -337,7 +337,7 @@ impl FabricState {
             References::Strict => out.error(
                 pointer,
                 format!(
-                    "{kind} `{name}` does not exist: it is in neither this fabric's managed/ nor raw/ (--references strict)"
+                    "{kind} `{name}` does not exist: it is in neither this fabric's managed/ nor raw/ (references must resolve with --references strict or --deny-warnings)"
                 ),
             ),
             References::Warn => {

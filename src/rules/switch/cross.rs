@@ -338,7 +338,7 @@ mod tests {
                 ),
                 (
                     "/spec/vlanNamespaces".to_owned(),
-                    "VLANNamespace `gone` does not exist: it is in neither this fabric's managed/ nor raw/ (--references strict)".to_owned()
+                    "VLANNamespace `gone` does not exist: it is in neither this fabric's managed/ nor raw/ (references must resolve with --references strict or --deny-warnings)".to_owned()
                 ),
                 (
                     "/spec/groups".to_owned(),
@@ -346,7 +346,7 @@ mod tests {
                 ),
                 (
                     "/spec/groups".to_owned(),
-                    "SwitchGroup `nope` does not exist: it is in neither this fabric's managed/ nor raw/ (--references strict)".to_owned()
+                    "SwitchGroup `nope` does not exist: it is in neither this fabric's managed/ nor raw/ (references must resolve with --references strict or --deny-warnings)".to_owned()
                 ),
             ]
         );

@@ -313,7 +313,7 @@ mod tests {
                 (
                     Severity::Error,
                     "/spec/subnets/relayed/dhcp/relayVPC".into(),
-                    "VPC `infra` does not exist: it is in neither this fabric's managed/ nor raw/ (--references strict)".into()
+                    "VPC `infra` does not exist: it is in neither this fabric's managed/ nor raw/ (references must resolve with --references strict or --deny-warnings)".into()
                 ),
                 (
                     Severity::Error,

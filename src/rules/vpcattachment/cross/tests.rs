@@ -205,12 +205,12 @@ fn a_missing_vpc_or_connection_is_the_lookups_finding_and_nothing_more() {
             (
                 Severity::Error,
                 "/spec/subnet".to_owned(),
-                "VPC `vpc-9` does not exist: it is in neither this fabric's managed/ nor raw/ (--references strict)".to_owned()
+                "VPC `vpc-9` does not exist: it is in neither this fabric's managed/ nor raw/ (references must resolve with --references strict or --deny-warnings)".to_owned()
             ),
             (
                 Severity::Error,
                 "/spec/connection".to_owned(),
-                "Connection `conn-9` does not exist: it is in neither this fabric's managed/ nor raw/ (--references strict)".to_owned()
+                "Connection `conn-9` does not exist: it is in neither this fabric's managed/ nor raw/ (references must resolve with --references strict or --deny-warnings)".to_owned()
             ),
         ]
     );
