@@ -29,8 +29,10 @@ pub(super) fn validate(object: &Object, state: &FabricState, ctx: &Context, out:
 /// overlap (a namespace's own ranges are its own rule).
 fn validate_vlan_namespaces(spec: &SwitchSpec, state: &FabricState, out: &mut Violations) {
     let pointer = "/spec/vlanNamespaces";
-    let mut seen: Vec<(&str, String, VlanRange)> = Vec::new();
-    for name in &spec.vlan_namespaces {
+    // Go checks the ranges of every listed namespace together (`CheckVLANRangesOverlap`), so
+    // a namespace listed twice overlaps itself: compare list entries, not names.
+    let mut seen: Vec<(usize, &str, String, VlanRange)> = Vec::new();
+    for (position, name) in spec.vlan_namespaces.iter().enumerate() {
         let Some(entry) = state.lookup(
             &state.vlan_namespaces,
             "VLANNamespace",
@@ -42,24 +44,33 @@ fn validate_vlan_namespaces(spec: &SwitchSpec, state: &FabricState, out: &mut Vi
             continue;
         };
         let origin = entry.origin.to_string();
+        let mut listed_twice = false;
         for range in &entry.object.spec.ranges {
             let (Ok(from), Ok(to)) = (u16::try_from(range.from), u16::try_from(range.to)) else {
                 continue;
             };
             let range = VlanRange { from, to };
-            if let Some((other, other_origin, taken)) = seen
+            if let Some((_, other, other_origin, taken)) = seen
                 .iter()
-                .find(|(other, _, taken)| *other != name && overlap(taken, &range))
+                .find(|(at, _, _, taken)| *at != position && overlap(taken, &range))
             {
-                out.error(
-                    pointer,
+                let message = if other == name {
+                    if listed_twice {
+                        continue;
+                    }
+                    listed_twice = true;
+                    format!(
+                        "VLANNamespace `{name}` ({origin}) is listed twice: its VLANs would overlap themselves; list it once"
+                    )
+                } else {
                     format!(
                         "VLANNamespace `{name}` ({origin}) range `{}-{}` overlaps range `{}-{}` of VLANNamespace `{other}` ({other_origin}): a switch's VLAN namespaces must not share VLANs; drop one of them",
                         range.from, range.to, taken.from, taken.to
-                    ),
-                );
+                    )
+                };
+                out.error(pointer, message);
             }
-            seen.push((name, origin.clone(), range));
+            seen.push((position, name, origin.clone(), range));
         }
     }
 }
@@ -349,6 +360,26 @@ mod tests {
                     "SwitchGroup `nope` does not exist: it is in neither this fabric's managed/ nor raw/ (references must resolve with --references strict or --deny-warnings)".to_owned()
                 ),
             ]
+        );
+    }
+
+    #[test]
+    fn a_namespace_listed_twice_overlaps_itself_as_go_finds() {
+        let found = check(
+            switch(
+                "leaf-01",
+                json!({"role": "server-leaf", "profile": "vs",
+                "vlanNamespaces": ["a", "a"]}),
+            ),
+            &[json!({"kind": "VLANNamespace", "metadata": {"name": "a"},
+                     "spec": {"ranges": [{"from": 100, "to": 110}, {"from": 200, "to": 210}]}})],
+        );
+        assert_eq!(
+            found,
+            [(
+                "/spec/vlanNamespaces".to_owned(),
+                "VLANNamespace `a` (managed/0.yaml:1) is listed twice: its VLANs would overlap themselves; list it once".to_owned()
+            )]
         );
     }
 
