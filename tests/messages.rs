@@ -121,3 +121,14 @@ status: {}
         ]
     );
 }
+
+#[test]
+fn an_unknown_field_indented_less_than_the_key_above_says_so() {
+    let text = "apiVersion: vpc.githedgehog.com/v1beta1\nkind: VPC\nmetadata:\n  name: vpc-1\nspec:\n  subnets:\n    default:\n      subnet: 10.0.1.0/24\n  gateway: 10.0.1.1\n";
+    assert_eq!(
+        findings(text),
+        [
+            "f.yaml:9:3: error: unknown field `gateway`: the fields here are `defaultIsolated`, `defaultRestricted`, `ipv4Namespace`, `mode`, `permit`, `staticRoutes`, `subnets`, `vlanNamespace`; it is indented less than `subnet` on the line above (column 3 against 7): if it belongs with `subnet`, indent it to match (at /spec/gateway)"
+        ]
+    );
+}

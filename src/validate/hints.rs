@@ -3,6 +3,32 @@
 
 use serde_json::Value;
 
+use crate::manifest::{Node, Pos, Value as Yaml};
+
+/// The key written nearest above line `line` (any depth of `root`), with its position: for
+/// an unknown field, the line a person wrote just before it.
+pub fn key_above(root: &Node, line: u32) -> Option<(&str, Pos)> {
+    let mut best: Option<(&str, Pos)> = None;
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        match &node.value {
+            Yaml::Map(entries) => {
+                for entry in entries {
+                    if entry.key_pos.line < line
+                        && best.is_none_or(|(_, pos)| entry.key_pos.line > pos.line)
+                    {
+                        best = Some((&entry.key, entry.key_pos));
+                    }
+                    stack.push(&entry.value);
+                }
+            }
+            Yaml::Seq(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    best
+}
+
 /// The fields a mapping may have, read from the schema object that holds the
 /// `additionalProperties` keyword an error came from (`schema_path` ends with it).
 pub fn allowed_fields<'a>(schema: &'a Value, schema_path: &str) -> Vec<&'a str> {

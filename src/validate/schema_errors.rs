@@ -34,7 +34,7 @@ pub(super) fn schema_findings(
             ValidationErrorKind::AdditionalProperties { unexpected } => {
                 let allowed = hints::allowed_fields(schema, error.schema_path().as_str());
                 for field in unexpected {
-                    findings.push(unknown_field(&mut locator, &pointer, field, &allowed));
+                    findings.push(unknown_field(root, &mut locator, &pointer, field, &allowed));
                 }
             }
             // `additionalProperties: false` on a mapping that allows no field at all (the
@@ -48,7 +48,7 @@ pub(super) fn schema_findings(
                 let mapping = instance.pointer(&pointer).and_then(|m| m.as_object());
                 let keys = mapping.into_iter().flat_map(|m| m.keys());
                 for field in keys {
-                    findings.push(unknown_field(&mut locator, &pointer, field, &[]));
+                    findings.push(unknown_field(root, &mut locator, &pointer, field, &[]));
                 }
             }
             // A schema of `false` on a field: the field is not allowed.
@@ -114,17 +114,31 @@ pub(super) fn schema_findings(
 
 /// `unknown field `subnts`` at the key in the mapping at `pointer`, with the field it
 /// probably meant, or what is allowed there.
-fn unknown_field(locator: &mut Locator, pointer: &str, field: &str, allowed: &[&str]) -> Finding {
+fn unknown_field(
+    root: &Node,
+    locator: &mut Locator,
+    pointer: &str,
+    field: &str,
+    allowed: &[&str],
+) -> Finding {
     let pos = locator
         .locate_key(pointer, field)
         .unwrap_or_else(|| locator.locate(pointer));
     let escaped = field.replace('~', "~0").replace('/', "~1");
-    finding_at(
-        pos,
-        &format!("{pointer}/{escaped}"),
-        unknown_field_message(field, allowed),
-    )
-    .with_rule(rules::SCHEMA_UNKNOWN_FIELD)
+    let mut message = unknown_field_message(field, allowed);
+    // A key written right under a deeper mapping, less indented than the key above it, most
+    // often belongs to that mapping: say so, with both columns.
+    if hints::closest(field, allowed).is_none()
+        && let Some((above, above_pos)) = hints::key_above(root, pos.line)
+        && above_pos.col > pos.col
+        && above_pos.line + 1 == pos.line
+    {
+        message.push_str(&format!(
+            "; it is indented less than `{above}` on the line above (column {} against {}): if it belongs with `{above}`, indent it to match",
+            pos.col, above_pos.col
+        ));
+    }
+    finding_at(pos, &format!("{pointer}/{escaped}"), message).with_rule(rules::SCHEMA_UNKNOWN_FIELD)
 }
 
 /// The rule id of a schema violation the cases above do not word themselves.
