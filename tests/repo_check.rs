@@ -74,3 +74,32 @@ fn a_folder_outside_any_repository_needs_a_path() {
         common::stderr(&out)
     );
 }
+
+#[test]
+fn the_readme_s_everyday_finding_is_real_output() {
+    let repo = Repo::new(None);
+    repo.write(
+        "gitops/hedgehog/fabric-1/managed/vpcs/vpc-1.yaml",
+        b"apiVersion: vpc.githedgehog.com/v1beta1\nkind: VPC\nmetadata:\n  name: vpc-1\nspec:\n  subnets:\n    default:\n      subnet: 10.0.1.0/24\n      vlan: 1001\n",
+    );
+    repo.write(
+        "gitops/hedgehog/fabric-1/raw/vpc-db.yaml",
+        b"apiVersion: vpc.githedgehog.com/v1beta1\nkind: VPC\nmetadata:\n  name: vpc-db\nspec:\n  subnets:\n    default:\n      subnet: 10.0.2.0/24\n      vlan: 1001\n",
+    );
+    repo.commit_all("a VPC on a taken VLAN");
+    let mut command = bin();
+    command.current_dir(&repo.work).arg("check");
+    let out = output(repo.isolate(&mut command));
+    assert_exit(&out, 1);
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let line = stdout(&out)
+        .lines()
+        .find(|l| l.contains(": error: "))
+        .unwrap()
+        .to_owned();
+    assert!(
+        readme.contains(&format!("   {line}\n")),
+        "README should show: {line}"
+    );
+}
