@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 
 use crate::backend::diff::BaseSpec;
 use crate::backend::github::GithubTarget;
-use crate::cli::args::{CheckArgs, CommitMode, CommonArgs, Format, SyncArgs};
+use crate::cli::args::{CheckArgs, ColorArg, CommitMode, CommonArgs, Format, SyncArgs};
 use crate::gha::{ActionsEnv, CommitPlace};
 use crate::rules::state::References;
 
@@ -79,6 +79,20 @@ fn changed_since(common: &CommonArgs, actions: &ActionsEnv) -> Option<BaseSpec> 
         None => actions
             .pull_request_base()
             .map(|branch| BaseSpec::PullRequest { branch }),
+    }
+}
+
+/// Whether to colour the text output.
+fn color(arg: ColorArg, actions: &ActionsEnv) -> bool {
+    use std::io::IsTerminal as _;
+    match arg {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => {
+            !actions.in_actions
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
     }
 }
 
@@ -188,6 +202,11 @@ impl SyncConfig {
 pub struct EmitConfig {
     /// What goes to stdout.
     pub format: Format,
+    /// `--quiet`: only errors and totals in the text output.
+    pub quiet: bool,
+    /// Whether the text output is coloured: `--color`, `NO_COLOR`, whether stdout is a
+    /// terminal, and never inside GitHub Actions (its log is not a terminal).
+    pub color: bool,
     /// `--report-json`.
     pub report_json: Option<PathBuf>,
     /// `--sarif`.
@@ -205,6 +224,8 @@ impl EmitConfig {
     pub fn for_check(common: &CommonArgs, actions: &ActionsEnv) -> EmitConfig {
         EmitConfig {
             format: common.format,
+            quiet: common.quiet,
+            color: color(common.color, actions),
             report_json: common.report_json.clone(),
             sarif: common.sarif.clone(),
             summary: actions.step_summary.clone(),
@@ -217,6 +238,8 @@ impl EmitConfig {
     pub fn for_sync(args: &SyncArgs, actions: &ActionsEnv) -> EmitConfig {
         EmitConfig {
             format: args.common.format,
+            quiet: args.common.quiet,
+            color: color(args.common.color, actions),
             report_json: args.common.report_json.clone(),
             sarif: args.common.sarif.clone(),
             summary: args
@@ -306,6 +329,8 @@ mod tests {
         let fresh = dir.path().join("report.json");
         let emit = EmitConfig {
             format: Format::Text,
+            quiet: false,
+            color: false,
             report_json: Some(fresh.clone()),
             sarif: None,
             summary: Some(dir.path().join("no/such/folder/summary.md")),

@@ -132,3 +132,46 @@ fn an_unknown_field_indented_less_than_the_key_above_says_so() {
         ]
     );
 }
+
+#[test]
+fn quiet_prints_only_the_errors_and_the_totals_and_color_marks_the_labels() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = VPC.replace("      vlan: 1001\n", "      vlna: 1001\n");
+    std::fs::write(dir.path().join("bad.yaml"), bad).unwrap();
+    std::fs::write(
+        dir.path().join("good.yaml"),
+        VPC.replace("vpc-1", "vpc-2")
+            .replace("10.0.1.", "10.0.2.")
+            .replace("1001", "1002"),
+    )
+    .unwrap();
+    let quiet =
+        output(
+            bin()
+                .current_dir(dir.path())
+                .args(["check", "--quiet", "bad.yaml", "good.yaml"]),
+        );
+    assert_exit(&quiet, 1);
+    assert_eq!(
+        stdout(&quiet),
+        "bad.yaml:9:7: error: unknown field `vlna`: did you mean `vlan`? (at /spec/subnets/default/vlna)\nchecked 2 files: 1 valid (1 resource), 1 rejected (1 error), 2 warnings\n"
+    );
+    let coloured = output(
+        bin()
+            .current_dir(dir.path())
+            .args(["check", "--quiet", "--color", "always", "bad.yaml"]),
+    );
+    assert!(
+        stdout(&coloured).starts_with("bad.yaml:9:7: \x1b[1;31merror\x1b[0m: unknown field"),
+        "{:?}",
+        stdout(&coloured)
+    );
+    // Not a terminal, so `auto` (the default) prints no colour; NO_COLOR is honoured too.
+    let plain = output(
+        bin()
+            .current_dir(dir.path())
+            .env("NO_COLOR", "1")
+            .args(["check", "bad.yaml"]),
+    );
+    assert!(!stdout(&plain).contains('\x1b'));
+}

@@ -64,9 +64,26 @@ impl Format {
     }
 }
 
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    /// On a terminal, unless `NO_COLOR` is set (and never inside GitHub Actions).
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
 /// Flags shared by `check` and `sync`.
 #[derive(Debug, Args)]
 pub struct CommonArgs {
+    /// Print only the errors and the totals (text output).
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Colour errors and warnings in the text output.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,

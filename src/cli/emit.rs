@@ -121,13 +121,13 @@ impl Report<'_> {
     }
 
     /// The text report, in sections (one per fabric for a sync).
-    fn text(&self) -> Vec<Section> {
+    fn text(&self, quiet: bool) -> Vec<Section> {
         match self {
             Report::Check(report) => vec![Section {
                 title: None,
-                body: text::check(report),
+                body: text::check(report, quiet),
             }],
-            Report::Sync(report) => text::sync_sections(report),
+            Report::Sync(report) => text::sync_sections(report, quiet),
         }
     }
 
@@ -308,7 +308,15 @@ pub fn emit(emit: &EmitConfig, report: &Report, terminal: &Terminal) -> Result<u
     keep(match emit.format {
         Format::Json => terminal.out(&json_text),
         Format::Sarif => report.sarif().and_then(|log| terminal.out(&log)),
-        Format::Text => terminal.sections(report.text()),
+        Format::Text => {
+            let mut sections = report.text(emit.quiet);
+            if emit.color {
+                for section in &mut sections {
+                    section.body = text::coloured(&section.body);
+                }
+            }
+            terminal.sections(sections)
+        }
     });
     if let Some(path) = &emit.report_json {
         keep(

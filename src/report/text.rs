@@ -8,13 +8,70 @@ use crate::list::{self, Columns, KindTable, Listing};
 use crate::plan::diff::Diff;
 use crate::plan::{Status, plural};
 
-/// `check`: one line per finding, then a totals line.
-pub fn check(report: &CheckReport) -> String {
+/// `sync --quiet`: per fabric only what fails the run (rejected raw files that count, with
+/// their errors, and errors in managed/), then the closing line.
+fn quiet_sync(report: &SyncReport) -> Vec<Section> {
+    let mut sections = Vec::new();
+    for fabric in &report.fabrics {
+        let mut out = String::new();
+        for rejected in fabric.rejected.iter().filter(|r| !r.untouched) {
+            for finding in rejected.findings.iter().filter(|f| f.is_error()) {
+                let path = format!("{}/{}", fabric.dir, rejected.path);
+                let _ = writeln!(out, "{}", finding.display(&path));
+            }
+        }
+        for managed in fabric
+            .managed_findings
+            .iter()
+            .filter(|m| m.finding.is_error())
+        {
+            let path = format!("{}/{}", fabric.dir, managed.path);
+            let _ = writeln!(out, "{}", managed.finding.display(&path));
+        }
+        if !out.is_empty() {
+            sections.push(Section {
+                title: Some(fabric.dir.clone()),
+                body: out,
+            });
+        }
+    }
+    sections.push(Section {
+        title: None,
+        body: format!("{}\n", closing_line(report)),
+    });
+    sections
+}
+
+/// `text` with the `error` and `warning` labels of its findings in colour (ANSI), for a
+/// terminal.
+pub fn coloured(text: &str) -> String {
+    const RED: &str = "\x1b[1;31m";
+    const YELLOW: &str = "\x1b[1;33m";
+    const RESET: &str = "\x1b[0m";
+    text.lines()
+        .map(|line| {
+            let line = line
+                .replacen(": error: ", &format!(": {RED}error{RESET}: "), 1)
+                .replacen(": warning: ", &format!(": {YELLOW}warning{RESET}: "), 1);
+            match line.strip_prefix("warning: ") {
+                Some(rest) => format!("{YELLOW}warning{RESET}: {rest}\n"),
+                None => format!("{line}\n"),
+            }
+        })
+        .collect()
+}
+
+/// `check`: one line per finding, then a totals line. `quiet`: errors and totals only.
+pub fn check(report: &CheckReport, quiet: bool) -> String {
     let mut out = String::new();
     for file in &report.files {
-        for finding in &file.findings {
+        for finding in file.findings.iter().filter(|f| !quiet || f.is_error()) {
             let _ = writeln!(out, "{}", finding.display(&file.path));
         }
+    }
+    if quiet {
+        let _ = writeln!(out, "checked {}", check_totals(report));
+        return out;
     }
     for missing in &report.missing {
         let _ = writeln!(out, "warning: {}", missing.message());
@@ -68,7 +125,10 @@ pub struct Section {
 
 /// `sync`, in sections: per fabric, then the skipped folders and a closing line saying what
 /// was committed.
-pub fn sync_sections(report: &SyncReport) -> Vec<Section> {
+pub fn sync_sections(report: &SyncReport, quiet: bool) -> Vec<Section> {
+    if quiet {
+        return quiet_sync(report);
+    }
     let mut sections = Vec::new();
     let verb = report.move_verb();
     for fabric in &report.fabrics {
