@@ -10,6 +10,7 @@ use crate::backend::diff::BaseSpec;
 use crate::backend::github::GithubTarget;
 use crate::cli::args::{CheckArgs, ColorArg, CommitMode, CommonArgs, Format, SyncArgs};
 use crate::gha::{ActionsEnv, CommitPlace};
+use crate::report::markdown::Links;
 use crate::rules::state::References;
 
 /// How a sync records the move: the one decision `--commit`, `--dry-run`, `--push` and the
@@ -202,6 +203,8 @@ impl SyncConfig {
 pub struct EmitConfig {
     /// What goes to stdout.
     pub format: Format,
+    /// Links from the job summary to each finding's file and line (inside Actions).
+    pub links: Option<Links>,
     /// `--quiet`: only errors and totals in the text output.
     pub quiet: bool,
     /// Whether the text output is coloured: `--color`, `NO_COLOR`, whether stdout is a
@@ -224,6 +227,7 @@ impl EmitConfig {
     pub fn for_check(common: &CommonArgs, actions: &ActionsEnv) -> EmitConfig {
         EmitConfig {
             format: common.format,
+            links: None,
             quiet: common.quiet,
             color: color(common.color, actions),
             report_json: common.report_json.clone(),
@@ -238,6 +242,7 @@ impl EmitConfig {
     pub fn for_sync(args: &SyncArgs, actions: &ActionsEnv) -> EmitConfig {
         EmitConfig {
             format: args.common.format,
+            links: actions.blob_url().map(|blob| Links { blob }),
             quiet: args.common.quiet,
             color: color(args.common.color, actions),
             report_json: args.common.report_json.clone(),
@@ -329,6 +334,7 @@ mod tests {
         let fresh = dir.path().join("report.json");
         let emit = EmitConfig {
             format: Format::Text,
+            links: None,
             quiet: false,
             color: false,
             report_json: Some(fresh.clone()),

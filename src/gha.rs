@@ -41,6 +41,8 @@ pub struct ActionsEnv {
     /// name what the user wrote (`mode: check`) rather than the flag the action passed.
     pub action_mode: Option<String>,
     repository: Option<String>,
+    server_url: Option<String>,
+    sha: Option<String>,
     token: Option<String>,
     graphql_url: Option<String>,
 }
@@ -66,8 +68,27 @@ impl ActionsEnv {
             base_ref: env.var("GITHUB_BASE_REF"),
             action_mode: env.var("INPUT_MODE").map(|m| m.trim().to_ascii_lowercase()),
             repository: env.var("GITHUB_REPOSITORY"),
+            server_url: env.var("GITHUB_SERVER_URL"),
+            sha: env.var("GITHUB_SHA"),
             token: env.var("GITHUB_TOKEN"),
             graphql_url: env.var("GITHUB_GRAPHQL_URL"),
+        }
+    }
+
+    /// Where the run's files are on GitHub (`$GITHUB_SERVER_URL/$GITHUB_REPOSITORY/blob/
+    /// $GITHUB_SHA`), for links in the job summary; `None` outside Actions.
+    pub fn blob_url(&self) -> Option<String> {
+        match (
+            self.in_actions,
+            &self.server_url,
+            &self.repository,
+            &self.sha,
+        ) {
+            (true, Some(server), Some(repository), Some(sha)) => Some(format!(
+                "{}/{repository}/blob/{sha}",
+                server.trim_end_matches('/')
+            )),
+            _ => None,
         }
     }
 

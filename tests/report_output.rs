@@ -123,3 +123,33 @@ fn markdown_in_file_names_keys_and_messages_is_inert_in_the_summary() {
 fn escaped(row: &str, i: usize) -> bool {
     row[..i].chars().rev().take_while(|c| *c == '\\').count() % 2 == 1
 }
+
+#[test]
+fn inside_actions_each_finding_of_the_summary_links_to_its_file_and_line_at_the_runs_commit() {
+    let repo = Repo::new(None);
+    let bad = vpc("vpc-2", 1002).replace("vlan:", "vlna:");
+    repo.write("gitops/hedgehog/f/raw/a b\"<x>.yaml", bad.as_bytes());
+    repo.commit_all("a bad file with an awkward name");
+    let summary = repo.tmp.path().join("summary.md");
+    let mut command = bin();
+    command
+        .args(["sync", "--commit", "none", "--repo"])
+        .arg(&repo.work)
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .env("GITHUB_SERVER_URL", "https://github.example/")
+        .env("GITHUB_REPOSITORY", "acme/fabrics")
+        .env("GITHUB_SHA", "0123456789abcdef0123456789abcdef01234567");
+    let out = output(repo.isolate(&mut command));
+    assert_exit(&out, 1);
+    let text = std::fs::read_to_string(&summary).unwrap();
+    assert!(
+        text.contains("| <a href=\"https://github.example/acme/fabrics/blob/0123456789abcdef0123456789abcdef01234567/gitops/hedgehog/f/raw/a%20b%22%3Cx%3E.yaml#L9\"><code>raw/a b\"&lt;x&gt;\\.yaml\\:9\\:7</code></a> |"),
+        "{text}"
+    );
+    // Outside Actions there is nothing to link to.
+    let plain = repo.tmp.path().join("plain.md");
+    let out = repo.sync(&["--commit", "none", "--summary", plain.to_str().unwrap()]);
+    assert_exit(&out, 1);
+    assert!(!std::fs::read_to_string(&plain).unwrap().contains("<a href"));
+}

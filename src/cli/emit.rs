@@ -12,6 +12,7 @@ use anyhow::{Context, Result};
 use crate::config::EmitConfig;
 use crate::finding::Finding;
 use crate::gha;
+use crate::report::markdown::Links;
 use crate::report::text::Section;
 use crate::report::{CheckReport, SyncReport, actions, json, markdown, sarif, text};
 
@@ -132,10 +133,10 @@ impl Report<'_> {
     }
 
     /// The job summary; `full_report` is the JSON report file a cut summary points at.
-    fn markdown(&self, full_report: Option<&Path>) -> String {
+    fn markdown(&self, full_report: Option<&Path>, links: Option<&Links>) -> String {
         match self {
             Report::Check(report) => markdown::check(report),
-            Report::Sync(report) => markdown::sync(report, full_report),
+            Report::Sync(report) => markdown::sync(report, full_report, links),
         }
     }
 
@@ -339,7 +340,7 @@ pub fn emit(emit: &EmitConfig, report: &Report, terminal: &Terminal) -> Result<u
     if let Some(path) = &emit.summary {
         keep(append_summary(
             path,
-            &report.markdown(emit.report_json.as_deref()),
+            &report.markdown(emit.report_json.as_deref(), emit.links.as_ref()),
         ));
     }
     if let Some(last) = errors.pop() {

@@ -55,9 +55,40 @@ fn code(text: &str) -> String {
     format!("<code>{}</code>", cell(text))
 }
 
-/// One row of a findings table: `file:line:col`, JSON pointer, message. In a table that
-/// mixes errors and warnings (`mixed`), a warning says so.
-fn finding_row(path: &str, finding: &Finding, mixed: bool) -> String {
+/// Where the files of a run can be seen on GitHub: `$GITHUB_SERVER_URL/$GITHUB_REPOSITORY/
+/// blob/$GITHUB_SHA`, so that each finding links to its file and line at the run's commit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Links {
+    /// The URL every repository path is appended to (no trailing `/`).
+    pub blob: String,
+}
+
+impl Links {
+    /// The URL of line `line` of the repository path `path`. Every byte of the path but
+    /// letters, digits, `-._~` and `/` is percent-encoded, so no input can end the link or
+    /// the attribute around it.
+    pub fn url(&self, path: &str, line: u32) -> String {
+        let mut encoded = String::with_capacity(path.len());
+        for byte in path.bytes() {
+            if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
+                encoded.push(char::from(byte));
+            } else {
+                encoded.push_str(&format!("%{byte:02X}"));
+            }
+        }
+        format!("{}/{encoded}#L{line}", self.blob)
+    }
+}
+
+/// One row of a findings table: `file:line:col` (a link to the line when `links` is known;
+/// `dir` is the file's fabric folder), JSON pointer, message. In a table that mixes errors
+/// and warnings (`mixed`), a warning says so.
+fn finding_row(
+    links: Option<(&Links, &str)>,
+    path: &str,
+    finding: &Finding,
+    mixed: bool,
+) -> String {
     let pointer = if finding.pointer.is_empty() {
         String::new()
     } else {
@@ -68,9 +99,16 @@ fn finding_row(path: &str, finding: &Finding, mixed: bool) -> String {
     } else {
         ""
     };
+    let place = code(&format!("{path}:{}:{}", finding.line, finding.col));
+    let place = match links {
+        Some((links, dir)) => format!(
+            "<a href=\"{}\">{place}</a>",
+            links.url(&format!("{dir}/{path}"), finding.line)
+        ),
+        None => place,
+    };
     format!(
-        "| {} | {pointer} | {level}{} |",
-        code(&format!("{path}:{}:{}", finding.line, finding.col)),
+        "| {place} | {pointer} | {level}{} |",
         cell(&finding.message)
     )
 }
@@ -124,7 +162,8 @@ struct FabricBlocks {
     tail: String,
 }
 
-fn fabric_blocks(report: &SyncReport, fabric: &FabricPlan) -> FabricBlocks {
+fn fabric_blocks(report: &SyncReport, fabric: &FabricPlan, links: Option<&Links>) -> FabricBlocks {
+    let links = links.map(|links| (links, fabric.dir.as_str()));
     let t = fabric.totals();
     let mut head = String::new();
     let _ = writeln!(head, "### {}\n", cell(&fabric.dir));
@@ -136,7 +175,7 @@ fn fabric_blocks(report: &SyncReport, fabric: &FabricPlan) -> FabricBlocks {
             .flat_map(|r| {
                 r.findings
                     .iter()
-                    .map(move |f| finding_row(&r.path, f, true))
+                    .map(move |f| finding_row(links, &r.path, f, true))
             })
             .collect();
         let _ = writeln!(
@@ -177,7 +216,10 @@ fn fabric_blocks(report: &SyncReport, fabric: &FabricPlan) -> FabricBlocks {
     let warning_rows: Vec<String> = fabric
         .moved
         .iter()
-        .flat_map(|m| m.warnings().map(move |f| finding_row(&m.raw, f, false)))
+        .flat_map(|m| {
+            m.warnings()
+                .map(move |f| finding_row(links, &m.raw, f, false))
+        })
         .collect();
     if !warning_rows.is_empty() {
         let _ = writeln!(
@@ -198,7 +240,7 @@ fn fabric_blocks(report: &SyncReport, fabric: &FabricPlan) -> FabricBlocks {
     let managed_rows: Vec<String> = fabric
         .managed_findings
         .iter()
-        .map(|m| finding_row(&m.path, &m.finding, false))
+        .map(|m| finding_row(links, &m.path, &m.finding, false))
         .collect();
     if !managed_rows.is_empty() {
         let _ = writeln!(
@@ -318,7 +360,7 @@ fn render_fabrics(blocks: &[FabricBlocks], shown: &[usize], full_report: &str) -
 /// warnings, then the moved files. When the whole is too large, only moved-file rows are
 /// left out (the room is shared among fabrics, smallest first); every block opened is
 /// closed.
-pub fn sync(report: &SyncReport, full_report: Option<&Path>) -> String {
+pub fn sync(report: &SyncReport, full_report: Option<&Path>, links: Option<&Links>) -> String {
     let mut out = String::new();
     let title = if report.dry_run {
         "hh-gitops sync (dry run)"
@@ -344,7 +386,7 @@ pub fn sync(report: &SyncReport, full_report: Option<&Path>) -> String {
     let blocks: Vec<FabricBlocks> = report
         .fabrics
         .iter()
-        .map(|fabric| fabric_blocks(report, fabric))
+        .map(|fabric| fabric_blocks(report, fabric, links))
         .collect();
     let mut closing = String::new();
     for skipped in &report.skipped {
@@ -426,7 +468,7 @@ pub fn check(report: &CheckReport) -> String {
             .flat_map(|file| {
                 file.findings
                     .iter()
-                    .map(move |f| finding_row(&file.path, f, rejected))
+                    .map(move |f| finding_row(None, &file.path, f, rejected))
             })
             .collect()
     };
