@@ -3,7 +3,7 @@
 //! that fabric's whole managed/ and raw/ as the fabric state. Other files are checked
 //! against each other (`check wiring.yaml vpcs.yaml` checks them together, as hhfab would).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
@@ -35,11 +35,13 @@ struct Candidate {
 /// Why a file found under a folder is no resource of a fabric: it lies in a fabric folder
 /// (one with a raw/ folder) but neither in its raw/ nor in a managed/<plural>/ folder of a
 /// known kind. `None` for every other file.
-fn outside_resources(registry: &Registry, path: &Path) -> Option<&'static str> {
-    let fabric = path
-        .ancestors()
-        .skip(1)
-        .find(|dir| dir.join("raw").is_dir())?;
+fn outside_resources(
+    registry: &Registry,
+    finder: &mut FabricFinder,
+    path: &Path,
+) -> Option<&'static str> {
+    let fabric = finder.nearest(path.parent()?)?;
+    let fabric = fabric.as_path();
     let inside = path.strip_prefix(fabric).ok()?;
     let mut parts = inside.components().map(|c| c.as_os_str().to_string_lossy());
     match parts.next().as_deref() {
@@ -53,12 +55,50 @@ fn outside_resources(registry: &Registry, path: &Path) -> Option<&'static str> {
     }
 }
 
+/// Finds the nearest folder with a raw/ folder at or above a folder, remembering each answer:
+/// the files of one folder share it, and asking the file system for every file's every
+/// parent cost more than checking them.
+#[derive(Default)]
+struct FabricFinder {
+    known: HashMap<PathBuf, Option<PathBuf>>,
+}
+
+impl FabricFinder {
+    /// The nearest folder at or above `dir` that has a raw/ folder.
+    fn nearest(&mut self, dir: &Path) -> Option<PathBuf> {
+        if let Some(answer) = self.known.get(dir) {
+            return answer.clone();
+        }
+        let answer = if dir.join("raw").is_dir() {
+            Some(dir.to_path_buf())
+        } else {
+            dir.parent().and_then(|parent| self.nearest(parent))
+        };
+        self.known.insert(dir.to_path_buf(), answer.clone());
+        answer
+    }
+
+    /// The fabric folder whose raw/ or managed/ holds the file at the canonical `path`: the
+    /// nearest folder above it that has a raw/ folder and holds it in raw/ or managed/.
+    fn fabric_of(&mut self, path: &Path) -> Option<PathBuf> {
+        let mut above = path.parent()?.to_path_buf();
+        loop {
+            let dir = self.nearest(&above)?;
+            if path.starts_with(dir.join("raw")) || path.starts_with(dir.join("managed")) {
+                return Some(dir);
+            }
+            above = dir.parent()?.to_path_buf();
+        }
+    }
+}
+
 /// Collects the files under `paths`: named files whatever their name, folders recursively
 /// for `*.yaml`/`*.yml` (links inside folders are reported, not followed). A named path
 /// that is neither a file nor a folder (a FIFO, a socket) is reported, never opened: opening
 /// a FIFO would wait for a writer forever.
 fn collect(registry: &Registry, paths: &[PathBuf]) -> Result<Vec<Candidate>> {
     let mut candidates = Vec::new();
+    let mut finder = FabricFinder::default();
     for (config, path) in paths.iter().enumerate() {
         let meta =
             std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
@@ -69,7 +109,7 @@ fn collect(registry: &Registry, paths: &[PathBuf]) -> Result<Vec<Candidate>> {
                 if matches!(entry.kind, EntryKind::Yaml | EntryKind::NotUtf8 { .. })
                     || (entry.kind == EntryKind::Symlink && source::is_yaml_name(&entry.rel))
                 {
-                    let ignored = outside_resources(registry, &entry.path);
+                    let ignored = outside_resources(registry, &mut finder, &entry.path);
                     candidates.push(Candidate {
                         path: entry.path,
                         display: entry.rel,
@@ -133,23 +173,10 @@ pub fn repository_fabrics() -> Result<Vec<PathBuf>> {
         .collect())
 }
 
-/// The fabric folder whose raw/ or managed/ holds the file `path`: the nearest folder above
-/// it that has a raw/ folder and holds it in raw/ or managed/. Paths are canonical.
-fn fabric_of(path: &Path) -> Option<PathBuf> {
-    let path = std::fs::canonicalize(path).ok()?;
-    path.ancestors()
-        .skip(1)
-        .find(|dir| {
-            dir.join("raw").is_dir()
-                && (path.starts_with(dir.join("raw")) || path.starts_with(dir.join("managed")))
-        })
-        .map(Path::to_path_buf)
-}
-
 /// The folder prefix under which the user sees the files of the fabric `dir`: the part of
 /// `display` (how a file `path` of that fabric was shown) before its path inside the fabric.
-fn fabric_prefix(dir: &Path, path: &Path, display: &str) -> String {
-    let inside = std::fs::canonicalize(path).ok().and_then(|p| {
+fn fabric_prefix(dir: &Path, canonical: &Path, display: &str) -> String {
+    let inside = Some(canonical).and_then(|p| {
         p.strip_prefix(dir)
             .ok()
             .map(|r| r.to_string_lossy().into_owned())
@@ -203,21 +230,24 @@ pub fn checked_files(
     let mut fabric_groups: BTreeMap<PathBuf, usize> = BTreeMap::new();
     // Where each candidate is: its group, and its path as that group lists it.
     let mut placed: Vec<(usize, PathBuf)> = Vec::with_capacity(candidates.len());
+    let mut finder = FabricFinder::default();
     for candidate in &candidates {
         if candidate.ignored.is_some() {
             // Never read: listed as ignored below.
             placed.push((usize::MAX, candidate.path.clone()));
             continue;
         }
-        let fabric = match candidate.kind {
-            EntryKind::Yaml => fabric_of(&candidate.path),
+        let canonical = match candidate.kind {
+            EntryKind::Yaml => std::fs::canonicalize(&candidate.path).ok(),
             _ => None,
         };
+        let fabric = canonical.as_deref().and_then(|path| finder.fabric_of(path));
         let group = match fabric {
             Some(dir) => match fabric_groups.get(&dir) {
                 Some(&group) => group,
                 None => {
-                    let prefix = fabric_prefix(&dir, &candidate.path, &candidate.display);
+                    let canonical = canonical.as_deref().unwrap_or(&candidate.path);
+                    let prefix = fabric_prefix(&dir, canonical, &candidate.display);
                     let shown = prefix.trim_end_matches('/');
                     let config = LoadedConfig::for_fabric(&dir, shown, given)?;
                     let mut input = empty_input(shown, &config);
@@ -261,11 +291,9 @@ pub fn checked_files(
                 group
             }
         };
-        let listed = if groups[group].loose {
-            candidate.path.clone()
-        } else {
-            std::fs::canonicalize(&candidate.path)
-                .with_context(|| format!("cannot read {}", candidate.display))?
+        let listed = match canonical {
+            Some(canonical) if !groups[group].loose => canonical,
+            _ => candidate.path.clone(),
         };
         placed.push((group, listed));
     }
@@ -289,6 +317,16 @@ pub fn checked_files(
         max_size,
         references,
     );
+    // Where each file a group read is in its input: raw/ or managed/, and which one.
+    let mut read: HashMap<(usize, &Path), (bool, usize)> = HashMap::new();
+    for (group, files) in files.iter().enumerate() {
+        for (index, entry) in files.raw.iter().enumerate() {
+            read.insert((group, entry.path.as_path()), (true, index));
+        }
+        for (index, entry) in files.managed.iter().enumerate() {
+            read.insert((group, entry.path.as_path()), (false, index));
+        }
+    }
     let mut checked = Vec::with_capacity(candidates.len());
     for (candidate, (group, listed)) in candidates.iter().zip(&placed) {
         if let Some(why) = candidate.ignored {
@@ -301,9 +339,9 @@ pub fn checked_files(
             continue;
         }
         let input = &inputs[*group];
-        let files = &files[*group];
-        let raw = files.raw.iter().position(|e| &e.path == listed);
-        let managed = files.managed.iter().position(|e| &e.path == listed);
+        let found = read.get(&(*group, listed.as_path())).copied();
+        let raw = found.and_then(|(raw, index)| raw.then_some(index));
+        let managed = found.and_then(|(raw, index)| (!raw).then_some(index));
         let (resources, findings) = match (raw, managed) {
             (Some(index), _) => match &input.files[index].outcome {
                 RawOutcome::Valid(resources) => (

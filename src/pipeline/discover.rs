@@ -20,15 +20,7 @@ use crate::report::SkippedDir;
 use crate::rules::state::References;
 use crate::schema::Registry;
 use crate::source::{self, EntryKind, Read};
-use crate::validate::{self, Named};
-
-/// A file read and checked alone.
-pub struct Checked {
-    /// Its resources, or why it is rejected.
-    pub result: Result<Vec<validate::Resource>, Vec<Finding>>,
-    /// What its documents name, when it is rejected (see [`crate::plan::RawFile::names`]).
-    pub names: Vec<Named>,
-}
+use crate::validate::{self, FileCheck, Named};
 
 /// Reads and checks one file against `rules`; a file-level problem becomes a finding at
 /// line 1.
@@ -38,10 +30,10 @@ pub fn check_path(
     path: &Path,
     kind: &EntryKind,
     max_size: u64,
-) -> Checked {
+) -> FileCheck {
     let mut names = Vec::new();
     let result = check_path_alone(registry, rules, path, kind, max_size, &mut names);
-    Checked { result, names }
+    FileCheck { result, names }
 }
 
 fn check_path_alone(
@@ -79,11 +71,9 @@ fn check_path_alone(
     }
     match source::read_limited(path, max_size) {
         Ok(Read::Bytes(bytes)) => {
-            let result = validate::check_file(registry, rules, &bytes);
-            if result.is_err() {
-                *names = validate::names_in(&bytes);
-            }
-            result
+            let checked = validate::check_file_named(registry, rules, &bytes);
+            *names = checked.names;
+            checked.result
         }
         Ok(Read::TooLarge(size)) => Err(vec![Finding::at(
             1,

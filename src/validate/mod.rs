@@ -84,32 +84,52 @@ pub struct Named {
     pub line: u32,
 }
 
-/// What each document of `bytes` names (documents without a string kind and name are left
-/// out; a file that does not parse names nothing).
-pub fn names_in(bytes: &[u8]) -> Vec<Named> {
-    let Ok(documents) = manifest::parse(bytes) else {
-        return Vec::new();
+/// What `document` names, if it has a string kind and name.
+fn named(document: &Document) -> Option<Named> {
+    let root = &document.root;
+    let string = |node: Option<&Node>| match node {
+        Some(Node {
+            value: Value::Str(s),
+            ..
+        }) => Some(s.clone()),
+        _ => None,
     };
-    documents
-        .iter()
-        .filter_map(|document| {
-            let root = &document.root;
-            let string = |node: Option<&Node>| match node {
-                Some(Node {
-                    value: Value::Str(s),
-                    ..
-                }) => Some(s.clone()),
-                _ => None,
-            };
-            let kind = string(root.value.get("kind"))?;
-            let name = string(root.value.get("metadata").and_then(|m| m.value.get("name")))?;
-            Some(Named {
-                kind,
-                name,
-                line: document.start_line,
-            })
-        })
-        .collect()
+    let kind = string(root.value.get("kind"))?;
+    let name = string(root.value.get("metadata").and_then(|m| m.value.get("name")))?;
+    Some(Named {
+        kind,
+        name,
+        line: document.start_line,
+    })
+}
+
+/// What each document of `bytes` names (a file that does not parse names nothing): for a
+/// managed file a change deletes, read at the base.
+pub fn names_in(bytes: &[u8]) -> Vec<Named> {
+    manifest::parse(bytes)
+        .map(|documents| documents.iter().filter_map(named).collect())
+        .unwrap_or_default()
+}
+
+/// A raw file checked alone: its resources or why it is rejected, and, when rejected, what
+/// its documents name (documents without a string kind and name left out), so that a
+/// reference to one of them can say the file is rejected.
+pub struct FileCheck {
+    /// The resources, or every finding.
+    pub result: Result<Vec<Resource>, Vec<Finding>>,
+    /// What the documents of a rejected file name (empty for a valid one).
+    pub names: Vec<Named>,
+}
+
+/// [`check_file`], also returning what a rejected file's documents name (found while
+/// checking, so the file is parsed once).
+pub fn check_file_named(registry: &Registry, rules: &rules::Context, bytes: &[u8]) -> FileCheck {
+    let mut names = Vec::new();
+    let result = check_documents(registry, rules, bytes, &mut names);
+    if result.is_ok() {
+        names.clear();
+    }
+    FileCheck { result, names }
 }
 
 /// Checks a whole raw file against the schemas and Hedgehog's rules (read with `rules`).
@@ -119,6 +139,16 @@ pub fn check_file(
     registry: &Registry,
     rules: &rules::Context,
     bytes: &[u8],
+) -> Result<Vec<Resource>, Vec<Finding>> {
+    check_documents(registry, rules, bytes, &mut Vec::new())
+}
+
+/// [`check_file`], recording in `names` what each document names.
+fn check_documents(
+    registry: &Registry,
+    rules: &rules::Context,
+    bytes: &[u8],
+    names: &mut Vec<Named>,
 ) -> Result<Vec<Resource>, Vec<Finding>> {
     let documents = manifest::parse(bytes)
         .map_err(|f| vec![f.with_rule(crate::finding::rules::YAML_SYNTAX)])?;
@@ -132,6 +162,7 @@ pub fn check_file(
     let mut resources = Vec::with_capacity(documents.len());
     let mut findings = Vec::new();
     for document in documents {
+        names.extend(named(&document));
         match check_document(registry, rules, &document) {
             Ok(resource) => resources.push(resource),
             Err(mut found) => findings.append(&mut found),
