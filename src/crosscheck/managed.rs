@@ -136,8 +136,8 @@ pub fn findings(
                 .into_iter()
                 .map(|(finding, cause)| (file.path.clone(), finding, cause)),
         );
-        for (finding, what) in cross.missing {
-            missing.add(&file.path, &finding, what);
+        for unplaced in cross.missing {
+            missing.add(&file.path, unplaced);
         }
     }
     for stray in &input.strays {

@@ -4,9 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::finding::Finding;
+use super::Unplaced;
 use crate::plan::MissingReference;
-use crate::rules::Missing;
 
 /// The references gathered so far, by kind and name.
 #[derive(Debug, Default)]
@@ -15,19 +14,24 @@ pub struct MissingReferences {
 }
 
 impl MissingReferences {
-    /// Counts the reference that `finding` (in the file `path`) reports.
-    pub fn add(&mut self, path: &str, finding: &Finding, missing: Missing) {
+    /// Counts the reference that `unplaced` (in the file `path`) reports; only the first
+    /// reference to each object is placed at its line.
+    pub(super) fn add(&mut self, path: &str, unplaced: Unplaced) {
+        let missing = unplaced.missing.clone();
         let entry = self
             .by_object
             .entry((missing.kind.clone(), missing.name.clone()))
-            .or_insert_with(|| MissingReference {
-                kind: missing.kind,
-                name: missing.name,
-                references: 0,
-                path: path.to_owned(),
-                line: finding.line,
-                col: finding.col,
-                skipped: Vec::new(),
+            .or_insert_with(|| {
+                let finding = unplaced.place();
+                MissingReference {
+                    kind: missing.kind,
+                    name: missing.name,
+                    references: 0,
+                    path: path.to_owned(),
+                    line: finding.line,
+                    col: finding.col,
+                    skipped: Vec::new(),
+                }
             });
         entry.references += 1;
         if !entry.skipped.contains(&missing.needed_for) {

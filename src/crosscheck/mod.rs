@@ -47,7 +47,7 @@ pub fn check_fabric(input: &mut FabricInput, ctx: &Context, references: Referenc
     let managed = managed_members(input);
     let mut state;
     let mut causes: BTreeMap<usize, Vec<(Finding, Origin)>> = BTreeMap::new();
-    let mut missing: BTreeMap<usize, Vec<(Finding, Missing)>> = BTreeMap::new();
+    let mut missing: BTreeMap<usize, Vec<Unplaced>> = BTreeMap::new();
     loop {
         state = build_state(input, &managed, &accepted, ctx, references);
         let mut rejected_now = Vec::new();
@@ -73,15 +73,15 @@ pub fn check_fabric(input: &mut FabricInput, ctx: &Context, references: Referenc
     for (index, found) in missing {
         if accepted.contains(&index) {
             let path = &input.files[index].path;
-            for (finding, what) in found {
-                gathered.add(path, &finding, what);
+            for unplaced in found {
+                gathered.add(path, unplaced);
             }
         } else {
             // A rejected file lists every finding of its own.
             verdicts
                 .entry(index)
                 .or_default()
-                .extend(found.into_iter().map(|(f, _)| f));
+                .extend(found.into_iter().map(Unplaced::place));
         }
     }
     for (index, findings) in verdicts {
@@ -262,12 +262,13 @@ fn build_state(
     FabricState::build(members.into_values(), withdrawn, ctx.config, references)
 }
 
-/// The cross-object findings of `resources` against `state`, located in their file.
+/// The cross-object findings of `resources` against `state`, located in their file (but
+/// the missing references, placed only when needed).
 fn cross_findings<'r>(
     resources: impl IntoIterator<Item = &'r Resource>,
     state: &FabricState,
     ctx: &Context,
-) -> Cross {
+) -> Cross<'r> {
     let mut findings = Vec::new();
     let mut caused = Vec::new();
     let mut missing = Vec::new();
@@ -277,6 +278,14 @@ fn cross_findings<'r>(
         };
         for cross in rules::cross_check(object, state, ctx) {
             let violation = cross.violation;
+            if let Some(what) = cross.missing {
+                missing.push(Unplaced {
+                    resource,
+                    violation,
+                    missing: what,
+                });
+                continue;
+            }
             let pos = resource.locate(&violation.pointer);
             let finding = Finding {
                 line: pos.line,
@@ -289,10 +298,7 @@ fn cross_findings<'r>(
             if let Some(cause) = cross.cause {
                 caused.push((finding.clone(), cause));
             }
-            match cross.missing {
-                Some(what) => missing.push((finding, what)),
-                None => findings.push(finding),
-            }
+            findings.push(finding);
         }
     }
     Cross {
@@ -303,14 +309,41 @@ fn cross_findings<'r>(
 }
 
 /// The cross-object findings of some resources.
-struct Cross {
+struct Cross<'r> {
     /// Every finding but the references to objects nowhere in the repository.
     findings: Vec<Finding>,
     /// A copy of those caused by another file (rejected or deleted), with that file.
     caused: Vec<(Finding, Origin)>,
     /// The warnings that a referenced object is nowhere in the repository: gathered per
     /// object for the whole fabric (see [`MissingReference`]) instead of one per reference.
-    missing: Vec<(Finding, Missing)>,
+    missing: Vec<Unplaced<'r>>,
+}
+
+/// A warning that a referenced object is nowhere in the repository, not yet placed at its
+/// line: placing parses the document again, which only the first reference to each object
+/// (and the references in a rejected file) need.
+struct Unplaced<'r> {
+    /// The resource it is in.
+    resource: &'r Resource,
+    /// The warning.
+    violation: rules::Violation,
+    /// The object missing.
+    missing: Missing,
+}
+
+impl Unplaced<'_> {
+    /// The warning as a finding at its line and column.
+    fn place(self) -> Finding {
+        let pos = self.resource.locate(&self.violation.pointer);
+        Finding {
+            line: pos.line,
+            col: pos.col,
+            pointer: self.violation.pointer,
+            message: self.violation.message,
+            severity: self.violation.severity,
+            rule: None,
+        }
+    }
 }
 
 /// Folds a raw file's cross-object findings into its outcome: any error rejects the file

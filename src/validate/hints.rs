@@ -5,28 +5,39 @@ use serde_json::Value;
 
 use crate::manifest::{Node, Pos, Value as Yaml};
 
-/// The key written nearest above line `line` (any depth of `root`), with its position: for
-/// an unknown field, the line a person wrote just before it.
-pub fn key_above(root: &Node, line: u32) -> Option<(&str, Pos)> {
-    let mut best: Option<(&str, Pos)> = None;
-    let mut stack = vec![root];
-    while let Some(node) = stack.pop() {
-        match &node.value {
-            Yaml::Map(entries) => {
-                for entry in entries {
-                    if entry.key_pos.line < line
-                        && best.is_none_or(|(_, pos)| entry.key_pos.line > pos.line)
-                    {
-                        best = Some((&entry.key, entry.key_pos));
+/// Every mapping key of a document by line, to find the key written just above a line in
+/// logarithmic time (a document may hold a great many unknown fields).
+pub struct KeyLines<'a> {
+    keys: Vec<(u32, &'a str, Pos)>,
+}
+
+impl<'a> KeyLines<'a> {
+    /// The keys of `root`, at any depth.
+    pub fn new(root: &'a Node) -> Self {
+        let mut keys = Vec::new();
+        let mut stack = vec![root];
+        while let Some(node) = stack.pop() {
+            match &node.value {
+                Yaml::Map(entries) => {
+                    for entry in entries {
+                        keys.push((entry.key_pos.line, entry.key.as_str(), entry.key_pos));
+                        stack.push(&entry.value);
                     }
-                    stack.push(&entry.value);
                 }
+                Yaml::Seq(items) => stack.extend(items),
+                _ => {}
             }
-            Yaml::Seq(items) => stack.extend(items),
-            _ => {}
         }
+        keys.sort_by_key(|(line, _, pos)| (*line, pos.col));
+        KeyLines { keys }
     }
-    best
+
+    /// The key written on the line just above `line`, if one is.
+    pub fn just_above(&self, line: u32) -> Option<(&'a str, Pos)> {
+        let at = self.keys.partition_point(|(l, _, _)| *l < line);
+        let (found, key, pos) = *self.keys.get(at.checked_sub(1)?)?;
+        (found + 1 == line).then_some((key, pos))
+    }
 }
 
 /// The fields a mapping may have, read from the schema object that holds the

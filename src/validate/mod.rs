@@ -543,7 +543,7 @@ mod tests {
         assert_eq!(shown.len(), MAX_FINDINGS_PER_DOCUMENT + 1);
         assert_eq!(
             shown[0],
-            "f.yaml:10:3: error: unknown field `u000`: the fields here are `defaultIsolated`, `defaultRestricted`, `ipv4Namespace`, `mode`, `permit`, `staticRoutes`, `subnets`, `vlanNamespace` (at /spec/u000)"
+            "f.yaml:10:3: error: unknown field `u000`: the fields here are `defaultIsolated`, `defaultRestricted`, `ipv4Namespace`, `mode`, `permit`, `staticRoutes`, `subnets`, `vlanNamespace`; it is indented less than `vlan` on the line above (column 3 against 7): if it belongs with `vlan`, indent it to match (at /spec/u000)"
         );
         assert_eq!(
             shown[99],

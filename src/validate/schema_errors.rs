@@ -27,6 +27,9 @@ pub(super) fn schema_findings(
         }
     };
     let mut locator = Locator::new(root);
+    // Built at the first unknown field only: most documents have none.
+    let key_lines = std::cell::OnceCell::new();
+    let key_lines = || key_lines.get_or_init(|| hints::KeyLines::new(root));
     let mut findings = Vec::new();
     for error in validator.iter_errors(instance) {
         let pointer = error.instance_path().as_str().to_owned();
@@ -34,7 +37,13 @@ pub(super) fn schema_findings(
             ValidationErrorKind::AdditionalProperties { unexpected } => {
                 let allowed = hints::allowed_fields(schema, error.schema_path().as_str());
                 for field in unexpected {
-                    findings.push(unknown_field(root, &mut locator, &pointer, field, &allowed));
+                    findings.push(unknown_field(
+                        key_lines(),
+                        &mut locator,
+                        &pointer,
+                        field,
+                        &allowed,
+                    ));
                 }
             }
             // `additionalProperties: false` on a mapping that allows no field at all (the
@@ -48,7 +57,13 @@ pub(super) fn schema_findings(
                 let mapping = instance.pointer(&pointer).and_then(|m| m.as_object());
                 let keys = mapping.into_iter().flat_map(|m| m.keys());
                 for field in keys {
-                    findings.push(unknown_field(root, &mut locator, &pointer, field, &[]));
+                    findings.push(unknown_field(
+                        key_lines(),
+                        &mut locator,
+                        &pointer,
+                        field,
+                        &[],
+                    ));
                 }
             }
             // A schema of `false` on a field: the field is not allowed.
@@ -115,7 +130,7 @@ pub(super) fn schema_findings(
 /// `unknown field `subnts`` at the key in the mapping at `pointer`, with the field it
 /// probably meant, or what is allowed there.
 fn unknown_field(
-    root: &Node,
+    keys: &hints::KeyLines,
     locator: &mut Locator,
     pointer: &str,
     field: &str,
@@ -129,9 +144,8 @@ fn unknown_field(
     // A key written right under a deeper mapping, less indented than the key above it, most
     // often belongs to that mapping: say so, with both columns.
     if hints::closest(field, allowed).is_none()
-        && let Some((above, above_pos)) = hints::key_above(root, pos.line)
+        && let Some((above, above_pos)) = keys.just_above(pos.line)
         && above_pos.col > pos.col
-        && above_pos.line + 1 == pos.line
     {
         message.push_str(&format!(
             "; it is indented less than `{above}` on the line above (column {} against {}): if it belongs with `{above}`, indent it to match",
