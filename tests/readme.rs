@@ -29,6 +29,8 @@ fn the_consumer_workflow_has_every_promised_part() {
         "workflow_dispatch:",
         "dry-run:",
         "pull_request:",
+        // The pull-request gate covers hand edits to managed/ too.
+        "paths: [\"**/raw/**\", \"**/managed/**\"]",
         "concurrency:",
         "contents: write",
         "uses: hh-gitops/hh-gitops@v1",
