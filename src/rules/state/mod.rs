@@ -64,9 +64,10 @@ impl Origin {
         self.path.is_empty()
     }
 
-    /// Whether the object comes from the fabric's `managed/` folder.
+    /// Whether the object comes from the fabric's `managed/` folder (`check` shows a
+    /// fabric's paths under the folder the user named, so the folder may come later).
     pub fn is_managed(&self) -> bool {
-        self.path.starts_with("managed/")
+        self.path.starts_with("managed/") || self.path.contains("/managed/")
     }
 }
 
@@ -119,16 +120,6 @@ impl<T> Objects<T> {
     /// Every object of the kind, in name order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Entry<T>)> {
         self.live.iter().map(|(name, entry)| (name.as_str(), entry))
-    }
-
-    /// How many objects of the kind the state holds.
-    pub fn len(&self) -> usize {
-        self.live.len()
-    }
-
-    /// Whether the state holds no object of the kind.
-    pub fn is_empty(&self) -> bool {
-        self.live.is_empty()
     }
 
     /// Where `name` was defined and why the state lacks it, when it lacks it for a known
