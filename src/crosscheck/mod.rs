@@ -276,17 +276,20 @@ fn cross_findings<'r>(
         let Some(object) = &resource.object else {
             continue;
         };
+        let mut placed = Vec::new();
         for cross in rules::cross_check(object, state, ctx) {
-            let violation = cross.violation;
-            if let Some(what) = cross.missing {
-                missing.push(Unplaced {
+            match cross.missing {
+                Some(what) => missing.push(Unplaced {
                     resource,
-                    violation,
+                    violation: cross.violation,
                     missing: what,
-                });
-                continue;
+                }),
+                None => placed.push((cross.violation, cross.cause)),
             }
-            let pos = resource.locate(&violation.pointer);
+        }
+        // One parse of the document places all its findings.
+        let positions = resource.locate_all(placed.iter().map(|(v, _)| v.pointer.as_str()));
+        for ((violation, cause), pos) in placed.into_iter().zip(positions) {
             let finding = Finding {
                 line: pos.line,
                 col: pos.col,
@@ -295,7 +298,7 @@ fn cross_findings<'r>(
                 severity: violation.severity,
                 rule: None,
             };
-            if let Some(cause) = cross.cause {
+            if let Some(cause) = cause {
                 caused.push((finding.clone(), cause));
             }
             findings.push(finding);

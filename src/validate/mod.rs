@@ -52,23 +52,36 @@ impl Resource {
     /// closest node that is written, for a pointer into what `Default()` added). Parses the
     /// document's text again: only findings need it, so the tree is not kept.
     pub fn locate(&self, pointer: &str) -> Pos {
-        let Ok(documents) = manifest::parse(self.text.as_bytes()) else {
-            return Pos {
-                line: self.line,
-                col: 1,
-            };
-        };
-        let Some(document) = documents.first() else {
-            return Pos {
-                line: self.line,
-                col: 1,
-            };
-        };
-        let pos = document.root.locate(pointer);
-        Pos {
-            line: pos.line + self.line - document.start_line,
-            col: pos.col,
+        self.locate_all([pointer]).pop().unwrap_or(Pos {
+            line: self.line,
+            col: 1,
+        })
+    }
+
+    /// [`Resource::locate`] for several pointers, parsing the document once.
+    pub fn locate_all<'p>(&self, pointers: impl IntoIterator<Item = &'p str>) -> Vec<Pos> {
+        let pointers: Vec<&str> = pointers.into_iter().collect();
+        if pointers.is_empty() {
+            return Vec::new();
         }
+        let parsed = manifest::parse(self.text.as_bytes()).ok();
+        let document = parsed.as_ref().and_then(|documents| documents.first());
+        pointers
+            .into_iter()
+            .map(|pointer| match document {
+                Some(document) => {
+                    let pos = document.root.locate(pointer);
+                    Pos {
+                        line: pos.line + self.line - document.start_line,
+                        col: pos.col,
+                    }
+                }
+                None => Pos {
+                    line: self.line,
+                    col: 1,
+                },
+            })
+            .collect()
     }
 }
 
