@@ -229,7 +229,7 @@ impl SwitchProfileSpec {
 }
 
 /// Which catalogue list of `catalog.go` a built-in profile is in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 enum Catalog {
     /// `defaultSwitchProfiles` (`:32`): always registered.
     Default,
@@ -239,13 +239,17 @@ enum Catalog {
     Cumulus,
 }
 
-/// `schemas/switchprofiles/<name>.yaml` with the catalogue list it is in.
+/// `schemas/switchprofiles/<name>.yaml` with the catalogue list it is in: the source of
+/// the embedded data, which is [`BUILT_IN_JSON`] (parsing the YAML on every run cost more
+/// than checking a small repository).
+#[cfg(test)]
 macro_rules! embedded {
     ($($file:literal => $catalog:ident),* $(,)?) => {
         [$((include_str!(concat!("../../../schemas/switchprofiles/", $file, ".yaml")), Catalog::$catalog)),*]
     };
 }
 
+#[cfg(test)]
 const EMBEDDED: [(&str, Catalog); 23] = embedded! {
     "dell-s5232f-on" => Default,
     "dell-s5248f-on" => Default,
@@ -272,29 +276,45 @@ const EMBEDDED: [(&str, Catalog); 23] = embedded! {
     "cumulus-vx" => Cumulus,
 };
 
-/// Every embedded profile, parsed once: name, object, catalogue list.
+/// The built-in profiles as JSON, made from the YAML files by
+/// `tests::the_built_in_json_is_the_yaml_profiles` (`HH_GITOPS_BLESS=1` rewrites it):
+/// `[{"catalog": "Default", "profile": {...}}, ...]` in catalogue order.
+const BUILT_IN_JSON: &str = include_str!("../../../schemas/switchprofiles/built-in.json");
+
+/// One entry of [`BUILT_IN_JSON`].
+#[derive(Deserialize)]
+struct BuiltIn {
+    catalog: Catalog,
+    profile: Object,
+}
+
+/// Every embedded profile, read once: name, object, catalogue list. The data is checked in
+/// and tested, so a failure is a build defect, not a user error.
 static CATALOGUE: LazyLock<Vec<(String, Arc<Object>, Catalog)>> = LazyLock::new(|| {
-    EMBEDDED
-        .iter()
-        .map(|(text, catalog)| {
-            let object = parse_embedded(text);
-            (object.metadata.name.clone(), Arc::new(object), *catalog)
+    let built_in: Vec<BuiltIn> = serde_json::from_str(BUILT_IN_JSON)
+        .unwrap_or_else(|e| panic!("the embedded SwitchProfiles do not read: {e}"));
+    built_in
+        .into_iter()
+        .map(|b| {
+            (
+                b.profile.metadata.name.clone(),
+                Arc::new(b.profile),
+                b.catalog,
+            )
         })
         .collect()
 });
 
-/// Parses one embedded profile. The files are checked in and tested, so a failure is a
-/// build defect, not a user error.
-fn parse_embedded(text: &str) -> Object {
+/// Parses one profile's YAML into JSON.
+#[cfg(test)]
+fn yaml_to_json(text: &str) -> serde_json::Value {
     let documents = crate::manifest::parse(text.as_bytes())
         .unwrap_or_else(|e| panic!("an embedded SwitchProfile does not parse: {e:?}"));
-    let json = documents
+    documents
         .first()
         .expect("an embedded SwitchProfile has one document")
         .root
-        .to_json();
-    serde_json::from_value(json)
-        .unwrap_or_else(|e| panic!("an embedded SwitchProfile does not read: {e}"))
+        .to_json()
 }
 
 /// The SwitchProfiles a fabric with `config` has built in, by name (`RegisterAll()`,
@@ -364,6 +384,28 @@ mod tests {
         assert_eq!(opt_in_field("cumulus-vx"), Some("includeCumulus"));
         assert_eq!(opt_in_field("vs"), None);
         assert_eq!(opt_in_field("ds4000"), None);
+    }
+
+    #[test]
+    fn the_built_in_json_is_the_yaml_profiles() {
+        let made: Vec<serde_json::Value> = EMBEDDED
+            .iter()
+            .map(|(text, catalog)| {
+                serde_json::json!({"catalog": format!("{catalog:?}"), "profile": yaml_to_json(text)})
+            })
+            .collect();
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/schemas/switchprofiles/built-in.json"
+        );
+        if std::env::var_os("HH_GITOPS_BLESS").is_some() {
+            std::fs::write(path, serde_json::to_string(&made).unwrap() + "\n").unwrap();
+        }
+        let embedded: Vec<serde_json::Value> = serde_json::from_str(BUILT_IN_JSON).unwrap();
+        assert_eq!(
+            embedded, made,
+            "schemas/switchprofiles/built-in.json is not the YAML profiles: HH_GITOPS_BLESS=1 rewrites it"
+        );
     }
 
     #[test]
