@@ -231,14 +231,25 @@ pub fn checked_files(
     // Where each candidate is: its group, and its path as that group lists it.
     let mut placed: Vec<(usize, PathBuf)> = Vec::with_capacity(candidates.len());
     let mut finder = FabricFinder::default();
+    let here = std::env::current_dir().context("cannot read the current folder")?;
     for candidate in &candidates {
         if candidate.ignored.is_some() {
             // Never read: listed as ignored below.
             placed.push((usize::MAX, candidate.path.clone()));
             continue;
         }
+        // Resolving a path costs a system call per component: only a file with a fabric
+        // folder somewhere above it needs its canonical path.
+        let absolute = here.join(&candidate.path);
         let canonical = match candidate.kind {
-            EntryKind::Yaml => std::fs::canonicalize(&candidate.path).ok(),
+            EntryKind::Yaml
+                if absolute
+                    .parent()
+                    .and_then(|dir| finder.nearest(dir))
+                    .is_some() =>
+            {
+                std::fs::canonicalize(&candidate.path).ok()
+            }
             _ => None,
         };
         let fabric = canonical.as_deref().and_then(|path| finder.fabric_of(path));
