@@ -74,6 +74,13 @@ fn hostile_repo() -> Repo {
     for (name, content) in cases {
         repo.write(&format!("{raw}/{name}"), content.as_bytes());
     }
+    // managed/ is read too: a stray file and a misplaced resource file are named in findings.
+    let managed = "gitops/hedgehog/f/managed/vpcs";
+    repo.write(&format!("{managed}/s\n::error::INJECTED-stray"), b"x\n");
+    repo.write(
+        &format!("{managed}/m\n::error::INJECTED-managed.yaml"),
+        vpc("w", 1002).as_bytes(),
+    );
     repo.write(
         "gitops/hedgehog/fab\n::error::INJECTED-dir/raw/x.yaml",
         b"kind: [\n",
@@ -108,6 +115,8 @@ fn no_input_channel_can_start_a_workflow_command_in_the_log() {
         "\\r::error::INJECTED-ns",
         "\\::error::INJECTED-file.yaml",
         "\\::error::INJECTED-dir",
+        "\\::error::INJECTED-stray",
+        "\\::error::INJECTED-managed.yaml",
     ] {
         assert!(log.contains(payload), "{payload} not shown in:\n{log}");
     }

@@ -101,6 +101,11 @@ fn markdown_in_file_names_keys_and_messages_is_inert_in_the_summary() {
     );
     repo.write(&format!("{raw}/`tick`.yaml"), key_doc("`x` | y").as_bytes());
     repo.write(&format!("{raw}/www.evil.example $x$"), b"not yaml\n");
+    // managed/ is read too: its file names reach the summary's managed/ table.
+    repo.write(
+        "gitops/hedgehog/f/managed/vpcs/<img src=x>|**m**.yaml",
+        vpc("w", 1002).as_bytes(),
+    );
     let summary = repo.tmp.path().join("summary.md");
     let out = repo.sync(&["--dry-run", "--summary", summary.to_str().unwrap()]);
     assert_exit(&out, 1);
