@@ -5,45 +5,18 @@
 
 mod common;
 
-use common::{Repo, assert_exit, assert_expected, stdout};
+use common::{Repo, WIRED_FABRIC, assert_exit, assert_expected, attachment, stdout, vpc_on as vpc};
 
 const F: &str = "gitops/hedgehog/f";
-
-const IPV4_NAMESPACE: &str = "apiVersion: vpc.githedgehog.com/v1beta1\nkind: IPv4Namespace\nmetadata:\n  name: default\nspec:\n  subnets:\n  - 10.0.0.0/16\n";
-const VLAN_NAMESPACE: &str = "apiVersion: wiring.githedgehog.com/v1beta1\nkind: VLANNamespace\nmetadata:\n  name: default\nspec:\n  ranges:\n  - from: 1000\n    to: 2999\n";
-const SWITCH: &str = "apiVersion: wiring.githedgehog.com/v1beta1\nkind: Switch\nmetadata:\n  name: leaf-01\nspec:\n  role: server-leaf\n  profile: vs\n  asn: 65101\n  ip: 172.30.0.8/21\n  protocolIP: 172.30.8.2/32\n  vtepIP: 172.30.12.0/32\n";
-const SERVER: &str = "apiVersion: wiring.githedgehog.com/v1beta1\nkind: Server\nmetadata:\n  name: server-01\nspec: {}\n";
-const CONNECTION: &str = "apiVersion: wiring.githedgehog.com/v1beta1\nkind: Connection\nmetadata:\n  name: server-01--unbundled--leaf-01\nspec:\n  unbundled:\n    link:\n      server:\n        port: server-01/enp2s1\n      switch:\n        port: leaf-01/E1/1\n";
-
-/// A VPC `name` with one subnet `default` of `subnet` on `vlan`.
-fn vpc(name: &str, subnet: &str, vlan: u32) -> String {
-    format!(
-        "apiVersion: vpc.githedgehog.com/v1beta1\nkind: VPC\nmetadata:\n  name: {name}\nspec:\n  subnets:\n    default:\n      subnet: {subnet}\n      vlan: {vlan}\n"
-    )
-}
-
-/// An attachment of the VPC `vpc`'s subnet `default` to the fabric's one connection.
-fn attachment(vpc: &str) -> String {
-    format!(
-        "apiVersion: vpc.githedgehog.com/v1beta1\nkind: VPCAttachment\nmetadata:\n  name: {vpc}--server-01\nspec:\n  subnet: {vpc}/default\n  connection: server-01--unbundled--leaf-01\n"
-    )
-}
 
 /// A repository whose fabric `f` holds, in managed/, the namespaces and a switch, a server
 /// and their connection, plus `managed` (path, text) and the raw files `raw`, committed.
 fn fabric(managed: &[(&str, String)], raw: &[(&str, String)]) -> Repo {
     let repo = Repo::new(None);
-    let base = [
-        ("ipv4namespaces/default.yaml", IPV4_NAMESPACE.to_owned()),
-        ("vlannamespaces/default.yaml", VLAN_NAMESPACE.to_owned()),
-        ("switches/leaf-01.yaml", SWITCH.to_owned()),
-        ("servers/server-01.yaml", SERVER.to_owned()),
-        (
-            "connections/server-01--unbundled--leaf-01.yaml",
-            CONNECTION.to_owned(),
-        ),
-    ];
-    for (path, text) in base.iter().chain(managed) {
+    for (path, text) in WIRED_FABRIC {
+        repo.write(&format!("{F}/managed/{path}"), text.as_bytes());
+    }
+    for (path, text) in managed {
         repo.write(&format!("{F}/managed/{path}"), text.as_bytes());
     }
     repo.write(&format!("{F}/raw/.gitkeep"), b"");

@@ -8,44 +8,26 @@ mod common;
 
 use std::process::Output;
 
-use common::{Repo, assert_exit, assert_expected, bin, output, stdout};
+use common::{
+    Repo, WIRED_FABRIC, assert_exit, assert_expected, attachment, bin, output, stdout,
+    vpc_on as vpc,
+};
 
 const F: &str = "gitops/hedgehog/f";
-
-const IPV4_NAMESPACE: &str = "apiVersion: vpc.githedgehog.com/v1beta1\nkind: IPv4Namespace\nmetadata:\n  name: default\nspec:\n  subnets:\n  - 10.0.0.0/16\n";
-const VLAN_NAMESPACE: &str = "apiVersion: wiring.githedgehog.com/v1beta1\nkind: VLANNamespace\nmetadata:\n  name: default\nspec:\n  ranges:\n  - from: 1000\n    to: 2999\n";
-const SWITCH: &str = "apiVersion: wiring.githedgehog.com/v1beta1\nkind: Switch\nmetadata:\n  name: leaf-01\nspec:\n  role: server-leaf\n  profile: vs\n  asn: 65101\n  ip: 172.30.0.8/21\n  protocolIP: 172.30.8.2/32\n  vtepIP: 172.30.12.0/32\n";
-const SERVER: &str = "apiVersion: wiring.githedgehog.com/v1beta1\nkind: Server\nmetadata:\n  name: server-01\nspec: {}\n";
-const CONNECTION: &str = "apiVersion: wiring.githedgehog.com/v1beta1\nkind: Connection\nmetadata:\n  name: server-01--unbundled--leaf-01\nspec:\n  unbundled:\n    link:\n      server:\n        port: server-01/enp2s1\n      switch:\n        port: leaf-01/E1/1\n";
-const ATTACHMENT: &str = "apiVersion: vpc.githedgehog.com/v1beta1\nkind: VPCAttachment\nmetadata:\n  name: vpc-1--server-01\nspec:\n  subnet: vpc-1/default\n  connection: server-01--unbundled--leaf-01\n";
-
-fn vpc(name: &str, subnet: &str, vlan: u32) -> String {
-    format!(
-        "apiVersion: vpc.githedgehog.com/v1beta1\nkind: VPC\nmetadata:\n  name: {name}\nspec:\n  subnets:\n    default:\n      subnet: {subnet}\n      vlan: {vlan}\n"
-    )
-}
 
 /// A repository whose `main` holds a consistent fabric in managed/ (two VPCs, one attached)
 /// plus `base_extra`, and a clone on branch `pr` ready for the pull request's edits.
 fn base(base_extra: &[(&str, String)]) -> Repo {
     let repo = Repo::new(None);
     let managed = [
-        ("ipv4namespaces/default.yaml", IPV4_NAMESPACE.to_owned()),
-        ("vlannamespaces/default.yaml", VLAN_NAMESPACE.to_owned()),
-        ("switches/leaf-01.yaml", SWITCH.to_owned()),
-        ("servers/server-01.yaml", SERVER.to_owned()),
-        (
-            "connections/server-01--unbundled--leaf-01.yaml",
-            CONNECTION.to_owned(),
-        ),
         ("vpcs/vpc-1.yaml", vpc("vpc-1", "10.0.1.0/24", 1001)),
         ("vpcs/vpc-2.yaml", vpc("vpc-2", "10.0.2.0/24", 1002)),
-        (
-            "vpcattachments/vpc-1--server-01.yaml",
-            ATTACHMENT.to_owned(),
-        ),
+        ("vpcattachments/vpc-1--server-01.yaml", attachment("vpc-1")),
     ];
-    for (path, text) in managed.iter() {
+    for (path, text) in WIRED_FABRIC {
+        repo.write(&format!("{F}/managed/{path}"), text.as_bytes());
+    }
+    for (path, text) in &managed {
         repo.write(&format!("{F}/managed/{path}"), text.as_bytes());
     }
     for (path, text) in base_extra {

@@ -176,11 +176,10 @@ pub fn repository_fabrics() -> Result<Vec<PathBuf>> {
 /// The folder prefix under which the user sees the files of the fabric `dir`: the part of
 /// `display` (how a file `path` of that fabric was shown) before its path inside the fabric.
 fn fabric_prefix(dir: &Path, canonical: &Path, display: &str) -> String {
-    let inside = Some(canonical).and_then(|p| {
-        p.strip_prefix(dir)
-            .ok()
-            .map(|r| r.to_string_lossy().into_owned())
-    });
+    let inside = canonical
+        .strip_prefix(dir)
+        .ok()
+        .map(|rest| rest.to_string_lossy().into_owned());
     match inside {
         Some(inside) if display.ends_with(&inside) => {
             display[..display.len() - inside.len()].to_owned()

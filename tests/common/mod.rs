@@ -268,6 +268,46 @@ pub fn without_shas(text: &str) -> String {
     out
 }
 
+/// A small consistent fabric in `managed/` terms (path under managed/, text): the default
+/// namespaces, a switch, a server and their connection: what the fabric-state tests attach
+/// VPCs to.
+pub const WIRED_FABRIC: [(&str, &str); 5] = [
+    (
+        "ipv4namespaces/default.yaml",
+        "apiVersion: vpc.githedgehog.com/v1beta1\nkind: IPv4Namespace\nmetadata:\n  name: default\nspec:\n  subnets:\n  - 10.0.0.0/16\n",
+    ),
+    (
+        "vlannamespaces/default.yaml",
+        "apiVersion: wiring.githedgehog.com/v1beta1\nkind: VLANNamespace\nmetadata:\n  name: default\nspec:\n  ranges:\n  - from: 1000\n    to: 2999\n",
+    ),
+    (
+        "switches/leaf-01.yaml",
+        "apiVersion: wiring.githedgehog.com/v1beta1\nkind: Switch\nmetadata:\n  name: leaf-01\nspec:\n  role: server-leaf\n  profile: vs\n  asn: 65101\n  ip: 172.30.0.8/21\n  protocolIP: 172.30.8.2/32\n  vtepIP: 172.30.12.0/32\n",
+    ),
+    (
+        "servers/server-01.yaml",
+        "apiVersion: wiring.githedgehog.com/v1beta1\nkind: Server\nmetadata:\n  name: server-01\nspec: {}\n",
+    ),
+    (
+        "connections/server-01--unbundled--leaf-01.yaml",
+        "apiVersion: wiring.githedgehog.com/v1beta1\nkind: Connection\nmetadata:\n  name: server-01--unbundled--leaf-01\nspec:\n  unbundled:\n    link:\n      server:\n        port: server-01/enp2s1\n      switch:\n        port: leaf-01/E1/1\n",
+    ),
+];
+
+/// A VPC `name` with one subnet `default` of `subnet` on `vlan`.
+pub fn vpc_on(name: &str, subnet: &str, vlan: u32) -> String {
+    format!(
+        "apiVersion: vpc.githedgehog.com/v1beta1\nkind: VPC\nmetadata:\n  name: {name}\nspec:\n  subnets:\n    default:\n      subnet: {subnet}\n      vlan: {vlan}\n"
+    )
+}
+
+/// An attachment of the VPC `vpc`'s subnet `default` to [`WIRED_FABRIC`]'s connection.
+pub fn attachment(vpc: &str) -> String {
+    format!(
+        "apiVersion: vpc.githedgehog.com/v1beta1\nkind: VPCAttachment\nmetadata:\n  name: {vpc}--server-01\nspec:\n  subnet: {vpc}/default\n  connection: server-01--unbundled--leaf-01\n"
+    )
+}
+
 /// Asserts an exit code, showing stdout and stderr when it differs.
 #[track_caller]
 pub fn assert_exit(out: &Output, code: i32) {

@@ -348,6 +348,7 @@ impl FabricState {
     }
 }
 
+#[cfg(test)]
 impl FabricState {
     /// A state of `objects` (each a path and a whole resource as JSON, defaulted as the
     /// fabric would; an object whose kind has no rules is left out), for unit tests of the
