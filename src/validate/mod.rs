@@ -139,9 +139,6 @@ pub struct FileCheck {
 pub fn check_file_named(registry: &Registry, rules: &rules::Context, bytes: &[u8]) -> FileCheck {
     let mut names = Vec::new();
     let result = check_documents(registry, rules, bytes, &mut names);
-    if result.is_ok() {
-        names.clear();
-    }
     FileCheck { result, names }
 }
 
@@ -156,7 +153,7 @@ pub fn check_file(
     check_documents(registry, rules, bytes, &mut Vec::new())
 }
 
-/// [`check_file`], recording in `names` what each document names.
+/// [`check_file`], recording in `names` what each document of a rejected file names.
 fn check_documents(
     registry: &Registry,
     rules: &rules::Context,
@@ -174,9 +171,8 @@ fn check_documents(
     }
     let mut resources = Vec::with_capacity(documents.len());
     let mut findings = Vec::new();
-    for document in documents {
-        names.extend(named(&document));
-        match check_document(registry, rules, &document) {
+    for document in &documents {
+        match check_document(registry, rules, document) {
             Ok(resource) => resources.push(resource),
             Err(mut found) => findings.append(&mut found),
         }
@@ -199,6 +195,8 @@ fn check_documents(
     if findings.is_empty() {
         Ok(resources)
     } else {
+        // Only a rejected file's names are wanted: a valid file's resources name themselves.
+        names.extend(documents.iter().filter_map(named));
         findings.sort_by_key(|f| (f.line, f.col));
         Err(findings)
     }
