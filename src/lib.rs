@@ -8,7 +8,8 @@
 //! Everything that touches the file system, git, the network or the terminal sits in
 //! `source`, `backend`, `report` and `cli`. `cli` parses the flags, `config` resolves them
 //! with the environment (`gha` reads the `GITHUB_*` variables and writes the step outputs)
-//! into one configuration, and `pipeline` runs the stages on it.
+//! into one configuration, and `pipeline` runs the stages on it. `parallel` spreads a
+//! stage's work over the cores without changing its result (the order is kept).
 #![warn(missing_docs)]
 // Only `cli` writes to the terminal, through its `Terminal` (and so the Actions printer).
 #![warn(clippy::print_stdout, clippy::print_stderr)]
@@ -22,6 +23,7 @@ pub mod gha;
 pub mod limits;
 pub mod list;
 pub mod manifest;
+pub mod parallel;
 pub mod paths;
 pub mod pipeline;
 pub mod plan;

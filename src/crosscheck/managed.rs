@@ -16,6 +16,7 @@ use std::collections::BTreeSet;
 use super::cross_findings;
 use super::missing::MissingReferences;
 use crate::finding::{Finding, Severity};
+use crate::parallel;
 use crate::plan::{FabricInput, ManagedFinding};
 use crate::rules::Context;
 use crate::rules::state::{FabricState, Origin};
@@ -105,7 +106,15 @@ pub fn findings(
 ) -> Vec<ManagedFinding> {
     let mut found: Vec<(String, Finding, Option<Origin>)> = Vec::new();
     let mut caused = raw_caused;
-    for file in &input.managed {
+    // The rules between objects for every managed file, on all cores, in file order.
+    let crosses = parallel::map(&input.managed, |file| {
+        let resources = file.outcome.as_deref().unwrap_or_default();
+        let in_place = resources
+            .iter()
+            .filter(|r| still_managed(state, r, &file.path));
+        cross_findings(in_place, state, ctx)
+    });
+    for (file, cross) in input.managed.iter().zip(crosses) {
         let resources = match &file.outcome {
             Err(findings) => {
                 found.extend(
@@ -118,10 +127,6 @@ pub fn findings(
             Ok(resources) => resources,
         };
         found.extend(layout(&file.path, resources).map(|f| (file.path.clone(), f, None)));
-        let in_place = resources
-            .iter()
-            .filter(|r| still_managed(state, r, &file.path));
-        let cross = cross_findings(in_place, state, ctx);
         for finding in cross.findings {
             let cause = cross
                 .caused

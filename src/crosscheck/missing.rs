@@ -17,7 +17,9 @@ impl MissingReferences {
     /// Counts the reference that `unplaced` (in the file `path`) reports; only the first
     /// reference to each object is placed at its line.
     pub(super) fn add(&mut self, path: &str, unplaced: Unplaced) {
-        let missing = unplaced.missing.clone();
+        let Some(missing) = unplaced.cross.missing.clone() else {
+            return;
+        };
         let entry = self
             .by_object
             .entry((missing.kind.clone(), missing.name.clone()))

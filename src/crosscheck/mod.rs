@@ -16,6 +16,7 @@
 //! - Problems among managed objects never reject a raw file. How much they count depends on
 //!   the [`Scope`] of the check (see `managed`).
 
+mod findings;
 mod managed;
 mod missing;
 
@@ -25,10 +26,12 @@ use missing::MissingReferences;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::finding::{Finding, Severity};
+use crate::parallel;
 use crate::plan::{FabricInput, RawOutcome};
+use crate::rules::Context;
 use crate::rules::state::{FabricState, Member, Origin, References, Withdrawn, WithdrawnBecause};
-use crate::rules::{self, Context, Missing};
 use crate::validate::Resource;
+use findings::{Unplaced, cross_findings, place, violations};
 
 /// Checks the raw files of `input` against its fabric state, read with `ctx` and
 /// `references`; settles each raw file's outcome and records the problems of managed/, as
@@ -45,57 +48,58 @@ pub fn check_fabric(input: &mut FabricInput, ctx: &Context, references: Referenc
     accepted.retain(|index| !verdicts.contains_key(index));
 
     let managed = managed_members(input);
-    let mut state;
-    let mut causes: BTreeMap<usize, Vec<(Finding, Origin)>> = BTreeMap::new();
-    let mut missing: BTreeMap<usize, Vec<Unplaced>> = BTreeMap::new();
+    let mut state = build_state(input, &managed, &accepted, ctx, references);
+    // Each file's violations in the last round that checked it, placed once its verdict is
+    // final. A round checks every accepted file against the same state (on all cores, the
+    // results in file order), then takes the files it rejected out of the state.
+    let mut found: BTreeMap<usize, Vec<Unplaced>> = BTreeMap::new();
     loop {
-        state = build_state(input, &managed, &accepted, ctx, references);
+        let round: Vec<usize> = accepted.iter().copied().collect();
+        let checked = parallel::map(&round, |&index| {
+            violations(resources(input, index), &state, ctx)
+        });
         let mut rejected_now = Vec::new();
-        for &index in &accepted {
-            let cross = cross_findings(resources(input, index), &state, ctx);
-            let rejects = cross.findings.iter().any(Finding::is_error);
-            verdicts.insert(index, cross.findings);
-            causes.insert(index, cross.caused);
-            missing.insert(index, cross.missing);
-            if rejects {
+        for (index, violations) in round.into_iter().zip(checked) {
+            if violations.iter().any(Unplaced::is_error) {
                 rejected_now.push(index);
             }
+            found.insert(index, violations);
         }
         if rejected_now.is_empty() {
             break;
         }
         for index in rejected_now {
             accepted.remove(&index);
+            take_out(&mut state, input, &managed, index);
         }
+        state.reindex();
     }
 
+    // A rejected file lists every finding of its own; an accepted one leaves its references
+    // to objects nowhere in the repository to be gathered per object.
+    let found: Vec<(usize, Vec<Unplaced>)> = found.into_iter().collect();
+    let placed = parallel::map(&found, |(index, violations)| {
+        place(violations.to_vec(), accepted.contains(index))
+    });
     let mut gathered = MissingReferences::default();
-    for (index, found) in missing {
-        if accepted.contains(&index) {
-            let path = &input.files[index].path;
-            for unplaced in found {
-                gathered.add(path, unplaced);
-            }
-        } else {
-            // A rejected file lists every finding of its own.
-            verdicts
-                .entry(index)
-                .or_default()
-                .extend(found.into_iter().map(Unplaced::place));
+    let mut raw_caused: Vec<(String, Finding, Origin)> = Vec::new();
+    for ((index, _), cross) in found.iter().zip(placed) {
+        let path = &input.files[*index].path;
+        for unplaced in cross.missing {
+            gathered.add(path, unplaced);
         }
+        raw_caused.extend(
+            cross
+                .caused
+                .into_iter()
+                .map(|(finding, origin)| (path.clone(), finding, origin)),
+        );
+        verdicts.entry(*index).or_default().extend(cross.findings);
     }
+    drop(found);
     for (index, findings) in verdicts {
         settle(&mut input.files[index].outcome, findings);
     }
-    let raw_caused: Vec<(String, Finding, Origin)> = causes
-        .into_iter()
-        .flat_map(|(index, caused)| {
-            let path = input.files[index].path.clone();
-            caused
-                .into_iter()
-                .map(move |(finding, origin)| (path.clone(), finding, origin))
-        })
-        .collect();
     input.managed_findings =
         managed::findings(input, &state, ctx, scope, raw_caused, &mut gathered);
     input.missing = gathered.into_list();
@@ -185,7 +189,8 @@ fn managed_members(input: &FabricInput) -> BTreeMap<Key, Member> {
 }
 
 /// The state once the `accepted` raw files have moved: managed/ with them laid over, and
-/// the names every other raw file defines withdrawn.
+/// the names every other raw file defines withdrawn. Built once; each round of rejections
+/// then takes the rejected files out ([`take_out`]).
 fn build_state(
     input: &FabricInput,
     managed: &BTreeMap<Key, Member>,
@@ -262,90 +267,27 @@ fn build_state(
     FabricState::build(members.into_values(), withdrawn, ctx.config, references)
 }
 
-/// The cross-object findings of `resources` against `state`, located in their file (but
-/// the missing references, placed only when needed).
-fn cross_findings<'r>(
-    resources: impl IntoIterator<Item = &'r Resource>,
-    state: &FabricState,
-    ctx: &Context,
-) -> Cross<'r> {
-    let mut findings = Vec::new();
-    let mut caused = Vec::new();
-    let mut missing = Vec::new();
-    for resource in resources {
-        let Some(object) = &resource.object else {
-            continue;
+/// Takes the objects of the raw file at `index`, now rejected, out of `state`: the managed
+/// objects they were to replace come back.
+fn take_out(
+    state: &mut FabricState,
+    input: &FabricInput,
+    managed: &BTreeMap<Key, Member>,
+    index: usize,
+) {
+    let path = &input.files[index].path;
+    for resource in resources(input, index) {
+        let key = (resource.kind.clone(), resource.name.clone());
+        let withdrawn = Withdrawn {
+            kind: resource.kind.clone(),
+            name: resource.name.clone(),
+            origin: Origin {
+                path: path.clone(),
+                line: resource.line,
+            },
+            reason: WithdrawnBecause::Rejected,
         };
-        let mut placed = Vec::new();
-        for cross in rules::cross_check(object, state, ctx) {
-            match cross.missing {
-                Some(what) => missing.push(Unplaced {
-                    resource,
-                    violation: cross.violation,
-                    missing: what,
-                }),
-                None => placed.push((cross.violation, cross.cause)),
-            }
-        }
-        // One parse of the document places all its findings.
-        let positions = resource.locate_all(placed.iter().map(|(v, _)| v.pointer.as_str()));
-        for ((violation, cause), pos) in placed.into_iter().zip(positions) {
-            let finding = Finding {
-                line: pos.line,
-                col: pos.col,
-                pointer: violation.pointer,
-                message: violation.message,
-                severity: violation.severity,
-                rule: None,
-            };
-            if let Some(cause) = cause {
-                caused.push((finding.clone(), cause));
-            }
-            findings.push(finding);
-        }
-    }
-    Cross {
-        findings,
-        caused,
-        missing,
-    }
-}
-
-/// The cross-object findings of some resources.
-struct Cross<'r> {
-    /// Every finding but the references to objects nowhere in the repository.
-    findings: Vec<Finding>,
-    /// A copy of those caused by another file (rejected or deleted), with that file.
-    caused: Vec<(Finding, Origin)>,
-    /// The warnings that a referenced object is nowhere in the repository: gathered per
-    /// object for the whole fabric (see [`MissingReference`]) instead of one per reference.
-    missing: Vec<Unplaced<'r>>,
-}
-
-/// A warning that a referenced object is nowhere in the repository, not yet placed at its
-/// line: placing parses the document again, which only the first reference to each object
-/// (and the references in a rejected file) need.
-struct Unplaced<'r> {
-    /// The resource it is in.
-    resource: &'r Resource,
-    /// The warning.
-    violation: rules::Violation,
-    /// The object missing.
-    missing: Missing,
-}
-
-impl Unplaced<'_> {
-    /// The warning as a finding at its line and column.
-    fn place(self) -> Finding {
-        let pos = self.resource.locate(&self.violation.pointer);
-        Finding {
-            line: pos.line,
-            col: pos.col,
-            pointer: self.violation.pointer,
-            message: self.violation.message,
-            severity: self.violation.severity,
-            rule: None,
-        }
+        state.reject(withdrawn, managed.get(&key).cloned());
     }
 }
 

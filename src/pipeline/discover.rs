@@ -9,12 +9,12 @@ use anyhow::{Result, bail};
 
 use super::changes;
 use super::fabric_config::LoadedConfig;
-use super::parallel;
 use crate::backend::diff::Changes;
 use crate::backend::git::GitRepo;
 use crate::config::SyncConfig;
 use crate::crosscheck::{self, Scope};
 use crate::finding::Finding;
+use crate::parallel;
 use crate::plan::{FabricInput, ManagedFile, RawFile, RawOutcome, TargetState};
 use crate::report::SkippedDir;
 use crate::rules::state::References;

@@ -7,7 +7,6 @@ mod check;
 mod discover;
 pub mod fabric_config;
 mod list;
-mod parallel;
 mod warnings;
 
 use std::path::Path;

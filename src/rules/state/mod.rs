@@ -4,7 +4,7 @@
 //! as the move will), plus the objects the fabric always has (the built-in SwitchProfiles).
 //! Every object is defaulted, labels included, as the fabric stores it.
 //!
-//! Built once per fabric (and again after each round of rejections, see `crosscheck`), with
+//! Built once per fabric (and updated after each round of rejections, see `crosscheck`), with
 //! the indexes the rules need, so that each rule is a lookup, not a scan of the fabric. Pure:
 //! the shell reads the files, this only arranges what it was given.
 
@@ -211,6 +211,16 @@ macro_rules! stores {
                 }
             }
 
+            /// Takes the `kind` object `name` out of the live objects.
+            fn remove(&mut self, kind: &str, name: &str) {
+                match kind {
+                    $($kind => {
+                        self.$field.live.remove(name);
+                    })*
+                    _ => {}
+                }
+            }
+
             fn withdraw(&mut self, withdrawn: Withdrawn) {
                 let store = match withdrawn.kind.as_str() {
                     $($kind => &mut self.$field.withdrawn,)*
@@ -270,11 +280,29 @@ impl FabricState {
         for withdrawn in withdrawn {
             state.withdraw(withdrawn);
         }
-        state.vpc_index = VpcIndex::build(&state);
-        state.wiring_index = WiringIndex::build(&state);
-        state.attachment_index = AttachmentIndex::build(&state);
-        state.gateway_index = GatewayIndex::build(&state);
+        state.reindex();
         state
+    }
+
+    /// Takes out the object a raw file defined, now that the file is rejected: the managed
+    /// object it was to replace (`restore`) comes back, else the name leaves the state, and
+    /// a lookup of the name can say which file was rejected. Cheaper than building the state
+    /// again after each round of rejections; call [`FabricState::reindex`] after the round's
+    /// last one.
+    pub fn reject(&mut self, withdrawn: Withdrawn, restore: Option<Member>) {
+        match restore {
+            Some(member) => self.insert(member),
+            None => self.remove(&withdrawn.kind, &withdrawn.name),
+        }
+        self.withdraw(withdrawn);
+    }
+
+    /// Builds the indexes again from the objects.
+    pub fn reindex(&mut self) {
+        self.vpc_index = VpcIndex::build(self);
+        self.wiring_index = WiringIndex::build(self);
+        self.attachment_index = AttachmentIndex::build(self);
+        self.gateway_index = GatewayIndex::build(self);
     }
 
     /// Looks up the `kind` object `name` that the field at `pointer` refers to, for the check

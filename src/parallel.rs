@@ -1,4 +1,6 @@
-//! A tiny order-preserving parallel map over all cores, for reading and checking files.
+//! A tiny order-preserving parallel map over all cores, for reading and checking files and
+//! for the rules between objects: the results come back in the items' order, so a stage
+//! that uses it gives the same output whatever the thread scheduling.
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -6,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 /// Applies `work` to every item on all available cores and returns the results in the
 /// items' order. Work is handed out one item at a time, so one large file does not hold
 /// back a whole share of the others.
-pub fn map<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<R> {
+pub fn map<'a, T: Sync, R: Send>(items: &'a [T], work: impl Fn(&'a T) -> R + Sync) -> Vec<R> {
     let threads = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .min(items.len());
