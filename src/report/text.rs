@@ -125,6 +125,12 @@ pub struct Section {
 
 /// `sync`, in sections: per fabric, then the skipped folders and a closing line saying what
 /// was committed.
+///
+/// A fabric's problems come before what moved, so they are read first and not lost above a
+/// long list of created files: the rejected files with their findings, then the fabric's
+/// own warnings (missing references, problems already in managed/), then what moved or
+/// would move (each file with its warnings), then the ignored files. The totals stay the
+/// last line, as on a terminal the last line is the one read first.
 pub fn sync_sections(report: &SyncReport, quiet: bool) -> Vec<Section> {
     if quiet {
         return quiet_sync(report);
@@ -134,33 +140,6 @@ pub fn sync_sections(report: &SyncReport, quiet: bool) -> Vec<Section> {
     for fabric in &report.fabrics {
         let mut out = String::new();
         let _ = writeln!(out, "{}", fabric.dir);
-        for moved in &fabric.moved {
-            let n = moved.resources.len();
-            let _ = writeln!(
-                out,
-                "  {verb} {} -> {n} {}",
-                moved.raw,
-                plural(n, "resource", "resources")
-            );
-            for planned in &moved.resources {
-                let status = match planned.status {
-                    Status::Created => "created  ",
-                    Status::Updated => "updated  ",
-                    Status::Unchanged => "unchanged",
-                };
-                let _ = writeln!(out, "      {status} {}", planned.path);
-                for line in planned.diff.iter().flat_map(Diff::lines) {
-                    let _ = writeln!(out, "{}{line}", diff_indent(&line));
-                }
-            }
-            for warning in moved.warnings() {
-                let _ = writeln!(
-                    out,
-                    "      {}",
-                    warning.display(&format!("{}/{}", fabric.dir, moved.raw))
-                );
-            }
-        }
         for rejected in &fabric.rejected {
             let why = if rejected.untouched {
                 "left in raw/; already on the base branch"
@@ -187,6 +166,33 @@ pub fn sync_sections(report: &SyncReport, quiet: bool) -> Vec<Section> {
                     .finding
                     .display(&format!("{}/{}", fabric.dir, managed.path))
             );
+        }
+        for moved in &fabric.moved {
+            let n = moved.resources.len();
+            let _ = writeln!(
+                out,
+                "  {verb} {} -> {n} {}",
+                moved.raw,
+                plural(n, "resource", "resources")
+            );
+            for planned in &moved.resources {
+                let status = match planned.status {
+                    Status::Created => "created  ",
+                    Status::Updated => "updated  ",
+                    Status::Unchanged => "unchanged",
+                };
+                let _ = writeln!(out, "      {status} {}", planned.path);
+                for line in planned.diff.iter().flat_map(Diff::lines) {
+                    let _ = writeln!(out, "{}{line}", diff_indent(&line));
+                }
+            }
+            for warning in moved.warnings() {
+                let _ = writeln!(
+                    out,
+                    "      {}",
+                    warning.display(&format!("{}/{}", fabric.dir, moved.raw))
+                );
+            }
         }
         for (ignored, reason) in report.ignored_files(fabric) {
             let _ = match reason {
