@@ -1,5 +1,6 @@
-//! The README's first command, `./examples/demo.sh`, does what the README says: it syncs
-//! the bundled example repository and shows the one commit.
+//! The README's two set-up commands, `./examples/demo.sh` and `cargo test`, are in its
+//! "Try it / develop" section, and the demo does what the README says: it syncs the bundled
+//! example repository and shows the one commit.
 
 mod common;
 
@@ -28,4 +29,22 @@ fn the_readme_demo_moves_the_example_fabric() {
         .unwrap()
         .trim_start_matches("--- the example repository is in ");
     std::fs::remove_dir_all(work).unwrap();
+}
+
+#[test]
+fn the_readme_shows_both_set_up_commands_in_its_try_it_section() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    let section = readme
+        .split_once("\n## Try it / develop\n")
+        .expect("the README has a Try it / develop section")
+        .1;
+    let section = section.split("\n## ").next().unwrap();
+    for command in ["./examples/demo.sh ", "cargo test "] {
+        assert!(
+            section.lines().any(|line| line.starts_with(command)),
+            "the Try it section lacks `{command}`:\n{section}"
+        );
+    }
+    assert!(section.contains("](CONTRIBUTING.md)"), "{section}");
 }

@@ -118,7 +118,7 @@ fn a_symbolic_link_to_a_fabric_folder_is_listed_as_skipped_and_never_followed() 
     assert_eq!(
         stdout(&out),
         format!(
-            "gitops/hedgehog/fab\n  moved raw/vpc.yaml -> 1 resource\n      created   managed/vpcs/vpc-1.yaml\n{NAMESPACES_MISSING}skipped gitops/hedgehog/linked: is a symbolic link: hh-gitops never follows links; make it a real folder, or point --fabrics at the folder it links to\ncommitted {}: 1 raw file moved (1 resource: 1 created, 0 updated, 0 unchanged), 0 rejected (0 errors), 0 ignored, 2 warnings\n",
+            "gitops/hedgehog/fab\n{NAMESPACES_MISSING}  moved raw/vpc.yaml -> 1 resource\n      created   managed/vpcs/vpc-1.yaml\nskipped gitops/hedgehog/linked: is a symbolic link: hh-gitops never follows links; make it a real folder, or point --fabrics at the folder it links to\ncommitted {}: 1 raw file moved (1 resource: 1 created, 0 updated, 0 unchanged), 0 rejected (0 errors), 0 ignored, 2 warnings\n",
             head.trim()
         )
     );
@@ -321,7 +321,7 @@ fn raw_file_and_folder_names_that_are_not_utf8_are_rejected_untouched_and_make_n
     assert_eq!(
         stdout(&out),
         format!(
-            "{FABRIC}\n  moved raw/vpc.yaml -> 1 resource\n      created   managed/vpcs/vpc-1.yaml\n  rejected raw/bad\u{fffd}name.yaml (left in raw/)\n      {FABRIC}/raw/bad\u{fffd}name.yaml:1:1: error: file name is not valid UTF-8: rename it\n  rejected raw/sub\u{fffd} (left in raw/)\n      {FABRIC}/raw/sub\u{fffd}:1:1: error: folder name is not valid UTF-8: rename it (hh-gitops does not look inside)\n{NAMESPACES_MISSING}committed {}: 1 raw file moved (1 resource: 1 created, 0 updated, 0 unchanged), 2 rejected (2 errors), 0 ignored, 2 warnings\n",
+            "{FABRIC}\n  rejected raw/bad\u{fffd}name.yaml (left in raw/)\n      {FABRIC}/raw/bad\u{fffd}name.yaml:1:1: error: file name is not valid UTF-8: rename it\n  rejected raw/sub\u{fffd} (left in raw/)\n      {FABRIC}/raw/sub\u{fffd}:1:1: error: folder name is not valid UTF-8: rename it (hh-gitops does not look inside)\n{NAMESPACES_MISSING}  moved raw/vpc.yaml -> 1 resource\n      created   managed/vpcs/vpc-1.yaml\ncommitted {}: 1 raw file moved (1 resource: 1 created, 0 updated, 0 unchanged), 2 rejected (2 errors), 0 ignored, 2 warnings\n",
             head.trim()
         )
     );
@@ -371,7 +371,7 @@ fn a_fabric_folder_whose_name_is_not_utf8_is_listed_as_skipped() {
     assert_eq!(
         stdout(&out),
         format!(
-            "gitops/hedgehog/fab\n  would move raw/vpc.yaml -> 1 resource\n      created   managed/vpcs/vpc-1.yaml\n{NAMESPACES_MISSING}skipped gitops/hedgehog/fab\u{fffd}: folder name is not valid UTF-8: rename it\ndry run, nothing changed: 1 raw file would move (1 resource: 1 created, 0 updated, 0 unchanged), 0 rejected (0 errors), 0 ignored, 2 warnings\n"
+            "gitops/hedgehog/fab\n{NAMESPACES_MISSING}  would move raw/vpc.yaml -> 1 resource\n      created   managed/vpcs/vpc-1.yaml\nskipped gitops/hedgehog/fab\u{fffd}: folder name is not valid UTF-8: rename it\ndry run, nothing changed: 1 raw file would move (1 resource: 1 created, 0 updated, 0 unchanged), 0 rejected (0 errors), 0 ignored, 2 warnings\n"
         )
     );
     assert_eq!(std::fs::read(&bad).unwrap(), vpc("vpc-2", 1002).as_bytes());

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Repo, assert_exit, assert_expected, bin, output, stdout, vpc};
+use common::{Repo, WIRED_FABRIC, assert_exit, assert_expected, bin, output, stdout, vpc, vpc_on};
 
 const F1: &str = "gitops/hedgehog/fabric-1";
 
@@ -45,6 +45,39 @@ fn a_sync_with_commit_none_says_would_move_in_the_log_the_summary_and_the_output
         &std::fs::read_to_string(&outputs).unwrap(),
     );
     assert_eq!(repo.commit_count(), 2, "nothing was committed");
+}
+
+#[test]
+fn a_fabrics_text_report_shows_the_rejected_file_before_the_file_that_moves() {
+    let repo = Repo::new(None);
+    for (path, text) in WIRED_FABRIC {
+        repo.write(
+            &format!("gitops/hedgehog/f/managed/{path}"),
+            text.as_bytes(),
+        );
+    }
+    repo.write(
+        "gitops/hedgehog/f/raw/a-good.yaml",
+        vpc_on("vpc-a", "10.0.1.0/24", 1001).as_bytes(),
+    );
+    repo.write(
+        "gitops/hedgehog/f/raw/b-bad.yaml",
+        vpc_on("vpc-b", "10.0.2.0/24", 1002)
+            .replace("vlan:", "vlna:")
+            .as_bytes(),
+    );
+    repo.commit_all("one good and one bad raw file");
+    let out = repo.sync(&["--dry-run"]);
+    assert_exit(&out, 1);
+    assert_eq!(
+        stdout(&out),
+        "gitops/hedgehog/f\n\
+         \x20 rejected raw/b-bad.yaml (left in raw/)\n\
+         \x20     gitops/hedgehog/f/raw/b-bad.yaml:9:7: error: unknown field `vlna`: did you mean `vlan`? (at /spec/subnets/default/vlna)\n\
+         \x20 would move raw/a-good.yaml -> 1 resource\n\
+         \x20     created   managed/vpcs/vpc-a.yaml\n\
+         dry run, nothing changed: 1 raw file would move (1 resource: 1 created, 0 updated, 0 unchanged), 1 rejected (1 error), 0 ignored, 0 warnings\n"
+    );
 }
 
 #[test]

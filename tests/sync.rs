@@ -754,5 +754,10 @@ fn outputs_are_written_even_when_a_later_report_fails() {
         )),
         "{written}"
     );
-    assert!(stdout(&out).starts_with("gitops/hedgehog/f\n  moved raw/v.yaml"));
+    let log = stdout(&out);
+    assert!(log.starts_with("gitops/hedgehog/f\n"), "{log}");
+    assert!(
+        log.contains("\n  moved raw/v.yaml -> 1 resource\n"),
+        "{log}"
+    );
 }

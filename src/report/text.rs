@@ -1,12 +1,16 @@
 //! The terminal report: what moved where, what was rejected and why (one compiler-style
-//! line per finding, so editors can jump to it), and the totals; and the tables of `list`.
+//! line per finding, so editors can jump to it), and the totals; the tables of `list` are in
+//! `text/list.rs`.
+
+mod list;
 
 use std::fmt::Write;
 
 use super::{CheckReport, SyncReport};
-use crate::list::{self, Columns, KindTable, Listing};
 use crate::plan::diff::Diff;
 use crate::plan::{Status, plural};
+
+pub use list::list;
 
 /// `sync --quiet`: per fabric only what fails the run (rejected raw files that count, with
 /// their errors, and errors in managed/), then the closing line.
@@ -125,6 +129,12 @@ pub struct Section {
 
 /// `sync`, in sections: per fabric, then the skipped folders and a closing line saying what
 /// was committed.
+///
+/// A fabric's problems come before what moved, so they are read first and not lost above a
+/// long list of created files: the rejected files with their findings, then the fabric's
+/// own warnings (missing references, problems already in managed/), then what moved or
+/// would move (each file with its warnings), then the ignored files. The totals stay the
+/// last line, as on a terminal the last line is the one read first.
 pub fn sync_sections(report: &SyncReport, quiet: bool) -> Vec<Section> {
     if quiet {
         return quiet_sync(report);
@@ -134,33 +144,6 @@ pub fn sync_sections(report: &SyncReport, quiet: bool) -> Vec<Section> {
     for fabric in &report.fabrics {
         let mut out = String::new();
         let _ = writeln!(out, "{}", fabric.dir);
-        for moved in &fabric.moved {
-            let n = moved.resources.len();
-            let _ = writeln!(
-                out,
-                "  {verb} {} -> {n} {}",
-                moved.raw,
-                plural(n, "resource", "resources")
-            );
-            for planned in &moved.resources {
-                let status = match planned.status {
-                    Status::Created => "created  ",
-                    Status::Updated => "updated  ",
-                    Status::Unchanged => "unchanged",
-                };
-                let _ = writeln!(out, "      {status} {}", planned.path);
-                for line in planned.diff.iter().flat_map(Diff::lines) {
-                    let _ = writeln!(out, "{}{line}", diff_indent(&line));
-                }
-            }
-            for warning in moved.warnings() {
-                let _ = writeln!(
-                    out,
-                    "      {}",
-                    warning.display(&format!("{}/{}", fabric.dir, moved.raw))
-                );
-            }
-        }
         for rejected in &fabric.rejected {
             let why = if rejected.untouched {
                 "left in raw/; already on the base branch"
@@ -187,6 +170,33 @@ pub fn sync_sections(report: &SyncReport, quiet: bool) -> Vec<Section> {
                     .finding
                     .display(&format!("{}/{}", fabric.dir, managed.path))
             );
+        }
+        for moved in &fabric.moved {
+            let n = moved.resources.len();
+            let _ = writeln!(
+                out,
+                "  {verb} {} -> {n} {}",
+                moved.raw,
+                plural(n, "resource", "resources")
+            );
+            for planned in &moved.resources {
+                let status = match planned.status {
+                    Status::Created => "created  ",
+                    Status::Updated => "updated  ",
+                    Status::Unchanged => "unchanged",
+                };
+                let _ = writeln!(out, "      {status} {}", planned.path);
+                for line in planned.diff.iter().flat_map(Diff::lines) {
+                    let _ = writeln!(out, "{}{line}", diff_indent(&line));
+                }
+            }
+            for warning in moved.warnings() {
+                let _ = writeln!(
+                    out,
+                    "      {}",
+                    warning.display(&format!("{}/{}", fabric.dir, moved.raw))
+                );
+            }
         }
         for (ignored, reason) in report.ignored_files(fabric) {
             let _ = match reason {
@@ -275,185 +285,5 @@ pub fn closing_line(report: &SyncReport) -> String {
         (None, Some(_)) if report.dry_run => format!("dry run, nothing changed: {counts}"),
         (None, Some(reason)) => format!("check only, nothing committed ({reason}): {counts}"),
         (None, None) => format!("no commit (nothing to change): {counts}"),
-    }
-}
-
-/// `list`: per fabric, one aligned table per kind (the items of a list field, such as a
-/// VPC's subnets, one line each under their resource), then the files that could not be
-/// listed, compiler-style.
-pub fn list(listing: &Listing) -> String {
-    let mut out = String::new();
-    for glob in &listing.unmatched_fabrics {
-        let _ = writeln!(
-            out,
-            "warning: --fabric `{}` matches no fabric (a folder with a raw/ folder): check its spelling",
-            shown_cell(glob)
-        );
-    }
-    for (i, fabric) in listing.fabrics.iter().enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
-        let _ = writeln!(out, "{}", shown_cell(&fabric.dir));
-        if fabric.kinds.is_empty() {
-            let _ = match &listing.kind {
-                Some(kind) => writeln!(out, "  no {} in managed/", shown_cell(kind)),
-                None => writeln!(out, "  nothing in managed/"),
-            };
-        }
-        for table in &fabric.kinds {
-            let n = table.resources.len();
-            let _ = writeln!(out, "\n{} ({n})", shown_cell(&table.kind));
-            for line in aligned(&kind_rows(table)) {
-                let _ = writeln!(out, "{line}");
-            }
-        }
-        if !fabric.unreadable.is_empty() {
-            let n = fabric.unreadable.len();
-            let _ = writeln!(
-                out,
-                "\n{n} managed {} could not be listed:",
-                plural(n, "file", "files")
-            );
-            for file in &fabric.unreadable {
-                let path = format!("{}/{}", fabric.dir, file.path);
-                let _ = writeln!(out, "{}", shown_cell(&file.finding.display(&path)));
-            }
-        }
-    }
-    out
-}
-
-/// The header and the lines of one kind's table, cell by cell.
-fn kind_rows(table: &KindTable) -> Vec<Vec<String>> {
-    let (own_columns, list_field, item_columns) = match list::columns(&table.kind) {
-        Columns::Flat(own) => (own, None, &[][..]),
-        Columns::Nested { own, list, item } => (own, Some(list), item),
-    };
-    let mut rows = vec![
-        std::iter::once("NAME")
-            .chain(own_columns.iter().chain(item_columns).map(|c| c.header))
-            .map(str::to_owned)
-            .collect::<Vec<_>>(),
-    ];
-    for resource in &table.resources {
-        let items: &[serde_json::Value] = list_field
-            .and_then(|field| resource.fields.get(field))
-            .and_then(serde_json::Value::as_array)
-            .map_or(&[], Vec::as_slice);
-        let field = |value: Option<&serde_json::Value>| shown_value(value.unwrap_or_default());
-        for line in 0..items.len().max(1) {
-            let first = line == 0;
-            let mut row = vec![if first {
-                shown_cell(&resource.name)
-            } else {
-                String::new()
-            }];
-            for column in own_columns {
-                row.push(if first {
-                    field(resource.fields.get(column.field))
-                } else {
-                    String::new()
-                });
-            }
-            for column in item_columns {
-                row.push(field(
-                    items.get(line).and_then(|item| item.get(column.field)),
-                ));
-            }
-            rows.push(row);
-        }
-    }
-    rows
-}
-
-/// A listed value in a cell: `-` where it is not set, lists joined by commas.
-fn shown_value(value: &serde_json::Value) -> String {
-    use serde_json::Value;
-    match value {
-        Value::Null => "-".to_owned(),
-        Value::String(s) => shown_cell(s),
-        Value::Array(items) => {
-            if items.is_empty() {
-                return "-".to_owned();
-            }
-            items.iter().map(shown_value).collect::<Vec<_>>().join(", ")
-        }
-        other => shown_cell(&other.to_string()),
-    }
-}
-
-/// Text from input made safe for a terminal: control characters (escape sequences, line
-/// breaks) are shown escaped instead of acting.
-fn shown_cell(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
-}
-
-/// Rows padded into columns two spaces apart, without trailing spaces.
-fn aligned(rows: &[Vec<String>]) -> Vec<String> {
-    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let widths: Vec<usize> = (0..columns)
-        .map(|i| {
-            rows.iter()
-                .filter_map(|row| row.get(i))
-                .map(|cell| cell.chars().count())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    rows.iter()
-        .map(|row| {
-            let mut line = String::new();
-            for (cell, width) in row.iter().zip(&widths) {
-                line.push_str(cell);
-                line.extend(std::iter::repeat_n(' ', width + 2 - cell.chars().count()));
-            }
-            line.trim_end().to_owned()
-        })
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::list::{FabricListing, ListedResource};
-
-    #[test]
-    fn list_escapes_control_characters_and_aligns_without_trailing_spaces() {
-        let resource = |name: &str, role: serde_json::Value| ListedResource {
-            name: name.into(),
-            file: "managed/switches/x.yaml".into(),
-            fields: serde_json::json!({"role": role, "profile": "vs", "asn": null})
-                .as_object()
-                .cloned()
-                .unwrap(),
-        };
-        let listing = Listing::new(
-            vec![FabricListing {
-                dir: "f".into(),
-                kinds: vec![KindTable {
-                    kind: "Switch".into(),
-                    resources: vec![
-                        resource("evil\u{1b}[31m", "spine".into()),
-                        resource("leaf-01", serde_json::Value::Null),
-                    ],
-                }],
-                unreadable: Vec::new(),
-            }],
-            None,
-            Vec::new(),
-        );
-        assert_eq!(
-            list(&listing),
-            "f\n\nSwitch (2)\nNAME            ROLE   PROFILE  ASN\nevil\\u{1b}[31m  spine  vs       -\nleaf-01         -      vs       -\n"
-        );
     }
 }
