@@ -143,23 +143,93 @@ fn problems_the_pull_request_did_not_make_are_warnings_and_do_not_fail_it() {
     assert_expected("pull-request-untouched.stdout", &normalised(&out));
 }
 
+/// The findings of a run's text output (`path:line:col: severity: message`), each once, in
+/// order, whatever the report's layout around them. Other files named in a message are
+/// shown from the fabric folder (`check` shows them as the user named the fabric).
+fn findings(out: &Output) -> Vec<String> {
+    let mut found: Vec<String> = stdout(out)
+        .lines()
+        .map(str::trim)
+        .filter(|line| line.contains(": error: ") || line.contains(": warning: "))
+        .filter_map(|line| line.strip_prefix(&format!("{F}/")))
+        .map(|line| line.replace(&format!("{F}/"), ""))
+        .collect();
+    found.sort();
+    found.dedup();
+    found
+}
+
 #[test]
 fn check_changed_since_sees_the_same_as_the_pull_request_run() {
-    let repo = base(&[]);
-    repo.git(&["rm", "-q", &format!("{F}/managed/vpcs/vpc-1.yaml")]);
-    repo.commit_all("delete vpc-1");
-    let mut command = bin();
-    command
-        .current_dir(&repo.work)
-        .args(["check", "--references", "strict", "--changed-since", "main"])
-        .arg(F);
-    let out = output(repo.isolate(&mut command));
-    assert_exit(&out, 1);
-    assert!(
-        stdout(&out).contains("error: VPC `vpc-1` is deleted by this change"),
-        "{}",
-        stdout(&out)
-    );
+    type Change = fn(&Repo);
+    let changes: [(&str, Change); 3] = [
+        ("a deletion that breaks an attachment", |repo| {
+            repo.git(&["rm", "-q", &format!("{F}/managed/vpcs/vpc-1.yaml")]);
+        }),
+        ("a rename and a stray note", |repo| {
+            repo.git(&[
+                "mv",
+                &format!("{F}/managed/vpcs/vpc-2.yaml"),
+                &format!("{F}/managed/vpcs/second.yaml"),
+            ]);
+            repo.write(&format!("{F}/managed/vpcs/notes.txt"), b"todo\n");
+        }),
+        (
+            "a good raw file and a problem already on the base branch",
+            |repo| {
+                repo.write(
+                    &format!("{F}/raw/new.yaml"),
+                    vpc("vpc-3", "10.0.3.0/24", 1003).as_bytes(),
+                );
+            },
+        ),
+    ];
+    for (name, change) in changes {
+        // On the base branch already: a managed VPC overlapping vpc-2.
+        let repo = base(&[("managed/vpcs/old.yaml", vpc("old", "10.0.2.0/24", 1009))]);
+        change(&repo);
+        repo.commit_all(name);
+        let gate = pull_request_check(&repo);
+        let mut command = bin();
+        command
+            .current_dir(&repo.work)
+            .args(["check", "--references", "strict", "--changed-since", "main"])
+            .arg(F);
+        let check = output(repo.isolate(&mut command));
+        assert_eq!(
+            check.status.code(),
+            gate.status.code(),
+            "{name}: check and the gate exit alike\ncheck:\n{}\ngate:\n{}",
+            stdout(&check),
+            stdout(&gate)
+        );
+        let gate_errors: Vec<String> = findings(&gate)
+            .into_iter()
+            .filter(|f| f.contains(": error: "))
+            .collect();
+        let check_errors: Vec<String> = findings(&check)
+            .into_iter()
+            .filter(|f| f.contains(": error: "))
+            .collect();
+        assert!(
+            !gate_errors.is_empty() || name.contains("already"),
+            "{name}: the gate finds the errors"
+        );
+        assert_eq!(check_errors, gate_errors, "{name}: the same errors");
+        // The problem already on the base branch is a warning in both, unless the change
+        // touches one of its files (the rename does).
+        if name.contains("rename") {
+            continue;
+        }
+        let already = "managed/vpcs/old.yaml:8:15: warning: already on the base branch:";
+        for (run, out) in [("check", &check), ("gate", &gate)] {
+            assert!(
+                findings(out).iter().any(|f| f.starts_with(already)),
+                "{name}: {run} reports the old overlap as already there:\n{}",
+                stdout(out)
+            );
+        }
+    }
 }
 
 #[test]

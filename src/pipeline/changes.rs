@@ -8,11 +8,14 @@ use crate::plan::DeletedFile;
 use crate::validate;
 
 /// The scope of the check of the fabric at repository path `dir` (no trailing `/`), and the
-/// managed files the change deletes there. Without change information the scope is
-/// `default`; with an unknown base every finding counts.
+/// managed files the change deletes there, each path as the fabric's files are shown:
+/// `shown` (`gitops/hedgehog/fabric-1/` when `check` was given that folder; empty for a
+/// sync) followed by the path inside the fabric folder. Without change information the
+/// scope is `default`; with an unknown base every finding counts.
 pub fn for_fabric(
     changes: Option<&Changes>,
     dir: &str,
+    shown: &str,
     default: Scope,
 ) -> (Scope, Vec<DeletedFile>) {
     let set = match changes {
@@ -29,7 +32,12 @@ pub fn for_fabric(
                 .map(str::to_owned)
         }
     };
-    let touched = set.touched.iter().filter_map(|p| inside(p)).collect();
+    let touched = set
+        .touched
+        .iter()
+        .filter_map(|p| inside(p))
+        .map(|path| format!("{shown}{path}"))
+        .collect();
     let deleted = set
         .deleted
         .iter()
@@ -37,7 +45,7 @@ pub fn for_fabric(
             let path = inside(path)?;
             path.starts_with("managed/").then(|| DeletedFile {
                 names: validate::names_in(bytes),
-                path,
+                path: format!("{shown}{path}"),
             })
         })
         .collect();

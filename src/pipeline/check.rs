@@ -265,7 +265,7 @@ pub fn checked_files(
                         .map(|git| git.repo_path("").trim_end_matches('/').to_owned())
                         .unwrap_or_default();
                     let (scope, deleted) =
-                        super::changes::for_fabric(changes, &repo_dir, Scope::Whole);
+                        super::changes::for_fabric(changes, &repo_dir, &prefix, Scope::Whole);
                     input.deleted = deleted;
                     groups.push(Group {
                         loose: false,
@@ -387,6 +387,42 @@ pub fn checked_files(
         checked.push(CheckedFile {
             path: candidate.display.clone(),
             resources,
+            findings,
+            ignored: None,
+        });
+    }
+    // A fabric's findings at paths that are no YAML file to check: the managed files a change
+    // deletes ("deleting this file breaks …"), and other files in managed/<plural>/ under a
+    // folder the user named; listed as a sync lists them, so that check and sync agree.
+    let listed: std::collections::HashSet<&str> =
+        checked.iter().map(|file| file.path.as_str()).collect();
+    let named: Vec<String> = paths
+        .iter()
+        .map(|path| format!("{}/", path.display().to_string().trim_end_matches('/')))
+        .collect();
+    let mut elsewhere: BTreeMap<&str, Vec<Finding>> = BTreeMap::new();
+    for input in &inputs {
+        let shown = |path: &str| {
+            input.deleted.iter().any(|deleted| deleted.path == path)
+                || (input.strays.iter().any(|stray| stray == path)
+                    && named.iter().any(|folder| path.starts_with(folder.as_str())))
+        };
+        for found in input
+            .managed_findings
+            .iter()
+            .filter(|m| !listed.contains(m.path.as_str()) && shown(&m.path))
+        {
+            elsewhere
+                .entry(found.path.as_str())
+                .or_default()
+                .push(found.finding.clone());
+        }
+    }
+    for (path, mut findings) in elsewhere {
+        findings.sort_by_key(|f| (f.line, f.col));
+        checked.push(CheckedFile {
+            path: path.to_owned(),
+            resources: 0,
             findings,
             ignored: None,
         });

@@ -122,7 +122,8 @@ pub fn fabrics(
                 files.push(fabric_files(registry, &path, "")?);
                 let config = LoadedConfig::for_fabric(&path, &dir.rel, given)?;
                 let repo_dir = git.map_or_else(|| dir.rel.clone(), |g| g.repo_path(&dir.rel));
-                let (scope, deleted) = changes::for_fabric(changes, &repo_dir, Scope::AlreadyThere);
+                let (scope, deleted) =
+                    changes::for_fabric(changes, &repo_dir, "", Scope::AlreadyThere);
                 scopes.push(scope);
                 inputs.push(FabricInput {
                     dir: dir.rel,
