@@ -70,6 +70,25 @@ fn a_quoted_number_or_boolean_says_to_remove_the_quotes() {
 }
 
 #[test]
+fn a_value_where_a_mapping_belongs_says_so_and_points_at_a_key_indented_too_little() {
+    // `vlan` one level too shallow: read as a subnet named `vlan`.
+    let text = VPC.replace("      vlan: 1001", "    vlan: 1001");
+    assert_eq!(
+        findings(&text),
+        [
+            "f.yaml:9:5: error: `vlan` must be a mapping (keys indented under it), not `1001`: it is indented less than `subnet` on the line above (column 5 against 7); if it belongs with `subnet`, indent it to match (at /spec/subnets/vlan)"
+        ]
+    );
+    let text = "apiVersion: vpc.githedgehog.com/v1beta1\nkind: VPC\nmetadata:\n  name: vpc-1\nspec:\n  subnets: default\n";
+    assert_eq!(
+        findings(text),
+        [
+            "f.yaml:6:3: error: `subnets` must be a mapping (keys indented under it), not `default` (at /spec/subnets)"
+        ]
+    );
+}
+
+#[test]
 fn a_kind_in_the_wrong_case_or_group_names_the_right_one() {
     let text = VPC.replace("kind: VPC", "kind: vpc");
     assert_eq!(

@@ -2,6 +2,7 @@
 //! can violate its schema hundreds of thousands of times (one unknown key per line), so
 //! locating must cost the same per violation however many there are.
 
+use jsonschema::JsonType;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 
 use super::{finding_at, hints};
@@ -100,6 +101,19 @@ pub(super) fn schema_findings(
                     .with_rule(rules::SCHEMA_TYPE),
                 );
             }
+            // A value where the schema wants a mapping: most often a key indented too little
+            // (`vlan:` under `subnets:` instead of under its subnet), read as an entry of
+            // the mapping above.
+            ValidationErrorKind::Type {
+                kind: TypeKind::Single(JsonType::Object),
+            } if !error.instance().is_object() => {
+                findings.push(not_a_mapping(
+                    key_lines(),
+                    &mut locator,
+                    &pointer,
+                    error.instance(),
+                ));
+            }
             ValidationErrorKind::Required { property } => {
                 let property = property
                     .as_str()
@@ -153,6 +167,38 @@ fn unknown_field(
         ));
     }
     finding_at(pos, &format!("{pointer}/{escaped}"), message).with_rule(rules::SCHEMA_UNKNOWN_FIELD)
+}
+
+/// ``vlan` must be a mapping (keys indented under it), not `1007``, at the key of the value at
+/// `pointer`, saying when that key is indented less than the key above it.
+fn not_a_mapping(
+    keys: &hints::KeyLines,
+    locator: &mut Locator,
+    pointer: &str,
+    value: &serde_json::Value,
+) -> Finding {
+    let (parent, last) = pointer.rsplit_once('/').unwrap_or(("", pointer));
+    let name = last.replace("~1", "/").replace("~0", "~");
+    let pos = locator
+        .locate_key(parent, &name)
+        .unwrap_or_else(|| locator.locate(pointer));
+    let mut shown = match value {
+        serde_json::Value::String(text) => format!("`{text}`"),
+        other => format!("`{other}`"),
+    };
+    if shown.len() > 60 {
+        shown = "a single value".to_owned();
+    }
+    let mut message = format!("`{name}` must be a mapping (keys indented under it), not {shown}");
+    if let Some((above, above_pos)) = keys.just_above(pos.line)
+        && above_pos.col > pos.col
+    {
+        message.push_str(&format!(
+            ": it is indented less than `{above}` on the line above (column {} against {}); if it belongs with `{above}`, indent it to match",
+            pos.col, above_pos.col
+        ));
+    }
+    finding_at(pos, pointer, message).with_rule(rules::SCHEMA_TYPE)
 }
 
 /// The rule id of a schema violation the cases above do not word themselves.
