@@ -305,9 +305,12 @@ pub fn emit(emit: &EmitConfig, report: &Report, terminal: &Terminal) -> Result<u
     if let (Report::Sync(sync), Some(path)) = (report, &emit.step_outputs) {
         keep(gha::write_outputs(path, &step_outputs(sync, emit)));
     }
-    let json_text = report.json();
+    // Serialised once when wanted (stdout, the report file or both), never for nothing: on
+    // a large run it costs as much as the text report.
+    let json_text = std::cell::OnceCell::new();
+    let json_text = || json_text.get_or_init(|| report.json());
     keep(match emit.format {
-        Format::Json => terminal.out(&json_text),
+        Format::Json => terminal.out(json_text()),
         Format::Sarif => report.sarif().and_then(|log| terminal.out(&log)),
         Format::Text => {
             let mut sections = report.text(emit.quiet);
@@ -321,7 +324,7 @@ pub fn emit(emit: &EmitConfig, report: &Report, terminal: &Terminal) -> Result<u
     });
     if let Some(path) = &emit.report_json {
         keep(
-            std::fs::write(path, &json_text)
+            std::fs::write(path, json_text())
                 .with_context(|| format!("cannot write report {}", path.display())),
         );
     }
