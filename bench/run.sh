@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark of `hh-gitops check` (release build) on the synthetic Hedgehog corpus:
 # 1,000 files x 10 documents, 5% invalid. Needs hyperfine and PyYAML for the generator.
-#   bench/run.sh [path/to/gen_corpus.py]   (default: ../shared/bench/gen_corpus.py)
+#   bench/run.sh [path/to/gen_corpus.py]   (default: bench/gen_corpus.py, a copy of the
+#   team's generator from ../shared/bench, so that a fresh clone can run it)
 # HH_GITOPS_BIN=path measures that binary (e.g. the static musl build) instead.
 # HH_GITOPS_BASE=path also measures that binary (e.g. a build of an earlier commit) on the
 # same corpus in the same hyperfine run, and prints the ratio: compare only figures taken
@@ -11,7 +12,7 @@
 # DENY_ROOT_ADDITIONAL_PROPERTIES=1 FILENAME_FORMAT='{kind}-{fullgroup}-{version}').
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-gen=${1:-$root/../shared/bench/gen_corpus.py}
+gen=${1:-$root/bench/gen_corpus.py}
 corpus=$(mktemp -d)
 trap 'rm -rf "$corpus"' EXIT
 python3 "$gen" --files 1000 --docs 10 "$corpus/c" >/dev/null
