@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{assert_exit, bin, output, stdout};
+use common::{assert_exit, bin, output, readme_section, stdout};
 
 #[test]
 fn the_readme_demo_moves_the_example_fabric() {
@@ -33,13 +33,7 @@ fn the_readme_demo_moves_the_example_fabric() {
 
 #[test]
 fn the_readme_shows_both_set_up_commands_in_its_try_it_section() {
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
-        .expect("README.md");
-    let section = readme
-        .split_once("\n## Try it / develop\n")
-        .expect("the README has a Try it / develop section")
-        .1;
-    let section = section.split("\n## ").next().unwrap();
+    let section = readme_section("## Try it / develop");
     for command in ["./examples/demo.sh ", "cargo test "] {
         assert!(
             section.lines().any(|line| line.starts_with(command)),

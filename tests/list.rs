@@ -3,7 +3,9 @@
 
 mod common;
 
-use common::{Repo, assert_exit, assert_expected, bin, output, stderr, stdout, vpc};
+use common::{
+    Repo, assert_exit, assert_expected, bin, output, readme_section, stderr, stdout, vpc,
+};
 
 const F1: &str = "gitops/hedgehog/fabric-1";
 const F2: &str = "gitops/hedgehog/fabric-2";
@@ -189,12 +191,7 @@ fn a_glob_matching_no_fabric_is_a_warning_beside_one_that_matches_and_an_error_a
 
 #[test]
 fn the_readme_sample_is_real_output() {
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
-        .expect("README.md");
-    let section = readme
-        .split_once("## Find a free VLAN or port")
-        .expect("the README has the list section")
-        .1;
+    let section = readme_section("### Find a free VLAN or port");
     let sample = section
         .split("```\n")
         .nth(2)

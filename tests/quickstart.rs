@@ -10,7 +10,7 @@ mod common;
 use std::path::Path;
 use std::process::{Command, Output};
 
-use common::{Repo, output, vpc};
+use common::{Repo, output, readme, readme_block_after, vpc};
 
 fn read(relative: &str) -> String {
     std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)).unwrap()
@@ -19,11 +19,7 @@ fn read(relative: &str) -> String {
 /// The lines of the fenced block that follows `<!-- marker -->` in the README, without
 /// comment lines.
 fn commands_after(marker: &str) -> Vec<String> {
-    let readme = read("README.md");
-    let rest = &readme[readme.find(marker).expect("marker in README")..];
-    let body = &rest[rest.find("```").unwrap()..];
-    let body = &body[body.find('\n').unwrap() + 1..];
-    body[..body.find("```").unwrap()]
+    readme_block_after(marker)
         .lines()
         .filter(|line| !line.trim_start().starts_with('#'))
         .map(str::to_owned)
@@ -74,7 +70,7 @@ fn the_install_lines_name_this_repository_and_the_released_assets() {
     );
     // Every asset the README names, in the block or in the sentence before it, is one the
     // release publishes; the block downloads one of them and its checksums.
-    let readme = read("README.md");
+    let readme = readme();
     let quick_start = &readme[readme.find("### On your machine").unwrap()
         ..readme.find("<!-- quickstart-cli -->").unwrap()];
     let named: Vec<&str> = quick_start

@@ -4,22 +4,10 @@
 
 mod common;
 
-use common::{Repo, WIRED_FABRIC, assert_exit, attachment, bin, output, stdout, vpc_on};
-
-fn readme() -> String {
-    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap()
-}
-
-/// The fenced block that follows `<!-- marker -->`.
-fn block_after(marker: &str) -> String {
-    let text = readme();
-    let start = text.find(marker).expect("marker in README");
-    let rest = &text[start..];
-    let open = rest.find("```").unwrap();
-    let body = &rest[open..];
-    let body = &body[body.find('\n').unwrap() + 1..];
-    body[..body.find("```").unwrap()].to_owned()
-}
+use common::{
+    Repo, WIRED_FABRIC, assert_exit, attachment, bin, output, readme,
+    readme_block_after as block_after, stdout, vpc_on,
+};
 
 #[test]
 fn the_consumer_workflow_has_every_promised_part() {

@@ -7,6 +7,35 @@ pub mod fake_github;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// The README, as the tests that keep it honest read it.
+pub fn readme() -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README.md")
+}
+
+/// The body of the README's fenced block that follows `<!-- marker -->`.
+pub fn readme_block_after(marker: &str) -> String {
+    let text = readme();
+    let start = text.find(marker).expect("marker in README");
+    let rest = &text[start..];
+    let body = &rest[rest.find("```").expect("a fenced block after the marker")..];
+    let body = &body[body.find('\n').unwrap() + 1..];
+    body[..body.find("```").expect("the block ends")].to_owned()
+}
+
+/// The part of the README under the heading `heading` (`## Try it / develop`), up to the
+/// next heading of the same level.
+pub fn readme_section(heading: &str) -> String {
+    let text = readme();
+    let level = &heading[..=heading.find(' ').expect("a heading")];
+    let start = text
+        .find(&format!("\n{heading}\n"))
+        .unwrap_or_else(|| panic!("the README has `{heading}`"));
+    let rest = &text[start + heading.len() + 2..];
+    let end = rest.find(&format!("\n{level}")).unwrap_or(rest.len());
+    rest[..end].to_owned()
+}
+
 /// The folder of checked-in fixtures.
 pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
