@@ -6,8 +6,8 @@
 //! head and the tail one `movsb` at a time; on the benchmark corpus it took a fifth of the
 //! static binary's time, against a twentieth for glibc's `memcpy` in the glibc build. This
 //! one copies up to 256 bytes with a few overlapping unaligned loads and stores, without a
-//! loop, and leaves longer copies to `rep movsb`, which CPUs with ERMS (every x86_64 CPU
-//! since 2013) run at full speed.
+//! loop, and leaves longer copies to `rep movsb`, which CPUs with ERMS (enhanced `rep movsb`)
+//! run at full speed and every x86_64 CPU runs correctly.
 //!
 //! Straight-line code only: a copying loop here could be turned back into a call to
 //! `memcpy` by the optimiser, that is, into a call to itself.

@@ -7,7 +7,7 @@
 
 use crate::finding::{Finding, Severity};
 use crate::rules::state::{FabricState, Origin};
-use crate::rules::{self, Context, CrossViolation};
+use crate::rules::{self, Context, CrossViolation, Missing};
 use crate::validate::Resource;
 
 /// A cross-object violation of a resource, not yet placed at its line.
@@ -59,38 +59,40 @@ pub(super) struct Cross<'r> {
     pub findings: Vec<Finding>,
     /// A copy of those caused by another file (rejected or deleted), with that file.
     pub caused: Vec<(Finding, Origin)>,
-    /// The warnings that a referenced object is nowhere in the repository, left unplaced:
-    /// they are gathered per object for the whole fabric (see `MissingReference`) instead
-    /// of one per reference, and only the first of each object is placed.
-    pub missing: Vec<Unplaced<'r>>,
+    /// The warnings that a referenced object is nowhere in the repository, with that
+    /// object, left unplaced: they are gathered per object for the whole fabric (see
+    /// `MissingReference`) instead of one per reference, and only the first of each object
+    /// is placed.
+    pub missing: Vec<(Missing, Unplaced<'r>)>,
 }
 
 /// Places `found` (violations of resources in one file, as [`violations`] returns them),
 /// parsing each document once for all its findings. With `keep_missing`, the references to
 /// objects nowhere in the repository stay unplaced in [`Cross::missing`].
-pub(super) fn place(found: Vec<Unplaced<'_>>, keep_missing: bool) -> Cross<'_> {
+pub(super) fn place<'r>(found: &[Unplaced<'r>], keep_missing: bool) -> Cross<'r> {
     let mut cross = Cross {
         findings: Vec::new(),
         caused: Vec::new(),
         missing: Vec::new(),
     };
-    let mut to_place: Vec<Unplaced> = Vec::new();
+    let mut to_place: Vec<&Unplaced> = Vec::new();
     for unplaced in found {
-        if keep_missing && unplaced.cross.missing.is_some() {
-            cross.missing.push(unplaced);
-        } else {
-            to_place.push(unplaced);
+        match &unplaced.cross.missing {
+            Some(missing) if keep_missing => {
+                cross.missing.push((missing.clone(), unplaced.clone()))
+            }
+            _ => to_place.push(unplaced),
         }
     }
     // The violations of one resource are next to each other.
     for run in to_place.chunk_by(|a, b| std::ptr::eq(a.resource, b.resource)) {
-        let resource = run[0].resource;
-        let positions = resource.locate_all(run.iter().map(|u| u.cross.violation.pointer.as_str()));
+        let positions = run[0]
+            .resource
+            .locate_all(run.iter().map(|u| u.cross.violation.pointer.as_str()));
         for (unplaced, pos) in run.iter().zip(positions) {
-            let cause = unplaced.cross.cause.clone();
             let placed = finding(unplaced.cross.clone(), pos.line, pos.col);
-            if let Some(cause) = cause {
-                cross.caused.push((placed.clone(), cause));
+            if let Some(cause) = &unplaced.cross.cause {
+                cross.caused.push((placed.clone(), cause.clone()));
             }
             cross.findings.push(placed);
         }
@@ -105,7 +107,7 @@ pub(super) fn cross_findings<'r>(
     state: &FabricState,
     ctx: &Context,
 ) -> Cross<'r> {
-    place(violations(resources, state, ctx), true)
+    place(&violations(resources, state, ctx), true)
 }
 
 fn finding(cross: CrossViolation, line: u32, col: u32) -> Finding {

@@ -141,8 +141,8 @@ pub fn findings(
                 .into_iter()
                 .map(|(finding, cause)| (file.path.clone(), finding, cause)),
         );
-        for unplaced in cross.missing {
-            missing.add(&file.path, unplaced);
+        for (object, unplaced) in cross.missing {
+            missing.add(&file.path, object, unplaced);
         }
     }
     for stray in &input.strays {

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use super::Unplaced;
 use crate::plan::MissingReference;
+use crate::rules::Missing;
 
 /// The references gathered so far, by kind and name.
 #[derive(Debug, Default)]
@@ -14,12 +15,9 @@ pub struct MissingReferences {
 }
 
 impl MissingReferences {
-    /// Counts the reference that `unplaced` (in the file `path`) reports; only the first
-    /// reference to each object is placed at its line.
-    pub(super) fn add(&mut self, path: &str, unplaced: Unplaced) {
-        let Some(missing) = unplaced.cross.missing.clone() else {
-            return;
-        };
+    /// Counts the reference to `missing` that `unplaced` (in the file `path`) reports; only
+    /// the first reference to each object is placed at its line.
+    pub(super) fn add(&mut self, path: &str, missing: Missing, unplaced: Unplaced) {
         let entry = self
             .by_object
             .entry((missing.kind.clone(), missing.name.clone()))

@@ -79,14 +79,14 @@ pub fn check_fabric(input: &mut FabricInput, ctx: &Context, references: Referenc
     // to objects nowhere in the repository to be gathered per object.
     let found: Vec<(usize, Vec<Unplaced>)> = found.into_iter().collect();
     let placed = parallel::map(&found, |(index, violations)| {
-        place(violations.to_vec(), accepted.contains(index))
+        place(violations, accepted.contains(index))
     });
     let mut gathered = MissingReferences::default();
     let mut raw_caused: Vec<(String, Finding, Origin)> = Vec::new();
     for ((index, _), cross) in found.iter().zip(placed) {
         let path = &input.files[*index].path;
-        for unplaced in cross.missing {
-            gathered.add(path, unplaced);
+        for (missing, unplaced) in cross.missing {
+            gathered.add(path, missing, unplaced);
         }
         raw_caused.extend(
             cross
@@ -96,7 +96,7 @@ pub fn check_fabric(input: &mut FabricInput, ctx: &Context, references: Referenc
         );
         verdicts.entry(*index).or_default().extend(cross.findings);
     }
-    drop(found);
+    drop(found); // it borrows the files settled next
     for (index, findings) in verdicts {
         settle(&mut input.files[index].outcome, findings);
     }
