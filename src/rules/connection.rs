@@ -267,7 +267,7 @@ pub fn validate(object: &Object, ctx: &Context, out: &mut Violations) {
             "/spec",
             format!(
                 "no connection type is set: set exactly one of {}",
-                TYPES.map(|t| format!("`{t}`")).join(", ")
+                super::backticked(TYPES)
             ),
         ),
         [first, rest @ ..] => {

@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use super::state::FabricState;
 use super::{Context, Violations, default_metadata};
+use crate::rules::backticked;
 
 /// `spec` (`ExternalPeeringSpec`).
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -172,19 +173,12 @@ pub fn validate_cross(peering: &Object, state: &FabricState, _ctx: &Context, out
     let subnets = vpc.object.spec.subnets.as_ref();
     for (index, subnet) in permit.vpc.subnets_as_written.iter().enumerate() {
         if !subnets.is_some_and(|s| s.contains_key(subnet)) {
-            let known: Vec<String> = subnets
-                .into_iter()
-                .flat_map(|s| s.keys())
-                .map(|s| format!("`{s}`"))
-                .collect();
+            let known = backticked(subnets.into_iter().flat_map(|s| s.keys()));
             out.error(
                 format!("/spec/permit/vpc/subnets/{index}"),
                 format!(
                     "VPC `{}` ({}) has no subnet `{}`: name one of its subnets ({})",
-                    permit.vpc.name,
-                    vpc.origin,
-                    subnet,
-                    known.join(", ")
+                    permit.vpc.name, vpc.origin, subnet, known
                 ),
             );
         }

@@ -231,6 +231,15 @@ impl Violations {
     }
 }
 
+/// `` `a`, `b` ``: names as the messages show them (empty for none).
+pub fn backticked<T: std::fmt::Display>(names: impl IntoIterator<Item = T>) -> String {
+    names
+        .into_iter()
+        .map(|name| format!("`{name}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Escapes one JSON-pointer segment (`~` and `/`), for map keys such as subnet names.
 pub fn pointer_segment(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")

@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use super::state::FabricState;
 use super::{Context, Resource, Violations, pointer_segment};
+use crate::rules::backticked;
 
 /// A VPCPeering as the rules read it.
 pub type Object = Resource<VpcPeeringSpec>;
@@ -106,11 +107,11 @@ fn check_two_vpcs(spec: &VpcPeeringSpec, out: &mut Violations) {
 
 /// ` (`a`, `b`)`, or nothing for no names.
 fn quoted_list<'a>(names: impl Iterator<Item = &'a String>) -> String {
-    let names: Vec<String> = names.map(|n| format!("`{n}`")).collect();
+    let names = backticked(names);
     if names.is_empty() {
         String::new()
     } else {
-        format!(" ({})", names.join(", "))
+        format!(" ({names})")
     }
 }
 
@@ -170,17 +171,13 @@ pub fn validate_cross(peering: &Object, state: &FabricState, _ctx: &Context, out
             let listed = peer.as_ref().map_or(&[][..], |p| &p.subnets[..]);
             for (j, subnet) in listed.iter().enumerate() {
                 if !subnets.is_some_and(|s| s.contains_key(subnet)) {
-                    let known: Vec<String> = subnets
-                        .into_iter()
-                        .flat_map(BTreeMap::keys)
-                        .map(|s| format!("`{s}`"))
-                        .collect();
+                    let known = backticked(subnets.into_iter().flat_map(BTreeMap::keys));
                     out.error(
                         format!("/spec/permit/{i}/{}/subnets/{j}", pointer_segment(name)),
                         format!(
                             "VPC `{name}` ({}) has no subnet `{subnet}`: name one of its subnets ({}), or list none to peer them all",
                             vpc.origin,
-                            known.join(", ")
+                            known
                         ),
                     );
                 }

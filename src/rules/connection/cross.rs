@@ -18,6 +18,7 @@ use super::super::config::FabricConfig;
 use super::super::state::FabricState;
 use super::super::{Context, Violations, net, switch};
 use super::{ConnectionSpec, End, Endpoint, Object};
+use crate::rules::backticked;
 
 /// Every cross-object rule of `object`.
 pub(super) fn validate(object: &Object, state: &FabricState, ctx: &Context, out: &mut Violations) {
@@ -128,16 +129,7 @@ fn validate_eslag_redundancy(switches: &[(&str, &switch::Object)], out: &mut Vio
     let spread = |values: &BTreeMap<&str, Vec<&str>>| {
         values
             .iter()
-            .map(|(value, names)| {
-                format!(
-                    "`{value}` ({})",
-                    names
-                        .iter()
-                        .map(|n| format!("`{n}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            })
+            .map(|(value, names)| format!("`{value}` ({})", backticked(names)))
             .collect::<Vec<_>>()
             .join(", ")
     };

@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 
 use super::super::Violations;
 use super::{ConnectionSpec, PortWithIp, ServerToSwitchLink};
+use crate::rules::backticked;
 
 /// Which device a port belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -277,11 +278,7 @@ pub(super) fn validate(spec: &ConnectionSpec, kind: &str, out: &mut Violations) 
 
 /// ``2 switches: `a`, `b` ``, for the device-count messages.
 fn count(one: &str, many: &str, names: &BTreeSet<&str>) -> String {
-    let listed = names
-        .iter()
-        .map(|n| format!("`{n}`"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let listed = backticked(names);
     match names.len() {
         0 => format!("no {one}"),
         1 => format!("1 {one}: {listed}"),

@@ -4,6 +4,7 @@
 
 use super::ports::{PORT_RULE, check_port};
 use super::{AclEndpoint, AclRule, PeeringAcl};
+use crate::rules::backticked;
 use crate::rules::decode::go_atoi;
 use crate::rules::{Violations, net};
 use crate::validate::names::is_rfc1123_subdomain;
@@ -30,11 +31,7 @@ pub(super) fn validate(acl: &PeeringAcl, sides: &[&str], out: &mut Violations) {
             ),
         );
     }
-    let side_list = sides
-        .iter()
-        .map(|s| format!("`{s}`"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let side_list = backticked(sides);
     for (index, rule) in acl.rules.iter().enumerate() {
         validate_rule(index, rule, sides, &side_list, out);
     }

@@ -5,6 +5,7 @@
 
 use super::nat::{self, NatModes};
 use super::{EXTERNAL_PREFIX, PeeringExpose};
+use crate::rules::backticked;
 use crate::rules::{Violations, net};
 
 /// One expose entry of `side` (`gatewaypeering_types.go:312-411`).
@@ -96,10 +97,7 @@ fn exactly_one(side: &str, at: &str, list: &str, fields: &[(&str, &String)], out
         .map(|(name, _)| format!("`{name}`"))
         .collect();
     if set.len() != 1 {
-        let allowed = fields
-            .iter()
-            .map(|(name, _)| format!("`{name}`"))
-            .collect::<Vec<_>>();
+        let allowed = backticked(fields.iter().map(|(name, _)| name));
         out.error(
             at,
             format!(
@@ -109,7 +107,7 @@ fn exactly_one(side: &str, at: &str, list: &str, fields: &[(&str, &String)], out
                 } else {
                     set.join(" and ")
                 },
-                allowed.join(", ")
+                allowed
             ),
         );
     }

@@ -10,6 +10,7 @@ use ipnet::IpNet;
 
 use super::acl::rule_label;
 use super::{AclEndpoint, EXTERNAL_PREFIX, PeeringSpec, side_names, side_pointer};
+use crate::rules::backticked;
 use crate::rules::state::{Entry, FabricState};
 use crate::rules::vpc::Object as Vpc;
 use crate::rules::{Violations, net};
@@ -172,11 +173,11 @@ fn is_subset(inner: &IpNet, outer: &IpNet) -> bool {
 
 /// `` `a`, `b` `` or `none`.
 fn list<'a>(items: impl Iterator<Item = &'a str>) -> String {
-    let items: Vec<String> = items.map(|item| format!("`{item}`")).collect();
+    let items = backticked(items);
     if items.is_empty() {
         "none".to_owned()
     } else {
-        items.join(", ")
+        items
     }
 }
 

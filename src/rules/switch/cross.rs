@@ -10,6 +10,7 @@ use super::super::state::{FabricState, profiles};
 use super::super::{Context, Violations, net};
 use super::ports::{self, Profile};
 use super::{Object, SwitchSpec};
+use crate::rules::backticked;
 
 /// Every cross-object rule of `object`.
 pub(super) fn validate(object: &Object, state: &FabricState, ctx: &Context, out: &mut Violations) {
@@ -152,12 +153,7 @@ fn profile<'s>(
 
 /// `` `a`, `b` ``: the fabric's profiles.
 fn built_in_names(state: &FabricState) -> String {
-    state
-        .switch_profiles
-        .iter()
-        .map(|(name, _)| format!("`{name}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
+    backticked(state.switch_profiles.iter().map(|(name, _)| name))
 }
 
 /// `:327-441`: the values hhfab assigns are unique. The management IP among switches (by

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use super::super::state::profiles::{PortProfile, SwitchProfileSpec};
 use super::super::{Violations, pointer_segment};
 use super::SwitchSpec;
+use crate::rules::backticked;
 
 /// The switch's profile, named for the messages.
 pub(super) struct Profile<'a> {
@@ -28,15 +29,6 @@ pub(super) fn validate(spec: &SwitchSpec, profile: &Profile, out: &mut Violation
     if breakouts_valid {
         validate_port_counts(spec, profile, out);
     }
-}
-
-/// `` `a`, `b` ``.
-fn listed<'a>(names: impl IntoIterator<Item = &'a String>) -> String {
-    names
-        .into_iter()
-        .map(|n| format!("`{n}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// The speeds of the port profile `name` (of `what`), or the finding that it has none.
@@ -89,7 +81,7 @@ fn validate_group_speeds(spec: &SwitchSpec, profile: &Profile, out: &mut Violati
                     if profile.spec.port_groups.is_empty() {
                         "none".to_owned()
                     } else {
-                        listed(profile.spec.port_groups.keys())
+                        backticked(profile.spec.port_groups.keys())
                     }
                 ),
             );
@@ -104,7 +96,7 @@ fn validate_group_speeds(spec: &SwitchSpec, profile: &Profile, out: &mut Violati
                 format!(
                     "port group `{group}` of SwitchProfile `{}` does not support speed `{speed}`: it supports {}",
                     profile.name,
-                    listed(supported)
+                    backticked(supported)
                 ),
             );
         }
@@ -149,7 +141,7 @@ fn validate_port_speeds(spec: &SwitchSpec, profile: &Profile, out: &mut Violatio
                 format!(
                     "port `{port}` of SwitchProfile `{}` does not support speed `{speed}`: it supports {}",
                     profile.name,
-                    listed(supported)
+                    backticked(supported)
                 ),
             );
         }
@@ -187,7 +179,7 @@ fn validate_breakouts(spec: &SwitchSpec, profile: &Profile, out: &mut Violations
                 format!(
                     "port `{port}` of SwitchProfile `{}` does not support breakout `{mode}`: it supports {}",
                     profile.name,
-                    listed(breakout.supported.keys())
+                    backticked(breakout.supported.keys())
                 ),
             );
             valid = false;

@@ -16,6 +16,7 @@ use crate::rules::{Context, Violations};
 
 use super::Object;
 use super::wiring::{connection_type, server_switches};
+use crate::rules::backticked;
 
 /// The `type` of a Switch's redundancy group that makes it an MCLAG peer
 /// (`meta.RedundancyTypeMCLAG`).
@@ -101,15 +102,11 @@ fn find_subnet<'s>(
     if subnet.is_some() {
         return Some(target);
     }
-    let known = subnets
-        .into_iter()
-        .flat_map(|subnets| subnets.keys())
-        .map(|name| format!("`{name}`"))
-        .collect::<Vec<_>>();
+    let known = backticked(subnets.into_iter().flat_map(|subnets| subnets.keys()));
     let has = if known.is_empty() {
         "it has no subnets".to_owned()
     } else {
-        format!("its subnets: {}", known.join(", "))
+        format!("its subnets: {known}")
     };
     out.error(
         "/spec/subnet",
@@ -208,16 +205,11 @@ fn check_switch<'s>(
     let namespace = &vpc.spec.vlan_namespace;
     // `:243-245`
     if !sw.spec.vlan_namespaces.contains(namespace) {
-        let listed = sw
-            .spec
-            .vlan_namespaces
-            .iter()
-            .map(|n| format!("`{n}`"))
-            .collect::<Vec<_>>();
+        let listed = backticked(&sw.spec.vlan_namespaces);
         let listed = if listed.is_empty() {
             "it lists none".to_owned()
         } else {
-            format!("it lists {}", listed.join(", "))
+            format!("it lists {listed}")
         };
         out.error(
             "/spec/connection",
