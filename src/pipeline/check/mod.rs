@@ -3,10 +3,14 @@
 //! that fabric's whole managed/ and raw/ as the fabric state. Other files are checked
 //! against each other (`check wiring.yaml vpcs.yaml` checks them together, as hhfab would).
 
+mod candidates;
+
+pub use candidates::repository_fabrics;
+
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 
 use super::discover::{self, FabricFiles};
 use super::fabric_config::{self, LoadedConfig};
@@ -18,160 +22,8 @@ use crate::plan::{FabricInput, MissingReference, RawOutcome};
 use crate::report::CheckedFile;
 use crate::rules::state::References;
 use crate::schema::Registry;
-use crate::source::{self, DEFAULT_FABRICS, EntryKind};
-
-/// A file `check` looks at and how it was found.
-struct Candidate {
-    path: PathBuf,
-    display: String,
-    kind: EntryKind,
-    /// Index of its fabric config in the run's list.
-    config: usize,
-    /// Why it is listed rather than checked: a file found in a fabric folder outside the
-    /// fabric's resources (`.hnp/` metadata, `managed/tests/`). Named files are always checked.
-    ignored: Option<&'static str>,
-}
-
-/// Why a file found under a folder is no resource of a fabric: it lies in a fabric folder
-/// (one with a raw/ folder) but neither in its raw/ nor in a managed/<plural>/ folder of a
-/// known kind. `None` for every other file.
-fn outside_resources(
-    registry: &Registry,
-    finder: &mut FabricFinder,
-    path: &Path,
-) -> Option<&'static str> {
-    let fabric = finder.nearest(path.parent()?)?;
-    let fabric = fabric.as_path();
-    let inside = path.strip_prefix(fabric).ok()?;
-    let mut parts = inside.components().map(|c| c.as_os_str().to_string_lossy());
-    match parts.next().as_deref() {
-        Some("raw") => None,
-        Some("managed") => {
-            let plural = parts.next()?;
-            let known = registry.kinds().iter().any(|k| k.id.plural == plural);
-            (!known).then_some("in managed/ but not in a folder of a resource kind")
-        }
-        _ => Some("not in the fabric's raw/ or managed/"),
-    }
-}
-
-/// Finds the nearest folder with a raw/ folder at or above a folder, remembering each answer:
-/// the files of one folder share it, and asking the file system for every file's every
-/// parent cost more than checking them.
-#[derive(Default)]
-struct FabricFinder {
-    known: HashMap<PathBuf, Option<PathBuf>>,
-}
-
-impl FabricFinder {
-    /// The nearest folder at or above `dir` that has a raw/ folder.
-    fn nearest(&mut self, dir: &Path) -> Option<PathBuf> {
-        if let Some(answer) = self.known.get(dir) {
-            return answer.clone();
-        }
-        let answer = if dir.join("raw").is_dir() {
-            Some(dir.to_path_buf())
-        } else {
-            dir.parent().and_then(|parent| self.nearest(parent))
-        };
-        self.known.insert(dir.to_path_buf(), answer.clone());
-        answer
-    }
-
-    /// The fabric folder whose raw/ or managed/ holds the file at the canonical `path`: the
-    /// nearest folder above it that has a raw/ folder and holds it in raw/ or managed/.
-    fn fabric_of(&mut self, path: &Path) -> Option<PathBuf> {
-        let mut above = path.parent()?.to_path_buf();
-        loop {
-            let dir = self.nearest(&above)?;
-            if path.starts_with(dir.join("raw")) || path.starts_with(dir.join("managed")) {
-                return Some(dir);
-            }
-            above = dir.parent()?.to_path_buf();
-        }
-    }
-}
-
-/// Collects the files under `paths`: named files whatever their name, folders recursively
-/// for `*.yaml`/`*.yml` (links inside folders are reported, not followed). A named path
-/// that is neither a file nor a folder (a FIFO, a socket) is reported, never opened: opening
-/// a FIFO would wait for a writer forever.
-fn collect(registry: &Registry, paths: &[PathBuf]) -> Result<Vec<Candidate>> {
-    let mut candidates = Vec::new();
-    let mut finder = FabricFinder::default();
-    for (config, path) in paths.iter().enumerate() {
-        let meta =
-            std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
-        let display = path.display().to_string();
-        if meta.is_dir() {
-            let base = display.trim_end_matches('/');
-            for entry in source::walk(path, base)? {
-                if matches!(entry.kind, EntryKind::Yaml | EntryKind::NotUtf8 { .. })
-                    || (entry.kind == EntryKind::Symlink && source::is_yaml_name(&entry.rel))
-                {
-                    let ignored = outside_resources(registry, &mut finder, &entry.path);
-                    candidates.push(Candidate {
-                        path: entry.path,
-                        display: entry.rel,
-                        kind: entry.kind,
-                        config,
-                        ignored,
-                    });
-                }
-            }
-        } else {
-            candidates.push(Candidate {
-                path: path.clone(),
-                display,
-                kind: if meta.is_file() {
-                    EntryKind::Yaml
-                } else {
-                    EntryKind::Special
-                },
-                config,
-                ignored: None,
-            });
-        }
-    }
-    Ok(candidates)
-}
-
-/// The fabric folders of the git repository the current folder is in (those `sync` finds
-/// by default), as paths from the current folder, for `check` without a path.
-pub fn repository_fabrics() -> Result<Vec<PathBuf>> {
-    let git = GitRepo::open(Path::new("."))
-        .context("`hh-gitops check` without a path checks the git repository it runs in")?;
-    let top = std::fs::canonicalize(git.top())
-        .with_context(|| format!("cannot read {}", git.top().display()))?;
-    let here = std::fs::canonicalize(".").context("cannot read the current folder")?;
-    let up = match here.strip_prefix(&top) {
-        Ok(below) => below
-            .components()
-            .map(|_| "..")
-            .collect::<Vec<_>>()
-            .join("/"),
-        Err(_) => top.display().to_string(),
-    };
-    let found = source::find_fabric_dirs(&top, &[DEFAULT_FABRICS.to_owned()])?;
-    if found.dirs.is_empty() {
-        bail!(
-            "no fabric in {}: a fabric is a folder {DEFAULT_FABRICS} with a raw/ folder; name the files to check",
-            top.display()
-        );
-    }
-    Ok(found
-        .dirs
-        .into_iter()
-        .filter(|dir| dir.skip_reason.is_none())
-        .map(|dir| {
-            if up.is_empty() {
-                PathBuf::from(dir.rel)
-            } else {
-                PathBuf::from(format!("{up}/{}", dir.rel))
-            }
-        })
-        .collect())
-}
+use crate::source::{self, EntryKind};
+use candidates::{Candidate, FabricFinder, collect};
 
 /// The folder prefix under which the user sees the files of the fabric `dir`: the part of
 /// `display` (how a file `path` of that fabric was shown) before its path inside the fabric.
@@ -391,9 +243,27 @@ pub fn checked_files(
             ignored: None,
         });
     }
-    // A fabric's findings at paths that are no YAML file to check: the managed files a change
-    // deletes ("deleting this file breaks …"), and other files in managed/<plural>/ under a
-    // folder the user named; listed as a sync lists them, so that check and sync agree.
+    let unlisted = unlisted_findings(&inputs, &checked, paths);
+    checked.extend(unlisted);
+    // Missing references are only known for the files read together: keep the groups'
+    // (their paths are as the user sees them already).
+    let missing = inputs.into_iter().flat_map(|input| input.missing).collect();
+    Ok(Checked {
+        files: checked,
+        configs,
+        missing,
+    })
+}
+
+/// A fabric's findings at paths that are no YAML file `check` read: the managed files a
+/// change deletes ("deleting this file breaks …"), and other files in managed/<plural>/
+/// under a folder the user named (`paths`); listed as a sync lists them, so that check and
+/// sync agree. `checked` is what is listed already.
+fn unlisted_findings(
+    inputs: &[FabricInput],
+    checked: &[CheckedFile],
+    paths: &[PathBuf],
+) -> Vec<CheckedFile> {
     let listed: std::collections::HashSet<&str> =
         checked.iter().map(|file| file.path.as_str()).collect();
     let named: Vec<String> = paths
@@ -401,7 +271,7 @@ pub fn checked_files(
         .map(|path| format!("{}/", path.display().to_string().trim_end_matches('/')))
         .collect();
     let mut elsewhere: BTreeMap<&str, Vec<Finding>> = BTreeMap::new();
-    for input in &inputs {
+    for input in inputs {
         let shown = |path: &str| {
             input.deleted.iter().any(|deleted| deleted.path == path)
                 || (input.strays.iter().any(|stray| stray == path)
@@ -418,23 +288,18 @@ pub fn checked_files(
                 .push(found.finding.clone());
         }
     }
-    for (path, mut findings) in elsewhere {
-        findings.sort_by_key(|f| (f.line, f.col));
-        checked.push(CheckedFile {
-            path: path.to_owned(),
-            resources: 0,
-            findings,
-            ignored: None,
-        });
-    }
-    // Missing references are only known for the files read together: keep the groups'
-    // (their paths are as the user sees them already).
-    let missing = inputs.into_iter().flat_map(|input| input.missing).collect();
-    Ok(Checked {
-        files: checked,
-        configs,
-        missing,
-    })
+    elsewhere
+        .into_iter()
+        .map(|(path, mut findings)| {
+            findings.sort_by_key(|f| (f.line, f.col));
+            CheckedFile {
+                path: path.to_owned(),
+                resources: 0,
+                findings,
+                ignored: None,
+            }
+        })
+        .collect()
 }
 
 /// A group's input before its files are read.
