@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use saphyr_parser::{Event, Parser, Span};
+use saphyr_parser::{Event, Parser, ScanError, Span};
 
 use super::tags::{check_collection_tag, scalar_value};
 use super::tree::{Entry, Node, Pos, RawDocument, Value};
@@ -264,8 +264,23 @@ fn reject_directives(lines: &[&str], from: u32, to: u32) -> Result<(), Finding> 
 /// Parses a whole YAML stream into documents. The first syntax or strictness error stops
 /// the parse: after it, document boundaries cannot be trusted. `lines` is `text` cut by
 /// `lines::split_lines`, for the directive check.
+/// Plain block YAML (nearly every manifest) is read by `fast`, which gives the same events
+/// as `saphyr-parser`; anything else by `saphyr-parser` itself.
 pub fn parse_stream(text: &str, lines: &[&str]) -> Result<Vec<RawDocument>, Finding> {
-    let mut parser = Parser::new_from_str(text);
+    match super::fast::events(text, lines) {
+        Some(events) => build_documents(events.into_iter().map(Ok), lines),
+        None => {
+            let mut parser = Parser::new_from_str(text);
+            build_documents(std::iter::from_fn(|| parser.next_event()), lines)
+        }
+    }
+}
+
+/// Builds the documents of a stream from its events.
+fn build_documents<'a>(
+    events: impl Iterator<Item = Result<(Event<'a>, Span), ScanError>>,
+    lines: &[&str],
+) -> Result<Vec<RawDocument>, Finding> {
     let mut documents = Vec::new();
     let mut builder = Builder::new();
     let mut start_line = 1;
@@ -273,7 +288,7 @@ pub fn parse_stream(text: &str, lines: &[&str]) -> Result<Vec<RawDocument>, Find
     // The first line after the previous document's end: lines from here to the next
     // document's start are outside every document.
     let mut outside_from = 1;
-    while let Some(event) = parser.next_event() {
+    for event in events {
         let (event, span) = event.map_err(|e| {
             super::syntax::explain(
                 e.info(),

@@ -13,6 +13,7 @@
 //! cuts them: at `\r\n`, `\n` and a lone `\r`.
 
 mod build;
+mod fast;
 mod lines;
 mod scalar;
 mod syntax;
