@@ -2,10 +2,12 @@
 //! Kubernetes' strict decoder makes (duplicate keys, non-string keys) and hard bounds on
 //! nesting and alias expansion.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 use saphyr_parser::{Event, Parser, ScanError, Span};
 
+use super::fast;
 use super::tags::{check_collection_tag, scalar_value};
 use super::tree::{Entry, Node, Pos, RawDocument, Value};
 use crate::finding::Finding;
@@ -267,14 +269,27 @@ fn reject_directives(lines: &[&str], from: u32, to: u32) -> Result<(), Finding> 
 /// Plain block YAML (nearly every manifest) is read by `fast`, which gives the same events
 /// as `saphyr-parser`; anything else by `saphyr-parser` itself.
 pub fn parse_stream(text: &str, lines: &[&str]) -> Result<Vec<RawDocument>, Finding> {
-    match super::fast::events(text, lines) {
-        Some(events) => build_documents(events.into_iter().map(Ok), lines),
-        None => {
+    FAST_EVENTS.with_borrow_mut(|recorded| {
+        let documents = if fast::read(text, lines, recorded).is_some() {
+            build_documents(recorded.iter().map(|r| Ok(r.event(text))), lines)
+        } else {
             let mut parser = Parser::new_from_str(text);
             build_documents(std::iter::from_fn(|| parser.next_event()), lines)
-        }
-    }
+        };
+        recorded.clear();
+        recorded.shrink_to(KEEP_FAST_EVENTS);
+        documents
+    })
 }
+
+thread_local! {
+    /// The fast reader's events, one buffer for all the files a thread parses.
+    static FAST_EVENTS: RefCell<Vec<fast::Recorded>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The most events [`FAST_EVENTS`] keeps room for between files (about a thousand
+/// manifests' worth), so that one huge file does not hold its memory for the whole run.
+const KEEP_FAST_EVENTS: usize = 1 << 16;
 
 /// Builds the documents of a stream from its events.
 fn build_documents<'a>(

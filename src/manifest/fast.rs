@@ -11,34 +11,77 @@
 //! largest single cost of a run; this reader looks at each line once.
 
 use std::borrow::Cow;
+use std::ops::Range;
 
 use saphyr_parser::{Event, Marker, ScalarStyle, Span};
 
 use crate::limits::MAX_NESTING_DEPTH;
 
-/// The events of a stream with their spans, as `saphyr_parser::Parser::next_event` gives
-/// them.
-pub type Events<'a> = Vec<(Event<'a>, Span)>;
-
 /// The longest key taken here; `saphyr-parser` limits implicit keys to 1024 characters.
 const MAX_KEY_LEN: usize = 1000;
 
-/// The events of `text` (cut into `lines` by `lines::split_lines`), or `None` when the text
-/// uses YAML beyond what this reader takes.
-pub fn events<'a>(text: &'a str, lines: &[&'a str]) -> Option<Events<'a>> {
+/// Which event a [`Recorded`] is.
+#[derive(Clone, Copy, Debug)]
+enum Kind {
+    StreamStart,
+    StreamEnd,
+    /// `true` for an explicit `---`.
+    DocumentStart(bool),
+    DocumentEnd,
+    MappingStart,
+    MappingEnd,
+    SequenceStart,
+    SequenceEnd,
+    Scalar(ScalarStyle),
+}
+
+/// One event of the fast reader. It borrows nothing, so that one buffer can serve every
+/// file a thread reads: a fresh `Vec` of `saphyr_parser` events for each file doubled the
+/// memory the allocator committed.
+#[derive(Clone, Debug)]
+pub struct Recorded {
+    kind: Kind,
+    /// A scalar's value, as a byte range of the text.
+    value: Range<usize>,
+    span: Span,
+}
+
+impl Recorded {
+    /// The event as `saphyr_parser::Parser::next_event` gives it, for the `text` read.
+    pub fn event<'a>(&self, text: &'a str) -> (Event<'a>, Span) {
+        let event = match self.kind {
+            Kind::StreamStart => Event::StreamStart,
+            Kind::StreamEnd => Event::StreamEnd,
+            Kind::DocumentStart(explicit) => Event::DocumentStart(explicit),
+            Kind::DocumentEnd => Event::DocumentEnd,
+            Kind::MappingStart => Event::MappingStart(0, None),
+            Kind::MappingEnd => Event::MappingEnd,
+            Kind::SequenceStart => Event::SequenceStart(0, None),
+            Kind::SequenceEnd => Event::SequenceEnd,
+            Kind::Scalar(style) => {
+                Event::Scalar(Cow::Borrowed(&text[self.value.clone()]), style, 0, None)
+            }
+        };
+        (event, self.span)
+    }
+}
+
+/// Reads `text` (cut into `lines` by `lines::split_lines`) into `out`, replacing what it
+/// held; `None` when the text uses YAML beyond what this reader takes.
+pub fn read(text: &str, lines: &[&str], out: &mut Vec<Recorded>) -> Option<()> {
+    out.clear();
     // Where the general parser puts the end of a text without a final line break depends
     // on how its last token ended; such texts are rare enough to leave to it.
     if !text.ends_with('\n') || !plain_ascii(text.as_bytes()) {
         return None;
     }
-    let mut reader = Reader {
+    Reader {
         text,
         lines,
-        out: Vec::with_capacity(text.len() / 8),
+        out,
         eof: Marker::new(text.len(), lines.len() + 1, 0),
-    };
-    reader.stream()?;
-    Some(reader.out)
+    }
+    .stream()
 }
 
 /// Whether `bytes` is ASCII without tabs or carriage returns (both have rules of their own
@@ -60,21 +103,35 @@ enum Next {
     Content(usize, usize),
 }
 
-struct Reader<'a, 'l> {
+struct Reader<'a, 'o> {
     text: &'a str,
-    lines: &'l [&'a str],
-    out: Events<'a>,
+    lines: &'a [&'a str],
+    out: &'o mut Vec<Recorded>,
     /// Where `saphyr-parser` puts the end of the stream: the line after the last one.
     eof: Marker,
 }
 
 impl<'a> Reader<'a, '_> {
-    fn push(&mut self, event: Event<'a>, span: Span) {
-        self.out.push((event, span));
+    fn push(&mut self, kind: Kind, span: Span) {
+        self.out.push(Recorded {
+            kind,
+            value: 0..0,
+            span,
+        });
     }
 
-    fn scalar(&mut self, value: &'a str, style: ScalarStyle, span: Span) {
-        self.push(Event::Scalar(Cow::Borrowed(value), style, 0, None), span);
+    fn scalar(&mut self, value: Range<usize>, style: ScalarStyle, span: Span) {
+        self.out.push(Recorded {
+            kind: Kind::Scalar(style),
+            value,
+            span,
+        });
+    }
+
+    /// The byte range of columns `from..to` of line `index` in the text.
+    fn range(&self, index: usize, from: usize, to: usize) -> Range<usize> {
+        let start = self.lines[index].as_ptr() as usize - self.text.as_ptr() as usize;
+        start + from..start + to
     }
 
     /// Line `index` without its line break.
@@ -84,8 +141,7 @@ impl<'a> Reader<'a, '_> {
     }
 
     fn marker(&self, index: usize, col: usize) -> Marker {
-        let start = self.lines[index].as_ptr() as usize - self.text.as_ptr() as usize;
-        Marker::new(start + col, index + 1, col)
+        Marker::new(self.range(index, col, col).start, index + 1, col)
     }
 
     fn span(&self, index: usize, from: usize, to: usize) -> Span {
@@ -125,7 +181,7 @@ impl<'a> Reader<'a, '_> {
     }
 
     fn stream(&mut self) -> Option<()> {
-        self.push(Event::StreamStart, Span::empty(Marker::new(0, 1, 0)));
+        self.push(Kind::StreamStart, Span::empty(Marker::new(0, 1, 0)));
         let mut next = self.next_significant(0)?;
         if matches!(next, Next::End) {
             return None;
@@ -133,17 +189,17 @@ impl<'a> Reader<'a, '_> {
         while !matches!(next, Next::End) {
             next = match next {
                 Next::DocumentMarker(index) => {
-                    self.push(Event::DocumentStart(true), self.token_span(next));
+                    self.push(Kind::DocumentStart(true), self.token_span(next));
                     match self.next_significant(index + 1)? {
                         Next::Content(line, indent) => self.mapping(line, indent, 1)?,
                         empty => {
-                            self.scalar("", ScalarStyle::Plain, self.token_span(empty));
+                            self.scalar(0..0, ScalarStyle::Plain, self.token_span(empty));
                             empty
                         }
                     }
                 }
                 Next::Content(line, indent) => {
-                    self.push(Event::DocumentStart(false), self.token_span(next));
+                    self.push(Kind::DocumentStart(false), self.token_span(next));
                     self.mapping(line, indent, 1)?
                 }
                 Next::End => unreachable!("the loop stops at the end"),
@@ -151,9 +207,9 @@ impl<'a> Reader<'a, '_> {
             if matches!(next, Next::Content(..)) {
                 return None;
             }
-            self.push(Event::DocumentEnd, self.token_span(next));
+            self.push(Kind::DocumentEnd, self.token_span(next));
         }
-        self.push(Event::StreamEnd, Span::empty(self.eof));
+        self.push(Kind::StreamEnd, Span::empty(self.eof));
         Some(())
     }
 
@@ -163,15 +219,12 @@ impl<'a> Reader<'a, '_> {
         if depth > MAX_NESTING_DEPTH {
             return None;
         }
-        self.push(
-            Event::MappingStart(0, None),
-            Span::empty(self.marker(line, indent)),
-        );
+        self.push(Kind::MappingStart, Span::empty(self.marker(line, indent)));
         loop {
             let body = self.body(line);
             let colon = key_end(body, indent)?;
             self.scalar(
-                &body[indent..colon],
+                self.range(line, indent, colon),
                 ScalarStyle::Plain,
                 self.span(line, indent, colon),
             );
@@ -188,7 +241,7 @@ impl<'a> Reader<'a, '_> {
                         self.block(below, col, true, depth + 1)?
                     }
                     _ => {
-                        self.scalar("", ScalarStyle::Plain, self.span(line, colon, colon));
+                        self.scalar(0..0, ScalarStyle::Plain, self.span(line, colon, colon));
                         next
                     }
                 }
@@ -200,7 +253,7 @@ impl<'a> Reader<'a, '_> {
                 Next::Content(below, col) if col == indent => line = below,
                 Next::Content(_, col) if col > indent => return None,
                 _ => {
-                    self.push(Event::MappingEnd, self.token_start(next));
+                    self.push(Kind::MappingEnd, self.token_start(next));
                     return Some(next);
                 }
             }
@@ -248,7 +301,7 @@ impl<'a> Reader<'a, '_> {
         } else {
             Span::empty(self.marker(line, indent))
         };
-        self.push(Event::SequenceStart(0, None), start);
+        self.push(Kind::SequenceStart, start);
         loop {
             let body = self.body(line);
             let content = skip_spaces(body, indent + 1);
@@ -276,7 +329,7 @@ impl<'a> Reader<'a, '_> {
                     return None;
                 }
                 _ => {
-                    self.push(Event::SequenceEnd, self.token_start(next));
+                    self.push(Kind::SequenceEnd, self.token_start(next));
                     return Some(next);
                 }
             }
@@ -297,7 +350,11 @@ impl<'a> Reader<'a, '_> {
                 if body[col + 1..close].contains('\\') {
                     return None;
                 }
-                self.scalar(&body[col + 1..close], ScalarStyle::DoubleQuoted, line_end);
+                self.scalar(
+                    self.range(line, col + 1, close),
+                    ScalarStyle::DoubleQuoted,
+                    line_end,
+                );
                 close + 1
             }
             b'\'' => {
@@ -305,14 +362,18 @@ impl<'a> Reader<'a, '_> {
                 if bytes.get(close + 1) == Some(&b'\'') {
                     return None;
                 }
-                self.scalar(&body[col + 1..close], ScalarStyle::SingleQuoted, line_end);
+                self.scalar(
+                    self.range(line, col + 1, close),
+                    ScalarStyle::SingleQuoted,
+                    line_end,
+                );
                 close + 1
             }
             open @ (b'[' | b'{') => {
                 let (start, end, close) = if open == b'[' {
-                    (Event::SequenceStart(0, None), Event::SequenceEnd, b']')
+                    (Kind::SequenceStart, Kind::SequenceEnd, b']')
                 } else {
-                    (Event::MappingStart(0, None), Event::MappingEnd, b'}')
+                    (Kind::MappingStart, Kind::MappingEnd, b'}')
                 };
                 if bytes.get(col + 1) != Some(&close) {
                     return None;
@@ -324,7 +385,7 @@ impl<'a> Reader<'a, '_> {
             _ => {
                 let end = plain_end(bytes, col)?;
                 self.scalar(
-                    &body[col..end],
+                    self.range(line, col, end),
                     ScalarStyle::Plain,
                     self.span(line, col, end),
                 );
@@ -420,6 +481,16 @@ mod tests {
     use crate::manifest::lines::split_lines;
     use saphyr_parser::Parser;
 
+    type Events<'a> = Vec<(Event<'a>, Span)>;
+
+    /// What the fast reader gives for `text`, as events.
+    fn events(text: &str) -> Option<Events<'_>> {
+        let lines = split_lines(text);
+        let mut recorded = Vec::new();
+        read(text, &lines, &mut recorded)?;
+        Some(recorded.iter().map(|r| r.event(text)).collect())
+    }
+
     /// What `saphyr-parser` gives for `text`, or `None` on a syntax error.
     fn general(text: &str) -> Option<Events<'_>> {
         let mut parser = Parser::new_from_str(text);
@@ -433,8 +504,7 @@ mod tests {
     /// Checks that the fast reader either declines `text` or agrees with the general parser
     /// on every event and span; returns whether it took the text.
     fn agrees(text: &str) -> bool {
-        let lines = split_lines(text);
-        let Some(fast) = events(text, &lines) else {
+        let Some(fast) = events(text) else {
             return false;
         };
         let Some(general) = general(text) else {
@@ -546,8 +616,7 @@ mod tests {
             "",
         ];
         for text in declined {
-            let lines = split_lines(text);
-            assert!(events(text, &lines).is_none(), "taken:\n{text}");
+            assert!(events(text).is_none(), "taken:\n{text}");
         }
     }
 
