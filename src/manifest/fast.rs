@@ -103,6 +103,7 @@ enum Next {
     Content(usize, usize),
 }
 
+/// Reads one text, a line at a time, into `out`.
 struct Reader<'a, 'o> {
     text: &'a str,
     lines: &'a [&'a str],
@@ -148,7 +149,8 @@ impl<'a> Reader<'a, '_> {
         Span::new(self.marker(index, from), self.marker(index, to))
     }
 
-    /// Where the token `next` starts with starts: block collections end there.
+    /// The empty span at the start of the token `next` begins with: where the general parser
+    /// ends block collections.
     fn token_start(&self, next: Next) -> Span {
         let span = self.token_span(next);
         Span::empty(span.start)
@@ -180,6 +182,7 @@ impl<'a> Reader<'a, '_> {
         Some(Next::End)
     }
 
+    /// The whole stream: documents, each a block mapping or empty, between `---` lines.
     fn stream(&mut self) -> Option<()> {
         self.push(Kind::StreamStart, Span::empty(Marker::new(0, 1, 0)));
         let mut next = self.next_significant(0)?;
@@ -233,12 +236,12 @@ impl<'a> Reader<'a, '_> {
                 let next = self.next_significant(line + 1)?;
                 match next {
                     Next::Content(below, col) if col > indent => {
-                        self.block(below, col, false, depth + 1)?
+                        self.block(below, col, depth + 1)?
                     }
                     Next::Content(below, col)
                         if col == indent && is_item(self.body(below), col) =>
                     {
-                        self.block(below, col, true, depth + 1)?
+                        self.sequence(below, col, true, depth + 1)?
                     }
                     _ => {
                         self.scalar(0..0, ScalarStyle::Plain, self.span(line, colon, colon));
@@ -260,25 +263,19 @@ impl<'a> Reader<'a, '_> {
         }
     }
 
-    /// The block node that starts at column `indent` of line `line`, on a line of its own:
-    /// a sequence when it is an item, else a mapping. `indentless` marks a sequence
-    /// written at its parent key's column.
-    fn block(
-        &mut self,
-        line: usize,
-        indent: usize,
-        indentless: bool,
-        depth: usize,
-    ) -> Option<Next> {
+    /// The block node that starts at column `indent` of line `line`, on a line of its own
+    /// below its key or `-`: a sequence when it is an item, else a mapping.
+    fn block(&mut self, line: usize, indent: usize, depth: usize) -> Option<Next> {
         if is_item(self.body(line), indent) {
-            self.sequence(line, indent, indentless, depth)
+            self.sequence(line, indent, false, depth)
         } else {
             self.mapping(line, indent, depth)
         }
     }
 
     /// A block sequence whose first `-` is at column `indent` of line `line` (later items
-    /// start their own lines at that column). Returns what follows it.
+    /// start their own lines at that column); `indentless` when it is written at its parent
+    /// key's column. Returns what follows it.
     fn sequence(
         &mut self,
         mut line: usize,
@@ -308,7 +305,7 @@ impl<'a> Reader<'a, '_> {
             let next = if ends_line(body, content) {
                 match self.next_significant(line + 1)? {
                     Next::Content(below, col) if col > indent => {
-                        self.block(below, col, false, depth + 1)?
+                        self.block(below, col, depth + 1)?
                     }
                     _ => return None,
                 }
