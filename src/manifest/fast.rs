@@ -342,28 +342,23 @@ impl<'a> Reader<'a, '_> {
         // stopped looking for the next token: the end of the line.
         let line_end = self.span(line, col, body.len());
         let end = match bytes[col] {
-            b'"' => {
-                let close = col + 1 + body[col + 1..].find('"')?;
-                if body[col + 1..close].contains('\\') {
+            quote @ (b'"' | b'\'') => {
+                let close = col + 1 + body[col + 1..].find(char::from(quote))?;
+                // An escape (`\` in double quotes, `''` in single quotes) makes the value
+                // differ from the text: the general parser reads those.
+                let (escaped, style) = if quote == b'"' {
+                    let escaped = body[col + 1..close].contains('\\');
+                    (escaped, ScalarStyle::DoubleQuoted)
+                } else {
+                    (
+                        bytes.get(close + 1) == Some(&b'\''),
+                        ScalarStyle::SingleQuoted,
+                    )
+                };
+                if escaped {
                     return None;
                 }
-                self.scalar(
-                    self.range(line, col + 1, close),
-                    ScalarStyle::DoubleQuoted,
-                    line_end,
-                );
-                close + 1
-            }
-            b'\'' => {
-                let close = col + 1 + body[col + 1..].find('\'')?;
-                if bytes.get(close + 1) == Some(&b'\'') {
-                    return None;
-                }
-                self.scalar(
-                    self.range(line, col + 1, close),
-                    ScalarStyle::SingleQuoted,
-                    line_end,
-                );
+                self.scalar(self.range(line, col + 1, close), style, line_end);
                 close + 1
             }
             open @ (b'[' | b'{') => {
