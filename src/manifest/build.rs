@@ -266,6 +266,7 @@ fn reject_directives(lines: &[&str], from: u32, to: u32) -> Result<(), Finding> 
 /// Parses a whole YAML stream into documents. The first syntax or strictness error stops
 /// the parse: after it, document boundaries cannot be trusted. `lines` is `text` cut by
 /// `lines::split_lines`, for the directive check.
+///
 /// Plain block YAML (nearly every manifest) is read by `fast`, which gives the same events
 /// as `saphyr-parser`; anything else by `saphyr-parser` itself.
 pub fn parse_stream(text: &str, lines: &[&str]) -> Result<Vec<RawDocument>, Finding> {
@@ -499,6 +500,16 @@ mod tests {
         assert!(docs[1].root.is_none());
         assert_eq!(docs[2].start_line, 6);
         assert!(docs[2].last_content_line >= 9);
+    }
+
+    #[test]
+    fn a_huge_file_does_not_keep_the_fast_readers_buffer_large() {
+        // 40,000 keys: over 80,000 events, all read by the fast reader.
+        let text: String = (0..40_000).map(|i| format!("k{i}: {i}\n")).collect();
+        let docs = parse_text(&text).unwrap();
+        assert_eq!(docs.len(), 1);
+        let kept = FAST_EVENTS.with_borrow(Vec::capacity);
+        assert!(kept <= KEEP_FAST_EVENTS, "kept room for {kept} events");
     }
 
     #[test]

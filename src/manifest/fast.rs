@@ -38,7 +38,7 @@ enum Kind {
 /// One event of the fast reader. It borrows nothing, so that one buffer can serve every
 /// file a thread reads: a fresh `Vec` of `saphyr_parser` events for each file doubled the
 /// memory the allocator committed.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct Recorded {
     kind: Kind,
     /// A scalar's value, as a byte range of the text.
@@ -67,7 +67,8 @@ impl Recorded {
 }
 
 /// Reads `text` (cut into `lines` by `lines::split_lines`) into `out`, replacing what it
-/// held; `None` when the text uses YAML beyond what this reader takes.
+/// held; `None` when the text uses YAML beyond what this reader takes (`out` then holds
+/// nothing of use).
 pub fn read(text: &str, lines: &[&str], out: &mut Vec<Recorded>) -> Option<()> {
     out.clear();
     // Where the general parser puts the end of a text without a final line break depends
@@ -189,8 +190,9 @@ impl<'a> Reader<'a, '_> {
         if matches!(next, Next::End) {
             return None;
         }
-        while !matches!(next, Next::End) {
+        loop {
             next = match next {
+                Next::End => break,
                 Next::DocumentMarker(index) => {
                     self.push(Kind::DocumentStart(true), self.token_span(next));
                     match self.next_significant(index + 1)? {
@@ -205,7 +207,6 @@ impl<'a> Reader<'a, '_> {
                     self.push(Kind::DocumentStart(false), self.token_span(next));
                     self.mapping(line, indent, 1)?
                 }
-                Next::End => unreachable!("the loop stops at the end"),
             };
             if matches!(next, Next::Content(..)) {
                 return None;
@@ -392,15 +393,18 @@ impl<'a> Reader<'a, '_> {
     /// later line indented deeper, comments included, would continue a multi-line scalar
     /// (or be an error): the general parser reads those.
     fn after_inline(&self, line: usize, indent: usize) -> Option<Next> {
-        let deeper = self.lines[line + 1..]
-            .iter()
-            .map(|l| l.strip_suffix('\n').unwrap_or(l))
-            .find(|l| !l.trim_start_matches(' ').is_empty())
-            .is_some_and(|l| l.len() - l.trim_start_matches(' ').len() > indent);
-        if deeper {
-            return None;
+        for index in line + 1..self.lines.len() {
+            let body = self.body(index);
+            let text = body.trim_start_matches(' ');
+            if text.is_empty() {
+                continue;
+            }
+            if body.len() - text.len() > indent {
+                return None;
+            }
+            return self.next_significant(index);
         }
-        self.next_significant(line + 1)
+        Some(Next::End)
     }
 }
 
