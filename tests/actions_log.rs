@@ -130,6 +130,37 @@ fn no_input_channel_can_start_a_workflow_command_in_the_log() {
 }
 
 #[test]
+fn a_value_quoted_in_a_message_cannot_start_a_workflow_command() {
+    // The message for a value where a mapping belongs quotes the value (`dhcp: "..."`).
+    let repo = Repo::new(None);
+    repo.write(
+        "gitops/hedgehog/f/raw/mapping.yaml",
+        vpc("v", 1001)
+            .replace(
+                "      vlan: 1001\n",
+                "      vlan: 1001\n      dhcp: \"d\\n::error::INJECTED-mapping\"\n",
+            )
+            .as_bytes(),
+    );
+    repo.commit_all("a value with a payload where a mapping belongs");
+    let out = sync_in_actions(&repo, &[]);
+    assert_exit(&out, 1);
+    let log = stdout(&out);
+    assert_no_foreign_command("stdout", &log);
+    assert_no_foreign_command("stderr", &stderr(&out));
+    assert!(
+        log.contains(
+            "must be a mapping (keys indented under it), not `d\n\\::error::INJECTED-mapping`"
+        ),
+        "{log}"
+    );
+    assert!(
+        log.contains("not `d%0A::error::INJECTED-mapping`"),
+        "the annotation does not escape the line break:\n{log}"
+    );
+}
+
+#[test]
 fn the_final_error_line_on_stderr_cannot_start_a_workflow_command() {
     let repo = hostile_repo();
     let out = sync_in_actions(&repo, &["--fabrics", "none\n::error::INJECTED-stderr"]);
