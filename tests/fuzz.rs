@@ -232,6 +232,7 @@ fn drive(bytes: &[u8], target_choice: u8) -> Result<(), TestCaseError> {
         managed: Vec::new(),
         managed_findings: Vec::new(),
         deleted: Vec::new(),
+        edited: Vec::new(),
         strays: Vec::new(),
         missing: Vec::new(),
     };

@@ -30,6 +30,9 @@ pub struct ChangeSet {
     pub touched: BTreeSet<String>,
     /// Deleted repository paths, with their content at the base.
     pub deleted: BTreeMap<String, Vec<u8>>,
+    /// Modified repository paths read at the base (those `keep_base` asked for), with their
+    /// content there: the version an edit updates.
+    pub modified: BTreeMap<String, Vec<u8>>,
 }
 
 /// The outcome of looking for the base.
@@ -42,9 +45,9 @@ pub enum Changes {
 }
 
 impl GitRepo {
-    /// What the work tree changes relative to the base `spec` names. Deleted files whose
-    /// repository path satisfies `keep_deleted` are read at the base.
-    pub fn changes(&self, spec: &BaseSpec, keep_deleted: impl Fn(&str) -> bool) -> Result<Changes> {
+    /// What the work tree changes relative to the base `spec` names. Deleted and modified
+    /// files whose repository path satisfies `keep_base` are read at the base.
+    pub fn changes(&self, spec: &BaseSpec, keep_base: impl Fn(&str) -> bool) -> Result<Changes> {
         let base = match self.merge_base(spec)? {
             Ok(base) => base,
             Err(why) => return Ok(Changes::BaseUnknown(why)),
@@ -63,12 +66,17 @@ impl GitRepo {
         let mut fields = listing.split(|b| *b == 0).filter(|f| !f.is_empty());
         while let (Some(status), Some(path)) = (fields.next(), fields.next()) {
             let path = String::from_utf8_lossy(path).into_owned();
-            if status.first() == Some(&b'D') && keep_deleted(&path) {
+            let read_at_base = match status.first() {
+                Some(b'D') => Some(&mut set.deleted),
+                Some(b'M') => Some(&mut set.modified),
+                _ => None,
+            };
+            if let Some(at_base) = read_at_base.filter(|_| keep_base(&path)) {
                 let old = self
                     .run(&["cat-file", "blob", &format!("{base}:{path}")], None)
                     .with_context(|| format!("reading {path} at the base {base}"))?
                     .stdout;
-                set.deleted.insert(path.clone(), old);
+                at_base.insert(path.clone(), old);
             }
             set.touched.insert(path);
         }

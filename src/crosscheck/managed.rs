@@ -37,6 +37,11 @@ pub enum Scope {
 }
 
 impl Scope {
+    /// Whether the change being checked adds, edits or deletes the file `path`.
+    pub fn touches(&self, path: &str) -> bool {
+        matches!(self, Scope::Change(files) if files.contains(path))
+    }
+
     /// Whether the findings of the raw file `path` count (block the check).
     pub fn raw_counts(&self, path: &str) -> bool {
         match self {
@@ -95,16 +100,28 @@ impl Scope {
 
 /// Every problem of managed/ as `scope` reports it. `raw_caused` are the raw files'
 /// findings caused by another file (path, finding, cause): a deleted managed file gets a
-/// finding for each reference it breaks, in raw/ and managed/ alike.
+/// finding for each reference it breaks, in raw/ and managed/ alike. `unordered` are the
+/// findings of the change's steps in managed/ that no order admits (path, finding).
 pub fn findings(
     input: &FabricInput,
     state: &FabricState,
     ctx: &Context,
     scope: &Scope,
     raw_caused: Vec<(String, Finding, Origin)>,
+    unordered: Vec<(String, Finding)>,
     missing: &mut MissingReferences,
 ) -> Vec<ManagedFinding> {
-    let mut found: Vec<(String, Finding, Option<Origin>)> = Vec::new();
+    // The steps of managed/ that no order admits are the change's own.
+    let mut found: Vec<(String, Finding, Option<Origin>)> = unordered
+        .into_iter()
+        .map(|(path, finding)| {
+            let cause = Origin {
+                path: path.clone(),
+                line: finding.line,
+            };
+            (path, finding, Some(cause))
+        })
+        .collect();
     let mut caused = raw_caused;
     // The rules between objects for every managed file, on all cores, in file order.
     let crosses = parallel::map(&input.managed, |file| {
@@ -121,6 +138,9 @@ pub fn findings(
                     findings
                         .iter()
                         .map(|f| (file.path.clone(), f.clone(), None)),
+                );
+                found.extend(
+                    unreadable(file.held()).map(|finding| (file.path.clone(), finding, None)),
                 );
                 continue;
             }
@@ -189,6 +209,24 @@ pub fn findings(
         (&a.path, a.finding.line, a.finding.col).cmp(&(&b.path, b.finding.line, b.finding.col))
     });
     out
+}
+
+/// The warning of each object a managed file holds that cannot be read: the fabric holds
+/// it, and the checks that need its contents are skipped until the file is fixed.
+fn unreadable(held: &[Resource]) -> impl Iterator<Item = Finding> + '_ {
+    held.iter()
+        .filter(|resource| resource.object.is_none() && FabricState::has_kind(&resource.kind))
+        .map(|resource| Finding {
+            severity: Severity::Warning,
+            ..Finding::at(
+                resource.line,
+                1,
+                format!(
+                    "the fabric holds {} `{}` from this file, but its contents cannot be read: the checks that need them (overlaps, ports, what refers to it) are skipped until this file is fixed",
+                    resource.kind, resource.name
+                ),
+            )
+        })
 }
 
 /// The layout problems of the managed file `path` holding `resources`: more than one

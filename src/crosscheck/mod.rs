@@ -16,9 +16,11 @@
 //! - Problems among managed objects never reject a raw file. How much they count depends on
 //!   the [`Scope`] of the check (see `managed`).
 
+mod fabric;
 mod findings;
 mod managed;
 mod missing;
+mod order;
 
 pub use managed::Scope;
 use missing::MissingReferences;
@@ -31,12 +33,14 @@ use crate::plan::{FabricInput, RawOutcome};
 use crate::rules::Context;
 use crate::rules::state::{FabricState, Member, Origin, References, Withdrawn, WithdrawnBecause};
 use crate::validate::Resource;
+use fabric::{Action, Fabric, Key, Step};
 use findings::{Unplaced, cross_findings, place, violations};
 
 /// Checks the raw files of `input` against its fabric state, read with `ctx` and
 /// `references`; settles each raw file's outcome and records the problems of managed/, as
 /// much as `scope` says they count.
 pub fn check_fabric(input: &mut FabricInput, ctx: &Context, references: References, scope: &Scope) {
+    let fabric = Fabric::of(input, scope);
     let mut accepted: BTreeSet<usize> = input
         .files
         .iter()
@@ -47,13 +51,14 @@ pub fn check_fabric(input: &mut FabricInput, ctx: &Context, references: Referenc
     let mut verdicts: BTreeMap<usize, Vec<Finding>> = duplicates(input);
     accepted.retain(|index| !verdicts.contains_key(index));
 
-    let managed = managed_members(input);
-    let mut state = build_state(input, &managed, &accepted, ctx, references);
+    let mut state = build_state(input, &fabric, &accepted, ctx, references);
     // Each file's violations in the last round that checked it, placed once its verdict is
     // final. A round checks every accepted file against the same state (on all cores, the
-    // results in file order), then takes the files it rejected out of the state.
+    // results in file order), then takes the files it rejected out of the state. Once no
+    // round rejects anything, the change must also apply in some order (`order`): the raw
+    // files of steps that no order admits are rejected too, and the rounds go on.
     let mut found: BTreeMap<usize, Vec<Unplaced>> = BTreeMap::new();
-    loop {
+    let blocked_managed = loop {
         let round: Vec<usize> = accepted.iter().copied().collect();
         let checked = parallel::map(&round, |&index| {
             violations(resources(input, index), &state, ctx)
@@ -66,14 +71,37 @@ pub fn check_fabric(input: &mut FabricInput, ctx: &Context, references: Referenc
             found.insert(index, violations);
         }
         if rejected_now.is_empty() {
-            break;
+            let (mut steps, raw_of_step) = change_steps(input, &fabric, &accepted);
+            for (step, raw) in steps.iter_mut().zip(&raw_of_step) {
+                step.reported = raw.is_none() && breaks_final_state(step, &state, ctx);
+            }
+            let blocked = order::blocked(&fabric.base, &steps, ctx, references);
+            let mut blocked_managed = Vec::new();
+            let stuck = blocked_steps(&steps, &blocked);
+            for blocked in &blocked {
+                let finding = unordered_finding(&steps, blocked, &stuck);
+                match raw_of_step[blocked.step] {
+                    Some(index) => {
+                        rejected_now.push(index);
+                        verdicts.entry(index).or_default().push(finding);
+                    }
+                    None => {
+                        blocked_managed.push((steps[blocked.step].origin.path.clone(), finding))
+                    }
+                }
+            }
+            if rejected_now.is_empty() {
+                break blocked_managed;
+            }
+            rejected_now.sort_unstable();
+            rejected_now.dedup();
         }
         for index in rejected_now {
             accepted.remove(&index);
-            take_out(&mut state, input, &managed, index);
+            take_out(&mut state, input, &fabric.managed.members, index);
         }
         state.reindex();
-    }
+    };
 
     // A rejected file lists every finding of its own; an accepted one leaves its references
     // to objects nowhere in the repository to be gathered per object.
@@ -100,8 +128,15 @@ pub fn check_fabric(input: &mut FabricInput, ctx: &Context, references: Referenc
     for (index, findings) in verdicts {
         settle(&mut input.files[index].outcome, findings);
     }
-    input.managed_findings =
-        managed::findings(input, &state, ctx, scope, raw_caused, &mut gathered);
+    input.managed_findings = managed::findings(
+        input,
+        &state,
+        ctx,
+        scope,
+        raw_caused,
+        blocked_managed,
+        &mut gathered,
+    );
     input.missing = gathered.into_list();
     for file in &mut input.files {
         file.untouched = !scope.raw_counts(&file.path);
@@ -159,33 +194,95 @@ fn duplicates(input: &FabricInput) -> BTreeMap<usize, Vec<Finding>> {
     verdicts
 }
 
-/// The key of an object in the state: its kind and name.
-type Key = (String, String);
-
-/// The managed resources that can be read as the fabric holds them, by kind and name.
-fn managed_members(input: &FabricInput) -> BTreeMap<Key, Member> {
-    let mut members = BTreeMap::new();
-    for file in &input.managed {
-        let Ok(resources) = &file.outcome else {
-            continue;
-        };
-        for resource in resources {
-            if let Some(object) = &resource.object {
-                members.insert(
-                    (resource.kind.clone(), resource.name.clone()),
-                    Member {
-                        object: object.clone(),
-                        origin: Origin {
-                            path: file.path.clone(),
-                            line: resource.line,
-                        },
-                        previous: None,
-                    },
-                );
-            }
+/// The steps of the change once the `accepted` raw files move: the hand edits of managed/
+/// and each accepted raw document (a create, or an update of what managed/ holds), with the
+/// raw file of each step (`None` for a step of managed/).
+fn change_steps(
+    input: &FabricInput,
+    fabric: &Fabric,
+    accepted: &BTreeSet<usize>,
+) -> (Vec<Step>, Vec<Option<usize>>) {
+    let mut steps = fabric.managed_steps.clone();
+    let mut raw_of_step = vec![None; steps.len()];
+    for &index in accepted {
+        let path = &input.files[index].path;
+        for resource in resources(input, index) {
+            let Some(object) = &resource.object else {
+                continue;
+            };
+            let key = (resource.kind.clone(), resource.name.clone());
+            let origin = Origin {
+                path: path.clone(),
+                line: resource.line,
+            };
+            let previous = fabric.managed.members.get(&key).map(|m| m.object.clone());
+            steps.push(Step {
+                key,
+                action: Action::Put(Member {
+                    object: object.clone(),
+                    origin: origin.clone(),
+                    previous,
+                }),
+                origin,
+                reported: false,
+            });
+            raw_of_step.push(Some(index));
         }
     }
-    members
+    (steps, raw_of_step)
+}
+
+/// Whether a step of managed/ breaks a rule in the final `state` (a put with errors of its
+/// own there, a delete of an object something still refers to there): that is reported as
+/// such, and is no matter of order.
+fn breaks_final_state(step: &Step, state: &FabricState, ctx: &Context) -> bool {
+    let (kind, name) = &step.key;
+    match &step.action {
+        Action::Put(_) => state.typed(kind, name).is_some_and(|object| {
+            crate::rules::cross_check(&object, state, ctx)
+                .iter()
+                .any(|cross| cross.violation.severity == Severity::Error)
+        }),
+        Action::Delete => false,
+    }
+}
+
+/// The steps that block each other, as the messages name them.
+fn blocked_steps(steps: &[Step], blocked: &[order::Blocked]) -> Vec<String> {
+    blocked
+        .iter()
+        .map(|b| {
+            let step = &steps[b.step];
+            format!("{} `{}` ({})", step.key.0, step.key.1, step.origin)
+        })
+        .collect()
+}
+
+/// The finding of a step that no order admits, at its document.
+fn unordered_finding(steps: &[Step], blocked: &order::Blocked, all: &[String]) -> Finding {
+    let step = &steps[blocked.step];
+    let (kind, name) = &step.key;
+    let own = format!("{kind} `{name}` ({})", step.origin);
+    let others: Vec<&str> = all
+        .iter()
+        .filter(|other| **other != own)
+        .map(String::as_str)
+        .collect();
+    let others = if others.is_empty() {
+        String::new()
+    } else {
+        format!(" (stuck with it: {})", others.join(", "))
+    };
+    Finding::at(
+        step.origin.line,
+        1,
+        format!(
+            "no order applies this change: the fabric admits one object at a time, and {kind} `{name}` can be {} only after {}, which this change never allows before it{others}. Split the change into steps that each apply alone: {}",
+            step.verb(),
+            blocked.waits_for,
+            blocked.advice
+        ),
+    )
 }
 
 /// The state once the `accepted` raw files have moved: managed/ with them laid over, and
@@ -193,11 +290,12 @@ fn managed_members(input: &FabricInput) -> BTreeMap<Key, Member> {
 /// then takes the rejected files out ([`take_out`]).
 fn build_state(
     input: &FabricInput,
-    managed: &BTreeMap<Key, Member>,
+    fabric: &Fabric,
     accepted: &BTreeSet<usize>,
     ctx: &Context,
     references: References,
 ) -> FabricState {
+    let managed = &fabric.managed.members;
     let mut members = managed.clone();
     for &index in accepted {
         let path = &input.files[index].path;
@@ -264,7 +362,9 @@ fn build_state(
             RawOutcome::Ignored => {}
         }
     }
-    FabricState::build(members.into_values(), withdrawn, ctx.config, references)
+    let mut state = FabricState::build(members.into_values(), withdrawn, ctx.config, references);
+    fabric.managed.hold_unreadable_in(&mut state);
+    state
 }
 
 /// Takes the objects of the raw file at `index`, now rejected, out of `state`: the managed
@@ -354,6 +454,7 @@ mod tests {
             managed: Vec::new(),
             managed_findings: Vec::new(),
             deleted: Vec::new(),
+            edited: Vec::new(),
             strays: Vec::new(),
             missing: Vec::new(),
         }

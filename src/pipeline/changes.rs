@@ -1,26 +1,38 @@
-//! A change's reach into each fabric: which of its files the change touches and which
-//! managed files it deletes, from the [`Changes`] read once from git; and so the [`Scope`] of
-//! the fabric's check.
+//! A change's reach into each fabric: which of its files the change touches, which managed
+//! files it deletes and which it edits, from the [`Changes`] read once from git; and so the
+//! [`Scope`] of the fabric's check.
 
 use crate::backend::diff::Changes;
 use crate::crosscheck::Scope;
-use crate::plan::DeletedFile;
-use crate::validate;
+use crate::plan::{DeletedFile, EditedFile};
+use crate::validate::{self, Resource};
 
-/// The scope of the check of the fabric at repository path `dir` (no trailing `/`), and the
-/// managed files the change deletes there, each path as the fabric's files are shown:
-/// `shown` (`gitops/hedgehog/fabric-1/` when `check` was given that folder; empty for a
-/// sync) followed by the path inside the fabric folder. Without change information the
-/// scope is `default`; with an unknown base every finding counts.
+/// What a change does to one fabric.
+pub struct FabricChange {
+    /// How much the problems of its managed/ count.
+    pub scope: Scope,
+    /// The managed files it deletes.
+    pub deleted: Vec<DeletedFile>,
+    /// The managed files it edits.
+    pub edited: Vec<EditedFile>,
+}
+
+/// The change to the fabric at repository path `dir` (no trailing `/`), each path as the
+/// fabric's files are shown: `shown` (`gitops/hedgehog/fabric-1/` when `check` was given
+/// that folder; empty for a sync) followed by the path inside the fabric folder. `held`
+/// reads a managed file's content at the base (its shown path and bytes) as the fabric held
+/// it. Without change information the scope is `default`; with an unknown base every
+/// finding counts.
 pub fn for_fabric(
     changes: Option<&Changes>,
     dir: &str,
     shown: &str,
     default: Scope,
-) -> (Scope, Vec<DeletedFile>) {
+    held: impl Fn(&str, &[u8]) -> Vec<Resource>,
+) -> FabricChange {
     let set = match changes {
-        None => return (default, Vec::new()),
-        Some(Changes::BaseUnknown(_)) => return (Scope::Whole, Vec::new()),
+        None => return unchanged(default),
+        Some(Changes::BaseUnknown(_)) => return unchanged(Scope::Whole),
         Some(Changes::Known(set)) => set,
     };
     let inside = |path: &str| -> Option<String> {
@@ -32,6 +44,17 @@ pub fn for_fabric(
                 .map(str::to_owned)
         }
     };
+    // A managed file of this fabric, read at the base: its shown path and content.
+    fn managed_at_base<'b>(
+        inside: impl Fn(&str) -> Option<String>,
+        shown: &str,
+    ) -> impl Fn((&String, &'b Vec<u8>)) -> Option<(String, &'b [u8])> {
+        move |(path, bytes)| {
+            let path = inside(path)?;
+            path.starts_with("managed/")
+                .then(|| (format!("{shown}{path}"), bytes.as_slice()))
+        }
+    }
     let touched = set
         .touched
         .iter()
@@ -41,19 +64,40 @@ pub fn for_fabric(
     let deleted = set
         .deleted
         .iter()
-        .filter_map(|(path, bytes)| {
-            let path = inside(path)?;
-            path.starts_with("managed/").then(|| DeletedFile {
-                names: validate::names_in(bytes),
-                path: format!("{shown}{path}"),
-            })
+        .filter_map(managed_at_base(&inside, shown))
+        .map(|(path, bytes)| DeletedFile {
+            names: validate::names_in(bytes),
+            base: held(&path, bytes),
+            path,
         })
         .collect();
-    (Scope::Change(touched), deleted)
+    let edited = set
+        .modified
+        .iter()
+        .filter_map(managed_at_base(&inside, shown))
+        .map(|(path, bytes)| EditedFile {
+            base: held(&path, bytes),
+            path,
+        })
+        .collect();
+    FabricChange {
+        scope: Scope::Change(touched),
+        deleted,
+        edited,
+    }
 }
 
-/// Whether a repository path is in some fabric's managed/ folder (only those deleted
-/// files are read at the base).
+/// A fabric the change does not reach, checked with `scope`.
+fn unchanged(scope: Scope) -> FabricChange {
+    FabricChange {
+        scope,
+        deleted: Vec::new(),
+        edited: Vec::new(),
+    }
+}
+
+/// Whether a repository path is in some fabric's managed/ folder (only those deleted or
+/// modified files are read at the base).
 pub fn is_managed_path(path: &str) -> bool {
     path.starts_with("managed/") || path.contains("/managed/")
 }

@@ -122,9 +122,15 @@ pub fn fabrics(
                 files.push(fabric_files(registry, &path, "")?);
                 let config = LoadedConfig::for_fabric(&path, &dir.rel, given)?;
                 let repo_dir = git.map_or_else(|| dir.rel.clone(), |g| g.repo_path(&dir.rel));
-                let (scope, deleted) =
-                    changes::for_fabric(changes, &repo_dir, "", Scope::AlreadyThere);
-                scopes.push(scope);
+                let ctx = config.context();
+                let change = changes::for_fabric(
+                    changes,
+                    &repo_dir,
+                    "",
+                    Scope::AlreadyThere,
+                    |path, bytes| validate::held_resources(registry, &ctx, path, bytes),
+                );
+                scopes.push(change.scope);
                 inputs.push(FabricInput {
                     dir: dir.rel,
                     files: Vec::new(),
@@ -132,7 +138,8 @@ pub fn fabrics(
                     config: config.source.clone(),
                     managed: Vec::new(),
                     managed_findings: Vec::new(),
-                    deleted,
+                    deleted: change.deleted,
+                    edited: change.edited,
                     strays: Vec::new(),
                     missing: Vec::new(),
                 });
@@ -264,24 +271,42 @@ pub fn read_fabrics(
         .flat_map(|(fabric, files)| files.managed.iter().map(move |entry| (fabric, entry)))
         .collect();
     let outcomes = parallel::map(&managed, |(fabric, entry)| {
-        check_path(
-            registry,
-            &contexts[*fabric],
-            &entry.path,
-            &entry.kind,
-            max_size,
-        )
-        .result
+        let ctx = &contexts[*fabric];
+        let outcome = check_path(registry, ctx, &entry.path, &entry.kind, max_size).result;
+        let held = match &outcome {
+            Ok(_) => Vec::new(),
+            Err(_) => held_despite_findings(registry, ctx, entry, max_size),
+        };
+        (outcome, held)
     });
-    for ((fabric, entry), outcome) in managed.into_iter().zip(outcomes) {
+    for ((fabric, entry), (outcome, held)) in managed.into_iter().zip(outcomes) {
         inputs[fabric].managed.push(ManagedFile {
             path: entry.rel.clone(),
             outcome,
+            held_despite_findings: held,
         });
     }
     for (fabric, input) in inputs.iter_mut().enumerate() {
         input.strays = files[fabric].strays.clone();
         crosscheck::check_fabric(input, &contexts[fabric], references, &scopes[fabric]);
+    }
+}
+
+/// What the fabric holds from the managed file `entry`, which is not valid: read as far as
+/// it can be, or named by its path when it cannot be read at all (a link, a file too large).
+fn held_despite_findings(
+    registry: &Registry,
+    ctx: &crate::rules::Context,
+    entry: &source::Entry,
+    max_size: u64,
+) -> Vec<validate::Resource> {
+    match (&entry.kind, source::read_limited(&entry.path, max_size)) {
+        (EntryKind::Yaml, Ok(Read::Bytes(bytes))) => {
+            validate::held_resources(registry, ctx, &entry.rel, &bytes)
+        }
+        _ => validate::named_by_path(registry, &entry.rel)
+            .into_iter()
+            .collect(),
     }
 }
 

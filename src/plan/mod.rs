@@ -102,6 +102,17 @@ pub struct DeletedFile {
     pub path: String,
     /// What its documents named before the change.
     pub names: Vec<Named>,
+    /// What the fabric held from it before the change (see `validate::held_resources`).
+    pub base: Vec<Resource>,
+}
+
+/// A managed file that the change being checked edits by hand.
+#[derive(Debug, Clone)]
+pub struct EditedFile {
+    /// Path relative to the fabric folder (`managed/vpcs/vpc-1.yaml`).
+    pub path: String,
+    /// What the fabric held from it before the change: the versions the edit updates.
+    pub base: Vec<Resource>,
 }
 
 /// One resource file under a fabric's `managed/<plural>/` folder: what the fabric holds.
@@ -109,8 +120,21 @@ pub struct DeletedFile {
 pub struct ManagedFile {
     /// Path relative to the fabric folder (`managed/vpcs/vpc-1.yaml`).
     pub path: String,
-    /// Its resources, or why they cannot be read as the fabric holds them.
+    /// Its resources, or its findings when it is not valid.
     pub outcome: Result<Vec<Resource>, Vec<Finding>>,
+    /// For a file that is not valid: what the fabric holds from it all the same, read as far
+    /// as it can be (see `validate::held_resources`). Empty for a valid file.
+    pub held_despite_findings: Vec<Resource>,
+}
+
+impl ManagedFile {
+    /// What the fabric holds from this file: its resources, whatever its own findings.
+    pub fn held(&self) -> &[Resource] {
+        match &self.outcome {
+            Ok(resources) => resources,
+            Err(_) => &self.held_despite_findings,
+        }
+    }
 }
 
 /// A problem of a managed file, found while checking the raw files: reported once per
@@ -160,6 +184,8 @@ pub struct FabricInput {
     pub managed_findings: Vec<ManagedFinding>,
     /// The managed files the change being checked deletes.
     pub deleted: Vec<DeletedFile>,
+    /// The managed files the change being checked edits.
+    pub edited: Vec<EditedFile>,
     /// Files in a `managed/<plural>/` folder that are not resource files or `.gitkeep`.
     pub strays: Vec<String>,
     /// Objects referred to but nowhere in the repository (found by the cross-object check).
@@ -515,6 +541,7 @@ mod tests {
             managed: Vec::new(),
             managed_findings: Vec::new(),
             deleted: Vec::new(),
+            edited: Vec::new(),
             strays: Vec::new(),
             missing: Vec::new(),
         }

@@ -14,6 +14,7 @@
 pub mod config;
 pub mod config_file;
 pub mod net;
+pub mod refs;
 
 mod connection;
 mod decode;

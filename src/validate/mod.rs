@@ -3,6 +3,7 @@
 
 mod admission;
 mod export;
+mod held;
 mod hints;
 pub mod names;
 mod schema_errors;
@@ -16,6 +17,7 @@ use crate::limits::MAX_FINDINGS_PER_DOCUMENT;
 use crate::manifest::{self, Document, Node, Pos, Value};
 use crate::rules;
 use crate::schema::{Lookup, Registry};
+pub use held::{held_resources, named_by_path};
 
 /// A valid resource, ready to become one managed file.
 #[derive(Debug, Clone, Serialize)]

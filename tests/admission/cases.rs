@@ -143,6 +143,7 @@ pub fn managed(object: &serde_json::Value, ctx: &Context, index: usize) -> Manag
             warnings: Vec::new(),
             object: typed,
         }]),
+        held_despite_findings: Vec::new(),
     }
 }
 
@@ -170,6 +171,7 @@ pub fn in_fabric(
             .collect(),
         managed_findings: Vec::new(),
         deleted: Vec::new(),
+        edited: Vec::new(),
         strays: Vec::new(),
         missing: Vec::new(),
     };

@@ -116,9 +116,17 @@ pub fn checked_files(
                     let repo_dir = GitRepo::open(&dir)
                         .map(|git| git.repo_path("").trim_end_matches('/').to_owned())
                         .unwrap_or_default();
-                    let (scope, deleted) =
-                        super::changes::for_fabric(changes, &repo_dir, &prefix, Scope::Whole);
-                    input.deleted = deleted;
+                    let ctx = config.context();
+                    let change = super::changes::for_fabric(
+                        changes,
+                        &repo_dir,
+                        &prefix,
+                        Scope::Whole,
+                        |path, bytes| crate::validate::held_resources(registry, &ctx, path, bytes),
+                    );
+                    let scope = change.scope;
+                    input.deleted = change.deleted;
+                    input.edited = change.edited;
                     groups.push(Group {
                         loose: false,
                         input,
@@ -312,6 +320,7 @@ fn empty_input(dir: &str, config: &LoadedConfig) -> FabricInput {
         managed: Vec::new(),
         managed_findings: Vec::new(),
         deleted: Vec::new(),
+        edited: Vec::new(),
         strays: Vec::new(),
         missing: Vec::new(),
     }

@@ -100,6 +100,10 @@ pub struct Entry<T> {
 pub struct Objects<T> {
     live: BTreeMap<String, Entry<T>>,
     withdrawn: BTreeMap<String, (Origin, WithdrawnBecause)>,
+    /// Objects the fabric holds whose contents cannot be read (a managed file that does not
+    /// parse, or does not fit its kind's model): they exist, and the checks that need their
+    /// contents are skipped.
+    unreadable: BTreeMap<String, Origin>,
 }
 
 impl<T> Default for Objects<T> {
@@ -107,6 +111,7 @@ impl<T> Default for Objects<T> {
         Objects {
             live: BTreeMap::new(),
             withdrawn: BTreeMap::new(),
+            unreadable: BTreeMap::new(),
         }
     }
 }
@@ -126,6 +131,11 @@ impl<T> Objects<T> {
     /// reason (its raw file is rejected, or the change deletes its managed file).
     pub fn withdrawn(&self, name: &str) -> Option<&(Origin, WithdrawnBecause)> {
         self.withdrawn.get(name)
+    }
+
+    /// Where `name` is held when the fabric holds it but its contents cannot be read.
+    pub fn unreadable(&self, name: &str) -> Option<&Origin> {
+        self.unreadable.get(name)
     }
 }
 
@@ -160,6 +170,9 @@ pub enum WithdrawnBecause {
     Rejected,
     /// The change being checked deletes the managed file that defined it.
     Deleted,
+    /// The change being checked creates it, at a later step than the one being admitted
+    /// (see `crosscheck::order`).
+    Pending,
 }
 
 /// Generates the per-kind stores of [`FabricState`] and the sorting of members into them.
@@ -211,11 +224,35 @@ macro_rules! stores {
                 }
             }
 
+            /// Whether objects of `kind` are part of the state (the kinds with rules).
+            pub fn has_kind(kind: &str) -> bool {
+                matches!(kind, $($kind)|*)
+            }
+
+            /// The `kind` object `name` of the state, if it holds it readable.
+            pub fn typed(&self, kind: &str, name: &str) -> Option<Typed> {
+                match kind {
+                    $($kind => self.$field.get(name).map(|entry| Typed::$variant(entry.object.clone())),)*
+                    _ => None,
+                }
+            }
+
             /// Takes the `kind` object `name` out of the live objects.
             fn remove(&mut self, kind: &str, name: &str) {
                 match kind {
                     $($kind => {
                         self.$field.live.remove(name);
+                    })*
+                    _ => {}
+                }
+            }
+
+            /// Records that the fabric holds the `kind` object `name`, written at `origin`,
+            /// whose contents cannot be read.
+            pub fn hold_unreadable(&mut self, kind: &str, name: &str, origin: Origin) {
+                match kind {
+                    $($kind => {
+                        self.$field.unreadable.insert(name.to_owned(), origin);
                     })*
                     _ => {}
                 }
@@ -297,6 +334,18 @@ impl FabricState {
         self.withdraw(withdrawn);
     }
 
+    /// Puts `member` in the state (replacing the object of its kind and name), as the
+    /// fabric admits one step of a change; call [`FabricState::reindex`] after the last.
+    pub fn put(&mut self, member: Member) {
+        self.insert(member);
+    }
+
+    /// Takes the `kind` object `name` out of the state, as the fabric deletes it; call
+    /// [`FabricState::reindex`] after the last.
+    pub fn delete(&mut self, kind: &str, name: &str) {
+        self.remove(kind, name);
+    }
+
     /// Builds the indexes again from the objects.
     pub fn reindex(&mut self) {
         self.vpc_index = VpcIndex::build(self);
@@ -308,6 +357,8 @@ impl FabricState {
     /// Looks up the `kind` object `name` that the field at `pointer` refers to, for the check
     /// described by `needed_for` (`the subnet containment check`). When it is not in the
     /// state, records why and returns `None`:
+    /// - the fabric holds it but its contents cannot be read: nothing (its own file says
+    ///   that the checks needing it are skipped);
     /// - a rejected raw file defines it, or the change deletes its managed file: an error
     ///   naming that file (it will not exist), marked as caused by it;
     /// - it is nowhere in the repository: a warning saying the check was skipped, or an error
@@ -324,6 +375,10 @@ impl FabricState {
         if let Some(entry) = objects.get(name) {
             return Some(entry);
         }
+        if objects.unreadable(name).is_some() {
+            // It exists; its file says once that its checks are skipped.
+            return None;
+        }
         if let Some((origin, because)) = objects.withdrawn(name) {
             let message = match because {
                 WithdrawnBecause::Rejected => format!(
@@ -333,6 +388,9 @@ impl FabricState {
                     "{kind} `{name}` is deleted by this change ({}): keep it, or remove this reference",
                     origin.path
                 ),
+                WithdrawnBecause::Pending => {
+                    format!("{kind} `{name}` does not exist yet: this change creates it ({origin})")
+                }
             };
             out.error(pointer, message);
             out.caused_by_last(origin.clone());

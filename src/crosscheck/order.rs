@@ -1,0 +1,238 @@
+//! Whether a change can be applied one object at a time.
+//!
+//! Argo CD, Flux and `kubectl apply -R` apply a change object by object, and the fabric
+//! admits each one against what it holds at that moment. A change whose final state is
+//! consistent can still have no such order: two VPCs swapping VLANs (each update finds the
+//! other's VLAN taken), a VPC renamed while attachments point at it (the new VPC overlaps the
+//! old one, the old one cannot be deleted while attached, the attachment cannot point at the
+//! new one before it exists), two new VPCs relaying DHCP to each other.
+//!
+//! The search goes in rounds from the base: every step still waiting is tried against the
+//! fabric as it stands, and all that are admitted are applied together before the next
+//! round. Applying them together is sound because the final state was checked whole: two
+//! steps admitted in one round are consistent with each other there. A round that admits
+//! nothing leaves the steps that block each other, each with what it waits for. Each round
+//! applies at least one step, and a step waiting for an object this change creates is
+//! not checked again until that object exists, so the rounds are as many as the longest
+//! chain of steps that wait for each other, not as many as the steps.
+//!
+//! What admits a step:
+//! - a create or update: nothing it refers to is still to be created by the change, and the
+//!   cross-object rules of its kind pass against the fabric as it stands (the update checks,
+//!   which compare two versions of one object, were made on the final state already);
+//! - a delete: no object of the fabric as it stands refers to it (the delete webhooks,
+//!   `pkg/ctrl/*_wh.go`, refuse a delete while referrers exist).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::fabric::{Action, Key, Objects, Step};
+use crate::parallel;
+use crate::rules::refs::references;
+use crate::rules::state::{FabricState, Member, References, Withdrawn, WithdrawnBecause};
+use crate::rules::{self, Context, Severity};
+
+/// A step no order admits, and what it waits for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Blocked {
+    /// Its index in the steps given.
+    pub step: usize,
+    /// What it waits for, in words.
+    pub waits_for: String,
+    /// Advice for splitting the change at this step.
+    pub advice: String,
+}
+
+/// Which objects refer to each object.
+#[derive(Default)]
+struct Referrers(BTreeMap<Key, BTreeSet<Key>>);
+
+impl Referrers {
+    fn add(&mut self, from: &Key, object: &rules::Typed) {
+        for (kind, name) in references(object) {
+            self.0
+                .entry((kind.to_owned(), name))
+                .or_default()
+                .insert(from.clone());
+        }
+    }
+
+    fn remove(&mut self, from: &Key, object: &rules::Typed) {
+        for (kind, name) in references(object) {
+            if let Some(set) = self.0.get_mut(&(kind.to_owned(), name)) {
+                set.remove(from);
+            }
+        }
+    }
+
+    fn of(&self, key: &Key) -> impl Iterator<Item = &Key> {
+        self.0
+            .get(key)
+            .into_iter()
+            .flatten()
+            .filter(move |k| *k != key)
+    }
+}
+
+/// The steps of a change (`steps`, from the fabric `base`) that no order admits one at a
+/// time; empty when an order exists.
+pub(super) fn blocked(
+    base: &Objects,
+    steps: &[Step],
+    ctx: &Context,
+    references_policy: References,
+) -> Vec<Blocked> {
+    if steps.is_empty() {
+        return Vec::new();
+    }
+    let mut to_create: BTreeMap<Key, usize> = BTreeMap::new();
+    for (index, step) in steps.iter().enumerate() {
+        if matches!(step.action, Action::Put(_)) && !base.holds(&step.key) {
+            to_create.insert(step.key.clone(), index);
+        }
+    }
+    let pending_creates = to_create.iter().map(|((kind, name), &index)| Withdrawn {
+        kind: kind.clone(),
+        name: name.clone(),
+        origin: steps[index].origin.clone(),
+        reason: WithdrawnBecause::Pending,
+    });
+    let mut state = FabricState::build(
+        base.members.values().cloned(),
+        pending_creates,
+        ctx.config,
+        references_policy,
+    );
+    base.hold_unreadable_in(&mut state);
+    let mut referrers = Referrers::default();
+    for (key, member) in &base.members {
+        referrers.add(key, &member.object);
+    }
+
+    let mut waiting: Vec<usize> = (0..steps.len()).collect();
+    loop {
+        // What the waiting steps change: a delete waits only for referrers that a step
+        // changes (one that keeps referring is a problem of the final state, reported there).
+        let changing: BTreeSet<&Key> = waiting.iter().map(|&index| &steps[index].key).collect();
+        let tried = parallel::map(&waiting, |&index| {
+            let step = &steps[index];
+            if step.reported {
+                return None;
+            }
+            waits_for(step, &state, &referrers, &changing, &to_create, steps, ctx)
+        });
+        let (admitted, still): (Vec<_>, Vec<_>) = waiting
+            .iter()
+            .zip(tried)
+            .partition(|(_, waits)| waits.is_none());
+        if admitted.is_empty() {
+            return still
+                .into_iter()
+                .filter_map(|(&step, waits)| {
+                    let (waits_for, advice) = waits?;
+                    Some(Blocked {
+                        step,
+                        waits_for,
+                        advice,
+                    })
+                })
+                .collect();
+        }
+        for &(&index, _) in &admitted {
+            apply(&steps[index], &mut state, &mut referrers);
+            to_create.remove(&steps[index].key);
+        }
+        state.reindex();
+        waiting = still.into_iter().map(|(&index, _)| index).collect();
+        if waiting.is_empty() {
+            return Vec::new();
+        }
+    }
+}
+
+/// Applies an admitted step to the fabric as it stands.
+fn apply(step: &Step, state: &mut FabricState, referrers: &mut Referrers) {
+    let (kind, name) = &step.key;
+    if let Some(old) = state.typed(kind, name) {
+        referrers.remove(&step.key, &old);
+    }
+    match &step.action {
+        Action::Put(member) => {
+            referrers.add(&step.key, &member.object);
+            state.put(Member {
+                previous: None,
+                ..member.clone()
+            });
+        }
+        Action::Delete => state.delete(kind, name),
+    }
+}
+
+/// What `step` waits for in the fabric as it stands, with advice; `None` when the fabric
+/// admits it now.
+fn waits_for(
+    step: &Step,
+    state: &FabricState,
+    referrers: &Referrers,
+    changing: &BTreeSet<&Key>,
+    to_create: &BTreeMap<Key, usize>,
+    steps: &[Step],
+    ctx: &Context,
+) -> Option<(String, String)> {
+    let (kind, name) = &step.key;
+    match &step.action {
+        Action::Put(member) => {
+            let later: Vec<String> = references(&member.object)
+                .into_iter()
+                .filter_map(|(kind, name)| {
+                    let index = to_create.get(&(kind.to_owned(), name.clone()))?;
+                    Some(format!(
+                        "{kind} `{name}` ({}) to exist",
+                        steps[*index].origin
+                    ))
+                })
+                .collect();
+            if !later.is_empty() {
+                return Some((
+                    later.join(", "),
+                    "first create what it refers to (in a change of its own when that waits too), then this".to_owned(),
+                ));
+            }
+            let errors: Vec<String> = rules::cross_check(&member.object, state, ctx)
+                .into_iter()
+                .filter(|cross| cross.violation.severity == Severity::Error)
+                .map(|cross| cross.violation.message)
+                .collect();
+            if errors.is_empty() {
+                return None;
+            }
+            Some((
+                format!(
+                    "what the fabric holds to change first ({})",
+                    errors.join("; ")
+                ),
+                format!(
+                    "first give {kind} `{name}` values no other object holds now (a free VLAN, prefix or port), or free them in a change of their own, then the rest"
+                ),
+            ))
+        }
+        Action::Delete => {
+            let still: Vec<String> = referrers
+                .of(&step.key)
+                .filter(|referrer| changing.contains(referrer))
+                .filter_map(|(other_kind, other_name)| {
+                    let origin = state.origin_of(other_kind, other_name)?;
+                    Some(format!("{other_kind} `{other_name}` ({origin})"))
+                })
+                .collect();
+            if still.is_empty() {
+                return None;
+            }
+            Some((
+                format!("{} to stop referring to it", still.join(", ")),
+                format!(
+                    "first delete what refers to {kind} `{name}` (or give it a new name, so that it is created anew), then delete {kind} `{name}`"
+                ),
+            ))
+        }
+    }
+}

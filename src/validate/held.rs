@@ -1,0 +1,165 @@
+//! What the fabric holds from a managed file, whatever the file's own findings.
+//!
+//! A managed file that fails its schema or Hedgehog's rules today (a hand edit the fabric
+//! refused, a rule that tightened since the file moved) still stands for an object of the
+//! fabric: the fabric kept its last good version. The fabric state therefore holds every
+//! managed object, read as far as it can be read: a document that parses and names a known
+//! kind is read into its kind's model and defaulted, its own findings ignored here (they are
+//! reported with the file); a document that cannot be read into the model is held
+//! *unreadable*: it exists, and the checks that need its contents are skipped. A file that
+//! does not parse at all still names its object by its path, `managed/<plural>/<name>.yaml`.
+
+use crate::manifest::{self, Node, Value};
+use crate::rules;
+use crate::schema::{Lookup, Registry};
+
+use super::{Resource, admission};
+
+/// The resources the fabric holds from the managed file `path` (relative to its fabric
+/// folder or to the folder the user named) with the content `bytes`: one per document that
+/// names a known kind, read as far as it can be (`object` is `None` when its contents cannot
+/// be read, for a kind with rules). When the file does not parse, the one resource its path
+/// names, unreadable.
+pub fn held_resources(
+    registry: &Registry,
+    ctx: &rules::Context,
+    path: &str,
+    bytes: &[u8],
+) -> Vec<Resource> {
+    match manifest::parse(bytes) {
+        Ok(documents) => documents
+            .iter()
+            .filter_map(|document| held_document(registry, ctx, &document.root, document))
+            .collect(),
+        Err(_) => named_by_path(registry, path).into_iter().collect(),
+    }
+}
+
+/// The resource `document` stands for, if it names a known kind and a name.
+fn held_document(
+    registry: &Registry,
+    ctx: &rules::Context,
+    root: &Node,
+    document: &manifest::Document,
+) -> Option<Resource> {
+    let text = |key: &str| match root.value.get(key) {
+        Some(Node {
+            value: Value::Str(s),
+            ..
+        }) => Some(s.as_str()),
+        _ => None,
+    };
+    let api_version = text("apiVersion")?;
+    let kind = text("kind")?;
+    let name = match root.value.get("metadata")?.value.get("name") {
+        Some(Node {
+            value: Value::Str(s),
+            ..
+        }) => s.clone(),
+        _ => return None,
+    };
+    let Lookup::Known(known) = registry.lookup(api_version, kind) else {
+        return None;
+    };
+    let mut instance = root.to_json();
+    admission::admit(&known.id.kind, &mut instance);
+    let (_, object) = rules::admit_typed(&known.id.kind, &instance, ctx);
+    Some(Resource {
+        kind: known.id.kind.clone(),
+        api_version: api_version.to_owned(),
+        plural: known.id.plural.clone(),
+        name,
+        line: document.start_line,
+        text: document.text.clone(),
+        warnings: Vec::new(),
+        object,
+    })
+}
+
+/// The resource a managed path names (`…managed/<plural>/<name>.yaml`), unreadable: for a
+/// file that cannot be read at all.
+pub fn named_by_path(registry: &Registry, path: &str) -> Option<Resource> {
+    let mut segments = path.rsplit('/');
+    let file = segments.next()?;
+    let plural = segments.next()?;
+    let name = file
+        .strip_suffix(".yaml")
+        .or_else(|| file.strip_suffix(".yml"))?;
+    let known = registry.kinds().iter().find(|k| k.id.plural == plural)?;
+    Some(Resource {
+        kind: known.id.kind.clone(),
+        api_version: format!("{}/{}", known.id.group, known.id.version),
+        plural: plural.to_owned(),
+        name: name.to_owned(),
+        line: 1,
+        text: String::new(),
+        warnings: Vec::new(),
+        object: None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(path: &str, text: &str) -> Vec<Resource> {
+        held_resources(
+            &Registry::embedded(),
+            &rules::Context::fabricator_defaults(),
+            path,
+            text.as_bytes(),
+        )
+    }
+
+    #[test]
+    fn an_object_with_an_unknown_field_is_held_with_its_contents() {
+        let text = "apiVersion: vpc.githedgehog.com/v1beta1\nkind: VPC\nmetadata:\n  name: vpc-1\nspec:\n  subnetz: {}\n  subnets:\n    default: {subnet: 10.0.1.0/24, vlan: 1001}\n";
+        let held = read("managed/vpcs/vpc-1.yaml", text);
+        assert_eq!(held.len(), 1);
+        assert_eq!(
+            (held[0].kind.as_str(), held[0].name.as_str()),
+            ("VPC", "vpc-1")
+        );
+        let Some(rules::Typed::Vpc(vpc)) = &held[0].object else {
+            panic!("the VPC is read into its model");
+        };
+        assert_eq!(
+            vpc.spec.subnets.as_ref().unwrap()["default"].subnet,
+            "10.0.1.0/24"
+        );
+    }
+
+    #[test]
+    fn an_object_of_the_wrong_shape_is_held_unreadable() {
+        let text = "apiVersion: vpc.githedgehog.com/v1beta1\nkind: VPC\nmetadata:\n  name: vpc-1\nspec:\n  subnets: [1, 2]\n";
+        let held = read("managed/vpcs/vpc-1.yaml", text);
+        assert_eq!(held.len(), 1);
+        assert!(held[0].object.is_none());
+    }
+
+    #[test]
+    fn a_file_that_does_not_parse_is_named_by_its_path() {
+        let held = read("managed/vpcs/vpc-1.yaml", "kind: VPC\nmetadata: {name: [\n");
+        assert_eq!(held.len(), 1);
+        assert_eq!(
+            (
+                held[0].kind.as_str(),
+                held[0].name.as_str(),
+                held[0].object.is_none()
+            ),
+            ("VPC", "vpc-1", true)
+        );
+        assert!(read("managed/nothing/x.yaml", "a: [\n").is_empty());
+    }
+
+    #[test]
+    fn documents_of_unknown_kinds_are_not_held() {
+        assert!(
+            read(
+                "managed/vpcs/x.yaml",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n"
+            )
+            .is_empty()
+        );
+    }
+}
