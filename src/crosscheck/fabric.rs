@@ -194,18 +194,19 @@ impl Fabric {
     }
 }
 
-/// Whether `resource`, now written in an edited or added file, has the same text as the
+/// Whether `resource`, now written in an edited or added file, has the same text as its
 /// base version written at `at` (an edit elsewhere in its file leaves it unchanged).
 fn same_text(input: &FabricInput, at: &Origin, resource: &Resource) -> bool {
-    let base_files = input
-        .edited
+    let edited = input.edited.iter().map(|f| (&f.path, f.base.as_slice()));
+    let deleted = input.deleted.iter().map(|f| (&f.path, f.base.as_slice()));
+    let unchanged = input
+        .managed
         .iter()
-        .map(|f| (&f.path, &f.base))
-        .chain(input.deleted.iter().map(|f| (&f.path, &f.base)));
-    let unchanged_files = input.managed.iter().map(|f| (&f.path, f.held()));
-    base_files
-        .map(|(path, held)| (path, held.as_slice()))
-        .chain(unchanged_files)
+        .filter(|f| !input.edited.iter().any(|e| e.path == f.path))
+        .map(|f| (&f.path, f.held()));
+    edited
+        .chain(deleted)
+        .chain(unchanged)
         .filter(|(path, _)| **path == at.path)
         .flat_map(|(_, held)| held)
         .any(|old| old.line == at.line && old.text == resource.text)

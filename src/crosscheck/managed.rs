@@ -139,9 +139,6 @@ pub fn findings(
                         .iter()
                         .map(|f| (file.path.clone(), f.clone(), None)),
                 );
-                found.extend(
-                    unreadable(file.held()).map(|finding| (file.path.clone(), finding, None)),
-                );
                 continue;
             }
             Ok(resources) => resources,
@@ -209,24 +206,6 @@ pub fn findings(
         (&a.path, a.finding.line, a.finding.col).cmp(&(&b.path, b.finding.line, b.finding.col))
     });
     out
-}
-
-/// The warning of each object a managed file holds that cannot be read: the fabric holds
-/// it, and the checks that need its contents are skipped until the file is fixed.
-fn unreadable(held: &[Resource]) -> impl Iterator<Item = Finding> + '_ {
-    held.iter()
-        .filter(|resource| resource.object.is_none() && FabricState::has_kind(&resource.kind))
-        .map(|resource| Finding {
-            severity: Severity::Warning,
-            ..Finding::at(
-                resource.line,
-                1,
-                format!(
-                    "the fabric holds {} `{}` from this file, but its contents cannot be read: the checks that need them (overlaps, ports, what refers to it) are skipped until this file is fixed",
-                    resource.kind, resource.name
-                ),
-            )
-        })
 }
 
 /// The layout problems of the managed file `path` holding `resources`: more than one

@@ -2,6 +2,8 @@
 //! files it deletes and which it edits, from the [`Changes`] read once from git; and so the
 //! [`Scope`] of the fabric's check.
 
+use std::collections::BTreeMap;
+
 use crate::backend::diff::Changes;
 use crate::crosscheck::Scope;
 use crate::plan::{DeletedFile, EditedFile};
@@ -44,37 +46,22 @@ pub fn for_fabric(
                 .map(str::to_owned)
         }
     };
-    // A managed file of this fabric, read at the base: its shown path and content.
-    fn managed_at_base<'b>(
-        inside: impl Fn(&str) -> Option<String>,
-        shown: &str,
-    ) -> impl Fn((&String, &'b Vec<u8>)) -> Option<(String, &'b [u8])> {
-        move |(path, bytes)| {
-            let path = inside(path)?;
-            path.starts_with("managed/")
-                .then(|| (format!("{shown}{path}"), bytes.as_slice()))
-        }
-    }
     let touched = set
         .touched
         .iter()
         .filter_map(|p| inside(p))
         .map(|path| format!("{shown}{path}"))
         .collect();
-    let deleted = set
-        .deleted
-        .iter()
-        .filter_map(managed_at_base(&inside, shown))
+    let deleted = managed_at_base(&set.deleted, &inside, shown)
+        .into_iter()
         .map(|(path, bytes)| DeletedFile {
             names: validate::names_in(bytes),
             base: held(&path, bytes),
             path,
         })
         .collect();
-    let edited = set
-        .modified
-        .iter()
-        .filter_map(managed_at_base(&inside, shown))
+    let edited = managed_at_base(&set.modified, &inside, shown)
+        .into_iter()
         .map(|(path, bytes)| EditedFile {
             base: held(&path, bytes),
             path,
@@ -85,6 +72,23 @@ pub fn for_fabric(
         deleted,
         edited,
     }
+}
+
+/// The managed files of this fabric among `files` (read at the base), each with its shown
+/// path (`shown` and the path `inside` the fabric gives) and content.
+fn managed_at_base<'b>(
+    files: &'b BTreeMap<String, Vec<u8>>,
+    inside: &dyn Fn(&str) -> Option<String>,
+    shown: &str,
+) -> Vec<(String, &'b [u8])> {
+    files
+        .iter()
+        .filter_map(|(path, bytes)| {
+            let path = inside(path)?;
+            path.starts_with("managed/")
+                .then(|| (format!("{shown}{path}"), bytes.as_slice()))
+        })
+        .collect()
 }
 
 /// A fabric the change does not reach, checked with `scope`.

@@ -272,10 +272,14 @@ pub fn read_fabrics(
         .collect();
     let outcomes = parallel::map(&managed, |(fabric, entry)| {
         let ctx = &contexts[*fabric];
-        let outcome = check_path(registry, ctx, &entry.path, &entry.kind, max_size).result;
-        let held = match &outcome {
+        let mut outcome = check_path(registry, ctx, &entry.path, &entry.kind, max_size).result;
+        let held = match &mut outcome {
             Ok(_) => Vec::new(),
-            Err(_) => held_despite_findings(registry, ctx, entry, max_size),
+            Err(findings) => {
+                let held = held_despite_findings(registry, ctx, entry, max_size);
+                findings.extend(validate::unreadable_warnings(&held));
+                held
+            }
         };
         (outcome, held)
     });

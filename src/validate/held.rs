@@ -9,8 +9,10 @@
 //! *unreadable*: it exists, and the checks that need its contents are skipped. A file that
 //! does not parse at all still names its object by its path, `managed/<plural>/<name>.yaml`.
 
+use crate::finding::{Finding, Severity};
 use crate::manifest::{self, Node, Value};
 use crate::rules;
+use crate::rules::state::FabricState;
 use crate::schema::{Lookup, Registry};
 
 use super::{Resource, admission};
@@ -96,6 +98,24 @@ pub fn named_by_path(registry: &Registry, path: &str) -> Option<Resource> {
         warnings: Vec::new(),
         object: None,
     })
+}
+
+/// The warning of each object of `held` that cannot be read: the fabric holds it, and the
+/// checks that need its contents are skipped until its file is fixed.
+pub fn unreadable_warnings(held: &[Resource]) -> impl Iterator<Item = Finding> + '_ {
+    held.iter()
+        .filter(|resource| resource.object.is_none() && FabricState::has_kind(&resource.kind))
+        .map(|resource| Finding {
+            severity: Severity::Warning,
+            ..Finding::at(
+                resource.line,
+                1,
+                format!(
+                    "the fabric holds {} `{}` from this file, but its contents cannot be read: the checks that need them (overlaps, ports, what refers to it) are skipped until this file is fixed",
+                    resource.kind, resource.name
+                ),
+            )
+        })
 }
 
 #[cfg(test)]

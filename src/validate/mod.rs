@@ -17,7 +17,7 @@ use crate::limits::MAX_FINDINGS_PER_DOCUMENT;
 use crate::manifest::{self, Document, Node, Pos, Value};
 use crate::rules;
 use crate::schema::{Lookup, Registry};
-pub use held::{held_resources, named_by_path};
+pub use held::{held_resources, named_by_path, unreadable_warnings};
 
 /// A valid resource, ready to become one managed file.
 #[derive(Debug, Clone, Serialize)]

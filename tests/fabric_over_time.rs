@@ -1,0 +1,296 @@
+//! The fabric over time (issue 17): every managed object is part of what the fabric holds,
+//! whatever its own findings; hand edits of managed/ are updates of their base versions; and
+//! a change must apply one object at a time in some order. Real git repositories: a bare
+//! origin whose `main` holds the fabric, a clone where the change is made.
+
+mod common;
+
+use std::process::Output;
+
+use common::{Repo, WIRED_FABRIC, assert_exit, attachment, bin, output, stdout, vpc_on as vpc};
+
+const F: &str = "gitops/hedgehog/f";
+
+/// A repository whose `main` holds the wired fabric and `managed` (paths under managed/),
+/// with a clone on branch `change`.
+fn fabric(managed: &[(&str, String)]) -> Repo {
+    let repo = Repo::new(None);
+    for (path, text) in WIRED_FABRIC {
+        repo.write(&format!("{F}/managed/{path}"), text.as_bytes());
+    }
+    for (path, text) in managed {
+        repo.write(&format!("{F}/managed/{path}"), text.as_bytes());
+    }
+    repo.write(&format!("{F}/raw/.gitkeep"), b"");
+    repo.commit_all("the fabric");
+    repo.git(&["push", "-q", "origin", "main"]);
+    repo.git(&["checkout", "-q", "-b", "change"]);
+    repo
+}
+
+/// `hh-gitops check` of the change since main, as the pull-request gate and pre-commit
+/// run it, from the clone.
+fn check_change(repo: &Repo) -> Output {
+    let mut command = bin();
+    command
+        .args(["check", "--changed-since", "main"])
+        .current_dir(&repo.work);
+    output(repo.isolate(&mut command))
+}
+
+/// The error lines of a run's output.
+fn errors(out: &Output) -> Vec<String> {
+    stdout(out)
+        .lines()
+        .map(str::trim)
+        .filter(|line| line.contains(": error: "))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// A VPC whose subnet `default` relays DHCP to the VPC `relay_vpc`.
+fn relaying_vpc(name: &str, subnet: &str, vlan: u32, relay_vpc: &str) -> String {
+    format!(
+        "{}      dhcp:\n        relay: 10.0.9.10/24\n        relayVPC: {relay_vpc}\n",
+        vpc(name, subnet, vlan)
+    )
+}
+
+// A: the base state is what the fabric holds.
+
+#[test]
+fn a_managed_vpc_with_an_error_of_its_own_still_takes_its_subnet_and_vlan() {
+    let broken = vpc("vpc-1", "10.0.1.0/24", 1001).replace("spec:\n", "spec:\n  colour: red\n");
+    let repo = fabric(&[("vpcs/vpc-1.yaml", broken)]);
+    repo.write(
+        &format!("{F}/raw/vpc-9.yaml"),
+        vpc("vpc-9", "10.0.1.0/24", 1001).as_bytes(),
+    );
+    repo.commit_all("a VPC on vpc-1's subnet and VLAN");
+    let out = repo.sync(&["--dry-run"]);
+    assert_exit(&out, 1);
+    let errors = errors(&out);
+    assert!(
+        errors.iter().any(|e| e.starts_with("gitops/hedgehog/f/raw/vpc-9.yaml:8:15: error: subnet `default` (10.0.1.0/24) overlaps subnet `default` (10.0.1.0/24) of VPC `vpc-1` (managed/vpcs/vpc-1.yaml:1)")),
+        "{errors:#?}"
+    );
+    assert!(
+        errors.iter().any(|e| e.starts_with("gitops/hedgehog/f/raw/vpc-9.yaml:9:13: error: VLAN `1001` of subnet `default` is already used by subnet `default` of VPC `vpc-1` (managed/vpcs/vpc-1.yaml:1)")),
+        "{errors:#?}"
+    );
+}
+
+#[test]
+fn a_connection_on_a_managed_switch_with_an_error_of_its_own_finds_the_switch() {
+    let leaf = WIRED_FABRIC[2]
+        .1
+        .replace("leaf-01", "leaf-02")
+        .replace("spec:\n", "spec:\n  colour: red\n");
+    let repo = fabric(&[("switches/leaf-02.yaml", leaf)]);
+    let connection = WIRED_FABRIC[4]
+        .1
+        .replace(
+            "server-01--unbundled--leaf-01",
+            "server-01--unbundled--leaf-02",
+        )
+        .replace("leaf-01/E1/1", "leaf-02/E1/1")
+        .replace("server-01/enp2s1", "server-01/enp2s2");
+    repo.write(&format!("{F}/raw/c.yaml"), connection.as_bytes());
+    repo.commit_all("a connection on leaf-02");
+    let out = repo.sync(&["--dry-run", "--references", "strict"]);
+    let text = stdout(&out);
+    assert!(!text.contains("Switch `leaf-02` does not exist"), "{text}");
+    assert!(
+        text.contains("would move raw/c.yaml -> 1 resource"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_managed_file_that_does_not_parse_still_holds_its_object() {
+    let repo = fabric(&[(
+        "vpcs/vpc-1.yaml",
+        "kind: VPC\nmetadata: {name: [\n".to_owned(),
+    )]);
+    repo.write(&format!("{F}/raw/a.yaml"), attachment("vpc-1").as_bytes());
+    repo.commit_all("an attachment to vpc-1");
+    let mut command = bin();
+    command
+        .args(["check", "--references", "strict"])
+        .current_dir(&repo.work);
+    let out = output(repo.isolate(&mut command));
+    let text = stdout(&out);
+    assert!(!text.contains("VPC `vpc-1` does not exist"), "{text}");
+    assert!(
+        text.contains(&format!("{F}/managed/vpcs/vpc-1.yaml:1:1: warning: the fabric holds VPC `vpc-1` from this file, but its contents cannot be read: the checks that need them (overlaps, ports, what refers to it) are skipped until this file is fixed")),
+        "{text}"
+    );
+}
+
+// B: a change is a set of transitions.
+
+#[test]
+fn a_hand_edit_of_a_connections_type_is_refused_like_the_same_raw_update() {
+    let repo = fabric(&[]);
+    let bundled = WIRED_FABRIC[4]
+        .1
+        .replace("  unbundled:\n    link:\n", "  bundled:\n    links:\n    - ")
+        .replace("      server:\n        port: server-01/enp2s1\n      switch:\n        port: leaf-01/E1/1\n", "server:\n        port: server-01/enp2s1\n      switch:\n        port: leaf-01/E1/1\n");
+    repo.write(
+        &format!("{F}/managed/connections/server-01--unbundled--leaf-01.yaml"),
+        bundled.as_bytes(),
+    );
+    repo.commit_all("the connection becomes bundled");
+    let out = check_change(&repo);
+    assert_exit(&out, 1);
+    let errors = errors(&out);
+    assert!(
+        errors.iter().any(|e| e.contains("error: a connection's type cannot change: managed/ has Connection `server-01--unbundled--leaf-01` as `unbundled`, and this makes it `bundled`")),
+        "{errors:#?}"
+    );
+}
+
+#[test]
+fn a_raw_update_of_a_managed_object_with_an_error_of_its_own_is_an_update() {
+    let broken = WIRED_FABRIC[4]
+        .1
+        .replace("spec:\n", "spec:\n  colour: red\n");
+    let repo = fabric(&[("connections/server-01--unbundled--leaf-01.yaml", broken)]);
+    let bundled = WIRED_FABRIC[4]
+        .1
+        .replace("  unbundled:\n    link:\n", "  bundled:\n    links:\n    - ")
+        .replace("      server:\n        port: server-01/enp2s1\n      switch:\n        port: leaf-01/E1/1\n", "server:\n        port: server-01/enp2s1\n      switch:\n        port: leaf-01/E1/1\n");
+    repo.write(&format!("{F}/raw/c.yaml"), bundled.as_bytes());
+    repo.commit_all("the connection becomes bundled");
+    let out = repo.sync(&["--dry-run"]);
+    assert_exit(&out, 1);
+    assert!(
+        errors(&out)
+            .iter()
+            .any(|e| e.starts_with("gitops/hedgehog/f/raw/c.yaml:")
+                && e.contains("a connection's type cannot change")),
+        "{}",
+        stdout(&out)
+    );
+}
+
+// C: the change must apply in some order.
+
+#[test]
+fn swapping_the_vlans_of_two_vpcs_applies_in_no_order() {
+    let repo = fabric(&[
+        ("vpcs/vpc-1.yaml", vpc("vpc-1", "10.0.1.0/24", 1001)),
+        ("vpcs/vpc-2.yaml", vpc("vpc-2", "10.0.2.0/24", 1002)),
+    ]);
+    repo.write(
+        &format!("{F}/managed/vpcs/vpc-1.yaml"),
+        vpc("vpc-1", "10.0.1.0/24", 1002).as_bytes(),
+    );
+    repo.write(
+        &format!("{F}/managed/vpcs/vpc-2.yaml"),
+        vpc("vpc-2", "10.0.2.0/24", 1001).as_bytes(),
+    );
+    repo.commit_all("swap the VLANs");
+    let out = check_change(&repo);
+    assert_exit(&out, 1);
+    assert_eq!(
+        errors(&out),
+        [
+            format!(
+                "{F}/managed/vpcs/vpc-1.yaml:1:1: error: no order applies this change: the fabric admits one object at a time, and VPC `vpc-1` can be updated only after what the fabric holds to change first (VLAN `1002` of subnet `default` is already used by subnet `default` of VPC `vpc-2` ({F}/managed/vpcs/vpc-2.yaml:1) in VLANNamespace `default`: a VLAN of a namespace belongs to one VPC, so pick a free one), which this change never allows before it (stuck with it: VPC `vpc-2` ({F}/managed/vpcs/vpc-2.yaml:1)). Split the change into steps that each apply alone: first give VPC `vpc-1` values no other object holds now (a free VLAN, prefix or port), or free them in a change of their own, then the rest"
+            ),
+            format!(
+                "{F}/managed/vpcs/vpc-2.yaml:1:1: error: no order applies this change: the fabric admits one object at a time, and VPC `vpc-2` can be updated only after what the fabric holds to change first (VLAN `1001` of subnet `default` is already used by subnet `default` of VPC `vpc-1` ({F}/managed/vpcs/vpc-1.yaml:1) in VLANNamespace `default`: a VLAN of a namespace belongs to one VPC, so pick a free one), which this change never allows before it (stuck with it: VPC `vpc-1` ({F}/managed/vpcs/vpc-1.yaml:1)). Split the change into steps that each apply alone: first give VPC `vpc-2` values no other object holds now (a free VLAN, prefix or port), or free them in a change of their own, then the rest"
+            ),
+        ]
+    );
+    // The same swap in two steps, through a free VLAN, applies.
+    repo.write(
+        &format!("{F}/managed/vpcs/vpc-2.yaml"),
+        vpc("vpc-2", "10.0.2.0/24", 1002).as_bytes(),
+    );
+    repo.write(
+        &format!("{F}/managed/vpcs/vpc-1.yaml"),
+        vpc("vpc-1", "10.0.1.0/24", 1003).as_bytes(),
+    );
+    repo.commit_all("first step: vpc-1 to a free VLAN");
+    assert_exit(&check_change(&repo), 0);
+}
+
+#[test]
+fn renaming_a_vpc_in_place_under_its_attachment_applies_in_no_order_and_the_readme_steps_do() {
+    let repo = fabric(&[
+        ("vpcs/vpc-1.yaml", vpc("vpc-1", "10.0.1.0/24", 1001)),
+        ("vpcattachments/vpc-1--server-01.yaml", attachment("vpc-1")),
+    ]);
+    repo.git(&["rm", "-q", &format!("{F}/managed/vpcs/vpc-1.yaml")]);
+    repo.write(
+        &format!("{F}/managed/vpcs/vpc-new.yaml"),
+        vpc("vpc-new", "10.0.1.0/24", 1001).as_bytes(),
+    );
+    repo.write(
+        &format!("{F}/managed/vpcattachments/vpc-1--server-01.yaml"),
+        attachment("vpc-1")
+            .replace("subnet: vpc-1/default", "subnet: vpc-new/default")
+            .as_bytes(),
+    );
+    repo.commit_all("rename vpc-1 to vpc-new, the attachment edited in place");
+    let out = check_change(&repo);
+    assert_exit(&out, 1);
+    let errors = errors(&out);
+    assert_eq!(errors.len(), 3, "{errors:#?}");
+    assert!(
+        errors
+            .iter()
+            .all(|e| e.contains("error: no order applies this change")),
+        "{errors:#?}"
+    );
+    assert!(
+        errors.iter().any(|e| e.starts_with(&format!("{F}/managed/vpcs/vpc-1.yaml:1:1: error: no order applies this change: the fabric admits one object at a time, and VPC `vpc-1` can be deleted only after VPCAttachment `vpc-1--server-01` ({F}/managed/vpcattachments/vpc-1--server-01.yaml:1) to stop referring to it"))),
+        "{errors:#?}"
+    );
+
+    // The README's steps: the attachment is renamed too, so it is deleted and created anew.
+    repo.git(&[
+        "mv",
+        &format!("{F}/managed/vpcattachments/vpc-1--server-01.yaml"),
+        &format!("{F}/managed/vpcattachments/vpc-new--server-01.yaml"),
+    ]);
+    repo.write(
+        &format!("{F}/managed/vpcattachments/vpc-new--server-01.yaml"),
+        attachment("vpc-new").as_bytes(),
+    );
+    repo.commit_all("the attachment renamed with its VPC");
+    let out = check_change(&repo);
+    assert_exit(&out, 0);
+}
+
+#[test]
+fn two_new_vpcs_relaying_dhcp_to_each_other_apply_in_no_order() {
+    let repo = fabric(&[]);
+    repo.write(
+        &format!("{F}/raw/a.yaml"),
+        relaying_vpc("vpc-a", "10.0.5.0/24", 1005, "vpc-b").as_bytes(),
+    );
+    repo.write(
+        &format!("{F}/raw/b.yaml"),
+        relaying_vpc("vpc-b", "10.0.6.0/24", 1006, "vpc-a").as_bytes(),
+    );
+    repo.commit_all("two VPCs relaying to each other");
+    let out = repo.sync(&["--dry-run"]);
+    assert_exit(&out, 1);
+    assert_eq!(
+        errors(&out),
+        [
+            "gitops/hedgehog/f/raw/a.yaml:1:1: error: no order applies this change: the fabric admits one object at a time, and VPC `vpc-a` can be created only after VPC `vpc-b` (raw/b.yaml:1) to exist, which this change never allows before it (stuck with it: VPC `vpc-b` (raw/b.yaml:1)). Split the change into steps that each apply alone: first create what it refers to (in a change of its own when that waits too), then this",
+            "gitops/hedgehog/f/raw/b.yaml:1:1: error: no order applies this change: the fabric admits one object at a time, and VPC `vpc-b` can be created only after VPC `vpc-a` (raw/a.yaml:1) to exist, which this change never allows before it (stuck with it: VPC `vpc-a` (raw/a.yaml:1)). Split the change into steps that each apply alone: first create what it refers to (in a change of its own when that waits too), then this",
+        ]
+    );
+    // One relaying to the other, which is new too, applies: the other is created first.
+    repo.write(
+        &format!("{F}/raw/b.yaml"),
+        vpc("vpc-b", "10.0.6.0/24", 1006).as_bytes(),
+    );
+    repo.commit_all("vpc-b relays nowhere");
+    assert_exit(&repo.sync(&["--dry-run"]), 0);
+}
