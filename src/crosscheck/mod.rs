@@ -4,8 +4,11 @@
 //! input with raw outcomes settled out.
 //!
 //! Rules:
-//! - The state is the fabric's managed/ resources with the accepted raw documents laid over
-//!   them (the same kind and name replaces the managed one, as the move will).
+//! - The state is what the fabric holds, every managed/ object whatever its own findings
+//!   (hand edits of the change being checked included, see `fabric`), with the accepted raw
+//!   documents laid over them (the same kind and name replaces the managed one, as the move
+//!   will). A document that replaces an object is an update of it: its kind's update checks
+//!   compare it with the version it replaces.
 //! - A raw file is accepted only if all its documents pass against that state. Two raw files
 //!   that define the same resource are both rejected, each naming the other.
 //! - A rejected file leaves the state, and the files still accepted are checked again
@@ -13,6 +16,10 @@
 //!   rejected. Each round checks every file against the same state, so the outcome depends
 //!   only on the files, never on their order: two raw files that conflict with each other
 //!   are rejected together, each naming the other's file:line.
+//! - Once a round rejects nothing, the change's creates, updates and deletes must be
+//!   admitted one at a time in some order (`order`); the raw files of steps that no order
+//!   admits are rejected, and the rounds go on. Steps of managed/ that no order admits are
+//!   problems of managed/.
 //! - Problems among managed objects never reject a raw file. How much they count depends on
 //!   the [`Scope`] of the check (see `managed`).
 
