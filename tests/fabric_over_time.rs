@@ -294,3 +294,67 @@ fn two_new_vpcs_relaying_dhcp_to_each_other_apply_in_no_order() {
     repo.commit_all("vpc-b relays nowhere");
     assert_exit(&repo.sync(&["--dry-run"]), 0);
 }
+
+// E: what the fabric holds, not what a file happens to hold.
+
+#[test]
+fn a_raw_update_of_a_misplaced_managed_object_updates_it_and_removes_the_misplaced_file() {
+    let repo = fabric(&[("vpcs/old.yaml", vpc("vpc-1", "10.0.1.0/24", 1001))]);
+    repo.write(
+        &format!("{F}/raw/vpc-1.yaml"),
+        vpc("vpc-1", "10.0.1.0/24", 1005).as_bytes(),
+    );
+    repo.commit_all("vpc-1 moves to VLAN 1005");
+    let out = repo.sync(&["--dry-run"]);
+    assert_exit(&out, 0);
+    let text = stdout(&out);
+    assert!(
+        text.contains("  would move raw/vpc-1.yaml -> 1 resource\n      updated   managed/vpcs/vpc-1.yaml\n                  spec.subnets.default.vlan: 1001 → 1005\n      removed   managed/vpcs/old.yaml\n"),
+        "{text}"
+    );
+    let out = repo.sync(&[]);
+    assert_exit(&out, 0);
+    assert_eq!(
+        repo.files_under(&format!("{F}/managed/vpcs")),
+        ["vpc-1.yaml"],
+        "the misplaced copy is gone, so the fabric has one definition of vpc-1"
+    );
+}
+
+#[test]
+fn a_raw_update_of_a_managed_file_holding_two_objects_deletes_the_other_and_checks_it() {
+    let both = format!(
+        "{}---\n{}",
+        vpc("vpc-1", "10.0.1.0/24", 1001),
+        vpc("vpc-2", "10.0.2.0/24", 1002)
+    );
+    let repo = fabric(&[
+        ("vpcs/vpc-1.yaml", both),
+        ("vpcattachments/vpc-2--server-01.yaml", attachment("vpc-2")),
+    ]);
+    repo.write(
+        &format!("{F}/raw/vpc-1.yaml"),
+        vpc("vpc-1", "10.0.1.0/24", 1005).as_bytes(),
+    );
+    repo.commit_all("vpc-1 moves to VLAN 1005");
+    let out = repo.sync(&["--dry-run"]);
+    assert_exit(&out, 1);
+    assert_eq!(
+        errors(&out),
+        [format!("{F}/raw/vpc-1.yaml:1:1: error: moving this replaces or removes managed/vpcs/vpc-1.yaml, which also holds VPC `vpc-2` (line 11): it would leave managed/ while VPCAttachment `vpc-2--server-01` (managed/vpcattachments/vpc-2--server-01.yaml:1) still refers to it; give VPC `vpc-2` a file of its own first")]
+    );
+    // Without the attachment, vpc-2 leaves managed/ with the move, and the report says so.
+    repo.git(&[
+        "rm",
+        "-q",
+        &format!("{F}/managed/vpcattachments/vpc-2--server-01.yaml"),
+    ]);
+    repo.commit_all("no attachment to vpc-2");
+    let out = repo.sync(&["--dry-run"]);
+    assert_exit(&out, 0);
+    let text = stdout(&out);
+    assert!(
+        text.contains("      deleted   VPC `vpc-2` (it was in managed/vpcs/vpc-1.yaml:11, which this move replaces or removes)\n"),
+        "{text}"
+    );
+}

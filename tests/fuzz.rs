@@ -226,6 +226,7 @@ fn drive(bytes: &[u8], target_choice: u8) -> Result<(), TestCaseError> {
             outcome,
             names: Vec::new(),
             untouched: false,
+            displaces: Default::default(),
         }],
         targets,
         config: Default::default(),

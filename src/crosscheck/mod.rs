@@ -23,6 +23,7 @@
 //! - Problems among managed objects never reject a raw file. How much they count depends on
 //!   the [`Scope`] of the check (see `managed`).
 
+mod displace;
 mod fabric;
 mod findings;
 mod managed;
@@ -36,7 +37,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::finding::{Finding, Severity};
 use crate::parallel;
-use crate::plan::{FabricInput, RawOutcome};
+use crate::plan::{Displaces, FabricInput, Leaving, RawOutcome};
 use crate::rules::Context;
 use crate::rules::state::{FabricState, Member, Origin, References, Withdrawn, WithdrawnBecause};
 use crate::validate::Resource;
@@ -58,7 +59,23 @@ pub fn check_fabric(input: &mut FabricInput, ctx: &Context, references: Referenc
     let mut verdicts: BTreeMap<usize, Vec<Finding>> = duplicates(input);
     accepted.retain(|index| !verdicts.contains_key(index));
 
-    let mut state = build_state(input, &fabric, &accepted, ctx, references);
+    let displaced: BTreeMap<usize, Displaces> = accepted
+        .iter()
+        .map(|&index| {
+            (
+                index,
+                displace::displaces(input, &fabric, resources(input, index)),
+            )
+        })
+        .filter(|(_, displaces)| *displaces != Displaces::default())
+        .collect();
+    let referrers = (!displaced.is_empty()).then(|| {
+        let raw = accepted.iter().flat_map(|&index| raw_members(input, index));
+        let managed = fabric.managed.members.iter().map(|(k, m)| (k.clone(), m));
+        let raw: Vec<(Key, Member)> = raw.collect();
+        displace::Referrers::of(managed.chain(raw.iter().map(|(k, m)| (k.clone(), m))))
+    });
+    let mut state = build_state(input, &fabric, &accepted, &displaced, ctx, references);
     // Each file's violations in the last round that checked it, placed once its verdict is
     // final. A round checks every accepted file against the same state (on all cores, the
     // results in file order), then takes the files it rejected out of the state. Once no
@@ -72,13 +89,21 @@ pub fn check_fabric(input: &mut FabricInput, ctx: &Context, references: Referenc
         });
         let mut rejected_now = Vec::new();
         for (index, violations) in round.into_iter().zip(checked) {
-            if violations.iter().any(Unplaced::is_error) {
+            let breaks = displaced
+                .get(&index)
+                .zip(referrers.as_ref())
+                .map(|(displaces, referrers)| still_referred(displaces, referrers, &state))
+                .unwrap_or_default();
+            if violations.iter().any(Unplaced::is_error) || !breaks.is_empty() {
                 rejected_now.push(index);
+            }
+            if !breaks.is_empty() {
+                verdicts.entry(index).or_default().extend(breaks);
             }
             found.insert(index, violations);
         }
         if rejected_now.is_empty() {
-            let (mut steps, raw_of_step) = change_steps(input, &fabric, &accepted);
+            let (mut steps, raw_of_step) = change_steps(input, &fabric, &accepted, &displaced);
             for (step, raw) in steps.iter_mut().zip(&raw_of_step) {
                 step.reported = raw.is_none() && breaks_final_state(step, &state, ctx);
             }
@@ -105,7 +130,13 @@ pub fn check_fabric(input: &mut FabricInput, ctx: &Context, references: Referenc
         }
         for index in rejected_now {
             accepted.remove(&index);
-            take_out(&mut state, input, &fabric.managed.members, index);
+            take_out(
+                &mut state,
+                input,
+                &fabric.managed.members,
+                &displaced,
+                index,
+            );
         }
         state.reindex();
     };
@@ -132,6 +163,11 @@ pub fn check_fabric(input: &mut FabricInput, ctx: &Context, references: Referenc
         verdicts.entry(*index).or_default().extend(cross.findings);
     }
     drop(found); // it borrows the files settled next
+    for (index, displaces) in displaced {
+        if accepted.contains(&index) {
+            input.files[index].displaces = displaces;
+        }
+    }
     for (index, findings) in verdicts {
         settle(&mut input.files[index].outcome, findings);
     }
@@ -208,10 +244,23 @@ fn change_steps(
     input: &FabricInput,
     fabric: &Fabric,
     accepted: &BTreeSet<usize>,
+    displaced: &BTreeMap<usize, Displaces>,
 ) -> (Vec<Step>, Vec<Option<usize>>) {
     let mut steps = fabric.managed_steps.clone();
     let mut raw_of_step = vec![None; steps.len()];
     for &index in accepted {
+        for leaving in displaced.get(&index).map_or(&[][..], |d| &d.leaving) {
+            steps.push(Step {
+                key: (leaving.kind.clone(), leaving.name.clone()),
+                action: Action::Delete,
+                origin: Origin {
+                    path: leaving.path.clone(),
+                    line: leaving.line,
+                },
+                reported: false,
+            });
+            raw_of_step.push(Some(index));
+        }
         let path = &input.files[index].path;
         for resource in resources(input, index) {
             let Some(object) = &resource.object else {
@@ -252,6 +301,65 @@ fn breaks_final_state(step: &Step, state: &FabricState, ctx: &Context) -> bool {
         }),
         Action::Delete => false,
     }
+}
+
+/// The objects of the raw file at `index` (a valid one), as members of the state: each an
+/// update of what managed/ holds under its kind and name, if anything.
+fn raw_members(input: &FabricInput, index: usize) -> Vec<(Key, Member)> {
+    let path = &input.files[index].path;
+    resources(input, index)
+        .iter()
+        .filter_map(|resource| {
+            let object = resource.object.clone()?;
+            let key = (resource.kind.clone(), resource.name.clone());
+            let origin = Origin {
+                path: path.clone(),
+                line: resource.line,
+            };
+            Some((
+                key,
+                Member {
+                    object,
+                    origin,
+                    previous: None,
+                },
+            ))
+        })
+        .collect()
+}
+
+/// The errors of a raw file whose move takes objects out of managed/ that objects of
+/// `state` still refer to.
+fn still_referred(
+    displaces: &Displaces,
+    referrers: &displace::Referrers,
+    state: &FabricState,
+) -> Vec<Finding> {
+    displaces
+        .leaving
+        .iter()
+        .filter_map(|leaving| {
+            let key = (leaving.kind.clone(), leaving.name.clone());
+            let users = referrers.live_in(&key, state);
+            (!users.is_empty()).then(|| {
+                Finding::at(
+                    leaving.because_of_line,
+                    1,
+                    format!(
+                        "moving this replaces or removes {}, which also holds {} `{}` (line {}): it would leave managed/ while {} still refer{} to it; give {} `{}` a file of its own first",
+                        leaving.path,
+                        leaving.kind,
+                        leaving.name,
+                        leaving.line,
+                        users.join(", "),
+                        if users.len() == 1 { "s" } else { "" },
+                        leaving.kind,
+                        leaving.name
+                    ),
+                )
+            })
+        })
+        .collect()
 }
 
 /// The steps that block each other, as the messages name them.
@@ -299,11 +407,19 @@ fn build_state(
     input: &FabricInput,
     fabric: &Fabric,
     accepted: &BTreeSet<usize>,
+    displaced: &BTreeMap<usize, Displaces>,
     ctx: &Context,
     references: References,
 ) -> FabricState {
     let managed = &fabric.managed.members;
     let mut members = managed.clone();
+    let mut leaving_withdrawn = Vec::new();
+    for (index, displaces) in displaced.iter().filter(|(i, _)| accepted.contains(i)) {
+        for leaving in &displaces.leaving {
+            members.remove(&(leaving.kind.clone(), leaving.name.clone()));
+            leaving_withdrawn.push(displaced_withdrawn(input, *index, leaving));
+        }
+    }
     for &index in accepted {
         let path = &input.files[index].path;
         for resource in resources(input, index) {
@@ -326,21 +442,18 @@ fn build_state(
             );
         }
     }
-    let mut withdrawn: Vec<Withdrawn> = input
-        .deleted
-        .iter()
-        .flat_map(|file| {
-            file.names.iter().map(|named| Withdrawn {
-                kind: named.kind.clone(),
-                name: named.name.clone(),
-                origin: Origin {
-                    path: file.path.clone(),
-                    line: named.line,
-                },
-                reason: WithdrawnBecause::Deleted,
-            })
+    let mut withdrawn: Vec<Withdrawn> = leaving_withdrawn;
+    withdrawn.extend(input.deleted.iter().flat_map(|file| {
+        file.names.iter().map(|named| Withdrawn {
+            kind: named.kind.clone(),
+            name: named.name.clone(),
+            origin: Origin {
+                path: file.path.clone(),
+                line: named.line,
+            },
+            reason: WithdrawnBecause::Deleted,
         })
-        .collect();
+    }));
     for (index, file) in input.files.iter().enumerate() {
         if accepted.contains(&index) {
             continue;
@@ -375,11 +488,12 @@ fn build_state(
 }
 
 /// Takes the objects of the raw file at `index`, now rejected, out of `state`: the managed
-/// objects they were to replace come back.
+/// objects they were to replace, and those its move was to take out of managed/, come back.
 fn take_out(
     state: &mut FabricState,
     input: &FabricInput,
     managed: &BTreeMap<Key, Member>,
+    displaced: &BTreeMap<usize, Displaces>,
     index: usize,
 ) {
     let path = &input.files[index].path;
@@ -395,6 +509,26 @@ fn take_out(
             reason: WithdrawnBecause::Rejected,
         };
         state.reject(withdrawn, managed.get(&key).cloned());
+    }
+    for leaving in displaced.get(&index).map_or(&[][..], |d| &d.leaving) {
+        let key = (leaving.kind.clone(), leaving.name.clone());
+        if let Some(member) = managed.get(&key) {
+            state.put(member.clone());
+        }
+    }
+}
+
+/// How an object that the move of the raw file at `index` takes out of managed/ is missing
+/// from the state.
+fn displaced_withdrawn(input: &FabricInput, index: usize, leaving: &Leaving) -> Withdrawn {
+    Withdrawn {
+        kind: leaving.kind.clone(),
+        name: leaving.name.clone(),
+        origin: Origin {
+            path: input.files[index].path.clone(),
+            line: leaving.because_of_line,
+        },
+        reason: WithdrawnBecause::Displaced,
     }
 }
 
@@ -449,6 +583,7 @@ mod tests {
             outcome: RawOutcome::Valid(resources),
             names: Vec::new(),
             untouched: false,
+            displaces: Default::default(),
         }
     }
 

@@ -263,6 +263,7 @@ pub fn read_fabrics(
             outcome,
             names,
             untouched: false,
+            displaces: Default::default(),
         });
     }
     let managed: Vec<(usize, &source::Entry)> = files

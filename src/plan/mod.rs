@@ -45,6 +45,51 @@ pub struct RawFile {
     /// Whether the change being checked leaves this file untouched, so that its findings
     /// are already on the base branch and do not block the check (set by `crosscheck`).
     pub untouched: bool,
+    /// What moving this file takes out of managed/ besides the files it writes (set by
+    /// `crosscheck`).
+    pub displaces: Displaces,
+}
+
+/// What moving a raw file takes out of managed/ besides the files it writes: a managed file
+/// holding one of its objects at another path goes (the object moves to its own path: an
+/// update, never a second definition), and the other objects of the managed files it
+/// replaces or removes leave the fabric's managed/ (deletions, checked as such).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Displaces {
+    /// Managed copies of its objects at other paths, each removed by the move.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub misplaced: Vec<MisplacedCopy>,
+    /// Objects that leave managed/ with the move.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub leaving: Vec<Leaving>,
+}
+
+/// A managed copy of a raw document's object at a path other than its own.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MisplacedCopy {
+    /// The raw document's line.
+    pub line: u32,
+    /// The managed file holding the copy (relative to the fabric), removed by the move.
+    pub path: String,
+    /// The copy's text, which the document updates.
+    #[serde(skip)]
+    pub text: String,
+}
+
+/// An object that leaves managed/ when a raw file moves.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Leaving {
+    /// Its kind.
+    pub kind: String,
+    /// Its name.
+    pub name: String,
+    /// The managed file it was held in (relative to the fabric).
+    pub path: String,
+    /// Its line there.
+    pub line: u32,
+    /// The line of the raw document whose move takes its file away.
+    #[serde(skip)]
+    pub because_of_line: u32,
 }
 
 /// An object that the fabric's resources refer to but that is in neither its managed/ nor
@@ -226,6 +271,29 @@ pub struct MovedFile {
     pub raw: String,
     /// The resources it becomes, in document order.
     pub resources: Vec<PlannedResource>,
+    /// What else the move takes out of managed/: misplaced copies of its objects (files
+    /// removed) and the other objects of the files it replaces or removes.
+    #[serde(skip_serializing_if = "is_default")]
+    pub displaces: Displaces,
+}
+
+fn is_default(displaces: &Displaces) -> bool {
+    *displaces == Displaces::default()
+}
+
+impl MovedFile {
+    /// The managed files the move removes (misplaced copies of its objects), each once.
+    pub fn removed_files(&self) -> Vec<&str> {
+        let mut paths: Vec<&str> = self
+            .displaces
+            .misplaced
+            .iter()
+            .map(|copy| copy.path.as_str())
+            .collect();
+        paths.sort_unstable();
+        paths.dedup();
+        paths
+    }
 }
 
 /// A raw file that stays, and why.
@@ -358,22 +426,33 @@ pub fn plan_fabric(input: &FabricInput) -> FabricPlan {
                 continue;
             }
             let state = input.targets.get(&target).unwrap_or(&TargetState::Absent);
-            let (status, diff) = match state {
-                TargetState::Absent => (Status::Created, None),
-                TargetState::File(bytes) if bytes == resource.text.as_bytes() => {
-                    (Status::Unchanged, None)
-                }
-                TargetState::File(bytes) => {
-                    (Status::Updated, Some(diff::diff(bytes, &resource.text)))
-                }
-                other => {
-                    problems.push(Finding::at(
-                        resource.line,
-                        1,
-                        blocked_message(&target, other),
-                    ));
-                    continue;
-                }
+            let misplaced = file_displaces(input, path)
+                .misplaced
+                .iter()
+                .find(|copy| copy.line == resource.line);
+            let (status, diff) = match (state, misplaced) {
+                // The object moves from a misplaced file to its own path: an update.
+                (TargetState::Absent, Some(copy)) => (
+                    Status::Updated,
+                    Some(diff::diff(copy.text.as_bytes(), &resource.text)),
+                ),
+                (state, _) => match state {
+                    TargetState::Absent => (Status::Created, None),
+                    TargetState::File(bytes) if bytes == resource.text.as_bytes() => {
+                        (Status::Unchanged, None)
+                    }
+                    TargetState::File(bytes) => {
+                        (Status::Updated, Some(diff::diff(bytes, &resource.text)))
+                    }
+                    other => {
+                        problems.push(Finding::at(
+                            resource.line,
+                            1,
+                            blocked_message(&target, other),
+                        ));
+                        continue;
+                    }
+                },
             };
             planned.push(PlannedResource {
                 resource: resource.clone(),
@@ -391,6 +470,7 @@ pub fn plan_fabric(input: &FabricInput) -> FabricPlan {
             moved.push(MovedFile {
                 raw: path.to_owned(),
                 resources: planned,
+                displaces: file_displaces(input, path).clone(),
             });
         }
     }
@@ -424,6 +504,19 @@ pub fn plan_fabric(input: &FabricInput) -> FabricPlan {
         managed_findings: input.managed_findings.clone(),
         missing: input.missing.clone(),
     }
+}
+
+/// What moving the raw file `path` takes out of managed/ besides what it writes.
+fn file_displaces<'i>(input: &'i FabricInput, path: &str) -> &'i Displaces {
+    static NOTHING: Displaces = Displaces {
+        misplaced: Vec::new(),
+        leaving: Vec::new(),
+    };
+    input
+        .files
+        .iter()
+        .find(|file| file.path == path)
+        .map_or(&NOTHING, |file| &file.displaces)
 }
 
 /// The warnings of each valid raw file's resources, by raw path.
@@ -508,6 +601,9 @@ impl Plan {
                     });
                 }
                 unit.deletes.push(format!("{}/{}", fabric.dir, moved.raw));
+                for removed in moved.removed_files() {
+                    unit.deletes.push(format!("{}/{removed}", fabric.dir));
+                }
                 units.push(unit);
             }
         }
@@ -553,6 +649,7 @@ mod tests {
             outcome: RawOutcome::Valid(resources),
             names: Vec::new(),
             untouched: false,
+            displaces: Default::default(),
         }
     }
 
@@ -591,6 +688,7 @@ mod tests {
                 outcome: RawOutcome::Ignored,
                 names: Vec::new(),
                 untouched: false,
+                displaces: Default::default(),
             },
             valid("raw/a.yaml", vec![resource("VPC", "vpcs", "v1", 1)]),
         ];

@@ -13,7 +13,7 @@ use super::{CheckReport, SyncReport};
 use crate::finding::Finding;
 use crate::limits::MAX_SUMMARY_BYTES;
 use crate::plan::diff::Diff;
-use crate::plan::{FabricPlan, GITKEEP, MissingReference, Status, plural};
+use crate::plan::{FabricPlan, GITKEEP, MissingReference, MovedFile, Status, plural};
 use crate::rules::config_file::{ConfigForm, ConfigSource};
 
 /// Rows shown before a table folds into `<details>`.
@@ -277,6 +277,12 @@ fn fabric_blocks(report: &SyncReport, fabric: &FabricPlan, links: Option<&Links>
                 cell(&r.resource.kind),
             )
         })
+        .chain(
+            fabric
+                .moved
+                .iter()
+                .flat_map(|m| displaced_rows(m, report.commits_nothing())),
+        )
         .collect();
     if !fabric.moved.is_empty() {
         let heading = if report.commits_nothing() {
@@ -548,6 +554,33 @@ fn cap(mut out: String) -> String {
     }
     out.push_str(note);
     out
+}
+
+/// The rows of what a move takes out of managed/ besides what it writes: the misplaced
+/// copies it removes and the objects that leave with the files it replaces or removes.
+fn displaced_rows(moved: &MovedFile, dry_run: bool) -> Vec<String> {
+    let (removed, deleted) = if dry_run {
+        ("would remove", "would delete")
+    } else {
+        ("removed", "deleted")
+    };
+    let copies = moved.displaces.misplaced.iter().map(|copy| {
+        format!(
+            "| {} | {} | | {removed} (the object moves to its own file) |",
+            code(&format!("{}:{}", moved.raw, copy.line)),
+            code(&copy.path),
+        )
+    });
+    let leaving = moved.displaces.leaving.iter().map(|leaving| {
+        format!(
+            "| {} | {} | {} | {deleted} {} (its file is replaced or removed) |",
+            code(&format!("{}:{}", moved.raw, leaving.because_of_line)),
+            code(&format!("{}:{}", leaving.path, leaving.line)),
+            cell(&leaving.kind),
+            code(&leaving.name),
+        )
+    });
+    copies.chain(leaving).collect()
 }
 
 #[cfg(test)]

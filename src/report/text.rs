@@ -190,6 +190,16 @@ pub fn sync_sections(report: &SyncReport, quiet: bool) -> Vec<Section> {
                     let _ = writeln!(out, "{}{line}", diff_indent(&line));
                 }
             }
+            for removed in moved.removed_files() {
+                let _ = writeln!(out, "      removed   {removed}");
+            }
+            for leaving in &moved.displaces.leaving {
+                let _ = writeln!(
+                    out,
+                    "      deleted   {} `{}` (it was in {}:{}, which this move replaces or removes)",
+                    leaving.kind, leaving.name, leaving.path, leaving.line
+                );
+            }
             for warning in moved.warnings() {
                 let _ = writeln!(
                     out,

@@ -161,6 +161,7 @@ pub fn in_fabric(
             outcome: RawOutcome::Valid(resources),
             names: Vec::new(),
             untouched: false,
+            displaces: Default::default(),
         }],
         targets: Default::default(),
         config: Default::default(),

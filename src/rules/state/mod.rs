@@ -170,6 +170,9 @@ pub enum WithdrawnBecause {
     Rejected,
     /// The change being checked deletes the managed file that defined it.
     Deleted,
+    /// A raw file's move takes it out of managed/: the managed file holding it is replaced
+    /// or removed by the move of the raw file at the origin.
+    Displaced,
     /// The change being checked creates it, at a later step than the one being admitted
     /// (see `crosscheck::order`).
     Pending,
@@ -387,6 +390,9 @@ impl FabricState {
                 WithdrawnBecause::Deleted => format!(
                     "{kind} `{name}` is deleted by this change ({}): keep it, or remove this reference",
                     origin.path
+                ),
+                WithdrawnBecause::Displaced => format!(
+                    "{kind} `{name}` leaves managed/ when {origin} moves (that move replaces or removes the managed file holding it): give {kind} `{name}` a file of its own first"
                 ),
                 WithdrawnBecause::Pending => {
                     format!("{kind} `{name}` does not exist yet: this change creates it ({origin})")
