@@ -187,6 +187,20 @@ pub struct CrossViolation {
     pub involved: Vec<Involved>,
 }
 
+#[cfg(test)]
+impl CrossViolation {
+    /// The pointer and the involved objects, each as ``Kind `name` (path:line)``: what the
+    /// rules' tests assert.
+    pub fn involved_described(&self) -> (String, Vec<String>) {
+        let described = self
+            .involved
+            .iter()
+            .map(|object| format!("{} `{}` ({})", object.kind, object.name, object.origin))
+            .collect();
+        (self.violation.pointer.clone(), described)
+    }
+}
+
 impl Violations {
     /// Records an error at `pointer`.
     pub fn error(&mut self, pointer: impl Into<String>, message: impl Into<String>) {
