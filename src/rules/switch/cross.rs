@@ -6,7 +6,8 @@
 //! a repository usually holds switches unhydrated, and hhfab assigns unique values then.
 
 use super::super::config::{FabricConfig, VlanRange};
-use super::super::state::{FabricState, Origin, profiles};
+use super::super::state::profiles::Absent;
+use super::super::state::{FabricState, Origin};
 use super::super::{Context, Violations, net};
 use super::ports::{self, Profile};
 use super::{Object, SwitchSpec};
@@ -130,20 +131,20 @@ fn profile<'s>(
         });
     }
     let pointer = "/spec/profile";
-    match profiles::opt_in_field(name) {
-        Some(field) if !ctx.config_given => out.warning(
+    match Absent::of(name, ctx) {
+        Absent::Unknown { field } => out.warning(
             pointer,
             format!(
                 "SwitchProfile `{name}` is built in only when the fabric config sets `{field}: true`, and no fab.yaml was given: the checks against the profile were skipped (give --fabric-config to check them)"
             ),
         ),
-        Some(field) => out.error(
+        Absent::NotIncluded { field } => out.error(
             pointer,
             format!(
                 "SwitchProfile `{name}` is not in this fabric: its config does not set `{field}: true`; set it, or use another profile"
             ),
         ),
-        None => out.error(
+        Absent::Missing => out.error(
             pointer,
             format!(
                 "SwitchProfile `{name}` does not exist: the fabric has only its built-in profiles ({})",
