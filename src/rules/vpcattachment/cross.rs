@@ -201,7 +201,7 @@ fn check_connection(
     }
 }
 
-/// `:247-255`: the SwitchProfile of `switch`, a switch of the Connection named
+/// `:250-257`: the SwitchProfile of `switch`, a switch of the Connection named
 /// `connection`. When the fabric does not have it, the fabric refuses the attachment
 /// ("switch profile … used in switch … not found"): an error here, besides the Switch's
 /// own finding, unless the profile is an opt-in one and no fab.yaml says whether the
@@ -282,7 +282,7 @@ fn check_switch(
     }
 }
 
-/// `:257-269`: the switch's SwitchProfile `profile` supports the VPC's mode.
+/// `:258-269`: the switch's SwitchProfile `profile` supports the VPC's mode.
 fn check_mode(
     connection: &str,
     switch: &Entry<Switch>,
