@@ -168,6 +168,8 @@ pub fn validate_cross(peering: &Object, state: &FabricState, _ctx: &Context, out
                     permit.external.name, external.origin, permit.vpc.name, vpc.origin
                 ),
             );
+            out.involving_last("External", &permit.external.name, &external.origin);
+            out.involving_last("VPC", &permit.vpc.name, &vpc.origin);
         }
     }
     let subnets = vpc.object.spec.subnets.as_ref();
@@ -181,6 +183,7 @@ pub fn validate_cross(peering: &Object, state: &FabricState, _ctx: &Context, out
                     permit.vpc.name, vpc.origin, subnet, known
                 ),
             );
+            out.involving_last("VPC", &permit.vpc.name, &vpc.origin);
         }
     }
 }
@@ -255,6 +258,14 @@ mod tests {
         }
 
         fn findings(permit: Value, references: References) -> Vec<(Severity, String, String)> {
+            cross(permit, references)
+                .into_iter()
+                .map(|cross| cross.violation)
+                .map(|v| (v.severity, v.pointer, v.message))
+                .collect()
+        }
+
+        fn cross(permit: Value, references: References) -> Vec<crate::rules::CrossViolation> {
             let ctx = Context::fabricator_defaults();
             let state = FabricState::of_objects(&objects(), &ctx, references);
             let mut peering: Object = serde_json::from_value(
@@ -264,10 +275,7 @@ mod tests {
             default(&mut peering);
             let mut out = Violations::default();
             validate_cross(&peering, &state, &ctx, &mut out);
-            out.into_vec()
-                .into_iter()
-                .map(|v| (v.severity, v.pointer, v.message))
-                .collect()
+            out.into_cross()
         }
 
         #[test]
@@ -294,6 +302,30 @@ mod tests {
                     "/spec/permit/external/name".into(),
                     "External `blue` (raw/externals.yaml:1) is in IPv4Namespace `blue` but VPC `vpc-1` (managed/vpcs/vpc-1.yaml:1) is in `default`: a VPC can only peer with an External of its own IPv4Namespace".into()
                 )]
+            );
+        }
+
+        #[test]
+        fn a_namespace_mismatch_involves_both_sides_and_a_missing_subnet_the_vpc() {
+            let permit =
+                json!({"vpc": {"name": "vpc-1", "subnets": ["z"]}, "external": {"name": "blue"}});
+            let involved: Vec<_> = cross(permit, References::Strict)
+                .iter()
+                .map(crate::rules::CrossViolation::involved_described)
+                .collect();
+            let vpc = "VPC `vpc-1` (managed/vpcs/vpc-1.yaml:1)".to_owned();
+            assert_eq!(
+                involved,
+                [
+                    (
+                        "/spec/permit/external/name".to_owned(),
+                        vec![
+                            "External `blue` (raw/externals.yaml:1)".to_owned(),
+                            vpc.clone()
+                        ]
+                    ),
+                    ("/spec/permit/vpc/subnets/0".to_owned(), vec![vpc]),
+                ]
             );
         }
 

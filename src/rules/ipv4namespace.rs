@@ -14,7 +14,8 @@
 use ipnet::IpNet;
 use serde::Deserialize;
 
-use super::state::FabricState;
+use super::state::{Entry, FabricState};
+use super::vpc;
 use super::{Context, Resource, Violations, net};
 
 /// An IPv4Namespace as the rules read it.
@@ -132,7 +133,7 @@ pub fn validate_cross(
     if !is_update || spec.subnets.iter().any(|s| net::parse_prefix(s).is_err()) {
         return;
     }
-    let stranded: Vec<String> = state
+    let stranded: Vec<(String, &Entry<vpc::Object>)> = state
         .vpc_index
         .subnets_in(name)
         .iter()
@@ -140,23 +141,28 @@ pub fn validate_cross(
         .filter_map(|subnet| {
             let vpc = state.vpcs.get(&subnet.vpc)?;
             vpc.origin.is_managed().then(|| {
-                format!(
+                let described = format!(
                     "subnet `{}` ({}) of VPC `{}` ({})",
                     subnet.subnet, subnet.prefix, subnet.vpc, vpc.origin
-                )
+                );
+                (described, vpc)
             })
         })
         .collect();
     if stranded.is_empty() {
         return;
     }
+    let described: Vec<String> = stranded.iter().map(|(d, _)| d.clone()).collect();
     out.error(
         "/spec/subnets",
         format!(
             "the fabric refuses this update: {} would lie outside every subnet of the updated namespace; keep subnets that cover the VPCs already in it, or change those VPCs' subnets in the same run",
-            super::vpc::first_few(&stranded),
+            super::vpc::first_few(&described),
         ),
     );
+    for (_, vpc) in stranded {
+        out.involving_last("VPC", &vpc.object.metadata.name, &vpc.origin);
+    }
 }
 
 #[cfg(test)]
@@ -233,12 +239,24 @@ mod tests {
         }
 
         /// The findings of the raw namespace `subnets` against managed VPCs `vpcs` and raw
-        /// VPC `raw`, as an update when `previous` is given.
+        /// VPC `new`, as an update when `previous` is given.
         fn findings(
             subnets: serde_json::Value,
             previous: Option<serde_json::Value>,
             vpcs: &[(&str, &str)],
         ) -> Vec<(String, String)> {
+            cross(subnets, previous, vpcs)
+                .into_iter()
+                .map(|v| (v.violation.pointer, v.violation.message))
+                .collect()
+        }
+
+        /// [`findings`] with the objects each involves.
+        fn cross(
+            subnets: serde_json::Value,
+            previous: Option<serde_json::Value>,
+            vpcs: &[(&str, &str)],
+        ) -> Vec<crate::rules::CrossViolation> {
             let mut members: Vec<Member> = vpcs
                 .iter()
                 .map(|(name, subnet)| {
@@ -258,10 +276,7 @@ mod tests {
                 &Context::fabricator_defaults(),
                 &mut out,
             );
-            out.into_vec()
-                .into_iter()
-                .map(|v| (v.pointer, v.message))
-                .collect()
+            out.into_cross()
         }
 
         #[test]
@@ -280,7 +295,21 @@ mod tests {
                 )],
                 "the raw VPC `new` (10.7.0.0/24) is left to its own containment check"
             );
-            assert_eq!(findings(json!(["10.0.0.0/14"]), old, &vpcs), []);
+            assert_eq!(findings(json!(["10.0.0.0/14"]), old.clone(), &vpcs), []);
+            let involved: Vec<_> = cross(json!(["10.2.0.0/16"]), old, &vpcs)
+                .iter()
+                .map(crate::rules::CrossViolation::involved_described)
+                .collect();
+            assert_eq!(
+                involved,
+                [(
+                    "/spec/subnets".to_owned(),
+                    vec![
+                        "VPC `vpc-1` (managed/vpcs/vpc-1.yaml:1)".to_owned(),
+                        "VPC `vpc-3` (managed/vpcs/vpc-3.yaml:1)".to_owned(),
+                    ]
+                )]
+            );
         }
 
         #[test]

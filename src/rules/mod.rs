@@ -143,6 +143,23 @@ pub struct Violations {
     /// For warnings about a reference to an object nowhere in the repository: the index of
     /// the warning and what was missing.
     missing: Vec<(usize, Missing)>,
+    /// The other objects each violation is about: the index of the violation and one
+    /// object, in the order they were attached (so by index).
+    involved: Vec<(usize, Involved)>,
+}
+
+/// Another object a violation is about: the other side of a conflict, or the object a reference names.
+///
+/// The caller decides by these, not by the message text, whether a finding is the doing of
+/// a change that edits one of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Involved {
+    /// Its kind (`VPC`, `SwitchProfile`).
+    pub kind: String,
+    /// Its name.
+    pub name: String,
+    /// Where it is written ([`state::Origin::built_in`] for a built-in SwitchProfile).
+    pub origin: state::Origin,
 }
 
 /// A referenced object that is nowhere in the repository, and the check that was skipped
@@ -166,6 +183,23 @@ pub struct CrossViolation {
     pub cause: Option<state::Origin>,
     /// The object it is about when it only says that object is nowhere in the repository.
     pub missing: Option<Missing>,
+    /// The other objects of the fabric state it is about, each once, in the order the rule
+    /// named them.
+    pub involved: Vec<Involved>,
+}
+
+#[cfg(test)]
+impl CrossViolation {
+    /// The pointer and the involved objects, each as ``Kind `name` (path:line)``: what the
+    /// rules' tests assert.
+    pub fn involved_described(&self) -> (String, Vec<String>) {
+        let described = self
+            .involved
+            .iter()
+            .map(|object| format!("{} `{}` ({})", object.kind, object.name, object.origin))
+            .collect();
+        (self.violation.pointer.clone(), described)
+    }
 }
 
 impl Violations {
@@ -207,25 +241,56 @@ impl Violations {
         }
     }
 
+    /// Marks the violation recorded last as about the `kind` object `name` written at
+    /// `origin` too. A violation may be about several objects; one attached twice counts
+    /// once.
+    pub fn involving_last(&mut self, kind: &str, name: &str, origin: &state::Origin) {
+        let Some(last) = self.items.len().checked_sub(1) else {
+            return;
+        };
+        let already = self
+            .involved
+            .iter()
+            .rev()
+            .take_while(|(at, _)| *at == last)
+            .any(|(_, object)| object.kind == kind && object.name == name);
+        if !already {
+            self.involved.push((
+                last,
+                Involved {
+                    kind: kind.to_owned(),
+                    name: name.to_owned(),
+                    origin: origin.clone(),
+                },
+            ));
+        }
+    }
+
     /// The violations, in the order they were found.
     pub fn into_vec(self) -> Vec<Violation> {
         self.items
     }
 
-    /// The violations with their causes, in the order they were found.
+    /// The violations with their causes and the objects they involve, in the order they
+    /// were found.
     pub fn into_cross(self) -> Vec<CrossViolation> {
         let mut causes = self.causes.into_iter().peekable();
         let mut missing = self.missing.into_iter().peekable();
+        let mut involved = self.involved.into_iter().peekable();
         self.items
             .into_iter()
             .enumerate()
             .map(|(index, violation)| {
                 let cause = causes.next_if(|(at, _)| *at == index).map(|(_, o)| o);
                 let missing = missing.next_if(|(at, _)| *at == index).map(|(_, m)| m);
+                let involved = std::iter::from_fn(|| involved.next_if(|(at, _)| *at == index))
+                    .map(|(_, object)| object)
+                    .collect();
                 CrossViolation {
                     violation,
                     cause,
                     missing,
+                    involved,
                 }
             })
             .collect()
@@ -340,4 +405,63 @@ kinds! {
     "Gateway" => Gateway(gateway),
     "GatewayGroup" => GatewayGroup(gatewaygroup),
     "GatewayPeering" => GatewayPeering(gatewaypeering),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(path: &str) -> state::Origin {
+        state::Origin {
+            path: path.to_owned(),
+            line: 1,
+        }
+    }
+
+    fn involved(kind: &str, name: &str, origin: state::Origin) -> Involved {
+        Involved {
+            kind: kind.to_owned(),
+            name: name.to_owned(),
+            origin,
+        }
+    }
+
+    #[test]
+    fn involving_last_attaches_to_the_last_violation_only_and_several_objects_once_each() {
+        let mut out = Violations::default();
+        // Nothing recorded yet: nothing to attach to.
+        out.involving_last("VPC", "ghost", &at("managed/vpcs/ghost.yaml"));
+        out.error("/spec/a", "first");
+        out.involving_last("VPC", "vpc-1", &at("managed/vpcs/vpc-1.yaml"));
+        out.warning("/spec/b", "second, about nothing else");
+        out.error("/spec/c", "third");
+        out.involving_last("VPC", "vpc-2", &at("raw/vpcs.yaml"));
+        out.involving_last("SwitchProfile", "vs", &state::Origin::built_in());
+        out.involving_last("VPC", "vpc-2", &at("raw/vpcs.yaml"));
+        out.caused_by_last(at("raw/rejected.yaml"));
+        let found: Vec<(String, Vec<Involved>, Option<state::Origin>)> = out
+            .into_cross()
+            .into_iter()
+            .map(|cross| (cross.violation.message, cross.involved, cross.cause))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "first".to_owned(),
+                    vec![involved("VPC", "vpc-1", at("managed/vpcs/vpc-1.yaml"))],
+                    None
+                ),
+                ("second, about nothing else".to_owned(), vec![], None),
+                (
+                    "third".to_owned(),
+                    vec![
+                        involved("VPC", "vpc-2", at("raw/vpcs.yaml")),
+                        involved("SwitchProfile", "vs", state::Origin::built_in()),
+                    ],
+                    Some(at("raw/rejected.yaml"))
+                ),
+            ]
+        );
+    }
 }

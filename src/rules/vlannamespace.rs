@@ -280,7 +280,7 @@ pub fn validate_cross(
             .filter(|entry| entry.origin.is_managed())
     };
     // The webhook's selection: the VPCs of the IPv4Namespace with this name.
-    let mut refused = Vec::new();
+    let (mut refused, mut refused_vpcs) = (Vec::new(), Vec::new());
     let mut checked = HashSet::new();
     let (mut host_bgp, mut other_namespace) = (false, false);
     for subnet in state.vpc_index.subnets_in(name) {
@@ -297,6 +297,7 @@ pub fn validate_cross(
             "subnet `{}` (VLAN {}) of VPC `{}` ({})",
             subnet.subnet, subnet.vlan, subnet.vpc, vpc.origin
         ));
+        refused_vpcs.push((subnet.vpc.as_str(), &vpc.origin));
     }
     if !refused.is_empty() {
         let host_bgp = if host_bgp {
@@ -319,9 +320,12 @@ pub fn validate_cross(
                 spec.describe()
             ),
         );
+        for (vpc, origin) in refused_vpcs {
+            out.involving_last("VPC", vpc, origin);
+        }
     }
     // The VPCs that use this VLANNamespace, which the webhook's selection may miss.
-    let mut stranded = Vec::new();
+    let (mut stranded, mut stranded_vpcs) = (Vec::new(), Vec::new());
     for (vlan, users) in state.vpc_index.vlans_in(name) {
         if spec.contains(vlan) {
             continue;
@@ -335,6 +339,7 @@ pub fn validate_cross(
                     "subnet `{}` (VLAN {vlan}) of VPC `{}` ({})",
                     user.subnet, user.vpc, vpc.origin
                 ));
+                stranded_vpcs.push((user.vpc.as_str(), &vpc.origin));
             }
         }
     }
@@ -347,6 +352,9 @@ pub fn validate_cross(
                 spec.describe()
             ),
         );
+        for (vpc, origin) in stranded_vpcs {
+            out.involving_last("VPC", vpc, origin);
+        }
     }
 }
 
@@ -469,6 +477,18 @@ mod tests {
         /// The findings of raw namespace `ranges`, an update of `from: 1000, to: 2999` when
         /// `update`, against managed VPCs `vpcs` (name, spec) and a raw VPC with VLAN 2900.
         fn findings(ranges: Value, update: bool, vpcs: &[(&str, Value)]) -> Vec<Violation> {
+            cross(ranges, update, vpcs)
+                .into_iter()
+                .map(|cross| cross.violation)
+                .collect()
+        }
+
+        /// [`findings`] with the objects each involves.
+        fn cross(
+            ranges: Value,
+            update: bool,
+            vpcs: &[(&str, Value)],
+        ) -> Vec<crate::rules::CrossViolation> {
             let mut members: Vec<Member> = vpcs
                 .iter()
                 .map(|(name, spec)| {
@@ -494,7 +514,7 @@ mod tests {
                 &Context::fabricator_defaults(),
                 &mut out,
             );
-            out.into_vec()
+            out.into_cross()
         }
 
         fn subnet(prefix: &str, vlan: u16) -> Value {
@@ -566,6 +586,24 @@ mod tests {
                     severity: Severity::Warning,
                 }],
                 "VPC `blue` uses this VLANNamespace, but the fabric's check selects IPv4Namespace `default`"
+            );
+            let involved: Vec<_> = cross(json!([{"from": 1000, "to": 1999}]), true, &vpcs)
+                .iter()
+                .map(crate::rules::CrossViolation::involved_described)
+                .collect();
+            assert_eq!(
+                involved,
+                [
+                    (
+                        "/spec/ranges".to_owned(),
+                        vec!["VPC `bgp` (managed/vpcs/bgp.yaml:1)".to_owned()]
+                    ),
+                    (
+                        "/spec/ranges".to_owned(),
+                        vec!["VPC `blue` (managed/vpcs/blue.yaml:1)".to_owned()]
+                    ),
+                ],
+                "the refusal and the warning each involve the VPCs they name"
             );
             let green = [(
                 "green",

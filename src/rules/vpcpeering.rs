@@ -159,6 +159,8 @@ pub fn validate_cross(peering: &Object, state: &FabricState, _ctx: &Context, out
                         a.origin, b.origin
                     ),
                 );
+                out.involving_last("VPC", first, &a.origin);
+                out.involving_last("VPC", second, &b.origin);
             }
         }
     }
@@ -180,6 +182,7 @@ pub fn validate_cross(peering: &Object, state: &FabricState, _ctx: &Context, out
                             known
                         ),
                     );
+                    out.involving_last("VPC", name, &vpc.origin);
                 }
             }
         }
@@ -259,6 +262,29 @@ mod tests {
             permit: serde_json::Value,
             references: References,
         ) -> Vec<(Severity, String, String)> {
+            cross(objects, permit, references)
+                .into_iter()
+                .map(|cross| cross.violation)
+                .map(|v| (v.severity, v.pointer, v.message))
+                .collect()
+        }
+
+        /// The pointer and the involved objects of each finding.
+        fn involved(
+            objects: &[(&str, serde_json::Value)],
+            permit: serde_json::Value,
+        ) -> Vec<(String, Vec<String>)> {
+            cross(objects, permit, References::Strict)
+                .iter()
+                .map(crate::rules::CrossViolation::involved_described)
+                .collect()
+        }
+
+        fn cross(
+            objects: &[(&str, serde_json::Value)],
+            permit: serde_json::Value,
+            references: References,
+        ) -> Vec<crate::rules::CrossViolation> {
             let ctx = Context::fabricator_defaults();
             let state = FabricState::of_objects(objects, &ctx, references);
             let mut peering: Object = serde_json::from_value(
@@ -268,10 +294,7 @@ mod tests {
             default(&mut peering);
             let mut out = Violations::default();
             validate_cross(&peering, &state, &ctx, &mut out);
-            out.into_vec()
-                .into_iter()
-                .map(|v| (v.severity, v.pointer, v.message))
-                .collect()
+            out.into_cross()
         }
 
         fn two_vpcs(b_spec: serde_json::Value) -> Vec<(&'static str, serde_json::Value)> {
@@ -329,6 +352,26 @@ mod tests {
                     (
                         "/spec/permit",
                         "VPC `a` (managed/vpcs.yaml:1) is in VLANNamespace `default` but VPC `b` (managed/vpcs.yaml:1) is in `blue`: only VPCs of the same VLANNamespace can be peered"
+                    ),
+                ]
+            );
+        }
+
+        #[test]
+        fn a_namespace_mismatch_involves_both_vpcs_and_a_missing_subnet_its_vpc() {
+            let objects = two_vpcs(json!({"ipv4Namespace": "blue",
+                "subnets": {"z": {"subnet": "10.0.3.0/24", "vlan": 1003}}}));
+            let both = vec![
+                "VPC `a` (managed/vpcs.yaml:1)".to_owned(),
+                "VPC `b` (managed/vpcs.yaml:1)".to_owned(),
+            ];
+            assert_eq!(
+                involved(&objects, json!([{"a": {}, "b": {"subnets": ["nope"]}}])),
+                [
+                    ("/spec/permit".to_owned(), both),
+                    (
+                        "/spec/permit/0/b/subnets/0".to_owned(),
+                        vec!["VPC `b` (managed/vpcs.yaml:1)".to_owned()]
                     ),
                 ]
             );

@@ -3,8 +3,8 @@
 //! (`pkg/ctrl/connection_wh.go:65-112`).
 //!
 //! Its switches and servers exist; an ESLAG connection's switches share one redundancy
-//! group of type `eslag`; each switch port is a port of the switch's profile after the
-//! switch's breakouts; no port is another connection's (Go's alias rule: see
+//! group of type `eslag`; each switch's profile is a SwitchProfile of the fabric, and each
+//! switch port is a port of it after the switch's breakouts; no port is another connection's (Go's alias rule: see
 //! `WiringIndex::port_key`); fabric, mesh and gateway link IPs are /31s inside `fabricSubnet`, unique
 //! in the fabric, both ends of a link in one /31. On update, the type and a static
 //! external's `withinVPC` do not change. Port reuse and link IPs are lookups in the
@@ -15,7 +15,8 @@ use std::collections::{BTreeMap, HashSet};
 use ipnet::IpNet;
 
 use super::super::config::FabricConfig;
-use super::super::state::FabricState;
+use super::super::state::profiles::{self, Absent};
+use super::super::state::{Entry, FabricState};
 use super::super::{Context, Violations, net, switch};
 use super::{ConnectionSpec, End, Endpoint, Object};
 use crate::rules::backticked;
@@ -38,7 +39,7 @@ pub(super) fn validate(object: &Object, state: &FabricState, ctx: &Context, out:
     {
         return;
     }
-    validate_switches(spec, &endpoints, state, out);
+    validate_switches(spec, &endpoints, state, ctx, out);
     validate_servers(&endpoints, state, out);
     validate_port_reuse(name, &endpoints, state, out);
     if let Some(config) = ctx.config {
@@ -57,16 +58,17 @@ fn devices<'e, 'a>(endpoints: &'e [Endpoint<'a>], end: End) -> Vec<(&'e str, &'e
     seen
 }
 
-/// `:820-879`: every switch exists, its profile has each of the connection's ports on
-/// it (after the switch's breakouts), and an ESLAG connection's switches share one
-/// redundancy group of type `eslag`.
+/// `:820-879`: every switch exists, its profile is a SwitchProfile of the fabric and has
+/// each of the connection's ports on it (after the switch's breakouts), and an ESLAG
+/// connection's switches share one redundancy group of type `eslag`.
 fn validate_switches(
     spec: &ConnectionSpec,
     endpoints: &[Endpoint],
     state: &FabricState,
+    ctx: &Context,
     out: &mut Violations,
 ) {
-    let mut found: Vec<(&str, &switch::Object)> = Vec::new();
+    let mut found: Vec<(&str, &Entry<switch::Object>)> = Vec::new();
     let mut all_found = true;
     for (device, first) in devices(endpoints, End::Switch) {
         let Some(entry) = state.lookup(
@@ -81,9 +83,8 @@ fn validate_switches(
             continue;
         };
         let switch = &entry.object;
-        found.push((device, switch));
-        // A profile that does not exist is the Switch's finding.
-        let Some(profile) = state.switch_profiles.get(&switch.spec.profile) else {
+        found.push((device, entry));
+        let Some(profile) = profile(device, entry, &first.pointer, state, ctx, out) else {
             continue;
         };
         for endpoint in endpoints
@@ -103,6 +104,8 @@ fn validate_switches(
                         entry.origin, switch.spec.profile
                     ),
                 );
+                out.involving_last("Switch", device, &entry.origin);
+                out.involving_last("SwitchProfile", &switch.spec.profile, &profile.origin);
             }
         }
     }
@@ -111,14 +114,53 @@ fn validate_switches(
     }
 }
 
+/// `:845-852`: the SwitchProfile of switch `device` (`entry`), whose first endpoint in the
+/// connection is at `pointer`. When the fabric does not have it, the fabric refuses the
+/// connection ("switch profile … not found"): an error here, besides the Switch's own
+/// finding, unless the profile is an opt-in one and no fab.yaml says whether the fabric
+/// includes it. A switch without a profile is only the Switch's finding.
+fn profile<'s>(
+    device: &str,
+    entry: &Entry<switch::Object>,
+    pointer: &str,
+    state: &'s FabricState,
+    ctx: &Context,
+    out: &mut Violations,
+) -> Option<&'s Entry<profiles::Object>> {
+    let name = entry.object.spec.profile.as_str();
+    if name.is_empty() {
+        return None;
+    }
+    if let Some(profile) = state.switch_profiles.get(name) {
+        return Some(profile);
+    }
+    if let Some(refusal) = Absent::of(name, ctx).refusal("this connection") {
+        out.error(
+            pointer,
+            format!(
+                "Switch `{device}` ({}) has SwitchProfile `{name}`, {refusal}",
+                entry.origin
+            ),
+        );
+        out.involving_last("Switch", device, &entry.origin);
+    }
+    None
+}
+
 /// `:830-843` and `:872-879`, as Go decides: the switches that name a redundancy group
 /// name the same one, and at least one does; likewise the type, which must be `eslag`.
-fn validate_eslag_redundancy(switches: &[(&str, &switch::Object)], out: &mut Violations) {
+/// Each finding involves every switch of the connection: their groups and types decide it.
+fn validate_eslag_redundancy(switches: &[(&str, &Entry<switch::Object>)], out: &mut Violations) {
     let pointer = "/spec/eslag/links";
+    let involve_all = |out: &mut Violations| {
+        for (name, entry) in switches {
+            out.involving_last("Switch", name, &entry.origin);
+        }
+    };
     let mut groups: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     let mut kinds: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for (name, switch) in switches {
-        let redundancy = &switch.spec.redundancy;
+    for (name, entry) in switches {
+        let redundancy = &entry.object.spec.redundancy;
         if !redundancy.group.is_empty() {
             groups.entry(&redundancy.group).or_default().push(name);
         }
@@ -138,6 +180,7 @@ fn validate_eslag_redundancy(switches: &[(&str, &switch::Object)], out: &mut Vio
             pointer,
             "none of the switches of this ESLAG connection is in a redundancy group: give them one `redundancy: {group: <SwitchGroup>, type: eslag}`",
         );
+        involve_all(out);
     } else if groups.len() > 1 {
         out.error(
             pointer,
@@ -146,6 +189,7 @@ fn validate_eslag_redundancy(switches: &[(&str, &switch::Object)], out: &mut Vio
                 spread(&groups)
             ),
         );
+        involve_all(out);
     }
     if kinds.len() > 1 {
         out.error(
@@ -155,6 +199,7 @@ fn validate_eslag_redundancy(switches: &[(&str, &switch::Object)], out: &mut Vio
                 spread(&kinds)
             ),
         );
+        involve_all(out);
     } else if kinds.keys().next().is_none_or(|kind| *kind != "eslag") && !groups.is_empty() {
         out.error(
             pointer,
@@ -163,6 +208,7 @@ fn validate_eslag_redundancy(switches: &[(&str, &switch::Object)], out: &mut Vio
                 if kinds.is_empty() { "none".to_owned() } else { spread(&kinds) }
             ),
         );
+        involve_all(out);
     }
 }
 
@@ -192,10 +238,8 @@ fn validate_port_reuse(
         else {
             continue;
         };
-        let origin = state
-            .connections
-            .get(other)
-            .map_or_else(String::new, |entry| format!(" ({})", entry.origin));
+        let other_entry = state.connections.get(other);
+        let origin = other_entry.map_or_else(String::new, |entry| format!(" ({})", entry.origin));
         let alias = if written == endpoint.port {
             String::new()
         } else {
@@ -208,6 +252,9 @@ fn validate_port_reuse(
                 endpoint.port
             ),
         );
+        if let Some(entry) = other_entry {
+            out.involving_last("Connection", other, &entry.origin);
+        }
     }
 }
 
@@ -265,10 +312,9 @@ fn validate_link_ips(
                 );
             }
             if let Some(other) = state.wiring_index.link_ip_users(&addr, name).next() {
-                let origin = state
-                    .connections
-                    .get(other)
-                    .map_or_else(String::new, |entry| format!(" ({})", entry.origin));
+                let other_entry = state.connections.get(other);
+                let origin =
+                    other_entry.map_or_else(String::new, |entry| format!(" ({})", entry.origin));
                 out.error(
                     end.pointer.clone(),
                     format!(
@@ -276,6 +322,9 @@ fn validate_link_ips(
                         end.field
                     ),
                 );
+                if let Some(entry) = other_entry {
+                    out.involving_last("Connection", other, &entry.origin);
+                }
             } else if !own.insert(addr) {
                 out.error(
                     end.pointer.clone(),
@@ -363,7 +412,7 @@ mod tests {
 
     use super::*;
     use crate::rules::state::{Member, Origin, References};
-    use crate::rules::{Typed, Violation, admit_typed};
+    use crate::rules::{CrossViolation, Typed, Violation, admit_typed};
 
     fn object(kind: &str, name: &str, spec: Value) -> Value {
         json!({"kind": kind, "metadata": {"name": name}, "spec": spec})
@@ -407,7 +456,30 @@ mod tests {
     /// The findings of the Connection `subject` (raw/conn.yaml) against `others`
     /// (managed/<n>.yaml), with the fabricator's default config, `--references strict`.
     fn check(subject: Value, others: &[Value]) -> Vec<(String, String)> {
-        let ctx = Context::fabricator_defaults();
+        cross(&Context::fabricator_defaults(), subject, others)
+            .into_iter()
+            .map(
+                |CrossViolation {
+                     violation:
+                         Violation {
+                             pointer, message, ..
+                         },
+                     ..
+                 }| (pointer, message),
+            )
+            .collect()
+    }
+
+    /// The pointer and the involved objects of each finding of [`check`].
+    fn involved(subject: Value, others: &[Value]) -> Vec<(String, Vec<String>)> {
+        cross(&Context::fabricator_defaults(), subject, others)
+            .iter()
+            .map(CrossViolation::involved_described)
+            .collect()
+    }
+
+    /// [`check`] with `ctx`, as the rules return the findings.
+    fn cross(ctx: &Context, subject: Value, others: &[Value]) -> Vec<CrossViolation> {
         let paths: Vec<String> = (0..others.len())
             .map(|i| format!("managed/{i}.yaml"))
             .collect();
@@ -417,23 +489,16 @@ mod tests {
             .zip(others.iter().cloned())
             .collect();
         objects.push(("raw/conn.yaml", subject.clone()));
-        let state = FabricState::of_objects(&objects, &ctx, References::Strict);
+        let state = FabricState::of_objects(&objects, ctx, References::Strict);
         let name = subject["metadata"]["name"].as_str().unwrap();
         let mut out = Violations::default();
         validate(
             &state.connections.get(name).unwrap().object,
             &state,
-            &ctx,
+            ctx,
             &mut out,
         );
-        out.into_vec()
-            .into_iter()
-            .map(
-                |Violation {
-                     pointer, message, ..
-                 }| (pointer, message),
-            )
-            .collect()
+        out.into_cross()
     }
 
     #[test]
@@ -473,6 +538,171 @@ mod tests {
                     "/spec/bundled/links/0/server/port".to_owned(),
                     "Server `server-09` does not exist: it is in neither this fabric's managed/ nor raw/ (references must resolve with --references strict or --deny-warnings)".to_owned()
                 ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_switch_whose_profile_the_fabric_lacks_refuses_the_connection_at_its_first_port() {
+        let mut others = switches();
+        others.push(object(
+            "Switch",
+            "leaf-09",
+            json!({"role": "server-leaf", "profile": "no-such-profile"}),
+        ));
+        let subject = object(
+            "Connection",
+            "c",
+            json!({"bundled": {"links": [
+                {"server": {"port": "server-01/enp2s1"}, "switch": {"port": "leaf-09/E1/1"}},
+                {"server": {"port": "server-01/enp2s2"}, "switch": {"port": "leaf-09/E1/2"}}
+            ]}}),
+        );
+        assert_eq!(
+            check(subject.clone(), &others),
+            [(
+                "/spec/bundled/links/0/switch/port".to_owned(),
+                "Switch `leaf-09` (managed/5.yaml:1) has SwitchProfile `no-such-profile`, which is not in this fabric, so the fabric refuses this connection: set the switch's `profile` to one of the fabric's built-in profiles (the Switch's own finding lists them), or add the SwitchProfile to the fabric".to_owned()
+            )]
+        );
+        assert_eq!(
+            involved(subject, &others),
+            [(
+                "/spec/bundled/links/0/switch/port".to_owned(),
+                vec!["Switch `leaf-09` (managed/5.yaml:1)".to_owned()]
+            )]
+        );
+    }
+
+    /// Every kind of connection looks its switches' profiles up (`Endpoints()` lists the
+    /// switches of each), both ends of a fabric link included.
+    #[test]
+    fn every_switch_of_any_connection_type_needs_a_profile_of_the_fabric() {
+        let mut others = switches();
+        for (name, role) in [("spine-09", "spine"), ("leaf-09", "server-leaf")] {
+            others.push(object(
+                "Switch",
+                name,
+                json!({"role": role, "profile": "no-such-profile"}),
+            ));
+        }
+        let cases = [
+            (
+                fabric(
+                    "spine-09/E1/1",
+                    "172.30.128.0/31",
+                    "leaf-09/E1/1",
+                    "172.30.128.1/31",
+                ),
+                vec![
+                    "/spec/fabric/links/0/spine/port",
+                    "/spec/fabric/links/0/leaf/port",
+                ],
+            ),
+            (
+                unbundled("server-01/enp2s1", "leaf-09/E1/1"),
+                vec!["/spec/unbundled/link/switch/port"],
+            ),
+            (
+                json!({"external": {"link": {"switch": {"port": "leaf-09/E1/3"}}}}),
+                vec!["/spec/external/link/switch/port"],
+            ),
+            (
+                json!({"vpcLoopback": {"links": [{"switch1": {"port": "leaf-09/E1/4"}, "switch2": {"port": "leaf-09/E1/5"}}]}}),
+                vec!["/spec/vpcLoopback/links/0/switch1/port"],
+            ),
+        ];
+        for (spec, expected) in cases {
+            let found = check(object("Connection", "c", spec.clone()), &others);
+            let pointers: Vec<&str> = found.iter().map(|(p, _)| p.as_str()).collect();
+            assert_eq!(pointers, expected, "{spec}");
+            assert!(
+                found.iter().all(|(_, m)| m
+                    .contains("has SwitchProfile `no-such-profile`, which is not in this fabric")),
+                "{found:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_opt_in_profile_refuses_the_connection_only_when_a_given_config_leaves_it_out() {
+        let mut others = switches();
+        others.push(object(
+            "Switch",
+            "leaf-09",
+            json!({"role": "server-leaf", "profile": "vs-clsp"}),
+        ));
+        let subject = object(
+            "Connection",
+            "c",
+            unbundled("server-01/enp2s1", "leaf-09/E1/1"),
+        );
+        // Without a fab.yaml the fabric may include it: the Switch warns, nothing here.
+        assert_eq!(check(subject.clone(), &others), []);
+        let config = FabricConfig::fabricator_defaults();
+        let given = Context {
+            config: Some(&config),
+            config_given: true,
+        };
+        let found: Vec<_> = cross(&given, subject.clone(), &others)
+            .into_iter()
+            .map(|cross| cross.violation.message)
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "Switch `leaf-09` (managed/5.yaml:1) has SwitchProfile `vs-clsp`, which is not in this fabric (its config does not set `includeSONiCCLSPlus: true`), so the fabric refuses this connection: set it, or give the switch another profile"
+            ]
+        );
+        let included = FabricConfig {
+            include_sonic_clsp: true,
+            ..FabricConfig::fabricator_defaults()
+        };
+        let ctx = Context {
+            config: Some(&included),
+            config_given: true,
+        };
+        assert!(cross(&ctx, subject, &others).is_empty());
+    }
+
+    #[test]
+    fn taken_ports_and_ips_involve_the_other_connection_and_a_missing_port_the_switch_and_profile()
+    {
+        let mut others = switches();
+        others.push(object(
+            "Connection",
+            "other",
+            fabric(
+                "spine-01/E1/5",
+                "172.30.128.4/31",
+                "leaf-01/E1/5",
+                "172.30.128.5/31",
+            ),
+        ));
+        let subject = object(
+            "Connection",
+            "c",
+            fabric(
+                "spine-01/E1/5",
+                "172.30.128.4/31",
+                "leaf-01/E1/99",
+                "172.30.128.5/31",
+            ),
+        );
+        let other = vec!["Connection `other` (managed/5.yaml:1)".to_owned()];
+        assert_eq!(
+            involved(subject, &others),
+            [
+                (
+                    "/spec/fabric/links/0/leaf/port".to_owned(),
+                    vec![
+                        "Switch `leaf-01` (managed/2.yaml:1)".to_owned(),
+                        "SwitchProfile `dell-s5232f-on` (the fabric's built-in objects)".to_owned()
+                    ]
+                ),
+                ("/spec/fabric/links/0/spine/port".to_owned(), other.clone()),
+                ("/spec/fabric/links/0/spine/ip".to_owned(), other.clone()),
+                ("/spec/fabric/links/0/leaf/ip".to_owned(), other),
             ]
         );
     }
@@ -574,6 +804,16 @@ mod tests {
             [(
                 "/spec/eslag/links".to_owned(),
                 "the switches of an ESLAG connection share one redundancy group, and these are in `g1` (`leaf-03`), `g2` (`leaf-04`): connect the server to switches of one group".to_owned()
+            )]
+        );
+        assert_eq!(
+            involved(eslag("leaf-03", "leaf-04"), &others),
+            [(
+                "/spec/eslag/links".to_owned(),
+                vec![
+                    "Switch `leaf-03` (managed/7.yaml:1)".to_owned(),
+                    "Switch `leaf-04` (managed/8.yaml:1)".to_owned()
+                ]
             )]
         );
         let found = check(eslag("leaf-02", "leaf-01"), &others);

@@ -40,6 +40,7 @@ pub fn validate_cross(attach: &Object, state: &FabricState, _ctx: &Context, out:
                 connection_type(&connection.object.spec)
             ),
         );
+        out.involving_last("Connection", &spec.connection, &connection.origin);
     }
     check_vlan(attach, state, out);
 }
@@ -72,8 +73,9 @@ fn check_external(attach: &Object, state: &FabricState, out: &mut Violations) {
                 spec.external, external.origin
             ),
         ),
-        _ => {}
+        _ => return,
     }
+    out.involving_last("External", &spec.external, &external.origin);
 }
 
 /// `:381-401`: no other attachment of the Connection uses the same VLAN.
@@ -89,9 +91,8 @@ fn check_vlan(attach: &Object, state: &FabricState, out: &mut Violations) {
     else {
         return;
     };
-    let origin = state
-        .external_attachments
-        .get(other)
+    let entry = state.external_attachments.get(other);
+    let origin = entry
         .map(|entry| entry.origin.to_string())
         .unwrap_or_default();
     let (pointer, field) = match &spec.static_ {
@@ -112,6 +113,9 @@ fn check_vlan(attach: &Object, state: &FabricState, out: &mut Violations) {
             spec.connection
         ),
     );
+    if let Some(entry) = entry {
+        out.involving_last("ExternalAttachment", other, &entry.origin);
+    }
 }
 
 #[cfg(test)]

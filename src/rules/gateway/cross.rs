@@ -7,7 +7,7 @@
 //! as a create.
 
 use super::{GatewayGroupMembership, Object};
-use crate::rules::state::{FabricState, GatewayIndex};
+use crate::rules::state::{FabricState, GatewayIndex, Origin};
 use crate::rules::{Context, Violations, net};
 
 /// How many holders of a taken address or members of a full group a finding names.
@@ -45,6 +45,10 @@ pub(super) fn validate(gateway: &Object, state: &FabricState, ctx: &Context, out
                     name_some(others.count, others.first(NAMED_AT_MOST)),
                 ),
             );
+            involve(
+                others.all().map(|h| (h.kind, h.name.as_str(), &h.origin)),
+                out,
+            );
         }
     }
     if let Some(text) = spec.vtep_mac.as_deref()
@@ -58,6 +62,10 @@ pub(super) fn validate(gateway: &Object, state: &FabricState, ctx: &Context, out
                     "vtepMAC `{text}` is already used by {}: each gateway needs its own VTEP MAC; pick a free one",
                     name_some(others.count, others.first(NAMED_AT_MOST)),
                 ),
+            );
+            involve(
+                others.all().map(|h| (h.kind, h.name.as_str(), &h.origin)),
+                out,
             );
         }
     }
@@ -106,6 +114,20 @@ fn check_group(
                 if communities == 1 { "y" } else { "ies" },
             ),
         );
+        involve(
+            others.all().map(|h| (h.kind, h.name.as_str(), &h.origin)),
+            out,
+        );
+    }
+}
+
+/// Marks the violation recorded last as about each of `holders` (kind, name, origin) too.
+fn involve<'a>(
+    holders: impl Iterator<Item = (&'a str, &'a str, &'a Origin)>,
+    out: &mut Violations,
+) {
+    for (kind, name, origin) in holders {
+        out.involving_last(kind, name, origin);
     }
 }
 
@@ -125,7 +147,7 @@ mod tests {
 
     use crate::rules::config::FabricConfig;
     use crate::rules::state::{FabricState, References};
-    use crate::rules::{Context, Severity, Typed, cross_check};
+    use crate::rules::{Context, CrossViolation, Severity, Typed, cross_check};
 
     fn gateway(name: &str, last: u8, groups: Value) -> Value {
         json!({"apiVersion": "gateway.githedgehog.com/v1alpha1", "kind": "Gateway",
@@ -150,6 +172,20 @@ mod tests {
         subject: &str,
         communities: u32,
     ) -> Vec<(Severity, String, String)> {
+        cross(objects, subject, communities)
+            .into_iter()
+            .map(|v| {
+                (
+                    v.violation.severity,
+                    v.violation.pointer,
+                    v.violation.message,
+                )
+            })
+            .collect()
+    }
+
+    /// [`findings`] as the rules return them, with the objects each involves.
+    fn cross(objects: &[Value], subject: &str, communities: u32) -> Vec<CrossViolation> {
         let mut config = FabricConfig::fabricator_defaults();
         config.enable_gateway = true;
         config.gateway_communities = (0..communities)
@@ -171,15 +207,6 @@ mod tests {
         let state = FabricState::of_objects(&members, &ctx, References::Strict);
         let object = Typed::Gateway(state.gateways.get(subject).unwrap().object.clone());
         cross_check(&object, &state, &ctx)
-            .into_iter()
-            .map(|v| {
-                (
-                    v.violation.severity,
-                    v.violation.pointer,
-                    v.violation.message,
-                )
-            })
-            .collect()
     }
 
     #[test]
@@ -213,6 +240,37 @@ mod tests {
                 (Severity::Error, "/spec/protocolIP".to_owned(), "protocolIP `172.30.8.1/32` is already used by Gateway `gw-2` (managed/gw-2.yaml:1), Switch `sw-1` (managed/sw-1.yaml:1): gateways and switches share the loopback range and each needs its own address; pick a free one".to_owned()),
                 (Severity::Error, "/spec/vtepIP".to_owned(), "vtepIP `172.30.12.1/32` is already used by Switch `sw-1` (managed/sw-1.yaml:1): gateways and switches share the VTEP range and each needs its own address; pick a free one".to_owned()),
                 (Severity::Error, "/spec/vtepMAC".to_owned(), "vtepMAC `ca:fe:ba:be:00:01` is already used by Gateway `gw-2` (managed/gw-2.yaml:1): each gateway needs its own VTEP MAC; pick a free one".to_owned()),
+            ]
+        );
+    }
+
+    /// Every holder of a taken value is involved, those the message leaves out too, and so
+    /// is every other member of a full group.
+    #[test]
+    fn every_holder_of_a_taken_value_and_every_member_of_a_full_group_is_involved() {
+        let mut objects = vec![group("gr1"), switch("sw-1", "172.30.8.9/32", "")];
+        for i in 1..=4 {
+            let mut other = gateway(&format!("gw-{i}"), i, json!([{"name": "gr1"}]));
+            other["spec"]["protocolIP"] = json!("172.30.8.9/32");
+            objects.push(other);
+        }
+        let involved: Vec<_> = cross(&objects, "gw-1", 3)
+            .iter()
+            .map(CrossViolation::involved_described)
+            .collect();
+        let gateways = |numbers: &[u8]| -> Vec<String> {
+            numbers
+                .iter()
+                .map(|i| format!("Gateway `gw-{i}` (managed/gw-{i}.yaml:1)"))
+                .collect()
+        };
+        let mut holders = gateways(&[2, 3, 4]);
+        holders.push("Switch `sw-1` (managed/sw-1.yaml:1)".to_owned());
+        assert_eq!(
+            involved,
+            [
+                ("/spec/protocolIP".to_owned(), holders),
+                ("/spec/groups/0/name".to_owned(), gateways(&[2, 3, 4])),
             ]
         );
     }

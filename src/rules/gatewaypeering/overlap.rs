@@ -131,6 +131,7 @@ pub(super) fn validate(name: &str, spec: &PeeringSpec, state: &FabricState, out:
                     peering_named(state, &another.peering),
                 ),
             );
+            involve_peering(state, &another.peering, out);
         }
         if let Some(other) = toward.first_without_prefix_besides(name) {
             out.error(
@@ -143,6 +144,7 @@ pub(super) fn validate(name: &str, spec: &PeeringSpec, state: &FabricState, out:
                     other.peering,
                 ),
             );
+            involve_peering(state, &other.peering, out);
         }
         for exposed in &ours {
             let Ok(prefix) = net::parse_prefix(exposed.cidr) else {
@@ -159,8 +161,16 @@ pub(super) fn validate(name: &str, spec: &PeeringSpec, state: &FabricState, out:
                         other.side,
                     ),
                 );
+                involve_peering(state, &other.peering, out);
             }
         }
+    }
+}
+
+/// Marks the violation recorded last as about GatewayPeering `name` of the state too.
+fn involve_peering(state: &FabricState, name: &str, out: &mut Violations) {
+    if let Some(entry) = state.gateway_peerings.get(name) {
+        out.involving_last("GatewayPeering", name, &entry.origin);
     }
 }
 
@@ -177,7 +187,7 @@ pub(super) mod tests {
     use serde_json::{Value, json};
 
     use crate::rules::state::{FabricState, References};
-    use crate::rules::{Context, Typed, cross_check};
+    use crate::rules::{Context, CrossViolation, Typed, cross_check};
 
     pub(in crate::rules::gatewaypeering) fn peering(name: &str, spec: Value) -> Value {
         json!({"apiVersion": "gateway.githedgehog.com/v1alpha1", "kind": "GatewayPeering",
@@ -204,6 +214,25 @@ pub(super) mod tests {
         objects: &[Value],
         subject: &str,
     ) -> Vec<(String, String)> {
+        cross(objects, subject)
+            .into_iter()
+            .map(|v| (v.violation.pointer, v.violation.message))
+            .collect()
+    }
+
+    /// The pointer and the involved objects of each finding of [`errors`].
+    pub(in crate::rules::gatewaypeering) fn involved(
+        objects: &[Value],
+        subject: &str,
+    ) -> Vec<(String, Vec<String>)> {
+        cross(objects, subject)
+            .iter()
+            .map(CrossViolation::involved_described)
+            .collect()
+    }
+
+    /// [`errors`] as the rules return them.
+    fn cross(objects: &[Value], subject: &str) -> Vec<CrossViolation> {
         let mut all = vec![
             json!({"apiVersion": "gateway.githedgehog.com/v1alpha1", "kind": "GatewayGroup", "metadata": {"name": "default"}}),
             vpc("vpc-1", &[("s1", "10.0.1.0/24")]),
@@ -224,9 +253,6 @@ pub(super) mod tests {
         let object =
             Typed::GatewayPeering(state.gateway_peerings.get(subject).unwrap().object.clone());
         cross_check(&object, &state, &ctx)
-            .into_iter()
-            .map(|v| (v.violation.pointer, v.violation.message))
-            .collect()
     }
 
     fn base() -> Value {
@@ -256,6 +282,51 @@ pub(super) mod tests {
                 .iter()
                 .all(|(p, _)| !p.starts_with("/spec/peering/vpc-2")),
             "{found:#?}"
+        );
+    }
+
+    #[test]
+    fn an_overlap_or_an_unreadable_entry_involves_the_other_peering() {
+        let subject = peering(
+            "new",
+            json!({"peering": {"vpc-3": cidrs(&["10.0.1.128/25"]), "vpc-2": cidrs(&["10.0.2.0/24"])}}),
+        );
+        let the_base = "GatewayPeering `base` (managed/base.yaml:1)".to_owned();
+        assert_eq!(
+            involved(&[base(), subject], "new"),
+            [
+                (
+                    "/spec/peering/vpc-3/expose/0/ips/0/cidr".to_owned(),
+                    vec![the_base.clone()]
+                ),
+                // The prefix is not vpc-3's either: that finding is about vpc-3.
+                (
+                    "/spec/peering/vpc-3/expose/0/ips/0/cidr".to_owned(),
+                    vec!["VPC `vpc-3` (managed/vpc-3.yaml:1)".to_owned()]
+                ),
+            ]
+        );
+        let without_cidr = peering(
+            "new",
+            json!({"peering": {"vpc-3": {"expose": [{"ips": [{"vpcSubnet": "s1"}]}]}, "vpc-2": cidrs(&["10.0.2.0/24"])}}),
+        );
+        assert_eq!(
+            involved(&[base(), without_cidr.clone()], "new"),
+            [(
+                "/spec/peering/vpc-3/expose/0/ips/0".to_owned(),
+                vec![the_base]
+            )]
+        );
+        let newcomer = peering(
+            "z-new",
+            json!({"peering": {"vpc-1": cidrs(&["10.0.1.0/24"]), "vpc-2": cidrs(&["10.0.2.0/24"])}}),
+        );
+        assert_eq!(
+            involved(&[without_cidr, newcomer], "z-new"),
+            [(
+                "/spec/peering/vpc-1".to_owned(),
+                vec!["GatewayPeering `new` (managed/new.yaml:1)".to_owned()]
+            )]
         );
     }
 

@@ -83,6 +83,7 @@ fn check_exposed(side: &str, spec: &PeeringSpec, vpc: &Entry<Vpc>, out: &mut Vio
                         list(subnets.into_iter().flatten().map(|(_, s)| s.subnet.as_str())),
                     ),
                 );
+                out.involving_last("VPC", side, &vpc.origin);
             }
             if !ip.vpc_subnet.is_empty() && !subnets.is_some_and(|s| s.contains_key(&ip.vpc_subnet))
             {
@@ -95,6 +96,7 @@ fn check_exposed(side: &str, spec: &PeeringSpec, vpc: &Entry<Vpc>, out: &mut Vio
                         list(subnets.into_iter().flatten().map(|(name, _)| name.as_str())),
                     ),
                 );
+                out.involving_last("VPC", side, &vpc.origin);
             }
         }
     }
@@ -163,6 +165,7 @@ fn check_acl_subnet(
                 list(subnets.into_iter().flatten().map(|(name, _)| name.as_str())),
             ),
         );
+        out.involving_last("VPC", side, &vpc.origin);
     }
 }
 
@@ -185,7 +188,7 @@ fn list<'a>(items: impl Iterator<Item = &'a str>) -> String {
 mod tests {
     use serde_json::json;
 
-    use super::super::overlap::tests::{cidrs, errors, peering};
+    use super::super::overlap::tests::{cidrs, errors, involved, peering};
 
     /// `TestValidateCIDRBelongsToVPC` (`gatewaypeering_types_test.go:900-995`).
     #[test]
@@ -232,6 +235,29 @@ mod tests {
                 "/spec/peering/vpc-3/expose/0/ips/1/vpcSubnet".to_owned(),
                 "`vpcSubnet: s9` is not a subnet of VPC `vpc-3` (managed/vpc-3.yaml:1; subnets `s1`, `s2`): name one of them".to_owned(),
             )]
+        );
+    }
+
+    #[test]
+    fn what_a_side_exposes_or_matches_outside_its_vpc_involves_that_vpc() {
+        let subject = peering(
+            "p",
+            json!({"peering": {
+            "vpc-3": {"expose": [{"ips": [{"cidr": "10.9.0.0/24"}, {"vpcSubnet": "s9"}]}]},
+            "vpc-1": cidrs(&["10.0.1.0/24"])},
+            "acl": {"rules": [{"from": "vpc-1", "action": "allow", "match": {"src": [{"vpcSubnet": "s9"}]}}]}}),
+        );
+        let vpc = |n: u8| vec![format!("VPC `vpc-{n}` (managed/vpc-{n}.yaml:1)")];
+        assert_eq!(
+            involved(&[subject], "p"),
+            [
+                ("/spec/peering/vpc-3/expose/0/ips/0/cidr".to_owned(), vpc(3)),
+                (
+                    "/spec/peering/vpc-3/expose/0/ips/1/vpcSubnet".to_owned(),
+                    vpc(3)
+                ),
+                ("/spec/acl/rules/0/match/src/0/vpcSubnet".to_owned(), vpc(1)),
+            ]
         );
     }
 

@@ -167,11 +167,15 @@ impl<'a> Others<'a> {
 
     /// The first `limit` of them, in index order.
     pub fn first(&self, limit: usize) -> impl Iterator<Item = &'a Holder> {
+        self.all().take(limit)
+    }
+
+    /// All of them, in index order.
+    pub fn all(&self) -> impl Iterator<Item = &'a Holder> {
         let gateway = self.gateway;
         self.holders
             .iter()
             .filter(move |h| !(h.kind == "Gateway" && h.name == gateway))
-            .take(limit)
     }
 }
 

@@ -345,6 +345,51 @@ pub fn opt_in_field(name: &str) -> Option<&'static str> {
         })
 }
 
+/// Why the profile a switch names is not a SwitchProfile of the fabric state, as the rules
+/// of the Switch and of the objects on it (Connections, VPCAttachments) tell it apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Absent {
+    /// An opt-in built-in profile, and no fab.yaml says whether the fabric includes it: the
+    /// fabric's real config may, so the checks that need the profile are skipped.
+    Unknown {
+        /// The config field that includes it.
+        field: &'static str,
+    },
+    /// An opt-in built-in profile that the given config does not include.
+    NotIncluded {
+        /// The config field that would include it.
+        field: &'static str,
+    },
+    /// No profile of the fabric has the name: the fabric has only its built-in profiles.
+    Missing,
+}
+
+impl Absent {
+    /// Why `name`, which the state does not hold, is absent, given the rules' `ctx`.
+    pub fn of(name: &str, ctx: &crate::rules::Context) -> Self {
+        match opt_in_field(name) {
+            Some(field) if !ctx.config_given => Absent::Unknown { field },
+            Some(field) => Absent::NotIncluded { field },
+            None => Absent::Missing,
+        }
+    }
+
+    /// For an object on a switch whose profile is absent, described as `what` (`this
+    /// connection`): why the fabric refuses it and the fix, to follow ``Switch `leaf-01`
+    /// (path:line) has SwitchProfile `x`, ``; `None` when the profile may exist.
+    pub fn refusal(self, what: &str) -> Option<String> {
+        match self {
+            Absent::Unknown { .. } => None,
+            Absent::NotIncluded { field } => Some(format!(
+                "which is not in this fabric (its config does not set `{field}: true`), so the fabric refuses {what}: set it, or give the switch another profile"
+            )),
+            Absent::Missing => Some(format!(
+                "which is not in this fabric, so the fabric refuses {what}: set the switch's `profile` to one of the fabric's built-in profiles (the Switch's own finding lists them), or add the SwitchProfile to the fabric"
+            )),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

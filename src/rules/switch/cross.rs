@@ -6,7 +6,8 @@
 //! a repository usually holds switches unhydrated, and hhfab assigns unique values then.
 
 use super::super::config::{FabricConfig, VlanRange};
-use super::super::state::{FabricState, profiles};
+use super::super::state::profiles::Absent;
+use super::super::state::{FabricState, Origin};
 use super::super::{Context, Violations, net};
 use super::ports::{self, Profile};
 use super::{Object, SwitchSpec};
@@ -32,7 +33,7 @@ fn validate_vlan_namespaces(spec: &SwitchSpec, state: &FabricState, out: &mut Vi
     let pointer = "/spec/vlanNamespaces";
     // Go checks the ranges of every listed namespace together (`CheckVLANRangesOverlap`), so
     // a namespace listed twice overlaps itself: compare list entries, not names.
-    let mut seen: Vec<(usize, &str, String, VlanRange)> = Vec::new();
+    let mut seen: Vec<(usize, &str, &Origin, VlanRange)> = Vec::new();
     for (position, name) in spec.vlan_namespaces.iter().enumerate() {
         let Some(entry) = state.lookup(
             &state.vlan_namespaces,
@@ -44,7 +45,7 @@ fn validate_vlan_namespaces(spec: &SwitchSpec, state: &FabricState, out: &mut Vi
         ) else {
             continue;
         };
-        let origin = entry.origin.to_string();
+        let origin = &entry.origin;
         let mut listed_twice = false;
         for range in &entry.object.spec.ranges {
             let (Ok(from), Ok(to)) = (u16::try_from(range.from), u16::try_from(range.to)) else {
@@ -70,8 +71,10 @@ fn validate_vlan_namespaces(spec: &SwitchSpec, state: &FabricState, out: &mut Vi
                     )
                 };
                 out.error(pointer, message);
+                out.involving_last("VLANNamespace", name, origin);
+                out.involving_last("VLANNamespace", other, other_origin);
             }
-            seen.push((position, name, origin.clone(), range));
+            seen.push((position, name, origin, range));
         }
     }
 }
@@ -124,23 +127,24 @@ fn profile<'s>(
         return Some(Profile {
             name,
             spec: &entry.object.spec,
+            origin: &entry.origin,
         });
     }
     let pointer = "/spec/profile";
-    match profiles::opt_in_field(name) {
-        Some(field) if !ctx.config_given => out.warning(
+    match Absent::of(name, ctx) {
+        Absent::Unknown { field } => out.warning(
             pointer,
             format!(
                 "SwitchProfile `{name}` is built in only when the fabric config sets `{field}: true`, and no fab.yaml was given: the checks against the profile were skipped (give --fabric-config to check them)"
             ),
         ),
-        Some(field) => out.error(
+        Absent::NotIncluded { field } => out.error(
             pointer,
             format!(
                 "SwitchProfile `{name}` is not in this fabric: its config does not set `{field}: true`; set it, or use another profile"
             ),
         ),
-        None => out.error(
+        Absent::Missing => out.error(
             pointer,
             format!(
                 "SwitchProfile `{name}` does not exist: the fabric has only its built-in profiles ({})",
@@ -265,7 +269,7 @@ mod tests {
 
     use super::*;
     use crate::rules::state::{Member, Origin, References};
-    use crate::rules::{Severity, Typed, Violation, admit_typed};
+    use crate::rules::{CrossViolation, Severity, Typed, Violation, admit_typed};
 
     fn switch(name: &str, spec: Value) -> Value {
         json!({"kind": "Switch", "metadata": {"name": name}, "spec": spec})
@@ -282,6 +286,14 @@ mod tests {
     /// The cross-object findings of the switch `subject` (in raw/switch.yaml) against
     /// `others` (each in managed/<n>.yaml), `--references strict`.
     fn check_with(ctx: &Context, subject: Value, others: &[Value]) -> Vec<Violation> {
+        cross_with(ctx, subject, others)
+            .into_iter()
+            .map(|cross| cross.violation)
+            .collect()
+    }
+
+    /// [`check_with`] with the objects each finding involves.
+    fn cross_with(ctx: &Context, subject: Value, others: &[Value]) -> Vec<CrossViolation> {
         let paths: Vec<String> = (0..others.len())
             .map(|i| format!("managed/{i}.yaml"))
             .collect();
@@ -296,7 +308,7 @@ mod tests {
         let object = &state.switches.get(name).unwrap().object;
         let mut out = Violations::default();
         validate(object, &state, ctx, &mut out);
-        out.into_vec()
+        out.into_cross()
     }
 
     fn check(subject: Value, others: &[Value]) -> Vec<(String, String)> {
@@ -354,6 +366,38 @@ mod tests {
                 (
                     "/spec/groups".to_owned(),
                     "SwitchGroup `nope` does not exist: it is in neither this fabric's managed/ nor raw/ (references must resolve with --references strict or --deny-warnings)".to_owned()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn overlapping_namespaces_and_the_profile_a_port_is_checked_against_are_involved() {
+        let involved: Vec<_> = cross_with(
+            &Context::fabricator_defaults(),
+            switch(
+                "leaf-01",
+                json!({"role": "server-leaf", "profile": "vs",
+                "vlanNamespaces": ["a", "b", "a"], "portSpeeds": {"E9/99": "25G"}}),
+            ),
+            &[vlan_namespace("a", 100, 200), vlan_namespace("b", 150, 300)],
+        )
+        .iter()
+        .map(CrossViolation::involved_described)
+        .collect();
+        let (a, b) = (
+            "VLANNamespace `a` (managed/0.yaml:1)".to_owned(),
+            "VLANNamespace `b` (managed/1.yaml:1)".to_owned(),
+        );
+        assert_eq!(
+            involved,
+            [
+                // `Default()` sorts the list: `a` twice, then `b`.
+                ("/spec/vlanNamespaces".to_owned(), vec![a.clone()]),
+                ("/spec/vlanNamespaces".to_owned(), vec![b, a]),
+                (
+                    "/spec/portSpeeds/E9~199".to_owned(),
+                    vec!["SwitchProfile `vs` (the fabric's built-in objects)".to_owned()]
                 ),
             ]
         );

@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 
+use super::super::state::Origin;
 use super::super::state::profiles::{PortProfile, SwitchProfileSpec};
 use super::super::{Violations, pointer_segment};
 use super::SwitchSpec;
@@ -17,6 +18,17 @@ pub(super) struct Profile<'a> {
     pub name: &'a str,
     /// The profile's spec.
     pub spec: &'a SwitchProfileSpec,
+    /// Where the fabric state has it (built in, for every profile today).
+    pub origin: &'a Origin,
+}
+
+impl Profile<'_> {
+    /// Records an error at `pointer`: every finding here is the switch against its profile,
+    /// so each involves the profile.
+    fn error(&self, out: &mut Violations, pointer: impl Into<String>, message: String) {
+        out.error(pointer, message);
+        out.involving_last("SwitchProfile", self.name, self.origin);
+    }
 }
 
 /// Every check of the switch against its profile `profile`.
@@ -46,7 +58,8 @@ fn speeds<'p>(
         Some(PortProfile {
             breakout: Some(_), ..
         }) => {
-            out.error(
+            profile.error(
+                out,
                 pointer,
                 format!(
                     "{what} of SwitchProfile `{}` takes a breakout mode, not a speed: set it in `portBreakouts`",
@@ -56,7 +69,8 @@ fn speeds<'p>(
             None
         }
         _ => {
-            out.error(
+            profile.error(
+                out,
                 pointer,
                 format!(
                     "{what} of SwitchProfile `{}` has no speeds to choose from (its port profile `{port_profile}` gives none)",
@@ -73,7 +87,8 @@ fn validate_group_speeds(spec: &SwitchSpec, profile: &Profile, out: &mut Violati
     for (group, speed) in &spec.port_group_speeds {
         let pointer = format!("/spec/portGroupSpeeds/{}", pointer_segment(group));
         let Some(port_group) = profile.spec.port_groups.get(group) else {
-            out.error(
+            profile.error(
+                out,
                 pointer,
                 format!(
                     "port group `{group}` is not in SwitchProfile `{}`: its port groups are {}",
@@ -91,7 +106,8 @@ fn validate_group_speeds(spec: &SwitchSpec, profile: &Profile, out: &mut Violati
         if let Some(supported) = speeds(profile, &port_group.profile, &what, &pointer, out)
             && !supported.contains(speed)
         {
-            out.error(
+            profile.error(
+                out,
                 pointer,
                 format!(
                     "port group `{group}` of SwitchProfile `{}` does not support speed `{speed}`: it supports {}",
@@ -105,7 +121,8 @@ fn validate_group_speeds(spec: &SwitchSpec, profile: &Profile, out: &mut Violati
 
 /// The finding for a port the profile does not have.
 fn unknown_port(port: &str, profile: &Profile, pointer: String, out: &mut Violations) {
-    out.error(
+    profile.error(
+        out,
         pointer,
         format!(
             "port `{port}` is not in SwitchProfile `{}`: use a port of its `ports` (e.g. `E1/1`)",
@@ -123,7 +140,8 @@ fn validate_port_speeds(spec: &SwitchSpec, profile: &Profile, out: &mut Violatio
             continue;
         };
         if !profile_port.group.is_empty() {
-            out.error(
+            profile.error(
+                out,
                 pointer,
                 format!(
                     "port `{port}` of SwitchProfile `{}` is in port group `{}`: set the group's speed in `portGroupSpeeds`",
@@ -136,7 +154,8 @@ fn validate_port_speeds(spec: &SwitchSpec, profile: &Profile, out: &mut Violatio
         if let Some(supported) = speeds(profile, &profile_port.profile, &what, &pointer, out)
             && !supported.contains(speed)
         {
-            out.error(
+            profile.error(
+                out,
                 pointer,
                 format!(
                     "port `{port}` of SwitchProfile `{}` does not support speed `{speed}`: it supports {}",
@@ -163,7 +182,8 @@ fn validate_breakouts(spec: &SwitchSpec, profile: &Profile, out: &mut Violations
             .port_profile(profile_port)
             .and_then(|p| p.breakout.as_ref());
         let Some(breakout) = breakout else {
-            out.error(
+            profile.error(
+                out,
                 pointer,
                 format!(
                     "port `{port}` of SwitchProfile `{}` cannot be broken out: remove it from `portBreakouts` (set its speed in `portSpeeds` or `portGroupSpeeds`)",
@@ -174,7 +194,8 @@ fn validate_breakouts(spec: &SwitchSpec, profile: &Profile, out: &mut Violations
             continue;
         };
         if !breakout.supported.contains_key(mode) {
-            out.error(
+            profile.error(
+                out,
                 pointer,
                 format!(
                     "port `{port}` of SwitchProfile `{}` does not support breakout `{mode}`: it supports {}",
@@ -192,7 +213,8 @@ fn validate_breakouts(spec: &SwitchSpec, profile: &Profile, out: &mut Violations
 fn validate_auto_negs_and_fecs(spec: &SwitchSpec, profile: &Profile, out: &mut Violations) {
     for port in spec.port_auto_negs.keys() {
         if !profile.spec.auto_neg_allowed(port, &spec.port_breakouts) {
-            out.error(
+            profile.error(
+                out,
                 format!("/spec/portAutoNegs/{}", pointer_segment(port)),
                 format!(
                     "port `{port}` of SwitchProfile `{}` does not support configuring auto-negotiation (with this switch's breakouts): remove it from `portAutoNegs`",
@@ -203,7 +225,8 @@ fn validate_auto_negs_and_fecs(spec: &SwitchSpec, profile: &Profile, out: &mut V
     }
     for port in spec.port_fecs.keys() {
         if !profile.spec.fec_configurable(port, &spec.port_breakouts) {
-            out.error(
+            profile.error(
+                out,
                 format!("/spec/portFECs/{}", pointer_segment(port)),
                 format!(
                     "port `{port}` of SwitchProfile `{}` does not support configuring FEC (a broken-out port is configured per lane, e.g. `E1/53/1`)",
@@ -232,7 +255,8 @@ fn validate_features(spec: &SwitchSpec, profile: &Profile, out: &mut Violations)
     ];
     for (missing, pointer, feature) in wanted {
         if missing {
-            out.error(
+            profile.error(
+                out,
                 pointer,
                 format!(
                     "{feature} is not supported by SwitchProfile `{}`: turn it off, or use a profile that supports it",
@@ -279,7 +303,8 @@ fn validate_port_counts(spec: &SwitchSpec, profile: &Profile, out: &mut Violatio
     };
     let max = u32::from(profile.spec.max_ports);
     if max > 0 && total > max {
-        out.error(
+        profile.error(
+                out,
             pointer,
             format!(
                 "the switch has {total} ports with its breakouts, over the {max} SwitchProfile `{}` allows (`maxPorts`): break out fewer ports",
@@ -293,7 +318,8 @@ fn validate_port_counts(spec: &SwitchSpec, profile: &Profile, out: &mut Violatio
         };
         let limit = u32::from(limit.max_ports);
         if count > limit {
-            out.error(
+            profile.error(
+                out,
                 pointer,
                 format!(
                     "pipeline `{pipeline}` of SwitchProfile `{}` (ports {}) has {count} ports with the switch's breakouts, over its limit of {limit}: break out fewer of those ports",

@@ -65,6 +65,7 @@ pub fn validate_cross(vpc: &Object, state: &FabricState, _ctx: &Context, out: &m
                         namespace.origin
                     ),
                 );
+                out.involving_last("IPv4Namespace", &spec.ipv4_namespace, &namespace.origin);
             }
             check_overlaps(vpc, name, &prefix, &at, state, out);
         }
@@ -83,6 +84,7 @@ pub fn validate_cross(vpc: &Object, state: &FabricState, _ctx: &Context, out: &m
                     namespace.origin
                 ),
             );
+            out.involving_last("VLANNamespace", &spec.vlan_namespace, &namespace.origin);
         }
         check_vlan_taken(vpc, name, subnet, &at, state, out);
         check_relay_vpc(vpc, name, subnet, &at, state, out);
@@ -165,6 +167,9 @@ fn check_overlaps(
         first_few(&described)
     );
     out.error(format!("{at}/subnet"), message);
+    for other in &others {
+        involve_vpc(state, &other.vpc, out);
+    }
 }
 
 /// `:766-794`: the VLAN of subnet `name` is used by no other VPC of the same
@@ -205,6 +210,14 @@ fn check_vlan_taken(
             origin(state, &other.vpc)
         ),
     );
+    involve_vpc(state, &other.vpc, out);
+}
+
+/// Marks the violation recorded last as about VPC `name` of the state too.
+fn involve_vpc(state: &FabricState, name: &str, out: &mut Violations) {
+    if let Some(entry) = state.vpcs.get(name) {
+        out.involving_last("VPC", name, &entry.origin);
+    }
 }
 
 /// Where VPC `name` of the state is written.
@@ -260,6 +273,84 @@ mod tests {
             .into_iter()
             .map(|v| (v.severity, v.pointer, v.message))
             .collect()
+    }
+
+    /// The pointer and involved objects of each finding of VPC `subject` against a state
+    /// of `objects`.
+    fn involved(objects: &[(&str, Value)], subject: &str) -> Vec<(String, Vec<String>)> {
+        let ctx = Context::fabricator_defaults();
+        let state = FabricState::of_objects(objects, &ctx, References::Strict);
+        let mut out = Violations::default();
+        validate_cross(
+            &state.vpcs.get(subject).unwrap().object,
+            &state,
+            &ctx,
+            &mut out,
+        );
+        out.into_cross()
+            .iter()
+            .map(crate::rules::CrossViolation::involved_described)
+            .collect()
+    }
+
+    #[test]
+    fn overlaps_taken_vlans_and_namespaces_a_subnet_is_outside_involve_those_objects() {
+        let mut objects = namespaces();
+        objects.extend([
+            (
+                "managed/vpcs/big.yaml",
+                vpc(
+                    "big",
+                    json!({"subnets": {"all": {"subnet": "10.0.0.0/20", "vlan": 1100},
+                                       "more": {"subnet": "10.0.16.0/20", "vlan": 1101}}}),
+                ),
+            ),
+            (
+                "raw/small.yaml",
+                vpc(
+                    "small",
+                    json!({"subnets": {"x": {"subnet": "10.0.1.128/25", "vlan": 1001}}}),
+                ),
+            ),
+            (
+                "raw/vpc-1.yaml",
+                vpc(
+                    "vpc-1",
+                    json!({"subnets": {"a": {"subnet": "10.0.1.0/19", "vlan": 1001},
+                                       "out": {"subnet": "10.1.0.0/24", "vlan": 2400}}}),
+                ),
+            ),
+        ]);
+        assert_eq!(
+            involved(&objects, "vpc-1"),
+            [
+                (
+                    "/spec/subnets/a/subnet".to_owned(),
+                    vec![
+                        "VPC `big` (managed/vpcs/big.yaml:1)".to_owned(),
+                        "VPC `small` (raw/small.yaml:1)".to_owned(),
+                    ]
+                ),
+                (
+                    "/spec/subnets/a/vlan".to_owned(),
+                    vec!["VPC `small` (raw/small.yaml:1)".to_owned()]
+                ),
+                (
+                    "/spec/subnets/out/subnet".to_owned(),
+                    vec![
+                        "IPv4Namespace `default` (managed/ipv4namespaces/default.yaml:1)"
+                            .to_owned()
+                    ]
+                ),
+                (
+                    "/spec/subnets/out/vlan".to_owned(),
+                    vec![
+                        "VLANNamespace `default` (managed/vlannamespaces/default.yaml:1)"
+                            .to_owned()
+                    ]
+                ),
+            ]
+        );
     }
 
     #[test]

@@ -6,9 +6,8 @@
 //! Go stops at its first error; here every independent problem is reported, and a check
 //! that needs an object the state lacks is skipped (the lookup already said why).
 
-use std::collections::BTreeSet;
-
 use crate::rules::connection::Object as Connection;
+use crate::rules::state::profiles::{self, Absent};
 use crate::rules::state::{Entry, FabricState};
 use crate::rules::switch::Object as Switch;
 use crate::rules::vpc::{Object as Vpc, Subnet};
@@ -41,7 +40,7 @@ impl Target<'_> {
 pub fn validate_cross(
     attachment: &Object,
     state: &FabricState,
-    _ctx: &Context,
+    ctx: &Context,
     out: &mut Violations,
 ) {
     let spec = &attachment.spec;
@@ -71,6 +70,7 @@ pub fn validate_cross(
             connection,
             target.as_ref(),
             state,
+            ctx,
             out,
         );
     }
@@ -115,6 +115,7 @@ fn find_subnet<'s>(
             vpc.origin
         ),
     );
+    out.involving_last("VPC", vpc_name, &vpc.origin);
     Some(target)
 }
 
@@ -125,6 +126,7 @@ fn check_connection(
     connection: &Entry<Connection>,
     target: Option<&Target>,
     state: &FabricState,
+    ctx: &Context,
     out: &mut Violations,
 ) {
     let spec = &connection.object.spec;
@@ -139,6 +141,7 @@ fn check_connection(
                 connection.origin
             ),
         );
+        out.involving_last("Connection", name, &connection.origin);
         return;
     }
     if let Some(target) = target {
@@ -152,6 +155,8 @@ fn check_connection(
                     connection.origin, vpc.metadata.name, target.vpc.origin, vpc.spec.mode
                 ),
             );
+            out.involving_last("Connection", name, &connection.origin);
+            out.involving_last("VPC", &vpc.metadata.name, &target.vpc.origin);
         }
         // `:218-220`
         if target.host_bgp() && spec.unbundled.is_none() {
@@ -162,6 +167,8 @@ fn check_connection(
                     target.vpc.origin, connection.origin
                 ),
             );
+            out.involving_last("VPC", &vpc.metadata.name, &target.vpc.origin);
+            out.involving_last("Connection", name, &connection.origin);
         }
     }
     let switches = server_switches(spec);
@@ -174,30 +181,66 @@ fn check_connection(
                 connection.origin
             ),
         );
+        out.involving_last("Connection", name, &connection.origin);
     }
-    let mut missing_profiles = BTreeSet::new();
     for switch_name in switches {
-        let switch = state.lookup(
+        let Some(switch) = state.lookup(
             &state.switches,
             "Switch",
             switch_name,
             "/spec/connection",
             "the check of the switch's VLANNamespaces and SwitchProfile",
             out,
-        );
-        if let (Some(switch), Some(target)) = (switch, target) {
-            check_switch(name, switch, target, state, &mut missing_profiles, out);
+        ) else {
+            continue;
+        };
+        let profile = switch_profile(name, switch, state, ctx, out);
+        if let Some(target) = target {
+            check_switch(name, switch, profile, target, out);
         }
     }
 }
 
-/// `:236-273`, for one switch of the Connection named `connection`.
-fn check_switch<'s>(
+/// `:250-257`: the SwitchProfile of `switch`, a switch of the Connection named
+/// `connection`. When the fabric does not have it, the fabric refuses the attachment
+/// ("switch profile … used in switch … not found"): an error here, besides the Switch's
+/// own finding, unless the profile is an opt-in one and no fab.yaml says whether the
+/// fabric includes it. A switch without a profile is only the Switch's finding. Go looks
+/// the profile up only once the VPC is found; its absence is reported whatever the VPC.
+fn switch_profile<'s>(
     connection: &str,
-    switch: &'s Entry<Switch>,
+    switch: &Entry<Switch>,
+    state: &'s FabricState,
+    ctx: &Context,
+    out: &mut Violations,
+) -> Option<&'s Entry<profiles::Object>> {
+    let (sw, name) = (&switch.object, switch.object.spec.profile.as_str());
+    if name.is_empty() {
+        return None;
+    }
+    if let Some(profile) = state.switch_profiles.get(name) {
+        return Some(profile);
+    }
+    if let Some(refusal) = Absent::of(name, ctx).refusal("this attachment") {
+        out.error(
+            "/spec/connection",
+            format!(
+                "Switch `{}` ({}) of Connection `{connection}` has SwitchProfile `{name}`, {refusal}",
+                sw.metadata.name, switch.origin
+            ),
+        );
+        out.involving_last("Switch", &sw.metadata.name, &switch.origin);
+    }
+    None
+}
+
+/// `:236-273`, for one switch of the Connection named `connection`, with its SwitchProfile
+/// when the fabric has it.
+fn check_switch(
+    connection: &str,
+    switch: &Entry<Switch>,
+    profile: Option<&Entry<profiles::Object>>,
     target: &Target,
-    state: &FabricState,
-    missing_profiles: &mut BTreeSet<&'s str>,
     out: &mut Violations,
 ) {
     let (vpc, sw) = (&target.vpc.object, &switch.object);
@@ -218,8 +261,12 @@ fn check_switch<'s>(
                 switch.origin, target.vpc.origin
             ),
         );
+        out.involving_last("Switch", switch_name, &switch.origin);
+        out.involving_last("VPC", vpc_name, &target.vpc.origin);
     }
-    check_mode(connection, switch, target, state, missing_profiles, out);
+    if let Some(profile) = profile {
+        check_mode(connection, switch, profile, target, out);
+    }
     // `:271-273`
     let redundancy = &sw.spec.redundancy;
     if target.host_bgp() && !redundancy.group.is_empty() && redundancy.kind == MCLAG {
@@ -230,37 +277,21 @@ fn check_switch<'s>(
                 target.subnet_name, switch.origin, redundancy.group
             ),
         );
+        out.involving_last("Switch", switch_name, &switch.origin);
+        out.involving_last("VPC", vpc_name, &target.vpc.origin);
     }
 }
 
-/// `:247-269`: the switch's SwitchProfile supports the VPC's mode. A profile in
-/// `missing_profiles` is not looked up again (the switches of an ESLAG connection usually
-/// share one, and its absence is one finding); one the lookup does not find is added. A
-/// switch without a profile gets its own finding.
-fn check_mode<'s>(
+/// `:258-269`: the switch's SwitchProfile `profile` supports the VPC's mode.
+fn check_mode(
     connection: &str,
-    switch: &'s Entry<Switch>,
+    switch: &Entry<Switch>,
+    profile: &Entry<profiles::Object>,
     target: &Target,
-    state: &FabricState,
-    missing_profiles: &mut BTreeSet<&'s str>,
     out: &mut Violations,
 ) {
     let (vpc, sw) = (&target.vpc.object, &switch.object);
     let profile_name = sw.spec.profile.as_str();
-    if profile_name.is_empty() || missing_profiles.contains(profile_name) {
-        return;
-    }
-    let Some(profile) = state.lookup(
-        &state.switch_profiles,
-        "SwitchProfile",
-        profile_name,
-        "/spec/connection",
-        "the check that the switch supports the VPC's mode",
-        out,
-    ) else {
-        missing_profiles.insert(profile_name);
-        return;
-    };
     let features = &profile.object.spec.features;
     let (mode, needs, supported) = match vpc.spec.mode.as_str() {
         "" => ("l2vni", "L2VNI and L3VNI", features.l2vni && features.l3vni),
@@ -277,6 +308,9 @@ fn check_mode<'s>(
                 vpc.metadata.name, target.vpc.origin, sw.metadata.name, switch.origin, profile.origin
             ),
         );
+        out.involving_last("VPC", &vpc.metadata.name, &target.vpc.origin);
+        out.involving_last("Switch", &sw.metadata.name, &switch.origin);
+        out.involving_last("SwitchProfile", profile_name, &profile.origin);
     }
 }
 
@@ -297,6 +331,11 @@ fn check_unique(
             .map(|entry| entry.origin.to_string())
             .unwrap_or_default()
     };
+    let involve = |name: &str, out: &mut Violations| {
+        if let Some(entry) = state.vpc_attachments.get(name) {
+            out.involving_last("VPCAttachment", name, &entry.origin);
+        }
+    };
     if let Some(other) = index.same_subnet(attachment) {
         out.error(
             "/spec/subnet",
@@ -305,6 +344,7 @@ fn check_unique(
                 origin_of(other)
             ),
         );
+        involve(other, out);
     }
     if attachment.spec.native_vlan
         && let Some(other) = index.native_vlan(connection, &attachment.metadata.name)
@@ -316,6 +356,7 @@ fn check_unique(
                 origin_of(other)
             ),
         );
+        involve(other, out);
     }
 }
 

@@ -3,7 +3,7 @@
 use serde_json::{Value, json};
 
 use crate::rules::state::{FabricState, References};
-use crate::rules::{Context, Severity, admit_typed, cross_check};
+use crate::rules::{Context, CrossViolation, Severity, admit_typed, cross_check};
 
 fn object(path: &str, kind: &str, name: &str, spec: Value) -> (String, Value) {
     let group = if kind == "Connection" {
@@ -64,6 +64,19 @@ fn check_in(
     subject: Value,
     references: References,
 ) -> Vec<(Severity, String, String)> {
+    cross(objects, subject, references)
+        .into_iter()
+        .map(|v| v.violation)
+        .map(|v| (v.severity, v.pointer, v.message))
+        .collect()
+}
+
+/// [`check_in`] as the rules return it, with the objects each finding involves.
+fn cross(
+    objects: Vec<(String, Value)>,
+    subject: Value,
+    references: References,
+) -> Vec<CrossViolation> {
     let ctx = Context::fabricator_defaults();
     let (path, subject) = object("raw/attach.yaml", "ExternalAttachment", "subject", subject);
     let mut all: Vec<(&str, Value)> = objects
@@ -74,10 +87,6 @@ fn check_in(
     let state = FabricState::of_objects(&all, &ctx, references);
     let (_, typed) = admit_typed("ExternalAttachment", &subject, &ctx);
     cross_check(&typed.unwrap(), &state, &ctx)
-        .into_iter()
-        .map(|v| v.violation)
-        .map(|v| (v.severity, v.pointer, v.message))
-        .collect()
 }
 
 /// The findings of the check of `subject` in [`fabric`], references strict, as (pointer,
@@ -221,5 +230,37 @@ fn an_attachment_does_not_clash_with_its_own_managed_version() {
     assert_eq!(
         check_in(objects, static_("static", "ext", 300), References::Strict),
         vec![]
+    );
+}
+
+#[test]
+fn each_conflict_involves_the_external_connection_or_attachment_it_names() {
+    let involved = |subject: Value| -> Vec<(String, Vec<String>)> {
+        cross(fabric(), subject, References::Strict)
+            .iter()
+            .map(CrossViolation::involved_described)
+            .collect()
+    };
+    assert_eq!(
+        involved(static_("bgp", "static-ext", 100)),
+        vec![
+            (
+                "/spec/static".to_owned(),
+                vec!["External `bgp` (managed/externals/bgp.yaml:1)".to_owned()]
+            ),
+            (
+                "/spec/connection".to_owned(),
+                vec!["Connection `static-ext` (managed/connections/static-ext.yaml:1)".to_owned()]
+            ),
+        ]
+    );
+    assert_eq!(
+        involved(bgp("bgp", "ext", Some(100))),
+        vec![(
+            "/spec/switch/vlan".to_owned(),
+            vec![
+                "ExternalAttachment `taken` (managed/externalattachments/taken.yaml:1)".to_owned()
+            ]
+        )]
     );
 }

@@ -2,10 +2,11 @@
 
 use serde_json::{Value, json};
 
+use crate::rules::config::FabricConfig;
 use crate::rules::state::{FabricState, References};
-use crate::rules::{Context, Severity, admit_typed, cross_check};
+use crate::rules::{Context, CrossViolation, Severity, admit_typed, cross_check};
 
-/// A profile that is neither built in nor in the fabric: the lookup's finding.
+/// A profile that is not built in, so not in the fabric.
 const UNKNOWN_PROFILE: &str = "acme-9000";
 
 fn vpc(name: &str, spec: Value) -> (String, Value) {
@@ -45,7 +46,7 @@ fn link(server: &str, switch: &str) -> Value {
 }
 
 /// A small fabric: VPCs of each mode, one connection of each kind the rules tell
-/// apart, and switches whose profile the state does not know.
+/// apart, and switches of the built-in profile `vs`, which supports every VPC mode.
 fn fabric() -> Vec<(String, Value)> {
     vec![
         vpc(
@@ -86,17 +87,11 @@ fn fabric() -> Vec<(String, Value)> {
             "to-nowhere",
             json!({"unbundled": {"link": link("server-05", "leaf-09")}}),
         ),
-        switch(
-            "leaf-01",
-            json!({"role": "server-leaf", "profile": UNKNOWN_PROFILE}),
-        ),
-        switch(
-            "leaf-02",
-            json!({"role": "server-leaf", "profile": UNKNOWN_PROFILE}),
-        ),
+        switch("leaf-01", json!({"role": "server-leaf", "profile": "vs"})),
+        switch("leaf-02", json!({"role": "server-leaf", "profile": "vs"})),
         switch(
             "leaf-03",
-            json!({"role": "server-leaf", "profile": UNKNOWN_PROFILE,
+            json!({"role": "server-leaf", "profile": "vs",
                    "redundancy": {"group": "mclag-1", "type": "mclag"}}),
         ),
     ]
@@ -109,7 +104,41 @@ fn check_in(
     subject: Value,
     references: References,
 ) -> Vec<(Severity, String, String)> {
-    let ctx = Context::fabricator_defaults();
+    cross(
+        &Context::fabricator_defaults(),
+        objects,
+        subject,
+        references,
+    )
+    .into_iter()
+    .map(|v| v.violation)
+    .map(|v| (v.severity, v.pointer, v.message))
+    .collect()
+}
+
+/// The pointer and the involved objects of each finding of the check of `subject` in
+/// [`fabric`] plus `extra`.
+fn involved(extra: Vec<(String, Value)>, subject: Value) -> Vec<(String, Vec<String>)> {
+    let mut objects = fabric();
+    objects.extend(extra);
+    cross(
+        &Context::fabricator_defaults(),
+        objects,
+        subject,
+        References::Strict,
+    )
+    .iter()
+    .map(CrossViolation::involved_described)
+    .collect()
+}
+
+/// [`check_in`] with `ctx`, as the rules return the findings.
+fn cross(
+    ctx: &Context,
+    objects: Vec<(String, Value)>,
+    subject: Value,
+    references: References,
+) -> Vec<CrossViolation> {
     let mut all: Vec<(&str, Value)> = objects
         .iter()
         .map(|(path, object)| (path.as_str(), object.clone()))
@@ -117,13 +146,9 @@ fn check_in(
     let subject = json!({"apiVersion": "vpc.githedgehog.com/v1beta1", "kind": "VPCAttachment",
                          "metadata": {"name": "subject"}, "spec": subject});
     all.push(("raw/attach.yaml", subject.clone()));
-    let state = FabricState::of_objects(&all, &ctx, references);
-    let (_, typed) = admit_typed("VPCAttachment", &subject, &ctx);
-    cross_check(&typed.unwrap(), &state, &ctx)
-        .into_iter()
-        .map(|v| v.violation)
-        .map(|v| (v.severity, v.pointer, v.message))
-        .collect()
+    let state = FabricState::of_objects(&all, ctx, references);
+    let (_, typed) = admit_typed("VPCAttachment", &subject, ctx);
+    cross_check(&typed.unwrap(), &state, ctx)
 }
 
 /// The errors of the check of `subject` in [`fabric`] plus `extra`, as (pointer, message).
@@ -304,27 +329,182 @@ fn every_switch_of_the_connection_must_exist_and_have_the_vpcs_vlan_namespace() 
     assert_eq!(found, vec![expected("leaf-01"), expected("leaf-02")]);
 }
 
+/// `:250-254`: a switch whose profile the fabric lacks refuses the attachment, one finding
+/// per switch, naming it, whatever the references policy.
 #[test]
-fn a_switch_profile_nowhere_in_the_fabric_skips_the_mode_check_with_one_warning() {
-    // The ESLAG connection's two switches share the profile: one finding, not two.
-    for connection in ["unbundled", "eslag"] {
-        let found = check_in(
-            fabric(),
-            json!({"subnet": "vpc-1/default", "connection": connection}),
-            References::Warn,
-        );
-        assert_eq!(
-            found,
-            vec![(
-                Severity::Warning,
-                "/spec/connection".to_owned(),
-                format!(
-                    "SwitchProfile `{UNKNOWN_PROFILE}` is not in this fabric's managed/ or raw/; the check that the switch supports the VPC's mode was skipped (with --references strict this is an error)"
-                )
-            )],
-            "{connection}"
-        );
+fn a_switch_whose_profile_the_fabric_lacks_refuses_the_attachment() {
+    let mut objects = fabric();
+    objects.retain(|(path, _)| !path.starts_with("managed/switches/leaf-0"));
+    for name in ["leaf-01", "leaf-02"] {
+        objects.push(switch(
+            name,
+            json!({"role": "server-leaf", "profile": UNKNOWN_PROFILE}),
+        ));
     }
+    let refused = |switch: &str, connection: &str| {
+        (
+            Severity::Error,
+            "/spec/connection".to_owned(),
+            format!(
+                "Switch `{switch}` (managed/switches/{switch}.yaml:1) of Connection `{connection}` has SwitchProfile `{UNKNOWN_PROFILE}`, which is not in this fabric, so the fabric refuses this attachment: set the switch's `profile` to one of the fabric's built-in profiles (the Switch's own finding lists them), or add the SwitchProfile to the fabric"
+            ),
+        )
+    };
+    assert_eq!(
+        check_in(
+            objects.clone(),
+            json!({"subnet": "vpc-1/default", "connection": "unbundled"}),
+            References::Warn
+        ),
+        vec![refused("leaf-01", "unbundled")]
+    );
+    assert_eq!(
+        check_in(
+            objects.clone(),
+            json!({"subnet": "vpc-1/default", "connection": "eslag"}),
+            References::Strict
+        ),
+        vec![refused("leaf-01", "eslag"), refused("leaf-02", "eslag")]
+    );
+    // Go looks the profile up once the VPC is found; a VPC nowhere in the repository does
+    // not hide it.
+    let found = check_in(
+        objects.clone(),
+        json!({"subnet": "vpc-9/default", "connection": "unbundled"}),
+        References::Warn,
+    );
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert_eq!(found[0].0, Severity::Warning);
+    assert_eq!(found[1], refused("leaf-01", "unbundled"));
+    let subject = json!({"subnet": "vpc-1/default", "connection": "unbundled"});
+    let extra = vec![switch(
+        "leaf-01",
+        json!({"role": "server-leaf", "profile": UNKNOWN_PROFILE}),
+    )];
+    assert_eq!(
+        involved(extra, subject),
+        [(
+            "/spec/connection".to_owned(),
+            vec!["Switch `leaf-01` (managed/switches/leaf-01.yaml:1)".to_owned()]
+        )]
+    );
+}
+
+#[test]
+fn an_opt_in_profile_refuses_the_attachment_only_when_a_given_config_leaves_it_out() {
+    let mut objects = fabric();
+    objects.push(switch(
+        "leaf-01",
+        json!({"role": "server-leaf", "profile": "vs-clsp"}),
+    ));
+    let subject = json!({"subnet": "vpc-1/default", "connection": "unbundled"});
+    // No fab.yaml: the fabric may include it, the Switch warns and the mode check is skipped.
+    assert_eq!(
+        check_in(objects.clone(), subject.clone(), References::Strict),
+        vec![]
+    );
+    let config = FabricConfig::fabricator_defaults();
+    let given = Context {
+        config: Some(&config),
+        config_given: true,
+    };
+    let found: Vec<_> = cross(&given, objects, subject, References::Strict)
+        .into_iter()
+        .map(|v| v.violation.message)
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "Switch `leaf-01` (managed/switches/leaf-01.yaml:1) of Connection `unbundled` has SwitchProfile `vs-clsp`, which is not in this fabric (its config does not set `includeSONiCCLSPlus: true`), so the fabric refuses this attachment: set it, or give the switch another profile"
+        ]
+    );
+}
+
+#[test]
+fn each_conflict_involves_the_objects_it_is_about() {
+    let vpc_1 = "VPC `vpc-1` (managed/vpcs/vpc-1.yaml:1)".to_owned();
+    let leaf_01 = "Switch `leaf-01` (managed/switches/leaf-01.yaml:1)".to_owned();
+    let connection =
+        |name: &str| format!("Connection `{name}` (managed/connections/{name}.yaml:1)");
+    let case = |subject: Value| involved(vec![], subject);
+    assert_eq!(
+        case(json!({"subnet": "vpc-1/nope", "connection": "unbundled"})),
+        [("/spec/subnet".to_owned(), vec![vpc_1.clone()])]
+    );
+    assert_eq!(
+        case(json!({"subnet": "vpc-1/bgp", "connection": "fabric"})),
+        [("/spec/connection".to_owned(), vec![connection("fabric")])]
+    );
+    assert_eq!(
+        case(json!({"subnet": "vpc-l3/default", "connection": "eslag"})),
+        [(
+            "/spec/connection".to_owned(),
+            vec![
+                connection("eslag"),
+                "VPC `vpc-l3` (managed/vpcs/vpc-l3.yaml:1)".to_owned()
+            ]
+        )]
+    );
+    assert_eq!(
+        case(json!({"subnet": "vpc-1/bgp", "connection": "bundled"})),
+        [(
+            "/spec/subnet".to_owned(),
+            vec![vpc_1.clone(), connection("bundled")]
+        )]
+    );
+    assert_eq!(
+        case(json!({"subnet": "vpc-1/bgp", "connection": "to-mclag"})),
+        [(
+            "/spec/subnet".to_owned(),
+            vec![
+                "Switch `leaf-03` (managed/switches/leaf-03.yaml:1)".to_owned(),
+                vpc_1.clone()
+            ]
+        )]
+    );
+    assert_eq!(
+        case(json!({"subnet": "vpc-ns2/default", "connection": "unbundled"})),
+        [(
+            "/spec/connection".to_owned(),
+            vec![
+                leaf_01.clone(),
+                "VPC `vpc-ns2` (managed/vpcs/vpc-ns2.yaml:1)".to_owned()
+            ]
+        )]
+    );
+    let mode = involved(
+        vec![switch(
+            "leaf-01",
+            json!({"role": "server-leaf", "profile": "celestica-ds5000"}),
+        )],
+        json!({"subnet": "vpc-1/default", "connection": "unbundled"}),
+    );
+    assert_eq!(
+        mode,
+        [(
+            "/spec/connection".to_owned(),
+            vec![
+                vpc_1,
+                leaf_01,
+                "SwitchProfile `celestica-ds5000` (the fabric's built-in objects)".to_owned()
+            ]
+        )]
+    );
+    let first = attachment(
+        "first",
+        json!({"subnet": "vpc-1/default", "connection": "unbundled", "nativeVLAN": true}),
+    );
+    let first_described = "VPCAttachment `first` (managed/vpcattachments/first.yaml:1)".to_owned();
+    assert_eq!(
+        involved(
+            vec![first],
+            json!({"subnet": "vpc-1/default", "connection": "unbundled", "nativeVLAN": true})
+        ),
+        [
+            ("/spec/subnet".to_owned(), vec![first_described.clone()]),
+            ("/spec/nativeVLAN".to_owned(), vec![first_described]),
+        ]
+    );
 }
 
 #[test]
