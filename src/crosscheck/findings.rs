@@ -7,7 +7,7 @@
 
 use crate::finding::{Finding, Severity};
 use crate::rules::state::{FabricState, Origin};
-use crate::rules::{self, Context, CrossViolation, Missing};
+use crate::rules::{self, Context, CrossViolation, Involved, Missing};
 use crate::validate::Resource;
 
 /// A cross-object violation of a resource, not yet placed at its line.
@@ -57,6 +57,8 @@ pub(super) struct Cross<'r> {
     /// Every finding but the references to objects nowhere in the repository (all of them
     /// when those are placed too).
     pub findings: Vec<Finding>,
+    /// The objects each of `findings` is about, by the same index.
+    pub involved: Vec<Vec<Involved>>,
     /// A copy of those caused by another file (rejected or deleted), with that file.
     pub caused: Vec<(Finding, Origin)>,
     /// The warnings that a referenced object is nowhere in the repository, with that
@@ -72,6 +74,7 @@ pub(super) struct Cross<'r> {
 pub(super) fn place<'r>(found: &[Unplaced<'r>], keep_missing: bool) -> Cross<'r> {
     let mut cross = Cross {
         findings: Vec::new(),
+        involved: Vec::new(),
         caused: Vec::new(),
         missing: Vec::new(),
     };
@@ -95,6 +98,7 @@ pub(super) fn place<'r>(found: &[Unplaced<'r>], keep_missing: bool) -> Cross<'r>
                 cross.caused.push((placed.clone(), cause.clone()));
             }
             cross.findings.push(placed);
+            cross.involved.push(unplaced.cross.involved.clone());
         }
     }
     cross

@@ -18,7 +18,7 @@ use super::missing::MissingReferences;
 use crate::finding::{Finding, Severity};
 use crate::parallel;
 use crate::plan::{FabricInput, ManagedFinding};
-use crate::rules::Context;
+use crate::rules::{Context, Involved};
 use crate::rules::state::{FabricState, Origin};
 use crate::validate::Resource;
 
@@ -62,20 +62,17 @@ impl Scope {
         }
     }
 
-    /// The changed file a finding names as the other side of its problem (rules name the
-    /// other object's file as `path:line`): an overlap with a VPC the change edits is the
-    /// change's doing, whichever of the two files it is reported in.
-    fn named_change(&self, message: &str) -> Option<Origin> {
+    /// Where the first of the objects a finding is about (`involved`) that the change
+    /// touches is written: an overlap with a VPC the change edits is the change's doing,
+    /// whichever of the two files it is reported in.
+    fn changed_among(&self, involved: &[Involved]) -> Option<Origin> {
         let Scope::Change(files) = self else {
             return None;
         };
-        files
+        involved
             .iter()
-            .find(|path| message.contains(&format!("{path}:")))
-            .map(|path| Origin {
-                path: path.clone(),
-                line: 0,
-            })
+            .find(|object| files.contains(&object.origin.path))
+            .map(|object| object.origin.clone())
     }
 
     /// A finding as this scope reports it, or `None` when it is left out.
@@ -144,12 +141,13 @@ pub fn findings(
             Ok(resources) => resources,
         };
         found.extend(layout(&file.path, resources).map(|f| (file.path.clone(), f, None)));
-        for finding in cross.findings {
+        for (finding, involved) in cross.findings.into_iter().zip(&cross.involved) {
             let cause = cross
                 .caused
                 .iter()
                 .find(|(f, _)| *f == finding)
-                .map(|(_, cause)| cause.clone());
+                .map(|(_, cause)| cause.clone())
+                .or_else(|| scope.changed_among(involved));
             found.push((file.path.clone(), finding, cause));
         }
         caused.extend(
@@ -192,10 +190,6 @@ pub fn findings(
     }
     let mut out: Vec<ManagedFinding> = found
         .into_iter()
-        .map(|(path, finding, cause)| {
-            let cause = cause.or_else(|| scope.named_change(&finding.message));
-            (path, finding, cause)
-        })
         .filter_map(|(path, finding, cause)| {
             scope
                 .apply(&path, cause.as_ref(), finding)
