@@ -4,6 +4,7 @@
 mod admission;
 mod export;
 mod hints;
+mod metadata;
 pub mod names;
 mod schema_errors;
 
@@ -256,6 +257,7 @@ pub fn check_document(
             let name = required_string(root, metadata, "/metadata", "name")
                 .map_err(|f| findings.push(f))
                 .ok();
+            findings.extend(metadata::label_and_annotation_findings(metadata));
             if let Some(namespace) = metadata.value.get("namespace") {
                 match &namespace.value {
                     Value::Str(ns) => {
