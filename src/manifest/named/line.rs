@@ -58,7 +58,7 @@ pub(super) fn split_pair(content: &str) -> Option<(String, &str)> {
             return None;
         }
         let colon = content.char_indices().find_map(|(i, c)| {
-            let next = content[i + 1..].chars().next();
+            let next = content[i + c.len_utf8()..].chars().next();
             (c == ':' && next.is_none_or(|n| n == ' ' || n == '\t')).then_some(i)
         })?;
         if comment_start(&content[..colon]).is_some() {
@@ -221,6 +221,10 @@ mod tests {
             Some(("kind".to_owned(), "VPC # c"))
         );
         assert_eq!(split_pair("a:b: c"), Some(("a:b".to_owned(), "c")));
+        assert_eq!(
+            split_pair("\u{fffd}é:x: y"),
+            Some(("\u{fffd}é:x".to_owned(), "y"))
+        );
         assert_eq!(split_pair("'it''s':\tx"), Some(("it's".to_owned(), "x")));
         assert_eq!(split_pair("\"k\":"), Some(("k".to_owned(), "")));
         for not_a_pair in [
