@@ -61,6 +61,7 @@ struct Scan {
     root: Option<usize>,
     /// Inside `metadata:`'s block: the indentation of its keys, once known.
     metadata: Option<Option<usize>>,
+    /// Whether a `metadata:` key was read: a second one leaves the name unknown.
     metadata_seen: bool,
     /// Lines indented more than this are the text of a block scalar.
     block_scalar: Option<usize>,
