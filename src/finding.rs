@@ -224,6 +224,10 @@ pub mod rules {
             "Rename the resource without the prefix.";
         NAMESPACE_UNSUPPORTED = "name/namespace": "A namespace Hedgehog does not support",
             "Remove metadata.namespace or set it to `default`.";
+        METADATA_LABEL = "metadata/label": "A label key or value the Kubernetes API server refuses",
+            "A key is a name of at most 63 alphanumeric characters, `-`, `_` or `.` (starting and ending alphanumeric), optionally after a lowercase DNS subdomain and `/`; a value is empty or at most 63 such characters.";
+        METADATA_ANNOTATION = "metadata/annotation": "An annotation key the Kubernetes API server refuses, or annotations over its total size",
+            "A key is a name of at most 63 alphanumeric characters, `-`, `_` or `.` (starting and ending alphanumeric), optionally after a DNS subdomain and `/`; keys and values together stay within 262144 bytes (256 KiB).";
     }
 
     /// The description and help of `id`: an explicit rule's own, or for a derived per-field

@@ -9,8 +9,8 @@ use common::{Repo, assert_exit, assert_expected, stdout, vpc};
 const F: &str = "gitops/hedgehog/f1";
 
 /// A repository whose fabric holds `vpc-1` (VLAN 1001) and `vpc-2` in managed/, and raw
-/// files that update them: `vpc-1` gets VLAN 1002, a second subnet and a label whose value
-/// is Markdown and HTML; `vpc-2` only changes its comments and key order.
+/// files that update them: `vpc-1` gets VLAN 1002, a second subnet and an annotation whose
+/// value is Markdown and HTML; `vpc-2` only changes its comments and key order.
 fn repo_with_updates() -> Repo {
     let repo = Repo::new(None);
     repo.write(&format!("{F}/raw/.gitkeep"), b"");
@@ -26,7 +26,7 @@ fn repo_with_updates() -> Repo {
     let updated = vpc("vpc-1", 1002)
         .replace(
             "  name: vpc-1\n",
-            "  name: vpc-1\n  labels:\n    note: \"a|b <img src=x> **c**\"\n",
+            "  name: vpc-1\n  annotations:\n    note: \"a|b <img src=x> **c**\"\n",
         )
         .replace(
             "      vlan: 1002\n",
@@ -69,7 +69,7 @@ fn the_json_report_carries_every_change_as_data() {
     assert_eq!(
         resources[0]["resources"][0]["diff"],
         serde_json::json!({"fields": [
-            {"path": "metadata.labels", "change": "added",
+            {"path": "metadata.annotations", "change": "added",
              "new": {"note": "a|b <img src=x> **c**"}},
             {"path": "spec.subnets.db", "change": "added",
              "new": {"subnet": "10.0.9.0/24", "vlan": 1009}},

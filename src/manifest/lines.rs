@@ -7,28 +7,50 @@
 /// last line has none when the text does not end with a break. Concatenated, the lines are
 /// `text` again.
 pub fn split_lines(text: &str) -> Vec<&str> {
-    let bytes = text.as_bytes();
-    let mut lines = Vec::new();
     let mut start = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        let end = match bytes[i] {
-            b'\n' => i + 1,
-            b'\r' if bytes.get(i + 1) == Some(&b'\n') => i + 2,
-            b'\r' => i + 1,
-            _ => {
-                i += 1;
-                continue;
+    line_ends(text.as_bytes())
+        .map(|end| {
+            let line = &text[start..end];
+            start = end;
+            line
+        })
+        .collect()
+}
+
+/// [`split_lines`] for bytes that may not be UTF-8 (line breaks are ASCII, so the lines are
+/// the same): for reading what a file that does not parse still says.
+pub fn split_byte_lines(bytes: &[u8]) -> Vec<&[u8]> {
+    let mut start = 0;
+    line_ends(bytes)
+        .map(|end| {
+            let line = &bytes[start..end];
+            start = end;
+            line
+        })
+        .collect()
+}
+
+/// Where each line of `bytes` ends: just after its line break, or at the end of the bytes
+/// for a last line without one.
+fn line_ends(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        if start >= bytes.len() {
+            return None;
+        }
+        let mut i = start;
+        let end = loop {
+            match bytes.get(i) {
+                None => break bytes.len(),
+                Some(b'\n') => break i + 1,
+                Some(b'\r') if bytes.get(i + 1) == Some(&b'\n') => break i + 2,
+                Some(b'\r') => break i + 1,
+                Some(_) => i += 1,
             }
         };
-        lines.push(&text[start..end]);
         start = end;
-        i = end;
-    }
-    if start < text.len() {
-        lines.push(&text[start..]);
-    }
-    lines
+        Some(end)
+    })
 }
 
 /// The line break that ends `line` (`"\r\n"`, `"\n"`, `"\r"`), or `""` for a last line
@@ -83,6 +105,11 @@ mod tests {
             ["\r\n", "\n", "\r", ""]
         );
         assert!(split_lines("").is_empty());
+        assert_eq!(
+            split_byte_lines(b"a\xff\r\nb\rc"),
+            [&b"a\xff\r\n"[..], b"b\r", b"c"]
+        );
+        assert!(split_byte_lines(b"").is_empty());
     }
 
     #[test]

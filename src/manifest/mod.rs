@@ -15,6 +15,7 @@
 mod build;
 mod fast;
 mod lines;
+mod named;
 mod scalar;
 mod syntax;
 mod tags;
@@ -22,6 +23,7 @@ pub mod tree;
 
 use crate::finding::Finding;
 use lines::{line_break, line_col, split_lines};
+pub use named::{Named, names_in, names_in_unparsable};
 pub use tree::{Entry, Locator, Node, Pos, Value};
 
 /// One non-empty YAML document of a raw file.

@@ -5,6 +5,7 @@ mod admission;
 mod export;
 mod held;
 mod hints;
+mod metadata;
 pub mod names;
 mod schema_errors;
 
@@ -89,46 +90,13 @@ impl Resource {
 
 /// The kind and name a document declares, whether or not it is valid: a rejected file's
 /// documents are still known by name, so that a reference to one can say why it is missing.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Named {
-    /// `kind`.
-    pub kind: String,
-    /// `metadata.name`.
-    pub name: String,
-    /// 1-based line of the document.
-    pub line: u32,
-}
-
-/// What `document` names, if it has a string kind and name.
-fn named(document: &Document) -> Option<Named> {
-    let root = &document.root;
-    let string = |node: Option<&Node>| match node {
-        Some(Node {
-            value: Value::Str(s),
-            ..
-        }) => Some(s.clone()),
-        _ => None,
-    };
-    let kind = string(root.value.get("kind"))?;
-    let name = string(root.value.get("metadata").and_then(|m| m.value.get("name")))?;
-    Some(Named {
-        kind,
-        name,
-        line: document.start_line,
-    })
-}
-
-/// What each document of `bytes` names (a file that does not parse names nothing): for a
-/// managed file a change deletes, read at the base.
-pub fn names_in(bytes: &[u8]) -> Vec<Named> {
-    manifest::parse(bytes)
-        .map(|documents| documents.iter().filter_map(named).collect())
-        .unwrap_or_default()
-}
+/// [`names_in`] reads them from a file, one that does not parse included (for a managed
+/// file a change deletes, read at the base).
+pub use crate::manifest::{Named, names_in};
 
 /// A raw file checked alone: its resources or why it is rejected, and, when rejected, what
-/// its documents name (documents without a string kind and name left out), so that a
-/// reference to one of them can say the file is rejected.
+/// its documents name (documents without a string kind and name left out), whatever
+/// rejected it, so that a reference to one of them can say the file is rejected.
 pub struct FileCheck {
     /// The resources, or every finding.
     pub result: Result<Vec<Resource>, Vec<Finding>>,
@@ -162,8 +130,14 @@ fn check_documents(
     bytes: &[u8],
     names: &mut Vec<Named>,
 ) -> Result<Vec<Resource>, Vec<Finding>> {
-    let documents = manifest::parse(bytes)
-        .map_err(|f| vec![f.with_rule(crate::finding::rules::YAML_SYNTAX)])?;
+    let documents = match manifest::parse(bytes) {
+        Ok(documents) => documents,
+        Err(finding) => {
+            // A file that does not parse still withdraws what it defines.
+            names.extend(manifest::names_in_unparsable(bytes));
+            return Err(vec![finding.with_rule(crate::finding::rules::YAML_SYNTAX)]);
+        }
+    };
     if documents.is_empty() {
         return Err(vec![Finding::at(
             1,
@@ -198,7 +172,7 @@ fn check_documents(
         Ok(resources)
     } else {
         // Only a rejected file's names are wanted: a valid file's resources name themselves.
-        names.extend(documents.iter().filter_map(named));
+        names.extend(documents.iter().filter_map(Document::named));
         findings.sort_by_key(|f| (f.line, f.col));
         Err(findings)
     }
@@ -285,6 +259,7 @@ pub fn check_document(
             let name = required_string(root, metadata, "/metadata", "name")
                 .map_err(|f| findings.push(f))
                 .ok();
+            findings.extend(metadata::label_and_annotation_findings(metadata));
             if let Some(namespace) = metadata.value.get("namespace") {
                 match &namespace.value {
                     Value::Str(ns) => {
@@ -566,6 +541,34 @@ mod tests {
             shown[100],
             "f.yaml:110:3: error: 50 more findings in this document are not shown (only the first 100 are): fix these and check again"
         );
+    }
+
+    #[test]
+    fn a_rejected_file_names_its_documents_whatever_rejected_it() {
+        let check = |text: &str| {
+            check_file_named(
+                &Registry::embedded(),
+                &rules::Context::fabricator_defaults(),
+                text.as_bytes(),
+            )
+        };
+        let vpc_1 = Named {
+            kind: "VPC".into(),
+            name: "vpc-1".into(),
+            line: 1,
+        };
+        let valid = check(VPC);
+        assert!(valid.result.is_ok());
+        assert_eq!(valid.names, []);
+        let schema_error = check(&VPC.replace("vlan: 1001", "vlan: ten"));
+        assert!(schema_error.result.is_err());
+        assert_eq!(schema_error.names, std::slice::from_ref(&vpc_1));
+        let yaml_error = check(&format!("{VPC}      vlan: 1002\n"));
+        assert_eq!(
+            yaml_error.result.unwrap_err()[0].rule_id(),
+            crate::finding::rules::YAML_SYNTAX
+        );
+        assert_eq!(yaml_error.names, [vpc_1]);
     }
 
     #[test]

@@ -4,6 +4,8 @@
 //!
 //! Hydrated values (`asn`, `ip`, `protocolIP`, `vtepIP`) are compared only where present:
 //! a repository usually holds switches unhydrated, and hhfab assigns unique values then.
+//! An update of a switch that managed/ holds hydrated keeps them, though: nothing hydrates
+//! it between Git and the fabric.
 
 use super::super::config::{FabricConfig, VlanRange};
 use super::super::state::profiles::Absent;
@@ -244,8 +246,9 @@ fn described(state: &FabricState, (kind, name): &(&str, String)) -> String {
     format!("{kind} `{name}` ({})", origin(state, kind, name))
 }
 
-/// `switch_wh.go:68-79`: a switch that has or gets RoCE keeps its breakouts (changing them
-/// while RoCE is on needs the switch reinstalled).
+/// The update rules of a raw document that replaces a managed switch (`entry.previous`):
+/// the hydrated values it must keep, and `switch_wh.go:68-79`: a switch that has or gets
+/// RoCE keeps its breakouts (changing them while RoCE is on needs the switch reinstalled).
 fn validate_update(name: &str, spec: &SwitchSpec, state: &FabricState, out: &mut Violations) {
     let Some(previous) = state
         .switches
@@ -255,12 +258,49 @@ fn validate_update(name: &str, spec: &SwitchSpec, state: &FabricState, out: &mut
         return;
     };
     let old = &previous.spec;
+    validate_hydration_kept(name, old, spec, out);
     if (old.roce || spec.roce) && old.port_breakouts != spec.port_breakouts {
         out.error(
             "/spec/portBreakouts",
             "`portBreakouts` cannot change while RoCEv2 (`roce`) is on, before or after this update: keep the managed breakouts, or turn `roce` off first",
         );
     }
+}
+
+/// An update keeps the hydrated values (`asn`, `ip`, `protocolIP`, and a leaf's `vtepIP`)
+/// that the managed switch holds. A switch Git has never held hydrated may leave them out,
+/// as hhfab fills them when it hydrates the wiring it applies (a warning, in `switch.rs`);
+/// but on the GitOps path what Git holds is applied as it is, nothing hydrates it, and the
+/// fabric requires them (`switch_types.go:457-468`): dropping them breaks the update.
+fn validate_hydration_kept(name: &str, old: &SwitchSpec, new: &SwitchSpec, out: &mut Violations) {
+    let asn_set = |spec: &SwitchSpec| spec.asn.is_some_and(|asn| asn != 0);
+    let dropped: Vec<&str> = [
+        ("asn", asn_set(old) && !asn_set(new)),
+        ("ip", !old.ip.is_empty() && new.ip.is_empty()),
+        (
+            "protocolIP",
+            !old.protocol_ip.is_empty() && new.protocol_ip.is_empty(),
+        ),
+        (
+            "vtepIP",
+            new.is_leaf() && !old.vtep_ip.is_empty() && new.vtep_ip.is_empty(),
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(field, dropped)| dropped.then_some(field))
+    .collect();
+    let (list, them) = match dropped.as_slice() {
+        [] => return,
+        [one] => (format!("`{one}`"), "it"),
+        [rest @ .., last] => (format!("{} and `{last}`", backticked(rest)), "them"),
+    };
+    let managed = format!("managed/switches/{name}.yaml");
+    out.error(
+        "/spec",
+        format!(
+            "this update drops {list}, which the managed Switch has ({managed}): hhfab fills {them} only in wiring it applies itself, nothing fills {them} between Git and the fabric, and the fabric requires {them}; copy {them} from {managed}"
+        ),
+    );
 }
 
 #[cfg(test)]
@@ -607,50 +647,15 @@ mod tests {
 
     #[test]
     fn breakouts_are_immutable_while_roce_is_on() {
-        let ctx = Context::fabricator_defaults();
-        let typed = |spec: Value| -> Typed {
-            admit_typed("Switch", &switch("leaf-01", spec), &ctx)
-                .1
-                .unwrap()
+        let findings = |old: Value, new: Value| -> Vec<String> {
+            update_findings(old, new)
+                .into_iter()
+                .map(|(pointer, _, _)| pointer)
+                .collect()
         };
         let old = json!({"role": "server-leaf", "profile": "dell-s5232f-on", "roce": true});
         let new = json!({"role": "server-leaf", "profile": "dell-s5232f-on", "roce": true,
             "portBreakouts": {"E1/1": "4x25G"}});
-        let findings = |old: Value, new: Value| {
-            let namespace = admit_typed("VLANNamespace", &default_namespace(), &ctx)
-                .1
-                .unwrap();
-            let members = [
-                Member {
-                    object: namespace,
-                    origin: Origin {
-                        path: "managed/ns.yaml".into(),
-                        line: 1,
-                    },
-                    previous: None,
-                },
-                Member {
-                    object: typed(new),
-                    origin: Origin {
-                        path: "raw/s.yaml".into(),
-                        line: 1,
-                    },
-                    previous: Some(typed(old)),
-                },
-            ];
-            let state = FabricState::build(members, [], ctx.config, References::Strict);
-            let mut out = Violations::default();
-            validate(
-                &state.switches.get("leaf-01").unwrap().object,
-                &state,
-                &ctx,
-                &mut out,
-            );
-            out.into_vec()
-                .into_iter()
-                .map(|v| v.pointer)
-                .collect::<Vec<_>>()
-        };
         assert_eq!(findings(old.clone(), new.clone()), ["/spec/portBreakouts"]);
         assert_eq!(findings(old.clone(), old), Vec::<String>::new());
         let mut without_roce = new.clone();
@@ -662,5 +667,117 @@ mod tests {
         );
         old_without_roce["roce"] = false.into();
         assert_eq!(findings(old_without_roce, new), ["/spec/portBreakouts"]);
+    }
+
+    /// The findings of a raw update of `leaf-01` from the managed `old` to `new` (specs).
+    fn update_findings(old: Value, new: Value) -> Vec<(String, Severity, String)> {
+        let ctx = Context::fabricator_defaults();
+        let typed = |spec: Value| -> Typed {
+            admit_typed("Switch", &switch("leaf-01", spec), &ctx)
+                .1
+                .unwrap()
+        };
+        let namespace = admit_typed("VLANNamespace", &default_namespace(), &ctx)
+            .1
+            .unwrap();
+        let members = [
+            Member {
+                object: namespace,
+                origin: Origin {
+                    path: "managed/ns.yaml".into(),
+                    line: 1,
+                },
+                previous: None,
+            },
+            Member {
+                object: typed(new),
+                origin: Origin {
+                    path: "raw/s.yaml".into(),
+                    line: 1,
+                },
+                previous: Some(typed(old)),
+            },
+        ];
+        let state = FabricState::build(members, [], ctx.config, References::Strict);
+        let mut out = Violations::default();
+        validate(
+            &state.switches.get("leaf-01").unwrap().object,
+            &state,
+            &ctx,
+            &mut out,
+        );
+        out.into_vec()
+            .into_iter()
+            .map(|v| (v.pointer, v.severity, v.message))
+            .collect()
+    }
+
+    #[test]
+    fn an_update_that_drops_the_managed_switch_s_hydrated_values_is_an_error() {
+        let managed = hydrated(65101, "172.30.0.8/21", "172.30.8.2/32", "172.30.12.0/32");
+        let unhydrated = json!({"role": "server-leaf", "profile": "vs"});
+        assert_eq!(
+            update_findings(managed.clone(), unhydrated),
+            [(
+                "/spec".to_owned(),
+                Severity::Error,
+                "this update drops `asn`, `ip`, `protocolIP` and `vtepIP`, which the managed Switch has (managed/switches/leaf-01.yaml): hhfab fills them only in wiring it applies itself, nothing fills them between Git and the fabric, and the fabric requires them; copy them from managed/switches/leaf-01.yaml".to_owned()
+            )]
+        );
+        let mut without_ip = managed.clone();
+        without_ip.as_object_mut().unwrap().remove("ip");
+        assert_eq!(
+            update_findings(managed.clone(), without_ip),
+            [(
+                "/spec".to_owned(),
+                Severity::Error,
+                "this update drops `ip`, which the managed Switch has (managed/switches/leaf-01.yaml): hhfab fills it only in wiring it applies itself, nothing fills it between Git and the fabric, and the fabric requires it; copy it from managed/switches/leaf-01.yaml".to_owned()
+            )]
+        );
+        // `asn: 0` is Go's unset.
+        let mut asn_zero = managed.clone();
+        asn_zero["asn"] = 0.into();
+        assert!(
+            update_findings(managed.clone(), asn_zero)[0]
+                .2
+                .starts_with("this update drops `asn`, which")
+        );
+        assert_eq!(update_findings(managed.clone(), managed), []);
+    }
+
+    #[test]
+    fn a_switch_never_held_hydrated_may_stay_unhydrated() {
+        let unhydrated = json!({"role": "server-leaf", "profile": "vs"});
+        let mut edited = unhydrated.clone();
+        edited["groups"] = json!([]);
+        assert_eq!(update_findings(unhydrated, edited), []);
+        // A managed copy with some values: only those are kept.
+        let partly = json!({"role": "server-leaf", "profile": "vs", "asn": 65101});
+        let unhydrated = json!({"role": "server-leaf", "profile": "vs"});
+        assert_eq!(
+            update_findings(partly, unhydrated)
+                .into_iter()
+                .map(|(_, _, message)| message)
+                .collect::<Vec<_>>(),
+            [
+                "this update drops `asn`, which the managed Switch has (managed/switches/leaf-01.yaml): hhfab fills it only in wiring it applies itself, nothing fills it between Git and the fabric, and the fabric requires it; copy it from managed/switches/leaf-01.yaml"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_leaf_that_becomes_a_spine_drops_its_vtep_ip_rightly() {
+        let leaf = hydrated(65101, "172.30.0.8/21", "172.30.8.2/32", "172.30.12.0/32");
+        let mut spine = leaf.clone();
+        spine["role"] = "spine".into();
+        spine.as_object_mut().unwrap().remove("vtepIP");
+        assert_eq!(update_findings(leaf.clone(), spine), []);
+        let mut leaf_without_vtep = leaf.clone();
+        leaf_without_vtep.as_object_mut().unwrap().remove("vtepIP");
+        assert!(
+            update_findings(leaf, leaf_without_vtep)[0]
+                .2
+                .starts_with("this update drops `vtepIP`, which")
+        );
     }
 }
