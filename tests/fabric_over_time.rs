@@ -341,7 +341,9 @@ fn a_raw_update_of_a_managed_file_holding_two_objects_deletes_the_other_and_chec
     assert_exit(&out, 1);
     assert_eq!(
         errors(&out),
-        [format!("{F}/raw/vpc-1.yaml:1:1: error: moving this replaces or removes managed/vpcs/vpc-1.yaml, which also holds VPC `vpc-2` (line 11): it would leave managed/ while VPCAttachment `vpc-2--server-01` (managed/vpcattachments/vpc-2--server-01.yaml:1) still refers to it; give VPC `vpc-2` a file of its own first")]
+        [format!(
+            "{F}/raw/vpc-1.yaml:1:1: error: moving this replaces or removes managed/vpcs/vpc-1.yaml, which also holds VPC `vpc-2` (line 11): it would leave managed/ while VPCAttachment `vpc-2--server-01` (managed/vpcattachments/vpc-2--server-01.yaml:1) still refers to it; give VPC `vpc-2` a file of its own first"
+        )]
     );
     // Without the attachment, vpc-2 leaves managed/ with the move, and the report says so.
     repo.git(&[

@@ -18,8 +18,8 @@ use super::missing::MissingReferences;
 use crate::finding::{Finding, Severity};
 use crate::parallel;
 use crate::plan::{FabricInput, ManagedFinding};
-use crate::rules::{Context, Involved};
 use crate::rules::state::{FabricState, Origin};
+use crate::rules::{Context, Involved};
 use crate::validate::Resource;
 
 /// How much the problems of managed/ count in a check.

@@ -186,6 +186,7 @@ fn validate_unique_values(
                 origin(state, "Switch", other)
             ),
         );
+        involve(state, "Switch", other, out);
     }
     // Go lists gateways only in a fabric that has them (`:349-370`).
     let counts = |(kind, _): &&(&str, String)| config.enable_gateway || *kind == "Switch";
@@ -202,6 +203,7 @@ fn validate_unique_values(
                 described(state, other)
             ),
         );
+        involve(state, other.0, &other.1, out);
     }
     if !spec.is_leaf() || mclag {
         return;
@@ -216,6 +218,7 @@ fn validate_unique_values(
                 origin(state, "Switch", other)
             ),
         );
+        involve(state, "Switch", other, out);
     }
     if !spec.vtep_ip.is_empty()
         && let Some(other) = index.vtep_ip_holders(&spec.vtep_ip, name).find(counts)
@@ -228,17 +231,29 @@ fn validate_unique_values(
                 described(state, other)
             ),
         );
+        involve(state, other.0, &other.1, out);
     }
 }
 
 /// Where the switch or gateway `name` is written.
-fn origin(state: &FabricState, kind: &str, name: &str) -> String {
-    let origin = if kind == "Gateway" {
+fn origin_of<'s>(state: &'s FabricState, kind: &str, name: &str) -> Option<&'s Origin> {
+    if kind == "Gateway" {
         state.gateways.get(name).map(|e| &e.origin)
     } else {
         state.switches.get(name).map(|e| &e.origin)
-    };
-    origin.map_or_else(String::new, ToString::to_string)
+    }
+}
+
+/// [`origin_of`], as the messages show it.
+fn origin(state: &FabricState, kind: &str, name: &str) -> String {
+    origin_of(state, kind, name).map_or_else(String::new, ToString::to_string)
+}
+
+/// Marks the violation recorded last as about the switch or gateway `name` too.
+fn involve(state: &FabricState, kind: &str, name: &str, out: &mut Violations) {
+    if let Some(origin) = origin_of(state, kind, name) {
+        out.involving_last(kind, name, origin);
+    }
 }
 
 /// ``Switch `leaf-01` (raw/wiring.yaml:12)``.
@@ -604,6 +619,32 @@ mod tests {
         );
     }
 
+    #[test]
+    fn hydrated_values_taken_by_another_switch_involve_it() {
+        let involved: Vec<_> = cross_with(
+            &Context::fabricator_defaults(),
+            switch(
+                "leaf-01",
+                hydrated(65101, "172.30.0.8/21", "172.30.8.2/32", "172.30.12.0/32"),
+            ),
+            &[
+                default_namespace(),
+                switch(
+                    "leaf-02",
+                    hydrated(65101, "172.30.0.8/24", "172.30.8.2/32", "172.30.12.0/32"),
+                ),
+            ],
+        )
+        .iter()
+        .map(CrossViolation::involved_described)
+        .collect();
+        let leaf_02 = vec!["Switch `leaf-02` (managed/1.yaml:1)".to_owned()];
+        assert_eq!(
+            involved,
+            ["/spec/ip", "/spec/protocolIP", "/spec/asn", "/spec/vtepIP"]
+                .map(|pointer| (pointer.to_owned(), leaf_02.clone()))
+        );
+    }
     #[test]
     fn gateways_count_only_in_a_fabric_with_gateways_and_mclag_leaves_share_asn_and_vtep() {
         let gateway = json!({"kind": "Gateway", "metadata": {"name": "gw-1"}, "spec": {"protocolIP": "172.30.8.2/32", "vtepIP": "172.30.12.9/32"}});
