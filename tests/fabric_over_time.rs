@@ -360,3 +360,39 @@ fn a_raw_update_of_a_managed_file_holding_two_objects_deletes_the_other_and_chec
         "{text}"
     );
 }
+
+// D: a file's verdict does not depend on why another file fails.
+
+#[test]
+fn a_file_whose_only_problem_is_a_conflict_with_a_file_rejected_for_its_own_reasons_moves() {
+    let repo = fabric(&[]);
+    repo.write(
+        &format!("{F}/raw/a.yaml"),
+        vpc("vpc-a", "10.0.5.0/24", 1005).as_bytes(),
+    );
+    // vpc-b takes vpc-a's VLAN, and its subnet is outside the IPv4Namespace: a reason of
+    // its own, so it never moves, and vpc-a's VLAN is free after all.
+    repo.write(
+        &format!("{F}/raw/b.yaml"),
+        vpc("vpc-b", "10.1.6.0/24", 1005).as_bytes(),
+    );
+    repo.commit_all("vpc-a, and vpc-b outside the namespace on vpc-a's VLAN");
+    let out = repo.sync(&["--dry-run"]);
+    assert_exit(&out, 1);
+    let text = stdout(&out);
+    assert!(
+        text.contains("  would move raw/a.yaml -> 1 resource\n"),
+        "{text}"
+    );
+    let errors = errors(&out);
+    assert!(
+        errors
+            .iter()
+            .all(|e| e.starts_with(&format!("{F}/raw/b.yaml:"))),
+        "{errors:#?}"
+    );
+    assert!(
+        errors.iter().any(|e| e.contains("IPv4Namespace `default`")),
+        "{errors:#?}"
+    );
+}

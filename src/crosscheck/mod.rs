@@ -87,20 +87,42 @@ pub fn check_fabric(input: &mut FabricInput, ctx: &Context, references: Referenc
         let checked = parallel::map(&round, |&index| {
             violations(resources(input, index), &state, ctx)
         });
-        let mut rejected_now = Vec::new();
+        // A file failing only for conflicts with other files still accepted waits while
+        // any file fails for a reason of its own: once those are out, it is checked again,
+        // so its verdict never depends on why the other side of its conflict fails.
+        let in_play: BTreeSet<&str> = accepted
+            .iter()
+            .map(|&index| input.files[index].path.as_str())
+            .collect();
+        let mut failing = Vec::new();
         for (index, violations) in round.into_iter().zip(checked) {
             let breaks = displaced
                 .get(&index)
                 .zip(referrers.as_ref())
                 .map(|(displaces, referrers)| still_referred(displaces, referrers, &state))
                 .unwrap_or_default();
-            if violations.iter().any(Unplaced::is_error) || !breaks.is_empty() {
-                rejected_now.push(index);
-            }
-            if !breaks.is_empty() {
-                verdicts.entry(index).or_default().extend(breaks);
+            let own_path = input.files[index].path.as_str();
+            let conflict_only = |unplaced: &Unplaced| {
+                unplaced.cross.involved.iter().any(|object| {
+                    object.origin.path != own_path && in_play.contains(object.origin.path.as_str())
+                })
+            };
+            let mut errors = violations.iter().filter(|u| u.is_error()).peekable();
+            if errors.peek().is_some() || !breaks.is_empty() {
+                let own = !breaks.is_empty() || errors.any(|u| !conflict_only(u));
+                failing.push((index, own, breaks));
             }
             found.insert(index, violations);
+        }
+        let any_own = failing.iter().any(|(_, own, _)| *own);
+        let mut rejected_now = Vec::new();
+        for (index, own, breaks) in failing {
+            if own || !any_own {
+                rejected_now.push(index);
+                if !breaks.is_empty() {
+                    verdicts.entry(index).or_default().extend(breaks);
+                }
+            }
         }
         if rejected_now.is_empty() {
             let (mut steps, raw_of_step) = change_steps(input, &fabric, &accepted, &displaced);
