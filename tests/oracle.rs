@@ -69,42 +69,13 @@ fn cross_object_verdicts_agree_with_hedgehogs_own_code() {
         }
     }
     let theirs = hhoracle::theirs_in_clusters(&binary, &subjects, &clusters);
-    let mut tally: BTreeMap<&str, Tally> = BTreeMap::new();
-    let mut excused: BTreeMap<Excuse, usize> = BTreeMap::new();
-    let mut skipped: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut disagreements = Vec::new();
+    let mut comparison = Comparison::default();
     for ((subject, cluster), their) in subjects.iter().zip(&clusters).zip(&theirs) {
         let our = ours_in_fabric(&registry, subject, cluster);
-        let counts = tally.entry(&subject.kind).or_default();
-        match (our.verdict, their.verdict) {
-            (Verdict::Skip(why), _) | (_, Verdict::Skip(why)) => {
-                counts.skipped += 1;
-                *skipped.entry(why).or_default() += 1;
-            }
-            (a, b) if a == b => counts.agreed += 1,
-            _ => match excuse(subject, &our, their) {
-                Some(class) => {
-                    counts.excused += 1;
-                    *excused.entry(class).or_default() += 1;
-                }
-                None => {
-                    counts.disagreed += 1;
-                    disagreements.push(format!(
-                        "{}: hh-gitops {:?} `{}`, Hedgehog {:?} `{}`",
-                        subject.label, our.verdict, our.first_error, their.verdict, their.error
-                    ));
-                }
-            },
-        }
+        comparison.add(subject, &our, their, &subject.label);
     }
-    print_report(&tally, &excused, &skipped);
-    println!("{} unexplained disagreements", disagreements.len());
-    assert!(
-        disagreements.is_empty(),
-        "{} disagreements with Hedgehog's own code:\n{}",
-        disagreements.len(),
-        disagreements.join("\n")
-    );
+    comparison.print();
+    comparison.assert_agreed();
 }
 
 /// hh-gitops's answer for `subject` as a raw file of a fabric whose managed/ holds
@@ -378,47 +349,14 @@ fn hh_gitops_and_hedgehogs_own_code_agree() {
         integral_floats_as_integers(&mut subject.object);
     }
     let theirs = hhoracle::theirs(&binary, &subjects);
-    let mut tally: BTreeMap<&str, Tally> = BTreeMap::new();
-    let mut excused: BTreeMap<Excuse, usize> = BTreeMap::new();
-    let mut skipped: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut disagreements = Vec::new();
+    let mut comparison = Comparison::default();
     for (subject, their) in subjects.iter().zip(&theirs) {
         let our = ours(&registry, subject);
-        let counts = tally.entry(&subject.kind).or_default();
-        match (our.verdict, their.verdict) {
-            (Verdict::Skip(why), _) | (_, Verdict::Skip(why)) => {
-                counts.skipped += 1;
-                *skipped.entry(why).or_default() += 1;
-            }
-            (a, b) if a == b => counts.agreed += 1,
-            _ => match excuse(subject, &our, their) {
-                Some(class) => {
-                    counts.excused += 1;
-                    *excused.entry(class).or_default() += 1;
-                }
-                None => {
-                    counts.disagreed += 1;
-                    disagreements.push(format!(
-                        "{} {}: hh-gitops {:?} `{}`, Hedgehog {:?} `{}`",
-                        subject.source,
-                        subject.label,
-                        our.verdict,
-                        our.first_error,
-                        their.verdict,
-                        their.error
-                    ));
-                }
-            },
-        }
+        let at = format!("{} {}", subject.source, subject.label);
+        comparison.add(subject, &our, their, &at);
     }
-    print_report(&tally, &excused, &skipped);
-    println!("{} unexplained disagreements", disagreements.len());
-    assert!(
-        disagreements.is_empty(),
-        "{} disagreements with Hedgehog's own code:\n{}",
-        disagreements.len(),
-        disagreements.join("\n")
-    );
+    comparison.print();
+    comparison.assert_agreed();
 }
 
 /// One kind's counts. Compared = agreed + excused + disagreed.
@@ -443,10 +381,63 @@ impl Tally {
     }
 }
 
+/// The verdicts of both sides on many subjects: counts per kind, the excused classes, why
+/// subjects were skipped, and the disagreements no excuse covers.
+#[derive(Default)]
+struct Comparison {
+    tally: BTreeMap<String, Tally>,
+    excused: BTreeMap<Excuse, usize>,
+    skipped: BTreeMap<&'static str, usize>,
+    disagreements: Vec<String>,
+}
+
+impl Comparison {
+    /// Counts the verdicts on `subject`; a disagreement no excuse covers is kept, named `at`.
+    fn add(&mut self, subject: &Subject, our: &Ours, their: &Theirs, at: &str) {
+        let counts = self.tally.entry(subject.kind.clone()).or_default();
+        match (our.verdict, their.verdict) {
+            (Verdict::Skip(why), _) | (_, Verdict::Skip(why)) => {
+                counts.skipped += 1;
+                *self.skipped.entry(why).or_default() += 1;
+            }
+            (a, b) if a == b => counts.agreed += 1,
+            _ => match excuse(subject, our, their) {
+                Some(class) => {
+                    counts.excused += 1;
+                    *self.excused.entry(class).or_default() += 1;
+                }
+                None => {
+                    counts.disagreed += 1;
+                    self.disagreements.push(format!(
+                        "{at}: hh-gitops {:?} `{}`, Hedgehog {:?} `{}`",
+                        our.verdict, our.first_error, their.verdict, their.error
+                    ));
+                }
+            },
+        }
+    }
+
+    /// Prints the report (`print_report`) and the count of unexplained disagreements.
+    fn print(&self) {
+        print_report(&self.tally, &self.excused, &self.skipped);
+        println!("{} unexplained disagreements", self.disagreements.len());
+    }
+
+    /// Fails with every disagreement no excuse covers.
+    fn assert_agreed(&self) {
+        assert!(
+            self.disagreements.is_empty(),
+            "{} disagreements with Hedgehog's own code:\n{}",
+            self.disagreements.len(),
+            self.disagreements.join("\n")
+        );
+    }
+}
+
 /// The per-kind table (agreement = agreed / compared), then each excused class with its
 /// rule and count, then why subjects were skipped.
 fn print_report(
-    tally: &BTreeMap<&str, Tally>,
+    tally: &BTreeMap<String, Tally>,
     excused: &BTreeMap<Excuse, usize>,
     skipped: &BTreeMap<&str, usize>,
 ) {
