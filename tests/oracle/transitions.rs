@@ -328,6 +328,7 @@ fn ours_on_change(
                 outcome,
                 names,
                 untouched: false,
+                displaces: Default::default(),
             }
         })
         .collect();
