@@ -396,3 +396,39 @@ fn a_file_whose_only_problem_is_a_conflict_with_a_file_rejected_for_its_own_reas
         "{errors:#?}"
     );
 }
+
+// B: a push and a pull request give one verdict for one change.
+
+#[test]
+fn a_move_that_breaks_a_managed_object_it_does_not_edit_is_refused_as_push_and_as_pull_request() {
+    let managed = [
+        ("vpcs/vpc-1.yaml", vpc("vpc-1", "10.0.1.0/24", 1001)),
+        ("vpcattachments/vpc-1--server-01.yaml", attachment("vpc-1")),
+    ];
+    // The update renames the subnet the managed attachment uses.
+    let renamed = vpc("vpc-1", "10.0.1.0/24", 1001).replace("    default:\n", "    other:\n");
+
+    let push = fabric(&managed);
+    push.write(&format!("{F}/raw/vpc-1.yaml"), renamed.as_bytes());
+    push.commit_all("vpc-1's subnet renamed, through raw/");
+    let out = push.sync(&["--dry-run"]);
+    assert_exit(&out, 1);
+    assert_eq!(
+        errors(&out),
+        [format!(
+            "{F}/raw/vpc-1.yaml:1:1: error: moving this breaks VPCAttachment `vpc-1--server-01` (managed/vpcattachments/vpc-1--server-01.yaml:1), which managed/ keeps: VPC `vpc-1` (raw/vpc-1.yaml:1) has no subnet `default` (its subnets: `other`): attach one of its subnets, or add `default` to the VPC (at /spec/subnet); change that object in the same change, or keep what it relies on"
+        )]
+    );
+
+    let pull_request = fabric(&managed);
+    pull_request.write(&format!("{F}/managed/vpcs/vpc-1.yaml"), renamed.as_bytes());
+    pull_request.commit_all("vpc-1's subnet renamed, by hand");
+    let out = check_change(&pull_request);
+    assert_exit(&out, 1);
+    assert_eq!(
+        errors(&out),
+        [format!(
+            "{F}/managed/vpcattachments/vpc-1--server-01.yaml:6:11: error: VPC `vpc-1` ({F}/managed/vpcs/vpc-1.yaml:1) has no subnet `default` (its subnets: `other`): attach one of its subnets, or add `default` to the VPC (at /spec/subnet)"
+        )]
+    );
+}

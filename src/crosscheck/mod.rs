@@ -16,6 +16,12 @@
 //!   rejected. Each round checks every file against the same state, so the outcome depends
 //!   only on the files, never on their order: two raw files that conflict with each other
 //!   are rejected together, each naming the other's file:line.
+//! - A file failing only for conflicts with other raw files still in play waits while any
+//!   file fails for a reason of its own, so that its verdict never depends on why the
+//!   other side fails.
+//! - A move that breaks a managed object it does not replace (an attachment using the
+//!   subnet an update drops) is rejected (`breaks`), as the pull-request gate refuses the
+//!   same change made by hand.
 //! - Once a round rejects nothing, the change's creates, updates and deletes must be
 //!   admitted one at a time in some order (`order`); the raw files of steps that no order
 //!   admits are rejected, and the rounds go on. Steps of managed/ that no order admits are
@@ -23,6 +29,7 @@
 //! - Problems among managed objects never reject a raw file. How much they count depends on
 //!   the [`Scope`] of the check (see `managed`).
 
+mod breaks;
 mod displace;
 mod fabric;
 mod findings;
@@ -122,6 +129,14 @@ pub fn check_fabric(input: &mut FabricInput, ctx: &Context, references: Referenc
                 if !breaks.is_empty() {
                     verdicts.entry(index).or_default().extend(breaks);
                 }
+            }
+        }
+        if rejected_now.is_empty() {
+            let broken =
+                breaks::broken_by_moves(input, &fabric, &accepted, &state, ctx, references);
+            for (index, findings) in broken {
+                rejected_now.push(index);
+                verdicts.entry(index).or_default().extend(findings);
             }
         }
         if rejected_now.is_empty() {
