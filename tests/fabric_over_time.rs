@@ -432,3 +432,31 @@ fn a_move_that_breaks_a_managed_object_it_does_not_edit_is_refused_as_push_and_a
         )]
     );
 }
+
+#[test]
+fn a_dependent_of_a_rejected_raw_update_names_the_raw_file() {
+    let repo = fabric(&[
+        ("vpcs/vpc-1.yaml", vpc("vpc-1", "10.0.1.0/24", 1001)),
+        ("vpcs/vpc-2.yaml", vpc("vpc-2", "10.0.2.0/24", 1002)),
+    ]);
+    // The update adds subnet `web` on vpc-2's prefix: rejected for that.
+    let with_web = format!(
+        "{}    web:\n      subnet: 10.0.2.0/24\n      vlan: 1009\n",
+        vpc("vpc-1", "10.0.1.0/24", 1001)
+    );
+    repo.write(&format!("{F}/raw/vpc-1.yaml"), with_web.as_bytes());
+    repo.write(
+        &format!("{F}/raw/web.yaml"),
+        attachment("vpc-1")
+            .replace("vpc-1/default", "vpc-1/web")
+            .as_bytes(),
+    );
+    repo.commit_all("subnet web and an attachment to it");
+    let out = repo.sync(&["--dry-run"]);
+    assert_exit(&out, 1);
+    let errors = errors(&out);
+    assert!(
+        errors.contains(&format!("{F}/raw/web.yaml:6:11: error: VPC `vpc-1` (managed/vpcs/vpc-1.yaml:1) has no subnet `web` (its subnets: `default`): attach one of its subnets, or add `web` to the VPC; VPC `vpc-1` in raw/vpc-1.yaml:1, which is rejected, would change it: fix that file first (at /spec/subnet)")),
+        "{errors:#?}"
+    );
+}

@@ -6,7 +6,7 @@
 //! findings.
 
 use crate::finding::{Finding, Severity};
-use crate::rules::state::{FabricState, Origin};
+use crate::rules::state::{FabricState, Origin, WithdrawnBecause};
 use crate::rules::{self, Context, CrossViolation, Involved, Missing};
 use crate::validate::Resource;
 
@@ -46,10 +46,38 @@ pub(super) fn violations<'r>(
         found.extend(
             rules::cross_check(object, state, ctx)
                 .into_iter()
-                .map(|cross| Unplaced { resource, cross }),
+                .map(|cross| Unplaced {
+                    resource,
+                    cross: naming_rejected_updates(cross, state),
+                }),
         );
     }
     found
+}
+
+/// `cross`, saying which rejected raw file would have changed an object it is about: the
+/// state holds the managed version of an object whose raw update is rejected, and a finding
+/// about that version should send the reader to the raw file, not only the managed copy.
+fn naming_rejected_updates(mut cross: CrossViolation, state: &FabricState) -> CrossViolation {
+    if cross.violation.severity != Severity::Error {
+        return cross;
+    }
+    for involved in &cross.involved {
+        let Some((origin, WithdrawnBecause::Rejected)) =
+            state.withdrawn_of(&involved.kind, &involved.name)
+        else {
+            continue;
+        };
+        if *origin == involved.origin {
+            continue;
+        }
+        cross.violation.message = format!(
+            "{}; {} `{}` in {origin}, which is rejected, would change it: fix that file first",
+            cross.violation.message, involved.kind, involved.name
+        );
+        cross.cause.get_or_insert_with(|| origin.clone());
+    }
+    cross
 }
 
 /// The cross-object findings of some resources, placed.

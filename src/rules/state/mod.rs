@@ -227,6 +227,15 @@ macro_rules! stores {
                 }
             }
 
+            /// Where the `kind` object `name` was defined and why the state lacks that
+            /// version, when it lacks it for a known reason (see [`Objects::withdrawn`]).
+            pub fn withdrawn_of(&self, kind: &str, name: &str) -> Option<&(Origin, WithdrawnBecause)> {
+                match kind {
+                    $($kind => self.$field.withdrawn(name),)*
+                    _ => None,
+                }
+            }
+
             /// Whether objects of `kind` are part of the state (the kinds with rules).
             pub fn has_kind(kind: &str) -> bool {
                 matches!(kind, $($kind)|*)
