@@ -108,45 +108,115 @@ pub(super) fn blocked(
         referrers.add(key, &member.object);
     }
 
-    let mut waiting: Vec<usize> = (0..steps.len()).collect();
+    // Steps waiting for objects this change creates are parked until those exist: each
+    // with how many it still waits for, and by the key it waits for.
+    let mut parked: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut parked_on: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
+    for (index, step) in steps.iter().enumerate() {
+        let later = to_be_created(step, &to_create);
+        if !later.is_empty() && !step.reported {
+            parked.insert(index, later.len());
+            for key in later {
+                parked_on.entry(key).or_default().push(index);
+            }
+        }
+    }
+    let mut waiting: BTreeSet<usize> = (0..steps.len()).collect();
     loop {
         // What the waiting steps change: a delete waits only for referrers that a step
         // changes (one that keeps referring is a problem of the final state, reported there).
         let changing: BTreeSet<&Key> = waiting.iter().map(|&index| &steps[index].key).collect();
-        let tried = parallel::map(&waiting, |&index| {
+        let ready: Vec<usize> = waiting
+            .iter()
+            .copied()
+            .filter(|index| !parked.contains_key(index))
+            .collect();
+        let tried = parallel::map(&ready, |&index| {
             let step = &steps[index];
             if step.reported {
                 return None;
             }
-            waits_for(step, &state, &referrers, &changing, &to_create, steps, ctx)
+            waits_for(step, &state, &referrers, &changing, ctx)
         });
-        let (admitted, still): (Vec<_>, Vec<_>) = waiting
-            .iter()
-            .zip(tried)
-            .partition(|(_, waits)| waits.is_none());
+        let mut admitted = Vec::new();
+        let mut failing = Vec::new();
+        for (index, waits) in ready.into_iter().zip(tried) {
+            match waits {
+                None => admitted.push(index),
+                Some(waits) => failing.push((index, waits)),
+            }
+        }
         if admitted.is_empty() {
-            return still
+            let parked_waits = parked.keys().map(|&index| {
+                let later = to_be_created(&steps[index], &to_create);
+                (index, created_later(&later, &to_create, steps))
+            });
+            let mut blocked: Vec<Blocked> = failing
                 .into_iter()
-                .filter_map(|(&step, waits)| {
-                    let (waits_for, advice) = waits?;
-                    Some(Blocked {
-                        step,
-                        waits_for,
-                        advice,
-                    })
+                .chain(parked_waits)
+                .map(|(step, (waits_for, advice))| Blocked {
+                    step,
+                    waits_for,
+                    advice,
                 })
                 .collect();
+            blocked.sort_by_key(|b| b.step);
+            return blocked;
         }
-        for &(&index, _) in &admitted {
-            apply(&steps[index], &mut state, &mut referrers);
-            to_create.remove(&steps[index].key);
+        for &index in &admitted {
+            let step = &steps[index];
+            apply(step, &mut state, &mut referrers);
+            to_create.remove(&step.key);
+            waiting.remove(&index);
+            for waiter in parked_on.remove(&step.key).unwrap_or_default() {
+                if let Some(count) = parked.get_mut(&waiter) {
+                    *count -= 1;
+                    if *count == 0 {
+                        parked.remove(&waiter);
+                    }
+                }
+            }
         }
         state.reindex();
-        waiting = still.into_iter().map(|(&index, _)| index).collect();
         if waiting.is_empty() {
             return Vec::new();
         }
     }
+}
+
+/// The objects `step` refers to that this change creates and that do not exist yet.
+fn to_be_created(step: &Step, to_create: &BTreeMap<Key, usize>) -> Vec<Key> {
+    let Action::Put(member) = &step.action else {
+        return Vec::new();
+    };
+    references(&member.object)
+        .into_iter()
+        .map(|(kind, name)| (kind.to_owned(), name))
+        .filter(|key| *key != step.key && to_create.contains_key(key))
+        .collect()
+}
+
+/// What a step waiting for the objects `later` waits for, with advice.
+fn created_later(
+    later: &[Key],
+    to_create: &BTreeMap<Key, usize>,
+    steps: &[Step],
+) -> (String, String) {
+    let waits: Vec<String> = later
+        .iter()
+        .map(|key| {
+            let (kind, name) = key;
+            format!(
+                "{kind} `{name}` ({}) to exist",
+                steps[to_create[key]].origin
+            )
+        })
+        .collect();
+    (
+        waits.join(", "),
+        "first create what it refers to (in a change of its own when that waits too), then this"
+            .to_owned(),
+    )
 }
 
 /// Applies an admitted step to the fabric as it stands.
@@ -167,36 +237,18 @@ fn apply(step: &Step, state: &mut FabricState, referrers: &mut Referrers) {
     }
 }
 
-/// What `step` waits for in the fabric as it stands, with advice; `None` when the fabric
-/// admits it now.
+/// What `step` (whose references all exist) waits for in the fabric as it stands, with
+/// advice; `None` when the fabric admits it now.
 fn waits_for(
     step: &Step,
     state: &FabricState,
     referrers: &Referrers,
     changing: &BTreeSet<&Key>,
-    to_create: &BTreeMap<Key, usize>,
-    steps: &[Step],
     ctx: &Context,
 ) -> Option<(String, String)> {
     let (kind, name) = &step.key;
     match &step.action {
         Action::Put(member) => {
-            let later: Vec<String> = references(&member.object)
-                .into_iter()
-                .filter_map(|(kind, name)| {
-                    let index = to_create.get(&(kind.to_owned(), name.clone()))?;
-                    Some(format!(
-                        "{kind} `{name}` ({}) to exist",
-                        steps[*index].origin
-                    ))
-                })
-                .collect();
-            if !later.is_empty() {
-                return Some((
-                    later.join(", "),
-                    "first create what it refers to (in a change of its own when that waits too), then this".to_owned(),
-                ));
-            }
             let errors: Vec<String> = rules::cross_check(&member.object, state, ctx)
                 .into_iter()
                 .filter(|cross| cross.violation.severity == Severity::Error)
