@@ -460,3 +460,86 @@ fn a_dependent_of_a_rejected_raw_update_names_the_raw_file() {
         "{errors:#?}"
     );
 }
+
+#[test]
+fn a_create_that_a_managed_object_needs_differently_is_admitted_as_push_and_as_pull_request() {
+    // The managed attachment refers to vpc-1, which the fabric does not hold: it was never
+    // admitted against vpc-1, and Hedgehog admits vpc-1's create whatever the attachment
+    // needs (its webhooks check the object they admit).
+    let managed = [("vpcattachments/vpc-1--server-01.yaml", attachment("vpc-1"))];
+    let without_default =
+        vpc("vpc-1", "10.0.1.0/24", 1001).replace("    default:\n", "    other:\n");
+
+    let push = fabric(&managed);
+    push.write(&format!("{F}/raw/vpc-1.yaml"), without_default.as_bytes());
+    push.commit_all("vpc-1 created, through raw/");
+    let out = push.sync(&["--dry-run"]);
+    assert_exit(&out, 0);
+    assert!(
+        stdout(&out).contains("would move raw/vpc-1.yaml -> 1 resource"),
+        "{}",
+        stdout(&out)
+    );
+
+    let pull_request = fabric(&managed);
+    pull_request.write(
+        &format!("{F}/managed/vpcs/vpc-1.yaml"),
+        without_default.as_bytes(),
+    );
+    pull_request.commit_all("vpc-1 created, by hand");
+    let out = check_change(&pull_request);
+    assert_exit(&out, 0);
+    assert!(errors(&out).is_empty(), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains(&format!("{F}/managed/vpcattachments/vpc-1--server-01.yaml:6:11: warning: already on the base branch: VPC `vpc-1` ({F}/managed/vpcs/vpc-1.yaml:1) has no subnet `default` (its subnets: `other`)")),
+        "the attachment's own problem is reported, not as the change's: {}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn a_switch_update_that_breaks_an_attachment_on_its_connection_is_refused_as_push_and_as_pull_request()
+ {
+    let managed = [
+        (
+            "vlannamespaces/other.yaml",
+            WIRED_FABRIC[1]
+                .1
+                .replace("name: default", "name: other")
+                .replace("1000\n    to: 2999", "100\n    to: 199"),
+        ),
+        ("vpcs/vpc-1.yaml", vpc("vpc-1", "10.0.1.0/24", 1001)),
+        ("vpcattachments/vpc-1--server-01.yaml", attachment("vpc-1")),
+    ];
+    // leaf-01 leaves VLANNamespace `default`, which vpc-1 (attached on its connection) uses.
+    let moved = WIRED_FABRIC[2]
+        .1
+        .replace("spec:\n", "spec:\n  vlanNamespaces:\n  - other\n");
+
+    let push = fabric(&managed);
+    push.write(&format!("{F}/raw/leaf-01.yaml"), moved.as_bytes());
+    push.commit_all("leaf-01 to VLANNamespace other, through raw/");
+    let out = push.sync(&["--dry-run"]);
+    assert_exit(&out, 1);
+    assert_eq!(
+        errors(&out),
+        [format!(
+            "{F}/raw/leaf-01.yaml:1:1: error: moving this breaks VPCAttachment `vpc-1--server-01` (managed/vpcattachments/vpc-1--server-01.yaml:1), which managed/ keeps: Switch `leaf-01` (raw/leaf-01.yaml:1) of Connection `server-01--unbundled--leaf-01` does not have VLANNamespace `default` of VPC `vpc-1` (managed/vpcs/vpc-1.yaml:1) in its `vlanNamespaces` (it lists `other`): add it to the switch, or attach a VPC of one of its namespaces (at /spec/connection); change that object in the same change, or keep what it relies on"
+        )]
+    );
+
+    let pull_request = fabric(&managed);
+    pull_request.write(
+        &format!("{F}/managed/switches/leaf-01.yaml"),
+        moved.as_bytes(),
+    );
+    pull_request.commit_all("leaf-01 to VLANNamespace other, by hand");
+    let out = check_change(&pull_request);
+    assert_exit(&out, 1);
+    assert_eq!(
+        errors(&out),
+        [format!(
+            "{F}/managed/vpcattachments/vpc-1--server-01.yaml:7:15: error: Switch `leaf-01` ({F}/managed/switches/leaf-01.yaml:1) of Connection `server-01--unbundled--leaf-01` does not have VLANNamespace `default` of VPC `vpc-1` ({F}/managed/vpcs/vpc-1.yaml:1) in its `vlanNamespaces` (it lists `other`): add it to the switch, or attach a VPC of one of its namespaces (at /spec/connection)"
+        )]
+    );
+}

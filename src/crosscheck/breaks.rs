@@ -8,9 +8,12 @@
 //! here) or as a pull request (the managed object's finding is the change's, see
 //! `managed`), so that both give one verdict.
 //!
-//! Only managed objects that refer to an object the move creates or replaces can be broken
-//! this way (a conflict of values is reported on the raw document itself), and a problem the
-//! object already had before the move is not the move's.
+//! Only managed objects that refer to an object the move replaces, directly or through one
+//! object between (a VPCAttachment reads the switches of its Connection), can be broken this
+//! way (a conflict of values is reported on the raw document itself), and a problem the object
+//! already had before the move is not the move's. A create breaks nothing: an object that
+//! refers to one the fabric does not hold was never admitted against it, and Hedgehog admits
+//! the create whatever its referrers need (its webhooks check the object they admit).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -32,7 +35,7 @@ pub(super) fn broken_by_moves(
     ctx: &Context,
     references_policy: References,
 ) -> BTreeMap<usize, Vec<Finding>> {
-    // The raw files in play, by path, and the objects they write.
+    // The raw files in play, by path, and the objects they replace.
     let raw_files: BTreeMap<&str, usize> = accepted
         .iter()
         .map(|&index| (input.files[index].path.as_str(), index))
@@ -45,22 +48,35 @@ pub(super) fn broken_by_moves(
         })
         .flatten()
         .map(|r| (r.kind.clone(), r.name.clone()))
+        .filter(|key| fabric.base.holds(key))
         .collect();
     if moved.is_empty() {
         return BTreeMap::new();
     }
-    // Managed objects the move leaves in place that refer to what it writes.
+    // Managed objects the move leaves in place that refer to what it writes, directly or
+    // through one object between (an attachment reads the switches of its connection).
+    let kept = |key: &Key, member: &Member| {
+        !moved.contains(key) && state.origin_of(&key.0, &key.1) == Some(&member.origin)
+    };
+    let refers_to = |member: &Member, keys: &BTreeSet<Key>| {
+        references(&member.object)
+            .iter()
+            .any(|(kind, name)| keys.contains(&((*kind).to_owned(), name.clone())))
+    };
+    let mut reached = moved.clone();
+    reached.extend(
+        fabric
+            .managed
+            .members
+            .iter()
+            .filter(|(key, member)| kept(key, member) && refers_to(member, &moved))
+            .map(|(key, _)| key.clone()),
+    );
     let candidates: Vec<(&Key, &Member)> = fabric
         .managed
         .members
         .iter()
-        .filter(|(key, member)| {
-            !moved.contains(*key)
-                && state.origin_of(&key.0, &key.1) == Some(&member.origin)
-                && references(&member.object)
-                    .iter()
-                    .any(|(kind, name)| moved.contains(&((*kind).to_owned(), name.clone())))
-        })
+        .filter(|(key, member)| kept(key, member) && refers_to(member, &reached))
         .collect();
     let errors_now = parallel::map(&candidates, |(_, member)| {
         errors_involving_moves(&member.object, state, ctx, &raw_files)

@@ -14,10 +14,12 @@
 use std::collections::BTreeSet;
 
 use super::cross_findings;
+use super::fabric::Objects;
 use super::missing::MissingReferences;
 use crate::finding::{Finding, Severity};
 use crate::parallel;
 use crate::plan::{FabricInput, ManagedFinding};
+use crate::rules::refs::{Reference, references};
 use crate::rules::state::{FabricState, Origin};
 use crate::rules::{Context, Involved};
 use crate::validate::Resource;
@@ -95,19 +97,33 @@ impl Scope {
     }
 }
 
-/// Every problem of managed/ as `scope` reports it. `raw_caused` are the raw files'
-/// findings caused by another file (path, finding, cause): a deleted managed file gets a
-/// finding for each reference it breaks, in raw/ and managed/ alike. `unordered` are the
-/// findings of the change's steps in managed/ that no order admits (path, finding).
-pub fn findings(
+/// What the change does to managed/ beyond the rules of each object, for [`findings`].
+pub(super) struct ChangeEffects<'a> {
+    /// What the fabric holds before the change: a finding of a managed object about an
+    /// object it refers to that the change creates is not the change's doing (the object
+    /// referred to one the fabric does not hold), as a create breaks nothing (`breaks`).
+    pub base: &'a Objects,
+    /// The raw files' findings caused by another file (path, finding, cause): a deleted
+    /// managed file gets a finding for each reference it breaks, in raw/ and managed/ alike.
+    pub raw_caused: Vec<(String, Finding, Origin)>,
+    /// The findings of the change's steps in managed/ that no order admits (path, finding).
+    pub unordered: Vec<(String, Finding)>,
+}
+
+/// Every problem of managed/ as `scope` reports it, with what the change does (`effects`).
+pub(super) fn findings(
     input: &FabricInput,
     state: &FabricState,
     ctx: &Context,
     scope: &Scope,
-    raw_caused: Vec<(String, Finding, Origin)>,
-    unordered: Vec<(String, Finding)>,
+    effects: ChangeEffects,
     missing: &mut MissingReferences,
 ) -> Vec<ManagedFinding> {
+    let ChangeEffects {
+        base,
+        raw_caused,
+        unordered,
+    } = effects;
     // The steps of managed/ that no order admits are the change's own.
     let mut found: Vec<(String, Finding, Option<Origin>)> = unordered
         .into_iter()
@@ -141,13 +157,27 @@ pub fn findings(
             Ok(resources) => resources,
         };
         found.extend(layout(&file.path, resources).map(|f| (file.path.clone(), f, None)));
+        let referred: BTreeSet<Reference> = resources
+            .iter()
+            .filter_map(|r| r.object.as_ref())
+            .flat_map(references)
+            .collect();
+        let created_referred = |object: &&Involved| {
+            let key = (object.kind.clone(), object.name.clone());
+            !base.holds(&key) && referred.contains(&(object.kind.as_str(), object.name.clone()))
+        };
         for (finding, involved) in cross.findings.into_iter().zip(&cross.involved) {
+            let changed: Vec<Involved> = involved
+                .iter()
+                .filter(|object| !created_referred(object))
+                .cloned()
+                .collect();
             let cause = cross
                 .caused
                 .iter()
                 .find(|(f, _)| *f == finding)
                 .map(|(_, cause)| cause.clone())
-                .or_else(|| scope.changed_among(involved));
+                .or_else(|| scope.changed_among(&changed));
             found.push((file.path.clone(), finding, cause));
         }
         caused.extend(

@@ -213,8 +213,11 @@ pub fn check_fabric(input: &mut FabricInput, ctx: &Context, references: Referenc
         &state,
         ctx,
         scope,
-        raw_caused,
-        blocked_managed,
+        managed::ChangeEffects {
+            base: &fabric.base,
+            raw_caused,
+            unordered: blocked_managed,
+        },
         &mut gathered,
     );
     input.missing = gathered.into_list();
