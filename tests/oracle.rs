@@ -237,6 +237,7 @@ enum Excuse {
     GatewaySupportNotGiven,
     StaticLeaseByMapOrder,
     UpdateWebhook,
+    BreaksAnother,
 }
 
 impl Excuse {
@@ -251,6 +252,9 @@ impl Excuse {
             }
             Excuse::UpdateWebhook => {
                 "Go's update webhook (`pkg/ctrl/*_wh.go`), which hhoracle does not run, refuses an update that would strand objects already in the fabric (a namespace dropping its VPCs' subnets or VLANs), and hh-gitops, which ports it, refuses the update while it accepts the same object as a create"
+            }
+            Excuse::BreaksAnother => {
+                "Go admits an update because its webhooks check only the object they admit, and hh-gitops refuses it because another object of the fabric fails Go's own check once the update is in (hhoracle admits that object before the step and refuses it after); the step is applied, and the broken object fails the change at the end"
             }
             Excuse::GatewaySupportNotGiven => {
                 "Go rejects a gateway kind because fabricator's default config leaves gateway support off, and hh-gitops, given no config, accepts with a warning that it needs `spec.config.gateway.enable`"

@@ -33,6 +33,12 @@ fn vpc(name: &str, subnet: &str, vlan: u32) -> Value {
            "spec": {"subnets": {"default": {"subnet": subnet, "vlan": vlan}}}})
 }
 
+/// `vpc` in the IPv4Namespace `ipv4` and the VLANNamespace `vlans`.
+fn in_namespaces(vpc: Value, ipv4: &str, vlans: &str) -> Value {
+    let vpc = with(&vpc, "/spec/ipv4Namespace", json!(ipv4));
+    with(&vpc, "/spec/vlanNamespace", json!(vlans))
+}
+
 /// `vpc` with its subnet `default` relaying DHCP to the VPC `relay_vpc`.
 fn relaying(vpc: Value, relay_vpc: &str) -> Value {
     with(
@@ -52,6 +58,9 @@ fn attachment(name: &str, subnet: &str, connection: &str) -> Value {
 pub fn changes(base: &[Value]) -> Vec<Change> {
     let vpc_1 = object(base, "VPC", "vpc-1");
     let vpc_2 = object(base, "VPC", "vpc-2");
+    // Nothing refers to vpc-3's subnet by its prefix (vpc-2's is exposed by a
+    // GatewayPeering, which a change of that prefix would break).
+    let vpc_3 = object(base, "VPC", "vpc-3");
     let eslag = "server-02--eslag--leaf-01--leaf-02";
     let change = |label: &str, expected: Outcome, steps: Vec<Value>| Change {
         label: label.to_owned(),
@@ -112,8 +121,8 @@ pub fn changes(base: &[Value]) -> Vec<Change> {
             "(g) a new VPC takes the subnet another VPC's update frees",
             Outcome::Applies,
             vec![
-                vpc("vpc-9", "10.0.2.0/24", 1009),
-                with(&vpc_2, "/spec/subnets/default/subnet", json!("10.0.3.0/24")),
+                in_namespaces(vpc("vpc-9", "10.1.3.0/24", 109), "other", "extra"),
+                with(&vpc_3, "/spec/subnets/default/subnet", json!("10.1.4.0/24")),
             ],
         ),
         change(

@@ -11,15 +11,21 @@
 //! exception: an update that Go's update webhook refuses (`Excuse::UpdateWebhook`), which
 //! hhoracle does not run, is taken as refused, as the live fabric refuses it.
 //!
+//! An update that breaks another object of the fabric (`Excuse::BreaksAnother`: a VPC's
+//! update that drops a subnet an attachment uses) is admitted, as the live fabric admits it.
+//!
 //! Applying a round's steps together stands for applying them one by one only if they do
-//! not conflict with each other; so once every step is applied, each of the change's objects
-//! is judged once more against the fabric it leaves ([`Outcome::RefusedAtEnd`]).
+//! not conflict with each other, and an update may break an object it does not touch; so
+//! once every step is applied, each object of the fabric it leaves (the change's own, and
+//! every other that passed before) is judged once more ([`Outcome::RefusedAtEnd`]).
 //!
 //! hh-gitops judges the whole change as a sync does (the fabric's objects in managed/, each
 //! new object a raw file of its own, `--references strict`) and accepts it when it rejects
 //! no raw file. It must accept exactly the changes that apply: hh-gitops requires the
-//! fabric a change leaves to hold the change's objects (see `crosscheck`), which is what
-//! `RefusedAtEnd` fails.
+//! fabric a change leaves to hold the change's objects and every object it breaks (see
+//! `crosscheck`), which is what `RefusedAtEnd` fails.
+
+use std::collections::BTreeSet;
 
 use serde_json::Value;
 
@@ -137,7 +143,8 @@ pub fn simulate<'a>(
     while runs.iter().any(|run| run.progress == Progress::Waiting) {
         round(binary, registry, config, &mut runs, &mut steps);
     }
-    judge_final_fabrics(binary, config, &mut runs);
+    let passing = passing_at_base(binary, config, base);
+    judge_final_fabrics(binary, config, &passing, &mut runs);
     let verdicts = runs
         .into_iter()
         .map(|run| Verdicts {
@@ -208,7 +215,7 @@ fn round(
         let excused = steps
             .comparison
             .add(subject, &our, their, &subject.label, || {
-                refused_by_update_webhook(registry, subject, store, &our, their)
+                excuse_step(binary, registry, subject, store, &our, their)
             });
         match (our.verdict, their.verdict) {
             (Verdict::Accept, Verdict::Accept) => steps.both_accept += 1,
@@ -241,11 +248,23 @@ fn round(
     }
 }
 
-/// `Excuse::UpdateWebhook` when hh-gitops refuses an update Hedgehog's `Validate()` admits,
-/// and accepts the same object as a create (the fabric `store` without its old version): a
-/// check of Go's update webhook refuses it, which hhoracle does not run. The simulation then
-/// takes the step as refused, as the live fabric does.
-fn refused_by_update_webhook(
+/// The kinds whose update webhook refuses an update that strands the objects using them
+/// (`pkg/ctrl/ipv4namespace_wh.go:72-140`, `pkg/ctrl/vlannamespace_wh.go:71-115`): no other
+/// kind's webhook looks beyond the object it admits.
+const GUARDED_BY_UPDATE_WEBHOOK: [&str; 2] = ["IPv4Namespace", "VLANNamespace"];
+
+/// Why hh-gitops refuses an update Hedgehog's `Validate()` admits, when the live fabric
+/// explains it; hh-gitops must accept the same object as a create (the fabric `store`
+/// without its old version), so that the refusal is about the objects already there.
+///
+/// - `Excuse::UpdateWebhook`: a namespace's update that Go's update webhook refuses, which
+///   hhoracle does not run. The simulation takes the step as refused, as the live fabric does.
+/// - `Excuse::BreaksAnother`: an update that makes another object of the fabric fail
+///   Hedgehog's own check (hhoracle admits it before the step and refuses it after). The
+///   live fabric admits the step, so the simulation does, and the broken object fails the
+///   change at the end (`judge_final_fabrics`), as hh-gitops's refusal says.
+fn excuse_step(
+    binary: &str,
     registry: &Registry,
     subject: &Subject,
     store: &[Value],
@@ -262,13 +281,57 @@ fn refused_by_update_webhook(
         .cloned()
         .collect();
     let is_update = without_old.len() < store.len();
-    let as_create = ours_in_fabric(registry, subject, &without_old);
-    (is_update && as_create.verdict == Verdict::Accept).then_some(Excuse::UpdateWebhook)
+    if !is_update || ours_in_fabric(registry, subject, &without_old).verdict != Verdict::Accept {
+        return None;
+    }
+    if GUARDED_BY_UPDATE_WEBHOOK.contains(&subject.kind.as_str()) {
+        return Some(Excuse::UpdateWebhook);
+    }
+    let config = subject
+        .config
+        .as_ref()
+        .expect("the transitions run with a config");
+    let after = put(store, &subject.object);
+    let others: Vec<Subject> = without_old
+        .iter()
+        .map(|object| super::changes::subject(cross::label(object), object.clone(), config))
+        .collect();
+    let before = hhoracle::theirs_in_clusters(binary, &others, &vec![store.to_vec(); others.len()]);
+    let after = hhoracle::theirs_in_clusters(binary, &others, &vec![after; others.len()]);
+    before
+        .iter()
+        .zip(&after)
+        .any(|(before, after)| {
+            (before.verdict, after.verdict) == (Verdict::Accept, Verdict::Reject)
+        })
+        .then_some(Excuse::BreaksAnother)
 }
 
-/// Settles the changes whose steps all applied: `Applies` when Hedgehog accepts each of
-/// their objects against the fabric they leave, `RefusedAtEnd` otherwise.
-fn judge_final_fabrics(binary: &str, config: &FabricConfig, runs: &mut [Run]) {
+/// The labels of the objects of `base` that Hedgehog admits against `base` itself.
+fn passing_at_base(binary: &str, config: &FabricConfig, base: &[Value]) -> BTreeSet<String> {
+    let subjects: Vec<Subject> = base
+        .iter()
+        .map(|object| subject(cross::label(object), object.clone(), config))
+        .collect();
+    let theirs = hhoracle::theirs_in_clusters(binary, &subjects, &vec![base.to_vec(); base.len()]);
+    subjects
+        .into_iter()
+        .zip(theirs)
+        .filter(|(_, their)| their.verdict == Verdict::Accept)
+        .map(|(subject, _)| subject.label)
+        .collect()
+}
+
+/// Settles the changes whose steps all applied: `Applies` when Hedgehog accepts each object
+/// of the fabric they leave (the change's own, and every other that passed before the
+/// change: an update may break an object it does not touch, which the live fabric admits),
+/// `RefusedAtEnd` otherwise.
+fn judge_final_fabrics(
+    binary: &str,
+    config: &FabricConfig,
+    passing_at_base: &BTreeSet<String>,
+    runs: &mut [Run],
+) {
     let mut subjects = Vec::new();
     let mut stores = Vec::new();
     let mut owners = Vec::new();
@@ -276,7 +339,12 @@ fn judge_final_fabrics(binary: &str, config: &FabricConfig, runs: &mut [Run]) {
         if run.progress != Progress::AllApplied {
             continue;
         }
-        for object in &run.change.steps {
+        let changed: BTreeSet<String> = run.change.steps.iter().map(cross::label).collect();
+        let untouched = run.store.iter().filter(|object| {
+            let label = cross::label(object);
+            passing_at_base.contains(&label) && !changed.contains(&label)
+        });
+        for object in run.change.steps.iter().chain(untouched) {
             subjects.push(subject(cross::label(object), object.clone(), config));
             stores.push(run.store.clone());
             owners.push(index);
