@@ -480,6 +480,11 @@ fn a_create_that_a_managed_object_needs_differently_is_admitted_as_push_and_as_p
         "{}",
         stdout(&out)
     );
+    assert!(
+        stdout(&out).contains("managed/vpcattachments/vpc-1--server-01.yaml:6:11: warning: not this change's doing (VPC `vpc-1` is new, and the fabric admits it whatever the objects that named it before it existed need): VPC `vpc-1` (raw/vpc-1.yaml:1) has no subnet `default`"),
+        "{}",
+        stdout(&out)
+    );
 
     let pull_request = fabric(&managed);
     pull_request.write(
@@ -491,7 +496,7 @@ fn a_create_that_a_managed_object_needs_differently_is_admitted_as_push_and_as_p
     assert_exit(&out, 0);
     assert!(errors(&out).is_empty(), "{}", stdout(&out));
     assert!(
-        stdout(&out).contains(&format!("{F}/managed/vpcattachments/vpc-1--server-01.yaml:6:11: warning: already on the base branch: VPC `vpc-1` ({F}/managed/vpcs/vpc-1.yaml:1) has no subnet `default` (its subnets: `other`)")),
+        stdout(&out).contains(&format!("{F}/managed/vpcattachments/vpc-1--server-01.yaml:6:11: warning: not this change's doing (VPC `vpc-1` is new, and the fabric admits it whatever the objects that named it before it existed need): VPC `vpc-1` ({F}/managed/vpcs/vpc-1.yaml:1) has no subnet `default` (its subnets: `other`)")),
         "the attachment's own problem is reported, not as the change's: {}",
         stdout(&out)
     );

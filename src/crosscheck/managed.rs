@@ -77,20 +77,32 @@ impl Scope {
             .map(|object| object.origin.clone())
     }
 
-    /// A finding as this scope reports it, or `None` when it is left out.
-    fn apply(&self, path: &str, cause: Option<&Origin>, finding: Finding) -> Option<Finding> {
+    /// A finding as this scope reports it, or `None` when it is left out. A finding that
+    /// does not count is labelled with why: `named_before_created` when it is about an
+    /// object the change creates, which the finding's object named before it existed.
+    fn apply(
+        &self,
+        path: &str,
+        cause: Option<&Origin>,
+        named_before_created: Option<&Involved>,
+        finding: Finding,
+    ) -> Option<Finding> {
         if self.managed_counts(path, cause) {
             return Some(finding);
         }
         if !finding.is_error() {
             return None;
         }
-        let already = match self {
-            Scope::Change(_) => "already on the base branch",
-            Scope::AlreadyThere | Scope::Whole => "already in managed/",
+        let label = match (named_before_created, self) {
+            (Some(created), _) => format!(
+                "not this change's doing ({} `{}` is new, and the fabric admits it whatever the objects that named it before it existed need)",
+                created.kind, created.name
+            ),
+            (None, Scope::Change(_)) => "already on the base branch".to_owned(),
+            (None, Scope::AlreadyThere | Scope::Whole) => "already in managed/".to_owned(),
         };
         Some(Finding {
-            message: format!("{already}: {}", finding.message),
+            message: format!("{label}: {}", finding.message),
             severity: Severity::Warning,
             ..finding
         })
@@ -125,14 +137,16 @@ pub(super) fn findings(
         unordered,
     } = effects;
     // The steps of managed/ that no order admits are the change's own.
-    let mut found: Vec<(String, Finding, Option<Origin>)> = unordered
+    // Each finding with its cause and, when it is about an object the change creates that
+    // its object named before it existed, that object (see `Scope::apply`).
+    let mut found: Vec<(String, Finding, Option<Origin>, Option<Involved>)> = unordered
         .into_iter()
         .map(|(path, finding)| {
             let cause = Origin {
                 path: path.clone(),
                 line: finding.line,
             };
-            (path, finding, Some(cause))
+            (path, finding, Some(cause), None)
         })
         .collect();
     let mut caused = raw_caused;
@@ -150,13 +164,13 @@ pub(super) fn findings(
                 found.extend(
                     findings
                         .iter()
-                        .map(|f| (file.path.clone(), f.clone(), None)),
+                        .map(|f| (file.path.clone(), f.clone(), None, None)),
                 );
                 continue;
             }
             Ok(resources) => resources,
         };
-        found.extend(layout(&file.path, resources).map(|f| (file.path.clone(), f, None)));
+        found.extend(layout(&file.path, resources).map(|f| (file.path.clone(), f, None, None)));
         let referred: BTreeSet<Reference> = resources
             .iter()
             .filter_map(|r| r.object.as_ref())
@@ -167,18 +181,21 @@ pub(super) fn findings(
             !base.holds(&key) && referred.contains(&(object.kind.as_str(), object.name.clone()))
         };
         for (finding, involved) in cross.findings.into_iter().zip(&cross.involved) {
-            let changed: Vec<Involved> = involved
+            let (created, changed): (Vec<Involved>, Vec<Involved>) = involved
                 .iter()
-                .filter(|object| !created_referred(object))
                 .cloned()
-                .collect();
+                .partition(|object| created_referred(&object));
             let cause = cross
                 .caused
                 .iter()
                 .find(|(f, _)| *f == finding)
                 .map(|(_, cause)| cause.clone())
                 .or_else(|| scope.changed_among(&changed));
-            found.push((file.path.clone(), finding, cause));
+            let created = cause
+                .is_none()
+                .then(|| created.into_iter().next())
+                .flatten();
+            found.push((file.path.clone(), finding, cause, created));
         }
         caused.extend(
             cross
@@ -199,6 +216,7 @@ pub(super) fn findings(
                 "only resource files (`<metadata.name>.yaml`) and `.gitkeep` belong in a managed/<plural>/ folder: move this file out of managed/",
             ),
             None,
+            None,
         ));
     }
     let deleted: BTreeSet<&str> = input.deleted.iter().map(|d| d.path.as_str()).collect();
@@ -215,14 +233,15 @@ pub(super) fn findings(
                     ),
                 ),
                 Some(cause.clone()),
+                None,
             ));
         }
     }
     let mut out: Vec<ManagedFinding> = found
         .into_iter()
-        .filter_map(|(path, finding, cause)| {
+        .filter_map(|(path, finding, cause, created)| {
             scope
-                .apply(&path, cause.as_ref(), finding)
+                .apply(&path, cause.as_ref(), created.as_ref(), finding)
                 .map(|finding| ManagedFinding { path, finding })
         })
         .collect();
