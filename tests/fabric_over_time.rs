@@ -197,10 +197,10 @@ fn swapping_the_vlans_of_two_vpcs_applies_in_no_order() {
         errors(&out),
         [
             format!(
-                "{F}/managed/vpcs/vpc-1.yaml:1:1: error: no order applies this change: the fabric admits one object at a time, and VPC `vpc-1` can be updated only after what the fabric holds to change first (VLAN `1002` of subnet `default` is already used by subnet `default` of VPC `vpc-2` ({F}/managed/vpcs/vpc-2.yaml:1) in VLANNamespace `default`: a VLAN of a namespace belongs to one VPC, so pick a free one), which this change never allows before it (stuck with it: VPC `vpc-2` ({F}/managed/vpcs/vpc-2.yaml:1)). Split the change into steps that each apply alone: first give VPC `vpc-1` values no other object holds now (a free VLAN, prefix or port), or free them in a change of their own, then the rest"
+                "{F}/managed/vpcs/vpc-1.yaml:1:1: error: no order applies this change: the fabric admits one object at a time, and VPC `vpc-1` can be updated only when the fabric no longer holds what it clashes with (VLAN `1002` of subnet `default` is already used by subnet `default` of VPC `vpc-2` ({F}/managed/vpcs/vpc-2.yaml:1) in VLANNamespace `default`: a VLAN of a namespace belongs to one VPC, so pick a free one), which no order of this change reaches first (stuck with it: VPC `vpc-2` ({F}/managed/vpcs/vpc-2.yaml:1)). Split the change into steps that each apply alone: first give VPC `vpc-1` values no other object holds now (a free VLAN, prefix or port), or free them in a change of their own, then the rest"
             ),
             format!(
-                "{F}/managed/vpcs/vpc-2.yaml:1:1: error: no order applies this change: the fabric admits one object at a time, and VPC `vpc-2` can be updated only after what the fabric holds to change first (VLAN `1001` of subnet `default` is already used by subnet `default` of VPC `vpc-1` ({F}/managed/vpcs/vpc-1.yaml:1) in VLANNamespace `default`: a VLAN of a namespace belongs to one VPC, so pick a free one), which this change never allows before it (stuck with it: VPC `vpc-1` ({F}/managed/vpcs/vpc-1.yaml:1)). Split the change into steps that each apply alone: first give VPC `vpc-2` values no other object holds now (a free VLAN, prefix or port), or free them in a change of their own, then the rest"
+                "{F}/managed/vpcs/vpc-2.yaml:1:1: error: no order applies this change: the fabric admits one object at a time, and VPC `vpc-2` can be updated only when the fabric no longer holds what it clashes with (VLAN `1001` of subnet `default` is already used by subnet `default` of VPC `vpc-1` ({F}/managed/vpcs/vpc-1.yaml:1) in VLANNamespace `default`: a VLAN of a namespace belongs to one VPC, so pick a free one), which no order of this change reaches first (stuck with it: VPC `vpc-1` ({F}/managed/vpcs/vpc-1.yaml:1)). Split the change into steps that each apply alone: first give VPC `vpc-2` values no other object holds now (a free VLAN, prefix or port), or free them in a change of their own, then the rest"
             ),
         ]
     );
@@ -246,7 +246,7 @@ fn renaming_a_vpc_in_place_under_its_attachment_applies_in_no_order_and_the_read
         "{errors:#?}"
     );
     assert!(
-        errors.iter().any(|e| e.starts_with(&format!("{F}/managed/vpcs/vpc-1.yaml:1:1: error: no order applies this change: the fabric admits one object at a time, and VPC `vpc-1` can be deleted only after VPCAttachment `vpc-1--server-01` ({F}/managed/vpcattachments/vpc-1--server-01.yaml:1) to stop referring to it"))),
+        errors.iter().any(|e| e.starts_with(&format!("{F}/managed/vpcs/vpc-1.yaml:1:1: error: no order applies this change: the fabric admits one object at a time, and VPC `vpc-1` can be deleted only when VPCAttachment `vpc-1--server-01` ({F}/managed/vpcattachments/vpc-1--server-01.yaml:1) no longer refers to it"))),
         "{errors:#?}"
     );
 
@@ -282,8 +282,8 @@ fn two_new_vpcs_relaying_dhcp_to_each_other_apply_in_no_order() {
     assert_eq!(
         errors(&out),
         [
-            "gitops/hedgehog/f/raw/a.yaml:1:1: error: no order applies this change: the fabric admits one object at a time, and VPC `vpc-a` can be created only after VPC `vpc-b` (raw/b.yaml:1) to exist, which this change never allows before it (stuck with it: VPC `vpc-b` (raw/b.yaml:1)). Split the change into steps that each apply alone: first create what it refers to (in a change of its own when that waits too), then this",
-            "gitops/hedgehog/f/raw/b.yaml:1:1: error: no order applies this change: the fabric admits one object at a time, and VPC `vpc-b` can be created only after VPC `vpc-a` (raw/a.yaml:1) to exist, which this change never allows before it (stuck with it: VPC `vpc-a` (raw/a.yaml:1)). Split the change into steps that each apply alone: first create what it refers to (in a change of its own when that waits too), then this",
+            "gitops/hedgehog/f/raw/a.yaml:1:1: error: no order applies this change: the fabric admits one object at a time, and VPC `vpc-a` can be created only when VPC `vpc-b` (raw/b.yaml:1) exists, which no order of this change reaches first (stuck with it: VPC `vpc-b` (raw/b.yaml:1)). Split the change into steps that each apply alone: first create what it refers to (in a change of its own when that waits too), then this",
+            "gitops/hedgehog/f/raw/b.yaml:1:1: error: no order applies this change: the fabric admits one object at a time, and VPC `vpc-b` can be created only when VPC `vpc-a` (raw/a.yaml:1) exists, which no order of this change reaches first (stuck with it: VPC `vpc-a` (raw/a.yaml:1)). Split the change into steps that each apply alone: first create what it refers to (in a change of its own when that waits too), then this",
         ]
     );
     // One relaying to the other, which is new too, applies: the other is created first.

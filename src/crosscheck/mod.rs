@@ -432,7 +432,7 @@ fn unordered_finding(steps: &[Step], blocked: &order::Blocked, all: &[String]) -
         step.origin.line,
         1,
         format!(
-            "no order applies this change: the fabric admits one object at a time, and {kind} `{name}` can be {} only after {}, which this change never allows before it{others}. Split the change into steps that each apply alone: {}",
+            "no order applies this change: the fabric admits one object at a time, and {kind} `{name}` can be {} only when {}, which no order of this change reaches first{others}. Split the change into steps that each apply alone: {}",
             step.verb(),
             blocked.waits_for,
             blocked.advice

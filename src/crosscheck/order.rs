@@ -36,7 +36,7 @@ use crate::rules::{self, Context, Severity};
 pub(super) struct Blocked {
     /// Its index in the steps given.
     pub step: usize,
-    /// What it waits for, in words.
+    /// What it waits for, in words: a clause that follows "only when".
     pub waits_for: String,
     /// Advice for splitting the change at this step.
     pub advice: String,
@@ -206,10 +206,7 @@ fn created_later(
         .iter()
         .map(|key| {
             let (kind, name) = key;
-            format!(
-                "{kind} `{name}` ({}) to exist",
-                steps[to_create[key]].origin
-            )
+            format!("{kind} `{name}` ({}) exists", steps[to_create[key]].origin)
         })
         .collect();
     (
@@ -259,7 +256,7 @@ fn waits_for(
             }
             Some((
                 format!(
-                    "what the fabric holds to change first ({})",
+                    "the fabric no longer holds what it clashes with ({})",
                     errors.join("; ")
                 ),
                 format!(
@@ -280,7 +277,11 @@ fn waits_for(
                 return None;
             }
             Some((
-                format!("{} to stop referring to it", still.join(", ")),
+                format!(
+                    "{} no longer {} to it",
+                    still.join(", "),
+                    if still.len() == 1 { "refers" } else { "refer" }
+                ),
                 format!(
                     "first delete what refers to {kind} `{name}` (or give it a new name, so that it is created anew), then delete {kind} `{name}`"
                 ),
