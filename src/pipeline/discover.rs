@@ -158,26 +158,13 @@ pub fn fabrics(
             globs.join(", ")
         );
     }
-    // Untracked files that .gitignore ignores are not part of the repository: they stay out
-    // of the plan altogether, so a raw/ left with only them still gets its .gitkeep.
     let mut gitignored = BTreeSet::new();
     if let Some(git) = git {
-        let yaml: Vec<String> = inputs
-            .iter()
-            .zip(&files)
-            .flat_map(|(input, files)| {
-                files
-                    .raw
-                    .iter()
-                    .filter(|entry| entry.kind == EntryKind::Yaml)
-                    .map(move |entry| format!("{}/{}", input.dir, entry.rel))
-            })
-            .collect();
-        gitignored = git.ignored(&yaml)?;
-        for (input, files) in inputs.iter().zip(&mut files) {
-            files
-                .raw
-                .retain(|entry| !gitignored.contains(&format!("{}/{}", input.dir, entry.rel)));
+        let in_repo =
+            |fabric: usize, entry: &source::Entry| format!("{}/{}", inputs[fabric].dir, entry.rel);
+        let taken = take_gitignored(git, &mut files, in_repo)?;
+        for (fabric, entries) in taken.iter().enumerate() {
+            gitignored.extend(entries.iter().map(|entry| in_repo(fabric, entry)));
         }
     }
     let contexts: Vec<_> = configs.iter().map(LoadedConfig::context).collect();
@@ -221,6 +208,46 @@ pub fn fabric_files(registry: &Registry, dir: &Path, prefix: &str) -> Result<Fab
         managed,
         strays,
     })
+}
+
+/// Takes the untracked raw YAML files that `.gitignore` ignores out of each fabric's
+/// `files` and returns them, fabric by fabric. Such files are not part of the repository
+/// (a scratch file, a local override): they are no part of the fabric state, for `sync`
+/// (which still gives a raw/ left with only them its .gitkeep) as for `check`, and both
+/// list them as ignored. A file git tracks is never ignored, whatever `.gitignore` says.
+/// `in_git(fabric, entry)` is the path of a raw file from the folder `git` was opened at;
+/// git is asked once for all of them.
+pub fn take_gitignored(
+    git: &GitRepo,
+    files: &mut [FabricFiles],
+    in_git: impl Fn(usize, &source::Entry) -> String,
+) -> Result<Vec<Vec<source::Entry>>> {
+    let yaml: Vec<String> = files
+        .iter()
+        .enumerate()
+        .flat_map(|(fabric, files)| {
+            files
+                .raw
+                .iter()
+                .filter(|entry| entry.kind == EntryKind::Yaml)
+                .map(move |entry| (fabric, entry))
+        })
+        .map(|(fabric, entry)| in_git(fabric, entry))
+        .collect();
+    let ignored = git.ignored(&yaml)?;
+    Ok(files
+        .iter_mut()
+        .enumerate()
+        .map(|(fabric, files)| {
+            let (taken, kept) = std::mem::take(&mut files.raw)
+                .into_iter()
+                .partition(|entry| {
+                    entry.kind == EntryKind::Yaml && ignored.contains(&in_git(fabric, entry))
+                });
+            files.raw = kept;
+            taken
+        })
+        .collect())
 }
 
 /// Reads and checks the files of every fabric (in parallel, all fabrics together), each

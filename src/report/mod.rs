@@ -21,6 +21,10 @@ use crate::rules::config_file::ConfigSource;
 /// The version of the JSON report format; bumped on any incompatible change.
 pub const FORMAT_VERSION: u32 = 2;
 
+/// Why a raw file is listed rather than read, by `sync` and `check` alike: `.gitignore`
+/// ignores it and git does not track it.
+pub const GITIGNORED: &str = "ignored by .gitignore";
+
 /// One file checked by `hh-gitops check`.
 #[derive(Debug, Clone, Serialize)]
 pub struct CheckedFile {
@@ -31,7 +35,7 @@ pub struct CheckedFile {
     /// Every problem found: errors (then the file is rejected) and warnings.
     pub findings: Vec<Finding>,
     /// Why the file was listed but not checked (a file of a fabric folder that is no
-    /// resource of the fabric).
+    /// resource of the fabric, or a raw file `.gitignore` ignores).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ignored: Option<String>,
 }
@@ -298,7 +302,7 @@ impl SyncReport {
                     .iter()
                     .filter_map(|path| path.strip_prefix(prefix.as_str()))
                     .filter(|path| path.starts_with("raw/"))
-                    .map(|path| (path, Some("ignored by .gitignore"))),
+                    .map(|path| (path, Some(GITIGNORED))),
             )
             .collect();
         files.sort_unstable();

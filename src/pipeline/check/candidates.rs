@@ -19,7 +19,8 @@ pub(super) struct Candidate {
     /// Index of its fabric config in the run's list.
     pub config: usize,
     /// Why it is listed rather than checked: a file found in a fabric folder outside the
-    /// fabric's resources (`.hnp/` metadata, `managed/tests/`). Named files are always checked.
+    /// fabric's resources (`.hnp/` metadata, `managed/tests/`). Named files are checked
+    /// (unless `.gitignore` ignores them, which `checked_files` finds out).
     pub ignored: Option<&'static str>,
 }
 

@@ -2,12 +2,14 @@
 //! with. A file in a fabric's raw/ or managed/ is checked as `sync` would check it: with
 //! that fabric's whole managed/ and raw/ as the fabric state. Other files are checked
 //! against each other (`check wiring.yaml vpcs.yaml` checks them together, as hhfab would).
+//! A raw file that `.gitignore` ignores is no part of the fabric, as for `sync`: it is
+//! listed as ignored, never read, even when named.
 
 mod candidates;
 
 pub use candidates::repository_fabrics;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -19,7 +21,7 @@ use crate::backend::git::GitRepo;
 use crate::crosscheck::Scope;
 use crate::finding::Finding;
 use crate::plan::{FabricInput, MissingReference, RawOutcome};
-use crate::report::CheckedFile;
+use crate::report::{CheckedFile, GITIGNORED};
 use crate::rules::state::References;
 use crate::schema::Registry;
 use crate::source::{self, EntryKind};
@@ -59,11 +61,19 @@ struct Group {
     config: LoadedConfig,
     /// How much the problems of its managed/ count.
     scope: Scope,
+    /// The paths of its raw files that `.gitignore` ignores, left out of `files`.
+    gitignored: HashSet<PathBuf>,
 }
 
 /// `check`: every file under `paths`, checked alone and then with its group (see the
 /// module documentation), each group against its fabric config (`given`, else the fab.yaml
 /// of the fabric holding it, else the defaults); also returns the configs used.
+///
+/// A fabric's raw files that `.gitignore` ignores (asked of the git work tree holding the
+/// fabric; outside one, none) are left out of its fabric state, as `sync` leaves them out
+/// of its plan, and listed as ignored when named or found under a named folder. A file the
+/// user names is treated the same: checking it would give a verdict `sync` never gives,
+/// and `git add` of it would need `--force` (once staged, git tracks it and it is read).
 pub fn checked_files(
     registry: &Registry,
     paths: &[PathBuf],
@@ -113,7 +123,9 @@ pub fn checked_files(
                     let shown = prefix.trim_end_matches('/');
                     let config = LoadedConfig::for_fabric(&dir, shown, given)?;
                     let mut input = empty_input(shown, &config);
-                    let repo_dir = GitRepo::open(&dir)
+                    let git = GitRepo::open(&dir).ok();
+                    let repo_dir = git
+                        .as_ref()
                         .map(|git| git.repo_path("").trim_end_matches('/').to_owned())
                         .unwrap_or_default();
                     let ctx = config.context();
@@ -127,12 +139,28 @@ pub fn checked_files(
                     let scope = change.scope;
                     input.deleted = change.deleted;
                     input.edited = change.edited;
+                    let mut files = discover::fabric_files(registry, &dir, &prefix)?;
+                    let gitignored = match &git {
+                        // Git is opened at the fabric folder: a raw file's path from there
+                        // is its path as listed, without the prefix.
+                        Some(git) => discover::take_gitignored(
+                            git,
+                            std::slice::from_mut(&mut files),
+                            |_, entry| entry.rel[prefix.len()..].to_owned(),
+                        )?
+                        .into_iter()
+                        .flatten()
+                        .map(|entry| entry.path)
+                        .collect(),
+                        None => HashSet::new(),
+                    };
                     groups.push(Group {
                         loose: false,
                         input,
-                        files: discover::fabric_files(registry, &dir, &prefix)?,
+                        files,
                         config,
                         scope,
+                        gitignored,
                     });
                     fabric_groups.insert(dir, groups.len() - 1);
                     groups.len() - 1
@@ -150,6 +178,7 @@ pub fn checked_files(
                         files: FabricFiles::default(),
                         scope: Scope::Whole,
                         config: config.clone(),
+                        gitignored: HashSet::new(),
                     });
                     groups.len() - 1
                 });
@@ -171,11 +200,13 @@ pub fn checked_files(
     let mut files = Vec::with_capacity(groups.len());
     let mut configs = Vec::with_capacity(groups.len());
     let mut scopes = Vec::with_capacity(groups.len());
+    let mut gitignored = Vec::with_capacity(groups.len());
     for group in groups {
         inputs.push(group.input);
         files.push(group.files);
         configs.push(group.config);
         scopes.push(group.scope);
+        gitignored.push(group.gitignored);
     }
     let contexts: Vec<_> = configs.iter().map(LoadedConfig::context).collect();
     discover::read_fabrics(
@@ -199,7 +230,10 @@ pub fn checked_files(
     }
     let mut checked = Vec::with_capacity(candidates.len());
     for (candidate, (group, listed)) in candidates.iter().zip(&placed) {
-        if let Some(why) = candidate.ignored {
+        let why = candidate
+            .ignored
+            .or_else(|| gitignored[*group].contains(listed).then_some(GITIGNORED));
+        if let Some(why) = why {
             checked.push(CheckedFile {
                 path: candidate.display.clone(),
                 resources: 0,
