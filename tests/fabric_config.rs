@@ -12,6 +12,21 @@ const VPC_IN_10_99: &str = "apiVersion: vpc.githedgehog.com/v1beta1\nkind: VPC\n
 /// A fab.yaml that moves the protocol subnet (a reserved subnet) to 10.99.0.0/16.
 const FAB_YAML: &str = "apiVersion: fabricator.githedgehog.com/v1beta1\nkind: Fabricator\nmetadata:\n  name: default\n  namespace: fab\nspec:\n  config:\n    fabric:\n      protocolSubnet: 10.99.0.0/16\n---\napiVersion: fabricator.githedgehog.com/v1beta1\nkind: ControlNode\nmetadata:\n  name: control-1\n  namespace: fab\nspec: {}\n";
 
+/// The whole fabric-ctrl config.yaml of the fixtures with `reservedSubnets` set to `subnet`
+/// alone.
+fn config_yaml_reserving(subnet: &str) -> String {
+    let whole =
+        std::fs::read_to_string(common::fixtures().join("fabric-config/config.yaml")).unwrap();
+    whole
+        .lines()
+        .filter(|line| !line.starts_with("  - 172.30."))
+        .map(|line| match line {
+            "reservedSubnets:" => format!("reservedSubnets: [{subnet}]\n"),
+            line => format!("{line}\n"),
+        })
+        .collect()
+}
+
 const GATEWAY_GROUP: &str = "apiVersion: gateway.githedgehog.com/v1alpha1\nkind: GatewayGroup\nmetadata:\n  name: group-1\nspec: {}\n";
 
 #[test]
@@ -56,11 +71,7 @@ fn fabric_config_overrides_every_fabric_and_takes_fabric_ctrls_config_too() {
     let vpc = dir.path().join("vpc.yaml");
     std::fs::write(&vpc, VPC_IN_10_99).unwrap();
     let config = dir.path().join("config.yaml");
-    std::fs::write(
-        &config,
-        "reservedSubnets: [10.99.0.0/16]\nfabricMTU: 9100\n",
-    )
-    .unwrap();
+    std::fs::write(&config, config_yaml_reserving("10.99.0.0/16")).unwrap();
     let out = output(bin().current_dir(dir.path()).args(["check", "vpc.yaml"]));
     assert_exit(&out, 0);
     let out = output(bin().current_dir(dir.path()).args([
@@ -155,4 +166,47 @@ fn check_reads_the_fab_yaml_of_the_fabric_holding_each_path() {
         "the file of the fabric with the fab.yaml is the rejected one"
     );
     assert_eq!(json["files"][0]["findings"][0]["line"], 8);
+}
+
+#[test]
+fn a_partial_config_yaml_is_refused_naming_the_first_field_init_requires() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("vpc.yaml"), VPC_IN_10_99).unwrap();
+    std::fs::write(
+        dir.path().join("config.yaml"),
+        "controlVIP: 172.30.0.1/32\nreservedSubnets: [10.99.0.0/16]\n",
+    )
+    .unwrap();
+    let out = output(bin().current_dir(dir.path()).args([
+        "check",
+        "--fabric-config",
+        "config.yaml",
+        "vpc.yaml",
+    ]));
+    assert_exit(&out, 2);
+    assert_eq!(
+        stderr(&out),
+        "hh-gitops: error: config.yaml:1:1: error: config.yaml has no `apiServer`: fabric-ctrl's Init() requires it, so the fabric would not start with this config; give the whole config (`kubectl get cm -n fab fabric-ctrl-config -o yaml`) or the fabric's fab.yaml: the fabric config cannot be used; fix it or pass another with --fabric-config\n"
+    );
+    // A config.yaml without its leaf ASNs never reaches a Switch as a range `0-0`.
+    let without_asns: String = config_yaml_reserving("10.99.0.0/16")
+        .lines()
+        .filter(|line| !line.starts_with("leafASN"))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    std::fs::write(dir.path().join("config.yaml"), without_asns).unwrap();
+    let out = output(bin().current_dir(dir.path()).args([
+        "check",
+        "--fabric-config",
+        "config.yaml",
+        "vpc.yaml",
+    ]));
+    assert_exit(&out, 2);
+    assert!(
+        stderr(&out)
+            .contains("config.yaml has no `leafASNStart`: fabric-ctrl's Init() requires it"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stdout(&out).contains("0-0") && !stderr(&out).contains("0-0"));
 }
