@@ -168,6 +168,105 @@ fn check_reads_the_fab_yaml_of_the_fabric_holding_each_path() {
     assert_eq!(json["files"][0]["findings"][0]["line"], 8);
 }
 
+/// A VPC whose subnet lies in fabricator's default management subnet, 172.30.0.0/21: a
+/// reserved subnet only if the fabric kept that default.
+const VPC_IN_172_30: &str = "apiVersion: vpc.githedgehog.com/v1beta1\nkind: VPC\nmetadata:\n  name: vpc-1\nspec:\n  subnets:\n    default:\n      subnet: 172.30.1.0/24\n      vlan: 1001\n";
+
+/// A fab.yaml that keeps every default.
+const DEFAULT_FAB_YAML: &str = "apiVersion: fabricator.githedgehog.com/v1beta1\nkind: Fabricator\nmetadata:\n  name: default\n  namespace: fab\nspec:\n  config: {}\n";
+
+#[test]
+fn a_finding_on_a_default_value_warns_without_a_config_and_rejects_with_one_or_denied() {
+    let repo = Repo::new(None);
+    repo.write(
+        "gitops/hedgehog/assumed/raw/vpc.yaml",
+        VPC_IN_172_30.as_bytes(),
+    );
+    repo.commit_all("a VPC in the default management subnet");
+    let out = repo.sync(&["--dry-run"]);
+    assert_exit(&out, 0);
+    assert!(
+        stdout(&out).contains("\n      gitops/hedgehog/assumed/raw/vpc.yaml:8:15: warning: subnet `172.30.1.0/24` overlaps `172.30.0.0/21`, which the fabric reserves for its own addresses (`reservedSubnets`: management, fabric links, loopbacks, VTEPs): pick a subnet outside it; that value is fabricator's default `reservedSubnets`, assumed for want of a fabric config: if your fabric uses another, give its config with --fabric-config or <fabric>/fab.yaml (at /spec/subnets/default/subnet)\n"),
+        "{}",
+        stdout(&out)
+    );
+    let out = repo.sync(&["--dry-run", "--deny-warnings"]);
+    assert_exit(&out, 1);
+    assert!(
+        stdout(&out).contains("\n      gitops/hedgehog/assumed/raw/vpc.yaml:8:15: error: subnet `172.30.1.0/24` overlaps `172.30.0.0/21`, which the fabric reserves for its own addresses (`reservedSubnets`: management, fabric links, loopbacks, VTEPs): pick a subnet outside it; that value is fabricator's default `reservedSubnets`, assumed for want of a fabric config: if your fabric uses another, give its config with --fabric-config or <fabric>/fab.yaml (a warning, rejected because warnings are denied: --deny-warnings) (at /spec/subnets/default/subnet)\n"),
+        "{}",
+        stdout(&out)
+    );
+    let out = repo.sync(&[]);
+    assert_exit(&out, 0);
+    assert_eq!(
+        repo.files_under("gitops/hedgehog/assumed/managed"),
+        ["vpcs/vpc-1.yaml"],
+        "the file moves"
+    );
+    // The same VPC in a fabric whose fab.yaml keeps the defaults: the user chose them.
+    repo.write(
+        "gitops/hedgehog/chosen/fab.yaml",
+        DEFAULT_FAB_YAML.as_bytes(),
+    );
+    repo.write(
+        "gitops/hedgehog/chosen/raw/vpc.yaml",
+        VPC_IN_172_30.as_bytes(),
+    );
+    repo.commit_all("the same VPC in a fabric with a fab.yaml");
+    let out = repo.sync(&[]);
+    assert_exit(&out, 1);
+    assert!(
+        stdout(&out).contains("\n      gitops/hedgehog/chosen/raw/vpc.yaml:8:15: error: subnet `172.30.1.0/24` overlaps `172.30.0.0/21`, which the fabric reserves for its own addresses (`reservedSubnets`: management, fabric links, loopbacks, VTEPs): pick a subnet outside it (at /spec/subnets/default/subnet)\n"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(repo.files_under("gitops/hedgehog/chosen/raw"), ["vpc.yaml"]);
+}
+
+#[test]
+fn a_switch_on_the_air_demos_management_network_warns_unless_the_config_says_otherwise() {
+    let dir = tempfile::tempdir().unwrap();
+    let switch = "apiVersion: wiring.githedgehog.com/v1beta1\nkind: Switch\nmetadata:\n  name: leaf-01\nspec:\n  role: server-leaf\n  profile: vs\n  asn: 65101\n  ip: 192.168.200.8/24\n  protocolIP: 172.30.8.2/32\n  vtepIP: 172.30.12.0/32\n";
+    std::fs::write(dir.path().join("switch.yaml"), switch).unwrap();
+    let out = output(bin().current_dir(dir.path()).args(["check", "switch.yaml"]));
+    assert_exit(&out, 0);
+    assert!(
+        stdout(&out).starts_with("switch.yaml:9:7: warning: management IP `192.168.200.8` is outside the fabric's management subnet `172.30.0.0/21` (`managementSubnet`); that value is fabricator's default `managementSubnet`, assumed for want of a fabric config: if your fabric uses another, give its config with --fabric-config or <fabric>/fab.yaml (at /spec/ip)\n"),
+        "{}",
+        stdout(&out)
+    );
+    let check_with = |config: &str| {
+        std::fs::write(dir.path().join("fab.yaml"), config).unwrap();
+        output(bin().current_dir(dir.path()).args([
+            "check",
+            "--fabric-config",
+            "fab.yaml",
+            "switch.yaml",
+        ]))
+    };
+    let out = check_with(DEFAULT_FAB_YAML);
+    assert_exit(&out, 1);
+    assert!(
+        stdout(&out).starts_with("switch.yaml:9:7: error: management IP `192.168.200.8` is outside the fabric's management subnet `172.30.0.0/21` (`managementSubnet`) (at /spec/ip)\n"),
+        "{}",
+        stdout(&out)
+    );
+    let air = DEFAULT_FAB_YAML.replace(
+        "  config: {}\n",
+        "  config:\n    control:\n      managementSubnet: 192.168.200.0/24\n      controlVIP: 192.168.200.1/32\n    fabric:\n      managementDHCPStart: 192.168.200.100\n",
+    );
+    let out = check_with(&air);
+    assert_exit(&out, 0);
+    assert!(
+        stdout(&out)
+            .ends_with("checked 1 file: 1 valid (1 resource), 0 rejected (0 errors), 1 warning\n"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(!stdout(&out).contains("management"), "{}", stdout(&out));
+}
+
 #[test]
 fn a_partial_config_yaml_is_refused_naming_the_first_field_init_requires() {
     let dir = tempfile::tempdir().unwrap();

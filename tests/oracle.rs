@@ -235,6 +235,7 @@ fn ours(registry: &Registry, subject: &Subject) -> Ours {
 enum Excuse {
     UnhydratedField,
     GatewaySupportNotGiven,
+    DefaultConfigValue,
     StaticLeaseByMapOrder,
     UpdateWebhook,
 }
@@ -251,6 +252,9 @@ impl Excuse {
             }
             Excuse::UpdateWebhook => {
                 "Go's update webhook (`pkg/ctrl/*_wh.go`), which hhoracle does not run, refuses an update that would strand objects already in the fabric (a namespace dropping its VPCs' subnets or VLANs), and hh-gitops, which ports it, refuses the update while it accepts the same object as a create"
+            }
+            Excuse::DefaultConfigValue => {
+                "Go rejects for a value of fabricator's default config (a reserved subnet, the management, protocol, VTEP or fabric subnet, the ASNs, the reserved VLANs), and hh-gitops, given no config, accepts with a warning naming that default and how to give the real config"
             }
             Excuse::GatewaySupportNotGiven => {
                 "Go rejects a gateway kind because fabricator's default config leaves gateway support off, and hh-gitops, given no config, accepts with a warning that it needs `spec.config.gateway.enable`"
@@ -302,6 +306,9 @@ fn excuse(subject: &Subject, ours: &Ours, theirs: &Theirs) -> Option<Excuse> {
         && warned("needs `spec.config.gateway.enable: true`")
     {
         return Some(Excuse::GatewaySupportNotGiven);
+    }
+    if !subject.config_given && warned("that value is fabricator's default") {
+        return Some(Excuse::DefaultConfigValue);
     }
     None
 }
