@@ -309,3 +309,75 @@ fn a_partial_config_yaml_is_refused_naming_the_first_field_init_requires() {
     );
     assert!(!stdout(&out).contains("0-0") && !stderr(&out).contains("0-0"));
 }
+
+#[test]
+fn a_fab_yaml_linked_to_a_file_inside_the_repository_is_followed_and_named() {
+    let repo = Repo::new(None);
+    repo.write("shared/fab.yaml", FAB_YAML.as_bytes());
+    repo.write("gitops/hedgehog/f/raw/vpc.yaml", VPC_IN_10_99.as_bytes());
+    std::os::unix::fs::symlink(
+        "../../../shared/fab.yaml",
+        repo.work.join("gitops/hedgehog/f/fab.yaml"),
+    )
+    .unwrap();
+    repo.commit_all("a fabric whose fab.yaml is the monorepo's shared one");
+    let report = repo.work.join("../report.json");
+    let out = repo.sync(&["--dry-run", "--report-json", report.to_str().unwrap()]);
+    assert_exit(&out, 1);
+    assert!(
+        stdout(&out).starts_with("gitops/hedgehog/f\n  rejected raw/vpc.yaml (left in raw/)\n      gitops/hedgehog/f/raw/vpc.yaml:8:15: error: subnet `10.99.1.0/24` overlaps `10.99.0.0/16`, which the fabric reserves for its own addresses"),
+        "the shared fab.yaml's protocol subnet applies: {}",
+        stdout(&out)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    assert_eq!(
+        json["fabrics"][0]["fabric_config"],
+        serde_json::json!({"file": "gitops/hedgehog/f/fab.yaml", "form": "fab.yaml"})
+    );
+    // check finds it too, from inside the fabric.
+    let out = output(
+        repo.isolate(&mut bin())
+            .current_dir(&repo.work)
+            .args(["check", "gitops/hedgehog/f/raw/vpc.yaml"]),
+    );
+    assert_exit(&out, 1);
+    assert!(
+        stdout(&out)
+            .ends_with("checked 1 file: 0 valid (0 resources), 1 rejected (1 error), 0 warnings\n"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn a_fab_yaml_linked_outside_the_repository_or_nowhere_stops_the_run() {
+    let repo = Repo::new(None);
+    let outside = repo.tmp.path().join("elsewhere.yaml");
+    std::fs::write(&outside, FAB_YAML).unwrap();
+    repo.write("gitops/hedgehog/f/raw/vpc.yaml", VPC_IN_10_99.as_bytes());
+    let link = repo.work.join("gitops/hedgehog/f/fab.yaml");
+    std::os::unix::fs::symlink(&outside, &link).unwrap();
+    repo.commit_all("a fab.yaml that leaves the repository");
+    let commits = repo.commit_count();
+    let out = repo.sync(&[]);
+    assert_exit(&out, 2);
+    let outside = outside.canonicalize().unwrap();
+    let top = repo.work.canonicalize().unwrap();
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "hh-gitops: error: gitops/hedgehog/f/fab.yaml links to {}, outside the repository ({}): hh-gitops reads a fabric's config only from the repository it checks, so that every run of every clone checks against the same file; copy the file into the repository and link to that, or give it with --fabric-config\n",
+            outside.display(),
+            top.display()
+        )
+    );
+    assert_eq!(repo.commit_count(), commits, "nothing was committed");
+    std::fs::remove_file(&link).unwrap();
+    std::os::unix::fs::symlink("missing.yaml", &link).unwrap();
+    let out = repo.sync(&[]);
+    assert_exit(&out, 2);
+    assert_eq!(
+        stderr(&out),
+        "hh-gitops: error: gitops/hedgehog/f/fab.yaml links to missing.yaml, which does not exist: point the link at the fabric's fab.yaml, or remove it to check against fabricator's defaults\n"
+    );
+}

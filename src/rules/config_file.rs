@@ -44,6 +44,22 @@ pub struct ConfigSource {
     pub form: Option<ConfigForm>,
 }
 
+impl ConfigSource {
+    /// Which config this is, in the words every report uses, the file shown by `show_file`
+    /// (the Markdown summary quotes it as code): `f/fab.yaml (fab.yaml)`, or fabricator's
+    /// defaults and how to give a config.
+    pub fn describe(&self, show_file: impl Fn(&str) -> String) -> String {
+        match (&self.file, self.form) {
+            (Some(file), Some(ConfigForm::FabYaml)) => format!("{} (fab.yaml)", show_file(file)),
+            (Some(file), _) => format!("{} (fabric-ctrl config.yaml)", show_file(file)),
+            (None, _) => {
+                "fabricator's defaults (no fab.yaml found; give one with `--fabric-config`)"
+                    .to_owned()
+            }
+        }
+    }
+}
+
 /// The JSON names of every `meta.FabricConfig` field (`api/meta/types.go:77-135`): fabric-ctrl
 /// decodes its config strictly, so any other key is an error there too.
 const FABRIC_CONFIG_FIELDS: &[&str] = &[
