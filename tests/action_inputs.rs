@@ -295,7 +295,10 @@ fn fabric_config_is_read_from_the_repository() {
     let job = Job::new();
     job.repo.write(
         "config/fabric-ctrl.yaml",
-        b"reservedSubnets: [10.0.0.0/16]\nfabricMTU: 9100\n",
+        std::fs::read_to_string(common::fixtures().join("fabric-config/config.yaml"))
+            .unwrap()
+            .replace("  - 172.30.0.0/21\n", "  - 10.0.0.0/16\n")
+            .as_bytes(),
     );
     job.repo
         .commit_all("a fabric config that reserves the VPCs' subnets");

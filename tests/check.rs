@@ -110,10 +110,21 @@ fn every_valid_full_hedgehog_example_is_accepted() {
 
 #[test]
 fn invalid_full_examples_are_rejected_for_the_right_reason() {
+    // Checked against a fabric installed with defaults, given as its fab.yaml: without a
+    // config, a finding on a default value (the fabric subnet) is only a warning.
+    let dir = tempfile::tempdir().unwrap();
+    let fab_yaml = dir.path().join("fab.yaml");
+    std::fs::write(
+        &fab_yaml,
+        "apiVersion: fabricator.githedgehog.com/v1beta1\nkind: Fabricator\nmetadata:\n  name: default\n  namespace: fab\nspec:\n  config: {}\n",
+    )
+    .unwrap();
     for (name, reason) in INVALID_FULL {
         let out = output(
             bin()
                 .arg("check")
+                .arg("--fabric-config")
+                .arg(&fab_yaml)
                 .arg(fixtures().join("hedgehog-examples").join(name)),
         );
         assert_exit(&out, 1);
@@ -148,12 +159,13 @@ fn checking_a_folder_reports_every_file_and_exits_1() {
     // Files given together are checked against each other, and the examples come from
     // separate pages that reuse names (`vpc-1`, `leaf-01`) and ports: checked as one fabric
     // they conflict, which is why many more are rejected here than one by one (see
-    // `every_valid_full_hedgehog_example_is_accepted`).
+    // `every_valid_full_hedgehog_example_is_accepted`). Without a fabric config, the docs'
+    // fabric links outside fabricator's default fabric subnet are warnings.
     let out = output(bin().arg("check").arg(fixtures().join("hedgehog-examples")));
     assert_exit(&out, 1);
     assert!(
         stdout(&out).ends_with(
-            "checked 65 files: 19 valid (27 resources), 46 rejected (93 errors), 65 warnings\n"
+            "checked 65 files: 19 valid (27 resources), 46 rejected (90 errors), 69 warnings\n"
         ),
         "{}",
         stdout(&out)

@@ -235,6 +235,7 @@ fn ours(registry: &Registry, subject: &Subject) -> Ours {
 enum Excuse {
     UnhydratedField,
     GatewaySupportNotGiven,
+    DefaultConfigValue,
     StaticLeaseByMapOrder,
     UpdateWebhook,
     BreaksAnother,
@@ -255,6 +256,9 @@ impl Excuse {
             }
             Excuse::BreaksAnother => {
                 "Go admits an update because its webhooks check only the object they admit, and hh-gitops refuses it because another object of the fabric fails Go's own check once the update is in (hhoracle admits that object before the step and refuses it after); the step is applied, and the broken object fails the change at the end"
+            }
+            Excuse::DefaultConfigValue => {
+                "Go rejects for a value of fabricator's default config (a reserved subnet, the management, protocol, VTEP or fabric subnet, the ASNs, the reserved VLANs), and hh-gitops, given no config, accepts with a warning naming that default and how to give the real config"
             }
             Excuse::GatewaySupportNotGiven => {
                 "Go rejects a gateway kind because fabricator's default config leaves gateway support off, and hh-gitops, given no config, accepts with a warning that it needs `spec.config.gateway.enable`"
@@ -306,6 +310,9 @@ fn excuse(subject: &Subject, ours: &Ours, theirs: &Theirs) -> Option<Excuse> {
         && warned("needs `spec.config.gateway.enable: true`")
     {
         return Some(Excuse::GatewaySupportNotGiven);
+    }
+    if !subject.config_given && warned("that value is fabricator's default") {
+        return Some(Excuse::DefaultConfigValue);
     }
     None
 }

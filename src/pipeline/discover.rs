@@ -120,7 +120,8 @@ pub fn fabrics(
             None => {
                 let path = repo.join(&dir.rel);
                 files.push(fabric_files(registry, &path, "")?);
-                let config = LoadedConfig::for_fabric(&path, &dir.rel, given)?;
+                let root = git.map_or(repo.as_path(), GitRepo::top);
+                let config = LoadedConfig::for_fabric(&path, &dir.rel, given, root)?;
                 let repo_dir = git.map_or_else(|| dir.rel.clone(), |g| g.repo_path(&dir.rel));
                 let ctx = config.context();
                 let change = changes::for_fabric(

@@ -5,10 +5,12 @@
 //! the file, line and column: checking against a config the user did not mean would give
 //! verdicts they cannot trust.
 
-use std::path::Path;
+use std::io::ErrorKind;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, bail};
 
+use crate::backend::git::GitRepo;
 use crate::limits::DEFAULT_MAX_FILE_SIZE;
 use crate::rules::Context;
 use crate::rules::config::FabricConfig;
@@ -61,23 +63,29 @@ impl LoadedConfig {
         })
     }
 
-    /// The config for the fabric folder `dir` (shown as `display`): `given` if the user gave
-    /// one, else `dir/fab.yaml` if it is a regular file, else the defaults.
-    pub fn for_fabric(dir: &Path, display: &str, given: Option<&LoadedConfig>) -> Result<Self> {
+    /// The config for the fabric folder `dir` (shown as `display`) of the repository at
+    /// `root`: `given` if the user gave one, else `dir/fab.yaml` if there is one, else the
+    /// defaults. A fab.yaml that is a symbolic link is followed to a file inside `root`
+    /// (fabrics of a monorepo share one); one that leads elsewhere or nowhere stops the
+    /// run, as checking against a config the repository does not hold, or none, would give
+    /// verdicts the user cannot trust.
+    pub fn for_fabric(
+        dir: &Path,
+        display: &str,
+        given: Option<&LoadedConfig>,
+        root: &Path,
+    ) -> Result<Self> {
         if let Some(given) = given {
             return Ok(given.clone());
         }
-        let path = dir.join(FAB_YAML);
-        match std::fs::symlink_metadata(&path) {
-            Ok(meta) if meta.is_file() => {
-                let display = if display.is_empty() {
-                    FAB_YAML.to_owned()
-                } else {
-                    format!("{}/{FAB_YAML}", display.trim_end_matches('/'))
-                };
-                Self::read(&path, &display)
-            }
-            _ => Ok(Self::defaults()),
+        let display = if display.is_empty() {
+            FAB_YAML.to_owned()
+        } else {
+            format!("{}/{FAB_YAML}", display.trim_end_matches('/'))
+        };
+        match fab_yaml_in(dir, &display, root)? {
+            Some(path) => Self::read(&path, &display),
+            None => Ok(Self::defaults()),
         }
     }
 
@@ -90,8 +98,72 @@ impl LoadedConfig {
     }
 }
 
+/// The file to read for the fab.yaml of fabric folder `dir` (shown as `display`) of the
+/// repository at `root`: the file itself, or the file a symbolic link leads to when it is
+/// inside `root`; `None` when there is none (or a folder has the name).
+fn fab_yaml_in(dir: &Path, display: &str, root: &Path) -> Result<Option<PathBuf>> {
+    let path = dir.join(FAB_YAML);
+    let meta = match std::fs::symlink_metadata(&path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(e).with_context(|| format!("cannot read the fabric config {display}"));
+        }
+    };
+    if !meta.file_type().is_symlink() {
+        return Ok(meta.is_file().then_some(path));
+    }
+    let link = std::fs::read_link(&path)
+        .with_context(|| format!("cannot read the symbolic link {display}"))?;
+    let target = match std::fs::canonicalize(&path) {
+        Ok(target) => target,
+        Err(e) if e.kind() == ErrorKind::NotFound => bail!(
+            "{display} links to {}, which does not exist: point the link at the fabric's fab.yaml, or remove it to check against fabricator's defaults",
+            link.display()
+        ),
+        Err(e) => {
+            return Err(e).with_context(|| {
+                format!(
+                    "cannot follow {display}, a symbolic link to {}",
+                    link.display()
+                )
+            });
+        }
+    };
+    let root = std::fs::canonicalize(root)
+        .with_context(|| format!("cannot read the repository folder {}", root.display()))?;
+    if !target.starts_with(&root) {
+        bail!(
+            "{display} links to {}, outside the repository ({}): hh-gitops reads a fabric's config only from the repository it checks, so that every run of every clone checks against the same file; copy the file into the repository and link to that, or give it with --fabric-config",
+            target.display(),
+            root.display()
+        );
+    }
+    if !target.is_file() {
+        bail!(
+            "{display} links to {}, which is not a file: point the link at the fabric's fab.yaml",
+            target.display()
+        );
+    }
+    Ok(Some(target))
+}
+
+/// The repository a fabric folder `dir` belongs to, for following a symlinked fab.yaml:
+/// the top of its git work tree `git`, else `pointed` (the folder the run was pointed at)
+/// when it holds `dir`, else `dir` itself.
+pub fn repository_root(git: Option<&GitRepo>, dir: &Path, pointed: &Path) -> PathBuf {
+    if let Some(git) = git {
+        return git.top().to_path_buf();
+    }
+    match (std::fs::canonicalize(dir), std::fs::canonicalize(pointed)) {
+        (Ok(dir), Ok(pointed)) if dir.starts_with(&pointed) => pointed,
+        _ => dir.to_path_buf(),
+    }
+}
+
 /// The config `check` reads for a path: `given`, else the `fab.yaml` of the nearest fabric
-/// folder (a folder with a raw/ folder and a fab.yaml) that holds `path`, else the defaults.
+/// folder (a folder with a raw/ folder and a fab.yaml, or a link of that name) that holds
+/// `path`, else the defaults.
 pub fn for_checked_path(path: &Path, given: Option<&LoadedConfig>) -> Result<LoadedConfig> {
     if let Some(given) = given {
         return Ok(given.clone());
@@ -107,8 +179,10 @@ pub fn for_checked_path(path: &Path, given: Option<&LoadedConfig>) -> Result<Loa
         } else {
             dir
         };
-        if dir.join("raw").is_dir() && dir.join(FAB_YAML).is_file() {
-            return LoadedConfig::for_fabric(dir, &dir.display().to_string(), None);
+        let fab_yaml = std::fs::symlink_metadata(dir.join(FAB_YAML));
+        if dir.join("raw").is_dir() && fab_yaml.is_ok_and(|meta| !meta.is_dir()) {
+            let root = repository_root(GitRepo::open(dir).ok().as_ref(), dir, path);
+            return LoadedConfig::for_fabric(dir, &dir.display().to_string(), None, &root);
         }
     }
     Ok(LoadedConfig::defaults())

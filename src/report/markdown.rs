@@ -14,7 +14,7 @@ use crate::finding::Finding;
 use crate::limits::MAX_SUMMARY_BYTES;
 use crate::plan::diff::Diff;
 use crate::plan::{FabricPlan, GITKEEP, MissingReference, MovedFile, Status, plural};
-use crate::rules::config_file::{ConfigForm, ConfigSource};
+use crate::rules::config_file::ConfigSource;
 
 /// Rows shown before a table folds into `<details>`.
 const FOLD_AFTER_ROWS: usize = 20;
@@ -446,13 +446,7 @@ pub fn sync(report: &SyncReport, full_report: Option<&Path>, links: Option<&Link
 /// Which fabric config the rules read: the file (inert, as it comes from input) or the
 /// defaults.
 fn fabric_config(source: &ConfigSource) -> String {
-    match (&source.file, source.form) {
-        (Some(file), Some(ConfigForm::FabYaml)) => format!("Fabric config: {} (fab.yaml)", code(file)),
-        (Some(file), _) => format!("Fabric config: {} (fabric-ctrl config.yaml)", code(file)),
-        (None, _) => {
-            "Fabric config: fabricator's defaults (no fab.yaml found; give one with `--fabric-config`)".to_owned()
-        }
-    }
+    format!("Fabric config: {}", source.describe(code))
 }
 
 /// The summary of a check: the totals, the findings of rejected files, then the warnings

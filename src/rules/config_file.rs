@@ -9,14 +9,15 @@
 //! (`../shared/hedgehog/fabric-config.md` §2): fabricator's defaults fill every field the file
 //! leaves out or sets to zero (mergo), then `Fabricator.Default()`'s fixups, then
 //! `GetFabricConfig()`'s mapping (reserved subnets derived from the subnets). A config.yaml is
-//! used as written, absent fields zero as in Go, then normalised as `FabricConfig.Init()`
-//! does (VLAN ranges, parsed reserved subnets).
+//! used as written, then checked and normalised as `FabricConfig.Init()` does: a config
+//! that lacks a field `Init()` requires is refused, naming it.
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::config::{FabricConfig, VlanRange};
+use super::config::{FabricConfig, SPINE_LEAF, VlanRange};
+use super::net;
 use crate::finding::Finding;
 use crate::manifest::{self, Node, Value};
 
@@ -41,6 +42,22 @@ pub struct ConfigSource {
     /// What kind of file it is.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub form: Option<ConfigForm>,
+}
+
+impl ConfigSource {
+    /// Which config this is, in the words every report uses, the file shown by `show_file`
+    /// (the Markdown summary quotes it as code): `f/fab.yaml (fab.yaml)`, or fabricator's
+    /// defaults and how to give a config.
+    pub fn describe(&self, show_file: impl Fn(&str) -> String) -> String {
+        match (&self.file, self.form) {
+            (Some(file), Some(ConfigForm::FabYaml)) => format!("{} (fab.yaml)", show_file(file)),
+            (Some(file), _) => format!("{} (fabric-ctrl config.yaml)", show_file(file)),
+            (None, _) => {
+                "fabricator's defaults (no fab.yaml found; give one with `--fabric-config`)"
+                    .to_owned()
+            }
+        }
+    }
 }
 
 /// The JSON names of every `meta.FabricConfig` field (`api/meta/types.go:77-135`): fabric-ctrl
@@ -164,7 +181,8 @@ fn from_fabric_ctrl_config_text(bytes: &[u8]) -> Result<FabricConfig, Finding> {
     }
 }
 
-/// fabric-ctrl's `config.yaml`: decoded strictly, then normalised as `Init()` does.
+/// fabric-ctrl's `config.yaml`: decoded strictly, then checked and normalised as `Init()`
+/// does.
 fn from_fabric_ctrl_config(root: &Node) -> Result<FabricConfig, Finding> {
     let Value::Map(entries) = &root.value else {
         return Err(at(root, "a fabric config must be a mapping"));
@@ -188,22 +206,162 @@ fn from_fabric_ctrl_config(root: &Node) -> Result<FabricConfig, Finding> {
     }
     let mut config: FabricConfig = serde_json::from_value(root.to_json())
         .map_err(|e| at(root, format!("cannot read the fabric config: {e}")))?;
-    let located = |key: &str| root.value.get(key).unwrap_or(root);
-    config.vpc_irb_vlan_ranges = VlanRange::normalized(&config.vpc_irb_vlan_ranges)
-        .map_err(|e| at(located("vpcIRBVLANRange"), format!("vpcIRBVLANRange: {e}")))?;
-    config.th5_workaround_vlan_range = VlanRange::normalized(&config.th5_workaround_vlan_range)
-        .map_err(|e| {
-            at(
-                located("th5WorkaroundVLANRange"),
-                format!("th5WorkaroundVLANRange: {e}"),
-            )
-        })?;
-    if !config.reserved_subnets.is_empty() {
-        config
-            .with_reserved_subnets()
-            .map_err(|e| at(located("reservedSubnets"), e))?;
-    }
+    init(root, &mut config)?;
     Ok(config)
+}
+
+/// `strconv.ParseUint(part, 10, 16)` succeeds: decimal digits only, no sign.
+fn is_u16(part: &str) -> bool {
+    !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()) && part.parse::<u16>().is_ok()
+}
+
+/// Whether a config.yaml value counts as set for `Init()`: Go's zero values (absent, `""`,
+/// `0`, an empty list or map, `null`) do not.
+fn is_set(value: Option<&serde_json::Value>) -> bool {
+    use serde_json::Value as Json;
+    match value {
+        None | Some(Json::Null) => false,
+        Some(Json::String(s)) => !s.is_empty(),
+        Some(Json::Number(n)) => n.as_f64() != Some(0.0),
+        Some(Json::Array(items)) => !items.is_empty(),
+        Some(Json::Object(entries)) => !entries.is_empty(),
+        Some(Json::Bool(_)) => true,
+    }
+}
+
+/// `FabricConfig.Init()` (`api/meta/types.go:233-395`), which fabric-ctrl runs on its config
+/// before anything else: in its order, the first required field that is missing or zero,
+/// or the first value it refuses. A partial config.yaml is refused there, as the fabric
+/// would refuse it, instead of being checked with Go's zero values (a leaf ASN range
+/// `0-0`). Normalises the VLAN ranges and parses the reserved subnets as `Init()` does.
+/// Not mirrored: the `deploymentID`, `users` and `alloyTargets` checks, which concern
+/// nothing hh-gitops reads.
+fn init(root: &Node, config: &mut FabricConfig) -> Result<(), Finding> {
+    let json = root.to_json();
+    let located = |key: &str| root.value.get(key).unwrap_or(root);
+    let required = |key: &str| -> Result<(), Finding> {
+        if is_set(json.get(key)) {
+            return Ok(());
+        }
+        let what = if json.get(key).is_some() {
+            format!("config.yaml's `{key}` is empty or zero")
+        } else {
+            format!("config.yaml has no `{key}`")
+        };
+        Err(at(
+            located(key),
+            format!(
+                "{what}: fabric-ctrl's Init() requires it, so the fabric would not start with this config; give the whole config (`kubectl get cm -n fab fabric-ctrl-config -o yaml`) or the fabric's fab.yaml"
+            ),
+        ))
+    };
+    let refused = |key: &str, why: String| at(located(key), format!("`{key}`: {why}"));
+    let ranges = |key: &str, ranges: &[VlanRange]| -> Result<Vec<VlanRange>, Finding> {
+        let normalized = VlanRange::normalized(ranges).map_err(|e| refused(key, e))?;
+        if normalized.is_empty() {
+            required(key)?;
+        }
+        Ok(normalized)
+    };
+    required("controlVIP")?;
+    required("apiServer")?;
+    required("agentRepo")?;
+    config.vpc_irb_vlan_ranges = ranges("vpcIRBVLANRange", &config.vpc_irb_vlan_ranges)?;
+    // Decoded field by field before this, so it reads.
+    let peering: Vec<VlanRange> = json
+        .get("vpcPeeringVLANRange")
+        .and_then(|v| serde_json::from_value(v.clone()).ok())
+        .unwrap_or_default();
+    ranges("vpcPeeringVLANRange", &peering)?;
+    config.th5_workaround_vlan_range =
+        ranges("th5WorkaroundVLANRange", &config.th5_workaround_vlan_range)?;
+    required("fabricMode")?;
+    if config.fabric_mode != SPINE_LEAF {
+        return Err(refused(
+            "fabricMode",
+            format!(
+                "`{}` is not a fabric mode: the only one is `{SPINE_LEAF}`",
+                config.fabric_mode
+            ),
+        ));
+    }
+    config
+        .with_reserved_subnets()
+        .map_err(|e| at(located("reservedSubnets"), e))?;
+    required("baseVPCCommunity")?;
+    required("vpcLoopbackSubnet")?;
+    required("fabricMTU")?;
+    if config.fabric_mtu > 9216 {
+        return Err(refused(
+            "fabricMTU",
+            format!("{} is above the largest MTU, 9216", config.fabric_mtu),
+        ));
+    }
+    required("serverFacingMTUOffset")?;
+    required("eslagMACBase")?;
+    let mac = json["eslagMACBase"].as_str().unwrap_or_default();
+    if net::parse_mac(mac).map_or(true, |octets| octets.len() != 6) {
+        return Err(refused(
+            "eslagMACBase",
+            format!("`{mac}` is not a 48-bit MAC address"),
+        ));
+    }
+    required("eslagESIPrefix")?;
+    let prefix = json["eslagESIPrefix"].as_str().unwrap_or_default();
+    if prefix.len() != 12 {
+        return Err(refused(
+            "eslagESIPrefix",
+            format!("`{prefix}` is not 12 characters long, e.g. `00:f2:00:00:`"),
+        ));
+    }
+    required("defaultMaxPathsEBGP")?;
+    required("gatewayASN")?;
+    required("spineASN")?;
+    required("leafASNStart")?;
+    required("leafASNEnd")?;
+    let (start, end, spine) = (config.leaf_asn_start, config.leaf_asn_end, config.spine_asn);
+    if end < start {
+        return Err(refused(
+            "leafASNEnd",
+            format!("{end} is below `leafASNStart` {start}"),
+        ));
+    }
+    if (start..=end).contains(&spine) {
+        return Err(refused(
+            "spineASN",
+            format!("{spine} is in the leaf ASN range {start}-{end}"),
+        ));
+    }
+    required("managementSubnet")?;
+    required("managementDHCPStart")?;
+    required("managementDHCPEnd")?;
+    let subnet = net::parse_prefix(&config.management_subnet)
+        .map_err(|e| refused("managementSubnet", e))?
+        .trunc();
+    let dhcp_end = json["managementDHCPEnd"].as_str().unwrap_or_default();
+    for (key, address) in [
+        ("managementDHCPStart", config.management_dhcp_start.as_str()),
+        ("managementDHCPEnd", dhcp_end),
+    ] {
+        if !net::parse_addr(address).is_ok_and(|a| subnet.contains(&a)) {
+            return Err(refused(
+                key,
+                format!("`{address}` is not an address in `managementSubnet` `{subnet}`"),
+            ));
+        }
+    }
+    for community in config.gateway_communities.values() {
+        let valid = community
+            .split_once(':')
+            .is_some_and(|(asn, value)| [asn, value].iter().all(|part| is_u16(part)));
+        if !valid {
+            return Err(refused(
+                "gatewayCommunities",
+                format!("`{community}` is not a community `ASN16:VALUE16`, e.g. `50001:0`"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Reads typed values out of `spec.config`, each error naming its line.
@@ -510,9 +668,22 @@ spec: {}
         );
     }
 
+    /// A whole fabric-ctrl config.yaml, as fabricator writes it for a default install.
+    const CONFIG_YAML: &str = include_str!("../../tests/fixtures/fabric-config/config.yaml");
+
     #[test]
     fn fabric_ctrl_config_reads_as_written_then_normalised() {
-        let text = "reservedSubnets: [10.0.0.0/8]\nvpcIRBVLANRange: [{from: 3100}, {from: 3000, to: 3050}]\nfabricMTU: 9100\n";
+        let text = CONFIG_YAML
+            .replace(
+                "reservedSubnets:\n",
+                "reservedSubnets: [10.0.0.0/8]\nunused:\n",
+            )
+            .replace("unused:\n", "")
+            .replace("  - 172.30.", "#  - 172.30.")
+            .replace(
+                "vpcIRBVLANRange:\n  - {from: 3000, to: 3899}",
+                "vpcIRBVLANRange: [{from: 3100}, {from: 3000, to: 3050}]",
+            );
         let (config, form) = read(text.as_bytes()).unwrap();
         assert_eq!(form, ConfigForm::FabricCtrlConfig);
         assert_eq!(
@@ -529,7 +700,7 @@ spec: {}
             ]
         );
         assert_eq!(config.parsed_reserved_subnets.len(), 1);
-        assert_eq!(config.spine_asn, 0, "absent fields are Go's zero values");
+        assert!(!config.enable_gateway, "absent fields are Go's zero values");
         let unknown = read(b"fabricMTU: 9100\nspineAsn: 1\n").unwrap_err();
         assert_eq!((unknown.line, unknown.col), (2, 1));
         assert!(unknown.message.contains("unknown field `spineAsn`"));
@@ -538,9 +709,56 @@ spec: {}
     }
 
     #[test]
+    fn a_partial_config_yaml_is_refused_at_the_first_field_init_requires() {
+        let refusal = |text: &str| read(text.as_bytes()).unwrap_err().display("config.yaml");
+        assert_eq!(
+            refusal("reservedSubnets: [10.0.0.0/8]\nfabricMTU: 9100\n"),
+            "config.yaml:1:1: error: config.yaml has no `controlVIP`: fabric-ctrl's Init() requires it, so the fabric would not start with this config; give the whole config (`kubectl get cm -n fab fabric-ctrl-config -o yaml`) or the fabric's fab.yaml"
+        );
+        // Init()'s order: the leaf ASNs come after the MTU fields, the management subnet
+        // after the ASNs.
+        let without = |key: &str| {
+            CONFIG_YAML
+                .lines()
+                .filter(|line| !line.starts_with(&format!("{key}:")))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        assert!(
+            refusal(&without("leafASNStart").replace("fabricMTU: 9100", "fabricMTU: 0"))
+                .contains("error: config.yaml's `fabricMTU` is empty or zero: fabric-ctrl's Init() requires it")
+        );
+        assert!(
+            refusal(&without("leafASNEnd").replace("managementSubnet: 172.30.0.0/21\n", ""))
+                .contains("error: config.yaml has no `leafASNEnd`:")
+        );
+        assert!(
+            refusal(&CONFIG_YAML.replace("spineASN: 65100", "spineASN: 65200"))
+                .contains("`spineASN`: 65200 is in the leaf ASN range 65101-65533")
+        );
+        assert!(
+            refusal(&CONFIG_YAML.replace("managementDHCPEnd: 172.30.7.254", "managementDHCPEnd: 10.0.0.1"))
+                .contains("`managementDHCPEnd`: `10.0.0.1` is not an address in `managementSubnet` `172.30.0.0/21`")
+        );
+    }
+
+    #[test]
     fn the_whole_configmap_works_too_and_other_kinds_are_refused() {
-        let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: fabric-ctrl-config, namespace: fab}\ndata:\n  config.yaml: |\n    enableGateway: true\n";
+        let embedded: String = format!("{CONFIG_YAML}enableGateway: true\n")
+            .lines()
+            .map(|line| format!("    {line}\n"))
+            .collect();
+        let cm = format!(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: fabric-ctrl-config, namespace: fab}}\ndata:\n  config.yaml: |\n{embedded}"
+        );
         assert!(read(cm.as_bytes()).unwrap().0.enable_gateway);
+        let partial = "apiVersion: v1\nkind: ConfigMap\ndata:\n  config.yaml: |\n    controlVIP: 172.30.0.1/32\n";
+        assert!(
+            read(partial.as_bytes())
+                .unwrap_err()
+                .display("cm.yaml")
+                .starts_with("cm.yaml:5:5: error: in `data.config.yaml`, line 1: config.yaml has no `apiServer`:")
+        );
         let vpc = "apiVersion: vpc.githedgehog.com/v1beta1\nkind: VPC\nmetadata: {name: a}\n";
         assert!(
             read(vpc.as_bytes())

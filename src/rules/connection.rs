@@ -285,7 +285,7 @@ pub fn validate(object: &Object, ctx: &Context, out: &mut Violations) {
         }
     }
     if let Some(static_external) = &spec.static_external {
-        static_external::validate(&static_external.link.switch, ctx.config, out);
+        static_external::validate(&static_external.link.switch, ctx, out);
     }
     if let Some(config) = ctx.config
         && config.fabric_mode != SPINE_LEAF

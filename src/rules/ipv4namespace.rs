@@ -92,7 +92,9 @@ pub fn validate(namespace: &Object, ctx: &Context, out: &mut Violations) {
         .map_or(&[][..], |c| &c.parsed_reserved_subnets[..]);
     for (i, prefix) in &parsed {
         if let Some(taken) = reserved.iter().find(|r| net::overlaps(r, prefix)) {
-            out.error(
+            out.against_config(
+                ctx,
+                &["reservedSubnets"],
                 format!("/spec/subnets/{i}"),
                 format!(
                     "subnet `{}` overlaps `{taken}`, which the fabric reserves for its own addresses (`reservedSubnets`: management, fabric links, loopbacks, VTEPs): pick a subnet outside it",

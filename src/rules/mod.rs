@@ -213,6 +213,33 @@ impl Violations {
         self.push(pointer, message, Severity::Warning);
     }
 
+    /// Records at `pointer` a finding that exists only because of the value of the fabric
+    /// config's `fields`, which `message` names: an error when the user gave the config,
+    /// else a warning saying that value is fabricator's default, assumed. Real fabrics use
+    /// other subnets and ranges (NVIDIA's Air demo manages its switches from
+    /// 192.168.200.0/24), and must not be refused for a default nobody chose.
+    /// `--deny-warnings` makes the warning an error again.
+    pub fn against_config(
+        &mut self,
+        ctx: &Context,
+        fields: &[&str],
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+    ) {
+        if ctx.config_given {
+            self.error(pointer, message);
+        } else {
+            self.warning(
+                pointer,
+                format!(
+                    "{}; that value is fabricator's default {}, assumed for want of a fabric config: if your fabric uses another, give its config with --fabric-config or <fabric>/fab.yaml",
+                    message.into(),
+                    backticked(fields)
+                ),
+            );
+        }
+    }
+
     fn push(&mut self, pointer: impl Into<String>, message: impl Into<String>, severity: Severity) {
         self.items.push(Violation {
             pointer: pointer.into(),

@@ -217,7 +217,7 @@ pub fn validate(object: &Object, ctx: &Context, out: &mut Violations) {
     }
     validate_redundancy(&spec.redundancy, out);
     if let Some(config) = ctx.config {
-        hydration::validate(spec, asn, config, out);
+        hydration::validate(spec, asn, config, ctx, out);
     }
 }
 
@@ -328,8 +328,9 @@ mod tests {
             [
                 ("/spec/ip".to_owned(), Severity::Error),
                 ("/spec/protocolIP".to_owned(), Severity::Error),
-                ("/spec/protocolIP".to_owned(), Severity::Error),
-                ("/spec/asn".to_owned(), Severity::Error),
+                // These two rest on fabricator's default protocol subnet and leaf ASNs.
+                ("/spec/protocolIP".to_owned(), Severity::Warning),
+                ("/spec/asn".to_owned(), Severity::Warning),
             ]
         );
     }
@@ -338,7 +339,41 @@ mod tests {
     fn an_ip_outside_the_management_subnet_is_not_also_called_inside_the_dhcp_range() {
         let mut spec = hydrated_leaf();
         spec["ip"] = "10.0.0.8/21".into();
-        assert_eq!(admit(spec), [("/spec/ip".to_owned(), Severity::Error)]);
+        assert_eq!(admit(spec), [("/spec/ip".to_owned(), Severity::Warning)]);
+    }
+
+    #[test]
+    fn a_finding_on_a_config_value_is_an_error_only_when_the_config_is_given() {
+        let config = crate::rules::config::FabricConfig::fabricator_defaults();
+        let given = Context {
+            config: Some(&config),
+            config_given: true,
+        };
+        let mut spec = hydrated_leaf();
+        spec["ip"] = "192.168.200.8/24".into();
+        let object = serde_json::json!({"metadata": {"name": "leaf-01"}, "spec": spec});
+        let found = crate::rules::admit("Switch", &object, &given);
+        assert_eq!(
+            found
+                .iter()
+                .map(|v| (v.severity, v.message.as_str()))
+                .collect::<Vec<_>>(),
+            [(
+                Severity::Error,
+                "management IP `192.168.200.8` is outside the fabric's management subnet `172.30.0.0/21` (`managementSubnet`)"
+            )]
+        );
+        let assumed = crate::rules::admit("Switch", &object, &Context::fabricator_defaults());
+        assert_eq!(
+            assumed
+                .iter()
+                .map(|v| (v.severity, v.message.as_str()))
+                .collect::<Vec<_>>(),
+            [(
+                Severity::Warning,
+                "management IP `192.168.200.8` is outside the fabric's management subnet `172.30.0.0/21` (`managementSubnet`); that value is fabricator's default `managementSubnet`, assumed for want of a fabric config: if your fabric uses another, give its config with --fabric-config or <fabric>/fab.yaml"
+            )]
+        );
     }
 
     #[test]

@@ -220,18 +220,22 @@ pub fn validate(object: &Object, ctx: &Context, out: &mut Violations) {
                 ),
             );
         }
-        for (reserved, what) in [
+        for (reserved, field, what) in [
             (
                 &config.vpc_irb_vlan_ranges,
+                "vpcIRBVLANRange",
                 "reserved for VPC IRB interfaces (`vpcIRBVLANRange`)",
             ),
             (
                 &config.th5_workaround_vlan_range,
+                "th5WorkaroundVLANRange",
                 "reserved for the TH5 workaround (`th5WorkaroundVLANRange`)",
             ),
         ] {
             if let Some(taken) = reserved.iter().find(|r| overlap(r, range)) {
-                out.error(
+                out.against_config(
+                    ctx,
+                    &[field],
                     format!("/spec/ranges/{index}"),
                     format!(
                         "VLAN range `{}` overlaps `{}`, {what}: a VLANNamespace may not use those VLANs",

@@ -281,7 +281,9 @@ fn check_reserved(subnet: &Subnet, prefix: &IpNet, at: &str, ctx: &Context, out:
         .config
         .map_or(&[][..], |c| &c.parsed_reserved_subnets[..]);
     if let Some(reserved) = reserved.iter().find(|r| net::overlaps(r, prefix)) {
-        out.error(
+        out.against_config(
+            ctx,
+            &["reservedSubnets"],
             format!("{at}/subnet"),
             format!(
                 "subnet `{}` overlaps `{reserved}`, which the fabric reserves for its own addresses (`reservedSubnets`: management, fabric links, loopbacks, VTEPs): pick a subnet outside it",

@@ -121,9 +121,11 @@ pub fn checked_files(
                     let canonical = canonical.as_deref().unwrap_or(&candidate.path);
                     let prefix = fabric_prefix(&dir, canonical, &candidate.display);
                     let shown = prefix.trim_end_matches('/');
-                    let config = LoadedConfig::for_fabric(&dir, shown, given)?;
-                    let mut input = empty_input(shown, &config);
                     let git = GitRepo::open(&dir).ok();
+                    let pointed = &paths[candidate.config];
+                    let root = fabric_config::repository_root(git.as_ref(), &dir, pointed);
+                    let config = LoadedConfig::for_fabric(&dir, shown, given, &root)?;
+                    let mut input = empty_input(shown, &config);
                     let repo_dir = git
                         .as_ref()
                         .map(|git| git.repo_path("").trim_end_matches('/').to_owned())

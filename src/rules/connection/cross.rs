@@ -43,7 +43,7 @@ pub(super) fn validate(object: &Object, state: &FabricState, ctx: &Context, out:
     validate_servers(&endpoints, state, out);
     validate_port_reuse(name, &endpoints, state, out);
     if let Some(config) = ctx.config {
-        validate_link_ips(name, spec, state, config, out);
+        validate_link_ips(name, spec, state, config, ctx, out);
     }
 }
 
@@ -264,6 +264,7 @@ fn validate_link_ips(
     spec: &ConnectionSpec,
     state: &FabricState,
     config: &FabricConfig,
+    ctx: &Context,
     out: &mut Violations,
 ) {
     // A config field that does not parse is not the connection's fault.
@@ -303,7 +304,9 @@ fn validate_link_ips(
             if let Some(subnet) = fabric_subnet
                 && !subnet.contains(&addr)
             {
-                out.error(
+                out.against_config(
+                    ctx,
+                    &["fabricSubnet"],
                     end.pointer.clone(),
                     format!(
                         "{} IP `{addr}` is outside the fabric subnet `{subnet}` (`fabricSubnet`)",
@@ -776,7 +779,7 @@ mod tests {
             [
                 ("/spec/fabric/links/0/spine/ip".to_owned(), "spine IP `172.30.128.4` is already used by Connection `other` (managed/5.yaml:1): each link end has its own address".to_owned()),
                 ("/spec/fabric/links/0/leaf/ip".to_owned(), "leaf IP `10.0.0.3/30` is not a /31: each end of a link has one address of the link's /31, e.g. `10.0.0.3/31`".to_owned()),
-                ("/spec/fabric/links/0/leaf/ip".to_owned(), "leaf IP `10.0.0.3` is outside the fabric subnet `172.30.128.0/17` (`fabricSubnet`)".to_owned()),
+                ("/spec/fabric/links/0/leaf/ip".to_owned(), "leaf IP `10.0.0.3` is outside the fabric subnet `172.30.128.0/17` (`fabricSubnet`); that value is fabricator's default `fabricSubnet`, assumed for want of a fabric config: if your fabric uses another, give its config with --fabric-config or <fabric>/fab.yaml".to_owned()),
                 ("/spec/fabric/links/0/leaf/ip".to_owned(), "leaf IP `10.0.0.3` and spine IP `172.30.128.4` are not in the same /31: the two ends of a link share one, e.g. `172.30.128.4/31` and `172.30.128.5`".to_owned()),
             ]
         );

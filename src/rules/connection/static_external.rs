@@ -3,16 +3,11 @@
 
 use ipnet::IpNet;
 
-use super::super::config::FabricConfig;
-use super::super::{Violations, net};
+use super::super::{Context, Violations, net};
 use super::StaticExternalSwitch;
 
 /// `:756-806`: the static external link's IP, next hop and routed subnets.
-pub(super) fn validate(
-    switch: &StaticExternalSwitch,
-    config: Option<&FabricConfig>,
-    out: &mut Violations,
-) {
+pub(super) fn validate(switch: &StaticExternalSwitch, ctx: &Context, out: &mut Violations) {
     let base = "/spec/staticExternal/link/switch";
     let ip_net = match net::parse_cidr(&switch.ip) {
         Ok((_, network)) => Some(network),
@@ -103,12 +98,14 @@ pub(super) fn validate(
                 ),
             );
         }
-        if let Some(reserved) = config.and_then(|c| {
+        if let Some(reserved) = ctx.config.and_then(|c| {
             c.parsed_reserved_subnets
                 .iter()
                 .find(|r| net::overlaps(r, &prefix))
         }) {
-            out.error(
+            out.against_config(
+                ctx,
+                &["reservedSubnets"],
                 pointer,
                 format!(
                     "subnet `{prefix}` overlaps `{reserved}`, which the fabric reserves for itself (`reservedSubnets`: management, fabric, protocol, VTEP, ...)"

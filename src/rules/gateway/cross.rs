@@ -103,7 +103,9 @@ fn check_group(
     }
     let others = state.gateway_index.group_members(&group.name, name);
     if others.count >= communities {
-        out.error(
+        out.against_config(
+            ctx,
+            &["gatewayCommunities"],
             at,
             format!(
                 "gateway group `{}` already has {} other gateway{} ({}), and the fabric config has {communities} gateway communit{}, one per gateway of a group: add communities (`spec.config.gateway.communities` in fab.yaml) or put this gateway in another group",

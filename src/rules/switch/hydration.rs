@@ -6,20 +6,22 @@
 use ipnet::IpNet;
 
 use super::super::config::FabricConfig;
-use super::super::{Violations, net};
+use super::super::{Context, Violations, net};
 use super::SwitchSpec;
 
 /// The hydration checks of `HydrationValidation()` (`:372-442`) that need no other object.
 /// A config field that does not parse skips the checks that need it: the config is not
-/// the switch's fault.
+/// the switch's fault. Each finding rests on a config value: a warning when that value is
+/// fabricator's default (`Violations::against_config`).
 pub(super) fn validate(
     spec: &SwitchSpec,
     asn: Option<u32>,
     config: &FabricConfig,
+    ctx: &Context,
     out: &mut Violations,
 ) {
     if !spec.ip.is_empty() {
-        validate_management_ip(&spec.ip, config, out);
+        validate_management_ip(&spec.ip, config, ctx, out);
     }
     if !spec.protocol_ip.is_empty() {
         validate_slash_32(
@@ -27,12 +29,15 @@ pub(super) fn validate(
             "protocol IP",
             &spec.protocol_ip,
             ("protocol subnet", "protocolSubnet", &config.protocol_subnet),
+            ctx,
             out,
         );
     }
     if let Some(asn) = asn {
         if spec.is_leaf() && !(config.leaf_asn_start..=config.leaf_asn_end).contains(&asn) {
-            out.error(
+            out.against_config(
+                ctx,
+                &["leafASNStart", "leafASNEnd"],
                 "/spec/asn",
                 format!(
                     "leaf ASN `{asn}` is outside the fabric's leaf ASN range `{}-{}` (`leafASNStart`..`leafASNEnd`)",
@@ -41,7 +46,9 @@ pub(super) fn validate(
             );
         }
         if spec.is_spine() && asn != config.spine_asn {
-            out.error(
+            out.against_config(
+                ctx,
+                &["spineASN"],
                 "/spec/asn",
                 format!(
                     "spine ASN `{asn}` is not the fabric's spine ASN `{}` (`spineASN`): every spine uses it",
@@ -56,6 +63,7 @@ pub(super) fn validate(
             "VTEP IP",
             &spec.vtep_ip,
             ("VTEP subnet", "vtepSubnet", &config.vtep_subnet),
+            ctx,
             out,
         );
     }
@@ -63,7 +71,7 @@ pub(super) fn validate(
 
 /// `:372-387`: `ip` is a prefix whose address lies in the management subnet, below the
 /// management DHCP range, and is not the control VIP.
-fn validate_management_ip(ip: &str, config: &FabricConfig, out: &mut Violations) {
+fn validate_management_ip(ip: &str, config: &FabricConfig, ctx: &Context, out: &mut Violations) {
     let pointer = "/spec/ip";
     let address = match net::parse_prefix(ip) {
         Ok(prefix) => prefix.addr(),
@@ -79,7 +87,9 @@ fn validate_management_ip(ip: &str, config: &FabricConfig, out: &mut Violations)
     };
     if let Some(subnet) = config_prefix(&config.management_subnet) {
         if !subnet.contains(&address) {
-            out.error(
+            out.against_config(
+                ctx,
+                &["managementSubnet"],
                 pointer,
                 format!(
                     "management IP `{address}` is outside the fabric's management subnet `{subnet}` (`managementSubnet`)"
@@ -88,7 +98,9 @@ fn validate_management_ip(ip: &str, config: &FabricConfig, out: &mut Violations)
         } else if let Ok(start) = net::parse_addr(&config.management_dhcp_start)
             && address >= start
         {
-            out.error(
+            out.against_config(
+                ctx,
+                &["managementDHCPStart"],
                 pointer,
                 format!(
                     "management IP `{address}` is in the management DHCP range, which starts at `{start}` (`managementDHCPStart`): a switch's IP must be below it"
@@ -99,7 +111,9 @@ fn validate_management_ip(ip: &str, config: &FabricConfig, out: &mut Violations)
     if let Ok(vip) = net::parse_prefix(&config.control_vip)
         && vip.addr() == address
     {
-        out.error(
+        out.against_config(
+            ctx,
+            &["controlVIP"],
             pointer,
             format!(
                 "management IP `{address}` is the control node's VIP (`controlVIP` `{}`): pick another address",
@@ -115,6 +129,7 @@ fn validate_slash_32(
     what: &str,
     value: &str,
     (subnet_name, subnet_field, subnet): (&str, &str, &str),
+    ctx: &Context,
     out: &mut Violations,
 ) {
     let prefix = match net::parse_prefix(value) {
@@ -139,7 +154,9 @@ fn validate_slash_32(
     if let Some(subnet) = config_prefix(subnet)
         && !subnet.contains(&prefix.addr())
     {
-        out.error(
+        out.against_config(
+            ctx,
+            &[subnet_field],
             pointer,
             format!(
                 "{what} `{}` is outside the fabric's {subnet_name} `{subnet}` (`{subnet_field}`)",
