@@ -12,7 +12,7 @@ fn findings(text: &str) -> Vec<String> {
     assert_exit(&out, 1);
     stdout(&out)
         .lines()
-        .filter(|l| !l.starts_with("checked "))
+        .filter(|l| !l.starts_with("checked ") && !l.starts_with("fabric config: "))
         .map(str::to_owned)
         .collect()
 }

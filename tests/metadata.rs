@@ -64,6 +64,7 @@ fn labels_and_annotations_the_api_server_refuses_keep_the_file_in_raw() {
         stdout(&out),
         format!(
             "{F}
+  fabric config: fabricator's defaults (no fab.yaml found; give one with `--fabric-config`)
   rejected raw/refused.yaml (left in raw/)
       {F}/raw/refused.yaml:7:23: error: the value `front end` of label `example.com/Tier` {value_rule} (at /metadata/labels/example.com~1Tier)
       {F}/raw/refused.yaml:8:5: error: the prefix `Example.com` of label key `Example.com/app` {prefix_rule} (at /metadata/labels/Example.com~1app)

@@ -9,6 +9,7 @@ use std::fmt::Write;
 use super::{CheckReport, SyncReport};
 use crate::plan::diff::Diff;
 use crate::plan::{Status, plural};
+use crate::rules::config_file::ConfigSource;
 
 pub use list::list;
 
@@ -88,6 +89,9 @@ pub fn check(report: &CheckReport, quiet: bool) -> String {
     if let Some(base) = &report.base {
         let _ = writeln!(out, "{}", base.describe());
     }
+    for config in &report.fabric_configs {
+        let _ = writeln!(out, "{}", fabric_config(config));
+    }
     let _ = writeln!(out, "checked {}", check_totals(report));
     out
 }
@@ -111,6 +115,12 @@ pub fn check_totals(report: &CheckReport) -> String {
     } else {
         String::new()
     }
+}
+
+/// Which fabric config the rules read, as the summary says it: the file, or fabricator's
+/// defaults (then findings resting on them are warnings).
+fn fabric_config(source: &ConfigSource) -> String {
+    format!("fabric config: {}", source.describe(str::to_owned))
 }
 
 /// `1 warning`, `2 warnings`.
@@ -144,6 +154,7 @@ pub fn sync_sections(report: &SyncReport, quiet: bool) -> Vec<Section> {
     for fabric in &report.fabrics {
         let mut out = String::new();
         let _ = writeln!(out, "{}", fabric.dir);
+        let _ = writeln!(out, "  {}", fabric_config(&fabric.fabric_config));
         for rejected in &fabric.rejected {
             let why = if rejected.untouched {
                 "left in raw/; already on the base branch"
