@@ -83,6 +83,21 @@ impl GitRepo {
         &self.top
     }
 
+    /// The folder `open` was given, as a path from the top of the work tree (`""` at the
+    /// top, else ending in `/`).
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    /// The same work tree addressed from its top: every path given to it, and every path
+    /// it gives back, is a repository path.
+    pub fn at_top(&self) -> Self {
+        GitRepo {
+            prefix: String::new(),
+            ..self.clone()
+        }
+    }
+
     /// Paths of files in the work tree's git directory (`git rev-parse --git-path`), which
     /// differ from `.git/<name>` in linked work trees.
     pub(super) fn git_paths(&self, names: &[&str]) -> Result<Vec<PathBuf>> {

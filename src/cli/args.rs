@@ -171,7 +171,8 @@ pub enum CommitMode {
 /// `hh-gitops sync`.
 #[derive(Debug, Args)]
 pub struct SyncArgs {
-    /// The GitOps repository (a git work tree).
+    /// The GitOps repository (a git work tree), or a folder inside one where the --fabrics
+    /// globs start; paths are reported and committed from the repository's root.
     #[arg(long, value_name = "DIR", default_value = ".")]
     pub repo: PathBuf,
     /// Fabric folders, as globs relative to the repository (`*` and `?` match within one

@@ -98,17 +98,23 @@ pub struct Fabrics {
     pub unmatched: Vec<String>,
 }
 
-/// Reads every fabric under `repo` matching `globs`, checks its raw files alone and then
-/// against the fabric state (its managed/ files with the raw files laid over, see
+/// Reads every fabric under `config.repo` matching its globs, checks its raw files alone
+/// and then against the fabric state (its managed/ files with the raw files laid over, see
 /// `crosscheck`), and reads the state of the managed paths they map to.
+///
+/// `git` is the work tree addressed from its top, and `below` the path of `config.repo`
+/// inside it (`""` or ending in `/`): every fabric folder, and so every path of the plan,
+/// is a repository path. Without a work tree paths are from `config.repo`.
 pub fn fabrics(
     registry: &Registry,
     config: &SyncConfig,
+    below: &str,
     given: Option<&LoadedConfig>,
     git: Option<&GitRepo>,
     changes: Option<&Changes>,
 ) -> Result<Fabrics> {
     let (repo, globs, max_size) = (&config.repo, &config.fabrics, config.max_file_size);
+    let root = git.map_or(repo.as_path(), GitRepo::top);
     let source::FabricDirs { dirs, unmatched } = source::find_fabric_dirs(repo, globs)?;
     let mut skipped = Vec::new();
     let mut inputs = Vec::new();
@@ -116,24 +122,20 @@ pub fn fabrics(
     let mut files = Vec::new();
     let mut scopes = Vec::new();
     for dir in dirs {
+        let rel = format!("{below}{}", dir.rel);
         match dir.skip_reason {
             None => {
-                let path = repo.join(&dir.rel);
+                let path = root.join(&rel);
                 files.push(fabric_files(registry, &path, "")?);
-                let root = git.map_or(repo.as_path(), GitRepo::top);
-                let config = LoadedConfig::for_fabric(&path, &dir.rel, given, root)?;
-                let repo_dir = git.map_or_else(|| dir.rel.clone(), |g| g.repo_path(&dir.rel));
+                let config = LoadedConfig::for_fabric(&path, &rel, given, root)?;
                 let ctx = config.context();
-                let change = changes::for_fabric(
-                    changes,
-                    &repo_dir,
-                    "",
-                    Scope::AlreadyThere,
-                    |path, bytes| validate::held_resources(registry, &ctx, path, bytes),
-                );
+                let change =
+                    changes::for_fabric(changes, &rel, "", Scope::AlreadyThere, |path, bytes| {
+                        validate::held_resources(registry, &ctx, path, bytes)
+                    });
                 scopes.push(change.scope);
                 inputs.push(FabricInput {
-                    dir: dir.rel,
+                    dir: rel,
                     files: Vec::new(),
                     targets: BTreeMap::new(),
                     config: config.source.clone(),
@@ -146,10 +148,7 @@ pub fn fabrics(
                 });
                 configs.push(config);
             }
-            Some(reason) => skipped.push(SkippedDir {
-                dir: dir.rel,
-                reason,
-            }),
+            Some(reason) => skipped.push(SkippedDir { dir: rel, reason }),
         }
     }
     if inputs.is_empty() {
@@ -179,7 +178,7 @@ pub fn fabrics(
         config.references,
     );
     for input in &mut inputs {
-        input.targets = targets(repo, input, git)?;
+        input.targets = targets(root, input, git)?;
     }
     Ok(Fabrics {
         inputs,
@@ -378,15 +377,16 @@ fn managed_files(
     Ok((files, strays))
 }
 
-/// The state of every managed path a valid resource of `fabric` maps to. A managed file
-/// with uncommitted changes (or untracked) is `Uncommitted`, so the plan never overwrites
-/// work that is not in git yet.
+/// The state of every managed path a valid resource of `fabric` maps to (its folder a path
+/// from `root`, the top of the work tree `git`). A managed file with uncommitted changes
+/// (or untracked) is `Uncommitted`, so the plan never overwrites work that is not in git
+/// yet.
 fn targets(
-    repo: &Path,
+    root: &Path,
     fabric: &FabricInput,
     git: Option<&GitRepo>,
 ) -> Result<BTreeMap<String, TargetState>> {
-    let base = repo.join(&fabric.dir);
+    let base = root.join(&fabric.dir);
     let wanted: BTreeSet<String> = fabric
         .files
         .iter()
@@ -403,9 +403,8 @@ fn targets(
     let mut states = BTreeMap::new();
     for path in wanted {
         let mut state = source::target_state(&base, &path)?;
-        let repo_path = git.map(|g| g.repo_path(&format!("{}/{path}", fabric.dir)));
         if matches!(state, TargetState::File(_) | TargetState::Absent)
-            && repo_path.is_some_and(|p| uncommitted.contains(&p))
+            && uncommitted.contains(&format!("{}/{path}", fabric.dir))
         {
             state = TargetState::Uncommitted;
         }

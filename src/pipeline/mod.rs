@@ -106,11 +106,17 @@ fn committer(config: &SyncConfig, git: Option<&GitRepo>) -> Result<Option<Box<dy
 /// and the whole run is planned again from the new head, so a raw file added or changed
 /// meanwhile is handled like any other, never lost or moved twice.
 pub fn sync(registry: &Registry, config: &SyncConfig) -> Result<SyncReport> {
-    let git = if config.commit.commits() {
+    let opened = if config.commit.commits() {
         Some(GitRepo::open(&config.repo)?)
     } else {
         GitRepo::open(&config.repo).ok()
     };
+    // `--repo` may be a folder inside the work tree (the action's `path:`, a monorepo's
+    // `infra/`): the fabric globs start there, and the run works from the top of the work
+    // tree, so that every path it reports and commits is the repository's own, as GitHub's
+    // annotations, code scanning and links name files.
+    let below = opened.as_ref().map_or("", GitRepo::prefix).to_owned();
+    let git = opened.map(|opened| opened.at_top());
     let given = given_config(config.fabric_config.as_deref())?;
     let changes = match (&config.changed_since, &git) {
         (Some(spec), Some(git)) => {
@@ -132,6 +138,7 @@ pub fn sync(registry: &Registry, config: &SyncConfig) -> Result<SyncReport> {
         let mut found = discover::fabrics(
             registry,
             config,
+            &below,
             given.as_ref(),
             git.as_ref(),
             changes.as_ref(),

@@ -136,6 +136,11 @@ impl Step {
         self.out.status.code()
     }
 
+    /// The job summary the step wrote.
+    pub fn summary(&self) -> String {
+        std::fs::read_to_string(self.files.path().join("summary.md")).unwrap_or_default()
+    }
+
     /// The step outputs the binary wrote, by name.
     pub fn outputs(&self) -> BTreeMap<String, String> {
         let text = std::fs::read_to_string(self.files.path().join("output")).unwrap_or_default();
