@@ -232,41 +232,16 @@ impl GitRepo {
     /// The contents of `paths` (from the top of the work tree) in commit `sha`, in order.
     fn blobs(&self, sha: &str, paths: &[String]) -> Result<Vec<Vec<u8>>> {
         let entries = self.tree_entries(sha, paths)?;
-        let mut request = Vec::new();
-        for path in paths {
-            let (_, oid) = entries
-                .get(path)
-                .with_context(|| format!("commit {sha} has no {path}"))?;
-            request.extend_from_slice(format!("{oid}\n").as_bytes());
-        }
-        if request.is_empty() {
-            return Ok(Vec::new());
-        }
-        let out = self.run(&["cat-file", "--batch"], Some(&request))?.stdout;
-        // Each answer: "<oid> blob <size>\n<content>\n".
-        let mut rest = out.as_slice();
-        let mut contents = Vec::with_capacity(paths.len());
-        for path in paths {
-            let header_end = rest
-                .iter()
-                .position(|b| *b == b'\n')
-                .with_context(|| format!("git cat-file gave no header for {path}"))?;
-            let header = String::from_utf8_lossy(&rest[..header_end]);
-            let size: usize = header
-                .rsplit(' ')
-                .next()
-                .and_then(|size| size.parse().ok())
-                .with_context(|| {
-                    format!("git cat-file: unexpected header `{header}` for {path}")
-                })?;
-            let body = &rest[header_end + 1..];
-            if body.len() < size + 1 {
-                bail!("git cat-file: content of {path} is cut short");
-            }
-            contents.push(body[..size].to_vec());
-            rest = &body[size + 1..];
-        }
-        Ok(contents)
+        let oids = paths
+            .iter()
+            .map(|path| {
+                entries
+                    .get(path)
+                    .map(|(_, oid)| oid.clone())
+                    .with_context(|| format!("commit {sha} has no {path}"))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        self.read_blobs(&oids)
     }
 
     /// Mode and object id in commit `sha` of each of `paths` (from the top of the work tree)

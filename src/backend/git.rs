@@ -339,6 +339,41 @@ impl GitRepo {
     }
 }
 
+impl GitRepo {
+    /// The contents of the blobs `oids`, in order, read by one `git cat-file --batch`.
+    pub(super) fn read_blobs(&self, oids: &[String]) -> Result<Vec<Vec<u8>>> {
+        if oids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let request: String = oids.iter().map(|oid| format!("{oid}\n")).collect();
+        let out = self
+            .run(&["cat-file", "--batch"], Some(request.as_bytes()))?
+            .stdout;
+        // Each answer: "<oid> blob <size>\n<content>\n".
+        let mut rest = out.as_slice();
+        let mut contents = Vec::with_capacity(oids.len());
+        for oid in oids {
+            let header_end = rest
+                .iter()
+                .position(|b| *b == b'\n')
+                .with_context(|| format!("git cat-file gave no header for {oid}"))?;
+            let header = String::from_utf8_lossy(&rest[..header_end]);
+            let size: usize = header
+                .rsplit(' ')
+                .next()
+                .and_then(|size| size.parse().ok())
+                .with_context(|| format!("git cat-file: unexpected header `{header}` for {oid}"))?;
+            let body = &rest[header_end + 1..];
+            if body.len() < size + 1 {
+                bail!("git cat-file: content of {oid} is cut short");
+            }
+            contents.push(body[..size].to_vec());
+            rest = &body[size + 1..];
+        }
+        Ok(contents)
+    }
+}
+
 fn check(args: &[&str], output: std::process::Output) -> Result<GitOutput> {
     if output.status.success() {
         Ok(GitOutput {

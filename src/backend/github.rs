@@ -149,7 +149,9 @@ impl Committer for GithubCommitter {
         let all = split::merged(units);
         self.repo.check_can_commit(&all)?;
         let tracked = self.repo.tracked(&base, &all.deletes)?;
-        let remote: Vec<Changes> = units
+        let remote: Vec<Changes> = self
+            .repo
+            .as_stored(units)?
             .iter()
             .map(|unit| self.remote_changes(&tracked, unit))
             .collect();

@@ -116,7 +116,8 @@ impl LocalGit {
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos());
         let pending_ref = format!("{PENDING_REF_PREFIX}{}-{nanos}", std::process::id());
-        let stream = self.fast_import_stream(&pending_ref, changes, message);
+        let stored = self.repo.as_stored(std::slice::from_ref(changes))?;
+        let stream = self.fast_import_stream(&pending_ref, &stored[0], message);
         self.repo
             .run(
                 &["fast-import", "--quiet", "--force", "--done"],

@@ -3,6 +3,7 @@
 //! backends: the local git CLI (`local`) and GitHub's GraphQL API (`github`); both bring the
 //! local checkout along through `checkout`.
 
+mod attributes;
 mod checkout;
 pub mod diff;
 pub mod git;
