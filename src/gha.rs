@@ -45,6 +45,8 @@ pub struct ActionsEnv {
     sha: Option<String>,
     token: Option<String>,
     graphql_url: Option<String>,
+    run_id: Option<String>,
+    run_attempt: Option<String>,
 }
 
 /// Where a GitHub commit goes, or why this run makes none.
@@ -72,6 +74,8 @@ impl ActionsEnv {
             sha: env.var("GITHUB_SHA"),
             token: env.var("GITHUB_TOKEN"),
             graphql_url: env.var("GITHUB_GRAPHQL_URL"),
+            run_id: env.var("GITHUB_RUN_ID"),
+            run_attempt: env.var("GITHUB_RUN_ATTEMPT"),
         }
     }
 
@@ -109,7 +113,9 @@ impl ActionsEnv {
     }
 
     /// Resolves the commit target from `GITHUB_REPOSITORY`, `GITHUB_REF`,
-    /// `GITHUB_EVENT_NAME`, `GITHUB_GRAPHQL_URL` and the token in `GITHUB_TOKEN`.
+    /// `GITHUB_EVENT_NAME`, `GITHUB_GRAPHQL_URL`, the token in `GITHUB_TOKEN`, and the run
+    /// its commits are marked with (`GITHUB_RUN_ID`, `GITHUB_RUN_ATTEMPT`; `local.1`
+    /// outside a workflow run).
     pub fn commit_place(&self) -> Result<CommitPlace> {
         let event = self.event.clone().unwrap_or_default();
         // `mode: sync` asks for a commit; say why it does not get one.
@@ -166,6 +172,11 @@ impl ActionsEnv {
             repository,
             branch: branch.to_owned(),
             token,
+            run: format!(
+                "{}.{}",
+                self.run_id.as_deref().unwrap_or("local"),
+                self.run_attempt.as_deref().unwrap_or("1")
+            ),
         }))
     }
 }
@@ -230,6 +241,17 @@ mod tests {
         };
         assert_eq!(target.branch, "main");
         assert_eq!(target.graphql_url, "https://api.github.com/graphql");
+        assert_eq!(target.run, "local.1", "outside a workflow run");
+        let CommitPlace::Branch(target) = ActionsEnv::read(&with(&[
+            ("GITHUB_REF", "refs/heads/main"),
+            ("GITHUB_RUN_ID", "9876"),
+            ("GITHUB_RUN_ATTEMPT", "2"),
+        ]))
+        .commit_place()
+        .unwrap() else {
+            panic!()
+        };
+        assert_eq!(target.run, "9876.2");
         for (git_ref, why) in [
             ("refs/tags/v1", "a tag"),
             ("refs/pull/3/merge", "a pull request"),

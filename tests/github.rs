@@ -3,6 +3,7 @@
 
 mod common;
 
+use std::path::Path;
 use std::process::Output;
 
 use common::fake_github::{FakeGithub, Fault};
@@ -36,15 +37,13 @@ impl Setup {
         git_ref: &str,
         extra: &[&str],
     ) -> Output {
-        let mut command = self.command(graphql_url, token, event, git_ref, extra);
-        output(self.repo.isolate(&mut command))
+        output(&mut self.command(graphql_url, token, event, git_ref, extra))
     }
 
     /// Runs the sync as `action.yml` does for its `mode` input (passed as `INPUT_MODE`).
     fn action_sync(&self, mode: &str, event: &str, git_ref: &str, extra: &[&str]) -> Output {
         let mut command = self.command(&self.fake.graphql_url, TOKEN, event, git_ref, extra);
-        command.env("INPUT_MODE", mode);
-        output(self.repo.isolate(&mut command))
+        output(command.env("INPUT_MODE", mode))
     }
 
     /// The sync command with GitHub Actions' environment.
@@ -56,12 +55,36 @@ impl Setup {
         git_ref: &str,
         extra: &[&str],
     ) -> std::process::Command {
+        self.command_in(
+            &self.repo.work,
+            self.repo.tmp.path(),
+            graphql_url,
+            token,
+            event,
+            git_ref,
+            extra,
+        )
+    }
+
+    /// The sync command of a run on the checkout `work`, writing its report, outputs and
+    /// summary into `files`.
+    #[allow(clippy::too_many_arguments)]
+    fn command_in(
+        &self,
+        work: &Path,
+        files: &Path,
+        graphql_url: &str,
+        token: &str,
+        event: &str,
+        git_ref: &str,
+        extra: &[&str],
+    ) -> std::process::Command {
         let mut command = bin();
         command
             .args(["sync", "--repo"])
-            .arg(&self.repo.work)
+            .arg(work)
             .args(["--report-json"])
-            .arg(self.repo.tmp.path().join("report.json"))
+            .arg(files.join("report.json"))
             .args(extra)
             .env("GITHUB_ACTIONS", "true")
             .env("GITHUB_REPOSITORY", "example/gitops")
@@ -69,11 +92,9 @@ impl Setup {
             .env("GITHUB_EVENT_NAME", event)
             .env("GITHUB_GRAPHQL_URL", graphql_url)
             .env("GITHUB_TOKEN", token)
-            .env("GITHUB_OUTPUT", self.repo.tmp.path().join("output"))
-            .env(
-                "GITHUB_STEP_SUMMARY",
-                self.repo.tmp.path().join("summary.md"),
-            );
+            .env("GITHUB_OUTPUT", files.join("output"))
+            .env("GITHUB_STEP_SUMMARY", files.join("summary.md"));
+        self.repo.isolate(&mut command);
         command
     }
 
@@ -104,6 +125,54 @@ impl Setup {
         serde_json::from_slice(&std::fs::read(self.repo.tmp.path().join("report.json")).unwrap())
             .unwrap()
     }
+}
+
+/// Someone else's push to `origin`: a clone in `clone` (made once), `content` written to
+/// `path`, committed with `message` and pushed.
+fn push_from_elsewhere(origin: &Path, clone: &Path, path: &str, content: &str, message: &str) {
+    let git = |dir: &Path, args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    if !clone.exists() {
+        git(
+            origin.parent().unwrap(),
+            &[
+                "clone",
+                "-q",
+                origin.to_str().unwrap(),
+                clone.to_str().unwrap(),
+            ],
+        );
+    }
+    git(clone, &["pull", "-q", "--ff-only"]);
+    let file = clone.join(path);
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    std::fs::write(file, content).unwrap();
+    git(clone, &["add", "-A"]);
+    git(
+        clone,
+        &[
+            "-c",
+            "user.name=O",
+            "-c",
+            "user.email=o@example.com",
+            "commit",
+            "-qm",
+            message,
+        ],
+    );
+    git(clone, &["push", "-q", "origin", "HEAD:main"]);
 }
 
 #[test]
@@ -206,42 +275,13 @@ fn a_branch_that_moves_before_the_commit_is_re_planned_and_nothing_is_lost() {
     let other = setup.repo.tmp.path().join("other");
     let late = vpc("late", 1002);
     setup.fake.inject(Fault::Before(Box::new(move |_| {
-        let git = |dir: &std::path::Path, args: &[&str]| {
-            let status = std::process::Command::new("git")
-                .args(args)
-                .current_dir(dir)
-                .output()
-                .unwrap();
-            assert!(
-                status.status.success(),
-                "{}",
-                String::from_utf8_lossy(&status.stderr)
-            );
-        };
-        git(
-            origin.parent().unwrap(),
-            &[
-                "clone",
-                "-q",
-                origin.to_str().unwrap(),
-                other.to_str().unwrap(),
-            ],
-        );
-        std::fs::write(other.join("gitops/hedgehog/f/raw/late.yaml"), late).unwrap();
-        git(&other, &["add", "-A"]);
-        git(
+        push_from_elsewhere(
+            &origin,
             &other,
-            &[
-                "-c",
-                "user.name=O",
-                "-c",
-                "user.email=o@example.com",
-                "commit",
-                "-qm",
-                "late raw file",
-            ],
+            "gitops/hedgehog/f/raw/late.yaml",
+            &late,
+            "late raw file",
         );
-        git(&other, &["push", "-q", "origin", "main"]);
     })));
 
     let out = setup.push_sync();
@@ -764,4 +804,657 @@ fn a_commit_github_refuses_as_too_large_is_halved_and_a_lone_raw_file_fails_clea
         stderr(&out)
     );
     assert_eq!(lone.origin_head(), before, "nothing was committed");
+}
+
+/// The trailers `Hh-Gitops-Run: …` of a commit on origin.
+fn run_markers(setup: &Setup, commit: &str) -> Vec<String> {
+    setup
+        .repo
+        .git_in(
+            &setup.repo.origin,
+            &[
+                "log",
+                "-1",
+                "--format=%(trailers:key=Hh-Gitops-Run,valueonly)",
+                commit,
+            ],
+        )
+        .lines()
+        .filter(|line| !line.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The value of a step output in an outputs file.
+fn output_value(outputs: &str, name: &str) -> String {
+    let start = format!("{name}<<ghadelimiter_hh_gitops\n");
+    let rest = &outputs[outputs
+        .find(&start)
+        .unwrap_or_else(|| panic!("{name} in {outputs}"))
+        + start.len()..];
+    rest[..rest.find("\nghadelimiter_hh_gitops\n").unwrap()].to_owned()
+}
+
+/// Issue 18 item 1: two jobs of one matrix (same run id and attempt, same default title)
+/// race. Job A's mutation meets a secondary rate limit while job B commits; A recognises
+/// its commit by its run marker only, so it does not take B's for its own: it plans again
+/// on top of B's, and each job reports the commit that moved its file.
+#[test]
+fn two_matrix_jobs_with_the_same_title_each_report_their_own_commit() {
+    let setup = Setup::new(None);
+    setup
+        .repo
+        .write("gitops/hedgehog/fa/raw/a.yaml", vpc("a", 1001).as_bytes());
+    setup
+        .repo
+        .write("gitops/hedgehog/fb/raw/b.yaml", vpc("b", 1002).as_bytes());
+    setup.repo.commit_all("raw files of two fabrics");
+    setup.repo.git(&["push", "-q", "origin", "main"]);
+    let seed = setup.origin_head();
+    let b_work = setup.repo.tmp.path().join("b");
+    let b_files = setup.repo.tmp.path().join("b-files");
+    std::fs::create_dir_all(&b_files).unwrap();
+    setup.repo.git_in(
+        setup.repo.tmp.path(),
+        &[
+            "clone",
+            "-q",
+            setup.repo.origin.to_str().unwrap(),
+            b_work.to_str().unwrap(),
+        ],
+    );
+    let job = |work: &Path, files: &Path, fabric: &str| {
+        let mut command = setup.command_in(
+            work,
+            files,
+            &setup.fake.graphql_url,
+            TOKEN,
+            "push",
+            "refs/heads/main",
+            &[&format!("--fabrics=gitops/hedgehog/{fabric}")],
+        );
+        command
+            .env("GITHUB_RUN_ID", "4242")
+            .env("GITHUB_RUN_ATTEMPT", "1");
+        command
+    };
+    // Job B runs while job A's mutation is held up by a secondary rate limit.
+    let mut job_b = job(&b_work, &b_files, "fb");
+    let b_out = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let b_result = std::sync::Arc::clone(&b_out);
+    setup.fake.inject_on_mutation(
+        1,
+        Fault::Meanwhile(
+            Box::new(move |_| *b_result.lock().unwrap() = Some(output(&mut job_b))),
+            Box::new(Fault::Status(
+                403,
+                vec![("retry-after", "0".into())],
+                r#"{"message":"You have exceeded a secondary rate limit. Please wait a few minutes before you try again."}"#.into(),
+            )),
+        ),
+    );
+    let a_out = output(&mut job(&setup.repo.work, setup.repo.tmp.path(), "fa"));
+    assert_exit(&a_out, 0);
+    let b_out = b_out.lock().unwrap().take().expect("job B ran");
+    assert_exit(&b_out, 0);
+    assert!(
+        stderr(&a_out).contains("hh-gitops: GitHub's rate limit is used up (You have exceeded a secondary rate limit. Please wait a few minutes before you try again.): waiting 0.5s for its reset, then trying again (retry 1 of 4)\n"),
+        "{}",
+        stderr(&a_out)
+    );
+
+    // Each job names its own commit, and each commit moves that job's file.
+    let a_sha = output_value(&setup.outputs(), "commit-sha");
+    let b_sha = output_value(
+        &std::fs::read_to_string(b_files.join("output")).unwrap(),
+        "commit-sha",
+    );
+    assert_eq!(setup.origin_head(), a_sha, "A planned again on top of B");
+    assert_eq!(
+        setup
+            .repo
+            .git_in(&setup.repo.origin, &["rev-parse", "main^"])
+            .trim(),
+        b_sha
+    );
+    assert_eq!(
+        setup
+            .repo
+            .git_in(&setup.repo.origin, &["rev-parse", "main^^"])
+            .trim(),
+        seed
+    );
+    let moved = |commit: &str| {
+        setup.repo.git_in(
+            &setup.repo.origin,
+            &["diff-tree", "--no-commit-id", "--name-status", "-r", commit],
+        )
+    };
+    assert_eq!(
+        moved(&a_sha),
+        "A\tgitops/hedgehog/fa/managed/vpcs/a.yaml\nA\tgitops/hedgehog/fa/raw/.gitkeep\nD\tgitops/hedgehog/fa/raw/a.yaml\n"
+    );
+    assert_eq!(
+        moved(&b_sha),
+        "A\tgitops/hedgehog/fb/managed/vpcs/b.yaml\nA\tgitops/hedgehog/fb/raw/.gitkeep\nD\tgitops/hedgehog/fb/raw/b.yaml\n"
+    );
+    // Same run, same title, each with a marker of its own.
+    let (a_marker, b_marker) = (run_markers(&setup, &a_sha), run_markers(&setup, &b_sha));
+    assert_eq!(a_marker.len(), 1);
+    assert!(a_marker[0].starts_with("4242.1.") && b_marker[0].starts_with("4242.1."));
+    assert_ne!(a_marker, b_marker);
+    let title = |commit: &str| {
+        setup
+            .repo
+            .git_in(&setup.repo.origin, &["log", "-1", "--format=%s", commit])
+    };
+    assert_eq!(title(&a_sha), title(&b_sha));
+
+    // A's checkout is at its commit, whole: nothing left in raw/, no journal, and a later
+    // sync in it has nothing to do.
+    assert_eq!(setup.repo.git(&["rev-parse", "HEAD"]).trim(), a_sha);
+    assert_eq!(
+        setup.repo.files_under("gitops/hedgehog/fa/raw"),
+        [".gitkeep"]
+    );
+    assert_eq!(
+        setup
+            .repo
+            .git(&["status", "--porcelain", "--untracked-files=all"]),
+        ""
+    );
+    assert!(!setup.repo.work.join(".git/hh-gitops-journal.json").exists());
+    let requests = setup.fake.requests();
+    let again = output(&mut job(&setup.repo.work, setup.repo.tmp.path(), "fa"));
+    assert_exit(&again, 0);
+    assert!(
+        stdout(&again).contains("no commit (nothing to change)"),
+        "{}",
+        stdout(&again)
+    );
+    assert_eq!(setup.fake.requests(), requests);
+}
+
+/// Issue 18 item 1: the answer to the mutation is lost and someone pushes right after our
+/// commit landed: the branch head is not ours, yet the search by run marker finds our
+/// commit below it (page by page) and reports it; nothing is sent twice.
+#[test]
+fn a_lost_answer_followed_by_another_push_still_finds_and_reports_the_commit() {
+    let setup = Setup::new(Some("gitops-test-1"));
+    setup.fake.page_size(1);
+    let origin = setup.repo.origin.clone();
+    let other = setup.repo.tmp.path().join("other");
+    setup.fake.inject(Fault::LoseAnswerThen(Box::new(move |_| {
+        push_from_elsewhere(&origin, &other, "README.md", "changed\n", "someone else");
+    })));
+    let out = setup.push_sync();
+    assert_exit(&out, 0);
+    assert_eq!(setup.fake.mutation_requests(), 1, "never resent");
+    assert_eq!(setup.fake.commits_made(), 1);
+    let ours = setup
+        .repo
+        .git_in(&setup.repo.origin, &["rev-parse", "main^"])
+        .trim()
+        .to_owned();
+    assert_eq!(
+        setup
+            .repo
+            .git_in(&setup.repo.origin, &["log", "-1", "--format=%s", "main"])
+            .trim(),
+        "someone else"
+    );
+    assert_eq!(output_value(&setup.outputs(), "commit-sha"), ours);
+    assert_eq!(setup.report()["commit"]["sha"], ours.as_str());
+    assert_eq!(setup.report()["commit"]["plans"], 1);
+    assert_eq!(setup.repo.git(&["rev-parse", "HEAD"]).trim(), ours);
+    assert_eq!(setup.repo.files_under(&format!("{F1}/raw")), [".gitkeep"]);
+}
+
+const SOMETHING_WENT_WRONG: &str = r#"{"data":null,"errors":[{"message":"Something went wrong while executing your query. This may be the result of a timeout, or it could be a GitHub bug. Please include `E4A2:1B3C:5D6E7F:8090A1:6789ABCD` when reporting this issue."}]}"#;
+
+/// Issue 18 item 4: GitHub's "Something went wrong" comes with HTTP 200 and says nothing of
+/// whether the mutation was carried out. When it was, the commit is found by its marker and
+/// not sent again; when it was not, the mutation is sent again.
+#[test]
+fn something_went_wrong_after_the_commit_landed_is_not_resent() {
+    let setup = Setup::new(Some("gitops-test-1"));
+    setup
+        .fake
+        .inject(Fault::Answer(200, vec![], SOMETHING_WENT_WRONG.into()));
+    let out = setup.push_sync();
+    assert_exit(&out, 0);
+    assert_eq!(setup.fake.mutation_requests(), 1, "not resent");
+    assert_eq!(setup.origin_count(), 2);
+    assert_eq!(setup.report()["commit"]["sha"], setup.origin_head());
+    assert!(
+        stderr(&out).contains("hh-gitops: GitHub could not finish the request (Something went wrong while executing your query. This may be the result of a timeout, or it could be a GitHub bug. Please include `E4A2:1B3C:5D6E7F:8090A1:6789ABCD` when reporting this issue.): waiting 0.5s before trying again (retry 1 of 4)\n"),
+        "{}",
+        stderr(&out)
+    );
+
+    let not_landed = Setup::new(Some("gitops-test-1"));
+    not_landed
+        .fake
+        .inject(Fault::Status(200, vec![], SOMETHING_WENT_WRONG.into()));
+    let out = not_landed.push_sync();
+    assert_exit(&out, 0);
+    assert_eq!(not_landed.fake.mutation_requests(), 2, "sent again");
+    assert_eq!(not_landed.fake.commits_made(), 1);
+    assert_eq!(not_landed.origin_count(), 2);
+}
+
+/// Issue 18 item 4: GraphQL's rate limit comes as `RATE_LIMITED` with HTTP 200 and
+/// `x-ratelimit-remaining: 0`: the run waits for `x-ratelimit-reset` (here a second away),
+/// says so in the log, and commits; a reset too far away fails at once, naming it.
+#[test]
+fn a_graphql_rate_limit_with_http_200_is_waited_out_or_named() {
+    const LIMITED: &str = r#"{"errors":[{"type":"RATE_LIMITED","message":"API rate limit exceeded for installation ID 1234."}]}"#;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let limited = |reset: u64| {
+        Fault::Status(
+            200,
+            vec![
+                ("x-ratelimit-remaining", "0".into()),
+                ("x-ratelimit-reset", reset.to_string()),
+            ],
+            LIMITED.into(),
+        )
+    };
+    let setup = Setup::new(Some("gitops-test-1"));
+    setup.fake.inject(limited(now + 1));
+    let out = setup.push_sync();
+    assert_exit(&out, 0);
+    assert_eq!(setup.fake.commits_made(), 1);
+    assert_eq!(setup.fake.mutation_requests(), 2);
+    let log = stderr(&out);
+    assert!(
+        log.contains("hh-gitops: GitHub's rate limit is used up (RATE_LIMITED: API rate limit exceeded for installation ID 1234.): waiting ")
+            && log.contains("s for its reset, then trying again (retry 1 of 4)\n"),
+        "{log}"
+    );
+
+    let later = Setup::new(Some("gitops-test-1"));
+    later.fake.inject(limited(now + 7200));
+    let out = later.push_sync();
+    assert_exit(&out, 2);
+    let error = stderr(&out);
+    assert!(
+        error.starts_with("hh-gitops: error: GitHub's rate limit is used up until ")
+            && error.contains("s from now), longer than hh-gitops waits (600s): run again after that (API rate limit exceeded for installation ID 1234.)\n"),
+        "{error}"
+    );
+    assert_eq!(later.fake.requests(), 1, "no wait, no retry");
+    assert_eq!(later.origin_count(), 1);
+    assert!(later.repo.work.join(F1).join("raw/prepop.yaml").exists());
+}
+
+/// Issue 18 item 4: a ruleset or branch protection refusing the commit fails at once with
+/// the two ways out the README gives: a token that may bypass the rule, or a pull-request
+/// flow.
+#[test]
+fn a_protected_branch_refusal_names_both_ways_out() {
+    let setup = Setup::new(Some("gitops-test-1"));
+    setup.fake.inject(Fault::Status(
+        200,
+        vec![],
+        r#"{"data":{"createCommitOnBranch":null},"errors":[{"type":"UNPROCESSABLE","path":["createCommitOnBranch"],"message":"Repository rule violations found\n\nChanges must be made through a pull request.\n\n"}]}"#.into(),
+    ));
+    let out = setup.push_sync();
+    assert_exit(&out, 2);
+    assert_eq!(
+        stderr(&out),
+        "hh-gitops: error: GitHub refused the commit: main is protected by a ruleset or branch protection (Repository rule violations found Changes must be made through a pull request.). hh-gitops commits as the owner of the `token` input, so either let that token bypass the rule (put a GitHub App or user on the rule's bypass list and pass its token as the `token` input; the workflow's own GITHUB_TOKEN cannot be put on one), or move the files by pull request (run the workflow on pushes to other branches, where hh-gitops commits the move, and merge those into main)\n"
+    );
+    assert_eq!(setup.fake.requests(), 1, "not retried");
+    assert_eq!(setup.origin_count(), 1);
+    let readme = common::readme();
+    assert!(
+        readme.contains("bypass list") && readme.contains("pushes to other branches"),
+        "the README gives the same two ways out"
+    );
+
+    let classic = Setup::new(Some("gitops-test-1"));
+    classic.fake.inject(Fault::Status(
+        200,
+        vec![],
+        r#"{"data":{"createCommitOnBranch":null},"errors":[{"type":"BRANCH_PROTECTION_RULE_VIOLATION","message":"Protected branch update failed for refs/heads/main."}]}"#.into(),
+    ));
+    let out = classic.push_sync();
+    assert_exit(&out, 2);
+    assert!(
+        stderr(&out).starts_with("hh-gitops: error: GitHub refused the commit: main is protected by a ruleset or branch protection (Protected branch update failed for refs/heads/main.). hh-gitops commits as the owner of the `token` input, so either let that token bypass the rule"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// Writes [`common::WIRED_FABRIC`] into the fabric `f`'s `managed/`.
+fn wired(setup: &Setup) {
+    for (path, text) in common::WIRED_FABRIC {
+        setup.repo.write(
+            &format!("gitops/hedgehog/f/managed/{path}"),
+            text.as_bytes(),
+        );
+    }
+}
+
+/// A fabric of [`common::WIRED_FABRIC`] in `managed/`, and two raw files where the first in
+/// path order attaches to the VPC of the second.
+fn attachment_before_its_vpc(setup: &Setup) {
+    wired(setup);
+    setup.repo.write(
+        "gitops/hedgehog/f/raw/a-attach.yaml",
+        common::attachment("zz").as_bytes(),
+    );
+    setup.repo.write(
+        "gitops/hedgehog/f/raw/m-vpc.yaml",
+        common::vpc_on("zz", "10.0.5.0/24", 1005).as_bytes(),
+    );
+    setup.repo.commit_all("an attachment and its VPC");
+    setup.repo.git(&["push", "-q", "origin", "main"]);
+}
+
+/// Issue 18 item 2: a split move lands what others refer to first. When the second part
+/// fails, the first holds the VPC (not the attachment that comes first by path), so
+/// managed/ on the branch is a consistent fabric on its own: `hh-gitops check
+/// --references strict` passes on a clone of it without raw/. The failure names the part
+/// that landed and never says that nothing was committed; a later run moves the rest.
+#[test]
+fn a_split_move_interrupted_after_its_first_part_leaves_no_dangling_reference() {
+    let setup = Setup::new(None);
+    attachment_before_its_vpc(&setup);
+    let base = setup.origin_head();
+    setup.fake.fail_mutations_from(
+        2,
+        200,
+        vec![],
+        r#"{"data":null,"errors":[{"type":"FORBIDDEN","message":"Resource not accessible by integration"}]}"#,
+    );
+    let out = setup.sync(TOKEN, "push", "refs/heads/main", &["--max-commit-size=1"]);
+    assert_exit(&out, 2);
+    let part_1 = setup.origin_head();
+    assert_eq!(
+        setup
+            .repo
+            .git_in(&setup.repo.origin, &["rev-parse", "main^"])
+            .trim(),
+        base,
+        "one part landed"
+    );
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "hh-gitops: error: GitHub refused the commit (Resource not accessible by integration): give the workflow `permissions: contents: write`, or pass a token that may push to main; the move's commits that landed before it stay on the branch ({part_1}): run hh-gitops again to move the rest\n"
+        )
+    );
+    assert!(!stderr(&out).contains("nothing was committed"));
+    assert_eq!(
+        setup.repo.git_in(
+            &setup.repo.origin,
+            &[
+                "diff-tree",
+                "--no-commit-id",
+                "--name-status",
+                "-r",
+                &part_1
+            ],
+        ),
+        "A\tgitops/hedgehog/f/managed/vpcs/zz.yaml\nA\tgitops/hedgehog/f/raw/.gitkeep\nD\tgitops/hedgehog/f/raw/m-vpc.yaml\n"
+    );
+
+    // managed/ on the branch, alone, is a consistent fabric.
+    let branch = setup.repo.tmp.path().join("branch");
+    setup.repo.git_in(
+        setup.repo.tmp.path(),
+        &[
+            "clone",
+            "-q",
+            setup.repo.origin.to_str().unwrap(),
+            branch.to_str().unwrap(),
+        ],
+    );
+    std::fs::remove_file(branch.join("gitops/hedgehog/f/raw/a-attach.yaml")).unwrap();
+    let check = output(
+        bin()
+            .args(["check", "--references", "strict"])
+            .current_dir(&branch),
+    );
+    assert_exit(&check, 0);
+
+    // The checkout is at the part that landed; the next run moves the rest.
+    assert_eq!(setup.repo.git(&["rev-parse", "HEAD"]).trim(), part_1);
+    setup.fake.heal();
+    let out = setup.sync(TOKEN, "push", "refs/heads/main", &["--max-commit-size=1"]);
+    assert_exit(&out, 0);
+    assert_eq!(
+        setup
+            .repo
+            .git_in(&setup.repo.origin, &["rev-parse", "main^"])
+            .trim(),
+        part_1
+    );
+    assert_eq!(
+        setup.repo.files_under("gitops/hedgehog/f/raw"),
+        [".gitkeep"]
+    );
+}
+
+/// Issue 18 item 2: someone pushes between two parts of a split move. The part that landed
+/// stays, the rest (with the raw file pushed meanwhile) is planned again from the new head
+/// and committed, and the run reports every commit and every moved file.
+#[test]
+fn a_push_between_two_parts_of_a_split_move_re_plans_the_rest() {
+    let setup = Setup::new(None);
+    for i in 0..3 {
+        setup.repo.write(
+            &format!("gitops/hedgehog/f/raw/v{i}.yaml"),
+            unique_vpc(&format!("v{i}"), i).as_bytes(),
+        );
+    }
+    setup.repo.commit_all("raw files");
+    setup.repo.git(&["push", "-q", "origin", "main"]);
+    let base = setup.origin_head();
+    let origin = setup.repo.origin.clone();
+    let other = setup.repo.tmp.path().join("other");
+    let late = unique_vpc("late", 9);
+    setup.fake.inject_on_mutation(
+        2,
+        Fault::Before(Box::new(move |_| {
+            push_from_elsewhere(
+                &origin,
+                &other,
+                "gitops/hedgehog/f/raw/late.yaml",
+                &late,
+                "late raw file",
+            );
+        })),
+    );
+    let out = setup.sync(TOKEN, "push", "refs/heads/main", &["--max-commit-size=1"]);
+    assert_exit(&out, 0);
+    let text = stdout(&out);
+    assert!(!text.contains("nothing was committed"), "{text}");
+    let titles = setup.repo.git_in(
+        &setup.repo.origin,
+        &["log", "--reverse", "--format=%s", &format!("{base}..main")],
+    );
+    assert_eq!(
+        titles.lines().collect::<Vec<_>>(),
+        [
+            "hh-gitops: move 3 raw files to managed (3 resources) (part 1)",
+            "late raw file",
+            "hh-gitops: move 3 raw files to managed (3 resources) (part 1)",
+            "hh-gitops: move 3 raw files to managed (3 resources) (part 2)",
+            "hh-gitops: move 3 raw files to managed (3 resources) (part 3)",
+        ]
+    );
+    let ours: Vec<String> = setup
+        .repo
+        .git_in(
+            &setup.repo.origin,
+            &[
+                "log",
+                "--reverse",
+                "--format=%H %s",
+                &format!("{base}..main"),
+            ],
+        )
+        .lines()
+        .filter(|line| !line.ends_with("late raw file"))
+        .map(|line| line[..40].to_owned())
+        .collect();
+    let report = setup.report();
+    assert_eq!(report["commit"]["commits"], serde_json::json!(ours));
+    assert_eq!(report["commit"]["plans"], 2);
+    let outputs = setup.outputs();
+    assert_eq!(output_value(&outputs, "commits"), ours.join(" "));
+    assert_eq!(output_value(&outputs, "commit-sha"), ours[3]);
+    assert_eq!(output_value(&outputs, "processed-files"), "4");
+    assert!(
+        text.contains(&format!(
+            "\ncommitted {}: 4 raw files moved (4 resources",
+            ours[3]
+        )),
+        "{text}"
+    );
+    let files = setup.repo.git_in(
+        &setup.repo.origin,
+        &["ls-tree", "-r", "--name-only", "main", "gitops"],
+    );
+    assert_eq!(
+        files.lines().collect::<Vec<_>>(),
+        [
+            "gitops/hedgehog/f/managed/vpcs/late.yaml",
+            "gitops/hedgehog/f/managed/vpcs/v0.yaml",
+            "gitops/hedgehog/f/managed/vpcs/v1.yaml",
+            "gitops/hedgehog/f/managed/vpcs/v2.yaml",
+            "gitops/hedgehog/f/raw/.gitkeep"
+        ]
+    );
+    assert_eq!(setup.repo.git(&["rev-parse", "HEAD"]).trim(), ours[3]);
+}
+
+/// The commits of origin's main after `base`, oldest first, each with the files it changes
+/// (`<status>\t<path>` lines).
+fn commits_since(setup: &Setup, base: &str) -> Vec<(String, String)> {
+    setup
+        .repo
+        .git_in(
+            &setup.repo.origin,
+            &["rev-list", "--reverse", &format!("{base}..main")],
+        )
+        .lines()
+        .map(|commit| {
+            let changed = setup.repo.git_in(
+                &setup.repo.origin,
+                &["diff-tree", "--no-commit-id", "--name-status", "-r", commit],
+            );
+            (commit.to_owned(), changed)
+        })
+        .collect()
+}
+
+/// A VPC `name` on `subnet` and `vlan` that relays DHCP to `relay` in the VPC `relay_vpc`.
+fn relaying_vpc(name: &str, subnet: &str, vlan: u32, relay: &str, relay_vpc: &str) -> String {
+    format!(
+        "{}      dhcp:\n        relay: {relay}\n        relayVPC: {relay_vpc}\n",
+        common::vpc_on(name, subnet, vlan)
+    )
+}
+
+/// Issue 18 item 2: the order of the parts of a split move. Raw files that refer to each
+/// other (an update of VPC `a` relaying DHCP to a new VPC `b`, which relays to `a`) land in
+/// one part; a move that takes an object out of managed/ (VPC `w`, which shared a managed
+/// file with the VPC `v` a raw file replaces) lands after the move that stops a managed
+/// attachment referring to it (the attachment moves to VPC `u`), though its raw file comes
+/// first by path.
+#[test]
+fn split_parts_keep_what_refers_to_each_other_together_and_deletions_after_their_referrers() {
+    let setup = Setup::new(None);
+    wired(&setup);
+    setup.repo.write(
+        "gitops/hedgehog/f/managed/vpcs/a.yaml",
+        common::vpc_on("a", "10.0.1.0/24", 1001).as_bytes(),
+    );
+    setup.repo.write(
+        "gitops/hedgehog/f/raw/a.yaml",
+        relaying_vpc("a", "10.0.1.0/24", 1001, "10.0.2.200/32", "b").as_bytes(),
+    );
+    setup.repo.write(
+        "gitops/hedgehog/f/raw/b.yaml",
+        relaying_vpc("b", "10.0.2.0/24", 1002, "10.0.1.200/32", "a").as_bytes(),
+    );
+    setup.repo.write(
+        "gitops/hedgehog/f/raw/c.yaml",
+        common::vpc_on("c", "10.0.3.0/24", 1003).as_bytes(),
+    );
+    setup
+        .repo
+        .commit_all("two VPCs relaying to each other, and one more");
+    setup.repo.git(&["push", "-q", "origin", "main"]);
+    let base = setup.origin_head();
+    let out = setup.sync(TOKEN, "push", "refs/heads/main", &["--max-commit-size=1"]);
+    assert_exit(&out, 0);
+    let changed: Vec<String> = commits_since(&setup, &base)
+        .into_iter()
+        .map(|(_, changed)| changed)
+        .collect();
+    assert_eq!(
+        changed,
+        [
+            "M\tgitops/hedgehog/f/managed/vpcs/a.yaml\nA\tgitops/hedgehog/f/managed/vpcs/b.yaml\nA\tgitops/hedgehog/f/raw/.gitkeep\nD\tgitops/hedgehog/f/raw/a.yaml\nD\tgitops/hedgehog/f/raw/b.yaml\n",
+            "A\tgitops/hedgehog/f/managed/vpcs/c.yaml\nD\tgitops/hedgehog/f/raw/c.yaml\n",
+        ]
+    );
+
+    let leaving = Setup::new(None);
+    wired(&leaving);
+    let two_vpcs = format!(
+        "{}---\n{}",
+        common::vpc_on("v", "10.0.1.0/24", 1001),
+        common::vpc_on("w", "10.0.2.0/24", 1002)
+    );
+    leaving
+        .repo
+        .write("gitops/hedgehog/f/managed/vpcs/v.yaml", two_vpcs.as_bytes());
+    leaving.repo.write(
+        "gitops/hedgehog/f/managed/vpcs/u.yaml",
+        common::vpc_on("u", "10.0.3.0/24", 1003).as_bytes(),
+    );
+    leaving.repo.write(
+        "gitops/hedgehog/f/managed/vpcattachments/att.yaml",
+        common::attachment("w")
+            .replace("w--server-01", "att")
+            .as_bytes(),
+    );
+    leaving.repo.write(
+        "gitops/hedgehog/f/raw/a-v.yaml",
+        common::vpc_on("v", "10.0.1.0/24", 1001).as_bytes(),
+    );
+    leaving.repo.write(
+        "gitops/hedgehog/f/raw/z-att.yaml",
+        common::attachment("u")
+            .replace("u--server-01", "att")
+            .as_bytes(),
+    );
+    leaving
+        .repo
+        .commit_all("VPC w leaves with v's file; att moves from w to u");
+    leaving.repo.git(&["push", "-q", "origin", "main"]);
+    let base = leaving.origin_head();
+    let out = leaving.sync(TOKEN, "push", "refs/heads/main", &["--max-commit-size=1"]);
+    assert_exit(&out, 0);
+    let changed: Vec<String> = commits_since(&leaving, &base)
+        .into_iter()
+        .map(|(_, changed)| changed)
+        .collect();
+    assert_eq!(
+        changed,
+        [
+            "M\tgitops/hedgehog/f/managed/vpcattachments/att.yaml\nA\tgitops/hedgehog/f/raw/.gitkeep\nD\tgitops/hedgehog/f/raw/z-att.yaml\n",
+            "M\tgitops/hedgehog/f/managed/vpcs/v.yaml\nD\tgitops/hedgehog/f/raw/a-v.yaml\n",
+        ]
+    );
 }

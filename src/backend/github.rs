@@ -10,7 +10,8 @@ pub use super::graphql::{GithubApi, GithubTarget};
 
 use super::git::GitRepo;
 use super::graphql::MutationError;
-use super::{CommitError, Commits, Committed, Committer, split};
+use super::landed::RunMarker;
+use super::{CommitError, Commits, Committed, Committer, Unfinished, split};
 use crate::plan::{Changes, Write};
 
 /// Commits through GitHub's API, keeping the local checkout in step with the branch.
@@ -19,14 +20,31 @@ pub struct GithubCommitter {
     repo: GitRepo,
     base: Option<String>,
     max_commit_bytes: usize,
+    marker: RunMarker,
+}
+
+/// Why one part of a move failed.
+enum PartError {
+    /// Its mutation failed: it did not land.
+    Mutation(MutationError),
+    /// It landed as this commit, but the checkout could not follow it.
+    Checkout(String, anyhow::Error),
+}
+
+impl From<MutationError> for PartError {
+    fn from(error: MutationError) -> Self {
+        PartError::Mutation(error)
+    }
 }
 
 impl GithubCommitter {
     /// A committer whose plans start from the checkout's HEAD, after finishing the
     /// work-tree update of an interrupted run, and whose requests stay under
-    /// `max_commit_bytes` where whole raw files allow. Fails at once, before any plan or
-    /// request to the API, when HEAD is a local commit that was never pushed.
+    /// `max_commit_bytes` where whole raw files allow; its commits carry a run marker of
+    /// their own. Fails at once, before any plan or request to the API, when HEAD is a
+    /// local commit that was never pushed.
     pub fn new(api: GithubApi, repo: GitRepo, max_commit_bytes: u64) -> anyhow::Result<Self> {
+        let marker = RunMarker::new(&api.target().run)?;
         let repo = repo.with_token(&api.target().token);
         repo.finish_interrupted()?;
         let base = repo.head()?;
@@ -38,6 +56,7 @@ impl GithubCommitter {
             repo,
             base,
             max_commit_bytes: usize::try_from(max_commit_bytes).unwrap_or(usize::MAX),
+            marker,
         })
     }
 
@@ -64,6 +83,24 @@ impl GithubCommitter {
         }
     }
 
+    /// The units as GitHub gets them (see [`Self::remote_changes`]), once checked that they
+    /// may be committed now.
+    fn prepare(&self, units: &[Changes]) -> Result<Vec<Changes>, CommitError> {
+        let base = self
+            .base
+            .clone()
+            .context("the checkout has no commit: GitHub commits need an existing branch")?;
+        let all = split::merged(units);
+        self.repo.check_can_commit(&all)?;
+        let tracked = self.repo.tracked(&base, &all.deletes)?;
+        Ok(self
+            .repo
+            .as_stored(units)?
+            .iter()
+            .map(|unit| self.remote_changes(&tracked, unit))
+            .collect())
+    }
+
     /// Sends one commit of `remote` on top of the current base and brings the checkout to
     /// it (`local` is the same change set with local paths).
     fn commit_part(
@@ -72,26 +109,35 @@ impl GithubCommitter {
         remote: &Changes,
         message: &str,
         divisible: bool,
-    ) -> Result<Committed, MutationError> {
+    ) -> Result<Committed, PartError> {
         let base = self
             .base
             .clone()
-            .context("the checkout has no commit: GitHub commits need an existing branch")?;
-        let committed = self.api.create_commit(&base, remote, message, divisible)?;
-        // Fetching the branch brings our commit (it is the head, or in the head's history
-        // if someone pushed right after it).
-        self.repo.fetch_branch(&self.api.target().branch)?;
-        let branch = self.repo.branch_ref().unwrap_or_else(|| "HEAD".to_owned());
-        // A local failure here is not the server's branch moving: it must not trigger a
-        // second commit, so it is never BranchMoved.
-        self.repo
-            .advance(&branch, Some(&base), &committed.sha, local)
-            .map_err(|e| {
+            .context("the checkout has no commit: GitHub commits need an existing branch")
+            .map_err(MutationError::from)?;
+        let committed = self
+            .api
+            .create_commit(&base, remote, message, &self.marker, divisible)?;
+        // A local failure from here on is not the server's branch moving: the commit
+        // landed, and it must not trigger a second one, so it is never BranchMoved.
+        let landed = |e: anyhow::Error| {
+            PartError::Checkout(
+                committed.sha.clone(),
                 anyhow!(
                     "GitHub made commit {}, but the checkout could not follow it: {e:#}",
                     committed.sha
-                )
-            })?;
+                ),
+            )
+        };
+        // Fetching the branch brings our commit (it is the head, or in the head's history
+        // if someone pushed right after it).
+        self.repo
+            .fetch_branch(&self.api.target().branch)
+            .map_err(landed)?;
+        let branch = self.repo.branch_ref().unwrap_or_else(|| "HEAD".to_owned());
+        self.repo
+            .advance(&branch, Some(&base), &committed.sha, local)
+            .map_err(|e| landed(anyhow!("{e}")))?;
         self.base = Some(committed.sha.clone());
         Ok(committed)
     }
@@ -129,43 +175,32 @@ impl Committer for GithubCommitter {
     }
 
     fn commit(&mut self, changes: &Changes, message: &str) -> Result<Committed, CommitError> {
+        let mut committed = self
+            .commit_units(std::slice::from_ref(changes), message)
+            .map_err(|unfinished| unfinished.error)?;
         Ok(Committed {
-            sha: self
-                .commit_units(std::slice::from_ref(changes), message)?
-                .shas
-                .pop()
-                .context("no commit was made")?,
+            sha: committed.shas.pop().context("no commit was made")?,
         })
     }
 
     /// One commit when the move fits `max_commit_bytes`; else as few commits as fit, each
-    /// holding whole raw-file moves and chained by `expectedHeadOid`. A part GitHub refuses
-    /// as too large (413, "too large", no answer) is halved and sent again.
-    fn commit_units(&mut self, units: &[Changes], message: &str) -> Result<Commits, CommitError> {
-        let base = self
-            .base
-            .clone()
-            .context("the checkout has no commit: GitHub commits need an existing branch")?;
-        let all = split::merged(units);
-        self.repo.check_can_commit(&all)?;
-        let tracked = self.repo.tracked(&base, &all.deletes)?;
-        let remote: Vec<Changes> = self
-            .repo
-            .as_stored(units)?
-            .iter()
-            .map(|unit| self.remote_changes(&tracked, unit))
-            .collect();
-        let sizes: Vec<usize> = remote.iter().map(split::request_bytes).collect();
+    /// holding whole units in their order and chained by `expectedHeadOid`. A part GitHub
+    /// refuses as too large (413, "too large", no answer) is halved and sent again.
+    fn commit_units(&mut self, units: &[Changes], message: &str) -> Result<Commits, Unfinished> {
+        let prepared = self.prepare(units).map_err(Unfinished::nothing)?;
+        let sizes: Vec<usize> = prepared.iter().map(split::request_bytes).collect();
         let overhead = message.len() + 1024;
         let total = overhead + sizes.iter().sum::<usize>();
         let mut parts = split::pack(&sizes, self.max_commit_bytes, overhead);
-        let mut split_reason = (parts.len() > 1).then(|| {
-            format!(
-                "the move is about {total} bytes as sent, over the {}-byte limit of one API commit (--max-commit-size)",
-                self.max_commit_bytes
-            )
-        });
-        let mut shas = Vec::new();
+        let mut landed = Commits {
+            shas: Vec::new(),
+            split_reason: (parts.len() > 1).then(|| {
+                format!(
+                    "the move is about {total} bytes as sent, over the {}-byte limit of one API commit (--max-commit-size)",
+                    self.max_commit_bytes
+                )
+            }),
+        };
         let mut next = 0;
         while next < parts.len() {
             let range = parts[next].clone();
@@ -176,34 +211,41 @@ impl Committer for GithubCommitter {
             };
             let sent = self.commit_part(
                 &split::merged(&units[range.clone()]),
-                &split::merged(&remote[range.clone()]),
+                &split::merged(&prepared[range.clone()]),
                 &part_message,
                 range.len() > 1,
             );
             match sent {
                 Ok(committed) => {
-                    shas.push(committed.sha);
+                    landed.shas.push(committed.sha);
                     next += 1;
                 }
-                Err(MutationError::TooLarge(why)) if range.len() > 1 => {
+                Err(PartError::Mutation(MutationError::TooLarge(why))) if range.len() > 1 => {
                     let bytes: usize = overhead + sizes[range.clone()].iter().sum::<usize>();
-                    split_reason = Some(format!(
+                    landed.split_reason = Some(format!(
                         "GitHub refused one commit of about {bytes} bytes as too large ({why})"
                     ));
                     let middle = range.start + range.len() / 2;
                     parts.splice(next..=next, [range.start..middle, middle..range.end]);
                 }
-                Err(error) if shas.is_empty() => return Err(single(error)),
-                Err(error) => {
-                    return Err(CommitError::Other(anyhow!(
-                        "{}; the parts before it were committed ({}) and the checkout is at the last of them: run again to move the rest",
-                        single(error),
-                        shas.join(", ")
-                    )));
+                Err(PartError::Mutation(error)) => {
+                    return Err(Unfinished {
+                        landed,
+                        units: range.start,
+                        error: single(error),
+                    });
+                }
+                Err(PartError::Checkout(sha, error)) => {
+                    landed.shas.push(sha);
+                    return Err(Unfinished {
+                        landed,
+                        units: range.end,
+                        error: CommitError::Other(error),
+                    });
                 }
             }
         }
-        Ok(Commits { shas, split_reason })
+        Ok(landed)
     }
 
     fn catch_up(&mut self) -> anyhow::Result<()> {

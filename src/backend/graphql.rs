@@ -1,26 +1,28 @@
-//! GitHub's GraphQL API as the GitHub backend needs it: the branch head and one verified
-//! commit through the `createCommitOnBranch` mutation, with octocrab as the HTTP client.
+//! GitHub's GraphQL API as the GitHub backend needs it: one verified commit through the
+//! `createCommitOnBranch` mutation, with octocrab as the HTTP client.
 //!
 //! One mutation carries every addition and deletion it is given (the whole run, unless the
 //! caller splits a move too large for one request), so each commit is atomic and needs no
 //! push credentials. `expectedHeadOid` is the commit the plan was made from; when
 //! the branch moved, the mutation fails with `STALE_DATA` and [`CommitError::BranchMoved`]
-//! tells the caller to re-plan. Transient faults (5xx, timeouts, lost connections, rate limits with
-//! `retry-after`) are retried here with backoff; octocrab's own retry layer is not compiled
-//! in, because a blind resend of a mutation whose answer was lost could make a false failure
-//! or a second commit. Instead, after a lost answer the branch head is read: if it is our
-//! commit, the mutation worked. A request GitHub refuses as too large is reported as
+//! tells the caller to re-plan. Transient faults (5xx, timeouts, lost connections, rate
+//! limits, GitHub's "Something went wrong") are retried here with backoff, each wait said in
+//! the log; octocrab's own retry layer is not compiled in, because a blind resend of a
+//! mutation that may have landed could make a false failure or a second commit. Instead,
+//! before any resend the branch is searched for the commit by its run marker (`landed`): if
+//! it is there, the mutation worked. A request GitHub refuses as too large is reported as
 //! [`MutationError::TooLarge`] and never resent whole; what an HTTP answer means is `reply`.
 
 use std::time::Duration;
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, anyhow};
 use base64::Engine as _;
 use octocrab::Octocrab;
 use serde_json::{Value, json};
 
-use super::reply::{Reply, classify, says_too_large};
-use super::{CommitError, Committed};
+use super::landed::{Landed, RunMarker};
+use super::reply::{Reply, classify, refusal, says_too_large};
+use super::{CommitError, Committed, notice};
 use crate::plan::Changes;
 
 /// How many times a transient fault is retried before giving up.
@@ -30,7 +32,7 @@ const FIRST_BACKOFF: Duration = Duration::from_millis(500);
 /// Per-request time limit.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// Where and as whom to commit.
+/// Where, as whom and for which run to commit.
 #[derive(Clone)]
 pub struct GithubTarget {
     /// The GraphQL endpoint (`https://api.github.com/graphql`, or GHES `https://host/api/graphql`).
@@ -41,6 +43,9 @@ pub struct GithubTarget {
     pub branch: String,
     /// The token. Never printed.
     pub token: String,
+    /// The workflow run and its attempt (`<GITHUB_RUN_ID>.<GITHUB_RUN_ATTEMPT>`), which
+    /// the run marker of the commits starts with.
+    pub run: String,
 }
 
 impl std::fmt::Debug for GithubTarget {
@@ -50,6 +55,7 @@ impl std::fmt::Debug for GithubTarget {
             .field("repository", &self.repository)
             .field("branch", &self.branch)
             .field("token", &"***")
+            .field("run", &self.run)
             .finish()
     }
 }
@@ -83,8 +89,6 @@ pub struct GithubApi {
     path: String,
     requests: usize,
 }
-
-const HEAD_QUERY: &str = "query($owner: String!, $name: String!, $ref: String!) { repository(owner: $owner, name: $name) { ref(qualifiedName: $ref) { target { oid ... on Commit { message parents(first: 1) { nodes { oid } } } } } } }";
 
 const COMMIT_MUTATION: &str = "mutation($input: CreateCommitOnBranchInput!) { createCommitOnBranch(input: $input) { commit { oid url } } }";
 
@@ -162,9 +166,10 @@ impl GithubApi {
         classify(status.as_u16(), header, &body, &self.target)
     }
 
-    /// Posts, retrying transient faults with backoff. Before a retry, `before_retry` is told
-    /// whether the last attempt got no answer at all, and decides whether retrying is still
-    /// right (for a mutation: whether it did not land already, or was too large).
+    /// Posts, retrying transient faults with backoff and saying each wait in the log.
+    /// Before a retry, `before_retry` is told whether the last attempt got no answer at
+    /// all, and decides whether retrying is still right (for a mutation: whether it did not
+    /// land already, or was too large).
     fn post_with_retries<E: From<anyhow::Error>>(
         &mut self,
         payload: &Value,
@@ -174,11 +179,19 @@ impl GithubApi {
         let mut backoff = FIRST_BACKOFF;
         let mut attempt = 0;
         loop {
-            let (wait, what, no_answer) = match self.post(payload)? {
+            let reply = self.post(payload)?;
+            let no_answer = matches!(reply, Reply::NoAnswer(_));
+            // How long to wait, what went wrong, and what the wait is for.
+            let (wait, what, until) = match reply {
                 Reply::Graphql(value) => return Ok(value),
                 Reply::TooLarge(why) => return Err(too_large(why)),
-                Reply::Transient(wait, what) => (wait, what, false),
-                Reply::NoAnswer(what) => (Duration::ZERO, what, true),
+                Reply::Transient(wait, what) => (wait.max(backoff), what, "before trying again"),
+                Reply::NoAnswer(what) => (backoff, what, "before trying again"),
+                Reply::RateLimited(wait, what) => (
+                    wait.max(backoff),
+                    format!("GitHub's rate limit is used up ({what})"),
+                    "for its reset, then trying again",
+                ),
             };
             attempt += 1;
             if attempt > MAX_TRANSIENT_RETRIES {
@@ -187,7 +200,11 @@ impl GithubApi {
                 )
                 .into());
             }
-            std::thread::sleep(wait.max(backoff));
+            notice(&format!(
+                "{what}: waiting {:.1}s {until} (retry {attempt} of {MAX_TRANSIENT_RETRIES})",
+                wait.as_secs_f64()
+            ));
+            std::thread::sleep(wait);
             backoff *= 2;
             if let Some(done) = before_retry(self, no_answer)? {
                 return Ok(done);
@@ -195,50 +212,31 @@ impl GithubApi {
         }
     }
 
-    /// The branch head: its id, message and first parent.
-    pub fn head(&mut self) -> Result<Option<(String, String, Option<String>)>> {
-        let (owner, name) = self
-            .target
-            .repository
-            .split_once('/')
-            .context("GITHUB_REPOSITORY must be owner/name")?;
-        let payload = json!({
-            "query": HEAD_QUERY,
-            "variables": {"owner": owner, "name": name, "ref": format!("refs/heads/{}", self.target.branch)},
-        });
+    /// Runs a query (retrying transient faults) and fails on its GraphQL errors.
+    pub(super) fn query(&mut self, payload: &Value) -> Result<Value> {
         let answer = self.post_with_retries(
-            &payload,
+            payload,
             |_, _| Ok::<_, anyhow::Error>(None),
-            |why| anyhow!("GitHub refused a branch query as too large ({why})"),
+            |why| anyhow!("GitHub refused a query as too large ({why})"),
         )?;
-        fail_on_errors(&answer, &self.target)?;
-        let target = answer.pointer("/data/repository/ref/target");
-        Ok(target.and_then(|t| {
-            let oid = t.get("oid")?.as_str()?.to_owned();
-            let message = t
-                .get("message")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned();
-            let parent = t
-                .pointer("/parents/nodes/0/oid")
-                .and_then(Value::as_str)
-                .map(str::to_owned);
-            Some((oid, message, parent))
-        }))
+        refusal(&answer, &self.target)?;
+        Ok(answer)
     }
 
-    /// Creates one commit with `changes` on top of `expected_head`. With `divisible` (the
-    /// caller can send the changes in smaller parts), a request that gets no answer and did
-    /// not land is reported as too large instead of being sent again whole.
+    /// Creates one commit with `changes` on top of `expected_head`, its message signed with
+    /// `marker`. With `divisible` (the caller can send the changes in smaller parts), a
+    /// request that gets no answer and did not land is reported as too large instead of
+    /// being sent again whole.
     pub fn create_commit(
         &mut self,
         expected_head: &str,
         changes: &Changes,
         message: &str,
+        marker: &RunMarker,
         divisible: bool,
     ) -> Result<Committed, MutationError> {
-        let (headline, body) = message.split_once('\n').unwrap_or((message, ""));
+        let message = marker.sign(message);
+        let (headline, body) = message.split_once('\n').unwrap_or((&message, ""));
         let additions: Vec<Value> = changes
             .writes
             .iter()
@@ -254,28 +252,24 @@ impl GithubApi {
                 "fileChanges": {"additions": additions, "deletions": deletions},
             }},
         });
-        let expected = expected_head.to_owned();
-        let headline_owned = headline.to_owned();
+        // Whether an attempt was sent again: an earlier one may then land late.
+        let mut resent = false;
         let answer = self.post_with_retries(
             &payload,
             |api, no_answer| {
                 // The previous attempt may have landed with its answer lost: look before resending.
-                match api.head()? {
-                    Some((oid, message, parent))
-                        if parent.as_deref() == Some(expected.as_str())
-                            && message.lines().next() == Some(headline_owned.as_str()) =>
-                    {
-                        Ok(Some(
-                            json!({"data": {"createCommitOnBranch": {"commit": {"oid": oid}}}}),
-                        ))
-                    }
-                    Some((oid, _, _)) if oid != expected => {
+                match api.find_landed(expected_head, marker)? {
+                    Landed::Ours(oid) => Ok(Some(landed_answer(&oid))),
+                    Landed::No { head: Some(head) } if head != expected_head => {
                         Err(MutationError::Commit(CommitError::BranchMoved))
                     }
                     _ if no_answer && divisible => Err(MutationError::TooLarge(
                         "no answer in time, and the commit did not land".to_owned(),
                     )),
-                    _ => Ok(None),
+                    _ => {
+                        resent = true;
+                        Ok(None)
+                    }
                 }
             },
             MutationError::TooLarge,
@@ -285,6 +279,9 @@ impl GithubApi {
                 .iter()
                 .any(|e| e.get("type").and_then(Value::as_str) == Some("STALE_DATA"))
             {
+                if resent && let Landed::Ours(oid) = self.find_landed(expected_head, marker)? {
+                    return Ok(Committed { sha: oid });
+                }
                 return Err(CommitError::BranchMoved.into());
             }
             if let Some(message) = errors
@@ -295,7 +292,7 @@ impl GithubApi {
                 return Err(MutationError::TooLarge(message.to_owned()));
             }
         }
-        fail_on_errors(&answer, &self.target)?;
+        refusal(&answer, &self.target)?;
         let sha = answer
             .pointer("/data/createCommitOnBranch/commit/oid")
             .and_then(Value::as_str)
@@ -306,38 +303,9 @@ impl GithubApi {
     }
 }
 
-/// Turns GraphQL `errors` into one clear error naming the fix.
-fn fail_on_errors(answer: &Value, target: &GithubTarget) -> Result<()> {
-    let Some(errors) = answer
-        .get("errors")
-        .and_then(Value::as_array)
-        .filter(|e| !e.is_empty())
-    else {
-        return Ok(());
-    };
-    let kinds: Vec<&str> = errors
-        .iter()
-        .filter_map(|e| e.get("type").and_then(Value::as_str))
-        .collect();
-    let messages: Vec<&str> = errors
-        .iter()
-        .filter_map(|e| e.get("message").and_then(Value::as_str))
-        .collect();
-    let joined = messages.join("; ");
-    if kinds.contains(&"FORBIDDEN") {
-        bail!(
-            "GitHub refused the commit ({joined}): give the workflow `permissions: contents: write`, check branch protection on {}, or pass a token that may push",
-            target.branch
-        );
-    }
-    if kinds.contains(&"NOT_FOUND") {
-        bail!(
-            "GitHub cannot find {} branch {} ({joined}): check GITHUB_REPOSITORY, GITHUB_REF and the token's access",
-            target.repository,
-            target.branch
-        );
-    }
-    bail!("GitHub refused the commit: {joined}")
+/// The answer the mutation would have had, for a commit found on the branch.
+fn landed_answer(oid: &str) -> Value {
+    json!({"data": {"createCommitOnBranch": {"commit": {"oid": oid}}}})
 }
 
 /// Splits `scheme://host[:port]/path` into the origin and the path.
@@ -385,6 +353,7 @@ mod tests {
             repository: "o/r".into(),
             branch: "main".into(),
             token: "ghs_secret".into(),
+            run: "1.1".into(),
         };
         assert!(!format!("{target:?}").contains("ghs_secret"));
     }

@@ -11,11 +11,14 @@ pub mod github;
 mod graphql;
 mod guard;
 mod journal;
+mod landed;
 pub mod local;
 mod reply;
 pub mod split;
 
 pub use github::GithubCommitter;
+
+use std::io::Write as _;
 
 use crate::plan::Changes;
 
@@ -27,7 +30,7 @@ pub struct Committed {
 }
 
 /// The commits that carried out a plan: one, unless the backend had to split the move.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Commits {
     /// Every commit made, oldest first; the last is the branch's new head.
     pub shas: Vec<String>,
@@ -64,6 +67,69 @@ impl From<anyhow::Error> for CommitError {
     }
 }
 
+/// A move that was not wholly committed: what landed before the failure, and the failure.
+#[derive(Debug)]
+pub struct Unfinished {
+    /// The commits that landed, oldest first: parts of a split move made before the failure
+    /// (or the commit the checkout could not follow).
+    pub landed: Commits,
+    /// How many of the units given those commits carry: always the first ones.
+    pub units: usize,
+    /// Why the rest was not committed.
+    pub error: CommitError,
+}
+
+impl Unfinished {
+    /// A failure before anything landed.
+    fn nothing(error: CommitError) -> Self {
+        Unfinished {
+            landed: Commits::default(),
+            units: 0,
+            error,
+        }
+    }
+}
+
+/// A sync whose move was not wholly committed, as the pipeline fails with it: the commits
+/// that did land are named in the message and kept apart, so that the report can give
+/// them (`commit-sha`, `commits`).
+#[derive(Debug)]
+pub struct CommitFailed {
+    /// The commits of the move on the branch, oldest first (empty when none landed).
+    pub landed: Vec<String>,
+    /// What went wrong.
+    pub error: anyhow::Error,
+}
+
+impl std::fmt::Display for CommitFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:#}", self.error)?;
+        if !self.landed.is_empty() {
+            write!(
+                f,
+                "; the move's commits that landed before it stay on the branch ({}): run hh-gitops again to move the rest",
+                self.landed.join(", ")
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for CommitFailed {}
+
+/// Says on stderr what the backend waits for (a rate limit's reset, a retry), as a line of
+/// hh-gitops' own: the text is put on one line, so nothing in it can start a workflow
+/// command in an Actions log. A closed stderr is no reason to stop.
+fn notice(text: &str) {
+    let line: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let _ = std::io::stderr()
+        .lock()
+        .write_all(format!("hh-gitops: {line}\n").as_bytes());
+}
+
 /// Records a change set as one commit.
 pub trait Committer {
     /// Makes one commit holding exactly `changes` on top of `base()`, with `message`, and
@@ -72,11 +138,14 @@ pub trait Committer {
     /// base was taken.
     fn commit(&mut self, changes: &Changes, message: &str) -> Result<Committed, CommitError>;
 
-    /// Commits the plan's change units (each a raw file's whole move) in as few commits as
-    /// the backend can take, each on top of the last. Backends without a size limit make
-    /// one commit of them all.
-    fn commit_units(&mut self, units: &[Changes], message: &str) -> Result<Commits, CommitError> {
-        let committed = self.commit(&split::merged(units), message)?;
+    /// Commits the plan's change units (each a raw file's whole move, in an order whose
+    /// every prefix is a consistent fabric) in as few commits as the backend can take, each
+    /// on top of the last. Backends without a size limit make one commit of them all. On a
+    /// failure, says which commits landed and how many units they carry.
+    fn commit_units(&mut self, units: &[Changes], message: &str) -> Result<Commits, Unfinished> {
+        let committed = self
+            .commit(&split::merged(units), message)
+            .map_err(Unfinished::nothing)?;
         Ok(Commits {
             shas: vec![committed.sha],
             split_reason: None,

@@ -2,6 +2,7 @@
 //! report. `discover` reads and checks, `plan` decides, a `Committer` records; nothing here
 //! parses flags or prints.
 
+mod carried;
 mod changes;
 mod check;
 mod discover;
@@ -12,16 +13,16 @@ mod warnings;
 use std::path::Path;
 use std::time::Duration;
 
-use anyhow::{Result, bail};
+use anyhow::{Context as _, Result, anyhow, bail};
 
 use crate::backend::diff::{BaseSpec, Changes};
 use crate::backend::git::GitRepo;
 use crate::backend::github::GithubApi;
 use crate::backend::local::LocalGit;
-use crate::backend::{CommitError, Committer, GithubCommitter};
+use crate::backend::{CommitError, Commits, Committer, GithubCommitter, Unfinished};
 use crate::config::{CheckConfig, Commit, SyncConfig};
 use crate::plan::{self, Plan};
-use crate::report::{Base, CheckReport, CommitInfo, SyncReport};
+use crate::report::{Base, CheckReport, SyncReport};
 use crate::rules::config_file::ConfigSource;
 use crate::schema::Registry;
 use fabric_config::LoadedConfig;
@@ -29,7 +30,8 @@ pub use list::list;
 
 /// How many plans a run makes before it gives up on a branch that keeps moving.
 const MAX_PLANS: u32 = 4;
-/// The wait before the second plan; doubled for each further one.
+/// The wait before the third plan; doubled for each further one. The second plan follows at
+/// once: the branch moved once (a push), and waiting helps only a branch that keeps moving.
 const FIRST_REPLAN_WAIT: Duration = Duration::from_secs(1);
 
 /// `check`: validates every file under the configured paths and moves nothing. With
@@ -104,7 +106,10 @@ fn committer(config: &SyncConfig, git: Option<&GitRepo>) -> Result<Option<Box<dy
 ///
 /// When the branch moves between the plan and the commit, the backend catches up with it
 /// and the whole run is planned again from the new head, so a raw file added or changed
-/// meanwhile is handled like any other, never lost or moved twice.
+/// meanwhile is handled like any other, never lost or moved twice. When it moves between
+/// two parts of a split move, the parts that landed stay and the rest is planned again the
+/// same way. A commit failure is a [`crate::backend::CommitFailed`], naming the commits
+/// that landed.
 pub fn sync(registry: &Registry, config: &SyncConfig) -> Result<SyncReport> {
     let opened = if config.commit.commits() {
         Some(GitRepo::open(&config.repo)?)
@@ -133,6 +138,7 @@ pub fn sync(registry: &Registry, config: &SyncConfig) -> Result<SyncReport> {
         (None, _) => None,
     };
     let mut committer = committer(config, git.as_ref())?;
+    let mut carried = carried::Carried::default();
     let mut wait = FIRST_REPLAN_WAIT;
     for attempt in 1..=MAX_PLANS {
         let mut found = discover::fabrics(
@@ -154,7 +160,7 @@ pub fn sync(registry: &Registry, config: &SyncConfig) -> Result<SyncReport> {
         let units = plan.change_units();
         let message = plan.commit_message(config.commit_message.as_deref());
         let mut report = SyncReport::new(
-            plan,
+            carried.shown(&plan),
             found.skipped,
             found.gitignored,
             matches!(config.commit, Commit::DryRun),
@@ -162,23 +168,19 @@ pub fn sync(registry: &Registry, config: &SyncConfig) -> Result<SyncReport> {
         report.no_commit_reason = config.commit.no_commit_reason();
         report.base = changes.as_ref().map(Base::of);
         report.unmatched_fabrics = found.unmatched;
-        if units.is_empty() {
-            return Ok(report);
-        }
         let Some(committer) = committer.as_mut() else {
             return Ok(report);
         };
+        let api_requests = committer.api_requests();
+        if units.is_empty() {
+            report.commit = carried.commits(Commits::default(), api_requests, attempt);
+            return Ok(report);
+        }
         match committer.commit_units(&units, &message) {
-            Ok(mut committed) => {
-                let mut commit = CommitInfo {
-                    sha: committed.shas.last().cloned().unwrap_or_default(),
-                    commits: std::mem::take(&mut committed.shas),
-                    split_reason: committed.split_reason,
-                    pushed_to: None,
-                    push_error: None,
-                    api_requests: committer.api_requests(),
-                    plans: attempt,
-                };
+            Ok(committed) => {
+                let mut commit = carried
+                    .commits(committed, committer.api_requests(), attempt)
+                    .context("no commit was made")?;
                 if let (Commit::Git { push: true }, Some(git)) = (&config.commit, &git) {
                     match git.push(&commit.sha) {
                         Ok(to) => commit.pushed_to = Some(to),
@@ -188,18 +190,34 @@ pub fn sync(registry: &Registry, config: &SyncConfig) -> Result<SyncReport> {
                 report.commit = Some(commit);
                 return Ok(report);
             }
-            // The only place that asks whether the branch moved.
-            Err(CommitError::BranchMoved) => {
-                if attempt == MAX_PLANS {
-                    bail!(
-                        "the branch kept moving: gave up after {MAX_PLANS} plans; nothing was committed, run again"
-                    );
+            Err(Unfinished {
+                landed,
+                units: landed_units,
+                error,
+            }) => {
+                carried.add(&plan, &units[..landed_units], landed);
+                match error {
+                    // The only place that asks whether the branch moved.
+                    CommitError::BranchMoved if attempt < MAX_PLANS => {
+                        if attempt > 1 {
+                            std::thread::sleep(wait);
+                            wait *= 2;
+                        }
+                        committer.catch_up().map_err(|e| carried.failed(e))?;
+                    }
+                    CommitError::BranchMoved => {
+                        let rest = if carried.is_empty() {
+                            "; nothing was committed, run again"
+                        } else {
+                            ""
+                        };
+                        return Err(carried.failed(anyhow!(
+                            "the branch kept moving: gave up after {MAX_PLANS} plans{rest}"
+                        )));
+                    }
+                    CommitError::Other(error) => return Err(carried.failed(error)),
                 }
-                std::thread::sleep(wait);
-                wait *= 2;
-                committer.catch_up()?;
             }
-            Err(CommitError::Other(error)) => return Err(error),
         }
     }
     unreachable!("the loop returns or fails on its last attempt")

@@ -9,6 +9,7 @@
 
 pub mod diff;
 mod summary;
+mod units;
 
 pub use summary::plural;
 
@@ -275,6 +276,10 @@ pub struct MovedFile {
     /// removed) and the other objects of the files it replaces or removes.
     #[serde(skip_serializing_if = "is_default")]
     pub displaces: Displaces,
+    /// The raw files (of the same fabric) whose moves must land before or with this one:
+    /// see [`Plan::change_units`].
+    #[serde(skip)]
+    pub needs: Vec<String>,
 }
 
 fn is_default(displaces: &Displaces) -> bool {
@@ -471,8 +476,13 @@ pub fn plan_fabric(input: &FabricInput) -> FabricPlan {
                 raw: path.to_owned(),
                 resources: planned,
                 displaces: file_displaces(input, path).clone(),
+                needs: Vec::new(),
             });
         }
+    }
+    let needs = units::needs(input, &moved);
+    for (file, needs) in moved.iter_mut().zip(needs) {
+        file.needs = needs;
     }
 
     // A valid file that planning rejects keeps its warnings with its other findings.
@@ -575,39 +585,6 @@ impl Plan {
             changes.deletes.extend(unit.deletes);
         }
         changes
-    }
-
-    /// The changes cut into the smallest parts that may be committed apart: one per moved
-    /// raw file (its deletion with every managed file it becomes), so that no commit ever
-    /// holds half a move. A fabric's new raw/.gitkeep goes with its first part, so raw/
-    /// never disappears between two parts.
-    pub fn change_units(&self) -> Vec<Changes> {
-        let mut units = Vec::new();
-        for fabric in &self.fabrics {
-            for (i, moved) in fabric.moved.iter().enumerate() {
-                let mut unit = Changes::default();
-                for planned in &moved.resources {
-                    if planned.status != Status::Unchanged {
-                        unit.writes.push(Write {
-                            path: format!("{}/{}", fabric.dir, planned.path),
-                            content: planned.resource.text.clone().into_bytes(),
-                        });
-                    }
-                }
-                if i == 0 && fabric.adds_gitkeep {
-                    unit.writes.push(Write {
-                        path: format!("{}/{GITKEEP}", fabric.dir),
-                        content: Vec::new(),
-                    });
-                }
-                unit.deletes.push(format!("{}/{}", fabric.dir, moved.raw));
-                for removed in moved.removed_files() {
-                    unit.deletes.push(format!("{}/{removed}", fabric.dir));
-                }
-                units.push(unit);
-            }
-        }
-        units
     }
 }
 

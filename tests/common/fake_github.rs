@@ -1,12 +1,16 @@
 //! A stateful fake of the GitHub GraphQL API on 127.0.0.1, backed by a real bare git
 //! repository: `createCommitOnBranch` builds commits with git plumbing (so `git fetch` sees
-//! them), and the branch-head query reads the repository. It checks the token, counts
-//! requests, answers with GitHub's error shapes (`STALE_DATA`, `FORBIDDEN`, `NOT_FOUND`,
-//! 401, 502, 429 and secondary rate limits with `retry-after`, 413 over a body-size limit),
-//! and can inject faults.
+//! them), and the branch-history query reads the repository, page by page. It checks the
+//! token, counts requests, answers with GitHub's error shapes (`STALE_DATA`, `FORBIDDEN`,
+//! `NOT_FOUND`, 401, 502, 429 and secondary rate limits with `retry-after`, 413 over a
+//! body-size limit; any status, headers and body, GraphQL errors with HTTP 200 included,
+//! as a fault), and can inject faults: for the next request, for the Nth mutation, or for
+//! every mutation from the Nth on. Each connection is served on its own thread, and what a
+//! fault does on the repository (someone else pushing, a whole other hh-gitops run) runs
+//! without holding the fake's state, so the requests it makes are served meanwhile.
 #![allow(dead_code)]
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -16,17 +20,33 @@ use std::sync::{Arc, Mutex};
 use base64::Engine as _;
 use serde_json::{Value, json};
 
-/// A fault to inject into the next request.
+/// A fault to inject into a request.
 pub enum Fault {
     /// Answer with this HTTP status, headers and body instead of handling the request.
     Status(u16, Vec<(&'static str, String)>, String),
+    /// Handle the request (a mutation lands), then answer with this HTTP status, headers
+    /// and body instead of the real answer.
+    Answer(u16, Vec<(&'static str, String)>, String),
     /// Handle the request, then close the connection without answering (a lost response).
     LoseAnswer,
+    /// Handle the request, run this on the bare repository (someone else pushes), then close
+    /// the connection without answering.
+    LoseAnswerThen(Box<dyn FnOnce(&Path) + Send>),
     /// Close the connection without handling the request or answering (a request that
     /// timed out before GitHub finished with it).
     Drop,
     /// Run this on the bare repository first (someone else pushes), then handle normally.
     Before(Box<dyn FnOnce(&Path) + Send>),
+    /// Run this on the bare repository first (another run commits), then apply the fault.
+    Meanwhile(Box<dyn FnOnce(&Path) + Send>, Box<Fault>),
+}
+
+/// A failing answer given to every mutation from the Nth on.
+struct FailFrom {
+    from: usize,
+    status: u16,
+    headers: Vec<(&'static str, String)>,
+    body: String,
 }
 
 struct State {
@@ -35,9 +55,13 @@ struct State {
     token: String,
     read_only_token: String,
     requests: usize,
+    mutation_requests: usize,
     mutations: usize,
     faults: VecDeque<Fault>,
+    mutation_faults: BTreeMap<usize, Fault>,
+    fail_from: Option<FailFrom>,
     max_body: Option<usize>,
+    page_size: usize,
     refused_too_large: usize,
 }
 
@@ -60,16 +84,21 @@ impl FakeGithub {
             token: token.to_owned(),
             read_only_token: "read-only-token".to_owned(),
             requests: 0,
+            mutation_requests: 0,
             mutations: 0,
             faults: VecDeque::new(),
+            mutation_faults: BTreeMap::new(),
+            fail_from: None,
             max_body: None,
+            page_size: 100,
             refused_too_large: 0,
         }));
         let shared = Arc::clone(&state);
         std::thread::spawn(move || {
             for stream in listener.incoming() {
                 let Ok(stream) = stream else { continue };
-                serve(stream, &shared);
+                let shared = Arc::clone(&shared);
+                std::thread::spawn(move || serve(stream, &shared));
             }
         });
         FakeGithub {
@@ -81,6 +110,47 @@ impl FakeGithub {
     /// Queues a fault for the next request.
     pub fn inject(&self, fault: Fault) {
         self.state.lock().unwrap().faults.push_back(fault);
+    }
+
+    /// Sets a fault for the `n`th mutation request (counting from 1), whatever comes
+    /// between.
+    pub fn inject_on_mutation(&self, n: usize, fault: Fault) {
+        self.state.lock().unwrap().mutation_faults.insert(n, fault);
+    }
+
+    /// Answers every mutation request from the `n`th on (counting from 1) with this HTTP
+    /// status, headers and body, handling none of them.
+    pub fn fail_mutations_from(
+        &self,
+        n: usize,
+        status: u16,
+        headers: Vec<(&'static str, String)>,
+        body: &str,
+    ) {
+        self.state.lock().unwrap().fail_from = Some(FailFrom {
+            from: n,
+            status,
+            headers,
+            body: body.to_owned(),
+        });
+    }
+
+    /// Drops every fault still waiting, so that requests are handled normally again.
+    pub fn heal(&self) {
+        let mut state = self.state.lock().unwrap();
+        state.faults.clear();
+        state.mutation_faults.clear();
+        state.fail_from = None;
+    }
+
+    /// Gives at most `commits` commits per page of branch history, whatever was asked.
+    pub fn page_size(&self, commits: usize) {
+        self.state.lock().unwrap().page_size = commits;
+    }
+
+    /// Mutation requests received so far, whatever became of them.
+    pub fn mutation_requests(&self) -> usize {
+        self.state.lock().unwrap().mutation_requests
     }
 
     /// HTTP requests received so far.
@@ -158,7 +228,8 @@ fn serve(mut stream: TcpStream, state: &Arc<Mutex<State>>) {
     if reader.read_exact(&mut body).is_err() {
         return;
     }
-    let mut state = state.lock().unwrap();
+    let shared = state;
+    let mut state = shared.lock().unwrap();
     state.requests += 1;
     let token = authorization
         .strip_prefix("Bearer ")
@@ -175,14 +246,49 @@ fn serve(mut stream: TcpStream, state: &Arc<Mutex<State>>) {
         );
         return;
     }
-    let fault = state.faults.pop_front();
-    let lose_answer = matches!(fault, Some(Fault::LoseAnswer));
+    let request: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let query = request["query"].as_str().unwrap_or_default().to_owned();
+    let mutation = query.contains("createCommitOnBranch");
+    let mut fault = None;
+    if mutation {
+        state.mutation_requests += 1;
+        let n = state.mutation_requests;
+        fault = state.mutation_faults.remove(&n).or_else(|| {
+            state
+                .fail_from
+                .as_ref()
+                .filter(|fail| n >= fail.from)
+                .map(|fail| Fault::Status(fail.status, fail.headers.clone(), fail.body.clone()))
+        });
+    }
+    let mut fault = fault.or_else(|| state.faults.pop_front());
+    let bare = state.bare.clone();
+    // What a fault does on the repository runs without the state, so that the requests it
+    // makes (another run) are served meanwhile.
+    loop {
+        match fault {
+            Some(Fault::Before(action)) => {
+                drop(state);
+                action(&bare);
+                state = shared.lock().unwrap();
+                fault = None;
+            }
+            Some(Fault::Meanwhile(action, then)) => {
+                drop(state);
+                action(&bare);
+                state = shared.lock().unwrap();
+                fault = Some(*then);
+                continue;
+            }
+            _ => {}
+        }
+        break;
+    }
     match fault {
         Some(Fault::Status(status, headers, body)) => {
             respond(&mut stream, status, &headers, &body);
             return;
         }
-        Some(Fault::Before(action)) => action(&state.bare),
         Some(Fault::Drop) => {
             let _ = stream.shutdown(std::net::Shutdown::Both);
             return;
@@ -210,9 +316,7 @@ fn serve(mut stream: TcpStream, state: &Arc<Mutex<State>>) {
         );
         return;
     }
-    let request: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-    let query = request["query"].as_str().unwrap_or_default();
-    let answer = if query.contains("createCommitOnBranch") {
+    let answer = if mutation {
         if token == state.read_only_token {
             graphql_error("FORBIDDEN", "Resource not accessible by integration")
         } else {
@@ -225,17 +329,24 @@ fn serve(mut stream: TcpStream, state: &Arc<Mutex<State>>) {
             }
             answer
         }
-    } else if query.contains("ref(qualifiedName") {
-        head_query(&state, &request["variables"])
+    } else if query.contains("history(") {
+        history_query(&state, &request["variables"])
     } else {
         graphql_error("INVALID", "unknown query")
     };
-    if lose_answer {
-        // The mutation happened; the answer never arrives.
-        let _ = stream.shutdown(std::net::Shutdown::Both);
-        return;
+    match fault {
+        // The request was handled; the answer never arrives.
+        Some(Fault::LoseAnswer) => {
+            let _ = stream.shutdown(std::net::Shutdown::Both);
+        }
+        Some(Fault::LoseAnswerThen(action)) => {
+            drop(state);
+            action(&bare);
+            let _ = stream.shutdown(std::net::Shutdown::Both);
+        }
+        Some(Fault::Answer(status, headers, body)) => respond(&mut stream, status, &headers, &body),
+        _ => respond(&mut stream, 200, &[], &answer.to_string()),
     }
-    respond(&mut stream, 200, &[], &answer.to_string());
 }
 
 fn graphql_error(kind: &str, message: &str) -> Value {
@@ -399,7 +510,7 @@ fn create_commit(state: &State, input: &Value) -> Value {
     json!({"data": {"createCommitOnBranch": {"commit": {"oid": commit, "url": format!("https://github.com/{repo}/commit/{commit}")}}}})
 }
 
-fn head_query(state: &State, variables: &Value) -> Value {
+fn history_query(state: &State, variables: &Value) -> Value {
     let owner_name = format!(
         "{}/{}",
         variables["owner"].as_str().unwrap_or_default(),
@@ -409,28 +520,40 @@ fn head_query(state: &State, variables: &Value) -> Value {
         return json!({"data": {"repository": null}, "errors": [{"type": "NOT_FOUND", "message": format!("Could not resolve to a Repository with the name '{owner_name}'.")}]});
     }
     let git_ref = variables["ref"].as_str().unwrap_or_default();
-    match git(
+    let first = (variables["first"].as_u64().unwrap_or(100) as usize).min(state.page_size);
+    let skip: usize = variables["after"]
+        .as_str()
+        .and_then(|cursor| cursor.parse().ok())
+        .unwrap_or(0);
+    let listing = git(
         &state.bare,
-        &["log", "-1", "--format=%H%n%P%n%B", git_ref],
+        &[
+            "log",
+            "-z",
+            "--format=%H%n%B",
+            &format!("--skip={skip}"),
+            &format!("--max-count={}", first + 1),
+            git_ref,
+            "--",
+        ],
         None,
         None,
-    ) {
-        Ok(text) => {
-            let mut lines = text.lines();
-            let oid = lines.next().unwrap_or_default();
-            let parent = lines
-                .next()
-                .unwrap_or_default()
-                .split(' ')
-                .next()
-                .unwrap_or_default();
-            let message: Vec<&str> = lines.collect();
-            json!({"data": {"repository": {"ref": {"target": {
-                "oid": oid,
-                "message": message.join("\n"),
-                "parents": {"nodes": [{"oid": parent}]},
-            }}}}})
-        }
-        Err(_) => json!({"data": {"repository": {"ref": null}}}),
-    }
+    );
+    let Ok(listing) = listing else {
+        return json!({"data": {"repository": {"ref": null}}});
+    };
+    let commits: Vec<Value> = listing
+        .split('\0')
+        .filter(|record| !record.is_empty())
+        .map(|record| {
+            let (oid, message) = record.split_once('\n').unwrap_or((record, ""));
+            json!({"oid": oid, "message": message.trim_end()})
+        })
+        .collect();
+    let more = commits.len() > first;
+    let nodes: Vec<Value> = commits.into_iter().take(first).collect();
+    json!({"data": {"repository": {"ref": {"target": {"history": {
+        "pageInfo": {"hasNextPage": more, "endCursor": (skip + nodes.len()).to_string()},
+        "nodes": nodes,
+    }}}}}})
 }

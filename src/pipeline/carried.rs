@@ -1,0 +1,85 @@
+//! What the earlier plans of a run committed. When the branch moves between two parts of a
+//! split move, the parts that landed stay, and the run plans the rest again from the new
+//! head; the report still shows every move and commit of the run, and a failure names the
+//! commits that landed.
+
+use crate::backend::{CommitFailed, Commits};
+use crate::plan::{Changes, MovedFile, Plan};
+use crate::report::CommitInfo;
+
+/// The commits of earlier plans and the moves they carried.
+#[derive(Default)]
+pub(super) struct Carried {
+    /// Commits made so far, oldest first.
+    shas: Vec<String>,
+    /// Why the move was split, if it was.
+    split_reason: Option<String>,
+    /// The moves those commits carried, each with its fabric folder.
+    moved: Vec<(String, MovedFile)>,
+}
+
+impl Carried {
+    /// Records `landed`, the commits that carried `units` of `plan`.
+    pub(super) fn add(&mut self, plan: &Plan, units: &[Changes], landed: Commits) {
+        let deleted: std::collections::BTreeSet<&str> = units
+            .iter()
+            .flat_map(|unit| unit.deletes.iter().map(String::as_str))
+            .collect();
+        for fabric in &plan.fabrics {
+            for moved in &fabric.moved {
+                if deleted.contains(format!("{}/{}", fabric.dir, moved.raw).as_str()) {
+                    self.moved.push((fabric.dir.clone(), moved.clone()));
+                }
+            }
+        }
+        self.shas.extend(landed.shas);
+        self.split_reason = landed.split_reason.or(self.split_reason.take());
+    }
+
+    /// `plan` with the moves committed by earlier plans, for the report.
+    pub(super) fn shown(&self, plan: &Plan) -> Plan {
+        let mut shown = plan.clone();
+        for (dir, moved) in &self.moved {
+            if let Some(fabric) = shown.fabrics.iter_mut().find(|f| &f.dir == dir) {
+                fabric.moved.push(moved.clone());
+            }
+        }
+        for fabric in &mut shown.fabrics {
+            fabric.moved.sort_by(|a, b| a.raw.cmp(&b.raw));
+        }
+        shown
+    }
+
+    /// Every commit of the run: the earlier ones, then `later`'s.
+    pub(super) fn commits(
+        &self,
+        later: Commits,
+        api_requests: Option<usize>,
+        plans: u32,
+    ) -> Option<CommitInfo> {
+        let mut shas = self.shas.clone();
+        shas.extend(later.shas);
+        Some(CommitInfo {
+            sha: shas.last().cloned()?,
+            commits: shas,
+            split_reason: later.split_reason.or_else(|| self.split_reason.clone()),
+            pushed_to: None,
+            push_error: None,
+            api_requests,
+            plans,
+        })
+    }
+
+    /// Whether an earlier plan committed anything.
+    pub(super) fn is_empty(&self) -> bool {
+        self.shas.is_empty()
+    }
+
+    /// The run's failure, naming the commits that landed before it.
+    pub(super) fn failed(&self, error: anyhow::Error) -> anyhow::Error {
+        anyhow::Error::new(CommitFailed {
+            landed: self.shas.clone(),
+            error,
+        })
+    }
+}
