@@ -3,6 +3,7 @@
 //! backend does (`checkout`).
 
 use std::collections::BTreeSet;
+use std::time::Duration;
 
 use anyhow::{Context, anyhow, bail};
 
@@ -19,14 +20,21 @@ pub struct GithubCommitter {
     repo: GitRepo,
     base: Option<String>,
     max_commit_bytes: usize,
+    follow_wait: Duration,
 }
 
 impl GithubCommitter {
     /// A committer whose plans start from the checkout's HEAD, after finishing the
     /// work-tree update of an interrupted run, and whose requests stay under
     /// `max_commit_bytes` where whole raw files allow. Fails at once, before any plan or
-    /// request to the API, when HEAD is a local commit that was never pushed.
-    pub fn new(api: GithubApi, repo: GitRepo, max_commit_bytes: u64) -> anyhow::Result<Self> {
+    /// request to the API, when HEAD is a local commit that was never pushed. A fetch of a
+    /// commit just made that fails is tried again after `follow_wait`, doubled each time.
+    pub fn new(
+        api: GithubApi,
+        repo: GitRepo,
+        max_commit_bytes: u64,
+        follow_wait: Duration,
+    ) -> anyhow::Result<Self> {
         let repo = repo.with_token(&api.target().token);
         repo.finish_interrupted()?;
         let base = repo.head()?;
@@ -38,6 +46,7 @@ impl GithubCommitter {
             repo,
             base,
             max_commit_bytes: usize::try_from(max_commit_bytes).unwrap_or(usize::MAX),
+            follow_wait,
         })
     }
 
@@ -78,21 +87,15 @@ impl GithubCommitter {
             .clone()
             .context("the checkout has no commit: GitHub commits need an existing branch")?;
         let committed = self.api.create_commit(&base, remote, message, divisible)?;
-        // Fetching the branch brings our commit (it is the head, or in the head's history
-        // if someone pushed right after it).
-        self.repo.fetch_branch(&self.api.target().branch)?;
-        let branch = self.repo.branch_ref().unwrap_or_else(|| "HEAD".to_owned());
-        // A local failure here is not the server's branch moving: it must not trigger a
-        // second commit, so it is never BranchMoved.
-        self.repo
-            .advance(&branch, Some(&base), &committed.sha, local)
-            .map_err(|e| {
-                anyhow!(
-                    "GitHub made commit {}, but the checkout could not follow it: {e:#}",
-                    committed.sha
-                )
-            })?;
+        // From here on the commit is on the branch: the next part builds on it.
         self.base = Some(committed.sha.clone());
+        self.repo.follow(
+            &self.api.target().branch,
+            &base,
+            &committed.sha,
+            local,
+            self.follow_wait,
+        )?;
         Ok(committed)
     }
 }
@@ -193,11 +196,14 @@ impl Committer for GithubCommitter {
                 }
                 Err(error) if shas.is_empty() => return Err(single(error)),
                 Err(error) => {
-                    return Err(CommitError::Other(anyhow!(
-                        "{}; the parts before it were committed ({}) and the checkout is at the last of them: run again to move the rest",
-                        single(error),
-                        shas.join(", ")
-                    )));
+                    let error = single(error);
+                    shas.extend_from_slice(error.landed());
+                    return Err(CommitError::Landed {
+                        shas,
+                        error: anyhow!(
+                            "{error}; the parts before it are on the branch: run again to move the rest"
+                        ),
+                    });
                 }
             }
         }

@@ -40,8 +40,26 @@ pub enum CommitError {
     /// The branch moved after the plan was made: nothing was committed, and the caller
     /// should catch up and plan again.
     BranchMoved,
-    /// Anything else; planning again would not help.
+    /// Commits reached the branch, then something failed (the checkout could not follow
+    /// them, a later part of a split move was refused): they are the run's, and it fails.
+    Landed {
+        /// The commits on the branch, oldest first.
+        shas: Vec<String>,
+        /// What failed after them.
+        error: anyhow::Error,
+    },
+    /// Anything else, with nothing committed; planning again would not help.
     Other(anyhow::Error),
+}
+
+impl CommitError {
+    /// The commits that reached the branch before the failure, oldest first.
+    pub fn landed(&self) -> &[String] {
+        match self {
+            CommitError::Landed { shas, .. } => shas,
+            CommitError::BranchMoved | CommitError::Other(_) => &[],
+        }
+    }
 }
 
 impl std::fmt::Display for CommitError {
@@ -50,7 +68,7 @@ impl std::fmt::Display for CommitError {
             CommitError::BranchMoved => {
                 f.write_str("the branch moved while hh-gitops was working; nothing was committed")
             }
-            CommitError::Other(error) => write!(f, "{error:#}"),
+            CommitError::Landed { error, .. } | CommitError::Other(error) => write!(f, "{error:#}"),
         }
     }
 }

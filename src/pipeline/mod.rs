@@ -10,7 +10,6 @@ mod list;
 mod warnings;
 
 use std::path::Path;
-use std::time::Duration;
 
 use anyhow::{Result, bail};
 
@@ -29,8 +28,6 @@ pub use list::list;
 
 /// How many plans a run makes before it gives up on a branch that keeps moving.
 const MAX_PLANS: u32 = 4;
-/// The wait before the second plan; doubled for each further one.
-const FIRST_REPLAN_WAIT: Duration = Duration::from_secs(1);
 
 /// `check`: validates every file under the configured paths and moves nothing. With
 /// `deny_warnings`, a warning rejects its file like an error.
@@ -95,8 +92,22 @@ fn committer(config: &SyncConfig, git: Option<&GitRepo>) -> Result<Option<Box<dy
             GithubApi::new(target.clone())?,
             git.clone(),
             config.max_commit_bytes,
+            config.retry_wait,
         )?)),
         Commit::DryRun | Commit::CheckOnly(_) => None,
+    })
+}
+
+/// The commits that reached the branch before a failure, as the report shows them.
+fn landed_info(shas: &[String], committer: &dyn Committer, plans: u32) -> Option<CommitInfo> {
+    Some(CommitInfo {
+        sha: shas.last()?.clone(),
+        commits: shas.to_vec(),
+        split_reason: None,
+        pushed_to: None,
+        push_error: None,
+        api_requests: committer.api_requests(),
+        plans,
     })
 }
 
@@ -105,6 +116,10 @@ fn committer(config: &SyncConfig, git: Option<&GitRepo>) -> Result<Option<Box<dy
 /// When the branch moves between the plan and the commit, the backend catches up with it
 /// and the whole run is planned again from the new head, so a raw file added or changed
 /// meanwhile is handled like any other, never lost or moved twice.
+///
+/// Once a plan is made, a failure to commit it is part of the report
+/// ([`SyncReport::commit_error`], with what landed in [`SyncReport::commit`]), not an
+/// error: the findings, outputs and summary are written whatever happened to the commit.
 pub fn sync(registry: &Registry, config: &SyncConfig) -> Result<SyncReport> {
     let git = if config.commit.commits() {
         Some(GitRepo::open(&config.repo)?)
@@ -127,7 +142,7 @@ pub fn sync(registry: &Registry, config: &SyncConfig) -> Result<SyncReport> {
         (None, _) => None,
     };
     let mut committer = committer(config, git.as_ref())?;
-    let mut wait = FIRST_REPLAN_WAIT;
+    let mut wait = config.retry_wait;
     for attempt in 1..=MAX_PLANS {
         let mut found = discover::fabrics(
             registry,
@@ -182,17 +197,28 @@ pub fn sync(registry: &Registry, config: &SyncConfig) -> Result<SyncReport> {
                 return Ok(report);
             }
             // The only place that asks whether the branch moved.
-            Err(CommitError::BranchMoved) => {
-                if attempt == MAX_PLANS {
-                    bail!(
-                        "the branch kept moving: gave up after {MAX_PLANS} plans; nothing was committed, run again"
-                    );
-                }
+            Err(CommitError::BranchMoved) if attempt < MAX_PLANS => {
                 std::thread::sleep(wait);
                 wait *= 2;
-                committer.catch_up()?;
+                if let Err(error) = committer.catch_up() {
+                    report.commit_error = Some(format!(
+                        "the branch moved, and the checkout could not catch up with it: {error:#}"
+                    ));
+                    return Ok(report);
+                }
             }
-            Err(CommitError::Other(error)) => return Err(error),
+            Err(CommitError::BranchMoved) => {
+                report.commit_error = Some(format!(
+                    "the branch kept moving: gave up after {MAX_PLANS} plans; run again"
+                ));
+                return Ok(report);
+            }
+            // Whatever else fails, the report is made of the plan and what landed.
+            Err(error) => {
+                report.commit = landed_info(error.landed(), committer.as_ref(), attempt);
+                report.commit_error = Some(error.to_string());
+                return Ok(report);
+            }
         }
     }
     unreachable!("the loop returns or fails on its last attempt")
