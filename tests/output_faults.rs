@@ -187,6 +187,49 @@ fn a_commit_refused_by_github_still_writes_every_report_and_names_the_failure() 
     }
 }
 
+/// Item 3: a move split into parts (`--max-commit-size`) whose second part GitHub refuses:
+/// the first part's commit is in the outputs and the report, the summary and every finding
+/// are written, and the step fails saying what landed and what failed.
+#[test]
+fn a_split_move_cut_short_reports_the_part_that_landed() {
+    let setup = Setup::new();
+    setup
+        .repo
+        .write(&format!("{FABRIC}/raw/b.yaml"), vpc("b", 1002).as_bytes());
+    setup.repo.commit_all("a second raw file");
+    setup.repo.git(&["push", "-q", "origin", "main"]);
+    // The first mutation goes through; the second is refused.
+    setup.fake.inject(Fault::Before(Box::new(|_| {})));
+    setup.fake.inject(Fault::Status(
+        403,
+        vec![],
+        r#"{"message":"Resource not accessible by integration"}"#.into(),
+    ));
+    let out = output(setup.command().arg("--max-commit-size=1700"));
+    assert_exit(&out, 2);
+    assert_eq!(setup.fake.commits_made(), 1, "one part landed");
+    let part = setup.origin_head();
+    let outputs = setup.outputs();
+    assert_eq!(outputs["commit-sha"], part);
+    assert_eq!(outputs["commits"], part);
+    assert_eq!(setup.json("report.json")["commit"]["commits"][0], part);
+    let error = stderr(&out);
+    assert!(
+        error.starts_with(&format!("hh-gitops: error: the commit landed: {part}, then: GitHub forbids this (403 Resource not accessible by integration)")),
+        "{error}"
+    );
+    setup.assert_findings_reported(&out);
+    assert!(
+        setup.summary().starts_with(&format!(
+            "## hh-gitops sync (failed)\n\nFAILED after committing {part}\\: 2 raw files planned to move"
+        )),
+        "{}",
+        setup.summary()
+    );
+    // The checkout is at the part that landed.
+    assert_eq!(setup.head(), part);
+}
+
 /// Writes a stand-in for `git upload-pack` that fails while `counter` holds a number above
 /// zero (counting down), and makes the clone fetch through it.
 fn flaky_upload_pack(setup: &Setup, counter: &Path) {
@@ -266,7 +309,7 @@ fn a_checkout_that_cannot_follow_a_landed_commit_names_it_and_writes_the_outputs
     let summary = setup.summary();
     assert!(
         summary.starts_with(&format!(
-            "## hh-gitops sync (failed)\n\nFAILED after committing {sha}\\: 1 raw file moved"
+            "## hh-gitops sync (failed)\n\nFAILED after committing {sha}\\: 1 raw file planned to move"
         )),
         "{summary}"
     );
