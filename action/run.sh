@@ -6,6 +6,13 @@
 # action inputs into flags and fetches the binary.
 set -euo pipefail
 
+# First of all, and in the bash of any runner (macOS ships bash 3.2): the script below needs
+# GNU tools (realpath -m, mktemp --suffix) and the binary is built for Linux only.
+if [ "${HH_RUNNER_OS:-}" != Linux ]; then
+  echo "::error title=hh-gitops::hh-gitops runs on Linux runners only, and this job runs on ${HH_RUNNER_OS:-an unknown OS}: give it \`runs-on: ubuntu-latest\` (or another Linux runner)"
+  exit 2
+fi
+
 # The release a release commit carries (written by .github/workflows/release.yml into the
 # tagged tree only), so that any pin of it, a tag or a SHA, downloads that release.
 RELEASE_FILE="${GITHUB_ACTION_PATH}/action/release"
@@ -81,6 +88,16 @@ inside "${repository}" "${workspace}" ||
   fail "input path '${INPUT_PATH}' is outside the workspace ${workspace}: give the repository's folder inside it, as for actions/checkout"
 [ -d "${repository}" ] ||
   fail "input path '${INPUT_PATH}': no folder ${repository}; check out the repository there first"
+# Without actions/checkout the workspace is an empty folder; say so in those words, before
+# the binary would speak of git or of its own flags.
+command -v git > /dev/null ||
+  fail "hh-gitops needs git, and this runner has none: install git before \`actions/checkout\` (without git, it downloads the files without the repository)"
+if ! git -C "${repository}" rev-parse --git-dir > /dev/null 2>&1; then
+  if [ -n "${repository_input}" ]; then
+    fail "no git repository at ${repository}: add \`actions/checkout\` with \`path: ${repository_input}\` before this step"
+  fi
+  fail "no git repository in the workspace ${repository}: add \`actions/checkout\` before this step"
+fi
 
 boolean dry_run dry-run "${INPUT_DRY_RUN:-false}"
 boolean fail_on_rejected fail-on-rejected "${INPUT_FAIL_ON_REJECTED:-true}"

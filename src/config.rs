@@ -3,6 +3,7 @@
 //! Every default that depends on where hh-gitops runs is decided here and nowhere else.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 
@@ -167,6 +168,10 @@ pub struct SyncConfig {
     pub fetch_token: Option<String>,
     /// `--max-commit-size`: the largest request of one GitHub API commit.
     pub max_commit_bytes: u64,
+    /// The first wait before trying again after a transient failure, doubled for each
+    /// further try: before planning again after the branch moved, before fetching again a
+    /// commit just made.
+    pub retry_wait: Duration,
 }
 
 impl SyncConfig {
@@ -193,6 +198,7 @@ impl SyncConfig {
             changed_since: changed_since(&args.common, actions),
             fetch_token: actions.token().map(str::to_owned),
             max_commit_bytes: args.max_commit_size,
+            retry_wait: Duration::from_millis(args.retry_wait_ms),
         })
     }
 }

@@ -17,6 +17,7 @@
 pub mod backend;
 pub mod cli;
 pub mod config;
+pub mod console;
 pub mod crosscheck;
 pub mod finding;
 pub mod gha;

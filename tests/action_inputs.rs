@@ -376,3 +376,92 @@ fn a_references_value_other_than_warn_or_strict_fails_the_step_before_any_work()
     );
     assert_eq!(job.fake.requests(), 0);
 }
+
+/// Issue 18 item 10: on a macOS or Windows runner the step says, first of all, that
+/// hh-gitops runs on Linux only: no other tool the script uses is called (each is a stub
+/// here that would say so).
+#[test]
+fn a_runner_that_is_not_linux_is_told_so_before_any_tool_runs() {
+    let job = Job::new();
+    let stubs = tempfile::tempdir().unwrap();
+    for tool in [
+        "realpath",
+        "mktemp",
+        "sed",
+        "cut",
+        "tr",
+        "head",
+        "cat",
+        "curl",
+        "sha256sum",
+        "git",
+        "chmod",
+        "cargo",
+    ] {
+        let stub = stubs.path().join(tool);
+        std::fs::write(&stub, format!("#!/bin/sh\necho called {tool}\nexit 99\n")).unwrap();
+        let mut permissions = std::fs::metadata(&stub).unwrap().permissions();
+        std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
+        std::fs::set_permissions(&stub, permissions).unwrap();
+    }
+    let path = format!(
+        "{}:{}",
+        stubs.path().display(),
+        std::env::var("PATH").unwrap()
+    );
+    for os in ["macOS", "Windows"] {
+        let step = job.step(&[], &[("HH_RUNNER_OS", os), ("PATH", &path)]);
+        assert_eq!(step.code(), Some(2), "{os}");
+        assert_eq!(
+            step.stdout(),
+            refused(&format!(
+                "hh-gitops runs on Linux runners only, and this job runs on {os}: give it `runs-on: ubuntu-latest` (or another Linux runner)"
+            ))
+        );
+        assert_eq!(common::stderr(&step.out), "", "{os}");
+    }
+    assert_eq!(job.fake.requests(), 0);
+}
+
+/// Issue 18 item 10: a job without `actions/checkout` before the step (the workspace is an
+/// empty folder) is told to add it, in every mode and event, and with the `path` input:
+/// never "not a git repository", never a flag of the binary.
+#[test]
+fn a_workspace_without_a_checkout_asks_for_actions_checkout() {
+    let mut job = Job::new();
+    let empty = job.repo.tmp.path().join("workspace");
+    std::fs::create_dir_all(empty.join("repo")).unwrap();
+    let empty = empty.canonicalize().unwrap();
+    job.workspace = empty.clone();
+    let pull_request: &[(&str, &str)] = &[
+        ("GITHUB_EVENT_NAME", "pull_request"),
+        ("GITHUB_REF", "refs/pull/1/merge"),
+        ("GITHUB_BASE_REF", "main"),
+    ];
+    for (mode, env) in [
+        ("auto", &[][..]),
+        ("check", &[][..]),
+        ("auto", pull_request),
+    ] {
+        let step = job.step(&[("mode", mode)], env);
+        assert_eq!(step.code(), Some(2), "{mode} {env:?}");
+        assert_eq!(
+            step.stdout(),
+            refused(&format!(
+                "no git repository in the workspace {}: add `actions/checkout` before this step",
+                empty.display()
+            )),
+            "{mode} {env:?}"
+        );
+    }
+    let step = job.step(&[("path", "repo")], &[]);
+    assert_eq!(step.code(), Some(2));
+    assert_eq!(
+        step.stdout(),
+        refused(&format!(
+            "no git repository at {}/repo: add `actions/checkout` with `path: repo` before this step",
+            empty.display()
+        ))
+    );
+    assert_eq!(job.fake.requests(), 0);
+}

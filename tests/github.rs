@@ -1187,7 +1187,7 @@ fn a_split_move_interrupted_after_its_first_part_leaves_no_dangling_reference() 
     assert_eq!(
         stderr(&out),
         format!(
-            "hh-gitops: error: GitHub refused the commit (Resource not accessible by integration): give the workflow `permissions: contents: write`, or pass a token that may push to main; the move's commits that landed before it stay on the branch ({part_1}): run hh-gitops again to move the rest\n"
+            "hh-gitops: error: the commit landed: {part_1}, then: GitHub refused the commit (Resource not accessible by integration): give the workflow `permissions: contents: write`, or pass a token that may push to main; run hh-gitops again to move the rest\n"
         )
     );
     assert!(!stderr(&out).contains("nothing was committed"));

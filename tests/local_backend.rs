@@ -609,7 +609,7 @@ fn a_busy_index_lock_is_waited_for_and_a_stale_one_is_finished_by_the_next_sync(
     let head = repo.git(&["rev-parse", "HEAD"]).trim().to_owned();
     assert_eq!(repo.commit_count(), before + 1);
     let expected = format!(
-        "commit {head} was made, but the work tree was not fully brought to it: run hh-gitops sync again to finish: git update-index failed: fatal: Unable to create '{}': File exists.",
+        "hh-gitops: error: the commit landed: {head}, then: the work tree was not fully brought to it: run hh-gitops sync again to finish: git update-index failed: fatal: Unable to create '{}': File exists.",
         index_lock.display()
     );
     assert!(stderr(&out).contains(&expected), "{}", stderr(&out));

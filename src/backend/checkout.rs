@@ -28,6 +28,8 @@ use crate::plan::Changes;
 
 /// How long the index update waits for a `.git/index.lock` held by another git process.
 const INDEX_LOCK_WAIT: Duration = Duration::from_secs(5);
+/// How many times [`GitRepo::follow`] fetches a commit just made before it gives up.
+const FOLLOW_FETCHES: u32 = 4;
 /// Operations during which committing would mix hh-gitops' commit into the user's: the
 /// marker git keeps in its directory, what is in progress, how to finish it, how to undo it.
 const OPERATIONS: [(&str, &str, &str, &str); 5] = [
@@ -121,14 +123,59 @@ impl GitRepo {
                 .context(format!("cannot move {branch} to {sha}"))
                 .into());
         }
+        // The branch is at `sha` from here on: whatever fails, the commit landed.
+        let landed = |error: anyhow::Error| CommitError::Landed {
+            shas: vec![sha.to_owned()],
+            error,
+        };
         self.update_work_tree(sha, &writes, &deletes)
-            .with_context(|| {
-                format!(
-                    "commit {sha} was made, but the work tree was not fully brought to it: run hh-gitops sync again to finish"
-                )
-            })?;
-        Journal::remove(&journal_path)?;
+            .context(
+                "the work tree was not fully brought to it: run hh-gitops sync again to finish",
+            )
+            .map_err(landed)?;
+        Journal::remove(&journal_path).map_err(landed)?;
         Ok(())
+    }
+
+    /// Brings the checkout to `sha`, a commit just made on the remote `branch` on top of
+    /// `base` (the checkout's HEAD), for `changes`: fetches it, then [advances](Self::advance).
+    /// A failed fetch (GitHub not serving the new commit yet, a dropped connection) is tried
+    /// again, [`FOLLOW_FETCHES`] times in all, waiting `wait`, then twice as long each time.
+    /// The commit is on the branch whatever happens here, so every failure is
+    /// [`CommitError::Landed`], never a reason to commit again.
+    pub fn follow(
+        &self,
+        branch: &str,
+        base: &str,
+        sha: &str,
+        changes: &Changes,
+        mut wait: Duration,
+    ) -> Result<(), CommitError> {
+        let landed = |error: anyhow::Error| CommitError::Landed {
+            shas: vec![sha.to_owned()],
+            error,
+        };
+        let mut fetches = 1;
+        // Fetching the branch brings the commit (it is the head, or in the head's history if
+        // someone pushed right after it).
+        while let Err(error) = self.fetch_branch(branch) {
+            if fetches == FOLLOW_FETCHES {
+                return Err(landed(error.context(format!(
+                    "the checkout could not fetch it ({FOLLOW_FETCHES} tries) and stays at {base}: a later step that needs the commit must fetch it (hh-gitops fetches with the token from an https remote; another remote, such as SSH with `persist-credentials: false`, needs its own credentials)"
+                ))));
+            }
+            std::thread::sleep(wait);
+            wait *= 2;
+            fetches += 1;
+        }
+        let local = self.branch_ref().unwrap_or_else(|| "HEAD".to_owned());
+        // A local failure here is not the server's branch moving: it must not trigger a
+        // second commit, so it is never BranchMoved.
+        self.advance(&local, Some(base), sha, changes)
+            .map_err(|error| match error {
+                CommitError::Landed { .. } => error,
+                other => landed(anyhow::anyhow!("the checkout could not follow it: {other}")),
+            })
     }
 
     /// Finishes the work-tree and index update of a run that was killed after moving the

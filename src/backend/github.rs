@@ -3,6 +3,7 @@
 //! backend does (`checkout`).
 
 use std::collections::BTreeSet;
+use std::time::Duration;
 
 use anyhow::{Context, anyhow, bail};
 
@@ -21,6 +22,7 @@ pub struct GithubCommitter {
     base: Option<String>,
     max_commit_bytes: usize,
     marker: RunMarker,
+    follow_wait: Duration,
 }
 
 /// Why one part of a move failed.
@@ -42,8 +44,14 @@ impl GithubCommitter {
     /// work-tree update of an interrupted run, and whose requests stay under
     /// `max_commit_bytes` where whole raw files allow; its commits carry a run marker of
     /// their own. Fails at once, before any plan or request to the API, when HEAD is a
-    /// local commit that was never pushed.
-    pub fn new(api: GithubApi, repo: GitRepo, max_commit_bytes: u64) -> anyhow::Result<Self> {
+    /// local commit that was never pushed. A fetch of a commit just made that fails is
+    /// tried again after `follow_wait`, doubled each time.
+    pub fn new(
+        api: GithubApi,
+        repo: GitRepo,
+        max_commit_bytes: u64,
+        follow_wait: Duration,
+    ) -> anyhow::Result<Self> {
         let marker = RunMarker::new(&api.target().run)?;
         let repo = repo.with_token(&api.target().token);
         repo.finish_interrupted()?;
@@ -57,6 +65,7 @@ impl GithubCommitter {
             base,
             max_commit_bytes: usize::try_from(max_commit_bytes).unwrap_or(usize::MAX),
             marker,
+            follow_wait,
         })
     }
 
@@ -118,27 +127,24 @@ impl GithubCommitter {
         let committed = self
             .api
             .create_commit(&base, remote, message, &self.marker, divisible)?;
-        // A local failure from here on is not the server's branch moving: the commit
-        // landed, and it must not trigger a second one, so it is never BranchMoved.
-        let landed = |e: anyhow::Error| {
-            PartError::Checkout(
-                committed.sha.clone(),
-                anyhow!(
-                    "GitHub made commit {}, but the checkout could not follow it: {e:#}",
-                    committed.sha
-                ),
-            )
-        };
-        // Fetching the branch brings our commit (it is the head, or in the head's history
-        // if someone pushed right after it).
-        self.repo
-            .fetch_branch(&self.api.target().branch)
-            .map_err(landed)?;
-        let branch = self.repo.branch_ref().unwrap_or_else(|| "HEAD".to_owned());
-        self.repo
-            .advance(&branch, Some(&base), &committed.sha, local)
-            .map_err(|e| landed(anyhow!("{e}")))?;
+        // From here on the commit is on the branch: the next part builds on it, and a local
+        // failure is not the server's branch moving, so it never triggers a second commit.
         self.base = Some(committed.sha.clone());
+        self.repo
+            .follow(
+                &self.api.target().branch,
+                &base,
+                &committed.sha,
+                local,
+                self.follow_wait,
+            )
+            .map_err(|error| {
+                let error = match error {
+                    CommitError::Landed { error, .. } => error,
+                    other => anyhow!("{other}"),
+                };
+                PartError::Checkout(committed.sha.clone(), error)
+            })?;
         Ok(committed)
     }
 }

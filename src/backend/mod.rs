@@ -18,8 +18,7 @@ pub mod split;
 
 pub use github::GithubCommitter;
 
-use std::io::Write as _;
-
+use crate::console::{self, Stream};
 use crate::plan::Changes;
 
 /// A commit that was made.
@@ -44,7 +43,15 @@ pub enum CommitError {
     /// The branch moved after the plan was made: nothing was committed, and the caller
     /// should catch up and plan again.
     BranchMoved,
-    /// Anything else; planning again would not help.
+    /// A commit reached the branch, then the checkout could not follow it: it is the run's,
+    /// never a reason to commit again, and the run fails naming it.
+    Landed {
+        /// The commits on the branch, oldest first.
+        shas: Vec<String>,
+        /// What failed after them.
+        error: anyhow::Error,
+    },
+    /// Anything else, with nothing committed; planning again would not help.
     Other(anyhow::Error),
 }
 
@@ -54,7 +61,7 @@ impl std::fmt::Display for CommitError {
             CommitError::BranchMoved => {
                 f.write_str("the branch moved while hh-gitops was working; nothing was committed")
             }
-            CommitError::Other(error) => write!(f, "{error:#}"),
+            CommitError::Landed { error, .. } | CommitError::Other(error) => write!(f, "{error:#}"),
         }
     }
 }
@@ -90,33 +97,6 @@ impl Unfinished {
     }
 }
 
-/// A sync whose move was not wholly committed, as the pipeline fails with it: the commits
-/// that did land are named in the message and kept apart, so that the report can give
-/// them (`commit-sha`, `commits`).
-#[derive(Debug)]
-pub struct CommitFailed {
-    /// The commits of the move on the branch, oldest first (empty when none landed).
-    pub landed: Vec<String>,
-    /// What went wrong.
-    pub error: anyhow::Error,
-}
-
-impl std::fmt::Display for CommitFailed {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:#}", self.error)?;
-        if !self.landed.is_empty() {
-            write!(
-                f,
-                "; the move's commits that landed before it stay on the branch ({}): run hh-gitops again to move the rest",
-                self.landed.join(", ")
-            )?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for CommitFailed {}
-
 /// Says on stderr what the backend waits for (a rate limit's reset, a retry), as a line of
 /// hh-gitops' own: the text is put on one line, so nothing in it can start a workflow
 /// command in an Actions log. A closed stderr is no reason to stop.
@@ -125,9 +105,7 @@ fn notice(text: &str) {
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
-    let _ = std::io::stderr()
-        .lock()
-        .write_all(format!("hh-gitops: {line}\n").as_bytes());
+    let _ = console::write(Stream::Stderr, format!("hh-gitops: {line}\n").as_bytes());
 }
 
 /// Records a change set as one commit.
@@ -143,9 +121,20 @@ pub trait Committer {
     /// on top of the last. Backends without a size limit make one commit of them all. On a
     /// failure, says which commits landed and how many units they carry.
     fn commit_units(&mut self, units: &[Changes], message: &str) -> Result<Commits, Unfinished> {
-        let committed = self
-            .commit(&split::merged(units), message)
-            .map_err(Unfinished::nothing)?;
+        let committed =
+            self.commit(&split::merged(units), message)
+                .map_err(|error| match error {
+                    // The one commit carries every unit.
+                    CommitError::Landed { shas, error } => Unfinished {
+                        landed: Commits {
+                            shas,
+                            split_reason: None,
+                        },
+                        units: units.len(),
+                        error: CommitError::Other(error),
+                    },
+                    error => Unfinished::nothing(error),
+                })?;
         Ok(Commits {
             shas: vec![committed.sha],
             split_reason: None,

@@ -207,6 +207,11 @@ pub struct SyncArgs {
     /// also split when GitHub refuses a commit as too large.
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_COMMIT_BYTES)]
     pub max_commit_size: u64,
+    /// The first wait before trying again after a transient failure (a branch that moved,
+    /// a commit not yet fetchable), in milliseconds; doubled for each further try. Hidden:
+    /// the tests make it short.
+    #[arg(long, value_name = "MS", default_value_t = 1000, hide = true)]
+    pub retry_wait_ms: u64,
     /// Shared flags.
     #[command(flatten)]
     pub common: CommonArgs,

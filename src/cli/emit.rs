@@ -4,10 +4,11 @@
 //! goes through a [`Terminal`], which inside GitHub Actions passes it through the Actions
 //! printer so nothing derived from input can start a workflow command.
 
-use std::io::Write;
+use std::cell::RefCell;
+use std::io::{ErrorKind, Write};
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, anyhow};
 
 use crate::config::EmitConfig;
 use crate::finding::Finding;
@@ -17,6 +18,7 @@ use crate::report::text::Section;
 use crate::report::{CheckReport, SyncReport, actions, json, markdown, sarif, text};
 
 use super::args::Format;
+use crate::console::{self, Stream};
 
 /// Exit code when everything was valid.
 pub const EXIT_CLEAN: u8 = 0;
@@ -28,15 +30,34 @@ pub const EXIT_ERROR: u8 = 2;
 /// stdout and stderr of the process. Inside GitHub Actions every line is neutralised, and
 /// hh-gitops' own workflow commands go to stdout, or to stderr when stdout holds JSON (so
 /// that stdout is nothing but the JSON document; the runner reads both).
+///
+/// Every write goes through [`console`], which waits out a full non-blocking pipe. Once
+/// stdout is closed or failing, nothing more is written to it: a closed pipe (`| head`) is
+/// taken quietly, as ripgrep does, and workflow commands go to stderr instead.
 pub struct Terminal {
     actions: bool,
     json: bool,
+    stdout: RefCell<Stdout>,
+}
+
+/// What became of stdout.
+enum Stdout {
+    /// Written to so far.
+    Open,
+    /// The reader went away (`EPIPE`).
+    Closed,
+    /// A write failed for this reason (a full disk, an I/O error).
+    Failed(String),
 }
 
 impl Terminal {
     /// A terminal inside GitHub Actions or not, with stdout holding JSON or not.
     pub fn new(actions: bool, json: bool) -> Self {
-        Terminal { actions, json }
+        Terminal {
+            actions,
+            json,
+            stdout: RefCell::new(Stdout::Open),
+        }
     }
 
     fn safe(&self, text: &str) -> String {
@@ -47,16 +68,41 @@ impl Terminal {
         }
     }
 
-    /// Prints report text on stdout.
+    /// Prints report text on stdout. A closed pipe is no error (the reader has all it
+    /// wanted); any other failure is returned once, and stdout is written no more.
     pub fn out(&self, text: &str) -> Result<()> {
-        write_stdout(&self.safe(text))
+        self.write_stdout(&self.safe(text))
+    }
+
+    fn write_stdout(&self, text: &str) -> Result<()> {
+        if !matches!(*self.stdout.borrow(), Stdout::Open) {
+            return Ok(());
+        }
+        match console::write(Stream::Stdout, text.as_bytes()) {
+            Ok(()) => Ok(()),
+            Err(error) if error.kind() == ErrorKind::BrokenPipe => {
+                *self.stdout.borrow_mut() = Stdout::Closed;
+                Ok(())
+            }
+            Err(error) => {
+                let failure = format!("cannot write to stdout: {error}");
+                *self.stdout.borrow_mut() = Stdout::Failed(failure.clone());
+                Err(anyhow!(failure))
+            }
+        }
+    }
+
+    /// Why stdout could not be written, if it could not (a closed pipe is no failure).
+    fn stdout_failure(&self) -> Option<String> {
+        match &*self.stdout.borrow() {
+            Stdout::Failed(failure) => Some(failure.clone()),
+            Stdout::Open | Stdout::Closed => None,
+        }
     }
 
     /// Prints a message on stderr. A closed stderr is no reason to fail a run.
     fn err(&self, text: &str) {
-        let _ = std::io::stderr()
-            .lock()
-            .write_all(self.safe(text).as_bytes());
+        let _ = console::write(Stream::Stderr, self.safe(text).as_bytes());
     }
 
     /// Prints a report made of sections on stdout: inside Actions each titled section is a
@@ -69,19 +115,18 @@ impl Terminal {
                 _ => self.safe(&section.body),
             })
             .collect();
-        write_stdout(&text)
+        self.write_stdout(&text)
     }
 
-    /// Prints workflow commands made by [`actions`] (inside Actions only).
-    fn commands(&self, commands: &str) -> Result<()> {
+    /// Prints workflow commands made by [`actions`] (inside Actions only): on stdout, or
+    /// on stderr when stdout holds JSON or cannot be written.
+    fn commands(&self, commands: &str) {
         if !self.actions {
-            return Ok(());
+            return;
         }
-        if self.json {
-            let _ = std::io::stderr().lock().write_all(commands.as_bytes());
-            Ok(())
-        } else {
-            write_stdout(commands)
+        let to_stdout = !self.json && matches!(*self.stdout.borrow(), Stdout::Open);
+        if !to_stdout || self.write_stdout(commands).is_err() {
+            let _ = console::write(Stream::Stderr, commands.as_bytes());
         }
     }
 
@@ -89,15 +134,15 @@ impl Terminal {
     /// `::error` annotation.
     pub fn fail(&self, message: &str) {
         self.err(&format!("hh-gitops: error: {message}\n"));
-        let _ = self.commands(&actions::error(message));
+        self.commands(&actions::error(message));
     }
-}
 
-fn write_stdout(text: &str) -> Result<()> {
-    std::io::stdout()
-        .lock()
-        .write_all(text.as_bytes())
-        .context("cannot write to stdout")
+    /// Reports a problem that does not fail the run: a line on stderr and, inside Actions,
+    /// a `::warning` annotation.
+    fn warn(&self, message: &str) {
+        self.err(&format!("hh-gitops: warning: {message}\n"));
+        self.commands(&actions::warning(message));
+    }
 }
 
 /// `(path, finding)` pairs as the printers take them.
@@ -294,8 +339,14 @@ fn append_summary(path: &Path, markdown: &str) -> Result<()> {
 
 /// Writes every output of `report` and returns the exit code. A failing step does not stop
 /// the ones after it (the commit is made: its outputs must reach the workflow); once all
-/// have run, every failure is reported, the last one as the run's error.
-pub fn emit(emit: &EmitConfig, report: &Report, terminal: &Terminal) -> Result<u8> {
+/// have run, every failure is reported, each as an error line and an annotation, and the
+/// run exits with [`EXIT_ERROR`]. A commit that failed is one of them, named after every
+/// finding, output and summary is written.
+///
+/// Stdout is only the report's copy for the log once a commit landed: when it cannot be
+/// written then, a warning says so and the exit status stays the sync's. A closed pipe is
+/// never a failure.
+pub fn emit(emit: &EmitConfig, report: &Report, terminal: &Terminal) -> u8 {
     let mut errors: Vec<anyhow::Error> = Vec::new();
     let mut keep = |result: Result<()>| {
         if let Err(error) = result {
@@ -309,9 +360,16 @@ pub fn emit(emit: &EmitConfig, report: &Report, terminal: &Terminal) -> Result<u
     // a large run it costs as much as the text report.
     let json_text = std::cell::OnceCell::new();
     let json_text = || json_text.get_or_init(|| report.json());
-    keep(match emit.format {
+    // A stdout that fails is remembered by the terminal and judged below.
+    let _ = match emit.format {
         Format::Json => terminal.out(json_text()),
-        Format::Sarif => report.sarif().and_then(|log| terminal.out(&log)),
+        Format::Sarif => match report.sarif() {
+            Ok(log) => terminal.out(&log),
+            Err(error) => {
+                keep(Err(error));
+                Ok(())
+            }
+        },
         Format::Text => {
             let mut sections = report.text(emit.quiet);
             if emit.color {
@@ -321,7 +379,7 @@ pub fn emit(emit: &EmitConfig, report: &Report, terminal: &Terminal) -> Result<u
             }
             terminal.sections(sections)
         }
-    });
+    };
     if let Some(path) = &emit.report_json {
         keep(
             std::fs::write(path, json_text())
@@ -334,10 +392,10 @@ pub fn emit(emit: &EmitConfig, report: &Report, terminal: &Terminal) -> Result<u
                 .with_context(|| format!("cannot write SARIF file {}", path.display()))
         }));
     }
-    keep(terminal.commands(&actions::annotations(&borrowed(&report.findings()))));
+    terminal.commands(&actions::annotations(&borrowed(&report.findings())));
     if let Report::Sync(sync) = report {
         for glob in &sync.unmatched_fabrics {
-            keep(terminal.commands(&actions::warning(&SyncReport::unmatched_warning(glob))));
+            terminal.commands(&actions::warning(&SyncReport::unmatched_warning(glob)));
         }
     }
     if let Some(path) = &emit.summary {
@@ -346,21 +404,32 @@ pub fn emit(emit: &EmitConfig, report: &Report, terminal: &Terminal) -> Result<u
             &report.markdown(emit.report_json.as_deref(), emit.links.as_ref()),
         ));
     }
-    if let Some(last) = errors.pop() {
-        for error in &errors {
-            terminal.fail(&format!("{error:#}"));
+    let mut failures: Vec<String> = errors.iter().map(|e| format!("{e:#}")).collect();
+    let landed = match report {
+        Report::Sync(sync) => sync.commit.as_ref().map(|c| c.sha.as_str()),
+        Report::Check(_) => None,
+    };
+    if let Some(failure) = terminal.stdout_failure() {
+        match landed {
+            Some(sha) => terminal.warn(&format!(
+                "{failure}; the commit {sha} landed, so the exit status is the sync's"
+            )),
+            None => failures.push(failure),
         }
-        return Err(last);
     }
-    if let Report::Sync(sync) = report
-        && let Some(error) = sync.commit.as_ref().and_then(|c| c.push_error.as_ref())
-    {
-        terminal.fail(error);
-        return Ok(EXIT_ERROR);
+    if let Report::Sync(sync) = report {
+        failures.extend(sync.commit.as_ref().and_then(|c| c.push_error.clone()));
+        failures.extend(sync.commit_failure());
     }
-    Ok(if report.blocking() > 0 && emit.fail_on_rejected {
+    if !failures.is_empty() {
+        for failure in &failures {
+            terminal.fail(failure);
+        }
+        return EXIT_ERROR;
+    }
+    if report.blocking() > 0 && emit.fail_on_rejected {
         EXIT_REJECTED
     } else {
         EXIT_CLEAN
-    })
+    }
 }

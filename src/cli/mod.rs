@@ -58,7 +58,7 @@ fn run(cli: Cli, actions: &ActionsEnv, terminal: &Terminal) -> Result<u8> {
             let registry = registry(args.common.schemas.as_deref())?;
             let config = CheckConfig::resolve(&args, actions);
             let report = pipeline::check(&registry, &config)?;
-            emit::emit(&emit, &Report::Check(&report), terminal)
+            Ok(emit::emit(&emit, &Report::Check(&report), terminal))
         }
         Command::Sync(args) => {
             let config = SyncConfig::resolve(&args, actions)?;
@@ -66,7 +66,7 @@ fn run(cli: Cli, actions: &ActionsEnv, terminal: &Terminal) -> Result<u8> {
             emit.check_paths()?;
             let registry = registry(args.common.schemas.as_deref())?;
             let report = pipeline::sync(&registry, &config)?;
-            emit::emit(&emit, &Report::Sync(&report), terminal)
+            Ok(emit::emit(&emit, &Report::Sync(&report), terminal))
         }
         Command::List(args) => {
             let listing = pipeline::list(

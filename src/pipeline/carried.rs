@@ -1,9 +1,8 @@
 //! What the earlier plans of a run committed. When the branch moves between two parts of a
 //! split move, the parts that landed stay, and the run plans the rest again from the new
-//! head; the report still shows every move and commit of the run, and a failure names the
-//! commits that landed.
+//! head; the report still shows every move and commit of the run, also when it fails.
 
-use crate::backend::{CommitFailed, Commits};
+use crate::backend::Commits;
 use crate::plan::{Changes, MovedFile, Plan};
 use crate::report::CommitInfo;
 
@@ -73,13 +72,5 @@ impl Carried {
     /// Whether an earlier plan committed anything.
     pub(super) fn is_empty(&self) -> bool {
         self.shas.is_empty()
-    }
-
-    /// The run's failure, naming the commits that landed before it.
-    pub(super) fn failed(&self, error: anyhow::Error) -> anyhow::Error {
-        anyhow::Error::new(CommitFailed {
-            landed: self.shas.clone(),
-            error,
-        })
     }
 }

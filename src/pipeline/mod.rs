@@ -11,9 +11,8 @@ mod list;
 mod warnings;
 
 use std::path::Path;
-use std::time::Duration;
 
-use anyhow::{Context as _, Result, anyhow, bail};
+use anyhow::{Context as _, Result, bail};
 
 use crate::backend::diff::{BaseSpec, Changes};
 use crate::backend::git::GitRepo;
@@ -30,9 +29,6 @@ pub use list::list;
 
 /// How many plans a run makes before it gives up on a branch that keeps moving.
 const MAX_PLANS: u32 = 4;
-/// The wait before the third plan; doubled for each further one. The second plan follows at
-/// once: the branch moved once (a push), and waiting helps only a branch that keeps moving.
-const FIRST_REPLAN_WAIT: Duration = Duration::from_secs(1);
 
 /// `check`: validates every file under the configured paths and moves nothing. With
 /// `deny_warnings`, a warning rejects its file like an error.
@@ -97,6 +93,7 @@ fn committer(config: &SyncConfig, git: Option<&GitRepo>) -> Result<Option<Box<dy
             GithubApi::new(target.clone())?,
             git.clone(),
             config.max_commit_bytes,
+            config.retry_wait,
         )?)),
         Commit::DryRun | Commit::CheckOnly(_) => None,
     })
@@ -108,8 +105,12 @@ fn committer(config: &SyncConfig, git: Option<&GitRepo>) -> Result<Option<Box<dy
 /// and the whole run is planned again from the new head, so a raw file added or changed
 /// meanwhile is handled like any other, never lost or moved twice. When it moves between
 /// two parts of a split move, the parts that landed stay and the rest is planned again the
-/// same way. A commit failure is a [`crate::backend::CommitFailed`], naming the commits
-/// that landed.
+/// same way.
+///
+/// Once a plan is made, a failure to commit it is part of the report
+/// ([`SyncReport::commit_error`], with every commit that landed in [`SyncReport::commit`]),
+/// not an error: the findings, outputs and summary are written whatever happened to the
+/// commit.
 pub fn sync(registry: &Registry, config: &SyncConfig) -> Result<SyncReport> {
     let opened = if config.commit.commits() {
         Some(GitRepo::open(&config.repo)?)
@@ -139,7 +140,7 @@ pub fn sync(registry: &Registry, config: &SyncConfig) -> Result<SyncReport> {
     };
     let mut committer = committer(config, git.as_ref())?;
     let mut carried = carried::Carried::default();
-    let mut wait = FIRST_REPLAN_WAIT;
+    let mut wait = config.retry_wait;
     for attempt in 1..=MAX_PLANS {
         let mut found = discover::fabrics(
             registry,
@@ -196,27 +197,42 @@ pub fn sync(registry: &Registry, config: &SyncConfig) -> Result<SyncReport> {
                 error,
             }) => {
                 carried.add(&plan, &units[..landed_units], landed);
-                match error {
-                    // The only place that asks whether the branch moved.
+                let failure = match error {
+                    // The only place that asks whether the branch moved. The second plan
+                    // follows at once: the branch moved once (a push), and waiting helps
+                    // only a branch that keeps moving.
                     CommitError::BranchMoved if attempt < MAX_PLANS => {
                         if attempt > 1 {
                             std::thread::sleep(wait);
                             wait *= 2;
                         }
-                        committer.catch_up().map_err(|e| carried.failed(e))?;
+                        match committer.catch_up() {
+                            Ok(()) => continue,
+                            Err(error) => format!(
+                                "the branch moved, and the checkout could not catch up with it: {error:#}"
+                            ),
+                        }
                     }
                     CommitError::BranchMoved => {
                         let rest = if carried.is_empty() {
-                            "; nothing was committed, run again"
+                            "; nothing was committed"
                         } else {
                             ""
                         };
-                        return Err(carried.failed(anyhow!(
-                            "the branch kept moving: gave up after {MAX_PLANS} plans{rest}"
-                        )));
+                        format!(
+                            "the branch kept moving: gave up after {MAX_PLANS} plans{rest}; run again"
+                        )
                     }
-                    CommitError::Other(error) => return Err(carried.failed(error)),
-                }
+                    error if landed_units < units.len() && !carried.is_empty() => {
+                        format!("{error}; run hh-gitops again to move the rest")
+                    }
+                    error => error.to_string(),
+                };
+                // Whatever failed, the report is made of the plan and what landed.
+                report.commit =
+                    carried.commits(Commits::default(), committer.api_requests(), attempt);
+                report.commit_error = Some(failure);
+                return Ok(report);
             }
         }
     }

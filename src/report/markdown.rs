@@ -193,7 +193,7 @@ fn fabric_blocks(report: &SyncReport, fabric: &FabricPlan, links: Option<&Links>
         let _ = writeln!(
             head,
             "To do: fix each rejected file in `raw/` at the lines above and push again; {} without them.\n",
-            if report.commits_nothing() {
+            if report.moved_nothing() {
                 "the valid files would move"
             } else {
                 "the valid files moved"
@@ -262,7 +262,7 @@ fn fabric_blocks(report: &SyncReport, fabric: &FabricPlan, links: Option<&Links>
         .iter()
         .flat_map(|m| m.resources.iter().map(move |r| (m, r)))
         .map(|(m, r)| {
-            let status = match (r.status, report.commits_nothing()) {
+            let status = match (r.status, report.moved_nothing()) {
                 (Status::Created, false) => "created",
                 (Status::Created, true) => "would create",
                 (Status::Updated, false) => "updated",
@@ -281,11 +281,11 @@ fn fabric_blocks(report: &SyncReport, fabric: &FabricPlan, links: Option<&Links>
             fabric
                 .moved
                 .iter()
-                .flat_map(|m| displaced_rows(m, report.commits_nothing())),
+                .flat_map(|m| displaced_rows(m, report.moved_nothing())),
         )
         .collect();
     if !fabric.moved.is_empty() {
-        let heading = if report.commits_nothing() {
+        let heading = if report.moved_nothing() {
             "Would move"
         } else {
             "Processed"
@@ -368,7 +368,9 @@ fn render_fabrics(blocks: &[FabricBlocks], shown: &[usize], full_report: &str) -
 /// closed.
 pub fn sync(report: &SyncReport, full_report: Option<&Path>, links: Option<&Links>) -> String {
     let mut out = String::new();
-    let title = if report.dry_run {
+    let title = if report.commit_error.is_some() {
+        "hh-gitops sync (failed)"
+    } else if report.dry_run {
         "hh-gitops sync (dry run)"
     } else if report.commits_nothing() {
         "hh-gitops sync (check only)"
@@ -376,6 +378,9 @@ pub fn sync(report: &SyncReport, full_report: Option<&Path>, links: Option<&Link
         "hh-gitops sync"
     };
     let _ = writeln!(out, "## {title}\n\n{}\n", cell(&closing_line(report)));
+    if let Some(failure) = report.commit_failure() {
+        let _ = writeln!(out, "**Error**: {}\n", cell(&failure));
+    }
     if let Some(base) = &report.base {
         let _ = writeln!(out, "{}\n", cell(&base.describe()));
     }

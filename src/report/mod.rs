@@ -174,8 +174,13 @@ pub struct SyncReport {
     pub unmatched_fabrics: Vec<String>,
     /// Counts over all fabrics.
     pub totals: Totals,
-    /// The commit, when one was made.
+    /// The commit, when one was made: every commit that reached the branch, also when the
+    /// run failed after them ([`commit_error`](Self::commit_error)).
     pub commit: Option<CommitInfo>,
+    /// Why committing failed (a refused token, a protected branch, GitHub giving up, the
+    /// checkout that could not follow a commit that landed): the run fails after reporting.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commit_error: Option<String>,
     /// Why this run commits nothing on purpose (dry run, `--commit none`, the action's
     /// `mode: check`, a pull request), whether or not files would move.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -246,6 +251,7 @@ impl SyncReport {
             unmatched_fabrics: Vec::new(),
             totals,
             commit: None,
+            commit_error: None,
             no_commit_reason: None,
             base: None,
         }
@@ -269,14 +275,35 @@ impl SyncReport {
         self.no_commit_reason.is_some()
     }
 
-    /// `moved`, or `would move` when the run [commits nothing](Self::commits_nothing):
-    /// every printer says it the same way.
+    /// Whether no file moved on the branch although some would: the run [commits
+    /// nothing](Self::commits_nothing), or its commit failed before any landed.
+    pub fn moved_nothing(&self) -> bool {
+        self.commits_nothing() || (self.commit.is_none() && self.commit_error.is_some())
+    }
+
+    /// `moved`, or `would move` when [nothing moved](Self::moved_nothing): every printer
+    /// says it the same way.
     pub fn move_verb(&self) -> &'static str {
-        if self.commits_nothing() {
+        if self.moved_nothing() {
             "would move"
         } else {
             "moved"
         }
+    }
+
+    /// The failure of the commit, for people: what failed and what had landed on the branch
+    /// by then. Shared by every printer and by the run's error line.
+    pub fn commit_failure(&self) -> Option<String> {
+        let error = self.commit_error.as_ref()?;
+        Some(match &self.commit {
+            None => error.clone(),
+            Some(commit) if commit.commits.len() > 1 => format!(
+                "commits {} landed on the branch (commit-sha {}), then: {error}",
+                commit.commits.join(", "),
+                commit.sha
+            ),
+            Some(commit) => format!("the commit landed: {}, then: {error}", commit.sha),
+        })
     }
 
     /// The warning about a `--fabrics` glob that matched no fabric, shared by every printer.

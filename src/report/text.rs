@@ -246,6 +246,9 @@ pub fn sync_sections(report: &SyncReport, quiet: bool) -> Vec<Section> {
     if let Some(line) = split_line(report) {
         let _ = writeln!(closing, "{line}");
     }
+    if let Some(failure) = report.commit_failure() {
+        let _ = writeln!(closing, "error: {failure}");
+    }
     let _ = writeln!(closing, "{}", closing_line(report));
     sections.push(Section {
         title: None,
@@ -279,11 +282,17 @@ pub fn split_line(report: &SyncReport) -> Option<String> {
 /// The one-line outcome, shared by the text and Markdown reports.
 pub fn closing_line(report: &SyncReport) -> String {
     let t = &report.totals;
+    // A commit that failed after some of it landed: the counts are the plan's.
+    let verb = if report.commit_error.is_some() && report.commit.is_some() {
+        "planned to move"
+    } else {
+        report.move_verb()
+    };
     let counts = format!(
         "{} raw {} {} ({} {}: {} created, {} updated, {} unchanged), {} rejected ({}), {} ignored, {}",
         t.moved_files,
         plural(t.moved_files, "file", "files"),
-        report.move_verb(),
+        verb,
         t.resources,
         plural(t.resources, "resource", "resources"),
         t.created,
@@ -295,6 +304,10 @@ pub fn closing_line(report: &SyncReport) -> String {
         count(t.warnings, "warning", "warnings"),
     );
     match (&report.commit, &report.no_commit_reason) {
+        _ if report.commit_error.is_some() => match &report.commit {
+            Some(commit) => format!("FAILED after committing {}: {counts}", commit.sha),
+            None => format!("FAILED, the commit was not made: {counts}"),
+        },
         (Some(commit), _) => {
             let pushed = match (&commit.pushed_to, &commit.push_error) {
                 (Some(to), _) => format!(", pushed to {to}"),
