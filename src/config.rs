@@ -73,14 +73,19 @@ impl Commit {
 }
 
 /// The base a run's change is compared with: `--changed-since REF`, else the base branch of
-/// the pull request the Actions run checks, else none.
+/// the pull request the Actions run checks, else the base commit of the merge group a
+/// merge queue run checks, else none.
 fn changed_since(common: &CommonArgs, actions: &ActionsEnv) -> Option<BaseSpec> {
-    match &common.changed_since {
-        Some(reference) => Some(BaseSpec::Ref(reference.clone())),
-        None => actions
-            .pull_request_base()
-            .map(|branch| BaseSpec::PullRequest { branch }),
+    if let Some(reference) = &common.changed_since {
+        return Some(BaseSpec::Ref(reference.clone()));
     }
+    if let Some(branch) = actions.pull_request_base() {
+        return Some(BaseSpec::PullRequest { branch });
+    }
+    actions.merge_group_base().map(|base| match base {
+        Ok(base_sha) => BaseSpec::MergeGroup { base_sha },
+        Err(why) => BaseSpec::Unknown(why),
+    })
 }
 
 /// Whether to colour the text output.
