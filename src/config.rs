@@ -118,6 +118,9 @@ fn references(common: &CommonArgs) -> References {
 pub struct CheckConfig {
     /// The files and folders to check.
     pub paths: Vec<PathBuf>,
+    /// `--fabrics`: check only the files of these fabrics (and, without a path, these
+    /// fabrics instead of the default ones).
+    pub fabrics: Option<Vec<String>>,
     /// Largest file read, in bytes.
     pub max_file_size: u64,
     /// `--fabric-config`.
@@ -135,6 +138,7 @@ impl CheckConfig {
     pub fn resolve(args: &CheckArgs, actions: &ActionsEnv) -> CheckConfig {
         CheckConfig {
             paths: args.paths.clone(),
+            fabrics: (!args.fabrics.is_empty()).then(|| args.fabrics.clone()),
             max_file_size: args.common.max_file_size,
             fabric_config: args.common.fabric_config.clone(),
             deny_warnings: args.common.deny_warnings,

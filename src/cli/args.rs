@@ -152,6 +152,12 @@ pub struct CheckArgs {
     /// folder is in.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    /// Check only the fabrics matching GLOB, as `sync --fabrics` finds them in the git
+    /// repository (repeatable): a named file outside them (a Helm chart's managed/) is
+    /// listed as not in a fabric, never read. Without it, a named file is checked with
+    /// whatever fabric folder holds it, or alone; without PATH, `gitops/hedgehog/*`.
+    #[arg(long = "fabrics", value_name = "GLOB")]
+    pub fabrics: Vec<String>,
     /// Shared flags.
     #[command(flatten)]
     pub common: CommonArgs,
