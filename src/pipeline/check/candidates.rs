@@ -48,7 +48,10 @@ impl Selection {
         let default = [DEFAULT_FABRICS.to_owned()];
         if paths.is_empty() {
             let globs = fabrics.unwrap_or(&default);
-            let found = repository_fabrics(globs)?;
+            let found = repository_fabrics(
+                globs,
+                "`hh-gitops check` without a path checks the git repository it runs in",
+            )?;
             if found.is_empty() {
                 bail!(
                     "no fabric matches {} in the git repository of the current folder: a fabric is a matching folder with a raw/ folder; pass --fabrics, or name the files to check",
@@ -66,13 +69,16 @@ impl Selection {
         }
         let fabrics = match fabrics {
             Some(globs) => Some(
-                repository_fabrics(globs)?
-                    .iter()
-                    .map(|dir| {
-                        std::fs::canonicalize(dir)
-                            .with_context(|| format!("cannot read {}", dir.display()))
-                    })
-                    .collect::<Result<HashSet<_>>>()?,
+                repository_fabrics(
+                    globs,
+                    "`hh-gitops check --fabrics` picks fabrics of the git repository it runs in",
+                )?
+                .iter()
+                .map(|dir| {
+                    std::fs::canonicalize(dir)
+                        .with_context(|| format!("cannot read {}", dir.display()))
+                })
+                .collect::<Result<HashSet<_>>>()?,
             ),
             None => None,
         };
@@ -206,11 +212,10 @@ pub(super) fn collect(registry: &Registry, selection: &Selection) -> Result<Vec<
 }
 
 /// The fabric folders matching `globs` (as `sync --fabrics` finds them) in the git
-/// repository the current folder is in, as paths from the current folder.
-fn repository_fabrics(globs: &[String]) -> Result<Vec<PathBuf>> {
-    let git = GitRepo::open(Path::new(".")).context(
-        "`hh-gitops check` picks fabrics (without a path, or with --fabrics) in the git repository it runs in",
-    )?;
+/// repository the current folder is in, as paths from the current folder. `needs` says
+/// why a repository is needed, for when there is none.
+fn repository_fabrics(globs: &[String], needs: &'static str) -> Result<Vec<PathBuf>> {
+    let git = GitRepo::open(Path::new(".")).context(needs)?;
     let top = std::fs::canonicalize(git.top())
         .with_context(|| format!("cannot read {}", git.top().display()))?;
     let here = std::fs::canonicalize(".").context("cannot read the current folder")?;
