@@ -1,5 +1,6 @@
 //! The GitHub Actions runner's side of the process, and nothing else: the `GITHUB_*`
-//! environment, read once into an [`ActionsEnv`] that the configuration is resolved from,
+//! environment (and the one field of the event payload it needs, a merge group's base),
+//! read once into an [`ActionsEnv`] that the configuration is resolved from,
 //! and the step outputs written to `$GITHUB_OUTPUT`. What is printed into an Actions log
 //! (annotations, groups, neutralised lines) is `report::actions`.
 
