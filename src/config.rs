@@ -74,14 +74,19 @@ impl Commit {
 }
 
 /// The base a run's change is compared with: `--changed-since REF`, else the base branch of
-/// the pull request the Actions run checks, else none.
+/// the pull request the Actions run checks, else the base commit of the merge group a
+/// merge queue run checks, else none.
 fn changed_since(common: &CommonArgs, actions: &ActionsEnv) -> Option<BaseSpec> {
-    match &common.changed_since {
-        Some(reference) => Some(BaseSpec::Ref(reference.clone())),
-        None => actions
-            .pull_request_base()
-            .map(|branch| BaseSpec::PullRequest { branch }),
+    if let Some(reference) = &common.changed_since {
+        return Some(BaseSpec::Ref(reference.clone()));
     }
+    if let Some(branch) = actions.pull_request_base() {
+        return Some(BaseSpec::PullRequest { branch });
+    }
+    actions.merge_group_base().map(|base| match base {
+        Ok(base_sha) => BaseSpec::MergeGroup { base_sha },
+        Err(why) => BaseSpec::Unknown(why),
+    })
 }
 
 /// Whether to colour the text output.
@@ -114,6 +119,9 @@ fn references(common: &CommonArgs) -> References {
 pub struct CheckConfig {
     /// The files and folders to check.
     pub paths: Vec<PathBuf>,
+    /// `--fabrics`: check only the files of these fabrics (and, without a path, these
+    /// fabrics instead of the default ones).
+    pub fabrics: Option<Vec<String>>,
     /// Largest file read, in bytes.
     pub max_file_size: u64,
     /// `--fabric-config`.
@@ -131,6 +139,7 @@ impl CheckConfig {
     pub fn resolve(args: &CheckArgs, actions: &ActionsEnv) -> CheckConfig {
         CheckConfig {
             paths: args.paths.clone(),
+            fabrics: (!args.fabrics.is_empty()).then(|| args.fabrics.clone()),
             max_file_size: args.common.max_file_size,
             fabric_config: args.common.fabric_config.clone(),
             deny_warnings: args.common.deny_warnings,

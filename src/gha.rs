@@ -1,5 +1,6 @@
 //! The GitHub Actions runner's side of the process, and nothing else: the `GITHUB_*`
-//! environment, read once into an [`ActionsEnv`] that the configuration is resolved from,
+//! environment (and the one field of the event payload it needs, a merge group's base),
+//! read once into an [`ActionsEnv`] that the configuration is resolved from,
 //! and the step outputs written to `$GITHUB_OUTPUT`. What is printed into an Actions log
 //! (annotations, groups, neutralised lines) is `report::actions`.
 
@@ -47,6 +48,9 @@ pub struct ActionsEnv {
     graphql_url: Option<String>,
     run_id: Option<String>,
     run_attempt: Option<String>,
+    /// On a `merge_group` event, the commit the queued change was built on, or why the
+    /// event payload does not say.
+    merge_group_base: Option<Result<String, String>>,
 }
 
 /// Where a GitHub commit goes, or why this run makes none.
@@ -61,11 +65,14 @@ pub enum CommitPlace {
 impl ActionsEnv {
     /// Reads the variables from `env`.
     pub fn read(env: &dyn Env) -> Self {
+        let event = env.var("GITHUB_EVENT_NAME");
+        let merge_group_base = (event.as_deref() == Some("merge_group"))
+            .then(|| merge_group_base_sha(env.var("GITHUB_EVENT_PATH").as_deref()));
         ActionsEnv {
             in_actions: env.var("GITHUB_ACTIONS").as_deref() == Some("true"),
             step_summary: env.var("GITHUB_STEP_SUMMARY").map(PathBuf::from),
             output: env.var("GITHUB_OUTPUT").map(PathBuf::from),
-            event: env.var("GITHUB_EVENT_NAME"),
+            event,
             git_ref: env.var("GITHUB_REF"),
             base_ref: env.var("GITHUB_BASE_REF"),
             action_mode: env.var("INPUT_MODE").map(|m| m.trim().to_ascii_lowercase()),
@@ -76,6 +83,7 @@ impl ActionsEnv {
             graphql_url: env.var("GITHUB_GRAPHQL_URL"),
             run_id: env.var("GITHUB_RUN_ID"),
             run_attempt: env.var("GITHUB_RUN_ATTEMPT"),
+            merge_group_base,
         }
     }
 
@@ -110,6 +118,13 @@ impl ActionsEnv {
         } else {
             None
         }
+    }
+
+    /// The commit a merge queue run (`merge_group`) judges its change against, as a pull
+    /// request is judged against its base: `merge_group.base_sha` of the event payload
+    /// (`GITHUB_EVENT_PATH`), or why the payload does not name it.
+    pub fn merge_group_base(&self) -> Option<Result<String, String>> {
+        self.merge_group_base.clone()
     }
 
     /// Resolves the commit target from `GITHUB_REPOSITORY`, `GITHUB_REF`,
@@ -181,6 +196,29 @@ impl ActionsEnv {
     }
 }
 
+/// `merge_group.base_sha` of the event payload at `path`: a full commit id (it is passed
+/// to git, so nothing else is accepted), or why there is none.
+fn merge_group_base_sha(path: Option<&str>) -> Result<String, String> {
+    let path = path.ok_or("GITHUB_EVENT_PATH is not set, so the merge group's base is unknown")?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read the event payload {path}: {e}"))?;
+    let payload: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| format!("the event payload {path} is not JSON: {e}"))?;
+    let sha = payload["merge_group"]["base_sha"]
+        .as_str()
+        .ok_or_else(|| format!("the event payload {path} has no merge_group.base_sha"))?;
+    let hex = sha
+        .bytes()
+        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    if hex && (sha.len() == 40 || sha.len() == 64) {
+        Ok(sha.to_owned())
+    } else {
+        Err(format!(
+            "merge_group.base_sha of the event payload {path} is not a full commit id"
+        ))
+    }
+}
+
 /// Appends `name=value` step outputs to the `$GITHUB_OUTPUT` file at `path`, each in the
 /// multi-line form with a delimiter that cannot occur in the value.
 pub fn write_outputs(path: &Path, outputs: &[(&str, String)]) -> Result<()> {
@@ -206,16 +244,16 @@ mod tests {
     use super::*;
     use std::collections::HashMap;
 
-    struct FakeEnv(HashMap<&'static str, &'static str>);
+    struct FakeEnv(HashMap<&'static str, String>);
 
     impl Env for FakeEnv {
         fn var(&self, name: &str) -> Option<String> {
-            self.0.get(name).map(|v| (*v).to_owned())
+            self.0.get(name).cloned()
         }
     }
 
     fn env(pairs: &[(&'static str, &'static str)]) -> FakeEnv {
-        FakeEnv(pairs.iter().copied().collect())
+        FakeEnv(pairs.iter().map(|(k, v)| (*k, (*v).to_owned())).collect())
     }
 
     const BASE: &[(&str, &str)] = &[
@@ -319,6 +357,66 @@ mod tests {
                 "a merge queue run (merge_group) is checked only; the move happens when the queue merges into main"
             );
         }
+    }
+
+    /// Issue 18 item 5: a merge queue run's base is `merge_group.base_sha` of the payload,
+    /// a full commit id and nothing else (it is passed to git).
+    #[test]
+    fn a_merge_group_base_is_read_from_the_event_payload() {
+        let dir = tempfile::tempdir().unwrap();
+        let sha = "0123456789abcdef0123456789abcdef01234567";
+        let payload = |name: &str, text: &str| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, text).unwrap();
+            path.display().to_string()
+        };
+        let good = payload(
+            "good.json",
+            &format!(r#"{{"merge_group":{{"base_sha":"{sha}","base_ref":"refs/heads/main"}}}}"#),
+        );
+        let base = |event: &'static str, path: &str| {
+            let mut env = with(&[("GITHUB_EVENT_NAME", event)]);
+            env.0.insert("GITHUB_EVENT_PATH", path.to_owned());
+            ActionsEnv::read(&env).merge_group_base()
+        };
+        assert_eq!(base("merge_group", &good), Some(Ok(sha.to_owned())));
+        assert_eq!(
+            base("push", &good),
+            None,
+            "only a merge_group event has one"
+        );
+        for (text, why) in [
+            (r#"{"merge_group":{}}"#, "has no merge_group.base_sha"),
+            (
+                r#"{"merge_group":{"base_sha":"--upload-pack=x"}}"#,
+                "is not a full commit id",
+            ),
+            (
+                r#"{"merge_group":{"base_sha":"0123abc"}}"#,
+                "is not a full commit id",
+            ),
+            ("not json", "is not JSON: expected ident at line 1 column 2"),
+        ] {
+            let path = payload("bad.json", text);
+            let Some(Err(reason)) = base("merge_group", &path) else {
+                panic!("{text} has no base")
+            };
+            assert!(reason.ends_with(why), "{text}: {reason}");
+        }
+        let Some(Err(reason)) = base("merge_group", "/no/such/event.json") else {
+            panic!("an unreadable payload has no base")
+        };
+        assert!(
+            reason.starts_with("cannot read the event payload /no/such/event.json: "),
+            "{reason}"
+        );
+        let unset = ActionsEnv::read(&with(&[("GITHUB_EVENT_NAME", "merge_group")]));
+        assert_eq!(
+            unset.merge_group_base(),
+            Some(Err(
+                "GITHUB_EVENT_PATH is not set, so the merge group's base is unknown".to_owned()
+            ))
+        );
     }
 
     #[test]

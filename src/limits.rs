@@ -32,3 +32,12 @@ pub const MAX_FILE_NAME_BYTES: usize = 255;
 /// document with thousands of problems is fixed by reading the first few, and reports,
 /// annotations and summaries stay readable and bounded.
 pub const MAX_FINDINGS_PER_DOCUMENT: usize = 100;
+
+/// Most results in a SARIF run: GitHub code scanning refuses a run with more.
+pub const MAX_SARIF_RESULTS: usize = 25_000;
+
+/// Largest SARIF file written, in bytes. Code scanning refuses an upload over 10 MB,
+/// gzip-compressed, and gzip never makes JSON text larger: a file within this bound is
+/// within the upload limit whatever its messages say. (hh-gitops' SARIF compresses about
+/// 25-fold, and [`MAX_SARIF_RESULTS`] results of ordinary length fit in it.)
+pub const MAX_SARIF_BYTES: usize = 10_000_000;

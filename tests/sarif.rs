@@ -226,3 +226,86 @@ fn the_action_writes_sarif_where_its_input_says_and_names_the_file_in_its_output
     // Without the input, the output is empty.
     assert_eq!(job.step(&[("mode", "check")], &[]).outputs()["sarif"], "");
 }
+
+/// Issue 18 item 8: code scanning refuses a run of more than 25,000 results. A sync with
+/// more findings writes a valid SARIF file of the first 25,000, errors first, and says how
+/// many it left out, and where they all are, in the log and in the job summary.
+#[test]
+fn a_sarif_log_over_code_scanning_s_limit_keeps_25000_results_errors_first_and_says_so() {
+    let repo = Repo::new(None);
+    let raw = "gitops/hedgehog/f/raw";
+    // Listed first in the report: three switches, each warned about (fields hhfab fills in).
+    let switches: Vec<String> = (0..3)
+        .map(|i| {
+            format!(
+                "apiVersion: wiring.githedgehog.com/v1beta1\nkind: Switch\nmetadata:\n  name: leaf-{i}\nspec:\n  role: server-leaf\n  profile: vs\n"
+            )
+        })
+        .collect();
+    repo.write(
+        &format!("{raw}/a-switches.yaml"),
+        switches.join("---\n").as_bytes(),
+    );
+    // Then 12,550 documents with two errors each.
+    repo.write(
+        &format!("{raw}/b-errors.yaml"),
+        vec!["kind: VPC\n"; 12_550].join("---\n").as_bytes(),
+    );
+    repo.commit_all("too many problems");
+    let mut command = bin();
+    command
+        .current_dir(repo.tmp.path())
+        .args([
+            "sync",
+            "--dry-run",
+            "--sarif=out.sarif",
+            "--report-json=report.json",
+        ])
+        .arg("--repo")
+        .arg(&repo.work)
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_STEP_SUMMARY", repo.tmp.path().join("summary.md"));
+    let out = output(repo.isolate(&mut command));
+    assert_exit(&out, 1);
+    let text = stdout(&out);
+    assert!(
+        text.contains("\ndry run, nothing changed: 1 raw file would move (3 resources: 3 created, 0 updated, 0 unchanged), 1 rejected (25100 errors), 0 ignored, 4 warnings\n"),
+        "{}",
+        &text[text.len().saturating_sub(3000)..]
+    );
+    let note = "104 of 25,104 findings are left out of the SARIF file (GitHub code scanning takes at most 25,000 results per run and 10 MB per upload; errors are kept first)";
+    assert_eq!(
+        text.lines()
+            .filter(|line| line.starts_with("::warning title=hh-gitops::"))
+            .collect::<Vec<_>>(),
+        [format!(
+            "::warning title=hh-gitops::{note}; every finding is in the JSON report report.json"
+        )],
+    );
+    let summary = std::fs::read_to_string(repo.tmp.path().join("summary.md")).unwrap();
+    assert!(
+        summary.contains("\n- **warning**: 104 of 25,104 findings are left out of the SARIF file \\(GitHub code scanning takes at most 25,000 results per run and 10 MB per upload; errors are kept first\\); every finding is in the JSON report report\\.json\n"),
+        "{}",
+        &summary[..summary.len().min(2000)]
+    );
+
+    let sarif = std::fs::read_to_string(repo.tmp.path().join("out.sarif")).unwrap();
+    assert!(sarif.len() <= 10_000_000, "{} bytes", sarif.len());
+    assert_valid_sarif(&sarif);
+    let log: serde_json::Value = serde_json::from_str(&sarif).unwrap();
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 25_000);
+    assert!(
+        results.iter().all(|result| result["level"] == "error"),
+        "the errors come first: no warning is kept while errors are left out"
+    );
+    assert_eq!(
+        log["runs"][0]["invocations"][0]["toolExecutionNotifications"][0]["message"]["text"],
+        note
+    );
+    // Every finding is in the JSON report.
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(repo.tmp.path().join("report.json")).unwrap())
+            .unwrap();
+    assert_eq!(report["totals"]["errors"], 25_100);
+}

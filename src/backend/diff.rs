@@ -19,6 +19,15 @@ pub enum BaseSpec {
         /// The branch the pull request merges into.
         branch: String,
     },
+    /// A merge queue run (`merge_group`): the commit the queued change was built on
+    /// (`merge_group.base_sha` of the event), fetched when the checkout lacks it.
+    MergeGroup {
+        /// The base commit's full id.
+        base_sha: String,
+    },
+    /// A base the event should name and does not (an unreadable event payload): every
+    /// finding counts, for this reason.
+    Unknown(String),
 }
 
 /// What a change touches.
@@ -108,18 +117,7 @@ impl GitRepo {
     fn merge_base(&self, spec: &BaseSpec) -> Result<Result<String, String>> {
         let other = match spec {
             BaseSpec::Ref(reference) => {
-                if self
-                    .run(
-                        &[
-                            "rev-parse",
-                            "--verify",
-                            "--quiet",
-                            &format!("{reference}^{{commit}}"),
-                        ],
-                        None,
-                    )
-                    .is_err()
-                {
+                if !self.has_commit(reference) {
                     return Ok(Err(format!(
                         "`{reference}` is not a commit in this repository"
                     )));
@@ -145,6 +143,21 @@ impl GitRepo {
                 }
                 tracking
             }
+            BaseSpec::MergeGroup { base_sha } => {
+                if !self.has_commit(base_sha) {
+                    let remote = self.remote();
+                    if let Err(e) = self.run(
+                        &["fetch", "--quiet", "--no-tags", &remote, base_sha.as_str()],
+                        None,
+                    ) {
+                        return Ok(Err(format!(
+                            "the merge group's base {base_sha} cannot be fetched: {e:#}"
+                        )));
+                    }
+                }
+                base_sha.clone()
+            }
+            BaseSpec::Unknown(why) => return Ok(Err(why.clone())),
         };
         if let Ok(base) = self.run_text(&["merge-base", &other, "HEAD"]) {
             return Ok(Ok(base));
@@ -162,5 +175,19 @@ impl GitRepo {
             }
         }
         Ok(Err(format!("HEAD and {other} have no common commit")))
+    }
+
+    /// Whether `reference` names a commit this repository holds.
+    fn has_commit(&self, reference: &str) -> bool {
+        self.run(
+            &[
+                "rev-parse",
+                "--verify",
+                "--quiet",
+                &format!("{reference}^{{commit}}"),
+            ],
+            None,
+        )
+        .is_ok()
     }
 }

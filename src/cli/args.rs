@@ -120,7 +120,8 @@ pub struct CommonArgs {
     /// Check a change: compare the work tree with the merge base of REF and HEAD. Findings
     /// in the files the change adds, edits or deletes (or that those cause elsewhere) count;
     /// the others are reported as already on the base branch and do not fail the run.
-    /// Inside GitHub Actions, a pull_request event sets it to the pull request's base.
+    /// Inside GitHub Actions, a pull_request event sets it to the pull request's base, and a
+    /// merge_group event to the merge group's base commit (`merge_group.base_sha`).
     #[arg(long, value_name = "REF")]
     pub changed_since: Option<String>,
 }
@@ -151,6 +152,12 @@ pub struct CheckArgs {
     /// folder is in.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    /// Check only the fabrics matching GLOB, as `sync --fabrics` finds them in the git
+    /// repository (repeatable): a named file outside them (a Helm chart's managed/) is
+    /// listed as not in a fabric, never read. Without it, a named file is checked with
+    /// whatever fabric folder holds it, or alone; without PATH, `gitops/hedgehog/*`.
+    #[arg(long = "fabrics", value_name = "GLOB")]
+    pub fabrics: Vec<String>,
     /// Shared flags.
     #[command(flatten)]
     pub common: CommonArgs,

@@ -177,11 +177,17 @@ impl Report<'_> {
         }
     }
 
-    /// The job summary; `full_report` is the JSON report file a cut summary points at.
-    fn markdown(&self, full_report: Option<&Path>, links: Option<&Links>) -> String {
+    /// The job summary; `full_report` is the JSON report file a cut summary points at,
+    /// `notes` are warnings about the run's outputs.
+    fn markdown(
+        &self,
+        full_report: Option<&Path>,
+        links: Option<&Links>,
+        notes: &[String],
+    ) -> String {
         match self {
-            Report::Check(report) => markdown::check(report),
-            Report::Sync(report) => markdown::sync(report, full_report, links),
+            Report::Check(report) => markdown::check(report, notes),
+            Report::Sync(report) => markdown::sync(report, full_report, links, notes),
         }
     }
 
@@ -232,7 +238,7 @@ impl Report<'_> {
     /// The SARIF log of every finding, each path relative to the repository root: a sync's
     /// paths already are (`<fabric dir>/<path>`); a check's are as the user gave them, made
     /// relative to the git repository of the current directory when they are inside it.
-    fn sarif(&self) -> Result<String> {
+    fn sarif(&self) -> Result<sarif::Sarif> {
         let mut findings = self.findings();
         if let Report::Check(_) = self {
             let cwd = std::env::current_dir().context("cannot read the current directory")?;
@@ -360,11 +366,26 @@ pub fn emit(emit: &EmitConfig, report: &Report, terminal: &Terminal) -> u8 {
     // a large run it costs as much as the text report.
     let json_text = std::cell::OnceCell::new();
     let json_text = || json_text.get_or_init(|| report.json());
+    // What a SARIF log cut to code scanning's limits leaves out, said in the log and the
+    // summary.
+    let mut sarif_note = None;
+    let mut sarif_cut = |log: &sarif::Sarif| {
+        sarif_note = log.cut_note().map(|note| {
+            let whole = match &emit.report_json {
+                Some(path) => format!("every finding is in the JSON report {}", path.display()),
+                None => "`--report-json FILE` writes every finding".to_owned(),
+            };
+            format!("{note}; {whole}")
+        });
+    };
     // A stdout that fails is remembered by the terminal and judged below.
     let _ = match emit.format {
         Format::Json => terminal.out(json_text()),
         Format::Sarif => match report.sarif() {
-            Ok(log) => terminal.out(&log),
+            Ok(log) => {
+                sarif_cut(&log);
+                terminal.out(&log.text)
+            }
             Err(error) => {
                 keep(Err(error));
                 Ok(())
@@ -388,9 +409,14 @@ pub fn emit(emit: &EmitConfig, report: &Report, terminal: &Terminal) -> u8 {
     }
     if let Some(path) = &emit.sarif {
         keep(report.sarif().and_then(|log| {
-            std::fs::write(path, log)
+            sarif_cut(&log);
+            std::fs::write(path, log.text)
                 .with_context(|| format!("cannot write SARIF file {}", path.display()))
         }));
+    }
+    let notes: Vec<String> = sarif_note.into_iter().collect();
+    for note in &notes {
+        terminal.warn(note);
     }
     terminal.commands(&actions::annotations(&borrowed(&report.findings())));
     if let Report::Sync(sync) = report {
@@ -401,7 +427,7 @@ pub fn emit(emit: &EmitConfig, report: &Report, terminal: &Terminal) -> u8 {
     if let Some(path) = &emit.summary {
         keep(append_summary(
             path,
-            &report.markdown(emit.report_json.as_deref(), emit.links.as_ref()),
+            &report.markdown(emit.report_json.as_deref(), emit.links.as_ref(), &notes),
         ));
     }
     let mut failures: Vec<String> = errors.iter().map(|e| format!("{e:#}")).collect();

@@ -38,20 +38,14 @@ pub fn check(registry: &Registry, config: &CheckConfig) -> Result<CheckReport> {
         Some(spec) => Some(read_changes(&GitRepo::open(Path::new("."))?, spec)?),
         None => None,
     };
-    let repo_fabrics;
-    let paths = if config.paths.is_empty() {
-        repo_fabrics = check::repository_fabrics()?;
-        &repo_fabrics
-    } else {
-        &config.paths
-    };
+    let selection = check::Selection::resolve(&config.paths, config.fabrics.as_deref())?;
     let check::Checked {
         mut files,
         configs,
         missing,
     } = check::checked_files(
         registry,
-        paths,
+        &selection,
         config.max_file_size,
         given.as_ref(),
         config.references,

@@ -359,14 +359,28 @@ fn render_fabrics(blocks: &[FabricBlocks], shown: &[usize], full_report: &str) -
     out
 }
 
+/// Warnings about the run's outputs (a SARIF file cut to code scanning's limits), one
+/// line each.
+fn output_notes(out: &mut String, notes: &[String]) {
+    for note in notes {
+        let _ = writeln!(out, "- **warning**: {}\n", cell(note));
+    }
+}
+
 /// The summary of a sync. `full_report` is where the JSON report was written, named in the
-/// note of a summary cut to fit [`MAX_SUMMARY_BYTES`].
+/// note of a summary cut to fit [`MAX_SUMMARY_BYTES`]; `notes` are warnings about the
+/// run's outputs.
 ///
 /// What matters comes first in each fabric: rejected files with every finding, then
 /// warnings, then the moved files. When the whole is too large, only moved-file rows are
 /// left out (the room is shared among fabrics, smallest first); every block opened is
 /// closed.
-pub fn sync(report: &SyncReport, full_report: Option<&Path>, links: Option<&Links>) -> String {
+pub fn sync(
+    report: &SyncReport,
+    full_report: Option<&Path>,
+    links: Option<&Links>,
+    notes: &[String],
+) -> String {
     let mut out = String::new();
     let title = if report.commit_error.is_some() {
         "hh-gitops sync (failed)"
@@ -394,6 +408,7 @@ pub fn sync(report: &SyncReport, full_report: Option<&Path>, links: Option<&Link
             cell(&SyncReport::unmatched_warning(glob))
         );
     }
+    output_notes(&mut out, notes);
     let blocks: Vec<FabricBlocks> = report
         .fabrics
         .iter()
@@ -455,10 +470,11 @@ fn fabric_config(source: &ConfigSource) -> String {
 }
 
 /// The summary of a check: the totals, the findings of rejected files, then the warnings
-/// of valid files.
-pub fn check(report: &CheckReport) -> String {
+/// of valid files; `notes` are warnings about the run's outputs.
+pub fn check(report: &CheckReport, notes: &[String]) -> String {
     // Counts only: nothing in the totals line comes from input.
     let mut out = format!("## hh-gitops check\n\nchecked {}\n\n", check_totals(report));
+    output_notes(&mut out, notes);
     if let Some(base) = &report.base {
         let _ = writeln!(out, "{}\n", cell(&base.describe()));
     }

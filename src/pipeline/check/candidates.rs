@@ -2,7 +2,7 @@
 //! named (or, without a path, under the repository's fabrics), each with the fabric folder
 //! it belongs to, if any, and whether it is a resource of that fabric at all.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
@@ -22,6 +22,71 @@ pub(super) struct Candidate {
     /// fabric's resources (`.hnp/` metadata, `managed/tests/`). Named files are checked
     /// (unless `.gitignore` ignores them, which `checked_files` finds out).
     pub ignored: Option<&'static str>,
+}
+
+/// Why a file is listed rather than checked under `--fabrics`: it belongs to no fabric
+/// matching the globs (a Helm chart's `managed/`, a fabric folder elsewhere).
+pub(super) const NOT_IN_FABRICS: &str = "not in a fabric matching --fabrics";
+
+/// What `check` reads: the files and folders to collect and, under `--fabrics`, the
+/// fabric folders (canonical) a file must belong to to be checked.
+pub struct Selection {
+    /// The files and folders to check.
+    pub paths: Vec<PathBuf>,
+    /// `--fabrics`: only the files of these fabric folders are checked.
+    pub fabrics: Option<HashSet<PathBuf>>,
+}
+
+impl Selection {
+    /// The selection of `check PATH... [--fabrics GLOB...]`: the paths given, or without
+    /// one the fabrics matching `fabrics` (default `gitops/hedgehog/*`) of the git
+    /// repository the current folder is in. With `fabrics` and paths, the fabric folders
+    /// the globs match in that repository, so that a named file outside them is listed as
+    /// not in a fabric: the files the pre-commit hook is given are then exactly those a sync
+    /// reads.
+    pub fn resolve(paths: &[PathBuf], fabrics: Option<&[String]>) -> Result<Selection> {
+        let default = [DEFAULT_FABRICS.to_owned()];
+        if paths.is_empty() {
+            let globs = fabrics.unwrap_or(&default);
+            let found = repository_fabrics(
+                globs,
+                "`hh-gitops check` without a path checks the git repository it runs in",
+            )?;
+            if found.is_empty() {
+                bail!(
+                    "no fabric matches {} in the git repository of the current folder: a fabric is a matching folder with a raw/ folder; pass --fabrics, or name the files to check",
+                    globs
+                        .iter()
+                        .map(|glob| format!("`{glob}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+            }
+            return Ok(Selection {
+                paths: found,
+                fabrics: None,
+            });
+        }
+        let fabrics = match fabrics {
+            Some(globs) => Some(
+                repository_fabrics(
+                    globs,
+                    "`hh-gitops check --fabrics` picks fabrics of the git repository it runs in",
+                )?
+                .iter()
+                .map(|dir| {
+                    std::fs::canonicalize(dir)
+                        .with_context(|| format!("cannot read {}", dir.display()))
+                })
+                .collect::<Result<HashSet<_>>>()?,
+            ),
+            None => None,
+        };
+        Ok(Selection {
+            paths: paths.to_vec(),
+            fabrics,
+        })
+    }
 }
 
 /// Why a file found under a folder is no resource of a fabric: it lies in a fabric folder
@@ -84,14 +149,31 @@ impl FabricFinder {
     }
 }
 
-/// Collects the files under `paths`: named files whatever their name, folders recursively
-/// for `*.yaml`/`*.yml` (links inside folders are reported, not followed). A named path
-/// that is neither a file nor a folder (a FIFO, a socket) is reported, never opened: opening
-/// a FIFO would wait for a writer forever.
-pub(super) fn collect(registry: &Registry, paths: &[PathBuf]) -> Result<Vec<Candidate>> {
+/// Whether the file at `path` lies in the raw/ or managed/ folder of one of `fabrics`
+/// (canonical fabric folders).
+fn in_fabrics(finder: &mut FabricFinder, fabrics: &HashSet<PathBuf>, path: &Path) -> bool {
+    std::fs::canonicalize(path)
+        .ok()
+        .and_then(|canonical| finder.fabric_of(&canonical))
+        .is_some_and(|dir| fabrics.contains(&dir))
+}
+
+/// Collects the files under the selection's paths: named files whatever their name,
+/// folders recursively for `*.yaml`/`*.yml` (links inside folders are reported, not
+/// followed). A named path that is neither a file nor a folder (a FIFO, a socket) is
+/// reported, never opened: opening a FIFO would wait for a writer forever. Under
+/// `--fabrics`, a file outside the selected fabrics is listed as such, never read.
+pub(super) fn collect(registry: &Registry, selection: &Selection) -> Result<Vec<Candidate>> {
     let mut candidates = Vec::new();
     let mut finder = FabricFinder::default();
-    for (config, path) in paths.iter().enumerate() {
+    let outside = |finder: &mut FabricFinder, path: &Path| {
+        selection
+            .fabrics
+            .as_ref()
+            .is_some_and(|fabrics| !in_fabrics(finder, fabrics, path))
+            .then_some(NOT_IN_FABRICS)
+    };
+    for (config, path) in selection.paths.iter().enumerate() {
         let meta =
             std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
         let display = path.display().to_string();
@@ -101,7 +183,8 @@ pub(super) fn collect(registry: &Registry, paths: &[PathBuf]) -> Result<Vec<Cand
                 if matches!(entry.kind, EntryKind::Yaml | EntryKind::NotUtf8 { .. })
                     || (entry.kind == EntryKind::Symlink && source::is_yaml_name(&entry.rel))
                 {
-                    let ignored = outside_resources(registry, &mut finder, &entry.path);
+                    let ignored = outside(&mut finder, &entry.path)
+                        .or_else(|| outside_resources(registry, &mut finder, &entry.path));
                     candidates.push(Candidate {
                         path: entry.path,
                         display: entry.rel,
@@ -121,18 +204,18 @@ pub(super) fn collect(registry: &Registry, paths: &[PathBuf]) -> Result<Vec<Cand
                     EntryKind::Special
                 },
                 config,
-                ignored: None,
+                ignored: outside(&mut finder, path),
             });
         }
     }
     Ok(candidates)
 }
 
-/// The fabric folders of the git repository the current folder is in (those `sync` finds
-/// by default), as paths from the current folder, for `check` without a path.
-pub fn repository_fabrics() -> Result<Vec<PathBuf>> {
-    let git = GitRepo::open(Path::new("."))
-        .context("`hh-gitops check` without a path checks the git repository it runs in")?;
+/// The fabric folders matching `globs` (as `sync --fabrics` finds them) in the git
+/// repository the current folder is in, as paths from the current folder. `needs` says
+/// why a repository is needed, for when there is none.
+fn repository_fabrics(globs: &[String], needs: &'static str) -> Result<Vec<PathBuf>> {
+    let git = GitRepo::open(Path::new(".")).context(needs)?;
     let top = std::fs::canonicalize(git.top())
         .with_context(|| format!("cannot read {}", git.top().display()))?;
     let here = std::fs::canonicalize(".").context("cannot read the current folder")?;
@@ -144,13 +227,7 @@ pub fn repository_fabrics() -> Result<Vec<PathBuf>> {
             .join("/"),
         Err(_) => top.display().to_string(),
     };
-    let found = source::find_fabric_dirs(&top, &[DEFAULT_FABRICS.to_owned()])?;
-    if found.dirs.is_empty() {
-        bail!(
-            "no fabric in {}: a fabric is a folder {DEFAULT_FABRICS} with a raw/ folder; name the files to check",
-            top.display()
-        );
-    }
+    let found = source::find_fabric_dirs(&top, globs)?;
     Ok(found
         .dirs
         .into_iter()

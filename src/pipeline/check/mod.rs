@@ -7,7 +7,7 @@
 
 mod candidates;
 
-pub use candidates::repository_fabrics;
+pub use candidates::Selection;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -76,13 +76,14 @@ struct Group {
 /// and `git add` of it would need `--force` (once staged, git tracks it and it is read).
 pub fn checked_files(
     registry: &Registry,
-    paths: &[PathBuf],
+    selection: &Selection,
     max_size: u64,
     given: Option<&LoadedConfig>,
     references: References,
     changes: Option<&Changes>,
 ) -> Result<Checked> {
-    let candidates = collect(registry, paths)?;
+    let candidates = collect(registry, selection)?;
+    let paths = &selection.paths;
     let path_configs = paths
         .iter()
         .map(|path| fabric_config::for_checked_path(path, given))
