@@ -169,7 +169,7 @@ fn a_commit_refused_by_github_still_writes_every_report_and_names_the_failure() 
         let outputs = setup.outputs();
         assert_eq!(outputs["commit-sha"], "", "{name}");
         assert_eq!(outputs["commits"], "", "{name}");
-        assert_eq!(outputs["processed-files"], "1", "{name}: would move");
+        assert_eq!(outputs["processed-files"], "0", "{name}: nothing landed");
         assert_eq!(outputs["rejected-files"], "1", "{name}");
         let report = setup.json("report.json");
         assert_eq!(report["commit"], serde_json::Value::Null, "{name}");
@@ -212,6 +212,7 @@ fn a_split_move_cut_short_reports_the_part_that_landed() {
     let outputs = setup.outputs();
     assert_eq!(outputs["commit-sha"], part);
     assert_eq!(outputs["commits"], part);
+    assert_eq!(outputs["processed-files"], "1", "only the part that landed");
     assert_eq!(setup.json("report.json")["commit"]["commits"][0], part);
     let error = stderr(&out);
     assert!(
@@ -221,7 +222,7 @@ fn a_split_move_cut_short_reports_the_part_that_landed() {
     setup.assert_findings_reported(&out);
     assert!(
         setup.summary().starts_with(&format!(
-            "## hh-gitops sync (failed)\n\nFAILED after committing {part}\\: 2 raw files planned to move"
+            "## hh-gitops sync (failed)\n\nFAILED after committing {part}\\: 1 raw file moved"
         )),
         "{}",
         setup.summary()
@@ -309,7 +310,7 @@ fn a_checkout_that_cannot_follow_a_landed_commit_names_it_and_writes_the_outputs
     let summary = setup.summary();
     assert!(
         summary.starts_with(&format!(
-            "## hh-gitops sync (failed)\n\nFAILED after committing {sha}\\: 1 raw file planned to move"
+            "## hh-gitops sync (failed)\n\nFAILED after committing {sha}\\: 1 raw file moved"
         )),
         "{summary}"
     );

@@ -291,12 +291,16 @@ fn relative_to_repository(root: Option<&Path>, cwd: &Path, path: &str) -> String
 }
 
 /// The step outputs of a sync. On a check-only run `processed-files` counts the raw files
-/// that would move. `commit-sha` is the last commit; `commits` lists every one, oldest
+/// that would move; when the commit failed, those that landed (none when no commit did). `commit-sha` is the last commit; `commits` lists every one, oldest
 /// first, separated by spaces (more than one when the move was split).
 fn step_outputs(report: &SyncReport, emit: &EmitConfig) -> Vec<(&'static str, String)> {
     let t = report.totals;
+    let processed = match (&report.commit_error, &report.commit) {
+        (Some(_), None) => 0,
+        _ => t.moved_files,
+    };
     vec![
-        ("processed-files", t.moved_files.to_string()),
+        ("processed-files", processed.to_string()),
         ("rejected-files", t.rejected_files.to_string()),
         ("resources", t.resources.to_string()),
         (

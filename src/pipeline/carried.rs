@@ -49,6 +49,17 @@ impl Carried {
         shown
     }
 
+    /// `plan` with only the moves that landed, of earlier plans and this one, for the
+    /// report of a run whose commit failed: its counts and `processed-files` say what is
+    /// on the branch, and the files that did not move are still in raw/.
+    pub(super) fn landed_only(&self, plan: &Plan) -> Plan {
+        let mut landed = plan.clone();
+        for fabric in &mut landed.fabrics {
+            fabric.moved.clear();
+        }
+        self.shown(&landed)
+    }
+
     /// Every commit of the run: the earlier ones, then `later`'s.
     pub(super) fn commits(
         &self,

@@ -222,7 +222,11 @@ pub fn sync(registry: &Registry, config: &SyncConfig) -> Result<SyncReport> {
                     }
                     error => error.to_string(),
                 };
-                // Whatever failed, the report is made of the plan and what landed.
+                // Whatever failed, the report is made of the plan's findings and what landed:
+                // when nothing did, it shows what would have moved.
+                if !carried.is_empty() {
+                    report.replace_plan(carried.landed_only(&plan));
+                }
                 report.commit =
                     carried.commits(Commits::default(), committer.api_requests(), attempt);
                 report.commit_error = Some(failure);

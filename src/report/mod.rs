@@ -239,22 +239,31 @@ impl SyncReport {
         gitignored: BTreeSet<String>,
         dry_run: bool,
     ) -> Self {
-        let mut totals = plan.totals();
-        totals.ignored_files += gitignored.len();
-        SyncReport {
+        let mut report = SyncReport {
             version: FORMAT_VERSION,
             command: "sync",
             dry_run,
-            fabrics: plan.fabrics,
+            fabrics: Vec::new(),
             skipped,
             gitignored,
             unmatched_fabrics: Vec::new(),
-            totals,
+            totals: Totals::default(),
             commit: None,
             commit_error: None,
             no_commit_reason: None,
             base: None,
-        }
+        };
+        report.replace_plan(plan);
+        report
+    }
+
+    /// Shows `plan` instead of the plan the report was made of (what landed of it, when
+    /// its commit failed), with its totals.
+    pub fn replace_plan(&mut self, plan: Plan) {
+        let mut totals = plan.totals();
+        totals.ignored_files += self.gitignored.len();
+        self.totals = totals;
+        self.fabrics = plan.fabrics;
     }
 
     /// How many problems fail the run: rejected raw files the change touches (all of them

@@ -282,12 +282,7 @@ pub fn split_line(report: &SyncReport) -> Option<String> {
 /// The one-line outcome, shared by the text and Markdown reports.
 pub fn closing_line(report: &SyncReport) -> String {
     let t = &report.totals;
-    // A commit that failed after some of it landed: the counts are the plan's.
-    let verb = if report.commit_error.is_some() && report.commit.is_some() {
-        "planned to move"
-    } else {
-        report.move_verb()
-    };
+    let verb = report.move_verb();
     let counts = format!(
         "{} raw {} {} ({} {}: {} created, {} updated, {} unchanged), {} rejected ({}), {} ignored, {}",
         t.moved_files,
