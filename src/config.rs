@@ -13,6 +13,7 @@ use crate::cli::args::{CheckArgs, ColorArg, CommitMode, CommonArgs, Format, Sync
 use crate::gha::{ActionsEnv, CommitPlace};
 use crate::report::markdown::Links;
 use crate::rules::state::References;
+use crate::secret::Secret;
 
 /// How a sync records the move: the one decision `--commit`, `--dry-run`, `--push` and the
 /// Actions environment (event, ref, token) together make.
@@ -174,7 +175,7 @@ pub struct SyncConfig {
     pub changed_since: Option<BaseSpec>,
     /// The token to fetch a pull request's base with (`GITHUB_TOKEN` in Actions): the
     /// checkout need not persist credentials.
-    pub fetch_token: Option<String>,
+    pub fetch_token: Option<Secret>,
     /// `--max-commit-size`: the largest request of one GitHub API commit.
     pub max_commit_bytes: u64,
     /// The first wait before trying again after a transient failure, doubled for each
@@ -205,7 +206,7 @@ impl SyncConfig {
             deny_warnings: args.common.deny_warnings,
             references: references(&args.common),
             changed_since: changed_since(&args.common, actions),
-            fetch_token: actions.token().map(str::to_owned),
+            fetch_token: actions.token().cloned(),
             max_commit_bytes: args.max_commit_size,
             retry_wait: Duration::from_millis(args.retry_wait_ms),
         })

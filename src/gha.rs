@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 use crate::backend::github::GithubTarget;
+use crate::secret::Secret;
 
 /// A view of the environment, so the rules can be tested without touching the process's.
 pub trait Env {
@@ -44,7 +45,7 @@ pub struct ActionsEnv {
     repository: Option<String>,
     server_url: Option<String>,
     sha: Option<String>,
-    token: Option<String>,
+    token: Option<Secret>,
     graphql_url: Option<String>,
     run_id: Option<String>,
     run_attempt: Option<String>,
@@ -79,7 +80,7 @@ impl ActionsEnv {
             repository: env.var("GITHUB_REPOSITORY"),
             server_url: env.var("GITHUB_SERVER_URL"),
             sha: env.var("GITHUB_SHA"),
-            token: env.var("GITHUB_TOKEN"),
+            token: env.var("GITHUB_TOKEN").map(Secret::new),
             graphql_url: env.var("GITHUB_GRAPHQL_URL"),
             run_id: env.var("GITHUB_RUN_ID"),
             run_attempt: env.var("GITHUB_RUN_ATTEMPT"),
@@ -105,8 +106,8 @@ impl ActionsEnv {
     }
 
     /// The token the action passes (`GITHUB_TOKEN`), for fetches from the repository.
-    pub fn token(&self) -> Option<&str> {
-        self.token.as_deref()
+    pub fn token(&self) -> Option<&Secret> {
+        self.token.as_ref()
     }
 
     /// The branch a pull request event merges into (`GITHUB_BASE_REF`), on a
@@ -261,6 +262,27 @@ mod tests {
         ("GITHUB_TOKEN", "t"),
         ("GITHUB_EVENT_NAME", "push"),
     ];
+
+    /// The token read from the environment, and the commit target made from it, print as
+    /// `<redacted>`: a `dbg!` of either never puts the token in a public log.
+    #[test]
+    fn the_token_never_shows_in_debug_output() {
+        let actions = ActionsEnv::read(&with(&[
+            ("GITHUB_TOKEN", "ghs_value"),
+            ("GITHUB_REF", "refs/heads/main"),
+        ]));
+        assert_eq!(actions.token().map(Secret::expose), Some("ghs_value"));
+        let CommitPlace::Branch(target) = actions.commit_place().unwrap() else {
+            panic!("a push to a branch commits");
+        };
+        assert_eq!(target.token.expose(), "ghs_value");
+        for shown in [format!("{actions:?}"), format!("{target:?}")] {
+            assert!(
+                !shown.contains("ghs_value") && shown.contains("<redacted>"),
+                "{shown}"
+            );
+        }
+    }
 
     fn with(extra: &[(&'static str, &'static str)]) -> FakeEnv {
         let mut pairs = BASE.to_vec();

@@ -31,5 +31,6 @@ pub mod plan;
 pub mod report;
 pub mod rules;
 pub mod schema;
+pub mod secret;
 pub mod source;
 pub mod validate;

@@ -11,6 +11,8 @@ use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, bail};
 
+use crate::secret::Secret;
+
 /// Identity used when git has none configured (a fresh CI machine or container).
 const FALLBACK_NAME: &str = "hh-gitops";
 const FALLBACK_EMAIL: &str = "hh-gitops@users.noreply.github.com";
@@ -30,7 +32,7 @@ pub struct GitRepo {
     /// An HTTP `Authorization` header for fetches from an https remote, when a token is
     /// known (so the checkout need not persist credentials). Given to git through
     /// `GIT_CONFIG_*` variables, never on the command line.
-    auth_header: Option<String>,
+    auth_header: Option<Secret>,
 }
 
 /// The outcome of running git.
@@ -130,7 +132,7 @@ impl GitRepo {
         let credentials =
             base64::engine::general_purpose::STANDARD.encode(format!("x-access-token:{token}"));
         GitRepo {
-            auth_header: Some(format!("AUTHORIZATION: basic {credentials}")),
+            auth_header: Some(Secret::new(format!("AUTHORIZATION: basic {credentials}"))),
             ..self
         }
     }
@@ -146,7 +148,7 @@ impl GitRepo {
             command
                 .env("GIT_CONFIG_COUNT", "1")
                 .env("GIT_CONFIG_KEY_0", "http.extraHeader")
-                .env("GIT_CONFIG_VALUE_0", header);
+                .env("GIT_CONFIG_VALUE_0", header.expose());
         }
         command
     }
@@ -459,6 +461,7 @@ mod tests {
             .find(|(k, _)| k == "GIT_CONFIG_VALUE_0")
             .and_then(|(_, v)| v.clone())
             .unwrap();
+        assert!(!format!("{repo:?}").contains("eC1h"), "{repo:?}");
         // base64("x-access-token:secret")
         assert_eq!(value, "AUTHORIZATION: basic eC1hY2Nlc3MtdG9rZW46c2VjcmV0");
         assert!(

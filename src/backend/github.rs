@@ -53,7 +53,7 @@ impl GithubCommitter {
         follow_wait: Duration,
     ) -> anyhow::Result<Self> {
         let marker = RunMarker::new(&api.target().run)?;
-        let repo = repo.with_token(&api.target().token);
+        let repo = repo.with_token(api.target().token.expose());
         repo.finish_interrupted()?;
         let base = repo.head()?;
         if let Some(head) = &base {

@@ -24,6 +24,7 @@ use super::landed::{Landed, RunMarker};
 use super::reply::{Reply, classify, refusal, says_too_large};
 use super::{CommitError, Committed, notice};
 use crate::plan::Changes;
+use crate::secret::Secret;
 
 /// How many times a transient fault is retried before giving up.
 const MAX_TRANSIENT_RETRIES: u32 = 4;
@@ -33,7 +34,7 @@ const FIRST_BACKOFF: Duration = Duration::from_millis(500);
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Where, as whom and for which run to commit.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub struct GithubTarget {
     /// The GraphQL endpoint (`https://api.github.com/graphql`, or GHES `https://host/api/graphql`).
     pub graphql_url: String,
@@ -41,23 +42,11 @@ pub struct GithubTarget {
     pub repository: String,
     /// The branch name (without `refs/heads/`).
     pub branch: String,
-    /// The token. Never printed.
-    pub token: String,
+    /// The token.
+    pub token: Secret,
     /// The workflow run and its attempt (`<GITHUB_RUN_ID>.<GITHUB_RUN_ATTEMPT>`), which
     /// the run marker of the commits starts with.
     pub run: String,
-}
-
-impl std::fmt::Debug for GithubTarget {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GithubTarget")
-            .field("graphql_url", &self.graphql_url)
-            .field("repository", &self.repository)
-            .field("branch", &self.branch)
-            .field("token", &"***")
-            .field("run", &self.run)
-            .finish()
-    }
 }
 
 /// Why a commit mutation was not made.
@@ -110,7 +99,7 @@ impl GithubApi {
             Octocrab::builder()
                 .base_uri(origin.as_str())
                 .context("GitHub API base URL")?
-                .personal_token(target.token.clone())
+                .personal_token(target.token.expose().to_owned())
                 .set_connect_timeout(Some(Duration::from_secs(20)))
                 .set_read_timeout(Some(REQUEST_TIMEOUT))
                 .set_write_timeout(Some(REQUEST_TIMEOUT))
@@ -352,7 +341,7 @@ mod tests {
             graphql_url: "u".into(),
             repository: "o/r".into(),
             branch: "main".into(),
-            token: "ghs_secret".into(),
+            token: Secret::new("ghs_secret"),
             run: "1.1".into(),
         };
         assert!(!format!("{target:?}").contains("ghs_secret"));

@@ -223,6 +223,7 @@ pub fn refusal(answer: &Value, target: &GithubTarget) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::secret::Secret;
     use serde_json::json;
 
     fn target() -> GithubTarget {
@@ -230,7 +231,7 @@ mod tests {
             graphql_url: "https://api.github.com/graphql".into(),
             repository: "o/r".into(),
             branch: "main".into(),
-            token: "t".into(),
+            token: Secret::new("t"),
             run: "1.1".into(),
         }
     }

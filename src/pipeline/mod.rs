@@ -121,7 +121,7 @@ pub fn sync(registry: &Registry, config: &SyncConfig) -> Result<SyncReport> {
     let changes = match (&config.changed_since, &git) {
         (Some(spec), Some(git)) => {
             let git = match &config.fetch_token {
-                Some(token) => git.clone().with_token(token),
+                Some(token) => git.clone().with_token(token.expose()),
                 None => git.clone(),
             };
             Some(read_changes(&git, spec)?)
