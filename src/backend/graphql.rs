@@ -158,7 +158,7 @@ impl GithubApi {
     /// Posts, retrying transient faults with backoff and saying each wait in the log.
     /// Before a retry, `before_retry` is told whether the last attempt got no answer at
     /// all, and decides whether retrying is still right (for a mutation: whether it did not
-    /// land already, or was too large).
+    /// land already, or was too large); it is asked once more after the last attempt.
     fn post_with_retries<E: From<anyhow::Error>>(
         &mut self,
         payload: &Value,
@@ -184,6 +184,11 @@ impl GithubApi {
             };
             attempt += 1;
             if attempt > MAX_TRANSIENT_RETRIES {
+                // The last attempt may have landed all the same: look once more (as a
+                // request that got an answer, so it is never taken for a too-large one).
+                if let Some(done) = before_retry(self, false)? {
+                    return Ok(done);
+                }
                 return Err(anyhow!(
                     "GitHub kept failing ({what}); gave up after {MAX_TRANSIENT_RETRIES} retries"
                 )
