@@ -1458,3 +1458,80 @@ fn split_parts_keep_what_refers_to_each_other_together_and_deletions_after_their
         ]
     );
 }
+
+/// Issue 18 item 1: GitHub fails every attempt, and the last one lands all the same (its
+/// answer a 502): no retry is left to look for it, so the run looks once more before it
+/// gives up, finds its commit by its marker and reports it as made, not as a failure.
+#[test]
+fn a_commit_that_lands_on_the_last_attempt_is_found_and_reported() {
+    let setup = Setup::new(Some("gitops-test-1"));
+    let bad_gateway = || (502, vec![], r#"{"message":"Bad Gateway"}"#.to_owned());
+    for n in 1..=4 {
+        let (status, headers, body) = bad_gateway();
+        setup
+            .fake
+            .inject_on_mutation(n, Fault::Status(status, headers, body));
+    }
+    let (status, headers, body) = bad_gateway();
+    setup
+        .fake
+        .inject_on_mutation(5, Fault::Answer(status, headers, body));
+    let out = setup.push_sync();
+    assert_exit(&out, 0);
+    assert_eq!(setup.fake.mutation_requests(), 5);
+    assert_eq!(setup.fake.commits_made(), 1);
+    assert_eq!(setup.origin_count(), 2);
+    assert_eq!(setup.report()["commit"]["sha"], setup.origin_head());
+}
+
+/// Issue 18 item 3: someone pushes a broken fab.yaml between two parts of a split move.
+/// Planning the rest fails, yet the part that landed is reported (outputs, report, summary)
+/// and the run fails naming both.
+#[test]
+fn a_failed_re_plan_after_a_part_landed_still_reports_that_part() {
+    let setup = Setup::new(None);
+    for i in 0..3 {
+        setup.repo.write(
+            &format!("gitops/hedgehog/f/raw/v{i}.yaml"),
+            unique_vpc(&format!("v{i}"), i).as_bytes(),
+        );
+    }
+    setup.repo.commit_all("raw files");
+    setup.repo.git(&["push", "-q", "origin", "main"]);
+    let origin = setup.repo.origin.clone();
+    let other = setup.repo.tmp.path().join("other");
+    setup.fake.inject_on_mutation(
+        2,
+        Fault::Before(Box::new(move |_| {
+            push_from_elsewhere(
+                &origin,
+                &other,
+                "gitops/hedgehog/f/fab.yaml",
+                "spec: [\n",
+                "a broken fab.yaml",
+            );
+        })),
+    );
+    let out = setup.sync(TOKEN, "push", "refs/heads/main", &["--max-commit-size=1"]);
+    assert_exit(&out, 2);
+    let part_1 = setup
+        .repo
+        .git_in(&setup.repo.origin, &["rev-parse", "main^"])
+        .trim()
+        .to_owned();
+    let report = setup.report();
+    assert_eq!(report["commit"]["commits"], serde_json::json!([part_1]));
+    assert_eq!(report["totals"]["moved_files"], 1, "{report}");
+    let error = report["commit_error"].as_str().unwrap();
+    assert!(
+        error.starts_with("the branch moved, and planning the rest again failed: "),
+        "{error}"
+    );
+    assert!(
+        stderr(&out).contains(&format!(
+            "the commit landed: {part_1}, then: the branch moved"
+        )),
+        "{}",
+        stderr(&out)
+    );
+}

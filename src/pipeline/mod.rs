@@ -135,15 +135,27 @@ pub fn sync(registry: &Registry, config: &SyncConfig) -> Result<SyncReport> {
     let mut committer = committer(config, git.as_ref())?;
     let mut carried = carried::Carried::default();
     let mut wait = config.retry_wait;
+    // The report of what earlier plans landed, should planning again fail.
+    let mut landed_report: Option<SyncReport> = None;
     for attempt in 1..=MAX_PLANS {
-        let mut found = discover::fabrics(
+        let found = discover::fabrics(
             registry,
             config,
             &below,
             given.as_ref(),
             git.as_ref(),
             changes.as_ref(),
-        )?;
+        );
+        let mut found = match (found, landed_report.take()) {
+            (Ok(found), _) => found,
+            (Err(error), Some(mut report)) => {
+                report.commit_error = Some(format!(
+                    "the branch moved, and planning the rest again failed: {error:#}"
+                ));
+                return Ok(report);
+            }
+            (Err(error), None) => return Err(error),
+        };
         if config.deny_warnings {
             for file in found.inputs.iter_mut().flat_map(|input| &mut input.files) {
                 warnings::deny_in_outcome(&mut file.outcome);
@@ -201,7 +213,18 @@ pub fn sync(registry: &Registry, config: &SyncConfig) -> Result<SyncReport> {
                             wait *= 2;
                         }
                         match committer.catch_up() {
-                            Ok(()) => continue,
+                            Ok(()) => {
+                                if !carried.is_empty() {
+                                    report.replace_plan(carried.landed_only(&plan));
+                                    report.commit = carried.commits(
+                                        Commits::default(),
+                                        committer.api_requests(),
+                                        attempt,
+                                    );
+                                    landed_report = Some(report);
+                                }
+                                continue;
+                            }
                             Err(error) => format!(
                                 "the branch moved, and the checkout could not catch up with it: {error:#}"
                             ),
@@ -234,5 +257,5 @@ pub fn sync(registry: &Registry, config: &SyncConfig) -> Result<SyncReport> {
             }
         }
     }
-    unreachable!("the loop returns or fails on its last attempt")
+    unreachable!("the loop returns on its last attempt")
 }
