@@ -6,7 +6,7 @@
 # action inputs into flags and fetches the binary.
 set -euo pipefail
 
-# First of all, and in the bash of any runner (macOS ships bash 3.2): the script below needs
+# First of all, in syntax old bashes take too (macOS ships bash 3.2): the script below needs
 # GNU tools (realpath -m, mktemp --suffix) and the binary is built for Linux only.
 if [ "${HH_RUNNER_OS:-}" != Linux ]; then
   echo "::error title=hh-gitops::hh-gitops runs on Linux runners only, and this job runs on ${HH_RUNNER_OS:-an unknown OS}: give it \`runs-on: ubuntu-latest\` (or another Linux runner)"
@@ -92,7 +92,13 @@ inside "${repository}" "${workspace}" ||
 # the binary would speak of git or of its own flags.
 command -v git > /dev/null ||
   fail "hh-gitops needs git, and this runner has none: install git before \`actions/checkout\` (without git, it downloads the files without the repository)"
-if ! git -C "${repository}" rev-parse --git-dir > /dev/null 2>&1; then
+if ! git_said="$(LC_ALL=C git -C "${repository}" rev-parse --git-dir 2>&1)"; then
+  # Any other refusal (a workspace owned by another user in a container job, a broken
+  # .git) is git's to explain: a checkout would not help.
+  case "${git_said}" in
+    *"not a git repository"*) ;;
+    *) fail "git cannot read the repository at ${repository}: ${git_said}" ;;
+  esac
   if [ -n "${repository_input}" ]; then
     fail "no git repository at ${repository}: add \`actions/checkout\` with \`path: ${repository_input}\` before this step"
   fi

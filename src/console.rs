@@ -7,8 +7,9 @@
 //! to stdout" and a lost report. Here a write that meets a full pipe waits until the
 //! descriptor is writable again (`poll(2)`) and carries on where it stopped, so every byte
 //! arrives in order. Other errors (a closed pipe, a full disk) go back to the caller, which
-//! decides what they mean for the run (`cli::emit`). Every line hh-gitops prints goes
-//! through here, the backend's notices of a wait included.
+//! decides what they mean for the run (`cli::emit`). Every line hh-gitops prints once its
+//! arguments are parsed goes through here, the backend's notices of a wait included
+//! (clap's help and usage errors come before, through std).
 
 use std::io::{Error, ErrorKind, Result};
 use std::sync::{Mutex, PoisonError};

@@ -124,8 +124,9 @@ impl Terminal {
         if !self.actions {
             return;
         }
-        let to_stdout = !self.json && matches!(*self.stdout.borrow(), Stdout::Open);
-        if !to_stdout || self.write_stdout(commands).is_err() {
+        let open = || matches!(*self.stdout.borrow(), Stdout::Open);
+        let written = !self.json && open() && self.write_stdout(commands).is_ok() && open();
+        if !written {
             let _ = console::write(Stream::Stderr, commands.as_bytes());
         }
     }
