@@ -129,6 +129,7 @@ fn ours_in_fabric(registry: &Registry, subject: &Subject, cluster: &[Value]) -> 
     let ctx = Context {
         config: subject.config.as_ref(),
         config_given: subject.config_given,
+        release: rules::Release::NEWEST,
     };
     let text = serde_json::to_string_pretty(&subject.object).unwrap();
     let resources = check_file(registry, &ctx, text.as_bytes()).expect("accepted alone");
@@ -199,6 +200,7 @@ fn ours(registry: &Registry, subject: &Subject) -> Ours {
     let ctx = Context {
         config: subject.config.as_ref(),
         config_given: subject.config_given,
+        release: rules::Release::NEWEST,
     };
     let text = serde_json::to_string_pretty(&subject.object).unwrap();
     match check_file(registry, &ctx, text.as_bytes()) {

@@ -94,6 +94,7 @@ impl LoadedConfig {
         Context {
             config: Some(&self.config),
             config_given: self.source.file.is_some(),
+            release: crate::rules::Release::NEWEST,
         }
     }
 }

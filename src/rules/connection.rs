@@ -388,6 +388,7 @@ mod tests {
         let ctx = Context {
             config,
             config_given: true,
+            release: crate::rules::Release::NEWEST,
         };
         crate::rules::admit("Connection", &object, &ctx)
             .into_iter()

@@ -340,6 +340,7 @@ mod tests {
             &Context {
                 config: None,
                 config_given: false,
+                release: crate::rules::Release::NEWEST,
             },
             &mut out,
         );

@@ -15,6 +15,7 @@ pub mod config;
 pub mod config_file;
 pub mod net;
 pub mod refs;
+pub mod release;
 
 mod connection;
 mod decode;
@@ -43,6 +44,7 @@ use serde_json::Value;
 
 pub use crate::finding::Severity;
 use config::FabricConfig;
+pub use release::Release;
 
 /// What the rules may read besides the object itself.
 #[derive(Debug, Clone, Copy)]
@@ -53,6 +55,8 @@ pub struct Context<'a> {
     /// fabricator's defaults. Feature switches that a default install leaves off but many
     /// fabrics turn on (gateways, extra switch profiles) are only warnings without one.
     pub config_given: bool,
+    /// The Hedgehog release whose rules apply.
+    pub release: Release,
 }
 
 /// The metadata fields the rules read (`metav1.ObjectMeta`).
@@ -117,6 +121,7 @@ impl Context<'static> {
         Context {
             config: Some(&FABRICATOR_DEFAULTS),
             config_given: false,
+            release: Release::NEWEST,
         }
     }
 }

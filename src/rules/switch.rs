@@ -348,6 +348,7 @@ mod tests {
         let given = Context {
             config: Some(&config),
             config_given: true,
+            release: crate::rules::Release::NEWEST,
         };
         let mut spec = hydrated_leaf();
         spec["ip"] = "192.168.200.8/24".into();
@@ -383,6 +384,7 @@ mod tests {
         let ctx = Context {
             config: Some(&config),
             config_given: true,
+            release: crate::rules::Release::NEWEST,
         };
         let mut spec = hydrated_leaf();
         spec["protocolIP"] = "10.0.0.1/32".into();

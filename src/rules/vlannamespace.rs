@@ -373,6 +373,7 @@ mod tests {
         let ctx = Context {
             config,
             config_given: true,
+            release: crate::rules::Release::NEWEST,
         };
         crate::rules::admit("VLANNamespace", &object, &ctx)
     }

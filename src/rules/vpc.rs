@@ -611,6 +611,7 @@ mod tests {
         let ctx = Context {
             config: Some(&unparsed),
             config_given: true,
+            release: crate::rules::Release::NEWEST,
         };
         assert_eq!(
             violations_with(spec, &ctx),

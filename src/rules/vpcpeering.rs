@@ -237,12 +237,14 @@ mod tests {
         let ctx = Context {
             config: Some(&config),
             config_given: true,
+            release: crate::rules::Release::NEWEST,
         };
         let spec = json!({"permit": [{"a": {}, "b": {}}]});
         assert_eq!(violations(spec.clone(), &ctx).len(), 1);
         let no_config = Context {
             config: None,
             config_given: false,
+            release: crate::rules::Release::NEWEST,
         };
         assert_eq!(violations(spec, &no_config), vec![]);
     }

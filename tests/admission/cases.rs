@@ -37,6 +37,7 @@ impl Case {
             Some(config) => Context {
                 config: config.as_ref(),
                 config_given: true,
+                release: rules::Release::NEWEST,
             },
         }
     }

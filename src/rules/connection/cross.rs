@@ -646,6 +646,7 @@ mod tests {
         let given = Context {
             config: Some(&config),
             config_given: true,
+            release: crate::rules::Release::NEWEST,
         };
         let found: Vec<_> = cross(&given, subject.clone(), &others)
             .into_iter()
@@ -664,6 +665,7 @@ mod tests {
         let ctx = Context {
             config: Some(&included),
             config_given: true,
+            release: crate::rules::Release::NEWEST,
         };
         assert!(cross(&ctx, subject, &others).is_empty());
     }

@@ -196,6 +196,7 @@ mod tests {
         let ctx = Context {
             config: Some(&config),
             config_given: true,
+            release: crate::rules::Release::NEWEST,
         };
         let paths: Vec<String> = objects
             .iter()

@@ -248,6 +248,7 @@ pub(super) mod tests {
         let ctx = Context {
             config: None,
             config_given: false,
+            release: crate::rules::Release::NEWEST,
         };
         let state = FabricState::of_objects(&members, &ctx, References::Strict);
         let object =

@@ -504,6 +504,7 @@ mod tests {
         let given = Context {
             config: Some(&config),
             config_given: true,
+            release: crate::rules::Release::NEWEST,
         };
         let refused = check_with(&given, subject, &[default_namespace()]);
         assert_eq!(
@@ -661,6 +662,7 @@ mod tests {
         let ctx = Context {
             config: Some(&config),
             config_given: true,
+            release: crate::rules::Release::NEWEST,
         };
         let found = check_with(&ctx, subject, &[default_namespace(), gateway]);
         assert_eq!(found.len(), 1);

@@ -407,6 +407,7 @@ fn an_opt_in_profile_refuses_the_attachment_only_when_a_given_config_leaves_it_o
     let given = Context {
         config: Some(&config),
         config_given: true,
+        release: crate::rules::Release::NEWEST,
     };
     let found: Vec<_> = cross(&given, objects, subject, References::Strict)
         .into_iter()
