@@ -11,7 +11,7 @@ use hh_gitops::manifest::{self, Value};
 use hh_gitops::plan::{FabricInput, ManagedFile, RawFile, RawOutcome};
 use hh_gitops::rules::config::FabricConfig;
 use hh_gitops::rules::state::References;
-use hh_gitops::rules::{self, Context};
+use hh_gitops::rules::{self, Context, Release};
 use hh_gitops::validate::Resource;
 
 /// One case.
@@ -27,19 +27,31 @@ pub struct Case {
     pub object: serde_json::Value,
     /// The Go test's other objects (its cluster), for cross-object cases.
     pub objects: Vec<serde_json::Value>,
+    /// The Hedgehog releases whose tables (and code) give this verdict: `releases:`, or by
+    /// default the release its folder is named after (`tests/admission/26.01/`), or every
+    /// release for the cases of `tests/admission/` itself.
+    pub releases: Vec<Release>,
 }
 
 impl Case {
-    /// The rules' context for this case.
-    pub fn context(&self) -> Context<'_> {
+    /// The rules' context for this case, checked against `release`.
+    pub fn context(&self, release: Release) -> Context<'_> {
         match &self.config {
-            None => Context::fabricator_defaults(),
+            None => Context {
+                release,
+                ..Context::fabricator_defaults()
+            },
             Some(config) => Context {
                 config: config.as_ref(),
                 config_given: true,
-                release: rules::Release::NEWEST,
+                release,
             },
         }
+    }
+
+    /// Whether the case's verdict is the one `release` gives.
+    pub fn holds_at(&self, release: Release) -> bool {
+        self.releases.contains(&release)
     }
 
     /// `file:line name`, for messages.
@@ -48,15 +60,27 @@ impl Case {
     }
 }
 
-/// Every case file, in name order.
+/// Every case file, in name order: those of `tests/admission/`, then those of its release
+/// folders (`26.01/`, `26.02/`: the entries of a release's Go tables that differ from the
+/// 78827deb tables), oldest release first.
 pub fn case_files() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/admission");
-    let mut paths: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-        .collect();
-    paths.sort();
+    let yaml_in = |dir: &Path| {
+        let mut paths: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+            .collect();
+        paths.sort();
+        paths
+    };
+    let mut paths = yaml_in(&dir);
+    for release in Release::ALL {
+        let folder = dir.join(release.name());
+        if folder.is_dir() {
+            paths.extend(yaml_in(&folder));
+        }
+    }
     paths
 }
 
@@ -67,7 +91,14 @@ pub fn all_cases() -> Vec<Case> {
 
 pub fn read_cases(path: &Path) -> Vec<Case> {
     let text = std::fs::read(path).unwrap();
-    let file = path.file_name().unwrap().to_string_lossy().into_owned();
+    let folder_release = path
+        .parent()
+        .and_then(Path::file_name)
+        .and_then(|name| name.to_str()?.parse::<Release>().ok());
+    let file = match folder_release {
+        Some(release) => format!("{release}/{}", path.file_name().unwrap().to_string_lossy()),
+        None => path.file_name().unwrap().to_string_lossy().into_owned(),
+    };
     let documents = manifest::parse(&text)
         .unwrap_or_else(|f| panic!("{file}:{}:{}: {}", f.line, f.col, f.message));
     documents
@@ -105,6 +136,22 @@ pub fn read_cases(path: &Path) -> Vec<Case> {
                 Some(other) => panic!("{at}: `objects` must be a list, not {other}"),
                 None => Vec::new(),
             };
+            let releases = match doc.root.value.get("releases").map(|n| &n.value) {
+                None => folder_release.map_or(Release::ALL.to_vec(), |r| vec![r]),
+                Some(Value::Seq(items)) => items
+                    .iter()
+                    .map(|item| match &item.value {
+                        Value::Str(name) => name
+                            .parse()
+                            .unwrap_or_else(|e| panic!("{at}: releases: {e}")),
+                        other => panic!(
+                            "{at}: releases: quote each release (`\"26.01\"`), not {}",
+                            other.type_name()
+                        ),
+                    })
+                    .collect(),
+                Some(other) => panic!("{at}: `releases` must be a list, not {}", other.type_name()),
+            };
             assert!(
                 string("go").is_some(),
                 "{at}: no `go` (the Go table entry, or `none`)"
@@ -119,6 +166,7 @@ pub fn read_cases(path: &Path) -> Vec<Case> {
                 cross_object,
                 object,
                 objects,
+                releases,
             }
         })
         .collect()

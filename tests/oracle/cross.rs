@@ -14,14 +14,36 @@
 //!   objects that do not exist.
 
 use std::collections::BTreeSet;
+use std::path::Path;
 
 use serde_json::Value;
 
 use hh_gitops::manifest;
+use hh_gitops::rules::Release;
 
-/// The fabric's objects, in file order.
+/// The fabric's objects, in file order, followed by those only the oracle's release has:
+/// against 26.01 and 26.02, which still validate MCLAG, the MCLAG objects of
+/// `tests/oracle/mclag.yaml` (26.03 no longer accepts them); against 26.03, the objects of
+/// `tests/oracle/v26.03.yaml`, whose fields older releases lack.
 pub fn fabric() -> Vec<Value> {
-    let path = super::common::fixtures().join("oracle/fabric.yaml");
+    let mut objects = objects_of(&super::common::fixtures().join("oracle/fabric.yaml"));
+    let extra = match super::release() {
+        _ if !super::release_named() => None,
+        // fabric v0.120.3 api/wiring/v1beta1/connection_types.go:553-605 and 900-975
+        // validate MCLAG (v0.115.4 alike); fabric v0.129.1 connection_types.go:755 warns.
+        Release::V26_01 | Release::V26_02 => Some("mclag.yaml"),
+        // fabric v0.129.1 api/vpc/v1beta1/vpc_types.go:105-116: the hostBGP prefix fields.
+        Release::V26_03 => Some("v26.03.yaml"),
+    };
+    if let Some(file) = extra {
+        let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracle");
+        objects.extend(objects_of(&folder.join(file)));
+    }
+    objects
+}
+
+/// The documents of a YAML file, as JSON.
+fn objects_of(path: &Path) -> Vec<Value> {
     manifest::parse(&std::fs::read(path).unwrap())
         .unwrap()
         .into_iter()

@@ -377,7 +377,7 @@ fn ours_on_change(
     let ctx = Context {
         config: Some(config),
         config_given: true,
-        release: hh_gitops::rules::Release::NEWEST,
+        release: super::release(),
     };
     let files = objects
         .iter()
