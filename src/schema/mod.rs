@@ -13,7 +13,7 @@
 pub mod import;
 pub mod patch;
 
-use std::sync::{LazyLock, OnceLock};
+use std::sync::OnceLock;
 
 use anyhow::{Context, Result, bail};
 use jsonschema::Validator;
@@ -63,44 +63,6 @@ const EMBEDDED: &[EmbeddedSchema] = embedded! {
     "gateway.githedgehog.com" "v1alpha1" "GatewayPeering" "gatewaypeerings";
 };
 
-/// What each release changes in the base schemas: schema file name to merge patch.
-const RELEASE_PATCHES: [(Release, &str); 3] = [
-    (
-        Release::V26_01,
-        include_str!("../../schemas/releases/26.01.json"),
-    ),
-    (
-        Release::V26_02,
-        include_str!("../../schemas/releases/26.02.json"),
-    ),
-    (
-        Release::V26_03,
-        include_str!("../../schemas/releases/26.03.json"),
-    ),
-];
-
-/// [`RELEASE_PATCHES`], parsed on first use. The data is checked in and tested, so a
-/// failure is a build defect, not a user error.
-static PATCHES: LazyLock<Vec<(Release, Value)>> = LazyLock::new(|| {
-    RELEASE_PATCHES
-        .iter()
-        .map(|(release, text)| {
-            let patches = serde_json::from_str(text).unwrap_or_else(|e| {
-                panic!("the embedded schema patches of {release} do not read: {e}")
-            });
-            (*release, patches)
-        })
-        .collect()
-});
-
-/// The merge patch that turns the base schema `file_name` into `release`'s, if it differs.
-fn release_patch(release: Release, file_name: &str) -> Option<&'static Value> {
-    PATCHES
-        .iter()
-        .find(|(r, _)| *r == release)
-        .and_then(|(_, patches)| patches.get(file_name))
-}
-
 /// Hedgehog kinds that the fabric's controllers create and own: never authored in Git.
 pub const FABRIC_MANAGED: &[(&str, &str)] = &[
     ("agent.githedgehog.com", "Agent"),
@@ -144,7 +106,7 @@ impl KnownKind {
                 Some((text, release)) => {
                     let mut schema: Value =
                         serde_json::from_str(text).map_err(|e| e.to_string())?;
-                    if let Some(diff) = release_patch(release, &self.id.file_name()) {
+                    if let Some(diff) = patch::for_release(release, &self.id.file_name()) {
                         patch::merge(&mut schema, diff);
                     }
                     Ok(schema)
@@ -347,8 +309,8 @@ mod tests {
     #[test]
     fn every_release_patch_names_an_embedded_schema() {
         let registry = Registry::embedded();
-        for (release, patches) in PATCHES.iter() {
-            for name in patches.as_object().unwrap().keys() {
+        for release in Release::ALL {
+            for name in patch::file_names(release) {
                 assert!(
                     registry.kinds().iter().any(|k| &k.id.file_name() == name),
                     "{release}: {name}"
