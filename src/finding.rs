@@ -122,6 +122,7 @@ pub(crate) const FIELD_RULE_PREFIX: &str = "field/";
 /// id. These are the maps of the embedded schemas (a test keeps the list in step).
 const USER_KEYED_MAPS: &[&str] = &[
     "annotations",
+    "hostBGPExtraPrefixes",
     "interfaces",
     "labels",
     "peering",
@@ -129,6 +130,7 @@ const USER_KEYED_MAPS: &[&str] = &[
     "portBreakouts",
     "portFECs",
     "portGroupSpeeds",
+    "portLocators",
     "portSpeeds",
     "static",
     "subnets",

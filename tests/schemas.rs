@@ -1,5 +1,6 @@
 //! `hh-gitops schemas`: the committed schemas are exactly what importing the committed CRDs
-//! gives, `list` shows every kind, and `--schemas` adds or overrides kinds at run time.
+//! gives, `list` shows every kind of each release, and `--schemas` adds or overrides kinds
+//! at run time, at every release.
 
 mod common;
 
@@ -55,25 +56,63 @@ fn regenerating_from_the_crds_gives_exactly_the_committed_schemas() {
     }
 }
 
+/// `schemas list`, whole: each release's kinds, and what an older release's schema lacks
+/// (`DIFFERENCES.md` of the shared releases folder, field by field).
+const LIST: &str = r"Hedgehog 26.01 (fabric v0.115.4):
+  Gateway              gateway.githedgehog.com/v1alpha1 managed/gateways/              embedded, without spec.flowTableCapacity, spec.logs.rateLimit
+  GatewayGroup         gateway.githedgehog.com/v1alpha1 managed/gatewaygroups/         embedded
+  GatewayPeering       gateway.githedgehog.com/v1alpha1 managed/gatewaypeerings/       embedded, without spec.acl
+  External             vpc.githedgehog.com/v1beta1      managed/externals/             embedded
+  ExternalAttachment   vpc.githedgehog.com/v1beta1      managed/externalattachments/   embedded, without spec.inboundACL
+  ExternalPeering      vpc.githedgehog.com/v1beta1      managed/externalpeerings/      embedded
+  IPv4Namespace        vpc.githedgehog.com/v1beta1      managed/ipv4namespaces/        embedded
+  VPC                  vpc.githedgehog.com/v1beta1      managed/vpcs/                  embedded, without spec.subnets.*.dhcp.relayVPC, spec.subnets.*.hostBGPExtraPrefixes, spec.subnets.*.hostBGPMaxPrefixLen, spec.subnets.*.hostBGPMinPrefixLen
+  VPCAttachment        vpc.githedgehog.com/v1beta1      managed/vpcattachments/        embedded
+  VPCPeering           vpc.githedgehog.com/v1beta1      managed/vpcpeerings/           embedded
+  Connection           wiring.githedgehog.com/v1beta1   managed/connections/           embedded
+  Server               wiring.githedgehog.com/v1beta1   managed/servers/               embedded
+  Switch               wiring.githedgehog.com/v1beta1   managed/switches/              embedded, without spec.linkFlapErrDisable, spec.portFECs, spec.portLocators
+  SwitchGroup          wiring.githedgehog.com/v1beta1   managed/switchgroups/          embedded
+  VLANNamespace        wiring.githedgehog.com/v1beta1   managed/vlannamespaces/        embedded
+Hedgehog 26.02 (fabric v0.120.3):
+  Gateway              gateway.githedgehog.com/v1alpha1 managed/gateways/              embedded, without spec.logs.rateLimit
+  GatewayGroup         gateway.githedgehog.com/v1alpha1 managed/gatewaygroups/         embedded
+  GatewayPeering       gateway.githedgehog.com/v1alpha1 managed/gatewaypeerings/       embedded, without spec.acl
+  External             vpc.githedgehog.com/v1beta1      managed/externals/             embedded
+  ExternalAttachment   vpc.githedgehog.com/v1beta1      managed/externalattachments/   embedded
+  ExternalPeering      vpc.githedgehog.com/v1beta1      managed/externalpeerings/      embedded
+  IPv4Namespace        vpc.githedgehog.com/v1beta1      managed/ipv4namespaces/        embedded
+  VPC                  vpc.githedgehog.com/v1beta1      managed/vpcs/                  embedded, without spec.subnets.*.hostBGPExtraPrefixes, spec.subnets.*.hostBGPMaxPrefixLen, spec.subnets.*.hostBGPMinPrefixLen
+  VPCAttachment        vpc.githedgehog.com/v1beta1      managed/vpcattachments/        embedded
+  VPCPeering           vpc.githedgehog.com/v1beta1      managed/vpcpeerings/           embedded
+  Connection           wiring.githedgehog.com/v1beta1   managed/connections/           embedded
+  Server               wiring.githedgehog.com/v1beta1   managed/servers/               embedded
+  Switch               wiring.githedgehog.com/v1beta1   managed/switches/              embedded, without spec.linkFlapErrDisable, spec.portFECs, spec.portLocators
+  SwitchGroup          wiring.githedgehog.com/v1beta1   managed/switchgroups/          embedded
+  VLANNamespace        wiring.githedgehog.com/v1beta1   managed/vlannamespaces/        embedded
+Hedgehog 26.03 (fabric v0.129.4, checked as v0.129.1):
+  Gateway              gateway.githedgehog.com/v1alpha1 managed/gateways/              embedded
+  GatewayGroup         gateway.githedgehog.com/v1alpha1 managed/gatewaygroups/         embedded
+  GatewayPeering       gateway.githedgehog.com/v1alpha1 managed/gatewaypeerings/       embedded
+  External             vpc.githedgehog.com/v1beta1      managed/externals/             embedded
+  ExternalAttachment   vpc.githedgehog.com/v1beta1      managed/externalattachments/   embedded
+  ExternalPeering      vpc.githedgehog.com/v1beta1      managed/externalpeerings/      embedded
+  IPv4Namespace        vpc.githedgehog.com/v1beta1      managed/ipv4namespaces/        embedded
+  VPC                  vpc.githedgehog.com/v1beta1      managed/vpcs/                  embedded
+  VPCAttachment        vpc.githedgehog.com/v1beta1      managed/vpcattachments/        embedded
+  VPCPeering           vpc.githedgehog.com/v1beta1      managed/vpcpeerings/           embedded
+  Connection           wiring.githedgehog.com/v1beta1   managed/connections/           embedded
+  Server               wiring.githedgehog.com/v1beta1   managed/servers/               embedded
+  Switch               wiring.githedgehog.com/v1beta1   managed/switches/              embedded
+  SwitchGroup          wiring.githedgehog.com/v1beta1   managed/switchgroups/          embedded
+  VLANNamespace        wiring.githedgehog.com/v1beta1   managed/vlannamespaces/        embedded
+";
+
 #[test]
-fn list_shows_every_kind_and_its_managed_folder() {
+fn list_shows_the_kinds_of_each_release_and_the_fields_an_older_one_lacks() {
     let out = output(bin().args(["schemas", "list"]));
     assert_exit(&out, 0);
-    let text = stdout(&out);
-    assert_eq!(text.lines().count(), 15);
-    assert!(
-        text.lines().any(|l| l.starts_with("VPC ")
-            && l.contains("vpc.githedgehog.com/v1beta1")
-            && l.contains("managed/vpcs/")
-            && l.ends_with("embedded")),
-        "{text}"
-    );
-    assert!(
-        text.lines()
-            .any(|l| l.starts_with("GatewayPeering ")
-                && l.contains("gateway.githedgehog.com/v1alpha1")),
-        "{text}"
-    );
+    assert_eq!(stdout(&out), LIST);
 }
 
 #[test]
@@ -111,12 +150,18 @@ fn extra_schemas_add_and_override_kinds() {
     let listed = stdout(&output(
         bin().args(["schemas", "list", "--schemas"]).arg(dir.path()),
     ));
-    assert!(
-        listed
-            .lines()
-            .any(|l| l.starts_with("VPC ") && l.ends_with("vpcs.vpc.githedgehog.com_v1beta1.json")),
-        "{listed}"
-    );
+    // The added schema replaces the embedded one at every release.
+    let added: Vec<&str> = listed
+        .lines()
+        .filter(|l| l.starts_with("  VPC "))
+        .map(|l| l.rsplit(' ').next().unwrap())
+        .collect();
+    let file = dir
+        .path()
+        .join("vpcs.vpc.githedgehog.com_v1beta1.json")
+        .display()
+        .to_string();
+    assert_eq!(added, [file.as_str(); 3], "{listed}");
 
     std::fs::write(dir.path().join("broken.json"), "{}").unwrap();
     let broken = output(

@@ -7,7 +7,8 @@ use anyhow::{Context, Result, bail};
 
 use crate::manifest;
 use crate::paths;
-use crate::schema::{Origin, Registry, import};
+use crate::rules::Release;
+use crate::schema::{KnownKind, Origin, Registry, import, patch};
 
 /// Converts CRD files into schema files in `out`, one per kind and version.
 ///
@@ -89,22 +90,53 @@ pub fn load_dir(registry: &mut Registry, dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Prints the known kinds, one per line: kind, apiVersion, managed folder, origin.
+/// Prints the known kinds of each Hedgehog release, a section per release (oldest first,
+/// headed by the release and the fabric version it ships), one kind a line: kind,
+/// apiVersion, managed folder, origin. Every release has the same kinds; what differs is
+/// their fields, so an embedded schema of an older release names the fields of the newest
+/// release it lacks (which a file of that release may not set).
 pub fn list(registry: &Registry, stdout: &mut dyn Write) -> Result<()> {
-    let mut kinds: Vec<_> = registry.kinds().iter().collect();
-    kinds.sort_by(|a, b| (&a.id.group, &a.id.kind).cmp(&(&b.id.group, &b.id.kind)));
-    for kind in kinds {
-        let origin = match &kind.origin {
-            Origin::Embedded => "embedded".to_owned(),
-            Origin::File(name) => name.clone(),
+    for release in Release::ALL {
+        let fabric = match release.checked_as() {
+            shipped if shipped == release.fabric_version() => shipped.to_owned(),
+            checked_as => format!("{}, checked as {checked_as}", release.fabric_version()),
         };
-        writeln!(
-            stdout,
-            "{:<20} {:<32} managed/{:<22} {origin}",
-            kind.id.kind,
-            kind.id.api_version(),
-            format!("{}/", kind.id.plural),
-        )?;
+        writeln!(stdout, "Hedgehog {release} (fabric {fabric}):")?;
+        let mut kinds: Vec<_> = registry.kinds_at(release).iter().collect();
+        kinds.sort_by(|a, b| (&a.id.group, &a.id.kind).cmp(&(&b.id.group, &b.id.kind)));
+        for kind in kinds {
+            let origin = match &kind.origin {
+                Origin::Embedded => {
+                    let missing = missing_fields(registry, kind)?;
+                    if missing.is_empty() {
+                        "embedded".to_owned()
+                    } else {
+                        format!("embedded, without {}", missing.join(", "))
+                    }
+                }
+                Origin::File(name) => name.clone(),
+            };
+            writeln!(
+                stdout,
+                "  {:<20} {:<32} managed/{:<22} {origin}",
+                kind.id.kind,
+                kind.id.api_version(),
+                format!("{}/", kind.id.plural),
+            )?;
+        }
     }
     Ok(())
+}
+
+/// The fields the newest release's schema of `kind` has and `kind`'s (at an older release)
+/// lacks.
+fn missing_fields(registry: &Registry, kind: &KnownKind) -> Result<Vec<String>> {
+    let newest = registry
+        .kinds_at(Release::NEWEST)
+        .iter()
+        .find(|k| k.id == kind.id)
+        .context("a kind is missing at the newest release")?;
+    let older = kind.schema().map_err(|e| anyhow::anyhow!(e))?;
+    let newer = newest.schema().map_err(|e| anyhow::anyhow!(e))?;
+    Ok(patch::fields_missing(older, newer))
 }

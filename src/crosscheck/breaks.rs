@@ -84,7 +84,8 @@ pub(super) fn broken_by_moves(
     if errors_now.iter().all(Vec::is_empty) {
         return BTreeMap::new();
     }
-    let mut base = FabricState::build(
+    let mut base = FabricState::build_at(
+        ctx.release,
         fabric.base.members.values().cloned(),
         [],
         ctx.config,

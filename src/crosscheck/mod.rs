@@ -522,7 +522,13 @@ fn build_state(
             RawOutcome::Ignored => {}
         }
     }
-    let mut state = FabricState::build(members.into_values(), withdrawn, ctx.config, references);
+    let mut state = FabricState::build_at(
+        ctx.release,
+        members.into_values(),
+        withdrawn,
+        ctx.config,
+        references,
+    );
     fabric.managed.hold_unreadable_in(&mut state);
     state
 }

@@ -96,7 +96,8 @@ pub(super) fn blocked(
         origin: steps[index].origin.clone(),
         reason: WithdrawnBecause::Pending,
     });
-    let mut state = FabricState::build(
+    let mut state = FabricState::build_at(
+        ctx.release,
         base.members.values().cloned(),
         pending_creates,
         ctx.config,

@@ -1,10 +1,17 @@
-//! The kinds hh-gitops knows and their JSON Schemas: the embedded set generated from the
-//! upstream Hedgehog CRDs (`schemas/`), plus any a user adds with `--schemas DIR`.
+//! The kinds hh-gitops knows and their JSON Schemas per Hedgehog release: the embedded set
+//! generated from the upstream Hedgehog CRDs, plus any a user adds with `--schemas DIR`
+//! (which apply to every release).
+//!
+//! The binary carries one base set (`schemas/*.json`, from fabric@78827deb) and, per release,
+//! a JSON merge patch per schema that differs (`schemas/releases/<release>.json`, written by
+//! `tools/release_schemas.py` from the release's CRDs): the releases differ by a few fields,
+//! so three full sets would triple the schemas' share of the binary for nothing.
 //!
 //! This is the one place for the kind table: which kinds are authored in Git, where their
 //! managed files go (`managed/<plural>/`), and which kinds belong to the fabric itself.
 
 pub mod import;
+pub mod patch;
 
 use std::sync::OnceLock;
 
@@ -13,6 +20,8 @@ use jsonschema::Validator;
 use serde_json::Value;
 
 pub use import::KindId;
+
+use crate::rules::Release;
 
 /// A schema file compiled into the binary.
 struct EmbeddedSchema {
@@ -74,15 +83,16 @@ pub enum Origin {
     File(String),
 }
 
-/// One known kind: its identity, schema text and (lazily) compiled validator.
+/// One known kind at one release: its identity, schema and (lazily) compiled validator.
 pub struct KnownKind {
     /// Group, version, kind and plural.
     pub id: KindId,
     /// Where the schema came from.
     pub origin: Origin,
-    /// The embedded schema's text, parsed into `schema` on first use; `None` for a schema
-    /// from `--schemas`, which is parsed when loaded and stored in `schema` at once.
-    text: Option<&'static str>,
+    /// The embedded base schema's text and the release whose patch it takes, made into
+    /// `schema` on first use; `None` for a schema from `--schemas`, which is parsed when
+    /// loaded and stored in `schema` at once.
+    embedded: Option<(&'static str, Release)>,
     schema: OnceLock<Result<Value, String>>,
     validator: OnceLock<Result<Validator, String>>,
 }
@@ -92,8 +102,15 @@ impl KnownKind {
     /// mapping allows.
     pub fn schema(&self) -> Result<&Value, String> {
         self.schema
-            .get_or_init(|| match self.text {
-                Some(text) => serde_json::from_str(text).map_err(|e| e.to_string()),
+            .get_or_init(|| match self.embedded {
+                Some((text, release)) => {
+                    let mut schema: Value =
+                        serde_json::from_str(text).map_err(|e| e.to_string())?;
+                    if let Some(diff) = patch::for_release(release, &self.id.file_name()) {
+                        patch::merge(&mut schema, diff);
+                    }
+                    Ok(schema)
+                }
                 None => Err("no schema text".to_owned()),
             })
             .as_ref()
@@ -124,30 +141,38 @@ pub enum Lookup<'a> {
     Unknown,
 }
 
-/// The set of known kinds.
+/// The known kinds of each release. Every release has the same kinds (only their fields
+/// differ), so a kind's identity can be read at any release.
 pub struct Registry {
-    kinds: Vec<KnownKind>,
+    /// Per release, oldest first (as [`Release::ALL`]), its kinds.
+    sets: Vec<(Release, Vec<KnownKind>)>,
 }
 
 impl Registry {
-    /// The schemas compiled into the binary.
+    /// The schemas compiled into the binary, for every release.
     pub fn embedded() -> Self {
-        let kinds = EMBEDDED
-            .iter()
-            .map(|e| KnownKind {
-                id: KindId {
-                    group: e.group.into(),
-                    version: e.version.into(),
-                    kind: e.kind.into(),
-                    plural: e.plural.into(),
-                },
-                origin: Origin::Embedded,
-                text: Some(e.text),
-                schema: OnceLock::new(),
-                validator: OnceLock::new(),
+        let sets = Release::ALL
+            .into_iter()
+            .map(|release| {
+                let kinds = EMBEDDED
+                    .iter()
+                    .map(|e| KnownKind {
+                        id: KindId {
+                            group: e.group.into(),
+                            version: e.version.into(),
+                            kind: e.kind.into(),
+                            plural: e.plural.into(),
+                        },
+                        origin: Origin::Embedded,
+                        embedded: Some((e.text, release)),
+                        schema: OnceLock::new(),
+                        validator: OnceLock::new(),
+                    })
+                    .collect();
+                (release, kinds)
             })
             .collect();
-        Registry { kinds }
+        Registry { sets }
     }
 
     /// Adds (or replaces, for the same group, version and kind) a schema generated by
@@ -171,29 +196,46 @@ impl Registry {
         }
         jsonschema::draft7::new(&schema)
             .map_err(|e| anyhow::anyhow!("{name} is not a valid JSON Schema: {e}"))?;
-        self.kinds.retain(|k| {
-            !(k.id.group == id.group && k.id.version == id.version && k.id.kind == id.kind)
-        });
-        self.kinds.push(KnownKind {
-            id,
-            origin: Origin::File(name.to_owned()),
-            text: None,
-            schema: OnceLock::from(Ok(schema)),
-            validator: OnceLock::new(),
-        });
+        for (_, kinds) in &mut self.sets {
+            kinds.retain(|k| {
+                !(k.id.group == id.group && k.id.version == id.version && k.id.kind == id.kind)
+            });
+            kinds.push(KnownKind {
+                id: id.clone(),
+                origin: Origin::File(name.to_owned()),
+                embedded: None,
+                schema: OnceLock::from(Ok(schema.clone())),
+                validator: OnceLock::new(),
+            });
+        }
         Ok(())
     }
 
-    /// Every known kind.
+    /// Every known kind, with the newest release's schemas (the kinds and their identities
+    /// are the same at every release).
     pub fn kinds(&self) -> &[KnownKind] {
-        &self.kinds
+        self.kinds_at(Release::NEWEST)
     }
 
-    /// Finds the schema for a document's `apiVersion` and `kind`.
+    /// Every known kind, with `release`'s schemas.
+    pub fn kinds_at(&self, release: Release) -> &[KnownKind] {
+        self.sets
+            .iter()
+            .find(|(r, _)| *r == release)
+            .map_or(&[], |(_, kinds)| kinds)
+    }
+
+    /// Finds the schema for a document's `apiVersion` and `kind`, at the newest release:
+    /// for what does not depend on the release (identity, managed folder).
     pub fn lookup(&self, api_version: &str, kind: &str) -> Lookup<'_> {
+        self.lookup_at(Release::NEWEST, api_version, kind)
+    }
+
+    /// Finds `release`'s schema for a document's `apiVersion` and `kind`.
+    pub fn lookup_at(&self, release: Release, api_version: &str, kind: &str) -> Lookup<'_> {
+        let kinds = self.kinds_at(release);
         let (group, version) = api_version.rsplit_once('/').unwrap_or(("", api_version));
-        if let Some(known) = self
-            .kinds
+        if let Some(known) = kinds
             .iter()
             .find(|k| k.id.group == group && k.id.version == version && k.id.kind == kind)
         {
@@ -205,8 +247,7 @@ impl Registry {
         {
             return Lookup::FabricManaged;
         }
-        let versions: Vec<String> = self
-            .kinds
+        let versions: Vec<String> = kinds
             .iter()
             .filter(|k| k.id.group == group && k.id.kind == kind)
             .map(|k| k.id.api_version())
@@ -233,7 +274,7 @@ mod tests {
             .collect();
         on_disk.sort();
         let mut embedded: Vec<String> = Registry::embedded()
-            .kinds
+            .kinds()
             .iter()
             .map(|k| k.id.file_name())
             .collect();
@@ -256,9 +297,25 @@ mod tests {
     }
 
     #[test]
-    fn every_embedded_schema_compiles() {
-        for kind in Registry::embedded().kinds() {
-            kind.validator().unwrap();
+    fn every_embedded_schema_compiles_at_every_release() {
+        let registry = Registry::embedded();
+        for release in Release::ALL {
+            for kind in registry.kinds_at(release) {
+                kind.validator().unwrap();
+            }
+        }
+    }
+
+    #[test]
+    fn every_release_patch_names_an_embedded_schema() {
+        let registry = Registry::embedded();
+        for release in Release::ALL {
+            for name in patch::file_names(release) {
+                assert!(
+                    registry.kinds().iter().any(|k| &k.id.file_name() == name),
+                    "{release}: {name}"
+                );
+            }
         }
     }
 
@@ -298,7 +355,15 @@ mod tests {
             panic!()
         };
         assert_eq!(kind.origin, Origin::File("mine.json".into()));
-        assert_eq!(registry.kinds().len(), EMBEDDED.len());
+        for release in Release::ALL {
+            let Lookup::Known(kind) =
+                registry.lookup_at(release, "vpc.githedgehog.com/v1beta1", "VPC")
+            else {
+                panic!()
+            };
+            assert_eq!(kind.schema().unwrap()["type"], "object", "{release}");
+            assert_eq!(registry.kinds_at(release).len(), EMBEDDED.len());
+        }
         assert!(registry.add_schema("bad.json", "{}").is_err());
     }
 

@@ -309,7 +309,7 @@ pub fn check_document(
     let (Some(api_version), Some(kind)) = (api_version, kind) else {
         return Err(findings);
     };
-    let known = match registry.lookup(api_version, kind) {
+    let known = match registry.lookup_at(rules.release, api_version, kind) {
         Lookup::Known(known) => known,
         Lookup::FabricManaged => {
             findings.push(finding_at(root.pos, "", format!(

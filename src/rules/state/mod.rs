@@ -302,10 +302,29 @@ stores! {
 }
 
 impl FabricState {
+    /// [`FabricState::build_at`] the newest release: for unit tests of rules whose verdict
+    /// does not depend on the release's built-in SwitchProfiles.
+    #[cfg(test)]
+    pub fn build(
+        members: impl IntoIterator<Item = Member>,
+        withdrawn: impl IntoIterator<Item = Withdrawn>,
+        config: Option<&super::config::FabricConfig>,
+        references: References,
+    ) -> Self {
+        Self::build_at(
+            super::Release::NEWEST,
+            members,
+            withdrawn,
+            config,
+            references,
+        )
+    }
+
     /// Builds the state from `members` (later members replace earlier ones of the same kind
     /// and name: managed first, then raw), the names that rejected raw files define, and the
-    /// fabric's built-in SwitchProfiles for `config`; then its indexes.
-    pub fn build(
+    /// built-in SwitchProfiles of a fabric of `release` with `config`; then its indexes.
+    pub fn build_at(
+        release: super::Release,
         members: impl IntoIterator<Item = Member>,
         withdrawn: impl IntoIterator<Item = Withdrawn>,
         config: Option<&super::config::FabricConfig>,
@@ -315,7 +334,7 @@ impl FabricState {
             references,
             ..FabricState::default()
         };
-        for (name, object) in profiles::built_in(config) {
+        for (name, object) in profiles::built_in(config, release) {
             let entry = Entry {
                 object,
                 origin: Origin::built_in(),
@@ -471,6 +490,6 @@ impl FabricState {
                 previous: None,
             })
         });
-        FabricState::build(members, [], ctx.config, references)
+        FabricState::build_at(ctx.release, members, [], ctx.config, references)
     }
 }

@@ -3,16 +3,16 @@
 //! where auto-negotiation and FEC may be set), and the profiles the fabric has built in
 //! (`pkg/ctrl/switchprofile/catalog.go`).
 //!
-//! The built-in profiles are `schemas/switchprofiles/*.yaml` (extracted from the fabric's Go
-//! catalogue, see its `SOURCE.md`), embedded and parsed once per process. A SwitchProfile in
-//! the repository never reaches the state: the fabric manages them itself.
+//! The built-in profiles differ by Hedgehog release (`built_in`). A SwitchProfile in the
+//! repository never reaches the state: the fabric manages them itself.
+
+mod built_in;
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, LazyLock};
 
 use serde::Deserialize;
 
-use crate::rules::config::FabricConfig;
+pub use built_in::{built_in, opt_in_field};
 
 /// `SwitchProfile`.
 pub type Object = crate::rules::Resource<SwitchProfileSpec>;
@@ -56,6 +56,10 @@ pub struct Features {
     /// `ecmpRoCEQPN`: ECMP hashing on the RoCE queue pair number.
     #[serde(rename = "ecmpRoCEQPN")]
     pub ecmp_roce_qpn: bool,
+    /// `portLocator`: port locator LED control (`Switch.spec.portLocators`), from 26.03
+    /// (fabric v0.129.0; no profile has it before).
+    #[serde(rename = "portLocator")]
+    pub port_locator: bool,
 }
 
 /// `SwitchProfilePort`: a port is in a group, or has a profile, or is a management port.
@@ -228,123 +232,6 @@ impl SwitchProfileSpec {
     }
 }
 
-/// Which catalogue list of `catalog.go` a built-in profile is in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-enum Catalog {
-    /// `defaultSwitchProfiles` (`:32`): always registered.
-    Default,
-    /// `sonicCLSPlusSwitchProfiles` (`:51`): only with `includeSONiCCLSPlus`.
-    SonicClsPlus,
-    /// `cumulusSwitchProfiles` (`:60`): only with `includeCumulus`.
-    Cumulus,
-}
-
-/// `schemas/switchprofiles/<name>.yaml` with the catalogue list it is in: the source of
-/// the embedded data, which is [`BUILT_IN_JSON`] (parsing the YAML on every run cost more
-/// than checking a small repository).
-#[cfg(test)]
-macro_rules! embedded {
-    ($($file:literal => $catalog:ident),* $(,)?) => {
-        [$((include_str!(concat!("../../../schemas/switchprofiles/", $file, ".yaml")), Catalog::$catalog)),*]
-    };
-}
-
-#[cfg(test)]
-const EMBEDDED: [(&str, Catalog); 23] = embedded! {
-    "dell-s5232f-on" => Default,
-    "dell-s5248f-on" => Default,
-    "dell-z9332f-on" => Default,
-    "celestica-ds2000" => Default,
-    "celestica-ds3000" => Default,
-    "celestica-ds4000" => Default,
-    "celestica-ds4101" => Default,
-    "celestica-ds5000" => Default,
-    "edgecore-dcs203" => Default,
-    "edgecore-dcs204" => Default,
-    "edgecore-dcs240" => Default,
-    "edgecore-dcs501" => Default,
-    "edgecore-eps202" => Default,
-    "edgecore-eps203" => Default,
-    "supermicro-sse-c4632sb" => Default,
-    "vs" => Default,
-    "celestica-ds2000-clsp" => SonicClsPlus,
-    "celestica-ds3000-clsp" => SonicClsPlus,
-    "celestica-ds4000-clsp" => SonicClsPlus,
-    "celestica-ds4101-clsp" => SonicClsPlus,
-    "celestica-ds5000-clsp" => SonicClsPlus,
-    "vs-clsp" => SonicClsPlus,
-    "cumulus-vx" => Cumulus,
-};
-
-/// The built-in profiles as JSON, made from the YAML files by
-/// `tests::the_built_in_json_is_the_yaml_profiles` (`HH_GITOPS_BLESS=1` rewrites it):
-/// `[{"catalog": "Default", "profile": {...}}, ...]` in catalogue order.
-const BUILT_IN_JSON: &str = include_str!("../../../schemas/switchprofiles/built-in.json");
-
-/// One entry of [`BUILT_IN_JSON`].
-#[derive(Deserialize)]
-struct BuiltIn {
-    catalog: Catalog,
-    profile: Object,
-}
-
-/// Every embedded profile, read once: name, object, catalogue list. The data is checked in
-/// and tested, so a failure is a build defect, not a user error.
-static CATALOGUE: LazyLock<Vec<(String, Arc<Object>, Catalog)>> = LazyLock::new(|| {
-    let built_in: Vec<BuiltIn> = serde_json::from_str(BUILT_IN_JSON)
-        .unwrap_or_else(|e| panic!("the embedded SwitchProfiles do not read: {e}"));
-    built_in
-        .into_iter()
-        .map(|b| {
-            (
-                b.profile.metadata.name.clone(),
-                Arc::new(b.profile),
-                b.catalog,
-            )
-        })
-        .collect()
-});
-
-/// Parses one profile's YAML into JSON.
-#[cfg(test)]
-fn yaml_to_json(text: &str) -> serde_json::Value {
-    let documents = crate::manifest::parse(text.as_bytes())
-        .unwrap_or_else(|e| panic!("an embedded SwitchProfile does not parse: {e:?}"));
-    documents
-        .first()
-        .expect("an embedded SwitchProfile has one document")
-        .root
-        .to_json()
-}
-
-/// The SwitchProfiles a fabric with `config` has built in, by name (`RegisterAll()`,
-/// `catalog.go:94-110`): the default list, plus the SONiC CLS+ ones with
-/// `includeSONiCCLSPlus` and `cumulus-vx` with `includeCumulus`.
-pub fn built_in(config: Option<&FabricConfig>) -> Vec<(String, Arc<Object>)> {
-    CATALOGUE
-        .iter()
-        .filter(|(_, _, catalog)| match catalog {
-            Catalog::Default => true,
-            Catalog::SonicClsPlus => config.is_some_and(|c| c.include_sonic_clsp),
-            Catalog::Cumulus => config.is_some_and(|c| c.include_cumulus),
-        })
-        .map(|(name, object, _)| (name.clone(), Arc::clone(object)))
-        .collect()
-}
-
-/// For a built-in profile that only some fabrics register, the fabric config field that
-/// registers it (`includeSONiCCLSPlus`, `includeCumulus`).
-pub fn opt_in_field(name: &str) -> Option<&'static str> {
-    CATALOGUE
-        .iter()
-        .find(|(known, _, _)| known == name)
-        .and_then(|(_, _, catalog)| match catalog {
-            Catalog::Default => None,
-            Catalog::SonicClsPlus => Some("includeSONiCCLSPlus"),
-            Catalog::Cumulus => Some("includeCumulus"),
-        })
-}
-
 /// Why the profile a switch names is not a SwitchProfile of the fabric state, as the rules
 /// of the Switch and of the objects on it (Connections, VPCAttachments) tell it apart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -367,7 +254,7 @@ pub enum Absent {
 impl Absent {
     /// Why `name`, which the state does not hold, is absent, given the rules' `ctx`.
     pub fn of(name: &str, ctx: &crate::rules::Context) -> Self {
-        match opt_in_field(name) {
+        match opt_in_field(name, ctx.release) {
             Some(field) if !ctx.config_given => Absent::Unknown { field },
             Some(field) => Absent::NotIncluded { field },
             None => Absent::Missing,
@@ -392,70 +279,68 @@ impl Absent {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use std::sync::Arc;
 
-    fn profile(name: &str) -> Arc<Object> {
+    use super::*;
+    use crate::rules::Release;
+    use crate::rules::config::FabricConfig;
+
+    /// Every built-in profile of `release`, the opt-in ones included.
+    fn every_profile(release: Release) -> Vec<(String, Arc<Object>)> {
         let all = FabricConfig {
             include_sonic_clsp: true,
             include_cumulus: true,
             ..FabricConfig::default()
         };
-        built_in(Some(&all))
+        built_in(Some(&all), release)
+    }
+
+    fn profile_at(release: Release, name: &str) -> Option<Arc<Object>> {
+        every_profile(release)
             .into_iter()
             .find(|(known, _)| known == name)
             .map(|(_, object)| object)
-            .unwrap()
+    }
+
+    fn profile(name: &str) -> Arc<Object> {
+        profile_at(Release::NEWEST, name).unwrap()
     }
 
     #[test]
-    fn the_catalogue_registers_the_opt_in_lists_only_when_the_config_includes_them() {
-        let names = |config: Option<&FabricConfig>| -> Vec<String> {
-            built_in(config).into_iter().map(|(name, _)| name).collect()
-        };
-        assert_eq!(names(None).len(), 16);
-        assert!(names(None).contains(&"vs".to_owned()));
-        let clsp = FabricConfig {
-            include_sonic_clsp: true,
-            ..FabricConfig::default()
-        };
-        assert_eq!(names(Some(&clsp)).len(), 22);
-        assert!(!names(Some(&clsp)).contains(&"cumulus-vx".to_owned()));
-        let cumulus = FabricConfig {
-            include_cumulus: true,
-            ..FabricConfig::default()
-        };
-        assert_eq!(names(Some(&cumulus)).len(), 17);
-        assert_eq!(opt_in_field("vs-clsp"), Some("includeSONiCCLSPlus"));
-        assert_eq!(opt_in_field("cumulus-vx"), Some("includeCumulus"));
-        assert_eq!(opt_in_field("vs"), None);
-        assert_eq!(opt_in_field("ds4000"), None);
-    }
-
-    #[test]
-    fn the_built_in_json_is_the_yaml_profiles() {
-        let made: Vec<serde_json::Value> = EMBEDDED
-            .iter()
-            .map(|(text, catalog)| {
-                serde_json::json!({"catalog": format!("{catalog:?}"), "profile": yaml_to_json(text)})
-            })
-            .collect();
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/schemas/switchprofiles/built-in.json"
-        );
-        if std::env::var_os("HH_GITOPS_BLESS").is_some() {
-            std::fs::write(path, serde_json::to_string(&made).unwrap() + "\n").unwrap();
+    fn eps203_ports_53_and_54_break_out_only_from_26_03() {
+        let default = BTreeMap::new();
+        let four = BTreeMap::from([("E1/53".to_owned(), "4x25G".to_owned())]);
+        for release in Release::ALL {
+            let spec = &profile_at(release, "edgecore-eps203").unwrap().spec;
+            let port = &spec.ports["E1/53"];
+            let breakout = spec.port_profile(port).unwrap().breakout.is_some();
+            // 26.01/26.02 (fabric v0.115.4/v0.120.3 p_bcm_edgecore_eps203.go): a speed port.
+            assert_eq!(breakout, release >= Release::V26_03, "{release}");
+            assert_eq!(spec.has_port("E1/53/1", &default), breakout, "{release}");
+            assert_eq!(spec.has_port("E1/53/4", &four), breakout, "{release}");
+            assert!(spec.has_port("E1/53", &default), "{release}");
         }
-        let embedded: Vec<serde_json::Value> = serde_json::from_str(BUILT_IN_JSON).unwrap();
-        assert_eq!(
-            embedded, made,
-            "schemas/switchprofiles/built-in.json is not the YAML profiles: HH_GITOPS_BLESS=1 rewrites it"
-        );
+    }
+
+    #[test]
+    fn only_26_03_profiles_have_port_locators() {
+        for release in Release::ALL {
+            let with: Vec<String> = every_profile(release)
+                .into_iter()
+                .filter(|(_, object)| object.spec.features.port_locator)
+                .map(|(name, _)| name)
+                .collect();
+            // 26.03/SOURCE.md: the PortLocator column of the v0.129.0 Switch Catalog.
+            let want = if release == Release::V26_03 { 9 } else { 0 };
+            assert_eq!(with.len(), want, "{release}: {with:?}");
+        }
+        assert!(profile("celestica-ds3000").spec.features.port_locator);
+        assert!(!profile("dell-z9332f-on").spec.features.port_locator);
     }
 
     #[test]
     fn every_embedded_profile_reads_with_its_ports_and_port_profiles() {
-        for (name, object, _) in CATALOGUE.iter() {
+        for (name, object) in Release::ALL.into_iter().flat_map(every_profile) {
             let spec = &object.spec;
             assert!(spec.ports.contains_key("M1"), "{name}");
             for (port_name, port) in &spec.ports {
@@ -512,9 +397,9 @@ mod tests {
     fn auto_negotiation_needs_a_profile_that_allows_it_and_never_a_group() {
         let vs = &profile("vs").spec;
         assert!(!vs.auto_neg_allowed("E1/1", &BTreeMap::new()));
-        let (name, allowing) = CATALOGUE
+        let (name, allowing) = every_profile(Release::NEWEST)
             .iter()
-            .find_map(|(name, object, _)| {
+            .find_map(|(name, object)| {
                 let spec = &object.spec;
                 spec.ports
                     .iter()
