@@ -333,7 +333,7 @@ fn a_fab_yaml_linked_to_a_file_inside_the_repository_is_followed_and_named() {
     let out = repo.sync(&["--dry-run", "--report-json", report.to_str().unwrap()]);
     assert_exit(&out, 1);
     assert!(
-        stdout(&out).starts_with("gitops/hedgehog/f\n  fabric config: gitops/hedgehog/f/fab.yaml (fab.yaml)\n  rejected raw/vpc.yaml (left in raw/)\n      gitops/hedgehog/f/raw/vpc.yaml:8:15: error: subnet `10.99.1.0/24` overlaps `10.99.0.0/16`, which the fabric reserves for its own addresses"),
+        stdout(&out).starts_with("gitops/hedgehog/f\n  fabric config: gitops/hedgehog/f/fab.yaml (fab.yaml)\n  Hedgehog release: 26.03 (the default: the newest; declare yours with `--hedgehog-release`); checked as fabric v0.129.1 (26.03 ships v0.129.4)\n  rejected raw/vpc.yaml (left in raw/)\n      gitops/hedgehog/f/raw/vpc.yaml:8:15: error: subnet `10.99.1.0/24` overlaps `10.99.0.0/16`, which the fabric reserves for its own addresses"),
         "the shared fab.yaml's protocol subnet applies: {}",
         stdout(&out)
     );
@@ -351,7 +351,7 @@ fn a_fab_yaml_linked_to_a_file_inside_the_repository_is_followed_and_named() {
     assert_exit(&out, 1);
     assert!(
         stdout(&out)
-            .ends_with("fabric config: gitops/hedgehog/f/fab.yaml (fab.yaml)\nchecked 1 file: 0 valid (0 resources), 1 rejected (1 error), 0 warnings\n"),
+            .ends_with("fabric config: gitops/hedgehog/f/fab.yaml (fab.yaml)\nHedgehog release: 26.03 (the default: the newest; declare yours with `--hedgehog-release`); checked as fabric v0.129.1 (26.03 ships v0.129.4)\nchecked 1 file: 0 valid (0 resources), 1 rejected (1 error), 0 warnings\n"),
         "{}",
         stdout(&out)
     );

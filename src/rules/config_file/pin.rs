@@ -126,17 +126,16 @@ impl ChosenRelease {
         }
     }
 
-    /// The release and how it was chosen, in the words every report uses, a field shown
-    /// by `code` (the Markdown summary quotes it): `26.02, declared with
-    /// --hedgehog-release`. 26.03 adds that its rules follow fabric v0.129.1.
+    /// The release and how it was chosen, in the words every report uses, the pin (from
+    /// input) shown by `code` (the Markdown summary quotes it): ``26.02 (declared with
+    /// `--hedgehog-release`)``. 26.03 adds that its rules follow fabric v0.129.1.
     pub fn describe(&self, code: impl Fn(&str) -> String) -> String {
         let how = match &self.by {
-            ChosenBy::Declared => format!("declared with {}", code("--hedgehog-release")),
+            ChosenBy::Declared => "declared with `--hedgehog-release`".to_owned(),
             ChosenBy::Pinned(pin) => format!("pinned by the fab.yaml's {}", code(pin)),
-            ChosenBy::Defaulted => format!(
-                "the default, the newest release; declare yours with {}",
-                code("--hedgehog-release")
-            ),
+            ChosenBy::Defaulted => {
+                "the default: the newest; declare yours with `--hedgehog-release`".to_owned()
+            }
         };
         let mut line = format!("{} ({how})", self.release);
         if self.release.checked_as() != self.release.fabric_version() {
@@ -356,12 +355,12 @@ mod tests {
         let declared = ChosenRelease::resolve(Some(Release::V26_01), None).unwrap();
         assert_eq!(
             declared.to_string(),
-            "26.01 (declared with --hedgehog-release)"
+            "26.01 (declared with `--hedgehog-release`)"
         );
         let defaulted = ChosenRelease::resolve(None, None).unwrap();
         assert_eq!(
             defaulted.to_string(),
-            "26.03 (the default, the newest release; declare yours with --hedgehog-release); checked as fabric v0.129.1 (26.03 ships v0.129.4)"
+            "26.03 (the default: the newest; declare yours with `--hedgehog-release`); checked as fabric v0.129.1 (26.03 ships v0.129.4)"
         );
         assert_eq!(
             serde_json::to_value(&pinned).unwrap(),
