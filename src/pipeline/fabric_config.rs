@@ -220,3 +220,31 @@ pub fn for_checked_path(path: &Path, given: &Given) -> Result<LoadedConfig> {
     }
     Ok(LoadedConfig::defaults(given.release))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_chosen_release_is_the_one_the_rules_run_by() {
+        let dir = tempfile::tempdir().unwrap();
+        let fab_yaml = dir.path().join(FAB_YAML);
+        std::fs::write(
+            &fab_yaml,
+            "kind: Fabricator\nspec:\n  overrides:\n    versions:\n      fabric:\n        api: v0.115.4\n",
+        )
+        .unwrap();
+        let pinned = LoadedConfig::read(&fab_yaml, "fab.yaml", None).unwrap();
+        assert_eq!(pinned.context().release, Release::V26_01);
+        let declared = LoadedConfig::defaults(Some(Release::V26_02));
+        assert_eq!(declared.context().release, Release::V26_02);
+        assert_eq!(
+            LoadedConfig::defaults(None).context().release,
+            Release::NEWEST
+        );
+        // The fabric's own fab.yaml, pin and all, is read when no config is given.
+        let given = Given::default();
+        let found = LoadedConfig::for_fabric(dir.path(), "", &given, dir.path()).unwrap();
+        assert_eq!(found.context().release, Release::V26_01);
+    }
+}
