@@ -66,9 +66,13 @@ impl Pin {
 pub enum ChosenBy {
     /// The user named it (`--hedgehog-release`, the action's `hedgehog-release` input).
     Declared,
-    /// The fabric's fab.yaml pins a fabric version of it; the field and version, as
-    /// [`Pin::describe`] says them.
-    Pinned(String),
+    /// The fabric's fab.yaml pins a fabric version of it.
+    Pinned {
+        /// The field and version, as [`Pin::describe`] says them.
+        pin: String,
+        /// The version pinned (`v0.120.4`).
+        version: String,
+    },
     /// Nobody said: the newest release.
     #[default]
     Defaulted,
@@ -116,7 +120,10 @@ impl ChosenRelease {
             }),
             (Some(pin), _) => Ok(ChosenRelease {
                 release: pin.release,
-                by: ChosenBy::Pinned(pin.describe()),
+                by: ChosenBy::Pinned {
+                    pin: pin.describe(),
+                    version: pin.version.clone(),
+                },
             }),
             (None, Some(release)) => Ok(ChosenRelease {
                 release,
@@ -128,23 +135,30 @@ impl ChosenRelease {
 
     /// The release and how it was chosen, in the words every report uses, the pin (from
     /// input) shown by `code` (the Markdown summary quotes it): ``26.02 (declared with
-    /// `--hedgehog-release`)``. 26.03 adds that its rules follow fabric v0.129.1.
+    /// `--hedgehog-release`)``. 26.03 adds that its rules follow fabric v0.129.1, and a
+    /// pinned patch other than the one the rules follow is named beside it.
     pub fn describe(&self, code: impl Fn(&str) -> String) -> String {
+        let checked_as = self.release.checked_as();
+        let mut other_patch = false;
         let how = match &self.by {
             ChosenBy::Declared => "declared with `--hedgehog-release`".to_owned(),
-            ChosenBy::Pinned(pin) => format!("pinned by the fab.yaml's {}", code(pin)),
+            ChosenBy::Pinned { pin, version } => {
+                other_patch = version.trim_start_matches('v') != checked_as.trim_start_matches('v');
+                format!("pinned by the fab.yaml's {}", code(pin))
+            }
             ChosenBy::Defaulted => {
                 "the default: the newest; declare yours with `--hedgehog-release`".to_owned()
             }
         };
         let mut line = format!("{} ({how})", self.release);
-        if self.release.checked_as() != self.release.fabric_version() {
+        if checked_as != self.release.fabric_version() {
             line.push_str(&format!(
-                "; checked as fabric {} ({} ships {})",
-                self.release.checked_as(),
+                "; checked as fabric {checked_as} ({} ships {})",
                 self.release,
                 self.release.fabric_version()
             ));
+        } else if other_patch {
+            line.push_str(&format!("; checked as fabric {checked_as}"));
         }
         line
     }
@@ -153,7 +167,7 @@ impl ChosenRelease {
     pub fn chosen_word(&self) -> &'static str {
         match self.by {
             ChosenBy::Declared => "declared",
-            ChosenBy::Pinned(_) => "pinned",
+            ChosenBy::Pinned { .. } => "pinned",
             ChosenBy::Defaulted => "defaulted",
         }
     }
@@ -172,7 +186,7 @@ impl Serialize for ChosenRelease {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("release", self.release.name())?;
         map.serialize_entry("chosen", self.chosen_word())?;
-        if let ChosenBy::Pinned(pin) = &self.by {
+        if let ChosenBy::Pinned { pin, .. } = &self.by {
             map.serialize_entry("pin", pin)?;
         }
         map.serialize_entry("fabric_version", self.release.fabric_version())?;
@@ -346,6 +360,13 @@ mod tests {
         assert_eq!(
             pinned.to_string(),
             "26.02 (pinned by the fab.yaml's spec.overrides.versions.fabric.controller: v0.120.3)"
+        );
+        let patch = pin_of("        controller: v0.120.4\n").unwrap().unwrap();
+        assert_eq!(
+            ChosenRelease::resolve(None, Some(&patch))
+                .unwrap()
+                .to_string(),
+            "26.02 (pinned by the fab.yaml's spec.overrides.versions.fabric.controller: v0.120.4); checked as fabric v0.120.3"
         );
         let conflict = ChosenRelease::resolve(Some(Release::V26_03), Some(&pin)).unwrap_err();
         assert_eq!(
