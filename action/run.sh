@@ -148,6 +148,10 @@ if [ -n "${fabric_config}" ]; then
   resolve_path fabric-config "${fabric_config}"
   args+=("--fabric-config=${resolved}")
 fi
+# The releases are the binary's to know (a newer hh-gitops knows newer ones): it refuses
+# any other value, naming the ones it knows.
+hedgehog_release="$(trim "${INPUT_HEDGEHOG_RELEASE:-}")"
+if [ -n "${hedgehog_release}" ]; then args+=("--hedgehog-release=${hedgehog_release}"); fi
 sarif="$(trim "${INPUT_SARIF:-}")"
 if [ -n "${sarif}" ]; then
   if [[ "${sarif}" == /* ]]; then

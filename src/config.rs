@@ -12,6 +12,7 @@ use crate::backend::github::GithubTarget;
 use crate::cli::args::{CheckArgs, ColorArg, CommitMode, CommonArgs, Format, SyncArgs};
 use crate::gha::{ActionsEnv, CommitPlace};
 use crate::report::markdown::Links;
+use crate::rules::Release;
 use crate::rules::state::References;
 use crate::secret::Secret;
 
@@ -127,6 +128,8 @@ pub struct CheckConfig {
     pub max_file_size: u64,
     /// `--fabric-config`.
     pub fabric_config: Option<PathBuf>,
+    /// `--hedgehog-release`: the release of every fabric whose fab.yaml pins none.
+    pub release: Option<Release>,
     /// `--deny-warnings`.
     pub deny_warnings: bool,
     /// `--references`.
@@ -143,6 +146,7 @@ impl CheckConfig {
             fabrics: (!args.fabrics.is_empty()).then(|| args.fabrics.clone()),
             max_file_size: args.common.max_file_size,
             fabric_config: args.common.fabric_config.clone(),
+            release: args.common.hedgehog_release,
             deny_warnings: args.common.deny_warnings,
             references: references(&args.common),
             changed_since: changed_since(&args.common, actions),
@@ -161,6 +165,8 @@ pub struct SyncConfig {
     pub max_file_size: u64,
     /// `--fabric-config`: the fabric config for every fabric, instead of each one's fab.yaml.
     pub fabric_config: Option<PathBuf>,
+    /// `--hedgehog-release`: the release of every fabric whose fab.yaml pins none.
+    pub release: Option<Release>,
     /// How the move is recorded.
     pub commit: Commit,
     /// The commit title; `None` (also for a blank `--commit-message`) means the default.
@@ -195,6 +201,7 @@ impl SyncConfig {
             fabrics: args.fabrics.clone(),
             max_file_size: args.common.max_file_size,
             fabric_config: args.common.fabric_config.clone(),
+            release: args.common.hedgehog_release,
             commit: Commit::resolve(args, actions)?,
             commit_message: args
                 .commit_message

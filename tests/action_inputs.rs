@@ -465,3 +465,34 @@ fn a_workspace_without_a_checkout_asks_for_actions_checkout() {
     );
     assert_eq!(job.fake.requests(), 0);
 }
+
+#[test]
+fn hedgehog_release_reaches_the_binary_which_names_the_releases_it_knows() {
+    let job = Job::new();
+    let step = job.step(&[("hedgehog-release", " 26.02 "), ("mode", "check")], &[]);
+    step.assert_success();
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&step.outputs()["report"]).unwrap()).unwrap();
+    for fabric in report["fabrics"].as_array().unwrap() {
+        assert_eq!(
+            fabric["fabric_config"]["hedgehog_release"],
+            serde_json::json!({"release": "26.02", "chosen": "declared", "fabric_version": "v0.120.3", "checked_as": "v0.120.3"})
+        );
+    }
+    assert!(
+        step.summary()
+            .contains("\n\nHedgehog release: 26.02 (declared with `--hedgehog-release`)\n\n"),
+        "{}",
+        step.summary()
+    );
+    // The binary, not the script, knows the releases: an unknown one is its usage error,
+    // an annotation in the log.
+    let step = job.step(&[("hedgehog-release", "25.05")], &[]);
+    assert_eq!(step.code(), Some(2));
+    assert!(
+        step.stdout().ends_with("::error title=hh-gitops::invalid value '25.05' for '--hedgehog-release <RELEASE>': `25.05` is not a Hedgehog release hh-gitops knows: use one of 26.01, 26.02, 26.03\n"),
+        "{}",
+        step.stdout()
+    );
+    assert_eq!(job.fake.commits_made(), 0);
+}

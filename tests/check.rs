@@ -412,6 +412,6 @@ fn an_explicitly_named_fifo_is_refused_without_hanging() {
     assert_exit(&out, 1);
     assert_eq!(
         stdout(&out),
-        "pipe.yaml:1:1: error: is not a regular file\nfabric config: fabricator's defaults (no fab.yaml found; give one with `--fabric-config`)\nchecked 1 file: 0 valid (0 resources), 1 rejected (1 error), 0 warnings\n"
+        "pipe.yaml:1:1: error: is not a regular file\nfabric config: fabricator's defaults (no fab.yaml found; give one with `--fabric-config`)\nHedgehog release: 26.03 (the default: the newest; declare yours with `--hedgehog-release`); checked as fabric v0.129.1 (26.03 ships v0.129.4)\nchecked 1 file: 0 valid (0 resources), 1 rejected (1 error), 0 warnings\n"
     );
 }

@@ -12,6 +12,11 @@ const VPC_IN_10_99: &str = "apiVersion: vpc.githedgehog.com/v1beta1\nkind: VPC\n
 /// A fab.yaml that moves the protocol subnet (a reserved subnet) to 10.99.0.0/16.
 const FAB_YAML: &str = "apiVersion: fabricator.githedgehog.com/v1beta1\nkind: Fabricator\nmetadata:\n  name: default\n  namespace: fab\nspec:\n  config:\n    fabric:\n      protocolSubnet: 10.99.0.0/16\n---\napiVersion: fabricator.githedgehog.com/v1beta1\nkind: ControlNode\nmetadata:\n  name: control-1\n  namespace: fab\nspec: {}\n";
 
+/// What the JSON report says of a fabric checked against the default release.
+fn defaulted() -> serde_json::Value {
+    serde_json::json!({"release": "26.03", "chosen": "defaulted", "fabric_version": "v0.129.4", "checked_as": "v0.129.1"})
+}
+
 /// The whole fabric-ctrl config.yaml of the fixtures with `reservedSubnets` set to `subnet`
 /// alone.
 fn config_yaml_reserving(subnet: &str) -> String {
@@ -60,9 +65,12 @@ fn each_fabric_is_checked_against_its_own_fab_yaml() {
     let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
     assert_eq!(
         json["fabrics"][0]["fabric_config"],
-        serde_json::json!({"file": "gitops/hedgehog/with/fab.yaml", "form": "fab.yaml"})
+        serde_json::json!({"file": "gitops/hedgehog/with/fab.yaml", "form": "fab.yaml", "hedgehog_release": defaulted()})
     );
-    assert_eq!(json["fabrics"][1]["fabric_config"], serde_json::json!({}));
+    assert_eq!(
+        json["fabrics"][1]["fabric_config"],
+        serde_json::json!({"hedgehog_release": defaulted()})
+    );
 }
 
 #[test]
@@ -86,7 +94,7 @@ fn fabric_config_overrides_every_fabric_and_takes_fabric_ctrls_config_too() {
     let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(
         json["fabric_configs"],
-        serde_json::json!([{"file": "config.yaml", "form": "fabric-ctrl-config"}])
+        serde_json::json!([{"file": "config.yaml", "form": "fabric-ctrl-config", "hedgehog_release": defaulted()}])
     );
     assert_eq!(json["files"][0]["findings"][0]["line"], 8);
 }
@@ -158,7 +166,7 @@ fn check_reads_the_fab_yaml_of_the_fabric_holding_each_path() {
     let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(
         json["fabric_configs"],
-        serde_json::json!([{"file": "gitops/hedgehog/with/fab.yaml", "form": "fab.yaml"}, {}])
+        serde_json::json!([{"file": "gitops/hedgehog/with/fab.yaml", "form": "fab.yaml", "hedgehog_release": defaulted()}, {"hedgehog_release": defaulted()}])
     );
     assert_eq!(json["totals"]["rejected_files"], 1, "{json}");
     assert_eq!(
@@ -325,14 +333,14 @@ fn a_fab_yaml_linked_to_a_file_inside_the_repository_is_followed_and_named() {
     let out = repo.sync(&["--dry-run", "--report-json", report.to_str().unwrap()]);
     assert_exit(&out, 1);
     assert!(
-        stdout(&out).starts_with("gitops/hedgehog/f\n  fabric config: gitops/hedgehog/f/fab.yaml (fab.yaml)\n  rejected raw/vpc.yaml (left in raw/)\n      gitops/hedgehog/f/raw/vpc.yaml:8:15: error: subnet `10.99.1.0/24` overlaps `10.99.0.0/16`, which the fabric reserves for its own addresses"),
+        stdout(&out).starts_with("gitops/hedgehog/f\n  fabric config: gitops/hedgehog/f/fab.yaml (fab.yaml)\n  Hedgehog release: 26.03 (the default: the newest; declare yours with `--hedgehog-release`); checked as fabric v0.129.1 (26.03 ships v0.129.4)\n  rejected raw/vpc.yaml (left in raw/)\n      gitops/hedgehog/f/raw/vpc.yaml:8:15: error: subnet `10.99.1.0/24` overlaps `10.99.0.0/16`, which the fabric reserves for its own addresses"),
         "the shared fab.yaml's protocol subnet applies: {}",
         stdout(&out)
     );
     let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
     assert_eq!(
         json["fabrics"][0]["fabric_config"],
-        serde_json::json!({"file": "gitops/hedgehog/f/fab.yaml", "form": "fab.yaml"})
+        serde_json::json!({"file": "gitops/hedgehog/f/fab.yaml", "form": "fab.yaml", "hedgehog_release": defaulted()})
     );
     // check finds it too, from inside the fabric.
     let out = output(
@@ -343,7 +351,7 @@ fn a_fab_yaml_linked_to_a_file_inside_the_repository_is_followed_and_named() {
     assert_exit(&out, 1);
     assert!(
         stdout(&out)
-            .ends_with("fabric config: gitops/hedgehog/f/fab.yaml (fab.yaml)\nchecked 1 file: 0 valid (0 resources), 1 rejected (1 error), 0 warnings\n"),
+            .ends_with("fabric config: gitops/hedgehog/f/fab.yaml (fab.yaml)\nHedgehog release: 26.03 (the default: the newest; declare yours with `--hedgehog-release`); checked as fabric v0.129.1 (26.03 ships v0.129.4)\nchecked 1 file: 0 valid (0 resources), 1 rejected (1 error), 0 warnings\n"),
         "{}",
         stdout(&out)
     );

@@ -299,7 +299,7 @@ fn check_leaves_a_gitignored_raw_file_out_of_the_fabric_as_sync_does() {
     assert_eq!(
         stdout(&folder),
         "ignored gitops/hedgehog/f/raw/wip.yaml (ignored by .gitignore)\n\
-         fabric config: fabricator's defaults (no fab.yaml found; give one with `--fabric-config`)\n\
+         fabric config: fabricator's defaults (no fab.yaml found; give one with `--fabric-config`)\nHedgehog release: 26.03 (the default: the newest; declare yours with `--hedgehog-release`); checked as fabric v0.129.1 (26.03 ships v0.129.4)\n\
          checked 6 files: 6 valid (6 resources), 0 rejected (0 errors), 0 warnings, 1 ignored\n"
     );
     // As a change (the pull-request gate), the same: the base line aside, the same lines.
@@ -316,7 +316,7 @@ fn check_leaves_a_gitignored_raw_file_out_of_the_fabric_as_sync_does() {
     assert_eq!(
         stdout(&named),
         "ignored gitops/hedgehog/f/raw/wip.yaml (ignored by .gitignore)\n\
-         fabric config: fabricator's defaults (no fab.yaml found; give one with `--fabric-config`)\n\
+         fabric config: fabricator's defaults (no fab.yaml found; give one with `--fabric-config`)\nHedgehog release: 26.03 (the default: the newest; declare yours with `--hedgehog-release`); checked as fabric v0.129.1 (26.03 ships v0.129.4)\n\
          checked 0 files: 0 valid (0 resources), 0 rejected (0 errors), 0 warnings, 1 ignored\n"
     );
     let sync = repo.sync(&["--dry-run", "--references", "strict"]);
@@ -324,7 +324,7 @@ fn check_leaves_a_gitignored_raw_file_out_of_the_fabric_as_sync_does() {
     assert_eq!(
         stdout(&sync),
         "gitops/hedgehog/f\n  \
-         fabric config: fabricator's defaults (no fab.yaml found; give one with `--fabric-config`)\n  \
+         fabric config: fabricator's defaults (no fab.yaml found; give one with `--fabric-config`)\n  Hedgehog release: 26.03 (the default: the newest; declare yours with `--hedgehog-release`); checked as fabric v0.129.1 (26.03 ships v0.129.4)\n  \
          ignored  raw/.gitkeep\n  \
          ignored  raw/wip.yaml (ignored by .gitignore)\n  \
          nothing to move\n\
@@ -337,7 +337,7 @@ fn check_leaves_a_gitignored_raw_file_out_of_the_fabric_as_sync_does() {
     assert_eq!(
         stdout(&unignored),
         "gitops/hedgehog/f/raw/wip.yaml:8:15: error: subnet `default` (10.0.1.0/25) overlaps subnet `default` (10.0.1.0/24) of VPC `vpc-1` (gitops/hedgehog/f/managed/vpcs/vpc-1.yaml:1): the VPCs of IPv4Namespace `default` must not share addresses, so pick a prefix no other VPC uses (at /spec/subnets/default/subnet)\n\
-         fabric config: fabricator's defaults (no fab.yaml found; give one with `--fabric-config`)\n\
+         fabric config: fabricator's defaults (no fab.yaml found; give one with `--fabric-config`)\nHedgehog release: 26.03 (the default: the newest; declare yours with `--hedgehog-release`); checked as fabric v0.129.1 (26.03 ships v0.129.4)\n\
          checked 7 files: 6 valid (6 resources), 1 rejected (1 error), 0 warnings\n"
     );
     assert_exit(&repo.sync(&["--dry-run", "--references", "strict"]), 1);
@@ -364,7 +364,7 @@ fn a_gitignored_raw_file_satisfies_no_reference_under_check_as_under_sync() {
     assert_eq!(
         stdout(&staged),
         format!(
-            "{finding}\nfabric config: fabricator's defaults (no fab.yaml found; give one with `--fabric-config`)\nchecked 1 file: 0 valid (0 resources), 1 rejected (1 error), 0 warnings\n"
+            "{finding}\nfabric config: fabricator's defaults (no fab.yaml found; give one with `--fabric-config`)\nHedgehog release: 26.03 (the default: the newest; declare yours with `--hedgehog-release`); checked as fabric v0.129.1 (26.03 ships v0.129.4)\nchecked 1 file: 0 valid (0 resources), 1 rejected (1 error), 0 warnings\n"
         )
     );
     let everything = check(&repo, &[]);
@@ -374,7 +374,7 @@ fn a_gitignored_raw_file_satisfies_no_reference_under_check_as_under_sync() {
         format!(
             "{finding}\n\
              ignored gitops/hedgehog/f/raw/vpc.wip.yaml (ignored by .gitignore)\n\
-             fabric config: fabricator's defaults (no fab.yaml found; give one with `--fabric-config`)\n\
+             fabric config: fabricator's defaults (no fab.yaml found; give one with `--fabric-config`)\nHedgehog release: 26.03 (the default: the newest; declare yours with `--hedgehog-release`); checked as fabric v0.129.1 (26.03 ships v0.129.4)\n\
              checked 6 files: 5 valid (5 resources), 1 rejected (1 error), 0 warnings, 1 ignored\n"
         )
     );
@@ -384,7 +384,7 @@ fn a_gitignored_raw_file_satisfies_no_reference_under_check_as_under_sync() {
         stdout(&sync),
         format!(
             "gitops/hedgehog/f\n  \
-             fabric config: fabricator's defaults (no fab.yaml found; give one with `--fabric-config`)\n  \
+             fabric config: fabricator's defaults (no fab.yaml found; give one with `--fabric-config`)\n  Hedgehog release: 26.03 (the default: the newest; declare yours with `--hedgehog-release`); checked as fabric v0.129.1 (26.03 ships v0.129.4)\n  \
              rejected raw/attach.yaml (left in raw/)\n      \
              {finding}\n  \
              ignored  raw/.gitkeep\n  \

@@ -12,7 +12,11 @@ fn findings(text: &str) -> Vec<String> {
     assert_exit(&out, 1);
     stdout(&out)
         .lines()
-        .filter(|l| !l.starts_with("checked ") && !l.starts_with("fabric config: "))
+        .filter(|l| {
+            !l.starts_with("checked ")
+                && !l.starts_with("fabric config: ")
+                && !l.starts_with("Hedgehog release: ")
+        })
         .map(str::to_owned)
         .collect()
 }

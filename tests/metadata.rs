@@ -65,6 +65,7 @@ fn labels_and_annotations_the_api_server_refuses_keep_the_file_in_raw() {
         format!(
             "{F}
   fabric config: fabricator's defaults (no fab.yaml found; give one with `--fabric-config`)
+  Hedgehog release: 26.03 (the default: the newest; declare yours with `--hedgehog-release`); checked as fabric v0.129.1 (26.03 ships v0.129.4)
   rejected raw/refused.yaml (left in raw/)
       {F}/raw/refused.yaml:7:23: error: the value `front end` of label `example.com/Tier` {value_rule} (at /metadata/labels/example.com~1Tier)
       {F}/raw/refused.yaml:8:5: error: the prefix `Example.com` of label key `Example.com/app` {prefix_rule} (at /metadata/labels/Example.com~1app)

@@ -118,7 +118,7 @@ fn a_symbolic_link_to_a_fabric_folder_is_listed_as_skipped_and_never_followed() 
     assert_eq!(
         stdout(&out),
         format!(
-            "gitops/hedgehog/fab\n  fabric config: fabricator's defaults (no fab.yaml found; give one with `--fabric-config`)\n{NAMESPACES_MISSING}  moved raw/vpc.yaml -> 1 resource\n      created   managed/vpcs/vpc-1.yaml\nskipped gitops/hedgehog/linked: is a symbolic link: hh-gitops never follows links; make it a real folder, or point --fabrics at the folder it links to\ncommitted {}: 1 raw file moved (1 resource: 1 created, 0 updated, 0 unchanged), 0 rejected (0 errors), 0 ignored, 2 warnings\n",
+            "gitops/hedgehog/fab\n  fabric config: fabricator's defaults (no fab.yaml found; give one with `--fabric-config`)\n  Hedgehog release: 26.03 (the default: the newest; declare yours with `--hedgehog-release`); checked as fabric v0.129.1 (26.03 ships v0.129.4)\n{NAMESPACES_MISSING}  moved raw/vpc.yaml -> 1 resource\n      created   managed/vpcs/vpc-1.yaml\nskipped gitops/hedgehog/linked: is a symbolic link: hh-gitops never follows links; make it a real folder, or point --fabrics at the folder it links to\ncommitted {}: 1 raw file moved (1 resource: 1 created, 0 updated, 0 unchanged), 0 rejected (0 errors), 0 ignored, 2 warnings\n",
             head.trim()
         )
     );
@@ -261,7 +261,7 @@ fn check_rejects_a_name_whose_managed_file_name_is_over_255_bytes() {
     assert_eq!(
         stdout(&out),
         format!(
-            "{}:{LONG_NAME_FINDING}\nfabric config: fabricator's defaults (no fab.yaml found; give one with `--fabric-config`)\nchecked 1 file: 0 valid (0 resources), 1 rejected (1 error), 0 warnings\n",
+            "{}:{LONG_NAME_FINDING}\nfabric config: fabricator's defaults (no fab.yaml found; give one with `--fabric-config`)\nHedgehog release: 26.03 (the default: the newest; declare yours with `--hedgehog-release`); checked as fabric v0.129.1 (26.03 ships v0.129.4)\nchecked 1 file: 0 valid (0 resources), 1 rejected (1 error), 0 warnings\n",
             file.display()
         )
     );
@@ -280,7 +280,7 @@ fn sync_rejects_a_name_whose_managed_file_name_is_over_255_bytes_and_commits_not
     assert_eq!(
         stdout(&out),
         format!(
-            "{FABRIC}\n  fabric config: fabricator's defaults (no fab.yaml found; give one with `--fabric-config`)\n  rejected raw/group.yaml (left in raw/)\n      {FABRIC}/raw/group.yaml:{LONG_NAME_FINDING}\nno commit (nothing to change): 0 raw files moved (0 resources: 0 created, 0 updated, 0 unchanged), 1 rejected (1 error), 0 ignored, 0 warnings\n"
+            "{FABRIC}\n  fabric config: fabricator's defaults (no fab.yaml found; give one with `--fabric-config`)\n  Hedgehog release: 26.03 (the default: the newest; declare yours with `--hedgehog-release`); checked as fabric v0.129.1 (26.03 ships v0.129.4)\n  rejected raw/group.yaml (left in raw/)\n      {FABRIC}/raw/group.yaml:{LONG_NAME_FINDING}\nno commit (nothing to change): 0 raw files moved (0 resources: 0 created, 0 updated, 0 unchanged), 1 rejected (1 error), 0 ignored, 0 warnings\n"
         )
     );
     assert_eq!(repo.commit_count(), before, "no commit");
@@ -321,7 +321,7 @@ fn raw_file_and_folder_names_that_are_not_utf8_are_rejected_untouched_and_make_n
     assert_eq!(
         stdout(&out),
         format!(
-            "{FABRIC}\n  fabric config: fabricator's defaults (no fab.yaml found; give one with `--fabric-config`)\n  rejected raw/bad\u{fffd}name.yaml (left in raw/)\n      {FABRIC}/raw/bad\u{fffd}name.yaml:1:1: error: file name is not valid UTF-8: rename it\n  rejected raw/sub\u{fffd} (left in raw/)\n      {FABRIC}/raw/sub\u{fffd}:1:1: error: folder name is not valid UTF-8: rename it (hh-gitops does not look inside)\n{NAMESPACES_MISSING}  moved raw/vpc.yaml -> 1 resource\n      created   managed/vpcs/vpc-1.yaml\ncommitted {}: 1 raw file moved (1 resource: 1 created, 0 updated, 0 unchanged), 2 rejected (2 errors), 0 ignored, 2 warnings\n",
+            "{FABRIC}\n  fabric config: fabricator's defaults (no fab.yaml found; give one with `--fabric-config`)\n  Hedgehog release: 26.03 (the default: the newest; declare yours with `--hedgehog-release`); checked as fabric v0.129.1 (26.03 ships v0.129.4)\n  rejected raw/bad\u{fffd}name.yaml (left in raw/)\n      {FABRIC}/raw/bad\u{fffd}name.yaml:1:1: error: file name is not valid UTF-8: rename it\n  rejected raw/sub\u{fffd} (left in raw/)\n      {FABRIC}/raw/sub\u{fffd}:1:1: error: folder name is not valid UTF-8: rename it (hh-gitops does not look inside)\n{NAMESPACES_MISSING}  moved raw/vpc.yaml -> 1 resource\n      created   managed/vpcs/vpc-1.yaml\ncommitted {}: 1 raw file moved (1 resource: 1 created, 0 updated, 0 unchanged), 2 rejected (2 errors), 0 ignored, 2 warnings\n",
             head.trim()
         )
     );
@@ -371,7 +371,7 @@ fn a_fabric_folder_whose_name_is_not_utf8_is_listed_as_skipped() {
     assert_eq!(
         stdout(&out),
         format!(
-            "gitops/hedgehog/fab\n  fabric config: fabricator's defaults (no fab.yaml found; give one with `--fabric-config`)\n{NAMESPACES_MISSING}  would move raw/vpc.yaml -> 1 resource\n      created   managed/vpcs/vpc-1.yaml\nskipped gitops/hedgehog/fab\u{fffd}: folder name is not valid UTF-8: rename it\ndry run, nothing changed: 1 raw file would move (1 resource: 1 created, 0 updated, 0 unchanged), 0 rejected (0 errors), 0 ignored, 2 warnings\n"
+            "gitops/hedgehog/fab\n  fabric config: fabricator's defaults (no fab.yaml found; give one with `--fabric-config`)\n  Hedgehog release: 26.03 (the default: the newest; declare yours with `--hedgehog-release`); checked as fabric v0.129.1 (26.03 ships v0.129.4)\n{NAMESPACES_MISSING}  would move raw/vpc.yaml -> 1 resource\n      created   managed/vpcs/vpc-1.yaml\nskipped gitops/hedgehog/fab\u{fffd}: folder name is not valid UTF-8: rename it\ndry run, nothing changed: 1 raw file would move (1 resource: 1 created, 0 updated, 0 unchanged), 0 rejected (0 errors), 0 ignored, 2 warnings\n"
         )
     );
     assert_eq!(std::fs::read(&bad).unwrap(), vpc("vpc-2", 1002).as_bytes());

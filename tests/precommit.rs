@@ -113,6 +113,7 @@ fn the_hook_checks_the_fabrics_the_action_syncs_and_no_other_managed_folder() {
             &format!("ignored {CHART} (not in a fabric matching --fabrics)"),
             &format!("ignored {ELSEWHERE} (not in a fabric matching --fabrics)"),
             "fabric config: fabricator's defaults (no fab.yaml found; give one with `--fabric-config`)",
+            "Hedgehog release: 26.03 (the default: the newest; declare yours with `--hedgehog-release`); checked as fabric v0.129.1 (26.03 ships v0.129.4)",
             "checked 1 file: 1 valid (1 resource), 0 rejected (0 errors), 2 warnings, 2 ignored",
         ],
         "{}",

@@ -72,7 +72,7 @@ fn a_fabrics_text_report_shows_the_rejected_file_before_the_file_that_moves() {
     assert_eq!(
         stdout(&out),
         "gitops/hedgehog/f\n\
-         \x20 fabric config: fabricator's defaults (no fab.yaml found; give one with `--fabric-config`)\n\
+         \x20 fabric config: fabricator's defaults (no fab.yaml found; give one with `--fabric-config`)\n  Hedgehog release: 26.03 (the default: the newest; declare yours with `--hedgehog-release`); checked as fabric v0.129.1 (26.03 ships v0.129.4)\n\
          \x20 rejected raw/b-bad.yaml (left in raw/)\n\
          \x20     gitops/hedgehog/f/raw/b-bad.yaml:9:7: error: unknown field `vlna`: did you mean `vlan`? (at /spec/subnets/default/vlna)\n\
          \x20 would move raw/a-good.yaml -> 1 resource\n\

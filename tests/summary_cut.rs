@@ -77,7 +77,7 @@ fn a_summary_over_1_mib_cuts_only_moved_rows_and_says_so_outside_any_fold() {
     // Totals first, then the big fabric's rejection, before any moved row.
     assert!(
         text.starts_with(&format!(
-            "## hh-gitops sync (dry run)\n\ndry run, nothing changed\\: 27 raw files would move \\({} resources\\: {} created, 0 updated, 0 unchanged\\), 1 rejected \\(1 error\\), 0 ignored, 0 warnings\n\n### gitops/hedgehog/big\n\nFabric config: fabricator's defaults (no fab.yaml found; give one with `--fabric-config`)\n\n**Rejected** (left in raw/): 1 file\n\n| file | at | problem |\n|---|---|---|\n| <code>raw/zz-bad\\.yaml\\:9\\:7</code> | <code>/spec/subnets/default/vlna</code> | unknown field \\`vlna\\`\\: did you mean \\`vlan\\`? |\n\nTo do: fix each rejected file in `raw/` at the lines above and push again; the valid files would move without them.\n\n**Would move**: 26 raw files -> 26000 managed files\n\n<details>",
+            "## hh-gitops sync (dry run)\n\ndry run, nothing changed\\: 27 raw files would move \\({} resources\\: {} created, 0 updated, 0 unchanged\\), 1 rejected \\(1 error\\), 0 ignored, 0 warnings\n\n### gitops/hedgehog/big\n\nFabric config: fabricator's defaults (no fab.yaml found; give one with `--fabric-config`)\n\nHedgehog release: 26.03 (the default: the newest; declare yours with `--hedgehog-release`); checked as fabric v0.129.1 (26.03 ships v0.129.4)\n\n**Rejected** (left in raw/): 1 file\n\n| file | at | problem |\n|---|---|---|\n| <code>raw/zz-bad\\.yaml\\:9\\:7</code> | <code>/spec/subnets/default/vlna</code> | unknown field \\`vlna\\`\\: did you mean \\`vlan\\`? |\n\nTo do: fix each rejected file in `raw/` at the lines above and push again; the valid files would move without them.\n\n**Would move**: 26 raw files -> 26000 managed files\n\n<details>",
             RESOURCES + 1,
             RESOURCES + 1
         )),
@@ -103,7 +103,7 @@ fn a_summary_over_1_mib_cuts_only_moved_rows_and_says_so_outside_any_fold() {
     assert!(shown > 5_000 && shown < RESOURCES, "{shown} rows shown");
     // The second fabric is whole, after the note.
     assert!(
-        text.ends_with("### gitops/hedgehog/small\n\nFabric config: fabricator's defaults (no fab.yaml found; give one with `--fabric-config`)\n\n**Would move**: 1 raw file -> 1 managed file\n\n| raw file | managed file | kind | status |\n|---|---|---|---|\n| <code>raw/one\\.yaml\\:1</code> | <code>managed/vpcs/one\\.yaml</code> | VPC | would create |\n\n"),
+        text.ends_with("### gitops/hedgehog/small\n\nFabric config: fabricator's defaults (no fab.yaml found; give one with `--fabric-config`)\n\nHedgehog release: 26.03 (the default: the newest; declare yours with `--hedgehog-release`); checked as fabric v0.129.1 (26.03 ships v0.129.4)\n\n**Would move**: 1 raw file -> 1 managed file\n\n| raw file | managed file | kind | status |\n|---|---|---|---|\n| <code>raw/one\\.yaml\\:1</code> | <code>managed/vpcs/one\\.yaml</code> | VPC | would create |\n\n"),
         "{}",
         &text[text.len() - 1000..]
     );

@@ -40,6 +40,7 @@ fn rejected_both(attach_errors: &[&str], vpc_error: &str) -> String {
     format!(
         "{F}
   fabric config: fabricator's defaults (no fab.yaml found; give one with `--fabric-config`)
+  Hedgehog release: 26.03 (the default: the newest; declare yours with `--hedgehog-release`); checked as fabric v0.129.1 (26.03 ships v0.129.4)
   rejected raw/attach.yaml (left in raw/)
 {attach}  rejected raw/vpc.yaml (left in raw/)
       {F}/raw/vpc.yaml:{vpc_error}
@@ -199,6 +200,7 @@ fn check_rejects_the_attachment_naming_the_broken_file_by_its_repository_path() 
             "{F}/raw/attach.yaml:6:11: error: VPC `vpc-1` is defined in {F}/raw/vpc.yaml:1, which is rejected, so it will not exist: fix that file first (at /spec/subnet)
 {F}/raw/vpc.yaml:9:13: error: YAML syntax error: while parsing node, found unknown anchor
 fabric config: fabricator's defaults (no fab.yaml found; give one with `--fabric-config`)
+Hedgehog release: 26.03 (the default: the newest; declare yours with `--hedgehog-release`); checked as fabric v0.129.1 (26.03 ships v0.129.4)
 checked 7 files: 5 valid (5 resources), 2 rejected (2 errors), 0 warnings
 "
         )

@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::backend::split::DEFAULT_MAX_COMMIT_BYTES;
 use crate::limits::DEFAULT_MAX_FILE_SIZE;
+use crate::rules::Release;
 
 /// GitOps gate for Hedgehog Open Network Fabric: checks the YAML dropped into each
 /// fabric's raw/ folder against the Hedgehog CRD schemas and moves the valid resources to
@@ -111,6 +112,13 @@ pub struct CommonArgs {
     /// its raw/ folder) is used when there is one, else fabricator's defaults.
     #[arg(long, value_name = "FILE")]
     pub fabric_config: Option<PathBuf>,
+    /// The Hedgehog release the fabrics run, whose admission rules they are checked by:
+    /// 26.01, 26.02 or 26.03 (a patch release such as 26.02.1 names its release). A
+    /// fabric whose fab.yaml pins its fabric version (`spec.overrides.versions.fabric`:
+    /// `controller` or `api`) is checked against that version's release, and this flag
+    /// must then name the same one. Without either, the newest release, 26.03.
+    #[arg(long, value_name = "RELEASE")]
+    pub hedgehog_release: Option<Release>,
     /// What a reference to an object that is in neither the fabric's managed/ nor its raw/
     /// is (the `default` namespaces, objects applied by hand): `warn` reports it and skips
     /// the checks that needed the object; `strict` rejects the file, for repositories that

@@ -248,9 +248,22 @@ impl Report<'_> {
                 *path = relative_to_repository(root.as_deref(), &cwd, path);
             }
         }
+        let releases: Vec<serde_json::Value> = match self {
+            Report::Check(report) => report
+                .fabric_configs
+                .iter()
+                .map(sarif::config_release)
+                .collect(),
+            Report::Sync(report) => report
+                .fabrics
+                .iter()
+                .map(|fabric| sarif::fabric_release(&fabric.dir, &fabric.fabric_config.release))
+                .collect(),
+        };
         Ok(sarif::render(
             &borrowed(&findings),
             env!("CARGO_PKG_VERSION"),
+            &releases,
         ))
     }
 

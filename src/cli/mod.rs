@@ -24,8 +24,19 @@ use emit::{EXIT_CLEAN, EXIT_ERROR, Report, Terminal};
 
 /// Runs `hh-gitops` with the process's arguments and returns its exit code.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
     let actions = ActionsEnv::read(&ProcessEnv);
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // Inside Actions a usage error is an input the action passes on unchecked (the
+        // releases of `hedgehog-release` are the binary's to know): an annotation says it.
+        Err(error) if actions.in_actions && error.use_stderr() => {
+            let rendered = error.render().to_string();
+            let first = rendered.lines().next().unwrap_or_default();
+            Terminal::new(true, false).fail(first.strip_prefix("error: ").unwrap_or(first));
+            return ExitCode::from(EXIT_ERROR);
+        }
+        Err(error) => error.exit(),
+    };
     let json = match &cli.command {
         Command::Check(args) => args.common.format.is_document(),
         Command::Sync(args) => args.common.format.is_document(),

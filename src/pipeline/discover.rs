@@ -8,7 +8,7 @@ use std::path::Path;
 use anyhow::{Result, bail};
 
 use super::changes;
-use super::fabric_config::LoadedConfig;
+use super::fabric_config::{Given, LoadedConfig};
 use crate::backend::diff::Changes;
 use crate::backend::git::GitRepo;
 use crate::config::SyncConfig;
@@ -109,7 +109,7 @@ pub fn fabrics(
     registry: &Registry,
     config: &SyncConfig,
     below: &str,
-    given: Option<&LoadedConfig>,
+    given: &Given,
     git: Option<&GitRepo>,
     changes: Option<&Changes>,
 ) -> Result<Fabrics> {

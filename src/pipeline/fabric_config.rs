@@ -4,6 +4,10 @@
 //! into the config. A config file that cannot be read is an error for the whole run, naming
 //! the file, line and column: checking against a config the user did not mean would give
 //! verdicts they cannot trust.
+//!
+//! The Hedgehog release is resolved here too, once per fabric and with its config: the
+//! fabric version the config (a fab.yaml) pins, else `--hedgehog-release`, else the newest
+//! release. A declared release the pin contradicts stops the run, for the same reason.
 
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
@@ -12,34 +16,60 @@ use anyhow::{Context as _, Result, bail};
 
 use crate::backend::git::GitRepo;
 use crate::limits::DEFAULT_MAX_FILE_SIZE;
-use crate::rules::Context;
 use crate::rules::config::FabricConfig;
-use crate::rules::config_file::{self, ConfigSource};
+use crate::rules::config_file::{self, ChosenRelease, ConfigSource};
+use crate::rules::{Context, Release};
 use crate::source::{self, Read};
 
 /// The name of a fabric's own config file, next to its raw/ folder.
 pub const FAB_YAML: &str = "fab.yaml";
 
-/// A fabric config and where it came from.
+/// What the user gave for every fabric of a run: `--fabric-config` (read once, before any
+/// work) and `--hedgehog-release`.
+#[derive(Debug, Clone, Default)]
+pub struct Given {
+    /// `--fabric-config`: the config of every fabric instead of each one's fab.yaml.
+    pub config: Option<LoadedConfig>,
+    /// `--hedgehog-release`: the release of every fabric whose config pins none.
+    pub release: Option<Release>,
+}
+
+impl Given {
+    /// Reads `--fabric-config` at `path`, if given, with the declared `release`.
+    pub fn read(path: Option<&Path>, release: Option<Release>) -> Result<Self> {
+        let config = path
+            .map(|path| LoadedConfig::read(path, &path.display().to_string(), release))
+            .transpose()?;
+        Ok(Given { config, release })
+    }
+}
+
+/// A fabric config, where it came from and the release it is checked against.
 #[derive(Debug, Clone)]
 pub struct LoadedConfig {
     /// The config the rules read.
     pub config: FabricConfig,
-    /// Where it came from, for the reports.
+    /// Where it came from and the release, for the reports.
     pub source: ConfigSource,
 }
 
 impl LoadedConfig {
-    /// Fabricator's defaults: no file given or found.
-    pub fn defaults() -> Self {
+    /// Fabricator's defaults (no file given or found), checked against the `declared`
+    /// release or the newest.
+    pub fn defaults(declared: Option<Release>) -> Self {
         LoadedConfig {
             config: FabricConfig::fabricator_defaults(),
-            source: ConfigSource::default(),
+            source: ConfigSource {
+                release: ChosenRelease::resolve(declared, None).expect("no pin, no conflict"),
+                ..ConfigSource::default()
+            },
         }
     }
 
-    /// Reads the config file at `path`, shown as `display` in messages and reports.
-    pub fn read(path: &Path, display: &str) -> Result<Self> {
+    /// Reads the config file at `path`, shown as `display` in messages and reports, and
+    /// resolves its release: the pin of a fab.yaml, else `declared`, else the newest; a
+    /// `declared` release that the pin contradicts is refused at the pin's line.
+    pub fn read(path: &Path, display: &str, declared: Option<Release>) -> Result<Self> {
         let bytes = match source::read_limited(path, DEFAULT_MAX_FILE_SIZE)
             .with_context(|| format!("cannot read the fabric config {display}"))?
         {
@@ -48,35 +78,37 @@ impl LoadedConfig {
                 bail!("the fabric config {display} is {size} bytes: that is not a fab.yaml")
             }
         };
-        let (config, form) = config_file::read(&bytes).map_err(|finding| {
-            anyhow::anyhow!(
-                "{}: the fabric config cannot be used; fix it or pass another with --fabric-config",
-                finding.display(display)
-            )
+        let file = config_file::read(&bytes, declared.unwrap_or(Release::NEWEST)).map_err(
+            |finding| {
+                anyhow::anyhow!(
+                    "{}: the fabric config cannot be used; fix it or pass another with --fabric-config",
+                    finding.display(display)
+                )
+            },
+        )?;
+        let release = ChosenRelease::resolve(declared, file.pin.as_ref()).map_err(|conflict| {
+            let (line, col) = (conflict.pin.line, conflict.pin.col);
+            anyhow::anyhow!("{display}:{line}:{col}: {}", conflict.message())
         })?;
         Ok(LoadedConfig {
-            config,
+            config: file.config,
             source: ConfigSource {
                 file: Some(display.to_owned()),
-                form: Some(form),
+                form: Some(file.form),
+                release,
             },
         })
     }
 
     /// The config for the fabric folder `dir` (shown as `display`) of the repository at
-    /// `root`: `given` if the user gave one, else `dir/fab.yaml` if there is one, else the
-    /// defaults. A fab.yaml that is a symbolic link is followed to a file inside `root`
+    /// `root`: the one the user gave if they did, else `dir/fab.yaml` if there is one, else
+    /// the defaults; each with its release (see [`LoadedConfig::read`]). A fab.yaml that is a symbolic link is followed to a file inside `root`
     /// (fabrics of a monorepo share one); one that leads elsewhere or nowhere stops the
     /// run, as checking against a config the repository does not hold, or none, would give
     /// verdicts the user cannot trust.
-    pub fn for_fabric(
-        dir: &Path,
-        display: &str,
-        given: Option<&LoadedConfig>,
-        root: &Path,
-    ) -> Result<Self> {
-        if let Some(given) = given {
-            return Ok(given.clone());
+    pub fn for_fabric(dir: &Path, display: &str, given: &Given, root: &Path) -> Result<Self> {
+        if let Some(config) = &given.config {
+            return Ok(config.clone());
         }
         let display = if display.is_empty() {
             FAB_YAML.to_owned()
@@ -84,8 +116,8 @@ impl LoadedConfig {
             format!("{}/{FAB_YAML}", display.trim_end_matches('/'))
         };
         match fab_yaml_in(dir, &display, root)? {
-            Some(path) => Self::read(&path, &display),
-            None => Ok(Self::defaults()),
+            Some(path) => Self::read(&path, &display, given.release),
+            None => Ok(Self::defaults(given.release)),
         }
     }
 
@@ -94,7 +126,7 @@ impl LoadedConfig {
         Context {
             config: Some(&self.config),
             config_given: self.source.file.is_some(),
-            release: crate::rules::Release::NEWEST,
+            release: self.source.release.release,
         }
     }
 }
@@ -162,12 +194,12 @@ pub fn repository_root(git: Option<&GitRepo>, dir: &Path, pointed: &Path) -> Pat
     }
 }
 
-/// The config `check` reads for a path: `given`, else the `fab.yaml` of the nearest fabric
+/// The config `check` reads for a path: the one the user gave, else the `fab.yaml` of the nearest fabric
 /// folder (a folder with a raw/ folder and a fab.yaml, or a link of that name) that holds
 /// `path`, else the defaults.
-pub fn for_checked_path(path: &Path, given: Option<&LoadedConfig>) -> Result<LoadedConfig> {
-    if let Some(given) = given {
-        return Ok(given.clone());
+pub fn for_checked_path(path: &Path, given: &Given) -> Result<LoadedConfig> {
+    if let Some(config) = &given.config {
+        return Ok(config.clone());
     }
     let start = if path.is_dir() {
         Some(path)
@@ -183,8 +215,36 @@ pub fn for_checked_path(path: &Path, given: Option<&LoadedConfig>) -> Result<Loa
         let fab_yaml = std::fs::symlink_metadata(dir.join(FAB_YAML));
         if dir.join("raw").is_dir() && fab_yaml.is_ok_and(|meta| !meta.is_dir()) {
             let root = repository_root(GitRepo::open(dir).ok().as_ref(), dir, path);
-            return LoadedConfig::for_fabric(dir, &dir.display().to_string(), None, &root);
+            return LoadedConfig::for_fabric(dir, &dir.display().to_string(), given, &root);
         }
     }
-    Ok(LoadedConfig::defaults())
+    Ok(LoadedConfig::defaults(given.release))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_chosen_release_is_the_one_the_rules_run_by() {
+        let dir = tempfile::tempdir().unwrap();
+        let fab_yaml = dir.path().join(FAB_YAML);
+        std::fs::write(
+            &fab_yaml,
+            "kind: Fabricator\nspec:\n  overrides:\n    versions:\n      fabric:\n        api: v0.115.4\n",
+        )
+        .unwrap();
+        let pinned = LoadedConfig::read(&fab_yaml, "fab.yaml", None).unwrap();
+        assert_eq!(pinned.context().release, Release::V26_01);
+        let declared = LoadedConfig::defaults(Some(Release::V26_02));
+        assert_eq!(declared.context().release, Release::V26_02);
+        assert_eq!(
+            LoadedConfig::defaults(None).context().release,
+            Release::NEWEST
+        );
+        // The fabric's own fab.yaml, pin and all, is read when no config is given.
+        let given = Given::default();
+        let found = LoadedConfig::for_fabric(dir.path(), "", &given, dir.path()).unwrap();
+        assert_eq!(found.context().release, Release::V26_01);
+    }
 }

@@ -24,7 +24,7 @@ use crate::plan::{self, Plan};
 use crate::report::{Base, CheckReport, SyncReport};
 use crate::rules::config_file::ConfigSource;
 use crate::schema::Registry;
-use fabric_config::LoadedConfig;
+use fabric_config::Given;
 pub use list::list;
 
 /// How many plans a run makes before it gives up on a branch that keeps moving.
@@ -33,7 +33,7 @@ const MAX_PLANS: u32 = 4;
 /// `check`: validates every file under the configured paths and moves nothing. With
 /// `deny_warnings`, a warning rejects its file like an error.
 pub fn check(registry: &Registry, config: &CheckConfig) -> Result<CheckReport> {
-    let given = given_config(config.fabric_config.as_deref())?;
+    let given = Given::read(config.fabric_config.as_deref(), config.release)?;
     let changes = match &config.changed_since {
         Some(spec) => Some(read_changes(&GitRepo::open(Path::new("."))?, spec)?),
         None => None,
@@ -47,7 +47,7 @@ pub fn check(registry: &Registry, config: &CheckConfig) -> Result<CheckReport> {
         registry,
         &selection,
         config.max_file_size,
-        given.as_ref(),
+        &given,
         config.references,
         changes.as_ref(),
     )?;
@@ -68,12 +68,6 @@ pub fn check(registry: &Registry, config: &CheckConfig) -> Result<CheckReport> {
 /// What the change touches, relative to the base `spec` names.
 fn read_changes(git: &GitRepo, spec: &BaseSpec) -> Result<Changes> {
     git.changes(spec, changes::is_managed_path)
-}
-
-/// Reads `--fabric-config` once, before any work.
-fn given_config(path: Option<&Path>) -> Result<Option<LoadedConfig>> {
-    path.map(|path| LoadedConfig::read(path, &path.display().to_string()))
-        .transpose()
 }
 
 /// The committer `config` asks for, with its base taken now: before anything is read, so
@@ -117,7 +111,7 @@ pub fn sync(registry: &Registry, config: &SyncConfig) -> Result<SyncReport> {
     // annotations, code scanning and links name files.
     let below = opened.as_ref().map_or("", GitRepo::prefix).to_owned();
     let git = opened.map(|opened| opened.at_top());
-    let given = given_config(config.fabric_config.as_deref())?;
+    let given = Given::read(config.fabric_config.as_deref(), config.release)?;
     let changes = match (&config.changed_since, &git) {
         (Some(spec), Some(git)) => {
             let git = match &config.fetch_token {
@@ -142,7 +136,7 @@ pub fn sync(registry: &Registry, config: &SyncConfig) -> Result<SyncReport> {
             registry,
             config,
             &below,
-            given.as_ref(),
+            &given,
             git.as_ref(),
             changes.as_ref(),
         );

@@ -463,10 +463,14 @@ pub fn sync(
     cap(out + &render_fabrics(&blocks, &shown, &full_report) + &closing)
 }
 
-/// Which fabric config the rules read: the file (inert, as it comes from input) or the
-/// defaults.
+/// Which fabric config the rules read (the file, inert, as it comes from input, or the
+/// defaults), then which Hedgehog release's rules and how it was chosen: two paragraphs.
 fn fabric_config(source: &ConfigSource) -> String {
-    format!("Fabric config: {}", source.describe(code))
+    format!(
+        "Fabric config: {}\n\nHedgehog release: {}",
+        source.describe(code),
+        source.release.describe(code)
+    )
 }
 
 /// The summary of a check: the totals, the findings of rejected files, then the warnings

@@ -18,7 +18,8 @@ use crate::finding::Finding;
 use crate::plan::{FabricPlan, MissingReference, Plan, Totals};
 use crate::rules::config_file::ConfigSource;
 
-/// The version of the JSON report format; bumped on any incompatible change.
+/// The version of the JSON report format; bumped on any incompatible change (an added
+/// field, such as each config's `hedgehog_release`, is not one).
 pub const FORMAT_VERSION: u32 = 2;
 
 /// Why a raw file is listed rather than read, by `sync` and `check` alike: `.gitignore`
@@ -56,8 +57,8 @@ pub struct CheckReport {
     pub command: &'static str,
     /// Every file checked, in path order.
     pub files: Vec<CheckedFile>,
-    /// The fabric configs the files were checked against (one unless several paths of
-    /// different fabrics were given).
+    /// The fabric configs the files were checked against, each with the Hedgehog release
+    /// it was checked by (one unless several paths of different fabrics were given).
     pub fabric_configs: Vec<ConfigSource>,
     /// Counts.
     pub totals: CheckTotals,

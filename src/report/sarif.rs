@@ -11,6 +11,9 @@
 //! over 10 MB: the log holds at most that many results, errors first, in at most
 //! [`MAX_SARIF_BYTES`], and says in the run (a tool notification) how many findings it
 //! leaves out. Each result is one compact line, so that a full run fits.
+//!
+//! The run's `properties.hedgehogReleases` names the Hedgehog release each fabric (a
+//! sync) or fabric config (a check) was checked against and how it was chosen.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -18,6 +21,7 @@ use serde_json::{Value, json};
 
 use crate::finding::{Finding, Severity, rules};
 use crate::limits::{MAX_SARIF_BYTES, MAX_SARIF_RESULTS};
+use crate::rules::config_file::{ChosenRelease, ConfigSource};
 
 /// Where SARIF consumers find out about the tool.
 pub const INFORMATION_URI: &str = "https://github.com/hh-gitops/hh-gitops";
@@ -67,10 +71,32 @@ fn thousands(n: usize) -> String {
     out
 }
 
+/// One entry of the run's `hedgehogReleases`: the fabric folder `dir` and its release.
+pub fn fabric_release(dir: &str, release: &ChosenRelease) -> Value {
+    json!({"fabric": dir, "hedgehogRelease": release})
+}
+
+/// One entry of the run's `hedgehogReleases` for `check`: the fabric config (absent for
+/// fabricator's defaults) and its release.
+pub fn config_release(source: &ConfigSource) -> Value {
+    let mut entry = json!({"hedgehogRelease": source.release});
+    if let Some(file) = &source.file {
+        entry["fabricConfig"] = json!(file);
+    }
+    entry
+}
+
 /// The SARIF log of `findings` (each with its path relative to the repository root), made
-/// by hh-gitops `version`: errors first, within code scanning's limits.
-pub fn render(findings: &[(String, &Finding)], version: &str) -> Sarif {
-    render_within(findings, version, MAX_SARIF_RESULTS, MAX_SARIF_BYTES)
+/// by hh-gitops `version` against the Hedgehog `releases` ([`fabric_release`],
+/// [`config_release`]): errors first, within code scanning's limits.
+pub fn render(findings: &[(String, &Finding)], version: &str, releases: &[Value]) -> Sarif {
+    render_within(
+        findings,
+        version,
+        releases,
+        MAX_SARIF_RESULTS,
+        MAX_SARIF_BYTES,
+    )
 }
 
 /// [`render`] with at most `max_results` results in at most `max_bytes` (unless even the
@@ -78,13 +104,14 @@ pub fn render(findings: &[(String, &Finding)], version: &str) -> Sarif {
 fn render_within(
     findings: &[(String, &Finding)],
     version: &str,
+    releases: &[Value],
     max_results: usize,
     max_bytes: usize,
 ) -> Sarif {
     let mut ordered: Vec<&(String, &Finding)> = findings.iter().collect();
     ordered.sort_by_key(|(_, finding)| finding.severity);
     let total = ordered.len();
-    let log = |kept: usize| log(&ordered[..kept], total - kept, version);
+    let log = |kept: usize| log(&ordered[..kept], total - kept, version, releases);
     let most = total.min(max_results);
     let text = log(most);
     if text.len() <= max_bytes {
@@ -113,7 +140,12 @@ fn render_within(
 }
 
 /// The log of `findings`, all of them results, noting that `left_out` more were left out.
-fn log(findings: &[&(String, &Finding)], left_out: usize, version: &str) -> String {
+fn log(
+    findings: &[&(String, &Finding)],
+    left_out: usize,
+    version: &str,
+    releases: &[Value],
+) -> String {
     let mut rule_index: BTreeMap<String, usize> = BTreeMap::new();
     for (_, finding) in findings {
         rule_index
@@ -160,6 +192,7 @@ fn log(findings: &[&(String, &Finding)], left_out: usize, version: &str) -> Stri
         "columnKind": "unicodeCodePoints",
         // Filled in below, one result per line.
         "results": null,
+        "properties": {"hedgehogReleases": releases},
     });
     if left_out > 0 {
         run["invocations"] = json!([{
@@ -252,7 +285,7 @@ mod tests {
     }
 
     fn fingerprints(findings: &[(String, &Finding)]) -> Vec<String> {
-        let log: Value = serde_json::from_str(&render(findings, "1.0.0").text).unwrap();
+        let log: Value = serde_json::from_str(&render(findings, "1.0.0", &[]).text).unwrap();
         log["runs"][0]["results"]
             .as_array()
             .unwrap()
@@ -305,7 +338,7 @@ mod tests {
         let mut owned = many(4, Severity::Warning, "w");
         owned.extend(many(2, Severity::Error, "e"));
         let findings: Vec<(String, &Finding)> = owned.iter().map(|(p, f)| (p.clone(), f)).collect();
-        let sarif = render_within(&findings, "1.0.0", 3, usize::MAX);
+        let sarif = render_within(&findings, "1.0.0", &[], 3, usize::MAX);
         assert_eq!((sarif.results, sarif.left_out), (3, 3));
         let uris: Vec<String> = results(&sarif)
             .iter()
@@ -330,7 +363,7 @@ mod tests {
             }])
         );
         // Within the limits: every finding, and no note.
-        let whole = render_within(&findings, "1.0.0", 6, usize::MAX);
+        let whole = render_within(&findings, "1.0.0", &[], 6, usize::MAX);
         assert_eq!(
             (whole.results, whole.left_out, whole.cut_note()),
             (6, 0, None)
@@ -343,12 +376,12 @@ mod tests {
         let owned = many(50, Severity::Error, "e");
         let findings: Vec<(String, &Finding)> = owned.iter().map(|(p, f)| (p.clone(), f)).collect();
         let all: Vec<&(String, &Finding)> = findings.iter().collect();
-        let bound = log(&all[..20], 30, "1.0.0").len();
-        let sarif = render_within(&findings, "1.0.0", 50, bound);
+        let bound = log(&all[..20], 30, "1.0.0", &[]).len();
+        let sarif = render_within(&findings, "1.0.0", &[], 50, bound);
         assert_eq!((sarif.results, sarif.left_out), (20, 30));
         assert_eq!(sarif.text.len(), bound);
         assert_eq!(results(&sarif).len(), 20);
-        let sarif = render_within(&findings, "1.0.0", 50, bound - 1);
+        let sarif = render_within(&findings, "1.0.0", &[], 50, bound - 1);
         assert_eq!((sarif.results, sarif.left_out), (19, 31));
         assert!(sarif.text.len() < bound);
     }
@@ -357,7 +390,7 @@ mod tests {
     fn each_result_is_one_line() {
         let owned = many(3, Severity::Error, "e");
         let findings: Vec<(String, &Finding)> = owned.iter().map(|(p, f)| (p.clone(), f)).collect();
-        let text = render(&findings, "1.0.0").text;
+        let text = render(&findings, "1.0.0", &[]).text;
         let lines: Vec<&str> = text
             .lines()
             .filter(|line| line.contains("\"ruleId\""))
@@ -369,7 +402,10 @@ mod tests {
         );
         assert!(lines[2].ends_with('}'), "{text}");
         assert_eq!(
-            render(&[], "1.0.0").text.matches("\"results\": []").count(),
+            render(&[], "1.0.0", &[])
+                .text
+                .matches("\"results\": []")
+                .count(),
             1
         );
     }

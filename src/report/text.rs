@@ -91,6 +91,7 @@ pub fn check(report: &CheckReport, quiet: bool) -> String {
     }
     for config in &report.fabric_configs {
         let _ = writeln!(out, "{}", fabric_config(config));
+        let _ = writeln!(out, "{}", release(config));
     }
     let _ = writeln!(out, "checked {}", check_totals(report));
     out
@@ -121,6 +122,11 @@ pub fn check_totals(report: &CheckReport) -> String {
 /// defaults (then findings resting on them are warnings).
 fn fabric_config(source: &ConfigSource) -> String {
     format!("fabric config: {}", source.describe(str::to_owned))
+}
+
+/// Which Hedgehog release's rules the files were checked by, and how it was chosen.
+fn release(source: &ConfigSource) -> String {
+    format!("Hedgehog release: {}", source.release)
 }
 
 /// `1 warning`, `2 warnings`.
@@ -155,6 +161,7 @@ pub fn sync_sections(report: &SyncReport, quiet: bool) -> Vec<Section> {
         let mut out = String::new();
         let _ = writeln!(out, "{}", fabric.dir);
         let _ = writeln!(out, "  {}", fabric_config(&fabric.fabric_config));
+        let _ = writeln!(out, "  {}", release(&fabric.fabric_config));
         for rejected in &fabric.rejected {
             let why = if rejected.untouched {
                 "left in raw/; already on the base branch"

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 use super::discover::{self, FabricFiles};
-use super::fabric_config::{self, LoadedConfig};
+use super::fabric_config::{self, Given, LoadedConfig};
 use crate::backend::diff::Changes;
 use crate::backend::git::GitRepo;
 use crate::crosscheck::Scope;
@@ -78,7 +78,7 @@ pub fn checked_files(
     registry: &Registry,
     selection: &Selection,
     max_size: u64,
-    given: Option<&LoadedConfig>,
+    given: &Given,
     references: References,
     changes: Option<&Changes>,
 ) -> Result<Checked> {
