@@ -16,7 +16,7 @@ use serde::Deserialize;
 
 use super::state::{Entry, FabricState};
 use super::vpc;
-use super::{Context, Resource, Violations, net};
+use super::{Context, Release, Resource, Violations, net};
 
 /// An IPv4Namespace as the rules read it.
 pub type Object = Resource<Ipv4NamespaceSpec>;
@@ -34,17 +34,24 @@ pub struct Ipv4NamespaceSpec {
 }
 
 impl Ipv4NamespaceSpec {
-    /// Whether `prefix` lies inside one of the namespace's subnets, as `iputil.IsSubset`
-    /// decides (`pkg/util/iputil/ip.go`): the same address family, the network address
-    /// inside, and a prefix at least as long. A subnet that does not parse covers nothing:
-    /// the namespace is rejected for it.
-    pub fn covers(&self, prefix: &IpNet) -> bool {
+    /// Whether `prefix` lies inside one of the namespace's subnets, as `release` decides:
+    /// `iputil.IsSubset` since fabric v0.120.3 (the same address family, the network
+    /// address inside, and a prefix at least as long), only the network address inside at
+    /// 26.01. A subnet that does not parse covers nothing: the namespace is rejected for it.
+    pub fn covers(&self, prefix: &IpNet, release: Release) -> bool {
         let inner = prefix.trunc();
         self.subnets
             .iter()
             .filter_map(|subnet| net::parse_prefix(subnet).ok())
             .any(|outer| {
-                outer.trunc().contains(&inner.network()) && inner.prefix_len() >= outer.prefix_len()
+                if release < Release::V26_02 {
+                    // fabric v0.115.4 api/vpc/v1beta1/vpc_types.go:693 and
+                    // pkg/ctrl/ipv4namespace_wh.go:102: `nsSubnet.Contains(vpcSubnet.IP)`.
+                    net::contains_network(&outer, &inner)
+                } else {
+                    outer.trunc().contains(&inner.network())
+                        && inner.prefix_len() >= outer.prefix_len()
+                }
             })
     }
 }
@@ -123,7 +130,7 @@ pub fn validate(namespace: &Object, ctx: &Context, out: &mut Violations) {
 pub fn validate_cross(
     namespace: &Object,
     state: &FabricState,
-    _ctx: &Context,
+    ctx: &Context,
     out: &mut Violations,
 ) {
     let name = &namespace.metadata.name;
@@ -139,7 +146,7 @@ pub fn validate_cross(
         .vpc_index
         .subnets_in(name)
         .iter()
-        .filter(|subnet| !spec.covers(&subnet.prefix))
+        .filter(|subnet| !spec.covers(&subnet.prefix, ctx.release))
         .filter_map(|subnet| {
             let vpc = state.vpcs.get(&subnet.vpc)?;
             vpc.origin.is_managed().then(|| {

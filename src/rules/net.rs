@@ -164,6 +164,14 @@ pub fn overlaps(a: &IpNet, b: &IpNet) -> bool {
     a.trunc().contains(&b.network()) || b.trunc().contains(&a.network())
 }
 
+/// Whether `outer` holds the network address of `inner` (`net.IPNet.Contains(inner.IP)`),
+/// the test fabric v0.115.4 (Hedgehog 26.01) uses where later fabrics ask whether prefixes
+/// overlap or nest: whatever `inner`'s length, so a wider `inner` that starts inside `outer`
+/// passes as inside it, and one that starts before `outer` does not overlap it.
+pub fn contains_network(outer: &IpNet, inner: &IpNet) -> bool {
+    outer.trunc().contains(&inner.network())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -221,6 +229,15 @@ mod tests {
         let c = parse_prefix("10.1.0.0/16").unwrap();
         assert!(overlaps(&a, &b) && overlaps(&b, &a));
         assert!(!overlaps(&a, &c));
+    }
+
+    #[test]
+    fn containing_the_network_address_is_neither_overlap_nor_nesting() {
+        let p = |text: &str| parse_prefix(text).unwrap();
+        assert!(contains_network(&p("10.0.0.0/16"), &p("10.0.5.0/24")));
+        assert!(contains_network(&p("10.0.0.0/16"), &p("10.0.0.0/8")));
+        assert!(!contains_network(&p("10.0.5.0/24"), &p("10.0.0.0/16")));
+        assert!(!contains_network(&p("10.0.0.0/16"), &p("fd00::/16")));
     }
 
     #[test]

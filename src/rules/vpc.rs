@@ -16,6 +16,9 @@
 
 mod cross;
 mod dhcp;
+mod hostbgp;
+#[cfg(test)]
+mod releases;
 
 pub use cross::{first_few, validate_cross};
 
@@ -27,7 +30,7 @@ use serde::Deserialize;
 use serde_json::Number;
 
 use super::decode::{fits, integer};
-use super::{Context, Resource, Violations, net, pointer_segment};
+use super::{Context, Release, Resource, Violations, net, pointer_segment};
 
 /// A VPC as the rules read it.
 pub type Object = Resource<VpcSpec>;
@@ -80,6 +83,17 @@ pub struct Subnet {
     /// `hostBGP`: hosts announce their own addresses; no gateway, VLAN or DHCP.
     #[serde(rename = "hostBGP")]
     pub host_bgp: bool,
+    /// `hostBGPMinPrefixLen` (from 26.03): the shortest prefix a host may announce inside
+    /// the subnet; absent or 0 means 32.
+    #[serde(rename = "hostBGPMinPrefixLen")]
+    pub host_bgp_min_prefix_len: Option<Number>,
+    /// `hostBGPMaxPrefixLen` (from 26.03): the longest; absent or 0 means 32.
+    #[serde(rename = "hostBGPMaxPrefixLen")]
+    pub host_bgp_max_prefix_len: Option<Number>,
+    /// `hostBGPExtraPrefixes` (from 26.03): prefixes outside the subnet that its hosts may
+    /// announce too, keyed by prefix.
+    #[serde(rename = "hostBGPExtraPrefixes")]
+    pub host_bgp_extra_prefixes: BTreeMap<String, hostbgp::ExtraPrefix>,
 }
 
 impl Subnet {
@@ -163,14 +177,20 @@ pub fn validate(vpc: &Object, ctx: &Context, out: &mut Violations) {
     }
     check_mode(&spec.mode, out);
 
-    let mut prefixes: Vec<(&str, IpNet)> = Vec::new();
+    // Each usable subnet and hostBGP extra prefix, described, with its pointer: Go checks
+    // them all for overlap together.
+    let mut prefixes: Vec<(String, String, IpNet)> = Vec::new();
     let mut vlans: BTreeMap<u16, &str> = BTreeMap::new();
     for (name, subnet) in subnets.into_iter().flatten() {
         let at = format!("/spec/subnets/{}", pointer_segment(name));
         let Some(prefix) = subnet_prefix(name, subnet, &at, out) else {
             continue;
         };
-        prefixes.push((name, prefix));
+        prefixes.push((
+            format!("subnet `{name}` (`{prefix}`)"),
+            format!("{at}/subnet"),
+            prefix,
+        ));
         let Some(vlan) = check_subnet(name, subnet, prefix, &at, ctx, out) else {
             continue;
         };
@@ -184,14 +204,22 @@ pub fn validate(vpc: &Object, ctx: &Context, out: &mut Violations) {
             }
         }
     }
-    for (i, (name, prefix)) in prefixes.iter().enumerate() {
-        if let Some((other, other_prefix)) = prefixes[..i]
+    // fabric v0.129.1 api/vpc/v1beta1/vpc_types.go:516: the extra prefixes join the
+    // subnets in the overlap check (from 26.03; none before).
+    prefixes.extend(hostbgp::all_extra_prefixes(
+        subnets.into_iter().flatten(),
+        ctx,
+    ));
+    for (i, (described, pointer, prefix)) in prefixes.iter().enumerate() {
+        if let Some((other, _, _)) = prefixes[..i]
             .iter()
-            .find(|(_, earlier)| net::overlaps(earlier, prefix))
+            .find(|(_, _, earlier)| net::overlaps(earlier, prefix))
         {
             out.error(
-                format!("/spec/subnets/{}/subnet", pointer_segment(name)),
-                format!("subnet `{name}` (`{prefix}`) overlaps subnet `{other}` (`{other_prefix}`): the subnets of one VPC must not share addresses"),
+                pointer,
+                format!(
+                    "{described} overlaps {other}: the subnets of one VPC must not share addresses"
+                ),
             );
         }
     }
@@ -217,15 +245,17 @@ fn check_subnet(
                 format!("subnet `{name}` is a hostBGP subnet, whose hosts bring their own addresses: DHCP cannot be enabled on it"),
             );
         }
+        hostbgp::check_host_bgp(name, subnet, &prefix, at, ctx, out);
         subnet
             .dhcp
-            .validate(&dhcp::Scope::host_bgp(prefix, at), out);
+            .validate(&dhcp::Scope::host_bgp(prefix, at), ctx.release, out);
         return None;
     }
+    hostbgp::check_routed(name, subnet, at, ctx, out);
     let gateway = subnet_gateway(name, subnet, &prefix, at, out);
     let vlan = subnet_vlan(name, subnet, at, out);
     let scope = dhcp::Scope::routed(prefix, at, gateway, &subnet.gateway);
-    subnet.dhcp.validate(&scope, out);
+    subnet.dhcp.validate(&scope, ctx.release, out);
     vlan
 }
 
@@ -280,7 +310,16 @@ fn check_reserved(subnet: &Subnet, prefix: &IpNet, at: &str, ctx: &Context, out:
     let reserved = ctx
         .config
         .map_or(&[][..], |c| &c.parsed_reserved_subnets[..]);
-    if let Some(reserved) = reserved.iter().find(|r| net::overlaps(r, prefix)) {
+    let clashes = |reserved: &IpNet| {
+        if ctx.release < Release::V26_02 {
+            // fabric v0.115.4 api/vpc/v1beta1/vpc_types.go:403-409: `reserved.Contains(ipNet.IP)`,
+            // only the subnet's network address is looked for in the reserved subnet.
+            net::contains_network(reserved, prefix)
+        } else {
+            net::overlaps(reserved, prefix)
+        }
+    };
+    if let Some(reserved) = reserved.iter().find(|r| clashes(r)) {
         out.against_config(
             ctx,
             &["reservedSubnets"],

@@ -14,9 +14,9 @@
 
 use std::fmt::Write as _;
 
-use super::{Object, Subnet};
+use super::{Object, Subnet, hostbgp};
 use crate::rules::state::FabricState;
-use crate::rules::{Context, Violations, pointer_segment};
+use crate::rules::{Context, Release, Violations, net, pointer_segment};
 
 /// At most this many VPC subnets are named in one finding; the rest are counted.
 const NAMED_SUBNETS: usize = 3;
@@ -32,7 +32,7 @@ pub fn first_few(subnets: &[String]) -> String {
 }
 
 /// The cross-object part of `Validate()`.
-pub fn validate_cross(vpc: &Object, state: &FabricState, _ctx: &Context, out: &mut Violations) {
+pub fn validate_cross(vpc: &Object, state: &FabricState, ctx: &Context, out: &mut Violations) {
     let spec = &vpc.spec;
     let ipv4_namespace = state.lookup(
         &state.ipv4_namespaces,
@@ -54,7 +54,7 @@ pub fn validate_cross(vpc: &Object, state: &FabricState, _ctx: &Context, out: &m
         let at = format!("/spec/subnets/{}", pointer_segment(name));
         if let Some(prefix) = subnet.usable_prefix() {
             if let Some(namespace) = ipv4_namespace
-                && !namespace.object.spec.covers(&prefix)
+                && !namespace.object.spec.covers(&prefix, ctx.release)
             {
                 out.error(
                     format!("{at}/subnet"),
@@ -67,7 +67,36 @@ pub fn validate_cross(vpc: &Object, state: &FabricState, _ctx: &Context, out: &m
                 );
                 out.involving_last("IPv4Namespace", &spec.ipv4_namespace, &namespace.origin);
             }
-            check_overlaps(vpc, name, &prefix, &at, state, out);
+            let subject = Overlapping {
+                described: format!("subnet `{name}` ({prefix})"),
+                pointer: format!("{at}/subnet"),
+                prefix,
+            };
+            check_overlaps(vpc, &subject, state, ctx.release, out);
+        }
+        for (pointer, prefix) in hostbgp::extra_prefixes(subnet, &at, ctx) {
+            // fabric v0.129.1 api/vpc/v1beta1/vpc_types.go:808-820: each extra prefix lies
+            // inside the IPv4Namespace.
+            if let Some(namespace) = ipv4_namespace
+                && !namespace.object.spec.covers(&prefix, ctx.release)
+            {
+                out.error(
+                    &pointer,
+                    format!(
+                        "hostBGP extra prefix {prefix} in vpc subnet `{name}` doesn't belong to IPv4Namespace `{}` ({}; {}): an extra prefix must lie inside one of its namespace's subnets",
+                        spec.ipv4_namespace,
+                        namespace.object.spec.subnets.join(", "),
+                        namespace.origin
+                    ),
+                );
+                out.involving_last("IPv4Namespace", &spec.ipv4_namespace, &namespace.origin);
+            }
+            let subject = Overlapping {
+                described: format!("hostBGP extra prefix {prefix} of subnet `{name}`"),
+                pointer,
+                prefix,
+            };
+            check_overlaps(vpc, &subject, state, ctx.release, out);
         }
         let vlan = subnet.vlan_id().unwrap_or(0);
         if let Some(namespace) = vlan_namespace
@@ -87,7 +116,11 @@ pub fn validate_cross(vpc: &Object, state: &FabricState, _ctx: &Context, out: &m
             out.involving_last("VLANNamespace", &spec.vlan_namespace, &namespace.origin);
         }
         check_vlan_taken(vpc, name, subnet, &at, state, out);
-        check_relay_vpc(vpc, name, subnet, &at, state, out);
+        // fabric v0.115.4 api/vpc/v1beta1/vpc_types.go:99-111 (`VPCDHCP`) has no `dhcp.relayVPC`
+        // (its schema refuses the field): no lookup of a VPC the release cannot name.
+        if ctx.release >= Release::V26_02 {
+            check_relay_vpc(vpc, name, subnet, &at, state, out);
+        }
     }
 }
 
@@ -129,45 +162,78 @@ fn check_relay_vpc(
     );
 }
 
-/// `:736-764`: subnet `name` (`prefix`) shares no address with a subnet of another VPC of
-/// the same IPv4Namespace. One finding per subnet, naming the first few it overlaps.
+/// A subnet or hostBGP extra prefix of the VPC being checked, for [`check_overlaps`].
+struct Overlapping {
+    /// How a finding names it: ``subnet `a` (10.0.1.0/24)``.
+    described: String,
+    /// Where a finding points.
+    pointer: String,
+    /// The prefix.
+    prefix: ipnet::IpNet,
+}
+
+/// `:736-764`: `subject` shares no address with a subnet of another VPC of the same
+/// IPv4Namespace (nor, from 26.03, with another VPC's hostBGP extra prefix). One finding
+/// per subject, naming the first few it overlaps.
 fn check_overlaps(
     vpc: &Object,
-    name: &str,
-    prefix: &ipnet::IpNet,
-    at: &str,
+    subject: &Overlapping,
     state: &FabricState,
+    release: Release,
     out: &mut Violations,
 ) {
     let own = &vpc.metadata.name;
     let namespace = &vpc.spec.ipv4_namespace;
-    let others: Vec<_> = state
-        .vpc_index
-        .overlapping(namespace, prefix)
+    let prefix = &subject.prefix;
+    let subnets = state.vpc_index.overlapping(namespace, prefix);
+    // fabric v0.129.1 api/vpc/v1beta1/vpc_types.go:865-873: other VPCs' extra prefixes too.
+    let extra_prefixes = if release >= Release::V26_03 {
+        state
+            .vpc_index
+            .overlapping_extra_prefixes(namespace, prefix)
+    } else {
+        Vec::new()
+    };
+    let others: Vec<_> = subnets
         .into_iter()
-        .filter(|other| &other.vpc != own)
+        .map(|other| (other, false))
+        .chain(extra_prefixes.into_iter().map(|other| (other, true)))
+        .filter(|(other, _)| &other.vpc != own)
+        // fabric v0.115.4 api/vpc/v1beta1/vpc_types.go:731-735: `subnet.Contains(otherNet.IP)`,
+        // so only the other subnets starting inside this one count, not the wider ones
+        // around it.
+        .filter(|(other, _)| {
+            release >= Release::V26_02 || net::contains_network(prefix, &other.prefix)
+        })
         .collect();
     if others.is_empty() {
         return;
     }
     let described: Vec<String> = others
         .iter()
-        .map(|other| {
+        .map(|(other, extra)| {
+            let what = if *extra {
+                format!(
+                    "hostBGP extra prefix {} of subnet `{}`",
+                    other.prefix, other.subnet
+                )
+            } else {
+                format!("subnet `{}` ({})", other.subnet, other.prefix)
+            };
             format!(
-                "subnet `{}` ({}) of VPC `{}` ({})",
-                other.subnet,
-                other.prefix,
+                "{what} of VPC `{}` ({})",
                 other.vpc,
                 origin(state, &other.vpc)
             )
         })
         .collect();
     let message = format!(
-        "subnet `{name}` ({prefix}) overlaps {}: the VPCs of IPv4Namespace `{namespace}` must not share addresses, so pick a prefix no other VPC uses",
+        "{} overlaps {}: the VPCs of IPv4Namespace `{namespace}` must not share addresses, so pick a prefix no other VPC uses",
+        subject.described,
         first_few(&described)
     );
-    out.error(format!("{at}/subnet"), message);
-    for other in &others {
+    out.error(&subject.pointer, message);
+    for (other, _) in &others {
         involve_vpc(state, &other.vpc, out);
     }
 }

@@ -1,0 +1,372 @@
+//! How the VPC rules differ between Hedgehog releases, case by case at each release, each
+//! verdict the one that release's own code (`hhoracle` of 26.01, 26.02, 26.03) gives.
+
+use serde_json::{Value, json};
+
+use super::{Object, default, validate, validate_cross};
+use crate::rules::state::{FabricState, References};
+use crate::rules::{Context, Release, Violations};
+
+/// Each finding of VPC `spec` on its own at `release`, as (pointer, message).
+fn standalone(spec: Value, release: Release) -> Vec<(String, String)> {
+    let mut vpc: Object =
+        serde_json::from_value(json!({"metadata": {"name": "vpc-1"}, "spec": spec})).unwrap();
+    default(&mut vpc);
+    let mut out = Violations::default();
+    let ctx = Context {
+        release,
+        ..Context::fabricator_defaults()
+    };
+    validate(&vpc, &ctx, &mut out);
+    out.into_vec()
+        .into_iter()
+        .map(|v| (v.pointer, v.message))
+        .collect()
+}
+
+/// The cross-object findings of VPC `subnets` at `release`, in a fabric with the default
+/// namespaces (10.0.0.0/16 and 10.9.0.0/16; VLANs 1000-2999) and `others`.
+fn cross(subnets: Value, others: &[(&str, Value)], release: Release) -> Vec<(String, String)> {
+    let ctx = Context {
+        release,
+        ..Context::fabricator_defaults()
+    };
+    let mut objects = vec![
+        (
+            "managed/ipv4namespaces/default.yaml",
+            json!({"kind": "IPv4Namespace", "metadata": {"name": "default"},
+                   "spec": {"subnets": ["10.0.0.0/16", "10.9.0.0/16"]}}),
+        ),
+        (
+            "managed/vlannamespaces/default.yaml",
+            json!({"kind": "VLANNamespace", "metadata": {"name": "default"},
+                   "spec": {"ranges": [{"from": 1000, "to": 2999}]}}),
+        ),
+        (
+            "raw/vpc-1.yaml",
+            json!({"kind": "VPC", "metadata": {"name": "vpc-1"}, "spec": {"subnets": subnets}}),
+        ),
+    ];
+    objects.extend(others.iter().cloned());
+    let state = FabricState::of_objects(&objects, &ctx, References::Strict);
+    let mut out = Violations::default();
+    validate_cross(
+        &state.vpcs.get("vpc-1").unwrap().object,
+        &state,
+        &ctx,
+        &mut out,
+    );
+    out.into_vec()
+        .into_iter()
+        .map(|v| (v.pointer, v.message))
+        .collect()
+}
+
+/// VPC `other` with one subnet `wide`, 10.0.0.0/20.
+fn other_vpc() -> (&'static str, Value) {
+    (
+        "managed/vpcs/other.yaml",
+        json!({"kind": "VPC", "metadata": {"name": "other"},
+               "spec": {"subnets": {"wide": {"subnet": "10.0.0.0/20", "vlan": 1100}}}}),
+    )
+}
+
+/// Oracle: `vpc.json` subject `range`: 26.01 accepts; 26.02 and 26.03 "subnet a: dhcp range
+/// start 10.0.100.200 does not come before dhcp range end 10.0.100.100".
+#[test]
+fn a_dhcp_range_ending_before_its_start_is_refused_from_26_02() {
+    let spec = json!({"subnets": {"a": {"subnet": "10.0.100.0/24", "vlan": 1001,
+        "dhcp": {"enable": true, "range": {"start": "10.0.100.200", "end": "10.0.100.100"}}}}});
+    assert_eq!(standalone(spec.clone(), Release::V26_01), vec![]);
+    for release in [Release::V26_02, Release::V26_03] {
+        assert_eq!(
+            standalone(spec.clone(), release),
+            vec![(
+                "/spec/subnets/a/dhcp/range/end".to_owned(),
+                "DHCP range start `10.0.100.200` does not come before its end `10.0.100.100`: the range runs from start to end".to_owned()
+            )],
+            "{release}"
+        );
+    }
+}
+
+/// Oracle (`kube: false`, reservedSubnets 172.30.0.0/21): 172.16.0.0/12 holds that reserved
+/// subnet but does not start inside it: 26.01 accepts, 26.02 "subnet a: subnet
+/// 172.16.0.0/12 is reserved". A subnet starting inside it is refused at every release.
+#[test]
+fn at_26_01_a_subnet_is_reserved_only_when_it_starts_inside_a_reserved_subnet() {
+    let wider = json!({"subnets": {"a": {"subnet": "172.16.0.0/12", "vlan": 1001}}});
+    assert_eq!(standalone(wider.clone(), Release::V26_01), vec![]);
+    let found = standalone(wider, Release::V26_02);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].0, "/spec/subnets/a/subnet");
+    assert!(
+        found[0]
+            .1
+            .starts_with("subnet `172.16.0.0/12` overlaps `172.30.0.0/21`"),
+        "{found:?}"
+    );
+    let inside = json!({"subnets": {"a": {"subnet": "172.30.1.0/24", "vlan": 1001}}});
+    for release in Release::ALL {
+        assert_eq!(standalone(inside.clone(), release).len(), 1, "{release}");
+    }
+}
+
+/// Oracle `vpc-noother.json`: 10.0.0.0/8 starts inside IPv4Namespace subnet 10.0.0.0/16:
+/// 26.01 accepts, 26.02 "vpc subnet a (10.0.0.0/8) doesn't belong to the IPv4Namespace
+/// default", 26.03 "... to IPv4Namespace default".
+#[test]
+fn at_26_01_a_subnet_belongs_to_the_namespace_when_it_starts_inside_it() {
+    let subnets = json!({"a": {"subnet": "10.0.0.0/8", "vlan": 1001}});
+    assert_eq!(cross(subnets.clone(), &[], Release::V26_01), vec![]);
+    for release in [Release::V26_02, Release::V26_03] {
+        assert_eq!(
+            cross(subnets.clone(), &[], release),
+            vec![(
+                "/spec/subnets/a/subnet".to_owned(),
+                "subnet `a` (10.0.0.0/8) is outside IPv4Namespace `default` (10.0.0.0/16, 10.9.0.0/16; managed/ipv4namespaces/default.yaml:1): a VPC subnet must lie inside one of its namespace's subnets, so pick a prefix inside them or widen the namespace".to_owned()
+            )],
+            "{release}"
+        );
+    }
+}
+
+/// Oracle `vpc.json` subjects `inside` and `same` against VPC `other` (10.0.0.0/20): 26.01
+/// accepts 10.0.1.0/24 (it does not hold 10.0.0.0) and refuses 10.0.0.0/24 ("subnet
+/// 10.0.0.0/24 overlaps with subnet 10.0.0.0/20 of VPC other"); 26.02 and 26.03 refuse both.
+#[test]
+fn at_26_01_a_subnet_overlaps_another_vpc_only_when_it_holds_that_subnet_s_start() {
+    let inside = json!({"a": {"subnet": "10.0.1.0/24", "vlan": 1001}});
+    let same_start = json!({"a": {"subnet": "10.0.0.0/24", "vlan": 1001}});
+    assert_eq!(
+        cross(inside.clone(), &[other_vpc()], Release::V26_01),
+        vec![]
+    );
+    let expected = |prefix: &str| {
+        vec![(
+            "/spec/subnets/a/subnet".to_owned(),
+            format!(
+                "subnet `a` ({prefix}) overlaps subnet `wide` (10.0.0.0/20) of VPC `other` (managed/vpcs/other.yaml:1): the VPCs of IPv4Namespace `default` must not share addresses, so pick a prefix no other VPC uses"
+            ),
+        )]
+    };
+    assert_eq!(
+        cross(same_start.clone(), &[other_vpc()], Release::V26_01),
+        expected("10.0.0.0/24")
+    );
+    for release in [Release::V26_02, Release::V26_03] {
+        assert_eq!(
+            cross(inside.clone(), &[other_vpc()], release),
+            expected("10.0.1.0/24")
+        );
+        assert_eq!(
+            cross(same_start.clone(), &[other_vpc()], release),
+            expected("10.0.0.0/24")
+        );
+    }
+}
+
+/// 26.01 has no `dhcp.relayVPC`: no lookup of the VPC it names. From 26.02 a relay VPC
+/// that does not exist is an error.
+#[test]
+fn the_relay_vpc_is_looked_up_only_from_26_02() {
+    let subnets = json!({"a": {"subnet": "10.0.1.0/24", "vlan": 1001,
+        "dhcp": {"relay": "10.99.0.1/24", "relayVPC": "nowhere"}}});
+    assert_eq!(cross(subnets.clone(), &[], Release::V26_01), vec![]);
+    for release in [Release::V26_02, Release::V26_03] {
+        let found = cross(subnets.clone(), &[], release);
+        assert_eq!(found.len(), 1, "{release}: {found:?}");
+        assert_eq!(found[0].0, "/spec/subnets/a/dhcp/relayVPC");
+    }
+}
+
+/// A hostBGP subnet 10.0.1.0/24 with `extra` fields.
+fn host_bgp(extra: Value) -> Value {
+    let mut subnet = json!({"subnet": "10.0.1.0/24", "hostBGP": true});
+    subnet
+        .as_object_mut()
+        .unwrap()
+        .extend(extra.as_object().unwrap().clone());
+    json!({"subnets": {"a": subnet}})
+}
+
+/// Oracle `hostbgp.json` at 26.03, one case a subject: `minshort` "subnet a: hostBGP min
+/// prefix length 16 is shorter than the prefix length of 10.0.1.0/24", `minmax` "... min
+/// prefix length 30 is greater than max prefix length 28", `maxonly` "... min prefix length
+/// 32 is greater than max prefix length 28", `extraok` accepted. 26.02 accepts them all
+/// (it has no such fields; its schema refuses them).
+#[test]
+fn a_host_bgp_subnet_s_prefix_lengths_are_checked_at_26_03_only() {
+    let cases = [
+        (
+            json!({"hostBGPMinPrefixLen": 16}),
+            Some((
+                "/spec/subnets/a/hostBGPMinPrefixLen",
+                "subnet `a`: hostBGP min prefix length 16 is shorter than the prefix length of 10.0.1.0/24: hosts may announce only prefixes inside it, so use 24 or more",
+            )),
+        ),
+        (
+            json!({"hostBGPMinPrefixLen": 30, "hostBGPMaxPrefixLen": 28}),
+            Some((
+                "/spec/subnets/a/hostBGPMinPrefixLen",
+                "subnet `a`: hostBGP min prefix length 30 is greater than max prefix length 28: the min must not exceed the max",
+            )),
+        ),
+        (
+            json!({"hostBGPMaxPrefixLen": 28}),
+            Some((
+                "/spec/subnets/a",
+                "subnet `a`: hostBGP min prefix length 32 (by default) is greater than max prefix length 28: the min must not exceed the max",
+            )),
+        ),
+        (
+            json!({"hostBGPMinPrefixLen": 24, "hostBGPExtraPrefixes": {"10.0.9.0/24": {}}}),
+            None,
+        ),
+    ];
+    for (fields, expected) in cases {
+        let spec = host_bgp(fields.clone());
+        assert_eq!(
+            standalone(spec.clone(), Release::V26_02),
+            vec![],
+            "{fields}"
+        );
+        let expected: Vec<(String, String)> = expected
+            .into_iter()
+            .map(|(p, m)| (p.to_owned(), m.to_owned()))
+            .collect();
+        assert_eq!(standalone(spec, Release::V26_03), expected, "{fields}");
+    }
+}
+
+/// Oracle `hostbgp.json` at 26.03: `noncanon` "subnet a: invalid hostBGP extra prefix
+/// 10.0.9.5/24: prefix is not in canonical form", `v6` "... fd00::/64: prefix is not a
+/// valid IPv4 prefix", `extramin` "subnet a: hostBGP extra prefix 10.0.9.0/24: hostBGP min
+/// prefix length 16 is shorter than the prefix length of 10.0.9.0/24", `extrainh` (the
+/// subnet's min 24 inherited by a /28) "... 24 is shorter than the prefix length of
+/// 10.0.9.0/28", `reserved` "subnet a: hostBGP extra prefix 172.30.0.0/24 is reserved",
+/// `ownoverlap` "failed to verify no overlap subnets: subnets 10.0.2.0/25 and 10.0.2.0/24
+/// overlap". 26.02 accepts them all.
+#[test]
+fn a_host_bgp_subnet_s_extra_prefixes_are_checked_at_26_03_only() {
+    let at = "/spec/subnets/a/hostBGPExtraPrefixes";
+    let cases = [
+        (
+            json!({"hostBGPExtraPrefixes": {"10.0.9.5/24": {}}}),
+            format!("{at}/10.0.9.5~124"),
+            "invalid hostBGP extra prefix of subnet `a`: `10.0.9.5/24` has host bits set (not in canonical form): write `10.0.9.0/24`; key each extra prefix by an IPv4 prefix such as `10.99.0.0/24`",
+        ),
+        (
+            json!({"hostBGPExtraPrefixes": {"fd00::/64": {}}}),
+            format!("{at}/fd00::~164"),
+            "invalid hostBGP extra prefix of subnet `a`: `fd00::/64` is not an IPv4 prefix; key each extra prefix by an IPv4 prefix such as `10.99.0.0/24`",
+        ),
+        (
+            json!({"hostBGPExtraPrefixes": {"10.0.9.0/24": {"minPrefixLen": 16}}}),
+            format!("{at}/10.0.9.0~124/minPrefixLen"),
+            "hostBGP extra prefix `10.0.9.0/24` of subnet `a`: hostBGP min prefix length 16 is shorter than the prefix length of 10.0.9.0/24: hosts may announce only prefixes inside it, so use 24 or more",
+        ),
+        (
+            json!({"hostBGPMinPrefixLen": 24, "hostBGPExtraPrefixes": {"10.0.9.0/28": {}}}),
+            format!("{at}/10.0.9.0~128"),
+            "hostBGP extra prefix `10.0.9.0/28` of subnet `a`: hostBGP min prefix length 24 (the subnet's) is shorter than the prefix length of 10.0.9.0/28: hosts may announce only prefixes inside it, so use 28 or more",
+        ),
+        (
+            json!({"hostBGPExtraPrefixes": {"172.30.0.0/24": {}}}),
+            format!("{at}/172.30.0.0~124"),
+            "hostBGP extra prefix `172.30.0.0/24` of subnet `a` overlaps `172.30.0.0/21`, which the fabric reserves for its own addresses (`reservedSubnets`): pick a prefix outside it; that value is fabricator's default `reservedSubnets`, assumed for want of a fabric config: if your fabric uses another, give its config with --fabric-config or <fabric>/fab.yaml",
+        ),
+        (
+            json!({"hostBGPExtraPrefixes": {"10.0.1.128/25": {}}}),
+            format!("{at}/10.0.1.128~125"),
+            "hostBGP extra prefix `10.0.1.128/25` of subnet `a` overlaps subnet `a` (`10.0.1.0/24`): the subnets of one VPC must not share addresses",
+        ),
+    ];
+    for (fields, pointer, message) in cases {
+        let spec = host_bgp(fields.clone());
+        assert_eq!(
+            standalone(spec.clone(), Release::V26_02),
+            vec![],
+            "{fields}"
+        );
+        assert_eq!(
+            standalone(spec, Release::V26_03),
+            vec![(pointer, message.to_owned())],
+            "{fields}"
+        );
+    }
+}
+
+/// Oracle `hostbgp.json` at 26.03: `routedlen` "subnet a: cannot specify hostBGP prefix
+/// lengths on non-hostBGP subnet", `routedextra` "subnet a: cannot specify hostBGP extra
+/// prefixes on non-hostBGP subnet"; 26.02 accepts both.
+#[test]
+fn a_routed_subnet_takes_no_host_bgp_prefix_fields_at_26_03() {
+    let spec = json!({"subnets": {"a": {"subnet": "10.0.1.0/24", "vlan": 1001,
+        "hostBGPMinPrefixLen": 28, "hostBGPExtraPrefixes": {"10.0.9.0/24": {}}}}});
+    assert_eq!(standalone(spec.clone(), Release::V26_02), vec![]);
+    assert_eq!(
+        standalone(spec, Release::V26_03),
+        vec![
+            ("/spec/subnets/a/hostBGPExtraPrefixes".to_owned(), "subnet `a` is not a hostBGP subnet: hostBGP extra prefixes cannot be specified on it; remove `hostBGPExtraPrefixes` or set `hostBGP: true`".to_owned()),
+            ("/spec/subnets/a/hostBGPMinPrefixLen".to_owned(), "subnet `a` is not a hostBGP subnet: hostBGP prefix lengths cannot be specified on it; remove `hostBGPMinPrefixLen` or set `hostBGP: true`".to_owned()),
+        ]
+    );
+}
+
+/// VPC `other`: subnet `x` 10.0.50.0/24 and hostBGP subnet `y` with extra prefix
+/// 10.0.60.0/25.
+fn other_with_extra_prefix() -> (&'static str, Value) {
+    (
+        "managed/vpcs/other.yaml",
+        json!({"kind": "VPC", "metadata": {"name": "other"}, "spec": {"subnets": {
+            "x": {"subnet": "10.0.50.0/24", "vlan": 1100},
+            "y": {"subnet": "10.0.70.0/24", "hostBGP": true,
+                  "hostBGPExtraPrefixes": {"10.0.60.0/25": {}}}}}}),
+    )
+}
+
+/// Oracle `hostbgp.json` at 26.03: `outsidens` "hostBGP extra prefix 10.1.0.0/24 in vpc
+/// subnet a (10.0.1.0/24) doesn't belong to IPv4Namespace default", `xothersub` (extra
+/// 10.0.50.0/24) "subnet 10.0.50.0/24 overlaps with subnet 10.0.50.0/24 of VPC other",
+/// `subothx` (subnet 10.0.60.0/24) "subnet 10.0.60.0/24 overlaps with hostBGP extra prefix
+/// 10.0.60.0/25 of VPC other". Before 26.03 extra prefixes take part in none of these.
+#[test]
+fn extra_prefixes_stay_inside_the_namespace_and_clear_of_other_vpcs_at_26_03() {
+    let outside = host_bgp(json!({"hostBGPExtraPrefixes": {"10.1.0.0/24": {}}}))["subnets"].clone();
+    assert_eq!(
+        cross(outside.clone(), &[], Release::V26_03),
+        vec![(
+            "/spec/subnets/a/hostBGPExtraPrefixes/10.1.0.0~124".to_owned(),
+            "hostBGP extra prefix 10.1.0.0/24 in vpc subnet `a` doesn't belong to IPv4Namespace `default` (10.0.0.0/16, 10.9.0.0/16; managed/ipv4namespaces/default.yaml:1): an extra prefix must lie inside one of its namespace's subnets".to_owned()
+        )]
+    );
+    assert_eq!(cross(outside, &[], Release::V26_02), vec![]);
+
+    let over_subnet =
+        host_bgp(json!({"hostBGPExtraPrefixes": {"10.0.50.0/24": {}}}))["subnets"].clone();
+    assert_eq!(
+        cross(over_subnet.clone(), &[other_with_extra_prefix()], Release::V26_03),
+        vec![(
+            "/spec/subnets/a/hostBGPExtraPrefixes/10.0.50.0~124".to_owned(),
+            "hostBGP extra prefix 10.0.50.0/24 of subnet `a` overlaps subnet `x` (10.0.50.0/24) of VPC `other` (managed/vpcs/other.yaml:1): the VPCs of IPv4Namespace `default` must not share addresses, so pick a prefix no other VPC uses".to_owned()
+        )]
+    );
+    assert_eq!(
+        cross(over_subnet, &[other_with_extra_prefix()], Release::V26_02),
+        vec![]
+    );
+
+    let under_extra = json!({"a": {"subnet": "10.0.60.0/24", "vlan": 1003}});
+    assert_eq!(
+        cross(under_extra.clone(), &[other_with_extra_prefix()], Release::V26_03),
+        vec![(
+            "/spec/subnets/a/subnet".to_owned(),
+            "subnet `a` (10.0.60.0/24) overlaps hostBGP extra prefix 10.0.60.0/25 of subnet `y` of VPC `other` (managed/vpcs/other.yaml:1): the VPCs of IPv4Namespace `default` must not share addresses, so pick a prefix no other VPC uses".to_owned()
+        )]
+    );
+    assert_eq!(
+        cross(under_extra, &[other_with_extra_prefix()], Release::V26_02),
+        vec![]
+    );
+}
