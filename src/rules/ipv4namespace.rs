@@ -83,6 +83,17 @@ pub fn validate(namespace: &Object, ctx: &Context, out: &mut Violations) {
             ),
         );
     }
+    // fabric v0.115.4 api/vpc/v1beta1/ipv4namespace_types.go:138 checks the overlaps
+    // with go-cidr's `VerifyNoOverlap` inside 0.0.0.0/0 (pkg/util/iputil/ip.go:63-71),
+    // which refuses any IPv6 subnet; v0.120.3 compares the prefixes only.
+    if ctx.release < Release::V26_02 {
+        for (i, prefix) in parsed.iter().filter(|(_, p)| matches!(p, IpNet::V6(_))) {
+            out.error(
+                format!("/spec/subnets/{i}"),
+                format!("subnet `{prefix}` is IPv6: 0.0.0.0/0 does not fully contain it, and Hedgehog {} takes only IPv4 subnets in an IPv4Namespace", ctx.release),
+            );
+        }
+    }
     for (n, (i, prefix)) in parsed.iter().enumerate() {
         if let Some((j, _)) = parsed[..n].iter().find(|(_, p)| net::overlaps(p, prefix)) {
             out.error(
@@ -180,15 +191,39 @@ mod tests {
     use serde_json::json;
 
     fn violations(subnets: serde_json::Value) -> Vec<(String, String)> {
+        violations_at(subnets, Release::NEWEST)
+    }
+
+    fn violations_at(subnets: serde_json::Value, release: Release) -> Vec<(String, String)> {
         let mut namespace: Object =
             serde_json::from_value(json!({"spec": {"subnets": subnets}})).unwrap();
         default(&mut namespace);
         let mut out = Violations::default();
-        validate(&namespace, &Context::fabricator_defaults(), &mut out);
+        let ctx = Context {
+            release,
+            ..Context::fabricator_defaults()
+        };
+        validate(&namespace, &ctx, &mut out);
         out.into_vec()
             .into_iter()
             .map(|v| (v.pointer, v.message))
             .collect()
+    }
+
+    /// Oracle `v6.json` (`ns6`): 26.01 "subnets overlap: failed to verify no overlap
+    /// subnets: 0.0.0.0/0 does not fully contain fd00::/64"; 26.02 and 26.03 accept it.
+    #[test]
+    fn an_ipv6_subnet_is_refused_at_26_01_only() {
+        assert_eq!(
+            violations_at(json!(["10.0.0.0/16", "fd00::/64"]), Release::V26_01),
+            vec![(
+                "/spec/subnets/1".into(),
+                "subnet `fd00::/64` is IPv6: 0.0.0.0/0 does not fully contain it, and Hedgehog 26.01 takes only IPv4 subnets in an IPv4Namespace".into()
+            )]
+        );
+        for release in [Release::V26_02, Release::V26_03] {
+            assert_eq!(violations_at(json!(["fd00::/64"]), release), vec![]);
+        }
     }
 
     #[test]

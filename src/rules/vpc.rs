@@ -204,6 +204,20 @@ pub fn validate(vpc: &Object, ctx: &Context, out: &mut Violations) {
             }
         }
     }
+    // fabric v0.115.4 api/vpc/v1beta1/vpc_types.go:615 checks the overlaps with go-cidr's
+    // `VerifyNoOverlap` inside 0.0.0.0/0 (pkg/util/iputil/ip.go:63-71), which refuses any
+    // IPv6 subnet; v0.120.3 compares the prefixes only.
+    if ctx.release < Release::V26_02 {
+        for (_, pointer, prefix) in prefixes
+            .iter()
+            .filter(|(_, _, p)| matches!(p, IpNet::V6(_)))
+        {
+            out.error(
+                pointer,
+                format!("subnet `{prefix}` is IPv6: 0.0.0.0/0 does not fully contain it, and Hedgehog {} takes only IPv4 VPC subnets", ctx.release),
+            );
+        }
+    }
     // fabric v0.129.1 api/vpc/v1beta1/vpc_types.go:516: the extra prefixes join the
     // subnets in the overlap check (from 26.03; none before).
     prefixes.extend(hostbgp::all_extra_prefixes(

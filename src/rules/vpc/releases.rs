@@ -166,6 +166,24 @@ fn at_26_01_a_subnet_overlaps_another_vpc_only_when_it_holds_that_subnet_s_start
     }
 }
 
+/// Oracle `v6.json` (`v6`, `kube: false`): 26.01 "failed to verify no overlap subnets:
+/// failed to verify no overlap subnets: 0.0.0.0/0 does not fully contain fd00::/24"; 26.02
+/// and 26.03 accept the subnet on its own (the IPv4Namespace check refuses it later).
+#[test]
+fn an_ipv6_subnet_is_refused_on_its_own_at_26_01_only() {
+    let spec = json!({"subnets": {"a": {"subnet": "fd00::/24", "vlan": 1001}}});
+    assert_eq!(
+        standalone(spec.clone(), Release::V26_01),
+        vec![(
+            "/spec/subnets/a/subnet".to_owned(),
+            "subnet `fd00::/24` is IPv6: 0.0.0.0/0 does not fully contain it, and Hedgehog 26.01 takes only IPv4 VPC subnets".to_owned()
+        )]
+    );
+    for release in [Release::V26_02, Release::V26_03] {
+        assert_eq!(standalone(spec.clone(), release), vec![], "{release}");
+    }
+}
+
 /// 26.01 has no `dhcp.relayVPC`: no lookup of the VPC it names. From 26.02 a relay VPC
 /// that does not exist is an error.
 #[test]
