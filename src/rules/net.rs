@@ -8,6 +8,8 @@ use std::net::{IpAddr, Ipv4Addr};
 
 use ipnet::{IpNet, Ipv4Net};
 
+use super::Release;
+
 /// `netip.ParsePrefix`: `addr/bits`, IPv4 or IPv6, host bits allowed (not masked), no zone,
 /// bits in decimal without a sign or leading zeros.
 pub fn parse_prefix(text: &str) -> Result<IpNet, String> {
@@ -74,6 +76,18 @@ pub fn parse_addr_zoned(text: &str) -> Result<IpAddr, String> {
             }),
         Some(_) => Err(format!("`{text}` is not an IP address: its zone is empty")),
         None => parse_addr(text),
+    }
+}
+
+/// An address of a VPC subnet's gateway or DHCP range, as the release's Go parses it:
+/// `net.ParseIP` at 26.01 (fabric v0.115.4 `vpc_types.go:422,484,502`), which reads an
+/// IPv4-mapped IPv6 address (`::ffff:10.0.1.1`) as IPv4 and so finds it inside an IPv4
+/// subnet; `netip.ParseAddr` from 26.02, which keeps it IPv6 and outside.
+pub fn parse_subnet_addr(text: &str, release: Release) -> Result<IpAddr, String> {
+    if release < Release::V26_02 {
+        parse_ip(text).ok_or_else(|| format!("`{text}` is not an IP address"))
+    } else {
+        parse_addr(text)
     }
 }
 
@@ -198,6 +212,20 @@ mod tests {
             (ip.to_string(), net.to_string()),
             ("10.0.1.5".into(), "10.0.1.0/24".into())
         );
+    }
+
+    #[test]
+    fn a_subnet_address_reads_ipv4_mapped_as_ipv4_only_at_26_01() {
+        let mapped = "::ffff:10.0.1.1";
+        assert_eq!(
+            parse_subnet_addr(mapped, Release::V26_01),
+            Ok("10.0.1.1".parse().unwrap())
+        );
+        assert_eq!(
+            parse_subnet_addr(mapped, Release::V26_02),
+            Ok(mapped.parse().unwrap())
+        );
+        assert!(parse_subnet_addr("x", Release::V26_01).is_err());
     }
 
     #[test]

@@ -266,7 +266,7 @@ fn check_subnet(
         return None;
     }
     hostbgp::check_routed(name, subnet, at, ctx, out);
-    let gateway = subnet_gateway(name, subnet, &prefix, at, out);
+    let gateway = subnet_gateway(name, subnet, &prefix, at, ctx.release, out);
     let vlan = subnet_vlan(name, subnet, at, out);
     let scope = dhcp::Scope::routed(prefix, at, gateway, &subnet.gateway);
     subnet.dhcp.validate(&scope, ctx.release, out);
@@ -352,11 +352,12 @@ fn subnet_gateway(
     subnet: &Subnet,
     prefix: &IpNet,
     at: &str,
+    release: Release,
     out: &mut Violations,
 ) -> Option<IpAddr> {
     let field = format!("{at}/gateway");
     let first_host = nth_address(&prefix.trunc(), 1).map_or_else(String::new, |a| a.to_string());
-    match net::parse_addr(&subnet.gateway) {
+    match net::parse_subnet_addr(&subnet.gateway, release) {
         Err(e) => {
             out.error(
                 field,

@@ -231,7 +231,7 @@ impl Dhcp {
     ) {
         let [start, end] = range
             .ends()
-            .map(|bound| self.check_range_end(&bound, scope, gateway, at, out));
+            .map(|bound| self.check_range_end(&bound, scope, gateway, at, release, out));
         // fabric v0.115.4 api/vpc/v1beta1/vpc_types.go:516 leaves the order unchecked
         // (`// TODO check start < end`); v0.120.3 vpc_types.go:524-526 adds it.
         if let (Some(start), Some(end)) = (start, end)
@@ -273,6 +273,7 @@ impl Dhcp {
         scope: &Scope,
         gateway: &Gateway,
         at: &str,
+        release: Release,
         out: &mut Violations,
     ) -> Option<IpAddr> {
         let RangeEnd {
@@ -290,7 +291,7 @@ impl Dhcp {
             }
         };
         let prefix = &scope.prefix;
-        let addr = match net::parse_addr(text) {
+        let addr = match net::parse_subnet_addr(text, release) {
             Ok(addr) => addr,
             Err(_) => {
                 out.error(pointer(), format!("{} is not an IP address", describe()));

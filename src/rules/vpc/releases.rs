@@ -184,6 +184,46 @@ fn an_ipv6_subnet_is_refused_on_its_own_at_26_01_only() {
     }
 }
 
+/// Oracle `mapped.json` (`kube: false`): 26.01 reads `::ffff:10.0.1.1` as 10.0.1.1
+/// (`net.ParseIP`): it accepts it as the gateway and as DHCP range ends, and refuses a range
+/// starting at it as "equal to gateway"; 26.02 "subnet a: gateway ::ffff:10.0.1.1 is not in
+/// the subnet", "subnet a: dhcp range start ::ffff:10.0.1.10 is not in the subnet".
+#[test]
+fn ipv4_mapped_addresses_are_ipv4_in_a_subnet_at_26_01_only() {
+    let gateway = json!({"subnets": {"a": {"subnet": "10.0.1.0/24", "vlan": 1001, "gateway": "::ffff:10.0.1.1"}}});
+    let range = json!({"subnets": {"a": {"subnet": "10.0.1.0/24", "vlan": 1001,
+        "dhcp": {"enable": true, "range": {"start": "::ffff:10.0.1.10", "end": "::ffff:10.0.1.20"}}}}});
+    let on_gateway = json!({"subnets": {"a": {"subnet": "10.0.1.0/24", "vlan": 1001,
+        "dhcp": {"enable": true, "range": {"start": "::ffff:10.0.1.1", "end": "10.0.1.20"}}}}});
+    let pointers = |spec: &Value, release| -> Vec<String> {
+        standalone(spec.clone(), release)
+            .into_iter()
+            .map(|(pointer, _)| pointer)
+            .collect()
+    };
+    assert_eq!(pointers(&gateway, Release::V26_01), Vec::<String>::new());
+    assert_eq!(pointers(&range, Release::V26_01), Vec::<String>::new());
+    let start = "/spec/subnets/a/dhcp/range/start";
+    assert_eq!(pointers(&on_gateway, Release::V26_01), [start]);
+    assert!(
+        standalone(on_gateway.clone(), Release::V26_01)[0]
+            .1
+            .contains("is the subnet's gateway")
+    );
+    for release in [Release::V26_02, Release::V26_03] {
+        assert_eq!(pointers(&gateway, release), ["/spec/subnets/a/gateway"]);
+        assert_eq!(
+            pointers(&range, release),
+            [start, "/spec/subnets/a/dhcp/range/end"]
+        );
+        assert!(
+            standalone(on_gateway.clone(), release)[0]
+                .1
+                .contains("is outside subnet")
+        );
+    }
+}
+
 /// 26.01 has no `dhcp.relayVPC`: no lookup of the VPC it names. From 26.02 a relay VPC
 /// that does not exist is an error.
 #[test]
