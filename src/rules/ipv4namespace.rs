@@ -42,7 +42,7 @@ impl Ipv4NamespaceSpec {
         let inner = prefix.trunc();
         self.subnets
             .iter()
-            .filter_map(|subnet| net::parse_prefix(subnet).ok())
+            .filter_map(|subnet| net::parse_subnet(subnet, release).ok())
             .any(|outer| {
                 if release < Release::V26_02 {
                     // fabric v0.115.4 api/vpc/v1beta1/vpc_types.go:693 and
@@ -64,7 +64,7 @@ pub fn validate(namespace: &Object, ctx: &Context, out: &mut Violations) {
     let subnets = &namespace.spec.subnets;
     let mut parsed: Vec<(usize, IpNet)> = Vec::new();
     for (i, subnet) in subnets.iter().enumerate() {
-        match net::parse_prefix(subnet) {
+        match net::parse_subnet(subnet, ctx.release) {
             Ok(prefix) => parsed.push((i, prefix.trunc())),
             Err(e) => out.error(
                 format!("/spec/subnets/{i}"),
@@ -150,7 +150,12 @@ pub fn validate_cross(
         .get(name)
         .is_some_and(|entry| entry.previous.is_some());
     let spec = &namespace.spec;
-    if !is_update || spec.subnets.iter().any(|s| net::parse_prefix(s).is_err()) {
+    if !is_update
+        || spec
+            .subnets
+            .iter()
+            .any(|s| net::parse_subnet(s, ctx.release).is_err())
+    {
         return;
     }
     let stranded: Vec<(String, &Entry<vpc::Object>)> = state
@@ -224,6 +229,25 @@ mod tests {
         for release in [Release::V26_02, Release::V26_03] {
             assert_eq!(violations_at(json!(["fd00::/64"]), release), vec![]);
         }
+    }
+
+    /// Oracle `lz.json` (`ns`): 26.01 accepts `10.0.0.0/016` (`net.ParseCIDR`); 26.02
+    /// "failed to parse cidr 10.0.0.0/016: netip.ParsePrefix(...): bad bits after slash".
+    #[test]
+    fn a_length_with_leading_zeros_parses_at_26_01_only() {
+        assert_eq!(
+            violations_at(json!(["10.0.0.0/016"]), Release::V26_01),
+            vec![]
+        );
+        let found = violations_at(json!(["10.0.0.0/016"]), Release::V26_02);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].0, "/spec/subnets/0");
+        let spec = Ipv4NamespaceSpec {
+            subnets: vec!["10.0.0.0/016".to_owned()],
+        };
+        let inner = net::parse_prefix("10.0.1.0/24").unwrap();
+        assert!(spec.covers(&inner, Release::V26_01));
+        assert!(!spec.covers(&inner, Release::V26_02));
     }
 
     #[test]

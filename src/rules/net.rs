@@ -28,6 +28,44 @@ pub fn parse_prefix(text: &str) -> Result<IpNet, String> {
     IpNet::new(ip, len).map_err(|_| format!("`{text}` is not a prefix: prefix length out of range"))
 }
 
+/// A VPC or IPv4Namespace subnet as the release's Go parses it: `net.ParseCIDR` at 26.01
+/// (fabric v0.115.4 `vpc_types.go:394`, `ipv4namespace_types.go:123`), which takes leading
+/// zeros in the length (`10.0.1.0/024`), else `netip.ParsePrefix`, which refuses them.
+/// Host bits are kept either way.
+pub fn parse_subnet(text: &str, release: Release) -> Result<IpNet, String> {
+    if release < Release::V26_02 {
+        parse_cidr_as_written(text)
+    } else {
+        parse_prefix(text)
+    }
+}
+
+/// `net.ParseCIDR` with the address as written (host bits kept): an IPv4 or IPv6 address
+/// (an IPv4-mapped one stays IPv6, as Go sizes the mask by the written form), `/`, then
+/// decimal digits, leading zeros allowed. It accepts everything [`parse_prefix`] does, so
+/// `Default()`, which has no release, fills a subnet's defaults by it: a subnet the
+/// release's parser refuses is rejected whatever was filled.
+pub fn parse_cidr_as_written(text: &str) -> Result<IpNet, String> {
+    let bad = || format!("invalid CIDR address: {text}");
+    let (addr, bits) = text.split_once('/').ok_or_else(bad)?;
+    let ip = if addr.contains(':') {
+        addr.parse::<std::net::Ipv6Addr>().map(IpAddr::V6)
+    } else {
+        addr.parse::<Ipv4Addr>().map(IpAddr::V4)
+    }
+    .map_err(|_| bad())?;
+    if bits.is_empty() || !bits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    let digits = bits.trim_start_matches('0');
+    let len: u8 = if digits.is_empty() {
+        0
+    } else {
+        digits.parse().map_err(|_| bad())?
+    };
+    IpNet::new(ip, len).map_err(|_| bad())
+}
+
 /// `netip.ParsePrefix` restricted to IPv4, as most fabric fields are.
 pub fn parse_prefix_v4(text: &str) -> Result<Ipv4Net, String> {
     match parse_prefix(text)? {
@@ -212,6 +250,27 @@ mod tests {
             (ip.to_string(), net.to_string()),
             ("10.0.1.5".into(), "10.0.1.0/24".into())
         );
+    }
+
+    #[test]
+    fn a_subnet_takes_leading_zeros_in_its_length_only_at_26_01() {
+        let at_26_01 = |text| parse_subnet(text, Release::V26_01).map(|p| p.to_string());
+        assert_eq!(at_26_01("10.0.1.5/024"), Ok("10.0.1.5/24".to_owned()));
+        assert_eq!(at_26_01("10.0.0.0/0000"), Ok("10.0.0.0/0".to_owned()));
+        assert_eq!(
+            at_26_01("::ffff:10.0.0.0/104"),
+            Ok("::ffff:10.0.0.0/104".to_owned())
+        );
+        for bad in [
+            "10.0.0.0/33",
+            "10.0.0.0/",
+            "10.0.0.0/+8",
+            "010.0.0.0/8",
+            "fe80::%1/64",
+        ] {
+            assert!(at_26_01(bad).is_err(), "{bad}");
+        }
+        assert!(parse_subnet("10.0.1.0/024", Release::V26_02).is_err());
     }
 
     #[test]

@@ -105,10 +105,11 @@ impl Subnet {
             .and_then(|vlan| u16::try_from(vlan).ok())
     }
 
-    /// The prefix, when the stand-alone rules accept it (it parses and is /30 or shorter):
-    /// the cross-object rules skip the other subnets, already rejected for their prefix.
-    pub fn usable_prefix(&self) -> Option<IpNet> {
-        net::parse_prefix(&self.subnet)
+    /// The prefix, when the stand-alone rules of `release` accept it (it parses and is /30
+    /// or shorter): the cross-object rules skip the other subnets, already rejected for
+    /// their prefix.
+    pub fn usable_prefix(&self, release: Release) -> Option<IpNet> {
+        net::parse_subnet(&self.subnet, release)
             .ok()
             .filter(|prefix| prefix.prefix_len() <= MAX_PREFIX_LEN)
     }
@@ -138,7 +139,7 @@ pub fn default(vpc: &mut Object) {
     }
     for subnet in spec.subnets.iter_mut().flat_map(BTreeMap::values_mut) {
         // `:280-283`: subnets that do not parse are left alone.
-        let Ok(prefix) = net::parse_prefix(&subnet.subnet) else {
+        let Ok(prefix) = net::parse_cidr_as_written(&subnet.subnet) else {
             continue;
         };
         let prefix = prefix.trunc();
@@ -183,7 +184,7 @@ pub fn validate(vpc: &Object, ctx: &Context, out: &mut Violations) {
     let mut vlans: BTreeMap<u16, &str> = BTreeMap::new();
     for (name, subnet) in subnets.into_iter().flatten() {
         let at = format!("/spec/subnets/{}", pointer_segment(name));
-        let Some(prefix) = subnet_prefix(name, subnet, &at, out) else {
+        let Some(prefix) = subnet_prefix(name, subnet, &at, ctx.release, out) else {
             continue;
         };
         prefixes.push((
@@ -289,7 +290,13 @@ fn check_mode(mode: &str, out: &mut Violations) {
 }
 
 /// `:398-409`: the subnet's prefix, when it is present, parses and is /30 or shorter.
-fn subnet_prefix(name: &str, subnet: &Subnet, at: &str, out: &mut Violations) -> Option<IpNet> {
+fn subnet_prefix(
+    name: &str,
+    subnet: &Subnet,
+    at: &str,
+    release: Release,
+    out: &mut Violations,
+) -> Option<IpNet> {
     if subnet.subnet.is_empty() {
         out.error(
             at,
@@ -298,7 +305,7 @@ fn subnet_prefix(name: &str, subnet: &Subnet, at: &str, out: &mut Violations) ->
         return None;
     }
     let field = format!("{at}/subnet");
-    match net::parse_prefix(&subnet.subnet) {
+    match net::parse_subnet(&subnet.subnet, release) {
         Err(e) => {
             out.error(
                 field,

@@ -81,7 +81,9 @@ impl VpcIndex {
                     vlan,
                     host_bgp: subnet.host_bgp,
                 };
-                if let Ok(prefix) = net::parse_prefix(&subnet.subnet) {
+                // The widest parser of any release (26.01's): a subnet a later release
+                // cannot parse is rejected in its own VPC there.
+                if let Ok(prefix) = net::parse_cidr_as_written(&subnet.subnet) {
                     index
                         .subnets
                         .entry(spec.ipv4_namespace.clone())

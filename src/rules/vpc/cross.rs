@@ -52,7 +52,7 @@ pub fn validate_cross(vpc: &Object, state: &FabricState, ctx: &Context, out: &mu
     );
     for (name, subnet) in spec.subnets.iter().flatten() {
         let at = format!("/spec/subnets/{}", pointer_segment(name));
-        if let Some(prefix) = subnet.usable_prefix() {
+        if let Some(prefix) = subnet.usable_prefix(ctx.release) {
             if let Some(namespace) = ipv4_namespace
                 && !namespace.object.spec.covers(&prefix, ctx.release)
             {

@@ -224,6 +224,23 @@ fn ipv4_mapped_addresses_are_ipv4_in_a_subnet_at_26_01_only() {
     }
 }
 
+/// Oracle `lz.json` (`kube: false`, `lz`): 26.01 accepts subnet `10.0.1.0/024`
+/// (`net.ParseCIDR`); 26.02 "subnet a: failed to parse subnet 10.0.1.0/024:
+/// netip.ParsePrefix(\"10.0.1.0/024\"): bad bits after slash: \"024\"".
+#[test]
+fn a_subnet_length_with_leading_zeros_parses_at_26_01_only() {
+    let spec = json!({"subnets": {"a": {"subnet": "10.0.1.0/024", "vlan": 1001,
+        "dhcp": {"enable": true}}}});
+    assert_eq!(standalone(spec.clone(), Release::V26_01), vec![]);
+    assert_eq!(cross(spec["subnets"].clone(), &[], Release::V26_01), vec![]);
+    for release in [Release::V26_02, Release::V26_03] {
+        let found = standalone(spec.clone(), release);
+        assert_eq!(found.len(), 1, "{release}: {found:?}");
+        assert_eq!(found[0].0, "/spec/subnets/a/subnet");
+        assert!(found[0].1.contains("bad bits after slash"), "{found:?}");
+    }
+}
+
 /// 26.01 has no `dhcp.relayVPC`: no lookup of the VPC it names. From 26.02 a relay VPC
 /// that does not exist is an error.
 #[test]
