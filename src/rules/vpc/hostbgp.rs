@@ -1,8 +1,8 @@
 //! The prefixes a hostBGP subnet accepts from its hosts, added in fabric v0.127.0 and so
 //! checked from Hedgehog 26.03 (fabric v0.129.1 `api/vpc/v1beta1/vpc_types.go`):
 //! `hostBGPMinPrefixLen` and `hostBGPMaxPrefixLen` bound the lengths a host may announce
-//! inside the subnet (32 by default, `:131-143`), and `hostBGPExtraPrefixes` adds prefixes
-//! outside it, each with its own bounds or the subnet's (`:145-156`). `Validate()` checks
+//! inside the subnet (32 by default, `:132-143`), and `hostBGPExtraPrefixes` adds prefixes
+//! outside it, each with its own bounds or the subnet's (`:146-157`). `Validate()` checks
 //! the bounds, the extra prefixes' form and their clash with reserved subnets (`:483-517`),
 //! refuses the fields on other subnets (`:519-524`), and with the cluster keeps the extra
 //! prefixes inside the IPv4Namespace (`:808-820`) and clear of other VPCs (`:865-873`).
@@ -131,7 +131,7 @@ pub fn check_host_bgp(
     ) else {
         return;
     };
-    // `HostBGPPrefixLens` (`:131-143`): 0 (or absent) is 32.
+    // `HostBGPPrefixLens` (`:132-143`): 0 (or absent) is 32.
     let or_default = |len: u64| {
         if len == 0 {
             (DEFAULT_PREFIX_LEN, Some(" (by default)"))
@@ -175,7 +175,7 @@ pub fn check_host_bgp(
         ) else {
             continue;
         };
-        // `HostBGPExtraPrefixLens` (`:145-156`): an unset length is the subnet's.
+        // `HostBGPExtraPrefixLens` (`:146-157`): an unset length is the subnet's.
         let inherit = |own: u64, subnet: (u64, Option<&'static str>)| {
             if own != 0 {
                 (own, None)
@@ -220,7 +220,7 @@ struct Lens {
 }
 
 impl Lens {
-    /// `validateHostBGPPrefixLens` (`:927-940`): min ≤ max ≤ 32, and min no shorter than
+    /// `validateHostBGPPrefixLens` (`:929-941`): min ≤ max ≤ 32, and min no shorter than
     /// the prefix's own length. `what` names the prefix; `field_prefix` is `hostBGP` for a
     /// subnet's fields (`hostBGPMinPrefixLen`), empty for an extra prefix's (`minPrefixLen`).
     fn check(
@@ -282,3 +282,6 @@ pub fn all_extra_prefixes<'a>(
     }
     found
 }
+
+#[cfg(test)]
+mod tests;
