@@ -42,9 +42,10 @@ fn applies(ctx: &Context) -> bool {
 }
 
 /// The extra prefixes of a hostBGP subnet that parse, are IPv4 and canonical, with their
-/// pointer: what the overlap checks compare. Empty before 26.03 and for other subnets.
+/// pointer: what the overlap checks compare. Empty before 26.03, for other subnets, and for
+/// a subnet rejected for its own prefix (which gets no second finding).
 pub fn extra_prefixes(subnet: &Subnet, at: &str, ctx: &Context) -> Vec<(String, IpNet)> {
-    if !applies(ctx) || !subnet.host_bgp {
+    if !applies(ctx) || !subnet.host_bgp || subnet.usable_prefix(ctx.release).is_none() {
         return Vec::new();
     }
     subnet

@@ -168,6 +168,11 @@ fn extra_prefixes_stay_inside_the_namespace_and_clear_of_other_vpcs_at_26_03() {
     );
     assert_eq!(cross(outside, &[], Release::V26_02), vec![]);
 
+    // The subnet's own prefix is refused: no second finding for its extra prefix.
+    let unusable = json!({"a": {"subnet": "10.0.1.0/31", "hostBGP": true,
+        "hostBGPExtraPrefixes": {"10.1.0.0/24": {}}}});
+    assert_eq!(cross(unusable, &[], Release::V26_03), vec![]);
+
     let over_subnet =
         host_bgp(json!({"hostBGPExtraPrefixes": {"10.0.50.0/24": {}}}))["subnets"].clone();
     assert_eq!(
