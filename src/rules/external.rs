@@ -7,7 +7,7 @@
 use serde::Deserialize;
 
 use super::state::FabricState;
-use super::{Context, Violations, default_metadata, net};
+use super::{Context, Release, Violations, default_metadata, net};
 
 /// The IPv4Namespace an External without one belongs to (`vpc/v1beta1/meta.go:17`).
 const DEFAULT_IPV4_NAMESPACE: &str = "default";
@@ -51,7 +51,7 @@ pub fn default(external: &mut Object) {
 /// (`external_types.go:131-189`). The name limit of 11 characters (`:136-138`) is checked
 /// with the other name rules (`validate/names.rs`); `ipv4Namespace` can not be empty
 /// (`:139-141`) once `Default()` ran.
-pub fn validate(external: &Object, _ctx: &Context, out: &mut Violations) {
+pub fn validate(external: &Object, ctx: &Context, out: &mut Violations) {
     let spec = &external.spec;
     let communities = [
         ("inboundCommunity", &spec.inbound_community),
@@ -61,7 +61,16 @@ pub fn validate(external: &Object, _ctx: &Context, out: &mut Violations) {
         // `:143-150`
         None => {
             for (field, community) in communities {
-                if !community.is_empty() && !is_community(community) {
+                if community.is_empty() {
+                    // fabric v0.115.4 api/vpc/v1beta1/external_types.go:139-145: a BGP
+                    // external needs both communities; v0.120.3 made them optional.
+                    if ctx.release < Release::V26_02 {
+                        out.error(
+                            "/spec",
+                            format!("{field} is required at Hedgehog {}: a BGP external filters received routes by `inboundCommunity` and stamps sent ones with `outboundCommunity` (e.g. `50000:50001`); give both, or make the external static", ctx.release),
+                        );
+                    }
+                } else if !is_community(community) {
                     out.error(
                         format!("/spec/{field}"),
                         format!("{field} `{community}` is not a BGP community: write `ASN:VALUE`, two numbers from 0 to 65535 without leading zeros, e.g. `50000:50001`"),
@@ -155,12 +164,52 @@ mod tests {
     use crate::rules::Violation;
 
     fn check(spec: serde_json::Value) -> Vec<Violation> {
+        check_at(spec, Release::NEWEST)
+    }
+
+    fn check_at(spec: serde_json::Value, release: Release) -> Vec<Violation> {
         let object = serde_json::json!({"metadata": {"name": "ext"}, "spec": spec});
         let mut external: Object = serde_json::from_value(object).unwrap();
         default(&mut external);
         let mut out = Violations::default();
-        validate(&external, &Context::fabricator_defaults(), &mut out);
+        let ctx = Context {
+            release,
+            ..Context::fabricator_defaults()
+        };
+        validate(&external, &ctx, &mut out);
         out.into_vec()
+    }
+
+    #[test]
+    fn a_bgp_external_needs_both_communities_only_at_26_01() {
+        let only_inbound = serde_json::json!({"inboundCommunity": "65102:5000"});
+        let messages = |release| -> Vec<String> {
+            check_at(only_inbound.clone(), release)
+                .into_iter()
+                .map(|v| format!("{} {}", v.pointer, v.message))
+                .collect()
+        };
+        assert_eq!(
+            messages(Release::V26_01),
+            [
+                "/spec outboundCommunity is required at Hedgehog 26.01: a BGP external filters received routes by `inboundCommunity` and stamps sent ones with `outboundCommunity` (e.g. `50000:50001`); give both, or make the external static"
+            ]
+        );
+        assert!(messages(Release::V26_02).is_empty());
+        assert!(messages(Release::V26_03).is_empty());
+        let neither = check_at(serde_json::json!({}), Release::V26_01);
+        assert!(
+            neither[0]
+                .message
+                .starts_with("inboundCommunity is required")
+        );
+        assert!(
+            neither[1]
+                .message
+                .starts_with("outboundCommunity is required")
+        );
+        let static_ = serde_json::json!({"static": {"prefixes": ["0.0.0.0/0"]}});
+        assert!(check_at(static_, Release::V26_01).is_empty());
     }
 
     #[test]

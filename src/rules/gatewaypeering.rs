@@ -240,7 +240,7 @@ pub fn validate(peering: &Object, ctx: &Context, out: &mut Violations) {
         let Some(entry) = entry else { continue };
         for (index, expose) in entry.expose.iter().enumerate() {
             let at = format!("{}/expose/{index}", side_pointer(side));
-            expose::validate(side, &at, expose, &mut nat_modes, out);
+            expose::validate(side, &at, expose, &mut nat_modes, ctx.release, out);
         }
     }
     if let [first, second] = sides.as_slice() {
@@ -270,7 +270,7 @@ fn side_pointer(name: &str) -> String {
 pub fn validate_cross(
     peering: &Object,
     state: &super::state::FabricState,
-    _ctx: &Context,
+    ctx: &Context,
     out: &mut Violations,
 ) {
     let spec = &peering.spec;
@@ -287,7 +287,7 @@ pub fn validate_cross(
         );
     }
     overlap::validate(&peering.metadata.name, spec, state, out);
-    sides::validate(spec, state, out);
+    sides::validate(spec, state, ctx.release, out);
 }
 
 #[cfg(test)]
@@ -295,7 +295,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::rules::Severity;
+    use crate::rules::{Release, Severity};
 
     fn read(value: serde_json::Value) -> Object {
         serde_json::from_value(value).unwrap()
@@ -334,6 +334,36 @@ mod tests {
         );
         assert_eq!(peering.spec.gateway_group, "default");
         assert_eq!(peering.spec.acl.unwrap().default, "deny-unless-exposed");
+    }
+
+    /// Oracle `gwp-ext.json` (`kube: false`): an External side exposing a `vpcSubnet` passes
+    /// 26.01; 26.02 "external out-1 cannot have an IP block with VPC Subnets specified".
+    #[test]
+    fn an_external_exposing_a_vpc_subnet_is_refused_from_26_02() {
+        let mut peering = read(json!({"metadata": {"name": "p"}, "spec": {"peering": {
+            "vpc-1": {"expose": [{"ips": [{"cidr": "10.0.1.0/24"}]}]},
+            "ext.out-1": {"expose": [{"ips": [{"vpcSubnet": "s1"}]}]}}}}));
+        default(&mut peering);
+        let errors = |release| -> Vec<String> {
+            let mut config = crate::rules::config::FabricConfig::fabricator_defaults();
+            config.enable_gateway = true;
+            let ctx = Context {
+                config: Some(&config),
+                config_given: true,
+                release,
+            };
+            let mut out = Violations::default();
+            validate(&peering, &ctx, &mut out);
+            out.into_vec().into_iter().map(|v| v.pointer).collect()
+        };
+        assert_eq!(errors(Release::V26_01), Vec::<String>::new());
+        for release in [Release::V26_02, Release::V26_03] {
+            assert_eq!(
+                errors(release),
+                ["/spec/peering/ext.out-1/expose/0/ips/0/vpcSubnet"],
+                "{release}"
+            );
+        }
     }
 
     #[test]

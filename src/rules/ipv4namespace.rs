@@ -16,7 +16,7 @@ use serde::Deserialize;
 
 use super::state::{Entry, FabricState};
 use super::vpc;
-use super::{Context, Resource, Violations, net};
+use super::{Context, Release, Resource, Violations, net};
 
 /// An IPv4Namespace as the rules read it.
 pub type Object = Resource<Ipv4NamespaceSpec>;
@@ -34,17 +34,24 @@ pub struct Ipv4NamespaceSpec {
 }
 
 impl Ipv4NamespaceSpec {
-    /// Whether `prefix` lies inside one of the namespace's subnets, as `iputil.IsSubset`
-    /// decides (`pkg/util/iputil/ip.go`): the same address family, the network address
-    /// inside, and a prefix at least as long. A subnet that does not parse covers nothing:
-    /// the namespace is rejected for it.
-    pub fn covers(&self, prefix: &IpNet) -> bool {
+    /// Whether `prefix` lies inside one of the namespace's subnets, as `release` decides:
+    /// `iputil.IsSubset` since fabric v0.120.3 (the same address family, the network
+    /// address inside, and a prefix at least as long), only the network address inside at
+    /// 26.01. A subnet that does not parse covers nothing: the namespace is rejected for it.
+    pub fn covers(&self, prefix: &IpNet, release: Release) -> bool {
         let inner = prefix.trunc();
         self.subnets
             .iter()
-            .filter_map(|subnet| net::parse_prefix(subnet).ok())
+            .filter_map(|subnet| net::parse_subnet(subnet, release).ok())
             .any(|outer| {
-                outer.trunc().contains(&inner.network()) && inner.prefix_len() >= outer.prefix_len()
+                if release < Release::V26_02 {
+                    // fabric v0.115.4 api/vpc/v1beta1/vpc_types.go:693 and
+                    // pkg/ctrl/ipv4namespace_wh.go:102: `nsSubnet.Contains(vpcSubnet.IP)`.
+                    net::contains_network(&outer, &inner)
+                } else {
+                    outer.trunc().contains(&inner.network())
+                        && inner.prefix_len() >= outer.prefix_len()
+                }
             })
     }
 }
@@ -57,7 +64,7 @@ pub fn validate(namespace: &Object, ctx: &Context, out: &mut Violations) {
     let subnets = &namespace.spec.subnets;
     let mut parsed: Vec<(usize, IpNet)> = Vec::new();
     for (i, subnet) in subnets.iter().enumerate() {
-        match net::parse_prefix(subnet) {
+        match net::parse_subnet(subnet, ctx.release) {
             Ok(prefix) => parsed.push((i, prefix.trunc())),
             Err(e) => out.error(
                 format!("/spec/subnets/{i}"),
@@ -75,6 +82,17 @@ pub fn validate(namespace: &Object, ctx: &Context, out: &mut Violations) {
                 subnets.len()
             ),
         );
+    }
+    // fabric v0.115.4 api/vpc/v1beta1/ipv4namespace_types.go:138 checks the overlaps
+    // with go-cidr's `VerifyNoOverlap` inside 0.0.0.0/0 (pkg/util/iputil/ip.go:63-71),
+    // which refuses any IPv6 subnet; v0.120.3 compares the prefixes only.
+    if ctx.release < Release::V26_02 {
+        for (i, prefix) in parsed.iter().filter(|(_, p)| matches!(p, IpNet::V6(_))) {
+            out.error(
+                format!("/spec/subnets/{i}"),
+                format!("subnet `{prefix}` is IPv6: 0.0.0.0/0 does not fully contain it, and Hedgehog {} takes only IPv4 subnets in an IPv4Namespace", ctx.release),
+            );
+        }
     }
     for (n, (i, prefix)) in parsed.iter().enumerate() {
         if let Some((j, _)) = parsed[..n].iter().find(|(_, p)| net::overlaps(p, prefix)) {
@@ -123,7 +141,7 @@ pub fn validate(namespace: &Object, ctx: &Context, out: &mut Violations) {
 pub fn validate_cross(
     namespace: &Object,
     state: &FabricState,
-    _ctx: &Context,
+    ctx: &Context,
     out: &mut Violations,
 ) {
     let name = &namespace.metadata.name;
@@ -132,14 +150,19 @@ pub fn validate_cross(
         .get(name)
         .is_some_and(|entry| entry.previous.is_some());
     let spec = &namespace.spec;
-    if !is_update || spec.subnets.iter().any(|s| net::parse_prefix(s).is_err()) {
+    if !is_update
+        || spec
+            .subnets
+            .iter()
+            .any(|s| net::parse_subnet(s, ctx.release).is_err())
+    {
         return;
     }
     let stranded: Vec<(String, &Entry<vpc::Object>)> = state
         .vpc_index
         .subnets_in(name)
         .iter()
-        .filter(|subnet| !spec.covers(&subnet.prefix))
+        .filter(|subnet| !spec.covers(&subnet.prefix, ctx.release))
         .filter_map(|subnet| {
             let vpc = state.vpcs.get(&subnet.vpc)?;
             vpc.origin.is_managed().then(|| {
@@ -173,15 +196,58 @@ mod tests {
     use serde_json::json;
 
     fn violations(subnets: serde_json::Value) -> Vec<(String, String)> {
+        violations_at(subnets, Release::NEWEST)
+    }
+
+    fn violations_at(subnets: serde_json::Value, release: Release) -> Vec<(String, String)> {
         let mut namespace: Object =
             serde_json::from_value(json!({"spec": {"subnets": subnets}})).unwrap();
         default(&mut namespace);
         let mut out = Violations::default();
-        validate(&namespace, &Context::fabricator_defaults(), &mut out);
+        let ctx = Context {
+            release,
+            ..Context::fabricator_defaults()
+        };
+        validate(&namespace, &ctx, &mut out);
         out.into_vec()
             .into_iter()
             .map(|v| (v.pointer, v.message))
             .collect()
+    }
+
+    /// Oracle `v6.json` (`ns6`): 26.01 "subnets overlap: failed to verify no overlap
+    /// subnets: 0.0.0.0/0 does not fully contain fd00::/64"; 26.02 and 26.03 accept it.
+    #[test]
+    fn an_ipv6_subnet_is_refused_at_26_01_only() {
+        assert_eq!(
+            violations_at(json!(["10.0.0.0/16", "fd00::/64"]), Release::V26_01),
+            vec![(
+                "/spec/subnets/1".into(),
+                "subnet `fd00::/64` is IPv6: 0.0.0.0/0 does not fully contain it, and Hedgehog 26.01 takes only IPv4 subnets in an IPv4Namespace".into()
+            )]
+        );
+        for release in [Release::V26_02, Release::V26_03] {
+            assert_eq!(violations_at(json!(["fd00::/64"]), release), vec![]);
+        }
+    }
+
+    /// Oracle `lz.json` (`ns`): 26.01 accepts `10.0.0.0/016` (`net.ParseCIDR`); 26.02
+    /// "failed to parse cidr 10.0.0.0/016: netip.ParsePrefix(...): bad bits after slash".
+    #[test]
+    fn a_length_with_leading_zeros_parses_at_26_01_only() {
+        assert_eq!(
+            violations_at(json!(["10.0.0.0/016"]), Release::V26_01),
+            vec![]
+        );
+        let found = violations_at(json!(["10.0.0.0/016"]), Release::V26_02);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].0, "/spec/subnets/0");
+        let spec = Ipv4NamespaceSpec {
+            subnets: vec!["10.0.0.0/016".to_owned()],
+        };
+        let inner = net::parse_prefix("10.0.1.0/24").unwrap();
+        assert!(spec.covers(&inner, Release::V26_01));
+        assert!(!spec.covers(&inner, Release::V26_02));
     }
 
     #[test]

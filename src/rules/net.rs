@@ -8,6 +8,8 @@ use std::net::{IpAddr, Ipv4Addr};
 
 use ipnet::{IpNet, Ipv4Net};
 
+use super::Release;
+
 /// `netip.ParsePrefix`: `addr/bits`, IPv4 or IPv6, host bits allowed (not masked), no zone,
 /// bits in decimal without a sign or leading zeros.
 pub fn parse_prefix(text: &str) -> Result<IpNet, String> {
@@ -24,6 +26,44 @@ pub fn parse_prefix(text: &str) -> Result<IpNet, String> {
         _ => return Err(format!("`{text}` is not a prefix: bad bits after slash")),
     };
     IpNet::new(ip, len).map_err(|_| format!("`{text}` is not a prefix: prefix length out of range"))
+}
+
+/// A VPC or IPv4Namespace subnet as the release's Go parses it: `net.ParseCIDR` at 26.01
+/// (fabric v0.115.4 `vpc_types.go:394`, `ipv4namespace_types.go:123`), which takes leading
+/// zeros in the length (`10.0.1.0/024`), else `netip.ParsePrefix`, which refuses them.
+/// Host bits are kept either way.
+pub fn parse_subnet(text: &str, release: Release) -> Result<IpNet, String> {
+    if release < Release::V26_02 {
+        parse_cidr_as_written(text)
+    } else {
+        parse_prefix(text)
+    }
+}
+
+/// `net.ParseCIDR` with the address as written (host bits kept): an IPv4 or IPv6 address
+/// (an IPv4-mapped one stays IPv6, as Go sizes the mask by the written form), `/`, then
+/// decimal digits, leading zeros allowed. It accepts everything [`parse_prefix`] does, so
+/// `Default()`, which has no release, fills a subnet's defaults by it: a subnet the
+/// release's parser refuses is rejected whatever was filled.
+pub fn parse_cidr_as_written(text: &str) -> Result<IpNet, String> {
+    let bad = || format!("invalid CIDR address: {text}");
+    let (addr, bits) = text.split_once('/').ok_or_else(bad)?;
+    let ip = if addr.contains(':') {
+        addr.parse::<std::net::Ipv6Addr>().map(IpAddr::V6)
+    } else {
+        addr.parse::<Ipv4Addr>().map(IpAddr::V4)
+    }
+    .map_err(|_| bad())?;
+    if bits.is_empty() || !bits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    let digits = bits.trim_start_matches('0');
+    let len: u8 = if digits.is_empty() {
+        0
+    } else {
+        digits.parse().map_err(|_| bad())?
+    };
+    IpNet::new(ip, len).map_err(|_| bad())
 }
 
 /// `netip.ParsePrefix` restricted to IPv4, as most fabric fields are.
@@ -74,6 +114,18 @@ pub fn parse_addr_zoned(text: &str) -> Result<IpAddr, String> {
             }),
         Some(_) => Err(format!("`{text}` is not an IP address: its zone is empty")),
         None => parse_addr(text),
+    }
+}
+
+/// An address of a VPC subnet's gateway or DHCP range, as the release's Go parses it:
+/// `net.ParseIP` at 26.01 (fabric v0.115.4 `vpc_types.go:422,484,502`), which reads an
+/// IPv4-mapped IPv6 address (`::ffff:10.0.1.1`) as IPv4 and so finds it inside an IPv4
+/// subnet; `netip.ParseAddr` from 26.02, which keeps it IPv6 and outside.
+pub fn parse_subnet_addr(text: &str, release: Release) -> Result<IpAddr, String> {
+    if release < Release::V26_02 {
+        parse_ip(text).ok_or_else(|| format!("`{text}` is not an IP address"))
+    } else {
+        parse_addr(text)
     }
 }
 
@@ -164,6 +216,14 @@ pub fn overlaps(a: &IpNet, b: &IpNet) -> bool {
     a.trunc().contains(&b.network()) || b.trunc().contains(&a.network())
 }
 
+/// Whether `outer` holds the network address of `inner` (`net.IPNet.Contains(inner.IP)`),
+/// the test fabric v0.115.4 (Hedgehog 26.01) uses where later fabrics ask whether prefixes
+/// overlap or nest: whatever `inner`'s length, so a wider `inner` that starts inside `outer`
+/// passes as inside it, and one that starts before `outer` does not overlap it.
+pub fn contains_network(outer: &IpNet, inner: &IpNet) -> bool {
+    outer.trunc().contains(&inner.network())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -190,6 +250,41 @@ mod tests {
             (ip.to_string(), net.to_string()),
             ("10.0.1.5".into(), "10.0.1.0/24".into())
         );
+    }
+
+    #[test]
+    fn a_subnet_takes_leading_zeros_in_its_length_only_at_26_01() {
+        let at_26_01 = |text| parse_subnet(text, Release::V26_01).map(|p| p.to_string());
+        assert_eq!(at_26_01("10.0.1.5/024"), Ok("10.0.1.5/24".to_owned()));
+        assert_eq!(at_26_01("10.0.0.0/0000"), Ok("10.0.0.0/0".to_owned()));
+        assert_eq!(
+            at_26_01("::ffff:10.0.0.0/104"),
+            Ok("::ffff:10.0.0.0/104".to_owned())
+        );
+        for bad in [
+            "10.0.0.0/33",
+            "10.0.0.0/",
+            "10.0.0.0/+8",
+            "010.0.0.0/8",
+            "fe80::%1/64",
+        ] {
+            assert!(at_26_01(bad).is_err(), "{bad}");
+        }
+        assert!(parse_subnet("10.0.1.0/024", Release::V26_02).is_err());
+    }
+
+    #[test]
+    fn a_subnet_address_reads_ipv4_mapped_as_ipv4_only_at_26_01() {
+        let mapped = "::ffff:10.0.1.1";
+        assert_eq!(
+            parse_subnet_addr(mapped, Release::V26_01),
+            Ok("10.0.1.1".parse().unwrap())
+        );
+        assert_eq!(
+            parse_subnet_addr(mapped, Release::V26_02),
+            Ok(mapped.parse().unwrap())
+        );
+        assert!(parse_subnet_addr("x", Release::V26_01).is_err());
     }
 
     #[test]
@@ -221,6 +316,15 @@ mod tests {
         let c = parse_prefix("10.1.0.0/16").unwrap();
         assert!(overlaps(&a, &b) && overlaps(&b, &a));
         assert!(!overlaps(&a, &c));
+    }
+
+    #[test]
+    fn containing_the_network_address_is_neither_overlap_nor_nesting() {
+        let p = |text: &str| parse_prefix(text).unwrap();
+        assert!(contains_network(&p("10.0.0.0/16"), &p("10.0.5.0/24")));
+        assert!(contains_network(&p("10.0.0.0/16"), &p("10.0.0.0/8")));
+        assert!(!contains_network(&p("10.0.5.0/24"), &p("10.0.0.0/16")));
+        assert!(!contains_network(&p("10.0.0.0/16"), &p("fd00::/16")));
     }
 
     #[test]

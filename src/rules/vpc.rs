@@ -1,8 +1,10 @@
 //! VPC (`api/vpc/v1beta1/vpc_types.go` at 78827deb): `Default()` (`:260-361`) and the
 //! stand-alone part of `Validate()` (`:363-670`): subnet count and mode, each subnet's
 //! prefix, gateway and VLAN, VLAN uniqueness and overlaps inside the VPC, permit lists and
-//! static routes. A subnet's DHCP settings are in [`dhcp`]; the checks against the rest of
-//! the fabric (namespaces, other VPCs' subnets and VLANs) in [`cross`].
+//! static routes. One subnet's own checks are in [`subnet`], its DHCP settings in [`dhcp`],
+//! its hostBGP prefixes (26.03) in [`hostbgp`]; the checks against the rest of the fabric
+//! (namespaces, other VPCs' subnets and VLANs) in [`cross`]. How the rules differ between
+//! Hedgehog releases is tested case by case in `releases.rs`.
 //!
 //! Go returns its first error; here every independent problem is reported, each at the
 //! field as written. A subnet whose prefix is missing, malformed or longer than /30 gets
@@ -16,8 +18,13 @@
 
 mod cross;
 mod dhcp;
+mod hostbgp;
+#[cfg(test)]
+mod releases;
+mod subnet;
 
 pub use cross::{first_few, validate_cross};
+use subnet::{check_subnet, subnet_prefix};
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;
@@ -27,7 +34,7 @@ use serde::Deserialize;
 use serde_json::Number;
 
 use super::decode::{fits, integer};
-use super::{Context, Resource, Violations, net, pointer_segment};
+use super::{Context, Release, Resource, Violations, net, pointer_segment};
 
 /// A VPC as the rules read it.
 pub type Object = Resource<VpcSpec>;
@@ -80,6 +87,17 @@ pub struct Subnet {
     /// `hostBGP`: hosts announce their own addresses; no gateway, VLAN or DHCP.
     #[serde(rename = "hostBGP")]
     pub host_bgp: bool,
+    /// `hostBGPMinPrefixLen` (from 26.03): the shortest prefix a host may announce inside
+    /// the subnet; absent or 0 means 32.
+    #[serde(rename = "hostBGPMinPrefixLen")]
+    pub host_bgp_min_prefix_len: Option<Number>,
+    /// `hostBGPMaxPrefixLen` (from 26.03): the longest; absent or 0 means 32.
+    #[serde(rename = "hostBGPMaxPrefixLen")]
+    pub host_bgp_max_prefix_len: Option<Number>,
+    /// `hostBGPExtraPrefixes` (from 26.03): prefixes outside the subnet that its hosts may
+    /// announce too, keyed by prefix.
+    #[serde(rename = "hostBGPExtraPrefixes")]
+    pub host_bgp_extra_prefixes: BTreeMap<String, hostbgp::ExtraPrefix>,
 }
 
 impl Subnet {
@@ -91,10 +109,11 @@ impl Subnet {
             .and_then(|vlan| u16::try_from(vlan).ok())
     }
 
-    /// The prefix, when the stand-alone rules accept it (it parses and is /30 or shorter):
-    /// the cross-object rules skip the other subnets, already rejected for their prefix.
-    pub fn usable_prefix(&self) -> Option<IpNet> {
-        net::parse_prefix(&self.subnet)
+    /// The prefix, when the stand-alone rules of `release` accept it (it parses and is /30
+    /// or shorter): the cross-object rules skip the other subnets, already rejected for
+    /// their prefix.
+    pub fn usable_prefix(&self, release: Release) -> Option<IpNet> {
+        net::parse_subnet(&self.subnet, release)
             .ok()
             .filter(|prefix| prefix.prefix_len() <= MAX_PREFIX_LEN)
     }
@@ -124,7 +143,7 @@ pub fn default(vpc: &mut Object) {
     }
     for subnet in spec.subnets.iter_mut().flat_map(BTreeMap::values_mut) {
         // `:280-283`: subnets that do not parse are left alone.
-        let Ok(prefix) = net::parse_prefix(&subnet.subnet) else {
+        let Ok(prefix) = net::parse_cidr_as_written(&subnet.subnet) else {
             continue;
         };
         let prefix = prefix.trunc();
@@ -163,14 +182,20 @@ pub fn validate(vpc: &Object, ctx: &Context, out: &mut Violations) {
     }
     check_mode(&spec.mode, out);
 
-    let mut prefixes: Vec<(&str, IpNet)> = Vec::new();
+    // Each usable subnet and hostBGP extra prefix, described, with its pointer: Go checks
+    // them all for overlap together.
+    let mut prefixes: Vec<(String, String, IpNet)> = Vec::new();
     let mut vlans: BTreeMap<u16, &str> = BTreeMap::new();
     for (name, subnet) in subnets.into_iter().flatten() {
         let at = format!("/spec/subnets/{}", pointer_segment(name));
-        let Some(prefix) = subnet_prefix(name, subnet, &at, out) else {
+        let Some(prefix) = subnet_prefix(name, subnet, &at, ctx.release, out) else {
             continue;
         };
-        prefixes.push((name, prefix));
+        prefixes.push((
+            format!("subnet `{name}` (`{prefix}`)"),
+            format!("{at}/subnet"),
+            prefix,
+        ));
         let Some(vlan) = check_subnet(name, subnet, prefix, &at, ctx, out) else {
             continue;
         };
@@ -184,49 +209,41 @@ pub fn validate(vpc: &Object, ctx: &Context, out: &mut Violations) {
             }
         }
     }
-    for (i, (name, prefix)) in prefixes.iter().enumerate() {
-        if let Some((other, other_prefix)) = prefixes[..i]
+    // fabric v0.115.4 api/vpc/v1beta1/vpc_types.go:615 checks the overlaps with go-cidr's
+    // `VerifyNoOverlap` inside 0.0.0.0/0 (pkg/util/iputil/ip.go:63-71), which refuses any
+    // IPv6 subnet; v0.120.3 compares the prefixes only.
+    if ctx.release < Release::V26_02 {
+        for (_, pointer, prefix) in prefixes
             .iter()
-            .find(|(_, earlier)| net::overlaps(earlier, prefix))
+            .filter(|(_, _, p)| matches!(p, IpNet::V6(_)))
         {
             out.error(
-                format!("/spec/subnets/{}/subnet", pointer_segment(name)),
-                format!("subnet `{name}` (`{prefix}`) overlaps subnet `{other}` (`{other_prefix}`): the subnets of one VPC must not share addresses"),
+                pointer,
+                format!("subnet `{prefix}` is IPv6: 0.0.0.0/0 does not fully contain it, and Hedgehog {} takes only IPv4 VPC subnets", ctx.release),
+            );
+        }
+    }
+    // fabric v0.129.1 api/vpc/v1beta1/vpc_types.go:516: the extra prefixes join the
+    // subnets in the overlap check (from 26.03; none before).
+    prefixes.extend(hostbgp::all_extra_prefixes(
+        subnets.into_iter().flatten(),
+        ctx,
+    ));
+    for (i, (described, pointer, prefix)) in prefixes.iter().enumerate() {
+        if let Some((other, _, _)) = prefixes[..i]
+            .iter()
+            .find(|(_, _, earlier)| net::overlaps(earlier, prefix))
+        {
+            out.error(
+                pointer,
+                format!(
+                    "{described} overlaps {other}: the subnets of one VPC must not share addresses"
+                ),
             );
         }
     }
     check_permit(spec, out);
     check_static_routes(&spec.static_routes, out);
-}
-
-/// `:411-623`: one subnet whose prefix is usable: not reserved, then hostBGP or gateway and
-/// VLAN, then DHCP. Returns the VLAN of a routed subnet, for the uniqueness check.
-fn check_subnet(
-    name: &str,
-    subnet: &Subnet,
-    prefix: IpNet,
-    at: &str,
-    ctx: &Context,
-    out: &mut Violations,
-) -> Option<u16> {
-    check_reserved(subnet, &prefix, at, ctx, out);
-    if subnet.host_bgp {
-        if subnet.dhcp.enable {
-            out.error(
-                format!("{at}/dhcp/enable"),
-                format!("subnet `{name}` is a hostBGP subnet, whose hosts bring their own addresses: DHCP cannot be enabled on it"),
-            );
-        }
-        subnet
-            .dhcp
-            .validate(&dhcp::Scope::host_bgp(prefix, at), out);
-        return None;
-    }
-    let gateway = subnet_gateway(name, subnet, &prefix, at, out);
-    let vlan = subnet_vlan(name, subnet, at, out);
-    let scope = dhcp::Scope::routed(prefix, at, gateway, &subnet.gateway);
-    subnet.dhcp.validate(&scope, out);
-    vlan
 }
 
 /// `:386-392`: the mode is one Go knows, and not the unfinished `l3flat`.
@@ -241,107 +258,6 @@ fn check_mode(mode: &str, out: &mut Violations) {
             "/spec/mode",
             format!("mode `{other}` is not a VPC mode: leave `mode` out (L2VNI) or use `l3vni`"),
         ),
-    }
-}
-
-/// `:398-409`: the subnet's prefix, when it is present, parses and is /30 or shorter.
-fn subnet_prefix(name: &str, subnet: &Subnet, at: &str, out: &mut Violations) -> Option<IpNet> {
-    if subnet.subnet.is_empty() {
-        out.error(
-            at,
-            format!("subnet `{name}` has no `subnet`: give it a prefix such as `10.0.1.0/24`"),
-        );
-        return None;
-    }
-    let field = format!("{at}/subnet");
-    match net::parse_prefix(&subnet.subnet) {
-        Err(e) => {
-            out.error(
-                field,
-                format!("{e}: a VPC subnet is written as a prefix such as `10.0.1.0/24`"),
-            );
-            None
-        }
-        Ok(prefix) if prefix.prefix_len() > MAX_PREFIX_LEN => {
-            out.error(
-                field,
-                format!(
-                    "subnet `{prefix}` is smaller than /30: a VPC subnet needs at least 4 addresses"
-                ),
-            );
-            None
-        }
-        Ok(prefix) => Some(prefix),
-    }
-}
-
-/// `:411-417`: no subnet overlaps what the fabric reserves for itself.
-fn check_reserved(subnet: &Subnet, prefix: &IpNet, at: &str, ctx: &Context, out: &mut Violations) {
-    let reserved = ctx
-        .config
-        .map_or(&[][..], |c| &c.parsed_reserved_subnets[..]);
-    if let Some(reserved) = reserved.iter().find(|r| net::overlaps(r, prefix)) {
-        out.against_config(
-            ctx,
-            &["reservedSubnets"],
-            format!("{at}/subnet"),
-            format!(
-                "subnet `{}` overlaps `{reserved}`, which the fabric reserves for its own addresses (`reservedSubnets`: management, fabric links, loopbacks, VTEPs): pick a subnet outside it",
-                subnet.subnet
-            ),
-        );
-    }
-}
-
-/// `:426-436`: the gateway (written or defaulted) is an address inside the subnet.
-fn subnet_gateway(
-    name: &str,
-    subnet: &Subnet,
-    prefix: &IpNet,
-    at: &str,
-    out: &mut Violations,
-) -> Option<IpAddr> {
-    let field = format!("{at}/gateway");
-    let first_host = nth_address(&prefix.trunc(), 1).map_or_else(String::new, |a| a.to_string());
-    match net::parse_addr(&subnet.gateway) {
-        Err(e) => {
-            out.error(
-                field,
-                format!("subnet `{name}`: gateway {e}: write an address such as `{first_host}`, or leave `gateway` out to use the subnet's first address"),
-            );
-            None
-        }
-        Ok(gateway) if !prefix.contains(&gateway) => {
-            out.error(
-                field,
-                format!("gateway `{gateway}` is outside subnet `{prefix}`: use an address inside it, or leave `gateway` out to use `{first_host}`"),
-            );
-            None
-        }
-        Ok(gateway) => Some(gateway),
-    }
-}
-
-/// `:438-441`: a routed subnet has a VLAN. The VLANNamespace decides the allowed range
-/// (cross-object); one beyond 16 bits was reported with the other undecodable integers.
-fn subnet_vlan(name: &str, subnet: &Subnet, at: &str, out: &mut Violations) -> Option<u16> {
-    let Some(written) = &subnet.vlan else {
-        out.error(
-            at,
-            format!("subnet `{name}` has no `vlan`: give it a VLAN (1-4094) from the VPC's VLANNamespace"),
-        );
-        return None;
-    };
-    match integer(written).map(u16::try_from) {
-        Some(Ok(0)) => {
-            out.error(
-                format!("{at}/vlan"),
-                format!("subnet `{name}` has VLAN `0`, which means none: give it a VLAN (1-4094) from the VPC's VLANNamespace"),
-            );
-            None
-        }
-        Some(Ok(vlan)) => Some(vlan),
-        _ => None,
     }
 }
 
@@ -443,180 +359,4 @@ fn nth_address(prefix: &IpNet, n: u8) -> Option<IpAddr> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::rules::config::FabricConfig;
-    use serde_json::json;
-
-    fn violations(spec: serde_json::Value) -> Vec<(String, String)> {
-        violations_with(spec, &Context::fabricator_defaults())
-    }
-
-    fn violations_with(spec: serde_json::Value, ctx: &Context) -> Vec<(String, String)> {
-        let mut vpc: Object =
-            serde_json::from_value(json!({"metadata": {"name": "vpc-1"}, "spec": spec})).unwrap();
-        default(&mut vpc);
-        let mut out = Violations::default();
-        validate(&vpc, ctx, &mut out);
-        out.into_vec()
-            .into_iter()
-            .map(|v| (v.pointer, v.message))
-            .collect()
-    }
-
-    #[test]
-    fn defaults_fill_gateway_and_dhcp_range_from_the_prefix() {
-        let mut vpc: Object = serde_json::from_value(json!({"spec": {"subnets": {
-            "a": {"subnet": "10.0.1.77/24", "vlan": 1, "dhcp": {"enable": true}},
-            "v6": {"subnet": "fd00::/24", "vlan": 2},
-            "bgp": {"subnet": "10.0.2.0/24", "hostBGP": true}
-        }}}))
-        .unwrap();
-        default(&mut vpc);
-        let subnets = vpc.spec.subnets.as_ref().unwrap();
-        let a = &subnets["a"];
-        assert_eq!(a.gateway, "10.0.1.1");
-        let range = a.dhcp.range.as_ref().unwrap();
-        assert_eq!(
-            (range.start.as_str(), range.end.as_str()),
-            ("10.0.1.2", "10.0.1.255")
-        );
-        assert_eq!(subnets["v6"].gateway, "fd00::1");
-        assert_eq!(subnets["bgp"].gateway, "", "hostBGP subnets get no gateway");
-        assert_eq!(vpc.spec.ipv4_namespace, "default");
-    }
-
-    #[test]
-    fn a_valid_vpc_has_no_violations() {
-        let spec = json!({"subnets": {"default": {"subnet": "10.0.1.0/24", "vlan": 1001}}});
-        assert_eq!(violations(spec), vec![]);
-    }
-
-    #[test]
-    fn every_independent_problem_is_reported_once_at_its_field() {
-        let spec = json!({
-            "subnets": {
-                "default": {
-                    "subnet": "10.0.1.0/24", "gateway": "10.0.2.1", "vlan": 1001,
-                    "dhcp": {"enable": true, "range": {"start": "10.0.1.200", "end": "10.0.1.100"}}
-                },
-                "tiny": {"subnet": "10.0.3.0/31", "vlan": 1001},
-                "second": {"subnet": "10.0.1.128/25", "vlan": 1001}
-            },
-            "permit": [["default", "nope"]]
-        });
-        let d = "/spec/subnets/default";
-        assert_eq!(
-            violations(spec),
-            vec![
-                (
-                    format!("{d}/gateway"),
-                    "gateway `10.0.2.1` is outside subnet `10.0.1.0/24`: use an address inside it, or leave `gateway` out to use `10.0.1.1`".into()
-                ),
-                (
-                    format!("{d}/dhcp/range/end"),
-                    "DHCP range start `10.0.1.200` does not come before its end `10.0.1.100`: the range runs from start to end".into()
-                ),
-                (
-                    "/spec/subnets/second/vlan".into(),
-                    "VLAN `1001` of subnet `second` is also the VLAN of subnet `default`: each subnet of a VPC needs its own VLAN".into()
-                ),
-                (
-                    "/spec/subnets/tiny/subnet".into(),
-                    "subnet `10.0.3.0/31` is smaller than /30: a VPC subnet needs at least 4 addresses".into()
-                ),
-                (
-                    "/spec/subnets/second/subnet".into(),
-                    "subnet `second` (`10.0.1.128/25`) overlaps subnet `default` (`10.0.1.0/24`): the subnets of one VPC must not share addresses".into()
-                ),
-                (
-                    "/spec/permit/0/1".into(),
-                    "permit list #0 names subnet `nope`, which this VPC does not have".into()
-                ),
-            ]
-        );
-    }
-
-    #[test]
-    fn an_unusable_prefix_is_the_only_finding_for_its_subnet() {
-        // Default() skips the subnet, so its DHCP options would look set-while-disabled.
-        let spec = json!({"subnets": {"a": {"subnet": "10.0.1.0/31", "dhcp": {"relayVPC": "x"}}}});
-        assert_eq!(
-            violations(spec),
-            vec![(
-                "/spec/subnets/a/subnet".into(),
-                "subnet `10.0.1.0/31` is smaller than /30: a VPC subnet needs at least 4 addresses"
-                    .into()
-            )]
-        );
-    }
-
-    #[test]
-    fn malformed_values_are_violations_not_panics() {
-        for (subnet, fragment) in [
-            ("10.0.0.0/33", "prefix length out of range"),
-            ("300.1.1.1/24", "bad address"),
-            ("10.0.0.0", "no '/'"),
-        ] {
-            let found = violations(json!({"subnets": {"a": {"subnet": subnet, "vlan": 5}}}));
-            assert_eq!(found.len(), 1, "{subnet}: {found:?}");
-            assert!(found[0].1.contains(fragment), "{subnet}: {found:?}");
-        }
-        for vlan in [json!(70000), json!(-1), json!(1.0e40)] {
-            let found =
-                violations(json!({"subnets": {"a": {"subnet": "10.0.1.0/24", "vlan": vlan}}}));
-            assert_eq!(found.len(), 1, "{vlan}: {found:?}");
-            assert!(
-                found[0].1.ends_with("VLAN IDs go from 1 to 4094"),
-                "{found:?}"
-            );
-        }
-    }
-
-    #[test]
-    fn integers_go_cannot_decode_are_found_before_default_drops_them() {
-        // DHCP is off, so Default() drops the options; Go refuses the lease time first.
-        let spec = json!({"subnets": {
-            "a": {"subnet": "10.0.1.0/24", "vlan": 1, "dhcp": {"options": {"leaseTimeSeconds": -1}}},
-            "bgp": {"subnet": "10.0.2.0/24", "hostBGP": true, "vlan": 65536}
-        }});
-        assert_eq!(
-            violations(spec),
-            vec![
-                (
-                    "/spec/subnets/a/dhcp/options/leaseTimeSeconds".into(),
-                    "lease time `-1` is out of range: give 1 to 4294967295 seconds".into()
-                ),
-                (
-                    "/spec/subnets/bgp/vlan".into(),
-                    "`65536` is not a VLAN ID: VLAN IDs go from 1 to 4094".into()
-                ),
-            ]
-        );
-    }
-
-    #[test]
-    fn map_keys_are_escaped_in_pointers() {
-        let spec = json!({"subnets": {"a/b": {"subnet": "10.0.1.0/24"}}});
-        assert_eq!(violations(spec)[0].0, "/spec/subnets/a~1b");
-    }
-
-    #[test]
-    fn reserved_subnets_follow_the_config() {
-        let spec = json!({"subnets": {"a": {"subnet": "172.30.0.0/24", "vlan": 5}}});
-        let found = violations(spec.clone());
-        assert_eq!(found.len(), 1);
-        assert!(found[0].1.contains("`172.30.0.0/21`"), "{found:?}");
-        let unparsed = FabricConfig::default();
-        let ctx = Context {
-            config: Some(&unparsed),
-            config_given: true,
-            release: crate::rules::Release::NEWEST,
-        };
-        assert_eq!(
-            violations_with(spec, &ctx),
-            vec![],
-            "no parsed reserved subnets: skipped"
-        );
-    }
-}
+mod tests;

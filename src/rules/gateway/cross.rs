@@ -8,7 +8,7 @@
 
 use super::{GatewayGroupMembership, Object};
 use crate::rules::state::{FabricState, GatewayIndex, Origin};
-use crate::rules::{Context, Violations, net};
+use crate::rules::{Context, Release, Violations, net};
 
 /// How many holders of a taken address or members of a full group a finding names.
 const NAMED_AT_MOST: usize = 3;
@@ -51,8 +51,11 @@ pub(super) fn validate(gateway: &Object, state: &FabricState, ctx: &Context, out
             );
         }
     }
+    // fabric v0.115.4 api/gateway/v1alpha1/gateway_types.go:362-412 compares protocol and
+    // VTEP IPs only; v0.120.3 gateway_types.go:367,387-391,420-422 adds the VTEP MAC.
     if let Some(text) = spec.vtep_mac.as_deref()
         && let Some(mac) = GatewayIndex::mac_key(text)
+        && ctx.release >= Release::V26_02
     {
         let others = index.vtep_mac_holders(&mac, name);
         if others.count > 0 {
@@ -149,7 +152,7 @@ mod tests {
 
     use crate::rules::config::FabricConfig;
     use crate::rules::state::{FabricState, References};
-    use crate::rules::{Context, CrossViolation, Severity, Typed, cross_check};
+    use crate::rules::{Context, CrossViolation, Release, Severity, Typed, cross_check};
 
     fn gateway(name: &str, last: u8, groups: Value) -> Value {
         json!({"apiVersion": "gateway.githedgehog.com/v1alpha1", "kind": "Gateway",
@@ -188,6 +191,16 @@ mod tests {
 
     /// [`findings`] as the rules return them, with the objects each involves.
     fn cross(objects: &[Value], subject: &str, communities: u32) -> Vec<CrossViolation> {
+        cross_at(objects, subject, communities, Release::NEWEST)
+    }
+
+    /// [`cross`] at `release`.
+    fn cross_at(
+        objects: &[Value],
+        subject: &str,
+        communities: u32,
+        release: Release,
+    ) -> Vec<CrossViolation> {
         let mut config = FabricConfig::fabricator_defaults();
         config.enable_gateway = true;
         config.gateway_communities = (0..communities)
@@ -196,7 +209,7 @@ mod tests {
         let ctx = Context {
             config: Some(&config),
             config_given: true,
-            release: crate::rules::Release::NEWEST,
+            release,
         };
         let paths: Vec<String> = objects
             .iter()
@@ -210,6 +223,28 @@ mod tests {
         let state = FabricState::of_objects(&members, &ctx, References::Strict);
         let object = Typed::Gateway(state.gateways.get(subject).unwrap().object.clone());
         cross_check(&object, &state, &ctx)
+    }
+
+    /// Oracle `gw-mac.json`: a second gateway with gw-2's VTEP MAC: 26.01 accepts it, 26.02
+    /// "gateway gw-1 VTEP MAC ca:fe:ba:be:00:02 is already in use: invalid gateway".
+    #[test]
+    fn a_vtep_mac_taken_by_another_gateway_is_refused_from_26_02() {
+        let mut subject = gateway("gw-1", 1, json!([{"name": "gr1"}]));
+        subject["spec"]["vtepMAC"] = json!("ca:fe:ba:be:00:02");
+        let objects = [
+            group("gr1"),
+            subject,
+            gateway("gw-2", 2, json!([{"name": "gr1"}])),
+        ];
+        let pointers = |release| -> Vec<String> {
+            cross_at(&objects, "gw-1", 2, release)
+                .into_iter()
+                .map(|v| v.violation.pointer)
+                .collect()
+        };
+        assert_eq!(pointers(Release::V26_01), Vec::<String>::new());
+        assert_eq!(pointers(Release::V26_02), ["/spec/vtepMAC"]);
+        assert_eq!(pointers(Release::V26_03), ["/spec/vtepMAC"]);
     }
 
     #[test]

@@ -6,7 +6,7 @@
 use super::nat::{self, NatModes};
 use super::{EXTERNAL_PREFIX, PeeringExpose};
 use crate::rules::backticked;
-use crate::rules::{Violations, net};
+use crate::rules::{Release, Violations, net};
 
 /// One expose entry of `side` (`gatewaypeering_types.go:312-411`).
 pub(super) fn validate(
@@ -14,6 +14,7 @@ pub(super) fn validate(
     at: &str,
     expose: &PeeringExpose,
     nat_modes: &mut NatModes,
+    release: Release,
     out: &mut Violations,
 ) {
     let has_as = !expose.as_prefixes.is_empty();
@@ -33,7 +34,12 @@ pub(super) fn validate(
         let at = format!("{at}/ips/{index}");
         check_prefix(side, &at, "cidr", &ip.cidr, out);
         check_prefix(side, &at, "not", &ip.not, out);
-        if !ip.vpc_subnet.is_empty() && side.starts_with(EXTERNAL_PREFIX) {
+        // fabric v0.115.4 api/gateway/v1alpha1/gatewaypeering_types.go:223-225 counts a
+        // `vpcSubnet` of an External like any other; v0.120.3 :224-229 refuses it.
+        if !ip.vpc_subnet.is_empty()
+            && side.starts_with(EXTERNAL_PREFIX)
+            && release >= Release::V26_02
+        {
             out.error(
                 format!("{at}/vpcSubnet"),
                 format!("`{side}` is an External: it exposes prefixes (`cidr`, `not`), not VPC subnets (`vpcSubnet: {}`)", ip.vpc_subnet),

@@ -187,7 +187,7 @@ pub(super) mod tests {
     use serde_json::{Value, json};
 
     use crate::rules::state::{FabricState, References};
-    use crate::rules::{Context, CrossViolation, Typed, cross_check};
+    use crate::rules::{Context, CrossViolation, Release, Typed, cross_check};
 
     pub(in crate::rules::gatewaypeering) fn peering(name: &str, spec: Value) -> Value {
         json!({"apiVersion": "gateway.githedgehog.com/v1alpha1", "kind": "GatewayPeering",
@@ -214,7 +214,16 @@ pub(super) mod tests {
         objects: &[Value],
         subject: &str,
     ) -> Vec<(String, String)> {
-        cross(objects, subject)
+        errors_at(objects, subject, Release::NEWEST)
+    }
+
+    /// [`errors`] at `release`.
+    pub(in crate::rules::gatewaypeering) fn errors_at(
+        objects: &[Value],
+        subject: &str,
+        release: Release,
+    ) -> Vec<(String, String)> {
+        cross(objects, subject, release)
             .into_iter()
             .map(|v| (v.violation.pointer, v.violation.message))
             .collect()
@@ -225,14 +234,14 @@ pub(super) mod tests {
         objects: &[Value],
         subject: &str,
     ) -> Vec<(String, Vec<String>)> {
-        cross(objects, subject)
+        cross(objects, subject, Release::NEWEST)
             .iter()
             .map(CrossViolation::involved_described)
             .collect()
     }
 
-    /// [`errors`] as the rules return them.
-    fn cross(objects: &[Value], subject: &str) -> Vec<CrossViolation> {
+    /// [`errors`] at `release` as the rules return them.
+    fn cross(objects: &[Value], subject: &str, release: Release) -> Vec<CrossViolation> {
         let mut all = vec![
             json!({"apiVersion": "gateway.githedgehog.com/v1alpha1", "kind": "GatewayGroup", "metadata": {"name": "default"}}),
             vpc("vpc-1", &[("s1", "10.0.1.0/24")]),
@@ -248,7 +257,7 @@ pub(super) mod tests {
         let ctx = Context {
             config: None,
             config_given: false,
-            release: crate::rules::Release::NEWEST,
+            release,
         };
         let state = FabricState::of_objects(&members, &ctx, References::Strict);
         let object =

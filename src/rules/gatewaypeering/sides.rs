@@ -13,15 +13,22 @@ use super::{AclEndpoint, EXTERNAL_PREFIX, PeeringSpec, side_names, side_pointer}
 use crate::rules::backticked;
 use crate::rules::state::{Entry, FabricState};
 use crate::rules::vpc::Object as Vpc;
-use crate::rules::{Violations, net};
+use crate::rules::{Release, Violations, net};
 
-/// Checks the sides of `spec` and its ACL's subnet references.
-pub(super) fn validate(spec: &PeeringSpec, state: &FabricState, out: &mut Violations) {
+/// Checks the sides of `spec` (from Hedgehog 26.02) and its ACL's subnet references.
+pub(super) fn validate(
+    spec: &PeeringSpec,
+    state: &FabricState,
+    release: Release,
+    out: &mut Violations,
+) {
     // The VPCs of the sides that are VPCs and exist, for the ACL check; `None` for a side
     // that is an External.
     let mut vpcs: BTreeMap<&str, Option<&Entry<Vpc>>> = BTreeMap::new();
     for (side, entry) in spec.peering.iter().flatten() {
-        if entry.is_none() {
+        // fabric v0.115.4 api/gateway/v1alpha1/gatewaypeering_types.go:363-366 ends the
+        // cross-object checks after the overlaps; v0.120.3 :374-436 adds these.
+        if entry.is_none() || release < Release::V26_02 {
             continue;
         }
         let at = side_pointer(side);
@@ -188,7 +195,8 @@ fn list<'a>(items: impl Iterator<Item = &'a str>) -> String {
 mod tests {
     use serde_json::json;
 
-    use super::super::overlap::tests::{cidrs, errors, involved, peering};
+    use super::super::overlap::tests::{cidrs, errors, errors_at, involved, peering};
+    use crate::rules::Release;
 
     /// `TestValidateCIDRBelongsToVPC` (`gatewaypeering_types_test.go:900-995`).
     #[test]
@@ -259,6 +267,37 @@ mod tests {
                 ("/spec/acl/rules/0/match/src/0/vpcSubnet".to_owned(), vpc(1)),
             ]
         );
+    }
+
+    /// Oracle `gwp.json` (each paired with vpc-1): a side that is no VPC, an External that
+    /// does not exist and a CIDR outside its VPC all pass 26.01 (v0.115.4 checks none of
+    /// them); 26.02 and 26.03 refuse each ("VPC vpc-9 not found", "external out-1 not
+    /// found", "CIDR 10.0.9.0/24 is not part of VPC vpc-3").
+    #[test]
+    fn sides_and_what_they_expose_are_checked_only_from_26_02() {
+        let subject = peering(
+            "p",
+            json!({"peering": {"vpc-9": cidrs(&["192.168.0.0/24"]), "ext.out-1": cidrs(&["0.0.0.0/0"]),
+                "vpc-3": cidrs(&["10.0.9.0/24"])}}),
+        );
+        let pointers = |release| -> Vec<String> {
+            errors_at(std::slice::from_ref(&subject), "p", release)
+                .into_iter()
+                .map(|(pointer, _)| pointer)
+                .collect()
+        };
+        assert_eq!(pointers(Release::V26_01), Vec::<String>::new());
+        for release in [Release::V26_02, Release::V26_03] {
+            assert_eq!(
+                pointers(release),
+                [
+                    "/spec/peering/ext.out-1",
+                    "/spec/peering/vpc-3/expose/0/ips/0/cidr",
+                    "/spec/peering/vpc-9"
+                ],
+                "{release}"
+            );
+        }
     }
 
     /// "VPC not found", "external not found", and the group (`:484-492`), with

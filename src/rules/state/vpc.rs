@@ -44,6 +44,10 @@ pub struct VpcIndex {
     /// Every parsable VPC subnet, by the VPC's IPv4Namespace, sorted by (network, length),
     /// then by VPC and subnet name.
     subnets: HashMap<String, Vec<IndexedSubnet>>,
+    /// Every parsable `hostBGPExtraPrefixes` key (a 26.03 field), kept like `subnets`
+    /// with the extra prefix as `prefix`. Like Go (v0.129.1 `vpc_types.go:865-873`), those
+    /// of any subnet, hostBGP or not; the rules consult them only at 26.03.
+    extra_prefixes: HashMap<String, Vec<IndexedSubnet>>,
     /// The subnets using each non-zero VLAN, by the VPC's VLANNamespace, in VPC and subnet
     /// name order.
     vlans: HashMap<String, HashMap<u16, Vec<VlanUse>>>,
@@ -70,22 +74,40 @@ impl VpcIndex {
                             subnet: subnet_name.clone(),
                         });
                 }
-                if let Ok(prefix) = net::parse_prefix(&subnet.subnet) {
+                let indexed = |prefix: IpNet| IndexedSubnet {
+                    prefix: prefix.trunc(),
+                    vpc: name.to_owned(),
+                    subnet: subnet_name.clone(),
+                    vlan,
+                    host_bgp: subnet.host_bgp,
+                };
+                // The widest parser of any release (26.01's): a subnet a later release
+                // cannot parse is rejected in its own VPC there.
+                if let Ok(prefix) = net::parse_cidr_as_written(&subnet.subnet) {
                     index
                         .subnets
                         .entry(spec.ipv4_namespace.clone())
                         .or_default()
-                        .push(IndexedSubnet {
-                            prefix: prefix.trunc(),
-                            vpc: name.to_owned(),
-                            subnet: subnet_name.clone(),
-                            vlan,
-                            host_bgp: subnet.host_bgp,
-                        });
+                        .push(indexed(prefix));
+                }
+                let extras = subnet
+                    .host_bgp_extra_prefixes
+                    .keys()
+                    .filter_map(|text| net::parse_prefix(text).ok());
+                for prefix in extras {
+                    index
+                        .extra_prefixes
+                        .entry(spec.ipv4_namespace.clone())
+                        .or_default()
+                        .push(indexed(prefix));
                 }
             }
         }
-        for subnets in index.subnets.values_mut() {
+        for subnets in index
+            .subnets
+            .values_mut()
+            .chain(index.extra_prefixes.values_mut())
+        {
             // Stable: equal prefixes keep the VPC and subnet name order they were added in.
             subnets.sort_by_key(|s| key(&s.prefix));
         }
@@ -100,22 +122,22 @@ impl VpcIndex {
     /// The VPC subnets of IPv4Namespace `namespace` that share an address with `prefix`:
     /// first those containing it (widest first), then those inside it, in prefix order.
     pub fn overlapping(&self, namespace: &str, prefix: &IpNet) -> Vec<&IndexedSubnet> {
-        let subnets = self.subnets_in(namespace);
-        let prefix = prefix.trunc();
-        let mut found = Vec::new();
-        for len in 0..=prefix.prefix_len() {
-            let Ok(wider) = IpNet::new(prefix.network(), len) else {
-                continue;
-            };
-            let wanted = key(&wider.trunc());
-            let start = subnets.partition_point(|s| key(&s.prefix) < wanted);
-            let end = subnets.partition_point(|s| key(&s.prefix) <= wanted);
-            found.extend(&subnets[start..end]);
-        }
-        let start = subnets.partition_point(|s| key(&s.prefix) <= key(&prefix));
-        let end = subnets.partition_point(|s| s.prefix.network() <= prefix.broadcast());
-        found.extend(subnets.get(start..end).unwrap_or_default());
-        found
+        overlapping_in(self.subnets_in(namespace), prefix)
+    }
+
+    /// The hostBGP extra prefixes of the VPC subnets of IPv4Namespace `namespace` that share
+    /// an address with `prefix`, in the order of [`VpcIndex::overlapping`].
+    pub fn overlapping_extra_prefixes(
+        &self,
+        namespace: &str,
+        prefix: &IpNet,
+    ) -> Vec<&IndexedSubnet> {
+        overlapping_in(
+            self.extra_prefixes
+                .get(namespace)
+                .map_or(&[], Vec::as_slice),
+            prefix,
+        )
     }
 
     /// The subnets of VLANNamespace `namespace` that use VLAN `vlan` (never 0: a subnet
@@ -142,6 +164,26 @@ impl VpcIndex {
         vlans.sort_unstable_by_key(|(vlan, _)| *vlan);
         vlans
     }
+}
+
+/// The entries of `subnets` (sorted by [`key`]) that share an address with `prefix`: first
+/// those containing it (widest first), then those inside it, in prefix order.
+fn overlapping_in<'a>(subnets: &'a [IndexedSubnet], prefix: &IpNet) -> Vec<&'a IndexedSubnet> {
+    let prefix = prefix.trunc();
+    let mut found = Vec::new();
+    for len in 0..=prefix.prefix_len() {
+        let Ok(wider) = IpNet::new(prefix.network(), len) else {
+            continue;
+        };
+        let wanted = key(&wider.trunc());
+        let start = subnets.partition_point(|s| key(&s.prefix) < wanted);
+        let end = subnets.partition_point(|s| key(&s.prefix) <= wanted);
+        found.extend(&subnets[start..end]);
+    }
+    let start = subnets.partition_point(|s| key(&s.prefix) <= key(&prefix));
+    let end = subnets.partition_point(|s| s.prefix.network() <= prefix.broadcast());
+    found.extend(subnets.get(start..end).unwrap_or_default());
+    found
 }
 
 /// The sort key of a prefix: IPv4 before IPv6, then network address, then length.

@@ -12,7 +12,7 @@ use ipnet::IpNet;
 use serde::Deserialize;
 
 use super::nth_address;
-use crate::rules::{Violations, net};
+use crate::rules::{Release, Violations, net};
 use options::Options;
 
 /// `VPCDHCP`.
@@ -166,7 +166,7 @@ impl Dhcp {
     ///
     /// `:459-487` (options while DHCP is off) and `:616-618` (a range while DHCP is off)
     /// are not ported: `Default()` removes both when DHCP is off, so they cannot fire.
-    pub fn validate(&self, scope: &Scope, out: &mut Violations) {
+    pub fn validate(&self, scope: &Scope, release: Release, out: &mut Violations) {
         let at = format!("{}/dhcp", scope.at);
         if !self.relay.is_empty() {
             if self.enable {
@@ -204,7 +204,7 @@ impl Dhcp {
         };
         // Default() always leaves a range when DHCP is on.
         if let Some(range) = &self.range {
-            self.check_range(range, scope, gateway, &at, out);
+            self.check_range(range, scope, gateway, &at, release, out);
         }
         if let Some(options) = &self.options {
             options.validate(&scope.prefix, &format!("{at}/options"), out);
@@ -226,13 +226,17 @@ impl Dhcp {
         scope: &Scope,
         gateway: &Gateway,
         at: &str,
+        release: Release,
         out: &mut Violations,
     ) {
         let [start, end] = range
             .ends()
-            .map(|bound| self.check_range_end(&bound, scope, gateway, at, out));
+            .map(|bound| self.check_range_end(&bound, scope, gateway, at, release, out));
+        // fabric v0.115.4 api/vpc/v1beta1/vpc_types.go:516 leaves the order unchecked
+        // (`// TODO check start < end`); v0.120.3 vpc_types.go:524-526 adds it.
         if let (Some(start), Some(end)) = (start, end)
             && start >= end
+            && release >= Release::V26_02
         {
             let (pointer, describe_end) = if range.end_defaulted {
                 (
@@ -269,6 +273,7 @@ impl Dhcp {
         scope: &Scope,
         gateway: &Gateway,
         at: &str,
+        release: Release,
         out: &mut Violations,
     ) -> Option<IpAddr> {
         let RangeEnd {
@@ -286,7 +291,7 @@ impl Dhcp {
             }
         };
         let prefix = &scope.prefix;
-        let addr = match net::parse_addr(text) {
+        let addr = match net::parse_subnet_addr(text, release) {
             Ok(addr) => addr,
             Err(_) => {
                 out.error(pointer(), format!("{} is not an IP address", describe()));
