@@ -25,13 +25,15 @@ use crate::rules::backticked;
 pub(super) fn validate(object: &Object, state: &FabricState, ctx: &Context, out: &mut Violations) {
     let name = object.metadata.name.as_str();
     let spec = &object.spec;
-    // The fabric no longer checks MCLAG connections (`:741-743`).
-    if spec.mclag.is_some() || spec.mclag_domain.is_some() {
+    // From 26.03 the fabric no longer checks MCLAG connections (fabric v0.129.1
+    // connection_types.go:754-756, 78827deb `:741-743`); up to 26.02 it does (v0.120.3
+    // `:893-1000`).
+    if spec.has_mclag() && !super::mclag_validated(ctx.release) {
         return;
     }
-    validate_update(name, spec, state, out);
+    validate_update(name, spec, state, ctx, out);
     validate_within_vpc(spec, state, out);
-    let endpoints = spec.endpoints();
+    let endpoints = spec.endpoints(ctx.release);
     // A malformed port is the stand-alone rules' finding; nothing to look up with it.
     if endpoints
         .iter()
@@ -41,7 +43,7 @@ pub(super) fn validate(object: &Object, state: &FabricState, ctx: &Context, out:
     }
     validate_switches(spec, &endpoints, state, ctx, out);
     validate_servers(&endpoints, state, out);
-    validate_port_reuse(name, &endpoints, state, out);
+    validate_port_reuse(name, &endpoints, state, ctx, out);
     if let Some(config) = ctx.config {
         validate_link_ips(name, spec, state, config, ctx, out);
     }
@@ -109,8 +111,39 @@ fn validate_switches(
             }
         }
     }
-    if spec.eslag.is_some() && all_found {
-        validate_eslag_redundancy(&found, out);
+    if all_found && let Some(lag) = Lag::of(spec, ctx) {
+        validate_redundancy(&found, &lag, out);
+    }
+}
+
+/// A connection type whose switches share a redundancy group, as its rules name it.
+struct Lag {
+    /// The connection type's name in the messages (`ESLAG`).
+    what: &'static str,
+    /// The redundancy type its switches have (`eslag`).
+    kind: &'static str,
+    /// Where the findings point.
+    pointer: &'static str,
+}
+
+impl Lag {
+    /// The redundancy rule `spec`'s type follows, if any: ESLAG's; up to 26.02 MCLAG's and
+    /// MCLAG domains' too (fabric v0.120.3 connection_types.go:907-920 and :949-972). The
+    /// first type set decides, as `Endpoints()` lists that type's switches.
+    fn of(spec: &ConnectionSpec, ctx: &Context) -> Option<Lag> {
+        let lag = |what, kind, pointer| {
+            Some(Lag {
+                what,
+                kind,
+                pointer,
+            })
+        };
+        match spec.types_set(ctx.release).first().copied()? {
+            "eslag" => lag("ESLAG", "eslag", "/spec/eslag/links"),
+            "mclag" => lag("MCLAG", "mclag", "/spec/mclag/links"),
+            "mclagDomain" => lag("MCLAG domain", "mclag", "/spec/mclagDomain"),
+            _ => None,
+        }
     }
 }
 
@@ -148,10 +181,18 @@ fn profile<'s>(
 }
 
 /// `:830-843` and `:872-879`, as Go decides: the switches that name a redundancy group
-/// name the same one, and at least one does; likewise the type, which must be `eslag`.
+/// name the same one, and at least one does; likewise the type, which must be `lag`'s.
 /// Each finding involves every switch of the connection: their groups and types decide it.
-fn validate_eslag_redundancy(switches: &[(&str, &Entry<switch::Object>)], out: &mut Violations) {
-    let pointer = "/spec/eslag/links";
+fn validate_redundancy(
+    switches: &[(&str, &Entry<switch::Object>)],
+    lag: &Lag,
+    out: &mut Violations,
+) {
+    let Lag {
+        what,
+        kind: wanted,
+        pointer,
+    } = *lag;
     let involve_all = |out: &mut Violations| {
         for (name, entry) in switches {
             out.involving_last("Switch", name, &entry.origin);
@@ -178,15 +219,18 @@ fn validate_eslag_redundancy(switches: &[(&str, &Entry<switch::Object>)], out: &
     if groups.is_empty() {
         out.error(
             pointer,
-            "none of the switches of this ESLAG connection is in a redundancy group: give them one `redundancy: {group: <SwitchGroup>, type: eslag}`",
+            format!(
+                "none of the switches of this {what} connection is in a redundancy group: give them one `redundancy: {{group: <SwitchGroup>, type: {wanted}}}`"
+            ),
         );
         involve_all(out);
     } else if groups.len() > 1 {
         out.error(
             pointer,
             format!(
-                "the switches of an ESLAG connection share one redundancy group, and these are in {}: connect the server to switches of one group",
-                spread(&groups)
+                "the switches of an {what} connection share one redundancy group, and these are in {}: connect {} switches of one group",
+                spread(&groups),
+                if what == "MCLAG domain" { "the" } else { "the server to" }
             ),
         );
         involve_all(out);
@@ -195,16 +239,16 @@ fn validate_eslag_redundancy(switches: &[(&str, &Entry<switch::Object>)], out: &
         out.error(
             pointer,
             format!(
-                "the switches of an ESLAG connection share one redundancy type, and these have {}: use `eslag` on all of them",
+                "the switches of an {what} connection share one redundancy type, and these have {}: use `{wanted}` on all of them",
                 spread(&kinds)
             ),
         );
         involve_all(out);
-    } else if kinds.keys().next().is_none_or(|kind| *kind != "eslag") && !groups.is_empty() {
+    } else if kinds.keys().next().is_none_or(|kind| *kind != wanted) && !groups.is_empty() {
         out.error(
             pointer,
             format!(
-                "the switches of an ESLAG connection have redundancy type `eslag`, and these have {}: set `redundancy.type: eslag` on them",
+                "the switches of an {what} connection have redundancy type `{wanted}`, and these have {}: set `redundancy.type: {wanted}` on them",
                 if kinds.is_empty() { "none".to_owned() } else { spread(&kinds) }
             ),
         );
@@ -226,15 +270,20 @@ fn validate_servers(endpoints: &[Endpoint], state: &FabricState, out: &mut Viola
     }
 }
 
-/// `:891-935`: no port of the connection is a port of another connection.
+/// `:891-935`: no port of the connection is a port of another connection (up to 26.02 an
+/// MCLAG connection's included, fabric v0.120.3 connection_types.go:984-1025).
 fn validate_port_reuse(
     name: &str,
     endpoints: &[Endpoint],
     state: &FabricState,
+    ctx: &Context,
     out: &mut Violations,
 ) {
     for endpoint in endpoints {
-        let Some((other, written)) = state.wiring_index.port_users(endpoint.port, name).next()
+        let Some((other, written)) = state
+            .wiring_index
+            .port_users(endpoint.port, name, ctx.release)
+            .next()
         else {
             continue;
         };
@@ -356,14 +405,20 @@ fn validate_link_ips(
     }
 }
 
-/// The connection's type as Go's `Type()` names it (`:436-458`): the first type set.
-fn type_name(spec: &ConnectionSpec) -> &'static str {
-    spec.types_set().first().copied().unwrap_or("none")
+/// The connection's type as `release`'s `Type()` names it (`:436-458`): the first type set.
+fn type_name(spec: &ConnectionSpec, release: crate::rules::Release) -> &'static str {
+    spec.types_set(release).first().copied().unwrap_or("none")
 }
 
 /// `connection_wh.go:87-97`: a managed connection keeps its type and a static external's
 /// `withinVPC`.
-fn validate_update(name: &str, spec: &ConnectionSpec, state: &FabricState, out: &mut Violations) {
+fn validate_update(
+    name: &str,
+    spec: &ConnectionSpec,
+    state: &FabricState,
+    ctx: &Context,
+    out: &mut Violations,
+) {
     let Some(previous) = state
         .connections
         .get(name)
@@ -371,7 +426,10 @@ fn validate_update(name: &str, spec: &ConnectionSpec, state: &FabricState, out: 
     else {
         return;
     };
-    let (old, new) = (type_name(&previous.spec), type_name(spec));
+    let (old, new) = (
+        type_name(&previous.spec, ctx.release),
+        type_name(spec, ctx.release),
+    );
     if old != new {
         out.error(
             format!("/spec/{new}"),
