@@ -11,6 +11,7 @@ use super::super::config::{FabricConfig, VlanRange};
 use super::super::state::profiles::Absent;
 use super::super::state::{FabricState, Origin};
 use super::super::{Context, Violations, net};
+use super::mclag::{self, Uniqueness};
 use super::ports::{self, Profile};
 use super::{Object, SwitchSpec};
 use crate::rules::backticked;
@@ -21,10 +22,10 @@ pub(super) fn validate(object: &Object, state: &FabricState, ctx: &Context, out:
     validate_vlan_namespaces(spec, state, out);
     validate_groups(spec, state, out);
     if let Some(profile) = profile(spec, state, ctx, out) {
-        ports::validate(spec, &profile, out);
+        ports::validate(spec, &profile, ctx.release, out);
     }
     if let Some(config) = ctx.config {
-        validate_unique_values(&object.metadata.name, spec, state, config, out);
+        validate_unique_values(&object.metadata.name, spec, state, config, ctx, out);
     }
     validate_update(&object.metadata.name, spec, state, out);
 }
@@ -165,16 +166,16 @@ fn built_in_names(state: &FabricState) -> String {
 /// `:327-441`: the values hhfab assigns are unique. The management IP among switches (by
 /// address); the protocol IP and, for a leaf, the VTEP IP among switches and, when the
 /// fabric has gateways, gateways (as written); a leaf's ASN among leaves. An MCLAG leaf
-/// may share its ASN and VTEP IP (its peer has the same).
+/// is exempt from 26.03, and has its peer's ASN and VTEP IP up to 26.02 (`mclag`).
 fn validate_unique_values(
     name: &str,
     spec: &SwitchSpec,
     state: &FabricState,
     config: &FabricConfig,
+    ctx: &Context,
     out: &mut Violations,
 ) {
     let index = &state.wiring_index;
-    let mclag = spec.redundancy.kind == "mclag";
     if let Ok(prefix) = net::parse_prefix(&spec.ip)
         && let Some(other) = index.management_ip_users(&prefix.addr(), name).next()
     {
@@ -205,8 +206,16 @@ fn validate_unique_values(
         );
         involve(state, other.0, &other.1, out);
     }
-    if !spec.is_leaf() || mclag {
+    if !spec.is_leaf() {
         return;
+    }
+    match mclag::uniqueness(name, spec, state, ctx.release) {
+        Uniqueness::Unique => {}
+        Uniqueness::Exempt => return,
+        Uniqueness::SameAsPeer(peer, entry) => {
+            mclag::validate_same_as_peer(spec, peer, entry, out);
+            return;
+        }
     }
     if let Some(asn) = spec.asn.and_then(|asn| u32::try_from(asn).ok())
         && let Some(other) = index.leaf_asn_users(asn, name).next()
