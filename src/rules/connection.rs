@@ -8,7 +8,7 @@
 mod cross;
 mod endpoints;
 #[cfg(test)]
-mod mclag_tests;
+pub(super) mod mclag_tests;
 mod static_external;
 
 pub use endpoints::{End, Endpoint};

@@ -56,10 +56,14 @@ fn domain(peer: [&str; 2], session: Option<[&str; 2]>) -> Value {
     json!({"mclagDomain": spec})
 }
 
-/// Every finding of the Connection `subject` (stand-alone and cross-object) at `release`,
+/// Every finding of `subject` (stand-alone and cross-object) at `release` among `others`,
 /// with fabricator's default config given (fabric MTU 9100, server-facing offset 64), as
-/// `E: message` or `W: message`.
-pub(super) fn findings(release: Release, subject: &Value, others: &[Value]) -> Vec<String> {
+/// `E <pointer>: <message>` or `W ...`. The other kinds' release tests use it too.
+pub(in crate::rules) fn findings(
+    release: Release,
+    subject: &Value,
+    others: &[Value],
+) -> Vec<String> {
     let config = FabricConfig::fabricator_defaults();
     let ctx = Context {
         config: Some(&config),
@@ -79,7 +83,7 @@ pub(super) fn findings(release: Release, subject: &Value, others: &[Value]) -> V
     let state = FabricState::of_objects(&borrowed, &ctx, References::Strict);
     let kind = subject["kind"].as_str().unwrap();
     let name = subject["metadata"]["name"].as_str().unwrap();
-    let mut found: Vec<_> = admit(kind, subject, &ctx);
+    let mut found = admit(kind, subject, &ctx);
     let typed = state.typed(kind, name).unwrap();
     found.extend(
         cross_check(&typed, &state, &ctx)
