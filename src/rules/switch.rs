@@ -16,6 +16,7 @@ use serde::Deserialize;
 mod cross;
 mod hydration;
 mod mclag;
+mod port_locators;
 mod ports;
 
 use super::decode::go_integer;
@@ -57,6 +58,8 @@ pub struct SwitchSpec {
     pub port_speeds: BTreeMap<String, String>,
     /// `portBreakouts`: port to breakout mode (`4x25G`).
     pub port_breakouts: BTreeMap<String, String>,
+    /// `portLocators` (26.03): port (or `*`) to its locator LED's expire time.
+    pub port_locators: BTreeMap<String, String>,
     /// `portAutoNegs`: port to whether auto-negotiation is on.
     pub port_auto_negs: BTreeMap<String, bool>,
     /// `portFECs`: port to FEC mode.

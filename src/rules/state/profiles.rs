@@ -56,6 +56,10 @@ pub struct Features {
     /// `ecmpRoCEQPN`: ECMP hashing on the RoCE queue pair number.
     #[serde(rename = "ecmpRoCEQPN")]
     pub ecmp_roce_qpn: bool,
+    /// `portLocator`: port locator LED control (`Switch.spec.portLocators`), from 26.03
+    /// (fabric v0.129.0; no profile has it before).
+    #[serde(rename = "portLocator")]
+    pub port_locator: bool,
 }
 
 /// `SwitchProfilePort`: a port is in a group, or has a profile, or is a management port.

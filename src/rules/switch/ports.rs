@@ -25,7 +25,7 @@ pub(super) struct Profile<'a> {
 impl Profile<'_> {
     /// Records an error at `pointer`: every finding here is the switch against its profile,
     /// so each involves the profile.
-    fn error(&self, out: &mut Violations, pointer: impl Into<String>, message: String) {
+    pub(super) fn error(&self, out: &mut Violations, pointer: impl Into<String>, message: String) {
         out.error(pointer, message);
         out.involving_last("SwitchProfile", self.name, self.origin);
     }
@@ -43,6 +43,10 @@ pub(super) fn validate(
     let breakouts_valid = validate_breakouts(spec, profile, out);
     validate_auto_negs_and_fecs(spec, profile, out);
     validate_features(spec, profile, release, out);
+    // From 26.03 (fabric v0.129.1 switch_types.go:677-694); the field does not exist before.
+    if release >= Release::V26_03 {
+        super::port_locators::validate(spec, profile, out);
+    }
     if breakouts_valid {
         validate_port_counts(spec, profile, out);
     }
