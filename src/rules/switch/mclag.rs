@@ -285,4 +285,45 @@ mod tests {
         }
         assert_eq!(errors(Release::V26_03, &subject, &[]), Vec::<String>::new());
     }
+
+    #[test]
+    fn only_26_03_warns_that_mclag_is_deprecated() {
+        // Oracle: 26.03 warns "MCLAG is deprecated and no longer supported"; 26.01 and
+        // 26.02 accept the pair without a warning.
+        let peer = leaf(
+            "leaf-02",
+            65101,
+            "172.30.0.9/21",
+            "172.30.12.0/32",
+            true,
+            "vs",
+        );
+        let subject = leaf(
+            "leaf-01",
+            65101,
+            "172.30.0.8/21",
+            "172.30.12.0/32",
+            true,
+            "vs",
+        );
+        let group = json!({"kind": "SwitchGroup", "metadata": {"name": "m"}, "spec": {}});
+        let namespace = json!({"kind": "VLANNamespace", "metadata": {"name": "default"},
+            "spec": {"ranges": [{"from": 1000, "to": 2999}]}});
+        let all = |release| {
+            crate::rules::connection::mclag_tests::findings(
+                release,
+                &subject,
+                &[namespace.clone(), group.clone(), peer.clone()],
+            )
+        };
+        for release in OLDER {
+            assert_eq!(all(release), Vec::<String>::new(), "{release}");
+        }
+        assert_eq!(
+            all(Release::V26_03),
+            [
+                "W /spec/redundancy/type: MCLAG is deprecated and no longer supported: use ESLAG (`type: eslag`)"
+            ]
+        );
+    }
 }
