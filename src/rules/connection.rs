@@ -1,19 +1,23 @@
 //! Connection: `Default()` and `Validate()` of `api/wiring/v1beta1/connection_types.go`
 //! (`:710-1118`): the typed model, the type and MTU rules; the port rules of `Endpoints()`
 //! are in `endpoints`, the static external link's in `static_external`.
+//!
+//! MCLAG (`mclag`, `mclagDomain`) is validated like any other type up to 26.02, and only
+//! warned about from 26.03 (as at 78827deb): [`mclag_validated`] says which.
 
 mod cross;
 mod endpoints;
+#[cfg(test)]
+pub(super) mod mclag_tests;
 mod static_external;
 
 pub use endpoints::{End, Endpoint};
 
 use serde::Deserialize;
-use serde::de::IgnoredAny;
 
 use super::config::{FabricConfig, SPINE_LEAF};
 use super::decode::go_integer;
-use super::{Context, Violations};
+use super::{Context, Release, Violations};
 
 /// `Connection`.
 pub type Object = super::Resource<ConnectionSpec>;
@@ -26,12 +30,14 @@ pub struct ConnectionSpec {
     pub unbundled: Option<Unbundled>,
     /// `bundled`: a port channel from one server to one switch.
     pub bundled: Option<ServerLinks>,
-    /// `mclag` (deprecated): warned about, its links not checked.
+    /// `mclag`: a port channel from one server to 1-2 switches of an MCLAG pair; checked up
+    /// to 26.02, deprecated (warned about, not checked) from 26.03.
     pub mclag: Option<ServerLinks>,
     /// `eslag`: a port channel from one server to 1-4 switches.
     pub eslag: Option<ServerLinks>,
-    /// `mclagDomain` (deprecated): only its presence matters.
-    pub mclag_domain: Option<IgnoredAny>,
+    /// `mclagDomain`: the peer and session links of an MCLAG pair; checked up to 26.02,
+    /// deprecated from 26.03.
+    pub mclag_domain: Option<McLagDomain>,
     /// `fabric`: spine to leaf links.
     pub fabric: Option<Links<FabricLink>>,
     /// `mesh`: leaf to leaf links.
@@ -108,6 +114,16 @@ impl<Link> Default for Links<Link> {
     fn default() -> Self {
         Links { links: Vec::new() }
     }
+}
+
+/// `ConnMCLAGDomain`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct McLagDomain {
+    /// `peerLinks`: carry server traffic between the pair.
+    pub peer_links: Vec<SwitchToSwitchLink>,
+    /// `sessionLinks`: carry the MCLAG control plane and BGP between the pair.
+    pub session_links: Vec<SwitchToSwitchLink>,
 }
 
 /// `FabricLink`.
@@ -202,6 +218,15 @@ pub struct StaticExternalSwitch {
     pub vlan: Option<i128>,
 }
 
+/// The newest release that validates MCLAG connections; from 26.03 on (as at 78827deb,
+/// `connection_types.go:741-743`) they are only warned about and no other rule sees them.
+pub const LAST_WITH_MCLAG: Release = Release::V26_02;
+
+/// Whether `release` validates MCLAG connections and counts their ports.
+pub fn mclag_validated(release: Release) -> bool {
+    release <= LAST_WITH_MCLAG
+}
+
 /// The connection types in the order Go tests them (`Type()`, `:436-458`): when several
 /// are set, the fabric goes by the first.
 const TYPES: [&str; 9] = [
@@ -216,24 +241,58 @@ const TYPES: [&str; 9] = [
     "staticExternal",
 ];
 
+/// [`TYPES`] as 26.01 and 26.02 order them, MCLAG's two after `bundled` (fabric v0.120.3
+/// `api/wiring/v1beta1/connection_types.go:454-480` and `:507-610`; the same at v0.115.4).
+const TYPES_WITH_MCLAG: [&str; 11] = [
+    "unbundled",
+    "bundled",
+    "mclagDomain",
+    "mclag",
+    "eslag",
+    "fabric",
+    "mesh",
+    "gateway",
+    "vpcLoopback",
+    "external",
+    "staticExternal",
+];
+
 impl ConnectionSpec {
-    /// The JSON names of the (non-MCLAG) types that are set, in Go's order.
-    fn types_set(&self) -> Vec<&'static str> {
-        let set = [
-            self.unbundled.is_some(),
-            self.bundled.is_some(),
-            self.eslag.is_some(),
-            self.fabric.is_some(),
-            self.mesh.is_some(),
-            self.gateway.is_some(),
-            self.vpc_loopback.is_some(),
-            self.external.is_some(),
-            self.static_external.is_some(),
-        ];
-        TYPES
+    /// Whether `mclag` or `mclagDomain` is set.
+    pub fn has_mclag(&self) -> bool {
+        self.mclag.is_some() || self.mclag_domain.is_some()
+    }
+
+    /// Whether the connection type `kind` (its JSON name) is set.
+    fn is_set(&self, kind: &str) -> bool {
+        match kind {
+            "unbundled" => self.unbundled.is_some(),
+            "bundled" => self.bundled.is_some(),
+            "mclagDomain" => self.mclag_domain.is_some(),
+            "mclag" => self.mclag.is_some(),
+            "eslag" => self.eslag.is_some(),
+            "fabric" => self.fabric.is_some(),
+            "mesh" => self.mesh.is_some(),
+            "gateway" => self.gateway.is_some(),
+            "vpcLoopback" => self.vpc_loopback.is_some(),
+            "external" => self.external.is_some(),
+            "staticExternal" => self.static_external.is_some(),
+            _ => false,
+        }
+    }
+
+    /// The JSON names of the types that are set, in the order of `release`'s Go code: MCLAG's
+    /// types count only where [`mclag_validated`].
+    pub fn types_set(&self, release: Release) -> Vec<&'static str> {
+        let order: &[&'static str] = if mclag_validated(release) {
+            &TYPES_WITH_MCLAG
+        } else {
+            &TYPES
+        };
+        order
             .iter()
-            .zip(set)
-            .filter_map(|(name, set)| set.then_some(*name))
+            .copied()
+            .filter(|kind| self.is_set(kind))
             .collect()
     }
 }
@@ -245,29 +304,37 @@ pub fn default(_object: &mut Object) {}
 pub fn validate(object: &Object, ctx: &Context, out: &mut Violations) {
     let spec = &object.spec;
     validate_uint16_fields(spec, out);
-    // `:741-743`: MCLAG connections are only warned about, and nothing else is checked.
-    for (pointer, set) in [
-        ("/spec/mclag", spec.mclag.is_some()),
-        ("/spec/mclagDomain", spec.mclag_domain.is_some()),
-    ] {
-        if set {
-            out.warning(
-                pointer,
-                "MCLAG is deprecated and no longer supported: use an ESLAG connection (`eslag`)",
-            );
-            return;
+    // From 26.03 (fabric v0.129.1 connection_types.go:754-756, as at 78827deb `:741-743`):
+    // MCLAG connections are only warned about, and nothing else is checked. Up to 26.02
+    // (v0.120.3 `:817-830`) they are checked like the other types.
+    if !mclag_validated(ctx.release) {
+        for (pointer, set) in [
+            ("/spec/mclag", spec.mclag.is_some()),
+            ("/spec/mclagDomain", spec.mclag_domain.is_some()),
+        ] {
+            if set {
+                out.warning(
+                    pointer,
+                    "MCLAG is deprecated and no longer supported: use an ESLAG connection (`eslag`)",
+                );
+                return;
+            }
         }
     }
     if let Some(config) = ctx.config {
-        validate_server_facing_mtu(spec, config, out);
+        validate_server_facing_mtu(spec, config, ctx.release, out);
     }
-    let types = spec.types_set();
+    let types = spec.types_set(ctx.release);
     match types.as_slice() {
         [] => out.error(
             "/spec",
             format!(
                 "no connection type is set: set exactly one of {}",
-                super::backticked(TYPES)
+                if mclag_validated(ctx.release) {
+                    super::backticked(TYPES_WITH_MCLAG)
+                } else {
+                    super::backticked(TYPES)
+                }
             ),
         ),
         [first, rest @ ..] => {
@@ -344,14 +411,26 @@ fn validate_uint16_fields(spec: &ConnectionSpec, out: &mut Violations) {
 
 /// `ValidateServerFacingMTU()` (`:725-734`), with Go's `uint16` arithmetic: an offset larger
 /// than the MTU wraps around and allows any MTU, as in the fabric.
-fn validate_server_facing_mtu(spec: &ConnectionSpec, config: &FabricConfig, out: &mut Violations) {
+fn validate_server_facing_mtu(
+    spec: &ConnectionSpec,
+    config: &FabricConfig,
+    release: Release,
+    out: &mut Violations,
+) {
     let limit = config
         .fabric_mtu
         .wrapping_sub(config.server_facing_mtu_offset);
-    // ESLAG's MTU is not checked by Go.
+    // ESLAG's MTU is not checked by Go; MCLAG's is, up to 26.02 (fabric v0.120.3
+    // connection_types.go:810-812).
+    let mclag_mtu = spec
+        .mclag
+        .as_ref()
+        .filter(|_| mclag_validated(release))
+        .and_then(|c| c.mtu);
     let mtus = [
         ("unbundled", spec.unbundled.as_ref().and_then(|c| c.mtu)),
         ("bundled", spec.bundled.as_ref().and_then(|c| c.mtu)),
+        ("mclag", mclag_mtu),
     ];
     for (kind, mtu) in mtus {
         match mtu.map(u16::try_from) {

@@ -7,7 +7,7 @@
 //! ones the delete webhooks (`pkg/ctrl/*_wh.go`) list referrers by.
 
 use super::Typed;
-use super::connection::End;
+use super::connection::{End, LAST_WITH_MCLAG};
 
 /// How a GatewayPeering names an External among its sides (`ext.<name>`,
 /// `gatewaypeering_types.go`); any other side is a VPC.
@@ -60,7 +60,10 @@ pub fn references(object: &Typed) -> Vec<Reference> {
             add("External", &peering.spec.permit.external.name);
         }
         Typed::Connection(connection) => {
-            for endpoint in connection.spec.endpoints() {
+            // The devices as the releases that validate MCLAG list them, so that an MCLAG
+            // connection's switches and server count as referred to (from 26.03 the fabric
+            // checks none of them, and nothing else changes).
+            for endpoint in connection.spec.endpoints(LAST_WITH_MCLAG) {
                 let kind = match endpoint.end {
                     End::Switch => "Switch",
                     End::Server => "Server",
@@ -154,6 +157,28 @@ mod tests {
         assert_eq!(
             refs(connection),
             pairs(&[("Server", "server-01"), ("Switch", "leaf-01")])
+        );
+        let mclag = json!({"kind": "Connection", "metadata": {"name": "m"}, "spec": {"mclag": {"links": [
+            {"server": {"port": "server-01/enp2s1"}, "switch": {"port": "leaf-01/E1/1"}},
+            {"server": {"port": "server-01/enp2s2"}, "switch": {"port": "leaf-02/E1/1"}}]}}});
+        assert_eq!(
+            refs(mclag),
+            pairs(&[
+                ("Server", "server-01"),
+                ("Switch", "leaf-01"),
+                ("Switch", "leaf-02")
+            ])
+        );
+        let domain = json!({"kind": "Connection", "metadata": {"name": "d"}, "spec": {"mclagDomain": {
+            "peerLinks": [{"switch1": {"port": "leaf-01/E1/3"}, "switch2": {"port": "leaf-02/E1/3"}}],
+            "sessionLinks": [{"switch1": {"port": "leaf-01/E1/5"}, "switch2": {"port": "leaf-03/E1/5"}}]}}});
+        assert_eq!(
+            refs(domain),
+            pairs(&[
+                ("Switch", "leaf-01"),
+                ("Switch", "leaf-02"),
+                ("Switch", "leaf-03")
+            ])
         );
         let peering = json!({"kind": "GatewayPeering", "apiVersion": "gateway.githedgehog.com/v1alpha1",
             "metadata": {"name": "p"}, "spec": {"peering": {"vpc-1": {"expose": []}, "ext.out": {"expose": []}}}});

@@ -15,10 +15,12 @@ use serde::Deserialize;
 
 mod cross;
 mod hydration;
+mod mclag;
+mod port_locators;
 mod ports;
 
 use super::decode::go_integer;
-use super::{Context, Violations};
+use super::{Context, Release, Violations};
 
 /// `Switch`.
 pub type Object = super::Resource<SwitchSpec>;
@@ -56,6 +58,8 @@ pub struct SwitchSpec {
     pub port_speeds: BTreeMap<String, String>,
     /// `portBreakouts`: port to breakout mode (`4x25G`).
     pub port_breakouts: BTreeMap<String, String>,
+    /// `portLocators` (26.03): port (or `*`) to its locator LED's expire time.
+    pub port_locators: BTreeMap<String, String>,
     /// `portAutoNegs`: port to whether auto-negotiation is on.
     pub port_auto_negs: BTreeMap<String, bool>,
     /// `portFECs`: port to FEC mode.
@@ -215,15 +219,17 @@ pub fn validate(object: &Object, ctx: &Context, out: &mut Violations) {
             "`profile` is not set: a switch names its SwitchProfile, e.g. `vs` or `dell-s5248f-on`",
         );
     }
-    validate_redundancy(&spec.redundancy, out);
+    validate_redundancy(&spec.redundancy, ctx.release, out);
     if let Some(config) = ctx.config {
         hydration::validate(spec, asn, config, ctx, out);
     }
 }
 
-/// `:477-485`, and MCLAG's deprecation warning (`:647-648`, given by Go only with the
-/// cluster at hand, but it needs nothing from it).
-fn validate_redundancy(redundancy: &Redundancy, out: &mut Violations) {
+/// `:477-485`, and from 26.03 MCLAG's deprecation warning (fabric v0.129.1
+/// switch_types.go:707-708, 78827deb `:647-648`, given by Go only with the cluster at
+/// hand, but it needs nothing from it). Up to 26.02 MCLAG is supported (its profile
+/// feature is checked in `ports`).
+fn validate_redundancy(redundancy: &Redundancy, release: Release, out: &mut Violations) {
     let (group, kind) = (&redundancy.group, &redundancy.kind);
     if !REDUNDANCY_TYPES.contains(&kind.as_str()) {
         out.error(
@@ -247,7 +253,7 @@ fn validate_redundancy(redundancy: &Redundancy, out: &mut Violations) {
             ),
         );
     }
-    if kind == "mclag" {
+    if kind == "mclag" && !super::connection::mclag_validated(release) {
         out.warning(
             "/spec/redundancy/type",
             "MCLAG is deprecated and no longer supported: use ESLAG (`type: eslag`)",

@@ -5,6 +5,8 @@
 //! [`cross`].
 
 mod cross;
+#[cfg(test)]
+mod release_tests;
 mod wiring;
 
 pub use cross::validate_cross;

@@ -4,13 +4,16 @@
 //! both VPCs exist and share their namespaces, and every listed subnet exists. `Default()`
 //! (`:135-153`) only sets labels, which no rule reads. The webhook's update check is
 //! `Validate()` again (`pkg/ctrl/vpcpeering_wh.go:70-81`).
+//!
+//! Up to 26.02 `remote` names a SwitchGroup that must exist instead of being refused, and
+//! 26.01 also refuses peering VPCs of different modes; each gate cites its release's code.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Deserialize;
 
 use super::state::FabricState;
-use super::{Context, Resource, Violations, pointer_segment};
+use super::{Context, Release, Resource, Violations, pointer_segment};
 use crate::rules::backticked;
 
 /// A VPCPeering as the rules read it.
@@ -20,7 +23,7 @@ pub type Object = Resource<VpcPeeringSpec>;
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct VpcPeeringSpec {
-    /// `remote`: deprecated, rejected when set.
+    /// `remote`: a SwitchGroup up to 26.02; deprecated and rejected when set from 26.03.
     pub remote: String,
     /// `permit`: each entry maps the two VPCs' names to the subnets they expose. `None`
     /// when absent.
@@ -47,7 +50,9 @@ pub fn validate(peering: &Object, ctx: &Context, out: &mut Violations) {
             "VPC peering is turned off in this fabric (`vpcPeeringDisabled: true` in its config): the fabric refuses every VPCPeering",
         );
     }
-    if !spec.remote.is_empty() {
+    // From 26.03 (fabric v0.129.1 vpcpeering_types.go:164-166, as at 78827deb); up to 26.02
+    // `remote` names a SwitchGroup, checked with the cluster (`validate_cross`).
+    if !spec.remote.is_empty() && ctx.release >= Release::V26_03 {
         out.error(
             "/spec/remote",
             format!(
@@ -118,7 +123,19 @@ fn quoted_list<'a>(names: impl Iterator<Item = &'a String>) -> String {
 /// The cross-object part of `Validate()` (`:179-255`): both VPCs exist (a lookup each),
 /// are in the same IPv4Namespace and VLANNamespace, and have every subnet the permit
 /// entries list. Skipped when the entries do not name exactly two VPCs (already reported).
-pub fn validate_cross(peering: &Object, state: &FabricState, _ctx: &Context, out: &mut Violations) {
+pub fn validate_cross(peering: &Object, state: &FabricState, ctx: &Context, out: &mut Violations) {
+    // Up to 26.02 (fabric v0.120.3 and v0.115.4 vpcpeering_types.go:210-220): `remote` is a
+    // SwitchGroup of the fabric.
+    if !peering.spec.remote.is_empty() && ctx.release < Release::V26_03 {
+        state.lookup(
+            &state.switch_groups,
+            "SwitchGroup",
+            &peering.spec.remote,
+            "/spec/remote",
+            "the check of the remote peering's switch group",
+            out,
+        );
+    }
     let entries = peering.spec.permit.as_deref().unwrap_or_default();
     let names: BTreeSet<&String> = entries.iter().flat_map(BTreeMap::keys).collect();
     if names.len() != 2 || entries.iter().any(|entry| entry.len() != 2) {
@@ -139,6 +156,28 @@ pub fn validate_cross(peering: &Object, state: &FabricState, _ctx: &Context, out
         }
     }
     if let [(first, a), (second, b)] = vpcs[..] {
+        // 26.01 only (fabric v0.115.4 vpcpeering_types.go:242-244).
+        if ctx.release == Release::V26_01 && a.object.spec.mode != b.object.spec.mode {
+            let mode = |m: &str| {
+                if m.is_empty() {
+                    "l2vni (the default)".to_owned()
+                } else {
+                    format!("`{m}`")
+                }
+            };
+            out.error(
+                "/spec/permit",
+                format!(
+                    "VPC `{first}` ({}) has mode {} but VPC `{second}` ({}) has mode {}: Hedgehog 26.01 peers only VPCs of the same mode",
+                    a.origin,
+                    mode(&a.object.spec.mode),
+                    b.origin,
+                    mode(&b.object.spec.mode)
+                ),
+            );
+            out.involving_last("VPC", first, &a.origin);
+            out.involving_last("VPC", second, &b.origin);
+        }
         for (what, of_a, of_b) in [
             (
                 "IPv4Namespace",
@@ -403,6 +442,111 @@ mod tests {
         fn entries_that_do_not_name_two_vpcs_are_left_to_the_stand_alone_finding() {
             let found = findings(&[], json!([{"a": {}}]), References::Strict);
             assert_eq!(found, []);
+        }
+    }
+
+    /// The rules that differ between releases, each case checked with that release's
+    /// oracle (`/work/oracles/<release>/hhoracle`, `kube: true`).
+    mod releases {
+        use serde_json::{Value, json};
+
+        use crate::rules::Release;
+        use crate::rules::connection::mclag_tests::findings;
+
+        fn object(kind: &str, name: &str, spec: Value) -> Value {
+            json!({"kind": kind, "metadata": {"name": name}, "spec": spec})
+        }
+
+        /// Two l2vni VPCs (`vpc-1`, `vpc-2`), an l3vni one (`vpc-l3`), SwitchGroup `mlag-1`.
+        fn fabric() -> Vec<Value> {
+            let vpc = |name: &str, mode: &str, subnet: &str, vlan: u16| {
+                object(
+                    "VPC",
+                    name,
+                    json!({"mode": mode, "subnets": {"default": {"subnet": subnet, "vlan": vlan}}}),
+                )
+            };
+            vec![
+                object(
+                    "VLANNamespace",
+                    "default",
+                    json!({"ranges": [{"from": 1000, "to": 2999}]}),
+                ),
+                object(
+                    "IPv4Namespace",
+                    "default",
+                    json!({"subnets": ["10.0.0.0/16"]}),
+                ),
+                object("SwitchGroup", "mlag-1", json!({})),
+                vpc("vpc-1", "", "10.0.1.0/24", 1001),
+                vpc("vpc-2", "", "10.0.5.0/24", 1005),
+                vpc("vpc-l3", "l3vni", "10.0.3.0/24", 1003),
+            ]
+        }
+
+        fn peering(remote: Option<&str>, other: &str) -> Value {
+            let mut spec = json!({"permit": [{"vpc-1": {}, other: {}}]});
+            if let Some(remote) = remote {
+                spec["remote"] = remote.into();
+            }
+            object("VPCPeering", "p", spec)
+        }
+
+        fn errors(release: Release, subject: &Value) -> Vec<String> {
+            findings(release, subject, &fabric())
+                .into_iter()
+                .filter(|f| f.starts_with("E "))
+                .collect()
+        }
+
+        #[test]
+        fn remote_names_an_existing_switch_group_until_26_03() {
+            // Oracle: 26.01 and 26.02 accept `remote: mlag-1` and refuse `remote: nope`
+            // ("switch group nope not found"); 26.03 refuses both ("remote field is
+            // deprecated and no longer supported").
+            let (known, unknown) = (
+                peering(Some("mlag-1"), "vpc-2"),
+                peering(Some("nope"), "vpc-2"),
+            );
+            for release in [Release::V26_01, Release::V26_02] {
+                assert_eq!(errors(release, &known), Vec::<String>::new(), "{release}");
+                assert_eq!(
+                    errors(release, &unknown),
+                    [
+                        "E /spec/remote: SwitchGroup `nope` does not exist: it is in neither this fabric's managed/ nor raw/ (references must resolve with --references strict or --deny-warnings)"
+                    ],
+                    "{release}"
+                );
+            }
+            for subject in [known, unknown] {
+                assert_eq!(errors(Release::V26_03, &subject).len(), 1);
+                assert!(
+                    errors(Release::V26_03, &subject)[0].starts_with("E /spec/remote: `remote: ")
+                );
+            }
+        }
+
+        #[test]
+        fn only_26_01_refuses_peering_vpcs_of_different_modes() {
+            // Oracle: 26.01 "peering is only allowed between VPCs with the same mode"; 26.02
+            // and 26.03 accept; all accept two l2vni VPCs.
+            let mixed = peering(None, "vpc-l3");
+            assert_eq!(
+                errors(Release::V26_01, &mixed),
+                [
+                    "E /spec/permit: VPC `vpc-1` (managed/3.yaml:1) has mode l2vni (the default) but VPC `vpc-l3` (managed/5.yaml:1) has mode `l3vni`: Hedgehog 26.01 peers only VPCs of the same mode"
+                ]
+            );
+            for release in [Release::V26_02, Release::V26_03] {
+                assert_eq!(errors(release, &mixed), Vec::<String>::new(), "{release}");
+            }
+            for release in Release::ALL {
+                assert_eq!(
+                    errors(release, &peering(None, "vpc-2")),
+                    Vec::<String>::new(),
+                    "{release}"
+                );
+            }
         }
     }
 }

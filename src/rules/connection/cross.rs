@@ -25,13 +25,15 @@ use crate::rules::backticked;
 pub(super) fn validate(object: &Object, state: &FabricState, ctx: &Context, out: &mut Violations) {
     let name = object.metadata.name.as_str();
     let spec = &object.spec;
-    // The fabric no longer checks MCLAG connections (`:741-743`).
-    if spec.mclag.is_some() || spec.mclag_domain.is_some() {
+    // From 26.03 the fabric no longer checks MCLAG connections (fabric v0.129.1
+    // connection_types.go:754-756, 78827deb `:741-743`); up to 26.02 it does (v0.120.3
+    // `:893-1000`).
+    if spec.has_mclag() && !super::mclag_validated(ctx.release) {
         return;
     }
-    validate_update(name, spec, state, out);
+    validate_update(name, spec, state, ctx, out);
     validate_within_vpc(spec, state, out);
-    let endpoints = spec.endpoints();
+    let endpoints = spec.endpoints(ctx.release);
     // A malformed port is the stand-alone rules' finding; nothing to look up with it.
     if endpoints
         .iter()
@@ -41,7 +43,7 @@ pub(super) fn validate(object: &Object, state: &FabricState, ctx: &Context, out:
     }
     validate_switches(spec, &endpoints, state, ctx, out);
     validate_servers(&endpoints, state, out);
-    validate_port_reuse(name, &endpoints, state, out);
+    validate_port_reuse(name, &endpoints, state, ctx, out);
     if let Some(config) = ctx.config {
         validate_link_ips(name, spec, state, config, ctx, out);
     }
@@ -109,8 +111,39 @@ fn validate_switches(
             }
         }
     }
-    if spec.eslag.is_some() && all_found {
-        validate_eslag_redundancy(&found, out);
+    if all_found && let Some(lag) = Lag::of(spec, ctx) {
+        validate_redundancy(&found, &lag, out);
+    }
+}
+
+/// A connection type whose switches share a redundancy group, as its rules name it.
+struct Lag {
+    /// The connection type's name in the messages (`ESLAG`).
+    what: &'static str,
+    /// The redundancy type its switches have (`eslag`).
+    kind: &'static str,
+    /// Where the findings point.
+    pointer: &'static str,
+}
+
+impl Lag {
+    /// The redundancy rule `spec`'s type follows, if any: ESLAG's; up to 26.02 MCLAG's and
+    /// MCLAG domains' too (fabric v0.120.3 connection_types.go:907-920 and :949-972). The
+    /// first type set decides, as `Endpoints()` lists that type's switches.
+    fn of(spec: &ConnectionSpec, ctx: &Context) -> Option<Lag> {
+        let lag = |what, kind, pointer| {
+            Some(Lag {
+                what,
+                kind,
+                pointer,
+            })
+        };
+        match spec.types_set(ctx.release).first().copied()? {
+            "eslag" => lag("ESLAG", "eslag", "/spec/eslag/links"),
+            "mclag" => lag("MCLAG", "mclag", "/spec/mclag/links"),
+            "mclagDomain" => lag("MCLAG domain", "mclag", "/spec/mclagDomain"),
+            _ => None,
+        }
     }
 }
 
@@ -148,10 +181,18 @@ fn profile<'s>(
 }
 
 /// `:830-843` and `:872-879`, as Go decides: the switches that name a redundancy group
-/// name the same one, and at least one does; likewise the type, which must be `eslag`.
+/// name the same one, and at least one does; likewise the type, which must be `lag`'s.
 /// Each finding involves every switch of the connection: their groups and types decide it.
-fn validate_eslag_redundancy(switches: &[(&str, &Entry<switch::Object>)], out: &mut Violations) {
-    let pointer = "/spec/eslag/links";
+fn validate_redundancy(
+    switches: &[(&str, &Entry<switch::Object>)],
+    lag: &Lag,
+    out: &mut Violations,
+) {
+    let Lag {
+        what,
+        kind: wanted,
+        pointer,
+    } = *lag;
     let involve_all = |out: &mut Violations| {
         for (name, entry) in switches {
             out.involving_last("Switch", name, &entry.origin);
@@ -178,15 +219,18 @@ fn validate_eslag_redundancy(switches: &[(&str, &Entry<switch::Object>)], out: &
     if groups.is_empty() {
         out.error(
             pointer,
-            "none of the switches of this ESLAG connection is in a redundancy group: give them one `redundancy: {group: <SwitchGroup>, type: eslag}`",
+            format!(
+                "none of the switches of this {what} connection is in a redundancy group: give them one `redundancy: {{group: <SwitchGroup>, type: {wanted}}}`"
+            ),
         );
         involve_all(out);
     } else if groups.len() > 1 {
         out.error(
             pointer,
             format!(
-                "the switches of an ESLAG connection share one redundancy group, and these are in {}: connect the server to switches of one group",
-                spread(&groups)
+                "the switches of an {what} connection share one redundancy group, and these are in {}: connect {} switches of one group",
+                spread(&groups),
+                if what == "MCLAG domain" { "the" } else { "the server to" }
             ),
         );
         involve_all(out);
@@ -195,16 +239,16 @@ fn validate_eslag_redundancy(switches: &[(&str, &Entry<switch::Object>)], out: &
         out.error(
             pointer,
             format!(
-                "the switches of an ESLAG connection share one redundancy type, and these have {}: use `eslag` on all of them",
+                "the switches of an {what} connection share one redundancy type, and these have {}: use `{wanted}` on all of them",
                 spread(&kinds)
             ),
         );
         involve_all(out);
-    } else if kinds.keys().next().is_none_or(|kind| *kind != "eslag") && !groups.is_empty() {
+    } else if kinds.keys().next().is_none_or(|kind| *kind != wanted) && !groups.is_empty() {
         out.error(
             pointer,
             format!(
-                "the switches of an ESLAG connection have redundancy type `eslag`, and these have {}: set `redundancy.type: eslag` on them",
+                "the switches of an {what} connection have redundancy type `{wanted}`, and these have {}: set `redundancy.type: {wanted}` on them",
                 if kinds.is_empty() { "none".to_owned() } else { spread(&kinds) }
             ),
         );
@@ -226,15 +270,20 @@ fn validate_servers(endpoints: &[Endpoint], state: &FabricState, out: &mut Viola
     }
 }
 
-/// `:891-935`: no port of the connection is a port of another connection.
+/// `:891-935`: no port of the connection is a port of another connection (up to 26.02 an
+/// MCLAG connection's included, fabric v0.120.3 connection_types.go:984-1025).
 fn validate_port_reuse(
     name: &str,
     endpoints: &[Endpoint],
     state: &FabricState,
+    ctx: &Context,
     out: &mut Violations,
 ) {
     for endpoint in endpoints {
-        let Some((other, written)) = state.wiring_index.port_users(endpoint.port, name).next()
+        let Some((other, written)) = state
+            .wiring_index
+            .port_users(endpoint.port, name, ctx.release)
+            .next()
         else {
             continue;
         };
@@ -356,14 +405,20 @@ fn validate_link_ips(
     }
 }
 
-/// The connection's type as Go's `Type()` names it (`:436-458`): the first type set.
-fn type_name(spec: &ConnectionSpec) -> &'static str {
-    spec.types_set().first().copied().unwrap_or("none")
+/// The connection's type as `release`'s `Type()` names it (`:436-458`): the first type set.
+fn type_name(spec: &ConnectionSpec, release: crate::rules::Release) -> &'static str {
+    spec.types_set(release).first().copied().unwrap_or("none")
 }
 
 /// `connection_wh.go:87-97`: a managed connection keeps its type and a static external's
 /// `withinVPC`.
-fn validate_update(name: &str, spec: &ConnectionSpec, state: &FabricState, out: &mut Violations) {
+fn validate_update(
+    name: &str,
+    spec: &ConnectionSpec,
+    state: &FabricState,
+    ctx: &Context,
+    out: &mut Violations,
+) {
     let Some(previous) = state
         .connections
         .get(name)
@@ -371,7 +426,10 @@ fn validate_update(name: &str, spec: &ConnectionSpec, state: &FabricState, out: 
     else {
         return;
     };
-    let (old, new) = (type_name(&previous.spec), type_name(spec));
+    let (old, new) = (
+        type_name(&previous.spec, ctx.release),
+        type_name(spec, ctx.release),
+    );
     if old != new {
         out.error(
             format!("/spec/{new}"),
@@ -410,485 +468,4 @@ fn validate_within_vpc(spec: &ConnectionSpec, state: &FabricState, out: &mut Vio
 }
 
 #[cfg(test)]
-mod tests {
-    use serde_json::{Value, json};
-
-    use super::*;
-    use crate::rules::state::{Member, Origin, References};
-    use crate::rules::{CrossViolation, Typed, Violation, admit_typed};
-
-    fn object(kind: &str, name: &str, spec: Value) -> Value {
-        json!({"kind": kind, "metadata": {"name": name}, "spec": spec})
-    }
-
-    fn switches() -> Vec<Value> {
-        vec![
-            object(
-                "VLANNamespace",
-                "default",
-                json!({"ranges": [{"from": 1000, "to": 2999}]}),
-            ),
-            object(
-                "Switch",
-                "spine-01",
-                json!({"role": "spine", "profile": "dell-s5232f-on"}),
-            ),
-            object(
-                "Switch",
-                "leaf-01",
-                json!({"role": "server-leaf", "profile": "dell-s5232f-on",
-                "portBreakouts": {"E1/2": "4x25G"}}),
-            ),
-            object(
-                "Switch",
-                "leaf-02",
-                json!({"role": "server-leaf", "profile": "vs"}),
-            ),
-            object("Server", "server-01", json!({})),
-        ]
-    }
-
-    fn fabric(spine: &str, spine_ip: &str, leaf: &str, leaf_ip: &str) -> Value {
-        json!({"fabric": {"links": [{"spine": {"port": spine, "ip": spine_ip}, "leaf": {"port": leaf, "ip": leaf_ip}}]}})
-    }
-
-    fn unbundled(server: &str, switch: &str) -> Value {
-        json!({"unbundled": {"link": {"server": {"port": server}, "switch": {"port": switch}}}})
-    }
-
-    /// The findings of the Connection `subject` (raw/conn.yaml) against `others`
-    /// (managed/<n>.yaml), with the fabricator's default config, `--references strict`.
-    fn check(subject: Value, others: &[Value]) -> Vec<(String, String)> {
-        cross(&Context::fabricator_defaults(), subject, others)
-            .into_iter()
-            .map(
-                |CrossViolation {
-                     violation:
-                         Violation {
-                             pointer, message, ..
-                         },
-                     ..
-                 }| (pointer, message),
-            )
-            .collect()
-    }
-
-    /// The pointer and the involved objects of each finding of [`check`].
-    fn involved(subject: Value, others: &[Value]) -> Vec<(String, Vec<String>)> {
-        cross(&Context::fabricator_defaults(), subject, others)
-            .iter()
-            .map(CrossViolation::involved_described)
-            .collect()
-    }
-
-    /// [`check`] with `ctx`, as the rules return the findings.
-    fn cross(ctx: &Context, subject: Value, others: &[Value]) -> Vec<CrossViolation> {
-        let paths: Vec<String> = (0..others.len())
-            .map(|i| format!("managed/{i}.yaml"))
-            .collect();
-        let mut objects: Vec<(&str, Value)> = paths
-            .iter()
-            .map(String::as_str)
-            .zip(others.iter().cloned())
-            .collect();
-        objects.push(("raw/conn.yaml", subject.clone()));
-        let state = FabricState::of_objects(&objects, ctx, References::Strict);
-        let name = subject["metadata"]["name"].as_str().unwrap();
-        let mut out = Violations::default();
-        validate(
-            &state.connections.get(name).unwrap().object,
-            &state,
-            ctx,
-            &mut out,
-        );
-        out.into_cross()
-    }
-
-    #[test]
-    fn a_connection_between_existing_devices_on_free_ports_passes() {
-        let subject = object(
-            "Connection",
-            "c",
-            fabric(
-                "spine-01/E1/1",
-                "172.30.128.0/31",
-                "leaf-01/E1/2/4",
-                "172.30.128.1/31",
-            ),
-        );
-        assert_eq!(check(subject, &switches()), []);
-    }
-
-    #[test]
-    fn missing_devices_and_ports_the_profile_lacks_after_breakouts_are_each_reported() {
-        let subject = object(
-            "Connection",
-            "c",
-            json!({"bundled": {"links": [
-                {"server": {"port": "server-09/enp2s1"}, "switch": {"port": "leaf-01/E1/1/2"}},
-                {"server": {"port": "server-09/enp2s2"}, "switch": {"port": "leaf-01/E1/2/4"}}
-            ]}}),
-        );
-        let found = check(subject, &switches());
-        assert_eq!(
-            found,
-            [
-                (
-                    "/spec/bundled/links/0/switch/port".to_owned(),
-                    "port `E1/1/2` is not a port of switch `leaf-01` (managed/2.yaml:1): its SwitchProfile `dell-s5232f-on` with its `portBreakouts` has no such port; a breakout lane `<port>/<n>` exists only when the switch breaks `<port>` out into n or more lanes".to_owned()
-                ),
-                (
-                    "/spec/bundled/links/0/server/port".to_owned(),
-                    "Server `server-09` does not exist: it is in neither this fabric's managed/ nor raw/ (references must resolve with --references strict or --deny-warnings)".to_owned()
-                ),
-            ]
-        );
-    }
-
-    #[test]
-    fn a_switch_whose_profile_the_fabric_lacks_refuses_the_connection_at_its_first_port() {
-        let mut others = switches();
-        others.push(object(
-            "Switch",
-            "leaf-09",
-            json!({"role": "server-leaf", "profile": "no-such-profile"}),
-        ));
-        let subject = object(
-            "Connection",
-            "c",
-            json!({"bundled": {"links": [
-                {"server": {"port": "server-01/enp2s1"}, "switch": {"port": "leaf-09/E1/1"}},
-                {"server": {"port": "server-01/enp2s2"}, "switch": {"port": "leaf-09/E1/2"}}
-            ]}}),
-        );
-        assert_eq!(
-            check(subject.clone(), &others),
-            [(
-                "/spec/bundled/links/0/switch/port".to_owned(),
-                "Switch `leaf-09` (managed/5.yaml:1) has SwitchProfile `no-such-profile`, which is not in this fabric, so the fabric refuses this connection: set the switch's `profile` to one of the fabric's built-in profiles (the Switch's own finding lists them), or add the SwitchProfile to the fabric".to_owned()
-            )]
-        );
-        assert_eq!(
-            involved(subject, &others),
-            [(
-                "/spec/bundled/links/0/switch/port".to_owned(),
-                vec!["Switch `leaf-09` (managed/5.yaml:1)".to_owned()]
-            )]
-        );
-    }
-
-    /// Every kind of connection looks its switches' profiles up (`Endpoints()` lists the
-    /// switches of each), both ends of a fabric link included.
-    #[test]
-    fn every_switch_of_any_connection_type_needs_a_profile_of_the_fabric() {
-        let mut others = switches();
-        for (name, role) in [("spine-09", "spine"), ("leaf-09", "server-leaf")] {
-            others.push(object(
-                "Switch",
-                name,
-                json!({"role": role, "profile": "no-such-profile"}),
-            ));
-        }
-        let cases = [
-            (
-                fabric(
-                    "spine-09/E1/1",
-                    "172.30.128.0/31",
-                    "leaf-09/E1/1",
-                    "172.30.128.1/31",
-                ),
-                vec![
-                    "/spec/fabric/links/0/spine/port",
-                    "/spec/fabric/links/0/leaf/port",
-                ],
-            ),
-            (
-                unbundled("server-01/enp2s1", "leaf-09/E1/1"),
-                vec!["/spec/unbundled/link/switch/port"],
-            ),
-            (
-                json!({"external": {"link": {"switch": {"port": "leaf-09/E1/3"}}}}),
-                vec!["/spec/external/link/switch/port"],
-            ),
-            (
-                json!({"vpcLoopback": {"links": [{"switch1": {"port": "leaf-09/E1/4"}, "switch2": {"port": "leaf-09/E1/5"}}]}}),
-                vec!["/spec/vpcLoopback/links/0/switch1/port"],
-            ),
-        ];
-        for (spec, expected) in cases {
-            let found = check(object("Connection", "c", spec.clone()), &others);
-            let pointers: Vec<&str> = found.iter().map(|(p, _)| p.as_str()).collect();
-            assert_eq!(pointers, expected, "{spec}");
-            assert!(
-                found.iter().all(|(_, m)| m
-                    .contains("has SwitchProfile `no-such-profile`, which is not in this fabric")),
-                "{found:?}"
-            );
-        }
-    }
-
-    #[test]
-    fn an_opt_in_profile_refuses_the_connection_only_when_a_given_config_leaves_it_out() {
-        let mut others = switches();
-        others.push(object(
-            "Switch",
-            "leaf-09",
-            json!({"role": "server-leaf", "profile": "vs-clsp"}),
-        ));
-        let subject = object(
-            "Connection",
-            "c",
-            unbundled("server-01/enp2s1", "leaf-09/E1/1"),
-        );
-        // Without a fab.yaml the fabric may include it: the Switch warns, nothing here.
-        assert_eq!(check(subject.clone(), &others), []);
-        let config = FabricConfig::fabricator_defaults();
-        let given = Context {
-            config: Some(&config),
-            config_given: true,
-            release: crate::rules::Release::NEWEST,
-        };
-        let found: Vec<_> = cross(&given, subject.clone(), &others)
-            .into_iter()
-            .map(|cross| cross.violation.message)
-            .collect();
-        assert_eq!(
-            found,
-            [
-                "Switch `leaf-09` (managed/5.yaml:1) has SwitchProfile `vs-clsp`, which is not in this fabric (its config does not set `includeSONiCCLSPlus: true`), so the fabric refuses this connection: set it, or give the switch another profile"
-            ]
-        );
-        let included = FabricConfig {
-            include_sonic_clsp: true,
-            ..FabricConfig::fabricator_defaults()
-        };
-        let ctx = Context {
-            config: Some(&included),
-            config_given: true,
-            release: crate::rules::Release::NEWEST,
-        };
-        assert!(cross(&ctx, subject, &others).is_empty());
-    }
-
-    #[test]
-    fn taken_ports_and_ips_involve_the_other_connection_and_a_missing_port_the_switch_and_profile()
-    {
-        let mut others = switches();
-        others.push(object(
-            "Connection",
-            "other",
-            fabric(
-                "spine-01/E1/5",
-                "172.30.128.4/31",
-                "leaf-01/E1/5",
-                "172.30.128.5/31",
-            ),
-        ));
-        let subject = object(
-            "Connection",
-            "c",
-            fabric(
-                "spine-01/E1/5",
-                "172.30.128.4/31",
-                "leaf-01/E1/99",
-                "172.30.128.5/31",
-            ),
-        );
-        let other = vec!["Connection `other` (managed/5.yaml:1)".to_owned()];
-        assert_eq!(
-            involved(subject, &others),
-            [
-                (
-                    "/spec/fabric/links/0/leaf/port".to_owned(),
-                    vec![
-                        "Switch `leaf-01` (managed/2.yaml:1)".to_owned(),
-                        "SwitchProfile `dell-s5232f-on` (the fabric's built-in objects)".to_owned()
-                    ]
-                ),
-                ("/spec/fabric/links/0/spine/port".to_owned(), other.clone()),
-                ("/spec/fabric/links/0/spine/ip".to_owned(), other.clone()),
-                ("/spec/fabric/links/0/leaf/ip".to_owned(), other),
-            ]
-        );
-    }
-
-    #[test]
-    fn a_port_taken_by_another_connection_through_an_alias_names_it() {
-        let mut others = switches();
-        others.push(object(
-            "Connection",
-            "existing",
-            unbundled("server-01/enp2s1", "leaf-01/E1/1/1"),
-        ));
-        let subject = object(
-            "Connection",
-            "c",
-            fabric(
-                "spine-01/E1/1",
-                "172.30.128.0/31",
-                "leaf-01/E1/1",
-                "172.30.128.1/31",
-            ),
-        );
-        assert_eq!(
-            check(subject, &others),
-            [(
-                "/spec/fabric/links/0/leaf/port".to_owned(),
-                "port `leaf-01/E1/1` is already used by Connection `existing` (managed/5.yaml:1) as `leaf-01/E1/1/1`, the same port (a port without a lane is its first lane): a port is one end of one link; pick a free port".to_owned()
-            )]
-        );
-        // Another lane of the same port is a different port.
-        let second_lane = object(
-            "Connection",
-            "c",
-            unbundled("server-01/enp2s2", "leaf-01/E1/2/2"),
-        );
-        let mut others = switches();
-        others.push(object(
-            "Connection",
-            "existing",
-            unbundled("server-01/enp2s1", "leaf-01/E1/2/1"),
-        ));
-        assert_eq!(check(second_lane, &others), []);
-    }
-
-    #[test]
-    fn link_ips_are_slash_31s_of_the_fabric_subnet_unique_and_paired() {
-        let mut others = switches();
-        others.push(object(
-            "Connection",
-            "other",
-            fabric(
-                "spine-01/E1/5",
-                "172.30.128.4/31",
-                "leaf-01/E1/5",
-                "172.30.128.5/31",
-            ),
-        ));
-        let subject = object(
-            "Connection",
-            "c",
-            fabric(
-                "spine-01/E1/1",
-                "172.30.128.4/31",
-                "leaf-01/E1/1",
-                "10.0.0.3/30",
-            ),
-        );
-        let found = check(subject, &others);
-        assert_eq!(
-            found,
-            [
-                ("/spec/fabric/links/0/spine/ip".to_owned(), "spine IP `172.30.128.4` is already used by Connection `other` (managed/5.yaml:1): each link end has its own address".to_owned()),
-                ("/spec/fabric/links/0/leaf/ip".to_owned(), "leaf IP `10.0.0.3/30` is not a /31: each end of a link has one address of the link's /31, e.g. `10.0.0.3/31`".to_owned()),
-                ("/spec/fabric/links/0/leaf/ip".to_owned(), "leaf IP `10.0.0.3` is outside the fabric subnet `172.30.128.0/17` (`fabricSubnet`); that value is fabricator's default `fabricSubnet`, assumed for want of a fabric config: if your fabric uses another, give its config with --fabric-config or <fabric>/fab.yaml".to_owned()),
-                ("/spec/fabric/links/0/leaf/ip".to_owned(), "leaf IP `10.0.0.3` and spine IP `172.30.128.4` are not in the same /31: the two ends of a link share one, e.g. `172.30.128.4/31` and `172.30.128.5`".to_owned()),
-            ]
-        );
-    }
-
-    #[test]
-    fn eslag_switches_must_share_a_redundancy_group_of_type_eslag() {
-        let mut others = switches();
-        others.push(object("SwitchGroup", "g1", json!({})));
-        others.push(object("SwitchGroup", "g2", json!({})));
-        others.push(object("Switch", "leaf-03", json!({"role": "server-leaf", "profile": "vs", "redundancy": {"group": "g1", "type": "eslag"}})));
-        others.push(object("Switch", "leaf-04", json!({"role": "server-leaf", "profile": "vs", "redundancy": {"group": "g2", "type": "eslag"}})));
-        let eslag = |a: &str, b: &str| {
-            object(
-                "Connection",
-                "c",
-                json!({"eslag": {"links": [
-                    {"server": {"port": "server-01/enp2s1"}, "switch": {"port": format!("{a}/E1/1")}},
-                    {"server": {"port": "server-01/enp2s2"}, "switch": {"port": format!("{b}/E1/1")}}
-                ]}}),
-            )
-        };
-        assert_eq!(
-            check(eslag("leaf-03", "leaf-04"), &others),
-            [(
-                "/spec/eslag/links".to_owned(),
-                "the switches of an ESLAG connection share one redundancy group, and these are in `g1` (`leaf-03`), `g2` (`leaf-04`): connect the server to switches of one group".to_owned()
-            )]
-        );
-        assert_eq!(
-            involved(eslag("leaf-03", "leaf-04"), &others),
-            [(
-                "/spec/eslag/links".to_owned(),
-                vec![
-                    "Switch `leaf-03` (managed/7.yaml:1)".to_owned(),
-                    "Switch `leaf-04` (managed/8.yaml:1)".to_owned()
-                ]
-            )]
-        );
-        let found = check(eslag("leaf-02", "leaf-01"), &others);
-        assert_eq!(found.len(), 1);
-        assert!(
-            found[0].1.starts_with("none of the switches"),
-            "{}",
-            found[0].1
-        );
-    }
-
-    #[test]
-    fn the_type_and_within_vpc_are_immutable_and_within_vpc_must_exist() {
-        let ctx = Context::fabricator_defaults();
-        let typed = |spec: Value| -> Typed {
-            admit_typed("Connection", &object("Connection", "c", spec), &ctx)
-                .1
-                .unwrap()
-        };
-        let static_external = |vpc: &str| json!({"staticExternal": {"withinVPC": vpc, "link": {"switch": {"port": "leaf-02/E1/9", "ip": "192.168.1.2/24", "nextHop": "192.168.1.1"}}}});
-        let findings = |old: Value, new: Value| {
-            let mut members: Vec<Member> = switches()
-                .iter()
-                .map(|o| Member {
-                    object: admit_typed(o["kind"].as_str().unwrap(), o, &ctx).1.unwrap(),
-                    origin: Origin {
-                        path: "managed/w.yaml".into(),
-                        line: 1,
-                    },
-                    previous: None,
-                })
-                .collect();
-            members.push(Member {
-                object: typed(new),
-                origin: Origin {
-                    path: "raw/c.yaml".into(),
-                    line: 1,
-                },
-                previous: Some(typed(old)),
-            });
-            let state = FabricState::build(members, [], ctx.config, References::Warn);
-            let mut out = Violations::default();
-            validate(
-                &state.connections.get("c").unwrap().object,
-                &state,
-                &ctx,
-                &mut out,
-            );
-            out.into_vec()
-                .into_iter()
-                .map(|v| (v.pointer, v.severity))
-                .collect::<Vec<_>>()
-        };
-        use crate::rules::Severity::{Error, Warning};
-        assert_eq!(
-            findings(
-                unbundled("server-01/enp2s1", "leaf-02/E1/9"),
-                static_external("vpc-1")
-            ),
-            [
-                ("/spec/staticExternal".to_owned(), Error),
-                ("/spec/staticExternal/withinVPC".to_owned(), Warning),
-            ]
-        );
-        assert_eq!(
-            findings(static_external("vpc-1"), static_external("vpc-2")),
-            [
-                ("/spec/staticExternal/withinVPC".to_owned(), Error),
-                ("/spec/staticExternal/withinVPC".to_owned(), Warning),
-            ]
-        );
-    }
-}
+mod tests;

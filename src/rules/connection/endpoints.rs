@@ -5,8 +5,8 @@
 
 use std::collections::BTreeSet;
 
-use super::super::Violations;
-use super::{ConnectionSpec, PortWithIp, ServerToSwitchLink};
+use super::super::{Release, Violations};
+use super::{ConnectionSpec, PortWithIp, ServerToSwitchLink, SwitchToSwitchLink, mclag_validated};
 use crate::rules::backticked;
 
 /// Which device a port belongs to.
@@ -48,7 +48,8 @@ impl Endpoint<'_> {
 /// The two ends of one link: the field holding each end's `port`, the port, its device.
 type LinkEnds<'a> = [(&'static str, &'a str, End); 2];
 
-/// The ends of the links of `links` (at `/spec/<kind>/links`), as `ends` reads each link.
+/// The ends of the links of `links` (at `/spec/<kind>/links`, or at `/spec/<list>` when
+/// `kind` names the list itself, as `mclagDomain/peerLinks` does), as `ends` reads each link.
 fn linked<'a, Link>(
     kind: &str,
     links: &'a [Link],
@@ -59,7 +60,11 @@ fn linked<'a, Link>(
         .enumerate()
         .flat_map(|(i, link)| {
             ends(link).map(|(field, port, end)| Endpoint {
-                pointer: format!("/spec/{kind}/links/{i}/{field}/port"),
+                pointer: if kind.contains('/') {
+                    format!("/spec/{kind}/{i}/{field}/port")
+                } else {
+                    format!("/spec/{kind}/links/{i}/{field}/port")
+                },
                 port,
                 end,
             })
@@ -84,9 +89,37 @@ fn server_link(link: &ServerToSwitchLink) -> LinkEnds<'_> {
     ]
 }
 
+/// A switch-to-switch link's ends.
+fn switch_link(link: &SwitchToSwitchLink) -> LinkEnds<'_> {
+    [
+        ("switch1", &link.switch1.port, End::Switch),
+        ("switch2", &link.switch2.port, End::Switch),
+    ]
+}
+
 /// Every port of the connection type `kind`, in the order written.
 pub(super) fn endpoints<'a>(spec: &'a ConnectionSpec, kind: &str) -> Vec<Endpoint<'a>> {
     match kind {
+        // fabric v0.120.3 connection_types.go:553-611: a domain's peer links, then its
+        // session links; an MCLAG connection's server links.
+        "mclagDomain" => spec
+            .mclag_domain
+            .iter()
+            .flat_map(|c| {
+                let mut ends = linked("mclagDomain/peerLinks", &c.peer_links, switch_link);
+                ends.extend(linked(
+                    "mclagDomain/sessionLinks",
+                    &c.session_links,
+                    switch_link,
+                ));
+                ends
+            })
+            .collect(),
+        "mclag" => spec
+            .mclag
+            .iter()
+            .flat_map(|c| linked(kind, &c.links, server_link))
+            .collect(),
         "unbundled" => spec
             .unbundled
             .iter()
@@ -185,6 +218,17 @@ fn shape(kind: &str) -> (std::ops::RangeInclusive<usize>, bool, &'static str) {
             true,
             "an ESLAG connection joins one server to 1 to 4 switches",
         ),
+        // fabric v0.120.3 connection_types.go:577-582 and :594-605.
+        "mclagDomain" => (
+            2..=2,
+            false,
+            "an MCLAG domain connection joins the two switches of an MCLAG pair",
+        ),
+        "mclag" => (
+            1..=2,
+            true,
+            "an MCLAG connection joins one server to 1 or 2 switches",
+        ),
         "fabric" => (
             2..=2,
             false,
@@ -208,6 +252,25 @@ fn shape(kind: &str) -> (std::ops::RangeInclusive<usize>, bool, &'static str) {
 /// `Endpoints()` for the connection type `kind`: every port is `<device>/<port>`, the type
 /// joins the right number of switches and servers, and no port appears twice.
 pub(super) fn validate(spec: &ConnectionSpec, kind: &str, out: &mut Violations) {
+    if let Some(domain) = spec.mclag_domain.as_ref().filter(|_| kind == "mclagDomain") {
+        // fabric v0.120.3 connection_types.go:571-576: at least one link of each kind.
+        let mut missing = false;
+        for (field, links, what) in [
+            ("peerLinks", &domain.peer_links, "peer"),
+            ("sessionLinks", &domain.session_links, "session"),
+        ] {
+            if links.is_empty() {
+                missing = true;
+                out.error(
+                    format!("/spec/mclagDomain/{field}"),
+                    format!("an MCLAG domain connection has at least one {what} link: list it under `{field}`"),
+                );
+            }
+        }
+        if missing {
+            return;
+        }
+    }
     let ends = endpoints(spec, kind);
     if ends.is_empty() {
         out.error(
@@ -242,6 +305,7 @@ pub(super) fn validate(spec: &ConnectionSpec, kind: &str, out: &mut Violations) 
     let (switches, servers) = (devices(End::Switch), devices(End::Server));
     let links = match kind {
         "unbundled" | "external" | "staticExternal" => format!("/spec/{kind}/link"),
+        "mclagDomain" => "/spec/mclagDomain".to_owned(),
         _ => format!("/spec/{kind}/links"),
     };
     let (switches_allowed, one_server, what) = shape(kind);
@@ -287,14 +351,16 @@ fn count(one: &str, many: &str, names: &BTreeSet<&str>) -> String {
 }
 
 impl ConnectionSpec {
-    /// Every port of the connection, as Go's `Endpoints()` lists them for the other rules:
-    /// the ports of its type (the first set, as Go's if/else chain takes it); none for a
-    /// deprecated MCLAG connection, which the fabric no longer checks.
-    pub fn endpoints(&self) -> Vec<Endpoint<'_>> {
-        if self.mclag.is_some() || self.mclag_domain.is_some() {
+    /// Every port of the connection, as `release`'s `Endpoints()` lists them for the other
+    /// rules: the ports of its type (the first set, as Go's if/else chain takes it). From
+    /// 26.03 none for an MCLAG connection, which the fabric no longer checks (fabric v0.129.1
+    /// connection_types.go:504-507); up to 26.02 an MCLAG connection's ports like any other
+    /// (v0.120.3 `:553-611`).
+    pub fn endpoints(&self, release: Release) -> Vec<Endpoint<'_>> {
+        if self.has_mclag() && !mclag_validated(release) {
             return Vec::new();
         }
-        self.types_set()
+        self.types_set(release)
             .first()
             .map_or_else(Vec::new, |kind| endpoints(self, kind))
     }

@@ -11,7 +11,8 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 
 use super::FabricState;
-use crate::rules::net;
+use crate::rules::connection::{LAST_WITH_MCLAG, mclag_validated};
+use crate::rules::{Release, net};
 
 /// See the module documentation.
 #[derive(Debug, Default)]
@@ -19,6 +20,10 @@ pub struct WiringIndex {
     /// Port key ([`WiringIndex::port_key`]) to the connections using the port, each with
     /// the port as it writes it.
     ports: HashMap<String, Vec<(String, String)>>,
+    /// The same for the connections with `mclag` or `mclagDomain` set, whose ports only the
+    /// releases that validate MCLAG count (`connection::mclag_validated`); they have none in
+    /// `ports`.
+    mclag_ports: HashMap<String, Vec<(String, String)>>,
     /// Fabric, mesh and gateway link address to the connections using it.
     link_ips: HashMap<IpAddr, Vec<String>>,
     /// A leaf's non-zero ASN to the leaves with it.
@@ -58,9 +63,13 @@ impl WiringIndex {
         let mut index = WiringIndex::default();
         for (name, entry) in state.connections.iter() {
             let spec = &entry.object.spec;
-            for endpoint in spec.endpoints() {
-                index
-                    .ports
+            let (ports, endpoints) = if spec.has_mclag() {
+                (&mut index.mclag_ports, spec.endpoints(LAST_WITH_MCLAG))
+            } else {
+                (&mut index.ports, spec.endpoints(Release::NEWEST))
+            };
+            for endpoint in endpoints {
+                ports
                     .entry(Self::port_key(endpoint.port).into_owned())
                     .or_default()
                     .push((name.to_owned(), endpoint.port.to_owned()));
@@ -105,16 +114,22 @@ impl WiringIndex {
         index
     }
 
-    /// The connections other than `except` that use `port` or its alias, each with the
-    /// port as it writes it.
+    /// The connections other than `except` that use `port` or its alias at `release`, each
+    /// with the port as it writes it.
     pub fn port_users<'s>(
         &'s self,
         port: &str,
         except: &'s str,
+        release: Release,
     ) -> impl Iterator<Item = (&'s str, &'s str)> {
+        let key = Self::port_key(port);
+        let mclag = mclag_validated(release)
+            .then(|| self.mclag_ports.get(key.as_ref()))
+            .flatten();
         self.ports
-            .get(Self::port_key(port).as_ref())
+            .get(key.as_ref())
             .into_iter()
+            .chain(mclag)
             .flatten()
             .filter(move |(name, _)| name != except)
             .map(|(name, port)| (name.as_str(), port.as_str()))

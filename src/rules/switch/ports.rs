@@ -1,14 +1,14 @@
 //! What a Switch asks of its SwitchProfile (`switch_types.go:553-715`): the port group
 //! speeds, port speeds and breakouts it sets are ones the profile supports,
-//! auto-negotiation and FEC only on ports that take them, the RoCE, RoCE QPN hashing and
-//! ESLAG features it turns on are the profile's, and its breakouts keep the port count of
+//! auto-negotiation and FEC only on ports that take them, the RoCE, RoCE QPN hashing,
+//! ESLAG and (up to 26.02) MCLAG features it turns on are the profile's, and its breakouts keep the port count of
 //! each pipeline and of the switch within the profile's limits.
 
 use std::collections::BTreeMap;
 
 use super::super::state::Origin;
 use super::super::state::profiles::{PortProfile, SwitchProfileSpec};
-use super::super::{Violations, pointer_segment};
+use super::super::{Release, Violations, pointer_segment};
 use super::SwitchSpec;
 use crate::rules::backticked;
 
@@ -25,19 +25,28 @@ pub(super) struct Profile<'a> {
 impl Profile<'_> {
     /// Records an error at `pointer`: every finding here is the switch against its profile,
     /// so each involves the profile.
-    fn error(&self, out: &mut Violations, pointer: impl Into<String>, message: String) {
+    pub(super) fn error(&self, out: &mut Violations, pointer: impl Into<String>, message: String) {
         out.error(pointer, message);
         out.involving_last("SwitchProfile", self.name, self.origin);
     }
 }
 
 /// Every check of the switch against its profile `profile`.
-pub(super) fn validate(spec: &SwitchSpec, profile: &Profile, out: &mut Violations) {
+pub(super) fn validate(
+    spec: &SwitchSpec,
+    profile: &Profile,
+    release: Release,
+    out: &mut Violations,
+) {
     validate_group_speeds(spec, profile, out);
     validate_port_speeds(spec, profile, out);
     let breakouts_valid = validate_breakouts(spec, profile, out);
     validate_auto_negs_and_fecs(spec, profile, out);
-    validate_features(spec, profile, out);
+    validate_features(spec, profile, release, out);
+    // From 26.03 (fabric v0.129.1 switch_types.go:677-694); the field does not exist before.
+    if release >= Release::V26_03 {
+        super::port_locators::validate(spec, profile, out);
+    }
     if breakouts_valid {
         validate_port_counts(spec, profile, out);
     }
@@ -237,9 +246,11 @@ fn validate_auto_negs_and_fecs(spec: &SwitchSpec, profile: &Profile, out: &mut V
     }
 }
 
-/// `:636-653`.
-fn validate_features(spec: &SwitchSpec, profile: &Profile, out: &mut Violations) {
+/// `:636-653`; MCLAG's up to 26.02 (fabric v0.120.3 switch_types.go:581-584; from 26.03
+/// a warning only, `Switch`'s own).
+fn validate_features(spec: &SwitchSpec, profile: &Profile, release: Release, out: &mut Violations) {
     let features = &profile.spec.features;
+    let mclag = crate::rules::connection::mclag_validated(release);
     let wanted = [
         (spec.roce && !features.roce, "/spec/roce", "RoCEv2 (`roce`)"),
         (
@@ -251,6 +262,11 @@ fn validate_features(spec: &SwitchSpec, profile: &Profile, out: &mut Violations)
             spec.redundancy.kind == "eslag" && !features.eslag,
             "/spec/redundancy/type",
             "ESLAG (`redundancy.type: eslag`)",
+        ),
+        (
+            mclag && spec.redundancy.kind == "mclag" && !features.mclag,
+            "/spec/redundancy/type",
+            "MCLAG (`redundancy.type: mclag`)",
         ),
     ];
     for (missing, pointer, feature) in wanted {

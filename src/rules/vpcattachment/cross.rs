@@ -6,15 +6,15 @@
 //! Go stops at its first error; here every independent problem is reported, and a check
 //! that needs an object the state lacks is skipped (the lookup already said why).
 
-use crate::rules::connection::Object as Connection;
+use crate::rules::connection::{Object as Connection, mclag_validated};
 use crate::rules::state::profiles::{self, Absent};
 use crate::rules::state::{Entry, FabricState};
 use crate::rules::switch::Object as Switch;
 use crate::rules::vpc::{Object as Vpc, Subnet};
-use crate::rules::{Context, Violations};
+use crate::rules::{Context, Release, Violations};
 
 use super::Object;
-use super::wiring::{connection_type, server_switches};
+use super::wiring::{connection_type_at, server_switches};
 use crate::rules::backticked;
 
 /// The `type` of a Switch's redundancy group that makes it an MCLAG peer
@@ -73,6 +73,20 @@ pub fn validate_cross(
             ctx,
             out,
         );
+        // From 26.03 (fabric v0.129.1 vpcattachment_types.go:218-224): a hostBGP subnet
+        // goes tagged; its VLAN is chosen in the VPC instead.
+        if ctx.release >= Release::V26_03
+            && spec.native_vlan
+            && connection.object.spec.unbundled.is_some()
+            && target.as_ref().is_some_and(Target::host_bgp)
+        {
+            out.error(
+                "/spec/nativeVLAN",
+                format!(
+                    "subnet `{full_subnet}` is a hostBGP subnet, which cannot be attached with `nativeVLAN: true`: remove it, and use `vlan: 0` in the VPC subnet instead"
+                ),
+            );
+        }
     }
     check_unique(attachment, connection_name, full_subnet, state, out);
 }
@@ -130,14 +144,27 @@ fn check_connection(
     out: &mut Violations,
 ) {
     let spec = &connection.object.spec;
-    let kind = connection_type(spec);
-    if !matches!(kind, "unbundled" | "bundled" | "eslag") {
+    let kind = connection_type_at(spec, ctx.release);
+    // Up to 26.02 an MCLAG connection carries VPCs too (fabric v0.120.3
+    // vpcattachment_types.go:218-225).
+    let (allowed, listed) = if mclag_validated(ctx.release) {
+        (
+            &["unbundled", "bundled", "mclag", "eslag"][..],
+            "`unbundled`, `bundled`, `mclag` or `eslag`",
+        )
+    } else {
+        (
+            &["unbundled", "bundled", "eslag"][..],
+            "`unbundled`, `bundled` or `eslag`",
+        )
+    };
+    if !allowed.contains(&kind) {
         // `:223-230`; the hostBGP and ESLAG rules (`:215-220`) concern server connections
         // only, so a wrong type is the one finding.
         out.error(
             "/spec/connection",
             format!(
-                "Connection `{name}` ({}) has type `{kind}`: a VPC subnet attaches only to a server connection (`unbundled`, `bundled` or `eslag`)",
+                "Connection `{name}` ({}) has type `{kind}`: a VPC subnet attaches only to a server connection ({listed})",
                 connection.origin
             ),
         );
@@ -171,7 +198,7 @@ fn check_connection(
             out.involving_last("Connection", name, &connection.origin);
         }
     }
-    let switches = server_switches(spec);
+    let switches = server_switches(spec, ctx.release);
     if switches.is_empty() {
         // `:232-234`
         out.error(
