@@ -529,4 +529,34 @@ mod tests {
             ]
         );
     }
+
+    /// At 26.01 go-cidr's overlap check inside 0.0.0.0/0 refuses an IPv6 static route
+    /// ("0.0.0.0/0 does not fully contain fd00::/64", the 26.01 oracle); 26.02 takes it.
+    #[test]
+    fn an_ipv6_static_external_subnet_is_refused_at_26_01_only() {
+        let spec = serde_json::json!({"staticExternal": {"link": {"switch": {
+            "port": "leaf-01/E1/1", "ip": "192.168.1.2/24", "nextHop": "192.168.1.1",
+            "subnets": ["fd00::/64"]
+        }}}});
+        let object = serde_json::json!({"metadata": {"name": "c"}, "spec": spec});
+        for release in crate::rules::Release::ALL {
+            let ctx = Context {
+                config: None,
+                config_given: true,
+                release,
+            };
+            let found: Vec<String> = crate::rules::admit("Connection", &object, &ctx)
+                .into_iter()
+                .map(|v| v.message)
+                .collect();
+            if release == crate::rules::Release::V26_01 {
+                assert_eq!(
+                    found,
+                    ["subnet `fd00::/64` is IPv6: 0.0.0.0/0 does not fully contain it, and Hedgehog 26.01 routes only IPv4 subnets to a static external"]
+                );
+            } else {
+                assert!(found.is_empty(), "{release}: {found:?}");
+            }
+        }
+    }
 }

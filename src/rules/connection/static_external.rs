@@ -3,7 +3,7 @@
 
 use ipnet::IpNet;
 
-use super::super::{Context, Violations, net};
+use super::super::{Context, Release, Violations, net};
 use super::StaticExternalSwitch;
 
 /// `:756-806`: the static external link's IP, next hop and routed subnets.
@@ -83,6 +83,19 @@ pub(super) fn validate(switch: &StaticExternalSwitch, ctx: &Context, out: &mut V
                 format!(
                     "subnet `{subnet}` has host bits set: write its network, `{}`",
                     prefix.trunc()
+                ),
+            );
+            continue;
+        }
+        // fabric v0.115.4 api/wiring/v1beta1/connection_types.go:872-874: 26.01 checks the
+        // subnets with go-cidr's `VerifyNoOverlap` inside 0.0.0.0/0, which refuses any IPv6
+        // subnet; 26.02 moved to `netip` and takes it.
+        if ctx.release < Release::V26_02 && prefix.addr().is_ipv6() {
+            out.error(
+                pointer,
+                format!(
+                    "subnet `{prefix}` is IPv6: 0.0.0.0/0 does not fully contain it, and Hedgehog {} routes only IPv4 subnets to a static external",
+                    ctx.release
                 ),
             );
             continue;
