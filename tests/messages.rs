@@ -37,7 +37,7 @@ fn an_unknown_field_names_the_field_it_probably_meant_or_the_fields_allowed() {
         findings(&text),
         [
             "f.yaml:9:7: error: unknown field `vlna`: did you mean `vlan`? (at /spec/subnets/default/vlna)",
-            "f.yaml:10:7: error: unknown field `color`: the fields here are `dhcp`, `gateway`, `hostBGP`, `isolated`, `restricted`, `subnet`, `vlan` (at /spec/subnets/default/color)",
+            "f.yaml:10:7: error: unknown field `color`: the fields here are `dhcp`, `gateway`, `hostBGP`, `hostBGPExtraPrefixes`, `hostBGPMaxPrefixLen`, `hostBGPMinPrefixLen`, `isolated`, `restricted`, `subnet`, `vlan` (at /spec/subnets/default/color)",
         ]
     );
     let attachment = "apiVersion: vpc.githedgehog.com/v1beta1\nkind: VPCAttachment\nmetadata:\n  name: a\nspec:\n  subnet: vpc-1/default\n  connection: c\n  nativeVlan: true\n";

@@ -552,7 +552,9 @@ mod tests {
             if release == crate::rules::Release::V26_01 {
                 assert_eq!(
                     found,
-                    ["subnet `fd00::/64` is IPv6: 0.0.0.0/0 does not fully contain it, and Hedgehog 26.01 routes only IPv4 subnets to a static external"]
+                    [
+                        "subnet `fd00::/64` is IPv6: 0.0.0.0/0 does not fully contain it, and Hedgehog 26.01 routes only IPv4 subnets to a static external"
+                    ]
                 );
             } else {
                 assert!(found.is_empty(), "{release}: {found:?}");
