@@ -13,7 +13,7 @@ pub use cross::validate_cross;
 
 use super::decode::unsigned;
 use super::default_metadata;
-use super::{Context, Violations, net};
+use super::{Context, Release, Violations, net};
 
 /// `spec` (`ExternalAttachmentSpec`).
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -99,7 +99,7 @@ pub fn default(attach: &mut Object) {
 
 /// `ExternalAttachment.Validate()` without the checks that need other objects
 /// (`externalattachment_types.go:297-405`).
-pub fn validate(attach: &Object, _ctx: &Context, out: &mut Violations) {
+pub fn validate(attach: &Object, ctx: &Context, out: &mut Violations) {
     let spec = &attach.spec;
     // `:302-307`
     if spec.external.is_empty() {
@@ -118,8 +118,13 @@ pub fn validate(attach: &Object, _ctx: &Context, out: &mut Violations) {
         None => validate_bgp(spec, out),
         Some(static_) => validate_static(spec, static_, out),
     }
-    // `:348-350`
-    if let Some(acl) = &spec.inbound_acl {
+    // `:348-350`; `inboundACL` came with fabric v0.120 (26.02): v0.115.4's
+    // ExternalAttachmentSpec has no such field (the release's schema refuses it first).
+    if let Some(acl) = spec
+        .inbound_acl
+        .as_ref()
+        .filter(|_| ctx.release >= Release::V26_02)
+    {
         acl::validate(acl, out);
     }
 }

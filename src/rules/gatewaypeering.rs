@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::{Context, Violations, default_namespace, pointer_segment};
+use super::{Context, Release, Violations, default_namespace, pointer_segment};
 use nat::NatModes;
 pub(crate) use overlap::{Exposed, exposed};
 
@@ -246,7 +246,9 @@ pub fn validate(peering: &Object, ctx: &Context, out: &mut Violations) {
     if let [first, second] = sides.as_slice() {
         nat_modes.check_pair(first, second, out);
     }
-    if let Some(acl) = &spec.acl {
+    // `spec.acl` came with fabric v0.129 (26.03): v0.120.3's GatewayPeeringSpec has no such
+    // field, so its Validate() never sees one (the release's schema refuses it first).
+    if let Some(acl) = spec.acl.as_ref().filter(|_| ctx.release >= Release::V26_03) {
         acl::validate(acl, &sides, out);
     }
 }
@@ -364,6 +366,35 @@ mod tests {
                 "{release}"
             );
         }
+    }
+
+    /// 26.02's GatewayPeering has no `acl` (fabric v0.120.3 `gatewaypeering_types.go`), so
+    /// its Validate() never checks one: the 26.02 oracle accepts a bad ACL action (the
+    /// field dropped), 26.03 refuses it.
+    #[test]
+    fn acl_rules_run_only_from_26_03() {
+        let mut peering = read(json!({"metadata": {"name": "p"}, "spec": {
+            "peering": {"vpc-1": {}, "vpc-2": {}},
+            "acl": {"rules": [{"name": "r", "action": "x", "from": "vpc-1"}]}}}));
+        default(&mut peering);
+        let errors = |release| -> usize {
+            let mut config = crate::rules::config::FabricConfig::fabricator_defaults();
+            config.enable_gateway = true;
+            let ctx = Context {
+                config: Some(&config),
+                config_given: true,
+                release,
+            };
+            let mut out = Violations::default();
+            validate(&peering, &ctx, &mut out);
+            out.into_vec()
+                .into_iter()
+                .filter(|v| v.pointer.starts_with("/spec/acl"))
+                .count()
+        };
+        assert_eq!(errors(Release::V26_01), 0);
+        assert_eq!(errors(Release::V26_02), 0);
+        assert!(errors(Release::V26_03) > 0);
     }
 
     #[test]
