@@ -175,7 +175,9 @@ impl Dhcp {
                     format!("DHCP relay `{}` and the fabric's DHCP server (`enable: true`) cannot both be on: remove one of them", self.relay),
                 );
             }
-            if let Err(e) = net::parse_prefix(&self.relay) {
+            // fabric v0.115.4 vpc_types.go:439-443: 26.01 parses the relay with
+            // net.ParseCIDR, which takes leading zeros in the length (`10.99.0.100/016`).
+            if let Err(e) = net::parse_subnet(&self.relay, release) {
                 out.error(
                     format!("{at}/relay"),
                     format!("DHCP relay {e}: write the relay's address with its prefix length, such as `10.99.0.100/24`"),

@@ -259,3 +259,18 @@ fn the_relay_vpc_is_looked_up_only_from_26_02() {
         assert_eq!(found[0].0, "/spec/subnets/a/dhcp/relayVPC");
     }
 }
+
+/// 26.01 parses a DHCP relay with net.ParseCIDR (v0.115.4 `vpc_types.go:440`), so
+/// `10.99.0.100/016` passes there (the 26.01 oracle's cross-object run); 26.02 refuses it.
+#[test]
+fn a_relay_length_with_leading_zeros_parses_at_26_01_only() {
+    let spec = json!({"subnets": {"a": {"subnet": "10.0.1.0/24", "vlan": 1001,
+        "dhcp": {"relay": "10.99.0.100/016"}}}});
+    assert_eq!(standalone(spec.clone(), Release::V26_01), vec![]);
+    for release in [Release::V26_02, Release::V26_03] {
+        let found = standalone(spec.clone(), release);
+        assert_eq!(found.len(), 1, "{release}: {found:?}");
+        assert_eq!(found[0].0, "/spec/subnets/a/dhcp/relay");
+        assert!(found[0].1.contains("bad bits after slash"), "{found:?}");
+    }
+}
