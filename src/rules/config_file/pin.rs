@@ -254,7 +254,17 @@ pub fn pin(fabricator: &Node) -> Result<Option<Pin>, Finding> {
 
 /// The release whose fabric version `version` is: `v0.MINOR.PATCH` (the `v` optional, a
 /// pre-release or build suffix allowed) of a minor a release ships.
+///
+/// Only SemVer's characters (ASCII letters, digits, `.`, `-`, `+`) are taken: the version is
+/// echoed into the text report, the job summary and the Actions log, where a newline or
+/// Markdown from a fab.yaml must not start a line or a table.
 fn release_of(version: &str) -> Option<Release> {
+    if !version
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'+'))
+    {
+        return None;
+    }
     let core = version.strip_prefix('v').unwrap_or(version);
     let core = core.split(['-', '+']).next()?;
     let parts: Vec<&str> = core.split('.').collect();
@@ -285,6 +295,14 @@ mod tests {
         );
         let documents = manifest::parse(text.as_bytes()).unwrap();
         pin(&documents[0].root)
+    }
+
+    #[test]
+    fn a_suffix_outside_semver_characters_pins_nothing() {
+        assert_eq!(release_of("v0.120.3-rc.1+build.7"), Some(Release::V26_02));
+        assert_eq!(release_of("v0.120.3-x\n::error::forged"), None);
+        assert_eq!(release_of("v0.120.3-a|b"), None);
+        assert_eq!(release_of("v0.120.3-`x`"), None);
     }
 
     #[test]
