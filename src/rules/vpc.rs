@@ -243,7 +243,7 @@ pub fn validate(vpc: &Object, ctx: &Context, out: &mut Violations) {
         }
     }
     check_permit(spec, out);
-    check_static_routes(&spec.static_routes, out);
+    check_static_routes(&spec.static_routes, ctx.release, out);
 }
 
 /// `:386-392`: the mode is one Go knows, and not the unfinished `l3flat`.
@@ -309,8 +309,9 @@ fn check_permit(spec: &VpcSpec, out: &mut Violations) {
 }
 
 /// `:653-670`: each static route has a canonical prefix and at least one next hop (next
-/// hops are not parsed by Go either).
-fn check_static_routes(routes: &[StaticRoute], out: &mut Violations) {
+/// hops are not parsed by Go either). 26.01 parses the prefix with `net.ParseCIDR` (fabric
+/// v0.115.4 `vpc_types.go:643`), which takes leading zeros in the length.
+fn check_static_routes(routes: &[StaticRoute], release: Release, out: &mut Violations) {
     for (i, route) in routes.iter().enumerate() {
         let at = format!("/spec/staticRoutes/{i}");
         if route.prefix.is_empty() {
@@ -319,7 +320,7 @@ fn check_static_routes(routes: &[StaticRoute], out: &mut Violations) {
                 format!("static route #{i} has no `prefix`: give the destination, such as `10.42.0.0/24`"),
             );
         } else {
-            match net::parse_prefix(&route.prefix) {
+            match net::parse_subnet(&route.prefix, release) {
                 Err(e) => out.error(
                     format!("{at}/prefix"),
                     format!("static route #{i}: {e}: write the destination as a prefix such as `10.42.0.0/24`"),

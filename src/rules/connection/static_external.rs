@@ -57,7 +57,9 @@ pub(super) fn validate(switch: &StaticExternalSwitch, ctx: &Context, out: &mut V
     let mut routed: Vec<(usize, IpNet)> = Vec::new();
     for (i, subnet) in switch.subnets.iter().enumerate() {
         let pointer = format!("{base}/subnets/{i}");
-        let prefix = match net::parse_prefix(subnet) {
+        // fabric v0.115.4 connection_types.go:852: 26.01 parses a subnet with net.ParseCIDR,
+        // which takes leading zeros in the length (`10.10.0.0/016`).
+        let prefix = match net::parse_subnet(subnet, ctx.release) {
             Ok(prefix) => prefix,
             Err(e) => {
                 out.error(

@@ -183,7 +183,9 @@ impl Dhcp {
                     format!("DHCP relay {e}: write the relay's address with its prefix length, such as `10.99.0.100/24`"),
                 );
             }
-        } else if !self.relay_vpc.is_empty() {
+        } else if release >= Release::V26_02 && !self.relay_vpc.is_empty() {
+            // fabric v0.120.3 vpc_types.go:450: `relayVPC` came with 26.02; 26.01's type has
+            // no such field (its schema refuses it as unknown).
             out.error(
                 format!("{at}/relayVPC"),
                 format!(
@@ -209,7 +211,7 @@ impl Dhcp {
             self.check_range(range, scope, gateway, &at, release, out);
         }
         if let Some(options) = &self.options {
-            options.validate(&scope.prefix, &format!("{at}/options"), out);
+            options.validate(&scope.prefix, &format!("{at}/options"), release, out);
         }
         leases::check(
             &self.static_leases,

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde_json::Number;
 
 use crate::rules::decode::{fits, integer};
-use crate::rules::{Violations, net};
+use crate::rules::{Release, Violations, net};
 
 /// The MTU `Default()` gives options without one (`:324-326`), also the largest allowed.
 const MAX_INTERFACE_MTU: i128 = 9036;
@@ -101,14 +101,19 @@ impl Options {
     /// `:533-577`: server addresses parse, the MTU is 96 to 9036, advertised routes have a
     /// prefix and a gateway inside the subnet. (`:552-554`, a lease time below 1, cannot fire:
     /// `Default()` makes 0 into 3600.)
-    pub(super) fn validate(&self, prefix: &IpNet, at: &str, out: &mut Violations) {
+    pub(super) fn validate(
+        &self,
+        prefix: &IpNet,
+        at: &str,
+        release: Release,
+        out: &mut Violations,
+    ) {
         for (field, what) in [
             (&self.dns_servers, "dnsServers"),
             (&self.time_servers, "timeServers"),
         ] {
             for (i, server) in field.iter().flatten().enumerate() {
-                // Go only parses them (`:533-544`), so a zoned IPv6 address passes.
-                if let Err(e) = net::parse_addr_zoned(server) {
+                if let Err(e) = server_addr(server, release) {
                     out.error(format!("{at}/{what}/{i}"), format!("{what}: {e}"));
                 }
             }
@@ -125,7 +130,7 @@ impl Options {
             let route_at = format!("{at}/advertisedRoutes/{i}");
             if route.destination.is_empty() {
                 out.error(&route_at, format!("advertised route #{i} has no `destination`: give a prefix such as `10.10.0.0/16`"));
-            } else if let Err(e) = net::parse_prefix(&route.destination) {
+            } else if let Err(e) = net::parse_subnet(&route.destination, release) {
                 out.error(
                     format!("{route_at}/destination"),
                     format!(
@@ -143,7 +148,7 @@ impl Options {
                 );
                 continue;
             }
-            match net::parse_addr(&route.gateway) {
+            match net::parse_subnet_addr(&route.gateway, release) {
                 Err(e) => out.error(format!("{route_at}/gateway"), format!("advertised route gateway {e}")),
                 Ok(gateway) if !prefix.contains(&gateway) => out.error(
                     format!("{route_at}/gateway"),
@@ -152,6 +157,25 @@ impl Options {
                 Ok(_) => {}
             }
         }
+    }
+}
+
+/// A DNS or time server's address as the release's Go parses it: `netip.ParseAddr` from 26.02
+/// (fabric v0.120.3 `vpc_types.go:529-538`), which takes a zoned IPv6 address
+/// (`fe80::1%eth0`); `net.ParseIP` at 26.01 (fabric v0.115.4 `vpc_types.go:519-529`), which
+/// refuses the zone.
+fn server_addr(text: &str, release: Release) -> Result<std::net::IpAddr, String> {
+    if release < Release::V26_02 {
+        net::parse_ip(text).ok_or_else(|| {
+            let zone = if text.contains('%') {
+                format!(": Hedgehog {release} takes no IPv6 zone (`%...`)")
+            } else {
+                String::new()
+            };
+            format!("`{text}` is not an IP address{zone}")
+        })
+    } else {
+        net::parse_addr_zoned(text)
     }
 }
 
