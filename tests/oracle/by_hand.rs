@@ -5,6 +5,8 @@
 
 use serde_json::{Value, json};
 
+use hh_gitops::rules::Release;
+
 use super::changes::{Change, Family};
 use super::transitions::Outcome;
 
@@ -54,8 +56,30 @@ fn attachment(name: &str, subnet: &str, connection: &str) -> Value {
            "metadata": {"name": name}, "spec": {"subnet": subnet, "connection": connection}})
 }
 
-/// The changes written by hand, each with its outcome on a live fabric.
-pub fn changes(base: &[Value]) -> Vec<Change> {
+/// The changes written by hand, each with its outcome on a live fabric, at `release`: the
+/// DHCP relays between VPCs only from 26.02, as 26.01's VPC has no `relayVPC` (fabric
+/// v0.115.4 `vpc_types.go`), so its decoder drops the field and nothing is left to order.
+pub fn changes(base: &[Value], release: Release) -> Vec<Change> {
+    let mut changes = every_change(base);
+    if release < Release::V26_02 {
+        changes.retain(|change| !change.steps.iter().any(relays_to_a_vpc));
+    }
+    changes
+}
+
+/// Whether `object` is a VPC with a subnet relaying DHCP into a VPC (`relayVPC`).
+fn relays_to_a_vpc(object: &Value) -> bool {
+    object["spec"]["subnets"]
+        .as_object()
+        .is_some_and(|subnets| {
+            subnets
+                .values()
+                .any(|s| s["dhcp"].get("relayVPC").is_some())
+        })
+}
+
+/// Every change written by hand, whatever the release.
+fn every_change(base: &[Value]) -> Vec<Change> {
     let vpc_1 = object(base, "VPC", "vpc-1");
     let vpc_2 = object(base, "VPC", "vpc-2");
     // Nothing refers to vpc-3's subnet by its prefix (vpc-2's is exposed by a
