@@ -9,7 +9,7 @@ mod common;
 use std::process::Output;
 
 use common::{
-    Repo, WIRED_FABRIC, assert_exit, assert_expected, attachment, bin, output, stdout,
+    Repo, WIRED_FABRIC, assert_exit, assert_expected, attachment, bin, output, stderr, stdout,
     vpc_on as vpc,
 };
 
@@ -233,24 +233,28 @@ fn check_changed_since_sees_the_same_as_the_pull_request_run() {
 }
 
 #[test]
-fn an_unknown_base_makes_every_finding_count_and_says_so() {
+fn a_changed_since_ref_that_names_nothing_is_a_usage_error_naming_it() {
     let repo = base(&[("managed/vpcs/old.yaml", vpc("old", "10.0.1.0/24", 1009))]);
-    let out = repo.sync(&[
-        "--commit",
-        "none",
-        "--references",
-        "strict",
-        "--changed-since",
-        "no-such-ref",
-    ]);
-    assert_exit(&out, 1);
-    assert!(
-        stdout(&out).contains(
-            "the base of the change is unknown (`no-such-ref` is not a commit in this repository): every finding counts"
+    let mut check = bin();
+    check
+        .current_dir(&repo.work)
+        .args(["check", "--changed-since", "mian"]);
+    let runs = [
+        (
+            "sync",
+            repo.sync(&["--commit", "none", "--changed-since", "mian"]),
         ),
-        "{}",
-        stdout(&out)
-    );
+        ("check", output(repo.isolate(&mut check))),
+    ];
+    for (run, out) in runs {
+        assert_exit(&out, 2);
+        assert_eq!(
+            stderr(&out),
+            "hh-gitops: error: --changed-since mian: no commit, branch or tag of this repository is named `mian` (see `git branch -a`)\n",
+            "{run}"
+        );
+        assert_eq!(stdout(&out), "", "{run}");
+    }
 }
 
 #[test]

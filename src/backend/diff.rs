@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use anyhow::{Context as _, Result};
+use anyhow::{Context as _, Result, bail};
 
 use super::git::GitRepo;
 
@@ -116,11 +116,14 @@ impl GitRepo {
     /// (and, in a shallow checkout, the history down to it); `Err` says why it is unknown.
     fn merge_base(&self, spec: &BaseSpec) -> Result<Result<String, String>> {
         let other = match spec {
+            // A ref the user typed that names nothing is their mistake, not a base to do
+            // without: checking everything as if nothing were deleted would pass a change
+            // whose deletions break the fabric (`--changed-since mian`).
             BaseSpec::Ref(reference) => {
                 if !self.has_commit(reference) {
-                    return Ok(Err(format!(
-                        "`{reference}` is not a commit in this repository"
-                    )));
+                    bail!(
+                        "--changed-since {reference}: no commit, branch or tag of this repository is named `{reference}` (see `git branch -a`)"
+                    );
                 }
                 reference.clone()
             }
