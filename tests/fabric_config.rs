@@ -140,9 +140,64 @@ fn a_malformed_fab_yaml_stops_the_run_naming_its_line() {
     assert_exit(&out, 2);
     assert_eq!(
         stderr(&out),
-        "hh-gitops: error: gitops/hedgehog/f/fab.yaml:9:23: error: spec.config.fabric.protocolSubnet must be a string: the fabric config cannot be used; fix it or pass another with --fabric-config\n"
+        "hh-gitops: error: gitops/hedgehog/f/fab.yaml:9:23: error: [\"oops\"] is not of type \"string\" (at /spec/config/fabric/protocolSubnet)\nhhfab would refuse this fab.yaml, so the fabric config cannot be used: fix it or pass another with --fabric-config\n"
     );
     assert_eq!(repo.commit_count(), commits, "nothing was committed");
+}
+
+/// hhfab decodes a fab.yaml strictly: a misspelt section would otherwise read as the
+/// default it hides (`gatway:` as gateways off), and an unknown fabric mode as spine-leaf.
+#[test]
+fn a_fab_yaml_with_a_misspelt_field_or_an_unknown_mode_stops_the_run_at_each_line() {
+    let repo = Repo::new(None);
+    let typos = FAB_YAML
+        .replace(
+            "    fabric:\n",
+            "    gatway:\n      enable: true\n    fabric:\n      mode: spine-leef\n",
+        )
+        .replace("spec: {}", "spec:\n  managment:\n    interface: enp2s1");
+    repo.write("gitops/hedgehog/f/fab.yaml", typos.as_bytes());
+    repo.write("gitops/hedgehog/f/raw/vpc.yaml", VPC_IN_10_99.as_bytes());
+    repo.commit_all("typos in the config");
+    let commits = repo.commit_count();
+    let out = repo.sync(&[]);
+    assert_exit(&out, 2);
+    assert_eq!(
+        stderr(&out),
+        "hh-gitops: error: gitops/hedgehog/f/fab.yaml:8:5: error: unknown field `gatway`: did you mean `gateway`? (at /spec/config/gatway)\n\
+         gitops/hedgehog/f/fab.yaml:11:13: error: `spec.config.fabric.mode: spine-leef` is not a fabric mode: write `spine-leaf` (fabricator refuses any other: invalid fabric mode) (at /spec/config/fabric/mode)\n\
+         gitops/hedgehog/f/fab.yaml:20:3: error: unknown field `managment`: did you mean `management`? (at /spec/managment)\n\
+         hhfab would refuse this fab.yaml, so the fabric config cannot be used: fix it or pass another with --fabric-config\n"
+    );
+    assert_eq!(repo.commit_count(), commits, "nothing was committed");
+}
+
+/// The fab.yaml as `hhfab init --gateway` writes it (fabricator's
+/// `pkg/fab/initconfig.tmpl.yaml` at e9b05b8d, rendered) is read, and `check` names it as
+/// the config, never as an ignored file.
+#[test]
+fn the_fab_yaml_hhfab_init_writes_is_read_and_never_listed_as_ignored() {
+    let repo = Repo::new(None);
+    repo.write(
+        "gitops/hedgehog/f/fab.yaml",
+        include_bytes!("fixtures/fab-yaml/hhfab-init-gateway.yaml"),
+    );
+    repo.write("gitops/hedgehog/f/raw/vpc.yaml", VPC_IN_172_30.as_bytes());
+    repo.commit_all("hhfab init");
+    let mut check = bin();
+    check
+        .current_dir(&repo.work)
+        .args(["check", "gitops/hedgehog/f"]);
+    let out = output(repo.isolate(&mut check));
+    assert_eq!(stderr(&out), "");
+    assert_eq!(
+        stdout(&out),
+        "gitops/hedgehog/f/raw/vpc.yaml:8:15: error: subnet `172.30.1.0/24` overlaps `172.30.0.0/21`, which the fabric reserves for its own addresses (`reservedSubnets`: management, fabric links, loopbacks, VTEPs): pick a subnet outside it (at /spec/subnets/default/subnet)\n\
+         fabric config: gitops/hedgehog/f/fab.yaml (fab.yaml)\n\
+         Hedgehog release: 26.03 (the default: the newest; declare yours with `--hedgehog-release`); checked as fabric v0.129.1 (26.03 ships v0.129.4)\n\
+         checked 1 file: 0 valid (0 resources), 1 rejected (1 error), 0 warnings\n"
+    );
+    assert_exit(&out, 1);
 }
 
 #[test]

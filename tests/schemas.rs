@@ -56,6 +56,41 @@ fn regenerating_from_the_crds_gives_exactly_the_committed_schemas() {
     }
 }
 
+/// The fab.yaml schemas (`schemas/fabricator/`) are exactly what importing fabricator's
+/// committed CRDs (`schemas/crds/fabricator/`) gives.
+#[test]
+fn regenerating_the_fab_yaml_schemas_gives_exactly_the_committed_ones() {
+    let out_dir = tempfile::tempdir().unwrap();
+    let crds_dir = schemas_dir().join("crds/fabricator");
+    let mut crds: Vec<_> = std::fs::read_dir(&crds_dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    crds.sort();
+    assert_eq!(crds.len(), 3);
+    let out = output(
+        bin()
+            .args(["schemas", "import"])
+            .args(&crds)
+            .arg("--out")
+            .arg(out_dir.path()),
+    );
+    assert_exit(&out, 0);
+    for name in [
+        "controlnodes.fabricator.githedgehog.com_v1beta1.json",
+        "fabnodes.fabricator.githedgehog.com_v1beta1.json",
+        "fabricators.fabricator.githedgehog.com_v1beta1.json",
+    ] {
+        let fresh = std::fs::read(out_dir.path().join(name)).unwrap();
+        let committed = std::fs::read(schemas_dir().join("fabricator").join(name)).unwrap();
+        assert!(
+            fresh == committed,
+            "{name} differs from a fresh import: run `hh-gitops schemas import schemas/crds/fabricator/*.yaml --out schemas/fabricator`"
+        );
+    }
+}
+
 /// `schemas list`, whole: each release's kinds, and what an older release's schema lacks
 /// (`DIFFERENCES.md` of the shared releases folder, field by field).
 const LIST: &str = r"Hedgehog 26.01 (fabric v0.115.4):

@@ -15,11 +15,13 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result, bail};
 
 use crate::backend::git::GitRepo;
+use crate::finding::Finding;
 use crate::limits::DEFAULT_MAX_FILE_SIZE;
 use crate::rules::config::FabricConfig;
 use crate::rules::config_file::{self, ChosenRelease, ConfigSource};
 use crate::rules::{Context, Release};
 use crate::source::{self, Read};
+use crate::validate;
 
 /// The name of a fabric's own config file, next to its raw/ folder.
 pub const FAB_YAML: &str = "fab.yaml";
@@ -78,6 +80,17 @@ impl LoadedConfig {
                 bail!("the fabric config {display} is {size} bytes: that is not a fab.yaml")
             }
         };
+        let refused: Vec<String> = validate::fab_yaml_findings(&bytes)
+            .into_iter()
+            .filter(Finding::is_error)
+            .map(|finding| finding.display(display))
+            .collect();
+        if !refused.is_empty() {
+            bail!(
+                "{}\nhhfab would refuse this fab.yaml, so the fabric config cannot be used: fix it or pass another with --fabric-config",
+                refused.join("\n")
+            );
+        }
         let file = config_file::read(&bytes, declared.unwrap_or(Release::NEWEST)).map_err(
             |finding| {
                 anyhow::anyhow!(

@@ -63,6 +63,42 @@ const EMBEDDED: &[EmbeddedSchema] = embedded! {
     "gateway.githedgehog.com" "v1alpha1" "GatewayPeering" "gatewaypeerings";
 };
 
+/// The kinds of a fab.yaml, from fabricator's CRDs at `e9b05b8d` (the fabricator that
+/// vendors fabric v0.129.1, as 26.03 is checked; `schemas/crds/fabricator/SOURCE.md`).
+/// hhfab decodes a fab.yaml strictly (fabricator `pkg/util/apiutil/scheme.go:65`,
+/// `serializer.EnableStrict`), so a field these lack stops it. The 26.01 and 26.02
+/// fabricators (v0.45.5, v0.47.4) differ from it only in `status` and in lacking
+/// `spec.config.control.noPassAuth`, which is not told apart here.
+const FAB_YAML: &[EmbeddedSchema] = &[
+    EmbeddedSchema {
+        group: "fabricator.githedgehog.com",
+        version: "v1beta1",
+        kind: "Fabricator",
+        plural: "fabricators",
+        text: include_str!(
+            "../../schemas/fabricator/fabricators.fabricator.githedgehog.com_v1beta1.json"
+        ),
+    },
+    EmbeddedSchema {
+        group: "fabricator.githedgehog.com",
+        version: "v1beta1",
+        kind: "ControlNode",
+        plural: "controlnodes",
+        text: include_str!(
+            "../../schemas/fabricator/controlnodes.fabricator.githedgehog.com_v1beta1.json"
+        ),
+    },
+    EmbeddedSchema {
+        group: "fabricator.githedgehog.com",
+        version: "v1beta1",
+        kind: "FabNode",
+        plural: "fabnodes",
+        text: include_str!(
+            "../../schemas/fabricator/fabnodes.fabricator.githedgehog.com_v1beta1.json"
+        ),
+    },
+];
+
 /// Hedgehog kinds that the fabric's controllers create and own: never authored in Git.
 pub const FABRIC_MANAGED: &[(&str, &str)] = &[
     ("agent.githedgehog.com", "Agent"),
@@ -129,6 +165,35 @@ impl KnownKind {
     }
 }
 
+impl EmbeddedSchema {
+    /// This schema as a known kind at `release` (whose patch it takes, if any).
+    fn known_at(&self, release: Release) -> KnownKind {
+        KnownKind {
+            id: KindId {
+                group: self.group.into(),
+                version: self.version.into(),
+                kind: self.kind.into(),
+                plural: self.plural.into(),
+            },
+            origin: Origin::Embedded,
+            embedded: Some((self.text, release)),
+            schema: OnceLock::new(),
+            validator: OnceLock::new(),
+        }
+    }
+}
+
+/// The kinds a fab.yaml holds (`Fabricator`, `ControlNode`, `FabNode`), with their schemas.
+pub fn fab_yaml_kinds() -> &'static [KnownKind] {
+    static KINDS: std::sync::LazyLock<Vec<KnownKind>> = std::sync::LazyLock::new(|| {
+        FAB_YAML
+            .iter()
+            .map(|e| e.known_at(Release::NEWEST))
+            .collect()
+    });
+    &KINDS
+}
+
 /// The result of looking a document's `apiVersion` and `kind` up.
 pub enum Lookup<'a> {
     /// A kind with a schema.
@@ -154,21 +219,7 @@ impl Registry {
         let sets = Release::ALL
             .into_iter()
             .map(|release| {
-                let kinds = EMBEDDED
-                    .iter()
-                    .map(|e| KnownKind {
-                        id: KindId {
-                            group: e.group.into(),
-                            version: e.version.into(),
-                            kind: e.kind.into(),
-                            plural: e.plural.into(),
-                        },
-                        origin: Origin::Embedded,
-                        embedded: Some((e.text, release)),
-                        schema: OnceLock::new(),
-                        validator: OnceLock::new(),
-                    })
-                    .collect();
+                let kinds = EMBEDDED.iter().map(|e| e.known_at(release)).collect();
                 (release, kinds)
             })
             .collect();

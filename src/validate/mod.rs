@@ -3,6 +3,7 @@
 
 mod admission;
 mod export;
+mod fab_yaml;
 mod held;
 mod hints;
 mod metadata;
@@ -18,6 +19,7 @@ use crate::limits::MAX_FINDINGS_PER_DOCUMENT;
 use crate::manifest::{self, Document, Node, Pos, Value};
 use crate::rules;
 use crate::schema::{Lookup, Registry};
+pub use fab_yaml::fab_yaml_findings;
 pub use held::{held_resources, named_by_path, unreadable_warnings};
 
 /// A valid resource, ready to become one managed file.
