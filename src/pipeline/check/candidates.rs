@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 
 use crate::backend::git::GitRepo;
+use crate::pipeline::fabric_config::FAB_YAML;
 use crate::schema::Registry;
 use crate::source::{self, DEFAULT_FABRICS, EntryKind};
 
@@ -112,6 +113,15 @@ fn outside_resources(
     }
 }
 
+/// Whether `path` is a fabric's own `fab.yaml` (beside its raw/ folder): the config its
+/// check reads and names, neither a resource nor a file to list as ignored.
+fn is_fabric_config(finder: &mut FabricFinder, path: &Path) -> bool {
+    path.file_name().is_some_and(|name| name == FAB_YAML)
+        && path
+            .parent()
+            .is_some_and(|dir| finder.nearest(dir).as_deref() == Some(dir))
+}
+
 /// Finds the nearest folder with a raw/ folder at or above a folder, remembering each answer:
 /// the files of one folder share it, and asking the file system for every file's every
 /// parent cost more than checking them.
@@ -183,6 +193,9 @@ pub(super) fn collect(registry: &Registry, selection: &Selection) -> Result<Vec<
                 if matches!(entry.kind, EntryKind::Yaml | EntryKind::NotUtf8 { .. })
                     || (entry.kind == EntryKind::Symlink && source::is_yaml_name(&entry.rel))
                 {
+                    if is_fabric_config(&mut finder, &entry.path) {
+                        continue;
+                    }
                     let ignored = outside(&mut finder, &entry.path)
                         .or_else(|| outside_resources(registry, &mut finder, &entry.path));
                     candidates.push(Candidate {
