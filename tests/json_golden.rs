@@ -182,7 +182,7 @@ fn recorded_shape() -> (u64, BTreeSet<String>) {
 /// blessing.
 #[track_caller]
 fn assert_shape(shape: &BTreeSet<String>) {
-    let version = hh_gitops::report::FORMAT_VERSION;
+    let version = hh_gitops::report::wire::json::FORMAT_VERSION;
     let (recorded_version, recorded) = recorded_shape();
     let write = || {
         let mut text = format!("version {version}\n");

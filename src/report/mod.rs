@@ -18,8 +18,6 @@ use crate::finding::Finding;
 use crate::plan::{FabricPlan, MissingReference, Plan, Totals};
 use crate::rules::config_file::ConfigSource;
 
-pub use wire::json::FORMAT_VERSION;
-
 /// Why a raw file is listed rather than read, by `sync` and `check` alike: `.gitignore`
 /// ignores it and git does not track it.
 pub const GITIGNORED: &str = "ignored by .gitignore";
