@@ -15,11 +15,8 @@
 
 use std::borrow::Cow;
 
-use serde::Serialize;
-
 /// How much a finding matters.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
     /// The file is rejected: the fabric would refuse it, or it cannot be moved safely.
     #[default]
@@ -41,14 +38,13 @@ impl Severity {
 
 /// One problem found in a file, located by line and column (1-based) and, for problems
 /// inside a resource, by the JSON pointer of the offending node.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
     /// 1-based line in the file.
     pub line: u32,
     /// 1-based column in the file.
     pub col: u32,
     /// JSON pointer inside the document (`/spec/subnets/a/vlan`); empty for file-level problems.
-    #[serde(skip_serializing_if = "String::is_empty")]
     pub pointer: String,
     /// What is wrong and, where it helps, what to do about it.
     pub message: String,
@@ -56,7 +52,6 @@ pub struct Finding {
     pub severity: Severity,
     /// The class of problem, when the check that found it named one (one of [`rules`]);
     /// `None` means an id derived from the pointer (see [`Finding::rule_id`]).
-    #[serde(skip)]
     pub rule: Option<&'static str>,
 }
 

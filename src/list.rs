@@ -6,12 +6,10 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use crate::finding::Finding;
 use crate::manifest;
-use crate::report::FORMAT_VERSION;
 
 /// One managed file as the shell read it.
 pub struct ManagedText {
@@ -22,19 +20,13 @@ pub struct ManagedText {
 }
 
 /// Everything `list` shows.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Listing {
-    /// [`FORMAT_VERSION`].
-    pub version: u32,
-    /// Always `list`.
-    pub command: &'static str,
     /// The one kind listed (`--kind`), or `None` for every kind.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     /// One entry per fabric, in path order.
     pub fabrics: Vec<FabricListing>,
     /// `--fabric` globs that matched no fabric.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub unmatched_fabrics: Vec<String>,
 }
 
@@ -46,8 +38,6 @@ impl Listing {
         unmatched_fabrics: Vec<String>,
     ) -> Self {
         Listing {
-            version: FORMAT_VERSION,
-            command: "list",
             kind: kind.map(str::to_owned),
             fabrics,
             unmatched_fabrics,
@@ -56,19 +46,18 @@ impl Listing {
 }
 
 /// The managed resources of one fabric.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct FabricListing {
     /// The fabric folder relative to the repository.
     pub dir: String,
     /// One table per kind, by kind name.
     pub kinds: Vec<KindTable>,
     /// Files (or documents) that could not be listed, and why.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub unreadable: Vec<UnreadableFile>,
 }
 
 /// The resources of one kind.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct KindTable {
     /// The kind (`VPC`).
     pub kind: String,
@@ -77,24 +66,22 @@ pub struct KindTable {
 }
 
 /// One resource and the fields of its kind that `list` shows.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct ListedResource {
     /// `metadata.name`.
     pub name: String,
     /// Its file, relative to the fabric folder.
     pub file: String,
     /// The kind's fields (see [`columns`]); `null` where the resource does not set one.
-    #[serde(flatten)]
     pub fields: Map<String, Value>,
 }
 
 /// A managed file, or a document of one, that `list` could not read.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct UnreadableFile {
     /// Path relative to the fabric folder.
     pub path: String,
     /// Where and why.
-    #[serde(flatten)]
     pub finding: Finding,
 }
 

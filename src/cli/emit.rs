@@ -15,7 +15,9 @@ use crate::finding::Finding;
 use crate::gha;
 use crate::report::markdown::Links;
 use crate::report::text::Section;
-use crate::report::{CheckReport, SyncReport, actions, json, markdown, sarif, text};
+use crate::report::wire::json;
+use crate::report::wire::sarif::ReleaseEntry;
+use crate::report::{CheckReport, SyncReport, actions, markdown, sarif, text};
 
 use super::args::Format;
 use crate::console::{self, Stream};
@@ -162,8 +164,8 @@ pub enum Report<'a> {
 impl Report<'_> {
     fn json(&self) -> String {
         match self {
-            Report::Check(report) => json::render(report),
-            Report::Sync(report) => json::render(report),
+            Report::Check(report) => json::render(&json::CheckReport::from(*report)),
+            Report::Sync(report) => json::render(&json::SyncReport::from(*report)),
         }
     }
 
@@ -248,16 +250,16 @@ impl Report<'_> {
                 *path = relative_to_repository(root.as_deref(), &cwd, path);
             }
         }
-        let releases: Vec<serde_json::Value> = match self {
+        let releases: Vec<ReleaseEntry> = match self {
             Report::Check(report) => report
                 .fabric_configs
                 .iter()
-                .map(sarif::config_release)
+                .map(ReleaseEntry::config)
                 .collect(),
             Report::Sync(report) => report
                 .fabrics
                 .iter()
-                .map(|fabric| sarif::fabric_release(&fabric.dir, &fabric.fabric_config.release))
+                .map(|fabric| ReleaseEntry::fabric(&fabric.dir, &fabric.fabric_config.release))
                 .collect(),
         };
         Ok(sarif::render(

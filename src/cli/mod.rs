@@ -17,7 +17,8 @@ use crate::config::{CheckConfig, EmitConfig, SyncConfig};
 use crate::gha::{ActionsEnv, ProcessEnv};
 use crate::limits::DEFAULT_MAX_FILE_SIZE;
 use crate::pipeline;
-use crate::report::{json, text};
+use crate::report::text;
+use crate::report::wire::json;
 use crate::schema::Registry;
 use args::{Cli, Command, ListFormat, SchemasCommand};
 use emit::{EXIT_CLEAN, EXIT_ERROR, Report, Terminal};
@@ -89,7 +90,7 @@ fn run(cli: Cli, actions: &ActionsEnv, terminal: &Terminal) -> Result<u8> {
             )?;
             terminal.out(&match args.format {
                 ListFormat::Text => text::list(&listing),
-                ListFormat::Json => json::render(&listing),
+                ListFormat::Json => json::render(&json::Listing::from(&listing)),
             })?;
             Ok(EXIT_CLEAN)
         }

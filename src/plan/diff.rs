@@ -4,25 +4,22 @@
 //! the changed leaves out, and the lines every printer shows for them (capped, so a
 //! rewritten file cannot flood a report; the JSON report carries every change).
 
-use serde::Serialize;
 use serde_json::Value;
 
 use crate::manifest;
 
 /// One changed leaf (or added or removed subtree) of a document.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FieldChange {
     /// Where, as people write it: `spec.subnets.default.vlan`, `spec.links[0]`, and a key
     /// that is not a plain word in quotes (`metadata.labels["fabric.githedgehog.com/x"]`).
     pub path: String,
     /// What happens there.
-    #[serde(flatten)]
     pub change: Change,
 }
 
 /// What happens at a path.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "change", rename_all = "lowercase")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Change {
     /// A value replaced by another (a leaf, or a subtree replaced by a value of another type).
     Changed {
@@ -44,8 +41,7 @@ pub enum Change {
 }
 
 /// What an updated resource changes in its managed file.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Diff {
     /// The data changes in these places, in key order (none: only comments, formatting or
     /// key order change).

@@ -15,8 +15,6 @@ pub use summary::plural;
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
-
 use crate::finding::Finding;
 use crate::paths;
 use crate::rules::config_file::ConfigSource;
@@ -55,30 +53,27 @@ pub struct RawFile {
 /// holding one of its objects at another path goes (the object moves to its own path: an
 /// update, never a second definition), and the other objects of the managed files it
 /// replaces or removes leave the fabric's managed/ (deletions, checked as such).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Displaces {
     /// Managed copies of its objects at other paths, each removed by the move.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub misplaced: Vec<MisplacedCopy>,
     /// Objects that leave managed/ with the move.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub leaving: Vec<Leaving>,
 }
 
 /// A managed copy of a raw document's object at a path other than its own.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MisplacedCopy {
     /// The raw document's line.
     pub line: u32,
     /// The managed file holding the copy (relative to the fabric), removed by the move.
     pub path: String,
     /// The copy's text, which the document updates.
-    #[serde(skip)]
     pub text: String,
 }
 
 /// An object that leaves managed/ when a raw file moves.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Leaving {
     /// Its kind.
     pub kind: String,
@@ -89,13 +84,12 @@ pub struct Leaving {
     /// Its line there.
     pub line: u32,
     /// The line of the raw document whose move takes its file away.
-    #[serde(skip)]
     pub because_of_line: u32,
 }
 
 /// An object that the fabric's resources refer to but that is in neither its managed/ nor
 /// its raw/ (with `--references warn`): reported once per fabric, never per reference.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MissingReference {
     /// Its kind.
     pub kind: String,
@@ -185,12 +179,11 @@ impl ManagedFile {
 
 /// A problem of a managed file, found while checking the raw files: reported once per
 /// fabric as a warning, never a reason to reject a raw file.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct ManagedFinding {
     /// Path relative to the fabric folder.
     pub path: String,
     /// The problem (a warning).
-    #[serde(flatten)]
     pub finding: Finding,
 }
 
@@ -239,8 +232,7 @@ pub struct FabricInput {
 }
 
 /// What happens to a managed file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
     /// A new file.
     Created,
@@ -251,22 +243,20 @@ pub enum Status {
 }
 
 /// One resource of a moved file.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct PlannedResource {
     /// The resource.
-    #[serde(flatten)]
     pub resource: Resource,
     /// Its managed path relative to the fabric.
     pub path: String,
     /// What happens to that path.
     pub status: Status,
     /// For an updated file, what changes in it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub diff: Option<diff::Diff>,
 }
 
 /// A raw file that moves.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct MovedFile {
     /// Path relative to the fabric.
     pub raw: String,
@@ -274,16 +264,10 @@ pub struct MovedFile {
     pub resources: Vec<PlannedResource>,
     /// What else the move takes out of managed/: misplaced copies of its objects (files
     /// removed) and the other objects of the files it replaces or removes.
-    #[serde(skip_serializing_if = "is_default")]
     pub displaces: Displaces,
     /// The raw files (of the same fabric) whose moves must land before or with this one:
     /// see [`Plan::change_units`].
-    #[serde(skip)]
     pub needs: Vec<String>,
-}
-
-fn is_default(displaces: &Displaces) -> bool {
-    *displaces == Displaces::default()
 }
 
 impl MovedFile {
@@ -302,7 +286,7 @@ impl MovedFile {
 }
 
 /// A raw file that stays, and why.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct RejectedFile {
     /// Path relative to the fabric.
     pub path: String,
@@ -310,12 +294,11 @@ pub struct RejectedFile {
     pub findings: Vec<Finding>,
     /// Whether the change being checked leaves the file untouched: it was rejected before
     /// the change, and does not fail the check of the change.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub untouched: bool,
 }
 
 /// The plan for one fabric.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct FabricPlan {
     /// The fabric folder relative to the repository.
     pub dir: String,
@@ -330,15 +313,13 @@ pub struct FabricPlan {
     /// The fabric config its files were checked against.
     pub fabric_config: ConfigSource,
     /// Problems already in managed/ (warnings; they reject no raw file).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub managed_findings: Vec<ManagedFinding>,
     /// Objects referred to but nowhere in the repository: one warning each.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub missing: Vec<MissingReference>,
 }
 
 /// The plan for a whole run.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default)]
 pub struct Plan {
     /// One entry per fabric, in path order.
     pub fabrics: Vec<FabricPlan>,
@@ -370,7 +351,7 @@ impl Changes {
 }
 
 /// Counts over a plan, for reports and messages.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Totals {
     /// Raw files that move.
     pub moved_files: usize,

@@ -2,32 +2,28 @@
 //! the GitHub job summary, JSON for machines, SARIF for code scanning, workflow commands for
 //! the GitHub Actions log).
 //! Printers are pure functions from a report to a string; only `cli` writes them anywhere.
+//! The machine formats are written from their own types, in [`wire`]: the report's data
+//! types serialise nothing themselves.
 
 pub mod actions;
-pub mod json;
 pub mod markdown;
 pub mod sarif;
 pub mod text;
+pub mod wire;
 
 use std::collections::BTreeSet;
-
-use serde::Serialize;
 
 use crate::backend::diff::Changes;
 use crate::finding::Finding;
 use crate::plan::{FabricPlan, MissingReference, Plan, Totals};
 use crate::rules::config_file::ConfigSource;
 
-/// The version of the JSON report format; bumped on any incompatible change (an added
-/// field, such as each config's `hedgehog_release`, is not one).
-pub const FORMAT_VERSION: u32 = 2;
-
 /// Why a raw file is listed rather than read, by `sync` and `check` alike: `.gitignore`
 /// ignores it and git does not track it.
 pub const GITIGNORED: &str = "ignored by .gitignore";
 
 /// One file checked by `hh-gitops check`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct CheckedFile {
     /// The path as the user gave it (or as found under a folder they gave).
     pub path: String,
@@ -37,7 +33,6 @@ pub struct CheckedFile {
     pub findings: Vec<Finding>,
     /// Why the file was listed but not checked (a file of a fabric folder that is no
     /// resource of the fabric, or a raw file `.gitignore` ignores).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ignored: Option<String>,
 }
 
@@ -49,12 +44,8 @@ impl CheckedFile {
 }
 
 /// What `hh-gitops check` found.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct CheckReport {
-    /// [`FORMAT_VERSION`].
-    pub version: u32,
-    /// Always `check`.
-    pub command: &'static str,
     /// Every file checked, in path order.
     pub files: Vec<CheckedFile>,
     /// The fabric configs the files were checked against, each with the Hedgehog release
@@ -63,15 +54,13 @@ pub struct CheckReport {
     /// Counts.
     pub totals: CheckTotals,
     /// The base a checked change was compared with (`--changed-since`, a pull request).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub base: Option<Base>,
     /// Objects referred to but nowhere in the checked files' fabrics: one warning each.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub missing: Vec<MissingReference>,
 }
 
 /// Counts of a check.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy)]
 pub struct CheckTotals {
     /// Files checked.
     pub files: usize,
@@ -110,8 +99,6 @@ impl CheckReport {
             warnings: all().count() - errors + missing.len(),
         };
         CheckReport {
-            version: FORMAT_VERSION,
-            command: "check",
             files,
             fabric_configs,
             totals,
@@ -122,7 +109,7 @@ impl CheckReport {
 }
 
 /// A folder that matched `--fabrics` but is not a fabric.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct SkippedDir {
     /// The folder, relative to the repository.
     pub dir: String,
@@ -131,35 +118,27 @@ pub struct SkippedDir {
 }
 
 /// The commit a sync made.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct CommitInfo {
     /// The commit id (the last one, when the move was split).
     pub sha: String,
     /// Every commit made, oldest first (one, unless the move was split).
     pub commits: Vec<String>,
     /// Why the move was split into several commits, if it was.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub split_reason: Option<String>,
     /// Where it was pushed (`origin refs/heads/main`), if it was.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pushed_to: Option<String>,
     /// Why the push failed, if it did (the commit stays in place locally).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub push_error: Option<String>,
     /// HTTP requests made to the GitHub API, for the GitHub backend.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_requests: Option<usize>,
     /// How many plans the run made (more than one when the branch moved meanwhile).
     pub plans: u32,
 }
 
 /// What `hh-gitops sync` did (or, with `--dry-run`, would do).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct SyncReport {
-    /// [`FORMAT_VERSION`].
-    pub version: u32,
-    /// Always `sync`.
-    pub command: &'static str,
     /// Whether nothing was changed on purpose.
     pub dry_run: bool,
     /// Per fabric: what moved, what was rejected, what was ignored.
@@ -168,10 +147,8 @@ pub struct SyncReport {
     pub skipped: Vec<SkippedDir>,
     /// Raw files (`<fabric>/raw/...`) that `.gitignore` ignores: not part of the plan, listed
     /// with the fabric's ignored files and counted in `totals.ignored_files`.
-    #[serde(skip_serializing_if = "BTreeSet::is_empty")]
     pub gitignored: BTreeSet<String>,
     /// `--fabrics` globs that matched no fabric (each one a warning).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub unmatched_fabrics: Vec<String>,
     /// Counts over all fabrics.
     pub totals: Totals,
@@ -180,25 +157,20 @@ pub struct SyncReport {
     pub commit: Option<CommitInfo>,
     /// Why committing failed (a refused token, a protected branch, GitHub giving up, the
     /// checkout that could not follow a commit that landed): the run fails after reporting.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub commit_error: Option<String>,
     /// Why this run commits nothing on purpose (dry run, `--commit none`, the action's
     /// `mode: check`, a pull request), whether or not files would move.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub no_commit_reason: Option<String>,
     /// The base a checked change was compared with (a pull request, `--changed-since`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub base: Option<Base>,
 }
 
 /// The base a change was compared with.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Base {
     /// The base commit, when it was found.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub commit: Option<String>,
     /// Why it was not, in which case every finding counts.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unknown: Option<String>,
 }
 
@@ -241,8 +213,6 @@ impl SyncReport {
         dry_run: bool,
     ) -> Self {
         let mut report = SyncReport {
-            version: FORMAT_VERSION,
-            command: "sync",
             dry_run,
             fabrics: Vec::new(),
             skipped,

@@ -24,8 +24,6 @@ pub mod pin;
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
-
 use super::Release;
 use super::config::{FabricConfig, VlanRange};
 use crate::finding::Finding;
@@ -33,29 +31,24 @@ use crate::manifest::{self, Node, Value};
 pub use pin::{ChosenBy, ChosenRelease, Pin};
 
 /// Which kind of file the config came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ConfigForm {
     /// A fab.yaml (`kind: Fabricator`).
-    #[serde(rename = "fab.yaml")]
     FabYaml,
     /// fabric-ctrl's `config.yaml` (or the ConfigMap holding it).
-    #[serde(rename = "fabric-ctrl-config")]
     FabricCtrlConfig,
 }
 
 /// Which fabric config a check used, for the reports: a file, or fabricator's defaults;
 /// and the Hedgehog release it was checked against, resolved with it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ConfigSource {
     /// The file, as the user named it or relative to the repository; `None` for
     /// fabricator's defaults.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
     /// What kind of file it is.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form: Option<ConfigForm>,
     /// The Hedgehog release whose rules the fabric was checked by.
-    #[serde(rename = "hedgehog_release")]
     pub release: ChosenRelease,
 }
 

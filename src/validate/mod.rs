@@ -12,8 +12,6 @@ mod schema_errors;
 
 use std::collections::HashMap;
 
-use serde::Serialize;
-
 use crate::finding::{Finding, Severity};
 use crate::limits::MAX_FINDINGS_PER_DOCUMENT;
 use crate::manifest::{self, Document, Node, Pos, Value};
@@ -23,7 +21,7 @@ pub use fab_yaml::fab_yaml_findings;
 pub use held::{held_resources, named_by_path, unreadable_warnings};
 
 /// A valid resource, ready to become one managed file.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Resource {
     /// The resource's kind.
     pub kind: String,
@@ -36,14 +34,11 @@ pub struct Resource {
     /// 1-based line of the document in its raw file.
     pub line: u32,
     /// The document's original text.
-    #[serde(skip)]
     pub text: String,
     /// Warnings about it (they do not stop the move).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<Finding>,
     /// The object read into its kind's model and defaulted, for the cross-object rules
     /// (`None` for a kind without rules).
-    #[serde(skip)]
     pub object: Option<rules::Typed>,
 }
 

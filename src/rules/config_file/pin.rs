@@ -16,9 +16,6 @@
 
 use std::fmt;
 
-use serde::ser::SerializeMap;
-use serde::{Serialize, Serializer};
-
 use crate::finding::Finding;
 use crate::manifest::{Node, Value};
 use crate::rules::Release;
@@ -162,36 +159,11 @@ impl ChosenRelease {
         }
         line
     }
-
-    /// The word for how it was chosen, as the JSON report and SARIF write it.
-    pub fn chosen_word(&self) -> &'static str {
-        match self.by {
-            ChosenBy::Declared => "declared",
-            ChosenBy::Pinned { .. } => "pinned",
-            ChosenBy::Defaulted => "defaulted",
-        }
-    }
 }
 
 impl fmt::Display for ChosenRelease {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.describe(str::to_owned))
-    }
-}
-
-/// `{"release": "26.02", "chosen": "pinned", "pin": "...", "fabric_version": "v0.120.3",
-/// "checked_as": "v0.120.3"}`: what the JSON report and the SARIF run say.
-impl Serialize for ChosenRelease {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("release", self.release.name())?;
-        map.serialize_entry("chosen", self.chosen_word())?;
-        if let ChosenBy::Pinned { pin, .. } = &self.by {
-            map.serialize_entry("pin", pin)?;
-        }
-        map.serialize_entry("fabric_version", self.release.fabric_version())?;
-        map.serialize_entry("checked_as", self.release.checked_as())?;
-        map.end()
     }
 }
 
@@ -400,10 +372,6 @@ mod tests {
         assert_eq!(
             defaulted.to_string(),
             "26.03 (the default: the newest; declare yours with `--hedgehog-release`); checked as fabric v0.129.1 (26.03 ships v0.129.4)"
-        );
-        assert_eq!(
-            serde_json::to_value(&pinned).unwrap(),
-            serde_json::json!({"release": "26.02", "chosen": "pinned", "pin": "spec.overrides.versions.fabric.controller: v0.120.3", "fabric_version": "v0.120.3", "checked_as": "v0.120.3"})
         );
     }
 }
