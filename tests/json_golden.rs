@@ -2,7 +2,7 @@
 //! `sync --dry-run --format json` on the bundled example repository (`gitops-test-1`) and on
 //! a repository with errors (`golden/with-errors`) are compared whole with the golden files
 //! in `tests/fixtures/golden/` (`HH_GITOPS_BLESS=1` rewrites them after a reviewed change),
-//! validated against the shipped `schemas/report.schema.json`, and their shape (every JSON
+//! validated against the shipped `schemas/report/report.schema.json`, and their shape (every JSON
 //! path with its value type) is held to the recorded `report.shape`: a path that goes or
 //! changes type under the same `version` fails, whatever is blessed.
 
@@ -69,7 +69,7 @@ fn reports() -> Vec<(String, String)> {
 fn check_and_sync_reports_match_their_golden_files_and_the_schema() {
     let schema: Value = serde_json::from_str(
         &std::fs::read_to_string(
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/report.schema.json"),
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/report/report.schema.json"),
         )
         .unwrap(),
     )
@@ -99,7 +99,7 @@ fn check_and_sync_reports_match_their_golden_files_and_the_schema() {
 fn the_schema_refuses_a_report_with_a_field_missing_or_unknown() {
     let schema: Value = serde_json::from_str(
         &std::fs::read_to_string(
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/report.schema.json"),
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/report/report.schema.json"),
         )
         .unwrap(),
     )
@@ -209,7 +209,7 @@ fn assert_shape(shape: &BTreeSet<String>) {
     if !added.is_empty() {
         assert!(
             blessing(),
-            "the JSON report has new paths (compatible: no version bump needed); describe them in schemas/report.schema.json and record them with HH_GITOPS_BLESS=1: {added:#?}"
+            "the JSON report has new paths (compatible: no version bump needed); describe them in schemas/report/report.schema.json and record them with HH_GITOPS_BLESS=1: {added:#?}"
         );
         write();
     }

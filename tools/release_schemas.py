@@ -128,12 +128,7 @@ def import_schemas(binary, crds, out):
 def main():
     binary = sys.argv[1] if len(sys.argv) > 1 else str(ROOT / "target" / "debug" / "hh-gitops")
     derive_2603()
-    # schemas/report.schema.json, the JSON report's schema, is no kind's.
-    base = {
-        p.name: json.loads(p.read_text())
-        for p in sorted((ROOT / "schemas").glob("*.json"))
-        if p.name != "report.schema.json"
-    }
+    base = {p.name: json.loads(p.read_text()) for p in sorted((ROOT / "schemas").glob("*.json"))}
     (ROOT / "schemas" / "releases").mkdir(exist_ok=True)
     for release in RELEASES:
         crds = {p.name: p for p in sorted(CRDS.glob("*.yaml"))}

@@ -1,6 +1,6 @@
 //! The JSON report of `check` and `sync` (`--format json`, `--report-json`) and the listing
 //! of `list --format json`: their types, in the order their fields are written, and the
-//! printer. `schemas/report.schema.json` describes the report; [`FORMAT_VERSION`] says which
+//! printer. `schemas/report/report.schema.json` describes the report; [`FORMAT_VERSION`] says which
 //! version of the format a document is.
 
 pub mod fabric;
