@@ -32,5 +32,6 @@ pub mod report;
 pub mod rules;
 pub mod schema;
 pub mod secret;
+pub mod similar;
 pub mod source;
 pub mod validate;

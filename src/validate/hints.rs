@@ -64,37 +64,10 @@ pub fn closest<'a>(unknown: &str, allowed: &[&'a str]) -> Option<&'a str> {
     let limit = (unknown.chars().count() / 3).min(2);
     allowed
         .iter()
-        .map(|a| (edit_distance(unknown, a), *a))
+        .map(|a| (crate::similar::edit_distance(unknown, a), *a))
         .filter(|(distance, _)| *distance <= limit && *distance > 0)
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, a)| a)
-}
-
-/// Edit distance in characters, a swap of two neighbours counting as one edit (optimal
-/// string alignment): typing `vlna` for `vlan` is one slip, not two.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut table = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in table.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in table[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let substitution = table[i - 1][j - 1] + usize::from(a[i - 1] != b[j - 1]);
-            let mut best = substitution
-                .min(table[i - 1][j] + 1)
-                .min(table[i][j - 1] + 1);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(table[i - 2][j - 2] + 1);
-            }
-            table[i][j] = best;
-        }
-    }
-    table[a.len()][b.len()]
 }
 
 /// For a string where the schema wants `expected` (`integer`, `number`, `boolean`): the

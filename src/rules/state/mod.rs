@@ -236,6 +236,20 @@ macro_rules! stores {
                 }
             }
 
+            /// The name of a `kind` object the state holds (readable or not) that `name` is
+            /// probably a typo of: what a reference to a missing `name` meant.
+            pub fn typo_of(&self, kind: &str, name: &str) -> Option<&str> {
+                let near = |candidate: &&str| crate::similar::likely_typo(candidate, name);
+                match kind {
+                    $($kind => self.$field.live.keys()
+                        .chain(self.$field.unreadable.keys())
+                        .map(String::as_str)
+                        .find(near),)*
+                    "SwitchProfile" => self.switch_profiles.live.keys().map(String::as_str).find(near),
+                    _ => None,
+                }
+            }
+
             /// Whether objects of `kind` are part of the state (the kinds with rules).
             pub fn has_kind(kind: &str) -> bool {
                 matches!(kind, $($kind)|*)
@@ -444,6 +458,17 @@ impl FabricState {
         needed_for: &str,
         out: &mut Violations,
     ) {
+        // A name one slip from an object the fabric has is a typo, whatever the policy:
+        // moving the file would leave the fabric to refuse it (`dbb` where `db` exists).
+        if let Some(meant) = self.typo_of(kind, name) {
+            out.error(
+                pointer,
+                format!(
+                    "{kind} `{name}` does not exist: did you mean `{meant}`? (this fabric has {kind} `{meant}`, and no `{name}` in its managed/ or raw/)"
+                ),
+            );
+            return;
+        }
         match self.references {
             References::Strict => out.error(
                 pointer,
