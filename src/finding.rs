@@ -221,6 +221,10 @@ pub mod rules {
             "Rename the resource without the prefix.";
         NAMESPACE_UNSUPPORTED = "name/namespace": "A namespace Hedgehog does not support",
             "Remove metadata.namespace or set it to `default`.";
+        EXPORT_IDENTITY = "export/identity": "A `metadata.resourceVersion` or `metadata.uid` from a `kubectl get -o yaml` export",
+            "Delete the lines the message names: `kubectl apply` refuses a resourceVersion on create and a stale one on update, and a uid that is not the live object's.";
+        EXPORT_FIELDS = "export/server-fields": "Fields the API server writes (status, creationTimestamp, managedFields, ...), from a `kubectl get -o yaml` export",
+            "Delete the lines the message names: the fabric fills these in.";
         METADATA_LABEL = "metadata/label": "A label key or value the Kubernetes API server refuses",
             "A key is a name of at most 63 alphanumeric characters, `-`, `_` or `.` (starting and ending alphanumeric), optionally after a lowercase DNS subdomain and `/`; a value is empty or at most 63 such characters.";
         METADATA_ANNOTATION = "metadata/annotation": "An annotation key the Kubernetes API server refuses, or annotations over its total size",

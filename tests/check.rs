@@ -79,6 +79,12 @@ const INVALID_FULL: &[(&str, &str)] = &[
         "docs--gateway-peering--gw-acl-peer.yaml",
         "the peering has 0 sides",
     ),
+    // The docs show `kubectl get -o yaml` output: its resourceVersion and uid are one
+    // object's in one cluster, which `kubectl apply` refuses anywhere else.
+    (
+        "docs--virt-externals--externalpeering-exported.yaml",
+        "delete lines 11–12 (`metadata.resourceVersion`, `metadata.uid`); the applier refuses them",
+    ),
 ];
 
 fn examples() -> Vec<std::path::PathBuf> {
@@ -105,7 +111,7 @@ fn every_valid_full_hedgehog_example_is_accepted() {
         assert_exit(&out, 0);
         accepted += 1;
     }
-    assert_eq!(accepted, 37);
+    assert_eq!(accepted, 36);
 }
 
 #[test]
@@ -165,7 +171,7 @@ fn checking_a_folder_reports_every_file_and_exits_1() {
     assert_exit(&out, 1);
     assert!(
         stdout(&out).ends_with(
-            "checked 65 files: 19 valid (27 resources), 46 rejected (90 errors), 69 warnings\n"
+            "checked 65 files: 19 valid (27 resources), 46 rejected (90 errors), 68 warnings\n"
         ),
         "{}",
         stdout(&out)

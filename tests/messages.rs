@@ -114,7 +114,7 @@ fn a_kind_in_the_wrong_case_or_group_names_the_right_one() {
 }
 
 #[test]
-fn a_kubectl_export_is_a_warning_naming_the_lines_to_delete() {
+fn a_kubectl_export_names_the_lines_to_delete_and_its_resource_version_and_uid_keep_it_in_raw() {
     // A `kubectl get -o yaml` export with one real mistake, so that the file is reported.
     let export = "apiVersion: vpc.githedgehog.com/v1beta1
 kind: VPC
@@ -139,7 +139,8 @@ status: {}
     assert_eq!(
         findings(export),
         [
-            "f.yaml:5:5: warning: this looks like a `kubectl get -o yaml` export: delete lines 5–8, 11–12, 19 (the `kubectl.kubernetes.io/last-applied-configuration` annotation, `metadata.creationTimestamp`, `metadata.generation`, `metadata.resourceVersion`, `metadata.uid`, `status`); the fabric fills these in, and a stale `resourceVersion` makes `kubectl apply` fail with a conflict (at /metadata/annotations/kubectl.kubernetes.io~1last-applied-configuration)",
+            "f.yaml:5:5: warning: this looks like a `kubectl get -o yaml` export: delete lines 5–8, 19 (the `kubectl.kubernetes.io/last-applied-configuration` annotation, `metadata.creationTimestamp`, `metadata.generation`, `status`); the fabric fills these in (at /metadata/annotations/kubectl.kubernetes.io~1last-applied-configuration)",
+            "f.yaml:11:3: error: this looks like a `kubectl get -o yaml` export: delete lines 11–12 (`metadata.resourceVersion`, `metadata.uid`); the applier refuses them: `kubectl apply` rejects a `resourceVersion` when it creates the object and a stale one when it updates it, and a `uid` that is not the live object's (at /metadata/resourceVersion)",
             "f.yaml:18:11: error: \"oops\" is not of type \"array\" (at /spec/permit)",
         ]
     );

@@ -1,10 +1,10 @@
 //! Fields the fabric writes itself, found in a document: the sign of a pasted
-//! `kubectl get -o yaml` export. They are harmless to the schema but not to the people who
-//! read `managed/` (and a stale `resourceVersion` makes `kubectl apply` fail with a
-//! conflict), so each such document gets one warning naming the lines to delete. The text
+//! `kubectl get -o yaml` export. Most are harmless to the schema but not to the people who
+//! read `managed/`: a warning names the lines to delete. `metadata.resourceVersion` and
+//! `metadata.uid` make the applier refuse the file: an error, so it stays in raw/. The text
 //! that moves is never changed.
 
-use crate::finding::{Finding, Severity};
+use crate::finding::{Finding, Severity, rules};
 use crate::manifest::{Entry, Node, Value};
 
 /// `metadata` fields the API server sets.
@@ -65,10 +65,36 @@ fn written(entries: &[Entry], index: usize, name: String, pointer: &str) -> Writ
     }
 }
 
-/// One warning for a document holding fields the fabric writes, or `None`.
-pub fn exported_fields_warning(root: &Node) -> Option<Finding> {
+/// The fields of one object in one cluster: `kubectl apply` refuses a `resourceVersion`
+/// when it creates the object and a stale one when it updates it (a conflict), and a `uid`
+/// that is not the live object's.
+const IDENTITY: &[&str] = &["/metadata/resourceVersion", "/metadata/uid"];
+
+/// The findings for a document holding fields the fabric writes: an error for the ones the
+/// applier refuses ([`IDENTITY`]), a warning for the rest, each naming the lines to delete.
+pub fn exported_fields_findings(root: &Node) -> Vec<Finding> {
+    let (identity, other): (Vec<Written>, Vec<Written>) = written_fields(root)
+        .into_iter()
+        .partition(|w| IDENTITY.contains(&w.pointer.as_str()));
+    let mut findings = Vec::new();
+    if let Some(mut error) = delete_these(
+        &identity,
+        "the applier refuses them: `kubectl apply` rejects a `resourceVersion` when it creates the object and a stale one when it updates it, and a `uid` that is not the live object's",
+    ) {
+        error.severity = Severity::Error;
+        findings.push(error.with_rule(rules::EXPORT_IDENTITY));
+    }
+    findings.extend(
+        delete_these(&other, "the fabric fills these in")
+            .map(|warning| warning.with_rule(rules::EXPORT_FIELDS)),
+    );
+    findings
+}
+
+/// Every field of `root` the fabric writes, in line order.
+fn written_fields(root: &Node) -> Vec<Written> {
     let Value::Map(top) = &root.value else {
-        return None;
+        return Vec::new();
     };
     let mut found: Vec<Written> = Vec::new();
     for (i, entry) in top.iter().enumerate() {
@@ -103,9 +129,15 @@ pub fn exported_fields_warning(root: &Node) -> Option<Finding> {
         }
     }
     found.sort_by_key(|w| (w.from, w.to));
+    found
+}
+
+/// A warning at the first of `found` (in line order) saying which lines to delete and
+/// `why`; `None` when nothing was found.
+fn delete_these(found: &[Written], why: &str) -> Option<Finding> {
     let first = found.first()?;
     let mut ranges: Vec<(u32, u32)> = Vec::new();
-    for w in &found {
+    for w in found {
         match ranges.last_mut() {
             Some(last) if w.from <= last.1 + 1 => last.1 = last.1.max(w.to),
             _ => ranges.push((w.from, w.to)),
@@ -128,22 +160,14 @@ pub fn exported_fields_warning(root: &Node) -> Option<Finding> {
         .map(|w| w.name.as_str())
         .collect::<Vec<_>>()
         .join(", ");
-    let mut message = format!(
-        "this looks like a `kubectl get -o yaml` export: delete line{} {lines} ({names}); the fabric fills these in",
-        if single_line { "" } else { "s" }
-    );
-    if found
-        .iter()
-        .any(|w| w.pointer == "/metadata/resourceVersion")
-    {
-        message
-            .push_str(", and a stale `resourceVersion` makes `kubectl apply` fail with a conflict");
-    }
     Some(Finding {
         line: first.from,
         col: first.col,
         pointer: first.pointer.clone(),
-        message,
+        message: format!(
+            "this looks like a `kubectl get -o yaml` export: delete line{} {lines} ({names}); {why}",
+            if single_line { "" } else { "s" }
+        ),
         severity: Severity::Warning,
         rule: None,
     })

@@ -372,7 +372,7 @@ pub fn check_document(
             ..finding_at(root.locate(&v.pointer), &v.pointer, v.message)
         }));
     }
-    findings.extend(export::exported_fields_warning(root));
+    findings.extend(export::exported_fields_findings(root));
     let findings = capped(findings);
     match name {
         Some(name) if !findings.iter().any(Finding::is_error) => Ok(Resource {
