@@ -211,6 +211,8 @@ pub mod rules {
             "Fix the value at the pointer as the message says.";
         KIND_UNKNOWN = "kind/unknown": "A kind or apiVersion hh-gitops does not check",
             "Use a Hedgehog kind and version (`hh-gitops schemas list`), or remove the resource.";
+        KIND_LIST = "kind/list": "A `kind: List` of several objects, as `kubectl get -o yaml` writes them",
+            "Write each item as a YAML document of its own (`yq '.items[] | split_doc' FILE`): each moves to a managed file of its own.";
         KIND_FABRIC_MANAGED = "kind/fabric-managed": "A kind the fabric manages itself",
             "Remove it from the repository: the fabric creates and updates it.";
         NAME_INVALID = "name/invalid": "metadata.name is not a valid Kubernetes name",

@@ -199,3 +199,28 @@ fn quiet_prints_only_the_errors_and_the_totals_and_color_marks_the_labels() {
     );
     assert!(!stdout(&plain).contains('\x1b'));
 }
+
+#[test]
+fn a_kubectl_list_export_is_one_error_saying_to_split_it() {
+    let item = |name: &str| {
+        format!(
+            "- apiVersion: vpc.githedgehog.com/v1beta1\n  kind: VPC\n  metadata:\n    name: {name}\n  spec: {{}}\n"
+        )
+    };
+    let list = |names: &[&str]| {
+        let items: String = names.iter().map(|n| item(n)).collect();
+        format!("apiVersion: v1\nkind: List\nitems:\n{items}metadata:\n  resourceVersion: \"\"\n")
+    };
+    assert_eq!(
+        findings(&list(&["vpc-1", "vpc-2", "vpc-3", "vpc-4"])),
+        [
+            "f.yaml:2:7: error: this is a `kind: List` of 4 objects (VPC `vpc-1`, VPC `vpc-2`, VPC `vpc-3`, ...), as `kubectl get -o yaml` writes several: hh-gitops moves one object per document, so write each item as a document of its own (`yq '.items[] | split_doc' FILE` does) and check again (at /kind)"
+        ]
+    );
+    assert_eq!(
+        findings(&list(&["vpc-1"]).replace("kind: List", "kind: VPCList")),
+        [
+            "f.yaml:2:7: error: this is a `kind: VPCList` of 1 object (VPC `vpc-1`), as `kubectl get -o yaml` writes several: hh-gitops moves one object per document, so write each item as a document of its own (`yq '.items[] | split_doc' FILE` does) and check again (at /kind)"
+        ]
+    );
+}

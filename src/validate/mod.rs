@@ -239,6 +239,9 @@ pub fn check_document(
             .with_rule(crate::finding::rules::SCHEMA_TYPE),
         ]);
     }
+    if let Some(list) = list_export_finding(root) {
+        return Err(vec![list]);
+    }
     let mut findings = Vec::new();
     let api_version = required_string(root, root, "", "apiVersion")
         .map_err(|f| findings.push(f))
@@ -387,6 +390,52 @@ pub fn check_document(
         }),
         _ => Err(findings),
     }
+}
+
+/// For a `kind: List` (or `<Kind>List`) document, what `kubectl get -o yaml` writes for
+/// several objects: one finding saying to split it. Each object must be a document of its
+/// own, to move byte for byte to a managed file of its own; an item's text inside the list
+/// is indented, so moving it would change it.
+fn list_export_finding(root: &Node) -> Option<Finding> {
+    let kind = root.value.get("kind")?;
+    let Value::Str(kind_name) = &kind.value else {
+        return None;
+    };
+    let items = match root.value.get("items").map(|items| &items.value) {
+        Some(Value::Seq(items)) => items,
+        _ => return None,
+    };
+    if kind_name != "List" && !kind_name.ends_with("List") {
+        return None;
+    }
+    let named: Vec<String> = items
+        .iter()
+        .take(3)
+        .filter_map(|item| {
+            let text = |node: Option<&Node>| match node.map(|n| &n.value) {
+                Some(Value::Str(text)) => Some(text.clone()),
+                _ => None,
+            };
+            let name = text(item.value.get("metadata").and_then(|m| m.value.get("name")))?;
+            Some(format!("{} `{name}`", text(item.value.get("kind"))?))
+        })
+        .collect();
+    let listed = match (named.is_empty(), items.len() > named.len()) {
+        (true, _) => String::new(),
+        (false, more) => format!(" ({}{})", named.join(", "), if more { ", ..." } else { "" }),
+    };
+    Some(
+        finding_at(
+            kind.pos,
+            "/kind",
+            format!(
+                "this is a `kind: {kind_name}` of {} object{}{listed}, as `kubectl get -o yaml` writes several: hh-gitops moves one object per document, so write each item as a document of its own (`yq '.items[] | split_doc' FILE` does) and check again",
+                items.len(),
+                if items.len() == 1 { "" } else { "s" },
+            ),
+        )
+        .with_rule(crate::finding::rules::KIND_LIST),
+    )
 }
 
 /// The first `MAX_FINDINGS_PER_DOCUMENT` findings in file order, then one that counts the
