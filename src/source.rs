@@ -54,6 +54,12 @@ pub fn is_yaml_name(name: &str) -> bool {
     lower.ends_with(".yaml") || lower.ends_with(".yml")
 }
 
+/// Whether appliers read a file by this name: `kubectl apply -R`, Argo CD's directory source
+/// and Flux's generated kustomization take every `.yaml`, `.yml` and `.json` file.
+pub fn is_applied_name(name: &str) -> bool {
+    is_yaml_name(name) || name.to_ascii_lowercase().ends_with(".json")
+}
+
 /// Lists every non-directory entry under `dir`, recursively, sorted by path. Symbolic links
 /// (to files or folders) are listed as such and not followed.
 pub fn walk(dir: &Path, rel_prefix: &str) -> Result<Vec<Entry>> {

@@ -76,7 +76,10 @@ fn hostile_repo() -> Repo {
     }
     // managed/ is read too: a stray file and a misplaced resource file are named in findings.
     let managed = "gitops/hedgehog/f/managed/vpcs";
-    repo.write(&format!("{managed}/s\n::error::INJECTED-stray"), b"x\n");
+    repo.write(
+        &format!("{managed}/s\n::error::INJECTED-stray.json"),
+        b"{}\n",
+    );
     repo.write(
         &format!("{managed}/m\n::error::INJECTED-managed.yaml"),
         vpc("w", 1002).as_bytes(),
@@ -115,7 +118,7 @@ fn no_input_channel_can_start_a_workflow_command_in_the_log() {
         "\\r::error::INJECTED-ns",
         "\\::error::INJECTED-file.yaml",
         "\\::error::INJECTED-dir",
-        "\\::error::INJECTED-stray",
+        "\\::error::INJECTED-stray.json",
         "\\::error::INJECTED-managed.yaml",
     ] {
         assert!(log.contains(payload), "{payload} not shown in:\n{log}");

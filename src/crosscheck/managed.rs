@@ -213,7 +213,7 @@ pub(super) fn findings(
             Finding::at(
                 1,
                 1,
-                "only resource files (`<metadata.name>.yaml`) and `.gitkeep` belong in a managed/<plural>/ folder: move this file out of managed/",
+                "`kubectl apply -R` (and Argo CD, and Flux) would apply this file: under managed/ only resource files belong, each in its kind's folder as `managed/<plural>/<metadata.name>.yaml`; move it out of managed/",
             ),
             None,
             None,

@@ -343,35 +343,40 @@ fn held_despite_findings(
 }
 
 /// The resource files of the fabric folder `dir`'s managed/: the YAML files (and links,
-/// reported) in each `managed/<plural>/` folder of a kind the registry knows. Other folders
-/// of managed/ are not resources of the fabric and are not read.
+/// reported) in each `managed/<plural>/` folder of a kind the registry knows; and the strays,
+/// every other file under managed/ that an applier would read (`kubectl apply -R`, Argo CD
+/// and Flux apply every `.yaml`, `.yml` and `.json` file), or whose name or type cannot be
+/// told. A README or `.gitkeep` is no one's business.
 fn managed_files(
     registry: &Registry,
     dir: &Path,
     prefix: &str,
 ) -> Result<(Vec<source::Entry>, Vec<String>)> {
-    let mut plurals: Vec<&str> = registry
-        .kinds()
-        .iter()
-        .map(|k| k.id.plural.as_str())
-        .collect();
-    plurals.sort_unstable();
-    plurals.dedup();
+    let managed = dir.join("managed");
+    if !std::fs::symlink_metadata(&managed).is_ok_and(|m| m.is_dir()) {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let kind_folder = |rel: &str| {
+        let inside = rel.strip_prefix(&format!("{prefix}managed/"))?;
+        let (plural, _) = inside.split_once('/')?;
+        registry
+            .kinds()
+            .iter()
+            .any(|k| k.id.plural == plural)
+            .then_some(())
+    };
     let mut files = Vec::new();
     let mut strays = Vec::new();
-    for plural in plurals {
-        let folder = dir.join("managed").join(plural);
-        if !std::fs::symlink_metadata(&folder).is_ok_and(|m| m.is_dir()) {
-            continue;
-        }
-        for entry in source::walk(&folder, &format!("{prefix}managed/{plural}"))? {
-            if entry.kind == EntryKind::Yaml
-                || (entry.kind == EntryKind::Symlink && source::is_yaml_name(&entry.rel))
-            {
-                files.push(entry);
-            } else if !entry.rel.ends_with("/.gitkeep") {
-                strays.push(entry.rel);
-            }
+    for entry in source::walk(&managed, &format!("{prefix}managed"))? {
+        let in_kind_folder = kind_folder(&entry.rel).is_some();
+        let resource_file = entry.kind == EntryKind::Yaml
+            || (entry.kind == EntryKind::Symlink && source::is_yaml_name(&entry.rel));
+        if in_kind_folder && resource_file {
+            files.push(entry);
+        } else if source::is_applied_name(&entry.rel)
+            || matches!(entry.kind, EntryKind::Special | EntryKind::NotUtf8 { .. })
+        {
+            strays.push(entry.rel);
         }
     }
     Ok((files, strays))

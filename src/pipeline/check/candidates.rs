@@ -90,6 +90,9 @@ impl Selection {
     }
 }
 
+/// Why a YAML file under managed/ but outside every kind's folder is no resource.
+const OUTSIDE_KIND_FOLDERS: &str = "in managed/ but not in a folder of a resource kind";
+
 /// Why a file found under a folder is no resource of a fabric: it lies in a fabric folder
 /// (one with a raw/ folder) but neither in its raw/ nor in a managed/<plural>/ folder of a
 /// known kind. `None` for every other file.
@@ -107,7 +110,7 @@ fn outside_resources(
         Some("managed") => {
             let plural = parts.next()?;
             let known = registry.kinds().iter().any(|k| k.id.plural == plural);
-            (!known).then_some("in managed/ but not in a folder of a resource kind")
+            (!known).then_some(OUTSIDE_KIND_FOLDERS)
         }
         _ => Some("not in the fabric's raw/ or managed/"),
     }
@@ -198,6 +201,10 @@ pub(super) fn collect(registry: &Registry, selection: &Selection) -> Result<Vec<
                     }
                     let ignored = outside(&mut finder, &entry.path)
                         .or_else(|| outside_resources(registry, &mut finder, &entry.path));
+                    // The fabric's managed/ scan reports it as a file appliers would apply.
+                    if ignored == Some(OUTSIDE_KIND_FOLDERS) {
+                        continue;
+                    }
                     candidates.push(Candidate {
                         path: entry.path,
                         display: entry.rel,
