@@ -3,12 +3,9 @@
 //! `CURL_CA_BUNDLE`): which version is fetched and why, and one clear error for a missing
 //! release, a SHA256SUMS without the runner's line, and a binary that does not match it.
 
-mod action_support;
-mod common;
-
 use std::path::Path;
 
-use action_support::{ASSET, Job, ReleaseServer, Step};
+use crate::action_support::{ASSET, Job, ReleaseServer, Step};
 
 /// A commit SHA the action is pinned to, and a wrapping action's repository: the values
 /// `github.action_ref`/`action_repository` have when hh-gitops is used inside another
@@ -17,7 +14,7 @@ const PINNED_SHA: &str = "0123456789abcdef0123456789abcdef01234567";
 const WRAPPER: &str = "someone/wrapper-action";
 
 fn test_binary() -> std::ffi::OsString {
-    common::bin().get_program().to_owned()
+    crate::common::bin().get_program().to_owned()
 }
 
 /// Runs the action with no `binary`, downloading from `server`.
@@ -40,7 +37,7 @@ fn release_commit(dir: &Path, release: &str) -> std::path::PathBuf {
     let action = dir.join("action-at-release");
     std::fs::create_dir_all(action.join("action")).unwrap();
     std::fs::copy(
-        action_support::root().join("action/run.sh"),
+        crate::action_support::root().join("action/run.sh"),
         action.join("action/run.sh"),
     )
     .unwrap();
@@ -195,7 +192,7 @@ fn a_binary_that_does_not_match_its_checksum_never_runs() {
     let job = Job::new();
     let step = download_step(&job, &server, &[("version", "9.9.9")]);
     assert_eq!(step.code(), Some(2));
-    let actual = common::stdout(&common::output(
+    let actual = crate::common::stdout(&crate::common::output(
         std::process::Command::new("sha256sum").arg(test_binary()),
     ))[..64]
         .to_owned();
@@ -319,7 +316,7 @@ fn on_github_com_the_build_provenance_is_verified_with_gh_before_the_binary_runs
     assert_eq!(calls.len(), 2);
     for call in calls {
         let (token, rest) = call.split_once(' ').unwrap();
-        assert_eq!(token, format!("GH_TOKEN={}", action_support::TOKEN));
+        assert_eq!(token, format!("GH_TOKEN={}", crate::action_support::TOKEN));
         assert!(
             rest.starts_with("attestation verify ")
                 && rest.ends_with(&format!("/{ASSET} --repo hh-gitops/hh-gitops")),

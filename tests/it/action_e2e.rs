@@ -2,18 +2,15 @@
 //! `-P ubuntu-latest=-self-hosted`, no Docker) runs a consumer workflow that uses this
 //! repository's action.yml with the freshly built binary, against the fake GitHub on
 //! 127.0.0.1 backed by the test's bare origin. Needs `act` on PATH (or `HH_GITOPS_ACT`),
-//! which `.ci/run` installs; run with `cargo test --test action_e2e -- --ignored`.
+//! which `.ci/run` installs; run with `cargo test --test it action_e2e:: -- --ignored`.
 //! `HH_GITOPS_E2E_BINARY` picks the binary (`.ci/run` uses the static musl build).
-
-mod action_support;
-mod common;
 
 use std::path::Path;
 use std::process::Command;
 
-use action_support::ReleaseServer;
-use common::fake_github::FakeGithub;
-use common::{Repo, bin, output, stderr, stdout};
+use crate::action_support::ReleaseServer;
+use crate::common::fake_github::FakeGithub;
+use crate::common::{Repo, bin, output, stderr, stdout};
 
 const TOKEN: &str = "ghs_e2e_token";
 

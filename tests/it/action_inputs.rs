@@ -2,10 +2,7 @@
 //! real binary and the fake GitHub (issue 10, items 1, 3, 5, 12 and 13): booleans in any
 //! case, values that start with `-`, two uses in one job, paths, and the `binary` input.
 
-mod action_support;
-mod common;
-
-use action_support::Job;
+use crate::action_support::Job;
 
 /// The exact log of a step that the action refused before any work.
 fn refused(message: &str) -> String {
@@ -93,9 +90,9 @@ fn a_fabrics_line_that_looks_like_a_flag_is_a_glob_never_a_flag() {
     let step = job.step(&[("fabrics", "--push\n--dry-run")], &[]);
     assert_eq!(step.code(), Some(2), "{}", step.stdout());
     assert!(
-        common::stderr(&step.out).contains("--push"),
+        crate::common::stderr(&step.out).contains("--push"),
         "the error names the line: {}",
-        common::stderr(&step.out)
+        crate::common::stderr(&step.out)
     );
     assert_eq!(job.fake.requests(), 0);
     assert_eq!(job.origin_head(), before);
@@ -135,14 +132,18 @@ fn a_repository_in_a_subfolder_is_found_through_the_path_input() {
 fn absolute_fabric_and_schema_paths_inside_the_workspace_are_accepted() {
     let job = Job::new();
     let schemas = job.repo.work.join("schemas");
-    let imported = common::output(
-        common::bin()
+    let imported = crate::common::output(
+        crate::common::bin()
             .args(["schemas", "import"])
-            .arg(action_support::root().join("schemas/crds/vpc.githedgehog.com_vpcs.yaml"))
+            .arg(crate::action_support::root().join("schemas/crds/vpc.githedgehog.com_vpcs.yaml"))
             .arg("--out")
             .arg(&schemas),
     );
-    assert!(imported.status.success(), "{}", common::stderr(&imported));
+    assert!(
+        imported.status.success(),
+        "{}",
+        crate::common::stderr(&imported)
+    );
     let fabrics = format!("{}/gitops/hedgehog/*", job.repo.work.display());
     let step = job.step(
         &[
@@ -214,11 +215,11 @@ fn paths_outside_the_repository_are_refused_with_the_reason() {
     let step = job.step(&[("fabrics", "../outside/*")], &[]);
     assert_eq!(step.code(), Some(2));
     assert!(
-        common::stderr(&step.out).contains(
+        crate::common::stderr(&step.out).contains(
             "--fabrics `../outside/*` has a `..` segment: fabric folders must be inside the repository"
         ),
         "{}",
-        common::stderr(&step.out)
+        crate::common::stderr(&step.out)
     );
     assert_eq!(job.fake.requests(), 0);
 }
@@ -295,7 +296,7 @@ fn fabric_config_is_read_from_the_repository() {
     let job = Job::new();
     job.repo.write(
         "config/fabric-ctrl.yaml",
-        std::fs::read_to_string(common::fixtures().join("fabric-config/config.yaml"))
+        std::fs::read_to_string(crate::common::fixtures().join("fabric-config/config.yaml"))
             .unwrap()
             .replace("  - 172.30.0.0/21\n", "  - 10.0.0.0/16\n")
             .as_bytes(),
@@ -418,7 +419,7 @@ fn a_runner_that_is_not_linux_is_told_so_before_any_tool_runs() {
                 "hh-gitops runs on Linux runners only, and this job runs on {os}: give it `runs-on: ubuntu-latest` (or another Linux runner)"
             ))
         );
-        assert_eq!(common::stderr(&step.out), "", "{os}");
+        assert_eq!(crate::common::stderr(&step.out), "", "{os}");
     }
     assert_eq!(job.fake.requests(), 0);
 }

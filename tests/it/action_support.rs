@@ -2,7 +2,6 @@
 //! a runner: the inputs as `INPUT_*` variables (defaults read from action.yml itself), the
 //! Actions environment around it, the real binary committing through the fake GitHub. And
 //! an HTTPS release server on 127.0.0.1 for the download path.
-#![allow(dead_code)]
 
 use std::collections::BTreeMap;
 use std::io::BufRead;

@@ -3,11 +3,9 @@
 //! channel carries a payload after a line break; only hh-gitops' own commands may start a
 //! line. And `--format json` keeps stdout pure JSON (item 12).
 
-mod common;
-
 use std::process::Output;
 
-use common::{Repo, assert_exit, assert_expected, bin, output, stderr, stdout, vpc};
+use crate::common::{Repo, assert_exit, assert_expected, bin, output, stderr, stdout, vpc};
 
 /// Lines hh-gitops itself writes as workflow commands.
 const OURS: &[&str] = &[

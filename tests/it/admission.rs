@@ -31,8 +31,7 @@
 //! hold the entries of the tables at fabric v0.115.4 and v0.120.3 that differ from
 //! 78827deb's, each holding at its folder's release unless it says more.
 
-#[path = "admission/cases.rs"]
-mod cases;
+pub mod cases;
 
 use hh_gitops::rules::Release;
 use hh_gitops::schema::Registry;

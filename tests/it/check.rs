@@ -1,11 +1,9 @@
 //! `hh-gitops check` on real files: Hedgehog's own examples, mutations of them, and every
 //! kind of bad input, each with the exact place it is reported at.
 
-mod common;
-
 use std::path::Path;
 
-use common::{assert_exit, bin, fixtures, output, stderr, stdout, vpc};
+use crate::common::{assert_exit, bin, fixtures, output, stderr, stdout, vpc};
 
 /// Checks one file named `name` holding `content`, asserting the exit code; returns stdout
 /// and stderr.
@@ -405,7 +403,7 @@ fn an_explicitly_named_fifo_is_refused_without_hanging() {
     let fifo = dir.path().join("pipe.yaml");
     let made = output(std::process::Command::new("mkfifo").arg(&fifo));
     assert_exit(&made, 0);
-    let out = common::output_within(
+    let out = crate::common::output_within(
         bin().current_dir(dir.path()).args(["check", "pipe.yaml"]),
         20,
     );

@@ -2,9 +2,7 @@
 //! "Try it / develop" section, and the demo does what the README says: it syncs the bundled
 //! example repository and shows the one commit.
 
-mod common;
-
-use common::{assert_exit, bin, output, readme_section, stdout};
+use crate::common::{assert_exit, bin, output, readme_section, stdout};
 
 #[test]
 fn the_readme_demo_moves_the_example_fabric() {

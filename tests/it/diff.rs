@@ -2,9 +2,7 @@
 //! as data, and the text report, `sync --dry-run`, the job summary and the JSON report show
 //! the changed, added and removed fields (issue 11, item 3).
 
-mod common;
-
-use common::{Repo, assert_exit, assert_expected, stdout, vpc};
+use crate::common::{Repo, assert_exit, assert_expected, stdout, vpc};
 
 const F: &str = "gitops/hedgehog/f1";
 

@@ -1,9 +1,7 @@
 //! The fabric config the rules read: a fabric's own `fab.yaml`, `--fabric-config` (a fab.yaml
 //! or fabric-ctrl's config.yaml), or fabricator's defaults, and the reports saying which.
 
-mod common;
-
-use common::{Repo, assert_exit, bin, output, stderr, stdout};
+use crate::common::{Repo, assert_exit, bin, output, stderr, stdout};
 
 /// A VPC whose subnet lies in 10.99.0.0/16: free with the default config, inside the
 /// protocol subnet of `FAB_YAML`.
@@ -21,7 +19,8 @@ fn defaulted() -> serde_json::Value {
 /// alone.
 fn config_yaml_reserving(subnet: &str) -> String {
     let whole =
-        std::fs::read_to_string(common::fixtures().join("fabric-config/config.yaml")).unwrap();
+        std::fs::read_to_string(crate::common::fixtures().join("fabric-config/config.yaml"))
+            .unwrap();
     whole
         .lines()
         .filter(|line| !line.starts_with("  - 172.30."))

@@ -3,11 +3,11 @@
 //! a change must apply one object at a time in some order. Real git repositories: a bare
 //! origin whose `main` holds the fabric, a clone where the change is made.
 
-mod common;
-
 use std::process::Output;
 
-use common::{Repo, WIRED_FABRIC, assert_exit, attachment, bin, output, stdout, vpc_on as vpc};
+use crate::common::{
+    Repo, WIRED_FABRIC, assert_exit, attachment, bin, output, stdout, vpc_on as vpc,
+};
 
 const F: &str = "gitops/hedgehog/f";
 

@@ -3,9 +3,9 @@
 //! Rejections propagate, conflicts between raw files reject both, conflicts already inside
 //! managed/ are warnings, and the result never depends on file order.
 
-mod common;
-
-use common::{Repo, WIRED_FABRIC, assert_exit, assert_expected, attachment, stdout, vpc_on as vpc};
+use crate::common::{
+    Repo, WIRED_FABRIC, assert_exit, assert_expected, attachment, stdout, vpc_on as vpc,
+};
 
 const F: &str = "gitops/hedgehog/f";
 
@@ -133,7 +133,7 @@ fn a_reference_to_namespaces_nowhere_in_the_repository_warns_unless_strict() {
     assert_exit(&warned, 0);
     assert_expected(
         "fabric-state-missing-reference.stdout",
-        &common::without_shas(&stdout(&warned)),
+        &crate::common::without_shas(&stdout(&warned)),
     );
     assert!(
         repo.files_under(&format!("{F}/managed"))
@@ -154,7 +154,7 @@ fn a_conflict_already_inside_managed_is_a_warning_and_rejects_no_raw_file() {
     assert_exit(&out, 0);
     assert_expected(
         "fabric-state-managed-conflict.stdout",
-        &common::without_shas(&stdout(&out)),
+        &crate::common::without_shas(&stdout(&out)),
     );
     assert!(
         repo.files_under(&format!("{F}/managed"))
@@ -231,12 +231,12 @@ fn check_of_a_raw_file_uses_the_whole_fabric_as_sync_does() {
         &[("vpcs/vpc-1.yaml", vpc("vpc-1", "10.0.1.0/24", 1001))],
         &[("new.yaml", vpc("vpc-2", "10.0.1.0/25", 1002))],
     );
-    let mut command = common::bin();
+    let mut command = crate::common::bin();
     command
         .current_dir(&repo.work)
         .args(["check", "--references", "strict"])
         .arg(format!("{F}/raw/new.yaml"));
-    let out = common::output(&mut command);
+    let out = crate::common::output(&mut command);
     assert_exit(&out, 1);
     assert!(
         stdout(&out).contains(&format!("{F}/managed/vpcs/vpc-1.yaml:1")),
@@ -250,8 +250,8 @@ fn check_of_loose_files_checks_them_against_each_other() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("a.yaml"), vpc("vpc-1", "10.0.1.0/24", 1001)).unwrap();
     std::fs::write(dir.path().join("b.yaml"), vpc("vpc-2", "10.0.1.0/25", 1002)).unwrap();
-    let out = common::output(
-        common::bin()
+    let out = crate::common::output(
+        crate::common::bin()
             .current_dir(dir.path())
             .args(["check", "a.yaml", "b.yaml"]),
     );
@@ -260,8 +260,8 @@ fn check_of_loose_files_checks_them_against_each_other() {
     assert!(text.contains("b.yaml:1"), "a.yaml names b.yaml:\n{text}");
     assert!(text.contains("a.yaml:1"), "b.yaml names a.yaml:\n{text}");
     // Each alone is fine.
-    let alone = common::output(
-        common::bin()
+    let alone = crate::common::output(
+        crate::common::bin()
             .current_dir(dir.path())
             .args(["check", "a.yaml"]),
     );
@@ -271,12 +271,12 @@ fn check_of_loose_files_checks_them_against_each_other() {
 /// `hh-gitops check` with `args`, run from the clone as a person or the pre-commit hook
 /// (which names the staged files) runs it.
 fn check(repo: &Repo, args: &[&str]) -> std::process::Output {
-    let mut command = common::bin();
+    let mut command = crate::common::bin();
     command
         .current_dir(&repo.work)
         .args(["check", "--references", "strict"])
         .args(args);
-    common::output(repo.isolate(&mut command))
+    crate::common::output(repo.isolate(&mut command))
 }
 
 /// Issue 17, item G: a scratch raw file that `.gitignore` ignores is no part of the fabric

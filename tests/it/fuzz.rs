@@ -4,7 +4,7 @@
 //! grow in proportion to the input, never faster.
 //!
 //! The case count is bounded for CI (about 30 s in all on a loaded machine);
-//! `PROPTEST_CASES=100000 cargo test --release --test fuzz` searches longer.
+//! `PROPTEST_CASES=100000 cargo test --release --test it fuzz::` searches longer.
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -4,11 +4,8 @@
 //! `git status`, while the work tree keeps the raw file's bytes. An external `filter=`
 //! driver is refused before anything is committed.
 
-mod action_support;
-mod common;
-
-use action_support::Job;
-use common::{Repo, assert_exit, stderr, vpc};
+use crate::action_support::Job;
+use crate::common::{Repo, assert_exit, stderr, vpc};
 
 const F1: &str = "gitops/hedgehog/fabric-1";
 

@@ -1,13 +1,11 @@
 //! `hh-gitops sync` as the GitHub Action runs it: commits through the GraphQL API of a
 //! stateful fake GitHub on 127.0.0.1 backed by the test's bare `origin`.
 
-mod common;
-
 use std::path::Path;
 use std::process::Output;
 
-use common::fake_github::{FakeGithub, Fault};
-use common::{Repo, assert_exit, bin, output, stderr, stdout, unique_vpc, vpc};
+use crate::common::fake_github::{FakeGithub, Fault};
+use crate::common::{Repo, assert_exit, bin, output, stderr, stdout, unique_vpc, vpc};
 
 const TOKEN: &str = "ghs_test_token_value";
 const F1: &str = "gitops/hedgehog/fabric-1";
@@ -1110,7 +1108,7 @@ fn a_protected_branch_refusal_names_both_ways_out() {
     );
     assert_eq!(setup.fake.requests(), 1, "not retried");
     assert_eq!(setup.origin_count(), 1);
-    let readme = common::readme();
+    let readme = crate::common::readme();
     assert!(
         readme.contains("bypass list") && readme.contains("pushes to other branches"),
         "the README gives the same two ways out"
@@ -1131,9 +1129,9 @@ fn a_protected_branch_refusal_names_both_ways_out() {
     );
 }
 
-/// Writes [`common::WIRED_FABRIC`] into the fabric `f`'s `managed/`.
+/// Writes [`crate::common::WIRED_FABRIC`] into the fabric `f`'s `managed/`.
 fn wired(setup: &Setup) {
-    for (path, text) in common::WIRED_FABRIC {
+    for (path, text) in crate::common::WIRED_FABRIC {
         setup.repo.write(
             &format!("gitops/hedgehog/f/managed/{path}"),
             text.as_bytes(),
@@ -1141,17 +1139,17 @@ fn wired(setup: &Setup) {
     }
 }
 
-/// A fabric of [`common::WIRED_FABRIC`] in `managed/`, and two raw files where the first in
+/// A fabric of [`crate::common::WIRED_FABRIC`] in `managed/`, and two raw files where the first in
 /// path order attaches to the VPC of the second.
 fn attachment_before_its_vpc(setup: &Setup) {
     wired(setup);
     setup.repo.write(
         "gitops/hedgehog/f/raw/a-attach.yaml",
-        common::attachment("zz").as_bytes(),
+        crate::common::attachment("zz").as_bytes(),
     );
     setup.repo.write(
         "gitops/hedgehog/f/raw/m-vpc.yaml",
-        common::vpc_on("zz", "10.0.5.0/24", 1005).as_bytes(),
+        crate::common::vpc_on("zz", "10.0.5.0/24", 1005).as_bytes(),
     );
     setup.repo.commit_all("an attachment and its VPC");
     setup.repo.git(&["push", "-q", "origin", "main"]);
@@ -1360,7 +1358,7 @@ fn commits_since(setup: &Setup, base: &str) -> Vec<(String, String)> {
 fn relaying_vpc(name: &str, subnet: &str, vlan: u32, relay: &str, relay_vpc: &str) -> String {
     format!(
         "{}      dhcp:\n        relay: {relay}\n        relayVPC: {relay_vpc}\n",
-        common::vpc_on(name, subnet, vlan)
+        crate::common::vpc_on(name, subnet, vlan)
     )
 }
 
@@ -1376,7 +1374,7 @@ fn split_parts_keep_what_refers_to_each_other_together_and_deletions_after_their
     wired(&setup);
     setup.repo.write(
         "gitops/hedgehog/f/managed/vpcs/a.yaml",
-        common::vpc_on("a", "10.0.1.0/24", 1001).as_bytes(),
+        crate::common::vpc_on("a", "10.0.1.0/24", 1001).as_bytes(),
     );
     setup.repo.write(
         "gitops/hedgehog/f/raw/a.yaml",
@@ -1388,7 +1386,7 @@ fn split_parts_keep_what_refers_to_each_other_together_and_deletions_after_their
     );
     setup.repo.write(
         "gitops/hedgehog/f/raw/c.yaml",
-        common::vpc_on("c", "10.0.3.0/24", 1003).as_bytes(),
+        crate::common::vpc_on("c", "10.0.3.0/24", 1003).as_bytes(),
     );
     setup
         .repo
@@ -1413,29 +1411,29 @@ fn split_parts_keep_what_refers_to_each_other_together_and_deletions_after_their
     wired(&leaving);
     let two_vpcs = format!(
         "{}---\n{}",
-        common::vpc_on("v", "10.0.1.0/24", 1001),
-        common::vpc_on("w", "10.0.2.0/24", 1002)
+        crate::common::vpc_on("v", "10.0.1.0/24", 1001),
+        crate::common::vpc_on("w", "10.0.2.0/24", 1002)
     );
     leaving
         .repo
         .write("gitops/hedgehog/f/managed/vpcs/v.yaml", two_vpcs.as_bytes());
     leaving.repo.write(
         "gitops/hedgehog/f/managed/vpcs/u.yaml",
-        common::vpc_on("u", "10.0.3.0/24", 1003).as_bytes(),
+        crate::common::vpc_on("u", "10.0.3.0/24", 1003).as_bytes(),
     );
     leaving.repo.write(
         "gitops/hedgehog/f/managed/vpcattachments/att.yaml",
-        common::attachment("w")
+        crate::common::attachment("w")
             .replace("w--server-01", "att")
             .as_bytes(),
     );
     leaving.repo.write(
         "gitops/hedgehog/f/raw/a-v.yaml",
-        common::vpc_on("v", "10.0.1.0/24", 1001).as_bytes(),
+        crate::common::vpc_on("v", "10.0.1.0/24", 1001).as_bytes(),
     );
     leaving.repo.write(
         "gitops/hedgehog/f/raw/z-att.yaml",
-        common::attachment("u")
+        crate::common::attachment("u")
             .replace("u--server-01", "att")
             .as_bytes(),
     );

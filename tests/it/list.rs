@@ -1,9 +1,7 @@
 //! `hh-gitops list`: the managed resources of each fabric as tables people pick values from
 //! (issue 11, item 4), compared whole against `tests/cmd/list-*`.
 
-mod common;
-
-use common::{
+use crate::common::{
     Repo, assert_exit, assert_expected, bin, output, readme_section, stderr, stdout, vpc,
 };
 

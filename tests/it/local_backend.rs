@@ -2,14 +2,12 @@
 //! than a command line holds, repositories mid-merge, and paths that would leave the work
 //! tree. Real binaries, real git repositories (bare origin + clone).
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Instant;
 
-use common::{Repo, assert_exit, bin, stderr, stdout, vpc};
+use crate::common::{Repo, assert_exit, bin, stderr, stdout, vpc};
 use hh_gitops::backend::git::GitRepo;
 use hh_gitops::backend::local::LocalGit;
 use hh_gitops::backend::{CommitError, Committer};
@@ -306,7 +304,7 @@ fn a_missing_repository_folder_is_named_as_missing() {
             file.display()
         )
     );
-    let out = common::output(bin().arg("sync").arg("--repo").arg(&missing));
+    let out = crate::common::output(bin().arg("sync").arg("--repo").arg(&missing));
     assert_exit(&out, 2);
     assert!(
         stderr(&out).contains(&format!("{} does not exist", missing.display())),
@@ -331,7 +329,7 @@ fn git_missing_from_path_is_named_as_such() {
         .arg("--repo")
         .arg(&repo.work)
         .env("PATH", &empty);
-    let out = common::output(repo.isolate(&mut command));
+    let out = crate::common::output(repo.isolate(&mut command));
     assert_exit(&out, 2);
     assert!(
         stderr(&out).contains("cannot run git: is it installed and on PATH?"),
@@ -346,8 +344,9 @@ fn conflicted(repo: &Repo, operation: &[&str]) {
     let run = |args: &[&str], expect_success: bool| {
         let mut all = identity.to_vec();
         all.extend_from_slice(args);
-        let out =
-            common::output(repo.isolate(Command::new("git").args(&all).current_dir(&repo.work)));
+        let out = crate::common::output(
+            repo.isolate(Command::new("git").args(&all).current_dir(&repo.work)),
+        );
         assert_eq!(
             out.status.success(),
             expect_success,

@@ -5,12 +5,10 @@
 //! one-commit clone of that branch, as actions/checkout makes it; hh-gitops run as the
 //! action runs it on a `merge_group` event.
 
-mod common;
-
 use std::path::Path;
 use std::process::Output;
 
-use common::{Repo, WIRED_FABRIC, assert_exit, bin, output, stdout, vpc_on as vpc};
+use crate::common::{Repo, WIRED_FABRIC, assert_exit, bin, output, stdout, vpc_on as vpc};
 
 const F: &str = "gitops/hedgehog/f";
 

@@ -1,8 +1,6 @@
 //! The findings people hit most, word for word: each says what is wrong and what to do.
 
-mod common;
-
-use common::{assert_exit, bin, output, stdout};
+use crate::common::{assert_exit, bin, output, stdout};
 
 /// Checks `text` as `f.yaml` and returns the finding lines (the totals line dropped).
 fn findings(text: &str) -> Vec<String> {

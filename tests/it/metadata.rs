@@ -4,9 +4,7 @@
 //! annotation key of any case, an empty label value) moves. On a real git repository,
 //! through the binary.
 
-mod common;
-
-use common::{Repo, WIRED_FABRIC, assert_exit, stdout};
+use crate::common::{Repo, WIRED_FABRIC, assert_exit, stdout};
 
 const F: &str = "gitops/hedgehog/f";
 

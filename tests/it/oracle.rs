@@ -17,7 +17,7 @@
 //! the fabric as it stands, then whether the change applies in some order.
 //! A disagreement that is hh-gitops's design is counted apart as excused, each class by a
 //! rule stated in one sentence (`Excuse::rule`); any other fails the test. Run with
-//! `HH_ORACLE=path/to/hhoracle cargo test --test oracle -- --ignored --nocapture`; it
+//! `HH_ORACLE=path/to/hhoracle cargo test --test it oracle:: -- --ignored --nocapture`; it
 //! prints the agreement per kind, the excused classes and the skip reasons.
 //!
 //! `HH_ORACLE_RELEASE=26.01|26.02|26.03` says which Hedgehog release the oracle was built
@@ -26,27 +26,14 @@
 //! objects only that release has (`cross::fabric`). Unset, the oracle is the 78827deb
 //! baseline and hh-gitops checks at its newest release.
 
-mod common;
-
-#[path = "oracle/by_hand.rs"]
 mod by_hand;
-#[path = "admission/cases.rs"]
-mod cases;
-#[path = "oracle/changes.rs"]
 mod changes;
-#[path = "oracle/cross.rs"]
 mod cross;
-#[path = "oracle/families.rs"]
 mod families;
-#[path = "oracle/hhoracle.rs"]
 mod hhoracle;
-#[path = "oracle/hydration.rs"]
 mod hydration;
-#[path = "oracle/mutations.rs"]
 mod mutations;
-#[path = "oracle/outcomes.rs"]
 mod outcomes;
-#[path = "oracle/transitions.rs"]
 mod transitions;
 
 use std::collections::BTreeMap;
@@ -60,6 +47,7 @@ use hh_gitops::rules::{self, Context, Release};
 use hh_gitops::schema::Registry;
 use hh_gitops::validate::check_file;
 
+use crate::admission::cases;
 use hydration::{hydrated, hydrated_fields, unset};
 use mutations::{integral_floats_as_integers, mutations};
 
@@ -183,7 +171,7 @@ struct Subject {
     /// `None`: a nil config (Go tests that pass none).
     config: Option<FabricConfig>,
     /// Whether hh-gitops is told the config was given: a case without `config:` runs on
-    /// fabricator's defaults, not given, as `tests/admission.rs` runs it.
+    /// fabricator's defaults, not given, as `tests/it/admission.rs` runs it.
     config_given: bool,
 }
 
@@ -343,7 +331,7 @@ fn excuse(subject: &Subject, ours: &Ours, theirs: &Theirs) -> Option<Excuse> {
 
 /// The full resources of Hedgehog's examples (not partial, template, legacy or internal).
 fn example_objects() -> Vec<(String, Value)> {
-    let dir = common::fixtures().join("hedgehog-examples");
+    let dir = crate::common::fixtures().join("hedgehog-examples");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())

@@ -2,16 +2,16 @@
 //! output survives the runner (a non-blocking log pipe that fills up, a full disk, a reader
 //! that goes away), against the fake GitHub and real git.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::io::Read as _;
 use std::os::fd::{FromRawFd as _, OwnedFd};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use common::fake_github::{FakeGithub, Fault};
-use common::{Repo, assert_exit, assert_expected, bin, output, stderr, stdout, vpc, without_shas};
+use crate::common::fake_github::{FakeGithub, Fault};
+use crate::common::{
+    Repo, assert_exit, assert_expected, bin, output, stderr, stdout, vpc, without_shas,
+};
 
 const TOKEN: &str = "ghs_output_faults";
 const FABRIC: &str = "gitops/hedgehog/f";
@@ -379,7 +379,7 @@ fn many_raw_files(setup: &Setup) {
     for i in 0..120 {
         setup.repo.write(
             &format!("{FABRIC}/raw/vpc-{i:03}.yaml"),
-            common::unique_vpc(&format!("vpc-{i:03}"), i + 10).as_bytes(),
+            crate::common::unique_vpc(&format!("vpc-{i:03}"), i + 10).as_bytes(),
         );
     }
     setup.repo.commit_all("many raw files");

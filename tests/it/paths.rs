@@ -4,13 +4,11 @@
 //! repository (a bare origin and a clone) and checks that nothing outside was written or
 //! deleted and that no commit was made where none may be.
 
-mod common;
-
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
-use common::{Repo, assert_exit, bin, files_in, output, stderr, stdout, vpc};
+use crate::common::{Repo, assert_exit, bin, files_in, output, stderr, stdout, vpc};
 
 const FABRIC: &str = "gitops/hedgehog/fab";
 

@@ -10,15 +10,13 @@
 //! built there, so only hh-gitops itself is compiled) and `CARGO_HOME` at the machine's (the
 //! registry is already downloaded); `HH_PRE_COMMIT_BUILD_TARGET` picks the target triple it
 //! builds for. Run with
-//! `HH_PRE_COMMIT=path/to/pre-commit cargo test --test precommit -- --ignored --nocapture`
+//! `HH_PRE_COMMIT=path/to/pre-commit cargo test --test it precommit:: -- --ignored --nocapture`
 //! (`.ci/run` does, with pre-commit from PyPI in its venv).
-
-mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{Repo, assert_exit, bin, output, stderr, stdout, vpc};
+use crate::common::{Repo, assert_exit, bin, output, stderr, stdout, vpc};
 
 const F1: &str = "gitops/hedgehog/fabric-1";
 

@@ -3,9 +3,7 @@
 //! reports it on the Connection itself, not only on the Switch. A real git repository, the
 //! real binary.
 
-mod common;
-
-use common::{Repo, assert_exit, bin, output, stdout};
+use crate::common::{Repo, assert_exit, bin, output, stdout};
 
 const F: &str = "gitops/hedgehog/f";
 

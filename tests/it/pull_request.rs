@@ -4,11 +4,9 @@
 //! a bare origin whose `main` is the base, a clone on a pull-request branch, hh-gitops run
 //! as the action runs it on a `pull_request` event.
 
-mod common;
-
 use std::process::Output;
 
-use common::{
+use crate::common::{
     Repo, WIRED_FABRIC, assert_exit, assert_expected, attachment, bin, output, stderr, stdout,
     vpc_on as vpc,
 };

@@ -5,12 +5,10 @@
 //! as the README says: 0 when no file is rejected, 1 when one is, with `sync` committing the
 //! valid files either way. The commands of "Find a free VLAN or port" run as written too.
 
-mod common;
-
 use std::path::Path;
 use std::process::{Command, Output};
 
-use common::{Repo, output, readme, readme_block_after, vpc};
+use crate::common::{Repo, output, readme, readme_block_after, vpc};
 
 fn read(relative: &str) -> String {
     std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)).unwrap()

@@ -2,9 +2,7 @@
 //! README promises, the sample job summary and the deletion example are real output, and
 //! every link to a section of the README lands on one.
 
-mod common;
-
-use common::{
+use crate::common::{
     Repo, WIRED_FABRIC, assert_exit, attachment, bin, output, readme,
     readme_block_after as block_after, stdout, vpc_on,
 };

@@ -3,9 +3,7 @@
 //! an unknown release and a pinned version of no release stop the run; every output (text,
 //! Markdown summary, JSON, SARIF) names the release of each fabric and how it was chosen.
 
-mod common;
-
-use common::{Repo, assert_exit, assert_expected, bin, output, stderr, stdout, vpc};
+use crate::common::{Repo, assert_exit, assert_expected, bin, output, stderr, stdout, vpc};
 
 /// A fab.yaml that pins the fabric of 26.02 through the webhooks' version.
 const PINNED_26_02: &str = "apiVersion: fabricator.githedgehog.com/v1beta1\nkind: Fabricator\nmetadata:\n  name: default\n  namespace: fab\nspec:\n  config: {}\n  overrides:\n    versions:\n      fabric:\n        agent: v0.129.1\n        controller: v0.120.3\n";
@@ -206,7 +204,7 @@ fn a_config_yaml_is_checked_as_the_declared_releases_fabric_ctrl_checks_it() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("vpc.yaml"), vpc("vpc-1", 1001)).unwrap();
     std::fs::copy(
-        common::fixtures().join("fabric-config/config.yaml"),
+        crate::common::fixtures().join("fabric-config/config.yaml"),
         dir.path().join("config.yaml"),
     )
     .unwrap();

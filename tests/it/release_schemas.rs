@@ -3,12 +3,10 @@
 //! that a release does not have is refused at that release and accepted where it exists,
 //! through the whole check of a raw file (`validate::check_file`) with that release.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use common::{assert_exit, bin, output};
+use crate::common::{assert_exit, bin, output};
 use hh_gitops::rules::{Context, Release};
 use hh_gitops::schema::Registry;
 use hh_gitops::validate::check_file;

@@ -24,16 +24,13 @@
 //!
 //! `the_expected_verdicts_are_hedgehogs_own` proves the expected table with Hedgehog's own
 //! code: run with `HH_ORACLE=<hhoracle built with RELEASE=r> HH_ORACLE_RELEASE=r cargo test
-//! --test releases -- --ignored` (`.ci/run` does, for each release), it admits every object
+//! --test it releases:: -- --ignored` (`.ci/run` does, for each release), it admits every object
 //! with `kube: true` and the same fabric and config, and requires Hedgehog's exact message
 //! for every refusal. The one exception is the schema: Hedgehog's decoder drops a field its
 //! Go types lack, so for an `unknown field` refusal the oracle must accept the object and its
 //! `Default()`ed result must lack the field, while every release that accepts the object must
 //! keep it.
 
-#[path = "admission/cases.rs"]
-mod admission;
-#[path = "releases/cases.rs"]
 mod cases;
 
 use std::io::Write as _;
@@ -46,6 +43,7 @@ use hh_gitops::rules::{Context, Release};
 use hh_gitops::schema::Registry;
 use hh_gitops::validate::check_file;
 
+use crate::admission::cases as admission;
 use cases::{Case, Expected};
 
 /// A config that turns on every feature switch (gateway, the `-clsp` and Cumulus profiles),

@@ -2,9 +2,7 @@
 //! in, from any subfolder, with the same rules and outcome as `sync --dry-run`; files of a
 //! fabric folder that are no resources of it are listed as ignored, never errors.
 
-mod common;
-
-use common::{Repo, assert_exit, assert_expected, bin, output, stdout, vpc};
+use crate::common::{Repo, assert_exit, assert_expected, bin, output, stdout, vpc};
 
 /// The raw files each run rejects, by repository path.
 fn rejected_by_check(text: &str) -> Vec<String> {
@@ -68,10 +66,10 @@ fn a_folder_outside_any_repository_needs_a_path() {
     let out = output(bin().current_dir(dir.path()).arg("check"));
     assert_exit(&out, 2);
     assert!(
-        common::stderr(&out)
+        crate::common::stderr(&out)
             .contains("`hh-gitops check` without a path checks the git repository it runs in"),
         "{}",
-        common::stderr(&out)
+        crate::common::stderr(&out)
     );
 }
 

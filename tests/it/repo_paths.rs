@@ -4,11 +4,8 @@
 //! root (what GitHub resolves them against), whether the repository was checked out at the
 //! workspace's root or in a folder of it.
 
-mod action_support;
-mod common;
-
-use action_support::Job;
-use common::{Repo, assert_exit, stdout};
+use crate::action_support::Job;
+use crate::common::{Repo, assert_exit, stdout};
 
 const FABRIC: &str = "infra/gitops/hedgehog/test-fabric-1754101157";
 const SHA: &str = "0123456789abcdef0123456789abcdef01234567";
@@ -135,14 +132,14 @@ fn sync_with_a_folder_inside_the_work_tree_names_and_commits_files_from_the_root
     let repo = Repo::new(None);
     repo.write(
         "infra/gitops/hedgehog/f/raw/v.yaml",
-        common::vpc("v", 1001).as_bytes(),
+        crate::common::vpc("v", 1001).as_bytes(),
     );
     repo.commit_all("a fabric under infra/");
-    let mut command = common::bin();
+    let mut command = crate::common::bin();
     command
         .current_dir(repo.work.join("infra"))
         .args(["sync", "--repo", "."]);
-    let out = common::output(repo.isolate(&mut command));
+    let out = crate::common::output(repo.isolate(&mut command));
     assert_exit(&out, 0);
     let text = stdout(&out);
     assert!(

@@ -2,9 +2,9 @@
 //! `sync`, compared whole against the files in `tests/cmd/` (`HH_GITOPS_BLESS=1` rewrites
 //! them after a reviewed change).
 
-mod common;
-
-use common::{Repo, WIRED_FABRIC, assert_exit, assert_expected, bin, output, stdout, vpc, vpc_on};
+use crate::common::{
+    Repo, WIRED_FABRIC, assert_exit, assert_expected, bin, output, stdout, vpc, vpc_on,
+};
 
 const F1: &str = "gitops/hedgehog/fabric-1";
 

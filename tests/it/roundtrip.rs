@@ -4,9 +4,7 @@
 //! spaces, trailing blank lines, LF, CRLF and lone-CR line breaks, comments between and after
 //! documents, `...` and `---` with and without content.
 
-mod common;
-
-use common::{Repo, assert_exit, vpc};
+use crate::common::{Repo, assert_exit, vpc};
 use hh_gitops::manifest;
 use proptest::prelude::*;
 

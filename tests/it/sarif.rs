@@ -2,10 +2,7 @@
 //! compared whole against `tests/cmd/*.sarif` (the version normalised) and validated against
 //! the official SARIF 2.1.0 schema (`tests/fixtures/sarif/`, see its SOURCE note).
 
-mod action_support;
-mod common;
-
-use common::{Repo, assert_exit, assert_expected, bin, fixtures, output, stdout, vpc};
+use crate::common::{Repo, assert_exit, assert_expected, bin, fixtures, output, stdout, vpc};
 
 const F1: &str = "gitops/hedgehog/fabric-1";
 
@@ -207,7 +204,7 @@ fn the_schema_check_refuses_a_result_without_a_message() {
 
 #[test]
 fn the_action_writes_sarif_where_its_input_says_and_names_the_file_in_its_output() {
-    let job = action_support::Job::new();
+    let job = crate::action_support::Job::new();
     let step = job.step(&[("mode", "check"), ("sarif", " results.sarif ")], &[]);
     step.assert_success();
     let written = job.workspace.join("results.sarif");

@@ -2,11 +2,9 @@
 //! gives, `list` shows every kind of each release, and `--schemas` adds or overrides kinds
 //! at run time, at every release.
 
-mod common;
-
 use std::path::Path;
 
-use common::{assert_exit, bin, output, stderr, stdout, vpc};
+use crate::common::{assert_exit, bin, output, stderr, stdout, vpc};
 
 fn schemas_dir() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/schemas"))

@@ -4,9 +4,7 @@
 //! only moved-file rows are left out, every `<details>` is closed, and a visible note says
 //! how many rows are missing and where the full JSON report is.
 
-mod common;
-
-use common::{Repo, assert_exit, unique_vpc, vpc};
+use crate::common::{Repo, assert_exit, unique_vpc, vpc};
 
 const RESOURCES: usize = 26_000;
 const PER_FILE: usize = 1_000;

@@ -3,9 +3,7 @@
 //! on the way, and the fabric requires them. On a real git repository (a bare origin and a
 //! clone), through the binary.
 
-mod common;
-
-use common::{Repo, WIRED_FABRIC, assert_exit, stdout};
+use crate::common::{Repo, WIRED_FABRIC, assert_exit, stdout};
 
 const F: &str = "gitops/hedgehog/f";
 

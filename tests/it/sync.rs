@@ -1,9 +1,7 @@
 //! `hh-gitops sync` on real git repositories: the gitops-test-1 acceptance case, the commit
 //! rules, and every way a raw file can be refused without being lost.
 
-mod common;
-
-use common::{Repo, assert_exit, bin, output, stderr, stdout, vpc};
+use crate::common::{Repo, assert_exit, bin, output, stderr, stdout, vpc};
 
 const F1: &str = "gitops/hedgehog/fabric-1";
 const F2: &str = "gitops/hedgehog/test-fabric-1754101157";
@@ -96,7 +94,7 @@ fn gitops_test_1_moves_every_raw_file_in_one_commit() {
     );
     // Single-document raw files move byte for byte.
     let fixture_vpc = std::fs::read(
-        common::fixtures()
+        crate::common::fixtures()
             .join("gitops-test-1")
             .join(F1)
             .join("raw/test-vpc.yaml"),

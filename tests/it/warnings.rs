@@ -2,9 +2,7 @@
 //! text, JSON, the job summary and annotations (errors first) — counted apart from errors,
 //! and `--deny-warnings` makes them reject their file.
 
-mod common;
-
-use common::{Repo, assert_exit, assert_expected, bin, fixtures, output, stdout, vpc};
+use crate::common::{Repo, assert_exit, assert_expected, bin, fixtures, output, stdout, vpc};
 
 const F1: &str = "gitops/hedgehog/fabric-1";
 
@@ -13,7 +11,7 @@ const F1: &str = "gitops/hedgehog/fabric-1";
 fn folder_with_warnings_and_one_bad_file() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let files = dir.path().join("raw");
-    common::copy_dir(
+    crate::common::copy_dir(
         &fixtures().join("gitops-test-1").join(F1).join("raw"),
         &files,
     );

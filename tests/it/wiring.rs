@@ -1,9 +1,7 @@
 //! The wiring's cross-object rules through `hh-gitops sync` on real git repositories: two
 //! raw connections on one switch port, and a raw connection on a port of a managed one.
 
-mod common;
-
-use common::{Repo, assert_exit, stdout};
+use crate::common::{Repo, assert_exit, stdout};
 
 const F: &str = "gitops/hedgehog/f";
 

@@ -4,9 +4,7 @@
 //! (which it is: in a file that will not move). Once the broken file is fixed, both move.
 //! On real git repositories (a bare origin and a clone), through the binary.
 
-mod common;
-
-use common::{Repo, WIRED_FABRIC, assert_exit, attachment, bin, output, stdout, vpc_on};
+use crate::common::{Repo, WIRED_FABRIC, assert_exit, attachment, bin, output, stdout, vpc_on};
 
 const F: &str = "gitops/hedgehog/f";
 

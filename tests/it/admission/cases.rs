@@ -1,7 +1,6 @@
-//! Reading the admission cases of `tests/admission/*.yaml` (format: `tests/admission.rs`),
+//! Reading the admission cases of `tests/admission/*.yaml` (format: `tests/it/admission.rs`),
 //! shared by the case runner and the differential test against Hedgehog's own code (each
 //! of which reads only part of a case, hence the allowance below).
-#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 

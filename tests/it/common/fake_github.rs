@@ -8,7 +8,6 @@
 //! every mutation from the Nth on. Each connection is served on its own thread, and what a
 //! fault does on the repository (someone else pushing, a whole other hh-gitops run) runs
 //! without holding the fake's state, so the requests it makes are served meanwhile.
-#![allow(dead_code)]
 
 use std::collections::{BTreeMap, VecDeque};
 use std::io::{BufRead, BufReader, Read, Write};

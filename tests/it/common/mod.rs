@@ -1,6 +1,5 @@
 //! Test helpers: the real binary, real git repositories in temp folders (a bare `origin`
 //! and a clone), with git isolated from the machine's configuration.
-#![allow(dead_code)]
 
 pub mod fake_github;
 

@@ -79,7 +79,7 @@ pub fn all(
     base: &[Value],
 ) -> Vec<Change> {
     let singles = singles(binary, registry, config, base);
-    let mut changes = by_hand::changes(base, crate::release());
+    let mut changes = by_hand::changes(base, super::release());
     changes.extend(families::pairs(base, &singles));
     changes.extend(families::frees_and_takes(base, &singles));
     changes.extend(families::retargeted(binary, registry, config, base));

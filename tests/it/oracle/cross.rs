@@ -26,7 +26,7 @@ use hh_gitops::rules::Release;
 /// `tests/oracle/mclag.yaml` (26.03 no longer accepts them); against 26.03, the objects of
 /// `tests/oracle/v26.03.yaml`, whose fields older releases lack.
 pub fn fabric() -> Vec<Value> {
-    let mut objects = objects_of(&super::common::fixtures().join("oracle/fabric.yaml"));
+    let mut objects = objects_of(&crate::common::fixtures().join("oracle/fabric.yaml"));
     let extra = match super::release() {
         _ if !super::release_named() => None,
         // fabric v0.120.3 api/wiring/v1beta1/connection_types.go:553-605 and 900-975

@@ -1,4 +1,4 @@
-//! Reading the release cases of `tests/releases/*.yaml` (format: `tests/releases.rs`) and the
+//! Reading the release cases of `tests/releases/*.yaml` (format: `tests/it/releases.rs`) and the
 //! fabric they are checked against, `tests/releases/fabric.yaml`.
 
 use std::path::{Path, PathBuf};
