@@ -10,7 +10,7 @@ use std::process::{Command, Output, Stdio};
 
 use crate::common::fake_github::{FakeGithub, Fault};
 use crate::common::{
-    Repo, assert_exit, assert_expected, bin, output, stderr, stdout, vpc, without_shas,
+    Repo, SHORT_WAITS, assert_exit, assert_expected, bin, output, stderr, stdout, vpc, without_shas,
 };
 
 const TOKEN: &str = "ghs_output_faults";
@@ -45,7 +45,9 @@ impl Setup {
     fn command(&self) -> Command {
         let mut command = bin();
         command
-            .args(["sync", "--retry-wait-ms=1", "--repo"])
+            .arg("sync")
+            .args(SHORT_WAITS)
+            .arg("--repo")
             .arg(&self.repo.work)
             .arg(format!(
                 "--report-json={}",

@@ -6,6 +6,11 @@ pub mod fake_github;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// The hidden flags that make a sync's waits before trying again short
+/// (`hh_gitops::backend::waits::Waits`): the tests prove every retry without sleeping the
+/// delays of a real run.
+pub const SHORT_WAITS: [&str; 2] = ["--retry-wait-ms=1", "--github-backoff-ms=1"];
+
 /// The README, as the tests that keep it honest read it.
 pub fn readme() -> String {
     std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
@@ -198,7 +203,12 @@ impl Repo {
     /// Runs `hh-gitops sync --repo <clone>` with extra arguments.
     pub fn sync(&self, args: &[&str]) -> Output {
         let mut command = bin();
-        command.arg("sync").arg("--repo").arg(&self.work).args(args);
+        command
+            .arg("sync")
+            .arg("--repo")
+            .arg(&self.work)
+            .args(SHORT_WAITS)
+            .args(args);
         output(self.isolate(&mut command))
     }
 
