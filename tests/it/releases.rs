@@ -33,9 +33,6 @@
 
 mod cases;
 
-use std::io::Write as _;
-use std::process::{Command, Stdio};
-
 use serde_json::{Value, json};
 
 use hh_gitops::rules::config::FabricConfig;
@@ -154,25 +151,10 @@ fn theirs(
         "printDefaulted": true,
         "subjects": [object],
     });
-    let mut child = Command::new(binary)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot run {binary}: {e}"));
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.to_string().as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "hhoracle failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let line: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let answers = crate::common::hhoracle::run(binary, &input);
+    let [line] = answers.as_slice() else {
+        panic!("hhoracle gave {} answers to one subject", answers.len());
+    };
     assert!(line.get("panic").is_none(), "hhoracle panicked: {line}");
     let error = line["error"].as_str().unwrap_or_default().to_owned();
     (error, line["defaulted"].clone())

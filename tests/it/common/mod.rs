@@ -2,6 +2,7 @@
 //! and a clone), with git isolated from the machine's configuration.
 
 pub mod fake_github;
+pub mod hhoracle;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -2,8 +2,6 @@
 //! Switches also with one, for the hydration checks Go runs only then.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Write as _;
-use std::process::{Command, Stdio};
 
 use serde_json::{Value, json};
 
@@ -33,29 +31,7 @@ fn oracle(binary: &str, subjects: &[&Subject], kube: bool, objects: &[Value]) ->
             "fabricConfig": config,
             "subjects": indexes.iter().map(|i| &subjects[*i].object).collect::<Vec<_>>(),
         });
-        let mut child = Command::new(binary)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot run {binary}: {e}"));
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.to_string().as_bytes())
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
-        assert!(
-            out.status.success(),
-            "hhoracle failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let lines: Vec<Value> = String::from_utf8(out.stdout)
-            .unwrap()
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect();
+        let lines = crate::common::hhoracle::run(binary, &input);
         assert_eq!(lines.len(), indexes.len());
         for (i, line) in indexes.iter().zip(lines) {
             let error = line["error"].as_str().unwrap_or_default().to_owned();
