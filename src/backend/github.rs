@@ -43,7 +43,8 @@ impl GithubCommitter {
     /// `max_commit_bytes` where whole raw files allow; its commits carry a run marker of
     /// their own. Fails at once, before any plan or request to the API, when HEAD is a
     /// local commit that was never pushed. A fetch of a commit just made that fails is
-    /// tried again after `repo`'s [retry wait](super::waits::Waits::retry), doubled each time.
+    /// tried again after `repo`'s [`retry`](super::waits::Waits::retry) wait, doubled each
+    /// time.
     pub fn new(api: GithubApi, repo: GitRepo, max_commit_bytes: u64) -> anyhow::Result<Self> {
         let marker = RunMarker::new(&api.target().run)?;
         let repo = repo.with_token(api.target().token.expose());

@@ -75,7 +75,8 @@ pub struct GithubApi {
     target: GithubTarget,
     path: String,
     requests: usize,
-    /// The first wait after a transient fault, doubled each time ([`super::waits::Waits::github_backoff`]).
+    /// The first wait after a transient fault, doubled each time
+    /// ([`github_backoff`](super::waits::Waits::github_backoff)).
     first_backoff: Duration,
 }
 

@@ -38,8 +38,8 @@ pub(super) struct Journal {
 }
 
 impl GitRepo {
-    /// Takes the repository lock, waiting up to [`Waits::repo_lock`](super::waits::Waits::repo_lock)
-    /// for another run to finish.
+    /// Takes the repository lock, waiting for another run to finish up to the
+    /// [`repo_lock`](super::waits::Waits::repo_lock) wait.
     pub(super) fn lock(&self) -> Result<RepoLock> {
         let path = self.git_path(LOCK_FILE)?;
         let file = OpenOptions::new()

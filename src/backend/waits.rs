@@ -1,7 +1,7 @@
 //! How long a sync waits before trying again or for a lock. Resolved once with the
-//! configuration ([`crate::config::SyncConfig::waits`]): a real run waits the production
-//! values below, and the tests shorten them with hidden flags, so that no test sleeps a
-//! production delay to prove a retry.
+//! configuration (`SyncConfig::waits`): a real run waits the production values below, and
+//! the tests shorten them with hidden flags, so that no test sleeps a production delay to
+//! prove a retry.
 
 use std::time::Duration;
 
