@@ -9,6 +9,7 @@ use anyhow::{Context, Result};
 
 use crate::backend::diff::BaseSpec;
 use crate::backend::github::GithubTarget;
+use crate::backend::waits::Waits;
 use crate::cli::args::{CheckArgs, ColorArg, CommitMode, CommonArgs, Format, SyncArgs};
 use crate::gha::{ActionsEnv, CommitPlace};
 use crate::report::markdown::Links;
@@ -184,10 +185,9 @@ pub struct SyncConfig {
     pub fetch_token: Option<Secret>,
     /// `--max-commit-size`: the largest request of one GitHub API commit.
     pub max_commit_bytes: u64,
-    /// The first wait before trying again after a transient failure, doubled for each
-    /// further try: before planning again after the branch moved, before fetching again a
-    /// commit just made.
-    pub retry_wait: Duration,
+    /// Every wait before trying again or for a lock: the production values unless the
+    /// (hidden) flags of the tests shorten them.
+    pub waits: Waits,
 }
 
 impl SyncConfig {
@@ -215,8 +215,20 @@ impl SyncConfig {
             changed_since: changed_since(&args.common, actions),
             fetch_token: actions.token().cloned(),
             max_commit_bytes: args.max_commit_size,
-            retry_wait: Duration::from_millis(args.retry_wait_ms),
+            waits: waits(args),
         })
+    }
+}
+
+/// The waits of `sync`: each one a hidden flag sets, else the production value.
+fn waits(args: &SyncArgs) -> Waits {
+    let production = Waits::default();
+    let or = |ms: Option<u64>, default: Duration| ms.map_or(default, Duration::from_millis);
+    Waits {
+        retry: or(args.retry_wait_ms, production.retry),
+        github_backoff: or(args.github_backoff_ms, production.github_backoff),
+        repo_lock: or(args.repo_lock_wait_ms, production.repo_lock),
+        index_lock: or(args.index_lock_wait_ms, production.index_lock),
     }
 }
 

@@ -4,7 +4,7 @@
 hh-gitops embeds one base set of schemas, `schemas/*.json` (imported from the fabric@78827deb
 CRDs in `schemas/crds/`), and for each Hedgehog release a JSON merge patch (RFC 7396) per
 schema file, `schemas/releases/<release>.json`, that turns the base into that release's
-schema. This script writes those patches; `tests/release_schemas.rs` proves that base plus
+schema. This script writes those patches; `tests/it/release_schemas.rs` proves that base plus
 patch equals a fresh import of the release's CRDs.
 
 A release's CRDs are `schemas/crds/<release>/*.yaml` laid over `schemas/crds/*.yaml` (a file

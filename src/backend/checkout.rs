@@ -26,8 +26,6 @@ use super::guard::PathGuard;
 use super::journal::{Journal, LOCK_POLL};
 use crate::plan::Changes;
 
-/// How long the index update waits for a `.git/index.lock` held by another git process.
-const INDEX_LOCK_WAIT: Duration = Duration::from_secs(5);
 /// How many times [`GitRepo::follow`] fetches a commit just made before it gives up.
 const FOLLOW_FETCHES: u32 = 4;
 /// Operations during which committing would mix hh-gitops' commit into the user's: the
@@ -260,7 +258,7 @@ impl GitRepo {
     /// `index.lock` (a `git status` refreshing the index, the user's editor, or a git
     /// command left running by a killed run).
     fn update_index(&self, info: &[u8]) -> Result<()> {
-        let deadline = Instant::now() + INDEX_LOCK_WAIT;
+        let deadline = Instant::now() + self.waits().index_lock;
         loop {
             match self.run(&["update-index", "-z", "--index-info"], Some(info)) {
                 Ok(_) => return Ok(()),

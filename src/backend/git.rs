@@ -11,6 +11,7 @@ use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, bail};
 
+use super::waits::Waits;
 use crate::secret::Secret;
 
 /// Identity used when git has none configured (a fresh CI machine or container).
@@ -33,6 +34,8 @@ pub struct GitRepo {
     /// known (so the checkout need not persist credentials). Given to git through
     /// `GIT_CONFIG_*` variables, never on the command line.
     auth_header: Option<Secret>,
+    /// How long its locks are waited for ([`Waits::default`] unless [`Self::with_waits`]).
+    waits: Waits,
 }
 
 /// The outcome of running git.
@@ -59,6 +62,7 @@ impl GitRepo {
             prefix: String::new(),
             top: dir.to_path_buf(),
             auth_header: None,
+            waits: Waits::default(),
         };
         let args = ["rev-parse", "--show-prefix", "--show-toplevel"];
         let out = repo.execute(&args, None)?;
@@ -77,6 +81,7 @@ impl GitRepo {
             prefix,
             top,
             auth_header: None,
+            waits: Waits::default(),
         })
     }
 
@@ -135,6 +140,16 @@ impl GitRepo {
             auth_header: Some(Secret::new(format!("AUTHORIZATION: basic {credentials}"))),
             ..self
         }
+    }
+
+    /// The same work tree, waiting `waits` for its locks.
+    pub fn with_waits(self, waits: Waits) -> Self {
+        GitRepo { waits, ..self }
+    }
+
+    /// How long its locks are waited for.
+    pub(super) fn waits(&self) -> &Waits {
+        &self.waits
     }
 
     fn command(&self, args: &[&str]) -> Command {
@@ -449,6 +464,7 @@ mod tests {
             prefix: String::new(),
             top: dir.path().into(),
             auth_header: None,
+            waits: Waits::default(),
         }
         .with_token("secret");
         let fetch = repo.command(&["fetch", "origin"]);

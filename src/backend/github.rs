@@ -3,7 +3,6 @@
 //! backend does (`checkout`).
 
 use std::collections::BTreeSet;
-use std::time::Duration;
 
 use anyhow::{Context, anyhow, bail};
 
@@ -22,7 +21,6 @@ pub struct GithubCommitter {
     base: Option<String>,
     max_commit_bytes: usize,
     marker: RunMarker,
-    follow_wait: Duration,
 }
 
 /// Why one part of a move failed.
@@ -45,13 +43,9 @@ impl GithubCommitter {
     /// `max_commit_bytes` where whole raw files allow; its commits carry a run marker of
     /// their own. Fails at once, before any plan or request to the API, when HEAD is a
     /// local commit that was never pushed. A fetch of a commit just made that fails is
-    /// tried again after `follow_wait`, doubled each time.
-    pub fn new(
-        api: GithubApi,
-        repo: GitRepo,
-        max_commit_bytes: u64,
-        follow_wait: Duration,
-    ) -> anyhow::Result<Self> {
+    /// tried again after `repo`'s [`retry`](super::waits::Waits::retry) wait, doubled each
+    /// time.
+    pub fn new(api: GithubApi, repo: GitRepo, max_commit_bytes: u64) -> anyhow::Result<Self> {
         let marker = RunMarker::new(&api.target().run)?;
         let repo = repo.with_token(api.target().token.expose());
         repo.finish_interrupted()?;
@@ -65,7 +59,6 @@ impl GithubCommitter {
             base,
             max_commit_bytes: usize::try_from(max_commit_bytes).unwrap_or(usize::MAX),
             marker,
-            follow_wait,
         })
     }
 
@@ -136,7 +129,7 @@ impl GithubCommitter {
                 &base,
                 &committed.sha,
                 local,
-                self.follow_wait,
+                self.repo.waits().retry,
             )
             .map_err(|error| {
                 let error = match error {

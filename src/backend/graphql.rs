@@ -28,8 +28,6 @@ use crate::secret::Secret;
 
 /// How many times a transient fault is retried before giving up.
 const MAX_TRANSIENT_RETRIES: u32 = 4;
-/// First backoff after a transient fault; doubled each time.
-const FIRST_BACKOFF: Duration = Duration::from_millis(500);
 /// Per-request time limit.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -77,13 +75,16 @@ pub struct GithubApi {
     target: GithubTarget,
     path: String,
     requests: usize,
+    /// The first wait after a transient fault, doubled each time
+    /// ([`github_backoff`](super::waits::Waits::github_backoff)).
+    first_backoff: Duration,
 }
 
 const COMMIT_MUTATION: &str = "mutation($input: CreateCommitOnBranchInput!) { createCommitOnBranch(input: $input) { commit { oid url } } }";
 
 impl GithubApi {
-    /// A client for `target`.
-    pub fn new(target: GithubTarget) -> Result<Self> {
+    /// A client for `target`, waiting `first_backoff` after a first transient fault.
+    pub fn new(target: GithubTarget, first_backoff: Duration) -> Result<Self> {
         let (origin, path) = split_url(&target.graphql_url).with_context(|| {
             format!(
                 "GITHUB_GRAPHQL_URL `{}` is not an http(s) URL",
@@ -112,6 +113,7 @@ impl GithubApi {
             target,
             path,
             requests: 0,
+            first_backoff,
         })
     }
 
@@ -165,7 +167,7 @@ impl GithubApi {
         mut before_retry: impl FnMut(&mut Self, bool) -> Result<Option<Value>, E>,
         too_large: impl Fn(String) -> E,
     ) -> Result<Value, E> {
-        let mut backoff = FIRST_BACKOFF;
+        let mut backoff = self.first_backoff;
         let mut attempt = 0;
         loop {
             let reply = self.post(payload)?;

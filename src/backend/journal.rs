@@ -15,8 +15,6 @@ use super::git::GitRepo;
 /// advisory lock on it, which the OS releases when its holder exits or is killed, so it can
 /// never be left stale (deleting the file would let two runs lock two different files).
 const LOCK_FILE: &str = "hh-gitops.lock";
-/// How long a run waits for another run's commit before giving up.
-const LOCK_WAIT: Duration = Duration::from_secs(60);
 /// The journal of a work-tree update in progress, under the work tree's git directory.
 const JOURNAL_FILE: &str = "hh-gitops-journal.json";
 /// Pause between two tries at a lock (also used for git's index.lock).
@@ -40,7 +38,8 @@ pub(super) struct Journal {
 }
 
 impl GitRepo {
-    /// Takes the repository lock, waiting up to [`LOCK_WAIT`] for another run to finish.
+    /// Takes the repository lock, waiting for another run to finish up to the
+    /// [`repo_lock`](super::waits::Waits::repo_lock) wait.
     pub(super) fn lock(&self) -> Result<RepoLock> {
         let path = self.git_path(LOCK_FILE)?;
         let file = OpenOptions::new()
@@ -49,7 +48,8 @@ impl GitRepo {
             .write(true)
             .open(&path)
             .with_context(|| format!("cannot open the lock file {}", path.display()))?;
-        let deadline = Instant::now() + LOCK_WAIT;
+        let wait = self.waits().repo_lock;
+        let deadline = Instant::now() + wait;
         loop {
             match file.try_lock() {
                 Ok(()) => return Ok(RepoLock { _file: file }),
@@ -59,7 +59,7 @@ impl GitRepo {
                 Err(TryLockError::WouldBlock) => bail!(
                     "another hh-gitops run has held {} for over {}s while committing: let it finish, then sync again",
                     path.display(),
-                    LOCK_WAIT.as_secs()
+                    wait.as_secs()
                 ),
                 Err(TryLockError::Error(e)) => {
                     return Err(e).with_context(|| format!("cannot lock {}", path.display()));

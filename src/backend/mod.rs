@@ -15,6 +15,7 @@ mod landed;
 pub mod local;
 mod reply;
 pub mod split;
+pub mod waits;
 
 pub use github::GithubCommitter;
 

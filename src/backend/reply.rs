@@ -278,6 +278,21 @@ mod tests {
         );
     }
 
+    /// The integration tests answer `retry-after: 0` so as not to sleep: the wait asked
+    /// for is proven here.
+    #[test]
+    fn a_rate_limit_waits_what_retry_after_asks_for() {
+        let retry_after = |name: &str| (name == "retry-after").then(|| "7".to_owned());
+        for code in [403, 429] {
+            match classify(code, retry_after, r#"{"message":"slow down"}"#, &target()).unwrap() {
+                Reply::RateLimited(wait, what) => {
+                    assert_eq!((wait, what.as_str()), (Duration::from_secs(7), "slow down"));
+                }
+                _ => panic!("{code} with retry-after is a rate limit"),
+            }
+        }
+    }
+
     #[test]
     fn githubs_internal_error_is_a_fault_to_retry() {
         let body = r#"{"data":null,"errors":[{"message":"Something went wrong while executing your query. Please include `AB:CD` when reporting this issue."}]}"#;

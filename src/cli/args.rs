@@ -223,10 +223,20 @@ pub struct SyncArgs {
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_COMMIT_BYTES)]
     pub max_commit_size: u64,
     /// The first wait before trying again after a transient failure (a branch that moved,
-    /// a commit not yet fetchable), in milliseconds; doubled for each further try. Hidden:
-    /// the tests make it short.
-    #[arg(long, value_name = "MS", default_value_t = 1000, hide = true)]
-    pub retry_wait_ms: u64,
+    /// a commit not yet fetchable), in milliseconds; doubled for each further try. Hidden,
+    /// as the three below: the tests make the waits short (unset: `Waits::default`).
+    #[arg(long, value_name = "MS", hide = true)]
+    pub retry_wait_ms: Option<u64>,
+    /// The first wait after a transient GitHub fault, in milliseconds.
+    #[arg(long, value_name = "MS", hide = true)]
+    pub github_backoff_ms: Option<u64>,
+    /// How long the repository lock is waited for, in milliseconds.
+    #[arg(long, value_name = "MS", hide = true)]
+    pub repo_lock_wait_ms: Option<u64>,
+    /// How long a `.git/index.lock` held by another git process is waited for, in
+    /// milliseconds.
+    #[arg(long, value_name = "MS", hide = true)]
+    pub index_lock_wait_ms: Option<u64>,
     /// Shared flags.
     #[command(flatten)]
     pub common: CommonArgs,

@@ -78,10 +78,9 @@ fn committer(config: &SyncConfig, git: Option<&GitRepo>) -> Result<Option<Box<dy
     Ok(match &config.commit {
         Commit::Git { .. } => Some(Box::new(LocalGit::new(git.clone(), config.now)?)),
         Commit::Github(target) => Some(Box::new(GithubCommitter::new(
-            GithubApi::new(target.clone())?,
+            GithubApi::new(target.clone(), config.waits.github_backoff)?,
             git.clone(),
             config.max_commit_bytes,
-            config.retry_wait,
         )?)),
         Commit::DryRun | Commit::CheckOnly(_) => None,
     })
@@ -110,7 +109,7 @@ pub fn sync(registry: &Registry, config: &SyncConfig) -> Result<SyncReport> {
     // tree, so that every path it reports and commits is the repository's own, as GitHub's
     // annotations, code scanning and links name files.
     let below = opened.as_ref().map_or("", GitRepo::prefix).to_owned();
-    let git = opened.map(|opened| opened.at_top());
+    let git = opened.map(|opened| opened.at_top().with_waits(config.waits));
     let given = Given::read(config.fabric_config.as_deref(), config.release)?;
     let changes = match (&config.changed_since, &git) {
         (Some(spec), Some(git)) => {
@@ -128,7 +127,7 @@ pub fn sync(registry: &Registry, config: &SyncConfig) -> Result<SyncReport> {
     };
     let mut committer = committer(config, git.as_ref())?;
     let mut carried = carried::Carried::default();
-    let mut wait = config.retry_wait;
+    let mut wait = config.waits.retry;
     // The report of what earlier plans landed, should planning again fail.
     let mut landed_report: Option<SyncReport> = None;
     for attempt in 1..=MAX_PLANS {

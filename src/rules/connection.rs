@@ -8,7 +8,7 @@
 mod cross;
 mod endpoints;
 #[cfg(test)]
-pub(super) mod mclag_tests;
+mod mclag_tests;
 mod static_external;
 
 pub use endpoints::{End, Endpoint};
@@ -464,11 +464,7 @@ mod tests {
 
     fn admit(spec: serde_json::Value, config: Option<&FabricConfig>) -> Vec<(String, String)> {
         let object = serde_json::json!({"metadata": {"name": "c"}, "spec": spec});
-        let ctx = Context {
-            config,
-            config_given: true,
-            release: crate::rules::Release::NEWEST,
-        };
+        let ctx = crate::rules::test_support::given_config(config, crate::rules::Release::NEWEST);
         crate::rules::admit("Connection", &object, &ctx)
             .into_iter()
             .map(
@@ -540,11 +536,7 @@ mod tests {
         }}}});
         let object = serde_json::json!({"metadata": {"name": "c"}, "spec": spec});
         for release in crate::rules::Release::ALL {
-            let ctx = Context {
-                config: None,
-                config_given: true,
-                release,
-            };
+            let ctx = crate::rules::test_support::given_config(None, release);
             let found: Vec<String> = crate::rules::admit("Connection", &object, &ctx)
                 .into_iter()
                 .map(|v| v.message)

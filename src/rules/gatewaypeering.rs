@@ -349,11 +349,7 @@ mod tests {
         let errors = |release| -> Vec<String> {
             let mut config = crate::rules::config::FabricConfig::fabricator_defaults();
             config.enable_gateway = true;
-            let ctx = Context {
-                config: Some(&config),
-                config_given: true,
-                release,
-            };
+            let ctx = crate::rules::test_support::given_config(Some(&config), release);
             let mut out = Violations::default();
             validate(&peering, &ctx, &mut out);
             out.into_vec().into_iter().map(|v| v.pointer).collect()
@@ -380,11 +376,7 @@ mod tests {
         let errors = |release| -> usize {
             let mut config = crate::rules::config::FabricConfig::fabricator_defaults();
             config.enable_gateway = true;
-            let ctx = Context {
-                config: Some(&config),
-                config_given: true,
-                release,
-            };
+            let ctx = crate::rules::test_support::given_config(Some(&config), release);
             let mut out = Violations::default();
             validate(&peering, &ctx, &mut out);
             out.into_vec()

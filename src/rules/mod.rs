@@ -35,6 +35,8 @@ mod vpcattachment;
 mod vpcpeering;
 
 pub mod state;
+#[cfg(test)]
+pub(crate) mod test_support;
 
 use std::collections::BTreeMap;
 

@@ -351,11 +351,8 @@ mod tests {
     #[test]
     fn a_finding_on_a_config_value_is_an_error_only_when_the_config_is_given() {
         let config = crate::rules::config::FabricConfig::fabricator_defaults();
-        let given = Context {
-            config: Some(&config),
-            config_given: true,
-            release: crate::rules::Release::NEWEST,
-        };
+        let given =
+            crate::rules::test_support::given_config(Some(&config), crate::rules::Release::NEWEST);
         let mut spec = hydrated_leaf();
         spec["ip"] = "192.168.200.8/24".into();
         let object = serde_json::json!({"metadata": {"name": "leaf-01"}, "spec": spec});
@@ -387,11 +384,8 @@ mod tests {
     fn a_config_field_that_does_not_parse_skips_its_check() {
         let mut config = crate::rules::config::FabricConfig::fabricator_defaults();
         config.protocol_subnet = String::new();
-        let ctx = Context {
-            config: Some(&config),
-            config_given: true,
-            release: crate::rules::Release::NEWEST,
-        };
+        let ctx =
+            crate::rules::test_support::given_config(Some(&config), crate::rules::Release::NEWEST);
         let mut spec = hydrated_leaf();
         spec["protocolIP"] = "10.0.0.1/32".into();
         let object = serde_json::json!({"metadata": {"name": "leaf-01"}, "spec": spec});

@@ -370,11 +370,7 @@ mod tests {
 
     fn admit(ranges: serde_json::Value, config: Option<&FabricConfig>) -> Vec<Violation> {
         let object = serde_json::json!({"metadata": {"name": "ns"}, "spec": {"ranges": ranges}});
-        let ctx = Context {
-            config,
-            config_given: true,
-            release: crate::rules::Release::NEWEST,
-        };
+        let ctx = crate::rules::test_support::given_config(config, crate::rules::Release::NEWEST);
         crate::rules::admit("VLANNamespace", &object, &ctx)
     }
 

@@ -273,11 +273,8 @@ mod tests {
             vpc_peering_disabled: true,
             ..FabricConfig::default()
         };
-        let ctx = Context {
-            config: Some(&config),
-            config_given: true,
-            release: crate::rules::Release::NEWEST,
-        };
+        let ctx =
+            crate::rules::test_support::given_config(Some(&config), crate::rules::Release::NEWEST);
         let spec = json!({"permit": [{"a": {}, "b": {}}]});
         assert_eq!(violations(spec.clone(), &ctx).len(), 1);
         let no_config = Context {
@@ -451,11 +448,7 @@ mod tests {
         use serde_json::{Value, json};
 
         use crate::rules::Release;
-        use crate::rules::connection::mclag_tests::findings;
-
-        fn object(kind: &str, name: &str, spec: Value) -> Value {
-            json!({"kind": kind, "metadata": {"name": name}, "spec": spec})
-        }
+        use crate::rules::test_support::{findings, object};
 
         /// Two l2vni VPCs (`vpc-1`, `vpc-2`), an l3vni one (`vpc-l3`), SwitchGroup `mlag-1`.
         fn fabric() -> Vec<Value> {

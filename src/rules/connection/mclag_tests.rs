@@ -4,13 +4,8 @@
 
 use serde_json::{Value, json};
 
-use crate::rules::config::FabricConfig;
-use crate::rules::state::{FabricState, References};
-use crate::rules::{Context, Release, Severity, admit, cross_check};
-
-fn object(kind: &str, name: &str, spec: Value) -> Value {
-    json!({"kind": kind, "metadata": {"name": name}, "spec": spec})
-}
+use crate::rules::Release;
+use crate::rules::test_support::{findings, object};
 
 fn switch(name: &str, redundancy: Option<(&str, &str)>) -> Value {
     let mut spec = json!({"role": "server-leaf", "profile": "vs", "vlanNamespaces": ["default"]});
@@ -54,53 +49,6 @@ fn domain(peer: [&str; 2], session: Option<[&str; 2]>) -> Value {
         spec["sessionLinks"] = json!([link(session)]);
     }
     json!({"mclagDomain": spec})
-}
-
-/// Every finding of `subject` (stand-alone and cross-object) at `release` among `others`,
-/// with fabricator's default config given (fabric MTU 9100, server-facing offset 64), as
-/// `E <pointer>: <message>` or `W ...`. The other kinds' release tests use it too.
-pub(in crate::rules) fn findings(
-    release: Release,
-    subject: &Value,
-    others: &[Value],
-) -> Vec<String> {
-    let config = FabricConfig::fabricator_defaults();
-    let ctx = Context {
-        config: Some(&config),
-        config_given: true,
-        release,
-    };
-    let mut objects: Vec<(String, Value)> = others
-        .iter()
-        .enumerate()
-        .map(|(i, o)| (format!("managed/{i}.yaml"), o.clone()))
-        .collect();
-    objects.push(("raw/conn.yaml".to_owned(), subject.clone()));
-    let borrowed: Vec<(&str, Value)> = objects
-        .iter()
-        .map(|(path, o)| (path.as_str(), o.clone()))
-        .collect();
-    let state = FabricState::of_objects(&borrowed, &ctx, References::Strict);
-    let kind = subject["kind"].as_str().unwrap();
-    let name = subject["metadata"]["name"].as_str().unwrap();
-    let mut found = admit(kind, subject, &ctx);
-    let typed = state.typed(kind, name).unwrap();
-    found.extend(
-        cross_check(&typed, &state, &ctx)
-            .into_iter()
-            .map(|c| c.violation),
-    );
-    found
-        .into_iter()
-        .map(|v| {
-            let tag = if v.severity == Severity::Error {
-                "E"
-            } else {
-                "W"
-            };
-            format!("{tag} {}: {}", v.pointer, v.message)
-        })
-        .collect()
 }
 
 const NOT_FOUND: &str = "does not exist: it is in neither this fabric's managed/ nor raw/ (references must resolve with --references strict or --deny-warnings)";

@@ -152,7 +152,7 @@ mod tests {
 
     use crate::rules::config::FabricConfig;
     use crate::rules::state::{FabricState, References};
-    use crate::rules::{Context, CrossViolation, Release, Severity, Typed, cross_check};
+    use crate::rules::{CrossViolation, Release, Severity, Typed, cross_check};
 
     fn gateway(name: &str, last: u8, groups: Value) -> Value {
         json!({"apiVersion": "gateway.githedgehog.com/v1alpha1", "kind": "Gateway",
@@ -206,11 +206,7 @@ mod tests {
         config.gateway_communities = (0..communities)
             .map(|i| (i, format!("50000:{i}")))
             .collect();
-        let ctx = Context {
-            config: Some(&config),
-            config_given: true,
-            release,
-        };
+        let ctx = crate::rules::test_support::given_config(Some(&config), release);
         let paths: Vec<String> = objects
             .iter()
             .map(|o| format!("managed/{}.yaml", o["metadata"]["name"].as_str().unwrap()))

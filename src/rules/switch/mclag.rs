@@ -87,7 +87,7 @@ mod tests {
 
     use crate::rules::config::FabricConfig;
     use crate::rules::state::{FabricState, References};
-    use crate::rules::{Context, Release, Severity, admit, cross_check};
+    use crate::rules::{Release, Severity, admit, cross_check};
 
     /// A protocol IP as unique as the management IP `ip`: `172.30.8.<its last byte>/32`.
     fn protocol_ip(ip: &str) -> String {
@@ -109,11 +109,7 @@ mod tests {
     /// `others` and the group `m`, with fabricator's default config given.
     fn errors(release: Release, subject: &Value, others: &[Value]) -> Vec<String> {
         let config = FabricConfig::fabricator_defaults();
-        let ctx = Context {
-            config: Some(&config),
-            config_given: true,
-            release,
-        };
+        let ctx = crate::rules::test_support::given_config(Some(&config), release);
         let mut objects = vec![
             (
                 "managed/ns.yaml",
@@ -310,7 +306,7 @@ mod tests {
         let namespace = json!({"kind": "VLANNamespace", "metadata": {"name": "default"},
             "spec": {"ranges": [{"from": 1000, "to": 2999}]}});
         let all = |release| {
-            crate::rules::connection::mclag_tests::findings(
+            crate::rules::test_support::findings(
                 release,
                 &subject,
                 &[namespace.clone(), group.clone(), peer.clone()],

@@ -292,7 +292,7 @@ mod tests {
         let namespace = json!({"kind": "VLANNamespace", "metadata": {"name": "default"},
             "spec": {"ranges": [{"from": 1000, "to": 2999}]}});
         let about_locators = |release| {
-            crate::rules::connection::mclag_tests::findings(
+            crate::rules::test_support::findings(
                 release,
                 &subject,
                 std::slice::from_ref(&namespace),

@@ -164,11 +164,8 @@ fn reserved_subnets_follow_the_config() {
     assert_eq!(found.len(), 1);
     assert!(found[0].1.contains("`172.30.0.0/21`"), "{found:?}");
     let unparsed = FabricConfig::default();
-    let ctx = Context {
-        config: Some(&unparsed),
-        config_given: true,
-        release: crate::rules::Release::NEWEST,
-    };
+    let ctx =
+        crate::rules::test_support::given_config(Some(&unparsed), crate::rules::Release::NEWEST);
     assert_eq!(
         violations_with(spec, &ctx),
         vec![],

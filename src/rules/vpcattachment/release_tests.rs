@@ -4,11 +4,7 @@
 use serde_json::{Value, json};
 
 use crate::rules::Release;
-use crate::rules::connection::mclag_tests::findings;
-
-fn object(kind: &str, name: &str, spec: Value) -> Value {
-    json!({"kind": kind, "metadata": {"name": name}, "spec": spec})
-}
+use crate::rules::test_support::{findings, object};
 
 /// A VPC with a plain and a hostBGP subnet, an MCLAG connection `m` to the MCLAG pair
 /// `leaf-01`/`leaf-02`, and an unbundled connection `u` to `leaf-04`.

@@ -4,11 +4,8 @@ use serde_json::{Value, json};
 
 use super::*;
 use crate::rules::state::{Member, Origin, References};
+use crate::rules::test_support::object;
 use crate::rules::{CrossViolation, Typed, Violation, admit_typed};
-
-fn object(kind: &str, name: &str, spec: Value) -> Value {
-    json!({"kind": kind, "metadata": {"name": name}, "spec": spec})
-}
 
 fn switches() -> Vec<Value> {
     vec![
@@ -231,11 +228,8 @@ fn an_opt_in_profile_refuses_the_connection_only_when_a_given_config_leaves_it_o
     // Without a fab.yaml the fabric may include it: the Switch warns, nothing here.
     assert_eq!(check(subject.clone(), &others), []);
     let config = FabricConfig::fabricator_defaults();
-    let given = Context {
-        config: Some(&config),
-        config_given: true,
-        release: crate::rules::Release::NEWEST,
-    };
+    let given =
+        crate::rules::test_support::given_config(Some(&config), crate::rules::Release::NEWEST);
     let found: Vec<_> = cross(&given, subject.clone(), &others)
         .into_iter()
         .map(|cross| cross.violation.message)
@@ -250,11 +244,8 @@ fn an_opt_in_profile_refuses_the_connection_only_when_a_given_config_leaves_it_o
         include_sonic_clsp: true,
         ..FabricConfig::fabricator_defaults()
     };
-    let ctx = Context {
-        config: Some(&included),
-        config_given: true,
-        release: crate::rules::Release::NEWEST,
-    };
+    let ctx =
+        crate::rules::test_support::given_config(Some(&included), crate::rules::Release::NEWEST);
     assert!(cross(&ctx, subject, &others).is_empty());
 }
 

@@ -181,11 +181,8 @@ fn an_unknown_profile_is_an_error_and_an_opt_in_one_only_a_warning_without_a_fab
     assert_eq!(guessed.len(), 1);
     assert_eq!(guessed[0].severity, Severity::Warning);
     let config = FabricConfig::fabricator_defaults();
-    let given = Context {
-        config: Some(&config),
-        config_given: true,
-        release: crate::rules::Release::NEWEST,
-    };
+    let given =
+        crate::rules::test_support::given_config(Some(&config), crate::rules::Release::NEWEST);
     let refused = check_with(&given, subject, &[default_namespace()]);
     assert_eq!(
         refused
@@ -339,11 +336,8 @@ fn gateways_count_only_in_a_fabric_with_gateways_and_mclag_leaves_share_asn_and_
     );
     let mut config = FabricConfig::fabricator_defaults();
     config.enable_gateway = true;
-    let ctx = Context {
-        config: Some(&config),
-        config_given: true,
-        release: crate::rules::Release::NEWEST,
-    };
+    let ctx =
+        crate::rules::test_support::given_config(Some(&config), crate::rules::Release::NEWEST);
     let found = check_with(&ctx, subject, &[default_namespace(), gateway]);
     assert_eq!(found.len(), 1);
     assert!(

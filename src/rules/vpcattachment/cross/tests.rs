@@ -404,11 +404,8 @@ fn an_opt_in_profile_refuses_the_attachment_only_when_a_given_config_leaves_it_o
         vec![]
     );
     let config = FabricConfig::fabricator_defaults();
-    let given = Context {
-        config: Some(&config),
-        config_given: true,
-        release: crate::rules::Release::NEWEST,
-    };
+    let given =
+        crate::rules::test_support::given_config(Some(&config), crate::rules::Release::NEWEST);
     let found: Vec<_> = cross(&given, objects, subject, References::Strict)
         .into_iter()
         .map(|v| v.violation.message)

@@ -1,0 +1,49 @@
+//! Every integration test, in one test binary (as cargo and ripgrep do): one link of the
+//! library and its dependencies instead of one per file, and one place for the shared
+//! helpers (`common`, `action_support`). Run one module with `cargo test --test it NAME::`.
+
+mod action_download;
+mod action_e2e;
+mod action_inputs;
+mod action_support;
+mod actions_log;
+mod admission;
+mod check;
+mod common;
+mod demo;
+mod diff;
+mod fabric_config;
+mod fabric_over_time;
+mod fabric_state;
+mod fuzz;
+mod gitattributes;
+mod github;
+mod list;
+mod local_backend;
+mod merge_queue;
+mod messages;
+mod metadata;
+mod oracle;
+mod output_faults;
+mod paths;
+mod precommit;
+mod profiles_missing;
+mod pull_request;
+mod quickstart;
+mod readme;
+mod release_choice;
+mod release_schemas;
+mod release_schemas_profiles;
+mod releases;
+mod repo_check;
+mod repo_paths;
+mod report_output;
+mod roundtrip;
+mod sarif;
+mod schemas;
+mod summary_cut;
+mod switch_update;
+mod sync;
+mod warnings;
+mod wiring;
+mod yaml_withdraw;

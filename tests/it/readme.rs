@@ -1,0 +1,217 @@
+//! What the README shows is what the product does: the consumer workflow has the parts the
+//! README promises, the sample job summary and the deletion example are real output, and
+//! every link to a section of the README lands on one.
+
+use crate::common::{
+    Repo, WIRED_FABRIC, assert_exit, attachment, bin, output, readme,
+    readme_block_after as block_after, stdout, vpc_on,
+};
+
+#[test]
+fn the_consumer_workflow_has_every_promised_part() {
+    let workflow = block_after("<!-- consumer-workflow -->");
+    for part in [
+        "paths: [\"**/raw/**\"]",
+        "schedule:",
+        "workflow_dispatch:",
+        "dry-run:",
+        "pull_request:",
+        // The pull-request gate covers hand edits to managed/ too.
+        "paths: [\"**/raw/**\", \"**/managed/**\"]",
+        "concurrency:",
+        "contents: write",
+        "uses: hh-gitops/hh-gitops@v1",
+    ] {
+        assert!(workflow.contains(part), "README workflow lacks {part}");
+    }
+    // The end-to-end test runs the same triggers, permissions and concurrency.
+    let tested =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/e2e/gitops.yml"))
+            .unwrap();
+    for part in [
+        "concurrency:",
+        "contents: write",
+        "pull_request:",
+        "paths: [\"**/raw/**\"]",
+    ] {
+        assert!(tested.contains(part), "e2e workflow lacks {part}");
+    }
+}
+
+/// The fabric of the README's examples, in a clone: the default namespaces in managed/.
+fn fabric_with_namespaces() -> Repo {
+    let repo = Repo::new(None);
+    for (path, text) in &WIRED_FABRIC[..2] {
+        repo.write(
+            &format!("gitops/hedgehog/fabric-1/managed/{path}"),
+            text.as_bytes(),
+        );
+    }
+    repo
+}
+
+#[test]
+fn the_summary_sample_is_real_output_with_a_blank_line_before_each_section() {
+    let repo = fabric_with_namespaces();
+    repo.write(
+        "gitops/hedgehog/fabric-1/raw/vpc-1.yaml",
+        vpc_on("vpc-1", "10.0.1.0/24", 1001).as_bytes(),
+    );
+    repo.write(
+        "gitops/hedgehog/fabric-1/raw/vpc-2.yaml",
+        vpc_on("vpc-2", "10.0.2.0/24", 1002)
+            .replace("vlan:", "vlna:")
+            .as_bytes(),
+    );
+    repo.commit_all("a good VPC and one with a typo");
+    let summary = repo.tmp.path().join("summary.md");
+    let out = repo.sync(&["--summary", summary.to_str().unwrap()]);
+    assert_exit(&out, 1);
+    let actual = std::fs::read_to_string(summary).unwrap();
+    let sample = block_after("<!-- summary-sample -->");
+    // A contiguous piece of the real summary, whole lines, blank lines included.
+    assert!(
+        actual.starts_with(&sample) || actual.contains(&format!("\n{sample}")),
+        "the README's sample is not a contiguous piece of the real summary:\n--- README\n{sample}--- real\n{actual}"
+    );
+    // Markdown renders a heading or a bold section line after a table as one more row
+    // unless a blank line separates them.
+    let lines: Vec<&str> = sample.lines().collect();
+    for (i, line) in lines.iter().enumerate().skip(1) {
+        if line.starts_with('#') || line.starts_with("**") {
+            assert_eq!(lines[i - 1], "", "no blank line before `{line}`");
+        }
+    }
+}
+
+#[test]
+fn the_deletion_example_is_what_the_pull_request_gate_prints() {
+    let repo = fabric_with_namespaces();
+    repo.write(
+        "gitops/hedgehog/fabric-1/managed/vpcs/vpc-1.yaml",
+        vpc_on("vpc-1", "10.0.1.0/24", 1001).as_bytes(),
+    );
+    repo.write(
+        "gitops/hedgehog/fabric-1/managed/vpcattachments/vpc-1--server-01.yaml",
+        attachment("vpc-1").as_bytes(),
+    );
+    repo.write("gitops/hedgehog/fabric-1/raw/.gitkeep", b"");
+    repo.commit_all("a VPC and its attachment");
+    repo.git(&["push", "-q", "origin", "main"]);
+    repo.git(&["checkout", "-q", "-b", "delete-vpc-1"]);
+    repo.git(&[
+        "rm",
+        "-q",
+        "gitops/hedgehog/fabric-1/managed/vpcs/vpc-1.yaml",
+    ]);
+    repo.commit_all("delete vpc-1");
+    let mut command = bin();
+    command
+        .args(["sync", "--repo"])
+        .arg(&repo.work)
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_EVENT_NAME", "pull_request")
+        .env("GITHUB_BASE_REF", "main")
+        .env("GITHUB_REF", "refs/pull/7/merge");
+    let out = output(repo.isolate(&mut command));
+    assert_exit(&out, 1);
+    let printed = stdout(&out);
+    let findings: Vec<&str> = printed
+        .lines()
+        .map(str::trim_start)
+        .filter(|l| l.contains(": error: "))
+        .collect();
+    let example = block_after("<!-- delete-sample -->");
+    assert_eq!(
+        example.lines().collect::<Vec<_>>(),
+        findings,
+        "the README's deletion example differs from the gate's errors:\n{printed}"
+    );
+}
+
+/// The anchor GitHub gives a heading: lower case, spaces to `-`, punctuation other than
+/// `-` and `_` dropped.
+fn anchor(heading: &str) -> String {
+    heading
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The lines of `text` outside fenced code blocks, with their line numbers.
+fn prose_lines(text: &str) -> Vec<(usize, &str)> {
+    let mut fenced = false;
+    let mut prose = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim_start().starts_with("```") {
+            fenced = !fenced;
+            continue;
+        }
+        if !fenced {
+            prose.push((i + 1, line));
+        }
+    }
+    prose
+}
+
+#[test]
+fn every_link_to_a_section_lands_on_a_heading() {
+    for (name, text) in [
+        ("README.md", readme()),
+        (
+            "CONTRIBUTING.md",
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/CONTRIBUTING.md"))
+                .unwrap(),
+        ),
+    ] {
+        let prose = prose_lines(&text);
+        let anchors: Vec<String> = prose
+            .iter()
+            .filter_map(|(_, line)| line.strip_prefix('#'))
+            .map(|heading| anchor(heading.trim_start_matches('#')))
+            .collect();
+        for (number, line) in &prose {
+            for link in line.split("](#").skip(1) {
+                let target = &link[..link.find(')').expect("a link ends with `)`")];
+                assert!(
+                    anchors.iter().any(|a| a == target),
+                    "{name}:{number}: no heading has the anchor #{target}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn every_heading_and_fence_follows_a_blank_line_and_no_line_ends_in_spaces() {
+    for name in ["README.md", "CONTRIBUTING.md"] {
+        let text =
+            std::fs::read_to_string(format!("{}/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        let mut fenced = false;
+        for (i, line) in lines.iter().enumerate() {
+            assert_eq!(line.trim_end(), *line, "{name}:{}: trailing spaces", i + 1);
+            let fence = line.trim_start().starts_with("```");
+            let opens = fence && !fenced;
+            if fence {
+                fenced = !fenced;
+            }
+            let heading = !fenced && !fence && line.starts_with('#');
+            if i > 0 && (opens || heading) {
+                let before = lines[i - 1].trim();
+                assert!(
+                    before.is_empty() || before.starts_with("<!--"),
+                    "{name}:{}: no blank line before `{line}`",
+                    i + 1
+                );
+            }
+        }
+        assert!(!fenced, "{name}: a fence is never closed");
+    }
+}
