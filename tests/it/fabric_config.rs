@@ -179,7 +179,7 @@ fn the_fab_yaml_hhfab_init_writes_is_read_and_never_listed_as_ignored() {
     let repo = Repo::new(None);
     repo.write(
         "gitops/hedgehog/f/fab.yaml",
-        include_bytes!("fixtures/fab-yaml/hhfab-init-gateway.yaml"),
+        include_bytes!("../fixtures/fab-yaml/hhfab-init-gateway.yaml"),
     );
     repo.write("gitops/hedgehog/f/raw/vpc.yaml", VPC_IN_172_30.as_bytes());
     repo.commit_all("hhfab init");

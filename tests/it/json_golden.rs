@@ -6,14 +6,13 @@
 //! path with its value type) is held to the recorded `report.shape`: a path that goes or
 //! changes type under the same `version` fails, whatever is blessed.
 
-mod common;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use common::{Repo, assert_exit, stdout};
+use crate::common::{Repo, assert_exit, stdout};
 
 /// The folder of the golden files.
 fn golden_dir() -> PathBuf {
@@ -51,11 +50,11 @@ fn reports() -> Vec<(String, String)> {
         ("golden/with-errors", "with-errors", 1),
     ] {
         let repo = Repo::new(Some(fixture));
-        let mut check = common::bin();
+        let mut check = crate::common::bin();
         check
             .current_dir(&repo.work)
             .args(["check", "--format", "json"]);
-        let check = common::output(repo.isolate(&mut check));
+        let check = crate::common::output(repo.isolate(&mut check));
         assert_exit(&check, exit);
         let sync = repo.sync(&["--dry-run", "--format", "json"]);
         assert_exit(&sync, exit);
