@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Benchmark of `hh-gitops check` (release build) on the synthetic Hedgehog corpus:
-# 1,000 files x 10 documents, 5% invalid. Needs hyperfine and PyYAML for the generator.
+# Benchmark of `hh-gitops check` (the `release-lto` build that ships) on the synthetic
+# Hedgehog corpus: 1,000 files x 10 documents, 5% invalid. Needs hyperfine and PyYAML for
+# the generator.
 #   bench/run.sh [path/to/gen_corpus.py]   (default: bench/gen_corpus.py, a copy of the
 #   team's generator from ../shared/bench, so that a fresh clone can run it)
 # HH_GITOPS_BIN=path measures that binary (e.g. the static musl build) instead.
@@ -18,8 +19,8 @@ trap 'rm -rf "$corpus"' EXIT
 python3 "$gen" --files 1000 --docs 10 "$corpus/c" >/dev/null
 bin=${HH_GITOPS_BIN:-}
 if [ -z "$bin" ]; then
-  cargo build --release --quiet --manifest-path "$root/Cargo.toml"
-  bin="$root/target/release/hh-gitops"
+  cargo build --profile release-lto --quiet --manifest-path "$root/Cargo.toml"
+  bin="$root/target/release-lto/hh-gitops"
 fi
 base=${HH_GITOPS_BASE:-}
 echo "corpus: $(find "$corpus/c" -name '*.yaml' | wc -l) files, $(du -sb "$corpus/c" | cut -f1) bytes"

@@ -4,13 +4,13 @@
 # raw/, a first import; all in managed/ with a few new raw files, the everyday run).
 # Prints the median time (hyperfine), the peak RSS, and each step's ratio of time to
 # n log n (it stays near 1 when the run grows no faster than n log n).
-#   bench/scale.sh            HH_GITOPS_BIN=path measures that binary instead of a release build
+#   bench/scale.sh            HH_GITOPS_BIN=path measures that binary instead of a `release-lto` build
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=${HH_GITOPS_BIN:-}
 if [ -z "$bin" ]; then
-  cargo build --release --quiet --manifest-path "$root/Cargo.toml"
-  bin="$root/target/release/hh-gitops"
+  cargo build --profile release-lto --quiet --manifest-path "$root/Cargo.toml"
+  bin="$root/target/release-lto/hh-gitops"
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

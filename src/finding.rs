@@ -94,7 +94,12 @@ impl Finding {
 
     /// Formats the finding compiler-style: `path:line:col: error: message (at /pointer)`.
     pub fn display(&self, path: &str) -> String {
-        let label = self.severity.label();
+        self.display_labelled(path, self.severity.label())
+    }
+
+    /// [`Finding::display`] with `label` written for the severity: the text report passes
+    /// the word in colour, so that only the label is ever coloured, never the message.
+    pub fn display_labelled(&self, path: &str, label: &str) -> String {
         if self.pointer.is_empty() {
             format!(
                 "{path}:{}:{}: {label}: {}",

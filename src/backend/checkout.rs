@@ -138,7 +138,7 @@ impl GitRepo {
     /// Brings the checkout to `sha`, a commit just made on the remote `branch` on top of
     /// `base` (the checkout's HEAD), for `changes`: fetches it, then [advances](Self::advance).
     /// A failed fetch (GitHub not serving the new commit yet, a dropped connection) is tried
-    /// again, [`FOLLOW_FETCHES`] times in all, waiting `wait`, then twice as long each time.
+    /// again, `FOLLOW_FETCHES` times in all, waiting `wait`, then twice as long each time.
     /// The commit is on the branch whatever happens here, so every failure is
     /// [`CommitError::Landed`], never a reason to commit again.
     pub fn follow(

@@ -11,7 +11,7 @@ use crate::rules::Release;
 
 /// GitOps gate for Hedgehog Open Network Fabric: checks the YAML dropped into each
 /// fabric's raw/ folder against the Hedgehog CRD schemas and moves the valid resources to
-/// managed/<kind plural>/<name>.yaml in one commit.
+/// `managed/<kind plural>/<name>.yaml` in one commit.
 ///
 /// Exit status: 0 everything valid, 1 something was rejected, 2 usage or I/O error.
 #[derive(Debug, Parser)]

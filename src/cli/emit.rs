@@ -14,7 +14,7 @@ use crate::config::EmitConfig;
 use crate::finding::Finding;
 use crate::gha;
 use crate::report::markdown::Links;
-use crate::report::text::Section;
+use crate::report::text::{Colour, Section};
 use crate::report::wire::json;
 use crate::report::wire::sarif::ReleaseEntry;
 use crate::report::{CheckReport, SyncReport, actions, markdown, sarif, text};
@@ -170,13 +170,13 @@ impl Report<'_> {
     }
 
     /// The text report, in sections (one per fabric for a sync).
-    fn text(&self, quiet: bool) -> Vec<Section> {
+    fn text(&self, quiet: bool, colour: Colour) -> Vec<Section> {
         match self {
             Report::Check(report) => vec![Section {
                 title: None,
-                body: text::check(report, quiet),
+                body: text::check(report, quiet, colour),
             }],
-            Report::Sync(report) => text::sync_sections(report, quiet),
+            Report::Sync(report) => text::sync_sections(report, quiet, colour),
         }
     }
 
@@ -412,13 +412,12 @@ pub fn emit(emit: &EmitConfig, report: &Report, terminal: &Terminal) -> u8 {
             }
         },
         Format::Text => {
-            let mut sections = report.text(emit.quiet);
-            if emit.color {
-                for section in &mut sections {
-                    section.body = text::coloured(&section.body);
-                }
-            }
-            terminal.sections(sections)
+            let colour = if emit.color {
+                Colour::Ansi
+            } else {
+                Colour::Plain
+            };
+            terminal.sections(report.text(emit.quiet, colour))
         }
     };
     if let Some(path) = &emit.report_json {

@@ -194,7 +194,7 @@ impl FieldChange {
     /// One line for people: `spec.subnets.default.vlan: 1001 → 1002`,
     /// `+ spec.subnets.db: {subnet: 10.0.2.0/24, vlan: 1002}`, `- spec.ipv4Namespace: default`.
     /// Values are shown in YAML flow style, strings quoted only where YAML would read them as
-    /// something else, and cut at [`MAX_SHOWN_VALUE_CHARS`].
+    /// something else, and cut at `MAX_SHOWN_VALUE_CHARS`.
     pub fn line(&self) -> String {
         let path = if self.path.is_empty() {
             "(the whole document)"

@@ -7,6 +7,7 @@ mod list;
 use std::fmt::Write;
 
 use super::{CheckReport, SyncReport};
+use crate::finding::{Finding, Severity};
 use crate::plan::diff::Diff;
 use crate::plan::{Status, plural};
 use crate::rules::config_file::ConfigSource;
@@ -15,14 +16,14 @@ pub use list::list;
 
 /// `sync --quiet`: per fabric only what fails the run (rejected raw files that count, with
 /// their errors, and errors in managed/), then the closing line.
-fn quiet_sync(report: &SyncReport) -> Vec<Section> {
+fn quiet_sync(report: &SyncReport, colour: Colour) -> Vec<Section> {
     let mut sections = Vec::new();
     for fabric in &report.fabrics {
         let mut out = String::new();
         for rejected in fabric.rejected.iter().filter(|r| !r.untouched) {
             for finding in rejected.findings.iter().filter(|f| f.is_error()) {
                 let path = format!("{}/{}", fabric.dir, rejected.path);
-                let _ = writeln!(out, "{}", finding.display(&path));
+                let _ = writeln!(out, "{}", colour.finding(finding, &path));
             }
         }
         for managed in fabric
@@ -31,7 +32,7 @@ fn quiet_sync(report: &SyncReport) -> Vec<Section> {
             .filter(|m| m.finding.is_error())
         {
             let path = format!("{}/{}", fabric.dir, managed.path);
-            let _ = writeln!(out, "{}", managed.finding.display(&path));
+            let _ = writeln!(out, "{}", colour.finding(&managed.finding, &path));
         }
         if !out.is_empty() {
             sections.push(Section {
@@ -47,39 +48,48 @@ fn quiet_sync(report: &SyncReport) -> Vec<Section> {
     sections
 }
 
-/// `text` with the `error` and `warning` labels of its findings in colour (ANSI), for a
-/// terminal.
-pub fn coloured(text: &str) -> String {
-    const RED: &str = "\x1b[1;31m";
-    const YELLOW: &str = "\x1b[1;33m";
-    const RESET: &str = "\x1b[0m";
-    text.lines()
-        .map(|line| {
-            let line = line
-                .replacen(": error: ", &format!(": {RED}error{RESET}: "), 1)
-                .replacen(": warning: ", &format!(": {YELLOW}warning{RESET}: "), 1);
-            match line.strip_prefix("warning: ") {
-                Some(rest) => format!("{YELLOW}warning{RESET}: {rest}\n"),
-                None => format!("{line}\n"),
-            }
-        })
-        .collect()
+/// How the report writes the `error` and `warning` labels: plain, or in ANSI colour for a
+/// terminal (`--color`). The renderer colours each label as it writes it, so a message that
+/// holds `: error: ` (a user's YAML key, say) is never coloured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Colour {
+    /// No escape codes: a file, a pipe, `NO_COLOR`, `--color never`.
+    Plain,
+    /// `error` in bold red, `warning` in bold yellow.
+    Ansi,
+}
+
+impl Colour {
+    /// The label of `severity` as written.
+    fn label(self, severity: Severity) -> &'static str {
+        match (self, severity) {
+            (Colour::Plain, severity) => severity.label(),
+            (Colour::Ansi, Severity::Error) => "\x1b[1;31merror\x1b[0m",
+            (Colour::Ansi, Severity::Warning) => "\x1b[1;33mwarning\x1b[0m",
+        }
+    }
+
+    /// `finding` as one compiler-style line, its label in this colour.
+    fn finding(self, finding: &Finding, path: &str) -> String {
+        finding.display_labelled(path, self.label(finding.severity))
+    }
 }
 
 /// `check`: one line per finding, then a totals line. `quiet`: errors and totals only.
-pub fn check(report: &CheckReport, quiet: bool) -> String {
+pub fn check(report: &CheckReport, quiet: bool, colour: Colour) -> String {
     let mut out = String::new();
     for file in &report.files {
         for finding in file.findings.iter().filter(|f| !quiet || f.is_error()) {
-            let _ = writeln!(out, "{}", finding.display(&file.path));
+            let _ = writeln!(out, "{}", colour.finding(finding, &file.path));
         }
     }
     if quiet {
         let _ = writeln!(out, "checked {}", check_totals(report));
         return out;
     }
+    let warning = colour.label(Severity::Warning);
     for missing in &report.missing {
-        let _ = writeln!(out, "warning: {}", missing.message());
+        let _ = writeln!(out, "{warning}: {}", missing.message());
     }
     for file in &report.files {
         if let Some(why) = &file.ignored {
@@ -151,10 +161,11 @@ pub struct Section {
 /// own warnings (missing references, problems already in managed/), then what moved or
 /// would move (each file with its warnings), then the ignored files. The totals stay the
 /// last line, as on a terminal the last line is the one read first.
-pub fn sync_sections(report: &SyncReport, quiet: bool) -> Vec<Section> {
+pub fn sync_sections(report: &SyncReport, quiet: bool, colour: Colour) -> Vec<Section> {
     if quiet {
-        return quiet_sync(report);
+        return quiet_sync(report, colour);
     }
+    let warning = colour.label(Severity::Warning);
     let mut sections = Vec::new();
     let verb = report.move_verb();
     for fabric in &report.fabrics {
@@ -170,24 +181,16 @@ pub fn sync_sections(report: &SyncReport, quiet: bool) -> Vec<Section> {
             };
             let _ = writeln!(out, "  rejected {} ({why})", rejected.path);
             for finding in &rejected.findings {
-                let _ = writeln!(
-                    out,
-                    "      {}",
-                    finding.display(&format!("{}/{}", fabric.dir, rejected.path))
-                );
+                let path = format!("{}/{}", fabric.dir, rejected.path);
+                let _ = writeln!(out, "      {}", colour.finding(finding, &path));
             }
         }
         for missing in &fabric.missing {
-            let _ = writeln!(out, "  warning: {}", missing.message());
+            let _ = writeln!(out, "  {warning}: {}", missing.message());
         }
         for managed in &fabric.managed_findings {
-            let _ = writeln!(
-                out,
-                "  {}",
-                managed
-                    .finding
-                    .display(&format!("{}/{}", fabric.dir, managed.path))
-            );
+            let path = format!("{}/{}", fabric.dir, managed.path);
+            let _ = writeln!(out, "  {}", colour.finding(&managed.finding, &path));
         }
         for moved in &fabric.moved {
             let n = moved.resources.len();
@@ -218,12 +221,9 @@ pub fn sync_sections(report: &SyncReport, quiet: bool) -> Vec<Section> {
                     leaving.kind, leaving.name, leaving.path, leaving.line
                 );
             }
-            for warning in moved.warnings() {
-                let _ = writeln!(
-                    out,
-                    "      {}",
-                    warning.display(&format!("{}/{}", fabric.dir, moved.raw))
-                );
+            let path = format!("{}/{}", fabric.dir, moved.raw);
+            for finding in moved.warnings() {
+                let _ = writeln!(out, "      {}", colour.finding(finding, &path));
             }
         }
         for (ignored, reason) in report.ignored_files(fabric) {
@@ -245,7 +245,11 @@ pub fn sync_sections(report: &SyncReport, quiet: bool) -> Vec<Section> {
         let _ = writeln!(closing, "{}", base.describe());
     }
     for glob in &report.unmatched_fabrics {
-        let _ = writeln!(closing, "warning: {}", SyncReport::unmatched_warning(glob));
+        let _ = writeln!(
+            closing,
+            "{warning}: {}",
+            SyncReport::unmatched_warning(glob)
+        );
     }
     for skipped in &report.skipped {
         let _ = writeln!(closing, "skipped {}: {}", skipped.dir, skipped.reason);
@@ -254,7 +258,8 @@ pub fn sync_sections(report: &SyncReport, quiet: bool) -> Vec<Section> {
         let _ = writeln!(closing, "{line}");
     }
     if let Some(failure) = report.commit_failure() {
-        let _ = writeln!(closing, "error: {failure}");
+        let error = colour.label(Severity::Error);
+        let _ = writeln!(closing, "{error}: {failure}");
     }
     let _ = writeln!(closing, "{}", closing_line(report));
     sections.push(Section {
@@ -321,5 +326,48 @@ pub fn closing_line(report: &SyncReport) -> String {
         (None, Some(_)) if report.dry_run => format!("dry run, nothing changed: {counts}"),
         (None, Some(reason)) => format!("check only, nothing committed ({reason}): {counts}"),
         (None, None) => format!("no commit (nothing to change): {counts}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::CheckedFile;
+
+    /// A rejected file whose error and warning both quote `: error: ` and `: warning: `, as
+    /// a message quoting a user's YAML key can.
+    fn report_quoting_labels() -> CheckReport {
+        let error = Finding::at(3, 5, "unknown field `x: error: y: warning: z`");
+        let warning = Finding {
+            severity: Severity::Warning,
+            ..Finding::at(4, 1, "the comment says `: warning: ` and `: error: `")
+        };
+        let file = CheckedFile {
+            path: "f.yaml".to_owned(),
+            resources: 0,
+            findings: vec![error, warning],
+            ignored: None,
+        };
+        CheckReport::new(vec![file], Vec::new(), Vec::new())
+    }
+
+    #[test]
+    fn only_each_findings_own_label_is_coloured() {
+        assert_eq!(
+            check(&report_quoting_labels(), false, Colour::Ansi),
+            "f.yaml:3:5: \x1b[1;31merror\x1b[0m: unknown field `x: error: y: warning: z`\n\
+             f.yaml:4:1: \x1b[1;33mwarning\x1b[0m: the comment says `: warning: ` and `: error: `\n\
+             checked 1 file: 0 valid (0 resources), 1 rejected (1 error), 1 warning\n"
+        );
+    }
+
+    #[test]
+    fn plain_text_has_no_escape_codes() {
+        assert_eq!(
+            check(&report_quoting_labels(), false, Colour::Plain),
+            "f.yaml:3:5: error: unknown field `x: error: y: warning: z`\n\
+             f.yaml:4:1: warning: the comment says `: warning: ` and `: error: `\n\
+             checked 1 file: 0 valid (0 resources), 1 rejected (1 error), 1 warning\n"
+        );
     }
 }

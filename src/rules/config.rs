@@ -2,8 +2,10 @@
 //! `api/meta/types.go:77-135`): only the fields a `Validate()` reads, with their JSON names,
 //! so that a `fabric-ctrl-config` `config.yaml` or a Go test's config reads unchanged.
 //! Absent fields are Go's zero values; [`FabricConfig::fabricator_defaults`] is what a
-//! fabric installed with an empty `spec.config` runs with
-//! (`../shared/hedgehog/fabric-config.md` maps each field to its default and fab.yaml path).
+//! fabric installed with an empty `spec.config` runs with (fabricator's
+//! [`pkg/fab/defaults.go`](https://github.com/githedgehog/fabricator/blob/v0.47.4/pkg/fab/defaults.go#L12-L57), mapped to these fields
+//! by `GetFabricConfig()` in
+//! [`pkg/fab/comp/fabric/fabric.go`](https://github.com/githedgehog/fabricator/blob/v0.47.4/pkg/fab/comp/fabric/fabric.go#L194)).
 
 use std::collections::BTreeMap;
 

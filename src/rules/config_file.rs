@@ -5,19 +5,21 @@
 //! `fab/fabric-ctrl-config` ConfigMap, alone or as the whole ConfigMap). Told apart by
 //! content. Pure: bytes in, a config or a finding with its line out.
 //!
-//! A fab.yaml becomes a `FabricConfig` as fabricator derives it
-//! (`../shared/hedgehog/fabric-config.md` §2): fabricator's defaults fill every field the file
-//! leaves out or sets to zero (mergo), then `Fabricator.Default()`'s fixups, then
-//! `GetFabricConfig()`'s mapping (reserved subnets derived from the subnets). A config.yaml is
-//! used as written, then checked and normalised as `FabricConfig.Init()` does: a config
-//! that lacks a field `Init()` requires is refused, naming it (`ctrl_config`). A fab.yaml
-//! may also pin the fabric version, and so the Hedgehog release (`pin`).
+//! A fab.yaml becomes a `FabricConfig` as fabricator derives it: fabricator's defaults fill
+//! every field the file leaves out or sets to zero (mergo), then `Fabricator.Default()`'s
+//! fixups, then `GetFabricConfig()`'s mapping (reserved subnets derived from the subnets). A
+//! config.yaml is used as written, then checked and normalised as `FabricConfig.Init()`
+//! does: a config that lacks a field `Init()` requires is refused, naming it (`ctrl_config`).
+//! A fab.yaml may also pin the fabric version, and so the Hedgehog release (`pin`).
 //!
 //! Fabricator's defaults, fixups and mapping are the same in the fabricator of every
 //! release (v0.45.5 for 26.01, v0.47.4 for 26.02, master for 26.03:
-//! `pkg/fab/defaults.go:12-58`, `api/fabricator/v1beta1/fabricator_types.go`'s `Default()`
-//! and `pkg/fab/comp/fabric/fabric.go`'s `GetFabricConfig()` differ only in fields admission
-//! never reads), so a fab.yaml reads the same whatever the release.
+//! [`pkg/fab/defaults.go`](https://github.com/githedgehog/fabricator/blob/v0.47.4/pkg/fab/defaults.go#L12-L57),
+//! [`api/fabricator/v1beta1/fabricator_types.go`](https://github.com/githedgehog/fabricator/blob/v0.47.4/api/fabricator/v1beta1/fabricator_types.go#L501)'s
+//! `Default()` and
+//! [`pkg/fab/comp/fabric/fabric.go`](https://github.com/githedgehog/fabricator/blob/v0.47.4/pkg/fab/comp/fabric/fabric.go#L194)'s
+//! `GetFabricConfig()` differ only in fields admission never reads), so a fab.yaml reads the
+//! same whatever the release.
 
 mod ctrl_config;
 pub mod pin;

@@ -443,7 +443,7 @@ mod tests {
     }
 
     /// The rules that differ between releases, each case checked with that release's
-    /// oracle (`/work/oracles/<release>/hhoracle`, `kube: true`).
+    /// oracle (`hhoracle`, see `tests/oracle.rs`; `kube: true`).
     mod releases {
         use serde_json::{Value, json};
 

@@ -1,7 +1,9 @@
 //! What a live fabric does to a resource before its schema is checked, done in memory so
-//! that a file the fabric accepts is accepted here (`../shared/hedgehog/webhook-rules.md`):
-//! the API server prunes `null` values of non-nullable fields, then Hedgehog's mutating
-//! webhooks fill some CRD-required fields. Only the copy being validated changes: the text
+//! that a file the fabric accepts is accepted here: the API server prunes `null` values of
+//! non-nullable fields ([Kubernetes: defaulting and nullable](https://kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/custom-resource-definitions/#defaulting-and-nullable)),
+//! then Hedgehog's mutating webhooks fill some CRD-required fields (each kind's `Default()`
+//! in githedgehog/fabric's `api/`, e.g.
+//! [`VPC.Default()`](https://github.com/githedgehog/fabric/blob/78827debafabbd0fafc6f6abd154a89da7fb69da/api/vpc/v1beta1/vpc_types.go#L260)). Only the copy being validated changes: the text
 //! that lands in managed/ is never touched.
 
 use serde_json::{Value, json};

@@ -156,6 +156,40 @@ fn an_unknown_field_indented_less_than_the_key_above_says_so() {
 }
 
 #[test]
+fn color_marks_only_a_findings_own_label_never_the_labels_its_message_quotes() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = VPC.replace(
+        "      vlan: 1001\n",
+        "      \"x: error: y: warning: z\": 1\n",
+    );
+    std::fs::write(dir.path().join("bad.yaml"), bad).unwrap();
+    let check = |color: &str| {
+        let out = output(
+            bin()
+                .current_dir(dir.path())
+                .args(["check", "--quiet", "--color", color, "bad.yaml"]),
+        );
+        assert_exit(&out, 1);
+        stdout(&out)
+    };
+    let fields = "the fields here are `dhcp`, `gateway`, `hostBGP`, `hostBGPExtraPrefixes`, `hostBGPMaxPrefixLen`, `hostBGPMinPrefixLen`, `isolated`, `restricted`, `subnet`, `vlan`";
+    assert_eq!(
+        check("always"),
+        format!(
+            "bad.yaml:9:7: \x1b[1;31merror\x1b[0m: unknown field `x: error: y: warning: z`: {fields} (at /spec/subnets/default/x: error: y: warning: z)\n\
+             checked 1 file: 0 valid (0 resources), 1 rejected (1 error), 0 warnings\n"
+        )
+    );
+    assert_eq!(
+        check("never"),
+        format!(
+            "bad.yaml:9:7: error: unknown field `x: error: y: warning: z`: {fields} (at /spec/subnets/default/x: error: y: warning: z)\n\
+             checked 1 file: 0 valid (0 resources), 1 rejected (1 error), 0 warnings\n"
+        )
+    );
+}
+
+#[test]
 fn quiet_prints_only_the_errors_and_the_totals_and_color_marks_the_labels() {
     let dir = tempfile::tempdir().unwrap();
     let bad = VPC.replace("      vlan: 1001\n", "      vlna: 1001\n");

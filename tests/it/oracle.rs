@@ -1,14 +1,13 @@
-//! Differential test against Hedgehog's own admission code: `hhoracle`
-//! (`../shared/oracle/`, built by `.ci/run` when the shared folder is present) runs the
-//! fabric's unmodified `Default()` + `Validate()` offline. Every admission case of
+//! Differential test against Hedgehog's own admission code: `hhoracle` (the team's, not in
+//! this repository; `.ci/run` builds it when a `../shared/oracle/` is beside the checkout)
+//! runs the fabric's unmodified `Default()` + `Validate()` offline. Every admission case of
 //! `tests/admission/*.yaml`, and every single-field mutation of those cases' objects and
 //! of Hedgehog's own example resources, goes through both, and the verdicts (accept or
 //! reject) must agree.
 //!
 //! What is not compared (counted as skipped, with the reason): objects the CRD schema (or
-//! the name rules) rejects, since the oracle does not apply the schema
-//! (`../shared/oracle/README.md`, "What it does NOT model"), objects the oracle cannot
-//! decode for a reason the schema also refuses. The first test runs the oracle with
+//! the name rules) rejects, since the oracle does not apply the schema, objects the oracle
+//! cannot decode for a reason the schema also refuses. The first test runs the oracle with
 //! `kube: false` (except for the Switch hydration checks, see `with_hydration`); the second,
 //! `cross_object_verdicts_agree_with_hedgehogs_own_code`, runs the rules between objects:
 //! each object of a consistent fabric, varied (`oracle/cross.rs`), against the rest. The
@@ -21,7 +20,7 @@
 //! prints the agreement per kind, the excused classes and the skip reasons.
 //!
 //! `HH_ORACLE_RELEASE=26.01|26.02|26.03` says which Hedgehog release the oracle was built
-//! for (`RELEASE=` of `../shared/oracle/build.sh`): hh-gitops then checks at that release,
+//! for (its build's `RELEASE=`): hh-gitops then checks at that release,
 //! only the admission cases that hold at it take part, and the cross-object fabric gains the
 //! objects only that release has (`cross::fabric`). Unset, the oracle is the 78827deb
 //! baseline and hh-gitops checks at its newest release.

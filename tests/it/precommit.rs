@@ -5,11 +5,10 @@
 //! `file:line:col` finding, while an unrelated `managed/` folder (a Helm chart's) and a
 //! fabric-like folder outside the fabrics never block a commit (issue 18 item 9).
 //!
-//! pre-commit builds the hook with `cargo install` of this checkout. The test points
-//! `CARGO_TARGET_DIR` at this checkout's own `target/` (its release dependencies are already
-//! built there, so only hh-gitops itself is compiled) and `CARGO_HOME` at the machine's (the
-//! registry is already downloaded); `HH_PRE_COMMIT_BUILD_TARGET` picks the target triple it
-//! builds for. Run with
+//! pre-commit builds the hook with `cargo install` of this checkout (the quick `release`
+//! profile). The test points `CARGO_TARGET_DIR` at this checkout's own `target/` (once its
+//! release dependencies are built there, only hh-gitops itself is compiled) and `CARGO_HOME`
+//! at the machine's (the registry is already downloaded). Run with
 //! `HH_PRE_COMMIT=path/to/pre-commit cargo test --test it precommit:: -- --ignored --nocapture`
 //! (`.ci/run` does, with pre-commit from PyPI in its venv).
 
@@ -178,11 +177,6 @@ fn try_repo(repo: &Repo, pre_commit: &str) -> std::process::Output {
         std::env::var_os("HOME").map(|home| Path::new(&home).join(".rustup").into_os_string())
     }) {
         command.env("RUSTUP_HOME", rustup_home);
-    }
-    // `.ci/run` builds the hook for the target of its static release build, so that the
-    // hook's `cargo install` reuses that build's dependencies.
-    if let Some(target) = std::env::var_os("HH_PRE_COMMIT_BUILD_TARGET") {
-        command.env("CARGO_BUILD_TARGET", target);
     }
     let started = std::time::Instant::now();
     let out = output(repo.isolate(&mut command));

@@ -1,11 +1,12 @@
-//! Every line of `../shared/hedgehog/releases/DIFFERENCES.md` (how the admission rules of
-//! Hedgehog 26.01, 26.02 and 26.03 differ), as cases checked at all three releases: the
+//! Every way the admission rules of Hedgehog 26.01, 26.02 and 26.03 differ (githedgehog/fabric
+//! at [v0.115.4](https://github.com/githedgehog/fabric/tree/v0.115.4), [v0.120.3](https://github.com/githedgehog/fabric/tree/v0.120.3) and v0.129.1, the one
+//! fabricator's master [vendors](https://github.com/githedgehog/fabricator/blob/fee556700e61d700cc1914d41ddff26c9f571268/go.mod#L40)), as cases checked at all three releases: the
 //! object is accepted where that release accepts it and refused where it refuses it. Each
 //! document of `tests/releases/*.yaml` is one case:
 //!
 //! ```yaml
 //! case: an MCLAG connection with one port on two links
-//! difference: MCLAG is still supported     # the DIFFERENCES.md line, by its opening words
+//! difference: MCLAG is still supported     # the difference, in a few words
 //! object: {apiVersion: ..., kind: Connection, ...}
 //! accept: ["26.03"]                        # the releases that accept it
 //! reject:                                  # the others, each with Hedgehog's own message,
@@ -114,7 +115,7 @@ fn each_difference_gets_each_releases_verdict() {
         }
     }
     println!(
-        "{} cases for {} lines of DIFFERENCES.md, each at {} releases",
+        "{} cases for {} differences, each at {} releases",
         all.len(),
         differences.len(),
         Release::ALL.len()

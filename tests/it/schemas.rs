@@ -90,7 +90,7 @@ fn regenerating_the_fab_yaml_schemas_gives_exactly_the_committed_ones() {
 }
 
 /// `schemas list`, whole: each release's kinds, and what an older release's schema lacks
-/// (`DIFFERENCES.md` of the shared releases folder, field by field).
+/// (`schemas/releases/`, field by field).
 const LIST: &str = r"Hedgehog 26.01 (fabric v0.115.4):
   Gateway              gateway.githedgehog.com/v1alpha1 managed/gateways/              embedded, without spec.flowTableCapacity, spec.logs.rateLimit
   GatewayGroup         gateway.githedgehog.com/v1alpha1 managed/gatewaygroups/         embedded

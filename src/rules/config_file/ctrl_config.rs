@@ -361,7 +361,8 @@ mod tests {
     }
 
     /// Checked against each release's own `Init()` with
-    /// `{"fabricConfig": ..., "fabricConfigInit": true}` on /work/oracles/<release>/hhoracle:
+    /// `{"fabricConfig": ..., "fabricConfigInit": true}` on the release's `hhoracle`
+    /// (see `tests/oracle.rs`):
     /// 26.01 and 26.02 refuse the config without `mclagSessionSubnet`, 26.01 refuses
     /// `dataplaneValidatorRef` as an unknown field, 26.03 takes all three.
     #[test]

@@ -27,9 +27,13 @@ const VERSIONS: &str = "spec.overrides.versions.fabric";
 /// both are set.
 const DECIDING: [&str; 2] = ["controller", "api"];
 
-/// The fabric minor version each release ships (`../shared/hedgehog/releases/DIFFERENCES.md`,
-/// fabricator's `pkg/fab/versions.go` at each release's hhfab tag): any patch of it counts
-/// (hhfab v0.47.5, a 26.02 patch release, ships fabric v0.120.4).
+/// The fabric minor version each release ships (`FabricVersion` in fabricator's
+/// `pkg/fab/versions.go` at each release's hhfab:
+/// [v0.45.5](https://github.com/githedgehog/fabricator/blob/v0.45.5/pkg/fab/versions.go#L18) for 26.01,
+/// [v0.47.4](https://github.com/githedgehog/fabricator/blob/v0.47.4/pkg/fab/versions.go#L23) for 26.02,
+/// [master](https://github.com/githedgehog/fabricator/blob/fee556700e61d700cc1914d41ddff26c9f571268/pkg/fab/versions.go#L23) for
+/// 26.03): any patch of it counts (hhfab v0.47.5, a 26.02 patch release, ships fabric
+/// v0.120.4).
 const MINORS: [(u32, Release); 3] = [
     (115, Release::V26_01),
     (120, Release::V26_02),

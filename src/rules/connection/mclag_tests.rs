@@ -1,6 +1,6 @@
 //! MCLAG connections at each release: validated as fabric v0.120.3 (26.02) and v0.115.4
 //! (26.01) validate them, only warned about from 26.03 (v0.129.1). Each case was checked
-//! with that release's oracle (`/work/oracles/<release>/hhoracle`, `kube: true`).
+//! with that release's oracle (`hhoracle`, see `tests/oracle.rs`; `kube: true`).
 
 use serde_json::{Value, json};
 

@@ -139,7 +139,7 @@ impl<T> Objects<T> {
     }
 }
 
-/// An object handed to [`FabricState::build`].
+/// An object handed to [`FabricState::build_at`].
 #[derive(Debug, Clone)]
 pub struct Member {
     /// The object, defaulted.

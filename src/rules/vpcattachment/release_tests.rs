@@ -1,5 +1,5 @@
 //! The VPCAttachment rules that differ between releases, each case checked with that
-//! release's oracle (`/work/oracles/<release>/hhoracle`, `kube: true`).
+//! release's oracle (`hhoracle`, see `tests/oracle.rs`; `kube: true`).
 
 use serde_json::{Value, json};
 
