@@ -13,8 +13,9 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
-use saphyr_parser::{Event, Marker, ScalarStyle, Span};
+use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Span};
 
+use super::lines::split_lines;
 use crate::limits::MAX_NESTING_DEPTH;
 
 /// The longest key taken here; `saphyr-parser` limits implicit keys to 1024 characters.
@@ -83,6 +84,39 @@ pub fn read(text: &str, lines: &[&str], out: &mut Vec<Recorded>) -> Option<()> {
         eof: Marker::new(text.len(), lines.len() + 1, 0),
     }
     .stream()
+}
+
+/// Reads `text` with this reader and with `saphyr-parser` and holds the first to the rule it
+/// exists under: `Ok(true)` when it took the text and gave exactly the general parser's
+/// events and spans, `Ok(false)` when it declined, and `Err` saying where the two part (or
+/// that it took a text the general parser rejects). The one statement of that rule, for
+/// the unit tests below and the fuzz target `fuzz/fuzz_targets/yaml_readers.rs`.
+pub fn compare_fast_reader(text: &str) -> Result<bool, String> {
+    let lines = split_lines(text);
+    let mut recorded = Vec::new();
+    if read(text, &lines, &mut recorded).is_none() {
+        return Ok(false);
+    }
+    let fast: Vec<(Event<'_>, Span)> = recorded.iter().map(|r| r.event(text)).collect();
+    let mut general = Vec::with_capacity(fast.len());
+    for event in Parser::new_from_str(text) {
+        general.push(event.map_err(|error| {
+            format!("the fast reader took a text the general parser rejects ({error}):\n{text:?}")
+        })?);
+    }
+    if fast == general {
+        return Ok(true);
+    }
+    let at = fast
+        .iter()
+        .zip(&general)
+        .position(|(a, b)| a != b)
+        .unwrap_or(fast.len().min(general.len()));
+    Err(format!(
+        "events differ at {at} for:\n{text:?}\nfast:    {:?}\ngeneral: {:?}",
+        fast.get(at),
+        general.get(at)
+    ))
 }
 
 /// Whether `bytes` is ASCII without tabs or carriage returns (both have rules of their own
@@ -474,51 +508,11 @@ fn plain_end(bytes: &[u8], col: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::manifest::lines::split_lines;
-    use saphyr_parser::Parser;
-
-    type Events<'a> = Vec<(Event<'a>, Span)>;
-
-    /// What the fast reader gives for `text`, as events.
-    fn events(text: &str) -> Option<Events<'_>> {
-        let lines = split_lines(text);
-        let mut recorded = Vec::new();
-        read(text, &lines, &mut recorded)?;
-        Some(recorded.iter().map(|r| r.event(text)).collect())
-    }
-
-    /// What `saphyr-parser` gives for `text`, or `None` on a syntax error.
-    fn general(text: &str) -> Option<Events<'_>> {
-        let mut parser = Parser::new_from_str(text);
-        let mut out = Vec::new();
-        while let Some(event) = parser.next_event() {
-            out.push(event.ok()?);
-        }
-        Some(out)
-    }
 
     /// Checks that the fast reader either declines `text` or agrees with the general parser
     /// on every event and span; returns whether it took the text.
     fn agrees(text: &str) -> bool {
-        let Some(fast) = events(text) else {
-            return false;
-        };
-        let Some(general) = general(text) else {
-            panic!("the fast reader took a text the general parser rejects:\n{text}");
-        };
-        if fast != general {
-            let at = fast
-                .iter()
-                .zip(&general)
-                .position(|(a, b)| a != b)
-                .unwrap_or(fast.len().min(general.len()));
-            panic!(
-                "events differ at {at} for:\n{text}\nfast:    {:?}\ngeneral: {:?}",
-                fast.get(at),
-                general.get(at)
-            );
-        }
-        true
+        compare_fast_reader(text).unwrap_or_else(|divergence| panic!("{divergence}"))
     }
 
     /// Every YAML file under `tests/`.
@@ -612,7 +606,7 @@ mod tests {
             "",
         ];
         for text in declined {
-            assert!(events(text).is_none(), "taken:\n{text}");
+            assert_eq!(compare_fast_reader(text), Ok(false), "taken:\n{text}");
         }
     }
 
