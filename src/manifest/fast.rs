@@ -1,11 +1,13 @@
 //! A fast reader for the plain block YAML that Kubernetes manifests are nearly always
 //! written in: block mappings and sequences, one-line plain and simple quoted scalars,
 //! empty `[]` and `{}`, comments and `---` between documents. For such a text it produces
-//! exactly the events and spans `saphyr-parser` produces (the tests below compare the two
-//! on every YAML file of the test suite and on thousands of mutations of them); for any
-//! other text it returns `None` and the caller lets `saphyr-parser` read it, so errors,
-//! anchors, tags, block scalars, flow collections, multi-line scalars, tabs and non-ASCII
-//! text always take the general path.
+//! exactly the events and spans `saphyr-parser` produces; for any other text it returns
+//! `None` and the caller lets `saphyr-parser` read it, so errors, anchors, tags, block
+//! scalars, flow collections, multi-line scalars, tabs and non-ASCII text always take the
+//! general path. Each place that declines says what and why, on a line of its own starting
+//! "Declined:". [`compare_fast_reader`] states the rule; the tests below hold the reader to
+//! it on every YAML file of the test suite and on thousands of mutations of them, and the
+//! fuzz target in `fuzz/` on whatever libFuzzer makes of them.
 //!
 //! Why: the general scanner looks at every character through a token queue and was the
 //! largest single cost of a run; this reader looks at each line once.
@@ -72,8 +74,8 @@ impl Recorded {
 /// nothing of use).
 pub fn read(text: &str, lines: &[&str], out: &mut Vec<Recorded>) -> Option<()> {
     out.clear();
-    // Where the general parser puts the end of a text without a final line break depends
-    // on how its last token ended; such texts are rare enough to leave to it.
+    // Declined: a text without a final line break, whose end the general parser places by
+    // how its last token ended (rare enough to leave to it).
     if !text.ends_with('\n') || !plain_ascii(text.as_bytes()) {
         return None;
     }
@@ -119,12 +121,21 @@ pub fn compare_fast_reader(text: &str) -> Result<bool, String> {
     ))
 }
 
-/// Whether `bytes` is ASCII without tabs or carriage returns (both have rules of their own
-/// in YAML). Branch-free over chunks so that it vectorises.
+/// Whether `bytes` is ASCII without the characters declined here. Branch-free over chunks
+/// so that it vectorises.
 fn plain_ascii(bytes: &[u8]) -> bool {
     bytes.chunks(64).all(|chunk| {
         !chunk.iter().fold(false, |odd, &b| {
-            odd | (b >= 0x80) | (b == b'\t') | (b == b'\r')
+            odd
+                // Declined: non-ASCII, whose columns count characters, not bytes.
+                | (b >= 0x80)
+                // Declined: tabs, which YAML allows as separators in some places only.
+                | (b == b'\t')
+                // Declined: carriage returns, line breaks alone or before `\n`.
+                | (b == b'\r')
+                // Declined: NUL, where the general parser stops its input with an error
+                // (`parse` refuses NUL before either reader; the fuzzer found it here).
+                | (b == 0)
         })
     })
 }
@@ -206,6 +217,8 @@ impl<'a> Reader<'a, '_> {
         for index in from..self.lines.len() {
             let body = self.body(index);
             if body.starts_with("---") || body.starts_with("...") || body.starts_with('%') {
+                // Declined: `...`, `--- value` and directives, which end or open documents
+                // by rules of their own (and `---x`, a plain scalar this check cannot tell).
                 return (body == "---").then_some(Next::DocumentMarker(index));
             }
             let indent = body.len() - body.trim_start_matches(' ').len();
@@ -222,6 +235,7 @@ impl<'a> Reader<'a, '_> {
         self.push(Kind::StreamStart, Span::empty(Marker::new(0, 1, 0)));
         let mut next = self.next_significant(0)?;
         if matches!(next, Next::End) {
+            // Declined: a text of only blank lines and comments (no document at all).
             return None;
         }
         loop {
@@ -243,6 +257,8 @@ impl<'a> Reader<'a, '_> {
                 }
             };
             if matches!(next, Next::Content(..)) {
+                // Declined: content after a document's root at a lesser indentation, an
+                // error or a top-level sequence; the general parser words the error.
                 return None;
             }
             self.push(Kind::DocumentEnd, self.token_span(next));
@@ -255,11 +271,14 @@ impl<'a> Reader<'a, '_> {
     /// start their own lines at that column). Returns what follows it.
     fn mapping(&mut self, mut line: usize, indent: usize, depth: usize) -> Option<Next> {
         if depth > MAX_NESTING_DEPTH {
+            // Declined: nesting past the limit, which the general path reports as an error.
             return None;
         }
         self.push(Kind::MappingStart, Span::empty(self.marker(line, indent)));
         loop {
             let body = self.body(line);
+            // Declined (in `key_end`): any key but a plain one of the characters
+            // Kubernetes keys use, ended by `: ` or `:` at the end of the line.
             let colon = key_end(body, indent)?;
             self.scalar(
                 self.range(line, indent, colon),
@@ -289,6 +308,7 @@ impl<'a> Reader<'a, '_> {
             };
             match next {
                 Next::Content(below, col) if col == indent => line = below,
+                // Declined: a line indented deeper after a complete entry, an error.
                 Next::Content(_, col) if col > indent => return None,
                 _ => {
                     self.push(Kind::MappingEnd, self.token_start(next));
@@ -319,6 +339,7 @@ impl<'a> Reader<'a, '_> {
         depth: usize,
     ) -> Option<Next> {
         if depth > MAX_NESTING_DEPTH {
+            // Declined: nesting past the limit, which the general path reports as an error.
             return None;
         }
         // `saphyr-parser` starts an indentless sequence after its first `-` and the spaces
@@ -327,6 +348,8 @@ impl<'a> Reader<'a, '_> {
             let body = self.body(line);
             let content = skip_spaces(body, indent + 1);
             if body.as_bytes().get(content) == Some(&b'#') {
+                // Declined: a comment after an indentless sequence's first `-`, which moves
+                // where the general parser starts the sequence.
                 return None;
             }
             Span::empty(self.marker(line, content))
@@ -342,6 +365,8 @@ impl<'a> Reader<'a, '_> {
                     Next::Content(below, col) if col > indent => {
                         self.block(below, col, depth + 1)?
                     }
+                    // Declined: an empty item (`-` alone, nothing deeper below), whose null
+                    // the general parser places by rules not reproduced here.
                     _ => return None,
                 }
             } else if is_item(body, content) {
@@ -358,6 +383,8 @@ impl<'a> Reader<'a, '_> {
                     line = below;
                 }
                 Next::Content(_, col) if col > indent || (col == indent && !indentless) => {
+                    // Declined: a line after an item that is neither the next item nor less
+                    // indented (an error, or a key beside an indented sequence).
                     return None;
                 }
                 _ => {
@@ -378,9 +405,8 @@ impl<'a> Reader<'a, '_> {
         let line_end = self.span(line, col, body.len());
         let end = match bytes[col] {
             quote @ (b'"' | b'\'') => {
+                // Declined: a quoted scalar not closed on its line (multi-line, or an error).
                 let close = col + 1 + body[col + 1..].find(char::from(quote))?;
-                // An escape (`\` in double quotes, `''` in single quotes) makes the value
-                // differ from the text: the general parser reads those.
                 let (escaped, style) = if quote == b'"' {
                     let escaped = body[col + 1..close].contains('\\');
                     (escaped, ScalarStyle::DoubleQuoted)
@@ -391,6 +417,8 @@ impl<'a> Reader<'a, '_> {
                     )
                 };
                 if escaped {
+                    // Declined: an escape (`\` in double quotes, `''` in single quotes),
+                    // which makes the value differ from the text.
                     return None;
                 }
                 self.scalar(self.range(line, col + 1, close), style, line_end);
@@ -403,6 +431,7 @@ impl<'a> Reader<'a, '_> {
                     (Kind::MappingStart, Kind::MappingEnd, b'}')
                 };
                 if bytes.get(col + 1) != Some(&close) {
+                    // Declined: a flow collection with content, read by the general parser.
                     return None;
                 }
                 self.push(start, self.span(line, col, col + 1));
@@ -410,6 +439,8 @@ impl<'a> Reader<'a, '_> {
                 col + 2
             }
             _ => {
+                // Declined (in `plain_end`): anchors, aliases, tags, block scalars and any
+                // other value an indicator starts, and a `: ` inside a value.
                 let end = plain_end(bytes, col)?;
                 self.scalar(
                     self.range(line, col, end),
@@ -420,6 +451,8 @@ impl<'a> Reader<'a, '_> {
             }
         };
         let rest = skip_spaces(body, end);
+        // Declined: anything after a quoted scalar or `[]`/`{}` on its line but a comment
+        // set off by a space (an error, or a key written after a quoted scalar).
         (rest == bytes.len() || (bytes[rest] == b'#' && rest > end)).then_some(())
     }
 
@@ -434,6 +467,8 @@ impl<'a> Reader<'a, '_> {
                 continue;
             }
             if body.len() - text.len() > indent {
+                // Declined: a deeper line after a one-line value (a multi-line scalar's
+                // continuation, or an error).
                 return None;
             }
             return self.next_significant(index);
@@ -465,20 +500,24 @@ fn is_item(body: &str, col: usize) -> bool {
 fn key_end(body: &str, col: usize) -> Option<usize> {
     let bytes = body.as_bytes();
     if !bytes.get(col)?.is_ascii_alphanumeric() && !matches!(bytes[col], b'_' | b'/') {
+        // Declined: a key that starts with an indicator or quote (`?`, `"`, `&`, `-`, ...).
         return None;
     }
     let mut at = col;
     while at < bytes.len() {
         match bytes[at] {
             b':' if matches!(bytes.get(at + 1), None | Some(b' ')) => {
+                // Declined: a key longer than the general parser's limit for implicit keys.
                 return (at - col <= MAX_KEY_LEN).then_some(at);
             }
             b if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'/' | b'-' | b':') => {
                 at += 1;
             }
+            // Declined: a key with a space or other character Kubernetes keys do not use.
             _ => return None,
         }
     }
+    // Declined: a line with no `: ` (a multi-line key or value, or an error).
     None
 }
 
@@ -489,12 +528,15 @@ fn plain_end(bytes: &[u8], col: usize) -> Option<usize> {
     let first = bytes[col];
     let dash_scalar = first == b'-' && !matches!(bytes.get(col + 1), None | Some(b' '));
     if b"-?:,[]{}#&*!|>'\"%@`".contains(&first) && !dash_scalar {
+        // Declined: a value an indicator starts (anchor, alias, tag, block scalar, flow
+        // collection, explicit key, reserved character).
         return None;
     }
     let mut end = col;
     let mut at = col;
     while at < bytes.len() {
         match bytes[at] {
+            // Declined: `: ` inside a value, an error in this position.
             b':' if matches!(bytes.get(at + 1), None | Some(b' ')) => return None,
             b'#' if bytes[at - 1] == b' ' => break,
             b' ' => {}
@@ -607,6 +649,20 @@ mod tests {
         ];
         for text in declined {
             assert_eq!(compare_fast_reader(text), Ok(false), "taken:\n{text}");
+        }
+    }
+
+    /// The smallest form of each divergence the fuzz target (`fuzz/`) found, with whether
+    /// the fast reader now takes it: each must stay declined or agreeing.
+    const FUZZ_FINDINGS: [(&str, bool); 1] = [
+        // NUL: the general parser stops there with an error; the fast reader took it.
+        ("a: b\0\n", false),
+    ];
+
+    #[test]
+    fn holds_to_the_general_parser_on_what_the_fuzzer_found() {
+        for (text, taken) in FUZZ_FINDINGS {
+            assert_eq!(compare_fast_reader(text), Ok(taken), "{text:?}");
         }
     }
 
