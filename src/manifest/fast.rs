@@ -1,11 +1,13 @@
 //! A fast reader for the plain block YAML that Kubernetes manifests are nearly always
 //! written in: block mappings and sequences, one-line plain and simple quoted scalars,
 //! empty `[]` and `{}`, comments and `---` between documents. For such a text it produces
-//! exactly the events and spans `saphyr-parser` produces (the tests below compare the two
-//! on every YAML file of the test suite and on thousands of mutations of them); for any
-//! other text it returns `None` and the caller lets `saphyr-parser` read it, so errors,
-//! anchors, tags, block scalars, flow collections, multi-line scalars, tabs and non-ASCII
-//! text always take the general path.
+//! exactly the events and spans `saphyr-parser` produces; for any other text it returns
+//! `None` and the caller lets `saphyr-parser` read it, so errors, anchors, tags, block
+//! scalars, flow collections, multi-line scalars, tabs and non-ASCII text always take the
+//! general path. Each place that declines says what and why, on a line of its own starting
+//! "Declined:". [`compare_fast_reader`] states the rule; the tests below hold the reader to
+//! it on every YAML file of the test suite and on thousands of mutations of them, and the
+//! fuzz target in `fuzz/` on whatever libFuzzer makes of them.
 //!
 //! Why: the general scanner looks at every character through a token queue and was the
 //! largest single cost of a run; this reader looks at each line once.
@@ -13,8 +15,9 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
-use saphyr_parser::{Event, Marker, ScalarStyle, Span};
+use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Span};
 
+use super::lines::split_lines;
 use crate::limits::MAX_NESTING_DEPTH;
 
 /// The longest key taken here; `saphyr-parser` limits implicit keys to 1024 characters.
@@ -71,8 +74,8 @@ impl Recorded {
 /// nothing of use).
 pub fn read(text: &str, lines: &[&str], out: &mut Vec<Recorded>) -> Option<()> {
     out.clear();
-    // Where the general parser puts the end of a text without a final line break depends
-    // on how its last token ended; such texts are rare enough to leave to it.
+    // Declined: a text without a final line break, whose end the general parser places by
+    // how its last token ended (rare enough to leave to it).
     if !text.ends_with('\n') || !plain_ascii(text.as_bytes()) {
         return None;
     }
@@ -85,12 +88,54 @@ pub fn read(text: &str, lines: &[&str], out: &mut Vec<Recorded>) -> Option<()> {
     .stream()
 }
 
-/// Whether `bytes` is ASCII without tabs or carriage returns (both have rules of their own
-/// in YAML). Branch-free over chunks so that it vectorises.
+/// Reads `text` with this reader and with `saphyr-parser` and holds the first to the rule it
+/// exists under: `Ok(true)` when it took the text and gave exactly the general parser's
+/// events and spans, `Ok(false)` when it declined, and `Err` saying where the two part (or
+/// that it took a text the general parser rejects). The one statement of that rule, for
+/// the unit tests below and the fuzz target `fuzz/fuzz_targets/yaml_readers.rs`.
+pub fn compare_fast_reader(text: &str) -> Result<bool, String> {
+    let lines = split_lines(text);
+    let mut recorded = Vec::new();
+    if read(text, &lines, &mut recorded).is_none() {
+        return Ok(false);
+    }
+    let fast: Vec<(Event<'_>, Span)> = recorded.iter().map(|r| r.event(text)).collect();
+    let mut general = Vec::with_capacity(fast.len());
+    for event in Parser::new_from_str(text) {
+        general.push(event.map_err(|error| {
+            format!("the fast reader took a text the general parser rejects ({error}):\n{text:?}")
+        })?);
+    }
+    if fast == general {
+        return Ok(true);
+    }
+    let at = fast
+        .iter()
+        .zip(&general)
+        .position(|(a, b)| a != b)
+        .unwrap_or(fast.len().min(general.len()));
+    Err(format!(
+        "events differ at {at} for:\n{text:?}\nfast:    {:?}\ngeneral: {:?}",
+        fast.get(at),
+        general.get(at)
+    ))
+}
+
+/// Whether `bytes` is ASCII without the characters declined here. Branch-free over chunks
+/// so that it vectorises.
 fn plain_ascii(bytes: &[u8]) -> bool {
     bytes.chunks(64).all(|chunk| {
         !chunk.iter().fold(false, |odd, &b| {
-            odd | (b >= 0x80) | (b == b'\t') | (b == b'\r')
+            odd
+                // Declined: non-ASCII, whose columns count characters, not bytes.
+                | (b >= 0x80)
+                // Declined: tabs, which YAML allows as separators in some places only.
+                | (b == b'\t')
+                // Declined: carriage returns, line breaks alone or before `\n`.
+                | (b == b'\r')
+                // Declined: NUL, where the general parser stops its input with an error
+                // (`parse` refuses NUL before either reader; the fuzzer found it here).
+                | (b == 0)
         })
     })
 }
@@ -172,6 +217,8 @@ impl<'a> Reader<'a, '_> {
         for index in from..self.lines.len() {
             let body = self.body(index);
             if body.starts_with("---") || body.starts_with("...") || body.starts_with('%') {
+                // Declined: `...`, `--- value` and directives, which end or open documents
+                // by rules of their own (and `---x`, a plain scalar this check cannot tell).
                 return (body == "---").then_some(Next::DocumentMarker(index));
             }
             let indent = body.len() - body.trim_start_matches(' ').len();
@@ -188,6 +235,7 @@ impl<'a> Reader<'a, '_> {
         self.push(Kind::StreamStart, Span::empty(Marker::new(0, 1, 0)));
         let mut next = self.next_significant(0)?;
         if matches!(next, Next::End) {
+            // Declined: a text of only blank lines and comments (no document at all).
             return None;
         }
         loop {
@@ -209,6 +257,8 @@ impl<'a> Reader<'a, '_> {
                 }
             };
             if matches!(next, Next::Content(..)) {
+                // Declined: content after a document's root at a lesser indentation, an
+                // error or a top-level sequence; the general parser words the error.
                 return None;
             }
             self.push(Kind::DocumentEnd, self.token_span(next));
@@ -221,11 +271,14 @@ impl<'a> Reader<'a, '_> {
     /// start their own lines at that column). Returns what follows it.
     fn mapping(&mut self, mut line: usize, indent: usize, depth: usize) -> Option<Next> {
         if depth > MAX_NESTING_DEPTH {
+            // Declined: nesting past the limit, which the general path reports as an error.
             return None;
         }
         self.push(Kind::MappingStart, Span::empty(self.marker(line, indent)));
         loop {
             let body = self.body(line);
+            // Declined (in `key_end`): any key but a plain one of the characters
+            // Kubernetes keys use, ended by `: ` or `:` at the end of the line.
             let colon = key_end(body, indent)?;
             self.scalar(
                 self.range(line, indent, colon),
@@ -255,6 +308,7 @@ impl<'a> Reader<'a, '_> {
             };
             match next {
                 Next::Content(below, col) if col == indent => line = below,
+                // Declined: a line indented deeper after a complete entry, an error.
                 Next::Content(_, col) if col > indent => return None,
                 _ => {
                     self.push(Kind::MappingEnd, self.token_start(next));
@@ -285,6 +339,7 @@ impl<'a> Reader<'a, '_> {
         depth: usize,
     ) -> Option<Next> {
         if depth > MAX_NESTING_DEPTH {
+            // Declined: nesting past the limit, which the general path reports as an error.
             return None;
         }
         // `saphyr-parser` starts an indentless sequence after its first `-` and the spaces
@@ -293,6 +348,8 @@ impl<'a> Reader<'a, '_> {
             let body = self.body(line);
             let content = skip_spaces(body, indent + 1);
             if body.as_bytes().get(content) == Some(&b'#') {
+                // Declined: a comment after an indentless sequence's first `-`, which moves
+                // where the general parser starts the sequence.
                 return None;
             }
             Span::empty(self.marker(line, content))
@@ -308,6 +365,8 @@ impl<'a> Reader<'a, '_> {
                     Next::Content(below, col) if col > indent => {
                         self.block(below, col, depth + 1)?
                     }
+                    // Declined: an empty item (`-` alone, nothing deeper below), whose null
+                    // the general parser places by rules not reproduced here.
                     _ => return None,
                 }
             } else if is_item(body, content) {
@@ -324,6 +383,8 @@ impl<'a> Reader<'a, '_> {
                     line = below;
                 }
                 Next::Content(_, col) if col > indent || (col == indent && !indentless) => {
+                    // Declined: a line after an item that is neither the next item nor less
+                    // indented (an error, or a key beside an indented sequence).
                     return None;
                 }
                 _ => {
@@ -344,9 +405,8 @@ impl<'a> Reader<'a, '_> {
         let line_end = self.span(line, col, body.len());
         let end = match bytes[col] {
             quote @ (b'"' | b'\'') => {
+                // Declined: a quoted scalar not closed on its line (multi-line, or an error).
                 let close = col + 1 + body[col + 1..].find(char::from(quote))?;
-                // An escape (`\` in double quotes, `''` in single quotes) makes the value
-                // differ from the text: the general parser reads those.
                 let (escaped, style) = if quote == b'"' {
                     let escaped = body[col + 1..close].contains('\\');
                     (escaped, ScalarStyle::DoubleQuoted)
@@ -357,6 +417,8 @@ impl<'a> Reader<'a, '_> {
                     )
                 };
                 if escaped {
+                    // Declined: an escape (`\` in double quotes, `''` in single quotes),
+                    // which makes the value differ from the text.
                     return None;
                 }
                 self.scalar(self.range(line, col + 1, close), style, line_end);
@@ -369,6 +431,7 @@ impl<'a> Reader<'a, '_> {
                     (Kind::MappingStart, Kind::MappingEnd, b'}')
                 };
                 if bytes.get(col + 1) != Some(&close) {
+                    // Declined: a flow collection with content, read by the general parser.
                     return None;
                 }
                 self.push(start, self.span(line, col, col + 1));
@@ -376,6 +439,8 @@ impl<'a> Reader<'a, '_> {
                 col + 2
             }
             _ => {
+                // Declined (in `plain_end`): anchors, aliases, tags, block scalars and any
+                // other value an indicator starts, and a `: ` inside a value.
                 let end = plain_end(bytes, col)?;
                 self.scalar(
                     self.range(line, col, end),
@@ -386,6 +451,8 @@ impl<'a> Reader<'a, '_> {
             }
         };
         let rest = skip_spaces(body, end);
+        // Declined: anything after a quoted scalar or `[]`/`{}` on its line but a comment
+        // set off by a space (an error, or a key written after a quoted scalar).
         (rest == bytes.len() || (bytes[rest] == b'#' && rest > end)).then_some(())
     }
 
@@ -400,6 +467,8 @@ impl<'a> Reader<'a, '_> {
                 continue;
             }
             if body.len() - text.len() > indent {
+                // Declined: a deeper line after a one-line value (a multi-line scalar's
+                // continuation, or an error).
                 return None;
             }
             return self.next_significant(index);
@@ -431,20 +500,24 @@ fn is_item(body: &str, col: usize) -> bool {
 fn key_end(body: &str, col: usize) -> Option<usize> {
     let bytes = body.as_bytes();
     if !bytes.get(col)?.is_ascii_alphanumeric() && !matches!(bytes[col], b'_' | b'/') {
+        // Declined: a key that starts with an indicator or quote (`?`, `"`, `&`, `-`, ...).
         return None;
     }
     let mut at = col;
     while at < bytes.len() {
         match bytes[at] {
             b':' if matches!(bytes.get(at + 1), None | Some(b' ')) => {
+                // Declined: a key longer than the general parser's limit for implicit keys.
                 return (at - col <= MAX_KEY_LEN).then_some(at);
             }
             b if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'/' | b'-' | b':') => {
                 at += 1;
             }
+            // Declined: a key with a space or other character Kubernetes keys do not use.
             _ => return None,
         }
     }
+    // Declined: a line with no `: ` (a multi-line key or value, or an error).
     None
 }
 
@@ -455,12 +528,15 @@ fn plain_end(bytes: &[u8], col: usize) -> Option<usize> {
     let first = bytes[col];
     let dash_scalar = first == b'-' && !matches!(bytes.get(col + 1), None | Some(b' '));
     if b"-?:,[]{}#&*!|>'\"%@`".contains(&first) && !dash_scalar {
+        // Declined: a value an indicator starts (anchor, alias, tag, block scalar, flow
+        // collection, explicit key, reserved character).
         return None;
     }
     let mut end = col;
     let mut at = col;
     while at < bytes.len() {
         match bytes[at] {
+            // Declined: `: ` inside a value, an error in this position.
             b':' if matches!(bytes.get(at + 1), None | Some(b' ')) => return None,
             b'#' if bytes[at - 1] == b' ' => break,
             b' ' => {}
@@ -474,51 +550,11 @@ fn plain_end(bytes: &[u8], col: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::manifest::lines::split_lines;
-    use saphyr_parser::Parser;
-
-    type Events<'a> = Vec<(Event<'a>, Span)>;
-
-    /// What the fast reader gives for `text`, as events.
-    fn events(text: &str) -> Option<Events<'_>> {
-        let lines = split_lines(text);
-        let mut recorded = Vec::new();
-        read(text, &lines, &mut recorded)?;
-        Some(recorded.iter().map(|r| r.event(text)).collect())
-    }
-
-    /// What `saphyr-parser` gives for `text`, or `None` on a syntax error.
-    fn general(text: &str) -> Option<Events<'_>> {
-        let mut parser = Parser::new_from_str(text);
-        let mut out = Vec::new();
-        while let Some(event) = parser.next_event() {
-            out.push(event.ok()?);
-        }
-        Some(out)
-    }
 
     /// Checks that the fast reader either declines `text` or agrees with the general parser
     /// on every event and span; returns whether it took the text.
     fn agrees(text: &str) -> bool {
-        let Some(fast) = events(text) else {
-            return false;
-        };
-        let Some(general) = general(text) else {
-            panic!("the fast reader took a text the general parser rejects:\n{text}");
-        };
-        if fast != general {
-            let at = fast
-                .iter()
-                .zip(&general)
-                .position(|(a, b)| a != b)
-                .unwrap_or(fast.len().min(general.len()));
-            panic!(
-                "events differ at {at} for:\n{text}\nfast:    {:?}\ngeneral: {:?}",
-                fast.get(at),
-                general.get(at)
-            );
-        }
-        true
+        compare_fast_reader(text).unwrap_or_else(|divergence| panic!("{divergence}"))
     }
 
     /// Every YAML file under `tests/`.
@@ -612,7 +648,21 @@ mod tests {
             "",
         ];
         for text in declined {
-            assert!(events(text).is_none(), "taken:\n{text}");
+            assert_eq!(compare_fast_reader(text), Ok(false), "taken:\n{text}");
+        }
+    }
+
+    /// The smallest form of each divergence the fuzz target (`fuzz/`) found, with whether
+    /// the fast reader now takes it: each must stay declined or agreeing.
+    const FUZZ_FINDINGS: [(&str, bool); 1] = [
+        // NUL: the general parser stops there with an error; the fast reader took it.
+        ("a: b\0\n", false),
+    ];
+
+    #[test]
+    fn holds_to_the_general_parser_on_what_the_fuzzer_found() {
+        for (text, taken) in FUZZ_FINDINGS {
+            assert_eq!(compare_fast_reader(text), Ok(taken), "{text:?}");
         }
     }
 

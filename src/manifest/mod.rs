@@ -26,6 +26,11 @@ use lines::{line_break, line_col, split_lines};
 pub use named::{Named, names_in, names_in_unparsable};
 pub use tree::{Entry, Locator, Node, Pos, Value};
 
+/// Public only for the fuzz target in `fuzz/`, which holds the fast YAML reader to
+/// `saphyr-parser`'s events and spans: not part of the library's interface.
+#[doc(hidden)]
+pub use fast::compare_fast_reader;
+
 /// One non-empty YAML document of a raw file.
 #[derive(Debug)]
 pub struct Document {
