@@ -6,7 +6,6 @@
 //! path with its value type) is held to the recorded `report.shape`: a path that goes or
 //! changes type under the same `version` fails, whatever is blessed.
 
-
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 

@@ -3,7 +3,6 @@
 //! its kind's folder is an error of `check` (a warning of `sync`, which does not move it);
 //! files they do not read (a README, `.gitkeep`) are fine anywhere.
 
-
 use crate::common::{Repo, assert_exit, bin, output, stdout, vpc_on};
 
 const F: &str = "gitops/hedgehog/f";

@@ -3,7 +3,6 @@
 //! references mode, naming the object it probably meant. Numbered names are not typos of
 //! each other.
 
-
 use crate::common::{Repo, WIRED_FABRIC, assert_exit, attachment, stdout, vpc_on};
 
 const F: &str = "gitops/hedgehog/f";
