@@ -10,83 +10,56 @@ fn schemas_dir() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/schemas"))
 }
 
-fn committed_schemas() -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(schemas_dir())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .filter(|n| n.ends_with(".json"))
-        .collect();
-    names.sort();
-    names
-}
-
-#[test]
-fn regenerating_from_the_crds_gives_exactly_the_committed_schemas() {
+/// Imports every CRD of `schemas/<crds>/` afresh and requires each schema in `schemas/<out>/`
+/// to be exactly what it gives, and nothing else there (`count` CRDs, one schema each).
+fn assert_committed_schemas_are_a_fresh_import(crds: &str, out: &str, count: usize) {
     let out_dir = tempfile::tempdir().unwrap();
-    let mut crds: Vec<_> = std::fs::read_dir(schemas_dir().join("crds"))
+    let mut crd_files: Vec<_> = std::fs::read_dir(schemas_dir().join(crds))
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
         .collect();
-    crds.sort();
-    assert_eq!(crds.len(), 15);
-    let out = output(
+    crd_files.sort();
+    assert_eq!(crd_files.len(), count);
+    let imported = output(
         bin()
             .args(["schemas", "import"])
-            .args(&crds)
+            .args(&crd_files)
             .arg("--out")
             .arg(out_dir.path()),
     );
-    assert_exit(&out, 0);
-    let mut generated: Vec<String> = std::fs::read_dir(out_dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .collect();
-    generated.sort();
-    assert_eq!(generated, committed_schemas());
+    assert_exit(&imported, 0);
+    let names = |dir: &Path| {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| n.ends_with(".json"))
+            .collect();
+        names.sort();
+        names
+    };
+    let generated = names(out_dir.path());
+    assert_eq!(generated, names(&schemas_dir().join(out)));
     for name in generated {
         let fresh = std::fs::read(out_dir.path().join(&name)).unwrap();
-        let committed = std::fs::read(schemas_dir().join(&name)).unwrap();
+        let committed = std::fs::read(schemas_dir().join(out).join(&name)).unwrap();
         assert!(
             fresh == committed,
-            "{name} differs from a fresh import: run `hh-gitops schemas import schemas/crds/*.yaml --out schemas`"
+            "{name} differs from a fresh import: run `hh-gitops schemas import schemas/{crds}/*.yaml --out schemas/{out}`"
         );
     }
+}
+
+#[test]
+fn regenerating_from_the_crds_gives_exactly_the_committed_schemas() {
+    assert_committed_schemas_are_a_fresh_import("crds", "", 15);
 }
 
 /// The fab.yaml schemas (`schemas/fabricator/`) are exactly what importing fabricator's
 /// committed CRDs (`schemas/crds/fabricator/`) gives.
 #[test]
 fn regenerating_the_fab_yaml_schemas_gives_exactly_the_committed_ones() {
-    let out_dir = tempfile::tempdir().unwrap();
-    let crds_dir = schemas_dir().join("crds/fabricator");
-    let mut crds: Vec<_> = std::fs::read_dir(&crds_dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-        .collect();
-    crds.sort();
-    assert_eq!(crds.len(), 3);
-    let out = output(
-        bin()
-            .args(["schemas", "import"])
-            .args(&crds)
-            .arg("--out")
-            .arg(out_dir.path()),
-    );
-    assert_exit(&out, 0);
-    for name in [
-        "controlnodes.fabricator.githedgehog.com_v1beta1.json",
-        "fabnodes.fabricator.githedgehog.com_v1beta1.json",
-        "fabricators.fabricator.githedgehog.com_v1beta1.json",
-    ] {
-        let fresh = std::fs::read(out_dir.path().join(name)).unwrap();
-        let committed = std::fs::read(schemas_dir().join("fabricator").join(name)).unwrap();
-        assert!(
-            fresh == committed,
-            "{name} differs from a fresh import: run `hh-gitops schemas import schemas/crds/fabricator/*.yaml --out schemas/fabricator`"
-        );
-    }
+    assert_committed_schemas_are_a_fresh_import("crds/fabricator", "fabricator", 3);
 }
 
 /// `schemas list`, whole: each release's kinds, and what an older release's schema lacks
