@@ -6,7 +6,7 @@ mod list;
 
 use std::fmt::Write;
 
-use super::{CheckReport, SyncReport};
+use super::{Base, CheckReport, SyncReport};
 use crate::finding::{Finding, Severity};
 use crate::plan::diff::Diff;
 use crate::plan::{Status, plural};
@@ -43,9 +43,23 @@ fn quiet_sync(report: &SyncReport, colour: Colour) -> Vec<Section> {
     }
     sections.push(Section {
         title: None,
-        body: format!("{}\n", closing_line(report)),
+        body: format!(
+            "{}{}\n",
+            unknown_base_line(report.base.as_ref()),
+            closing_line(report)
+        ),
     });
     sections
+}
+
+/// For `--quiet`: the line saying the base of a change was not found, when it was not. Every
+/// finding then counts, which a quiet run must not leave unsaid: it explains an exit 1 that
+/// the same change with its base found would not have.
+fn unknown_base_line(base: Option<&Base>) -> String {
+    match base {
+        Some(base) if base.unknown.is_some() => format!("{}\n", base.describe()),
+        _ => String::new(),
+    }
 }
 
 /// How the report writes the `error` and `warning` labels: plain, or in ANSI colour for a
@@ -84,6 +98,7 @@ pub fn check(report: &CheckReport, quiet: bool, colour: Colour) -> String {
         }
     }
     if quiet {
+        out.push_str(&unknown_base_line(report.base.as_ref()));
         let _ = writeln!(out, "checked {}", check_totals(report));
         return out;
     }

@@ -93,9 +93,22 @@ fn merge_group_run(repo: &Repo, branch: &str, base_sha: &str) -> Output {
 
 /// hh-gitops on a `merge_group` event in `dir`, with the event payload at `payload`.
 fn run_in(repo: &Repo, dir: &Path, branch: &str, payload: Option<&Path>) -> Output {
+    run_in_with(repo, dir, branch, payload, &[])
+}
+
+/// [`run_in`] with `extra` arguments.
+fn run_in_with(
+    repo: &Repo,
+    dir: &Path,
+    branch: &str,
+    payload: Option<&Path>,
+    extra: &[&str],
+) -> Output {
     let mut command = bin();
     command
-        .args(["sync", "--references", "strict", "--repo"])
+        .args(["sync", "--references", "strict"])
+        .args(extra)
+        .arg("--repo")
         .arg(dir)
         .env("GITHUB_ACTIONS", "true")
         .env("GITHUB_EVENT_NAME", "merge_group")
@@ -213,5 +226,13 @@ fn without_a_readable_payload_every_finding_counts_and_the_run_says_why() {
         stdout(&out).contains("\nthe base of the change is unknown (GITHUB_EVENT_PATH is not set, so the merge group's base is unknown): every finding counts, as if every file were changed\n"),
         "{}",
         stdout(&out)
+    );
+    // `--quiet` still says it: it is why this run fails where a found base would not.
+    let quiet = run_in_with(&repo, &repo.work, &queue_branch(7), None, &["--quiet"]);
+    assert_exit(&quiet, 1);
+    assert!(
+        stdout(&quiet).contains("\nthe base of the change is unknown (GITHUB_EVENT_PATH is not set, so the merge group's base is unknown): every finding counts, as if every file were changed\n"),
+        "{}",
+        stdout(&quiet)
     );
 }
