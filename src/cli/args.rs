@@ -35,6 +35,20 @@ pub enum Command {
     /// Work with the JSON Schemas hh-gitops validates against.
     #[command(subcommand)]
     Schemas(SchemasCommand),
+    /// Print a shell completion script, generated from these flags: e.g.
+    /// `hh-gitops completions bash > ~/.local/share/bash-completion/completions/hh-gitops`.
+    Completions {
+        /// The shell to complete in.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), generated from these flags: e.g.
+    /// `hh-gitops man > ~/.local/share/man/man1/hh-gitops.1`; with `--out DIR`, write it and
+    /// one page per subcommand (`hh-gitops-check.1`, ...) into DIR.
+    Man {
+        /// The folder to write every page into, instead of printing the main one.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
 }
 
 /// Output formats.

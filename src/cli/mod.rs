@@ -10,8 +10,8 @@ mod schemas;
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::Result;
-use clap::Parser;
+use anyhow::{Context as _, Result};
+use clap::{CommandFactory, Parser};
 
 use crate::config::{CheckConfig, EmitConfig, SyncConfig};
 use crate::gha::{ActionsEnv, ProcessEnv};
@@ -42,7 +42,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => args.common.format.is_document(),
         Command::Sync(args) => args.common.format.is_document(),
         Command::List(args) => args.format == ListFormat::Json,
-        Command::Schemas(_) => false,
+        Command::Schemas(_) | Command::Completions { .. } | Command::Man { .. } => false,
     };
     let terminal = Terminal::new(actions.in_actions, json);
     match run(cli, &actions, &terminal) {
@@ -99,6 +99,27 @@ fn run(cli: Cli, actions: &ActionsEnv, terminal: &Terminal) -> Result<u8> {
             let result = schemas::import(&crds, &out, &mut printed);
             terminal.out(&String::from_utf8_lossy(&printed))?;
             result?;
+            Ok(EXIT_CLEAN)
+        }
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "hh-gitops", &mut script);
+            terminal.out(&String::from_utf8_lossy(&script))?;
+            Ok(EXIT_CLEAN)
+        }
+        Command::Man { out: None } => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut page)
+                .context("rendering the manual page")?;
+            terminal.out(&String::from_utf8_lossy(&page))?;
+            Ok(EXIT_CLEAN)
+        }
+        Command::Man { out: Some(dir) } => {
+            std::fs::create_dir_all(&dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+            clap_mangen::generate_to(Cli::command(), &dir)
+                .with_context(|| format!("cannot write the manual pages into {}", dir.display()))?;
             Ok(EXIT_CLEAN)
         }
         Command::Schemas(SchemasCommand::List { schemas: dir }) => {

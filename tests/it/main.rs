@@ -10,6 +10,7 @@ mod actions_log;
 mod admission;
 mod check;
 mod common;
+mod completions;
 mod demo;
 mod diff;
 mod fabric_config;
