@@ -59,9 +59,36 @@ pub fn likely_typo(a: &str, b: &str) -> bool {
     (swapped || (replaced && !lone_letter)) && letter(short[first]) && letter(long[first])
 }
 
+/// The allowed name `unknown` (a field, a config key, a rule id) was most likely meant to be: the same name in other case
+/// (`nativeVlan` for `nativeVLAN`), else the nearest by edit distance when it is at most 2
+/// and less than a third of the name (`subnts` for `subnets`); ties go to the first.
+pub fn closest<'a>(unknown: &str, allowed: &[&'a str]) -> Option<&'a str> {
+    if let Some(same) = allowed.iter().find(|a| a.eq_ignore_ascii_case(unknown)) {
+        return Some(same);
+    }
+    let limit = (unknown.chars().count() / 3).min(2);
+    allowed
+        .iter()
+        .map(|a| (edit_distance(unknown, a), *a))
+        .filter(|(distance, _)| *distance <= limit && *distance > 0)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, a)| a)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn misspelt_fields_find_what_they_meant() {
+        let allowed = ["subnets", "permit", "nativeVLAN", "vlan", "ipv4Namespace"];
+        assert_eq!(closest("subnts", &allowed), Some("subnets"));
+        assert_eq!(closest("nativeVlan", &allowed), Some("nativeVLAN"));
+        assert_eq!(closest("vlna", &allowed), Some("vlan"));
+        assert_eq!(closest("ipv4namespace", &allowed), Some("ipv4Namespace"));
+        assert_eq!(closest("foo", &allowed), None);
+        assert_eq!(closest("x", &allowed), None, "too short to guess");
+    }
 
     #[test]
     fn a_typo_is_one_added_dropped_replaced_or_swapped_letter() {

@@ -1,5 +1,6 @@
-//! What a finding suggests: the field a misspelt one probably meant, the unquoted form of a
-//! quoted number. Pure helpers for `schema_errors`; the messages themselves live there.
+//! What a finding suggests: the key written above a line, the unquoted form of a quoted
+//! number (the field a misspelt one meant is `similar::closest`). Pure helpers for
+//! `schema_errors`; the messages themselves live there.
 
 use serde_json::Value;
 
@@ -54,22 +55,6 @@ pub fn allowed_fields<'a>(schema: &'a Value, schema_path: &str) -> Vec<&'a str> 
         .unwrap_or_default()
 }
 
-/// The allowed field `unknown` was most likely meant to be: the same name in other case
-/// (`nativeVlan` for `nativeVLAN`), else the nearest by edit distance when it is at most 2
-/// and less than a third of the name (`subnts` for `subnets`); ties go to the first.
-pub fn closest<'a>(unknown: &str, allowed: &[&'a str]) -> Option<&'a str> {
-    if let Some(same) = allowed.iter().find(|a| a.eq_ignore_ascii_case(unknown)) {
-        return Some(same);
-    }
-    let limit = (unknown.chars().count() / 3).min(2);
-    allowed
-        .iter()
-        .map(|a| (crate::similar::edit_distance(unknown, a), *a))
-        .filter(|(distance, _)| *distance <= limit && *distance > 0)
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, a)| a)
-}
-
 /// For a string where the schema wants `expected` (`integer`, `number`, `boolean`): the
 /// word for the type, when the string is that type's value in quotes (`"1023"`, `"true"`).
 pub fn quoted_scalar(instance: &Value, expected: &str) -> Option<&'static str> {
@@ -85,17 +70,6 @@ pub fn quoted_scalar(instance: &Value, expected: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn misspelt_fields_find_what_they_meant() {
-        let allowed = ["subnets", "permit", "nativeVLAN", "vlan", "ipv4Namespace"];
-        assert_eq!(closest("subnts", &allowed), Some("subnets"));
-        assert_eq!(closest("nativeVlan", &allowed), Some("nativeVLAN"));
-        assert_eq!(closest("vlna", &allowed), Some("vlan"));
-        assert_eq!(closest("ipv4namespace", &allowed), Some("ipv4Namespace"));
-        assert_eq!(closest("foo", &allowed), None);
-        assert_eq!(closest("x", &allowed), None, "too short to guess");
-    }
 
     #[test]
     fn quoted_numbers_and_booleans() {

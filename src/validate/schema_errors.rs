@@ -157,7 +157,7 @@ fn unknown_field(
     let mut message = unknown_field_message(field, allowed);
     // A key written right under a deeper mapping, less indented than the key above it, most
     // often belongs to that mapping: say so, with both columns.
-    if hints::closest(field, allowed).is_none()
+    if crate::similar::closest(field, allowed).is_none()
         && let Some((above, above_pos)) = keys.just_above(pos.line)
         && above_pos.col > pos.col
     {
@@ -228,7 +228,7 @@ fn schema_rule(kind: &ValidationErrorKind) -> &'static str {
 }
 
 fn unknown_field_message(field: &str, allowed: &[&str]) -> String {
-    match hints::closest(field, allowed) {
+    match crate::similar::closest(field, allowed) {
         Some(meant) => format!("unknown field `{field}`: did you mean `{meant}`?"),
         None if allowed.is_empty() => {
             format!("unknown field `{field}`: this mapping takes no fields")
