@@ -107,7 +107,11 @@ fi
 
 boolean dry_run dry-run "${INPUT_DRY_RUN:-false}"
 boolean fail_on_rejected fail-on-rejected "${INPUT_FAIL_ON_REJECTED:-true}"
-boolean deny_warnings deny-warnings "${INPUT_DENY_WARNINGS:-false}"
+# Empty: the repository config (.hh-gitops.yaml) decides, else hh-gitops's default.
+deny_warnings=""
+if [ -n "$(trim "${INPUT_DENY_WARNINGS:-}")" ]; then
+  boolean deny_warnings deny-warnings "${INPUT_DENY_WARNINGS}"
+fi
 
 report="$(mktemp --suffix=.json "${RUNNER_TEMP}/hh-gitops-report-XXXXXX")"
 args=(sync "--repo=${repository}" "--report-json=${report}")
@@ -132,9 +136,10 @@ done <<< "${INPUT_FABRICS:-}"
 
 if [ "${fail_on_rejected}" = false ]; then args+=(--no-fail-on-rejected); fi
 if [ "${dry_run}" = true ]; then args+=(--dry-run); fi
-if [ "${deny_warnings}" = true ]; then args+=(--deny-warnings); fi
-references="$(trim "${INPUT_REFERENCES:-warn}")"
+if [ -n "${deny_warnings}" ]; then args+=("--deny-warnings=${deny_warnings}"); fi
+references="$(trim "${INPUT_REFERENCES:-}")"
 case "${references,,}" in
+  "") ;;
   warn | strict) args+=("--references=${references,,}") ;;
   *) fail "input references must be warn or strict, not '${INPUT_REFERENCES}'" ;;
 esac
@@ -267,7 +272,7 @@ else
   else
     command -v cargo > /dev/null ||
       fail "the action's checkout (ref ${ACTION_REF:-unknown}) is not a release commit and there is no cargo to build it:" \
-        "pin the action to a release (@v1, a vX.Y.Z tag or its commit), set version, or give an hh-gitops in the binary input"
+        "pin the action to a release (@v0, a vX.Y.Z tag or its commit), set version, or give an hh-gitops in the binary input"
     echo "::notice title=hh-gitops::the action's checkout (ref ${ACTION_REF:-unknown}) is not a release commit: building it from source"
     dir="${RUNNER_TEMP}/hh-gitops-source"
     cargo build --release --locked --quiet --manifest-path "${GITHUB_ACTION_PATH}/Cargo.toml" --target-dir "${dir}/target"

@@ -2,18 +2,20 @@
 //! once and before any work, into the plain values the pipeline and the emitter run on.
 //! Every default that depends on where hh-gitops runs is decided here and nowhere else.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, anyhow};
 
 use crate::backend::diff::BaseSpec;
 use crate::backend::github::GithubTarget;
 use crate::backend::waits::Waits;
 use crate::cli::args::{CheckArgs, ColorArg, CommitMode, CommonArgs, Format, SyncArgs};
 use crate::gha::{ActionsEnv, CommitPlace};
+use crate::repo_config::{self, RepoConfig, RuleLevels};
 use crate::report::markdown::Links;
 use crate::rules::Release;
+use crate::rules::config_file::{Declared, DeclaredBy};
 use crate::rules::state::References;
 use crate::secret::Secret;
 
@@ -106,14 +108,142 @@ fn color(arg: ColorArg, actions: &ActionsEnv) -> bool {
     }
 }
 
-/// `--references`; `--deny-warnings` makes a reference to an object nowhere in the
-/// repository reject its file, as `--references strict` does (the warning that would say
-/// so is gathered per fabric, not per file).
-fn references(common: &CommonArgs) -> References {
-    if common.deny_warnings {
-        References::Strict
-    } else {
-        common.references.into()
+/// The repository config file a run reads, found and parsed before any work.
+#[derive(Debug, Clone)]
+pub struct FoundRepoConfig {
+    /// The folder it is in: where the globs and paths it holds start.
+    pub dir: PathBuf,
+    /// How messages name it (`.hh-gitops.yaml` at the repository root).
+    pub display: String,
+    /// Its settings.
+    pub settings: RepoConfig,
+}
+
+impl FoundRepoConfig {
+    /// `--config FILE`, else the `.hh-gitops.yaml` of the repository `start` is in (the
+    /// first one in `start` and the folders above it, up to the top of the git work tree);
+    /// none with `--no-config`. A file that cannot be read or holds a mistake stops the
+    /// run at its line: settings the user believes in but hh-gitops ignores would give
+    /// verdicts they cannot trust.
+    pub fn locate(common: &CommonArgs, start: &Path) -> Result<Option<Self>> {
+        if common.no_config {
+            return Ok(None);
+        }
+        let (path, display) = match &common.config {
+            Some(path) => (path.clone(), path.display().to_string()),
+            None => match find_upwards(start) {
+                Some(path) => (path, repo_config::FILE_NAME.to_owned()),
+                None => return Ok(None),
+            },
+        };
+        let bytes = std::fs::read(&path)
+            .with_context(|| format!("cannot read the repository config {display}"))?;
+        let settings = repo_config::parse(&bytes).map_err(|finding| {
+            anyhow!(
+                "{}\nthe repository config cannot be used: fix it, or run with --no-config",
+                finding.display(&display)
+            )
+        })?;
+        let dir = match path.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        Ok(Some(FoundRepoConfig {
+            dir,
+            display,
+            settings,
+        }))
+    }
+}
+
+/// The first `.hh-gitops.yaml` in `start` or a folder above it, stopping at the top of the
+/// git work tree (the folder holding `.git`). A `start` that cannot be read has none: the
+/// run then names the folder where it first needs it.
+fn find_upwards(start: &Path) -> Option<PathBuf> {
+    let start = std::fs::canonicalize(start).ok()?;
+    for dir in start.ancestors() {
+        let candidate = dir.join(repo_config::FILE_NAME);
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+        if dir.join(".git").exists() {
+            break;
+        }
+    }
+    None
+}
+
+/// The top of the git work tree `start` is in (the nearest folder holding `.git`).
+fn work_tree_top(start: &Path) -> Option<PathBuf> {
+    let start = std::fs::canonicalize(start).ok()?;
+    start
+        .ancestors()
+        .find(|dir| dir.join(".git").exists())
+        .map(Path::to_path_buf)
+}
+
+/// The settings every run of check and sync shares: each flag (or its `HH_GITOPS_*`
+/// variable), else the repository config, else the built-in default.
+#[derive(Debug, Clone, Default)]
+pub struct Policy {
+    /// Whether a warning rejects its file.
+    pub deny_warnings: bool,
+    /// What a reference to an object nowhere in the repository is; `deny_warnings` makes it
+    /// strict, as the warning that would say so is gathered per fabric, not per file.
+    pub references: References,
+    /// The release of every fabric whose fab.yaml pins none, and who declared it.
+    pub release: Option<Declared>,
+    /// The fabric config of every fabric (`--fabric-config`).
+    pub fabric_config: Option<PathBuf>,
+    /// The repository config's config file per fabric folder: (folder, file, how the file
+    /// is named), paths from the current folder.
+    pub fabric_configs: Vec<(PathBuf, PathBuf, String)>,
+    /// The repository config's level per rule id.
+    pub rule_levels: RuleLevels,
+    /// The repository config file read, as messages name it.
+    pub repo_config: Option<String>,
+}
+
+impl Policy {
+    fn resolve(common: &CommonArgs, found: Option<&FoundRepoConfig>) -> Policy {
+        let settings = found.map(|found| &found.settings);
+        let deny_warnings = common
+            .deny_warnings
+            .or(settings.and_then(|s| s.deny_warnings))
+            .unwrap_or(false);
+        let references = match common.references.map(References::from) {
+            _ if deny_warnings => References::Strict,
+            Some(references) => references,
+            None => settings.and_then(|s| s.references).unwrap_or_default(),
+        };
+        let fabric_configs = found
+            .map(|found| {
+                found
+                    .settings
+                    .fabric_configs
+                    .iter()
+                    .map(|entry| {
+                        (
+                            found.dir.join(&entry.fabric),
+                            found.dir.join(&entry.file),
+                            entry.file.clone(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        Policy {
+            deny_warnings,
+            references,
+            release: declared(common.hedgehog_release, DeclaredBy::Flag).or(declared(
+                settings.and_then(|s| s.hedgehog_release),
+                DeclaredBy::RepoConfig,
+            )),
+            fabric_config: common.fabric_config.clone(),
+            fabric_configs,
+            rule_levels: settings.map(|s| s.rules.clone()).unwrap_or_default(),
+            repo_config: found.map(|found| found.display.clone()),
+        }
     }
 }
 
@@ -127,31 +257,53 @@ pub struct CheckConfig {
     pub fabrics: Option<Vec<String>>,
     /// Largest file read, in bytes.
     pub max_file_size: u64,
-    /// `--fabric-config`.
-    pub fabric_config: Option<PathBuf>,
-    /// `--hedgehog-release`: the release of every fabric whose fab.yaml pins none.
-    pub release: Option<Release>,
-    /// `--deny-warnings`.
-    pub deny_warnings: bool,
-    /// `--references`.
-    pub references: References,
+    /// What the flags and the repository config decide together.
+    pub policy: Policy,
     /// The base the change is compared with, if the run checks a change.
     pub changed_since: Option<BaseSpec>,
 }
 
 impl CheckConfig {
-    /// Resolves the flags of `check` against the Actions environment.
-    pub fn resolve(args: &CheckArgs, actions: &ActionsEnv) -> CheckConfig {
-        CheckConfig {
+    /// Resolves the flags of `check` and the repository config (searched from the current
+    /// folder) against the Actions environment.
+    pub fn resolve(args: &CheckArgs, actions: &ActionsEnv) -> Result<CheckConfig> {
+        let found = FoundRepoConfig::locate(&args.common, Path::new("."))?;
+        let fabrics = if args.fabrics.is_empty() {
+            found.as_ref().and_then(|found| {
+                let globs = found.settings.fabrics.as_ref()?;
+                // `check` finds fabrics from the top of the work tree; the file's globs
+                // start at its own folder.
+                let below = work_tree_top(&found.dir)
+                    .zip(std::fs::canonicalize(&found.dir).ok())
+                    .and_then(|(top, dir)| {
+                        dir.strip_prefix(top)
+                            .ok()
+                            .map(|below| below.to_string_lossy().into_owned())
+                    })
+                    .unwrap_or_default();
+                Some(
+                    globs
+                        .iter()
+                        .map(|glob| {
+                            if below.is_empty() {
+                                glob.clone()
+                            } else {
+                                format!("{below}/{glob}")
+                            }
+                        })
+                        .collect(),
+                )
+            })
+        } else {
+            Some(args.fabrics.clone())
+        };
+        Ok(CheckConfig {
             paths: args.paths.clone(),
-            fabrics: (!args.fabrics.is_empty()).then(|| args.fabrics.clone()),
+            fabrics,
             max_file_size: args.common.max_file_size,
-            fabric_config: args.common.fabric_config.clone(),
-            release: args.common.hedgehog_release,
-            deny_warnings: args.common.deny_warnings,
-            references: references(&args.common),
+            policy: Policy::resolve(&args.common, found.as_ref()),
             changed_since: changed_since(&args.common, actions),
-        }
+        })
     }
 }
 
@@ -164,20 +316,14 @@ pub struct SyncConfig {
     pub fabrics: Vec<String>,
     /// Largest file read, in bytes.
     pub max_file_size: u64,
-    /// `--fabric-config`: the fabric config for every fabric, instead of each one's fab.yaml.
-    pub fabric_config: Option<PathBuf>,
-    /// `--hedgehog-release`: the release of every fabric whose fab.yaml pins none.
-    pub release: Option<Release>,
+    /// What the flags and the repository config decide together.
+    pub policy: Policy,
     /// How the move is recorded.
     pub commit: Commit,
     /// The commit title; `None` (also for a blank `--commit-message`) means the default.
     pub commit_message: Option<String>,
     /// Seconds since the epoch, for commits made without a configured identity.
     pub now: i64,
-    /// `--deny-warnings`: a warning rejects its file like an error.
-    pub deny_warnings: bool,
-    /// `--references`: what a reference to an object nowhere in the repository is.
-    pub references: References,
     /// The base the change is compared with, if the run checks a change.
     pub changed_since: Option<BaseSpec>,
     /// The token to fetch a pull request's base with (`GITHUB_TOKEN` in Actions): the
@@ -191,17 +337,34 @@ pub struct SyncConfig {
 }
 
 impl SyncConfig {
-    /// Resolves the flags of `sync` against the Actions environment.
+    /// Resolves the flags of `sync` and the repository config (searched from `--repo`, else
+    /// the current folder) against the Actions environment.
+    ///
+    /// The fabric globs start at `--repo`, else at the repository config's folder, else at
+    /// the top of the current git work tree, so that `sync` runs alike from any subfolder;
+    /// globs the repository config gives start at its folder.
     pub fn resolve(args: &SyncArgs, actions: &ActionsEnv) -> Result<SyncConfig> {
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+        let start = args.repo.clone().unwrap_or_else(|| PathBuf::from("."));
+        let found = FoundRepoConfig::locate(&args.common, &start)?;
+        let config_globs = found
+            .as_ref()
+            .and_then(|found| Some((found.dir.clone(), found.settings.fabrics.clone()?)));
+        let (repo, fabrics) = match (args.fabrics.is_empty(), config_globs) {
+            (false, _) => (start_folder(args, found.as_ref()), args.fabrics.clone()),
+            (true, Some((dir, globs))) => (dir, globs),
+            (true, None) => (
+                start_folder(args, found.as_ref()),
+                vec![crate::source::DEFAULT_FABRICS.to_owned()],
+            ),
+        };
         Ok(SyncConfig {
-            repo: args.repo.clone(),
-            fabrics: args.fabrics.clone(),
+            repo,
+            fabrics,
             max_file_size: args.common.max_file_size,
-            fabric_config: args.common.fabric_config.clone(),
-            release: args.common.hedgehog_release,
+            policy: Policy::resolve(&args.common, found.as_ref()),
             commit: Commit::resolve(args, actions)?,
             commit_message: args
                 .commit_message
@@ -210,14 +373,33 @@ impl SyncConfig {
                 .filter(|title| !title.is_empty())
                 .map(str::to_owned),
             now,
-            deny_warnings: args.common.deny_warnings,
-            references: references(&args.common),
             changed_since: changed_since(&args.common, actions),
             fetch_token: actions.token().cloned(),
             max_commit_bytes: args.max_commit_size,
             waits: waits(args),
         })
     }
+}
+
+fn declared(release: Option<Release>, by: DeclaredBy) -> Option<Declared> {
+    release.map(|release| Declared { release, by })
+}
+
+/// The repository a command that names none works on: the top of the git work tree the
+/// current folder is in, else the current folder.
+pub fn current_repository() -> PathBuf {
+    work_tree_top(Path::new(".")).unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// Where `sync`'s own fabric globs start: `--repo`, else the repository config's folder,
+/// else the top of the current git work tree, else the current folder.
+fn start_folder(args: &SyncArgs, found: Option<&FoundRepoConfig>) -> PathBuf {
+    if let Some(repo) = &args.repo {
+        return repo.clone();
+    }
+    found
+        .map(|found| found.dir.clone())
+        .unwrap_or_else(current_repository)
 }
 
 /// The waits of `sync`: each one a hidden flag sets, else the production value.

@@ -32,6 +32,14 @@ pub enum Command {
     /// Print what each fabric's managed/ holds: a table per kind with the fields values are
     /// picked from (VPC subnets and VLANs, Connection ports, Switch ASNs...).
     List(ListArgs),
+    /// Start using hh-gitops in a repository: write a commented `.hh-gitops.yaml` (with the
+    /// fabric folders found) and the workflow `.github/workflows/hh-gitops.yml`. Never
+    /// overwrites a file.
+    Init {
+        /// The repository [default: the top of the git work tree of the current folder].
+        #[arg(long, value_name = "DIR")]
+        repo: Option<PathBuf>,
+    },
     /// Work with the JSON Schemas hh-gitops validates against.
     #[command(subcommand)]
     Schemas(SchemasCommand),
@@ -111,41 +119,65 @@ pub struct CommonArgs {
     pub sarif: Option<PathBuf>,
     /// A folder of extra JSON Schemas (made by `hh-gitops schemas import`); they add kinds
     /// or replace the embedded schema of the same kind and version.
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, env = "HH_GITOPS_SCHEMAS", value_name = "DIR")]
     pub schemas: Option<PathBuf>,
     /// Largest file read, in bytes; larger files are rejected unread.
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
     /// Treat warnings as errors: a file with a warning is rejected (left in raw/). Without
     /// it, warnings are reported and never block a move.
-    #[arg(long)]
-    pub deny_warnings: bool,
+    /// `--deny-warnings=false` keeps warnings from rejecting where the repository config
+    /// (`deny-warnings: true`) says otherwise.
+    #[arg(
+        long,
+        env = "HH_GITOPS_DENY_WARNINGS",
+        value_name = "BOOL",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "true",
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
+    pub deny_warnings: Option<bool>,
     /// The fabric config Hedgehog's rules read (reserved subnets, VLAN ranges, ASNs, gateway
     /// support...): a fab.yaml from `hhfab init`, or the config.yaml of the running fabric's
     /// fab/fabric-ctrl-config ConfigMap. Without it, each fabric's own `fab.yaml` (next to
-    /// its raw/ folder) is used when there is one, else fabricator's defaults.
-    #[arg(long, value_name = "FILE")]
+    /// its raw/ folder) is used when there is one, else fabricator's defaults. It wins over
+    /// the repository config's `fabric-config:`.
+    #[arg(long, env = "HH_GITOPS_FABRIC_CONFIG", value_name = "FILE")]
     pub fabric_config: Option<PathBuf>,
     /// The Hedgehog release the fabrics run, whose admission rules they are checked by:
     /// 26.01, 26.02 or 26.03 (a patch release such as 26.02.1 names its release). A
     /// fabric whose fab.yaml pins its fabric version (`spec.overrides.versions.fabric`:
     /// `controller` or `api`) is checked against that version's release, and this flag
-    /// must then name the same one. Without either, the newest release, 26.03.
-    #[arg(long, value_name = "RELEASE")]
+    /// must then name the same one. Without either (or the repository config's
+    /// `hedgehog-release:`), the newest release, 26.03.
+    #[arg(long, env = "HH_GITOPS_HEDGEHOG_RELEASE", value_name = "RELEASE")]
     pub hedgehog_release: Option<Release>,
     /// What a reference to an object that is in neither the fabric's managed/ nor its raw/
     /// is (the `default` namespaces, objects applied by hand): `warn` reports it and skips
     /// the checks that needed the object; `strict` rejects the file, for repositories that
-    /// hold the whole fabric.
-    #[arg(long, value_enum, default_value_t = ReferencesArg::Warn)]
-    pub references: ReferencesArg,
+    /// hold the whole fabric. Default: the repository config's `references:`, else `warn`.
+    #[arg(long, env = "HH_GITOPS_REFERENCES", value_enum)]
+    pub references: Option<ReferencesArg>,
     /// Check a change: compare the work tree with the merge base of REF and HEAD. Findings
     /// in the files the change adds, edits or deletes (or that those cause elsewhere) count;
     /// the others are reported as already on the base branch and do not fail the run.
     /// Inside GitHub Actions, a pull_request event sets it to the pull request's base, and a
     /// merge_group event to the merge group's base commit (`merge_group.base_sha`).
-    #[arg(long, value_name = "REF")]
+    #[arg(long, env = "HH_GITOPS_CHANGED_SINCE", value_name = "REF")]
     pub changed_since: Option<String>,
+    /// The repository config file to read instead of the `.hh-gitops.yaml` found at the
+    /// root of the repository (searched from the current folder, or from `--repo`).
+    #[arg(
+        long,
+        env = "HH_GITOPS_CONFIG",
+        value_name = "FILE",
+        conflicts_with = "no_config"
+    )]
+    pub config: Option<PathBuf>,
+    /// Read no repository config file: flags and built-in defaults only.
+    #[arg(long)]
+    pub no_config: bool,
 }
 
 /// `--references`.
@@ -177,8 +209,9 @@ pub struct CheckArgs {
     /// Check only the fabrics matching GLOB, as `sync --fabrics` finds them in the git
     /// repository (repeatable): a named file outside them (a Helm chart's managed/) is
     /// listed as not in a fabric, never read. Without it, a named file is checked with
-    /// whatever fabric folder holds it, or alone; without PATH, `gitops/hedgehog/*`.
-    #[arg(long = "fabrics", value_name = "GLOB")]
+    /// whatever fabric folder holds it, or alone; without PATH, the repository config's
+    /// `fabrics:`, else `gitops/hedgehog/*`.
+    #[arg(long = "fabrics", env = "HH_GITOPS_FABRICS", value_name = "GLOB")]
     pub fabrics: Vec<String>,
     /// Shared flags.
     #[command(flatten)]
@@ -202,15 +235,14 @@ pub enum CommitMode {
 pub struct SyncArgs {
     /// The GitOps repository (a git work tree), or a folder inside one where the --fabrics
     /// globs start; paths are reported and committed from the repository's root.
-    #[arg(long, value_name = "DIR", default_value = ".")]
-    pub repo: PathBuf,
+    /// Default: the folder of the repository config file, else the top of the git
+    /// repository the current folder is in (so `sync` runs from any subfolder), else `.`.
+    #[arg(long, value_name = "DIR")]
+    pub repo: Option<PathBuf>,
     /// Fabric folders, as globs relative to the repository (`*` and `?` match within one
     /// path segment). A fabric is a matching folder that has a raw/ folder. Repeatable.
-    #[arg(
-        long = "fabrics",
-        value_name = "GLOB",
-        default_value = crate::source::DEFAULT_FABRICS
-    )]
+    /// Default: the repository config's `fabrics:`, else `gitops/hedgehog/*`.
+    #[arg(long = "fabrics", env = "HH_GITOPS_FABRICS", value_name = "GLOB")]
     pub fabrics: Vec<String>,
     /// Print the plan and change nothing.
     #[arg(long)]
@@ -315,7 +347,10 @@ mod tests {
         let Command::Sync(args) = cli.command else {
             panic!()
         };
-        assert_eq!(args.fabrics, ["gitops/hedgehog/*"]);
+        assert!(
+            args.fabrics.is_empty(),
+            "the default is resolved with the repository config"
+        );
         let cli = Cli::parse_from(["hh-gitops", "sync", "--fabrics", "a/*", "--fabrics", "b"]);
         let Command::Sync(args) = cli.command else {
             panic!()

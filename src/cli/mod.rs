@@ -42,7 +42,10 @@ pub fn main() -> ExitCode {
         Command::Check(args) => args.common.format.is_document(),
         Command::Sync(args) => args.common.format.is_document(),
         Command::List(args) => args.format == ListFormat::Json,
-        Command::Schemas(_) | Command::Completions { .. } | Command::Man { .. } => false,
+        Command::Init { .. }
+        | Command::Schemas(_)
+        | Command::Completions { .. }
+        | Command::Man { .. } => false,
     };
     let terminal = Terminal::new(actions.in_actions, json);
     match run(cli, &actions, &terminal) {
@@ -68,7 +71,7 @@ fn run(cli: Cli, actions: &ActionsEnv, terminal: &Terminal) -> Result<u8> {
             let emit = EmitConfig::for_check(&args.common, actions);
             emit.check_paths()?;
             let registry = registry(args.common.schemas.as_deref())?;
-            let config = CheckConfig::resolve(&args, actions);
+            let config = CheckConfig::resolve(&args, actions)?;
             let report = pipeline::check(&registry, &config)?;
             Ok(emit::emit(&emit, &Report::Check(&report), terminal))
         }
@@ -99,6 +102,13 @@ fn run(cli: Cli, actions: &ActionsEnv, terminal: &Terminal) -> Result<u8> {
             let result = schemas::import(&crds, &out, &mut printed);
             terminal.out(&String::from_utf8_lossy(&printed))?;
             result?;
+            Ok(EXIT_CLEAN)
+        }
+        Command::Init { repo } => {
+            let repo = repo.unwrap_or_else(crate::config::current_repository);
+            for path in crate::init::init(&repo)? {
+                terminal.out(&format!("wrote {}\n", repo.join(path).display()))?;
+            }
             Ok(EXIT_CLEAN)
         }
         Command::Completions { shell } => {

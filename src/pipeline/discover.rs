@@ -175,7 +175,7 @@ pub fn fabrics(
         &contexts,
         &scopes,
         max_size,
-        config.references,
+        config.policy.references,
     );
     for input in &mut inputs {
         input.targets = targets(root, input, git)?;

@@ -15,10 +15,11 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result, bail};
 
 use crate::backend::git::GitRepo;
+use crate::config::Policy;
 use crate::finding::Finding;
 use crate::limits::DEFAULT_MAX_FILE_SIZE;
 use crate::rules::config::FabricConfig;
-use crate::rules::config_file::{self, ChosenRelease, ConfigSource};
+use crate::rules::config_file::{self, ChosenRelease, ConfigSource, Declared};
 use crate::rules::{Context, Release};
 use crate::source::{self, Read};
 use crate::validate;
@@ -26,23 +27,67 @@ use crate::validate;
 /// The name of a fabric's own config file, next to its raw/ folder.
 pub const FAB_YAML: &str = "fab.yaml";
 
-/// What the user gave for every fabric of a run: `--fabric-config` (read once, before any
-/// work) and `--hedgehog-release`.
+/// What the user gave for the fabrics of a run, each config read once, before any work:
+/// `--fabric-config`, the repository config's `fabric-config:` and the declared release.
 #[derive(Debug, Clone, Default)]
 pub struct Given {
     /// `--fabric-config`: the config of every fabric instead of each one's fab.yaml.
     pub config: Option<LoadedConfig>,
-    /// `--hedgehog-release`: the release of every fabric whose config pins none.
-    pub release: Option<Release>,
+    /// The repository config's `fabric-config:`: (canonical fabric folder, its config).
+    pub per_fabric: Vec<(PathBuf, LoadedConfig)>,
+    /// The declared release of every fabric whose config pins none.
+    pub release: Option<Declared>,
 }
 
 impl Given {
-    /// Reads `--fabric-config` at `path`, if given, with the declared `release`.
-    pub fn read(path: Option<&Path>, release: Option<Release>) -> Result<Self> {
-        let config = path
+    /// Reads `--fabric-config` and each fabric's config of the repository config, with
+    /// the declared `release`. A fabric folder that does not exist stops the run: the
+    /// config meant for it would silently apply to nothing.
+    pub fn read(policy: &Policy) -> Result<Self> {
+        let release = policy.release;
+        let config = policy
+            .fabric_config
+            .as_deref()
             .map(|path| LoadedConfig::read(path, &path.display().to_string(), release))
             .transpose()?;
-        Ok(Given { config, release })
+        let repo_config = policy.repo_config.as_deref().unwrap_or_default();
+        let per_fabric = policy
+            .fabric_configs
+            .iter()
+            .map(|(fabric, file, display)| {
+                let dir = std::fs::canonicalize(fabric)
+                    .ok()
+                    .filter(|dir| dir.is_dir())
+                    .with_context(|| {
+                        format!(
+                            "{repo_config}: `fabric-config` names the fabric folder {}, which does not exist: fix the path (from the repository root)",
+                            fabric.display()
+                        )
+                    })?;
+                Ok((dir, LoadedConfig::read(file, display, release)?))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Given {
+            config,
+            per_fabric,
+            release,
+        })
+    }
+
+    /// The config given for the fabric folder `dir`: `--fabric-config`, else the
+    /// repository config's entry for that folder.
+    fn for_folder(&self, dir: &Path) -> Option<&LoadedConfig> {
+        if let Some(config) = &self.config {
+            return Some(config);
+        }
+        if self.per_fabric.is_empty() {
+            return None;
+        }
+        let dir = std::fs::canonicalize(dir).ok()?;
+        self.per_fabric
+            .iter()
+            .find(|(fabric, _)| *fabric == dir)
+            .map(|(_, config)| config)
     }
 }
 
@@ -58,7 +103,7 @@ pub struct LoadedConfig {
 impl LoadedConfig {
     /// Fabricator's defaults (no file given or found), checked against the `declared`
     /// release or the newest.
-    pub fn defaults(declared: Option<Release>) -> Self {
+    pub fn defaults(declared: Option<Declared>) -> Self {
         LoadedConfig {
             config: FabricConfig::fabricator_defaults(),
             source: ConfigSource {
@@ -71,7 +116,7 @@ impl LoadedConfig {
     /// Reads the config file at `path`, shown as `display` in messages and reports, and
     /// resolves its release: the pin of a fab.yaml, else `declared`, else the newest; a
     /// `declared` release that the pin contradicts is refused at the pin's line.
-    pub fn read(path: &Path, display: &str, declared: Option<Release>) -> Result<Self> {
+    pub fn read(path: &Path, display: &str, declared: Option<Declared>) -> Result<Self> {
         let bytes = match source::read_limited(path, DEFAULT_MAX_FILE_SIZE)
             .with_context(|| format!("cannot read the fabric config {display}"))?
         {
@@ -91,7 +136,7 @@ impl LoadedConfig {
                 refused.join("\n")
             );
         }
-        let file = config_file::read(&bytes, declared.unwrap_or(Release::NEWEST)).map_err(
+        let file = config_file::read(&bytes, declared.map_or(Release::NEWEST, |d| d.release)).map_err(
             |finding| {
                 anyhow::anyhow!(
                     "{}: the fabric config cannot be used; fix it or pass another with --fabric-config",
@@ -120,7 +165,7 @@ impl LoadedConfig {
     /// run, as checking against a config the repository does not hold, or none, would give
     /// verdicts the user cannot trust.
     pub fn for_fabric(dir: &Path, display: &str, given: &Given, root: &Path) -> Result<Self> {
-        if let Some(config) = &given.config {
+        if let Some(config) = given.for_folder(dir) {
             return Ok(config.clone());
         }
         let display = if display.is_empty() {
@@ -207,7 +252,8 @@ pub fn repository_root(git: Option<&GitRepo>, dir: &Path, pointed: &Path) -> Pat
     }
 }
 
-/// The config `check` reads for a path: the one the user gave, else the `fab.yaml` of the nearest fabric
+/// The config `check` reads for a path: the one the user gave (for every fabric, or for
+/// the fabric folder holding `path`), else the `fab.yaml` of the nearest fabric
 /// folder (a folder with a raw/ folder and a fab.yaml, or a link of that name) that holds
 /// `path`, else the defaults.
 pub fn for_checked_path(path: &Path, given: &Given) -> Result<LoadedConfig> {
@@ -225,6 +271,9 @@ pub fn for_checked_path(path: &Path, given: &Given) -> Result<LoadedConfig> {
         } else {
             dir
         };
+        if let Some(config) = given.for_folder(dir) {
+            return Ok(config.clone());
+        }
         let fab_yaml = std::fs::symlink_metadata(dir.join(FAB_YAML));
         if dir.join("raw").is_dir() && fab_yaml.is_ok_and(|meta| !meta.is_dir()) {
             let root = repository_root(GitRepo::open(dir).ok().as_ref(), dir, path);
@@ -237,6 +286,7 @@ pub fn for_checked_path(path: &Path, given: &Given) -> Result<LoadedConfig> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::config_file::DeclaredBy;
 
     #[test]
     fn the_chosen_release_is_the_one_the_rules_run_by() {
@@ -249,7 +299,10 @@ mod tests {
         .unwrap();
         let pinned = LoadedConfig::read(&fab_yaml, "fab.yaml", None).unwrap();
         assert_eq!(pinned.context().release, Release::V26_01);
-        let declared = LoadedConfig::defaults(Some(Release::V26_02));
+        let declared = LoadedConfig::defaults(Some(Declared {
+            release: Release::V26_02,
+            by: DeclaredBy::Flag,
+        }));
         assert_eq!(declared.context().release, Release::V26_02);
         assert_eq!(
             LoadedConfig::defaults(None).context().release,

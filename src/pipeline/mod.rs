@@ -30,10 +30,10 @@ pub use list::list;
 /// How many plans a run makes before it gives up on a branch that keeps moving.
 const MAX_PLANS: u32 = 4;
 
-/// `check`: validates every file under the configured paths and moves nothing. With
-/// `deny_warnings`, a warning rejects its file like an error.
+/// `check`: validates every file under the configured paths and moves nothing. A warning
+/// rejects its file like an error when the policy says so (see [`warnings`]).
 pub fn check(registry: &Registry, config: &CheckConfig) -> Result<CheckReport> {
-    let given = Given::read(config.fabric_config.as_deref(), config.release)?;
+    let given = Given::read(&config.policy)?;
     let changes = match &config.changed_since {
         Some(spec) => Some(read_changes(&GitRepo::open(Path::new("."))?, spec)?),
         None => None,
@@ -48,12 +48,13 @@ pub fn check(registry: &Registry, config: &CheckConfig) -> Result<CheckReport> {
         &selection,
         config.max_file_size,
         &given,
-        config.references,
+        config.policy.references,
         changes.as_ref(),
     )?;
-    if config.deny_warnings {
-        files.iter_mut().for_each(warnings::deny_in_checked);
-    }
+    let levels = warnings::Levels::of(&config.policy);
+    files
+        .iter_mut()
+        .for_each(|file| levels.apply_to_checked(file));
     let mut sources: Vec<ConfigSource> = Vec::new();
     for config in configs {
         if !sources.contains(&config.source) {
@@ -110,7 +111,7 @@ pub fn sync(registry: &Registry, config: &SyncConfig) -> Result<SyncReport> {
     // annotations, code scanning and links name files.
     let below = opened.as_ref().map_or("", GitRepo::prefix).to_owned();
     let git = opened.map(|opened| opened.at_top().with_waits(config.waits));
-    let given = Given::read(config.fabric_config.as_deref(), config.release)?;
+    let given = Given::read(&config.policy)?;
     let changes = match (&config.changed_since, &git) {
         (Some(spec), Some(git)) => {
             let git = match &config.fetch_token {
@@ -149,10 +150,9 @@ pub fn sync(registry: &Registry, config: &SyncConfig) -> Result<SyncReport> {
             }
             (Err(error), None) => return Err(error),
         };
-        if config.deny_warnings {
-            for file in found.inputs.iter_mut().flat_map(|input| &mut input.files) {
-                warnings::deny_in_outcome(&mut file.outcome);
-            }
+        let levels = warnings::Levels::of(&config.policy);
+        for file in found.inputs.iter_mut().flat_map(|input| &mut input.files) {
+            levels.apply_to_outcome(&mut file.outcome);
         }
         let plan = Plan {
             fabrics: found.inputs.iter().map(plan::plan_fabric).collect(),

@@ -30,7 +30,7 @@ use super::Release;
 use super::config::{FabricConfig, VlanRange};
 use crate::finding::Finding;
 use crate::manifest::{self, Node, Value};
-pub use pin::{ChosenBy, ChosenRelease, Pin};
+pub use pin::{ChosenBy, ChosenRelease, Declared, DeclaredBy, Pin};
 
 /// Which kind of file the config came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

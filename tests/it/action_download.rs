@@ -231,7 +231,7 @@ fn a_checkout_that_is_no_release_is_built_only_when_cargo_is_there_and_says_so()
         step.stdout(),
         error(
             "the action's checkout (ref main) is not a release commit and there is no cargo to build it: \
-             pin the action to a release (@v1, a vX.Y.Z tag or its commit), set version, or give an hh-gitops in the binary input"
+             pin the action to a release (@v0, a vX.Y.Z tag or its commit), set version, or give an hh-gitops in the binary input"
         )
     );
     assert!(server.requests().is_empty());

@@ -7,7 +7,15 @@ use crate::common::{assert_exit, bin, output, stdout};
 
 /// Words every completion script and the manual page must hold: the subcommands, and flags
 /// of `check` and `sync` added late in the project's life.
-const WORDS: &[&str] = &["check", "sync", "list", "schemas", "completions", "man"];
+const WORDS: &[&str] = &[
+    "check",
+    "sync",
+    "list",
+    "init",
+    "schemas",
+    "completions",
+    "man",
+];
 
 /// Flags, as every shell's script names them (fish writes `-l changed-since`).
 const FLAGS: &[&str] = &[

@@ -39,6 +39,7 @@ mod release_schemas;
 mod release_schemas_profiles;
 mod releases;
 mod repo_check;
+mod repo_config;
 mod repo_paths;
 mod report_output;
 mod roundtrip;

@@ -16,11 +16,12 @@ fn the_consumer_workflow_has_every_promised_part() {
         "workflow_dispatch:",
         "dry-run:",
         "pull_request:",
-        // The pull-request gate covers hand edits to managed/ too.
-        "paths: [\"**/raw/**\", \"**/managed/**\"]",
+        // The pull-request gate covers hand edits to managed/ too, and the fabric config
+        // and the repository config, which change every verdict.
+        "paths: [\"**/raw/**\", \"**/managed/**\", \"**/fab.yaml\", \".hh-gitops.yaml\"]",
         "concurrency:",
         "contents: write",
-        "uses: hh-gitops/hh-gitops@v1",
+        "uses: hh-gitops/hh-gitops@v0",
     ] {
         assert!(workflow.contains(part), "README workflow lacks {part}");
     }
@@ -214,4 +215,37 @@ fn every_heading_and_fence_follows_a_blank_line_and_no_line_ends_in_spaces() {
         }
         assert!(!fenced, "{name}: a fence is never closed");
     }
+}
+
+/// Issue 21, item 10: the action pin the README (and `hh-gitops init`) tells people to
+/// copy names the major version the release workflow tags for this Cargo version, and the
+/// binary prints that version: `vX` moves to every `vX.Y.Z` release, and release.yml
+/// refuses a tag other than Cargo.toml's version.
+#[test]
+fn the_readme_pins_the_major_release_of_the_version_the_binary_prints() {
+    let major = format!("@v{}", env!("CARGO_PKG_VERSION_MAJOR"));
+    let text = readme();
+    let pins: Vec<&str> = text
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("uses: hh-gitops/hh-gitops"))
+        .collect();
+    assert!(!pins.is_empty());
+    for pin in pins {
+        assert_eq!(pin, major, "README pins hh-gitops/hh-gitops{pin}");
+    }
+    let out = output(bin().arg("--version"));
+    assert_exit(&out, 0);
+    assert_eq!(
+        stdout(&out),
+        format!("hh-gitops {}\n", env!("CARGO_PKG_VERSION"))
+    );
+    let release = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/.github/workflows/release.yml"
+    ))
+    .unwrap();
+    assert!(
+        release.contains(r#"if [ "${cargo_version}" != "${VERSION}" ]; then"#),
+        "release.yml checks the tag against Cargo.toml's version"
+    );
 }

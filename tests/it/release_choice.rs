@@ -105,7 +105,7 @@ fn a_flag_the_pin_contradicts_stops_the_run_naming_both_releases() {
     assert_exit(&out, 2);
     assert_eq!(
         stderr(&out),
-        "hh-gitops: error: gitops/hedgehog/pinned/fab.yaml:12:21: spec.overrides.versions.fabric.controller: v0.120.3 pins Hedgehog 26.02, but --hedgehog-release declares 26.03: a fabric runs one release; drop the flag (the pin decides) or change the pin\n"
+        "hh-gitops: error: gitops/hedgehog/pinned/fab.yaml:12:21: spec.overrides.versions.fabric.controller: v0.120.3 pins Hedgehog 26.02, but `--hedgehog-release` declares 26.03: a fabric runs one release; drop that (the pin decides) or change the pin\n"
     );
     assert_eq!(stdout(&out), "");
     assert_eq!(repo.git(&["rev-parse", "HEAD"]), head, "nothing committed");
@@ -119,7 +119,7 @@ fn a_flag_the_pin_contradicts_stops_the_run_naming_both_releases() {
     assert_exit(&out, 2);
     assert!(
         stderr(&out)
-            .contains("v0.120.3 pins Hedgehog 26.02, but --hedgehog-release declares 26.01: "),
+            .contains("v0.120.3 pins Hedgehog 26.02, but `--hedgehog-release` declares 26.01: "),
         "{}",
         stderr(&out)
     );

@@ -59,7 +59,7 @@ pub struct HedgehogRelease<'a> {
 impl<'a> From<&'a ChosenRelease> for HedgehogRelease<'a> {
     fn from(chosen: &'a ChosenRelease) -> Self {
         let (how, pin) = match &chosen.by {
-            ChosenBy::Declared => ("declared", None),
+            ChosenBy::Declared(_) => ("declared", None),
             ChosenBy::Pinned { pin, .. } => ("pinned", Some(pin.as_str())),
             ChosenBy::Defaulted => ("defaulted", None),
         };

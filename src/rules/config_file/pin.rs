@@ -62,11 +62,40 @@ impl Pin {
     }
 }
 
+/// Where the user declared a release.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeclaredBy {
+    /// `--hedgehog-release`, its `HH_GITOPS_HEDGEHOG_RELEASE` variable or the action's
+    /// `hedgehog-release` input.
+    Flag,
+    /// `hedgehog-release:` in the repository config file.
+    RepoConfig,
+}
+
+impl DeclaredBy {
+    /// The place, in words.
+    fn describe(self) -> &'static str {
+        match self {
+            DeclaredBy::Flag => "`--hedgehog-release`",
+            DeclaredBy::RepoConfig => "the repository config's `hedgehog-release`",
+        }
+    }
+}
+
+/// A release the user declared, and where.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Declared {
+    /// The release.
+    pub release: Release,
+    /// Where.
+    pub by: DeclaredBy,
+}
+
 /// How a fabric's release was chosen.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum ChosenBy {
-    /// The user named it (`--hedgehog-release`, the action's `hedgehog-release` input).
-    Declared,
+    /// The user named it, there.
+    Declared(DeclaredBy),
     /// The fabric's fab.yaml pins a fabric version of it.
     Pinned {
         /// The field and version, as [`Pin::describe`] says them.
@@ -91,8 +120,8 @@ pub struct ChosenRelease {
 /// A declared release that a fab.yaml's pin contradicts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Conflict {
-    /// The release declared.
-    pub declared: Release,
+    /// The release declared, and where.
+    pub declared: Declared,
     /// The pin.
     pub pin: Pin,
 }
@@ -101,10 +130,11 @@ impl Conflict {
     /// The refusal, naming both releases (its place is the pin's line).
     pub fn message(&self) -> String {
         format!(
-            "{} pins Hedgehog {}, but --hedgehog-release declares {}: a fabric runs one release; drop the flag (the pin decides) or change the pin",
+            "{} pins Hedgehog {}, but {} declares {}: a fabric runs one release; drop that (the pin decides) or change the pin",
             self.pin.describe(),
             self.pin.release,
-            self.declared
+            self.declared.by.describe(),
+            self.declared.release
         )
     }
 }
@@ -113,9 +143,9 @@ impl ChosenRelease {
     /// The pin when there is one, else `declared`, else the newest release. A declared
     /// release other than the pinned one is refused: checking against a release the
     /// fabric does not run would give verdicts the user cannot trust.
-    pub fn resolve(declared: Option<Release>, pin: Option<&Pin>) -> Result<Self, Conflict> {
+    pub fn resolve(declared: Option<Declared>, pin: Option<&Pin>) -> Result<Self, Conflict> {
         match (pin, declared) {
-            (Some(pin), Some(declared)) if declared != pin.release => Err(Conflict {
+            (Some(pin), Some(declared)) if declared.release != pin.release => Err(Conflict {
                 declared,
                 pin: pin.clone(),
             }),
@@ -126,9 +156,9 @@ impl ChosenRelease {
                     version: pin.version.clone(),
                 },
             }),
-            (None, Some(release)) => Ok(ChosenRelease {
-                release,
-                by: ChosenBy::Declared,
+            (None, Some(declared)) => Ok(ChosenRelease {
+                release: declared.release,
+                by: ChosenBy::Declared(declared.by),
             }),
             (None, None) => Ok(ChosenRelease::default()),
         }
@@ -142,7 +172,7 @@ impl ChosenRelease {
         let checked_as = self.release.checked_as();
         let mut other_patch = false;
         let how = match &self.by {
-            ChosenBy::Declared => "declared with `--hedgehog-release`".to_owned(),
+            ChosenBy::Declared(by) => format!("declared with {}", by.describe()),
             ChosenBy::Pinned { pin, version } => {
                 other_patch = version.trim_start_matches('v') != checked_as.trim_start_matches('v');
                 format!("pinned by the fab.yaml's {}", code(pin))
@@ -349,7 +379,13 @@ mod tests {
     #[test]
     fn the_pin_decides_a_declared_release_must_agree_and_the_newest_is_the_default() {
         let pin = pin_of("        controller: v0.120.3\n").unwrap().unwrap();
-        let pinned = ChosenRelease::resolve(Some(Release::V26_02), Some(&pin)).unwrap();
+        let flag = |release| {
+            Some(Declared {
+                release,
+                by: DeclaredBy::Flag,
+            })
+        };
+        let pinned = ChosenRelease::resolve(flag(Release::V26_02), Some(&pin)).unwrap();
         assert_eq!(pinned.release, Release::V26_02);
         assert_eq!(
             pinned.to_string(),
@@ -362,15 +398,25 @@ mod tests {
                 .to_string(),
             "26.02 (pinned by the fab.yaml's spec.overrides.versions.fabric.controller: v0.120.4); checked as fabric v0.120.3"
         );
-        let conflict = ChosenRelease::resolve(Some(Release::V26_03), Some(&pin)).unwrap_err();
+        let conflict = ChosenRelease::resolve(flag(Release::V26_03), Some(&pin)).unwrap_err();
         assert_eq!(
             conflict.message(),
-            "spec.overrides.versions.fabric.controller: v0.120.3 pins Hedgehog 26.02, but --hedgehog-release declares 26.03: a fabric runs one release; drop the flag (the pin decides) or change the pin"
+            "spec.overrides.versions.fabric.controller: v0.120.3 pins Hedgehog 26.02, but `--hedgehog-release` declares 26.03: a fabric runs one release; drop that (the pin decides) or change the pin"
         );
-        let declared = ChosenRelease::resolve(Some(Release::V26_01), None).unwrap();
+        let declared = ChosenRelease::resolve(flag(Release::V26_01), None).unwrap();
         assert_eq!(
             declared.to_string(),
             "26.01 (declared with `--hedgehog-release`)"
+        );
+        let in_file = Declared {
+            release: Release::V26_01,
+            by: DeclaredBy::RepoConfig,
+        };
+        assert_eq!(
+            ChosenRelease::resolve(Some(in_file), None)
+                .unwrap()
+                .to_string(),
+            "26.01 (declared with the repository config's `hedgehog-release`)"
         );
         let defaulted = ChosenRelease::resolve(None, None).unwrap();
         assert_eq!(

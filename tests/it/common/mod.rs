@@ -46,11 +46,15 @@ pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
-/// A command running the hh-gitops binary with no GitHub Actions variables in sight.
+/// A command running the hh-gitops binary with no GitHub Actions variables, and none of
+/// hh-gitops's own (`HH_GITOPS_REFERENCES`...), in sight.
 pub fn bin() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_hh-gitops"));
     for (key, _) in std::env::vars() {
-        if key.starts_with("GITHUB_") || key.starts_with("INPUT_") || key.starts_with("RUNNER_") {
+        if ["GITHUB_", "INPUT_", "RUNNER_", "HH_GITOPS_"]
+            .iter()
+            .any(|prefix| key.starts_with(prefix))
+        {
             command.env_remove(key);
         }
     }
