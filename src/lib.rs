@@ -16,19 +16,21 @@
 
 pub mod backend;
 pub mod cli;
-pub mod config;
 pub mod console;
 pub mod crosscheck;
 pub mod finding;
+pub mod flags;
 pub mod gha;
 pub mod init;
 pub mod limits;
 pub mod list;
 pub mod manifest;
+pub mod names;
 pub mod parallel;
 pub mod paths;
 pub mod pipeline;
 pub mod plan;
+pub mod release;
 pub mod repo_config;
 pub mod report;
 pub mod rules;

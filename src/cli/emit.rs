@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow};
 
-use crate::config::EmitConfig;
 use crate::finding::Finding;
+use crate::flags::config::EmitConfig;
 use crate::gha;
 use crate::report::markdown::Links;
 use crate::report::text::{Colour, Section};
@@ -19,8 +19,8 @@ use crate::report::wire::json;
 use crate::report::wire::sarif::ReleaseEntry;
 use crate::report::{CheckReport, SyncReport, actions, markdown, sarif, text};
 
-use super::args::Format;
 use crate::console::{self, Stream};
+use crate::flags::args::Format;
 
 /// Exit code when everything was valid.
 pub const EXIT_CLEAN: u8 = 0;

@@ -3,7 +3,6 @@
 //! writes every output and picks the exit code (0 clean, 1 something rejected, 2 usage or
 //! I/O error).
 
-pub mod args;
 mod emit;
 mod schemas;
 
@@ -13,14 +12,14 @@ use std::process::ExitCode;
 use anyhow::{Context as _, Result};
 use clap::{CommandFactory, Parser};
 
-use crate::config::{CheckConfig, EmitConfig, SyncConfig};
+use crate::flags::args::{Cli, Command, ListFormat, SchemasCommand};
+use crate::flags::config::{CheckConfig, EmitConfig, SyncConfig};
 use crate::gha::{ActionsEnv, ProcessEnv};
 use crate::limits::DEFAULT_MAX_FILE_SIZE;
 use crate::pipeline;
 use crate::report::text;
 use crate::report::wire::json;
 use crate::schema::Registry;
-use args::{Cli, Command, ListFormat, SchemasCommand};
 use emit::{EXIT_CLEAN, EXIT_ERROR, Report, Terminal};
 
 /// Runs `hh-gitops` with the process's arguments and returns its exit code.
@@ -105,7 +104,7 @@ fn run(cli: Cli, actions: &ActionsEnv, terminal: &Terminal) -> Result<u8> {
             Ok(EXIT_CLEAN)
         }
         Command::Init { repo } => {
-            let repo = repo.unwrap_or_else(crate::config::current_repository);
+            let repo = repo.unwrap_or_else(crate::flags::config::current_repository);
             for path in crate::init::init(&repo)? {
                 terminal.out(&format!("wrote {}\n", repo.join(path).display()))?;
             }

@@ -15,8 +15,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result, bail};
 
 use crate::backend::git::GitRepo;
-use crate::config::Policy;
 use crate::finding::Finding;
+use crate::flags::config::Policy;
 use crate::limits::DEFAULT_MAX_FILE_SIZE;
 use crate::rules::config::FabricConfig;
 use crate::rules::config_file::{self, ChosenRelease, ConfigSource, Declared};

@@ -19,7 +19,7 @@ use crate::backend::git::GitRepo;
 use crate::backend::github::GithubApi;
 use crate::backend::local::LocalGit;
 use crate::backend::{CommitError, Commits, Committer, GithubCommitter, Unfinished};
-use crate::config::{CheckConfig, Commit, SyncConfig};
+use crate::flags::config::{CheckConfig, Commit, SyncConfig};
 use crate::plan::{self, Plan};
 use crate::report::{Base, CheckReport, SyncReport};
 use crate::rules::config_file::ConfigSource;
@@ -31,7 +31,7 @@ pub use list::list;
 const MAX_PLANS: u32 = 4;
 
 /// `check`: validates every file under the configured paths and moves nothing. A warning
-/// rejects its file like an error when the policy says so (see [`warnings`]).
+/// rejects its file like an error when the policy says so (`pipeline::warnings`).
 pub fn check(registry: &Registry, config: &CheckConfig) -> Result<CheckReport> {
     let given = Given::read(&config.policy)?;
     let changes = match &config.changed_since {

@@ -4,8 +4,8 @@
 //! stage sees ordinary findings and rejections. Errors are never changed: an error is what
 //! the fabric or the API server refuses, and no setting makes that acceptable.
 
-use crate::config::Policy;
 use crate::finding::{Finding, Severity};
+use crate::flags::config::Policy;
 use crate::plan::RawOutcome;
 use crate::repo_config::{RuleLevel, RuleLevels};
 use crate::report::CheckedFile;

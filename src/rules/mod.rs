@@ -15,7 +15,6 @@ pub mod config;
 pub mod config_file;
 pub mod net;
 pub mod refs;
-pub mod release;
 
 mod connection;
 mod decode;
@@ -45,8 +44,8 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 pub use crate::finding::Severity;
+pub use crate::release::Release;
 use config::FabricConfig;
-pub use release::Release;
 
 /// What the rules may read besides the object itself.
 #[derive(Debug, Clone, Copy)]

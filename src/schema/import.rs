@@ -13,7 +13,7 @@ use anyhow::{Context, Result, bail};
 use serde_json::{Map, Value, json};
 
 use crate::limits::MAX_NAME_LENGTH;
-use crate::validate::names::{is_rfc1123_label, is_rfc1123_subdomain};
+use crate::names::{is_rfc1123_label, is_rfc1123_subdomain};
 
 /// The identity of a kind, as written into each generated schema.
 #[derive(Debug, Clone, PartialEq, Eq)]

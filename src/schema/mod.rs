@@ -21,7 +21,7 @@ use serde_json::Value;
 
 pub use import::KindId;
 
-use crate::rules::Release;
+use crate::release::Release;
 
 /// A schema file compiled into the binary.
 struct EmbeddedSchema {

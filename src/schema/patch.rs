@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 
 use serde_json::Value;
 
-use crate::rules::Release;
+use crate::release::Release;
 
 /// What each release changes in the base schemas: schema file name to merge patch.
 const RELEASE_PATCHES: [(Release, &str); 3] = [

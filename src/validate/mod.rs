@@ -7,7 +7,6 @@ mod fab_yaml;
 mod held;
 mod hints;
 mod metadata;
-pub mod names;
 mod schema_errors;
 
 use std::collections::HashMap;
@@ -263,7 +262,7 @@ pub fn check_document(
             if let Some(namespace) = metadata.value.get("namespace") {
                 match &namespace.value {
                     Value::Str(ns) => {
-                        if let Some(problem) = names::namespace_problem(ns) {
+                        if let Some(problem) = crate::names::namespace_problem(ns) {
                             findings.push(problem.at(namespace.pos, "/metadata/namespace"));
                         }
                     }
@@ -354,7 +353,7 @@ pub fn check_document(
         }
     };
     if let Some(name) = name
-        && let Some(problem) = names::name_problem(kind, name)
+        && let Some(problem) = crate::names::name_problem(kind, name)
     {
         let pos = root
             .value

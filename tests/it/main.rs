@@ -20,6 +20,7 @@ mod fuzz;
 mod gitattributes;
 mod github;
 mod json_golden;
+mod layers;
 mod list;
 mod local_backend;
 mod managed_hygiene;

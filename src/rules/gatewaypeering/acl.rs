@@ -4,10 +4,10 @@
 
 use super::ports::{PORT_RULE, check_port};
 use super::{AclEndpoint, AclRule, PeeringAcl};
+use crate::names::is_rfc1123_subdomain;
 use crate::rules::backticked;
 use crate::rules::decode::go_atoi;
 use crate::rules::{Violations, net};
-use crate::validate::names::is_rfc1123_subdomain;
 
 /// `ACLDefaultActions`.
 const DEFAULT_ACTIONS: &[&str] = &["deny", "deny-unless-exposed"];

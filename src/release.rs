@@ -1,9 +1,9 @@
 //! The Hedgehog release whose admission rules a fabric is checked against. Teams run a
 //! release, not a commit of githedgehog/fabric, and each release ships a different fabric
 //! version with different fields and rules (the fabric each release ships: `MINORS` in
-//! `config_file/pin.rs`; how their schemas differ: `schemas/releases/`).
+//! `rules/config_file/pin.rs`; how their schemas differ: `schemas/releases/`).
 //! Rules that differ between releases branch on the [`Release`] in their
-//! [`Context`](super::Context), each branch citing the upstream file and tag it follows.
+//! [`Context`](crate::rules::Context), each branch citing the upstream file and tag it follows.
 
 use std::fmt;
 use std::str::FromStr;

@@ -10,7 +10,7 @@ use anyhow::{Context, Result, anyhow};
 use crate::backend::diff::BaseSpec;
 use crate::backend::github::GithubTarget;
 use crate::backend::waits::Waits;
-use crate::cli::args::{CheckArgs, ColorArg, CommitMode, CommonArgs, Format, SyncArgs};
+use crate::flags::args::{CheckArgs, ColorArg, CommitMode, CommonArgs, Format, SyncArgs};
 use crate::gha::{ActionsEnv, CommitPlace};
 use crate::repo_config::{self, RepoConfig, RuleLevels};
 use crate::report::markdown::Links;
@@ -507,7 +507,7 @@ impl EmitConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::args::{Cli, Command};
+    use crate::flags::args::{Cli, Command};
     use clap::Parser;
 
     fn sync_args(args: &[&str]) -> SyncArgs {
