@@ -15,7 +15,7 @@ use crate::config::SyncConfig;
 use crate::crosscheck::{self, Scope};
 use crate::finding::Finding;
 use crate::parallel;
-use crate::plan::{FabricInput, ManagedFile, RawFile, RawOutcome, TargetState};
+use crate::plan::{ClusterFile, FabricInput, ManagedFile, RawFile, RawOutcome, TargetState};
 use crate::report::SkippedDir;
 use crate::rules::state::References;
 use crate::schema::Registry;
@@ -144,6 +144,7 @@ pub fn fabrics(
                     deleted: change.deleted,
                     edited: change.edited,
                     strays: Vec::new(),
+                    cluster: Vec::new(),
                     missing: Vec::new(),
                 });
                 configs.push(config);
@@ -197,6 +198,9 @@ pub struct FabricFiles {
     pub managed: Vec<source::Entry>,
     /// Other files in managed/'s resource folders (`.gitkeep` aside).
     pub strays: Vec<String>,
+    /// The YAML files under cluster/ (and what cannot be read there: links, odd names),
+    /// see [`source::cluster_files`].
+    pub cluster: Vec<source::Entry>,
 }
 
 /// Lists the files of the fabric folder `dir`, their `rel` paths starting with `prefix`
@@ -207,6 +211,7 @@ pub fn fabric_files(registry: &Registry, dir: &Path, prefix: &str) -> Result<Fab
         raw: source::walk(&dir.join("raw"), &format!("{prefix}raw"))?,
         managed,
         strays,
+        cluster: source::cluster_files(dir, prefix)?,
     })
 }
 
@@ -318,9 +323,56 @@ pub fn read_fabrics(
             held_despite_findings: held,
         });
     }
+    let cluster: Vec<(usize, &source::Entry)> = files
+        .iter()
+        .enumerate()
+        .flat_map(|(fabric, files)| files.cluster.iter().map(move |entry| (fabric, entry)))
+        .collect();
+    let read = parallel::map(&cluster, |(fabric, entry)| {
+        cluster_file(registry, &contexts[*fabric], entry, max_size)
+    });
+    for ((fabric, _), file) in cluster.into_iter().zip(read) {
+        inputs[fabric].cluster.push(file);
+    }
     for (fabric, input) in inputs.iter_mut().enumerate() {
         input.strays = files[fabric].strays.clone();
         crosscheck::check_fabric(input, &contexts[fabric], references, &scopes[fabric]);
+    }
+}
+
+/// Reads the cluster/ file `entry`: what the fabric holds from it, read as far as it can be
+/// whatever its findings, and those findings but for the fields an export holds (`status`,
+/// `resourceVersion`…), which are what an export of the running fabric is made of.
+fn cluster_file(
+    registry: &Registry,
+    ctx: &crate::rules::Context,
+    entry: &source::Entry,
+    max_size: u64,
+) -> ClusterFile {
+    let (held, mut findings) =
+        match check_path(registry, ctx, &entry.path, &entry.kind, max_size).result {
+            Ok(mut resources) => {
+                let warnings = resources
+                    .iter_mut()
+                    .flat_map(|r| std::mem::take(&mut r.warnings))
+                    .collect();
+                (resources, warnings)
+            }
+            Err(mut findings) => {
+                let held = held_despite_findings(registry, ctx, entry, max_size);
+                findings.extend(validate::unreadable_warnings(&held));
+                (held, findings)
+            }
+        };
+    let exported = [
+        crate::finding::rules::EXPORT_IDENTITY,
+        crate::finding::rules::EXPORT_FIELDS,
+    ];
+    findings.retain(|f| f.rule.is_none_or(|rule| !exported.contains(&rule)));
+    ClusterFile {
+        path: entry.rel.clone(),
+        held,
+        findings,
     }
 }
 

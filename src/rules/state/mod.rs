@@ -1,7 +1,9 @@
 //! The fabric state: every object the cross-object rules may look up, as the fabric would
-//! hold it after this run's move. That is the fabric's `managed/` resources with the run's
-//! accepted raw documents laid over them (the same kind and name replaces the managed one,
-//! as the move will), plus the objects the fabric always has (the built-in SwitchProfiles).
+//! hold it after this run's move. That is the fabric's `managed/` resources and the objects
+//! exported into its `cluster/` folder (the fabric's own, which nothing applies), with the
+//! run's accepted raw documents laid over them (the same kind and name replaces the managed
+//! one, as the move will), plus the objects the fabric always has (the built-in
+//! SwitchProfiles).
 //! Every object is defaulted, labels included, as the fabric stores it.
 //!
 //! Built once per fabric (and updated after each round of rejections, see `crosscheck`), with
@@ -36,7 +38,8 @@ pub enum References {
     /// Git often does not hold (the `default` namespaces, objects applied by hand).
     #[default]
     Warn,
-    /// An error: the repository holds the whole fabric.
+    /// An error: the repository holds the whole fabric (what the fabric holds that Git
+    /// does not apply exported into cluster/).
     Strict,
 }
 
@@ -464,7 +467,7 @@ impl FabricState {
             out.error(
                 pointer,
                 format!(
-                    "{kind} `{name}` does not exist: did you mean `{meant}`? (this fabric has {kind} `{meant}`, and no `{name}` in its managed/ or raw/)"
+                    "{kind} `{name}` does not exist: did you mean `{meant}`? (this fabric has {kind} `{meant}`, and no `{name}` in its managed/, cluster/ or raw/)"
                 ),
             );
             return;
@@ -473,14 +476,14 @@ impl FabricState {
             References::Strict => out.error(
                 pointer,
                 format!(
-                    "{kind} `{name}` does not exist: it is in neither this fabric's managed/ nor raw/ (references must resolve with --references strict or --deny-warnings)"
+                    "{kind} `{name}` does not exist: it is in none of this fabric's managed/, cluster/ and raw/ (references must resolve with --references strict or --deny-warnings); if the fabric holds it, export it into cluster/"
                 ),
             ),
             References::Warn => {
                 out.warning(
                     pointer,
                     format!(
-                        "{kind} `{name}` is not in this fabric's managed/ or raw/; {needed_for} was skipped (with --references strict this is an error)"
+                        "{kind} `{name}` is not in this fabric's managed/, cluster/ or raw/; {needed_for} was skipped (with --references strict this is an error)"
                     ),
                 );
                 out.missing_last(super::Missing {
