@@ -1,13 +1,13 @@
 //! Issue 21, item 2: `<fabric>/cluster/` holds objects exported from the running fabric that
 //! GitOps must not apply (the `default` namespaces, wiring applied by hhfab). They count in
 //! the fabric state, so the checks that need them run; nothing moves them, they are never
-//! stray, and the export fields they carry are no finding. Real git repositories, the real
-//! binary.
+//! stray, and the export fields they carry are no finding. The objects the fabric creates
+//! itself count under strict references. Real git repositories, the real binary.
 
 use std::process::Output;
 
 use crate::common::{
-    Repo, assert_exit, attachment, bin, output, stdout, vpc_on as vpc, without_shas,
+    Repo, assert_exit, attachment, bin, fixtures, output, stdout, vpc_on as vpc, without_shas,
 };
 
 const F: &str = "gitops/hedgehog/f";
@@ -145,6 +145,37 @@ fn an_object_in_cluster_and_in_managed_or_raw_says_the_applier_applies_the_repos
         format!(
             "{F}/managed/vlannamespaces/default.yaml:1:1: warning: VLANNamespace `default` is also exported in {F}/cluster/vlannamespace-default.yaml:1 (cluster/ holds the fabric's own objects, never applied): as it is in managed/, the applier applies this version over the fabric's own, and the checks use this one; to manage it with GitOps from now on, delete the export, else delete it here\n{F}/raw/ns.yaml:1:1: warning: IPv4Namespace `default` is also exported in {F}/cluster/ipv4namespace-default.yaml:1 (cluster/ holds the fabric's own objects, never applied): once this file moves, the applier applies this version over the fabric's own, and the checks use this one; to manage it with GitOps from now on, delete the export, else delete it here\n{F}/raw/vpc.yaml:9:13: error: VLAN `1500` of subnet `default` is outside VLANNamespace `default` (1000-1099; {F}/managed/vlannamespaces/default.yaml:1): pick a VLAN from the namespace's ranges (at /spec/subnets/default/vlan)\n{DEFAULTS}checked 6 files: 5 valid (7 resources), 1 rejected (1 error), 2 warnings\n"
         )
+    );
+}
+
+/// A Gateway in no group: it joins `default`, which the fabric creates when gateways are on.
+const GATEWAY: &str = "apiVersion: gateway.githedgehog.com/v1alpha1\nkind: Gateway\nmetadata:\n  name: gw-1\nspec:\n  protocolIP: 172.30.8.3/32\n  vtepIP: 172.30.12.1/32\n  asn: 65101\n  vtepMAC: ca:fe:ba:be:00:01\n  vtepMTU: 1500\n  interfaces:\n    port0:\n      kernel: eth0\n      ips: [172.30.128.3/31]\n      mtu: 1500\n  neighbors:\n  - {source: eth0, ip: 172.30.128.1, asn: 65100}\n";
+
+#[test]
+fn strict_references_accept_the_built_in_profiles_and_the_default_gateway_group() {
+    let repo = fabric_with_exports(&[("gw.yaml", GATEWAY.to_owned())]);
+    let fab = std::fs::read(fixtures().join("fab-yaml/hhfab-init-gateway.yaml")).unwrap();
+    repo.write(&format!("{F}/fab.yaml"), &fab);
+    repo.commit_all("gateways on");
+    let out = check(&repo, &["--references", "strict"]);
+    assert_exit(&out, 0);
+    assert_eq!(
+        stdout(&out),
+        format!(
+            "fabric config: {F}/fab.yaml (fab.yaml)\nHedgehog release: 26.03 (the default: the newest; declare yours with `--hedgehog-release`); checked as fabric v0.129.1 (26.03 ships v0.129.4)\nchecked 4 files: 4 valid (6 resources), 0 rejected (0 errors), 0 warnings\n"
+        )
+    );
+    // Another group is no built-in: the repository must hold it.
+    repo.write(
+        &format!("{F}/raw/gw.yaml"),
+        format!("{GATEWAY}  groups:\n  - name: edge\n").as_bytes(),
+    );
+    let out = check(&repo, &["--references", "strict"]);
+    assert_exit(&out, 1);
+    assert!(
+        stdout(&out).starts_with(&format!("{F}/raw/gw.yaml:19:11: error: GatewayGroup `edge` does not exist: it is in none of this fabric's managed/, cluster/ and raw/")),
+        "{}",
+        stdout(&out)
     );
 }
 

@@ -2,8 +2,8 @@
 //! hold it after this run's move. That is the fabric's `managed/` resources and the objects
 //! exported into its `cluster/` folder (the fabric's own, which nothing applies), with the
 //! run's accepted raw documents laid over them (the same kind and name replaces the managed
-//! one, as the move will), plus the objects the fabric always has (the built-in
-//! SwitchProfiles).
+//! one, as the move will), plus the objects the fabric creates itself (the built-in
+//! SwitchProfiles, and GatewayGroup `default` when gateways are on).
 //! Every object is defaulted, labels included, as the fabric stores it.
 //!
 //! Built once per fabric (and updated after each round of rejections, see `crosscheck`), with
@@ -42,6 +42,10 @@ pub enum References {
     /// does not apply exported into cluster/).
     Strict,
 }
+
+/// The GatewayGroup the fabric creates when gateways are on (`DefaultGatewayGroup`): a
+/// Gateway without groups joins it.
+const DEFAULT_GATEWAY_GROUP: &str = "default";
 
 /// Where an object of the state was written.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -339,7 +343,9 @@ impl FabricState {
 
     /// Builds the state from `members` (later members replace earlier ones of the same kind
     /// and name: managed first, then raw), the names that rejected raw files define, and the
-    /// built-in SwitchProfiles of a fabric of `release` with `config`; then its indexes.
+    /// objects a fabric of `release` with `config` creates itself (its built-in
+    /// SwitchProfiles, and GatewayGroup `default` when gateways are on: a member of the same
+    /// name replaces it); then its indexes.
     pub fn build_at(
         release: super::Release,
         members: impl IntoIterator<Item = Member>,
@@ -358,6 +364,20 @@ impl FabricState {
                 previous: None,
             };
             state.switch_profiles.live.insert(name, entry);
+        }
+        if config.is_some_and(|config| config.enable_gateway) {
+            let mut group = gatewaygroup::Object::default();
+            group.metadata.name = DEFAULT_GATEWAY_GROUP.to_owned();
+            gatewaygroup::default(&mut group);
+            let entry = Entry {
+                object: Arc::new(group),
+                origin: Origin::built_in(),
+                previous: None,
+            };
+            state
+                .gateway_groups
+                .live
+                .insert(DEFAULT_GATEWAY_GROUP.to_owned(), entry);
         }
         for member in members {
             state.insert(member);
