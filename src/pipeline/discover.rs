@@ -340,33 +340,30 @@ pub fn read_fabrics(
     }
 }
 
-/// Reads the cluster/ file `entry`: what the fabric holds from it, read as far as it can be
-/// whatever its findings, and those findings but for the fields an export holds (`status`,
-/// `resourceVersion`…), which are what an export of the running fabric is made of.
+/// Reads the cluster/ file `entry`: what the fabric holds from it (read as far as it can
+/// be whatever its findings; a `kind: List` export stands for its items), and its findings
+/// but for those about what an export is made of (`status`, `resourceVersion`…, a List).
 fn cluster_file(
     registry: &Registry,
     ctx: &crate::rules::Context,
     entry: &source::Entry,
     max_size: u64,
 ) -> ClusterFile {
-    let (held, mut findings) =
-        match check_path(registry, ctx, &entry.path, &entry.kind, max_size).result {
-            Ok(mut resources) => {
-                let warnings = resources
-                    .iter_mut()
-                    .flat_map(|r| std::mem::take(&mut r.warnings))
-                    .collect();
-                (resources, warnings)
-            }
-            Err(mut findings) => {
-                let held = held_despite_findings(registry, ctx, entry, max_size);
-                findings.extend(validate::unreadable_warnings(&held));
-                (held, findings)
-            }
-        };
+    let mut findings = match check_path(registry, ctx, &entry.path, &entry.kind, max_size).result {
+        Ok(resources) => resources.into_iter().flat_map(|r| r.warnings).collect(),
+        Err(findings) => findings,
+    };
+    let held = match (&entry.kind, source::read_limited(&entry.path, max_size)) {
+        (EntryKind::Yaml, Ok(Read::Bytes(bytes))) => {
+            validate::exported_resources(registry, ctx, &bytes)
+        }
+        _ => Vec::new(),
+    };
+    findings.extend(validate::unreadable_warnings(&held));
     let exported = [
         crate::finding::rules::EXPORT_IDENTITY,
         crate::finding::rules::EXPORT_FIELDS,
+        crate::finding::rules::KIND_LIST,
     ];
     findings.retain(|f| f.rule.is_none_or(|rule| !exported.contains(&rule)));
     ClusterFile {

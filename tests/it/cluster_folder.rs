@@ -19,8 +19,9 @@ const VLAN_NAMESPACE_EXPORT: &str = "apiVersion: wiring.githedgehog.com/v1beta1\
 /// The same for `ipv4namespaces.vpc.githedgehog.com default`.
 const IPV4_NAMESPACE_EXPORT: &str = "apiVersion: vpc.githedgehog.com/v1beta1\nkind: IPv4Namespace\nmetadata:\n  name: default\n  namespace: default\n  resourceVersion: \"1235\"\nspec:\n  subnets:\n  - 10.0.0.0/16\nstatus: {}\n";
 
-/// Wiring hhfab applied: a switch of the built-in profile `vs`, a server and their link.
-const WIRING_EXPORT: &str = "apiVersion: wiring.githedgehog.com/v1beta1\nkind: Switch\nmetadata:\n  name: leaf-01\n  resourceVersion: \"77\"\nspec:\n  role: server-leaf\n  profile: vs\n  asn: 65101\n  ip: 172.30.0.8/21\n  protocolIP: 172.30.8.2/32\n  vtepIP: 172.30.12.0/32\n---\napiVersion: wiring.githedgehog.com/v1beta1\nkind: Server\nmetadata:\n  name: server-01\nspec: {}\n---\napiVersion: wiring.githedgehog.com/v1beta1\nkind: Connection\nmetadata:\n  name: server-01--unbundled--leaf-01\nspec:\n  unbundled:\n    link:\n      server:\n        port: server-01/enp2s1\n      switch:\n        port: leaf-01/E1/1\n";
+/// Wiring hhfab applied, as `kubectl get switches,servers,connections -o yaml` exports it:
+/// one `kind: List` of a switch of the built-in profile `vs`, a server and their link.
+const WIRING_EXPORT: &str = "apiVersion: v1\nitems:\n- apiVersion: wiring.githedgehog.com/v1beta1\n  kind: Switch\n  metadata:\n    name: leaf-01\n    resourceVersion: \"77\"\n  spec:\n    role: server-leaf\n    profile: vs\n    asn: 65101\n    ip: 172.30.0.8/21\n    protocolIP: 172.30.8.2/32\n    vtepIP: 172.30.12.0/32\n- apiVersion: wiring.githedgehog.com/v1beta1\n  kind: Server\n  metadata:\n    name: server-01\n  spec: {}\n- apiVersion: wiring.githedgehog.com/v1beta1\n  kind: Connection\n  metadata:\n    name: server-01--unbundled--leaf-01\n  spec:\n    unbundled:\n      link:\n        server:\n          port: server-01/enp2s1\n        switch:\n          port: leaf-01/E1/1\nkind: List\nmetadata:\n  resourceVersion: \"\"\n";
 
 /// A repository whose fabric `f` has the namespace and wiring exports in cluster/, and
 /// `raw` (path, text) in raw/, committed. managed/ is empty.
