@@ -99,8 +99,8 @@ pub struct Fabrics {
 }
 
 /// Reads every fabric under `config.repo` matching its globs, checks its raw files alone
-/// and then against the fabric state (its managed/ files with the raw files laid over, see
-/// `crosscheck`), and reads the state of the managed paths they map to.
+/// and then against the fabric state (its managed/ and cluster/ files with the raw files laid
+/// over, see `crosscheck`), and reads the state of the managed paths they map to.
 ///
 /// `git` is the work tree addressed from its top, and `below` the path of `config.repo`
 /// inside it (`""` or ending in `/`): every fabric folder, and so every path of the plan,
@@ -255,9 +255,10 @@ pub fn take_gitignored(
         .collect())
 }
 
-/// Reads and checks the files of every fabric (in parallel, all fabrics together), each
-/// against its fabric's rules `contexts`, then checks each fabric's raw files against its
-/// fabric state (`crosscheck`), as much as each fabric's scope says managed/ counts.
+/// Reads and checks the files of every fabric (raw/, managed/ and cluster/; in parallel, all
+/// fabrics together), each against its fabric's rules `contexts`, then checks each fabric's
+/// raw files against its fabric state (`crosscheck`), as much as each fabric's scope says
+/// managed/ counts.
 /// `inputs`, `files`, `contexts` and `scopes` go together by index.
 pub fn read_fabrics(
     registry: &Registry,
