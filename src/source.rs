@@ -109,6 +109,37 @@ fn walk_into(dir: &Path, rel: &str, out: &mut Vec<Entry>) -> Result<()> {
     Ok(())
 }
 
+/// The folder of a fabric that holds objects exported from the running fabric, which the
+/// fabric state counts and nothing applies or moves.
+pub const CLUSTER: &str = "cluster";
+
+/// The files of the fabric folder `dir`'s cluster/ folder that a run reads, their `rel`
+/// paths starting with `prefix` (empty, or a folder path ending in `/`): every YAML file at
+/// any depth, and what cannot be read there (a link, a name that is not UTF-8), reported.
+/// Other files (a README) are no one's business. No cluster/ folder is an empty list; a
+/// link in its place is listed as such, never followed.
+pub fn cluster_files(dir: &Path, prefix: &str) -> Result<Vec<Entry>> {
+    let folder = dir.join(CLUSTER);
+    match fs::symlink_metadata(&folder) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            return Ok(vec![Entry {
+                path: folder,
+                rel: format!("{prefix}{CLUSTER}"),
+                kind: EntryKind::Symlink,
+            }]);
+        }
+        Ok(meta) if meta.is_dir() => {}
+        _ => return Ok(Vec::new()),
+    }
+    let mut entries = walk(&folder, &format!("{prefix}{CLUSTER}"))?;
+    entries.retain(|entry| match entry.kind {
+        EntryKind::Yaml | EntryKind::Special | EntryKind::NotUtf8 { .. } => true,
+        EntryKind::Symlink => is_yaml_name(&entry.rel),
+        EntryKind::Ignored => false,
+    });
+    Ok(entries)
+}
+
 /// The outcome of reading a file under the size limit.
 pub enum Read {
     /// The file's bytes.

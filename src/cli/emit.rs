@@ -207,7 +207,12 @@ impl Report<'_> {
                             .iter()
                             .map(move |f| (file.path.clone(), f.clone()))
                     })
-                    .chain(report.missing.iter().map(|m| (m.path.clone(), m.finding())))
+                    .chain(
+                        report
+                            .missing
+                            .iter()
+                            .map(|m| (m.path().to_owned(), m.finding())),
+                    )
                     .collect(),
                 Report::Sync(report) => report
                     .fabrics
@@ -229,7 +234,7 @@ impl Report<'_> {
                         let missing = fabric
                             .missing
                             .iter()
-                            .map(move |m| (format!("{}/{}", fabric.dir, m.path), m.finding()));
+                            .map(move |m| (format!("{}/{}", fabric.dir, m.path()), m.finding()));
                         rejected.chain(moved).chain(managed).chain(missing)
                     })
                     .collect(),

@@ -3,9 +3,12 @@
 //!
 //! - The **base** is what the fabric holds before the change: every object of `managed/` at
 //!   the base, whatever its own findings (see `validate::held_resources`), the managed files
-//!   the change edits or deletes read at the base.
+//!   the change edits or deletes read at the base; and the objects of `cluster/`, which the
+//!   fabric holds without Git applying them (an object managed/ also holds is managed/'s:
+//!   the applier applies it over the fabric's own).
 //! - **managed/ after** is the base with the change's hand edits of `managed/` applied: the
-//!   state that raw files are laid over. An edited object keeps its base version as the
+//!   state that raw files are laid over. `cluster/` is the same on both sides: it is what
+//!   the fabric holds, which no change applies. An edited object keeps its base version as the
 //!   `previous` its update checks compare with.
 //! - The change's **steps** are its creates, updates and deletes of managed/ objects; the
 //!   raw documents that move add theirs (see `crosscheck`).
@@ -136,6 +139,10 @@ impl Fabric {
         }
         for file in &input.deleted {
             base.hold(&file.path, &file.base);
+        }
+        for file in &input.cluster {
+            managed.hold(&file.path, &file.held);
+            base.hold(&file.path, &file.held);
         }
         let mut managed_steps = Vec::new();
         // The objects of the files the change edits or adds: created or updated.

@@ -120,6 +120,9 @@ pub(super) struct ChangeEffects<'a> {
     pub raw_caused: Vec<(String, Finding, Origin)>,
     /// The findings of the change's steps in managed/ that no order admits (path, finding).
     pub unordered: Vec<(String, Finding)>,
+    /// The warnings of managed objects that cluster/ holds too (path, finding, the
+    /// cluster/ object): the change's doing when it touches either file.
+    pub managed_over_cluster: Vec<(String, Finding, Origin)>,
 }
 
 /// Every problem of managed/ as `scope` reports it, with what the change does (`effects`).
@@ -135,6 +138,7 @@ pub(super) fn findings(
         base,
         raw_caused,
         unordered,
+        managed_over_cluster,
     } = effects;
     // The steps of managed/ that no order admits are the change's own.
     // Each finding with its cause and, when it is about an object the change creates that
@@ -149,6 +153,11 @@ pub(super) fn findings(
             (path, finding, Some(cause), None)
         })
         .collect();
+    found.extend(
+        managed_over_cluster
+            .into_iter()
+            .map(|(path, finding, exported)| (path, finding, Some(exported), None)),
+    );
     let mut caused = raw_caused;
     // The rules between objects for every managed file, on all cores, in file order.
     let crosses = parallel::map(&input.managed, |file| {

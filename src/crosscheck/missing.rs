@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::Unplaced;
-use crate::plan::MissingReference;
+use crate::plan::{MissingObjects, MissingReference, missing_by_kind};
 use crate::rules::Missing;
 
 /// The references gathered so far, by kind and name.
@@ -39,8 +39,9 @@ impl MissingReferences {
         }
     }
 
-    /// Every object referred to but missing, by kind and name.
-    pub fn into_list(self) -> Vec<MissingReference> {
-        self.by_object.into_values().collect()
+    /// Every object referred to but missing, by kind and name, grouped by kind, for the
+    /// fabric shown as `fabric`.
+    pub fn into_list(self, fabric: &str) -> Vec<MissingObjects> {
+        missing_by_kind(fabric, self.by_object.into_values().collect())
     }
 }

@@ -28,8 +28,11 @@
 //!   problems of managed/.
 //! - Problems among managed objects never reject a raw file. How much they count depends on
 //!   the [`Scope`] of the check (see `managed`).
+//! - The objects of cluster/ are the fabric's own, in the state on both sides of a change;
+//!   they never move, and their problems are warnings (see `cluster`).
 
 mod breaks;
+mod cluster;
 mod displace;
 mod fabric;
 mod findings;
@@ -56,6 +59,7 @@ use findings::{Unplaced, cross_findings, place, violations};
 /// much as `scope` says they count.
 pub fn check_fabric(input: &mut FabricInput, ctx: &Context, references: References, scope: &Scope) {
     let fabric = Fabric::of(input, scope);
+    let exported = cluster::ClusterObjects::of(input);
     let mut accepted: BTreeSet<usize> = input
         .files
         .iter()
@@ -205,9 +209,27 @@ pub fn check_fabric(input: &mut FabricInput, ctx: &Context, references: Referenc
             input.files[index].displaces = displaces;
         }
     }
+    for (index, file) in input.files.iter().enumerate() {
+        if let RawOutcome::Valid(resources) = &file.outcome {
+            let applied = exported.applied_over(resources, "once this file moves");
+            let warnings: Vec<Finding> = applied.map(|(finding, _)| finding).collect();
+            if !warnings.is_empty() {
+                verdicts.entry(index).or_default().extend(warnings);
+            }
+        }
+    }
     for (index, findings) in verdicts {
         settle(&mut input.files[index].outcome, findings);
     }
+    let managed_over_cluster = input
+        .managed
+        .iter()
+        .flat_map(|file| {
+            exported
+                .applied_over(file.held(), "as it is in managed/")
+                .map(|(finding, origin)| (file.path.clone(), finding, origin))
+        })
+        .collect();
     input.managed_findings = managed::findings(
         input,
         &state,
@@ -217,10 +239,16 @@ pub fn check_fabric(input: &mut FabricInput, ctx: &Context, references: Referenc
             base: &fabric.base,
             raw_caused,
             unordered: blocked_managed,
+            managed_over_cluster,
         },
         &mut gathered,
     );
-    input.missing = gathered.into_list();
+    let cluster_findings = cluster::findings(input, &state, ctx, scope, &mut gathered);
+    input.managed_findings.extend(cluster_findings);
+    input.managed_findings.sort_by(|a, b| {
+        (&a.path, a.finding.line, a.finding.col).cmp(&(&b.path, b.finding.line, b.finding.col))
+    });
+    input.missing = gathered.into_list(&input.dir);
     for file in &mut input.files {
         file.untouched = !scope.raw_counts(&file.path);
         if let (true, RawOutcome::Rejected(findings)) = (file.untouched, &mut file.outcome) {
@@ -644,6 +672,7 @@ mod tests {
             deleted: Vec::new(),
             edited: Vec::new(),
             strays: Vec::new(),
+            cluster: Vec::new(),
             missing: Vec::new(),
         }
     }

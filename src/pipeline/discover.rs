@@ -15,7 +15,7 @@ use crate::crosscheck::{self, Scope};
 use crate::finding::Finding;
 use crate::flags::config::SyncConfig;
 use crate::parallel;
-use crate::plan::{FabricInput, ManagedFile, RawFile, RawOutcome, TargetState};
+use crate::plan::{ClusterFile, FabricInput, ManagedFile, RawFile, RawOutcome, TargetState};
 use crate::report::SkippedDir;
 use crate::rules::state::References;
 use crate::schema::Registry;
@@ -99,8 +99,8 @@ pub struct Fabrics {
 }
 
 /// Reads every fabric under `config.repo` matching its globs, checks its raw files alone
-/// and then against the fabric state (its managed/ files with the raw files laid over, see
-/// `crosscheck`), and reads the state of the managed paths they map to.
+/// and then against the fabric state (its managed/ and cluster/ files with the raw files laid
+/// over, see `crosscheck`), and reads the state of the managed paths they map to.
 ///
 /// `git` is the work tree addressed from its top, and `below` the path of `config.repo`
 /// inside it (`""` or ending in `/`): every fabric folder, and so every path of the plan,
@@ -144,6 +144,7 @@ pub fn fabrics(
                     deleted: change.deleted,
                     edited: change.edited,
                     strays: Vec::new(),
+                    cluster: Vec::new(),
                     missing: Vec::new(),
                 });
                 configs.push(config);
@@ -197,6 +198,9 @@ pub struct FabricFiles {
     pub managed: Vec<source::Entry>,
     /// Other files in managed/'s resource folders (`.gitkeep` aside).
     pub strays: Vec<String>,
+    /// The YAML files under cluster/ (and what cannot be read there: links, odd names),
+    /// see [`source::cluster_files`].
+    pub cluster: Vec<source::Entry>,
 }
 
 /// Lists the files of the fabric folder `dir`, their `rel` paths starting with `prefix`
@@ -207,6 +211,7 @@ pub fn fabric_files(registry: &Registry, dir: &Path, prefix: &str) -> Result<Fab
         raw: source::walk(&dir.join("raw"), &format!("{prefix}raw"))?,
         managed,
         strays,
+        cluster: source::cluster_files(dir, prefix)?,
     })
 }
 
@@ -250,9 +255,10 @@ pub fn take_gitignored(
         .collect())
 }
 
-/// Reads and checks the files of every fabric (in parallel, all fabrics together), each
-/// against its fabric's rules `contexts`, then checks each fabric's raw files against its
-/// fabric state (`crosscheck`), as much as each fabric's scope says managed/ counts.
+/// Reads and checks the files of every fabric (raw/, managed/ and cluster/; in parallel, all
+/// fabrics together), each against its fabric's rules `contexts`, then checks each fabric's
+/// raw files against its fabric state (`crosscheck`), as much as each fabric's scope says
+/// managed/ counts.
 /// `inputs`, `files`, `contexts` and `scopes` go together by index.
 pub fn read_fabrics(
     registry: &Registry,
@@ -318,9 +324,53 @@ pub fn read_fabrics(
             held_despite_findings: held,
         });
     }
+    let cluster: Vec<(usize, &source::Entry)> = files
+        .iter()
+        .enumerate()
+        .flat_map(|(fabric, files)| files.cluster.iter().map(move |entry| (fabric, entry)))
+        .collect();
+    let read = parallel::map(&cluster, |(fabric, entry)| {
+        cluster_file(registry, &contexts[*fabric], entry, max_size)
+    });
+    for ((fabric, _), file) in cluster.into_iter().zip(read) {
+        inputs[fabric].cluster.push(file);
+    }
     for (fabric, input) in inputs.iter_mut().enumerate() {
         input.strays = files[fabric].strays.clone();
         crosscheck::check_fabric(input, &contexts[fabric], references, &scopes[fabric]);
+    }
+}
+
+/// Reads the cluster/ file `entry`: what the fabric holds from it (read as far as it can
+/// be whatever its findings; a `kind: List` export stands for its items), and its findings
+/// but for those about what an export is made of (`status`, `resourceVersion`…, a List).
+fn cluster_file(
+    registry: &Registry,
+    ctx: &crate::rules::Context,
+    entry: &source::Entry,
+    max_size: u64,
+) -> ClusterFile {
+    let mut findings = match check_path(registry, ctx, &entry.path, &entry.kind, max_size).result {
+        Ok(resources) => resources.into_iter().flat_map(|r| r.warnings).collect(),
+        Err(findings) => findings,
+    };
+    let held = match (&entry.kind, source::read_limited(&entry.path, max_size)) {
+        (EntryKind::Yaml, Ok(Read::Bytes(bytes))) => {
+            validate::exported_resources(registry, ctx, &bytes)
+        }
+        _ => Vec::new(),
+    };
+    findings.extend(validate::unreadable_warnings(&held));
+    let exported = [
+        crate::finding::rules::EXPORT_IDENTITY,
+        crate::finding::rules::EXPORT_FIELDS,
+        crate::finding::rules::KIND_LIST,
+    ];
+    findings.retain(|f| f.rule.is_none_or(|rule| !exported.contains(&rule)));
+    ClusterFile {
+        path: entry.rel.clone(),
+        held,
+        findings,
     }
 }
 

@@ -8,9 +8,11 @@
 //! managed/ is ever part of a change.
 
 pub mod diff;
+mod missing;
 mod summary;
 mod units;
 
+pub use missing::{MissingObjects, MissingReference, missing_by_kind};
 pub use summary::plural;
 
 use std::collections::BTreeMap;
@@ -87,52 +89,19 @@ pub struct Leaving {
     pub because_of_line: u32,
 }
 
-/// An object that the fabric's resources refer to but that is in neither its managed/ nor
-/// its raw/ (with `--references warn`): reported once per fabric, never per reference.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MissingReference {
-    /// Its kind.
-    pub kind: String,
-    /// Its name.
-    pub name: String,
-    /// How many references to it were found.
-    pub references: usize,
-    /// The file of the first one (relative to the fabric for a sync).
+/// A file of a fabric's cluster/ folder: objects exported from the running fabric that
+/// GitOps does not apply (the `default` namespaces, wiring applied by hhfab). They count in
+/// the fabric state; nothing ever moves them.
+#[derive(Debug, Clone)]
+pub struct ClusterFile {
+    /// Path relative to the fabric folder (`cluster/vlannamespace-default.yaml`).
     pub path: String,
-    /// Its line.
-    pub line: u32,
-    /// Its column.
-    pub col: u32,
-    /// The checks skipped for want of it.
-    pub skipped: Vec<String>,
-}
-
-impl MissingReference {
-    /// The warning as a finding at the first reference, for annotations.
-    pub fn finding(&self) -> Finding {
-        Finding {
-            severity: crate::finding::Severity::Warning,
-            ..Finding::at(self.line, self.col, self.message())
-        }
-    }
-
-    /// The warning, in words.
-    pub fn message(&self) -> String {
-        let references = if self.references == 1 {
-            "1 reference to it".to_owned()
-        } else {
-            format!("{} references to it", self.references)
-        };
-        format!(
-            "{} `{}` is in neither this fabric's managed/ nor its raw/: {references} (the first at {}:{}:{}) went unchecked ({}); add it to the repository, or use --references strict when the repository holds the whole fabric",
-            self.kind,
-            self.name,
-            self.path,
-            self.line,
-            self.col,
-            self.skipped.join("; ")
-        )
-    }
+    /// What the fabric holds from it, read as far as it can be (see
+    /// `validate::held_resources`).
+    pub held: Vec<Resource>,
+    /// Its own findings, without those about the fields an export holds (`status`,
+    /// `resourceVersion`…): reported as the fabric's, they reject nothing.
+    pub findings: Vec<Finding>,
 }
 
 /// A managed file that the change being checked deletes.
@@ -177,8 +146,8 @@ impl ManagedFile {
     }
 }
 
-/// A problem of a managed file, found while checking the raw files: reported once per
-/// fabric as a warning, never a reason to reject a raw file.
+/// A problem of a managed file, or of a cluster/ file (the fabric's own objects), found
+/// while checking the raw files: never a reason to reject a raw file.
 #[derive(Debug, Clone)]
 pub struct ManagedFinding {
     /// Path relative to the fabric folder.
@@ -219,7 +188,7 @@ pub struct FabricInput {
     pub config: ConfigSource,
     /// Every resource file of its managed/ folder: with the raw files, the fabric state.
     pub managed: Vec<ManagedFile>,
-    /// Problems of managed/, found by the cross-object check.
+    /// Problems of managed/ and cluster/, found by the cross-object check.
     pub managed_findings: Vec<ManagedFinding>,
     /// The managed files the change being checked deletes.
     pub deleted: Vec<DeletedFile>,
@@ -227,8 +196,11 @@ pub struct FabricInput {
     pub edited: Vec<EditedFile>,
     /// Files in a `managed/<plural>/` folder that are not resource files or `.gitkeep`.
     pub strays: Vec<String>,
-    /// Objects referred to but nowhere in the repository (found by the cross-object check).
-    pub missing: Vec<MissingReference>,
+    /// The files of its cluster/ folder: objects the fabric holds that are never applied.
+    pub cluster: Vec<ClusterFile>,
+    /// Objects referred to but nowhere in the repository (found by the cross-object check),
+    /// by kind.
+    pub missing: Vec<MissingObjects>,
 }
 
 /// What happens to a managed file.
@@ -312,10 +284,10 @@ pub struct FabricPlan {
     pub adds_gitkeep: bool,
     /// The fabric config its files were checked against.
     pub fabric_config: ConfigSource,
-    /// Problems already in managed/ (warnings; they reject no raw file).
+    /// Problems already in managed/ and cluster/ (warnings; they reject no raw file).
     pub managed_findings: Vec<ManagedFinding>,
-    /// Objects referred to but nowhere in the repository: one warning each.
-    pub missing: Vec<MissingReference>,
+    /// Objects referred to but nowhere in the repository: one warning per kind.
+    pub missing: Vec<MissingObjects>,
 }
 
 /// The plan for a whole run.
@@ -597,6 +569,7 @@ mod tests {
             deleted: Vec::new(),
             edited: Vec::new(),
             strays: Vec::new(),
+            cluster: Vec::new(),
             missing: Vec::new(),
         }
     }

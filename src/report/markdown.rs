@@ -13,7 +13,7 @@ use super::{CheckReport, SyncReport};
 use crate::finding::Finding;
 use crate::limits::MAX_SUMMARY_BYTES;
 use crate::plan::diff::Diff;
-use crate::plan::{FabricPlan, GITKEEP, MissingReference, MovedFile, Status, plural};
+use crate::plan::{FabricPlan, GITKEEP, MissingObjects, MovedFile, Status, plural};
 use crate::rules::config_file::ConfigSource;
 
 /// Rows shown before a table folds into `<details>`.
@@ -525,13 +525,15 @@ pub fn check(report: &CheckReport, notes: &[String]) -> String {
     cap(out)
 }
 
-/// The objects referred to but nowhere in the repository, one row each.
-fn missing_table(out: &mut String, missing: &[MissingReference]) {
+/// The objects referred to but nowhere in the repository, one row each (the text report
+/// has one line per kind).
+fn missing_table(out: &mut String, missing: &[MissingObjects]) {
     if missing.is_empty() {
         return;
     }
     let rows: Vec<String> = missing
         .iter()
+        .flat_map(|kind| &kind.objects)
         .map(|m| {
             format!(
                 "| {} | {} |",
@@ -542,7 +544,7 @@ fn missing_table(out: &mut String, missing: &[MissingReference]) {
         .collect();
     let _ = writeln!(
         out,
-        "**Not in the repository** (the checks that need these objects were skipped): {} {}\n",
+        "**Not in the repository** (the checks that need these objects were skipped; export them into the fabric's `cluster/` folder, or use `--references strict`): {} {}\n",
         rows.len(),
         plural(rows.len(), "object", "objects")
     );

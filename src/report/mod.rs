@@ -15,7 +15,7 @@ use std::collections::BTreeSet;
 
 use crate::backend::diff::Changes;
 use crate::finding::Finding;
-use crate::plan::{FabricPlan, MissingReference, Plan, Totals};
+use crate::plan::{FabricPlan, MissingObjects, Plan, Totals};
 use crate::rules::config_file::ConfigSource;
 
 /// Why a raw file is listed rather than read, by `sync` and `check` alike: `.gitignore`
@@ -55,8 +55,9 @@ pub struct CheckReport {
     pub totals: CheckTotals,
     /// The base a checked change was compared with (`--changed-since`, a pull request).
     pub base: Option<Base>,
-    /// Objects referred to but nowhere in the checked files' fabrics: one warning each.
-    pub missing: Vec<MissingReference>,
+    /// Objects referred to but nowhere in the checked files' fabrics: one warning per
+    /// fabric and kind.
+    pub missing: Vec<MissingObjects>,
 }
 
 /// Counts of a check.
@@ -83,7 +84,7 @@ impl CheckReport {
     pub fn new(
         files: Vec<CheckedFile>,
         fabric_configs: Vec<ConfigSource>,
-        missing: Vec<MissingReference>,
+        missing: Vec<MissingObjects>,
     ) -> Self {
         let rejected = files.iter().filter(|f| f.is_rejected()).count();
         let ignored = files.iter().filter(|f| f.ignored.is_some()).count();

@@ -315,7 +315,7 @@ mod tests {
             (found[0].pointer.as_str(), found[0].message.as_str()),
             (
                 "/spec/ipv4Namespace",
-                "IPv4Namespace `default` does not exist: it is in neither this fabric's managed/ nor raw/ (references must resolve with --references strict or --deny-warnings)"
+                "IPv4Namespace `default` does not exist: it is in none of this fabric's managed/, cluster/ and raw/ (references must resolve with --references strict or --deny-warnings); if the fabric holds it, export it into cluster/"
             )
         );
     }

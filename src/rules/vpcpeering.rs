@@ -506,7 +506,7 @@ mod tests {
                 assert_eq!(
                     errors(release, &unknown),
                     [
-                        "E /spec/remote: SwitchGroup `nope` does not exist: it is in neither this fabric's managed/ nor raw/ (references must resolve with --references strict or --deny-warnings)"
+                        "E /spec/remote: SwitchGroup `nope` does not exist: it is in none of this fabric's managed/, cluster/ and raw/ (references must resolve with --references strict or --deny-warnings); if the fabric holds it, export it into cluster/"
                     ],
                     "{release}"
                 );

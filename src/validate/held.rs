@@ -37,6 +37,50 @@ pub fn held_resources(
     }
 }
 
+/// The resources an export from the fabric (a file of `<fabric>/cluster/`, content `bytes`)
+/// holds, read as [`held_resources`] reads a managed file; a `kind: List` document (what
+/// `kubectl get KIND -o yaml` writes for several objects) stands for its items, each at its
+/// own line. A file that does not parse holds nothing: its path names no object.
+pub fn exported_resources(
+    registry: &Registry,
+    ctx: &rules::Context,
+    bytes: &[u8],
+) -> Vec<Resource> {
+    let Ok(documents) = manifest::parse(bytes) else {
+        return Vec::new();
+    };
+    let mut held = Vec::new();
+    for document in &documents {
+        match list_items(&document.root) {
+            Some(items) => {
+                held.extend(items.iter().filter_map(|item| {
+                    held_node(registry, ctx, item, item.pos.line, String::new())
+                }))
+            }
+            None => held.extend(held_document(registry, ctx, &document.root, document)),
+        }
+    }
+    held
+}
+
+/// The items of a `kind: List` (or `…List`) document, or `None` for any other document.
+fn list_items(root: &Node) -> Option<&[Node]> {
+    let Some(Node {
+        value: Value::Str(kind),
+        ..
+    }) = root.value.get("kind")
+    else {
+        return None;
+    };
+    match root.value.get("items") {
+        Some(Node {
+            value: Value::Seq(items),
+            ..
+        }) if kind.ends_with("List") => Some(items),
+        _ => None,
+    }
+}
+
 /// The resource `document` stands for, if it names a known kind and a name.
 fn held_document(
     registry: &Registry,
@@ -44,15 +88,33 @@ fn held_document(
     root: &Node,
     document: &manifest::Document,
 ) -> Option<Resource> {
-    let text = |key: &str| match root.value.get(key) {
+    held_node(
+        registry,
+        ctx,
+        root,
+        document.start_line,
+        document.text.clone(),
+    )
+}
+
+/// The resource the object `root` (at `line`, written as `text`) stands for, if it names a
+/// known kind and a name.
+fn held_node(
+    registry: &Registry,
+    ctx: &rules::Context,
+    root: &Node,
+    line: u32,
+    text: String,
+) -> Option<Resource> {
+    let field = |key: &str| match root.value.get(key) {
         Some(Node {
             value: Value::Str(s),
             ..
         }) => Some(s.as_str()),
         _ => None,
     };
-    let api_version = text("apiVersion")?;
-    let kind = text("kind")?;
+    let api_version = field("apiVersion")?;
+    let kind = field("kind")?;
     let name = match root.value.get("metadata")?.value.get("name") {
         Some(Node {
             value: Value::Str(s),
@@ -71,8 +133,8 @@ fn held_document(
         api_version: api_version.to_owned(),
         plural: known.id.plural.clone(),
         name,
-        line: document.start_line,
-        text: document.text.clone(),
+        line,
+        text,
         warnings: Vec::new(),
         object,
     })
@@ -170,6 +232,28 @@ mod tests {
             ("VPC", "vpc-1", true)
         );
         assert!(read("managed/nothing/x.yaml", "a: [\n").is_empty());
+    }
+
+    #[test]
+    fn an_export_list_holds_its_items_each_at_its_line() {
+        let text = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: vpc.githedgehog.com/v1beta1\n  kind: VPC\n  metadata: {name: vpc-1, resourceVersion: \"7\"}\n  spec: {}\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: x}\n- apiVersion: wiring.githedgehog.com/v1beta1\n  kind: Server\n  metadata: {name: server-01}\n---\napiVersion: wiring.githedgehog.com/v1beta1\nkind: Server\nmetadata: {name: server-02}\n";
+        let held = exported_resources(
+            &Registry::embedded(),
+            &rules::Context::fabricator_defaults(),
+            text.as_bytes(),
+        );
+        let named: Vec<(&str, &str, u32, bool)> = held
+            .iter()
+            .map(|r| (r.kind.as_str(), r.name.as_str(), r.line, r.object.is_some()))
+            .collect();
+        assert_eq!(
+            named,
+            [
+                ("VPC", "vpc-1", 4, true),
+                ("Server", "server-01", 11, true),
+                ("Server", "server-02", 15, true)
+            ]
+        );
     }
 
     #[test]

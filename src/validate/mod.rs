@@ -17,7 +17,7 @@ use crate::manifest::{self, Document, Node, Pos, Value};
 use crate::rules;
 use crate::schema::{Lookup, Registry};
 pub use fab_yaml::fab_yaml_findings;
-pub use held::{held_resources, named_by_path, unreadable_warnings};
+pub use held::{exported_resources, held_resources, named_by_path, unreadable_warnings};
 
 /// A valid resource, ready to become one managed file.
 #[derive(Debug, Clone)]

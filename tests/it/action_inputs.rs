@@ -348,9 +348,9 @@ fn references_strict_in_any_case_rejects_a_reference_to_an_object_nowhere_in_the
     warned.assert_success();
     assert_eq!(warned.outputs()["rejected-files"], "0");
     assert!(
-        warned
-            .stdout()
-            .contains("IPv4Namespace `default` is in neither this fabric's managed/ nor its raw/"),
+        warned.stdout().contains(
+            "1 IPv4Namespace the fabric's objects refer to is not in the repository (default)"
+        ),
         "{}",
         warned.stdout()
     );
@@ -359,7 +359,7 @@ fn references_strict_in_any_case_rejects_a_reference_to_an_object_nowhere_in_the
     assert_ne!(strict.outputs()["rejected-files"], "0");
     assert!(
         strict.stdout().contains(
-            "IPv4Namespace `default` does not exist: it is in neither this fabric's managed/ nor raw/ (references must resolve with --references strict or --deny-warnings)"
+            "IPv4Namespace `default` does not exist: it is in none of this fabric's managed/, cluster/ and raw/ (references must resolve with --references strict or --deny-warnings); if the fabric holds it, export it into cluster/"
         ),
         "{}",
         strict.stdout()

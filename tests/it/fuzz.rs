@@ -235,6 +235,7 @@ fn drive(bytes: &[u8], target_choice: u8) -> Result<(), TestCaseError> {
         deleted: Vec::new(),
         edited: Vec::new(),
         strays: Vec::new(),
+        cluster: Vec::new(),
         missing: Vec::new(),
     };
     let fabric = plan::plan_fabric(&input);

@@ -9,6 +9,7 @@ mod action_support;
 mod actions_log;
 mod admission;
 mod check;
+mod cluster_folder;
 mod common;
 mod completions;
 mod demo;

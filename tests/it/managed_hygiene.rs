@@ -46,5 +46,5 @@ fn every_file_an_applier_would_apply_outside_a_kind_folder_is_an_error_and_a_rea
         .map(String::as_str)
         .collect::<Vec<_>>()
     );
-    assert!(!text.contains("README"), "{text}");
+    assert!(!text.contains("README.md"), "{text}");
 }

@@ -53,7 +53,7 @@ fn assert_refused(repo: &Repo, args: &[&str], error: &str, outside: &Path) {
 
 /// What a sync says of a VPC in the `default` namespaces, which these repositories do not
 /// hold.
-const NAMESPACES_MISSING: &str = "  warning: IPv4Namespace `default` is in neither this fabric's managed/ nor its raw/: 1 reference to it (the first at raw/vpc.yaml:6:3) went unchecked (the check that the VPC's subnets lie inside it); add it to the repository, or use --references strict when the repository holds the whole fabric\n  warning: VLANNamespace `default` is in neither this fabric's managed/ nor its raw/: 1 reference to it (the first at raw/vpc.yaml:6:3) went unchecked (the check that the VPC's VLANs lie inside it); add it to the repository, or use --references strict when the repository holds the whole fabric\n";
+const NAMESPACES_MISSING: &str = "  warning: 1 IPv4Namespace the fabric's objects refer to is not in the repository (default): 1 reference went unchecked (the check that the VPC's subnets lie inside it); export it into gitops/hedgehog/fab/cluster/ (see README) or use --references strict\n  warning: 1 VLANNamespace the fabric's objects refer to is not in the repository (default): 1 reference went unchecked (the check that the VPC's VLANs lie inside it); export it into gitops/hedgehog/fab/cluster/ (see README) or use --references strict\n";
 
 #[test]
 fn a_fabric_glob_that_climbs_out_of_the_repository_is_refused_before_any_work() {

@@ -46,6 +46,7 @@ fn check_at(release: Release, yaml: &str) -> Result<(), Vec<String>> {
         deleted: Vec::new(),
         edited: Vec::new(),
         strays: Vec::new(),
+        cluster: Vec::new(),
         missing: Vec::new(),
     };
     crosscheck::check_fabric(&mut input, &ctx, References::Warn, &Scope::AlreadyThere);

@@ -32,7 +32,7 @@ fn a_reference_one_slip_from_an_object_stays_in_raw_in_every_references_mode() {
         assert_exit(&out, 1);
         assert_eq!(
             stdout(&out),
-            "gitops/hedgehog/f\n  fabric config: fabricator's defaults (no fab.yaml found; give one with `--fabric-config`)\n  Hedgehog release: 26.03 (the default: the newest; declare yours with `--hedgehog-release`); checked as fabric v0.129.1 (26.03 ships v0.129.4)\n  rejected raw/attach.yaml (left in raw/)\n      gitops/hedgehog/f/raw/attach.yaml:6:11: error: VPC `dbb` does not exist: did you mean `db`? (this fabric has VPC `db`, and no `dbb` in its managed/ or raw/) (at /spec/subnet)\ndry run, nothing changed: 0 raw files would move (0 resources: 0 created, 0 updated, 0 unchanged), 1 rejected (1 error), 0 ignored, 0 warnings\n",
+            "gitops/hedgehog/f\n  fabric config: fabricator's defaults (no fab.yaml found; give one with `--fabric-config`)\n  Hedgehog release: 26.03 (the default: the newest; declare yours with `--hedgehog-release`); checked as fabric v0.129.1 (26.03 ships v0.129.4)\n  rejected raw/attach.yaml (left in raw/)\n      gitops/hedgehog/f/raw/attach.yaml:6:11: error: VPC `dbb` does not exist: did you mean `db`? (this fabric has VPC `db`, and no `dbb` in its managed/, cluster/ or raw/) (at /spec/subnet)\ndry run, nothing changed: 0 raw files would move (0 resources: 0 created, 0 updated, 0 unchanged), 1 rejected (1 error), 0 ignored, 0 warnings\n",
             "{mode}"
         );
     }
@@ -47,6 +47,6 @@ fn a_numbered_name_beside_another_is_no_typo() {
     assert_exit(&out, 0);
     assert_eq!(
         stdout(&out),
-        "gitops/hedgehog/f\n  fabric config: fabricator's defaults (no fab.yaml found; give one with `--fabric-config`)\n  Hedgehog release: 26.03 (the default: the newest; declare yours with `--hedgehog-release`); checked as fabric v0.129.1 (26.03 ships v0.129.4)\n  warning: VPC `db1` is in neither this fabric's managed/ nor its raw/: 1 reference to it (the first at raw/attach.yaml:6:11) went unchecked (the check against the VPC and its subnet); add it to the repository, or use --references strict when the repository holds the whole fabric\n  would move raw/attach.yaml -> 1 resource\n      created   managed/vpcattachments/db1--server-01.yaml\ndry run, nothing changed: 1 raw file would move (1 resource: 1 created, 0 updated, 0 unchanged), 0 rejected (0 errors), 0 ignored, 1 warning\n"
+        "gitops/hedgehog/f\n  fabric config: fabricator's defaults (no fab.yaml found; give one with `--fabric-config`)\n  Hedgehog release: 26.03 (the default: the newest; declare yours with `--hedgehog-release`); checked as fabric v0.129.1 (26.03 ships v0.129.4)\n  warning: 1 VPC the fabric's objects refer to is not in the repository (db1): 1 reference went unchecked (the check against the VPC and its subnet); export it into gitops/hedgehog/f/cluster/ (see README) or use --references strict\n  would move raw/attach.yaml -> 1 resource\n      created   managed/vpcattachments/db1--server-01.yaml\ndry run, nothing changed: 1 raw file would move (1 resource: 1 created, 0 updated, 0 unchanged), 0 rejected (0 errors), 0 ignored, 1 warning\n"
     );
 }

@@ -94,8 +94,8 @@ impl Selection {
 const OUTSIDE_KIND_FOLDERS: &str = "in managed/ but not in a folder of a resource kind";
 
 /// Why a file found under a folder is no resource of a fabric: it lies in a fabric folder
-/// (one with a raw/ folder) but neither in its raw/ nor in a managed/<plural>/ folder of a
-/// known kind. `None` for every other file.
+/// (one with a raw/ folder) but neither in its raw/ or cluster/ nor in a managed/<plural>/
+/// folder of a known kind. `None` for every other file.
 fn outside_resources(
     registry: &Registry,
     finder: &mut FabricFinder,
@@ -106,13 +106,13 @@ fn outside_resources(
     let inside = path.strip_prefix(fabric).ok()?;
     let mut parts = inside.components().map(|c| c.as_os_str().to_string_lossy());
     match parts.next().as_deref() {
-        Some("raw") => None,
+        Some("raw" | source::CLUSTER) => None,
         Some("managed") => {
             let plural = parts.next()?;
             let known = registry.kinds().iter().any(|k| k.id.plural == plural);
             (!known).then_some(OUTSIDE_KIND_FOLDERS)
         }
-        _ => Some("not in the fabric's raw/ or managed/"),
+        _ => Some("not in the fabric's raw/, managed/ or cluster/"),
     }
 }
 
@@ -148,13 +148,16 @@ impl FabricFinder {
         answer
     }
 
-    /// The fabric folder whose raw/ or managed/ holds the file at the canonical `path`: the
-    /// nearest folder above it that has a raw/ folder and holds it in raw/ or managed/.
+    /// The fabric folder whose raw/, managed/ or cluster/ holds the file at the canonical
+    /// `path`: the nearest folder above it that has a raw/ folder and holds it in one of them.
     pub fn fabric_of(&mut self, path: &Path) -> Option<PathBuf> {
         let mut above = path.parent()?.to_path_buf();
         loop {
             let dir = self.nearest(&above)?;
-            if path.starts_with(dir.join("raw")) || path.starts_with(dir.join("managed")) {
+            let holds = ["raw", "managed", source::CLUSTER]
+                .iter()
+                .any(|folder| path.starts_with(dir.join(folder)));
+            if holds {
                 return Some(dir);
             }
             above = dir.parent()?.to_path_buf();
@@ -162,7 +165,7 @@ impl FabricFinder {
     }
 }
 
-/// Whether the file at `path` lies in the raw/ or managed/ folder of one of `fabrics`
+/// Whether the file at `path` lies in the raw/, managed/ or cluster/ folder of one of `fabrics`
 /// (canonical fabric folders).
 fn in_fabrics(finder: &mut FabricFinder, fabrics: &HashSet<PathBuf>, path: &Path) -> bool {
     std::fs::canonicalize(path)

@@ -20,7 +20,7 @@ use crate::backend::diff::Changes;
 use crate::backend::git::GitRepo;
 use crate::crosscheck::Scope;
 use crate::finding::Finding;
-use crate::plan::{FabricInput, MissingReference, RawOutcome};
+use crate::plan::{FabricInput, MissingObjects, RawOutcome};
 use crate::report::{CheckedFile, GITIGNORED};
 use crate::rules::state::References;
 use crate::schema::Registry;
@@ -48,8 +48,8 @@ pub struct Checked {
     pub files: Vec<CheckedFile>,
     /// The fabric configs used.
     pub configs: Vec<LoadedConfig>,
-    /// Objects referred to but nowhere among the files read.
-    pub missing: Vec<MissingReference>,
+    /// Objects referred to but nowhere among the files read, by fabric and kind.
+    pub missing: Vec<MissingObjects>,
 }
 
 /// A group of files checked together: a fabric, or the loose files of one fabric config.
@@ -221,14 +221,19 @@ pub fn checked_files(
         max_size,
         references,
     );
-    // Where each file a group read is in its input: raw/ or managed/, and which one.
+    // Where each file a group read is in its input: raw/ or managed/, and which one; and
+    // the cluster/ files, whose findings are with managed/'s.
     let mut read: HashMap<(usize, &Path), (bool, usize)> = HashMap::new();
+    let mut cluster: HashMap<(usize, &Path), usize> = HashMap::new();
     for (group, files) in files.iter().enumerate() {
         for (index, entry) in files.raw.iter().enumerate() {
             read.insert((group, entry.path.as_path()), (true, index));
         }
         for (index, entry) in files.managed.iter().enumerate() {
             read.insert((group, entry.path.as_path()), (false, index));
+        }
+        for (index, entry) in files.cluster.iter().enumerate() {
+            cluster.insert((group, entry.path.as_path()), index);
         }
     }
     let mut checked = Vec::with_capacity(candidates.len());
@@ -246,6 +251,16 @@ pub fn checked_files(
             continue;
         }
         let input = &inputs[*group];
+        if let Some(&index) = cluster.get(&(*group, listed.as_path())) {
+            let file = &input.cluster[index];
+            checked.push(CheckedFile {
+                path: candidate.display.clone(),
+                resources: file.held.len(),
+                findings: managed_findings_of(input, &file.path),
+                ignored: None,
+            });
+            continue;
+        }
         let found = read.get(&(*group, listed.as_path())).copied();
         let raw = found.and_then(|(raw, index)| raw.then_some(index));
         let managed = found.and_then(|(raw, index)| (!raw).then_some(index));
@@ -268,13 +283,7 @@ pub fn checked_files(
                     Err(findings) => (0, findings.clone()),
                 };
                 if file.outcome.is_ok() {
-                    findings.extend(
-                        input
-                            .managed_findings
-                            .iter()
-                            .filter(|m| m.path == file.path)
-                            .map(|m| m.finding.clone()),
-                    );
+                    findings.extend(managed_findings_of(input, &file.path));
                     findings.sort_by_key(|f| (f.line, f.col));
                 }
                 (count, findings)
@@ -347,6 +356,16 @@ fn unlisted_findings(
         .collect()
 }
 
+/// The findings of the cross-object check at the managed/ or cluster/ file `path`.
+fn managed_findings_of(input: &FabricInput, path: &str) -> Vec<Finding> {
+    input
+        .managed_findings
+        .iter()
+        .filter(|m| m.path == path)
+        .map(|m| m.finding.clone())
+        .collect()
+}
+
 /// A group's input before its files are read.
 fn empty_input(dir: &str, config: &LoadedConfig) -> FabricInput {
     FabricInput {
@@ -359,6 +378,7 @@ fn empty_input(dir: &str, config: &LoadedConfig) -> FabricInput {
         deleted: Vec::new(),
         edited: Vec::new(),
         strays: Vec::new(),
+        cluster: Vec::new(),
         missing: Vec::new(),
     }
 }

@@ -51,7 +51,7 @@ fn domain(peer: [&str; 2], session: Option<[&str; 2]>) -> Value {
     json!({"mclagDomain": spec})
 }
 
-const NOT_FOUND: &str = "does not exist: it is in neither this fabric's managed/ nor raw/ (references must resolve with --references strict or --deny-warnings)";
+const NOT_FOUND: &str = "does not exist: it is in none of this fabric's managed/, cluster/ and raw/ (references must resolve with --references strict or --deny-warnings); if the fabric holds it, export it into cluster/";
 
 /// Asserts each case's findings at 26.01 and 26.02 (the same code there), and that 26.03
 /// only warns about it.

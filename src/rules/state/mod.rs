@@ -1,7 +1,9 @@
 //! The fabric state: every object the cross-object rules may look up, as the fabric would
-//! hold it after this run's move. That is the fabric's `managed/` resources with the run's
-//! accepted raw documents laid over them (the same kind and name replaces the managed one,
-//! as the move will), plus the objects the fabric always has (the built-in SwitchProfiles).
+//! hold it after this run's move. That is the fabric's `managed/` resources and the objects
+//! exported into its `cluster/` folder (the fabric's own, which nothing applies), with the
+//! run's accepted raw documents laid over them (the same kind and name replaces the managed
+//! one, as the move will), plus the objects the fabric creates itself (the built-in
+//! SwitchProfiles, and GatewayGroup `default` when gateways are on).
 //! Every object is defaulted, labels included, as the fabric stores it.
 //!
 //! Built once per fabric (and updated after each round of rejections, see `crosscheck`), with
@@ -36,9 +38,14 @@ pub enum References {
     /// Git often does not hold (the `default` namespaces, objects applied by hand).
     #[default]
     Warn,
-    /// An error: the repository holds the whole fabric.
+    /// An error: the repository holds the whole fabric (what the fabric holds that Git
+    /// does not apply exported into cluster/).
     Strict,
 }
+
+/// The GatewayGroup the fabric creates when gateways are on (`DefaultGatewayGroup`): a
+/// Gateway without groups joins it.
+const DEFAULT_GATEWAY_GROUP: &str = "default";
 
 /// Where an object of the state was written.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -336,7 +343,9 @@ impl FabricState {
 
     /// Builds the state from `members` (later members replace earlier ones of the same kind
     /// and name: managed first, then raw), the names that rejected raw files define, and the
-    /// built-in SwitchProfiles of a fabric of `release` with `config`; then its indexes.
+    /// objects a fabric of `release` with `config` creates itself (its built-in
+    /// SwitchProfiles, and GatewayGroup `default` when gateways are on: a member of the same
+    /// name replaces it); then its indexes.
     pub fn build_at(
         release: super::Release,
         members: impl IntoIterator<Item = Member>,
@@ -355,6 +364,20 @@ impl FabricState {
                 previous: None,
             };
             state.switch_profiles.live.insert(name, entry);
+        }
+        if config.is_some_and(|config| config.enable_gateway) {
+            let mut group = gatewaygroup::Object::default();
+            group.metadata.name = DEFAULT_GATEWAY_GROUP.to_owned();
+            gatewaygroup::default(&mut group);
+            let entry = Entry {
+                object: Arc::new(group),
+                origin: Origin::built_in(),
+                previous: None,
+            };
+            state
+                .gateway_groups
+                .live
+                .insert(DEFAULT_GATEWAY_GROUP.to_owned(), entry);
         }
         for member in members {
             state.insert(member);
@@ -464,7 +487,7 @@ impl FabricState {
             out.error(
                 pointer,
                 format!(
-                    "{kind} `{name}` does not exist: did you mean `{meant}`? (this fabric has {kind} `{meant}`, and no `{name}` in its managed/ or raw/)"
+                    "{kind} `{name}` does not exist: did you mean `{meant}`? (this fabric has {kind} `{meant}`, and no `{name}` in its managed/, cluster/ or raw/)"
                 ),
             );
             return;
@@ -473,14 +496,14 @@ impl FabricState {
             References::Strict => out.error(
                 pointer,
                 format!(
-                    "{kind} `{name}` does not exist: it is in neither this fabric's managed/ nor raw/ (references must resolve with --references strict or --deny-warnings)"
+                    "{kind} `{name}` does not exist: it is in none of this fabric's managed/, cluster/ and raw/ (references must resolve with --references strict or --deny-warnings); if the fabric holds it, export it into cluster/"
                 ),
             ),
             References::Warn => {
                 out.warning(
                     pointer,
                     format!(
-                        "{kind} `{name}` is not in this fabric's managed/ or raw/; {needed_for} was skipped (with --references strict this is an error)"
+                        "{kind} `{name}` is not in this fabric's managed/, cluster/ or raw/; {needed_for} was skipped (with --references strict this is an error)"
                     ),
                 );
                 out.missing_last(super::Missing {

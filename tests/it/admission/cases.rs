@@ -222,6 +222,7 @@ pub fn in_fabric(
         deleted: Vec::new(),
         edited: Vec::new(),
         strays: Vec::new(),
+        cluster: Vec::new(),
         missing: Vec::new(),
     };
     crosscheck::check_fabric(&mut input, ctx, References::Strict, &Scope::AlreadyThere);

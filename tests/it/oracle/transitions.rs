@@ -415,6 +415,7 @@ fn ours_on_change(
         deleted: Vec::new(),
         edited: Vec::new(),
         strays: Vec::new(),
+        cluster: Vec::new(),
         missing: Vec::new(),
     };
     crosscheck::check_fabric(&mut input, &ctx, References::Strict, &Scope::AlreadyThere);

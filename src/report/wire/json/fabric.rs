@@ -294,10 +294,11 @@ pub struct MissingReference<'a> {
     pub skipped: &'a [String],
 }
 
-/// Every missing reference of `missing`, in order.
-pub fn missing(missing: &[plan::MissingReference]) -> Vec<MissingReference<'_>> {
+/// Every missing object of `missing` (grouped by kind), in order: one entry per object.
+pub fn missing(missing: &[plan::MissingObjects]) -> Vec<MissingReference<'_>> {
     missing
         .iter()
+        .flat_map(|kind| &kind.objects)
         .map(|m| MissingReference {
             kind: &m.kind,
             name: &m.name,

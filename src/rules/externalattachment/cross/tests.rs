@@ -156,7 +156,7 @@ fn a_missing_external_or_connection_is_the_lookups_finding_and_nothing_more() {
     let found = check_in(fabric(), static_("nowhere", "ext-9", 100), References::Warn);
     let skipped = |kind: &str, name: &str, check: &str| {
         format!(
-            "{kind} `{name}` is not in this fabric's managed/ or raw/; {check} was skipped (with --references strict this is an error)"
+            "{kind} `{name}` is not in this fabric's managed/, cluster/ or raw/; {check} was skipped (with --references strict this is an error)"
         )
     };
     assert_eq!(

@@ -230,12 +230,12 @@ fn a_missing_vpc_or_connection_is_the_lookups_finding_and_nothing_more() {
             (
                 Severity::Error,
                 "/spec/subnet".to_owned(),
-                "VPC `vpc-9` does not exist: it is in neither this fabric's managed/ nor raw/ (references must resolve with --references strict or --deny-warnings)".to_owned()
+                "VPC `vpc-9` does not exist: it is in none of this fabric's managed/, cluster/ and raw/ (references must resolve with --references strict or --deny-warnings); if the fabric holds it, export it into cluster/".to_owned()
             ),
             (
                 Severity::Error,
                 "/spec/connection".to_owned(),
-                "Connection `conn-9` does not exist: it is in neither this fabric's managed/ nor raw/ (references must resolve with --references strict or --deny-warnings)".to_owned()
+                "Connection `conn-9` does not exist: it is in none of this fabric's managed/, cluster/ and raw/ (references must resolve with --references strict or --deny-warnings); if the fabric holds it, export it into cluster/".to_owned()
             ),
         ]
     );
@@ -311,7 +311,7 @@ fn every_switch_of_the_connection_must_exist_and_have_the_vpcs_vlan_namespace() 
         vec![(
             Severity::Warning,
             "/spec/connection".to_owned(),
-            "Switch `leaf-09` is not in this fabric's managed/ or raw/; the check of the switch's VLANNamespaces and SwitchProfile was skipped (with --references strict this is an error)".to_owned()
+            "Switch `leaf-09` is not in this fabric's managed/, cluster/ or raw/; the check of the switch's VLANNamespaces and SwitchProfile was skipped (with --references strict this is an error)".to_owned()
         )]
     );
     let found = errors(
