@@ -25,6 +25,10 @@ pub enum BaseSpec {
         /// The base commit's full id.
         base_sha: String,
     },
+    /// The branch's upstream (`origin/main`, what `@{upstream}` names) when HEAD holds
+    /// commits it lacks: `check`'s base when no other is given, so that a local change's
+    /// deletions are checked before it is pushed.
+    Upstream(String),
     /// A base the event should name and does not (an unreadable event payload): every
     /// finding counts, for this reason.
     Unknown(String),
@@ -160,6 +164,7 @@ impl GitRepo {
                 }
                 base_sha.clone()
             }
+            BaseSpec::Upstream(upstream) => upstream.clone(),
             BaseSpec::Unknown(why) => return Ok(Err(why.clone())),
         };
         if let Ok(base) = self.run_text(&["merge-base", &other, "HEAD"]) {
@@ -178,6 +183,23 @@ impl GitRepo {
             }
         }
         Ok(Err(format!("HEAD and {other} have no common commit")))
+    }
+
+    /// The current branch's upstream, when HEAD holds commits it lacks (see
+    /// [`BaseSpec::Upstream`]); `None` without an upstream or with nothing unpushed.
+    pub fn unpushed_upstream(&self) -> Option<String> {
+        let upstream = self
+            .run_text(&[
+                "rev-parse",
+                "--abbrev-ref",
+                "--symbolic-full-name",
+                "@{upstream}",
+            ])
+            .ok()?;
+        let ahead = self
+            .run_text(&["rev-list", "--count", "@{upstream}..HEAD"])
+            .ok()?;
+        (ahead != "0").then_some(upstream)
     }
 
     /// Whether `reference` names a commit this repository holds.

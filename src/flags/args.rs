@@ -213,6 +213,11 @@ pub struct CheckArgs {
     /// `fabrics:`, else `gitops/hedgehog/*`.
     #[arg(long = "fabrics", env = "HH_GITOPS_FABRICS", value_name = "GLOB")]
     pub fabrics: Vec<String>,
+    /// Check only the files of the repository's fabrics: those `--fabrics` or the
+    /// repository config names, else `gitops/hedgehog/*`; any other named file is listed as
+    /// not in a fabric (what the pre-commit hook runs, so that it follows the config).
+    #[arg(long)]
+    pub only_fabrics: bool,
     /// Shared flags.
     #[command(flatten)]
     pub common: CommonArgs,

@@ -8,6 +8,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, anyhow};
 
 use crate::backend::diff::BaseSpec;
+use crate::backend::git::GitRepo;
 use crate::backend::github::GithubTarget;
 use crate::backend::waits::Waits;
 use crate::flags::args::{CheckArgs, ColorArg, CommitMode, CommonArgs, Format, SyncArgs};
@@ -296,15 +297,27 @@ impl CheckConfig {
             })
         } else {
             Some(args.fabrics.clone())
-        };
+        }
+        .or_else(|| {
+            args.only_fabrics
+                .then(|| vec![crate::source::DEFAULT_FABRICS.to_owned()])
+        });
         Ok(CheckConfig {
             paths: args.paths.clone(),
             fabrics,
             max_file_size: args.common.max_file_size,
             policy: Policy::resolve(&args.common, found.as_ref()),
-            changed_since: changed_since(&args.common, actions),
+            changed_since: changed_since(&args.common, actions).or_else(unpushed_change),
         })
     }
+}
+
+/// `check`'s base when none is given: the branch's upstream, when HEAD holds commits it
+/// lacks, so that a change's deletions are checked before it is pushed (a pre-commit hook
+/// or a plain `check` never sees a deleted file otherwise).
+fn unpushed_change() -> Option<BaseSpec> {
+    let git = GitRepo::open(Path::new(".")).ok()?;
+    git.unpushed_upstream().map(BaseSpec::Upstream)
 }
 
 /// Everything a sync run needs, resolved.

@@ -62,7 +62,10 @@ pub fn check(registry: &Registry, config: &CheckConfig) -> Result<CheckReport> {
         }
     }
     let mut report = CheckReport::new(files, sources, missing);
-    report.base = changes.as_ref().map(Base::of);
+    report.base = changes
+        .as_ref()
+        .zip(config.changed_since.as_ref())
+        .map(|(changes, spec)| Base::of(changes, spec));
     Ok(report)
 }
 
@@ -166,7 +169,10 @@ pub fn sync(registry: &Registry, config: &SyncConfig) -> Result<SyncReport> {
             matches!(config.commit, Commit::DryRun),
         );
         report.no_commit_reason = config.commit.no_commit_reason();
-        report.base = changes.as_ref().map(Base::of);
+        report.base = changes
+            .as_ref()
+            .zip(config.changed_since.as_ref())
+            .map(|(changes, spec)| Base::of(changes, spec));
         report.unmatched_fabrics = found.unmatched;
         let Some(committer) = committer.as_mut() else {
             return Ok(report);

@@ -13,7 +13,7 @@ pub mod wire;
 
 use std::collections::BTreeSet;
 
-use crate::backend::diff::Changes;
+use crate::backend::diff::{BaseSpec, Changes};
 use crate::finding::Finding;
 use crate::plan::{FabricPlan, MissingObjects, Plan, Totals};
 use crate::rules::config_file::ConfigSource;
@@ -173,19 +173,28 @@ pub struct Base {
     pub commit: Option<String>,
     /// Why it was not, in which case every finding counts.
     pub unknown: Option<String>,
+    /// The branch's upstream, when the base is its merge base with HEAD because no other
+    /// was given (`check` of unpushed commits).
+    pub upstream: Option<String>,
 }
 
 impl Base {
-    /// The base of `changes`.
-    pub fn of(changes: &Changes) -> Self {
+    /// The base of `changes`, which `spec` named.
+    pub fn of(changes: &Changes, spec: &BaseSpec) -> Self {
+        let upstream = match spec {
+            BaseSpec::Upstream(upstream) => Some(upstream.clone()),
+            _ => None,
+        };
         match changes {
             Changes::Known(set) => Base {
                 commit: Some(set.base.clone()),
                 unknown: None,
+                upstream,
             },
             Changes::BaseUnknown(why) => Base {
                 commit: None,
                 unknown: Some(why.clone()),
+                upstream,
             },
         }
     }
@@ -194,8 +203,11 @@ impl Base {
     pub fn describe(&self) -> String {
         match (&self.commit, &self.unknown) {
             (Some(commit), _) => format!(
-                "checked as a change from {}: findings in files the change does not touch are already on the base branch and do not fail the check",
-                &commit[..commit.len().min(12)]
+                "checked as a change from {}{}: findings in files the change does not touch are already on the base branch and do not fail the check",
+                &commit[..commit.len().min(12)],
+                self.upstream.as_ref().map_or(String::new(), |upstream| format!(
+                    " (where HEAD left {upstream}, its upstream: the commits not pushed yet; --changed-since REF compares with another)"
+                ))
             ),
             (None, Some(why)) => format!(
                 "the base of the change is unknown ({why}): every finding counts, as if every file were changed"

@@ -183,6 +183,8 @@ fn the_fab_yaml_hhfab_init_writes_is_read_and_never_listed_as_ignored() {
     );
     repo.write("gitops/hedgehog/f/raw/vpc.yaml", VPC_IN_172_30.as_bytes());
     repo.commit_all("hhfab init");
+    // Pushed: a check of unpushed commits would be a check of their change.
+    repo.git(&["push", "-q", "origin", "main"]);
     let mut check = bin();
     check
         .current_dir(&repo.work)

@@ -290,6 +290,8 @@ fn check_leaves_a_gitignored_raw_file_out_of_the_fabric_as_sync_does() {
     );
     repo.write(".gitignore", b"wip.yaml\n");
     repo.commit_all("ignore scratch files");
+    // Pushed: a check of unpushed commits would be a check of their change.
+    repo.git(&["push", "-q", "origin", "main"]);
     repo.write(
         &format!("{F}/raw/wip.yaml"),
         vpc("vpc-2", "10.0.1.0/25", 1002).as_bytes(),
@@ -351,6 +353,8 @@ fn a_gitignored_raw_file_satisfies_no_reference_under_check_as_under_sync() {
     let repo = fabric(&[], &[]);
     repo.write(".gitignore", b"*.wip.yaml\n");
     repo.commit_all("ignore scratch files");
+    // Pushed: a check of unpushed commits would be a check of their change.
+    repo.git(&["push", "-q", "origin", "main"]);
     repo.write(
         &format!("{F}/raw/vpc.wip.yaml"),
         vpc("vpc-1", "10.0.1.0/24", 1001).as_bytes(),

@@ -83,6 +83,8 @@ fn repo_with_unrelated_managed_folders() -> Repo {
     );
     repo.write(ELSEWHERE, b"kind: [\n");
     repo.commit_all("a chart and a scratch folder");
+    // Pushed: a check of unpushed commits would be a check of their change.
+    repo.git(&["push", "-q", "origin", "main"]);
     repo.write(
         CHART,
         b"{{- if .Values.on }}\nkind: Deployment\n{{- end }}\n",
@@ -239,5 +241,36 @@ fn a_staged_bad_raw_file_is_refused_by_the_pre_commit_hook_with_its_finding() {
             "checked 2 files: 1 valid (1 resource), 1 rejected (1 error), 2 warnings, 2 ignored",
         ],
         "{log}"
+    );
+}
+
+/// Issue 21, item 1: the hook follows the repository config's `fabrics`, so a repository
+/// that declares its fabrics once needs no `args`; a bad raw file of a declared fabric
+/// outside `gitops/hedgehog/*` refuses the commit, and one outside them is not checked.
+#[test]
+fn the_hook_checks_the_fabrics_the_repository_config_names() {
+    let repo = Repo::new(None);
+    repo.write(".hh-gitops.yaml", b"fabrics: [clusters/*]\n");
+    repo.write("clusters/east/raw/.gitkeep", b"");
+    repo.commit_all("the east fabric");
+    repo.git(&["push", "-q", "origin", "main"]);
+    repo.write(
+        "clusters/east/raw/vpc-1.yaml",
+        vpc("vpc-1", 1001).replace("1001", "x").as_bytes(),
+    );
+    repo.write("gitops/hedgehog/old/raw/vpc-2.yaml", b"kind: [\n");
+    repo.git(&["add", "-A"]);
+    let out = run_hook(&repo);
+    assert_exit(&out, 1);
+    let text = stdout(&out);
+    assert!(
+        text.contains("clusters/east/raw/vpc-1.yaml:9:13: error: \"x\" is not of type \"integer\""),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "ignored gitops/hedgehog/old/raw/vpc-2.yaml (not in a fabric matching --fabrics)"
+        ),
+        "{text}"
     );
 }

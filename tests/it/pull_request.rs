@@ -289,3 +289,37 @@ fn a_shallow_checkout_fetches_the_history_down_to_the_merge_base() {
         stdout(&out)
     );
 }
+
+/// Issue 21, item 5: a plain `check` on a branch holding commits its upstream lacks
+/// compares with their merge base, as the pull-request gate will, so that a deletion the
+/// change makes is checked; once pushed, nothing is a change and every finding counts.
+#[test]
+fn check_of_unpushed_commits_compares_with_the_upstream_and_sees_their_deletions() {
+    let repo = base(&[]);
+    repo.git(&["checkout", "-q", "main"]);
+    repo.git(&["rm", "-q", &format!("{F}/managed/vpcs/vpc-1.yaml")]);
+    repo.commit_all("delete vpc-1, which an attachment still uses");
+    let check = || {
+        let mut command = bin();
+        command.current_dir(&repo.work).arg("check");
+        output(repo.isolate(&mut command))
+    };
+    let unpushed = check();
+    assert_exit(&unpushed, 1);
+    let text = stdout(&unpushed);
+    assert!(
+        text.contains(" (where HEAD left origin/main, its upstream: the commits not pushed yet; --changed-since REF compares with another): "),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("{F}/managed/vpcs/vpc-1.yaml:1:1: error: deleting this file breaks {F}/managed/vpcattachments/vpc-1--server-01.yaml:6: VPC `vpc-1` is deleted by this change")),
+        "the deletion's break is reported:\n{text}"
+    );
+    repo.git(&["push", "-q", "origin", "main"]);
+    let pushed = check();
+    assert!(
+        !stdout(&pushed).contains("checked as a change"),
+        "{}",
+        stdout(&pushed)
+    );
+}

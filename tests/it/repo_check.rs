@@ -33,6 +33,8 @@ fn check_without_a_path_checks_every_fabric_from_a_subfolder_as_sync_does() {
         vpc("test-vpc", 1003).as_bytes(),
     );
     repo.commit_all("a bad file and a duplicate");
+    // Pushed: a check of unpushed commits would be a check of their change.
+    repo.git(&["push", "-q", "origin", "main"]);
     let mut command = bin();
     command
         .current_dir(repo.work.join("gitops/hedgehog"))

@@ -22,6 +22,8 @@ fn lab_repo(config: &str) -> Repo {
     );
     repo.write(".hh-gitops.yaml", config.as_bytes());
     repo.commit_all("the lab fabric and its settings");
+    // Pushed: a check of unpushed commits would be a check of their change.
+    repo.git(&["push", "-q", "origin", "main"]);
     repo
 }
 

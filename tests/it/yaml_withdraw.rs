@@ -25,6 +25,8 @@ fn fabric(raw: &[(&str, &[u8])]) -> Repo {
         repo.write(&format!("{F}/raw/{path}"), bytes);
     }
     repo.commit_all("the fabric");
+    // Pushed: a check of unpushed commits would be a check of their change.
+    repo.git(&["push", "-q", "origin", "main"]);
     repo
 }
 
