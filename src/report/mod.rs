@@ -11,7 +11,7 @@ pub mod sarif;
 pub mod text;
 pub mod wire;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use crate::backend::diff::Changes;
 use crate::finding::Finding;
@@ -27,6 +27,9 @@ pub const GITIGNORED: &str = "ignored by .gitignore";
 pub struct CheckedFile {
     /// The path as the user gave it (or as found under a folder they gave).
     pub path: String,
+    /// The fabric folder it was checked with, as shown (empty for files checked without
+    /// one): the text report groups the same warning of many objects per fabric.
+    pub fabric: String,
     /// How many valid resources it holds (0 when rejected).
     pub resources: usize,
     /// Every problem found: errors (then the file is rejected) and warnings.
@@ -46,7 +49,8 @@ impl CheckedFile {
 /// What `hh-gitops check` found.
 #[derive(Debug, Clone)]
 pub struct CheckReport {
-    /// Every file checked, in path order.
+    /// Every file checked, in path order, but for a file whose rejection causes findings in
+    /// others: it comes before them (see [`causes_first`]).
     pub files: Vec<CheckedFile>,
     /// The fabric configs the files were checked against, each with the Hedgehog release
     /// it was checked by (one unless several paths of different fabrics were given).
@@ -81,10 +85,14 @@ pub struct CheckTotals {
 impl CheckReport {
     /// Builds the report and its totals.
     pub fn new(
-        files: Vec<CheckedFile>,
+        mut files: Vec<CheckedFile>,
         fabric_configs: Vec<ConfigSource>,
         missing: Vec<MissingReference>,
     ) -> Self {
+        for file in &mut files {
+            errors_first(&mut file.findings);
+        }
+        let files = causes_first(files, |file| &file.path, |file| &file.findings);
         let rejected = files.iter().filter(|f| f.is_rejected()).count();
         let ignored = files.iter().filter(|f| f.ignored.is_some()).count();
         let all = || files.iter().flat_map(|f| &f.findings);
@@ -106,6 +114,72 @@ impl CheckReport {
             missing,
         }
     }
+}
+
+/// Orders one file's findings errors first, each in the order found (line order, as read):
+/// what rejects the file is read before what only warns.
+fn errors_first(findings: &mut [Finding]) {
+    findings.sort_by_key(|finding| finding.severity);
+}
+
+/// `items` (files, each with its `path` and `findings`) with every file whose rejection
+/// causes findings of another ([`Finding::caused_by`]) moved before that one: the root
+/// cause is read before what it causes. The order stays otherwise; of a cycle (two files
+/// rejecting each other), the file met first comes after the others.
+fn causes_first<T>(
+    items: Vec<T>,
+    path: impl Fn(&T) -> &String,
+    findings: impl Fn(&T) -> &[Finding],
+) -> Vec<T> {
+    let index: HashMap<&str, usize> = items
+        .iter()
+        .enumerate()
+        .map(|(at, item)| (path(item).as_str(), at))
+        .collect();
+    let causes: Vec<Vec<usize>> = items
+        .iter()
+        .enumerate()
+        .map(|(at, item)| {
+            let mut causes: Vec<usize> = findings(item)
+                .iter()
+                .filter_map(|f| f.caused_by.as_deref())
+                .filter_map(|cause| index.get(cause).copied())
+                .filter(|&cause| cause != at)
+                .collect();
+            causes.dedup();
+            causes
+        })
+        .collect();
+    if causes.iter().all(Vec::is_empty) {
+        return items;
+    }
+    // Depth first, each file after its causes; iterative, so a long chain cannot overflow.
+    let mut order = Vec::with_capacity(items.len());
+    let mut seen = vec![false; items.len()];
+    for start in 0..items.len() {
+        if seen[start] {
+            continue;
+        }
+        seen[start] = true;
+        let mut stack = vec![(start, 0)];
+        while let Some((at, next)) = stack.pop() {
+            match causes[at].get(next) {
+                Some(&cause) => {
+                    stack.push((at, next + 1));
+                    if !seen[cause] {
+                        seen[cause] = true;
+                        stack.push((cause, 0));
+                    }
+                }
+                None => order.push(at),
+            }
+        }
+    }
+    let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
+    order
+        .into_iter()
+        .filter_map(|at| slots[at].take())
+        .collect()
 }
 
 /// A folder that matched `--fabrics` but is not a fabric.
@@ -235,6 +309,20 @@ impl SyncReport {
         totals.ignored_files += self.gitignored.len();
         self.totals = totals;
         self.fabrics = plan.fabrics;
+        for fabric in &mut self.fabrics {
+            for rejected in &mut fabric.rejected {
+                errors_first(&mut rejected.findings);
+            }
+            fabric.rejected = causes_first(
+                std::mem::take(&mut fabric.rejected),
+                |rejected| &rejected.path,
+                |rejected| &rejected.findings,
+            );
+            // Sorted by path already: each file's errors come first, in line order.
+            fabric
+                .managed_findings
+                .sort_by(|a, b| (&a.path, a.finding.severity).cmp(&(&b.path, b.finding.severity)));
+        }
     }
 
     /// How many problems fail the run: rejected raw files the change touches (all of them
@@ -314,5 +402,77 @@ impl SyncReport {
             .collect();
         files.sort_unstable();
         files
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::Severity;
+
+    #[test]
+    fn a_file_whose_rejection_causes_findings_elsewhere_comes_first() {
+        let file = |path: &str, causes: &[&str]| CheckedFile {
+            path: path.to_owned(),
+            fabric: String::new(),
+            resources: 0,
+            findings: causes
+                .iter()
+                .map(|cause| Finding {
+                    caused_by: Some((*cause).into()),
+                    ..Finding::at(1, 1, "e")
+                })
+                .collect(),
+            ignored: None,
+        };
+        let files = vec![
+            file("a.yaml", &["c.yaml"]),
+            file("b.yaml", &[]),
+            file("c.yaml", &["d.yaml"]),
+            file("d.yaml", &[]),
+            file("e.yaml", &["f.yaml"]),
+            file("f.yaml", &["e.yaml"]),
+        ];
+        let report = CheckReport::new(files, Vec::new(), Vec::new());
+        let order: Vec<&str> = report.files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(
+            order,
+            ["d.yaml", "c.yaml", "a.yaml", "b.yaml", "f.yaml", "e.yaml"]
+        );
+    }
+
+    #[test]
+    fn a_files_errors_come_before_its_warnings_each_in_the_order_found() {
+        let warning = |line| Finding {
+            severity: Severity::Warning,
+            ..Finding::at(line, 1, "w")
+        };
+        let file = CheckedFile {
+            path: "f.yaml".to_owned(),
+            fabric: String::new(),
+            resources: 0,
+            findings: vec![
+                warning(1),
+                Finding::at(9, 1, "e"),
+                warning(4),
+                Finding::at(2, 1, "e"),
+            ],
+            ignored: None,
+        };
+        let report = CheckReport::new(vec![file], Vec::new(), Vec::new());
+        let order: Vec<(Severity, u32)> = report.files[0]
+            .findings
+            .iter()
+            .map(|f| (f.severity, f.line))
+            .collect();
+        assert_eq!(
+            order,
+            [
+                (Severity::Error, 9),
+                (Severity::Error, 2),
+                (Severity::Warning, 1),
+                (Severity::Warning, 4),
+            ]
+        );
     }
 }
