@@ -2,6 +2,7 @@
 //! line per finding, so editors can jump to it), and the totals; the tables of `list` are in
 //! `text/list.rs`.
 
+mod grouped;
 mod list;
 
 use std::fmt::Write;
@@ -12,18 +13,19 @@ use crate::plan::diff::Diff;
 use crate::plan::{Status, plural};
 use crate::rules::config_file::ConfigSource;
 
+use grouped::{Shown, Unhydrated};
 pub use list::list;
 
 /// `sync --quiet`: per fabric only what fails the run (rejected raw files that count, with
 /// their errors, and errors in managed/), then the closing line.
-fn quiet_sync(report: &SyncReport, colour: Colour) -> Vec<Section> {
+fn quiet_sync(report: &SyncReport, style: Style) -> Vec<Section> {
     let mut sections = Vec::new();
     for fabric in &report.fabrics {
         let mut out = String::new();
         for rejected in fabric.rejected.iter().filter(|r| !r.untouched) {
             for finding in rejected.findings.iter().filter(|f| f.is_error()) {
                 let path = format!("{}/{}", fabric.dir, rejected.path);
-                let _ = writeln!(out, "{}", colour.finding(finding, &path));
+                let _ = writeln!(out, "{}", style.finding(finding, &path));
             }
         }
         for managed in fabric
@@ -32,7 +34,7 @@ fn quiet_sync(report: &SyncReport, colour: Colour) -> Vec<Section> {
             .filter(|m| m.finding.is_error())
         {
             let path = format!("{}/{}", fabric.dir, managed.path);
-            let _ = writeln!(out, "{}", colour.finding(&managed.finding, &path));
+            let _ = writeln!(out, "{}", style.finding(&managed.finding, &path));
         }
         if !out.is_empty() {
             sections.push(Section {
@@ -82,19 +84,61 @@ impl Colour {
             (Colour::Ansi, Severity::Warning) => "\x1b[1;33mwarning\x1b[0m",
         }
     }
+}
 
-    /// `finding` as one compiler-style line, its label in this colour.
+/// How the text report writes a finding: its label's colour, and whether its rule id
+/// follows it (`--show-rule`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Style {
+    /// The colour of the labels.
+    pub colour: Colour,
+    /// Whether each finding ends in its rule id, `[switch/hydration]`, as SARIF and the
+    /// JSON report name it (the id a rule's severity is set by).
+    pub show_rule: bool,
+}
+
+impl Style {
+    /// No colour, no rule ids: what a file or a pipe gets by default.
+    pub const PLAIN: Style = Style {
+        colour: Colour::Plain,
+        show_rule: false,
+    };
+
+    /// The label of `severity` as written.
+    fn label(self, severity: Severity) -> &'static str {
+        self.colour.label(severity)
+    }
+
+    /// `finding` as one compiler-style line, its label in this colour, then its rule id
+    /// when asked for.
     fn finding(self, finding: &Finding, path: &str) -> String {
-        finding.display_labelled(path, self.label(finding.severity))
+        let line = finding.display_labelled(path, self.label(finding.severity));
+        if self.show_rule {
+            format!("{line} [{}]", finding.rule_id())
+        } else {
+            line
+        }
     }
 }
 
-/// `check`: one line per finding, then a totals line. `quiet`: errors and totals only.
-pub fn check(report: &CheckReport, quiet: bool, colour: Colour) -> String {
+/// `check`: one line per finding (the unhydrated switches of a fabric in one), then a
+/// totals line. `quiet`: errors and totals only.
+pub fn check(report: &CheckReport, quiet: bool, style: Style) -> String {
     let mut out = String::new();
+    let unhydrated = Unhydrated::of(
+        report
+            .files
+            .iter()
+            .flat_map(|file| file.findings.iter().map(|f| (file.fabric.as_str(), f))),
+    );
     for file in &report.files {
         for finding in file.findings.iter().filter(|f| !quiet || f.is_error()) {
-            let _ = writeln!(out, "{}", colour.finding(finding, &file.path));
+            let shown = match unhydrated.shown(&file.fabric, finding) {
+                Shown::Alone => style.finding(finding, &file.path),
+                Shown::Group(grouped) => style.finding(&grouped, &file.path),
+                Shown::InGroup => continue,
+            };
+            let _ = writeln!(out, "{shown}");
         }
     }
     if quiet {
@@ -102,7 +146,7 @@ pub fn check(report: &CheckReport, quiet: bool, colour: Colour) -> String {
         let _ = writeln!(out, "checked {}", check_totals(report));
         return out;
     }
-    let warning = colour.label(Severity::Warning);
+    let warning = style.label(Severity::Warning);
     for missing in &report.missing {
         let _ = writeln!(out, "{warning}: {}", missing.message());
     }
@@ -176,15 +220,22 @@ pub struct Section {
 /// own warnings (missing references, problems already in managed/), then what moved or
 /// would move (each file with its warnings), then the ignored files. The totals stay the
 /// last line, as on a terminal the last line is the one read first.
-pub fn sync_sections(report: &SyncReport, quiet: bool, colour: Colour) -> Vec<Section> {
+pub fn sync_sections(report: &SyncReport, quiet: bool, style: Style) -> Vec<Section> {
     if quiet {
-        return quiet_sync(report, colour);
+        return quiet_sync(report, style);
     }
-    let warning = colour.label(Severity::Warning);
+    let warning = style.label(Severity::Warning);
     let mut sections = Vec::new();
     let verb = report.move_verb();
     for fabric in &report.fabrics {
         let mut out = String::new();
+        let unhydrated = Unhydrated::of(
+            fabric
+                .moved
+                .iter()
+                .flat_map(|moved| moved.warnings())
+                .map(|f| (fabric.dir.as_str(), f)),
+        );
         let _ = writeln!(out, "{}", fabric.dir);
         let _ = writeln!(out, "  {}", fabric_config(&fabric.fabric_config));
         let _ = writeln!(out, "  {}", release(&fabric.fabric_config));
@@ -197,7 +248,7 @@ pub fn sync_sections(report: &SyncReport, quiet: bool, colour: Colour) -> Vec<Se
             let _ = writeln!(out, "  rejected {} ({why})", rejected.path);
             for finding in &rejected.findings {
                 let path = format!("{}/{}", fabric.dir, rejected.path);
-                let _ = writeln!(out, "      {}", colour.finding(finding, &path));
+                let _ = writeln!(out, "      {}", style.finding(finding, &path));
             }
         }
         for missing in &fabric.missing {
@@ -205,7 +256,7 @@ pub fn sync_sections(report: &SyncReport, quiet: bool, colour: Colour) -> Vec<Se
         }
         for managed in &fabric.managed_findings {
             let path = format!("{}/{}", fabric.dir, managed.path);
-            let _ = writeln!(out, "  {}", colour.finding(&managed.finding, &path));
+            let _ = writeln!(out, "  {}", style.finding(&managed.finding, &path));
         }
         for moved in &fabric.moved {
             let n = moved.resources.len();
@@ -238,7 +289,12 @@ pub fn sync_sections(report: &SyncReport, quiet: bool, colour: Colour) -> Vec<Se
             }
             let path = format!("{}/{}", fabric.dir, moved.raw);
             for finding in moved.warnings() {
-                let _ = writeln!(out, "      {}", colour.finding(finding, &path));
+                let shown = match unhydrated.shown(&fabric.dir, finding) {
+                    Shown::Alone => style.finding(finding, &path),
+                    Shown::Group(grouped) => style.finding(&grouped, &path),
+                    Shown::InGroup => continue,
+                };
+                let _ = writeln!(out, "      {shown}");
             }
         }
         for (ignored, reason) in report.ignored_files(fabric) {
@@ -273,7 +329,7 @@ pub fn sync_sections(report: &SyncReport, quiet: bool, colour: Colour) -> Vec<Se
         let _ = writeln!(closing, "{line}");
     }
     if let Some(failure) = report.commit_failure() {
-        let error = colour.label(Severity::Error);
+        let error = style.label(Severity::Error);
         let _ = writeln!(closing, "{error}: {failure}");
     }
     let _ = writeln!(closing, "{}", closing_line(report));
@@ -359,6 +415,7 @@ mod tests {
         };
         let file = CheckedFile {
             path: "f.yaml".to_owned(),
+            fabric: String::new(),
             resources: 0,
             findings: vec![error, warning],
             ignored: None,
@@ -369,7 +426,14 @@ mod tests {
     #[test]
     fn only_each_findings_own_label_is_coloured() {
         assert_eq!(
-            check(&report_quoting_labels(), false, Colour::Ansi),
+            check(
+                &report_quoting_labels(),
+                false,
+                Style {
+                    colour: Colour::Ansi,
+                    show_rule: false
+                }
+            ),
             "f.yaml:3:5: \x1b[1;31merror\x1b[0m: unknown field `x: error: y: warning: z`\n\
              f.yaml:4:1: \x1b[1;33mwarning\x1b[0m: the comment says `: warning: ` and `: error: `\n\
              checked 1 file: 0 valid (0 resources), 1 rejected (1 error), 1 warning\n"
@@ -379,7 +443,7 @@ mod tests {
     #[test]
     fn plain_text_has_no_escape_codes() {
         assert_eq!(
-            check(&report_quoting_labels(), false, Colour::Plain),
+            check(&report_quoting_labels(), false, Style::PLAIN),
             "f.yaml:3:5: error: unknown field `x: error: y: warning: z`\n\
              f.yaml:4:1: warning: the comment says `: warning: ` and `: error: `\n\
              checked 1 file: 0 valid (0 resources), 1 rejected (1 error), 1 warning\n"
