@@ -163,6 +163,14 @@ fn deny_warnings_in_a_change_counts_only_the_changes_warnings() {
     );
     // Without a base, every warning is denied.
     assert_exit(&check_in(&clean, &clean.work, &["--deny-warnings"]), 1);
+    // A sync of the change moves the files with the base branch's warnings too.
+    let out = clean.sync(&[&["--dry-run"][..], &denied[..]].concat());
+    assert_exit(&out, 0);
+    let text = stdout(&out);
+    assert!(
+        text.contains("5 raw files would move (50 resources: 50 created, 0 updated, 0 unchanged), 0 rejected (0 errors)"),
+        "{text}"
+    );
 
     let noisy = change_adding("leaf-09.yaml", &unhydrated_leaf("leaf-09", "new"));
     let out = check_in(&noisy, &noisy.work, &denied);
