@@ -38,7 +38,7 @@ impl Severity {
 
 /// One problem found in a file, located by line and column (1-based) and, for problems
 /// inside a resource, by the JSON pointer of the offending node.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Finding {
     /// 1-based line in the file.
     pub line: u32,
@@ -53,6 +53,17 @@ pub struct Finding {
     /// The class of problem, when the check that found it named one (one of [`rules`]);
     /// `None` means an id derived from the pointer (see [`Finding::rule_id`]).
     pub rule: Option<&'static str>,
+    /// The `metadata.name` of the resource the finding is about, when it is one resource's
+    /// own problem (its admission rules): reports group the same problem of many resources
+    /// by it (the switches hhfab has not hydrated yet).
+    pub object: Option<Box<str>>,
+    /// The file whose rejection (or deletion) caused it, as its path is shown: a reference
+    /// to an object that file defines. Reports show that file's findings first.
+    pub caused_by: Option<Box<str>>,
+    /// For a check of a change (a known base): whether the finding is the change's own (in
+    /// a file it touches, or caused by it) rather than already on the base branch. `None`
+    /// when no base is known.
+    pub in_change: Option<bool>,
 }
 
 impl Finding {
@@ -61,10 +72,8 @@ impl Finding {
         Finding {
             line,
             col,
-            pointer: String::new(),
             message: message.into(),
-            severity: Severity::Error,
-            rule: None,
+            ..Finding::default()
         }
     }
 
@@ -90,6 +99,12 @@ impl Finding {
     /// Whether this finding rejects its file.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
+    }
+
+    /// Whether a check of a change found it already on the base branch (not the change's
+    /// own): then it never fails the run, not even as a denied warning.
+    pub fn is_on_base(&self) -> bool {
+        self.in_change == Some(false)
     }
 
     /// Formats the finding compiler-style: `path:line:col: error: message (at /pointer)`.
@@ -232,6 +247,8 @@ pub mod rules {
             "Delete the lines the message names: `kubectl apply` refuses a resourceVersion on create and a stale one on update, and a uid that is not the live object's.";
         EXPORT_FIELDS = "export/server-fields": "Fields the API server writes (status, creationTimestamp, managedFields, ...), from a `kubectl get -o yaml` export",
             "Delete the lines the message names: the fabric fills these in.";
+        SWITCH_HYDRATION = "switch/hydration": "A switch without the values hhfab fills when it hydrates the wiring (`asn`, `ip`, `protocolIP`, a leaf's `vtepIP`)",
+            "Nothing to do when hhfab applies the wiring: it fills them. When the repository's switches are applied as they are (GitOps without hhfab), set them as `hhfab` would: unique per switch, inside the fabric config's subnets.";
         METADATA_LABEL = "metadata/label": "A label key or value the Kubernetes API server refuses",
             "A key is a name of at most 63 alphanumeric characters, `-`, `_` or `.` (starting and ending alphanumeric), optionally after a lowercase DNS subdomain and `/`; a value is empty or at most 63 such characters.";
         METADATA_ANNOTATION = "metadata/annotation": "An annotation key the Kubernetes API server refuses, or annotations over its total size",

@@ -283,7 +283,7 @@ fn rule_levels(node: &Node) -> Result<RuleLevels, Finding> {
             let hint = match similar::closest(id, &known) {
                 Some(meant) => format!("did you mean `{meant}`?"),
                 None => {
-                    "a rule id is the `ruleId` of a finding in `--format sarif` output".to_owned()
+                    "`hh-gitops check --show-rule` prints each finding's rule id".to_owned()
                 }
             };
             return Err(Finding::at(
@@ -422,7 +422,7 @@ mod tests {
             ),
             (
                 "rules:\n  hydration: off\n",
-                "2:3: unknown rule `hydration`: a rule id is the `ruleId` of a finding in `--format sarif` output",
+                "2:3: unknown rule `hydration`: `hh-gitops check --show-rule` prints each finding's rule id",
             ),
             (
                 "rules:\n  field/spec: of\n",

@@ -14,7 +14,7 @@ use crate::finding::Finding;
 use crate::flags::config::EmitConfig;
 use crate::gha;
 use crate::report::markdown::Links;
-use crate::report::text::{Colour, Section};
+use crate::report::text::{Colour, Section, Style};
 use crate::report::wire::json;
 use crate::report::wire::sarif::ReleaseEntry;
 use crate::report::{CheckReport, SyncReport, actions, markdown, sarif, text};
@@ -170,13 +170,13 @@ impl Report<'_> {
     }
 
     /// The text report, in sections (one per fabric for a sync).
-    fn text(&self, quiet: bool, colour: Colour) -> Vec<Section> {
+    fn text(&self, quiet: bool, style: Style) -> Vec<Section> {
         match self {
             Report::Check(report) => vec![Section {
                 title: None,
-                body: text::check(report, quiet, colour),
+                body: text::check(report, quiet, style),
             }],
-            Report::Sync(report) => text::sync_sections(report, quiet, colour),
+            Report::Sync(report) => text::sync_sections(report, quiet, style),
         }
     }
 
@@ -422,7 +422,11 @@ pub fn emit(emit: &EmitConfig, report: &Report, terminal: &Terminal) -> u8 {
             } else {
                 Colour::Plain
             };
-            terminal.sections(report.text(emit.quiet, colour))
+            let style = Style {
+                colour,
+                show_rule: emit.show_rule,
+            };
+            terminal.sections(report.text(emit.quiet, style))
         }
     };
     if let Some(path) = &emit.report_json {

@@ -149,6 +149,8 @@ fn finding(cross: CrossViolation, line: u32, col: u32) -> Finding {
         pointer: cross.violation.pointer,
         message: cross.violation.message,
         severity: cross.violation.severity,
-        rule: None,
+        rule: cross.violation.rule,
+        caused_by: cross.cause.map(|origin| origin.path.into()),
+        ..Finding::default()
     }
 }

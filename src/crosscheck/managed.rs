@@ -39,6 +39,12 @@ pub enum Scope {
 }
 
 impl Scope {
+    /// Whether this is the check of a change (a known base): its findings then say whether
+    /// they are the change's own ([`Finding::in_change`]).
+    pub fn is_change(&self) -> bool {
+        matches!(self, Scope::Change(_))
+    }
+
     /// Whether the change being checked adds, edits or deletes the file `path`.
     pub fn touches(&self, path: &str) -> bool {
         matches!(self, Scope::Change(files) if files.contains(path))
@@ -87,8 +93,12 @@ impl Scope {
         named_before_created: Option<&Involved>,
         finding: Finding,
     ) -> Option<Finding> {
+        let in_change = self.is_change().then_some(true);
         if self.managed_counts(path, cause) {
-            return Some(finding);
+            return Some(Finding {
+                in_change,
+                ..finding
+            });
         }
         if !finding.is_error() {
             return None;
@@ -104,6 +114,7 @@ impl Scope {
         Some(Finding {
             message: format!("{label}: {}", finding.message),
             severity: Severity::Warning,
+            in_change: in_change.map(|_| false),
             ..finding
         })
     }

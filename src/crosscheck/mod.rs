@@ -257,6 +257,19 @@ pub fn check_fabric(input: &mut FabricInput, ctx: &Context, references: Referenc
                 finding.severity = Severity::Warning;
             }
         }
+        if scope.is_change() {
+            let in_change = Some(!file.untouched);
+            match &mut file.outcome {
+                RawOutcome::Rejected(findings) => {
+                    findings.iter_mut().for_each(|f| f.in_change = in_change);
+                }
+                RawOutcome::Valid(resources) => resources
+                    .iter_mut()
+                    .flat_map(|r| &mut r.warnings)
+                    .for_each(|f| f.in_change = in_change),
+                RawOutcome::Ignored => {}
+            }
+        }
     }
 }
 

@@ -104,6 +104,10 @@ pub struct CommonArgs {
     /// Print only the errors and the totals (text output).
     #[arg(long, short)]
     pub quiet: bool,
+    /// End each finding of the text output with its rule id (`[switch/hydration]`,
+    /// `[field/spec.subnets.*.vlan]`): the id the JSON report and SARIF give it.
+    #[arg(long)]
+    pub show_rule: bool,
     /// Colour errors and warnings in the text output.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,

@@ -437,6 +437,8 @@ pub struct EmitConfig {
     pub links: Option<Links>,
     /// `--quiet`: only errors and totals in the text output.
     pub quiet: bool,
+    /// `--show-rule`: each finding of the text output ends in its rule id.
+    pub show_rule: bool,
     /// Whether the text output is coloured: `--color`, `NO_COLOR`, whether stdout is a
     /// terminal, and never inside GitHub Actions (its log is not a terminal).
     pub color: bool,
@@ -459,6 +461,7 @@ impl EmitConfig {
             format: common.format,
             links: None,
             quiet: common.quiet,
+            show_rule: common.show_rule,
             color: color(common.color, actions),
             report_json: common.report_json.clone(),
             sarif: common.sarif.clone(),
@@ -474,6 +477,7 @@ impl EmitConfig {
             format: args.common.format,
             links: actions.blob_url().map(|blob| Links { blob }),
             quiet: args.common.quiet,
+            show_rule: args.common.show_rule,
             color: color(args.common.color, actions),
             report_json: args.common.report_json.clone(),
             sarif: args.common.sarif.clone(),
@@ -566,6 +570,7 @@ mod tests {
             format: Format::Text,
             links: None,
             quiet: false,
+            show_rule: false,
             color: false,
             report_json: Some(fresh.clone()),
             sarif: None,

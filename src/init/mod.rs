@@ -51,8 +51,8 @@ deny-warnings: false
 # fabric-config:
 #   gitops/hedgehog/fabric-1: configs/fabric-1.fab.yaml
 
-# How much a rule's warnings matter: off, warning or error, by rule id (each finding's
-# `ruleId` in `--format sarif` output). Errors are what the fabric refuses: never changed.
+# How much a rule's warnings matter: off, warning or error, by rule id (`hh-gitops check
+# --show-rule` prints each finding's). Errors are what the fabric refuses: never changed.
 # rules:
 #   export/server-fields: error
 ",

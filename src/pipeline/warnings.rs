@@ -3,12 +3,21 @@
 //! (a rule set to `off`). Applied to what discovery found, before planning, so every later
 //! stage sees ordinary findings and rejections. Errors are never changed: an error is what
 //! the fabric or the API server refuses, and no setting makes that acceptable.
+//!
+//! In the check of a change (a known base), only the change's own warnings become errors: a
+//! warning already on the base branch (in a file the change leaves alone, or an error there
+//! reported as one) never fails the change, as it would fail every change until someone
+//! fixes it.
 
+use std::collections::HashMap;
+
+use crate::crosscheck::Scope;
 use crate::finding::{Finding, Severity};
 use crate::flags::config::Policy;
-use crate::plan::RawOutcome;
+use crate::plan::{FabricInput, RawOutcome};
 use crate::repo_config::{RuleLevel, RuleLevels};
 use crate::report::CheckedFile;
+use crate::validate::Resource;
 
 /// The levels a run applies: `deny_warnings` for every warning, unless the repository
 /// config (named `source` in messages) sets a level for its rule.
@@ -33,8 +42,8 @@ impl<'a> Levels<'a> {
         !self.deny_warnings && self.rules.is_empty()
     }
 
-    /// `finding` at its level: `None` when its rule is off, else the finding, a warning
-    /// made an error saying why.
+    /// `finding` at its level: `None` when its rule is off, else the finding, a warning of
+    /// the change (or of a check without a base) made an error saying why.
     fn apply(&self, mut finding: Finding) -> Option<Finding> {
         if finding.severity != Severity::Warning {
             return Some(finding);
@@ -43,6 +52,7 @@ impl<'a> Levels<'a> {
         match self.rules.get(&rule) {
             Some(RuleLevel::Off) => None,
             Some(RuleLevel::Warning) => Some(finding),
+            _ if finding.is_on_base() => Some(finding),
             Some(RuleLevel::Error) => {
                 finding.severity = Severity::Error;
                 finding.message.push_str(&format!(
@@ -109,6 +119,65 @@ impl<'a> Levels<'a> {
             file.resources = 0;
         }
     }
+}
+
+/// Says of each of `findings` (of the file shown as `path`) not marked yet whether it is
+/// the change's own, when `scope` is the check of a change: it is when the change touches
+/// the file. The findings of the rules between objects are marked where they are made, by
+/// their cause.
+pub fn mark_change(findings: &mut [Finding], scope: &Scope, path: &str) {
+    if !scope.is_change() {
+        return;
+    }
+    let touched = scope.touches(path);
+    for finding in findings.iter_mut().filter(|f| f.in_change.is_none()) {
+        finding.in_change = Some(touched);
+    }
+}
+
+/// The objects of a fabric's valid raw files, each with its warnings: a raw copy of an
+/// object that managed/ holds replaces the managed copy when it moves, so a warning that
+/// both copies have is shown once, in the raw file that is about to be applied.
+pub struct RawCopies<'a> {
+    warnings: HashMap<(&'a str, &'a str), &'a [Finding]>,
+}
+
+impl<'a> RawCopies<'a> {
+    /// The raw copies of `input`'s objects.
+    pub fn of(input: &'a FabricInput) -> Self {
+        let warnings = input
+            .files
+            .iter()
+            .filter_map(|file| match &file.outcome {
+                RawOutcome::Valid(resources) => Some(resources),
+                _ => None,
+            })
+            .flatten()
+            .map(|r| ((r.kind.as_str(), r.name.as_str()), r.warnings.as_slice()))
+            .collect();
+        RawCopies { warnings }
+    }
+
+    /// The warnings of the managed `resource` that its raw copy, if any, does not repeat.
+    pub fn unrepeated_warnings(&self, resource: &Resource) -> Vec<Finding> {
+        let repeated = self
+            .warnings
+            .get(&(resource.kind.as_str(), resource.name.as_str()))
+            .copied()
+            .unwrap_or_default();
+        resource
+            .warnings
+            .iter()
+            .filter(|warning| !repeated.iter().any(|raw| same_warning(raw, warning)))
+            .cloned()
+            .collect()
+    }
+}
+
+/// Whether two copies of one object have the same warning: the same rule, at the same
+/// field, saying the same.
+fn same_warning(a: &Finding, b: &Finding) -> bool {
+    a.rule_id() == b.rule_id() && a.pointer == b.pointer && a.message == b.message
 }
 
 #[cfg(test)]

@@ -126,7 +126,7 @@ mod tests {
             pointer: "/spec/a,b".into(),
             message: "100% wrong\nreally".into(),
             severity: crate::finding::Severity::Error,
-            rule: None,
+            ..Finding::default()
         };
         let many: Vec<(String, &Finding)> = (0..12)
             .map(|i| (format!("raw/f{i}:x.yaml"), &finding))

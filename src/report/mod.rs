@@ -7,6 +7,7 @@
 
 pub mod actions;
 pub mod markdown;
+mod order;
 pub mod sarif;
 pub mod text;
 pub mod wire;
@@ -17,6 +18,7 @@ use crate::backend::diff::{BaseSpec, Changes};
 use crate::finding::Finding;
 use crate::plan::{FabricPlan, MissingObjects, Plan, Totals};
 use crate::rules::config_file::ConfigSource;
+use order::{causes_first, errors_first};
 
 /// Why a raw file is listed rather than read, by `sync` and `check` alike: `.gitignore`
 /// ignores it and git does not track it.
@@ -27,6 +29,9 @@ pub const GITIGNORED: &str = "ignored by .gitignore";
 pub struct CheckedFile {
     /// The path as the user gave it (or as found under a folder they gave).
     pub path: String,
+    /// The fabric folder it was checked with, as shown (empty for files checked without
+    /// one): the text report groups the same warning of many objects per fabric.
+    pub fabric: String,
     /// How many valid resources it holds (0 when rejected).
     pub resources: usize,
     /// Every problem found: errors (then the file is rejected) and warnings.
@@ -46,7 +51,8 @@ impl CheckedFile {
 /// What `hh-gitops check` found.
 #[derive(Debug, Clone)]
 pub struct CheckReport {
-    /// Every file checked, in path order.
+    /// Every file checked, in path order, but for a file whose rejection causes findings in
+    /// others: it comes before them (see [`order`]).
     pub files: Vec<CheckedFile>,
     /// The fabric configs the files were checked against, each with the Hedgehog release
     /// it was checked by (one unless several paths of different fabrics were given).
@@ -82,10 +88,14 @@ pub struct CheckTotals {
 impl CheckReport {
     /// Builds the report and its totals.
     pub fn new(
-        files: Vec<CheckedFile>,
+        mut files: Vec<CheckedFile>,
         fabric_configs: Vec<ConfigSource>,
         missing: Vec<MissingObjects>,
     ) -> Self {
+        for file in &mut files {
+            errors_first(&mut file.findings);
+        }
+        let files = causes_first(files, |file| &file.path, |file| &file.findings);
         let rejected = files.iter().filter(|f| f.is_rejected()).count();
         let ignored = files.iter().filter(|f| f.ignored.is_some()).count();
         let all = || files.iter().flat_map(|f| &f.findings);
@@ -248,6 +258,20 @@ impl SyncReport {
         totals.ignored_files += self.gitignored.len();
         self.totals = totals;
         self.fabrics = plan.fabrics;
+        for fabric in &mut self.fabrics {
+            for rejected in &mut fabric.rejected {
+                errors_first(&mut rejected.findings);
+            }
+            fabric.rejected = causes_first(
+                std::mem::take(&mut fabric.rejected),
+                |rejected| &rejected.path,
+                |rejected| &rejected.findings,
+            );
+            // Sorted by path already: each file's errors come first, in line order.
+            fabric
+                .managed_findings
+                .sort_by(|a, b| (&a.path, a.finding.severity).cmp(&(&b.path, b.finding.severity)));
+        }
     }
 
     /// How many problems fail the run: rejected raw files the change touches (all of them

@@ -2,28 +2,32 @@
 //! line per finding, so editors can jump to it), and the totals; the tables of `list` are in
 //! `text/list.rs`.
 
+mod grouped;
 mod list;
+mod style;
 
 use std::fmt::Write;
 
 use super::{Base, CheckReport, SyncReport};
-use crate::finding::{Finding, Severity};
+use crate::finding::Severity;
 use crate::plan::diff::Diff;
 use crate::plan::{Status, plural};
 use crate::rules::config_file::ConfigSource;
 
+use grouped::{Shown, Unhydrated};
 pub use list::list;
+pub use style::{Colour, Style};
 
 /// `sync --quiet`: per fabric only what fails the run (rejected raw files that count, with
 /// their errors, and errors in managed/), then the closing line.
-fn quiet_sync(report: &SyncReport, colour: Colour) -> Vec<Section> {
+fn quiet_sync(report: &SyncReport, style: Style) -> Vec<Section> {
     let mut sections = Vec::new();
     for fabric in &report.fabrics {
         let mut out = String::new();
         for rejected in fabric.rejected.iter().filter(|r| !r.untouched) {
             for finding in rejected.findings.iter().filter(|f| f.is_error()) {
                 let path = format!("{}/{}", fabric.dir, rejected.path);
-                let _ = writeln!(out, "{}", colour.finding(finding, &path));
+                let _ = writeln!(out, "{}", style.finding(finding, &path));
             }
         }
         for managed in fabric
@@ -32,7 +36,7 @@ fn quiet_sync(report: &SyncReport, colour: Colour) -> Vec<Section> {
             .filter(|m| m.finding.is_error())
         {
             let path = format!("{}/{}", fabric.dir, managed.path);
-            let _ = writeln!(out, "{}", colour.finding(&managed.finding, &path));
+            let _ = writeln!(out, "{}", style.finding(&managed.finding, &path));
         }
         if !out.is_empty() {
             sections.push(Section {
@@ -62,39 +66,24 @@ fn unknown_base_line(base: Option<&Base>) -> String {
     }
 }
 
-/// How the report writes the `error` and `warning` labels: plain, or in ANSI colour for a
-/// terminal (`--color`). The renderer colours each label as it writes it, so a message that
-/// holds `: error: ` (a user's YAML key, say) is never coloured.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Colour {
-    /// No escape codes: a file, a pipe, `NO_COLOR`, `--color never`.
-    Plain,
-    /// `error` in bold red, `warning` in bold yellow.
-    Ansi,
-}
-
-impl Colour {
-    /// The label of `severity` as written.
-    fn label(self, severity: Severity) -> &'static str {
-        match (self, severity) {
-            (Colour::Plain, severity) => severity.label(),
-            (Colour::Ansi, Severity::Error) => "\x1b[1;31merror\x1b[0m",
-            (Colour::Ansi, Severity::Warning) => "\x1b[1;33mwarning\x1b[0m",
-        }
-    }
-
-    /// `finding` as one compiler-style line, its label in this colour.
-    fn finding(self, finding: &Finding, path: &str) -> String {
-        finding.display_labelled(path, self.label(finding.severity))
-    }
-}
-
-/// `check`: one line per finding, then a totals line. `quiet`: errors and totals only.
-pub fn check(report: &CheckReport, quiet: bool, colour: Colour) -> String {
+/// `check`: one line per finding (the unhydrated switches of a fabric in one), then a
+/// totals line. `quiet`: errors and totals only.
+pub fn check(report: &CheckReport, quiet: bool, style: Style) -> String {
     let mut out = String::new();
+    let unhydrated = Unhydrated::of(
+        report
+            .files
+            .iter()
+            .flat_map(|file| file.findings.iter().map(|f| (file.fabric.as_str(), f))),
+    );
     for file in &report.files {
         for finding in file.findings.iter().filter(|f| !quiet || f.is_error()) {
-            let _ = writeln!(out, "{}", colour.finding(finding, &file.path));
+            let shown = match unhydrated.shown(&file.fabric, finding) {
+                Shown::Alone => style.finding(finding, &file.path),
+                Shown::Group(grouped) => style.finding(&grouped, &file.path),
+                Shown::InGroup => continue,
+            };
+            let _ = writeln!(out, "{shown}");
         }
     }
     if quiet {
@@ -102,7 +91,7 @@ pub fn check(report: &CheckReport, quiet: bool, colour: Colour) -> String {
         let _ = writeln!(out, "checked {}", check_totals(report));
         return out;
     }
-    let warning = colour.label(Severity::Warning);
+    let warning = style.label(Severity::Warning);
     for missing in &report.missing {
         let _ = writeln!(out, "{warning}: {}", missing.message());
     }
@@ -176,15 +165,22 @@ pub struct Section {
 /// own warnings (missing references, problems already in managed/), then what moved or
 /// would move (each file with its warnings), then the ignored files. The totals stay the
 /// last line, as on a terminal the last line is the one read first.
-pub fn sync_sections(report: &SyncReport, quiet: bool, colour: Colour) -> Vec<Section> {
+pub fn sync_sections(report: &SyncReport, quiet: bool, style: Style) -> Vec<Section> {
     if quiet {
-        return quiet_sync(report, colour);
+        return quiet_sync(report, style);
     }
-    let warning = colour.label(Severity::Warning);
+    let warning = style.label(Severity::Warning);
     let mut sections = Vec::new();
     let verb = report.move_verb();
     for fabric in &report.fabrics {
         let mut out = String::new();
+        let unhydrated = Unhydrated::of(
+            fabric
+                .moved
+                .iter()
+                .flat_map(|moved| moved.warnings())
+                .map(|f| (fabric.dir.as_str(), f)),
+        );
         let _ = writeln!(out, "{}", fabric.dir);
         let _ = writeln!(out, "  {}", fabric_config(&fabric.fabric_config));
         let _ = writeln!(out, "  {}", release(&fabric.fabric_config));
@@ -197,7 +193,7 @@ pub fn sync_sections(report: &SyncReport, quiet: bool, colour: Colour) -> Vec<Se
             let _ = writeln!(out, "  rejected {} ({why})", rejected.path);
             for finding in &rejected.findings {
                 let path = format!("{}/{}", fabric.dir, rejected.path);
-                let _ = writeln!(out, "      {}", colour.finding(finding, &path));
+                let _ = writeln!(out, "      {}", style.finding(finding, &path));
             }
         }
         for missing in &fabric.missing {
@@ -205,7 +201,7 @@ pub fn sync_sections(report: &SyncReport, quiet: bool, colour: Colour) -> Vec<Se
         }
         for managed in &fabric.managed_findings {
             let path = format!("{}/{}", fabric.dir, managed.path);
-            let _ = writeln!(out, "  {}", colour.finding(&managed.finding, &path));
+            let _ = writeln!(out, "  {}", style.finding(&managed.finding, &path));
         }
         for moved in &fabric.moved {
             let n = moved.resources.len();
@@ -238,7 +234,12 @@ pub fn sync_sections(report: &SyncReport, quiet: bool, colour: Colour) -> Vec<Se
             }
             let path = format!("{}/{}", fabric.dir, moved.raw);
             for finding in moved.warnings() {
-                let _ = writeln!(out, "      {}", colour.finding(finding, &path));
+                let shown = match unhydrated.shown(&fabric.dir, finding) {
+                    Shown::Alone => style.finding(finding, &path),
+                    Shown::Group(grouped) => style.finding(&grouped, &path),
+                    Shown::InGroup => continue,
+                };
+                let _ = writeln!(out, "      {shown}");
             }
         }
         for (ignored, reason) in report.ignored_files(fabric) {
@@ -273,7 +274,7 @@ pub fn sync_sections(report: &SyncReport, quiet: bool, colour: Colour) -> Vec<Se
         let _ = writeln!(closing, "{line}");
     }
     if let Some(failure) = report.commit_failure() {
-        let error = colour.label(Severity::Error);
+        let error = style.label(Severity::Error);
         let _ = writeln!(closing, "{error}: {failure}");
     }
     let _ = writeln!(closing, "{}", closing_line(report));
@@ -347,6 +348,7 @@ pub fn closing_line(report: &SyncReport) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::finding::Finding;
     use crate::report::CheckedFile;
 
     /// A rejected file whose error and warning both quote `: error: ` and `: warning: `, as
@@ -359,6 +361,7 @@ mod tests {
         };
         let file = CheckedFile {
             path: "f.yaml".to_owned(),
+            fabric: String::new(),
             resources: 0,
             findings: vec![error, warning],
             ignored: None,
@@ -369,7 +372,14 @@ mod tests {
     #[test]
     fn only_each_findings_own_label_is_coloured() {
         assert_eq!(
-            check(&report_quoting_labels(), false, Colour::Ansi),
+            check(
+                &report_quoting_labels(),
+                false,
+                Style {
+                    colour: Colour::Ansi,
+                    show_rule: false
+                }
+            ),
             "f.yaml:3:5: \x1b[1;31merror\x1b[0m: unknown field `x: error: y: warning: z`\n\
              f.yaml:4:1: \x1b[1;33mwarning\x1b[0m: the comment says `: warning: ` and `: error: `\n\
              checked 1 file: 0 valid (0 resources), 1 rejected (1 error), 1 warning\n"
@@ -379,7 +389,7 @@ mod tests {
     #[test]
     fn plain_text_has_no_escape_codes() {
         assert_eq!(
-            check(&report_quoting_labels(), false, Colour::Plain),
+            check(&report_quoting_labels(), false, Style::PLAIN),
             "f.yaml:3:5: error: unknown field `x: error: y: warning: z`\n\
              f.yaml:4:1: warning: the comment says `: warning: ` and `: error: `\n\
              checked 1 file: 0 valid (0 resources), 1 rejected (1 error), 1 warning\n"

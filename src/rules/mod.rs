@@ -137,6 +137,9 @@ pub struct Violation {
     pub message: String,
     /// Error (rejects the file) or warning.
     pub severity: Severity,
+    /// Its class, when the rule names one (one of [`crate::finding::rules`]); `None` for
+    /// an id derived from the pointer.
+    pub rule: Option<&'static str>,
 }
 
 /// Collects the violations of one object.
@@ -251,7 +254,16 @@ impl Violations {
             pointer: pointer.into(),
             message: message.into(),
             severity,
+            rule: None,
         });
+    }
+
+    /// Gives the violation recorded last the rule id `rule` (one of
+    /// [`crate::finding::rules`]), for a class of problem that is not one field's rule.
+    pub fn rule_of_last(&mut self, rule: &'static str) {
+        if let Some(last) = self.items.last_mut() {
+            last.rule = Some(rule);
+        }
     }
 
     /// Whether an error (not a warning) was recorded.

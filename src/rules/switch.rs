@@ -203,6 +203,7 @@ pub fn validate(object: &Object, ctx: &Context, out: &mut Violations) {
     }
     if !unhydrated.is_empty() {
         out.warning("/spec", unhydrated_warning(&unhydrated, vtep_missing));
+        out.rule_of_last(crate::finding::rules::SWITCH_HYDRATION);
     }
     if spec.is_spine() && !spec.vtep_ip.is_empty() {
         out.error(

@@ -400,11 +400,13 @@ mod tests {
                     pointer: "/spec/ranges/1/to".into(),
                     message: format!("VLAN range 1 ends at `10`, before its start `20`{tail}"),
                     severity: Severity::Warning,
+                    rule: None,
                 },
                 Violation {
                     pointer: "/spec/ranges/3/from".into(),
                     message: format!("VLAN range 3 starts at `4095`, outside 1..4094{tail}"),
                     severity: Severity::Warning,
+                    rule: None,
                 },
             ],
             "the reserved VLAN 3000 is not reported: the fabric drops it with the rest"
@@ -541,6 +543,7 @@ mod tests {
                     pointer: "/spec/ranges".into(),
                     message: "the fabric refuses this update: subnet `b` (VLAN 2001) of VPC `vpc-1` (managed/vpcs/vpc-1.yaml:1) would be outside the updated ranges (1000-1999); keep ranges that hold the VLANs of the VPCs already in the fabric".into(),
                     severity: Severity::Error,
+                    rule: None,
                 }],
                 "the raw VPC's VLAN 2900 is left to its own check"
             );
@@ -575,6 +578,7 @@ mod tests {
                         pointer: "/spec/ranges".into(),
                         message: "the fabric refuses this update: subnet `h` (VLAN 0) of VPC `bgp` (managed/vpcs/bgp.yaml:1) would be outside the updated ranges (1000-2999); a hostBGP subnet counts as VLAN 0, which no range holds, so while it exists the fabric refuses every update of this namespace; keep ranges that hold the VLANs of the VPCs already in the fabric".into(),
                         severity: Severity::Error,
+                        rule: None,
                     },
                 ]
             );
@@ -585,6 +589,7 @@ mod tests {
                     pointer: "/spec/ranges".into(),
                     message: "subnet `a` (VLAN 2500) of VPC `blue` (managed/vpcs/blue.yaml:1) would be outside the updated ranges (1000-1999): the fabric accepts this update (its check looks at the VPCs of the IPv4Namespace named `default` instead), but refuses any later change to those VPCs until their VLANs are back in the namespace".into(),
                     severity: Severity::Warning,
+                    rule: None,
                 }],
                 "VPC `blue` uses this VLANNamespace, but the fabric's check selects IPv4Namespace `default`"
             );

@@ -169,6 +169,6 @@ fn delete_these(found: &[Written], why: &str) -> Option<Finding> {
             if single_line { "" } else { "s" }
         ),
         severity: Severity::Warning,
-        rule: None,
+        ..Finding::default()
     })
 }

@@ -193,6 +193,7 @@ fn required_string<'a>(
             message: format!("{key} must be a string, not {}", node.value.type_name()),
             severity: Severity::Error,
             rule: Some(crate::finding::rules::SCHEMA_TYPE),
+            ..Finding::default()
         }),
         None => Err(Finding {
             line: root.locate_introduction(parent_pointer).line,
@@ -201,6 +202,7 @@ fn required_string<'a>(
             message: format!("missing required field `{key}`"),
             severity: Severity::Error,
             rule: Some(crate::finding::rules::SCHEMA_REQUIRED),
+            ..Finding::default()
         }),
     }
 }
@@ -211,8 +213,7 @@ pub(super) fn finding_at(pos: Pos, pointer: &str, message: impl Into<String>) ->
         col: pos.col,
         pointer: pointer.to_owned(),
         message: message.into(),
-        severity: Severity::Error,
-        rule: None,
+        ..Finding::default()
     }
 }
 
@@ -369,8 +370,11 @@ pub fn check_document(
     if findings.is_empty() {
         let (violations, typed) = rules::admit_typed(&known.id.kind, &instance, rules);
         object = typed;
+        let of: Option<Box<str>> = name.map(Into::into);
         findings.extend(violations.into_iter().map(|v| Finding {
             severity: v.severity,
+            rule: v.rule,
+            object: of.clone(),
             ..finding_at(root.locate(&v.pointer), &v.pointer, v.message)
         }));
     }

@@ -35,6 +35,7 @@ mod precommit;
 mod profiles_missing;
 mod pull_request;
 mod quickstart;
+mod quiet_output;
 mod readme;
 mod release_choice;
 mod release_schemas;

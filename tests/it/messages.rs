@@ -137,9 +137,10 @@ status: {}
     assert_eq!(
         findings(export),
         [
-            "f.yaml:5:5: warning: this looks like a `kubectl get -o yaml` export: delete lines 5–8, 19 (the `kubectl.kubernetes.io/last-applied-configuration` annotation, `metadata.creationTimestamp`, `metadata.generation`, `status`); the fabric fills these in (at /metadata/annotations/kubectl.kubernetes.io~1last-applied-configuration)",
+            // Errors first: what keeps the file in raw/ is read before what only warns.
             "f.yaml:11:3: error: this looks like a `kubectl get -o yaml` export: delete lines 11–12 (`metadata.resourceVersion`, `metadata.uid`); the applier refuses them: `kubectl apply` rejects a `resourceVersion` when it creates the object and a stale one when it updates it, and a `uid` that is not the live object's (at /metadata/resourceVersion)",
             "f.yaml:18:11: error: \"oops\" is not of type \"array\" (at /spec/permit)",
+            "f.yaml:5:5: warning: this looks like a `kubectl get -o yaml` export: delete lines 5–8, 19 (the `kubectl.kubernetes.io/last-applied-configuration` annotation, `metadata.creationTimestamp`, `metadata.generation`, `status`); the fabric fills these in (at /metadata/annotations/kubectl.kubernetes.io~1last-applied-configuration)",
         ]
     );
 }

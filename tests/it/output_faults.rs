@@ -479,7 +479,7 @@ fn stdout_on_a_full_disk_after_the_commit_keeps_the_syncs_status() {
 #[test]
 fn a_closed_pipe_on_stdout_ends_the_output_quietly() {
     let repo = Repo::new(None);
-    for i in 0..1600 {
+    for i in 0..2000 {
         repo.write(
             &format!("{FABRIC}/raw/bad-{i:03}.yaml"),
             MISSPELT

@@ -153,7 +153,7 @@ fn check_fabrics_without_a_path_checks_the_fabrics_the_globs_match() {
     assert_exit(&out, 1);
     assert_eq!(
         stdout(&out),
-        "../scratch/fab/raw/draft.yaml:2:1: error: YAML syntax error: while parsing a node, did not find expected node content\nchecked 1 file: 0 valid (0 resources), 1 rejected (1 error), 0 warnings\n"
+        "scratch/fab/raw/draft.yaml:2:1: error: YAML syntax error: while parsing a node, did not find expected node content\nchecked 1 file: 0 valid (0 resources), 1 rejected (1 error), 0 warnings\n"
     );
 }
 

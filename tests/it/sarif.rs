@@ -86,7 +86,8 @@ fn a_check_writes_sarif_with_paths_from_the_repository_root_whatever_the_current
             .arg(&file),
     );
     assert_exit(&out, 1);
-    assert!(stdout(&out).starts_with("hedgehog/fabric-1/raw/broken.yaml:3:1: error: "));
+    // The text report names files as SARIF does: from the repository root.
+    assert!(stdout(&out).starts_with("gitops/hedgehog/fabric-1/raw/broken.yaml:3:1: error: "));
     assert_eq!(std::fs::read_to_string(&file).unwrap(), sarif);
 }
 

@@ -44,8 +44,8 @@ fn an_update_that_drops_the_hydrated_values_stays_in_raw() {
   fabric config: fabricator's defaults (no fab.yaml found; give one with `--fabric-config`)
   Hedgehog release: 26.03 (the default: the newest; declare yours with `--hedgehog-release`); checked as fabric v0.129.1 (26.03 ships v0.129.4)
   rejected raw/leaf.yaml (left in raw/)
-      {F}/raw/leaf.yaml:6:3: warning: `asn`, `ip`, `protocolIP` and `vtepIP` are not set: hhfab fills them when it hydrates the wiring; the fabric requires them (`vtepIP` on every leaf) (at /spec)
       {F}/raw/leaf.yaml:6:3: error: this update drops `asn`, `ip`, `protocolIP` and `vtepIP`, which the managed Switch has (managed/switches/leaf-01.yaml): hhfab fills them only in wiring it applies itself, nothing fills them between Git and the fabric, and the fabric requires them; copy them from managed/switches/leaf-01.yaml (at /spec)
+      {F}/raw/leaf.yaml:6:3: warning: `asn`, `ip`, `protocolIP` and `vtepIP` are not set: hhfab fills them when it hydrates the wiring; the fabric requires them (`vtepIP` on every leaf) (at /spec)
 no commit (nothing to change): 0 raw files moved (0 resources: 0 created, 0 updated, 0 unchanged), 1 rejected (1 error), 0 ignored, 1 warning
 "
         )

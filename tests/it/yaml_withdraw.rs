@@ -31,7 +31,8 @@ fn fabric(raw: &[(&str, &[u8])]) -> Repo {
 }
 
 /// `sync --dry-run`'s report of a fabric where raw/vpc.yaml is rejected with `vpc_error`
-/// (its line after the path) and raw/attach.yaml with `attach_errors` (likewise).
+/// (its line after the path) and raw/attach.yaml with `attach_errors` (likewise): the
+/// broken VPC file first, as the attachment's rejection follows from it.
 fn rejected_both(attach_errors: &[&str], vpc_error: &str) -> String {
     let attach: String = attach_errors
         .iter()
@@ -41,10 +42,10 @@ fn rejected_both(attach_errors: &[&str], vpc_error: &str) -> String {
         "{F}
   fabric config: fabricator's defaults (no fab.yaml found; give one with `--fabric-config`)
   Hedgehog release: 26.03 (the default: the newest; declare yours with `--hedgehog-release`); checked as fabric v0.129.1 (26.03 ships v0.129.4)
-  rejected raw/attach.yaml (left in raw/)
-{attach}  rejected raw/vpc.yaml (left in raw/)
+  rejected raw/vpc.yaml (left in raw/)
       {F}/raw/vpc.yaml:{vpc_error}
-  ignored  raw/.gitkeep
+  rejected raw/attach.yaml (left in raw/)
+{attach}  ignored  raw/.gitkeep
 dry run, nothing changed: 0 raw files would move (0 resources: 0 created, 0 updated, 0 unchanged), 2 rejected ({} errors), 1 ignored, 0 warnings
 ",
         attach_errors.len() + 1
@@ -197,8 +198,8 @@ fn check_rejects_the_attachment_naming_the_broken_file_by_its_repository_path() 
     assert_eq!(
         stdout(&out),
         format!(
-            "{F}/raw/attach.yaml:6:11: error: VPC `vpc-1` is defined in {F}/raw/vpc.yaml:1, which is rejected, so it will not exist: fix that file first (at /spec/subnet)
-{F}/raw/vpc.yaml:9:13: error: YAML syntax error: while parsing node, found unknown anchor
+            "{F}/raw/vpc.yaml:9:13: error: YAML syntax error: while parsing node, found unknown anchor
+{F}/raw/attach.yaml:6:11: error: VPC `vpc-1` is defined in {F}/raw/vpc.yaml:1, which is rejected, so it will not exist: fix that file first (at /spec/subnet)
 fabric config: fabricator's defaults (no fab.yaml found; give one with `--fabric-config`)
 Hedgehog release: 26.03 (the default: the newest; declare yours with `--hedgehog-release`); checked as fabric v0.129.1 (26.03 ships v0.129.4)
 checked 7 files: 5 valid (5 resources), 2 rejected (2 errors), 0 warnings

@@ -192,7 +192,7 @@ pub(super) fn collect(registry: &Registry, selection: &Selection) -> Result<Vec<
     for (config, path) in selection.paths.iter().enumerate() {
         let meta =
             std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
-        let display = path.display().to_string();
+        let display = shown(path);
         if meta.is_dir() {
             let base = display.trim_end_matches('/');
             for entry in source::walk(path, base)? {
@@ -232,6 +232,42 @@ pub(super) fn collect(registry: &Registry, selection: &Selection) -> Result<Vec<
         }
     }
     Ok(candidates)
+}
+
+/// How the named `path` is shown in the report: relative to the top of the git work tree
+/// holding it, as a sync and SARIF show paths, from whatever folder `check` runs (never
+/// `../../gitops/...`), and empty for the top of the work tree; as given outside a work
+/// tree, or when it cannot be resolved. A named link is shown where it is, not where it
+/// points.
+pub(super) fn shown(path: &Path) -> String {
+    let as_given = || path.display().to_string();
+    let absolute = match (path.parent(), path.file_name()) {
+        // `.` and `..` have no file name: resolve them whole.
+        (Some(parent), Some(name)) if !parent.as_os_str().is_empty() => {
+            std::fs::canonicalize(parent).map(|dir| dir.join(name))
+        }
+        (_, Some(name)) => std::env::current_dir().map(|dir| dir.join(name)),
+        _ => std::fs::canonicalize(path),
+    };
+    let Ok(absolute) = absolute else {
+        return as_given();
+    };
+    let Some(top) = absolute
+        .ancestors()
+        .find(|folder| folder.join(".git").exists())
+    else {
+        return as_given();
+    };
+    let inside: Vec<String> = absolute
+        .strip_prefix(top)
+        .map(|rest| {
+            rest.components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    // Empty for the top of the work tree itself: its files are shown from there.
+    inside.join("/")
 }
 
 /// The fabric folders matching `globs` (as `sync --fabrics` finds them) in the git

@@ -236,6 +236,7 @@ pub fn checked_files(
             cluster.insert((group, entry.path.as_path()), index);
         }
     }
+    let raw_copies: Vec<_> = inputs.iter().map(super::warnings::RawCopies::of).collect();
     let mut checked = Vec::with_capacity(candidates.len());
     for (candidate, (group, listed)) in candidates.iter().zip(&placed) {
         let why = candidate
@@ -244,6 +245,7 @@ pub fn checked_files(
         if let Some(why) = why {
             checked.push(CheckedFile {
                 path: candidate.display.clone(),
+                fabric: String::new(),
                 resources: 0,
                 findings: Vec::new(),
                 ignored: Some(why.to_owned()),
@@ -278,7 +280,10 @@ pub fn checked_files(
                 let (count, mut findings) = match &file.outcome {
                     Ok(resources) => (
                         resources.len(),
-                        resources.iter().flat_map(|r| r.warnings.clone()).collect(),
+                        resources
+                            .iter()
+                            .flat_map(|r| raw_copies[*group].unrepeated_warnings(r))
+                            .collect(),
                     ),
                     Err(findings) => (0, findings.clone()),
                 };
@@ -290,8 +295,11 @@ pub fn checked_files(
             }
             (None, None) => alone(registry, &contexts[*group], candidate, max_size),
         };
+        let mut findings = findings;
+        super::warnings::mark_change(&mut findings, &scopes[*group], &candidate.display);
         checked.push(CheckedFile {
             path: candidate.display.clone(),
+            fabric: input.dir.clone(),
             resources,
             findings,
             ignored: None,
@@ -322,9 +330,12 @@ fn unlisted_findings(
         checked.iter().map(|file| file.path.as_str()).collect();
     let named: Vec<String> = paths
         .iter()
-        .map(|path| format!("{}/", path.display().to_string().trim_end_matches('/')))
+        .map(|path| match candidates::shown(path) {
+            top if top.is_empty() => top,
+            shown => format!("{}/", shown.trim_end_matches('/')),
+        })
         .collect();
-    let mut elsewhere: BTreeMap<&str, Vec<Finding>> = BTreeMap::new();
+    let mut elsewhere: BTreeMap<&str, (&str, Vec<Finding>)> = BTreeMap::new();
     for input in inputs {
         let shown = |path: &str| {
             input.deleted.iter().any(|deleted| deleted.path == path)
@@ -338,16 +349,18 @@ fn unlisted_findings(
         {
             elsewhere
                 .entry(found.path.as_str())
-                .or_default()
+                .or_insert_with(|| (input.dir.as_str(), Vec::new()))
+                .1
                 .push(found.finding.clone());
         }
     }
     elsewhere
         .into_iter()
-        .map(|(path, mut findings)| {
+        .map(|(path, (fabric, mut findings))| {
             findings.sort_by_key(|f| (f.line, f.col));
             CheckedFile {
                 path: path.to_owned(),
+                fabric: fabric.to_owned(),
                 resources: 0,
                 findings,
                 ignored: None,

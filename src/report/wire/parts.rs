@@ -1,12 +1,14 @@
 //! The parts the JSON report and the SARIF log share: a finding, the fabric config a check
 //! used and the Hedgehog release it was checked against.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use crate::finding;
 use crate::rules::config_file::{ChosenBy, ChosenRelease, ConfigForm, ConfigSource};
 
-/// One problem: `{"line", "col", "pointer"?, "message", "severity"}`.
+/// One problem: `{"line", "col", "pointer"?, "message", "severity", "rule", "in_change"?}`.
 #[derive(Debug, Serialize)]
 pub struct Finding<'a> {
     /// 1-based line in the file.
@@ -20,6 +22,13 @@ pub struct Finding<'a> {
     pub message: &'a str,
     /// `error` (the file is rejected) or `warning`.
     pub severity: &'static str,
+    /// The stable rule id (`schema/unknown-field`, `field/spec.subnets.*.vlan`), as SARIF
+    /// and `--show-rule` name it.
+    pub rule: Cow<'static, str>,
+    /// Whether the change being checked made it (rather than the base branch holding it
+    /// already); only when a base is known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub in_change: Option<bool>,
 }
 
 impl<'a> From<&'a finding::Finding> for Finding<'a> {
@@ -30,6 +39,8 @@ impl<'a> From<&'a finding::Finding> for Finding<'a> {
             pointer: &finding.pointer,
             message: &finding.message,
             severity: finding.severity.label(),
+            rule: finding.rule_id(),
+            in_change: finding.in_change,
         }
     }
 }
