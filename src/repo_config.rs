@@ -282,9 +282,7 @@ fn rule_levels(node: &Node) -> Result<RuleLevels, Finding> {
             let known: Vec<&str> = rules::ALL.iter().map(|rule| rule.id).collect();
             let hint = match similar::closest(id, &known) {
                 Some(meant) => format!("did you mean `{meant}`?"),
-                None => {
-                    "`hh-gitops check --show-rule` prints each finding's rule id".to_owned()
-                }
+                None => "`hh-gitops check --show-rule` prints each finding's rule id".to_owned(),
             };
             return Err(Finding::at(
                 entry.key_pos.line,

@@ -201,6 +201,7 @@ mod tests {
     fn checked(findings: Vec<Finding>) -> CheckedFile {
         CheckedFile {
             path: "raw/a.yaml".into(),
+            fabric: String::new(),
             resources: 1,
             findings,
             ignored: None,

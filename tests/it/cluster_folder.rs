@@ -44,6 +44,8 @@ fn fabric_with_exports(raw: &[(&str, String)]) -> Repo {
         repo.write(&format!("{F}/raw/{path}"), text.as_bytes());
     }
     repo.commit_all("the fabric");
+    // Pushed: a check of unpushed commits would be a check of their change.
+    repo.git(&["push", "-q", "origin", "main"]);
     repo
 }
 
@@ -139,6 +141,8 @@ fn an_object_in_cluster_and_in_managed_or_raw_says_the_applier_applies_the_repos
         vpc("vpc-1", "10.0.1.0/24", 1500).as_bytes(),
     );
     repo.commit_all("a managed copy of an export");
+    // Pushed: a check of unpushed commits would be a check of their change.
+    repo.git(&["push", "-q", "origin", "main"]);
     let out = check(&repo, &[]);
     assert_exit(&out, 1);
     assert_eq!(
@@ -158,6 +162,8 @@ fn strict_references_accept_the_built_in_profiles_and_the_default_gateway_group(
     let fab = std::fs::read(fixtures().join("fab-yaml/hhfab-init-gateway.yaml")).unwrap();
     repo.write(&format!("{F}/fab.yaml"), &fab);
     repo.commit_all("gateways on");
+    // Pushed: a check of unpushed commits would be a check of their change.
+    repo.git(&["push", "-q", "origin", "main"]);
     let out = check(&repo, &["--references", "strict"]);
     assert_exit(&out, 0);
     assert_eq!(
@@ -201,6 +207,8 @@ fn missing_objects_are_one_warning_line_per_kind_and_every_object_in_the_json() 
         );
     }
     repo.commit_all("VPCs in namespaces Git does not hold");
+    // Pushed: a check of unpushed commits would be a check of their change.
+    repo.git(&["push", "-q", "origin", "main"]);
     let out = repo.sync(&["--dry-run"]);
     assert_exit(&out, 0);
     let warnings: Vec<String> = stdout(&out)

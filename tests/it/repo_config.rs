@@ -166,7 +166,11 @@ fn a_rule_set_to_error_rejects_its_warnings_and_off_silences_them() {
 
     let (repo, out) = export_rule("off");
     assert_exit(&out, 0);
-    assert!(!stdout(&out).contains("export"), "{}", stdout(&out));
+    assert!(
+        !stdout(&out).contains("kubectl get -o yaml"),
+        "{}",
+        stdout(&out)
+    );
     assert_eq!(repo.files_under("fabrics/lab/managed/vpcs"), ["vpc-1.yaml"]);
 }
 

@@ -257,6 +257,7 @@ pub fn checked_files(
             let file = &input.cluster[index];
             checked.push(CheckedFile {
                 path: candidate.display.clone(),
+                fabric: input.dir.clone(),
                 resources: file.held.len(),
                 findings: managed_findings_of(input, &file.path),
                 ignored: None,
