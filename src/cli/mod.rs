@@ -5,6 +5,7 @@
 
 pub mod args;
 mod emit;
+mod free;
 mod schemas;
 
 use std::path::Path;
@@ -42,6 +43,8 @@ pub fn main() -> ExitCode {
         Command::Check(args) => args.common.format.is_document(),
         Command::Sync(args) => args.common.format.is_document(),
         Command::List(args) => args.format == ListFormat::Json,
+        Command::Free(command) => free::query(command).format == ListFormat::Json,
+        Command::Refs(args) => args.query.format == ListFormat::Json,
         Command::Schemas(_) | Command::Completions { .. } | Command::Man { .. } => false,
     };
     let terminal = Terminal::new(actions.in_actions, json);
@@ -92,6 +95,14 @@ fn run(cli: Cli, actions: &ActionsEnv, terminal: &Terminal) -> Result<u8> {
                 ListFormat::Text => text::list(&listing),
                 ListFormat::Json => json::render(&json::Listing::from(&listing)),
             })?;
+            Ok(EXIT_CLEAN)
+        }
+        Command::Free(command) => {
+            terminal.out(&free::free(&command)?)?;
+            Ok(EXIT_CLEAN)
+        }
+        Command::Refs(args) => {
+            terminal.out(&free::refs(&args)?)?;
             Ok(EXIT_CLEAN)
         }
         Command::Schemas(SchemasCommand::Import { crds, out }) => {

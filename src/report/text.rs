@@ -12,7 +12,7 @@ use crate::plan::diff::Diff;
 use crate::plan::{Status, plural};
 use crate::rules::config_file::ConfigSource;
 
-pub use list::list;
+pub use list::{aligned, list, shown_cell};
 
 /// `sync --quiet`: per fabric only what fails the run (rejected raw files that count, with
 /// their errors, and errors in managed/), then the closing line.

@@ -114,7 +114,7 @@ fn shown_value(value: &serde_json::Value) -> String {
 
 /// Text from input made safe for a terminal: control characters (escape sequences, line
 /// breaks) are shown escaped instead of acting.
-fn shown_cell(text: &str) -> String {
+pub fn shown_cell(text: &str) -> String {
     text.chars()
         .map(|c| {
             if c.is_control() {
@@ -127,7 +127,7 @@ fn shown_cell(text: &str) -> String {
 }
 
 /// Rows padded into columns two spaces apart, without trailing spaces.
-fn aligned(rows: &[Vec<String>]) -> Vec<String> {
+pub fn aligned(rows: &[Vec<String>]) -> Vec<String> {
     let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
     let widths: Vec<usize> = (0..columns)
         .map(|i| {
