@@ -3,7 +3,12 @@
 //! (a namespace fully used, one not in Git, a switch with a breakout) and on the bundled
 //! example once synced.
 
-use crate::common::{Repo, assert_exit, assert_expected, bin, output, stderr, stdout};
+use std::path::Path;
+use std::process::Command;
+
+use crate::common::{
+    Repo, assert_exit, assert_expected, bin, output, readme, readme_block_after, stderr, stdout,
+};
 
 pub(crate) const FABRIC: &str = "gitops/hedgehog/fabric-1";
 
@@ -351,5 +356,49 @@ fn a_subnet_prefix_out_of_range_is_a_usage_error() {
         stderr(&out).contains("33 is not in 1..=32"),
         "{}",
         stderr(&out)
+    );
+}
+
+#[test]
+fn the_readme_free_commands_run_as_written_on_the_small_fabric() {
+    let repo = small_repo();
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_hh-gitops")).parent().unwrap();
+    let path = std::env::join_paths(
+        std::iter::once(bin_dir.to_owned())
+            .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())),
+    )
+    .unwrap();
+    let block = readme_block_after("<!-- free-commands -->");
+    let lines: Vec<&str> = block.lines().collect();
+    assert_eq!(lines.len(), 5, "{block}");
+    for line in lines {
+        let mut command = Command::new("sh");
+        command
+            .arg("-c")
+            .arg(line)
+            .current_dir(&repo.work)
+            .env("PATH", &path);
+        let out = output(repo.isolate(&mut command));
+        assert_exit(&out, 0);
+        assert!(!out.stdout.is_empty(), "`{line}` printed nothing");
+    }
+}
+
+#[test]
+fn the_readme_free_sample_is_real_output() {
+    let text = readme();
+    let after = &text[text.find("<!-- free-commands -->").expect("the marker")..];
+    let sample = after
+        .split("```\n")
+        .nth(2)
+        .expect("the block after the commands is the sample");
+    let actual = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/cmd/free-vlan.stdout"
+    ))
+    .unwrap();
+    assert_eq!(
+        sample, actual,
+        "README sample is not tests/cmd/free-vlan.stdout"
     );
 }
