@@ -7,7 +7,16 @@ use crate::common::{assert_exit, bin, output, stdout};
 
 /// Words every completion script and the manual page must hold: the subcommands, and flags
 /// of `check` and `sync` added late in the project's life.
-const WORDS: &[&str] = &["check", "sync", "list", "schemas", "completions", "man"];
+const WORDS: &[&str] = &[
+    "check",
+    "sync",
+    "list",
+    "free",
+    "refs",
+    "schemas",
+    "completions",
+    "man",
+];
 
 /// Flags, as every shell's script names them (fish writes `-l changed-since`).
 const FLAGS: &[&str] = &[
@@ -68,6 +77,7 @@ fn the_manual_page_names_every_subcommand_and_out_writes_a_page_for_each() {
         .map(|word| format!("hh-gitops-{word}.1"))
         .chain(["hh-gitops.1".to_owned()])
         .chain(["import", "list"].map(|sub| format!("hh-gitops-schemas-{sub}.1")))
+        .chain(["vlan", "subnet", "port"].map(|sub| format!("hh-gitops-free-{sub}.1")))
         .collect();
     expected.sort();
     assert_eq!(written, expected);
