@@ -8,7 +8,7 @@ use super::args::{FabricQuery, FreeCommand, ListFormat, RefsArgs};
 use crate::free::text::{self, Answer};
 use crate::free::{self, FabricAnswer};
 use crate::limits::DEFAULT_MAX_FILE_SIZE;
-use crate::pipeline::{self, LoadedFabric};
+use crate::pipeline::{self, LoadedFabric, Reading};
 use crate::refs;
 use crate::report::text::shown_cell;
 use crate::report::wire::json;
@@ -27,7 +27,16 @@ pub fn query(command: &FreeCommand) -> &FabricQuery {
 /// The printed answer of `free …`.
 pub fn free(command: &FreeCommand) -> Result<String> {
     let query = query(command);
-    let (fabrics, unmatched) = load(&Registry::embedded(), query)?;
+    let kinds: &[&str] = match command {
+        FreeCommand::Vlan {
+            connection: Some(_),
+            ..
+        } => &["ExternalAttachment", "Connection"],
+        FreeCommand::Vlan { .. } => &["VPC", "VLANNamespace"],
+        FreeCommand::Subnet { .. } => &["VPC", "IPv4Namespace"],
+        FreeCommand::Port { .. } => &["Switch", "Connection"],
+    };
+    let (fabrics, unmatched) = load(&Registry::embedded(), query, Reading::Kinds(kinds))?;
     Ok(match command {
         FreeCommand::Vlan {
             connection: Some(connection),
@@ -86,7 +95,7 @@ pub fn refs(args: &RefsArgs) -> Result<String> {
         );
     };
     let kind = pipeline::kind_named(&registry, kind)?;
-    let (fabrics, unmatched) = load(&registry, &args.query)?;
+    let (fabrics, unmatched) = load(&registry, &args.query, Reading::Mentioning(name))?;
     Ok(answer(
         &args.query,
         "refs",
@@ -97,9 +106,19 @@ pub fn refs(args: &RefsArgs) -> Result<String> {
     ))
 }
 
-/// Every fabric the flags name, loaded.
-fn load(registry: &Registry, query: &FabricQuery) -> Result<(Vec<LoadedFabric>, Vec<String>)> {
-    pipeline::load_fabrics(registry, &query.repo, &query.fabric, DEFAULT_MAX_FILE_SIZE)
+/// Every fabric the flags name, loaded from the managed files `reading` names.
+fn load(
+    registry: &Registry,
+    query: &FabricQuery,
+    reading: Reading,
+) -> Result<(Vec<LoadedFabric>, Vec<String>)> {
+    pipeline::load_fabrics(
+        registry,
+        &query.repo,
+        &query.fabric,
+        reading,
+        DEFAULT_MAX_FILE_SIZE,
+    )
 }
 
 /// `ask` of every fabric, printed by `print` (with a warning per glob that matched nothing

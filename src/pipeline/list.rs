@@ -26,7 +26,8 @@ pub fn list(
         .map(|kind| resolve_kind(registry, kind, "--kind"))
         .transpose()?;
     let wanted = kind.map(|(_, plural)| format!("managed/{plural}/"));
-    let (found, unmatched) = managed_texts(registry, repo, globs, wanted.as_deref(), max_size)?;
+    let wanted = |path: &str| wanted.as_ref().is_none_or(|w| path.starts_with(w));
+    let (found, unmatched) = managed_texts(registry, repo, globs, &wanted, max_size)?;
     let fabrics = found
         .into_iter()
         .map(|fabric| list::fabric_listing(&fabric.dir, fabric.texts, kind.map(|(kind, _)| kind)))
@@ -42,14 +43,14 @@ pub(super) struct ManagedTexts {
     pub texts: Vec<ManagedText>,
 }
 
-/// The managed resource files of every fabric under `repo` matching `globs` (only those
-/// whose path starts with `wanted`, when given), and the globs that matched no fabric.
-/// Finding no fabric at all is an error.
+/// The managed resource files of every fabric under `repo` matching `globs` whose path
+/// (relative to the fabric folder) is `wanted` (the others are not read), and the globs
+/// that matched no fabric. Finding no fabric at all is an error.
 pub(super) fn managed_texts(
     registry: &Registry,
     repo: &Path,
     globs: &[String],
-    wanted: Option<&str>,
+    wanted: &dyn Fn(&str) -> bool,
     max_size: u64,
 ) -> Result<(Vec<ManagedTexts>, Vec<String>)> {
     let source::FabricDirs { dirs, unmatched } = source::find_fabric_dirs(repo, globs)?;
@@ -59,7 +60,7 @@ pub(super) fn managed_texts(
         let texts = fabric_files(registry, &folder, "")?
             .managed
             .into_iter()
-            .filter(|entry| wanted.is_none_or(|w| entry.rel.starts_with(w)))
+            .filter(|entry| wanted(&entry.rel))
             .map(|entry| ManagedText {
                 bytes: read(&entry, max_size),
                 path: entry.rel,

@@ -1,7 +1,8 @@
 //! The reading half of `free` and `refs`: builds each fabric's state from what `list`
-//! reads, its `managed/` resource files, with the fabric's own config (its `fab.yaml`, else
-//! fabricator's defaults) for the release and the built-in SwitchProfiles. raw/ is not
-//! read: these commands answer what the fabric holds once `sync` has moved the raw files.
+//! reads, its `managed/` resource files (those the answer needs, see [`Reading`]), with the
+//! fabric's own config (its `fab.yaml`, else fabricator's defaults) for the release and the
+//! built-in SwitchProfiles. raw/ is not read: these commands answer what the fabric holds
+//! once `sync` has moved the raw files.
 
 use std::path::Path;
 
@@ -32,20 +33,62 @@ pub struct LoadedFabric {
     pub unreadable: Vec<(String, String)>,
 }
 
-/// The fabrics under `repo` matching `globs`, each loaded, and the globs that matched none.
+/// The one name `Default()` fills references in with (the `default` namespaces,
+/// VLANNamespace list and GatewayGroup): a file may refer to it without writing it.
+const DEFAULTED_NAME: &str = "default";
+
+/// Which managed files an answer needs: reading and modelling only those keeps an answer
+/// on a fabric of tens of thousands of objects well under a second.
+#[derive(Debug, Clone, Copy)]
+pub enum Reading<'a> {
+    /// The files of these kinds' folders (`managed/vpcs/`…).
+    Kinds(&'a [&'a str]),
+    /// The files whose text holds this name (a reference to an object names it, unless
+    /// `Default()` fills it in: for `default`, every file), and those that cannot be read.
+    Mentioning(&'a str),
+}
+
+/// The fabrics under `repo` matching `globs`, each loaded from the managed files `reading`
+/// names, and the globs that matched none.
 pub fn load_fabrics(
     registry: &Registry,
     repo: &Path,
     globs: &[String],
+    reading: Reading,
     max_size: u64,
 ) -> Result<(Vec<LoadedFabric>, Vec<String>)> {
-    let (found, unmatched) = managed_texts(registry, repo, globs, None, max_size)?;
+    let folders: Vec<String> = match reading {
+        Reading::Kinds(kinds) => kinds
+            .iter()
+            .map(|kind| {
+                resolve_kind(registry, kind, "KIND").map(|(_, plural)| format!("managed/{plural}/"))
+            })
+            .collect::<Result<_>>()?,
+        Reading::Mentioning(_) => Vec::new(),
+    };
+    let wanted = |path: &str| {
+        matches!(reading, Reading::Mentioning(_)) || folders.iter().any(|f| path.starts_with(f))
+    };
+    let (found, unmatched) = managed_texts(registry, repo, globs, &wanted, max_size)?;
     let mut fabrics = Vec::new();
-    for ManagedTexts { dir, texts } in found {
+    for ManagedTexts { dir, mut texts } in found {
+        if let Reading::Mentioning(name) = reading
+            && name != DEFAULTED_NAME
+        {
+            texts.retain(|text| match &text.bytes {
+                Ok(bytes) => mentions(bytes, name.as_bytes()),
+                Err(_) => true,
+            });
+        }
         let config = LoadedConfig::for_fabric(&repo.join(&dir), &dir, &Given::default(), repo)?;
         fabrics.push(load(registry, dir, texts, &config.context()));
     }
     Ok((fabrics, unmatched))
+}
+
+/// Whether `text` holds `name`.
+fn mentions(text: &[u8], name: &[u8]) -> bool {
+    !name.is_empty() && text.windows(name.len()).any(|window| window == name)
 }
 
 /// The kind `refs` names (`vpc`, `VPCs`) as the registry spells it.
@@ -95,5 +138,17 @@ fn load(registry: &Registry, dir: String, texts: Vec<ManagedText>, ctx: &Context
         state,
         resources,
         unreadable,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mentions;
+
+    #[test]
+    fn a_file_mentions_a_name_anywhere_in_its_text() {
+        assert!(mentions(b"spec:\n  subnet: vpc-1/default\n", b"vpc-1"));
+        assert!(!mentions(b"spec:\n  subnet: vpc-2/default\n", b"vpc-1"));
+        assert!(!mentions(b"anything", b""));
     }
 }
