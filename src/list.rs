@@ -1,14 +1,16 @@
 //! `hh-gitops list`: what a fabric holds in managed/, one table per kind with the fields
 //! people pick values from (a VPC's subnets, CIDRs and VLANs; a Connection's switches and
-//! ports; a Switch's role and ASN), so that a free VLAN or port is found without opening
-//! fifty files. Pure: the managed files' bytes in (read by `pipeline`), the tables out; a
-//! file that cannot be read or parsed is listed with why, never a reason to stop.
+//! ports; a Switch's role, ASN and breakouts; a namespace's ranges or subnets), so that a
+//! free VLAN or port is found without opening fifty files (`hh-gitops free` computes it).
+//! Pure: the managed files' bytes in (read by `pipeline`), the tables out; a file that
+//! cannot be read or parsed is listed with why, never a reason to stop.
 
 use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
 
 use crate::finding::Finding;
+use crate::free::port_order;
 use crate::manifest;
 
 /// One managed file as the shell read it.
@@ -160,20 +162,45 @@ pub fn columns(kind: &str) -> Columns {
                 field: "ports",
             }],
         },
-        "Switch" => Columns::Flat(&[
-            Column {
-                header: "ROLE",
-                field: "role",
-            },
-            Column {
-                header: "PROFILE",
-                field: "profile",
-            },
-            Column {
-                header: "ASN",
-                field: "asn",
-            },
-        ]),
+        "Switch" => Columns::Nested {
+            own: &[
+                Column {
+                    header: "ROLE",
+                    field: "role",
+                },
+                Column {
+                    header: "PROFILE",
+                    field: "profile",
+                },
+                Column {
+                    header: "ASN",
+                    field: "asn",
+                },
+            ],
+            list: "breakouts",
+            item: &[
+                Column {
+                    header: "BREAKOUT PORT",
+                    field: "port",
+                },
+                Column {
+                    header: "MODE",
+                    field: "mode",
+                },
+            ],
+        },
+        "VLANNamespace" => Columns::Flat(&[Column {
+            header: "RANGES",
+            field: "ranges",
+        }]),
+        "IPv4Namespace" => Columns::Nested {
+            own: &[],
+            list: "subnets",
+            item: &[Column {
+                header: "SUBNET",
+                field: "subnet",
+            }],
+        },
         "External" => Columns::Flat(&[
             Column {
                 header: "IPV4 NAMESPACE",
@@ -255,6 +282,38 @@ fn fields(kind: &str, spec: &Value) -> Map<String, Value> {
             out.insert("role".into(), get("role"));
             out.insert("profile".into(), get("profile"));
             out.insert("asn".into(), get("asn"));
+            let mut breakouts: Vec<(&String, &Value)> = spec
+                .get("portBreakouts")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+                .collect();
+            breakouts.sort_by(|a, b| port_order(a.0, b.0));
+            let breakouts = breakouts
+                .into_iter()
+                .map(|(port, mode)| json!({"port": port, "mode": mode}))
+                .collect();
+            out.insert("breakouts".into(), Value::Array(breakouts));
+        }
+        "VLANNamespace" => {
+            let ranges: Vec<Value> = spec
+                .get("ranges")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .map(range_text)
+                .collect();
+            out.insert("ranges".into(), Value::Array(ranges));
+        }
+        "IPv4Namespace" => {
+            let subnets: Vec<Value> = spec
+                .get("subnets")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .map(|subnet| json!({"subnet": subnet}))
+                .collect();
+            out.insert("subnets".into(), Value::Array(subnets));
         }
         "External" => {
             out.insert("ipv4Namespace".into(), get("ipv4Namespace"));
@@ -268,6 +327,18 @@ fn fields(kind: &str, spec: &Value) -> Map<String, Value> {
         _ => {}
     }
     out
+}
+
+/// A VLAN range as written, as people write it: `1000-2999`, or `1000` when `to` is absent,
+/// 0 or the same; anything else as written.
+fn range_text(range: &Value) -> Value {
+    let number = |key: &str| range.get(key).and_then(Value::as_u64);
+    match (number("from"), number("to")) {
+        (Some(from), None | Some(0)) => Value::from(from.to_string()),
+        (Some(from), Some(to)) if to == from => Value::from(from.to_string()),
+        (Some(from), Some(to)) => Value::from(format!("{from}-{to}")),
+        _ => range.clone(),
+    }
 }
 
 /// The links of a Connection's body, each as its (role, port) pairs: a link is a mapping

@@ -4,6 +4,7 @@
 //! I/O error).
 
 mod emit;
+mod free;
 mod schemas;
 
 use std::path::Path;
@@ -41,6 +42,8 @@ pub fn main() -> ExitCode {
         Command::Check(args) => args.common.format.is_document(),
         Command::Sync(args) => args.common.format.is_document(),
         Command::List(args) => args.format == ListFormat::Json,
+        Command::Free(command) => free::query(command).format == ListFormat::Json,
+        Command::Refs(args) => args.query.format == ListFormat::Json,
         Command::Init { .. }
         | Command::Schemas(_)
         | Command::Completions { .. }
@@ -94,6 +97,14 @@ fn run(cli: Cli, actions: &ActionsEnv, terminal: &Terminal) -> Result<u8> {
                 ListFormat::Text => text::list(&listing),
                 ListFormat::Json => json::render(&json::Listing::from(&listing)),
             })?;
+            Ok(EXIT_CLEAN)
+        }
+        Command::Free(command) => {
+            terminal.out(&free::free(&command)?)?;
+            Ok(EXIT_CLEAN)
+        }
+        Command::Refs(args) => {
+            terminal.out(&free::refs(&args)?)?;
             Ok(EXIT_CLEAN)
         }
         Command::Schemas(SchemasCommand::Import { crds, out }) => {

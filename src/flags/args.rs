@@ -40,6 +40,17 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         repo: Option<PathBuf>,
     },
+    /// Print what is still free in each fabric: VLANs of a VLANNamespace or an external
+    /// connection, subnets of an IPv4Namespace, ports of a switch. Reads what `list` reads,
+    /// each fabric's managed/ (what the fabric holds once `sync` has moved raw/), with the
+    /// fabric's fab.yaml for its release and built-in SwitchProfiles; never raw/, never the
+    /// running fabric.
+    #[command(subcommand)]
+    Free(FreeCommand),
+    /// Print every object of each fabric's managed/ that refers to KIND/NAME, at the
+    /// file:line of the field naming it (defaulted references count: a VPC without
+    /// `ipv4Namespace` refers to IPv4Namespace `default`). Reads what `list` reads.
+    Refs(RefsArgs),
     /// Work with the JSON Schemas hh-gitops validates against.
     #[command(subcommand)]
     Schemas(SchemasCommand),
@@ -318,6 +329,81 @@ pub struct ListArgs {
     /// Output format: aligned tables, or the same as JSON data.
     #[arg(long, value_enum, default_value_t = ListFormat::Text)]
     pub format: ListFormat,
+}
+
+/// The fabrics `free` and `refs` answer for, and how.
+#[derive(Debug, Args)]
+pub struct FabricQuery {
+    /// The GitOps repository.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub repo: PathBuf,
+    /// Fabric folders, as globs relative to the repository, as `list --fabric`. Repeatable.
+    #[arg(
+        long,
+        visible_alias = "fabrics",
+        value_name = "GLOB",
+        default_value = crate::source::DEFAULT_FABRICS
+    )]
+    pub fabric: Vec<String>,
+    /// Output format: aligned tables, or the same as JSON data.
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
+}
+
+/// `hh-gitops free ...`.
+#[derive(Debug, Subcommand)]
+pub enum FreeCommand {
+    /// The free VLANs of each VLANNamespace: its ranges minus the VLANs of the VPC subnets
+    /// of VPCs naming it. With --connection, the VLANs (1-4094, and untagged) that no
+    /// ExternalAttachment of that Connection uses.
+    Vlan {
+        /// Only this VLANNamespace.
+        #[arg(long, value_name = "NAME", conflicts_with = "connection")]
+        namespace: Option<String>,
+        /// The VLANs of this external Connection's attachments instead.
+        #[arg(long, value_name = "NAME")]
+        connection: Option<String>,
+        /// Which fabrics, and how.
+        #[command(flatten)]
+        query: FabricQuery,
+    },
+    /// The first free /N subnets of each IPv4Namespace: inside its subnets, sharing no
+    /// address with a VPC subnet of that namespace.
+    Subnet {
+        /// The prefix length N of the subnets wanted (`24` for /24).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=32))]
+        prefix: u8,
+        /// How many to print per namespace.
+        #[arg(long, value_name = "COUNT", default_value_t = 3)]
+        count: usize,
+        /// Only this IPv4Namespace.
+        #[arg(long, value_name = "NAME")]
+        namespace: Option<String>,
+        /// Which fabrics, and how.
+        #[command(flatten)]
+        query: FabricQuery,
+    },
+    /// The ports of a switch no Connection uses, after its SwitchProfile's breakouts (a
+    /// broken-out port is listed by its lanes), with each port's group.
+    Port {
+        /// The Switch.
+        #[arg(long, value_name = "NAME")]
+        switch: String,
+        /// Which fabrics, and how.
+        #[command(flatten)]
+        query: FabricQuery,
+    },
+}
+
+/// `hh-gitops refs`.
+#[derive(Debug, Args)]
+pub struct RefsArgs {
+    /// The object: its kind (name or plural, any case) and name, `vpc/vpc-1`.
+    #[arg(value_name = "KIND/NAME")]
+    pub object: String,
+    /// Which fabrics, and how.
+    #[command(flatten)]
+    pub query: FabricQuery,
 }
 
 /// `hh-gitops schemas ...`.

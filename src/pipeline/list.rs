@@ -22,26 +22,54 @@ pub fn list(
     kind: Option<&str>,
     max_size: u64,
 ) -> Result<Listing> {
-    let kind = kind.map(|kind| resolve_kind(registry, kind)).transpose()?;
+    let kind = kind
+        .map(|kind| resolve_kind(registry, kind, "--kind"))
+        .transpose()?;
+    let wanted = kind.map(|(_, plural)| format!("managed/{plural}/"));
+    let wanted = |path: &str| wanted.as_ref().is_none_or(|w| path.starts_with(w));
+    let (found, unmatched) = managed_texts(registry, repo, globs, &wanted, max_size)?;
+    let fabrics = found
+        .into_iter()
+        .map(|fabric| list::fabric_listing(&fabric.dir, fabric.texts, kind.map(|(kind, _)| kind)))
+        .collect();
+    Ok(Listing::new(fabrics, kind.map(|(kind, _)| kind), unmatched))
+}
+
+/// The managed files of one fabric, as read.
+pub(super) struct ManagedTexts {
+    /// The fabric folder relative to the repository.
+    pub dir: String,
+    /// Its managed resource files (those under `wanted`, when given).
+    pub texts: Vec<ManagedText>,
+}
+
+/// The managed resource files of every fabric under `repo` matching `globs` whose path
+/// (relative to the fabric folder) is `wanted` (the others are not read), and the globs
+/// that matched no fabric. Finding no fabric at all is an error.
+pub(super) fn managed_texts(
+    registry: &Registry,
+    repo: &Path,
+    globs: &[String],
+    wanted: &dyn Fn(&str) -> bool,
+    max_size: u64,
+) -> Result<(Vec<ManagedTexts>, Vec<String>)> {
     let source::FabricDirs { dirs, unmatched } = source::find_fabric_dirs(repo, globs)?;
     let mut fabrics = Vec::new();
     for dir in dirs.into_iter().filter(|dir| dir.skip_reason.is_none()) {
         let folder = repo.join(&dir.rel);
-        let wanted = kind.map(|(_, plural)| format!("managed/{plural}/"));
         let texts = fabric_files(registry, &folder, "")?
             .managed
             .into_iter()
-            .filter(|entry| wanted.as_ref().is_none_or(|w| entry.rel.starts_with(w)))
+            .filter(|entry| wanted(&entry.rel))
             .map(|entry| ManagedText {
                 bytes: read(&entry, max_size),
                 path: entry.rel,
             })
             .collect();
-        fabrics.push(list::fabric_listing(
-            &dir.rel,
+        fabrics.push(ManagedTexts {
+            dir: dir.rel,
             texts,
-            kind.map(|(kind, _)| kind),
-        ));
+        });
     }
     if fabrics.is_empty() {
         bail!(
@@ -50,11 +78,16 @@ pub fn list(
             globs.join(", ")
         );
     }
-    Ok(Listing::new(fabrics, kind.map(|(kind, _)| kind), unmatched))
+    Ok((fabrics, unmatched))
 }
 
-/// The kind `--kind` names, and its plural.
-fn resolve_kind<'r>(registry: &'r Registry, wanted: &str) -> Result<(&'r str, &'r str)> {
+/// The kind `wanted` names (as a kind or its plural, in any case), and its plural;
+/// `named_by` says where the user wrote it, for the error.
+pub(super) fn resolve_kind<'r>(
+    registry: &'r Registry,
+    wanted: &str,
+    named_by: &str,
+) -> Result<(&'r str, &'r str)> {
     let kinds = registry.kinds();
     if let Some(known) = kinds.iter().find(|k| {
         k.id.kind.eq_ignore_ascii_case(wanted) || k.id.plural.eq_ignore_ascii_case(wanted)
@@ -65,7 +98,7 @@ fn resolve_kind<'r>(registry: &'r Registry, wanted: &str) -> Result<(&'r str, &'
     names.sort_unstable();
     names.dedup();
     bail!(
-        "--kind `{wanted}` is not a kind hh-gitops knows: use one of {}",
+        "{named_by} `{wanted}` is not a kind hh-gitops knows: use one of {}",
         names.join(", ")
     )
 }

@@ -8,6 +8,7 @@ mod check;
 mod discover;
 pub mod fabric_config;
 mod list;
+mod state;
 mod warnings;
 
 use std::path::Path;
@@ -26,6 +27,7 @@ use crate::rules::config_file::ConfigSource;
 use crate::schema::Registry;
 use fabric_config::Given;
 pub use list::list;
+pub use state::{LoadedFabric, Reading, kind_named, load_fabrics};
 
 /// How many plans a run makes before it gives up on a branch that keeps moving.
 const MAX_PLANS: u32 = 4;

@@ -15,7 +15,7 @@ use crate::plan::{Status, plural};
 use crate::rules::config_file::ConfigSource;
 
 use grouped::{Shown, Unhydrated};
-pub use list::list;
+pub use list::{aligned, list, shown_cell};
 pub use style::{Colour, Style};
 
 /// `sync --quiet`: per fabric only what fails the run (rejected raw files that count, with

@@ -46,6 +46,8 @@ use serde_json::Value;
 pub use crate::finding::Severity;
 pub use crate::release::Release;
 use config::FabricConfig;
+/// The VLAN an ExternalAttachment uses on its connection, for `hh-gitops free vlan --connection`.
+pub use externalattachment::vlan as external_attachment_vlan;
 
 /// What the rules may read besides the object itself.
 #[derive(Debug, Clone, Copy)]

@@ -6,8 +6,8 @@
 //! cross-object rules look up (the Go `kube.Get` calls of each kind's `Validate()`) and the
 //! ones the delete webhooks (`pkg/ctrl/*_wh.go`) list referrers by.
 
-use super::Typed;
 use super::connection::{End, LAST_WITH_MCLAG};
+use super::{Typed, pointer_segment};
 
 /// How a GatewayPeering names an External among its sides (`ext.<name>`,
 /// `gatewaypeering_types.go`); any other side is a VPC.
@@ -16,48 +16,112 @@ const EXTERNAL_SIDE_PREFIX: &str = "ext.";
 /// One reference: the referred object's kind and name.
 pub type Reference = (&'static str, String);
 
+/// One reference and the field that makes it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ReferenceAt {
+    /// The referred object's kind (`VPC`).
+    pub kind: &'static str,
+    /// Its name.
+    pub name: String,
+    /// JSON pointer of the field naming it in the referring document
+    /// (`/spec/subnet`); for a name `Default()` filled in, the field it defaults.
+    pub pointer: String,
+}
+
 /// Every object `object` refers to, each once, in a stable order.
 pub fn references(object: &Typed) -> Vec<Reference> {
-    let mut out: Vec<Reference> = Vec::new();
-    let mut add = |kind: &'static str, name: &str| {
+    let mut out: Vec<Reference> = references_at(object)
+        .into_iter()
+        .map(|reference| (reference.kind, reference.name))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Every reference `object` makes, with the field that makes it: the one list of what
+/// refers to what, which [`references`] (the cross-object checks) and `hh-gitops refs`
+/// both read. In a stable order; a name referred to from two fields is there twice.
+pub fn references_at(object: &Typed) -> Vec<ReferenceAt> {
+    let mut out: Vec<ReferenceAt> = Vec::new();
+    let mut add = |kind: &'static str, name: &str, pointer: String| {
         if !name.is_empty() {
-            out.push((kind, name.to_owned()));
+            out.push(ReferenceAt {
+                kind,
+                name: name.to_owned(),
+                pointer,
+            });
         }
     };
     match object {
         Typed::Vpc(vpc) => {
-            add("IPv4Namespace", &vpc.spec.ipv4_namespace);
-            add("VLANNamespace", &vpc.spec.vlan_namespace);
-            for subnet in vpc.spec.subnets.iter().flat_map(|s| s.values()) {
+            add(
+                "IPv4Namespace",
+                &vpc.spec.ipv4_namespace,
+                "/spec/ipv4Namespace".into(),
+            );
+            add(
+                "VLANNamespace",
+                &vpc.spec.vlan_namespace,
+                "/spec/vlanNamespace".into(),
+            );
+            for (name, subnet) in vpc.spec.subnets.iter().flatten() {
                 if subnet.dhcp.relay_vpc != vpc.metadata.name {
-                    add("VPC", &subnet.dhcp.relay_vpc);
+                    let at = format!("/spec/subnets/{}/dhcp/relayVPC", pointer_segment(name));
+                    add("VPC", &subnet.dhcp.relay_vpc, at);
                 }
             }
         }
         Typed::VpcAttachment(attachment) => {
             // `<vpc>/<subnet>` once defaulted.
             let subnet = attachment.spec.subnet.as_deref().unwrap_or_default();
-            add("VPC", subnet.split_once('/').map_or(subnet, |(vpc, _)| vpc));
+            add(
+                "VPC",
+                subnet.split_once('/').map_or(subnet, |(vpc, _)| vpc),
+                "/spec/subnet".into(),
+            );
             add(
                 "Connection",
                 attachment.spec.connection.as_deref().unwrap_or_default(),
+                "/spec/connection".into(),
             );
         }
         Typed::VpcPeering(peering) => {
-            for permit in peering.spec.permit.iter().flatten() {
+            for (index, permit) in peering.spec.permit.iter().flatten().enumerate() {
                 for vpc in permit.keys() {
-                    add("VPC", vpc);
+                    let at = format!("/spec/permit/{index}/{}", pointer_segment(vpc));
+                    add("VPC", vpc, at);
                 }
             }
         }
-        Typed::External(external) => add("IPv4Namespace", &external.spec.ipv4_namespace),
+        Typed::External(external) => add(
+            "IPv4Namespace",
+            &external.spec.ipv4_namespace,
+            "/spec/ipv4Namespace".into(),
+        ),
         Typed::ExternalAttachment(attachment) => {
-            add("External", &attachment.spec.external);
-            add("Connection", &attachment.spec.connection);
+            add(
+                "External",
+                &attachment.spec.external,
+                "/spec/external".into(),
+            );
+            add(
+                "Connection",
+                &attachment.spec.connection,
+                "/spec/connection".into(),
+            );
         }
         Typed::ExternalPeering(peering) => {
-            add("VPC", &peering.spec.permit.vpc.name);
-            add("External", &peering.spec.permit.external.name);
+            add(
+                "VPC",
+                &peering.spec.permit.vpc.name,
+                "/spec/permit/vpc/name".into(),
+            );
+            add(
+                "External",
+                &peering.spec.permit.external.name,
+                "/spec/permit/external/name".into(),
+            );
         }
         Typed::Connection(connection) => {
             // The devices as the releases that validate MCLAG list them, so that an MCLAG
@@ -69,31 +133,42 @@ pub fn references(object: &Typed) -> Vec<Reference> {
                     End::Server => "Server",
                     End::Gateway => "Gateway",
                 };
-                add(kind, endpoint.device());
+                add(kind, endpoint.device(), endpoint.pointer.clone());
             }
             if let Some(static_external) = &connection.spec.static_external {
-                add("VPC", &static_external.within_vpc);
+                add(
+                    "VPC",
+                    &static_external.within_vpc,
+                    "/spec/staticExternal/withinVPC".into(),
+                );
             }
         }
         Typed::Switch(switch) => {
+            // `Default()` sorts both lists, so an index may not be the written one.
             for namespace in &switch.spec.vlan_namespaces {
-                add("VLANNamespace", namespace);
+                add("VLANNamespace", namespace, "/spec/vlanNamespaces".into());
             }
             for group in &switch.spec.groups {
-                add("SwitchGroup", group);
+                add("SwitchGroup", group, "/spec/groups".into());
             }
         }
         Typed::Gateway(gateway) => {
+            // Sorted by `Default()` too.
             for group in &gateway.spec.groups {
-                add("GatewayGroup", &group.name);
+                add("GatewayGroup", &group.name, "/spec/groups".into());
             }
         }
         Typed::GatewayPeering(peering) => {
-            add("GatewayGroup", &peering.spec.gateway_group);
+            add(
+                "GatewayGroup",
+                &peering.spec.gateway_group,
+                "/spec/gatewayGroup".into(),
+            );
             for side in peering.spec.peering.iter().flat_map(|p| p.keys()) {
+                let at = format!("/spec/peering/{}", pointer_segment(side));
                 match side.strip_prefix(EXTERNAL_SIDE_PREFIX) {
-                    Some(external) => add("External", external),
-                    None => add("VPC", side),
+                    Some(external) => add("External", external, at),
+                    None => add("VPC", side, at),
                 }
             }
         }
@@ -103,8 +178,6 @@ pub fn references(object: &Typed) -> Vec<Reference> {
         | Typed::VlanNamespace(_)
         | Typed::GatewayGroup(_) => {}
     }
-    out.sort();
-    out.dedup();
     out
 }
 
@@ -190,5 +263,35 @@ mod tests {
                 ("VPC", "vpc-1")
             ])
         );
+    }
+
+    #[test]
+    fn each_reference_names_the_field_that_makes_it() {
+        let attachment = json!({"kind": "VPCAttachment", "metadata": {"name": "a"},
+            "spec": {"subnet": "vpc-1/default", "connection": "c"}});
+        let (_, typed) = admit_typed(
+            "VPCAttachment",
+            &attachment,
+            &Context::fabricator_defaults(),
+        );
+        let at: Vec<(&str, String, String)> = references_at(&typed.unwrap())
+            .into_iter()
+            .map(|r| (r.kind, r.name, r.pointer))
+            .collect();
+        assert_eq!(
+            at,
+            [
+                ("VPC", "vpc-1".into(), "/spec/subnet".into()),
+                ("Connection", "c".into(), "/spec/connection".into())
+            ]
+        );
+        let peering = json!({"kind": "VPCPeering", "metadata": {"name": "p"},
+            "spec": {"permit": [{"vpc-1": {}, "vpc/2": {}}]}});
+        let (_, typed) = admit_typed("VPCPeering", &peering, &Context::fabricator_defaults());
+        let pointers: Vec<String> = references_at(&typed.unwrap())
+            .into_iter()
+            .map(|r| r.pointer)
+            .collect();
+        assert_eq!(pointers, ["/spec/permit/0/vpc-1", "/spec/permit/0/vpc~12"]);
     }
 }

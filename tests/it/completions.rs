@@ -12,6 +12,8 @@ const WORDS: &[&str] = &[
     "sync",
     "list",
     "init",
+    "free",
+    "refs",
     "schemas",
     "completions",
     "man",
@@ -76,6 +78,7 @@ fn the_manual_page_names_every_subcommand_and_out_writes_a_page_for_each() {
         .map(|word| format!("hh-gitops-{word}.1"))
         .chain(["hh-gitops.1".to_owned()])
         .chain(["import", "list"].map(|sub| format!("hh-gitops-schemas-{sub}.1")))
+        .chain(["vlan", "subnet", "port"].map(|sub| format!("hh-gitops-free-{sub}.1")))
         .collect();
     expected.sort();
     assert_eq!(written, expected);

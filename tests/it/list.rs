@@ -41,8 +41,11 @@ metadata:
   name: leaf-01
 spec:
   role: server-leaf
-  profile: vs
+  profile: edgecore-eps202
   asn: 65101
+  portBreakouts:
+    E1/54: 4x10G
+    E1/53: 4x25G
 ";
 
 const EXTERNAL: &str = "apiVersion: vpc.githedgehog.com/v1beta1
@@ -73,15 +76,27 @@ spec:
   - 10.0.0.0/16
 ";
 
-/// Two fabrics: f1 holds one resource of each listed kind (a VPC with two subnets), a file
-/// that does not parse and a ConfigMap folder that is not a kind's; f2 holds nothing.
+const VLAN_NAMESPACE: &str = "apiVersion: wiring.githedgehog.com/v1beta1
+kind: VLANNamespace
+metadata:
+  name: default
+spec:
+  ranges:
+  - from: 1000
+    to: 2999
+  - from: 3500
+";
+
+/// Two fabrics: f1 holds one resource of each listed kind (a VPC with two subnets, a Switch
+/// with two breakouts, namespaces with their ranges), a file that does not parse and a
+/// ConfigMap folder that is not a kind's; f2 holds nothing.
 fn repo() -> Repo {
     let repo = Repo::new(None);
     let two_subnets = vpc("vpc-1", 1001).replace(
         "      vlan: 1001\n",
         "      vlan: 1001\n    db:\n      subnet: 10.0.9.0/24\n      vlan: 1009\n",
     );
-    let files: [(&str, &str); 10] = [
+    let files: [(&str, &str); 11] = [
         ("raw/.gitkeep", ""),
         ("managed/vpcs/vpc-1.yaml", &two_subnets),
         ("managed/vpcs/vpc-10.yaml", &vpc("vpc-10", 1010)),
@@ -94,6 +109,7 @@ fn repo() -> Repo {
         ("managed/externals/internet.yaml", EXTERNAL),
         ("managed/vpcattachments/vpc-1--server-01.yaml", ATTACHMENT),
         ("managed/ipv4namespaces/default.yaml", NAMESPACE),
+        ("managed/vlannamespaces/default.yaml", VLAN_NAMESPACE),
         ("managed/tests/configmap.yaml", "kind: ConfigMap\n"),
     ];
     for (path, text) in files {
@@ -116,6 +132,26 @@ fn list_prints_a_sorted_aligned_table_per_kind_and_the_files_it_cannot_read() {
     let out = list(&repo, &[]);
     assert_exit(&out, 0);
     assert_expected("list.stdout", &stdout(&out));
+}
+
+#[test]
+fn continuation_rows_repeat_the_name_so_grep_finds_every_row_of_an_object() {
+    let repo = repo();
+    let text = stdout(&list(&repo, &[]));
+    let rows: Vec<&str> = text
+        .lines()
+        .filter(|line| line.starts_with("leaf-01 ") || line.starts_with("vpc-1 "))
+        .map(str::trim_end)
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            "leaf-01  server-leaf  edgecore-eps202  65101  E1/53          4x25G",
+            "leaf-01                                       E1/54          4x10G",
+            "vpc-1   -               -               db       10.0.9.0/24   1009",
+            "vpc-1                                   default  10.0.1.0/24   1001",
+        ]
+    );
 }
 
 #[test]

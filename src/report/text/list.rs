@@ -73,11 +73,8 @@ fn kind_rows(table: &KindTable) -> Vec<Vec<String>> {
         let field = |value: Option<&serde_json::Value>| shown_value(value.unwrap_or_default());
         for line in 0..items.len().max(1) {
             let first = line == 0;
-            let mut row = vec![if first {
-                shown_cell(&resource.name)
-            } else {
-                String::new()
-            }];
+            // Every row names its resource, so that `grep NAME` finds all of them.
+            let mut row = vec![shown_cell(&resource.name)];
             for column in own_columns {
                 row.push(if first {
                     field(resource.fields.get(column.field))
@@ -114,7 +111,7 @@ fn shown_value(value: &serde_json::Value) -> String {
 
 /// Text from input made safe for a terminal: control characters (escape sequences, line
 /// breaks) are shown escaped instead of acting.
-fn shown_cell(text: &str) -> String {
+pub fn shown_cell(text: &str) -> String {
     text.chars()
         .map(|c| {
             if c.is_control() {
@@ -127,7 +124,7 @@ fn shown_cell(text: &str) -> String {
 }
 
 /// Rows padded into columns two spaces apart, without trailing spaces.
-fn aligned(rows: &[Vec<String>]) -> Vec<String> {
+pub fn aligned(rows: &[Vec<String>]) -> Vec<String> {
     let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
     let widths: Vec<usize> = (0..columns)
         .map(|i| {
@@ -182,7 +179,7 @@ mod tests {
         );
         assert_eq!(
             list(&listing),
-            "f\n\nSwitch (2)\nNAME            ROLE   PROFILE  ASN\nevil\\u{1b}[31m  spine  vs       -\nleaf-01         -      vs       -\n"
+            "f\n\nSwitch (2)\nNAME            ROLE   PROFILE  ASN  BREAKOUT PORT  MODE\nevil\\u{1b}[31m  spine  vs       -    -              -\nleaf-01         -      vs       -    -              -\n"
         );
     }
 }
