@@ -113,7 +113,7 @@ pub fn text(dir: &str, answer: &Referrers) -> String {
             )
         }
         Some(origin) => writeln!(out, "{subject} ({origin})"),
-        None => writeln!(out, "{subject}: not in managed/"),
+        None => writeln!(out, "{subject}: in neither managed/ nor cluster/"),
     };
     if answer.referrers.is_empty() {
         let _ = writeln!(out, "  nothing in managed/ refers to it");

@@ -5,11 +5,11 @@ use anyhow::{Result, bail};
 use serde::Serialize;
 
 use crate::flags::args::{FabricQuery, FreeCommand, ListFormat, RefsArgs};
-use crate::free::text::{self, Answer};
 use crate::free::{self, FabricAnswer};
 use crate::limits::DEFAULT_MAX_FILE_SIZE;
 use crate::pipeline::{self, LoadedFabric, Reading};
 use crate::refs;
+use crate::report::text::free::{self as text, Answer};
 use crate::report::text::shown_cell;
 use crate::report::wire::json;
 use crate::rules::state::FabricState;

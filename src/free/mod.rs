@@ -4,14 +4,14 @@
 //! unused ports of a switch (`port`).
 //!
 //! Pure: each answer is computed from a fabric's state (`rules::state::FabricState`, built
-//! by `pipeline` from managed/) and returned as data; `text` prints it, and the same data
+//! by `pipeline` from managed/ and cluster/) and returned as data; `report::text::free`
+//! prints it, and the same data
 //! serialises as the JSON answer. What is "used" is what the cross-object rules count: the
 //! VLANs of VPC subnets by their VLANNamespace, VPC subnets by their IPv4Namespace, the
 //! ports of Connections (`WiringIndex`), the VLANs of ExternalAttachments by connection.
 
 mod port;
 mod subnet;
-pub mod text;
 mod vlan;
 
 use serde::Serialize;

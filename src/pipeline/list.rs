@@ -27,7 +27,7 @@ pub fn list(
         .transpose()?;
     let wanted = kind.map(|(_, plural)| format!("managed/{plural}/"));
     let wanted = |path: &str| wanted.as_ref().is_none_or(|w| path.starts_with(w));
-    let (found, unmatched) = managed_texts(registry, repo, globs, &wanted, max_size)?;
+    let (found, unmatched) = managed_texts(registry, repo, globs, &wanted, false, max_size)?;
     let fabrics = found
         .into_iter()
         .map(|fabric| list::fabric_listing(&fabric.dir, fabric.texts, kind.map(|(kind, _)| kind)))
@@ -41,34 +41,53 @@ pub(super) struct ManagedTexts {
     pub dir: String,
     /// Its managed resource files (those under `wanted`, when given).
     pub texts: Vec<ManagedText>,
+    /// Its cluster/ files, the objects the fabric holds that Git does not apply (every one,
+    /// when asked for: they are few).
+    pub cluster: Vec<ManagedText>,
 }
 
 /// The managed resource files of every fabric under `repo` matching `globs` whose path
-/// (relative to the fabric folder) is `wanted` (the others are not read), and the globs
-/// that matched no fabric. Finding no fabric at all is an error.
+/// (relative to the fabric folder) is `wanted` (the others are not read), with its cluster/
+/// files when `with_cluster`, and the globs that matched no fabric. Finding no fabric at all
+/// is an error.
 pub(super) fn managed_texts(
     registry: &Registry,
     repo: &Path,
     globs: &[String],
     wanted: &dyn Fn(&str) -> bool,
+    with_cluster: bool,
     max_size: u64,
 ) -> Result<(Vec<ManagedTexts>, Vec<String>)> {
     let source::FabricDirs { dirs, unmatched } = source::find_fabric_dirs(repo, globs)?;
     let mut fabrics = Vec::new();
     for dir in dirs.into_iter().filter(|dir| dir.skip_reason.is_none()) {
         let folder = repo.join(&dir.rel);
-        let texts = fabric_files(registry, &folder, "")?
-            .managed
-            .into_iter()
-            .filter(|entry| wanted(&entry.rel))
-            .map(|entry| ManagedText {
-                bytes: read(&entry, max_size),
-                path: entry.rel,
-            })
-            .collect();
+        let files = fabric_files(registry, &folder, "")?;
+        let read_all = |entries: Vec<source::Entry>| -> Vec<ManagedText> {
+            entries
+                .into_iter()
+                .map(|entry| ManagedText {
+                    bytes: read(&entry, max_size),
+                    path: entry.rel,
+                })
+                .collect()
+        };
+        let texts = read_all(
+            files
+                .managed
+                .into_iter()
+                .filter(|entry| wanted(&entry.rel))
+                .collect(),
+        );
+        let cluster = if with_cluster {
+            read_all(files.cluster)
+        } else {
+            Vec::new()
+        };
         fabrics.push(ManagedTexts {
             dir: dir.rel,
             texts,
+            cluster,
         });
     }
     if fabrics.is_empty() {

@@ -1,6 +1,7 @@
 //! The reading half of `free` and `refs`: builds each fabric's state from what `list`
-//! reads, its `managed/` resource files (those the answer needs, see [`Reading`]), with the
-//! fabric's own config (its `fab.yaml`, else fabricator's defaults) for the release and the
+//! reads, its `managed/` resource files (those the answer needs, see [`Reading`]), and from
+//! its `cluster/` files (the fabric's own objects Git does not apply: the `default`
+//! namespaces whose ranges `free` subtracts from), with the fabric's own config (its `fab.yaml`, else fabricator's defaults) for the release and the
 //! built-in SwitchProfiles. raw/ is not read: these commands answer what the fabric holds
 //! once `sync` has moved the raw files.
 
@@ -23,7 +24,7 @@ pub struct LoadedFabric {
     pub dir: String,
     /// The Hedgehog release its rules (and built-in profiles) are those of.
     pub release: Release,
-    /// The state: managed/ objects, defaulted, and the built-in SwitchProfiles.
+    /// The state: managed/ and cluster/ objects, defaulted, and the built-in SwitchProfiles.
     pub state: FabricState,
     /// Every resource of managed/ with its file (relative to the fabric folder), readable
     /// or not, in path order.
@@ -69,19 +70,26 @@ pub fn load_fabrics(
     let wanted = |path: &str| {
         matches!(reading, Reading::Mentioning(_)) || folders.iter().any(|f| path.starts_with(f))
     };
-    let (found, unmatched) = managed_texts(registry, repo, globs, &wanted, max_size)?;
+    let (found, unmatched) = managed_texts(registry, repo, globs, &wanted, true, max_size)?;
     let mut fabrics = Vec::new();
-    for ManagedTexts { dir, mut texts } in found {
+    for ManagedTexts {
+        dir,
+        mut texts,
+        mut cluster,
+    } in found
+    {
         if let Reading::Mentioning(name) = reading
             && name != DEFAULTED_NAME
         {
-            texts.retain(|text| match &text.bytes {
+            let keep = |text: &ManagedText| match &text.bytes {
                 Ok(bytes) => mentions(bytes, name.as_bytes()),
                 Err(_) => true,
-            });
+            };
+            texts.retain(keep);
+            cluster.retain(keep);
         }
         let config = LoadedConfig::for_fabric(&repo.join(&dir), &dir, &Given::default(), repo)?;
-        fabrics.push(load(registry, dir, texts, &config.context()));
+        fabrics.push(load(registry, dir, texts, cluster, &config.context()));
     }
     Ok((fabrics, unmatched))
 }
@@ -96,12 +104,28 @@ pub fn kind_named(registry: &Registry, wanted: &str) -> Result<String> {
     resolve_kind(registry, wanted, "KIND").map(|(kind, _)| kind.to_owned())
 }
 
-/// Builds the state of the fabric `dir` from its managed files `texts`.
-fn load(registry: &Registry, dir: String, texts: Vec<ManagedText>, ctx: &Context) -> LoadedFabric {
-    let held = parallel::map(&texts, |text| match &text.bytes {
-        Ok(bytes) => Ok(validate::held_resources(registry, ctx, &text.path, bytes)),
-        Err(why) => Err(why.clone()),
-    });
+/// Builds the state of the fabric `dir` from its managed files `texts` and its cluster/
+/// files `cluster` (an export, a `kind: List` of them: read as the checks read them). An
+/// object in both is the managed one, as the applier applies it over the fabric's own.
+fn load(
+    registry: &Registry,
+    dir: String,
+    texts: Vec<ManagedText>,
+    cluster: Vec<ManagedText>,
+    ctx: &Context,
+) -> LoadedFabric {
+    let cluster_from = texts.len();
+    let texts: Vec<ManagedText> = texts.into_iter().chain(cluster).collect();
+    let held = parallel::map(
+        &texts.iter().enumerate().collect::<Vec<_>>(),
+        |(index, text)| match &text.bytes {
+            Ok(bytes) if *index >= cluster_from => {
+                Ok(validate::exported_resources(registry, ctx, bytes))
+            }
+            Ok(bytes) => Ok(validate::held_resources(registry, ctx, &text.path, bytes)),
+            Err(why) => Err(why.clone()),
+        },
+    );
     let mut resources = Vec::new();
     let mut unreadable = Vec::new();
     for (text, held) in texts.into_iter().zip(held) {

@@ -2,6 +2,7 @@
 //! line per finding, so editors can jump to it), and the totals; the tables of `list` are in
 //! `text/list.rs`.
 
+pub mod free;
 mod grouped;
 mod list;
 mod style;

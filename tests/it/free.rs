@@ -326,7 +326,7 @@ fn free_port_lists_a_switchs_unused_ports_after_its_breakouts() {
     assert_exit(&missing, 0);
     assert_eq!(
         stdout(&missing),
-        "gitops/hedgehog/fabric-1\nSwitch `leaf-9` is not in managed/\n"
+        "gitops/hedgehog/fabric-1\nSwitch `leaf-9` is in neither managed/ nor cluster/\n"
     );
 }
 
@@ -400,5 +400,35 @@ fn the_readme_free_sample_is_real_output() {
     assert_eq!(
         sample, actual,
         "README sample is not tests/cmd/free-vlan.stdout"
+    );
+}
+
+/// A namespace Git does not apply but the fabric holds, exported into cluster/ (as
+/// `kubectl get -o yaml` writes it), gives `free` its ranges.
+#[test]
+fn free_vlan_reads_a_namespace_exported_into_cluster() {
+    let repo = small_repo();
+    repo.write(
+        &format!("{FABRIC}/cluster/vlannamespace-other.yaml"),
+        b"apiVersion: wiring.githedgehog.com/v1beta1
+kind: VLANNamespace
+metadata:
+  name: other
+  resourceVersion: \"4242\"
+  uid: 0f6a3c1e-0000-4000-8000-000000000000
+spec:
+  ranges:
+  - from: 1500
+    to: 1503
+status: {}
+",
+    );
+    let out = run(&repo, &["free", "vlan", "--namespace", "other"]);
+    assert_exit(&out, 0);
+    assert_eq!(
+        stdout(&out),
+        format!(
+            "{FABRIC}\nVLAN NAMESPACE  RANGES     USED  FREE\nother           1500-1503  1500  1501-1503\n"
+        )
     );
 }

@@ -35,7 +35,7 @@ fn refs_to_an_object_nothing_uses_or_no_file_holds() {
     assert_eq!(
         stdout(&out),
         "gitops/hedgehog/fabric-1
-VLANNamespace other: not in managed/
+VLANNamespace other: in neither managed/ nor cluster/
   gitops/hedgehog/fabric-1/managed/vpcs/vpc-other.yaml:6  VPC vpc-other  /spec/vlanNamespace
 "
     );

@@ -6,11 +6,11 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::{
+use super::{aligned, shown_cell};
+use crate::free::{
     ConnectionVlans, FabricAnswer, NamespaceSubnets, NamespaceVlans, SwitchPorts, spans_of,
     spans_text,
 };
-use crate::report::text::{aligned, shown_cell};
 use crate::report::wire::json::FORMAT_VERSION;
 
 /// The JSON answer of `free …` (and of `refs`): the command and one entry per fabric.
@@ -72,10 +72,10 @@ pub fn vlans(dir: &str, namespaces: &[NamespaceVlans]) -> String {
             _ => {
                 let _ = writeln!(
                     notes,
-                    "VLANNamespace `{}` is not in managed/: its ranges, and so its free VLANs, are unknown (neither Git nor the fabric config holds them); its VPC subnets use {used}",
+                    "VLANNamespace `{}` is in neither managed/ nor cluster/: its ranges, and so its free VLANs, are unknown (export it into the fabric's cluster/ folder: see README); its VPC subnets use {used}",
                     shown_cell(&namespace.name)
                 );
-                ("not in managed/".to_owned(), "unknown".to_owned())
+                ("not in Git".to_owned(), "unknown".to_owned())
             }
         };
         rows.push(vec![shown_cell(&namespace.name), ranges, used, free]);
@@ -106,7 +106,7 @@ pub fn connection_vlans(dir: &str, answer: &ConnectionVlans) -> String {
     if answer.origin.is_none() {
         let _ = writeln!(
             out,
-            "Connection `{}` is not in managed/",
+            "Connection `{}` is in neither managed/ nor cluster/",
             shown_cell(&answer.connection)
         );
     }
@@ -134,10 +134,10 @@ pub fn subnets(dir: &str, prefix_len: u8, namespaces: &[NamespaceSubnets]) -> St
             _ => {
                 let _ = writeln!(
                     notes,
-                    "IPv4Namespace `{}` is not in managed/: its subnets, and so the free ones, are unknown",
+                    "IPv4Namespace `{}` is in neither managed/ nor cluster/: its subnets, and so the free ones, are unknown (export it into the fabric's cluster/ folder: see README)",
                     shown_cell(&namespace.name)
                 );
-                ("not in managed/".to_owned(), "unknown".to_owned())
+                ("not in Git".to_owned(), "unknown".to_owned())
             }
         };
         rows.push(vec![
@@ -158,7 +158,7 @@ pub fn ports(dir: &str, answer: &SwitchPorts) -> String {
     let mut out = format!("{}\n", shown_cell(dir));
     let switch = shown_cell(&answer.switch);
     let (Some(origin), Some(profile)) = (&answer.origin, &answer.profile) else {
-        let _ = writeln!(out, "Switch `{switch}` is not in managed/");
+        let _ = writeln!(out, "Switch `{switch}` is in neither managed/ nor cluster/");
         return out;
     };
     let profile = shown_cell(profile);
