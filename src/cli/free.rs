@@ -5,6 +5,7 @@ use anyhow::{Result, bail};
 use serde::Serialize;
 
 use crate::flags::args::{FabricQuery, FreeCommand, ListFormat, RefsArgs};
+use crate::flags::config::ReadFabrics;
 use crate::free::{self, FabricAnswer};
 use crate::limits::DEFAULT_MAX_FILE_SIZE;
 use crate::pipeline::{self, LoadedFabric, Reading};
@@ -112,10 +113,11 @@ fn load(
     query: &FabricQuery,
     reading: Reading,
 ) -> Result<(Vec<LoadedFabric>, Vec<String>)> {
+    let read = ReadFabrics::resolve(query.repo.as_deref(), &query.fabric)?;
     pipeline::load_fabrics(
         registry,
-        &query.repo,
-        &query.fabric,
+        &read.repo,
+        &read.fabrics,
         reading,
         DEFAULT_MAX_FILE_SIZE,
     )

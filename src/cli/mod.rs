@@ -14,7 +14,7 @@ use anyhow::{Context as _, Result};
 use clap::{CommandFactory, Parser};
 
 use crate::flags::args::{Cli, Command, ListFormat, SchemasCommand};
-use crate::flags::config::{CheckConfig, EmitConfig, SyncConfig};
+use crate::flags::config::{CheckConfig, EmitConfig, ReadFabrics, SyncConfig};
 use crate::gha::{ActionsEnv, ProcessEnv};
 use crate::limits::DEFAULT_MAX_FILE_SIZE;
 use crate::pipeline;
@@ -86,10 +86,11 @@ fn run(cli: Cli, actions: &ActionsEnv, terminal: &Terminal) -> Result<u8> {
             Ok(emit::emit(&emit, &Report::Sync(&report), terminal))
         }
         Command::List(args) => {
+            let read = ReadFabrics::resolve(args.repo.as_deref(), &args.fabric)?;
             let listing = pipeline::list(
                 &Registry::embedded(),
-                &args.repo,
-                &args.fabric,
+                &read.repo,
+                &read.fabrics,
                 args.kind.as_deref(),
                 DEFAULT_MAX_FILE_SIZE,
             )?;

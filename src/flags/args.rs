@@ -311,17 +311,14 @@ pub struct SyncArgs {
 /// `hh-gitops list`.
 #[derive(Debug, Args)]
 pub struct ListArgs {
-    /// The GitOps repository.
-    #[arg(long, value_name = "DIR", default_value = ".")]
-    pub repo: PathBuf,
+    /// The GitOps repository [default: the repository config's folder, else the top of
+    /// the current git work tree].
+    #[arg(long, value_name = "DIR")]
+    pub repo: Option<PathBuf>,
     /// Fabric folders, as globs relative to the repository, as `sync --fabrics` (which is
-    /// also accepted here). Repeatable.
-    #[arg(
-        long,
-        visible_alias = "fabrics",
-        value_name = "GLOB",
-        default_value = crate::source::DEFAULT_FABRICS
-    )]
+    /// also accepted here). Repeatable. Default: the repository config's `fabrics`, else
+    /// `gitops/hedgehog/*`.
+    #[arg(long, visible_alias = "fabrics", value_name = "GLOB")]
     pub fabric: Vec<String>,
     /// Only this kind: its name or plural, in any case (`vpc`, `VPCs`, `connection`).
     #[arg(long, value_name = "KIND")]
@@ -334,16 +331,11 @@ pub struct ListArgs {
 /// The fabrics `free` and `refs` answer for, and how.
 #[derive(Debug, Args)]
 pub struct FabricQuery {
-    /// The GitOps repository.
-    #[arg(long, value_name = "DIR", default_value = ".")]
-    pub repo: PathBuf,
+    /// The GitOps repository [default: as `list --repo`].
+    #[arg(long, value_name = "DIR")]
+    pub repo: Option<PathBuf>,
     /// Fabric folders, as globs relative to the repository, as `list --fabric`. Repeatable.
-    #[arg(
-        long,
-        visible_alias = "fabrics",
-        value_name = "GLOB",
-        default_value = crate::source::DEFAULT_FABRICS
-    )]
+    #[arg(long, visible_alias = "fabrics", value_name = "GLOB")]
     pub fabric: Vec<String>,
     /// Output format: aligned tables, or the same as JSON data.
     #[arg(long, value_enum, default_value_t = ListFormat::Text)]

@@ -130,13 +130,21 @@ impl FoundRepoConfig {
         if common.no_config {
             return Ok(None);
         }
-        let (path, display) = match &common.config {
-            Some(path) => (path.clone(), path.display().to_string()),
-            None => match find_upwards(start) {
-                Some(path) => (path, repo_config::FILE_NAME.to_owned()),
-                None => return Ok(None),
-            },
-        };
+        match &common.config {
+            Some(path) => Self::read(path.clone(), path.display().to_string()).map(Some),
+            None => Self::find(start),
+        }
+    }
+
+    /// The `.hh-gitops.yaml` of the repository `start` is in, if it has one.
+    pub fn find(start: &Path) -> Result<Option<Self>> {
+        find_upwards(start)
+            .map(|path| Self::read(path, repo_config::FILE_NAME.to_owned()))
+            .transpose()
+    }
+
+    /// Reads the config file at `path`, shown as `display`.
+    fn read(path: PathBuf, display: String) -> Result<Self> {
         let bytes = std::fs::read(&path)
             .with_context(|| format!("cannot read the repository config {display}"))?;
         let settings = repo_config::parse(&bytes).map_err(|finding| {
@@ -149,11 +157,52 @@ impl FoundRepoConfig {
             Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        Ok(Some(FoundRepoConfig {
+        Ok(FoundRepoConfig {
             dir,
             display,
             settings,
-        }))
+        })
+    }
+}
+
+/// The fabrics `list`, `free` and `refs` read: where their globs start, and the globs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadFabrics {
+    /// The folder the globs start at.
+    pub repo: PathBuf,
+    /// The fabric globs.
+    pub fabrics: Vec<String>,
+}
+
+impl ReadFabrics {
+    /// `--repo` and `--fabric` when given; else the repository config's folder and its
+    /// `fabrics`, else the top of the current git work tree and `gitops/hedgehog/*`: the
+    /// fabrics check and sync work on, from any subfolder.
+    pub fn resolve(repo: Option<&Path>, fabrics: &[String]) -> Result<Self> {
+        let start = repo.unwrap_or(Path::new("."));
+        let found = FoundRepoConfig::find(start)?;
+        let config_globs = found
+            .as_ref()
+            .and_then(|found| Some((found.dir.clone(), found.settings.fabrics.clone()?)));
+        let folder = || {
+            repo.map(Path::to_path_buf)
+                .or_else(|| found.as_ref().map(|found| found.dir.clone()))
+                .unwrap_or_else(current_repository)
+        };
+        Ok(match (fabrics.is_empty(), config_globs) {
+            (false, _) => ReadFabrics {
+                repo: folder(),
+                fabrics: fabrics.to_vec(),
+            },
+            (true, Some((dir, globs))) => ReadFabrics {
+                repo: dir,
+                fabrics: globs,
+            },
+            (true, None) => ReadFabrics {
+                repo: folder(),
+                fabrics: vec![crate::source::DEFAULT_FABRICS.to_owned()],
+            },
+        })
     }
 }
 

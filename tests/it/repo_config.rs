@@ -288,3 +288,21 @@ fn the_readme_example_is_a_config_hh_gitops_reads() {
         stdout(&out)
     );
 }
+
+#[test]
+fn list_free_and_refs_read_the_fabrics_the_config_names_from_any_subfolder() {
+    let repo = lab_repo("fabrics: fabrics/*\n");
+    for args in [
+        &["list", "--kind", "switch"][..],
+        &["free", "port", "--switch", "leaf-01"],
+        &["refs", "switch/leaf-01"],
+    ] {
+        let out = run_in(&repo, "fabrics/lab/raw", args, &[]);
+        assert_exit(&out, 0);
+        assert!(
+            stdout(&out).starts_with("fabrics/lab\n"),
+            "{args:?}:\n{}",
+            stdout(&out)
+        );
+    }
+}
