@@ -5,7 +5,7 @@ use anyhow::{Result, bail};
 use serde::Serialize;
 
 use crate::flags::args::{FabricQuery, FreeCommand, ListFormat, RefsArgs};
-use crate::flags::config::ReadFabrics;
+use crate::flags::repo::ReadFabrics;
 use crate::free::{self, FabricAnswer};
 use crate::limits::DEFAULT_MAX_FILE_SIZE;
 use crate::pipeline::{self, LoadedFabric, Reading};

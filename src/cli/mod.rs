@@ -14,7 +14,8 @@ use anyhow::{Context as _, Result};
 use clap::{CommandFactory, Parser};
 
 use crate::flags::args::{Cli, Command, ListFormat, SchemasCommand};
-use crate::flags::config::{CheckConfig, EmitConfig, ReadFabrics, SyncConfig};
+use crate::flags::config::{CheckConfig, EmitConfig, SyncConfig};
+use crate::flags::repo::ReadFabrics;
 use crate::gha::{ActionsEnv, ProcessEnv};
 use crate::limits::DEFAULT_MAX_FILE_SIZE;
 use crate::pipeline;
@@ -116,7 +117,7 @@ fn run(cli: Cli, actions: &ActionsEnv, terminal: &Terminal) -> Result<u8> {
             Ok(EXIT_CLEAN)
         }
         Command::Init { repo } => {
-            let repo = repo.unwrap_or_else(crate::flags::config::current_repository);
+            let repo = repo.unwrap_or_else(crate::flags::repo::current_repository);
             for path in crate::init::init(&repo)? {
                 terminal.out(&format!("wrote {}\n", repo.join(path).display()))?;
             }
