@@ -52,7 +52,7 @@ impl CheckedFile {
 #[derive(Debug, Clone)]
 pub struct CheckReport {
     /// Every file checked, in path order, but for a file whose rejection causes findings in
-    /// others: it comes before them (see [`order`]).
+    /// others: it comes before them (see `report::order`).
     pub files: Vec<CheckedFile>,
     /// The fabric configs the files were checked against, each with the Hedgehog release
     /// it was checked by (one unless several paths of different fabrics were given).

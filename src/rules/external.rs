@@ -315,7 +315,7 @@ mod tests {
             (found[0].pointer.as_str(), found[0].message.as_str()),
             (
                 "/spec/ipv4Namespace",
-                "IPv4Namespace `default` does not exist: it is in none of this fabric's managed/, cluster/ and raw/ (references must resolve with --references strict or --deny-warnings); if the fabric holds it, export it into cluster/"
+                "IPv4Namespace `default` does not exist: it is in none of this fabric's managed/, cluster/ and raw/ (every reference must resolve when references are strict or warnings denied); if the fabric holds it, export it into cluster/"
             )
         );
     }

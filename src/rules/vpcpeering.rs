@@ -506,7 +506,7 @@ mod tests {
                 assert_eq!(
                     errors(release, &unknown),
                     [
-                        "E /spec/remote: SwitchGroup `nope` does not exist: it is in none of this fabric's managed/, cluster/ and raw/ (references must resolve with --references strict or --deny-warnings); if the fabric holds it, export it into cluster/"
+                        "E /spec/remote: SwitchGroup `nope` does not exist: it is in none of this fabric's managed/, cluster/ and raw/ (every reference must resolve when references are strict or warnings denied); if the fabric holds it, export it into cluster/"
                     ],
                     "{release}"
                 );

@@ -359,7 +359,7 @@ fn references_strict_in_any_case_rejects_a_reference_to_an_object_nowhere_in_the
     assert_ne!(strict.outputs()["rejected-files"], "0");
     assert!(
         strict.stdout().contains(
-            "IPv4Namespace `default` does not exist: it is in none of this fabric's managed/, cluster/ and raw/ (references must resolve with --references strict or --deny-warnings); if the fabric holds it, export it into cluster/"
+            "IPv4Namespace `default` does not exist: it is in none of this fabric's managed/, cluster/ and raw/ (every reference must resolve when references are strict or warnings denied); if the fabric holds it, export it into cluster/"
         ),
         "{}",
         strict.stdout()

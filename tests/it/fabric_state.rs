@@ -124,7 +124,7 @@ fn a_reference_to_namespaces_nowhere_in_the_repository_warns_unless_strict() {
     assert_exit(&strict, 1);
     assert!(
         stdout(&strict).contains(
-            "IPv4Namespace `default` does not exist: it is in none of this fabric's managed/, cluster/ and raw/ (references must resolve with --references strict or --deny-warnings); if the fabric holds it, export it into cluster/"
+            "IPv4Namespace `default` does not exist: it is in none of this fabric's managed/, cluster/ and raw/ (every reference must resolve when references are strict or warnings denied); if the fabric holds it, export it into cluster/"
         ),
         "{}",
         stdout(&strict)
@@ -362,7 +362,7 @@ fn a_gitignored_raw_file_satisfies_no_reference_under_check_as_under_sync() {
     let attach = format!("{F}/raw/attach.yaml");
     repo.write(&attach, attachment("vpc-1").as_bytes());
     repo.git(&["add", &attach]);
-    let finding = "gitops/hedgehog/f/raw/attach.yaml:6:11: error: VPC `vpc-1` does not exist: it is in none of this fabric's managed/, cluster/ and raw/ (references must resolve with --references strict or --deny-warnings); if the fabric holds it, export it into cluster/ (at /spec/subnet)";
+    let finding = "gitops/hedgehog/f/raw/attach.yaml:6:11: error: VPC `vpc-1` does not exist: it is in none of this fabric's managed/, cluster/ and raw/ (every reference must resolve when references are strict or warnings denied); if the fabric holds it, export it into cluster/ (at /spec/subnet)";
     let staged = check(&repo, &[&attach]);
     assert_exit(&staged, 1);
     assert_eq!(

@@ -109,8 +109,8 @@ fn the_hook_checks_the_fabrics_the_action_syncs_and_no_other_managed_folder() {
             .filter(|line| !line.starts_with("warning: "))
             .collect::<Vec<_>>(),
         [
-            &format!("ignored {CHART} (not in a fabric matching --fabrics)"),
-            &format!("ignored {ELSEWHERE} (not in a fabric matching --fabrics)"),
+            &format!("ignored {CHART} (not in one of the fabrics checked)"),
+            &format!("ignored {ELSEWHERE} (not in one of the fabrics checked)"),
             "fabric config: fabricator's defaults (no fab.yaml found; give one with `--fabric-config`)",
             "Hedgehog release: 26.03 (the default: the newest; declare yours with `--hedgehog-release`); checked as fabric v0.129.1 (26.03 ships v0.129.4)",
             "checked 1 file: 1 valid (1 resource), 0 rejected (0 errors), 2 warnings, 2 ignored",
@@ -234,8 +234,8 @@ fn a_staged_bad_raw_file_is_refused_by_the_pre_commit_hook_with_its_finding() {
         findings,
         [
             "gitops/hedgehog/fabric-1/raw/vpc-2.yaml:9:7: error: unknown field `vlna`: did you mean `vlan`? (at /spec/subnets/default/vlna)",
-            "ignored charts/x/managed/deploy.yaml (not in a fabric matching --fabrics)",
-            "ignored scratch/fab/raw/draft.yaml (not in a fabric matching --fabrics)",
+            "ignored charts/x/managed/deploy.yaml (not in one of the fabrics checked)",
+            "ignored scratch/fab/raw/draft.yaml (not in one of the fabrics checked)",
             // The staged files are checked with their whole fabric, whose VPCs and switches
             // use the default namespaces the fixture does not hold: one warning each.
             "checked 2 files: 1 valid (1 resource), 1 rejected (1 error), 2 warnings, 2 ignored",
@@ -269,7 +269,7 @@ fn the_hook_checks_the_fabrics_the_repository_config_names() {
     );
     assert!(
         text.contains(
-            "ignored gitops/hedgehog/old/raw/vpc-2.yaml (not in a fabric matching --fabrics)"
+            "ignored gitops/hedgehog/old/raw/vpc-2.yaml (not in one of the fabrics checked)"
         ),
         "{text}"
     );

@@ -27,7 +27,7 @@ pub(super) struct Candidate {
 
 /// Why a file is listed rather than checked under `--fabrics`: it belongs to no fabric
 /// matching the globs (a Helm chart's `managed/`, a fabric folder elsewhere).
-pub(super) const NOT_IN_FABRICS: &str = "not in a fabric matching --fabrics";
+pub(super) const NOT_IN_FABRICS: &str = "not in one of the fabrics checked";
 
 /// What `check` reads: the files and folders to collect and, under `--fabrics`, the
 /// fabric folders (canonical) a file must belong to to be checked.

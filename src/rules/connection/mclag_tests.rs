@@ -51,7 +51,7 @@ fn domain(peer: [&str; 2], session: Option<[&str; 2]>) -> Value {
     json!({"mclagDomain": spec})
 }
 
-const NOT_FOUND: &str = "does not exist: it is in none of this fabric's managed/, cluster/ and raw/ (references must resolve with --references strict or --deny-warnings); if the fabric holds it, export it into cluster/";
+const NOT_FOUND: &str = "does not exist: it is in none of this fabric's managed/, cluster/ and raw/ (every reference must resolve when references are strict or warnings denied); if the fabric holds it, export it into cluster/";
 
 /// Asserts each case's findings at 26.01 and 26.02 (the same code there), and that 26.03
 /// only warns about it.

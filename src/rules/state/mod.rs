@@ -496,7 +496,7 @@ impl FabricState {
             References::Strict => out.error(
                 pointer,
                 format!(
-                    "{kind} `{name}` does not exist: it is in none of this fabric's managed/, cluster/ and raw/ (references must resolve with --references strict or --deny-warnings); if the fabric holds it, export it into cluster/"
+                    "{kind} `{name}` does not exist: it is in none of this fabric's managed/, cluster/ and raw/ (every reference must resolve when references are strict or warnings denied); if the fabric holds it, export it into cluster/"
                 ),
             ),
             References::Warn => {

@@ -124,7 +124,7 @@ fn missing_devices_and_ports_the_profile_lacks_after_breakouts_are_each_reported
             ),
             (
                 "/spec/bundled/links/0/server/port".to_owned(),
-                "Server `server-09` does not exist: it is in none of this fabric's managed/, cluster/ and raw/ (references must resolve with --references strict or --deny-warnings); if the fabric holds it, export it into cluster/".to_owned()
+                "Server `server-09` does not exist: it is in none of this fabric's managed/, cluster/ and raw/ (every reference must resolve when references are strict or warnings denied); if the fabric holds it, export it into cluster/".to_owned()
             ),
         ]
     );

@@ -92,7 +92,7 @@ fn a_missing_namespace_or_group_is_reported_and_overlapping_namespaces_name_each
             ),
             (
                 "/spec/vlanNamespaces".to_owned(),
-                "VLANNamespace `gone` does not exist: it is in none of this fabric's managed/, cluster/ and raw/ (references must resolve with --references strict or --deny-warnings); if the fabric holds it, export it into cluster/".to_owned()
+                "VLANNamespace `gone` does not exist: it is in none of this fabric's managed/, cluster/ and raw/ (every reference must resolve when references are strict or warnings denied); if the fabric holds it, export it into cluster/".to_owned()
             ),
             (
                 "/spec/groups".to_owned(),
@@ -100,7 +100,7 @@ fn a_missing_namespace_or_group_is_reported_and_overlapping_namespaces_name_each
             ),
             (
                 "/spec/groups".to_owned(),
-                "SwitchGroup `nope` does not exist: it is in none of this fabric's managed/, cluster/ and raw/ (references must resolve with --references strict or --deny-warnings); if the fabric holds it, export it into cluster/".to_owned()
+                "SwitchGroup `nope` does not exist: it is in none of this fabric's managed/, cluster/ and raw/ (every reference must resolve when references are strict or warnings denied); if the fabric holds it, export it into cluster/".to_owned()
             ),
         ]
     );

@@ -169,7 +169,7 @@ fn subnets_and_vlans_outside_the_namespaces_and_a_missing_relay_vpc_are_each_rep
             (
                 Severity::Error,
                 "/spec/subnets/relayed/dhcp/relayVPC".into(),
-                "VPC `infra` does not exist: it is in none of this fabric's managed/, cluster/ and raw/ (references must resolve with --references strict or --deny-warnings); if the fabric holds it, export it into cluster/".into()
+                "VPC `infra` does not exist: it is in none of this fabric's managed/, cluster/ and raw/ (every reference must resolve when references are strict or warnings denied); if the fabric holds it, export it into cluster/".into()
             ),
             (
                 Severity::Error,

@@ -230,12 +230,12 @@ fn a_missing_vpc_or_connection_is_the_lookups_finding_and_nothing_more() {
             (
                 Severity::Error,
                 "/spec/subnet".to_owned(),
-                "VPC `vpc-9` does not exist: it is in none of this fabric's managed/, cluster/ and raw/ (references must resolve with --references strict or --deny-warnings); if the fabric holds it, export it into cluster/".to_owned()
+                "VPC `vpc-9` does not exist: it is in none of this fabric's managed/, cluster/ and raw/ (every reference must resolve when references are strict or warnings denied); if the fabric holds it, export it into cluster/".to_owned()
             ),
             (
                 Severity::Error,
                 "/spec/connection".to_owned(),
-                "Connection `conn-9` does not exist: it is in none of this fabric's managed/, cluster/ and raw/ (references must resolve with --references strict or --deny-warnings); if the fabric holds it, export it into cluster/".to_owned()
+                "Connection `conn-9` does not exist: it is in none of this fabric's managed/, cluster/ and raw/ (every reference must resolve when references are strict or warnings denied); if the fabric holds it, export it into cluster/".to_owned()
             ),
         ]
     );
