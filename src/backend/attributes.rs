@@ -17,7 +17,7 @@ use std::collections::BTreeSet;
 use anyhow::{Context, Result, bail};
 
 use super::git::GitRepo;
-use crate::plan::Changes;
+use crate::plan::FileChanges;
 
 /// The attributes under which Git stores a file's content converted.
 const CONVERSIONS: [&str; 5] = ["text", "eol", "crlf", "ident", "working-tree-encoding"];
@@ -29,7 +29,7 @@ impl GitRepo {
     /// `units` with the content of every write as Git stores it at its path: unchanged
     /// unless a conversion applies there. Fails, naming the path and the fix, when a
     /// written path has an external filter.
-    pub(super) fn as_stored(&self, units: &[Changes]) -> Result<Vec<Changes>> {
+    pub(super) fn as_stored(&self, units: &[FileChanges]) -> Result<Vec<FileChanges>> {
         let mut stored = units.to_vec();
         let paths: Vec<String> = units
             .iter()

@@ -24,7 +24,7 @@ use super::CommitError;
 use super::git::{GitRepo, ZERO_OID};
 use super::guard::PathGuard;
 use super::journal::{Journal, LOCK_POLL};
-use crate::plan::Changes;
+use crate::plan::FileChanges;
 
 /// How many times [`GitRepo::follow`] fetches a commit just made before it gives up.
 const FOLLOW_FETCHES: u32 = 4;
@@ -61,7 +61,7 @@ const OPERATIONS: [(&str, &str, &str, &str); 5] = [
 impl GitRepo {
     /// Refuses a commit that must not be made now: a merge, rebase, cherry-pick or revert
     /// is in progress, or a path of `changes` would leave the work tree.
-    pub fn check_can_commit(&self, changes: &Changes) -> Result<()> {
+    pub fn check_can_commit(&self, changes: &FileChanges) -> Result<()> {
         let names: Vec<&str> = OPERATIONS.iter().map(|op| op.0).collect();
         for (marker, (name, what, finish, undo)) in self.git_paths(&names)?.iter().zip(OPERATIONS) {
             if marker.exists() {
@@ -89,7 +89,7 @@ impl GitRepo {
         branch: &str,
         old: Option<&str>,
         sha: &str,
-        changes: &Changes,
+        changes: &FileChanges,
     ) -> Result<(), CommitError> {
         let writes: Vec<(String, &[u8])> = changes
             .writes
@@ -146,7 +146,7 @@ impl GitRepo {
         branch: &str,
         base: &str,
         sha: &str,
-        changes: &Changes,
+        changes: &FileChanges,
         mut wait: Duration,
     ) -> Result<(), CommitError> {
         let landed = |error: anyhow::Error| CommitError::Landed {

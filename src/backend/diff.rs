@@ -48,9 +48,10 @@ pub struct ChangeSet {
     pub modified: BTreeMap<String, Vec<u8>>,
 }
 
-/// The outcome of looking for the base.
+/// What a change touches relative to its base, or why the base was not found (the outcome
+/// of looking for it).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Changes {
+pub enum BaseDiff {
     /// The base was found.
     Known(ChangeSet),
     /// It was not: every finding counts, and the report says why.
@@ -60,10 +61,10 @@ pub enum Changes {
 impl GitRepo {
     /// What the work tree changes relative to the base `spec` names. Deleted and modified
     /// files whose repository path satisfies `keep_base` are read at the base.
-    pub fn changes(&self, spec: &BaseSpec, keep_base: impl Fn(&str) -> bool) -> Result<Changes> {
+    pub fn changes(&self, spec: &BaseSpec, keep_base: impl Fn(&str) -> bool) -> Result<BaseDiff> {
         let base = match self.merge_base(spec)? {
             Ok(base) => base,
-            Err(why) => return Ok(Changes::BaseUnknown(why)),
+            Err(why) => return Ok(BaseDiff::BaseUnknown(why)),
         };
         let listing = self
             .run(
@@ -113,7 +114,7 @@ impl GitRepo {
                 .filter(|f| !f.is_empty())
                 .map(|f| String::from_utf8_lossy(f).into_owned()),
         );
-        Ok(Changes::Known(set))
+        Ok(BaseDiff::Known(set))
     }
 
     /// The merge base of HEAD and what `spec` names, fetching a pull request's base branch

@@ -12,7 +12,7 @@ use super::git::GitRepo;
 use super::graphql::MutationError;
 use super::landed::RunMarker;
 use super::{CommitError, Commits, Committed, Committer, Unfinished, split};
-use crate::plan::{Changes, Write};
+use crate::plan::{FileChanges, Write};
 
 /// Commits through GitHub's API, keeping the local checkout in step with the branch.
 pub struct GithubCommitter {
@@ -66,8 +66,8 @@ impl GithubCommitter {
     /// (what the base commit tracks): GitHub refuses to delete a path its tree does not have
     /// (a raw file a previous step created but never committed), so such files are only
     /// added to managed/.
-    fn remote_changes(&self, tracked: &BTreeSet<String>, changes: &Changes) -> Changes {
-        Changes {
+    fn remote_changes(&self, tracked: &BTreeSet<String>, changes: &FileChanges) -> FileChanges {
+        FileChanges {
             writes: changes
                 .writes
                 .iter()
@@ -87,7 +87,7 @@ impl GithubCommitter {
 
     /// The units as GitHub gets them (see [`Self::remote_changes`]), once checked that they
     /// may be committed now.
-    fn prepare(&self, units: &[Changes]) -> Result<Vec<Changes>, CommitError> {
+    fn prepare(&self, units: &[FileChanges]) -> Result<Vec<FileChanges>, CommitError> {
         let base = self
             .base
             .clone()
@@ -107,8 +107,8 @@ impl GithubCommitter {
     /// it (`local` is the same change set with local paths).
     fn commit_part(
         &mut self,
-        local: &Changes,
-        remote: &Changes,
+        local: &FileChanges,
+        remote: &FileChanges,
         message: &str,
         divisible: bool,
     ) -> Result<Committed, PartError> {
@@ -144,7 +144,7 @@ impl GithubCommitter {
 
 /// The message of part `number` of a split move: the move's title marked with the part,
 /// the raw files this part moves, then the whole move's summary.
-fn part_message(message: &str, number: usize, part: &Changes) -> String {
+fn part_message(message: &str, number: usize, part: &FileChanges) -> String {
     let (headline, body) = message.split_once('\n').unwrap_or((message, ""));
     let moves: String = part
         .deletes
@@ -173,7 +173,7 @@ impl Committer for GithubCommitter {
         Some(self.api.requests())
     }
 
-    fn commit(&mut self, changes: &Changes, message: &str) -> Result<Committed, CommitError> {
+    fn commit(&mut self, changes: &FileChanges, message: &str) -> Result<Committed, CommitError> {
         let mut committed = self
             .commit_units(std::slice::from_ref(changes), message)
             .map_err(|unfinished| unfinished.error)?;
@@ -185,7 +185,11 @@ impl Committer for GithubCommitter {
     /// One commit when the move fits `max_commit_bytes`; else as few commits as fit, each
     /// holding whole units in their order and chained by `expectedHeadOid`. A part GitHub
     /// refuses as too large (413, "too large", no answer) is halved and sent again.
-    fn commit_units(&mut self, units: &[Changes], message: &str) -> Result<Commits, Unfinished> {
+    fn commit_units(
+        &mut self,
+        units: &[FileChanges],
+        message: &str,
+    ) -> Result<Commits, Unfinished> {
         let prepared = self.prepare(units).map_err(Unfinished::nothing)?;
         let sizes: Vec<usize> = prepared.iter().map(split::request_bytes).collect();
         let overhead = message.len() + 1024;

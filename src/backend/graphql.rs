@@ -23,7 +23,7 @@ use serde_json::{Value, json};
 use super::landed::{Landed, RunMarker};
 use super::reply::{Reply, classify, refusal, says_too_large};
 use super::{CommitError, Committed, notice};
-use crate::plan::Changes;
+use crate::plan::FileChanges;
 use crate::secret::Secret;
 
 /// How many times a transient fault is retried before giving up.
@@ -226,7 +226,7 @@ impl GithubApi {
     pub fn create_commit(
         &mut self,
         expected_head: &str,
-        changes: &Changes,
+        changes: &FileChanges,
         message: &str,
         marker: &RunMarker,
         divisible: bool,

@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 
 use super::git::GitRepo;
 use super::{CommitError, Committed, Committer};
-use crate::plan::Changes;
+use crate::plan::FileChanges;
 
 /// Where fast-import puts the commit of one run (followed by the process id and the time)
 /// until the branch is moved to it.
@@ -57,7 +57,12 @@ impl LocalGit {
         })
     }
 
-    fn fast_import_stream(&self, pending_ref: &str, changes: &Changes, message: &str) -> Vec<u8> {
+    fn fast_import_stream(
+        &self,
+        pending_ref: &str,
+        changes: &FileChanges,
+        message: &str,
+    ) -> Vec<u8> {
         let mut stream = Vec::new();
         let author = self.repo.ident("GIT_AUTHOR_IDENT", self.now);
         let committer = self.repo.ident("GIT_COMMITTER_IDENT", self.now);
@@ -99,7 +104,7 @@ impl Committer for LocalGit {
         Ok(())
     }
 
-    fn commit(&mut self, changes: &Changes, message: &str) -> Result<Committed, CommitError> {
+    fn commit(&mut self, changes: &FileChanges, message: &str) -> Result<Committed, CommitError> {
         self.repo.check_can_commit(changes)?;
         let sha = self.build_commit(changes, message)?;
         self.repo
@@ -111,7 +116,7 @@ impl Committer for LocalGit {
 
 impl LocalGit {
     /// Writes the commit's objects and returns its id; no branch moves.
-    fn build_commit(&self, changes: &Changes, message: &str) -> Result<String> {
+    fn build_commit(&self, changes: &FileChanges, message: &str) -> Result<String> {
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos());

@@ -20,7 +20,7 @@ pub mod waits;
 pub use github::GithubCommitter;
 
 use crate::console::{self, Stream};
-use crate::plan::Changes;
+use crate::plan::FileChanges;
 
 /// A commit that was made.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -115,13 +115,17 @@ pub trait Committer {
     /// brings the checkout to it. Nothing else (no staged or unstaged work of the user) may
     /// end up in it. Fails with [`CommitError::BranchMoved`] if the branch moved since the
     /// base was taken.
-    fn commit(&mut self, changes: &Changes, message: &str) -> Result<Committed, CommitError>;
+    fn commit(&mut self, changes: &FileChanges, message: &str) -> Result<Committed, CommitError>;
 
     /// Commits the plan's change units (each a raw file's whole move, in an order whose
     /// every prefix is a consistent fabric) in as few commits as the backend can take, each
     /// on top of the last. Backends without a size limit make one commit of them all. On a
     /// failure, says which commits landed and how many units they carry.
-    fn commit_units(&mut self, units: &[Changes], message: &str) -> Result<Commits, Unfinished> {
+    fn commit_units(
+        &mut self,
+        units: &[FileChanges],
+        message: &str,
+    ) -> Result<Commits, Unfinished> {
         let committed =
             self.commit(&split::merged(units), message)
                 .map_err(|error| match error {

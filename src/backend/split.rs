@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use crate::plan::Changes;
+use crate::plan::FileChanges;
 
 /// The default largest request body of one API commit, in bytes. GitHub is reported to
 /// refuse commits of about 40 MB through `createCommitOnBranch`, and large requests time
@@ -15,8 +15,8 @@ pub const DEFAULT_MAX_COMMIT_BYTES: u64 = 16 * 1024 * 1024;
 const ENTRY_OVERHEAD: usize = 32;
 
 /// The changes of `units`, in order, as one change set.
-pub fn merged(units: &[Changes]) -> Changes {
-    let mut all = Changes::default();
+pub fn merged(units: &[FileChanges]) -> FileChanges {
+    let mut all = FileChanges::default();
     for unit in units {
         all.writes.extend(unit.writes.iter().cloned());
         all.deletes.extend(unit.deletes.iter().cloned());
@@ -25,7 +25,7 @@ pub fn merged(units: &[Changes]) -> Changes {
 }
 
 /// About how many bytes `changes` add to a commit request: contents are sent in base64.
-pub fn request_bytes(changes: &Changes) -> usize {
+pub fn request_bytes(changes: &FileChanges) -> usize {
     let writes: usize = changes
         .writes
         .iter()
@@ -78,7 +78,7 @@ mod tests {
 
     #[test]
     fn request_bytes_count_base64_contents_and_paths() {
-        let changes = Changes {
+        let changes = FileChanges {
             writes: vec![crate::plan::Write {
                 path: "a".into(),
                 content: vec![0; 300],

@@ -3,7 +3,7 @@
 //! head; the report still shows every move and commit of the run, also when it fails.
 
 use crate::backend::Commits;
-use crate::plan::{Changes, MovedFile, Plan};
+use crate::plan::{FileChanges, MovedFile, Plan};
 use crate::report::CommitInfo;
 
 /// The commits of earlier plans and the moves they carried.
@@ -19,7 +19,7 @@ pub(super) struct Carried {
 
 impl Carried {
     /// Records `landed`, the commits that carried `units` of `plan`.
-    pub(super) fn add(&mut self, plan: &Plan, units: &[Changes], landed: Commits) {
+    pub(super) fn add(&mut self, plan: &Plan, units: &[FileChanges], landed: Commits) {
         let deleted: std::collections::BTreeSet<&str> = units
             .iter()
             .flat_map(|unit| unit.deletes.iter().map(String::as_str))

@@ -1,10 +1,10 @@
 //! A change's reach into each fabric: which of its files the change touches, which managed
-//! files it deletes and which it edits, from the [`Changes`] read once from git; and so the
+//! files it deletes and which it edits, from the [`BaseDiff`] read once from git; and so the
 //! [`Scope`] of the fabric's check.
 
 use std::collections::BTreeMap;
 
-use crate::backend::diff::Changes;
+use crate::backend::diff::BaseDiff;
 use crate::crosscheck::Scope;
 use crate::plan::{DeletedFile, EditedFile};
 use crate::validate::{self, Resource};
@@ -26,7 +26,7 @@ pub struct FabricChange {
 /// it. Without change information the scope is `default`; with an unknown base every
 /// finding counts.
 pub fn for_fabric(
-    changes: Option<&Changes>,
+    changes: Option<&BaseDiff>,
     dir: &str,
     shown: &str,
     default: Scope,
@@ -34,8 +34,8 @@ pub fn for_fabric(
 ) -> FabricChange {
     let set = match changes {
         None => return unchanged(default),
-        Some(Changes::BaseUnknown(_)) => return unchanged(Scope::Whole),
-        Some(Changes::Known(set)) => set,
+        Some(BaseDiff::BaseUnknown(_)) => return unchanged(Scope::Whole),
+        Some(BaseDiff::Known(set)) => set,
     };
     let inside = |path: &str| -> Option<String> {
         if dir.is_empty() {

@@ -9,7 +9,7 @@ use anyhow::{Result, bail};
 
 use super::changes;
 use super::fabric_config::{Given, LoadedConfig};
-use crate::backend::diff::Changes;
+use crate::backend::diff::BaseDiff;
 use crate::backend::git::GitRepo;
 use crate::crosscheck::{self, Scope};
 use crate::finding::Finding;
@@ -111,7 +111,7 @@ pub fn fabrics(
     below: &str,
     given: &Given,
     git: Option<&GitRepo>,
-    changes: Option<&Changes>,
+    changes: Option<&BaseDiff>,
 ) -> Result<Fabrics> {
     let (repo, globs, max_size) = (&config.repo, &config.fabrics, config.max_file_size);
     let root = git.map_or(repo.as_path(), GitRepo::top);

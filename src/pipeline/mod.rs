@@ -15,7 +15,7 @@ use std::path::Path;
 
 use anyhow::{Context as _, Result, bail};
 
-use crate::backend::diff::{BaseSpec, Changes};
+use crate::backend::diff::{BaseDiff, BaseSpec};
 use crate::backend::git::GitRepo;
 use crate::backend::github::GithubApi;
 use crate::backend::local::LocalGit;
@@ -72,7 +72,7 @@ pub fn check(registry: &Registry, config: &CheckConfig) -> Result<CheckReport> {
 }
 
 /// What the change touches, relative to the base `spec` names.
-fn read_changes(git: &GitRepo, spec: &BaseSpec) -> Result<Changes> {
+fn read_changes(git: &GitRepo, spec: &BaseSpec) -> Result<BaseDiff> {
     git.changes(spec, changes::is_managed_path)
 }
 

@@ -308,14 +308,14 @@ pub struct Write {
 
 /// Exactly what a commit must contain: files written and files deleted.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Changes {
+pub struct FileChanges {
     /// Files created or replaced.
     pub writes: Vec<Write>,
     /// Files deleted (the moved raw files).
     pub deletes: Vec<String>,
 }
 
-impl Changes {
+impl FileChanges {
     /// Whether there is nothing to commit.
     pub fn is_empty(&self) -> bool {
         self.writes.is_empty() && self.deletes.is_empty()
@@ -531,8 +531,8 @@ fn blocked_message(target: &str, state: &TargetState) -> String {
 
 impl Plan {
     /// The exact set of writes and deletes that carries out the plan.
-    pub fn changes(&self) -> Changes {
-        let mut changes = Changes::default();
+    pub fn changes(&self) -> FileChanges {
+        let mut changes = FileChanges::default();
         for unit in self.change_units() {
             changes.writes.extend(unit.writes);
             changes.deletes.extend(unit.deletes);

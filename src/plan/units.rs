@@ -13,7 +13,7 @@
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 
-use super::{Changes, FabricInput, GITKEEP, MovedFile, Plan, Status, Write};
+use super::{FabricInput, FileChanges, GITKEEP, MovedFile, Plan, Status, Write};
 use crate::rules::refs::references;
 
 /// An object's identity in a fabric: its kind and name.
@@ -172,7 +172,7 @@ impl Plan {
     /// of raw files that need each other, so that no commit ever holds half a move. A
     /// fabric's new raw/.gitkeep goes with its first unit, so raw/ never disappears between
     /// two parts.
-    pub fn change_units(&self) -> Vec<Changes> {
+    pub fn change_units(&self) -> Vec<FileChanges> {
         let mut units = Vec::new();
         for fabric in &self.fabrics {
             let index: BTreeMap<&str, usize> = fabric
@@ -193,7 +193,7 @@ impl Plan {
                 })
                 .collect();
             for (n, group) in order(&needs).into_iter().enumerate() {
-                let mut unit = Changes::default();
+                let mut unit = FileChanges::default();
                 for moved in group.into_iter().map(|i| &fabric.moved[i]) {
                     add_move(&mut unit, &fabric.dir, moved);
                 }
@@ -212,7 +212,7 @@ impl Plan {
 
 /// Adds one raw file's whole move to `unit`: its managed files that change, its deletion,
 /// and the misplaced copies it removes.
-fn add_move(unit: &mut Changes, dir: &str, moved: &MovedFile) {
+fn add_move(unit: &mut FileChanges, dir: &str, moved: &MovedFile) {
     for planned in &moved.resources {
         if planned.status != Status::Unchanged {
             unit.writes.push(Write {

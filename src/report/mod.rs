@@ -14,7 +14,7 @@ pub mod wire;
 
 use std::collections::BTreeSet;
 
-use crate::backend::diff::{BaseSpec, Changes};
+use crate::backend::diff::{BaseDiff, BaseSpec};
 use crate::finding::Finding;
 use crate::plan::{FabricPlan, MissingObjects, Plan, Totals};
 use crate::rules::config_file::ConfigSource;
@@ -190,18 +190,18 @@ pub struct Base {
 
 impl Base {
     /// The base of `changes`, which `spec` named.
-    pub fn of(changes: &Changes, spec: &BaseSpec) -> Self {
+    pub fn of(changes: &BaseDiff, spec: &BaseSpec) -> Self {
         let upstream = match spec {
             BaseSpec::Upstream(upstream) => Some(upstream.clone()),
             _ => None,
         };
         match changes {
-            Changes::Known(set) => Base {
+            BaseDiff::Known(set) => Base {
                 commit: Some(set.base.clone()),
                 unknown: None,
                 upstream,
             },
-            Changes::BaseUnknown(why) => Base {
+            BaseDiff::BaseUnknown(why) => Base {
                 commit: None,
                 unknown: Some(why.clone()),
                 upstream,

@@ -11,7 +11,7 @@ use crate::common::{Repo, assert_exit, bin, stderr, stdout, vpc};
 use hh_gitops::backend::git::GitRepo;
 use hh_gitops::backend::local::LocalGit;
 use hh_gitops::backend::{CommitError, Committer};
-use hh_gitops::plan::{Changes, Write};
+use hh_gitops::plan::{FileChanges, Write};
 
 const FABRICS: &str = "gitops/hedgehog";
 
@@ -425,7 +425,7 @@ fn sync_refuses_to_commit_in_the_middle_of_a_merge_rebase_cherry_pick_or_revert(
 }
 
 /// A library-driven commit of `changes` in a fresh clone, and what it left.
-fn commit_directly(repo: &Repo, changes: &Changes) -> Result<String, CommitError> {
+fn commit_directly(repo: &Repo, changes: &FileChanges) -> Result<String, CommitError> {
     let git = GitRepo::open(&repo.work).unwrap();
     let mut committer = LocalGit::new(git, 0).unwrap();
     committer.commit(changes, "m").map(|c| c.sha)
@@ -448,12 +448,12 @@ fn a_path_that_would_leave_the_work_tree_is_refused_before_anything_is_committed
             let repo = Repo::new(None);
             let head = repo.git(&["rev-parse", "HEAD"]);
             let changes = if as_delete {
-                Changes {
+                FileChanges {
                     writes: vec![],
                     deletes: vec![path.to_owned()],
                 }
             } else {
-                Changes {
+                FileChanges {
                     writes: vec![Write {
                         path: path.to_owned(),
                         content: b"a: 1\n".to_vec(),
@@ -481,7 +481,7 @@ fn a_folder_linked_outside_the_work_tree_is_refused_before_anything_is_committed
     std::fs::create_dir_all(&outside).unwrap();
     std::os::unix::fs::symlink(&outside, repo.work.join("managed")).unwrap();
     let head = repo.git(&["rev-parse", "HEAD"]);
-    let changes = Changes {
+    let changes = FileChanges {
         writes: vec![Write {
             path: "managed/vpcs/x.yaml".into(),
             content: b"a: 1\n".to_vec(),
@@ -508,7 +508,7 @@ fn a_moved_branch_is_a_typed_error_and_changes_nothing() {
     repo.write("README.md", b"someone else\n");
     repo.commit_all("meanwhile");
     let head = repo.git(&["rev-parse", "HEAD"]);
-    let changes = Changes {
+    let changes = FileChanges {
         writes: vec![Write {
             path: "x.yaml".into(),
             content: b"a: 1\n".to_vec(),

@@ -16,7 +16,7 @@ use anyhow::{Context, Result};
 
 use super::discover::{self, FabricFiles};
 use super::fabric_config::{self, Given, LoadedConfig};
-use crate::backend::diff::Changes;
+use crate::backend::diff::BaseDiff;
 use crate::backend::git::GitRepo;
 use crate::crosscheck::Scope;
 use crate::finding::Finding;
@@ -80,7 +80,7 @@ pub fn checked_files(
     max_size: u64,
     given: &Given,
     references: References,
-    changes: Option<&Changes>,
+    changes: Option<&BaseDiff>,
 ) -> Result<Checked> {
     let candidates = collect(registry, selection)?;
     let paths = &selection.paths;
