@@ -250,6 +250,7 @@ enum Excuse {
     StaticLeaseByMapOrder,
     UpdateWebhook,
     BreaksAnother,
+    FabricCreatedGatewayGroup,
 }
 
 impl Excuse {
@@ -270,6 +271,9 @@ impl Excuse {
             }
             Excuse::DefaultConfigValue => {
                 "Go rejects for a value of fabricator's default config (a reserved subnet, the management, protocol, VTEP or fabric subnet, the ASNs, the reserved VLANs), and hh-gitops, given no config, accepts with a warning naming that default and how to give the real config"
+            }
+            Excuse::FabricCreatedGatewayGroup => {
+                "Go refuses a Gateway or GatewayPeering of GatewayGroup `default` in a cluster that lacks that group, and hh-gitops, with gateways on, counts `default` present as an object the fabric creates itself (fabric-ctrl's peering reconciler `CreateOrUpdate`s it), as issue 21 asks: a repository never holds it"
             }
             Excuse::GatewaySupportNotGiven => {
                 "Go rejects a gateway kind because fabricator's default config leaves gateway support off, and hh-gitops, given no config, accepts with a warning that it needs `spec.config.gateway.enable`"
@@ -324,6 +328,10 @@ fn excuse(subject: &Subject, ours: &Ours, theirs: &Theirs) -> Option<Excuse> {
     }
     if !subject.config_given && warned("that value is fabricator's default") {
         return Some(Excuse::DefaultConfigValue);
+    }
+    let gateway_on = subject.config.as_ref().is_some_and(|c| c.enable_gateway);
+    if gateway_on && theirs.error.starts_with("gateway group default not found") {
+        return Some(Excuse::FabricCreatedGatewayGroup);
     }
     None
 }
