@@ -247,6 +247,10 @@ pub mod rules {
             "Delete the lines the message names: `kubectl apply` refuses a resourceVersion on create and a stale one on update, and a uid that is not the live object's.";
         EXPORT_FIELDS = "export/server-fields": "Fields the API server writes (status, creationTimestamp, managedFields, ...), from a `kubectl get -o yaml` export",
             "Delete the lines the message names: the fabric fills these in.";
+        REF_MISSING = "ref/missing": "A reference to an object that is in none of the fabric's managed/, cluster/ and raw/",
+            "Add the object, export it from the fabric into the fabric's cluster/ folder (see the README), or fix the name: the checks that need it are skipped until then. A warning with `--references warn`, an error with `--references strict` or `ref/missing: error` in the repository config.";
+        REF_TYPO = "ref/typo": "A reference to a missing object whose name is one edit away from an object of that kind in the fabric",
+            "Use the name the message suggests (the fabric would refuse the reference as it is), or add the object it names.";
         SWITCH_HYDRATION = "switch/hydration": "A switch without the values hhfab fills when it hydrates the wiring (`asn`, `ip`, `protocolIP`, a leaf's `vtepIP`)",
             "Nothing to do when hhfab applies the wiring: it fills them. When the repository's switches are applied as they are (GitOps without hhfab), set them as `hhfab` would: unique per switch, inside the fabric config's subnets.";
         METADATA_LABEL = "metadata/label": "A label key or value the Kubernetes API server refuses",

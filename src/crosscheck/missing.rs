@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::Unplaced;
-use crate::plan::{MissingObjects, MissingReference, missing_by_kind};
+use crate::plan::{MissingObjects, MissingReference, Referrer, missing_by_kind};
 use crate::rules::Missing;
 
 /// The references gathered so far, by kind and name.
@@ -16,24 +16,27 @@ pub struct MissingReferences {
 
 impl MissingReferences {
     /// Counts the reference to `missing` that `unplaced` (in the file `path`) reports; only
-    /// the first reference to each object is placed at its line.
+    /// the first reference from each file is placed at its line.
     pub(super) fn add(&mut self, path: &str, missing: Missing, unplaced: Unplaced) {
         let entry = self
             .by_object
             .entry((missing.kind.clone(), missing.name.clone()))
-            .or_insert_with(|| {
-                let finding = unplaced.place();
-                MissingReference {
-                    kind: missing.kind,
-                    name: missing.name,
-                    references: 0,
-                    path: path.to_owned(),
-                    line: finding.line,
-                    col: finding.col,
-                    skipped: Vec::new(),
-                }
+            .or_insert_with(|| MissingReference {
+                kind: missing.kind,
+                name: missing.name,
+                references: 0,
+                referred_from: Vec::new(),
+                skipped: Vec::new(),
             });
         entry.references += 1;
+        if !entry.referred_from.iter().any(|from| from.path == path) {
+            let finding = unplaced.place();
+            entry.referred_from.push(Referrer {
+                path: path.to_owned(),
+                line: finding.line,
+                col: finding.col,
+            });
+        }
         if !entry.skipped.contains(&missing.needed_for) {
             entry.skipped.push(missing.needed_for);
         }

@@ -11,10 +11,11 @@ use crate::backend::diff::BaseSpec;
 use crate::backend::git::GitRepo;
 use crate::backend::github::GithubTarget;
 use crate::backend::waits::Waits;
+use crate::finding::rules;
 use crate::flags::args::{CheckArgs, ColorArg, CommitMode, CommonArgs, Format, SyncArgs};
 use crate::flags::repo::{FoundRepoConfig, current_repository, work_tree_top};
 use crate::gha::{ActionsEnv, CommitPlace};
-use crate::repo_config::RuleLevels;
+use crate::repo_config::{RuleLevel, RuleLevels};
 use crate::report::markdown::Links;
 use crate::rules::Release;
 use crate::rules::config_file::{Declared, DeclaredBy};
@@ -139,10 +140,15 @@ impl Policy {
             .deny_warnings
             .or(settings.and_then(|s| s.deny_warnings))
             .unwrap_or(false);
-        let references = match common.references.map(References::from) {
-            _ if deny_warnings => References::Strict,
-            Some(references) => references,
-            None => settings.and_then(|s| s.references).unwrap_or_default(),
+        // `ref/missing` in the config's `rules:` is the references policy by another name:
+        // `error` makes references strict unless `--references` says otherwise, and a level
+        // set there (as for every rule) decides over `--deny-warnings`.
+        let missing_level = settings.and_then(|s| s.rules.get(rules::REF_MISSING));
+        let references = match (common.references.map(References::from), missing_level) {
+            (_, None | Some(RuleLevel::Error)) if deny_warnings => References::Strict,
+            (Some(references), _) => references,
+            (None, Some(RuleLevel::Error)) => References::Strict,
+            (None, _) => settings.and_then(|s| s.references).unwrap_or_default(),
         };
         let fabric_configs = found
             .map(|found| {

@@ -44,7 +44,7 @@ pub fn check(registry: &Registry, config: &CheckConfig) -> Result<CheckReport> {
     let check::Checked {
         mut files,
         configs,
-        missing,
+        mut missing,
     } = check::checked_files(
         registry,
         &selection,
@@ -57,6 +57,7 @@ pub fn check(registry: &Registry, config: &CheckConfig) -> Result<CheckReport> {
     files
         .iter_mut()
         .for_each(|file| levels.apply_to_checked(file));
+    levels.apply_to_missing(&mut missing);
     let mut sources: Vec<ConfigSource> = Vec::new();
     for config in configs {
         if !sources.contains(&config.source) {
@@ -156,8 +157,11 @@ pub fn sync(registry: &Registry, config: &SyncConfig) -> Result<SyncReport> {
             (Err(error), None) => return Err(error),
         };
         let levels = warnings::Levels::of(&config.policy);
-        for file in found.inputs.iter_mut().flat_map(|input| &mut input.files) {
-            levels.apply_to_outcome(&mut file.outcome);
+        for input in &mut found.inputs {
+            for file in &mut input.files {
+                levels.apply_to_outcome(&mut file.outcome);
+            }
+            levels.apply_to_missing(&mut input.missing);
         }
         let plan = Plan {
             fabrics: found.inputs.iter().map(plan::plan_fabric).collect(),

@@ -12,9 +12,9 @@
 use std::collections::HashMap;
 
 use crate::crosscheck::Scope;
-use crate::finding::{Finding, Severity};
+use crate::finding::{Finding, Severity, rules};
 use crate::flags::config::Policy;
-use crate::plan::{FabricInput, RawOutcome};
+use crate::plan::{FabricInput, MissingObjects, RawOutcome};
 use crate::repo_config::{RuleLevel, RuleLevels};
 use crate::report::CheckedFile;
 use crate::validate::Resource;
@@ -105,6 +105,14 @@ impl<'a> Levels<'a> {
                 *findings = self.apply_all(std::mem::take(findings));
             }
             RawOutcome::Ignored => {}
+        }
+    }
+
+    /// The objects referred to but nowhere in the repository, without those of the fabric
+    /// when `ref/missing` is off (its warning is one line per kind, made from this list).
+    pub fn apply_to_missing(&self, missing: &mut Vec<MissingObjects>) {
+        if self.rules.get(rules::REF_MISSING) == Some(RuleLevel::Off) {
+            missing.clear();
         }
     }
 

@@ -1,7 +1,7 @@
 //! The objects a fabric's resources refer to that are nowhere in the repository (with
 //! `--references warn`): counted per object, reported as one warning line per kind.
 
-use crate::finding::Finding;
+use crate::finding::{Finding, rules};
 
 /// An object that the fabric's resources refer to but that is in none of its managed/,
 /// cluster/ and raw/ (with `--references warn`): counted once per fabric, never per
@@ -14,30 +14,45 @@ pub struct MissingReference {
     pub name: String,
     /// How many references to it were found.
     pub references: usize,
-    /// The file of the first one (relative to the fabric for a sync).
+    /// Each file that refers to it, at its first reference there, in the order found (so
+    /// the first is the first reference of all): a code-scanning or editor user sees the
+    /// problem in every file that makes it.
+    pub referred_from: Vec<Referrer>,
+    /// The checks skipped for want of it.
+    pub skipped: Vec<String>,
+}
+
+/// Where a file first refers to a missing object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Referrer {
+    /// The file (relative to the fabric for a sync).
     pub path: String,
-    /// Its line.
+    /// The line of its first reference.
     pub line: u32,
     /// Its column.
     pub col: u32,
-    /// The checks skipped for want of it.
-    pub skipped: Vec<String>,
 }
 
 impl MissingReference {
     /// The object's line of the summary's table: how often it is referred to, where first,
     /// and what went unchecked.
     pub fn message(&self) -> String {
+        let first = self.first();
         format!(
             "{} `{}`: {} (the first at {}:{}:{}) went unchecked ({})",
             self.kind,
             self.name,
             references(self.references),
-            self.path,
-            self.line,
-            self.col,
+            first.path,
+            first.line,
+            first.col,
             self.skipped.join("; ")
         )
+    }
+
+    /// The first reference of all.
+    pub fn first(&self) -> &Referrer {
+        &self.referred_from[0]
     }
 }
 
@@ -59,16 +74,16 @@ pub struct MissingObjects {
 impl MissingObjects {
     /// The warning as a finding at the first reference, for annotations.
     pub fn finding(&self) -> Finding {
-        let first = &self.objects[0];
+        let first = self.objects[0].first();
         Finding {
             severity: crate::finding::Severity::Warning,
-            ..Finding::at(first.line, first.col, self.message())
+            ..Finding::at(first.line, first.col, self.message()).with_rule(rules::REF_MISSING)
         }
     }
 
     /// The file of the first reference to the first object.
     pub fn path(&self) -> &str {
-        &self.objects[0].path
+        &self.objects[0].first().path
     }
 
     /// The warning, in words: how many objects (a few names), how many references went
@@ -154,9 +169,11 @@ mod tests {
             kind: kind.into(),
             name: name.into(),
             references,
-            path: "raw/a.yaml".into(),
-            line: 6,
-            col: 3,
+            referred_from: vec![Referrer {
+                path: "raw/a.yaml".into(),
+                line: 6,
+                col: 3,
+            }],
             skipped: vec![skipped.into()],
         }
     }

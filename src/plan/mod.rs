@@ -12,7 +12,7 @@ mod missing;
 mod summary;
 mod units;
 
-pub use missing::{MissingObjects, MissingReference, missing_by_kind};
+pub use missing::{MissingObjects, MissingReference, Referrer, missing_by_kind};
 pub use summary::plural;
 
 use std::collections::BTreeMap;

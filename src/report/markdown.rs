@@ -537,7 +537,7 @@ fn missing_table(out: &mut String, missing: &[MissingObjects]) {
         .map(|m| {
             format!(
                 "| {} | {} |",
-                code(&format!("{}:{}", m.path, m.line)),
+                code(&format!("{}:{}", m.first().path, m.first().line)),
                 cell(&m.message())
             )
         })

@@ -221,3 +221,49 @@ fn the_json_report_of_a_change_says_which_findings_are_its_own() {
     let json = stdout(&check_in(&repo, &repo.work, &["--format", "json"]));
     assert!(!json.contains("in_change"), "{json}");
 }
+
+/// A VPC `name` in the IPv4Namespace `lab`, which no file defines.
+fn vpc_in_lab(name: &str, third_octet: u32) -> String {
+    format!(
+        "apiVersion: vpc.githedgehog.com/v1beta1\nkind: VPC\nmetadata:\n  name: {name}\nspec:\n  ipv4Namespace: lab\n  subnets:\n    default:\n      subnet: 10.0.{third_octet}.0/24\n      vlan: {}\n",
+        1000 + third_octet
+    )
+}
+
+#[test]
+fn the_json_report_names_every_file_that_refers_to_a_missing_object() {
+    let repo = Repo::new(None);
+    repo.write(&format!("{F1}/raw/a.yaml"), vpc_in_lab("a", 1).as_bytes());
+    repo.write(
+        &format!("{F1}/raw/b.yaml"),
+        format!("{}---\n{}", vpc_in_lab("b", 2), vpc_in_lab("c", 3)).as_bytes(),
+    );
+    repo.commit_all("two files refer to the namespace lab");
+    let out = check_in(&repo, &repo.work, &["--format", "json"]);
+    assert_exit(&out, 0);
+    let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let lab = report["missing"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|missing| missing["kind"] == "IPv4Namespace")
+        .unwrap_or_else(|| panic!("{report:#}"));
+    assert_eq!(lab["name"], "lab");
+    assert_eq!(lab["references"], 3, "one from a.yaml, two from b.yaml");
+    assert_eq!(
+        lab["referred_from"],
+        serde_json::json!([
+            { "path": format!("{F1}/raw/a.yaml"), "line": 6, "col": 18 },
+            { "path": format!("{F1}/raw/b.yaml"), "line": 6, "col": 18 },
+        ])
+    );
+    assert_eq!(
+        (&lab["path"], &lab["line"], &lab["col"]),
+        (
+            &lab["referred_from"][0]["path"],
+            &lab["referred_from"][0]["line"],
+            &lab["referred_from"][0]["col"]
+        ),
+        "path, line and col are the first reference of all"
+    );
+}

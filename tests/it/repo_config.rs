@@ -306,3 +306,93 @@ fn list_free_and_refs_read_the_fabrics_the_config_names_from_any_subfolder() {
         );
     }
 }
+
+/// A leaf that hhfab has not hydrated yet (no `asn`, `ip`, `protocolIP`, `vtepIP`).
+fn unhydrated_leaf(name: &str) -> String {
+    format!(
+        "apiVersion: wiring.githedgehog.com/v1beta1\nkind: Switch\nmetadata:\n  name: {name}\nspec:\n  role: server-leaf\n  profile: vs\n"
+    )
+}
+
+#[test]
+fn ref_missing_set_to_error_makes_references_strict_unless_a_flag_says_warn() {
+    let repo = lab_repo("fabrics: fabrics/*\nrules:\n  ref/missing: error\n");
+    let strict = run_in(&repo, ".", &["check", "--show-rule"], &[]);
+    assert_exit(&strict, 1);
+    assert!(
+        stdout(&strict).contains("fabrics/lab/raw/vpc-1.yaml:6:3: error: IPv4Namespace `default` does not exist: it is in none of this fabric's managed/, cluster/ and raw/ (every reference must resolve when references are strict or warnings denied); if the fabric holds it, export it into cluster/ (at /spec/ipv4Namespace) [ref/missing]\n"),
+        "{}",
+        stdout(&strict)
+    );
+    let warn = run_in(&repo, ".", &["check", "--references", "warn"], &[]);
+    assert_exit(&warn, 0);
+    assert!(
+        stdout(&warn).starts_with("warning: 1 IPv4Namespace the fabric's objects refer to is not in the repository (default)"),
+        "{}",
+        stdout(&warn)
+    );
+}
+
+#[test]
+fn rules_set_to_off_silence_missing_objects_and_hydration_in_raw_and_managed_files() {
+    let repo_with = |config: &str| {
+        let repo = lab_repo(config);
+        repo.write(
+            "fabrics/lab/managed/switches/leaf-02.yaml",
+            unhydrated_leaf("leaf-02").as_bytes(),
+        );
+        repo.write(
+            "fabrics/lab/raw/leaf-03.yaml",
+            unhydrated_leaf("leaf-03").as_bytes(),
+        );
+        repo.commit_all("two unhydrated leaves");
+        repo
+    };
+    let missing =
+        "warning: 1 IPv4Namespace the fabric's objects refer to is not in the repository (default)";
+    let hydration = "lack the values hhfab fills when it hydrates the wiring";
+    let raw_hydration = "fabrics/lab/raw/leaf-03.yaml:6:3: warning: `asn`, `ip`, `protocolIP` and `vtepIP` are not set";
+
+    // Without levels, both warnings are there: in check for raw/ and managed/ alike (one
+    // grouped line naming both leaves), in sync for the raw file that moves.
+    let repo = repo_with("fabrics: fabrics/*\n");
+    let check = stdout(&run_in(&repo, ".", &["check"], &[]));
+    assert!(
+        check.contains(missing) && check.contains(hydration),
+        "{check}"
+    );
+    assert!(check.contains("leaf-02, leaf-03"), "{check}");
+    let sync = stdout(&run_in(&repo, ".", &["sync", "--dry-run"], &[]));
+    assert!(
+        sync.contains(missing) && sync.contains(raw_hydration),
+        "{sync}"
+    );
+
+    let repo =
+        repo_with("fabrics: fabrics/*\nrules:\n  ref/missing: off\n  switch/hydration: off\n");
+    let check = run_in(&repo, ".", &["check"], &[]);
+    assert_exit(&check, 0);
+    assert!(
+        stdout(&check).ends_with(
+            "checked 7 files: 7 valid (7 resources), 0 rejected (0 errors), 0 warnings\n"
+        ),
+        "{}",
+        stdout(&check)
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout(&run_in(
+        &repo,
+        ".",
+        &["check", "--format", "json"],
+        &[],
+    )))
+    .unwrap();
+    assert!(json.get("missing").is_none(), "{json:#}");
+    let sync = run_in(&repo, ".", &["sync", "--dry-run"], &[]);
+    assert_exit(&sync, 0);
+    assert!(!stdout(&sync).contains("warning:"), "{}", stdout(&sync));
+    assert!(
+        stdout(&sync).ends_with("dry run, nothing changed: 2 raw files would move (2 resources: 2 created, 0 updated, 0 unchanged), 0 rejected (0 errors), 0 ignored, 0 warnings\n"),
+        "{}",
+        stdout(&sync)
+    );
+}

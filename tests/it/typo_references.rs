@@ -36,6 +36,18 @@ fn a_reference_one_slip_from_an_object_stays_in_raw_in_every_references_mode() {
             "{mode}"
         );
     }
+    // Its class in every format: `ref/typo`, apart from a missing object's `ref/missing`.
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&repo.sync(&["--dry-run", "--format", "json"]))).unwrap();
+    assert_eq!(
+        json["fabrics"][0]["rejected"][0]["findings"][0]["rule"], "ref/typo",
+        "{json:#}"
+    );
+    let shown = stdout(&repo.sync(&["--dry-run", "--show-rule"]));
+    assert!(
+        shown.contains("or raw/) (at /spec/subnet) [ref/typo]\n"),
+        "{shown}"
+    );
 }
 
 #[test]

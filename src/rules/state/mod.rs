@@ -26,6 +26,7 @@ use super::{
     gatewaygroup, gatewaypeering, ipv4namespace, server, switch, switchgroup, vlannamespace,
     vpc as vpc_kind, vpcattachment, vpcpeering,
 };
+use crate::finding::rules;
 pub use attachments::AttachmentIndex;
 pub use gateway::GatewayIndex;
 pub use vpc::VpcIndex;
@@ -490,15 +491,19 @@ impl FabricState {
                     "{kind} `{name}` does not exist: did you mean `{meant}`? (this fabric has {kind} `{meant}`, and no `{name}` in its managed/, cluster/ or raw/)"
                 ),
             );
+            out.rule_of_last(rules::REF_TYPO);
             return;
         }
         match self.references {
-            References::Strict => out.error(
-                pointer,
-                format!(
-                    "{kind} `{name}` does not exist: it is in none of this fabric's managed/, cluster/ and raw/ (every reference must resolve when references are strict or warnings denied); if the fabric holds it, export it into cluster/"
-                ),
-            ),
+            References::Strict => {
+                out.error(
+                    pointer,
+                    format!(
+                        "{kind} `{name}` does not exist: it is in none of this fabric's managed/, cluster/ and raw/ (every reference must resolve when references are strict or warnings denied); if the fabric holds it, export it into cluster/"
+                    ),
+                );
+                out.rule_of_last(rules::REF_MISSING);
+            }
             References::Warn => {
                 out.warning(
                     pointer,
@@ -506,6 +511,7 @@ impl FabricState {
                         "{kind} `{name}` is not in this fabric's managed/, cluster/ or raw/; {needed_for} was skipped (with --references strict this is an error)"
                     ),
                 );
+                out.rule_of_last(rules::REF_MISSING);
                 out.missing_last(super::Missing {
                     kind: kind.to_owned(),
                     name: name.to_owned(),

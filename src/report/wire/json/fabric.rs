@@ -290,8 +290,21 @@ pub struct MissingReference<'a> {
     pub line: u32,
     /// Its column.
     pub col: u32,
+    /// Each file that refers to it, at its first reference there.
+    pub referred_from: Vec<Referrer<'a>>,
     /// The checks skipped for want of it.
     pub skipped: &'a [String],
+}
+
+/// Where a file first refers to a missing object.
+#[derive(Debug, Serialize)]
+pub struct Referrer<'a> {
+    /// The file (relative to the fabric for a sync).
+    pub path: &'a str,
+    /// The line of its first reference.
+    pub line: u32,
+    /// Its column.
+    pub col: u32,
 }
 
 /// Every missing object of `missing` (grouped by kind), in order: one entry per object.
@@ -303,9 +316,18 @@ pub fn missing(missing: &[plan::MissingObjects]) -> Vec<MissingReference<'_>> {
             kind: &m.kind,
             name: &m.name,
             references: m.references,
-            path: &m.path,
-            line: m.line,
-            col: m.col,
+            path: &m.first().path,
+            line: m.first().line,
+            col: m.first().col,
+            referred_from: m
+                .referred_from
+                .iter()
+                .map(|from| Referrer {
+                    path: &from.path,
+                    line: from.line,
+                    col: from.col,
+                })
+                .collect(),
             skipped: &m.skipped,
         })
         .collect()
