@@ -168,10 +168,11 @@ pub struct CommonArgs {
     /// `hedgehog-release:`), the newest release, 26.03.
     #[arg(long, env = "HH_GITOPS_HEDGEHOG_RELEASE", value_name = "RELEASE")]
     pub hedgehog_release: Option<Release>,
-    /// What a reference to an object that is in neither the fabric's managed/ nor its raw/
-    /// is (the `default` namespaces, objects applied by hand): `warn` reports it and skips
-    /// the checks that needed the object; `strict` rejects the file, for repositories that
-    /// hold the whole fabric. Default: the repository config's `references:`, else `warn`.
+    /// What a reference to an object that is in none of the fabric's managed/, cluster/
+    /// and raw/ is (the `default` namespaces, objects applied by hand): `warn` reports it
+    /// and skips the checks that needed the object; `strict` rejects the file, for
+    /// repositories that hold the whole fabric. Default: the repository config's
+    /// `references:` (or `ref/missing: error` in its `rules:`), else `warn`.
     #[arg(long, env = "HH_GITOPS_REFERENCES", value_enum)]
     pub references: Option<ReferencesArg>,
     /// Check a change: compare the work tree with the merge base of REF and HEAD. Findings
