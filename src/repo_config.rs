@@ -280,9 +280,17 @@ fn rule_levels(node: &Node) -> Result<RuleLevels, Finding> {
         let id = entry.key.as_str();
         if !is_rule_id(id) {
             let known: Vec<&str> = rules::ALL.iter().map(|rule| rule.id).collect();
-            let hint = match similar::closest(id, &known) {
-                Some(meant) => format!("did you mean `{meant}`?"),
-                None => "`hh-gitops check --show-rule` prints each finding's rule id".to_owned(),
+            let halves = ids_with_part(id, &known);
+            let hint = match (similar::closest(id, &known), halves.split_last()) {
+                (Some(meant), _) => format!("did you mean `{meant}`?"),
+                (None, Some((meant, []))) => format!("did you mean `{meant}`?"),
+                (None, Some((last, others))) => {
+                    let others: Vec<String> = others.iter().map(|id| format!("`{id}`")).collect();
+                    format!("did you mean {} or `{last}`?", others.join(", "))
+                }
+                (None, None) => {
+                    "`hh-gitops check --show-rule` prints each finding's rule id".to_owned()
+                }
             };
             return Err(Finding::at(
                 entry.key_pos.line,
@@ -303,6 +311,16 @@ fn rule_levels(node: &Node) -> Result<RuleLevels, Finding> {
         levels.insert(id.to_owned(), level);
     }
     Ok(RuleLevels { levels })
+}
+
+/// The ids of `known` that have `word` as one of their `/`-separated parts: what a user
+/// who wrote half an id (`hydration` for `switch/hydration`) meant.
+fn ids_with_part<'k>(word: &str, known: &[&'k str]) -> Vec<&'k str> {
+    known
+        .iter()
+        .copied()
+        .filter(|id| id.split('/').any(|part| part == word))
+        .collect()
 }
 
 /// Whether `id` is a rule id findings can carry: an explicit one, or one derived from a
@@ -420,7 +438,15 @@ mod tests {
             ),
             (
                 "rules:\n  hydration: off\n",
-                "2:3: unknown rule `hydration`: `hh-gitops check --show-rule` prints each finding's rule id",
+                "2:3: unknown rule `hydration`: did you mean `switch/hydration`?",
+            ),
+            (
+                "rules:\n  export: error\n",
+                "2:3: unknown rule `export`: did you mean `export/identity` or `export/server-fields`?",
+            ),
+            (
+                "rules:\n  vlans: off\n",
+                "2:3: unknown rule `vlans`: `hh-gitops check --show-rule` prints each finding's rule id",
             ),
             (
                 "rules:\n  field/spec: of\n",
