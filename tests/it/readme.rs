@@ -16,9 +16,10 @@ fn the_consumer_workflow_has_every_promised_part() {
         "workflow_dispatch:",
         "dry-run:",
         "pull_request:",
-        // The pull-request gate covers hand edits to managed/ too, and the fabric config
-        // and the repository config, which change every verdict.
-        "paths: [\"**/raw/**\", \"**/managed/**\", \"**/fab.yaml\", \".hh-gitops.yaml\"]",
+        // The pull-request gate covers hand edits to managed/ too, the objects exported into
+        // cluster/, and the fabric config and the repository config, which change every
+        // verdict.
+        "paths: [\"**/raw/**\", \"**/managed/**\", \"**/cluster/**\", \"**/fab.yaml\", \".hh-gitops.yaml\"]",
         "concurrency:",
         "contents: write",
         "uses: hh-gitops/hh-gitops@v0",
@@ -248,4 +249,27 @@ fn the_readme_pins_the_major_release_of_the_version_the_binary_prints() {
         release.contains(r#"if [ "${cargo_version}" != "${VERSION}" ]; then"#),
         "release.yml checks the tag against Cargo.toml's version"
     );
+}
+
+/// The pre-commit snippets (README and `.pre-commit-hooks.yaml`) pin the release tag of
+/// this version: pre-commit checks out exactly that tag, and builds what it holds.
+#[test]
+fn the_pre_commit_rev_is_the_release_tag_of_this_version() {
+    let tag = format!("rev: v{}", env!("CARGO_PKG_VERSION"));
+    let hooks = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/.pre-commit-hooks.yaml"
+    ))
+    .unwrap();
+    for (file, text) in [("README.md", readme()), (".pre-commit-hooks.yaml", hooks)] {
+        let revs: Vec<&str> = text
+            .lines()
+            .map(|line| line.trim_start_matches(['#', ' ']))
+            .filter(|line| line.starts_with("rev: "))
+            .collect();
+        assert!(!revs.is_empty(), "{file} has a pre-commit snippet");
+        for rev in revs {
+            assert_eq!(rev, tag, "{file}");
+        }
+    }
 }
