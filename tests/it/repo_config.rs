@@ -396,3 +396,35 @@ fn rules_set_to_off_silence_missing_objects_and_hydration_in_raw_and_managed_fil
         stdout(&sync)
     );
 }
+
+#[test]
+fn each_hh_gitops_variable_does_what_its_flag_does() {
+    let repo = lab_repo("fabrics: fabrics/*\n");
+    repo.write(
+        "fabrics/other/raw/vpc-9.yaml",
+        vpc_on("vpc-9", "10.0.9.0/24", 1009).as_bytes(),
+    );
+    repo.write("other.hh-gitops.yaml", b"fabrics: fabrics/other\n");
+    repo.commit_all("a second fabric and a second config");
+    repo.git(&["push", "-q", "origin", "main"]);
+    let seen = |out: Output| (out.status.code(), stdout(&out), stderr(&out));
+    let plain = seen(run_in(&repo, ".", &["check"], &[]));
+    for (flag, variable, value) in [
+        ("--fabrics", "HH_GITOPS_FABRICS", "fabrics/other"),
+        ("--hedgehog-release", "HH_GITOPS_HEDGEHOG_RELEASE", "26.02"),
+        ("--references", "HH_GITOPS_REFERENCES", "strict"),
+        ("--changed-since", "HH_GITOPS_CHANGED_SINCE", "mian"),
+        ("--config", "HH_GITOPS_CONFIG", "other.hh-gitops.yaml"),
+        (
+            "--fabric-config",
+            "HH_GITOPS_FABRIC_CONFIG",
+            "no-such.fab.yaml",
+        ),
+        ("--schemas", "HH_GITOPS_SCHEMAS", "no-such-schemas"),
+    ] {
+        let by_flag = seen(run_in(&repo, ".", &["check", flag, value], &[]));
+        let by_variable = seen(run_in(&repo, ".", &["check"], &[(variable, value)]));
+        assert_ne!(by_flag, plain, "{flag} {value} changes the run");
+        assert_eq!(by_variable, by_flag, "{variable}={value} is {flag} {value}");
+    }
+}
