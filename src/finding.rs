@@ -253,6 +253,90 @@ pub mod rules {
             "Use the name the message suggests (the fabric would refuse the reference as it is), or add the object it names.";
         SWITCH_HYDRATION = "switch/hydration": "A switch without the values hhfab fills when it hydrates the wiring (`asn`, `ip`, `protocolIP`, a leaf's `vtepIP`)",
             "Nothing to do when hhfab applies the wiring: it fills them. When the repository's switches are applied as they are (GitOps without hhfab), set them as `hhfab` would: unique per switch, inside the fabric config's subnets.";
+        REF_WITHDRAWN = "ref/withdrawn": "A reference to an object this run will not have: the file that defines it is rejected, deleted by the change, moved out of managed/, or created at a later step of the change",
+            "Fix the file the message names first, keep the object, give it a file of its own, or remove the reference, as the message says.";
+        SWITCH_PROFILE_MISSING = "switch/profile-missing": "A switch names a SwitchProfile the fabric does not have (or, without a fabric config, may not have): not built in, or an opt-in one the config leaves off",
+            "Set the switch's `profile` to one of the fabric's built-in profiles, or turn the opt-in profile on in the fabric config (the message names the field); give --fabric-config when the fabric has it.";
+        SWITCH_PROFILE_MISMATCH = "switch/profile-mismatch": "A switch sets what its SwitchProfile does not support: a port, speed, breakout, auto-negotiation, FEC, port locator or feature, or more ports than the profile allows",
+            "Use the ports, speeds, breakouts and features the message lists for the profile, or give the switch a profile that has them.";
+        SWITCH_VLAN_NAMESPACE_OVERLAP = "switch/vlan-namespace-overlap": "A switch lists VLANNamespaces whose ranges overlap (or one namespace twice)",
+            "List each VLANNamespace once, and drop one of two namespaces that share VLANs.";
+        SWITCH_ADDRESS_IN_USE = "switch/address-in-use": "A switch's management IP, protocol IP or VTEP IP is already used by another switch or gateway",
+            "Give each switch (and gateway) its own address, as hhfab does when it hydrates the wiring.";
+        SWITCH_ASN_IN_USE = "switch/asn-in-use": "A leaf's ASN is already used by another leaf (that is not its MCLAG peer)",
+            "Give each leaf its own ASN, as hhfab does when it hydrates the wiring.";
+        SWITCH_MCLAG_PEER_MISMATCH = "switch/mclag-peer-mismatch": "A switch of an MCLAG pair has another ASN or VTEP IP than its peer",
+            "Give both switches of the MCLAG pair the same ASN and VTEP IP.";
+        SWITCH_HYDRATION_DROPPED = "switch/hydration-dropped": "An update of a switch drops hydration values (`asn`, `ip`, `protocolIP`, `vtepIP`) that the managed switch has",
+            "Copy the values from the managed switch file the message names: nothing fills them between Git and the fabric.";
+        SWITCH_IMMUTABLE = "switch/immutable": "An update of a switch changes what the fabric does not let change (`portBreakouts` while RoCEv2 is on)",
+            "Keep the managed value, or turn `roce` off in an update of its own first.";
+        CONNECTION_UNKNOWN_PORT = "connection/unknown-port": "A connection names a port its switch does not have (by its SwitchProfile and breakouts)",
+            "Use a port of the switch's SwitchProfile, or break the port out into the lane named.";
+        CONNECTION_REDUNDANCY = "connection/redundancy": "The switches of an MCLAG or ESLAG connection are not in one redundancy group of the connection's type",
+            "Put the connection's switches in one redundancy group (`redundancy.group`) with the type the message gives, or connect switches of one group.";
+        CONNECTION_PORT_IN_USE = "connection/port-in-use": "A port is already one end of another connection",
+            "Pick a free port: a port is one end of one link.";
+        CONNECTION_LINK_IP_IN_USE = "connection/link-ip-in-use": "A link IP is already used by another connection",
+            "Give each link end its own address.";
+        CONNECTION_IMMUTABLE = "connection/immutable": "An update of a connection changes what the fabric does not let change (its type, `withinVPC`)",
+            "Give the new connection another name, and remove the old one from managed/ by hand.";
+        VPC_SUBNET_OVERLAP = "vpc/subnet-overlap": "A VPC subnet (or hostBGP extra prefix) overlaps one of another VPC of the same IPv4Namespace",
+            "Pick a prefix no other VPC of the IPv4Namespace uses: the VPCs of a namespace must not share addresses.";
+        VPC_SUBNET_OUTSIDE_NAMESPACE = "vpc/subnet-outside-namespace": "A VPC subnet (or hostBGP extra prefix) lies outside every subnet of the VPC's IPv4Namespace",
+            "Pick a prefix inside one of the IPv4Namespace's subnets, or widen the namespace.";
+        VPC_VLAN_IN_USE = "vpc/vlan-in-use": "A VPC subnet's VLAN is already used by another VPC of the same VLANNamespace",
+            "Pick a VLAN no other VPC of the VLANNamespace uses: a VLAN of a namespace belongs to one VPC.";
+        VPC_VLAN_OUTSIDE_NAMESPACE = "vpc/vlan-outside-namespace": "A VPC subnet's VLAN is outside the ranges of the VPC's VLANNamespace",
+            "Pick a VLAN from the VLANNamespace's ranges, or widen them.";
+        VPC_DHCP_RELAY_SELF = "vpc/dhcp-relay-self": "A new VPC's subnet relays DHCP to the VPC itself, which does not exist yet",
+            "Create the VPC first, then add `relayVPC` in a later change.";
+        VPCATTACHMENT_SUBNET_MISSING = "vpcattachment/subnet-missing": "An attachment names a subnet its VPC does not have",
+            "Attach one of the VPC's subnets (the message lists them), or add the subnet to the VPC.";
+        VPCATTACHMENT_CONNECTION_TYPE = "vpcattachment/connection-type": "An attachment's Connection is not a server connection with switch ports",
+            "Attach the subnet to an unbundled, bundled or ESLAG (up to 26.02 also MCLAG) connection, or fix the connection's links.";
+        VPCATTACHMENT_MODE_UNSUPPORTED = "vpcattachment/mode-unsupported": "The VPC's mode is one the attachment's Connection or its switches' SwitchProfiles cannot carry",
+            "Attach the subnet to a connection that carries the VPC's mode (on other switches), or change the VPC's mode.";
+        VPCATTACHMENT_HOST_BGP = "vpcattachment/host-bgp": "A hostBGP subnet attached where hostBGP cannot go: a connection that is not unbundled, a switch with MCLAG, or with `nativeVLAN: true`",
+            "Attach hostBGP subnets only to unbundled connections on switches without MCLAG, tagged (choose the VLAN in the VPC subnet).";
+        VPCATTACHMENT_SWITCH_VLAN_NAMESPACE = "vpcattachment/switch-vlan-namespace": "A switch of the attachment's Connection does not have the VPC's VLANNamespace",
+            "Add the VLANNamespace to the switch's `vlanNamespaces`, or attach a VPC of one of the switch's namespaces.";
+        VPCATTACHMENT_DUPLICATE = "vpcattachment/duplicate": "The Connection is already attached to the subnet by another VPCAttachment",
+            "Keep one of the two attachments.";
+        VPCATTACHMENT_NATIVE_VLAN_IN_USE = "vpcattachment/native-vlan-in-use": "The Connection already carries a native VLAN, for another VPCAttachment",
+            "Set `nativeVLAN: true` on at most one attachment per connection.";
+        VPCPEERING_MODE_MISMATCH = "vpcpeering/mode-mismatch": "The peered VPCs have different modes (refused by Hedgehog 26.01)",
+            "Peer VPCs of the same mode, or use a release that peers VPCs of different modes.";
+        VPCPEERING_NAMESPACE_MISMATCH = "vpcpeering/namespace-mismatch": "The peered VPCs are in different IPv4Namespaces or VLANNamespaces",
+            "Peer only VPCs of the same IPv4Namespace and VLANNamespace.";
+        VPCPEERING_SUBNET_MISSING = "vpcpeering/subnet-missing": "A peering lists a subnet its VPC does not have",
+            "Name one of the VPC's subnets (the message lists them), or list none to peer them all.";
+        EXTERNALPEERING_NAMESPACE_MISMATCH = "externalpeering/namespace-mismatch": "The External and the VPC of an ExternalPeering are in different IPv4Namespaces",
+            "Peer the VPC with an External of its own IPv4Namespace.";
+        EXTERNALPEERING_SUBNET_MISSING = "externalpeering/subnet-missing": "An ExternalPeering lists a subnet its VPC does not have",
+            "Name one of the VPC's subnets (the message lists them).";
+        EXTERNALATTACHMENT_CONNECTION_TYPE = "externalattachment/connection-type": "An ExternalAttachment's Connection is not an `external` connection",
+            "Attach the External to an `external` connection.";
+        EXTERNALATTACHMENT_STATIC_MISMATCH = "externalattachment/static-mismatch": "An ExternalAttachment is static and its External a BGP one, or the other way round",
+            "Make both static or both BGP: `static` for a static External, `switch` and `neighbor` for a BGP one.";
+        EXTERNALATTACHMENT_VLAN_IN_USE = "externalattachment/vlan-in-use": "Another ExternalAttachment of the same Connection uses the same VLAN (or is untagged too)",
+            "Give each attachment of a connection its own VLAN.";
+        GATEWAY_ADDRESS_IN_USE = "gateway/address-in-use": "A gateway's protocol IP, VTEP IP or VTEP MAC is already used by another gateway or switch",
+            "Pick a free address: gateways and switches share the ranges, and each needs its own.";
+        GATEWAY_GROUP_FULL = "gateway/group-full": "A gateway group has as many gateways as the fabric config has gateway communities",
+            "Add gateway communities (`spec.config.gateway.communities` in fab.yaml), or put the gateway in another group.";
+        GATEWAYPEERING_EXPOSE_OUTSIDE_VPC = "gatewaypeering/expose-outside-vpc": "A VPC side of a GatewayPeering exposes a prefix inside none of the VPC's subnets",
+            "Expose only prefixes inside the VPC's subnets: a VPC exposes only its own addresses.";
+        GATEWAYPEERING_SUBNET_MISSING = "gatewaypeering/subnet-missing": "A GatewayPeering's `vpcSubnet` (exposed, or in an ACL rule) names a subnet its VPC does not have",
+            "Name one of the VPC's subnets (the message lists them).";
+        GATEWAYPEERING_EXPOSE_OVERLAP = "gatewaypeering/expose-overlap": "A prefix a GatewayPeering exposes to a side overlaps one another peering already exposes to it",
+            "Expose prefixes that do not overlap (translate them with `as` and `nat` if the addresses clash).";
+        GATEWAYPEERING_EXPOSE_WITHOUT_CIDR = "gatewaypeering/expose-without-cidr": "An exposed entry without a readable `cidr` toward a side another peering exposes to: the fabric's overlap check fails on it",
+            "Write the exposed entries the message names as `cidr` entries.";
+        IPV4NAMESPACE_STRANDS_VPCS = "ipv4namespace/strands-vpcs": "An update of an IPv4Namespace leaves subnets of VPCs already in the fabric outside its subnets",
+            "Keep namespace subnets that cover the VPCs already in it, or change those VPCs' subnets in the same run.";
+        VLANNAMESPACE_STRANDS_VPCS = "vlannamespace/strands-vpcs": "An update of a VLANNamespace leaves VLANs of VPCs already in the fabric outside its ranges",
+            "Keep ranges that hold the VLANs of the VPCs already in the fabric, or change those VPCs' VLANs first.";
         METADATA_LABEL = "metadata/label": "A label key or value the Kubernetes API server refuses",
             "A key is a name of at most 63 alphanumeric characters, `-`, `_` or `.` (starting and ending alphanumeric), optionally after a lowercase DNS subdomain and `/`; a value is empty or at most 63 such characters.";
         METADATA_ANNOTATION = "metadata/annotation": "An annotation key the Kubernetes API server refuses, or annotations over its total size",

@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use super::state::FabricState;
 use super::{Context, Violations, default_metadata};
+use crate::finding::rules;
 use crate::rules::backticked;
 
 /// `spec` (`ExternalPeeringSpec`).
@@ -168,6 +169,7 @@ pub fn validate_cross(peering: &Object, state: &FabricState, _ctx: &Context, out
                     permit.external.name, external.origin, permit.vpc.name, vpc.origin
                 ),
             );
+            out.rule_of_last(rules::EXTERNALPEERING_NAMESPACE_MISMATCH);
             out.involving_last("External", &permit.external.name, &external.origin);
             out.involving_last("VPC", &permit.vpc.name, &vpc.origin);
         }
@@ -183,6 +185,7 @@ pub fn validate_cross(peering: &Object, state: &FabricState, _ctx: &Context, out
                     permit.vpc.name, vpc.origin, subnet, known
                 ),
             );
+            out.rule_of_last(rules::EXTERNALPEERING_SUBNET_MISSING);
             out.involving_last("VPC", &permit.vpc.name, &vpc.origin);
         }
     }

@@ -17,6 +17,7 @@ use serde::Deserialize;
 use super::state::{Entry, FabricState};
 use super::vpc;
 use super::{Context, Release, Resource, Violations, net};
+use crate::finding::rules;
 
 /// An IPv4Namespace as the rules read it.
 pub type Object = Resource<Ipv4NamespaceSpec>;
@@ -185,6 +186,7 @@ pub fn validate_cross(
             super::vpc::first_few(&described),
         ),
     );
+    out.rule_of_last(rules::IPV4NAMESPACE_STRANDS_VPCS);
     for (_, vpc) in stranded {
         out.involving_last("VPC", &vpc.object.metadata.name, &vpc.origin);
     }

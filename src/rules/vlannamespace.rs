@@ -23,6 +23,7 @@ use super::config::VlanRange;
 use super::decode::go_integer;
 use super::state::FabricState;
 use super::{Context, Violations};
+use crate::finding::rules;
 
 /// `VLANNamespace`.
 pub type Object = super::Resource<VlanNamespaceSpec>;
@@ -324,6 +325,7 @@ pub fn validate_cross(
                 spec.describe()
             ),
         );
+        out.rule_of_last(rules::VLANNAMESPACE_STRANDS_VPCS);
         for (vpc, origin) in refused_vpcs {
             out.involving_last("VPC", vpc, origin);
         }
@@ -356,6 +358,7 @@ pub fn validate_cross(
                 spec.describe()
             ),
         );
+        out.rule_of_last(rules::VLANNAMESPACE_STRANDS_VPCS);
         for (vpc, origin) in stranded_vpcs {
             out.involving_last("VPC", vpc, origin);
         }

@@ -14,6 +14,7 @@ use serde::Deserialize;
 
 use super::state::FabricState;
 use super::{Context, Release, Resource, Violations, pointer_segment};
+use crate::finding::rules;
 use crate::rules::backticked;
 
 /// A VPCPeering as the rules read it.
@@ -175,6 +176,7 @@ pub fn validate_cross(peering: &Object, state: &FabricState, ctx: &Context, out:
                     mode(&b.object.spec.mode)
                 ),
             );
+            out.rule_of_last(rules::VPCPEERING_MODE_MISMATCH);
             out.involving_last("VPC", first, &a.origin);
             out.involving_last("VPC", second, &b.origin);
         }
@@ -198,6 +200,7 @@ pub fn validate_cross(peering: &Object, state: &FabricState, ctx: &Context, out:
                         a.origin, b.origin
                     ),
                 );
+                out.rule_of_last(rules::VPCPEERING_NAMESPACE_MISMATCH);
                 out.involving_last("VPC", first, &a.origin);
                 out.involving_last("VPC", second, &b.origin);
             }
@@ -221,6 +224,7 @@ pub fn validate_cross(peering: &Object, state: &FabricState, ctx: &Context, out:
                             known
                         ),
                     );
+                    out.rule_of_last(rules::VPCPEERING_SUBNET_MISSING);
                     out.involving_last("VPC", name, &vpc.origin);
                 }
             }

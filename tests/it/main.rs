@@ -48,6 +48,7 @@ mod repo_config;
 mod repo_paths;
 mod report_output;
 mod roundtrip;
+mod rule_ids;
 mod sarif;
 mod schemas;
 mod summary_cut;

@@ -19,6 +19,7 @@ use super::super::state::profiles::{self, Absent};
 use super::super::state::{Entry, FabricState};
 use super::super::{Context, Violations, net, switch};
 use super::{ConnectionSpec, End, Endpoint, Object};
+use crate::finding::rules;
 use crate::rules::backticked;
 
 /// Every cross-object rule of `object`.
@@ -106,6 +107,7 @@ fn validate_switches(
                         entry.origin, switch.spec.profile
                     ),
                 );
+                out.rule_of_last(rules::CONNECTION_UNKNOWN_PORT);
                 out.involving_last("Switch", device, &entry.origin);
                 out.involving_last("SwitchProfile", &switch.spec.profile, &profile.origin);
             }
@@ -175,6 +177,7 @@ fn profile<'s>(
                 entry.origin
             ),
         );
+        out.rule_of_last(rules::SWITCH_PROFILE_MISSING);
         out.involving_last("Switch", device, &entry.origin);
     }
     None
@@ -223,6 +226,7 @@ fn validate_redundancy(
                 "none of the switches of this {what} connection is in a redundancy group: give them one `redundancy: {{group: <SwitchGroup>, type: {wanted}}}`"
             ),
         );
+        out.rule_of_last(rules::CONNECTION_REDUNDANCY);
         involve_all(out);
     } else if groups.len() > 1 {
         out.error(
@@ -233,6 +237,7 @@ fn validate_redundancy(
                 if what == "MCLAG domain" { "the" } else { "the server to" }
             ),
         );
+        out.rule_of_last(rules::CONNECTION_REDUNDANCY);
         involve_all(out);
     }
     if kinds.len() > 1 {
@@ -243,6 +248,7 @@ fn validate_redundancy(
                 spread(&kinds)
             ),
         );
+        out.rule_of_last(rules::CONNECTION_REDUNDANCY);
         involve_all(out);
     } else if kinds.keys().next().is_none_or(|kind| *kind != wanted) && !groups.is_empty() {
         out.error(
@@ -252,6 +258,7 @@ fn validate_redundancy(
                 if kinds.is_empty() { "none".to_owned() } else { spread(&kinds) }
             ),
         );
+        out.rule_of_last(rules::CONNECTION_REDUNDANCY);
         involve_all(out);
     }
 }
@@ -301,6 +308,7 @@ fn validate_port_reuse(
                 endpoint.port
             ),
         );
+        out.rule_of_last(rules::CONNECTION_PORT_IN_USE);
         if let Some(entry) = other_entry {
             out.involving_last("Connection", other, &entry.origin);
         }
@@ -374,6 +382,7 @@ fn validate_link_ips(
                         end.field
                     ),
                 );
+                out.rule_of_last(rules::CONNECTION_LINK_IP_IN_USE);
                 if let Some(entry) = other_entry {
                     out.involving_last("Connection", other, &entry.origin);
                 }
@@ -437,6 +446,7 @@ fn validate_update(
                 "a connection's type cannot change: managed/ has Connection `{name}` as `{old}`, and this makes it `{new}`; give the new connection another name (and remove the old one from managed/ by hand)"
             ),
         );
+        out.rule_of_last(rules::CONNECTION_IMMUTABLE);
     }
     if let (Some(old), Some(new)) = (&previous.spec.static_external, &spec.static_external)
         && old.within_vpc != new.within_vpc
@@ -448,6 +458,7 @@ fn validate_update(
                 old.within_vpc, new.within_vpc
             ),
         );
+        out.rule_of_last(rules::CONNECTION_IMMUTABLE);
     }
 }
 

@@ -6,6 +6,7 @@
 //! Go stops at its first error; here every independent problem is reported, and a check
 //! that needs an object the state lacks is skipped (the lookup already said why).
 
+use crate::finding::rules;
 use crate::rules::state::FabricState;
 use crate::rules::vpcattachment::connection_type;
 use crate::rules::{Context, Violations};
@@ -40,6 +41,7 @@ pub fn validate_cross(attach: &Object, state: &FabricState, _ctx: &Context, out:
                 connection_type(&connection.object.spec)
             ),
         );
+        out.rule_of_last(rules::EXTERNALATTACHMENT_CONNECTION_TYPE);
         out.involving_last("Connection", &spec.connection, &connection.origin);
     }
     check_vlan(attach, state, out);
@@ -75,6 +77,7 @@ fn check_external(attach: &Object, state: &FabricState, out: &mut Violations) {
         ),
         _ => return,
     }
+    out.rule_of_last(rules::EXTERNALATTACHMENT_STATIC_MISMATCH);
     out.involving_last("External", &spec.external, &external.origin);
 }
 
@@ -113,6 +116,7 @@ fn check_vlan(attach: &Object, state: &FabricState, out: &mut Violations) {
             spec.connection
         ),
     );
+    out.rule_of_last(rules::EXTERNALATTACHMENT_VLAN_IN_USE);
     if let Some(entry) = entry {
         out.involving_last("ExternalAttachment", other, &entry.origin);
     }

@@ -7,6 +7,7 @@
 //! as a create.
 
 use super::{GatewayGroupMembership, Object};
+use crate::finding::rules;
 use crate::rules::state::{FabricState, GatewayIndex, Origin};
 use crate::rules::{Context, Release, Violations, net};
 
@@ -45,6 +46,7 @@ pub(super) fn validate(gateway: &Object, state: &FabricState, ctx: &Context, out
                     name_some(others.count, others.first(NAMED_AT_MOST)),
                 ),
             );
+            out.rule_of_last(rules::GATEWAY_ADDRESS_IN_USE);
             involve(
                 others.all().map(|h| (h.kind, h.name.as_str(), &h.origin)),
                 out,
@@ -66,6 +68,7 @@ pub(super) fn validate(gateway: &Object, state: &FabricState, ctx: &Context, out
                     name_some(others.count, others.first(NAMED_AT_MOST)),
                 ),
             );
+            out.rule_of_last(rules::GATEWAY_ADDRESS_IN_USE);
             involve(
                 others.all().map(|h| (h.kind, h.name.as_str(), &h.origin)),
                 out,
@@ -119,6 +122,7 @@ fn check_group(
                 if communities == 1 { "y" } else { "ies" },
             ),
         );
+        out.rule_of_last(rules::GATEWAY_GROUP_FULL);
         involve(
             others.all().map(|h| (h.kind, h.name.as_str(), &h.origin)),
             out,

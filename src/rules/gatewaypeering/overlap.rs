@@ -9,6 +9,7 @@
 //! will say, so it is reported too, with the way around it.
 
 use super::{PeeringEntry, PeeringSpec, side_names, side_pointer};
+use crate::finding::rules;
 use crate::rules::state::FabricState;
 use crate::rules::{Violations, net};
 
@@ -131,6 +132,7 @@ pub(super) fn validate(name: &str, spec: &PeeringSpec, state: &FabricState, out:
                     peering_named(state, &another.peering),
                 ),
             );
+            out.rule_of_last(rules::GATEWAYPEERING_EXPOSE_WITHOUT_CIDR);
             involve_peering(state, &another.peering, out);
         }
         if let Some(other) = toward.first_without_prefix_besides(name) {
@@ -144,6 +146,7 @@ pub(super) fn validate(name: &str, spec: &PeeringSpec, state: &FabricState, out:
                     other.peering,
                 ),
             );
+            out.rule_of_last(rules::GATEWAYPEERING_EXPOSE_WITHOUT_CIDR);
             involve_peering(state, &other.peering, out);
         }
         for exposed in &ours {
@@ -161,6 +164,7 @@ pub(super) fn validate(name: &str, spec: &PeeringSpec, state: &FabricState, out:
                         other.side,
                     ),
                 );
+                out.rule_of_last(rules::GATEWAYPEERING_EXPOSE_OVERLAP);
                 involve_peering(state, &other.peering, out);
             }
         }

@@ -10,6 +10,7 @@ use ipnet::IpNet;
 
 use super::acl::rule_label;
 use super::{AclEndpoint, EXTERNAL_PREFIX, PeeringSpec, side_names, side_pointer};
+use crate::finding::rules;
 use crate::rules::backticked;
 use crate::rules::state::{Entry, FabricState};
 use crate::rules::vpc::Object as Vpc;
@@ -90,6 +91,7 @@ fn check_exposed(side: &str, spec: &PeeringSpec, vpc: &Entry<Vpc>, out: &mut Vio
                         list(subnets.into_iter().flatten().map(|(_, s)| s.subnet.as_str())),
                     ),
                 );
+                out.rule_of_last(rules::GATEWAYPEERING_EXPOSE_OUTSIDE_VPC);
                 out.involving_last("VPC", side, &vpc.origin);
             }
             if !ip.vpc_subnet.is_empty() && !subnets.is_some_and(|s| s.contains_key(&ip.vpc_subnet))
@@ -103,6 +105,7 @@ fn check_exposed(side: &str, spec: &PeeringSpec, vpc: &Entry<Vpc>, out: &mut Vio
                         list(subnets.into_iter().flatten().map(|(name, _)| name.as_str())),
                     ),
                 );
+                out.rule_of_last(rules::GATEWAYPEERING_SUBNET_MISSING);
                 out.involving_last("VPC", side, &vpc.origin);
             }
         }
@@ -172,6 +175,7 @@ fn check_acl_subnet(
                 list(subnets.into_iter().flatten().map(|(name, _)| name.as_str())),
             ),
         );
+        out.rule_of_last(rules::GATEWAYPEERING_SUBNET_MISSING);
         out.involving_last("VPC", side, &vpc.origin);
     }
 }

@@ -465,6 +465,7 @@ impl FabricState {
                 }
             };
             out.error(pointer, message);
+            out.rule_of_last(rules::REF_WITHDRAWN);
             out.caused_by_last(origin.clone());
         } else {
             self.missing(kind, name, pointer, needed_for, out);

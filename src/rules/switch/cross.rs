@@ -14,6 +14,7 @@ use super::super::{Context, Violations, net};
 use super::mclag::{self, Uniqueness};
 use super::ports::{self, Profile};
 use super::{Object, SwitchSpec};
+use crate::finding::rules;
 use crate::rules::backticked;
 
 /// Every cross-object rule of `object`.
@@ -74,6 +75,7 @@ fn validate_vlan_namespaces(spec: &SwitchSpec, state: &FabricState, out: &mut Vi
                     )
                 };
                 out.error(pointer, message);
+                out.rule_of_last(rules::SWITCH_VLAN_NAMESPACE_OVERLAP);
                 out.involving_last("VLANNamespace", name, origin);
                 out.involving_last("VLANNamespace", other, other_origin);
             }
@@ -155,6 +157,7 @@ fn profile<'s>(
             ),
         ),
     }
+    out.rule_of_last(rules::SWITCH_PROFILE_MISSING);
     None
 }
 
@@ -187,6 +190,7 @@ fn validate_unique_values(
                 origin(state, "Switch", other)
             ),
         );
+        out.rule_of_last(rules::SWITCH_ADDRESS_IN_USE);
         involve(state, "Switch", other, out);
     }
     // Go lists gateways only in a fabric that has them (`:349-370`).
@@ -204,6 +208,7 @@ fn validate_unique_values(
                 described(state, other)
             ),
         );
+        out.rule_of_last(rules::SWITCH_ADDRESS_IN_USE);
         involve(state, other.0, &other.1, out);
     }
     if !spec.is_leaf() {
@@ -227,6 +232,7 @@ fn validate_unique_values(
                 origin(state, "Switch", other)
             ),
         );
+        out.rule_of_last(rules::SWITCH_ASN_IN_USE);
         involve(state, "Switch", other, out);
     }
     if !spec.vtep_ip.is_empty()
@@ -240,6 +246,7 @@ fn validate_unique_values(
                 described(state, other)
             ),
         );
+        out.rule_of_last(rules::SWITCH_ADDRESS_IN_USE);
         involve(state, other.0, &other.1, out);
     }
 }
@@ -288,6 +295,7 @@ fn validate_update(name: &str, spec: &SwitchSpec, state: &FabricState, out: &mut
             "/spec/portBreakouts",
             "`portBreakouts` cannot change while RoCEv2 (`roce`) is on, before or after this update: keep the managed breakouts, or turn `roce` off first",
         );
+        out.rule_of_last(rules::SWITCH_IMMUTABLE);
     }
 }
 
@@ -325,6 +333,7 @@ fn validate_hydration_kept(name: &str, old: &SwitchSpec, new: &SwitchSpec, out: 
             "this update drops {list}, which the managed Switch has ({managed}): hhfab fills {them} only in wiring it applies itself, nothing fills {them} between Git and the fabric, and the fabric requires {them}; copy {them} from {managed}"
         ),
     );
+    out.rule_of_last(rules::SWITCH_HYDRATION_DROPPED);
 }
 
 #[cfg(test)]

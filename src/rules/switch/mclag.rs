@@ -7,6 +7,7 @@
 use super::super::state::{Entry, FabricState};
 use super::super::{Release, Violations};
 use super::{Object, SwitchSpec};
+use crate::finding::rules;
 use crate::rules::connection::mclag_validated;
 
 /// What the uniqueness checks of a leaf do with its MCLAG redundancy at a release.
@@ -67,6 +68,7 @@ pub(super) fn validate_same_as_peer(
                 entry.origin
             ),
         );
+        out.rule_of_last(rules::SWITCH_MCLAG_PEER_MISMATCH);
         out.involving_last("Switch", peer, &entry.origin);
     }
     if !spec.vtep_ip.is_empty() && !other.vtep_ip.is_empty() && spec.vtep_ip != other.vtep_ip {
@@ -77,6 +79,7 @@ pub(super) fn validate_same_as_peer(
                 spec.vtep_ip, other.vtep_ip, entry.origin
             ),
         );
+        out.rule_of_last(rules::SWITCH_MCLAG_PEER_MISMATCH);
         out.involving_last("Switch", peer, &entry.origin);
     }
 }

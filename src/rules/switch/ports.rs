@@ -10,6 +10,7 @@ use super::super::state::Origin;
 use super::super::state::profiles::{PortProfile, SwitchProfileSpec};
 use super::super::{Release, Violations, pointer_segment};
 use super::SwitchSpec;
+use crate::finding::rules;
 use crate::rules::backticked;
 
 /// The switch's profile, named for the messages.
@@ -27,6 +28,7 @@ impl Profile<'_> {
     /// so each involves the profile.
     pub(super) fn error(&self, out: &mut Violations, pointer: impl Into<String>, message: String) {
         out.error(pointer, message);
+        out.rule_of_last(rules::SWITCH_PROFILE_MISMATCH);
         out.involving_last("SwitchProfile", self.name, self.origin);
     }
 }

@@ -15,6 +15,7 @@
 use std::fmt::Write as _;
 
 use super::{Object, Subnet, hostbgp};
+use crate::finding::rules;
 use crate::rules::state::FabricState;
 use crate::rules::{Context, Release, Violations, net, pointer_segment};
 
@@ -65,6 +66,7 @@ pub fn validate_cross(vpc: &Object, state: &FabricState, ctx: &Context, out: &mu
                         namespace.origin
                     ),
                 );
+                out.rule_of_last(rules::VPC_SUBNET_OUTSIDE_NAMESPACE);
                 out.involving_last("IPv4Namespace", &spec.ipv4_namespace, &namespace.origin);
             }
             let subject = Overlapping {
@@ -89,6 +91,7 @@ pub fn validate_cross(vpc: &Object, state: &FabricState, ctx: &Context, out: &mu
                         namespace.origin
                     ),
                 );
+                out.rule_of_last(rules::VPC_SUBNET_OUTSIDE_NAMESPACE);
                 out.involving_last("IPv4Namespace", &spec.ipv4_namespace, &namespace.origin);
             }
             let subject = Overlapping {
@@ -113,6 +116,7 @@ pub fn validate_cross(vpc: &Object, state: &FabricState, ctx: &Context, out: &mu
                     namespace.origin
                 ),
             );
+            out.rule_of_last(rules::VPC_VLAN_OUTSIDE_NAMESPACE);
             out.involving_last("VLANNamespace", &spec.vlan_namespace, &namespace.origin);
         }
         check_vlan_taken(vpc, name, subnet, &at, state, out);
@@ -149,6 +153,7 @@ fn check_relay_vpc(
                 at,
                 format!("subnet `{name}` relays DHCP to this VPC itself, which the fabric refuses while creating it (the relay VPC must already exist): create the VPC first, then add `relayVPC`"),
             );
+            out.rule_of_last(rules::VPC_DHCP_RELAY_SELF);
         }
         return;
     }
@@ -233,6 +238,7 @@ fn check_overlaps(
         first_few(&described)
     );
     out.error(&subject.pointer, message);
+    out.rule_of_last(rules::VPC_SUBNET_OVERLAP);
     for (other, _) in &others {
         involve_vpc(state, &other.vpc, out);
     }
@@ -276,6 +282,7 @@ fn check_vlan_taken(
             origin(state, &other.vpc)
         ),
     );
+    out.rule_of_last(rules::VPC_VLAN_IN_USE);
     involve_vpc(state, &other.vpc, out);
 }
 

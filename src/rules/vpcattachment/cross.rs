@@ -6,6 +6,7 @@
 //! Go stops at its first error; here every independent problem is reported, and a check
 //! that needs an object the state lacks is skipped (the lookup already said why).
 
+use crate::finding::rules;
 use crate::rules::connection::{Object as Connection, mclag_validated};
 use crate::rules::state::profiles::{self, Absent};
 use crate::rules::state::{Entry, FabricState};
@@ -86,6 +87,7 @@ pub fn validate_cross(
                     "subnet `{full_subnet}` is a hostBGP subnet, which cannot be attached with `nativeVLAN: true`: remove it, and use `vlan: 0` in the VPC subnet instead"
                 ),
             );
+            out.rule_of_last(rules::VPCATTACHMENT_HOST_BGP);
         }
     }
     check_unique(attachment, connection_name, full_subnet, state, out);
@@ -129,6 +131,7 @@ fn find_subnet<'s>(
             vpc.origin
         ),
     );
+    out.rule_of_last(rules::VPCATTACHMENT_SUBNET_MISSING);
     out.involving_last("VPC", vpc_name, &vpc.origin);
     Some(target)
 }
@@ -168,6 +171,7 @@ fn check_connection(
                 connection.origin
             ),
         );
+        out.rule_of_last(rules::VPCATTACHMENT_CONNECTION_TYPE);
         out.involving_last("Connection", name, &connection.origin);
         return;
     }
@@ -182,6 +186,7 @@ fn check_connection(
                     connection.origin, vpc.metadata.name, target.vpc.origin, vpc.spec.mode
                 ),
             );
+            out.rule_of_last(rules::VPCATTACHMENT_MODE_UNSUPPORTED);
             out.involving_last("Connection", name, &connection.origin);
             out.involving_last("VPC", &vpc.metadata.name, &target.vpc.origin);
         }
@@ -194,6 +199,7 @@ fn check_connection(
                     target.vpc.origin, connection.origin
                 ),
             );
+            out.rule_of_last(rules::VPCATTACHMENT_HOST_BGP);
             out.involving_last("VPC", &vpc.metadata.name, &target.vpc.origin);
             out.involving_last("Connection", name, &connection.origin);
         }
@@ -208,6 +214,7 @@ fn check_connection(
                 connection.origin
             ),
         );
+        out.rule_of_last(rules::VPCATTACHMENT_CONNECTION_TYPE);
         out.involving_last("Connection", name, &connection.origin);
     }
     for switch_name in switches {
@@ -256,6 +263,7 @@ fn switch_profile<'s>(
                 sw.metadata.name, switch.origin
             ),
         );
+        out.rule_of_last(rules::SWITCH_PROFILE_MISSING);
         out.involving_last("Switch", &sw.metadata.name, &switch.origin);
     }
     None
@@ -288,6 +296,7 @@ fn check_switch(
                 switch.origin, target.vpc.origin
             ),
         );
+        out.rule_of_last(rules::VPCATTACHMENT_SWITCH_VLAN_NAMESPACE);
         out.involving_last("Switch", switch_name, &switch.origin);
         out.involving_last("VPC", vpc_name, &target.vpc.origin);
     }
@@ -304,6 +313,7 @@ fn check_switch(
                 target.subnet_name, switch.origin, redundancy.group
             ),
         );
+        out.rule_of_last(rules::VPCATTACHMENT_HOST_BGP);
         out.involving_last("Switch", switch_name, &switch.origin);
         out.involving_last("VPC", vpc_name, &target.vpc.origin);
     }
@@ -335,6 +345,7 @@ fn check_mode(
                 vpc.metadata.name, target.vpc.origin, sw.metadata.name, switch.origin, profile.origin
             ),
         );
+        out.rule_of_last(rules::VPCATTACHMENT_MODE_UNSUPPORTED);
         out.involving_last("VPC", &vpc.metadata.name, &target.vpc.origin);
         out.involving_last("Switch", &sw.metadata.name, &switch.origin);
         out.involving_last("SwitchProfile", profile_name, &profile.origin);
@@ -371,6 +382,7 @@ fn check_unique(
                 origin_of(other)
             ),
         );
+        out.rule_of_last(rules::VPCATTACHMENT_DUPLICATE);
         involve(other, out);
     }
     if attachment.spec.native_vlan
@@ -383,6 +395,7 @@ fn check_unique(
                 origin_of(other)
             ),
         );
+        out.rule_of_last(rules::VPCATTACHMENT_NATIVE_VLAN_IN_USE);
         involve(other, out);
     }
 }
