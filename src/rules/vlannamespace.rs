@@ -546,7 +546,7 @@ mod tests {
                     pointer: "/spec/ranges".into(),
                     message: "the fabric refuses this update: subnet `b` (VLAN 2001) of VPC `vpc-1` (managed/vpcs/vpc-1.yaml:1) would be outside the updated ranges (1000-1999); keep ranges that hold the VLANs of the VPCs already in the fabric".into(),
                     severity: Severity::Error,
-                    rule: None,
+                    rule: Some(rules::VLANNAMESPACE_STRANDS_VPCS),
                 }],
                 "the raw VPC's VLAN 2900 is left to its own check"
             );
@@ -581,7 +581,7 @@ mod tests {
                         pointer: "/spec/ranges".into(),
                         message: "the fabric refuses this update: subnet `h` (VLAN 0) of VPC `bgp` (managed/vpcs/bgp.yaml:1) would be outside the updated ranges (1000-2999); a hostBGP subnet counts as VLAN 0, which no range holds, so while it exists the fabric refuses every update of this namespace; keep ranges that hold the VLANs of the VPCs already in the fabric".into(),
                         severity: Severity::Error,
-                        rule: None,
+                        rule: Some(rules::VLANNAMESPACE_STRANDS_VPCS),
                     },
                 ]
             );
@@ -592,7 +592,7 @@ mod tests {
                     pointer: "/spec/ranges".into(),
                     message: "subnet `a` (VLAN 2500) of VPC `blue` (managed/vpcs/blue.yaml:1) would be outside the updated ranges (1000-1999): the fabric accepts this update (its check looks at the VPCs of the IPv4Namespace named `default` instead), but refuses any later change to those VPCs until their VLANs are back in the namespace".into(),
                     severity: Severity::Warning,
-                    rule: None,
+                    rule: Some(rules::VLANNAMESPACE_STRANDS_VPCS),
                 }],
                 "VPC `blue` uses this VLANNamespace, but the fabric's check selects IPv4Namespace `default`"
             );
