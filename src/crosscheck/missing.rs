@@ -29,7 +29,14 @@ impl MissingReferences {
                 skipped: Vec::new(),
             });
         entry.references += 1;
-        if !entry.referred_from.iter().any(|from| from.path == path) {
+        // A file's references come together, so the last referrer answers at once for all
+        // but its first; the scan runs once per file and object.
+        let known = entry
+            .referred_from
+            .last()
+            .is_some_and(|from| from.path == path)
+            || entry.referred_from.iter().any(|from| from.path == path);
+        if !known {
             let finding = unplaced.place();
             entry.referred_from.push(Referrer {
                 path: path.to_owned(),

@@ -50,7 +50,8 @@ impl MissingReference {
         )
     }
 
-    /// The first reference of all.
+    /// The first reference of all (there is always one: an object is recorded by its first
+    /// reference).
     pub fn first(&self) -> &Referrer {
         &self.referred_from[0]
     }

@@ -334,6 +334,35 @@ fn ref_missing_set_to_error_makes_references_strict_unless_a_flag_says_warn() {
 }
 
 #[test]
+fn a_ref_missing_level_decides_over_deny_warnings() {
+    let denied = lab_repo("fabrics: fabrics/*\ndeny-warnings: true\n");
+    let out = run_in(&denied, ".", &["check"], &[]);
+    assert_exit(&out, 1);
+    assert!(
+        stdout(&out).contains("vpc-1.yaml:6:3: error: IPv4Namespace `default` does not exist"),
+        "{}",
+        stdout(&out)
+    );
+    for (level, line) in [
+        (
+            "warning",
+            "warning: 1 IPv4Namespace the fabric's objects refer to is not in the repository (default)",
+        ),
+        (
+            "off",
+            "checked 5 files: 5 valid (5 resources), 0 rejected (0 errors), 0 warnings\n",
+        ),
+    ] {
+        let repo = lab_repo(&format!(
+            "fabrics: fabrics/*\ndeny-warnings: true\nrules:\n  ref/missing: {level}\n"
+        ));
+        let out = run_in(&repo, ".", &["check"], &[]);
+        assert_exit(&out, 0);
+        assert!(stdout(&out).contains(line), "{level}: {}", stdout(&out));
+    }
+}
+
+#[test]
 fn rules_set_to_off_silence_missing_objects_and_hydration_in_raw_and_managed_files() {
     let repo_with = |config: &str| {
         let repo = lab_repo(config);
