@@ -1,6 +1,7 @@
 //! What the README shows is what the product does: the consumer workflow has the parts the
-//! README promises, the sample job summary and the deletion example are real output, and
-//! every link to a section of the README lands on one.
+//! README promises, the sample job summary and the finding, update and deletion examples
+//! are real output, the SARIF and pre-commit snippets use what the action and the hook
+//! have, and every link to a section of the README lands on one.
 
 use crate::common::{
     Repo, WIRED_FABRIC, assert_exit, attachment, bin, output, readme,
@@ -128,6 +129,85 @@ fn the_deletion_example_is_what_the_pull_request_gate_prints() {
         example.lines().collect::<Vec<_>>(),
         findings,
         "the README's deletion example differs from the gate's errors:\n{printed}"
+    );
+}
+
+/// The error lines `check`, run in the repository, prints.
+fn check_errors(repo: &Repo) -> Vec<String> {
+    let mut command = bin();
+    command.arg("check").current_dir(&repo.work);
+    let out = output(repo.isolate(&mut command));
+    assert_exit(&out, 1);
+    stdout(&out)
+        .lines()
+        .filter(|line| line.contains(": error: "))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The lines of the README's block after `marker`, without the indentation of a block
+/// inside a list item.
+fn sample_lines(marker: &str) -> Vec<String> {
+    block_after(marker)
+        .lines()
+        .map(str::trim_start)
+        .filter(|line| !line.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn the_daily_loop_error_is_what_check_prints_for_a_vlan_in_use() {
+    let repo = fabric_with_namespaces();
+    repo.write(
+        "gitops/hedgehog/fabric-1/managed/vpcs/vpc-1.yaml",
+        vpc_on("vpc-1", "10.0.1.0/24", 1001).as_bytes(),
+    );
+    repo.write(
+        "gitops/hedgehog/fabric-1/raw/vpc-db.yaml",
+        vpc_on("vpc-db", "10.0.9.0/24", 1001).as_bytes(),
+    );
+    repo.commit_all("a VPC on a VLAN in use");
+    assert_eq!(check_errors(&repo), sample_lines("<!-- add-sample -->"));
+}
+
+#[test]
+fn the_compiler_style_finding_is_what_check_prints_for_a_misspelt_key() {
+    let repo = fabric_with_namespaces();
+    repo.write(
+        "gitops/hedgehog/fabric-1/raw/vpcs.yaml",
+        format!(
+            "# the database VPC\n{}",
+            vpc_on("vpc-db", "10.0.9.0/24", 1009).replace("vlan:", "vlna:")
+        )
+        .as_bytes(),
+    );
+    repo.commit_all("a VPC with a typo");
+    assert_eq!(check_errors(&repo), sample_lines("<!-- finding-sample -->"));
+}
+
+#[test]
+fn the_update_sample_is_what_sync_dry_run_prints_for_a_changed_vpc() {
+    let repo = fabric_with_namespaces();
+    repo.write(
+        "gitops/hedgehog/fabric-1/managed/vpcs/vpc-1.yaml",
+        vpc_on("vpc-1", "10.0.1.0/24", 1001).as_bytes(),
+    );
+    repo.commit_all("vpc-1");
+    let changed = vpc_on("vpc-1", "10.0.1.0/24", 1002)
+        + "    db:\n      subnet: 10.0.9.0/24\n      vlan: 1009\n";
+    repo.write(
+        "gitops/hedgehog/fabric-1/raw/vpc-1.yaml",
+        changed.as_bytes(),
+    );
+    repo.commit_all("vpc-1: a new subnet, another VLAN");
+    let out = repo.sync(&["--dry-run"]);
+    assert_exit(&out, 0);
+    let printed = stdout(&out);
+    let sample = block_after("<!-- update-sample -->");
+    assert!(
+        printed.contains(&sample),
+        "the README's update sample is not a piece of the dry run's output:\n--- README\n{sample}--- real\n{printed}"
     );
 }
 
@@ -272,4 +352,94 @@ fn the_pre_commit_rev_is_the_release_tag_of_this_version() {
             assert_eq!(rev, tag, "{file}");
         }
     }
+}
+
+/// The names under `section:` (`inputs:`, `outputs:`) of action.yml.
+fn action_names(section: &str) -> Vec<String> {
+    let action = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/action.yml"))
+        .expect("action.yml");
+    action
+        .lines()
+        .skip_while(|line| *line != section)
+        .skip(1)
+        .take_while(|line| line.is_empty() || line.starts_with(' '))
+        .filter_map(|line| line.strip_prefix("  ")?.strip_suffix(':'))
+        .filter(|name| !name.starts_with(' '))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn the_sarif_snippet_uses_an_input_and_an_output_the_action_has() {
+    let snippet = block_after("<!-- sarif-snippet -->");
+    let inputs = action_names("inputs:");
+    let outputs = action_names("outputs:");
+    assert!(inputs.contains(&"sarif".to_owned()) && outputs.contains(&"sarif".to_owned()));
+    // The `with:` keys of the hh-gitops step: the lines between its `with:` and the next step.
+    let step = &snippet[snippet
+        .find("uses: hh-gitops/hh-gitops@")
+        .expect("the step")..];
+    let with = &step[step.find("with:\n").expect("its inputs") + 5..];
+    let keys: Vec<&str> = with
+        .lines()
+        .take_while(|line| !line.trim_start().starts_with("- "))
+        .filter_map(|line| line.trim().split_once(':').map(|(key, _)| key))
+        .collect();
+    assert_eq!(keys, ["sarif"]);
+    for key in keys {
+        assert!(inputs.iter().any(|input| input == key), "input `{key}`");
+    }
+    let used: Vec<&str> = snippet
+        .split("steps.hh-gitops.outputs.")
+        .skip(1)
+        .map(|rest| rest.split([' ', '}']).next().unwrap())
+        .collect();
+    assert_eq!(used, ["sarif", "sarif"]);
+    for output in used {
+        assert!(outputs.iter().any(|o| o == output), "output `{output}`");
+    }
+}
+
+#[test]
+fn the_pre_commit_snippets_name_the_hook_and_arguments_check_accepts() {
+    let hooks = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/.pre-commit-hooks.yaml"
+    ))
+    .unwrap();
+    assert!(hooks.contains("\n- id: hh-gitops-check\n"));
+    assert!(hooks.contains("\n  entry: hh-gitops check\n"));
+    assert!(hooks.contains("\n  args: [\"--only-fabrics\"]\n"));
+    assert!(block_after("<!-- pre-commit-config -->").contains("      - id: hh-gitops-check\n"));
+    let extra = block_after("<!-- pre-commit-args -->");
+    assert!(extra.contains("- id: hh-gitops-check\n"));
+    let list = &extra[extra.find("args: [").expect("args") + 7..extra.find(']').unwrap()];
+    let args: Vec<&str> = list.split(", ").map(|a| a.trim_matches('"')).collect();
+    assert_eq!(args, ["--fabrics=clusters/*", "--fabrics=lab/*"]);
+    // What pre-commit runs: the entry, the hook's args, the snippet's args, the staged files.
+    let repo = Repo::new(None);
+    let vpc = "clusters/fabric-1/raw/vpc-1.yaml";
+    let stray = "charts/app/managed/values.yaml";
+    repo.write(vpc, vpc_on("vpc-1", "10.0.1.0/24", 1001).as_bytes());
+    repo.write(stray, b"replicas: 1\n");
+    repo.commit_all("a VPC of a fabric outside gitops/hedgehog, and a chart");
+    let mut command = bin();
+    command
+        .args(["check", "--only-fabrics"])
+        .args(&args)
+        .args([vpc, stray])
+        .current_dir(&repo.work);
+    let out = output(repo.isolate(&mut command));
+    assert_exit(&out, 0);
+    let printed = stdout(&out);
+    assert!(
+        printed.contains("checked 1 file: 1 valid (1 resource)"),
+        "{printed}"
+    );
+    assert!(
+        printed.contains(&format!(
+            "\nignored {stray} (not in one of the fabrics checked)\n"
+        )),
+        "{printed}"
+    );
 }
