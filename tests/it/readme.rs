@@ -41,12 +41,16 @@ fn the_consumer_workflow_has_every_promised_part() {
     }
 }
 
-/// The fabric of the README's examples, in a clone: the default namespaces in managed/.
+/// The fabric of the README's examples, in a clone: the default namespaces exported into
+/// cluster/, as the README tells a team to keep them.
 fn fabric_with_namespaces() -> Repo {
     let repo = Repo::new(None);
     for (path, text) in &WIRED_FABRIC[..2] {
         repo.write(
-            &format!("gitops/hedgehog/fabric-1/managed/{path}"),
+            &format!(
+                "gitops/hedgehog/fabric-1/cluster/{}",
+                path.replace("s/", "-")
+            ),
             text.as_bytes(),
         );
     }
