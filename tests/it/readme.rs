@@ -5,7 +5,7 @@
 
 use crate::common::{
     Repo, WIRED_FABRIC, assert_exit, attachment, bin, output, readme,
-    readme_block_after as block_after, stdout, vpc_on,
+    readme_block_after as block_after, readme_section, stdout, vpc_on,
 };
 
 #[test]
@@ -445,5 +445,105 @@ fn the_pre_commit_snippets_name_the_hook_and_arguments_check_accepts() {
             "\nignored {stray} (not in one of the fabrics checked)\n"
         )),
         "{printed}"
+    );
+}
+
+#[test]
+fn the_list_sample_is_what_list_prints_for_two_vpcs() {
+    let repo = fabric_with_namespaces();
+    let vpc_1 = vpc_on("vpc-1", "10.0.1.0/24", 1001).replace(
+        "  subnets:\n",
+        "  subnets:\n    db:\n      subnet: 10.0.9.0/24\n      vlan: 1009\n",
+    );
+    repo.write(
+        "gitops/hedgehog/fabric-1/managed/vpcs/vpc-1.yaml",
+        vpc_1.as_bytes(),
+    );
+    repo.write(
+        "gitops/hedgehog/fabric-1/managed/vpcs/vpc-10.yaml",
+        vpc_on("vpc-10", "10.0.10.0/24", 1010).as_bytes(),
+    );
+    repo.write("gitops/hedgehog/fabric-1/raw/.gitkeep", b"");
+    repo.commit_all("two VPCs");
+    let mut command = bin();
+    command
+        .args(["list", "--kind", "vpc"])
+        .current_dir(&repo.work);
+    let out = output(repo.isolate(&mut command));
+    assert_exit(&out, 0);
+    assert_eq!(stdout(&out), block_after("<!-- list-sample -->"));
+}
+
+/// The subcommands `hh-gitops --help` lists, without `help`.
+fn subcommands() -> Vec<String> {
+    let out = output(bin().arg("--help"));
+    stdout(&out)
+        .lines()
+        .skip_while(|line| *line != "Commands:")
+        .skip(1)
+        .take_while(|line| line.starts_with("  "))
+        .filter_map(|line| line.split_whitespace().next())
+        .filter(|name| *name != "help")
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn the_command_line_reference_names_every_subcommand_and_only_those() {
+    let reference = block_after("<!-- cli-reference -->");
+    let mut named: Vec<String> = reference
+        .lines()
+        .filter_map(|line| line.strip_prefix("hh-gitops "))
+        .filter_map(|rest| rest.split_whitespace().next())
+        .map(str::to_owned)
+        .collect();
+    named.dedup();
+    let mut expected = subcommands();
+    expected.sort();
+    named.sort();
+    assert_eq!(named, expected);
+}
+
+#[test]
+fn every_flag_in_the_reference_tables_is_one_the_command_takes() {
+    let section = readme_section("## Command-line reference");
+    let help = |command: &str| stdout(&output(bin().args([command, "--help"])));
+    let (check, sync) = (help("check"), help("sync"));
+    // Each table follows its `commands:` line; its flags are the first column's `--words`.
+    let mut table = "";
+    let mut seen = 0;
+    for line in section.lines() {
+        if line.ends_with("only:") || line.ends_with(" and `sync`:") {
+            table = line;
+        }
+        let Some(cell) = line.strip_prefix("| `") else {
+            continue;
+        };
+        let cell = &cell[..cell.find(" |").unwrap_or(cell.len())];
+        for flag in cell.split('`').filter(|part| part.starts_with("--")) {
+            let flag = flag.split([' ', '[', '=']).next().unwrap();
+            let takes: Vec<(&str, &String)> = match table {
+                "`check` and `sync`:" => vec![("check", &check), ("sync", &sync)],
+                "`check` only:" => vec![("check", &check)],
+                "`sync` only:" => vec![("sync", &sync)],
+                _ => continue,
+            };
+            for (command, help) in takes {
+                let documented = help.lines().any(|line| {
+                    line.trim_start()
+                        .split([' ', ',', '=', '[', '<'])
+                        .any(|word| word == flag)
+                });
+                assert!(
+                    documented,
+                    "`hh-gitops {command}` does not take `{flag}` ({table})"
+                );
+                seen += 1;
+            }
+        }
+    }
+    assert!(
+        seen > 30,
+        "only {seen} flags found: the tables' shape changed"
     );
 }
