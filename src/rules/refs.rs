@@ -133,7 +133,7 @@ pub fn references_at(object: &Typed) -> Vec<ReferenceAt> {
                     End::Server => "Server",
                     End::Gateway => "Gateway",
                 };
-                add(kind, endpoint.device(), endpoint.pointer.clone());
+                add(kind, endpoint.device(), endpoint.pointer());
             }
             if let Some(static_external) = &connection.spec.static_external {
                 add(

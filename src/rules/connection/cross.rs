@@ -78,7 +78,7 @@ fn validate_switches(
             &state.switches,
             "Switch",
             device,
-            &first.pointer,
+            &first.pointer(),
             "the checks of its ports",
             out,
         ) else {
@@ -87,7 +87,7 @@ fn validate_switches(
         };
         let switch = &entry.object;
         found.push((device, entry));
-        let Some(profile) = profile(device, entry, &first.pointer, state, ctx, out) else {
+        let Some(profile) = profile(device, entry, &first.pointer(), state, ctx, out) else {
             continue;
         };
         for endpoint in endpoints
@@ -101,7 +101,7 @@ fn validate_switches(
                 .has_port(port, &switch.spec.port_breakouts)
             {
                 out.error(
-                    endpoint.pointer.clone(),
+                    endpoint.pointer(),
                     format!(
                         "port `{port}` is not a port of switch `{device}` ({}): its SwitchProfile `{}` with its `portBreakouts` has no such port; a breakout lane `<port>/<n>` exists only when the switch breaks `<port>` out into n or more lanes",
                         entry.origin, switch.spec.profile
@@ -270,7 +270,7 @@ fn validate_servers(endpoints: &[Endpoint], state: &FabricState, out: &mut Viola
             &state.servers,
             "Server",
             device,
-            &first.pointer,
+            &first.pointer(),
             "the server check",
             out,
         );
@@ -302,7 +302,7 @@ fn validate_port_reuse(
             format!(" as `{written}`, the same port (a port without a lane is its first lane)")
         };
         out.error(
-            endpoint.pointer.clone(),
+            endpoint.pointer(),
             format!(
                 "port `{}` is already used by Connection `{other}`{origin}{alias}: a port is one end of one link; pick a free port",
                 endpoint.port

@@ -20,11 +20,16 @@ pub enum End {
     Gateway,
 }
 
-/// One port of a connection, with the pointer of its `port` field.
+/// One port of a connection, with where its `port` field is.
 #[derive(Debug)]
 pub struct Endpoint<'a> {
-    /// The pointer of the `port` field (`/spec/fabric/links/0/leaf/port`).
-    pub pointer: String,
+    /// The connection type (`fabric`), or the list holding the link when the type names
+    /// it (`mclagDomain/peerLinks`).
+    list: &'static str,
+    /// The link's index in its list; `None` for the one link of a single-link type.
+    index: Option<usize>,
+    /// The end of the link (`switch`, `server`, `leaf`).
+    field: &'static str,
     /// `<device>/<port>`, as written.
     pub port: &'a str,
     /// Which device it belongs to.
@@ -32,6 +37,18 @@ pub struct Endpoint<'a> {
 }
 
 impl Endpoint<'_> {
+    /// The pointer of the `port` field (`/spec/fabric/links/0/leaf/port`), made when a
+    /// finding or reference needs it: every connection's ports are listed on each check,
+    /// and few of them end up in a finding.
+    pub fn pointer(&self) -> String {
+        let (list, field) = (self.list, self.field);
+        match self.index {
+            None => format!("/spec/{list}/link/{field}/port"),
+            Some(i) if list.contains('/') => format!("/spec/{list}/{i}/{field}/port"),
+            Some(i) => format!("/spec/{list}/links/{i}/{field}/port"),
+        }
+    }
+
     /// The device's name, the part before the first `/` (`leaf-01` of `leaf-01/E1/1`).
     pub fn device(&self) -> &str {
         self.port
@@ -51,7 +68,7 @@ type LinkEnds<'a> = [(&'static str, &'a str, End); 2];
 /// The ends of the links of `links` (at `/spec/<kind>/links`, or at `/spec/<list>` when
 /// `kind` names the list itself, as `mclagDomain/peerLinks` does), as `ends` reads each link.
 fn linked<'a, Link>(
-    kind: &str,
+    kind: &'static str,
     links: &'a [Link],
     ends: impl Fn(&'a Link) -> LinkEnds<'a>,
 ) -> Vec<Endpoint<'a>> {
@@ -60,11 +77,9 @@ fn linked<'a, Link>(
         .enumerate()
         .flat_map(|(i, link)| {
             ends(link).map(|(field, port, end)| Endpoint {
-                pointer: if kind.contains('/') {
-                    format!("/spec/{kind}/{i}/{field}/port")
-                } else {
-                    format!("/spec/{kind}/links/{i}/{field}/port")
-                },
+                list: kind,
+                index: Some(i),
+                field,
                 port,
                 end,
             })
@@ -73,9 +88,11 @@ fn linked<'a, Link>(
 }
 
 /// The one port of a single-link type's end `field` (at `/spec/<kind>/link`).
-fn single<'a>(kind: &str, field: &str, port: &'a str, end: End) -> Endpoint<'a> {
+fn single<'a>(kind: &'static str, field: &'static str, port: &'a str, end: End) -> Endpoint<'a> {
     Endpoint {
-        pointer: format!("/spec/{kind}/link/{field}/port"),
+        list: kind,
+        index: None,
+        field,
         port,
         end,
     }
@@ -98,7 +115,7 @@ fn switch_link(link: &SwitchToSwitchLink) -> LinkEnds<'_> {
 }
 
 /// Every port of the connection type `kind`, in the order written.
-pub(super) fn endpoints<'a>(spec: &'a ConnectionSpec, kind: &str) -> Vec<Endpoint<'a>> {
+pub(super) fn endpoints<'a>(spec: &'a ConnectionSpec, kind: &'static str) -> Vec<Endpoint<'a>> {
     match kind {
         // fabric v0.120.3 connection_types.go:553-611: a domain's peer links, then its
         // session links; an MCLAG connection's server links.
@@ -251,7 +268,7 @@ fn shape(kind: &str) -> (std::ops::RangeInclusive<usize>, bool, &'static str) {
 
 /// `Endpoints()` for the connection type `kind`: every port is `<device>/<port>`, the type
 /// joins the right number of switches and servers, and no port appears twice.
-pub(super) fn validate(spec: &ConnectionSpec, kind: &str, out: &mut Violations) {
+pub(super) fn validate(spec: &ConnectionSpec, kind: &'static str, out: &mut Violations) {
     if let Some(domain) = spec.mclag_domain.as_ref().filter(|_| kind == "mclagDomain") {
         // fabric v0.120.3 connection_types.go:571-576: at least one link of each kind.
         let mut missing = false;
@@ -285,7 +302,7 @@ pub(super) fn validate(spec: &ConnectionSpec, kind: &str, out: &mut Violations) 
         {
             well_formed = false;
             out.error(
-                end.pointer.clone(),
+                end.pointer(),
                 format!(
                     "port `{}` is not `<device>/<port>`: name the switch, server or gateway and its port, e.g. `leaf-01/E1/1`",
                     end.port
@@ -330,10 +347,10 @@ pub(super) fn validate(spec: &ConnectionSpec, kind: &str, out: &mut Violations) 
     for (i, end) in ends.iter().enumerate() {
         if let Some(first) = ends[..i].iter().find(|e| e.port == end.port) {
             out.error(
-                end.pointer.clone(),
+                end.pointer(),
                 format!(
                     "port `{}` is used twice in this connection (also at `{}`): each port is one end of one link",
-                    end.port, first.pointer
+                    end.port, first.pointer()
                 ),
             );
         }
