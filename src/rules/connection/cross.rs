@@ -74,11 +74,12 @@ fn validate_switches(
     let mut found: Vec<(&str, &Entry<switch::Object>)> = Vec::new();
     let mut all_found = true;
     for (device, first) in devices(endpoints, End::Switch) {
+        let at = first.pointer();
         let Some(entry) = state.lookup(
             &state.switches,
             "Switch",
             device,
-            &first.pointer(),
+            &at,
             "the checks of its ports",
             out,
         ) else {
@@ -87,7 +88,7 @@ fn validate_switches(
         };
         let switch = &entry.object;
         found.push((device, entry));
-        let Some(profile) = profile(device, entry, &first.pointer(), state, ctx, out) else {
+        let Some(profile) = profile(device, entry, &at, state, ctx, out) else {
             continue;
         };
         for endpoint in endpoints

@@ -52,10 +52,7 @@ impl WiringIndex {
     /// `leaf-01/E1/4/1`; every other port is its own key.
     pub fn port_key(port: &str) -> Cow<'_, str> {
         if port.matches('/').count() == 2 {
-            let mut key = String::with_capacity(port.len() + 2);
-            key.push_str(port);
-            key.push_str("/1");
-            Cow::Owned(key)
+            Cow::Owned([port, "/1"].concat())
         } else {
             Cow::Borrowed(port)
         }
