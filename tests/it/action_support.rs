@@ -18,6 +18,20 @@ pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The names under `section:` (`inputs:`, `outputs:`) of action.yml.
+pub fn action_names(section: &str) -> Vec<String> {
+    let action = std::fs::read_to_string(root().join("action.yml")).expect("action.yml");
+    action
+        .lines()
+        .skip_while(|line| *line != section)
+        .skip(1)
+        .take_while(|line| line.is_empty() || line.starts_with(' '))
+        .filter_map(|line| line.strip_prefix("  ")?.strip_suffix(':'))
+        .filter(|name| !name.starts_with(' '))
+        .map(str::to_owned)
+        .collect()
+}
+
 /// The default of every input, as action.yml declares it.
 pub fn input_defaults() -> BTreeMap<String, String> {
     let text = std::fs::read_to_string(root().join("action.yml")).unwrap();

@@ -3,6 +3,7 @@
 //! are real output, the SARIF and pre-commit snippets use what the action and the hook
 //! have, and every link to a section of the README lands on one.
 
+use crate::action_support::action_names;
 use crate::common::{
     Repo, WIRED_FABRIC, assert_exit, attachment, bin, output, readme,
     readme_block_after as block_after, readme_section, stdout, vpc_on,
@@ -356,21 +357,6 @@ fn the_pre_commit_rev_is_the_release_tag_of_this_version() {
             assert_eq!(rev, tag, "{file}");
         }
     }
-}
-
-/// The names under `section:` (`inputs:`, `outputs:`) of action.yml.
-fn action_names(section: &str) -> Vec<String> {
-    let action = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/action.yml"))
-        .expect("action.yml");
-    action
-        .lines()
-        .skip_while(|line| *line != section)
-        .skip(1)
-        .take_while(|line| line.is_empty() || line.starts_with(' '))
-        .filter_map(|line| line.strip_prefix("  ")?.strip_suffix(':'))
-        .filter(|name| !name.starts_with(' '))
-        .map(str::to_owned)
-        .collect()
 }
 
 #[test]
