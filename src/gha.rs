@@ -56,7 +56,7 @@ pub struct ActionsEnv {
 
 /// Where a GitHub commit goes, or why this run makes none.
 #[derive(Debug)]
-pub enum CommitPlace {
+pub enum ActionsTarget {
     /// Commit to this branch through the API.
     Branch(GithubTarget),
     /// No commit: check only, for this reason (a pull request, a tag, a detached ref).
@@ -132,7 +132,7 @@ impl ActionsEnv {
     /// `GITHUB_EVENT_NAME`, `GITHUB_GRAPHQL_URL`, the token in `GITHUB_TOKEN`, and the run
     /// its commits are marked with (`GITHUB_RUN_ID`, `GITHUB_RUN_ATTEMPT`; `local.1`
     /// outside a workflow run).
-    pub fn commit_place(&self) -> Result<CommitPlace> {
+    pub fn actions_target(&self) -> Result<ActionsTarget> {
         let event = self.event.clone().unwrap_or_default();
         // `mode: sync` asks for a commit; say why it does not get one.
         let asked = if self.action_mode.as_deref() == Some("sync") {
@@ -141,7 +141,7 @@ impl ActionsEnv {
             ""
         };
         if event.starts_with("pull_request") {
-            return Ok(CommitPlace::CheckOnly(format!(
+            return Ok(ActionsTarget::CheckOnly(format!(
                 "{asked}a {event} event is checked only; the move happens when the change reaches the branch"
             )));
         }
@@ -152,7 +152,7 @@ impl ActionsEnv {
             .map(|rest| rest.rsplit_once("/pr-").map_or(rest, |(base, _)| base));
         if event == "merge_group" || queued_base.is_some() {
             let base = queued_base.unwrap_or("the base branch");
-            return Ok(CommitPlace::CheckOnly(format!(
+            return Ok(ActionsTarget::CheckOnly(format!(
                 "{asked}a merge queue run (merge_group) is checked only; the move happens when the queue merges into {base}"
             )));
         }
@@ -168,7 +168,7 @@ impl ActionsEnv {
             } else {
                 "a detached ref"
             };
-            return Ok(CommitPlace::CheckOnly(format!(
+            return Ok(ActionsTarget::CheckOnly(format!(
                 "{asked}{git_ref} is {what}, not a branch to commit to: checked only"
             )));
         };
@@ -183,7 +183,7 @@ impl ActionsEnv {
             .graphql_url
             .clone()
             .unwrap_or_else(|| "https://api.github.com/graphql".to_owned());
-        Ok(CommitPlace::Branch(GithubTarget {
+        Ok(ActionsTarget::Branch(GithubTarget {
             graphql_url,
             repository,
             branch: branch.to_owned(),
@@ -272,7 +272,7 @@ mod tests {
             ("GITHUB_REF", "refs/heads/main"),
         ]));
         assert_eq!(actions.token().map(Secret::expose), Some("ghs_value"));
-        let CommitPlace::Branch(target) = actions.commit_place().unwrap() else {
+        let ActionsTarget::Branch(target) = actions.actions_target().unwrap() else {
             panic!("a push to a branch commits");
         };
         assert_eq!(target.token.expose(), "ghs_value");
@@ -292,9 +292,9 @@ mod tests {
 
     #[test]
     fn branches_commit_and_other_refs_check_only() {
-        let CommitPlace::Branch(target) =
+        let ActionsTarget::Branch(target) =
             ActionsEnv::read(&with(&[("GITHUB_REF", "refs/heads/main")]))
-                .commit_place()
+                .actions_target()
                 .unwrap()
         else {
             panic!()
@@ -302,12 +302,12 @@ mod tests {
         assert_eq!(target.branch, "main");
         assert_eq!(target.graphql_url, "https://api.github.com/graphql");
         assert_eq!(target.run, "local.1", "outside a workflow run");
-        let CommitPlace::Branch(target) = ActionsEnv::read(&with(&[
+        let ActionsTarget::Branch(target) = ActionsEnv::read(&with(&[
             ("GITHUB_REF", "refs/heads/main"),
             ("GITHUB_RUN_ID", "9876"),
             ("GITHUB_RUN_ATTEMPT", "2"),
         ]))
-        .commit_place()
+        .actions_target()
         .unwrap() else {
             panic!()
         };
@@ -317,9 +317,9 @@ mod tests {
             ("refs/pull/3/merge", "a pull request"),
             ("HEAD", "not a branch"),
         ] {
-            let CommitPlace::CheckOnly(reason) =
+            let ActionsTarget::CheckOnly(reason) =
                 ActionsEnv::read(&with(&[("GITHUB_REF", git_ref)]))
-                    .commit_place()
+                    .actions_target()
                     .unwrap()
             else {
                 panic!("{git_ref}")
@@ -331,15 +331,16 @@ mod tests {
             ("GITHUB_REF", "refs/heads/x"),
         ]);
         assert!(matches!(
-            ActionsEnv::read(&pr).commit_place().unwrap(),
-            CommitPlace::CheckOnly(_)
+            ActionsEnv::read(&pr).actions_target().unwrap(),
+            ActionsTarget::CheckOnly(_)
         ));
         let sync_on_pr = env(&[
             ("GITHUB_EVENT_NAME", "pull_request_target"),
             ("GITHUB_REF", "refs/heads/x"),
             ("INPUT_MODE", "sync"),
         ]);
-        let CommitPlace::CheckOnly(reason) = ActionsEnv::read(&sync_on_pr).commit_place().unwrap()
+        let ActionsTarget::CheckOnly(reason) =
+            ActionsEnv::read(&sync_on_pr).actions_target().unwrap()
         else {
             panic!("a pull request never commits")
         };
@@ -354,7 +355,7 @@ mod tests {
         assert!(
             format!(
                 "{:#}",
-                ActionsEnv::read(&no_token).commit_place().unwrap_err()
+                ActionsEnv::read(&no_token).actions_target().unwrap_err()
             )
             .contains("token")
         );
@@ -366,11 +367,11 @@ mod tests {
         let queue =
             "refs/heads/gh-readonly-queue/main/pr-12-0123456789abcdef0123456789abcdef01234567";
         for event in ["merge_group", "push"] {
-            let CommitPlace::CheckOnly(reason) = ActionsEnv::read(&with(&[
+            let ActionsTarget::CheckOnly(reason) = ActionsEnv::read(&with(&[
                 ("GITHUB_REF", queue),
                 ("GITHUB_EVENT_NAME", event),
             ]))
-            .commit_place()
+            .actions_target()
             .unwrap() else {
                 panic!("{event} on a merge queue branch must not commit")
             };

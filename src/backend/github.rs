@@ -11,7 +11,7 @@ pub use super::graphql::{GithubApi, GithubTarget};
 use super::git::GitRepo;
 use super::graphql::MutationError;
 use super::landed::RunMarker;
-use super::{CommitError, Commits, Committed, Committer, Unfinished, split};
+use super::{CommitError, Commits, Committer, Unfinished, split};
 use crate::plan::{FileChanges, Write};
 
 /// Commits through GitHub's API, keeping the local checkout in step with the branch.
@@ -104,30 +104,30 @@ impl GithubCommitter {
     }
 
     /// Sends one commit of `remote` on top of the current base and brings the checkout to
-    /// it (`local` is the same change set with local paths).
+    /// it (`local` is the same change set with local paths); returns the commit's id.
     fn commit_part(
         &mut self,
         local: &FileChanges,
         remote: &FileChanges,
         message: &str,
         divisible: bool,
-    ) -> Result<Committed, PartError> {
+    ) -> Result<String, PartError> {
         let base = self
             .base
             .clone()
             .context("the checkout has no commit: GitHub commits need an existing branch")
             .map_err(MutationError::from)?;
-        let committed = self
+        let sha = self
             .api
             .create_commit(&base, remote, message, &self.marker, divisible)?;
         // From here on the commit is on the branch: the next part builds on it, and a local
         // failure is not the server's branch moving, so it never triggers a second commit.
-        self.base = Some(committed.sha.clone());
+        self.base = Some(sha.clone());
         self.repo
             .follow(
                 &self.api.target().branch,
                 &base,
-                &committed.sha,
+                &sha,
                 local,
                 self.repo.waits().retry,
             )
@@ -136,9 +136,9 @@ impl GithubCommitter {
                     CommitError::Landed { error, .. } => error,
                     other => anyhow!("{other}"),
                 };
-                PartError::Checkout(committed.sha.clone(), error)
+                PartError::Checkout(sha.clone(), error)
             })?;
-        Ok(committed)
+        Ok(sha)
     }
 }
 
@@ -173,13 +173,11 @@ impl Committer for GithubCommitter {
         Some(self.api.requests())
     }
 
-    fn commit(&mut self, changes: &FileChanges, message: &str) -> Result<Committed, CommitError> {
+    fn commit(&mut self, changes: &FileChanges, message: &str) -> Result<String, CommitError> {
         let mut committed = self
             .commit_units(std::slice::from_ref(changes), message)
             .map_err(|unfinished| unfinished.error)?;
-        Ok(Committed {
-            sha: committed.shas.pop().context("no commit was made")?,
-        })
+        Ok(committed.shas.pop().context("no commit was made")?)
     }
 
     /// One commit when the move fits `max_commit_bytes`; else as few commits as fit, each
@@ -219,8 +217,8 @@ impl Committer for GithubCommitter {
                 range.len() > 1,
             );
             match sent {
-                Ok(committed) => {
-                    landed.shas.push(committed.sha);
+                Ok(sha) => {
+                    landed.shas.push(sha);
                     next += 1;
                 }
                 Err(PartError::Mutation(MutationError::TooLarge(why))) if range.len() > 1 => {

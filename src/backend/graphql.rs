@@ -22,7 +22,7 @@ use serde_json::{Value, json};
 
 use super::landed::{Landed, RunMarker};
 use super::reply::{Reply, classify, refusal, says_too_large};
-use super::{CommitError, Committed, notice};
+use super::{CommitError, notice};
 use crate::plan::FileChanges;
 use crate::secret::Secret;
 
@@ -222,7 +222,7 @@ impl GithubApi {
     /// Creates one commit with `changes` on top of `expected_head`, its message signed with
     /// `marker`. With `divisible` (the caller can send the changes in smaller parts), a
     /// request that gets no answer and did not land is reported as too large instead of
-    /// being sent again whole.
+    /// being sent again whole. Returns the new commit's id.
     pub fn create_commit(
         &mut self,
         expected_head: &str,
@@ -230,7 +230,7 @@ impl GithubApi {
         message: &str,
         marker: &RunMarker,
         divisible: bool,
-    ) -> Result<Committed, MutationError> {
+    ) -> Result<String, MutationError> {
         let message = marker.sign(message);
         let (headline, body) = message.split_once('\n').unwrap_or((&message, ""));
         let additions: Vec<Value> = changes
@@ -276,7 +276,7 @@ impl GithubApi {
                 .any(|e| e.get("type").and_then(Value::as_str) == Some("STALE_DATA"))
             {
                 if resent && let Landed::Ours(oid) = self.find_landed(expected_head, marker)? {
-                    return Ok(Committed { sha: oid });
+                    return Ok(oid);
                 }
                 return Err(CommitError::BranchMoved.into());
             }
@@ -293,9 +293,7 @@ impl GithubApi {
             .pointer("/data/createCommitOnBranch/commit/oid")
             .and_then(Value::as_str)
             .context("GitHub's answer has no commit id")?;
-        Ok(Committed {
-            sha: sha.to_owned(),
-        })
+        Ok(sha.to_owned())
     }
 }
 

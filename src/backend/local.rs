@@ -8,7 +8,7 @@
 use anyhow::{Context, Result};
 
 use super::git::GitRepo;
-use super::{CommitError, Committed, Committer};
+use super::{CommitError, Committer};
 use crate::plan::FileChanges;
 
 /// Where fast-import puts the commit of one run (followed by the process id and the time)
@@ -104,13 +104,13 @@ impl Committer for LocalGit {
         Ok(())
     }
 
-    fn commit(&mut self, changes: &FileChanges, message: &str) -> Result<Committed, CommitError> {
+    fn commit(&mut self, changes: &FileChanges, message: &str) -> Result<String, CommitError> {
         self.repo.check_can_commit(changes)?;
         let sha = self.build_commit(changes, message)?;
         self.repo
             .advance(&self.branch, self.base.as_deref(), &sha, changes)?;
         self.base = Some(sha.clone());
-        Ok(Committed { sha })
+        Ok(sha)
     }
 }
 

@@ -22,20 +22,28 @@ pub use github::GithubCommitter;
 use crate::console::{self, Stream};
 use crate::plan::FileChanges;
 
-/// A commit that was made.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Committed {
-    /// The new commit's id.
-    pub sha: String,
-}
-
 /// The commits that carried out a plan: one, unless the backend had to split the move.
+/// The same type records every commit of a run, for the report.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Commits {
     /// Every commit made, oldest first; the last is the branch's new head.
     pub shas: Vec<String>,
     /// Why the move was split into more than one commit, if it was.
     pub split_reason: Option<String>,
+}
+
+impl Commits {
+    /// Adds `later`, commits made after these: its reason for a split, if it has one,
+    /// replaces ours.
+    pub fn append(&mut self, later: Commits) {
+        self.shas.extend(later.shas);
+        self.split_reason = later.split_reason.or(self.split_reason.take());
+    }
+
+    /// The newest commit, the branch's head after them.
+    pub fn head(&self) -> Option<&str> {
+        self.shas.last().map(String::as_str)
+    }
 }
 
 /// Why a commit was not made.
@@ -114,8 +122,8 @@ pub trait Committer {
     /// Makes one commit holding exactly `changes` on top of `base()`, with `message`, and
     /// brings the checkout to it. Nothing else (no staged or unstaged work of the user) may
     /// end up in it. Fails with [`CommitError::BranchMoved`] if the branch moved since the
-    /// base was taken.
-    fn commit(&mut self, changes: &FileChanges, message: &str) -> Result<Committed, CommitError>;
+    /// base was taken. Returns the new commit's id.
+    fn commit(&mut self, changes: &FileChanges, message: &str) -> Result<String, CommitError>;
 
     /// Commits the plan's change units (each a raw file's whole move, in an order whose
     /// every prefix is a consistent fabric) in as few commits as the backend can take, each
@@ -141,7 +149,7 @@ pub trait Committer {
                     error => Unfinished::nothing(error),
                 })?;
         Ok(Commits {
-            shas: vec![committed.sha],
+            shas: vec![committed],
             split_reason: None,
         })
     }

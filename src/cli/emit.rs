@@ -329,7 +329,7 @@ fn step_outputs(report: &SyncReport, emit: &EmitConfig) -> Vec<(&'static str, St
             report
                 .commit
                 .as_ref()
-                .map(|c| c.sha.clone())
+                .map(|c| c.sha().to_owned())
                 .unwrap_or_default(),
         ),
         (
@@ -337,7 +337,7 @@ fn step_outputs(report: &SyncReport, emit: &EmitConfig) -> Vec<(&'static str, St
             report
                 .commit
                 .as_ref()
-                .map(|c| c.commits.join(" "))
+                .map(|c| c.shas().join(" "))
                 .unwrap_or_default(),
         ),
         (
@@ -460,7 +460,7 @@ pub fn emit(emit: &EmitConfig, report: &Report, terminal: &Terminal) -> u8 {
     }
     let mut failures: Vec<String> = errors.iter().map(|e| format!("{e:#}")).collect();
     let landed = match report {
-        Report::Sync(sync) => sync.commit.as_ref().map(|c| c.sha.as_str()),
+        Report::Sync(sync) => sync.commit.as_ref().map(|c| c.sha()),
         Report::Check(_) => None,
     };
     if let Some(failure) = terminal.stdout_failure() {

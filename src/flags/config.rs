@@ -14,7 +14,7 @@ use crate::backend::waits::Waits;
 use crate::finding::rules;
 use crate::flags::args::{CheckArgs, ColorArg, CommitMode, CommonArgs, Format, SyncArgs};
 use crate::flags::repo::{FoundRepoConfig, current_repository, work_tree_top};
-use crate::gha::{ActionsEnv, CommitPlace};
+use crate::gha::{ActionsEnv, ActionsTarget};
 use crate::repo_config::{RuleLevel, RuleLevels};
 use crate::report::markdown::Links;
 use crate::rules::Release;
@@ -25,7 +25,7 @@ use crate::secret::Secret;
 /// How a sync records the move: the one decision `--commit`, `--dry-run`, `--push` and the
 /// Actions environment (event, ref, token) together make.
 #[derive(Debug)]
-pub enum Commit {
+pub enum SyncTarget {
     /// A commit made with the local git CLI, then pushed to the upstream if `push`.
     Git {
         /// Push the commit to the branch's upstream.
@@ -40,12 +40,12 @@ pub enum Commit {
     CheckOnly(String),
 }
 
-impl Commit {
+impl SyncTarget {
     /// Resolves `--commit` (default: GitHub inside Actions, else git), `--dry-run` and
     /// `--push`.
-    pub fn resolve(args: &SyncArgs, actions: &ActionsEnv) -> Result<Commit> {
+    pub fn resolve(args: &SyncArgs, actions: &ActionsEnv) -> Result<SyncTarget> {
         if args.dry_run {
-            return Ok(Commit::DryRun);
+            return Ok(SyncTarget::DryRun);
         }
         let mode = args.commit.unwrap_or(if actions.in_actions {
             CommitMode::Github
@@ -53,14 +53,14 @@ impl Commit {
             CommitMode::Git
         });
         Ok(match mode {
-            CommitMode::Git => Commit::Git { push: args.push },
+            CommitMode::Git => SyncTarget::Git { push: args.push },
             CommitMode::None if actions.action_mode.as_deref() == Some("check") => {
-                Commit::CheckOnly("the action's `mode: check` never commits".into())
+                SyncTarget::CheckOnly("the action's `mode: check` never commits".into())
             }
-            CommitMode::None => Commit::CheckOnly("`--commit none` never commits".into()),
-            CommitMode::Github => match actions.commit_place()? {
-                CommitPlace::Branch(target) => Commit::Github(target),
-                CommitPlace::CheckOnly(reason) => Commit::CheckOnly(reason),
+            CommitMode::None => SyncTarget::CheckOnly("`--commit none` never commits".into()),
+            CommitMode::Github => match actions.actions_target()? {
+                ActionsTarget::Branch(target) => SyncTarget::Github(target),
+                ActionsTarget::CheckOnly(reason) => SyncTarget::CheckOnly(reason),
             },
         })
     }
@@ -74,9 +74,9 @@ impl Commit {
     /// or `None` when it commits.
     pub fn no_commit_reason(&self) -> Option<String> {
         match self {
-            Commit::Git { .. } | Commit::Github(_) => None,
-            Commit::DryRun => Some("dry run".to_owned()),
-            Commit::CheckOnly(reason) => Some(reason.clone()),
+            SyncTarget::Git { .. } | SyncTarget::Github(_) => None,
+            SyncTarget::DryRun => Some("dry run".to_owned()),
+            SyncTarget::CheckOnly(reason) => Some(reason.clone()),
         }
     }
 }
@@ -265,7 +265,7 @@ pub struct SyncConfig {
     /// What the flags and the repository config decide together.
     pub policy: Policy,
     /// How the move is recorded.
-    pub commit: Commit,
+    pub target: SyncTarget,
     /// The commit title; `None` (also for a blank `--commit-message`) means the default.
     pub commit_message: Option<String>,
     /// Seconds since the epoch, for commits made without a configured identity.
@@ -311,7 +311,7 @@ impl SyncConfig {
             fabrics,
             max_file_size: args.common.max_file_size,
             policy: Policy::resolve(&args.common, found.as_ref()),
-            commit: Commit::resolve(args, actions)?,
+            target: SyncTarget::resolve(args, actions)?,
             commit_message: args
                 .commit_message
                 .as_deref()
@@ -479,13 +479,14 @@ mod tests {
     #[test]
     fn dry_run_wins_over_every_commit_mode_and_git_is_the_default_outside_actions() {
         let actions = ActionsEnv::default();
-        let commit = Commit::resolve(&sync_args(&["--dry-run", "--commit", "github"]), &actions);
-        assert!(matches!(commit.unwrap(), Commit::DryRun));
-        let commit = Commit::resolve(&sync_args(&["--push"]), &actions).unwrap();
-        assert!(matches!(commit, Commit::Git { push: true }));
-        let commit = Commit::resolve(&sync_args(&["--commit", "none"]), &actions).unwrap();
+        let commit =
+            SyncTarget::resolve(&sync_args(&["--dry-run", "--commit", "github"]), &actions);
+        assert!(matches!(commit.unwrap(), SyncTarget::DryRun));
+        let commit = SyncTarget::resolve(&sync_args(&["--push"]), &actions).unwrap();
+        assert!(matches!(commit, SyncTarget::Git { push: true }));
+        let commit = SyncTarget::resolve(&sync_args(&["--commit", "none"]), &actions).unwrap();
         assert!(
-            matches!(commit, Commit::CheckOnly(reason) if reason == "`--commit none` never commits")
+            matches!(commit, SyncTarget::CheckOnly(reason) if reason == "`--commit none` never commits")
         );
     }
 

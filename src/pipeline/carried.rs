@@ -4,15 +4,13 @@
 
 use crate::backend::Commits;
 use crate::plan::{FileChanges, MovedFile, Plan};
-use crate::report::CommitInfo;
+use crate::report::CommitOutcome;
 
 /// The commits of earlier plans and the moves they carried.
 #[derive(Default)]
 pub(super) struct Carried {
-    /// Commits made so far, oldest first.
-    shas: Vec<String>,
-    /// Why the move was split, if it was.
-    split_reason: Option<String>,
+    /// Commits made so far, oldest first, and why the move was split, if it was.
+    commits: Commits,
     /// The moves those commits carried, each with its fabric folder.
     moved: Vec<(String, MovedFile)>,
 }
@@ -31,8 +29,7 @@ impl Carried {
                 }
             }
         }
-        self.shas.extend(landed.shas);
-        self.split_reason = landed.split_reason.or(self.split_reason.take());
+        self.commits.append(landed);
     }
 
     /// `plan` with the moves committed by earlier plans, for the report.
@@ -66,22 +63,14 @@ impl Carried {
         later: Commits,
         api_requests: Option<usize>,
         plans: u32,
-    ) -> Option<CommitInfo> {
-        let mut shas = self.shas.clone();
-        shas.extend(later.shas);
-        Some(CommitInfo {
-            sha: shas.last().cloned()?,
-            commits: shas,
-            split_reason: later.split_reason.or_else(|| self.split_reason.clone()),
-            pushed_to: None,
-            push_error: None,
-            api_requests,
-            plans,
-        })
+    ) -> Option<CommitOutcome> {
+        let mut commits = self.commits.clone();
+        commits.append(later);
+        CommitOutcome::of(commits, api_requests, plans)
     }
 
     /// Whether an earlier plan committed anything.
     pub(super) fn is_empty(&self) -> bool {
-        self.shas.is_empty()
+        self.commits.shas.is_empty()
     }
 }

@@ -20,7 +20,7 @@ use crate::backend::git::GitRepo;
 use crate::backend::github::GithubApi;
 use crate::backend::local::LocalGit;
 use crate::backend::{CommitError, Commits, Committer, GithubCommitter, Unfinished};
-use crate::flags::config::{CheckConfig, Commit, SyncConfig};
+use crate::flags::config::{CheckConfig, SyncConfig, SyncTarget};
 use crate::plan::{self, Plan};
 use crate::report::{Base, CheckReport, SyncReport};
 use crate::rules::config_file::ConfigSource;
@@ -82,14 +82,14 @@ fn read_changes(git: &GitRepo, spec: &BaseSpec) -> Result<BaseDiff> {
 /// overwritten.
 fn committer(config: &SyncConfig, git: Option<&GitRepo>) -> Result<Option<Box<dyn Committer>>> {
     let Some(git) = git else { return Ok(None) };
-    Ok(match &config.commit {
-        Commit::Git { .. } => Some(Box::new(LocalGit::new(git.clone(), config.now)?)),
-        Commit::Github(target) => Some(Box::new(GithubCommitter::new(
+    Ok(match &config.target {
+        SyncTarget::Git { .. } => Some(Box::new(LocalGit::new(git.clone(), config.now)?)),
+        SyncTarget::Github(target) => Some(Box::new(GithubCommitter::new(
             GithubApi::new(target.clone(), config.waits.github_backoff)?,
             git.clone(),
             config.max_commit_bytes,
         )?)),
-        Commit::DryRun | Commit::CheckOnly(_) => None,
+        SyncTarget::DryRun | SyncTarget::CheckOnly(_) => None,
     })
 }
 
@@ -106,7 +106,7 @@ fn committer(config: &SyncConfig, git: Option<&GitRepo>) -> Result<Option<Box<dy
 /// not an error: the findings, outputs and summary are written whatever happened to the
 /// commit.
 pub fn sync(registry: &Registry, config: &SyncConfig) -> Result<SyncReport> {
-    let opened = if config.commit.commits() {
+    let opened = if config.target.commits() {
         Some(GitRepo::open(&config.repo)?)
     } else {
         GitRepo::open(&config.repo).ok()
@@ -172,9 +172,9 @@ pub fn sync(registry: &Registry, config: &SyncConfig) -> Result<SyncReport> {
             carried.shown(&plan),
             found.skipped,
             found.gitignored,
-            matches!(config.commit, Commit::DryRun),
+            matches!(config.target, SyncTarget::DryRun),
         );
-        report.no_commit_reason = config.commit.no_commit_reason();
+        report.no_commit_reason = config.target.no_commit_reason();
         report.base = changes
             .as_ref()
             .zip(config.changed_since.as_ref())
@@ -193,8 +193,8 @@ pub fn sync(registry: &Registry, config: &SyncConfig) -> Result<SyncReport> {
                 let mut commit = carried
                     .commits(committed, committer.api_requests(), attempt)
                     .context("no commit was made")?;
-                if let (Commit::Git { push: true }, Some(git)) = (&config.commit, &git) {
-                    match git.push(&commit.sha) {
+                if let (SyncTarget::Git { push: true }, Some(git)) = (&config.target, &git) {
+                    match git.push(commit.sha()) {
                         Ok(to) => commit.pushed_to = Some(to),
                         Err(e) => commit.push_error = Some(format!("{e:#}")),
                     }

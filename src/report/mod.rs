@@ -14,6 +14,7 @@ pub mod wire;
 
 use std::collections::BTreeSet;
 
+use crate::backend::Commits;
 use crate::backend::diff::{BaseDiff, BaseSpec};
 use crate::finding::Finding;
 use crate::plan::{FabricPlan, MissingObjects, Plan, Totals};
@@ -128,15 +129,12 @@ pub struct SkippedDir {
     pub reason: String,
 }
 
-/// The commit a sync made.
+/// What a sync's commits became: the commits (at least one), and where they were pushed.
 #[derive(Debug, Clone)]
-pub struct CommitInfo {
-    /// The commit id (the last one, when the move was split).
-    pub sha: String,
-    /// Every commit made, oldest first (one, unless the move was split).
-    pub commits: Vec<String>,
-    /// Why the move was split into several commits, if it was.
-    pub split_reason: Option<String>,
+pub struct CommitOutcome {
+    /// Every commit made, oldest first (one, unless the move was split), and why the move
+    /// was split, if it was.
+    commits: Commits,
     /// Where it was pushed (`origin refs/heads/main`), if it was.
     pub pushed_to: Option<String>,
     /// Why the push failed, if it did (the commit stays in place locally).
@@ -145,6 +143,38 @@ pub struct CommitInfo {
     pub api_requests: Option<usize>,
     /// How many plans the run made (more than one when the branch moved meanwhile).
     pub plans: u32,
+}
+
+impl CommitOutcome {
+    /// The outcome of `commits`, made by `plans` plans with `api_requests` requests to
+    /// GitHub, before any push; `None` when no commit was made.
+    pub fn of(commits: Commits, api_requests: Option<usize>, plans: u32) -> Option<Self> {
+        commits.head()?;
+        Some(CommitOutcome {
+            commits,
+            pushed_to: None,
+            push_error: None,
+            api_requests,
+            plans,
+        })
+    }
+
+    /// The newest commit id (the last part's, when the move was split).
+    pub fn sha(&self) -> &str {
+        self.commits
+            .head()
+            .expect("an outcome holds at least one commit")
+    }
+
+    /// Every commit id, oldest first.
+    pub fn shas(&self) -> &[String] {
+        &self.commits.shas
+    }
+
+    /// Why the move was split into several commits, if it was.
+    pub fn split_reason(&self) -> Option<&str> {
+        self.commits.split_reason.as_deref()
+    }
 }
 
 /// What `hh-gitops sync` did (or, with `--dry-run`, would do).
@@ -165,7 +195,7 @@ pub struct SyncReport {
     pub totals: Totals,
     /// The commit, when one was made: every commit that reached the branch, also when the
     /// run failed after them ([`commit_error`](Self::commit_error)).
-    pub commit: Option<CommitInfo>,
+    pub commit: Option<CommitOutcome>,
     /// Why committing failed (a refused token, a protected branch, GitHub giving up, the
     /// checkout that could not follow a commit that landed): the run fails after reporting.
     pub commit_error: Option<String>,
@@ -314,12 +344,12 @@ impl SyncReport {
         let error = self.commit_error.as_ref()?;
         Some(match &self.commit {
             None => error.clone(),
-            Some(commit) if commit.commits.len() > 1 => format!(
+            Some(commit) if commit.shas().len() > 1 => format!(
                 "commits {} landed on the branch (commit-sha {}), then: {error}",
-                commit.commits.join(", "),
-                commit.sha
+                commit.shas().join(", "),
+                commit.sha()
             ),
-            Some(commit) => format!("the commit landed: {}, then: {error}", commit.sha),
+            Some(commit) => format!("the commit landed: {}, then: {error}", commit.sha()),
         })
     }
 

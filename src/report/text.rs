@@ -300,11 +300,11 @@ fn diff_indent(line: &str) -> &'static str {
 /// and Markdown reports.
 pub fn split_line(report: &SyncReport) -> Option<String> {
     let commit = report.commit.as_ref()?;
-    let reason = commit.split_reason.as_ref()?;
+    let reason = commit.split_reason()?;
     Some(format!(
         "the move was split into {} commits, each holding whole raw files, because {reason}: {}",
-        commit.commits.len(),
-        commit.commits.join(", ")
+        commit.shas().len(),
+        commit.shas().join(", ")
     ))
 }
 
@@ -329,7 +329,7 @@ pub fn closing_line(report: &SyncReport) -> String {
     );
     match (&report.commit, &report.no_commit_reason) {
         _ if report.commit_error.is_some() => match &report.commit {
-            Some(commit) => format!("FAILED after committing {}: {counts}", commit.sha),
+            Some(commit) => format!("FAILED after committing {}: {counts}", commit.sha()),
             None => format!("FAILED, the commit was not made: {counts}"),
         },
         (Some(commit), _) => {
@@ -338,7 +338,7 @@ pub fn closing_line(report: &SyncReport) -> String {
                 (None, Some(error)) => format!(", NOT pushed ({error})"),
                 (None, None) => String::new(),
             };
-            format!("committed {}{pushed}: {counts}", commit.sha)
+            format!("committed {}{pushed}: {counts}", commit.sha())
         }
         (None, Some(_)) if report.dry_run => format!("dry run, nothing changed: {counts}"),
         (None, Some(reason)) => format!("check only, nothing committed ({reason}): {counts}"),

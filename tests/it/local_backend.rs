@@ -428,7 +428,7 @@ fn sync_refuses_to_commit_in_the_middle_of_a_merge_rebase_cherry_pick_or_revert(
 fn commit_directly(repo: &Repo, changes: &FileChanges) -> Result<String, CommitError> {
     let git = GitRepo::open(&repo.work).unwrap();
     let mut committer = LocalGit::new(git, 0).unwrap();
-    committer.commit(changes, "m").map(|c| c.sha)
+    committer.commit(changes, "m")
 }
 
 #[test]
@@ -525,7 +525,7 @@ fn a_moved_branch_is_a_typed_error_and_changes_nothing() {
     assert!(!repo.work.join("x.yaml").exists());
     // After catching up, the same change set commits.
     committer.catch_up().unwrap();
-    let sha = committer.commit(&changes, "m").unwrap().sha;
+    let sha = committer.commit(&changes, "m").unwrap();
     assert_eq!(repo.git(&["rev-parse", "HEAD"]).trim(), sha);
     assert_eq!(status(&repo), "");
     let names: BTreeSet<String> = head_files(&repo, ".").into_iter().collect();

@@ -282,12 +282,12 @@ pub struct Commit<'a> {
     pub plans: u32,
 }
 
-impl<'a> From<&'a report::CommitInfo> for Commit<'a> {
-    fn from(commit: &'a report::CommitInfo) -> Self {
+impl<'a> From<&'a report::CommitOutcome> for Commit<'a> {
+    fn from(commit: &'a report::CommitOutcome) -> Self {
         Commit {
-            sha: &commit.sha,
-            commits: &commit.commits,
-            split_reason: commit.split_reason.as_deref(),
+            sha: commit.sha(),
+            commits: commit.shas(),
+            split_reason: commit.split_reason(),
             pushed_to: commit.pushed_to.as_deref(),
             push_error: commit.push_error.as_deref(),
             api_requests: commit.api_requests,
