@@ -1,7 +1,7 @@
 //! The cross-object check of one fabric, between `validate` (each document alone) and `plan`:
 //! every raw document against the fabric state it will join, with rejections propagating
-//! until nothing changes. Pure: the fabric's validated raw and managed files in, the same
-//! input with raw outcomes settled out.
+//! until nothing changes. Pure: the fabric's validated raw and managed files in, the
+//! verdicts that settle them out ([`CrossVerdicts`], applied by [`FabricInput::settle`]).
 //!
 //! Rules:
 //! - The state is what the fabric holds, every managed/ object whatever its own findings
@@ -47,7 +47,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::finding::{Finding, Severity};
 use crate::parallel;
-use crate::plan::{Displaces, FabricInput, Leaving, RawOutcome};
+use crate::plan::{CrossVerdicts, Displaces, FabricInput, FileVerdict, Leaving, RawOutcome};
 use crate::rules::Context;
 use crate::rules::state::{FabricState, Member, Origin, References, Withdrawn, WithdrawnBecause};
 use crate::validate::Resource;
@@ -55,9 +55,14 @@ use fabric::{Action, Fabric, Key, Step};
 use findings::{Unplaced, cross_findings, place, violations};
 
 /// Checks the raw files of `input` against its fabric state, read with `ctx` and
-/// `references`; settles each raw file's outcome and records the problems of managed/, as
-/// much as `scope` says they count.
-pub fn check_fabric(input: &mut FabricInput, ctx: &Context, references: References, scope: &Scope) {
+/// `references`: the verdict on each raw file, and the problems of managed/, as much as
+/// `scope` says they count.
+pub fn check_fabric(
+    input: &FabricInput,
+    ctx: &Context,
+    references: References,
+    scope: &Scope,
+) -> CrossVerdicts {
     let fabric = Fabric::of(input, scope);
     let exported = cluster::ClusterObjects::of(input);
     let mut accepted: BTreeSet<usize> = input
@@ -203,23 +208,34 @@ pub fn check_fabric(input: &mut FabricInput, ctx: &Context, references: Referenc
         );
         verdicts.entry(*index).or_default().extend(cross.findings);
     }
-    drop(found); // it borrows the files settled next
+    let mut files: Vec<FileVerdict> = input
+        .files
+        .iter()
+        .map(|file| {
+            let untouched = !scope.raw_counts(&file.path);
+            FileVerdict {
+                untouched,
+                in_change: scope.is_change().then_some(!untouched),
+                ..FileVerdict::default()
+            }
+        })
+        .collect();
     for (index, displaces) in displaced {
         if accepted.contains(&index) {
-            input.files[index].displaces = displaces;
+            files[index].displaces = displaces;
         }
     }
     for (index, file) in input.files.iter().enumerate() {
         if let RawOutcome::Valid(resources) = &file.outcome {
             let applied = exported.applied_over(resources, "once this file moves");
-            let warnings: Vec<Finding> = applied.map(|(finding, _)| finding).collect();
-            if !warnings.is_empty() {
-                verdicts.entry(index).or_default().extend(warnings);
-            }
+            verdicts
+                .entry(index)
+                .or_default()
+                .extend(applied.map(|(finding, _)| finding));
         }
     }
     for (index, findings) in verdicts {
-        settle(&mut input.files[index].outcome, findings);
+        files[index].findings = findings;
     }
     let managed_over_cluster = input
         .managed
@@ -230,7 +246,7 @@ pub fn check_fabric(input: &mut FabricInput, ctx: &Context, references: Referenc
                 .map(|(finding, origin)| (file.path.clone(), finding, origin))
         })
         .collect();
-    input.managed_findings = managed::findings(
+    let mut managed_findings = managed::findings(
         input,
         &state,
         ctx,
@@ -243,33 +259,14 @@ pub fn check_fabric(input: &mut FabricInput, ctx: &Context, references: Referenc
         },
         &mut gathered,
     );
-    let cluster_findings = cluster::findings(input, &state, ctx, scope, &mut gathered);
-    input.managed_findings.extend(cluster_findings);
-    input.managed_findings.sort_by(|a, b| {
+    managed_findings.extend(cluster::findings(input, &state, ctx, scope, &mut gathered));
+    managed_findings.sort_by(|a, b| {
         (&a.path, a.finding.line, a.finding.col).cmp(&(&b.path, b.finding.line, b.finding.col))
     });
-    input.missing = gathered.into_list(&input.dir);
-    for file in &mut input.files {
-        file.untouched = !scope.raw_counts(&file.path);
-        if let (true, RawOutcome::Rejected(findings)) = (file.untouched, &mut file.outcome) {
-            for finding in findings.iter_mut().filter(|f| f.is_error()) {
-                finding.message = format!("already on the base branch: {}", finding.message);
-                finding.severity = Severity::Warning;
-            }
-        }
-        if scope.is_change() {
-            let in_change = Some(!file.untouched);
-            match &mut file.outcome {
-                RawOutcome::Rejected(findings) => {
-                    findings.iter_mut().for_each(|f| f.in_change = in_change);
-                }
-                RawOutcome::Valid(resources) => resources
-                    .iter_mut()
-                    .flat_map(|r| &mut r.warnings)
-                    .for_each(|f| f.in_change = in_change),
-                RawOutcome::Ignored => {}
-            }
-        }
+    CrossVerdicts {
+        files,
+        managed_findings,
+        missing: gathered.into_list(&input.dir),
     }
 }
 
@@ -619,33 +616,6 @@ fn displaced_withdrawn(input: &FabricInput, index: usize, leaving: &Leaving) -> 
     }
 }
 
-/// Folds a raw file's cross-object findings into its outcome: any error rejects the file
-/// (with the warnings its resources had), warnings join those of the resource they are in.
-fn settle(outcome: &mut RawOutcome, findings: Vec<Finding>) {
-    let RawOutcome::Valid(resources) = outcome else {
-        return;
-    };
-    if findings.iter().any(Finding::is_error) {
-        let mut all: Vec<Finding> = resources
-            .iter_mut()
-            .flat_map(|r| std::mem::take(&mut r.warnings))
-            .chain(findings)
-            .collect();
-        all.sort_by_key(|f| (f.line, f.col));
-        *outcome = RawOutcome::Rejected(all);
-        return;
-    }
-    for finding in findings {
-        // A resource's document starts at its line; the finding belongs to the last one
-        // starting at or before it.
-        let owner = resources.iter_mut().rev().find(|r| r.line <= finding.line);
-        if let Some(owner) = owner {
-            owner.warnings.push(finding);
-            owner.warnings.sort_by_key(|f| (f.line, f.col));
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -703,12 +673,12 @@ mod tests {
             ),
             valid("raw/c.yaml", vec![resource("VPC", "vpcs", "v3", 1)]),
         ]);
-        check_fabric(
-            &mut fabric,
+        fabric.settle(check_fabric(
+            &fabric,
             &Context::fabricator_defaults(),
             References::Warn,
             &Scope::AlreadyThere,
-        );
+        ));
         let messages: Vec<(&str, Vec<String>)> = fabric
             .files
             .iter()

@@ -337,7 +337,9 @@ pub fn read_fabrics(
     }
     for (fabric, input) in inputs.iter_mut().enumerate() {
         input.strays = files[fabric].strays.clone();
-        crosscheck::check_fabric(input, &contexts[fabric], references, &scopes[fabric]);
+        let verdicts =
+            crosscheck::check_fabric(input, &contexts[fabric], references, &scopes[fabric]);
+        input.settle(verdicts);
     }
 }
 

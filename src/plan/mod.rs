@@ -9,10 +9,12 @@
 
 pub mod diff;
 mod missing;
+mod settle;
 mod summary;
 mod units;
 
 pub use missing::{MissingObjects, MissingReference, Referrer, missing_by_kind};
+pub use settle::{CrossVerdicts, FileVerdict};
 pub use summary::plural;
 
 use std::collections::BTreeMap;
@@ -44,10 +46,11 @@ pub struct RawFile {
     /// them then says the file is rejected rather than that the object does not exist.
     pub names: Vec<Named>,
     /// Whether the change being checked leaves this file untouched, so that its findings
-    /// are already on the base branch and do not block the check (set by `crosscheck`).
+    /// are already on the base branch and do not block the check (settled from the
+    /// cross-object check's verdict).
     pub untouched: bool,
-    /// What moving this file takes out of managed/ besides the files it writes (set by
-    /// `crosscheck`).
+    /// What moving this file takes out of managed/ besides the files it writes (settled
+    /// from the cross-object check's verdict).
     pub displaces: Displaces,
 }
 

@@ -49,7 +49,12 @@ fn check_at(release: Release, yaml: &str) -> Result<(), Vec<String>> {
         cluster: Vec::new(),
         missing: Vec::new(),
     };
-    crosscheck::check_fabric(&mut input, &ctx, References::Warn, &Scope::AlreadyThere);
+    input.settle(crosscheck::check_fabric(
+        &input,
+        &ctx,
+        References::Warn,
+        &Scope::AlreadyThere,
+    ));
     match input.files.remove(0).outcome {
         RawOutcome::Valid(_) => Ok(()),
         RawOutcome::Rejected(findings) => Err(errors(findings)),

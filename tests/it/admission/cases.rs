@@ -225,7 +225,12 @@ pub fn in_fabric(
         cluster: Vec::new(),
         missing: Vec::new(),
     };
-    crosscheck::check_fabric(&mut input, ctx, References::Strict, &Scope::AlreadyThere);
+    input.settle(crosscheck::check_fabric(
+        &input,
+        ctx,
+        References::Strict,
+        &Scope::AlreadyThere,
+    ));
     match input.files.remove(0).outcome {
         RawOutcome::Valid(resources) => Ok(resources),
         RawOutcome::Rejected(findings) => Err(findings),

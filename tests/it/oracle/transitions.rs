@@ -418,7 +418,12 @@ fn ours_on_change(
         cluster: Vec::new(),
         missing: Vec::new(),
     };
-    crosscheck::check_fabric(&mut input, &ctx, References::Strict, &Scope::AlreadyThere);
+    input.settle(crosscheck::check_fabric(
+        &input,
+        &ctx,
+        References::Strict,
+        &Scope::AlreadyThere,
+    ));
     input
         .files
         .iter()
