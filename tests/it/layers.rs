@@ -1,6 +1,9 @@
 //! Issue 20, item 4: the top-level modules form layers whose arrows only point down. This
 //! reads every `crate::<module>` path in src/ (outside test code and comments) and fails on any cycle
-//! between top-level modules, naming each module of the cycle and one line per arrow.
+//! between top-level modules, naming each module of the cycle and one line per arrow; and it
+//! holds the pure core (parse, validate, plan and what they use) apart from the shell: no
+//! arrow from the core reaches a shell module, and no core file does I/O or reads the
+//! clock or the environment.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -90,6 +93,95 @@ fn arrows(src: &Path) -> BTreeMap<(String, String), String> {
     found
 }
 
+/// The pure core: reading documents, judging them alone and against the fabric, planning
+/// the move, and the leaves those stages use. Plain data in, plain data out.
+const CORE: &[&str] = &[
+    "crosscheck",
+    "finding",
+    "limits",
+    "manifest",
+    "names",
+    "parallel",
+    "paths",
+    "plan",
+    "release",
+    "rules",
+    "schema",
+    "similar",
+    "validate",
+];
+
+/// The shell: files, git, GitHub, the command line, the environment and the printers of
+/// reports. The core hands it data and never calls it.
+const SHELL: &[&str] = &[
+    "backend",
+    "cli",
+    "console",
+    "flags",
+    "gha",
+    "init",
+    "pipeline",
+    "report",
+    "repo_config",
+    "source",
+];
+
+/// What the core's production code may not name: I/O, the clock, the environment, the
+/// process, and printing.
+const IMPURE: &[&str] = &[
+    "std::fs",
+    "std::env",
+    "std::process",
+    "TcpStream",
+    "TcpListener",
+    "UdpSocket",
+    "std::time",
+    "SystemTime",
+    "Instant::",
+    "stdin()",
+    "stdout()",
+    "stderr()",
+    "print!",
+    "println!",
+];
+
+/// The `.rs` files of top-level module `module` (a folder or a file) under `src`.
+fn module_files(src: &Path, module: &str) -> Vec<PathBuf> {
+    let folder = src.join(module);
+    let mut files = Vec::new();
+    if folder.is_dir() {
+        rust_files(&folder, &mut files);
+    }
+    let file = src.join(format!("{module}.rs"));
+    if file.is_file() {
+        files.push(file);
+    }
+    files
+}
+
+/// Where the production code of the `modules` under `src` names one of `IMPURE`: one line
+/// per place, `src/<path>:<line>: <name>`.
+fn impure_lines(src: &Path, modules: &[&str]) -> Vec<String> {
+    let mut found = Vec::new();
+    for module in modules {
+        for file in module_files(src, module) {
+            let Some(code) = production_code(&file) else {
+                continue;
+            };
+            for (number, line) in code.lines().enumerate() {
+                if line.trim_start().starts_with("//") {
+                    continue;
+                }
+                for name in IMPURE.iter().filter(|name| line.contains(**name)) {
+                    let relative = file.strip_prefix(src).unwrap().display();
+                    found.push(format!("src/{relative}:{}: {name}", number + 1));
+                }
+            }
+        }
+    }
+    found
+}
+
 /// The modules reachable from `start` along `arrows`.
 fn reachable(start: &str, arrows: &BTreeMap<(String, String), String>) -> BTreeSet<String> {
     let mut seen = BTreeSet::new();
@@ -122,6 +214,62 @@ fn no_two_top_level_modules_depend_on_each_other() {
         back_arrows.is_empty(),
         "these arrows lie on cycles between top-level modules; move the shared item down a layer:\n{}",
         back_arrows.join("\n")
+    );
+}
+
+#[test]
+fn the_core_reaches_no_shell_module_and_does_no_io() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    for module in CORE.iter().chain(SHELL) {
+        assert!(
+            !module_files(&src, module).is_empty(),
+            "`{module}` is no module of src/: update the layer lists"
+        );
+    }
+    let arrows = arrows(&src);
+    let mut upward = Vec::new();
+    for core in CORE {
+        for shell in reachable(core, &arrows).intersection(
+            &SHELL
+                .iter()
+                .map(|m| (*m).to_owned())
+                .collect::<BTreeSet<_>>(),
+        ) {
+            upward.push(format!("{core} reaches {shell}"));
+        }
+    }
+    assert!(
+        upward.is_empty(),
+        "the core must not depend on the shell:\n{}",
+        upward.join("\n")
+    );
+    let impure = impure_lines(&src, CORE);
+    assert!(
+        impure.is_empty(),
+        "the core does I/O, or reads the clock or the environment; let the shell hand it data:\n{}",
+        impure.join("\n")
+    );
+}
+
+#[test]
+fn the_purity_scan_sees_io_in_production_code_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path();
+    std::fs::create_dir(src.join("plan")).unwrap();
+    std::fs::write(
+        src.join("plan/mod.rs"),
+        "// std::fs in a comment is none\npub fn f() {}\n#[cfg(test)]\nmod tests { fn g() { std::fs::read(\"x\"); } }\n",
+    )
+    .unwrap();
+    assert_eq!(impure_lines(src, &["plan"]), Vec::<String>::new());
+    std::fs::write(
+        src.join("plan/read.rs"),
+        "fn h() { let _ = std::env::var(\"A\"); }\n",
+    )
+    .unwrap();
+    assert_eq!(
+        impure_lines(src, &["plan"]),
+        ["src/plan/read.rs:1: std::env"]
     );
 }
 
