@@ -13,7 +13,6 @@ use crate::refs;
 use crate::report::text::free::{self as text, Answer};
 use crate::report::text::shown_cell;
 use crate::report::wire::json;
-use crate::rules::state::FabricState;
 use crate::schema::Registry;
 
 /// The fabric flags of a `free` subcommand.
@@ -164,7 +163,7 @@ fn unreadable(fabric: &LoadedFabric) -> String {
     let objects = fabric
         .resources
         .iter()
-        .filter(|(_, resource)| resource.object.is_none() && FabricState::has_kind(&resource.kind))
+        .filter(|(_, resource)| resource.object.is_none() && resource.kind.has_rules())
         .map(|(path, resource)| {
             format!(
                 "warning: {dir}/{path}:{}: {} `{}` cannot be read (see `hh-gitops check`); what it uses is not counted\n",

@@ -649,11 +649,12 @@ fn settle(outcome: &mut RawOutcome, findings: Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kind::Kind;
     use crate::plan::RawFile;
 
     fn resource(kind: &str, plural: &str, name: &str, line: u32) -> Resource {
         Resource {
-            kind: kind.into(),
+            kind: Kind::from_name(kind),
             api_version: "vpc.githedgehog.com/v1beta1".into(),
             plural: plural.into(),
             name: name.into(),

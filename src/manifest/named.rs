@@ -13,12 +13,13 @@ mod scan;
 
 use super::lines::split_byte_lines;
 use super::{Document, Node, Value, parse};
+use crate::kind::Kind;
 
 /// The kind and name a document declares, whether or not it is valid.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Named {
     /// `kind`.
-    pub kind: String,
+    pub kind: Kind,
     /// `metadata.name`.
     pub name: String,
     /// 1-based line of the document (of its first content).
@@ -39,7 +40,7 @@ impl Document {
         let kind = string(root.value.get("kind"))?;
         let name = string(root.value.get("metadata").and_then(|m| m.value.get("name")))?;
         Some(Named {
-            kind,
+            kind: Kind::from_name(&kind),
             name,
             line: self.start_line,
         })
@@ -113,7 +114,7 @@ mod tests {
 
     fn named(kind: &str, name: &str, line: u32) -> Named {
         Named {
-            kind: kind.into(),
+            kind: Kind::from_name(kind),
             name: name.into(),
             line,
         }

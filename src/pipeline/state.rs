@@ -11,6 +11,7 @@ use anyhow::Result;
 
 use super::fabric_config::{Given, LoadedConfig};
 use super::list::{ManagedTexts, managed_texts, resolve_kind};
+use crate::kind::Kind;
 use crate::list::ManagedText;
 use crate::parallel;
 use crate::rules::state::{FabricState, Member, Origin, References};
@@ -100,8 +101,8 @@ fn mentions(text: &[u8], name: &[u8]) -> bool {
 }
 
 /// The kind `refs` names (`vpc`, `VPCs`) as the registry spells it.
-pub fn kind_named(registry: &Registry, wanted: &str) -> Result<String> {
-    resolve_kind(registry, wanted, "KIND").map(|(kind, _)| kind.to_owned())
+pub fn kind_named(registry: &Registry, wanted: &str) -> Result<Kind> {
+    resolve_kind(registry, wanted, "KIND").map(|(kind, _)| kind.clone())
 }
 
 /// Builds the state of the fabric `dir` from its managed files `texts` and its cluster/
@@ -152,7 +153,7 @@ fn load(
         .collect::<Vec<_>>();
     let mut state = FabricState::build_at(ctx.release, members, [], ctx.config, References::Warn);
     for (path, resource) in &resources {
-        if resource.object.is_none() && FabricState::has_kind(&resource.kind) {
+        if resource.object.is_none() && resource.kind.has_rules() {
             state.hold_unreadable(&resource.kind, &resource.name, origin(path, resource));
         }
     }

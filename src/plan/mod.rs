@@ -18,6 +18,7 @@ pub use summary::plural;
 use std::collections::BTreeMap;
 
 use crate::finding::Finding;
+use crate::kind::Kind;
 use crate::paths;
 use crate::rules::config_file::ConfigSource;
 use crate::validate::{Named, Resource};
@@ -78,7 +79,7 @@ pub struct MisplacedCopy {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Leaving {
     /// Its kind.
-    pub kind: String,
+    pub kind: Kind,
     /// Its name.
     pub name: String,
     /// The managed file it was held in (relative to the fabric).
@@ -547,7 +548,7 @@ mod tests {
 
     fn resource(kind: &str, plural: &str, name: &str, line: u32) -> Resource {
         Resource {
-            kind: kind.into(),
+            kind: Kind::from_name(kind),
             api_version: "vpc.githedgehog.com/v1beta1".into(),
             plural: plural.into(),
             name: name.into(),

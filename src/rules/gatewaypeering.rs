@@ -18,6 +18,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::{Context, Release, Violations, default_namespace, pointer_segment};
+use crate::kind::Kind;
 use nat::NatModes;
 pub(crate) use overlap::{Exposed, exposed};
 
@@ -281,7 +282,7 @@ pub fn validate_cross(
     if !spec.gateway_group.is_empty() {
         state.lookup(
             &state.gateway_groups,
-            "GatewayGroup",
+            Kind::GatewayGroup,
             &spec.gateway_group,
             "/spec/gatewayGroup",
             "the check that the peering's gateway group exists",

@@ -21,6 +21,7 @@ use serde_json::Value;
 
 pub use import::KindId;
 
+use crate::kind::Kind;
 use crate::release::Release;
 
 /// A schema file compiled into the binary.
@@ -100,14 +101,14 @@ const FAB_YAML: &[EmbeddedSchema] = &[
 ];
 
 /// Hedgehog kinds that the fabric's controllers create and own: never authored in Git.
-pub const FABRIC_MANAGED: &[(&str, &str)] = &[
-    ("agent.githedgehog.com", "Agent"),
-    ("agent.githedgehog.com", "Catalog"),
-    ("dhcp.githedgehog.com", "DHCPSubnet"),
-    ("gateway.githedgehog.com", "VPCInfo"),
-    ("gwint.githedgehog.com", "GatewayAgent"),
-    ("wiring.githedgehog.com", "SwitchProfile"),
-    ("wiring.githedgehog.com", "ServerProfile"),
+pub const FABRIC_MANAGED: &[(&str, Kind)] = &[
+    ("agent.githedgehog.com", Kind::Agent),
+    ("agent.githedgehog.com", Kind::Catalog),
+    ("dhcp.githedgehog.com", Kind::DhcpSubnet),
+    ("gateway.githedgehog.com", Kind::VpcInfo),
+    ("gwint.githedgehog.com", Kind::GatewayAgent),
+    ("wiring.githedgehog.com", Kind::SwitchProfile),
+    ("wiring.githedgehog.com", Kind::ServerProfile),
 ];
 
 /// Where a kind's schema came from.
@@ -172,7 +173,7 @@ impl EmbeddedSchema {
             id: KindId {
                 group: self.group.into(),
                 version: self.version.into(),
-                kind: self.kind.into(),
+                kind: Kind::from_name(self.kind),
                 plural: self.plural.into(),
             },
             origin: Origin::Embedded,
@@ -278,29 +279,26 @@ impl Registry {
 
     /// Finds the schema for a document's `apiVersion` and `kind`, at the newest release:
     /// for what does not depend on the release (identity, managed folder).
-    pub fn lookup(&self, api_version: &str, kind: &str) -> Lookup<'_> {
+    pub fn lookup(&self, api_version: &str, kind: &Kind) -> Lookup<'_> {
         self.lookup_at(Release::NEWEST, api_version, kind)
     }
 
     /// Finds `release`'s schema for a document's `apiVersion` and `kind`.
-    pub fn lookup_at(&self, release: Release, api_version: &str, kind: &str) -> Lookup<'_> {
+    pub fn lookup_at(&self, release: Release, api_version: &str, kind: &Kind) -> Lookup<'_> {
         let kinds = self.kinds_at(release);
         let (group, version) = api_version.rsplit_once('/').unwrap_or(("", api_version));
         if let Some(known) = kinds
             .iter()
-            .find(|k| k.id.group == group && k.id.version == version && k.id.kind == kind)
+            .find(|k| k.id.group == group && k.id.version == version && k.id.kind == *kind)
         {
             return Lookup::Known(known);
         }
-        if FABRIC_MANAGED
-            .iter()
-            .any(|(g, k)| *g == group && *k == kind)
-        {
+        if FABRIC_MANAGED.iter().any(|(g, k)| *g == group && k == kind) {
             return Lookup::FabricManaged;
         }
         let versions: Vec<String> = kinds
             .iter()
-            .filter(|k| k.id.group == group && k.id.kind == kind)
+            .filter(|k| k.id.group == group && k.id.kind == *kind)
             .map(|k| k.id.api_version())
             .collect();
         if versions.is_empty() {
@@ -374,21 +372,21 @@ mod tests {
     fn lookups() {
         let registry = Registry::embedded();
         assert!(
-            matches!(registry.lookup("vpc.githedgehog.com/v1beta1", "VPC"), Lookup::Known(k) if k.id.plural == "vpcs")
+            matches!(registry.lookup("vpc.githedgehog.com/v1beta1", &Kind::Vpc), Lookup::Known(k) if k.id.plural == "vpcs")
         );
         assert!(matches!(
-            registry.lookup("agent.githedgehog.com/v1beta1", "Agent"),
+            registry.lookup("agent.githedgehog.com/v1beta1", &Kind::Agent),
             Lookup::FabricManaged
         ));
         assert!(matches!(
-            registry.lookup("wiring.githedgehog.com/v1beta1", "SwitchProfile"),
+            registry.lookup("wiring.githedgehog.com/v1beta1", &Kind::SwitchProfile),
             Lookup::FabricManaged
         ));
         assert!(
-            matches!(registry.lookup("vpc.githedgehog.com/v1alpha2", "VPC"), Lookup::OtherVersion(v) if v == ["vpc.githedgehog.com/v1beta1"])
+            matches!(registry.lookup("vpc.githedgehog.com/v1alpha2", &Kind::Vpc), Lookup::OtherVersion(v) if v == ["vpc.githedgehog.com/v1beta1"])
         );
         assert!(matches!(
-            registry.lookup("v1", "ConfigMap"),
+            registry.lookup("v1", &Kind::from_name("ConfigMap")),
             Lookup::Unknown
         ));
     }
@@ -402,13 +400,13 @@ mod tests {
             "x-hh-gitops-plural": "vpcs"
         }).to_string();
         registry.add_schema("mine.json", &text).unwrap();
-        let Lookup::Known(kind) = registry.lookup("vpc.githedgehog.com/v1beta1", "VPC") else {
+        let Lookup::Known(kind) = registry.lookup("vpc.githedgehog.com/v1beta1", &Kind::Vpc) else {
             panic!()
         };
         assert_eq!(kind.origin, Origin::File("mine.json".into()));
         for release in Release::ALL {
             let Lookup::Known(kind) =
-                registry.lookup_at(release, "vpc.githedgehog.com/v1beta1", "VPC")
+                registry.lookup_at(release, "vpc.githedgehog.com/v1beta1", &Kind::Vpc)
             else {
                 panic!()
             };

@@ -10,9 +10,9 @@
 //! does not parse at all still names its object by its path, `managed/<plural>/<name>.yaml`.
 
 use crate::finding::{Finding, Severity};
+use crate::kind::Kind;
 use crate::manifest::{self, Node, Value};
 use crate::rules;
-use crate::rules::state::FabricState;
 use crate::schema::{Lookup, Registry};
 
 use super::{Resource, admission};
@@ -114,7 +114,7 @@ fn held_node(
         _ => None,
     };
     let api_version = field("apiVersion")?;
-    let kind = field("kind")?;
+    let kind = Kind::from_name(field("kind")?);
     let name = match root.value.get("metadata")?.value.get("name") {
         Some(Node {
             value: Value::Str(s),
@@ -122,7 +122,7 @@ fn held_node(
         }) => s.clone(),
         _ => return None,
     };
-    let Lookup::Known(known) = registry.lookup(api_version, kind) else {
+    let Lookup::Known(known) = registry.lookup(api_version, &kind) else {
         return None;
     };
     let mut instance = root.to_json();
@@ -166,7 +166,7 @@ pub fn named_by_path(registry: &Registry, path: &str) -> Option<Resource> {
 /// checks that need its contents are skipped until its file is fixed.
 pub fn unreadable_warnings(held: &[Resource]) -> impl Iterator<Item = Finding> + '_ {
     held.iter()
-        .filter(|resource| resource.object.is_none() && FabricState::has_kind(&resource.kind))
+        .filter(|resource| resource.object.is_none() && resource.kind.has_rules())
         .map(|resource| Finding {
             severity: Severity::Warning,
             ..Finding::at(

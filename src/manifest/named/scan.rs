@@ -14,6 +14,7 @@ use super::Named;
 use super::line::{
     After, after_line, flow, is_empty, is_item, split_pair, string_value, value_after,
 };
+use crate::kind::Kind;
 use crate::manifest::lines::split_lines;
 
 /// What the scan knows of one field.
@@ -219,7 +220,11 @@ pub(super) fn named(text: &str) -> Option<Named> {
         }
     }
     match (scan.kind, scan.name, scan.first_line) {
-        (Field::Found(kind), Field::Found(name), Some(line)) => Some(Named { kind, name, line }),
+        (Field::Found(kind), Field::Found(name), Some(line)) => Some(Named {
+            kind: Kind::from_name(&kind),
+            name,
+            line,
+        }),
         _ => None,
     }
 }
@@ -251,7 +256,7 @@ mod tests {
     use super::*;
 
     fn read(text: &str) -> Option<(String, String, u32)> {
-        named(text).map(|n| (n.kind, n.name, n.line))
+        named(text).map(|n| (n.kind.to_string(), n.name, n.line))
     }
 
     fn found(kind: &str, name: &str, line: u32) -> Option<(String, String, u32)> {
