@@ -7,6 +7,7 @@ use serde::Serialize;
 use crate::flags::args::{FabricQuery, FreeCommand, ListFormat, RefsArgs};
 use crate::flags::repo::ReadFabrics;
 use crate::free::{self, FabricAnswer};
+use crate::kind::Kind;
 use crate::limits::DEFAULT_MAX_FILE_SIZE;
 use crate::pipeline::{self, LoadedFabric, Reading};
 use crate::refs;
@@ -27,14 +28,14 @@ pub fn query(command: &FreeCommand) -> &FabricQuery {
 /// The printed answer of `free …`.
 pub fn free(command: &FreeCommand) -> Result<String> {
     let query = query(command);
-    let kinds: &[&str] = match command {
+    let kinds: &[Kind] = match command {
         FreeCommand::Vlan {
             connection: Some(_),
             ..
-        } => &["ExternalAttachment", "Connection"],
-        FreeCommand::Vlan { .. } => &["VPC", "VLANNamespace"],
-        FreeCommand::Subnet { .. } => &["VPC", "IPv4Namespace"],
-        FreeCommand::Port { .. } => &["Switch", "Connection"],
+        } => &[Kind::ExternalAttachment, Kind::Connection],
+        FreeCommand::Vlan { .. } => &[Kind::Vpc, Kind::VlanNamespace],
+        FreeCommand::Subnet { .. } => &[Kind::Vpc, Kind::Ipv4Namespace],
+        FreeCommand::Port { .. } => &[Kind::Switch, Kind::Connection],
     };
     let (fabrics, unmatched) = load(&Registry::embedded(), query, Reading::Kinds(kinds))?;
     Ok(match command {

@@ -44,7 +44,7 @@ const DEFAULTED_NAME: &str = "default";
 #[derive(Debug, Clone, Copy)]
 pub enum Reading<'a> {
     /// The files of these kinds' folders (`managed/vpcs/`…).
-    Kinds(&'a [&'a str]),
+    Kinds(&'a [Kind]),
     /// The files whose text holds this name (a reference to an object names it, unless
     /// `Default()` fills it in: for `default`, every file), and those that cannot be read.
     Mentioning(&'a str),
@@ -63,7 +63,8 @@ pub fn load_fabrics(
         Reading::Kinds(kinds) => kinds
             .iter()
             .map(|kind| {
-                resolve_kind(registry, kind, "KIND").map(|(_, plural)| format!("managed/{plural}/"))
+                resolve_kind(registry, kind.as_str(), "KIND")
+                    .map(|(_, plural)| format!("managed/{plural}/"))
             })
             .collect::<Result<_>>()?,
         Reading::Mentioning(_) => Vec::new(),

@@ -218,7 +218,7 @@ pub fn default(peering: &mut Object) {
 
 /// The stand-alone part of `Validate()` (`gatewaypeering_types.go:288-483`).
 pub fn validate(peering: &Object, ctx: &Context, out: &mut Violations) {
-    super::gateway::require_gateway_support("GatewayPeering", ctx, out);
+    super::gateway::require_gateway_support(Kind::GatewayPeering, ctx, out);
     // `:292-294` (namespace must be `default`) is the metadata rule that validate::names
     // already applies to every kind. `:295-297` (gatewayGroup must be set) can only fail
     // when `Default()` returned early on a peering without two sides, reported below.

@@ -28,17 +28,17 @@ use crate::release::Release;
 struct EmbeddedSchema {
     group: &'static str,
     version: &'static str,
-    kind: &'static str,
+    kind: Kind,
     plural: &'static str,
     text: &'static str,
 }
 
 macro_rules! embedded {
-    ($($group:literal $version:literal $kind:literal $plural:literal;)*) => {
+    ($($group:literal $version:literal $kind:ident $plural:literal;)*) => {
         &[$(EmbeddedSchema {
             group: $group,
             version: $version,
-            kind: $kind,
+            kind: Kind::$kind,
             plural: $plural,
             text: include_str!(concat!("../../schemas/", $plural, ".", $group, "_", $version, ".json")),
         },)*]
@@ -47,21 +47,21 @@ macro_rules! embedded {
 
 /// The kinds people author in a Hedgehog GitOps repository.
 const EMBEDDED: &[EmbeddedSchema] = embedded! {
-    "vpc.githedgehog.com" "v1beta1" "VPC" "vpcs";
-    "vpc.githedgehog.com" "v1beta1" "VPCAttachment" "vpcattachments";
-    "vpc.githedgehog.com" "v1beta1" "VPCPeering" "vpcpeerings";
-    "vpc.githedgehog.com" "v1beta1" "External" "externals";
-    "vpc.githedgehog.com" "v1beta1" "ExternalAttachment" "externalattachments";
-    "vpc.githedgehog.com" "v1beta1" "ExternalPeering" "externalpeerings";
-    "vpc.githedgehog.com" "v1beta1" "IPv4Namespace" "ipv4namespaces";
-    "wiring.githedgehog.com" "v1beta1" "Connection" "connections";
-    "wiring.githedgehog.com" "v1beta1" "Switch" "switches";
-    "wiring.githedgehog.com" "v1beta1" "Server" "servers";
-    "wiring.githedgehog.com" "v1beta1" "SwitchGroup" "switchgroups";
-    "wiring.githedgehog.com" "v1beta1" "VLANNamespace" "vlannamespaces";
-    "gateway.githedgehog.com" "v1alpha1" "Gateway" "gateways";
-    "gateway.githedgehog.com" "v1alpha1" "GatewayGroup" "gatewaygroups";
-    "gateway.githedgehog.com" "v1alpha1" "GatewayPeering" "gatewaypeerings";
+    "vpc.githedgehog.com" "v1beta1" Vpc "vpcs";
+    "vpc.githedgehog.com" "v1beta1" VpcAttachment "vpcattachments";
+    "vpc.githedgehog.com" "v1beta1" VpcPeering "vpcpeerings";
+    "vpc.githedgehog.com" "v1beta1" External "externals";
+    "vpc.githedgehog.com" "v1beta1" ExternalAttachment "externalattachments";
+    "vpc.githedgehog.com" "v1beta1" ExternalPeering "externalpeerings";
+    "vpc.githedgehog.com" "v1beta1" Ipv4Namespace "ipv4namespaces";
+    "wiring.githedgehog.com" "v1beta1" Connection "connections";
+    "wiring.githedgehog.com" "v1beta1" Switch "switches";
+    "wiring.githedgehog.com" "v1beta1" Server "servers";
+    "wiring.githedgehog.com" "v1beta1" SwitchGroup "switchgroups";
+    "wiring.githedgehog.com" "v1beta1" VlanNamespace "vlannamespaces";
+    "gateway.githedgehog.com" "v1alpha1" Gateway "gateways";
+    "gateway.githedgehog.com" "v1alpha1" GatewayGroup "gatewaygroups";
+    "gateway.githedgehog.com" "v1alpha1" GatewayPeering "gatewaypeerings";
 };
 
 /// The kinds of a fab.yaml, from fabricator's CRDs at `e9b05b8d` (the fabricator that
@@ -74,7 +74,7 @@ const FAB_YAML: &[EmbeddedSchema] = &[
     EmbeddedSchema {
         group: "fabricator.githedgehog.com",
         version: "v1beta1",
-        kind: "Fabricator",
+        kind: Kind::Fabricator,
         plural: "fabricators",
         text: include_str!(
             "../../schemas/fabricator/fabricators.fabricator.githedgehog.com_v1beta1.json"
@@ -83,7 +83,7 @@ const FAB_YAML: &[EmbeddedSchema] = &[
     EmbeddedSchema {
         group: "fabricator.githedgehog.com",
         version: "v1beta1",
-        kind: "ControlNode",
+        kind: Kind::ControlNode,
         plural: "controlnodes",
         text: include_str!(
             "../../schemas/fabricator/controlnodes.fabricator.githedgehog.com_v1beta1.json"
@@ -92,7 +92,7 @@ const FAB_YAML: &[EmbeddedSchema] = &[
     EmbeddedSchema {
         group: "fabricator.githedgehog.com",
         version: "v1beta1",
-        kind: "FabNode",
+        kind: Kind::FabNode,
         plural: "fabnodes",
         text: include_str!(
             "../../schemas/fabricator/fabnodes.fabricator.githedgehog.com_v1beta1.json"
@@ -173,7 +173,7 @@ impl EmbeddedSchema {
             id: KindId {
                 group: self.group.into(),
                 version: self.version.into(),
-                kind: Kind::from_name(self.kind),
+                kind: self.kind.clone(),
                 plural: self.plural.into(),
             },
             origin: Origin::Embedded,
@@ -337,10 +337,10 @@ mod tests {
                 (
                     id.group.as_str(),
                     id.version.as_str(),
-                    id.kind.as_str(),
+                    &id.kind,
                     id.plural.as_str()
                 ),
-                (e.group, e.version, e.kind, e.plural)
+                (e.group, e.version, &e.kind, e.plural)
             );
         }
     }
