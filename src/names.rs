@@ -196,7 +196,7 @@ mod tests {
         let longest = "a".repeat(250);
         assert_eq!(name_problem(&Kind::SwitchGroup, &longest), None);
         let resource = crate::validate::Resource {
-            kind: Kind::from_name("SwitchGroup"),
+            kind: Kind::SwitchGroup,
             api_version: "wiring.githedgehog.com/v1beta1".into(),
             plural: "switchgroups".into(),
             name: longest.clone(),

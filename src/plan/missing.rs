@@ -166,9 +166,9 @@ pub fn missing_by_kind(fabric: &str, missing: Vec<MissingReference>) -> Vec<Miss
 mod tests {
     use super::*;
 
-    fn missing(kind: &str, name: &str, references: usize, skipped: &str) -> MissingReference {
+    fn missing(kind: Kind, name: &str, references: usize, skipped: &str) -> MissingReference {
         MissingReference {
-            kind: Kind::from_name(kind),
+            kind,
             name: name.into(),
             references,
             referred_from: vec![Referrer {
@@ -185,11 +185,11 @@ mod tests {
         let grouped = missing_by_kind(
             "gitops/hedgehog/f",
             vec![
-                missing("Switch", "leaf-01", 2, "the port check"),
-                missing("Switch", "leaf-02", 1, "the port check"),
-                missing("Switch", "leaf-03", 1, "the VLAN check"),
-                missing("Switch", "leaf-04", 3, "the port check"),
-                missing("VPC", "db", 1, "the subnet check"),
+                missing(Kind::Switch, "leaf-01", 2, "the port check"),
+                missing(Kind::Switch, "leaf-02", 1, "the port check"),
+                missing(Kind::Switch, "leaf-03", 1, "the VLAN check"),
+                missing(Kind::Switch, "leaf-04", 3, "the port check"),
+                missing(Kind::Vpc, "db", 1, "the subnet check"),
             ],
         );
         let lines: Vec<String> = grouped.iter().map(MissingObjects::message).collect();

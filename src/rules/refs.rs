@@ -192,18 +192,15 @@ mod tests {
     use crate::rules::{Context, admit_typed};
     use serde_json::json;
 
-    fn refs(object: serde_json::Value) -> Vec<(String, String)> {
+    fn refs(object: serde_json::Value) -> Vec<(Kind, String)> {
         let kind = Kind::from_name(object["kind"].as_str().unwrap());
         let (_, typed) = admit_typed(&kind, &object, &Context::fabricator_defaults());
-        references(&typed.unwrap())
-            .into_iter()
-            .map(|(kind, name)| (kind.to_string(), name))
-            .collect()
+        references(&typed.unwrap()).into_iter().collect()
     }
 
-    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    fn pairs(list: &[(Kind, &str)]) -> Vec<(Kind, String)> {
         list.iter()
-            .map(|(k, n)| ((*k).to_owned(), (*n).to_owned()))
+            .map(|(k, n)| (k.clone(), (*n).to_owned()))
             .collect()
     }
 
@@ -215,9 +212,9 @@ mod tests {
         assert_eq!(
             refs(vpc),
             pairs(&[
-                ("IPv4Namespace", "default"),
-                ("VLANNamespace", "default"),
-                ("VPC", "infra")
+                (Kind::Ipv4Namespace, "default"),
+                (Kind::VlanNamespace, "default"),
+                (Kind::Vpc, "infra")
             ])
         );
     }
@@ -228,13 +225,16 @@ mod tests {
             "spec": {"subnet": "vpc-1/default", "connection": "s1--unbundled--leaf-01"}});
         assert_eq!(
             refs(attachment),
-            pairs(&[("Connection", "s1--unbundled--leaf-01"), ("VPC", "vpc-1")])
+            pairs(&[
+                (Kind::Connection, "s1--unbundled--leaf-01"),
+                (Kind::Vpc, "vpc-1")
+            ])
         );
         let connection = json!({"kind": "Connection", "metadata": {"name": "c"}, "spec": {"unbundled": {
             "link": {"server": {"port": "server-01/enp2s1"}, "switch": {"port": "leaf-01/E1/1"}}}}});
         assert_eq!(
             refs(connection),
-            pairs(&[("Server", "server-01"), ("Switch", "leaf-01")])
+            pairs(&[(Kind::Server, "server-01"), (Kind::Switch, "leaf-01")])
         );
         let mclag = json!({"kind": "Connection", "metadata": {"name": "m"}, "spec": {"mclag": {"links": [
             {"server": {"port": "server-01/enp2s1"}, "switch": {"port": "leaf-01/E1/1"}},
@@ -242,9 +242,9 @@ mod tests {
         assert_eq!(
             refs(mclag),
             pairs(&[
-                ("Server", "server-01"),
-                ("Switch", "leaf-01"),
-                ("Switch", "leaf-02")
+                (Kind::Server, "server-01"),
+                (Kind::Switch, "leaf-01"),
+                (Kind::Switch, "leaf-02")
             ])
         );
         let domain = json!({"kind": "Connection", "metadata": {"name": "d"}, "spec": {"mclagDomain": {
@@ -253,9 +253,9 @@ mod tests {
         assert_eq!(
             refs(domain),
             pairs(&[
-                ("Switch", "leaf-01"),
-                ("Switch", "leaf-02"),
-                ("Switch", "leaf-03")
+                (Kind::Switch, "leaf-01"),
+                (Kind::Switch, "leaf-02"),
+                (Kind::Switch, "leaf-03")
             ])
         );
         let peering = json!({"kind": "GatewayPeering", "apiVersion": "gateway.githedgehog.com/v1alpha1",
@@ -263,9 +263,9 @@ mod tests {
         assert_eq!(
             refs(peering),
             pairs(&[
-                ("External", "out"),
-                ("GatewayGroup", "default"),
-                ("VPC", "vpc-1")
+                (Kind::External, "out"),
+                (Kind::GatewayGroup, "default"),
+                (Kind::Vpc, "vpc-1")
             ])
         );
     }

@@ -199,8 +199,8 @@ mod tests {
         let held = read("managed/vpcs/vpc-1.yaml", text);
         assert_eq!(held.len(), 1);
         assert_eq!(
-            (held[0].kind.as_str(), held[0].name.as_str()),
-            ("VPC", "vpc-1")
+            (&held[0].kind, held[0].name.as_str()),
+            (&Kind::Vpc, "vpc-1")
         );
         let Some(rules::Typed::Vpc(vpc)) = &held[0].object else {
             panic!("the VPC is read into its model");
@@ -225,11 +225,11 @@ mod tests {
         assert_eq!(held.len(), 1);
         assert_eq!(
             (
-                held[0].kind.as_str(),
+                &held[0].kind,
                 held[0].name.as_str(),
                 held[0].object.is_none()
             ),
-            ("VPC", "vpc-1", true)
+            (&Kind::Vpc, "vpc-1", true)
         );
         assert!(read("managed/nothing/x.yaml", "a: [\n").is_empty());
     }
@@ -242,16 +242,16 @@ mod tests {
             &rules::Context::fabricator_defaults(),
             text.as_bytes(),
         );
-        let named: Vec<(&str, &str, u32, bool)> = held
+        let named: Vec<(&Kind, &str, u32, bool)> = held
             .iter()
-            .map(|r| (r.kind.as_str(), r.name.as_str(), r.line, r.object.is_some()))
+            .map(|r| (&r.kind, r.name.as_str(), r.line, r.object.is_some()))
             .collect();
         assert_eq!(
             named,
             [
-                ("VPC", "vpc-1", 4, true),
-                ("Server", "server-01", 11, true),
-                ("Server", "server-02", 15, true)
+                (&Kind::Vpc, "vpc-1", 4, true),
+                (&Kind::Server, "server-01", 11, true),
+                (&Kind::Server, "server-02", 15, true)
             ]
         );
     }

@@ -604,7 +604,7 @@ mod tests {
             )
         };
         let vpc_1 = Named {
-            kind: Kind::from_name("VPC"),
+            kind: Kind::Vpc,
             name: "vpc-1".into(),
             line: 1,
         };

@@ -167,7 +167,7 @@ mod tests {
             vec![FabricListing {
                 dir: "f".into(),
                 kinds: vec![KindTable {
-                    kind: Kind::from_name("Switch"),
+                    kind: Kind::Switch,
                     resources: vec![
                         resource("evil\u{1b}[31m", "spine".into()),
                         resource("leaf-01", serde_json::Value::Null),
