@@ -23,6 +23,7 @@ pub mod flags;
 pub mod free;
 pub mod gha;
 pub mod init;
+pub mod kind;
 pub mod limits;
 pub mod list;
 pub mod manifest;

@@ -11,6 +11,7 @@ use serde_json::{Map, Value, json};
 
 use crate::finding::Finding;
 use crate::free::port_order;
+use crate::kind::Kind;
 use crate::manifest;
 
 /// One managed file as the shell read it.
@@ -25,7 +26,7 @@ pub struct ManagedText {
 #[derive(Debug, Clone)]
 pub struct Listing {
     /// The one kind listed (`--kind`), or `None` for every kind.
-    pub kind: Option<String>,
+    pub kind: Option<Kind>,
     /// One entry per fabric, in path order.
     pub fabrics: Vec<FabricListing>,
     /// `--fabric` globs that matched no fabric.
@@ -36,11 +37,11 @@ impl Listing {
     /// A listing of `fabrics`, of every kind or of `kind` alone.
     pub fn new(
         fabrics: Vec<FabricListing>,
-        kind: Option<&str>,
+        kind: Option<&Kind>,
         unmatched_fabrics: Vec<String>,
     ) -> Self {
         Listing {
-            kind: kind.map(str::to_owned),
+            kind: kind.cloned(),
             fabrics,
             unmatched_fabrics,
         }
@@ -61,8 +62,8 @@ pub struct FabricListing {
 /// The resources of one kind.
 #[derive(Debug, Clone)]
 pub struct KindTable {
-    /// The kind (`VPC`).
-    pub kind: String,
+    /// The kind.
+    pub kind: Kind,
     /// Its resources, by name.
     pub resources: Vec<ListedResource>,
 }
@@ -116,9 +117,9 @@ pub enum Columns {
 }
 
 /// The columns `list` shows for `kind`, after NAME: the fields people pick values from.
-pub fn columns(kind: &str) -> Columns {
+pub fn columns(kind: &Kind) -> Columns {
     match kind {
-        "VPC" => Columns::Nested {
+        Kind::Vpc => Columns::Nested {
             own: &[
                 Column {
                     header: "IPV4 NAMESPACE",
@@ -145,7 +146,7 @@ pub fn columns(kind: &str) -> Columns {
                 },
             ],
         },
-        "Connection" => Columns::Nested {
+        Kind::Connection => Columns::Nested {
             own: &[
                 Column {
                     header: "TYPE",
@@ -162,7 +163,7 @@ pub fn columns(kind: &str) -> Columns {
                 field: "ports",
             }],
         },
-        "Switch" => Columns::Nested {
+        Kind::Switch => Columns::Nested {
             own: &[
                 Column {
                     header: "ROLE",
@@ -189,11 +190,11 @@ pub fn columns(kind: &str) -> Columns {
                 },
             ],
         },
-        "VLANNamespace" => Columns::Flat(&[Column {
+        Kind::VlanNamespace => Columns::Flat(&[Column {
             header: "RANGES",
             field: "ranges",
         }]),
-        "IPv4Namespace" => Columns::Nested {
+        Kind::Ipv4Namespace => Columns::Nested {
             own: &[],
             list: "subnets",
             item: &[Column {
@@ -201,7 +202,7 @@ pub fn columns(kind: &str) -> Columns {
                 field: "subnet",
             }],
         },
-        "External" => Columns::Flat(&[
+        Kind::External => Columns::Flat(&[
             Column {
                 header: "IPV4 NAMESPACE",
                 field: "ipv4Namespace",
@@ -215,7 +216,7 @@ pub fn columns(kind: &str) -> Columns {
                 field: "outboundCommunity",
             },
         ]),
-        "VPCAttachment" => Columns::Flat(&[
+        Kind::VpcAttachment => Columns::Flat(&[
             Column {
                 header: "SUBNET",
                 field: "subnet",
@@ -230,11 +231,11 @@ pub fn columns(kind: &str) -> Columns {
 }
 
 /// The fields of `kind` that `list` shows, read from the resource's `spec`.
-fn fields(kind: &str, spec: &Value) -> Map<String, Value> {
+fn fields(kind: &Kind, spec: &Value) -> Map<String, Value> {
     let get = |key: &str| spec.get(key).cloned().unwrap_or(Value::Null);
     let mut out = Map::new();
     match kind {
-        "VPC" => {
+        Kind::Vpc => {
             let subnets: Vec<Value> = spec
                 .get("subnets")
                 .and_then(Value::as_object)
@@ -252,7 +253,7 @@ fn fields(kind: &str, spec: &Value) -> Map<String, Value> {
             out.insert("ipv4Namespace".into(), get("ipv4Namespace"));
             out.insert("vlanNamespace".into(), get("vlanNamespace"));
         }
-        "Connection" => {
+        Kind::Connection => {
             // A Connection's spec has one key, its type (`unbundled`, `mclag`, `fabric`...).
             let (kind, body) = spec
                 .as_object()
@@ -278,7 +279,7 @@ fn fields(kind: &str, spec: &Value) -> Map<String, Value> {
                 .collect();
             out.insert("links".into(), Value::Array(links));
         }
-        "Switch" => {
+        Kind::Switch => {
             out.insert("role".into(), get("role"));
             out.insert("profile".into(), get("profile"));
             out.insert("asn".into(), get("asn"));
@@ -295,7 +296,7 @@ fn fields(kind: &str, spec: &Value) -> Map<String, Value> {
                 .collect();
             out.insert("breakouts".into(), Value::Array(breakouts));
         }
-        "VLANNamespace" => {
+        Kind::VlanNamespace => {
             let ranges: Vec<Value> = spec
                 .get("ranges")
                 .and_then(Value::as_array)
@@ -305,7 +306,7 @@ fn fields(kind: &str, spec: &Value) -> Map<String, Value> {
                 .collect();
             out.insert("ranges".into(), Value::Array(ranges));
         }
-        "IPv4Namespace" => {
+        Kind::Ipv4Namespace => {
             let subnets: Vec<Value> = spec
                 .get("subnets")
                 .and_then(Value::as_array)
@@ -315,12 +316,12 @@ fn fields(kind: &str, spec: &Value) -> Map<String, Value> {
                 .collect();
             out.insert("subnets".into(), Value::Array(subnets));
         }
-        "External" => {
+        Kind::External => {
             out.insert("ipv4Namespace".into(), get("ipv4Namespace"));
             out.insert("inboundCommunity".into(), get("inboundCommunity"));
             out.insert("outboundCommunity".into(), get("outboundCommunity"));
         }
-        "VPCAttachment" => {
+        Kind::VpcAttachment => {
             out.insert("subnet".into(), get("subnet"));
             out.insert("connection".into(), get("connection"));
         }
@@ -367,8 +368,8 @@ fn collect_links(value: &Value, out: &mut Vec<Vec<(String, String)>>) {
 
 /// The listing of one fabric from its managed files; with `kind`, only resources of that
 /// kind.
-pub fn fabric_listing(dir: &str, files: Vec<ManagedText>, kind: Option<&str>) -> FabricListing {
-    let mut tables: BTreeMap<String, Vec<ListedResource>> = BTreeMap::new();
+pub fn fabric_listing(dir: &str, files: Vec<ManagedText>, kind: Option<&Kind>) -> FabricListing {
+    let mut tables: BTreeMap<Kind, Vec<ListedResource>> = BTreeMap::new();
     let mut unreadable = Vec::new();
     for file in files {
         let bytes = match file.bytes {
@@ -409,18 +410,17 @@ pub fn fabric_listing(dir: &str, files: Vec<ManagedText>, kind: Option<&str>) ->
                 });
                 continue;
             };
-            if kind.is_some_and(|kind| kind != doc_kind) {
+            let doc_kind = Kind::from_name(doc_kind);
+            if kind.is_some_and(|kind| *kind != doc_kind) {
                 continue;
             }
             let spec = object.get("spec").unwrap_or(&Value::Null);
-            tables
-                .entry(doc_kind.to_owned())
-                .or_default()
-                .push(ListedResource {
-                    name: name.to_owned(),
-                    file: file.path.clone(),
-                    fields: fields(doc_kind, spec),
-                });
+            let fields = fields(&doc_kind, spec);
+            tables.entry(doc_kind).or_default().push(ListedResource {
+                name: name.to_owned(),
+                file: file.path.clone(),
+                fields,
+            });
         }
     }
     let kinds = tables

@@ -3,6 +3,7 @@
 //! a name meets as a managed file name.
 
 use crate::finding::{Finding, rules};
+use crate::kind::Kind;
 use crate::limits::{MAX_FILE_NAME_BYTES, MAX_LABEL_LENGTH, MAX_NAME_LENGTH};
 use crate::manifest::Pos;
 
@@ -13,7 +14,11 @@ const MANAGED_FILE_SUFFIX: &str = ".yaml";
 /// Kinds whose names Hedgehog limits further, because they become parts of switch
 /// configuration names (`api/vpc/v1beta1/vpc_types.go:368`, `external_types.go:136`,
 /// `ipv4namespace_types.go:122`).
-const SHORT_NAME_KINDS: &[(&str, usize)] = &[("VPC", 11), ("External", 11), ("IPv4Namespace", 11)];
+const SHORT_NAME_KINDS: &[(Kind, usize)] = &[
+    (Kind::Vpc, 11),
+    (Kind::External, 11),
+    (Kind::Ipv4Namespace, 11),
+];
 
 /// The only namespace Hedgehog supports (`api/meta/validation.go:38-48`).
 pub const NAMESPACE: &str = "default";
@@ -46,7 +51,7 @@ impl NameProblem {
 }
 
 /// Why `name` is not a valid name for a `kind`, or `None` when it is.
-pub fn name_problem(kind: &str, name: &str) -> Option<NameProblem> {
+pub fn name_problem(kind: &Kind, name: &str) -> Option<NameProblem> {
     if name.is_empty() {
         return NameProblem::new(rules::NAME_INVALID, "metadata.name is empty");
     }
@@ -80,7 +85,7 @@ pub fn name_problem(kind: &str, name: &str) -> Option<NameProblem> {
             ),
         );
     }
-    if let Some((_, limit)) = SHORT_NAME_KINDS.iter().find(|(k, _)| *k == kind)
+    if let Some((_, limit)) = SHORT_NAME_KINDS.iter().find(|(k, _)| k == kind)
         && name.len() > *limit
     {
         return NameProblem::new(
@@ -91,7 +96,7 @@ pub fn name_problem(kind: &str, name: &str) -> Option<NameProblem> {
             ),
         );
     }
-    if kind == "VPC" && name.starts_with("ext.") {
+    if *kind == Kind::Vpc && name.starts_with("ext.") {
         return NameProblem::new(
             rules::NAME_RESERVED,
             "a VPC name must not start with `ext.` (reserved for externals)",
@@ -148,9 +153,9 @@ mod tests {
             "a.b-c.d",
             "0",
         ] {
-            assert_eq!(name_problem("Connection", name), None, "{name}");
+            assert_eq!(name_problem(&Kind::Connection, name), None, "{name}");
         }
-        assert_eq!(name_problem("VPC", "vpc-1234567"), None);
+        assert_eq!(name_problem(&Kind::Vpc, "vpc-1234567"), None);
     }
 
     #[test]
@@ -158,17 +163,20 @@ mod tests {
         for name in [
             "", "Leaf-01", "a/b", "..", "a..b", "-a", "a-", "a_b", ".a", "a.",
         ] {
-            assert!(name_problem("Server", name).is_some(), "{name}");
+            assert!(name_problem(&Kind::Server, name).is_some(), "{name}");
         }
-        let too_long = name_problem("Server", &"a".repeat(254)).unwrap();
+        let too_long = name_problem(&Kind::Server, &"a".repeat(254)).unwrap();
         assert_eq!(too_long.rule, "name/too-long");
         assert!(too_long.message.contains("253"));
-        assert_eq!(name_problem("Server", "a_b").unwrap().rule, "name/invalid");
-        assert_eq!(name_problem("Server", &"a".repeat(250)), None);
-        let short = name_problem("VPC", "vpc-12345678").unwrap();
+        assert_eq!(
+            name_problem(&Kind::Server, "a_b").unwrap().rule,
+            "name/invalid"
+        );
+        assert_eq!(name_problem(&Kind::Server, &"a".repeat(250)), None);
+        let short = name_problem(&Kind::Vpc, "vpc-12345678").unwrap();
         assert_eq!(short.rule, "name/too-long");
         assert!(short.message.contains("at most 11"));
-        let reserved = name_problem("VPC", "ext.a").unwrap();
+        let reserved = name_problem(&Kind::Vpc, "ext.a").unwrap();
         assert_eq!(reserved.rule, "name/reserved");
         assert!(reserved.message.contains("ext."));
     }
@@ -177,18 +185,18 @@ mod tests {
     fn names_whose_managed_file_name_is_too_long_for_a_file_system() {
         let name = "a".repeat(253);
         assert_eq!(
-            name_problem("SwitchGroup", &name)
+            name_problem(&Kind::SwitchGroup, &name)
                 .map(|p| p.message)
                 .as_deref(),
             Some(
                 "`metadata.name` is 253 characters: its managed file name would be 258 bytes, over the 255-byte file-name limit of common file systems; use a name of at most 250 characters"
             )
         );
-        assert!(name_problem("SwitchGroup", &"a".repeat(251)).is_some());
+        assert!(name_problem(&Kind::SwitchGroup, &"a".repeat(251)).is_some());
         let longest = "a".repeat(250);
-        assert_eq!(name_problem("SwitchGroup", &longest), None);
+        assert_eq!(name_problem(&Kind::SwitchGroup, &longest), None);
         let resource = crate::validate::Resource {
-            kind: "SwitchGroup".into(),
+            kind: Kind::SwitchGroup,
             api_version: "wiring.githedgehog.com/v1beta1".into(),
             plural: "switchgroups".into(),
             name: longest.clone(),

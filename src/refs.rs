@@ -11,6 +11,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use crate::kind::Kind;
 use crate::report::text::{aligned, shown_cell};
 use crate::rules::refs::references_at;
 use crate::rules::state::FabricState;
@@ -20,7 +21,7 @@ use crate::validate::Resource;
 #[derive(Debug, Clone, Serialize)]
 pub struct Referrers {
     /// Its kind.
-    pub kind: String,
+    pub kind: Kind,
     /// Its name.
     pub name: String,
     /// `path:line` of its document, relative to the fabric folder, or where the fabric
@@ -34,7 +35,7 @@ pub struct Referrers {
 #[derive(Debug, Clone, Serialize)]
 pub struct Referrer {
     /// The referring object's kind.
-    pub kind: String,
+    pub kind: Kind,
     /// Its name.
     pub name: String,
     /// Its file, relative to the fabric folder.
@@ -50,7 +51,7 @@ pub struct Referrer {
 pub fn referrers(
     resources: &[(String, Resource)],
     state: &FabricState,
-    kind: &str,
+    kind: &Kind,
     name: &str,
 ) -> Referrers {
     let mut found: Vec<Referrer> = resources
@@ -58,7 +59,7 @@ pub fn referrers(
         .filter_map(|(path, resource)| {
             let pointers: Vec<String> = references_at(resource.object.as_ref()?)
                 .into_iter()
-                .filter(|reference| reference.kind == kind && reference.name == name)
+                .filter(|reference| reference.kind == *kind && reference.name == name)
                 .map(|reference| reference.pointer)
                 .collect();
             let lines = resource.locate_all(pointers.iter().map(String::as_str));
@@ -78,16 +79,16 @@ pub fn referrers(
         .flatten()
         .collect();
     found.sort_by(|a, b| (&a.path, a.line, &a.field).cmp(&(&b.path, b.line, &b.field)));
-    let built_in = (kind == "SwitchProfile")
+    let built_in = (*kind == Kind::SwitchProfile)
         .then(|| state.switch_profiles.get(name))
         .flatten()
         .map(|entry| entry.origin.to_string());
     let written = resources
         .iter()
-        .find(|(_, resource)| resource.kind == kind && resource.name == name)
+        .find(|(_, resource)| resource.kind == *kind && resource.name == name)
         .map(|(path, resource)| format!("{path}:{}", resource.line));
     Referrers {
-        kind: kind.to_owned(),
+        kind: kind.clone(),
         name: name.to_owned(),
         origin: written.or(built_in),
         referrers: found,

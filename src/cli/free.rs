@@ -7,13 +7,13 @@ use serde::Serialize;
 use crate::flags::args::{FabricQuery, FreeCommand, ListFormat, RefsArgs};
 use crate::flags::repo::ReadFabrics;
 use crate::free::{self, FabricAnswer};
+use crate::kind::Kind;
 use crate::limits::DEFAULT_MAX_FILE_SIZE;
 use crate::pipeline::{self, LoadedFabric, Reading};
 use crate::refs;
 use crate::report::text::free::{self as text, Answer};
 use crate::report::text::shown_cell;
 use crate::report::wire::json;
-use crate::rules::state::FabricState;
 use crate::schema::Registry;
 
 /// The fabric flags of a `free` subcommand.
@@ -28,14 +28,14 @@ pub fn query(command: &FreeCommand) -> &FabricQuery {
 /// The printed answer of `free …`.
 pub fn free(command: &FreeCommand) -> Result<String> {
     let query = query(command);
-    let kinds: &[&str] = match command {
+    let kinds: &[Kind] = match command {
         FreeCommand::Vlan {
             connection: Some(_),
             ..
-        } => &["ExternalAttachment", "Connection"],
-        FreeCommand::Vlan { .. } => &["VPC", "VLANNamespace"],
-        FreeCommand::Subnet { .. } => &["VPC", "IPv4Namespace"],
-        FreeCommand::Port { .. } => &["Switch", "Connection"],
+        } => &[Kind::ExternalAttachment, Kind::Connection],
+        FreeCommand::Vlan { .. } => &[Kind::Vpc, Kind::VlanNamespace],
+        FreeCommand::Subnet { .. } => &[Kind::Vpc, Kind::Ipv4Namespace],
+        FreeCommand::Port { .. } => &[Kind::Switch, Kind::Connection],
     };
     let (fabrics, unmatched) = load(&Registry::embedded(), query, Reading::Kinds(kinds))?;
     Ok(match command {
@@ -164,7 +164,7 @@ fn unreadable(fabric: &LoadedFabric) -> String {
     let objects = fabric
         .resources
         .iter()
-        .filter(|(_, resource)| resource.object.is_none() && FabricState::has_kind(&resource.kind))
+        .filter(|(_, resource)| resource.object.is_none() && resource.kind.has_rules())
         .map(|(path, resource)| {
             format!(
                 "warning: {dir}/{path}:{}: {} `{}` cannot be read (see `hh-gitops check`); what it uses is not counted\n",

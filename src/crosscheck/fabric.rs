@@ -16,12 +16,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::Scope;
+use crate::kind::Kind;
 use crate::plan::FabricInput;
 use crate::rules::state::{FabricState, Member, Origin};
 use crate::validate::Resource;
 
 /// The key of an object: its kind and name.
-pub(super) type Key = (String, String);
+pub(super) type Key = (Kind, String);
 
 /// What a step does to its object.
 #[derive(Debug, Clone)]
@@ -86,7 +87,7 @@ impl Objects {
                     };
                     self.members.insert(key, member);
                 }
-                None if FabricState::has_kind(&resource.kind) => {
+                None if resource.kind.has_rules() => {
                     self.unreadable.insert(key, origin);
                 }
                 None => {}

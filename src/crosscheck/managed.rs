@@ -198,7 +198,7 @@ pub(super) fn findings(
             .collect();
         let created_referred = |object: &&Involved| {
             let key = (object.kind.clone(), object.name.clone());
-            !base.holds(&key) && referred.contains(&(object.kind.as_str(), object.name.clone()))
+            !base.holds(&key) && referred.contains(&key)
         };
         for (finding, involved) in cross.findings.into_iter().zip(&cross.involved) {
             let (created, changed): (Vec<Involved>, Vec<Involved>) = involved
@@ -313,6 +313,6 @@ fn still_managed(state: &FabricState, resource: &Resource, path: &str) -> bool {
         return false;
     };
     state
-        .origin_of(object.kind(), &resource.name)
+        .origin_of(&object.kind(), &resource.name)
         .is_some_and(|o| o.path == path)
 }

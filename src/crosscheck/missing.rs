@@ -5,13 +5,14 @@
 use std::collections::BTreeMap;
 
 use super::Unplaced;
+use crate::kind::Kind;
 use crate::plan::{MissingObjects, MissingReference, Referrer, missing_by_kind};
 use crate::rules::Missing;
 
 /// The references gathered so far, by kind and name.
 #[derive(Debug, Default)]
 pub struct MissingReferences {
-    by_object: BTreeMap<(String, String), MissingReference>,
+    by_object: BTreeMap<(Kind, String), MissingReference>,
 }
 
 impl MissingReferences {

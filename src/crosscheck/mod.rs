@@ -619,11 +619,12 @@ fn displaced_withdrawn(input: &FabricInput, index: usize, leaving: &Leaving) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kind::Kind;
     use crate::plan::RawFile;
 
-    fn resource(kind: &str, plural: &str, name: &str, line: u32) -> Resource {
+    fn resource(kind: Kind, plural: &str, name: &str, line: u32) -> Resource {
         Resource {
-            kind: kind.into(),
+            kind,
             api_version: "vpc.githedgehog.com/v1beta1".into(),
             plural: plural.into(),
             name: name.into(),
@@ -663,15 +664,15 @@ mod tests {
     #[test]
     fn cross_file_duplicates_reject_every_file_involved() {
         let mut fabric = input(vec![
-            valid("raw/a.yaml", vec![resource("VPC", "vpcs", "v1", 3)]),
+            valid("raw/a.yaml", vec![resource(Kind::Vpc, "vpcs", "v1", 3)]),
             valid(
                 "raw/b.yaml",
                 vec![
-                    resource("VPC", "vpcs", "v1", 7),
-                    resource("VPC", "vpcs", "v2", 12),
+                    resource(Kind::Vpc, "vpcs", "v1", 7),
+                    resource(Kind::Vpc, "vpcs", "v2", 12),
                 ],
             ),
-            valid("raw/c.yaml", vec![resource("VPC", "vpcs", "v3", 1)]),
+            valid("raw/c.yaml", vec![resource(Kind::Vpc, "vpcs", "v3", 1)]),
         ]);
         fabric.settle(check_fabric(
             &fabric,

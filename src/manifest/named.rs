@@ -13,12 +13,13 @@ mod scan;
 
 use super::lines::split_byte_lines;
 use super::{Document, Node, Value, parse};
+use crate::kind::Kind;
 
 /// The kind and name a document declares, whether or not it is valid.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Named {
     /// `kind`.
-    pub kind: String,
+    pub kind: Kind,
     /// `metadata.name`.
     pub name: String,
     /// 1-based line of the document (of its first content).
@@ -39,7 +40,7 @@ impl Document {
         let kind = string(root.value.get("kind"))?;
         let name = string(root.value.get("metadata").and_then(|m| m.value.get("name")))?;
         Some(Named {
-            kind,
+            kind: Kind::from_name(&kind),
             name,
             line: self.start_line,
         })
@@ -111,9 +112,9 @@ fn is_marker(line: &[u8], marker: &[u8]) -> bool {
 mod tests {
     use super::*;
 
-    fn named(kind: &str, name: &str, line: u32) -> Named {
+    fn named(kind: Kind, name: &str, line: u32) -> Named {
         Named {
-            kind: kind.into(),
+            kind,
             name: name.into(),
             line,
         }
@@ -126,7 +127,7 @@ mod tests {
         let text = format!("# head\n{VPC}---\n{}", VPC.replace("vpc-1", "vpc-2"));
         assert_eq!(
             names_in(text.as_bytes()),
-            [named("VPC", "vpc-1", 2), named("VPC", "vpc-2", 12)]
+            [named(Kind::Vpc, "vpc-1", 2), named(Kind::Vpc, "vpc-2", 12)]
         );
     }
 
@@ -140,7 +141,7 @@ mod tests {
         assert!(parse(text.as_bytes()).is_err());
         assert_eq!(
             names_in(text.as_bytes()),
-            [named("VPC", "vpc-1", 1), named("VPC", "vpc-2", 11)]
+            [named(Kind::Vpc, "vpc-1", 1), named(Kind::Vpc, "vpc-2", 11)]
         );
     }
 
@@ -175,7 +176,7 @@ mod tests {
                 bytes.splice(at..at + 3, [0xff]);
             }
             assert!(parse(&bytes).is_err(), "{what} parses");
-            assert_eq!(names_in(&bytes), [named("VPC", "vpc-1", 1)], "{what}");
+            assert_eq!(names_in(&bytes), [named(Kind::Vpc, "vpc-1", 1)], "{what}");
         }
     }
 
@@ -203,7 +204,7 @@ mod tests {
         );
         assert_eq!(
             names_in(text.as_bytes()),
-            [named("VPC", "vpc-1", 1), named("VPC", "vpc-9", 14)]
+            [named(Kind::Vpc, "vpc-1", 1), named(Kind::Vpc, "vpc-9", 14)]
         );
     }
 }

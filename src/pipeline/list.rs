@@ -8,6 +8,7 @@ use std::path::Path;
 use anyhow::{Result, bail};
 
 use super::discover::fabric_files;
+use crate::kind::Kind;
 use crate::list::{self, Listing, ManagedText};
 use crate::schema::Registry;
 use crate::source::{self, EntryKind, Read};
@@ -106,10 +107,10 @@ pub(super) fn resolve_kind<'r>(
     registry: &'r Registry,
     wanted: &str,
     named_by: &str,
-) -> Result<(&'r str, &'r str)> {
+) -> Result<(&'r Kind, &'r str)> {
     let kinds = registry.kinds();
     if let Some(known) = kinds.iter().find(|k| {
-        k.id.kind.eq_ignore_ascii_case(wanted) || k.id.plural.eq_ignore_ascii_case(wanted)
+        k.id.kind.as_str().eq_ignore_ascii_case(wanted) || k.id.plural.eq_ignore_ascii_case(wanted)
     }) {
         return Ok((&known.id.kind, &known.id.plural));
     }

@@ -11,6 +11,7 @@ use anyhow::Result;
 
 use super::fabric_config::{Given, LoadedConfig};
 use super::list::{ManagedTexts, managed_texts, resolve_kind};
+use crate::kind::Kind;
 use crate::list::ManagedText;
 use crate::parallel;
 use crate::rules::state::{FabricState, Member, Origin, References};
@@ -43,7 +44,7 @@ const DEFAULTED_NAME: &str = "default";
 #[derive(Debug, Clone, Copy)]
 pub enum Reading<'a> {
     /// The files of these kinds' folders (`managed/vpcs/`…).
-    Kinds(&'a [&'a str]),
+    Kinds(&'a [Kind]),
     /// The files whose text holds this name (a reference to an object names it, unless
     /// `Default()` fills it in: for `default`, every file), and those that cannot be read.
     Mentioning(&'a str),
@@ -62,7 +63,8 @@ pub fn load_fabrics(
         Reading::Kinds(kinds) => kinds
             .iter()
             .map(|kind| {
-                resolve_kind(registry, kind, "KIND").map(|(_, plural)| format!("managed/{plural}/"))
+                resolve_kind(registry, kind.as_str(), "KIND")
+                    .map(|(_, plural)| format!("managed/{plural}/"))
             })
             .collect::<Result<_>>()?,
         Reading::Mentioning(_) => Vec::new(),
@@ -100,8 +102,8 @@ fn mentions(text: &[u8], name: &[u8]) -> bool {
 }
 
 /// The kind `refs` names (`vpc`, `VPCs`) as the registry spells it.
-pub fn kind_named(registry: &Registry, wanted: &str) -> Result<String> {
-    resolve_kind(registry, wanted, "KIND").map(|(kind, _)| kind.to_owned())
+pub fn kind_named(registry: &Registry, wanted: &str) -> Result<Kind> {
+    resolve_kind(registry, wanted, "KIND").map(|(kind, _)| kind.clone())
 }
 
 /// Builds the state of the fabric `dir` from its managed files `texts` and its cluster/
@@ -152,7 +154,7 @@ fn load(
         .collect::<Vec<_>>();
     let mut state = FabricState::build_at(ctx.release, members, [], ctx.config, References::Warn);
     for (path, resource) in &resources {
-        if resource.object.is_none() && FabricState::has_kind(&resource.kind) {
+        if resource.object.is_none() && resource.kind.has_rules() {
             state.hold_unreadable(&resource.kind, &resource.name, origin(path, resource));
         }
     }

@@ -2,6 +2,7 @@
 //! `--references warn`): counted per object, reported as one warning line per kind.
 
 use crate::finding::{Finding, rules};
+use crate::kind::Kind;
 
 /// An object that the fabric's resources refer to but that is in none of its managed/,
 /// cluster/ and raw/ (with `--references warn`): counted once per fabric, never per
@@ -9,7 +10,7 @@ use crate::finding::{Finding, rules};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MissingReference {
     /// Its kind.
-    pub kind: String,
+    pub kind: Kind,
     /// Its name.
     pub name: String,
     /// How many references to it were found.
@@ -67,7 +68,7 @@ pub struct MissingObjects {
     /// The fabric folder, as the fabric's paths are shown (empty for loose files).
     pub fabric: String,
     /// The kind.
-    pub kind: String,
+    pub kind: Kind,
     /// Each object, in name order.
     pub objects: Vec<MissingReference>,
 }
@@ -92,9 +93,9 @@ impl MissingObjects {
     pub fn message(&self) -> String {
         let count = self.objects.len();
         let (kind, verb, pronoun) = if count == 1 {
-            (self.kind.clone(), "is", "it")
+            (self.kind.to_string(), "is", "it")
         } else {
-            (kind_plural(&self.kind), "are", "them")
+            (kind_plural(self.kind.as_str()), "are", "them")
         };
         let names: Vec<&str> = self
             .objects
@@ -165,9 +166,9 @@ pub fn missing_by_kind(fabric: &str, missing: Vec<MissingReference>) -> Vec<Miss
 mod tests {
     use super::*;
 
-    fn missing(kind: &str, name: &str, references: usize, skipped: &str) -> MissingReference {
+    fn missing(kind: Kind, name: &str, references: usize, skipped: &str) -> MissingReference {
         MissingReference {
-            kind: kind.into(),
+            kind,
             name: name.into(),
             references,
             referred_from: vec![Referrer {
@@ -184,11 +185,11 @@ mod tests {
         let grouped = missing_by_kind(
             "gitops/hedgehog/f",
             vec![
-                missing("Switch", "leaf-01", 2, "the port check"),
-                missing("Switch", "leaf-02", 1, "the port check"),
-                missing("Switch", "leaf-03", 1, "the VLAN check"),
-                missing("Switch", "leaf-04", 3, "the port check"),
-                missing("VPC", "db", 1, "the subnet check"),
+                missing(Kind::Switch, "leaf-01", 2, "the port check"),
+                missing(Kind::Switch, "leaf-02", 1, "the port check"),
+                missing(Kind::Switch, "leaf-03", 1, "the VLAN check"),
+                missing(Kind::Switch, "leaf-04", 3, "the port check"),
+                missing(Kind::Vpc, "db", 1, "the subnet check"),
             ],
         );
         let lines: Vec<String> = grouped.iter().map(MissingObjects::message).collect();

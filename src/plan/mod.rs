@@ -20,6 +20,7 @@ pub use summary::plural;
 use std::collections::BTreeMap;
 
 use crate::finding::Finding;
+use crate::kind::Kind;
 use crate::paths;
 use crate::rules::config_file::ConfigSource;
 use crate::validate::{Named, Resource};
@@ -81,7 +82,7 @@ pub struct MisplacedCopy {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Leaving {
     /// Its kind.
-    pub kind: String,
+    pub kind: Kind,
     /// Its name.
     pub name: String,
     /// The managed file it was held in (relative to the fabric).
@@ -548,9 +549,9 @@ impl Plan {
 mod tests {
     use super::*;
 
-    fn resource(kind: &str, plural: &str, name: &str, line: u32) -> Resource {
+    fn resource(kind: Kind, plural: &str, name: &str, line: u32) -> Resource {
         Resource {
-            kind: kind.into(),
+            kind,
             api_version: "vpc.githedgehog.com/v1beta1".into(),
             plural: plural.into(),
             name: name.into(),
@@ -592,8 +593,8 @@ mod tests {
         let plan = plan_fabric(&input(vec![valid(
             "raw/a.yaml",
             vec![
-                resource("VPC", "vpcs", "v1", 1),
-                resource("VPC", "vpcs", "v2", 5),
+                resource(Kind::Vpc, "vpcs", "v1", 1),
+                resource(Kind::Vpc, "vpcs", "v2", 5),
             ],
         )]));
         assert_eq!(plan.moved.len(), 1);
@@ -624,7 +625,7 @@ mod tests {
                 untouched: false,
                 displaces: Default::default(),
             },
-            valid("raw/a.yaml", vec![resource("VPC", "vpcs", "v1", 1)]),
+            valid("raw/a.yaml", vec![resource(Kind::Vpc, "vpcs", "v1", 1)]),
         ];
         assert!(!plan_fabric(&input(files)).adds_gitkeep);
     }
@@ -635,13 +636,13 @@ mod tests {
             valid(
                 "raw/a.yaml",
                 vec![
-                    resource("VPC", "vpcs", "same", 1),
-                    resource("VPC", "vpcs", "diff", 4),
+                    resource(Kind::Vpc, "vpcs", "same", 1),
+                    resource(Kind::Vpc, "vpcs", "diff", 4),
                 ],
             ),
-            valid("raw/b.yaml", vec![resource("VPC", "vpcs", "dir", 1)]),
-            valid("raw/c.yaml", vec![resource("VPC", "vpcs", "dirty", 1)]),
-            valid("raw/d.yaml", vec![resource("VPC", "vpcs", "link", 1)]),
+            valid("raw/b.yaml", vec![resource(Kind::Vpc, "vpcs", "dir", 1)]),
+            valid("raw/c.yaml", vec![resource(Kind::Vpc, "vpcs", "dirty", 1)]),
+            valid("raw/d.yaml", vec![resource(Kind::Vpc, "vpcs", "link", 1)]),
         ]);
         fabric.targets.insert(
             "managed/vpcs/same.yaml".into(),
@@ -698,10 +699,10 @@ mod tests {
         let plan = plan_fabric(&input(vec![
             valid(
                 "raw/a.yaml",
-                vec![resource("Thing", "../../..", "pwned", 4)],
+                vec![resource(Kind::from_name("Thing"), "../../..", "pwned", 4)],
             ),
-            valid("raw/../b.yaml", vec![resource("VPC", "vpcs", "v1", 1)]),
-            valid("raw/c.yaml", vec![resource("VPC", "vpcs", "v2", 1)]),
+            valid("raw/../b.yaml", vec![resource(Kind::Vpc, "vpcs", "v1", 1)]),
+            valid("raw/c.yaml", vec![resource(Kind::Vpc, "vpcs", "v2", 1)]),
         ]));
         assert_eq!(
             plan.moved
@@ -743,9 +744,9 @@ mod tests {
             fabrics: vec![plan_fabric(&input(vec![valid(
                 "raw/a.yaml",
                 vec![
-                    resource("VPC", "vpcs", "v1", 1),
-                    resource("Switch", "switches", "s1", 3),
-                    resource("VPC", "vpcs", "v2", 5),
+                    resource(Kind::Vpc, "vpcs", "v1", 1),
+                    resource(Kind::Switch, "switches", "s1", 3),
+                    resource(Kind::Vpc, "vpcs", "v2", 5),
                 ],
             )]))],
         };

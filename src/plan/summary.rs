@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::{FabricPlan, Plan, Status, Totals};
+use crate::kind::Kind;
 
 impl FabricPlan {
     /// Counts for this fabric.
@@ -42,8 +43,8 @@ impl FabricPlan {
     }
 
     /// Resource counts per kind among moved files, most frequent first.
-    pub fn kinds(&self) -> Vec<(String, usize)> {
-        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    pub fn kinds(&self) -> Vec<(Kind, usize)> {
+        let mut counts: BTreeMap<Kind, usize> = BTreeMap::new();
         for resource in self.moved.iter().flat_map(|m| &m.resources) {
             *counts.entry(resource.resource.kind.clone()).or_default() += 1;
         }

@@ -14,10 +14,11 @@ use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 
 use super::{FabricInput, FileChanges, GITKEEP, MovedFile, Plan, Status, Write};
+use crate::kind::Kind;
 use crate::rules::refs::references;
 
 /// An object's identity in a fabric: its kind and name.
-type Key = (String, String);
+type Key = (Kind, String);
 
 /// For each moved file, the raw paths of the other moved files of the fabric it needs
 /// before or with it: those writing an object it refers to, and, when its move takes

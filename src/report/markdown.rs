@@ -274,7 +274,7 @@ fn fabric_blocks(report: &SyncReport, fabric: &FabricPlan, links: Option<&Links>
                 "| {} | {} | {} | {status}{changes} |",
                 code(&format!("{}:{}", m.raw, r.resource.line)),
                 code(&r.path),
-                cell(&r.resource.kind),
+                cell(r.resource.kind.as_str()),
             )
         })
         .chain(
@@ -597,7 +597,7 @@ fn displaced_rows(moved: &MovedFile, dry_run: bool) -> Vec<String> {
             "| {} | {} | {} | {deleted} {} (its file is replaced or removed) |",
             code(&format!("{}:{}", moved.raw, leaving.because_of_line)),
             code(&format!("{}:{}", leaving.path, leaving.line)),
-            cell(&leaving.kind),
+            cell(leaving.kind.as_str()),
             code(&leaving.name),
         )
     });

@@ -29,6 +29,7 @@ use std::collections::BTreeMap;
 use super::Release;
 use super::config::{FabricConfig, VlanRange};
 use crate::finding::Finding;
+use crate::kind::Kind;
 use crate::manifest::{self, Node, Value};
 pub use pin::{ChosenBy, ChosenRelease, Declared, DeclaredBy, Pin};
 
@@ -91,12 +92,12 @@ fn at(node: &Node, message: impl Into<String>) -> Finding {
 pub fn read(bytes: &[u8], release: Release) -> Result<ConfigFile, Finding> {
     let documents = manifest::parse(bytes)?;
     let kind_of = |root: &Node| match root.value.get("kind").map(|n| &n.value) {
-        Some(Value::Str(kind)) => Some(kind.clone()),
+        Some(Value::Str(kind)) => Some(Kind::from_name(kind)),
         _ => None,
     };
     if let Some(fabricator) = documents
         .iter()
-        .find(|d| kind_of(&d.root).as_deref() == Some("Fabricator"))
+        .find(|d| kind_of(&d.root) == Some(Kind::Fabricator))
     {
         let root = &fabricator.root;
         return Ok(ConfigFile {
@@ -113,7 +114,8 @@ pub fn read(bytes: &[u8], release: Release) -> Result<ConfigFile, Finding> {
         ));
     };
     let root = &document.root;
-    match kind_of(root).as_deref() {
+    // ConfigMap is a core Kubernetes kind, not one of hh-gitops' own: matched by name.
+    match kind_of(root).as_ref().map(Kind::as_str) {
         Some("ConfigMap") => {
             let data = root
                 .value

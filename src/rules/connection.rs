@@ -460,12 +460,13 @@ pub fn validate_cross(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kind::Kind;
     use crate::rules::Violation;
 
     fn admit(spec: serde_json::Value, config: Option<&FabricConfig>) -> Vec<(String, String)> {
         let object = serde_json::json!({"metadata": {"name": "c"}, "spec": spec});
         let ctx = crate::rules::test_support::given_config(config, crate::rules::Release::NEWEST);
-        crate::rules::admit("Connection", &object, &ctx)
+        crate::rules::admit(&Kind::Connection, &object, &ctx)
             .into_iter()
             .map(
                 |Violation {
@@ -537,7 +538,7 @@ mod tests {
         let object = serde_json::json!({"metadata": {"name": "c"}, "spec": spec});
         for release in crate::rules::Release::ALL {
             let ctx = crate::rules::test_support::given_config(None, release);
-            let found: Vec<String> = crate::rules::admit("Connection", &object, &ctx)
+            let found: Vec<String> = crate::rules::admit(&Kind::Connection, &object, &ctx)
                 .into_iter()
                 .map(|v| v.message)
                 .collect();

@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use super::state::FabricState;
 use super::{Context, Release, Violations, default_metadata, net};
+use crate::kind::Kind;
 
 /// The IPv4Namespace an External without one belongs to (`vpc/v1beta1/meta.go:17`).
 const DEFAULT_IPV4_NAMESPACE: &str = "default";
@@ -150,7 +151,7 @@ pub fn validate_cross(
 ) {
     state.lookup(
         &state.ipv4_namespaces,
-        "IPv4Namespace",
+        Kind::Ipv4Namespace,
         &external.spec.ipv4_namespace,
         "/spec/ipv4Namespace",
         "the check that the External's IPv4Namespace exists",

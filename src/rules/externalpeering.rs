@@ -9,6 +9,7 @@ use serde::Deserialize;
 use super::state::FabricState;
 use super::{Context, Violations, default_metadata};
 use crate::finding::rules;
+use crate::kind::Kind;
 use crate::rules::backticked;
 
 /// `spec` (`ExternalPeeringSpec`).
@@ -133,7 +134,7 @@ pub fn validate_cross(peering: &Object, state: &FabricState, _ctx: &Context, out
         .then(|| {
             state.lookup(
                 &state.vpcs,
-                "VPC",
+                Kind::Vpc,
                 &permit.vpc.name,
                 "/spec/permit/vpc/name",
                 "the checks of the VPC's namespace and subnets",
@@ -145,7 +146,7 @@ pub fn validate_cross(peering: &Object, state: &FabricState, _ctx: &Context, out
         .then(|| {
             state.lookup(
                 &state.externals,
-                "External",
+                Kind::External,
                 &permit.external.name,
                 "/spec/permit/external/name",
                 "the check that it shares the VPC's IPv4Namespace",
@@ -170,8 +171,8 @@ pub fn validate_cross(peering: &Object, state: &FabricState, _ctx: &Context, out
                 ),
             );
             out.rule_of_last(rules::EXTERNALPEERING_NAMESPACE_MISMATCH);
-            out.involving_last("External", &permit.external.name, &external.origin);
-            out.involving_last("VPC", &permit.vpc.name, &vpc.origin);
+            out.involving_last(Kind::External, &permit.external.name, &external.origin);
+            out.involving_last(Kind::Vpc, &permit.vpc.name, &vpc.origin);
         }
     }
     let subnets = vpc.object.spec.subnets.as_ref();
@@ -186,7 +187,7 @@ pub fn validate_cross(peering: &Object, state: &FabricState, _ctx: &Context, out
                 ),
             );
             out.rule_of_last(rules::EXTERNALPEERING_SUBNET_MISSING);
-            out.involving_last("VPC", &permit.vpc.name, &vpc.origin);
+            out.involving_last(Kind::Vpc, &permit.vpc.name, &vpc.origin);
         }
     }
 }

@@ -19,6 +19,7 @@ use serde::Deserialize;
 
 use super::decode::JsonInt;
 use super::{Context, Violations, default_namespace};
+use crate::kind::Kind;
 
 /// A Gateway as `Default()` and `Validate()` read it.
 pub type Object = super::Resource<GatewaySpec>;
@@ -154,7 +155,7 @@ pub fn default(gateway: &mut Object) {
 
 /// The stand-alone part of `Validate()` (`gateway_types.go:205-399`).
 pub fn validate(gateway: &Object, ctx: &Context, out: &mut Violations) {
-    require_gateway_support("Gateway", ctx, out);
+    require_gateway_support(Kind::Gateway, ctx, out);
     // `gateway_types.go:209-211` (namespace must be `default`) is the metadata rule that
     // validate::names already applies to every kind.
     let spec = &gateway.spec;
@@ -190,7 +191,7 @@ pub fn validate(gateway: &Object, ctx: &Context, out: &mut Violations) {
 /// `gatewaygroup_types.go:72-74`, `gatewaypeering_types.go:289-291`): a fabric without
 /// gateway support rejects them. Fabricator's defaults leave it off while many fabrics turn
 /// it on, so without a given config it is only a warning.
-pub(super) fn require_gateway_support(kind: &str, ctx: &Context, out: &mut Violations) {
+pub(super) fn require_gateway_support(kind: Kind, ctx: &Context, out: &mut Violations) {
     let Some(config) = ctx.config else {
         return;
     };

@@ -5,6 +5,7 @@
 use serde::Deserialize;
 
 use super::{Context, Violations, default_namespace};
+use crate::kind::Kind;
 
 /// A GatewayGroup as `Default()` and `Validate()` read it.
 pub type Object = super::Resource<GatewayGroupSpec>;
@@ -20,7 +21,7 @@ pub fn default(group: &mut Object) {
 
 /// `Validate()` (`gatewaygroup_types.go:71-80`); it reads no other object.
 pub fn validate(_group: &Object, ctx: &Context, out: &mut Violations) {
-    super::gateway::require_gateway_support("GatewayGroup", ctx, out);
+    super::gateway::require_gateway_support(Kind::GatewayGroup, ctx, out);
     // `gatewaygroup_types.go:75-77` (namespace must be `default`) is the metadata rule that
     // validate::names already applies to every kind.
 }

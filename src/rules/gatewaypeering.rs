@@ -18,6 +18,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::{Context, Release, Violations, default_namespace, pointer_segment};
+use crate::kind::Kind;
 use nat::NatModes;
 pub(crate) use overlap::{Exposed, exposed};
 
@@ -217,7 +218,7 @@ pub fn default(peering: &mut Object) {
 
 /// The stand-alone part of `Validate()` (`gatewaypeering_types.go:288-483`).
 pub fn validate(peering: &Object, ctx: &Context, out: &mut Violations) {
-    super::gateway::require_gateway_support("GatewayPeering", ctx, out);
+    super::gateway::require_gateway_support(Kind::GatewayPeering, ctx, out);
     // `:292-294` (namespace must be `default`) is the metadata rule that validate::names
     // already applies to every kind. `:295-297` (gatewayGroup must be set) can only fail
     // when `Default()` returned early on a peering without two sides, reported below.
@@ -281,7 +282,7 @@ pub fn validate_cross(
     if !spec.gateway_group.is_empty() {
         state.lookup(
             &state.gateway_groups,
-            "GatewayGroup",
+            Kind::GatewayGroup,
             &spec.gateway_group,
             "/spec/gatewayGroup",
             "the check that the peering's gateway group exists",

@@ -18,6 +18,7 @@ use super::state::{Entry, FabricState};
 use super::vpc;
 use super::{Context, Release, Resource, Violations, net};
 use crate::finding::rules;
+use crate::kind::Kind;
 
 /// An IPv4Namespace as the rules read it.
 pub type Object = Resource<Ipv4NamespaceSpec>;
@@ -188,7 +189,7 @@ pub fn validate_cross(
     );
     out.rule_of_last(rules::IPV4NAMESPACE_STRANDS_VPCS);
     for (_, vpc) in stranded {
-        out.involving_last("VPC", &vpc.object.metadata.name, &vpc.origin);
+        out.involving_last(Kind::Vpc, &vpc.object.metadata.name, &vpc.origin);
     }
 }
 
@@ -282,7 +283,7 @@ mod tests {
         use crate::rules::state::{Member, Origin, References};
 
         fn typed(object: serde_json::Value) -> crate::rules::Typed {
-            let kind = object["kind"].as_str().unwrap().to_owned();
+            let kind = Kind::from_name(object["kind"].as_str().unwrap());
             let (_, typed) =
                 crate::rules::admit_typed(&kind, &object, &Context::fabricator_defaults());
             typed.unwrap()

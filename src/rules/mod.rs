@@ -44,6 +44,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 pub use crate::finding::Severity;
+use crate::kind::{Kind, kinds};
 pub use crate::release::Release;
 use config::FabricConfig;
 /// The VLAN an ExternalAttachment uses on its connection, for `hh-gitops free vlan --connection`.
@@ -165,8 +166,8 @@ pub struct Violations {
 /// a change that edits one of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Involved {
-    /// Its kind (`VPC`, `SwitchProfile`).
-    pub kind: String,
+    /// Its kind.
+    pub kind: Kind,
     /// Its name.
     pub name: String,
     /// Where it is written ([`state::Origin::built_in`] for a built-in SwitchProfile).
@@ -178,7 +179,7 @@ pub struct Involved {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Missing {
     /// Its kind.
-    pub kind: String,
+    pub kind: Kind,
     /// Its name.
     pub name: String,
     /// The check that needed it.
@@ -291,7 +292,7 @@ impl Violations {
     /// Marks the violation recorded last as about the `kind` object `name` written at
     /// `origin` too. A violation may be about several objects; one attached twice counts
     /// once.
-    pub fn involving_last(&mut self, kind: &str, name: &str, origin: &state::Origin) {
+    pub fn involving_last(&mut self, kind: Kind, name: &str, origin: &state::Origin) {
         let Some(last) = self.items.len().checked_sub(1) else {
             return;
         };
@@ -305,7 +306,7 @@ impl Violations {
             self.involved.push((
                 last,
                 Involved {
-                    kind: kind.to_owned(),
+                    kind,
                     name: name.to_owned(),
                     origin: origin.clone(),
                 },
@@ -374,14 +375,15 @@ fn typed<T: DeserializeOwned>(object: &Value, out: &mut Violations) -> Option<T>
 /// Runs the kind's `Default()` and `Validate()` on `object` (a whole resource, as JSON,
 /// after null pruning and the CRD schema check) and returns what it breaks. Kinds without
 /// rules return nothing.
-pub fn admit(kind: &str, object: &Value, ctx: &Context) -> Vec<Violation> {
+pub fn admit(kind: &Kind, object: &Value, ctx: &Context) -> Vec<Violation> {
     admit_typed(kind, object, ctx).0
 }
 
-/// Generates [`Typed`], one variant per user kind with rules, and the dispatch of
-/// [`admit_typed`] and [`cross_check`] to each kind's module.
-macro_rules! kinds {
-    ($($kind:literal => $variant:ident($module:ident)),* $(,)?) => {
+/// Generates [`Typed`], one variant per kind with rules, and the dispatch of
+/// [`admit_typed`] and [`cross_check`] to each kind's module, from the table of
+/// [`kinds!`](crate::kind).
+macro_rules! typed {
+    (ruled { $($kind:literal => $variant:ident($module:ident) $field:ident,)* } $($unruled:tt)*) => {
         /// A resource read into its kind's typed model and defaulted, as the fabric stores it:
         /// what the fabric state holds and the cross-object rules read.
         #[derive(Debug, Clone)]
@@ -394,9 +396,9 @@ macro_rules! kinds {
 
         impl Typed {
             /// The object's kind.
-            pub fn kind(&self) -> &'static str {
+            pub fn kind(&self) -> Kind {
                 match self {
-                    $(Typed::$variant(_) => $kind,)*
+                    $(Typed::$variant(_) => Kind::$variant,)*
                 }
             }
 
@@ -409,11 +411,11 @@ macro_rules! kinds {
         }
 
         /// [`admit`], also returning the defaulted typed object when it could be read.
-        pub fn admit_typed(kind: &str, object: &Value, ctx: &Context) -> (Vec<Violation>, Option<Typed>) {
+        pub fn admit_typed(kind: &Kind, object: &Value, ctx: &Context) -> (Vec<Violation>, Option<Typed>) {
             let mut out = Violations::default();
             let typed = match kind {
                 $(
-                    $kind => typed::<$module::Object>(object, &mut out).map(|mut typed| {
+                    Kind::$variant => typed::<$module::Object>(object, &mut out).map(|mut typed| {
                         $module::default(&mut typed);
                         $module::validate(&typed, ctx, &mut out);
                         Typed::$variant(std::sync::Arc::new(typed))
@@ -436,23 +438,7 @@ macro_rules! kinds {
     };
 }
 
-kinds! {
-    "VPC" => Vpc(vpc),
-    "VPCAttachment" => VpcAttachment(vpcattachment),
-    "VPCPeering" => VpcPeering(vpcpeering),
-    "IPv4Namespace" => Ipv4Namespace(ipv4namespace),
-    "External" => External(external),
-    "ExternalAttachment" => ExternalAttachment(externalattachment),
-    "ExternalPeering" => ExternalPeering(externalpeering),
-    "Connection" => Connection(connection),
-    "Switch" => Switch(switch),
-    "Server" => Server(server),
-    "SwitchGroup" => SwitchGroup(switchgroup),
-    "VLANNamespace" => VlanNamespace(vlannamespace),
-    "Gateway" => Gateway(gateway),
-    "GatewayGroup" => GatewayGroup(gatewaygroup),
-    "GatewayPeering" => GatewayPeering(gatewaypeering),
-}
+kinds!(typed);
 
 #[cfg(test)]
 mod tests {
@@ -465,9 +451,9 @@ mod tests {
         }
     }
 
-    fn involved(kind: &str, name: &str, origin: state::Origin) -> Involved {
+    fn involved(kind: Kind, name: &str, origin: state::Origin) -> Involved {
         Involved {
-            kind: kind.to_owned(),
+            kind,
             name: name.to_owned(),
             origin,
         }
@@ -477,14 +463,14 @@ mod tests {
     fn involving_last_attaches_to_the_last_violation_only_and_several_objects_once_each() {
         let mut out = Violations::default();
         // Nothing recorded yet: nothing to attach to.
-        out.involving_last("VPC", "ghost", &at("managed/vpcs/ghost.yaml"));
+        out.involving_last(Kind::Vpc, "ghost", &at("managed/vpcs/ghost.yaml"));
         out.error("/spec/a", "first");
-        out.involving_last("VPC", "vpc-1", &at("managed/vpcs/vpc-1.yaml"));
+        out.involving_last(Kind::Vpc, "vpc-1", &at("managed/vpcs/vpc-1.yaml"));
         out.warning("/spec/b", "second, about nothing else");
         out.error("/spec/c", "third");
-        out.involving_last("VPC", "vpc-2", &at("raw/vpcs.yaml"));
-        out.involving_last("SwitchProfile", "vs", &state::Origin::built_in());
-        out.involving_last("VPC", "vpc-2", &at("raw/vpcs.yaml"));
+        out.involving_last(Kind::Vpc, "vpc-2", &at("raw/vpcs.yaml"));
+        out.involving_last(Kind::SwitchProfile, "vs", &state::Origin::built_in());
+        out.involving_last(Kind::Vpc, "vpc-2", &at("raw/vpcs.yaml"));
         out.caused_by_last(at("raw/rejected.yaml"));
         let found: Vec<(String, Vec<Involved>, Option<state::Origin>)> = out
             .into_cross()
@@ -496,15 +482,15 @@ mod tests {
             [
                 (
                     "first".to_owned(),
-                    vec![involved("VPC", "vpc-1", at("managed/vpcs/vpc-1.yaml"))],
+                    vec![involved(Kind::Vpc, "vpc-1", at("managed/vpcs/vpc-1.yaml"))],
                     None
                 ),
                 ("second, about nothing else".to_owned(), vec![], None),
                 (
                     "third".to_owned(),
                     vec![
-                        involved("VPC", "vpc-2", at("raw/vpcs.yaml")),
-                        involved("SwitchProfile", "vs", state::Origin::built_in()),
+                        involved(Kind::Vpc, "vpc-2", at("raw/vpcs.yaml")),
+                        involved(Kind::SwitchProfile, "vs", state::Origin::built_in()),
                     ],
                     Some(at("raw/rejected.yaml"))
                 ),

@@ -8,19 +8,20 @@
 
 use super::connection::{End, LAST_WITH_MCLAG};
 use super::{Typed, pointer_segment};
+use crate::kind::Kind;
 
 /// How a GatewayPeering names an External among its sides (`ext.<name>`,
 /// `gatewaypeering_types.go`); any other side is a VPC.
 const EXTERNAL_SIDE_PREFIX: &str = "ext.";
 
 /// One reference: the referred object's kind and name.
-pub type Reference = (&'static str, String);
+pub type Reference = (Kind, String);
 
 /// One reference and the field that makes it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct ReferenceAt {
-    /// The referred object's kind (`VPC`).
-    pub kind: &'static str,
+    /// The referred object's kind.
+    pub kind: Kind,
     /// Its name.
     pub name: String,
     /// JSON pointer of the field naming it in the referring document
@@ -44,7 +45,7 @@ pub fn references(object: &Typed) -> Vec<Reference> {
 /// both read. In a stable order; a name referred to from two fields is there twice.
 pub fn references_at(object: &Typed) -> Vec<ReferenceAt> {
     let mut out: Vec<ReferenceAt> = Vec::new();
-    let mut add = |kind: &'static str, name: &str, pointer: String| {
+    let mut add = |kind: Kind, name: &str, pointer: String| {
         if !name.is_empty() {
             out.push(ReferenceAt {
                 kind,
@@ -56,19 +57,19 @@ pub fn references_at(object: &Typed) -> Vec<ReferenceAt> {
     match object {
         Typed::Vpc(vpc) => {
             add(
-                "IPv4Namespace",
+                Kind::Ipv4Namespace,
                 &vpc.spec.ipv4_namespace,
                 "/spec/ipv4Namespace".into(),
             );
             add(
-                "VLANNamespace",
+                Kind::VlanNamespace,
                 &vpc.spec.vlan_namespace,
                 "/spec/vlanNamespace".into(),
             );
             for (name, subnet) in vpc.spec.subnets.iter().flatten() {
                 if subnet.dhcp.relay_vpc != vpc.metadata.name {
                     let at = format!("/spec/subnets/{}/dhcp/relayVPC", pointer_segment(name));
-                    add("VPC", &subnet.dhcp.relay_vpc, at);
+                    add(Kind::Vpc, &subnet.dhcp.relay_vpc, at);
                 }
             }
         }
@@ -76,12 +77,12 @@ pub fn references_at(object: &Typed) -> Vec<ReferenceAt> {
             // `<vpc>/<subnet>` once defaulted.
             let subnet = attachment.spec.subnet.as_deref().unwrap_or_default();
             add(
-                "VPC",
+                Kind::Vpc,
                 subnet.split_once('/').map_or(subnet, |(vpc, _)| vpc),
                 "/spec/subnet".into(),
             );
             add(
-                "Connection",
+                Kind::Connection,
                 attachment.spec.connection.as_deref().unwrap_or_default(),
                 "/spec/connection".into(),
             );
@@ -90,35 +91,35 @@ pub fn references_at(object: &Typed) -> Vec<ReferenceAt> {
             for (index, permit) in peering.spec.permit.iter().flatten().enumerate() {
                 for vpc in permit.keys() {
                     let at = format!("/spec/permit/{index}/{}", pointer_segment(vpc));
-                    add("VPC", vpc, at);
+                    add(Kind::Vpc, vpc, at);
                 }
             }
         }
         Typed::External(external) => add(
-            "IPv4Namespace",
+            Kind::Ipv4Namespace,
             &external.spec.ipv4_namespace,
             "/spec/ipv4Namespace".into(),
         ),
         Typed::ExternalAttachment(attachment) => {
             add(
-                "External",
+                Kind::External,
                 &attachment.spec.external,
                 "/spec/external".into(),
             );
             add(
-                "Connection",
+                Kind::Connection,
                 &attachment.spec.connection,
                 "/spec/connection".into(),
             );
         }
         Typed::ExternalPeering(peering) => {
             add(
-                "VPC",
+                Kind::Vpc,
                 &peering.spec.permit.vpc.name,
                 "/spec/permit/vpc/name".into(),
             );
             add(
-                "External",
+                Kind::External,
                 &peering.spec.permit.external.name,
                 "/spec/permit/external/name".into(),
             );
@@ -129,15 +130,15 @@ pub fn references_at(object: &Typed) -> Vec<ReferenceAt> {
             // checks none of them, and nothing else changes).
             for endpoint in connection.spec.endpoints(LAST_WITH_MCLAG) {
                 let kind = match endpoint.end {
-                    End::Switch => "Switch",
-                    End::Server => "Server",
-                    End::Gateway => "Gateway",
+                    End::Switch => Kind::Switch,
+                    End::Server => Kind::Server,
+                    End::Gateway => Kind::Gateway,
                 };
                 add(kind, endpoint.device(), endpoint.pointer());
             }
             if let Some(static_external) = &connection.spec.static_external {
                 add(
-                    "VPC",
+                    Kind::Vpc,
                     &static_external.within_vpc,
                     "/spec/staticExternal/withinVPC".into(),
                 );
@@ -146,29 +147,33 @@ pub fn references_at(object: &Typed) -> Vec<ReferenceAt> {
         Typed::Switch(switch) => {
             // `Default()` sorts both lists, so an index may not be the written one.
             for namespace in &switch.spec.vlan_namespaces {
-                add("VLANNamespace", namespace, "/spec/vlanNamespaces".into());
+                add(
+                    Kind::VlanNamespace,
+                    namespace,
+                    "/spec/vlanNamespaces".into(),
+                );
             }
             for group in &switch.spec.groups {
-                add("SwitchGroup", group, "/spec/groups".into());
+                add(Kind::SwitchGroup, group, "/spec/groups".into());
             }
         }
         Typed::Gateway(gateway) => {
             // Sorted by `Default()` too.
             for group in &gateway.spec.groups {
-                add("GatewayGroup", &group.name, "/spec/groups".into());
+                add(Kind::GatewayGroup, &group.name, "/spec/groups".into());
             }
         }
         Typed::GatewayPeering(peering) => {
             add(
-                "GatewayGroup",
+                Kind::GatewayGroup,
                 &peering.spec.gateway_group,
                 "/spec/gatewayGroup".into(),
             );
             for side in peering.spec.peering.iter().flat_map(|p| p.keys()) {
                 let at = format!("/spec/peering/{}", pointer_segment(side));
                 match side.strip_prefix(EXTERNAL_SIDE_PREFIX) {
-                    Some(external) => add("External", external, at),
-                    None => add("VPC", side, at),
+                    Some(external) => add(Kind::External, external, at),
+                    None => add(Kind::Vpc, side, at),
                 }
             }
         }
@@ -187,18 +192,15 @@ mod tests {
     use crate::rules::{Context, admit_typed};
     use serde_json::json;
 
-    fn refs(object: serde_json::Value) -> Vec<(String, String)> {
-        let kind = object["kind"].as_str().unwrap().to_owned();
+    fn refs(object: serde_json::Value) -> Vec<(Kind, String)> {
+        let kind = Kind::from_name(object["kind"].as_str().unwrap());
         let (_, typed) = admit_typed(&kind, &object, &Context::fabricator_defaults());
-        references(&typed.unwrap())
-            .into_iter()
-            .map(|(kind, name)| (kind.to_owned(), name))
-            .collect()
+        references(&typed.unwrap()).into_iter().collect()
     }
 
-    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    fn pairs(list: &[(Kind, &str)]) -> Vec<(Kind, String)> {
         list.iter()
-            .map(|(k, n)| ((*k).to_owned(), (*n).to_owned()))
+            .map(|(k, n)| (k.clone(), (*n).to_owned()))
             .collect()
     }
 
@@ -210,9 +212,9 @@ mod tests {
         assert_eq!(
             refs(vpc),
             pairs(&[
-                ("IPv4Namespace", "default"),
-                ("VLANNamespace", "default"),
-                ("VPC", "infra")
+                (Kind::Ipv4Namespace, "default"),
+                (Kind::VlanNamespace, "default"),
+                (Kind::Vpc, "infra")
             ])
         );
     }
@@ -223,13 +225,16 @@ mod tests {
             "spec": {"subnet": "vpc-1/default", "connection": "s1--unbundled--leaf-01"}});
         assert_eq!(
             refs(attachment),
-            pairs(&[("Connection", "s1--unbundled--leaf-01"), ("VPC", "vpc-1")])
+            pairs(&[
+                (Kind::Connection, "s1--unbundled--leaf-01"),
+                (Kind::Vpc, "vpc-1")
+            ])
         );
         let connection = json!({"kind": "Connection", "metadata": {"name": "c"}, "spec": {"unbundled": {
             "link": {"server": {"port": "server-01/enp2s1"}, "switch": {"port": "leaf-01/E1/1"}}}}});
         assert_eq!(
             refs(connection),
-            pairs(&[("Server", "server-01"), ("Switch", "leaf-01")])
+            pairs(&[(Kind::Server, "server-01"), (Kind::Switch, "leaf-01")])
         );
         let mclag = json!({"kind": "Connection", "metadata": {"name": "m"}, "spec": {"mclag": {"links": [
             {"server": {"port": "server-01/enp2s1"}, "switch": {"port": "leaf-01/E1/1"}},
@@ -237,9 +242,9 @@ mod tests {
         assert_eq!(
             refs(mclag),
             pairs(&[
-                ("Server", "server-01"),
-                ("Switch", "leaf-01"),
-                ("Switch", "leaf-02")
+                (Kind::Server, "server-01"),
+                (Kind::Switch, "leaf-01"),
+                (Kind::Switch, "leaf-02")
             ])
         );
         let domain = json!({"kind": "Connection", "metadata": {"name": "d"}, "spec": {"mclagDomain": {
@@ -248,9 +253,9 @@ mod tests {
         assert_eq!(
             refs(domain),
             pairs(&[
-                ("Switch", "leaf-01"),
-                ("Switch", "leaf-02"),
-                ("Switch", "leaf-03")
+                (Kind::Switch, "leaf-01"),
+                (Kind::Switch, "leaf-02"),
+                (Kind::Switch, "leaf-03")
             ])
         );
         let peering = json!({"kind": "GatewayPeering", "apiVersion": "gateway.githedgehog.com/v1alpha1",
@@ -258,9 +263,9 @@ mod tests {
         assert_eq!(
             refs(peering),
             pairs(&[
-                ("External", "out"),
-                ("GatewayGroup", "default"),
-                ("VPC", "vpc-1")
+                (Kind::External, "out"),
+                (Kind::GatewayGroup, "default"),
+                (Kind::Vpc, "vpc-1")
             ])
         );
     }
@@ -270,24 +275,24 @@ mod tests {
         let attachment = json!({"kind": "VPCAttachment", "metadata": {"name": "a"},
             "spec": {"subnet": "vpc-1/default", "connection": "c"}});
         let (_, typed) = admit_typed(
-            "VPCAttachment",
+            &Kind::VpcAttachment,
             &attachment,
             &Context::fabricator_defaults(),
         );
-        let at: Vec<(&str, String, String)> = references_at(&typed.unwrap())
+        let at: Vec<(Kind, String, String)> = references_at(&typed.unwrap())
             .into_iter()
             .map(|r| (r.kind, r.name, r.pointer))
             .collect();
         assert_eq!(
             at,
             [
-                ("VPC", "vpc-1".into(), "/spec/subnet".into()),
-                ("Connection", "c".into(), "/spec/connection".into())
+                (Kind::Vpc, "vpc-1".into(), "/spec/subnet".into()),
+                (Kind::Connection, "c".into(), "/spec/connection".into())
             ]
         );
         let peering = json!({"kind": "VPCPeering", "metadata": {"name": "p"},
             "spec": {"permit": [{"vpc-1": {}, "vpc/2": {}}]}});
-        let (_, typed) = admit_typed("VPCPeering", &peering, &Context::fabricator_defaults());
+        let (_, typed) = admit_typed(&Kind::VpcPeering, &peering, &Context::fabricator_defaults());
         let pointers: Vec<String> = references_at(&typed.unwrap())
             .into_iter()
             .map(|r| r.pointer)

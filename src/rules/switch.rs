@@ -276,11 +276,12 @@ pub fn validate_cross(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kind::Kind;
     use crate::rules::{Severity, Violation};
 
     fn admit(spec: serde_json::Value) -> Vec<(String, Severity)> {
         let object = serde_json::json!({"metadata": {"name": "leaf-01"}, "spec": spec});
-        crate::rules::admit("Switch", &object, &Context::fabricator_defaults())
+        crate::rules::admit(&Kind::Switch, &object, &Context::fabricator_defaults())
             .into_iter()
             .map(
                 |Violation {
@@ -357,7 +358,7 @@ mod tests {
         let mut spec = hydrated_leaf();
         spec["ip"] = "192.168.200.8/24".into();
         let object = serde_json::json!({"metadata": {"name": "leaf-01"}, "spec": spec});
-        let found = crate::rules::admit("Switch", &object, &given);
+        let found = crate::rules::admit(&Kind::Switch, &object, &given);
         assert_eq!(
             found
                 .iter()
@@ -368,7 +369,7 @@ mod tests {
                 "management IP `192.168.200.8` is outside the fabric's management subnet `172.30.0.0/21` (`managementSubnet`)"
             )]
         );
-        let assumed = crate::rules::admit("Switch", &object, &Context::fabricator_defaults());
+        let assumed = crate::rules::admit(&Kind::Switch, &object, &Context::fabricator_defaults());
         assert_eq!(
             assumed
                 .iter()
@@ -390,7 +391,7 @@ mod tests {
         let mut spec = hydrated_leaf();
         spec["protocolIP"] = "10.0.0.1/32".into();
         let object = serde_json::json!({"metadata": {"name": "leaf-01"}, "spec": spec});
-        assert!(crate::rules::admit("Switch", &object, &ctx).is_empty());
+        assert!(crate::rules::admit(&Kind::Switch, &object, &ctx).is_empty());
     }
 
     #[test]
@@ -406,7 +407,7 @@ mod tests {
                 .unwrap();
         let warned: Vec<String> = resources
             .iter()
-            .filter(|r| r.kind == "Switch")
+            .filter(|r| r.kind == Kind::Switch)
             .flat_map(|r| {
                 r.warnings
                     .iter()

@@ -3,6 +3,7 @@
 
 use serde_json::{Value, json};
 
+use crate::kind::Kind;
 use crate::rules::config::FabricConfig;
 use crate::rules::state::{FabricState, References};
 use crate::rules::{Context, Release, Severity, admit, cross_check};
@@ -39,10 +40,10 @@ pub(crate) fn findings(release: Release, subject: &Value, others: &[Value]) -> V
         .map(|(path, o)| (path.as_str(), o.clone()))
         .collect();
     let state = FabricState::of_objects(&borrowed, &ctx, References::Strict);
-    let kind = subject["kind"].as_str().unwrap();
+    let kind = Kind::from_name(subject["kind"].as_str().unwrap());
     let name = subject["metadata"]["name"].as_str().unwrap();
-    let mut found = admit(kind, subject, &ctx);
-    let typed = state.typed(kind, name).unwrap();
+    let mut found = admit(&kind, subject, &ctx);
+    let typed = state.typed(&kind, name).unwrap();
     found.extend(
         cross_check(&typed, &state, &ctx)
             .into_iter()

@@ -24,6 +24,7 @@ use super::decode::go_integer;
 use super::state::FabricState;
 use super::{Context, Violations};
 use crate::finding::rules;
+use crate::kind::Kind;
 
 /// `VLANNamespace`.
 pub type Object = super::Resource<VlanNamespaceSpec>;
@@ -327,7 +328,7 @@ pub fn validate_cross(
         );
         out.rule_of_last(rules::VLANNAMESPACE_STRANDS_VPCS);
         for (vpc, origin) in refused_vpcs {
-            out.involving_last("VPC", vpc, origin);
+            out.involving_last(Kind::Vpc, vpc, origin);
         }
     }
     // The VPCs that use this VLANNamespace, which the webhook's selection may miss.
@@ -360,7 +361,7 @@ pub fn validate_cross(
         );
         out.rule_of_last(rules::VLANNAMESPACE_STRANDS_VPCS);
         for (vpc, origin) in stranded_vpcs {
-            out.involving_last("VPC", vpc, origin);
+            out.involving_last(Kind::Vpc, vpc, origin);
         }
     }
 }
@@ -374,7 +375,7 @@ mod tests {
     fn admit(ranges: serde_json::Value, config: Option<&FabricConfig>) -> Vec<Violation> {
         let object = serde_json::json!({"metadata": {"name": "ns"}, "spec": {"ranges": ranges}});
         let ctx = crate::rules::test_support::given_config(config, crate::rules::Release::NEWEST);
-        crate::rules::admit("VLANNamespace", &object, &ctx)
+        crate::rules::admit(&Kind::VlanNamespace, &object, &ctx)
     }
 
     #[test]
@@ -463,7 +464,7 @@ mod tests {
         use serde_json::{Value, json};
 
         fn member(path: &str, object: Value) -> Member {
-            let kind = object["kind"].as_str().unwrap().to_owned();
+            let kind = Kind::from_name(object["kind"].as_str().unwrap());
             let (_, typed) =
                 crate::rules::admit_typed(&kind, &object, &Context::fabricator_defaults());
             Member {

@@ -15,6 +15,7 @@ use serde::Deserialize;
 use super::state::FabricState;
 use super::{Context, Release, Resource, Violations, pointer_segment};
 use crate::finding::rules;
+use crate::kind::Kind;
 use crate::rules::backticked;
 
 /// A VPCPeering as the rules read it.
@@ -130,7 +131,7 @@ pub fn validate_cross(peering: &Object, state: &FabricState, ctx: &Context, out:
     if !peering.spec.remote.is_empty() && ctx.release < Release::V26_03 {
         state.lookup(
             &state.switch_groups,
-            "SwitchGroup",
+            Kind::SwitchGroup,
             &peering.spec.remote,
             "/spec/remote",
             "the check of the remote peering's switch group",
@@ -147,7 +148,7 @@ pub fn validate_cross(peering: &Object, state: &FabricState, ctx: &Context, out:
         let pointer = format!("/spec/permit/0/{}", pointer_segment(name));
         if let Some(vpc) = state.lookup(
             &state.vpcs,
-            "VPC",
+            Kind::Vpc,
             name,
             &pointer,
             "the checks of the peered VPC's namespaces and subnets",
@@ -177,8 +178,8 @@ pub fn validate_cross(peering: &Object, state: &FabricState, ctx: &Context, out:
                 ),
             );
             out.rule_of_last(rules::VPCPEERING_MODE_MISMATCH);
-            out.involving_last("VPC", first, &a.origin);
-            out.involving_last("VPC", second, &b.origin);
+            out.involving_last(Kind::Vpc, first, &a.origin);
+            out.involving_last(Kind::Vpc, second, &b.origin);
         }
         for (what, of_a, of_b) in [
             (
@@ -201,8 +202,8 @@ pub fn validate_cross(peering: &Object, state: &FabricState, ctx: &Context, out:
                     ),
                 );
                 out.rule_of_last(rules::VPCPEERING_NAMESPACE_MISMATCH);
-                out.involving_last("VPC", first, &a.origin);
-                out.involving_last("VPC", second, &b.origin);
+                out.involving_last(Kind::Vpc, first, &a.origin);
+                out.involving_last(Kind::Vpc, second, &b.origin);
             }
         }
     }
@@ -225,7 +226,7 @@ pub fn validate_cross(peering: &Object, state: &FabricState, ctx: &Context, out:
                         ),
                     );
                     out.rule_of_last(rules::VPCPEERING_SUBNET_MISSING);
-                    out.involving_last("VPC", name, &vpc.origin);
+                    out.involving_last(Kind::Vpc, name, &vpc.origin);
                 }
             }
         }

@@ -12,6 +12,7 @@
 use anyhow::{Context, Result, bail};
 use serde_json::{Map, Value, json};
 
+use crate::kind::Kind;
 use crate::limits::MAX_NAME_LENGTH;
 use crate::names::{is_rfc1123_label, is_rfc1123_subdomain};
 
@@ -23,7 +24,7 @@ pub struct KindId {
     /// API version, e.g. `v1beta1`.
     pub version: String,
     /// Kind, e.g. `VPC`.
-    pub kind: String,
+    pub kind: Kind,
     /// Plural resource name, e.g. `vpcs`: the `managed/` directory of the kind.
     pub plural: String,
 }
@@ -80,7 +81,7 @@ pub fn kind_of(schema: &Value) -> Option<KindId> {
     Some(KindId {
         group: gvk.get("group")?.as_str()?.to_owned(),
         version: gvk.get("version")?.as_str()?.to_owned(),
-        kind: gvk.get("kind")?.as_str()?.to_owned(),
+        kind: Kind::from_name(gvk.get("kind")?.as_str()?),
         plural: schema.get(PLURAL_KEYWORD)?.as_str()?.to_owned(),
     })
 }
@@ -119,7 +120,7 @@ pub fn convert_crd(crd: &Value) -> Result<Vec<(KindId, Value)>> {
         let id = KindId {
             group: group.clone(),
             version: name,
-            kind: kind.clone(),
+            kind: Kind::from_name(&kind),
             plural: plural.clone(),
         };
         if let Some(problem) = id.path_problem() {

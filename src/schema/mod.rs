@@ -21,23 +21,24 @@ use serde_json::Value;
 
 pub use import::KindId;
 
+use crate::kind::Kind;
 use crate::release::Release;
 
 /// A schema file compiled into the binary.
 struct EmbeddedSchema {
     group: &'static str,
     version: &'static str,
-    kind: &'static str,
+    kind: Kind,
     plural: &'static str,
     text: &'static str,
 }
 
 macro_rules! embedded {
-    ($($group:literal $version:literal $kind:literal $plural:literal;)*) => {
+    ($($group:literal $version:literal $kind:ident $plural:literal;)*) => {
         &[$(EmbeddedSchema {
             group: $group,
             version: $version,
-            kind: $kind,
+            kind: Kind::$kind,
             plural: $plural,
             text: include_str!(concat!("../../schemas/", $plural, ".", $group, "_", $version, ".json")),
         },)*]
@@ -46,21 +47,21 @@ macro_rules! embedded {
 
 /// The kinds people author in a Hedgehog GitOps repository.
 const EMBEDDED: &[EmbeddedSchema] = embedded! {
-    "vpc.githedgehog.com" "v1beta1" "VPC" "vpcs";
-    "vpc.githedgehog.com" "v1beta1" "VPCAttachment" "vpcattachments";
-    "vpc.githedgehog.com" "v1beta1" "VPCPeering" "vpcpeerings";
-    "vpc.githedgehog.com" "v1beta1" "External" "externals";
-    "vpc.githedgehog.com" "v1beta1" "ExternalAttachment" "externalattachments";
-    "vpc.githedgehog.com" "v1beta1" "ExternalPeering" "externalpeerings";
-    "vpc.githedgehog.com" "v1beta1" "IPv4Namespace" "ipv4namespaces";
-    "wiring.githedgehog.com" "v1beta1" "Connection" "connections";
-    "wiring.githedgehog.com" "v1beta1" "Switch" "switches";
-    "wiring.githedgehog.com" "v1beta1" "Server" "servers";
-    "wiring.githedgehog.com" "v1beta1" "SwitchGroup" "switchgroups";
-    "wiring.githedgehog.com" "v1beta1" "VLANNamespace" "vlannamespaces";
-    "gateway.githedgehog.com" "v1alpha1" "Gateway" "gateways";
-    "gateway.githedgehog.com" "v1alpha1" "GatewayGroup" "gatewaygroups";
-    "gateway.githedgehog.com" "v1alpha1" "GatewayPeering" "gatewaypeerings";
+    "vpc.githedgehog.com" "v1beta1" Vpc "vpcs";
+    "vpc.githedgehog.com" "v1beta1" VpcAttachment "vpcattachments";
+    "vpc.githedgehog.com" "v1beta1" VpcPeering "vpcpeerings";
+    "vpc.githedgehog.com" "v1beta1" External "externals";
+    "vpc.githedgehog.com" "v1beta1" ExternalAttachment "externalattachments";
+    "vpc.githedgehog.com" "v1beta1" ExternalPeering "externalpeerings";
+    "vpc.githedgehog.com" "v1beta1" Ipv4Namespace "ipv4namespaces";
+    "wiring.githedgehog.com" "v1beta1" Connection "connections";
+    "wiring.githedgehog.com" "v1beta1" Switch "switches";
+    "wiring.githedgehog.com" "v1beta1" Server "servers";
+    "wiring.githedgehog.com" "v1beta1" SwitchGroup "switchgroups";
+    "wiring.githedgehog.com" "v1beta1" VlanNamespace "vlannamespaces";
+    "gateway.githedgehog.com" "v1alpha1" Gateway "gateways";
+    "gateway.githedgehog.com" "v1alpha1" GatewayGroup "gatewaygroups";
+    "gateway.githedgehog.com" "v1alpha1" GatewayPeering "gatewaypeerings";
 };
 
 /// The kinds of a fab.yaml, from fabricator's CRDs at `e9b05b8d` (the fabricator that
@@ -73,7 +74,7 @@ const FAB_YAML: &[EmbeddedSchema] = &[
     EmbeddedSchema {
         group: "fabricator.githedgehog.com",
         version: "v1beta1",
-        kind: "Fabricator",
+        kind: Kind::Fabricator,
         plural: "fabricators",
         text: include_str!(
             "../../schemas/fabricator/fabricators.fabricator.githedgehog.com_v1beta1.json"
@@ -82,7 +83,7 @@ const FAB_YAML: &[EmbeddedSchema] = &[
     EmbeddedSchema {
         group: "fabricator.githedgehog.com",
         version: "v1beta1",
-        kind: "ControlNode",
+        kind: Kind::ControlNode,
         plural: "controlnodes",
         text: include_str!(
             "../../schemas/fabricator/controlnodes.fabricator.githedgehog.com_v1beta1.json"
@@ -91,7 +92,7 @@ const FAB_YAML: &[EmbeddedSchema] = &[
     EmbeddedSchema {
         group: "fabricator.githedgehog.com",
         version: "v1beta1",
-        kind: "FabNode",
+        kind: Kind::FabNode,
         plural: "fabnodes",
         text: include_str!(
             "../../schemas/fabricator/fabnodes.fabricator.githedgehog.com_v1beta1.json"
@@ -100,14 +101,14 @@ const FAB_YAML: &[EmbeddedSchema] = &[
 ];
 
 /// Hedgehog kinds that the fabric's controllers create and own: never authored in Git.
-pub const FABRIC_MANAGED: &[(&str, &str)] = &[
-    ("agent.githedgehog.com", "Agent"),
-    ("agent.githedgehog.com", "Catalog"),
-    ("dhcp.githedgehog.com", "DHCPSubnet"),
-    ("gateway.githedgehog.com", "VPCInfo"),
-    ("gwint.githedgehog.com", "GatewayAgent"),
-    ("wiring.githedgehog.com", "SwitchProfile"),
-    ("wiring.githedgehog.com", "ServerProfile"),
+pub const FABRIC_MANAGED: &[(&str, Kind)] = &[
+    ("agent.githedgehog.com", Kind::Agent),
+    ("agent.githedgehog.com", Kind::Catalog),
+    ("dhcp.githedgehog.com", Kind::DhcpSubnet),
+    ("gateway.githedgehog.com", Kind::VpcInfo),
+    ("gwint.githedgehog.com", Kind::GatewayAgent),
+    ("wiring.githedgehog.com", Kind::SwitchProfile),
+    ("wiring.githedgehog.com", Kind::ServerProfile),
 ];
 
 /// Where a kind's schema came from.
@@ -172,7 +173,7 @@ impl EmbeddedSchema {
             id: KindId {
                 group: self.group.into(),
                 version: self.version.into(),
-                kind: self.kind.into(),
+                kind: self.kind.clone(),
                 plural: self.plural.into(),
             },
             origin: Origin::Embedded,
@@ -278,29 +279,26 @@ impl Registry {
 
     /// Finds the schema for a document's `apiVersion` and `kind`, at the newest release:
     /// for what does not depend on the release (identity, managed folder).
-    pub fn lookup(&self, api_version: &str, kind: &str) -> Lookup<'_> {
+    pub fn lookup(&self, api_version: &str, kind: &Kind) -> Lookup<'_> {
         self.lookup_at(Release::NEWEST, api_version, kind)
     }
 
     /// Finds `release`'s schema for a document's `apiVersion` and `kind`.
-    pub fn lookup_at(&self, release: Release, api_version: &str, kind: &str) -> Lookup<'_> {
+    pub fn lookup_at(&self, release: Release, api_version: &str, kind: &Kind) -> Lookup<'_> {
         let kinds = self.kinds_at(release);
         let (group, version) = api_version.rsplit_once('/').unwrap_or(("", api_version));
         if let Some(known) = kinds
             .iter()
-            .find(|k| k.id.group == group && k.id.version == version && k.id.kind == kind)
+            .find(|k| k.id.group == group && k.id.version == version && k.id.kind == *kind)
         {
             return Lookup::Known(known);
         }
-        if FABRIC_MANAGED
-            .iter()
-            .any(|(g, k)| *g == group && *k == kind)
-        {
+        if FABRIC_MANAGED.iter().any(|(g, k)| *g == group && k == kind) {
             return Lookup::FabricManaged;
         }
         let versions: Vec<String> = kinds
             .iter()
-            .filter(|k| k.id.group == group && k.id.kind == kind)
+            .filter(|k| k.id.group == group && k.id.kind == *kind)
             .map(|k| k.id.api_version())
             .collect();
         if versions.is_empty() {
@@ -339,10 +337,10 @@ mod tests {
                 (
                     id.group.as_str(),
                     id.version.as_str(),
-                    id.kind.as_str(),
+                    &id.kind,
                     id.plural.as_str()
                 ),
-                (e.group, e.version, e.kind, e.plural)
+                (e.group, e.version, &e.kind, e.plural)
             );
         }
     }
@@ -374,21 +372,21 @@ mod tests {
     fn lookups() {
         let registry = Registry::embedded();
         assert!(
-            matches!(registry.lookup("vpc.githedgehog.com/v1beta1", "VPC"), Lookup::Known(k) if k.id.plural == "vpcs")
+            matches!(registry.lookup("vpc.githedgehog.com/v1beta1", &Kind::Vpc), Lookup::Known(k) if k.id.plural == "vpcs")
         );
         assert!(matches!(
-            registry.lookup("agent.githedgehog.com/v1beta1", "Agent"),
+            registry.lookup("agent.githedgehog.com/v1beta1", &Kind::Agent),
             Lookup::FabricManaged
         ));
         assert!(matches!(
-            registry.lookup("wiring.githedgehog.com/v1beta1", "SwitchProfile"),
+            registry.lookup("wiring.githedgehog.com/v1beta1", &Kind::SwitchProfile),
             Lookup::FabricManaged
         ));
         assert!(
-            matches!(registry.lookup("vpc.githedgehog.com/v1alpha2", "VPC"), Lookup::OtherVersion(v) if v == ["vpc.githedgehog.com/v1beta1"])
+            matches!(registry.lookup("vpc.githedgehog.com/v1alpha2", &Kind::Vpc), Lookup::OtherVersion(v) if v == ["vpc.githedgehog.com/v1beta1"])
         );
         assert!(matches!(
-            registry.lookup("v1", "ConfigMap"),
+            registry.lookup("v1", &Kind::from_name("ConfigMap")),
             Lookup::Unknown
         ));
     }
@@ -402,13 +400,13 @@ mod tests {
             "x-hh-gitops-plural": "vpcs"
         }).to_string();
         registry.add_schema("mine.json", &text).unwrap();
-        let Lookup::Known(kind) = registry.lookup("vpc.githedgehog.com/v1beta1", "VPC") else {
+        let Lookup::Known(kind) = registry.lookup("vpc.githedgehog.com/v1beta1", &Kind::Vpc) else {
             panic!()
         };
         assert_eq!(kind.origin, Origin::File("mine.json".into()));
         for release in Release::ALL {
             let Lookup::Known(kind) =
-                registry.lookup_at(release, "vpc.githedgehog.com/v1beta1", "VPC")
+                registry.lookup_at(release, "vpc.githedgehog.com/v1beta1", &Kind::Vpc)
             else {
                 panic!()
             };

@@ -8,15 +8,17 @@
 
 use serde_json::{Value, json};
 
+use crate::kind::Kind;
+
 /// Applies null pruning and the webhook defaults for `kind` to `resource`.
-pub fn admit(kind: &str, resource: &mut Value) {
+pub fn admit(kind: &Kind, resource: &mut Value) {
     prune_nulls(resource);
     match kind {
         // A static ExternalAttachment has no switch/neighbor; the defaulter re-marshals the Go
         // struct and adds them empty, which Validate accepts only for static attachments
         // (`externalattachment_types.go:324-346`). A BGP attachment without them is rejected
         // by the fabric, so the CRD's requirement stands there.
-        "ExternalAttachment" => {
+        Kind::ExternalAttachment => {
             if let Some(spec) = resource.get_mut("spec").and_then(Value::as_object_mut)
                 && spec.contains_key("static")
             {
@@ -25,7 +27,7 @@ pub fn admit(kind: &str, resource: &mut Value) {
             }
         }
         // `vpc_types.go:315-340`: empty options are removed, others get MTU and lease time.
-        "VPC" => {
+        Kind::Vpc => {
             let subnets = resource
                 .pointer_mut("/spec/subnets")
                 .and_then(Value::as_object_mut);
@@ -48,7 +50,7 @@ pub fn admit(kind: &str, resource: &mut Value) {
             }
         }
         // `gatewaypeering_types.go`: an ACL without a default gets `deny-unless-exposed`.
-        "GatewayPeering" => {
+        Kind::GatewayPeering => {
             if let Some(acl) = resource
                 .pointer_mut("/spec/acl")
                 .and_then(Value::as_object_mut)
@@ -82,21 +84,21 @@ mod tests {
     fn nulls_are_pruned_in_maps_only() {
         let mut value =
             json!({"spec": {"permit": [{"vpc-01": null, "vpc-02": null}], "list": [null]}});
-        admit("VPCPeering", &mut value);
+        admit(&Kind::VpcPeering, &mut value);
         assert_eq!(value, json!({"spec": {"permit": [{}], "list": [null]}}));
     }
 
     #[test]
     fn static_external_attachment_gets_switch_and_neighbor() {
         let mut value = json!({"spec": {"static": {"remoteIP": "1.2.3.4"}}});
-        admit("ExternalAttachment", &mut value);
+        admit(&Kind::ExternalAttachment, &mut value);
         assert_eq!(value["spec"]["switch"], json!({}));
         assert_eq!(value["spec"]["neighbor"], json!({}));
         let mut kept = json!({"spec": {"static": {}, "switch": {"vlan": 1}}});
-        admit("ExternalAttachment", &mut kept);
+        admit(&Kind::ExternalAttachment, &mut kept);
         assert_eq!(kept["spec"]["switch"], json!({"vlan": 1}));
         let mut bgp = json!({"spec": {"switch": {"ip": "10.0.0.1/24"}}});
-        admit("ExternalAttachment", &mut bgp);
+        admit(&Kind::ExternalAttachment, &mut bgp);
         assert!(
             bgp["spec"].get("neighbor").is_none(),
             "BGP attachments need a real neighbor"
@@ -110,7 +112,7 @@ mod tests {
             "b": {"dhcp": {"options": {}}},
             "c": {"dhcp": {"options": {"interfaceMTU": 1500}}}
         }}});
-        admit("VPC", &mut value);
+        admit(&Kind::Vpc, &mut value);
         let subnets = &value["spec"]["subnets"];
         assert_eq!(
             subnets["a"]["dhcp"]["options"],
@@ -123,7 +125,7 @@ mod tests {
     #[test]
     fn gateway_peering_acl_default() {
         let mut value = json!({"spec": {"acl": {"rules": []}}});
-        admit("GatewayPeering", &mut value);
+        admit(&Kind::GatewayPeering, &mut value);
         assert_eq!(
             value["spec"]["acl"]["default"],
             json!("deny-unless-exposed")

@@ -7,6 +7,7 @@
 
 use super::{finding_at, schema_errors};
 use crate::finding::{Finding, rules};
+use crate::kind::Kind;
 use crate::manifest::{self, Node, Value};
 use crate::schema;
 
@@ -32,6 +33,7 @@ pub fn fab_yaml_findings(bytes: &[u8]) -> Vec<Finding> {
         let (Some(api_version), Some(kind)) = (text("apiVersion"), text("kind")) else {
             continue;
         };
+        let kind = Kind::from_name(kind);
         let Some(known) = schema::fab_yaml_kinds()
             .iter()
             .find(|k| k.id.kind == kind && k.id.api_version() == api_version)
@@ -39,7 +41,7 @@ pub fn fab_yaml_findings(bytes: &[u8]) -> Vec<Finding> {
             continue;
         };
         findings.extend(schema_errors::schema_findings(known, root, &root.to_json()));
-        if kind == "Fabricator" {
+        if kind == Kind::Fabricator {
             findings.extend(unknown_fabric_mode(root));
         }
     }

@@ -10,9 +10,9 @@
 //! does not parse at all still names its object by its path, `managed/<plural>/<name>.yaml`.
 
 use crate::finding::{Finding, Severity};
+use crate::kind::Kind;
 use crate::manifest::{self, Node, Value};
 use crate::rules;
-use crate::rules::state::FabricState;
 use crate::schema::{Lookup, Registry};
 
 use super::{Resource, admission};
@@ -114,7 +114,7 @@ fn held_node(
         _ => None,
     };
     let api_version = field("apiVersion")?;
-    let kind = field("kind")?;
+    let kind = Kind::from_name(field("kind")?);
     let name = match root.value.get("metadata")?.value.get("name") {
         Some(Node {
             value: Value::Str(s),
@@ -122,7 +122,7 @@ fn held_node(
         }) => s.clone(),
         _ => return None,
     };
-    let Lookup::Known(known) = registry.lookup(api_version, kind) else {
+    let Lookup::Known(known) = registry.lookup(api_version, &kind) else {
         return None;
     };
     let mut instance = root.to_json();
@@ -166,7 +166,7 @@ pub fn named_by_path(registry: &Registry, path: &str) -> Option<Resource> {
 /// checks that need its contents are skipped until its file is fixed.
 pub fn unreadable_warnings(held: &[Resource]) -> impl Iterator<Item = Finding> + '_ {
     held.iter()
-        .filter(|resource| resource.object.is_none() && FabricState::has_kind(&resource.kind))
+        .filter(|resource| resource.object.is_none() && resource.kind.has_rules())
         .map(|resource| Finding {
             severity: Severity::Warning,
             ..Finding::at(
@@ -199,8 +199,8 @@ mod tests {
         let held = read("managed/vpcs/vpc-1.yaml", text);
         assert_eq!(held.len(), 1);
         assert_eq!(
-            (held[0].kind.as_str(), held[0].name.as_str()),
-            ("VPC", "vpc-1")
+            (&held[0].kind, held[0].name.as_str()),
+            (&Kind::Vpc, "vpc-1")
         );
         let Some(rules::Typed::Vpc(vpc)) = &held[0].object else {
             panic!("the VPC is read into its model");
@@ -225,11 +225,11 @@ mod tests {
         assert_eq!(held.len(), 1);
         assert_eq!(
             (
-                held[0].kind.as_str(),
+                &held[0].kind,
                 held[0].name.as_str(),
                 held[0].object.is_none()
             ),
-            ("VPC", "vpc-1", true)
+            (&Kind::Vpc, "vpc-1", true)
         );
         assert!(read("managed/nothing/x.yaml", "a: [\n").is_empty());
     }
@@ -242,16 +242,16 @@ mod tests {
             &rules::Context::fabricator_defaults(),
             text.as_bytes(),
         );
-        let named: Vec<(&str, &str, u32, bool)> = held
+        let named: Vec<(&Kind, &str, u32, bool)> = held
             .iter()
-            .map(|r| (r.kind.as_str(), r.name.as_str(), r.line, r.object.is_some()))
+            .map(|r| (&r.kind, r.name.as_str(), r.line, r.object.is_some()))
             .collect();
         assert_eq!(
             named,
             [
-                ("VPC", "vpc-1", 4, true),
-                ("Server", "server-01", 11, true),
-                ("Server", "server-02", 15, true)
+                (&Kind::Vpc, "vpc-1", 4, true),
+                (&Kind::Server, "server-01", 11, true),
+                (&Kind::Server, "server-02", 15, true)
             ]
         );
     }

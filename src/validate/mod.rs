@@ -12,6 +12,7 @@ mod schema_errors;
 use std::collections::HashMap;
 
 use crate::finding::{Finding, Severity};
+use crate::kind::Kind;
 use crate::limits::MAX_FINDINGS_PER_DOCUMENT;
 use crate::manifest::{self, Document, Node, Pos, Value};
 use crate::rules;
@@ -23,7 +24,7 @@ pub use held::{exported_resources, held_resources, named_by_path, unreadable_war
 #[derive(Debug, Clone)]
 pub struct Resource {
     /// The resource's kind.
-    pub kind: String,
+    pub kind: Kind,
     /// `apiVersion` as written.
     pub api_version: String,
     /// The kind's plural: its managed/ folder.
@@ -309,7 +310,8 @@ pub fn check_document(
     let (Some(api_version), Some(kind)) = (api_version, kind) else {
         return Err(findings);
     };
-    let known = match registry.lookup_at(rules.release, api_version, kind) {
+    let kind = Kind::from_name(kind);
+    let known = match registry.lookup_at(rules.release, api_version, &kind) {
         Lookup::Known(known) => known,
         Lookup::FabricManaged => {
             findings.push(finding_at(root.pos, "", format!(
@@ -337,7 +339,7 @@ pub fn check_document(
             let meant = registry
                 .kinds()
                 .iter()
-                .find(|k| k.id.kind.eq_ignore_ascii_case(kind));
+                .find(|k| k.id.kind.as_str().eq_ignore_ascii_case(kind.as_str()));
             let message = match meant {
                 Some(k) => format!(
                     "unknown kind `{kind}` ({api_version}): did you mean `kind: {}` with `apiVersion: {}/{}`?",
@@ -354,7 +356,7 @@ pub fn check_document(
         }
     };
     if let Some(name) = name
-        && let Some(problem) = crate::names::name_problem(kind, name)
+        && let Some(problem) = crate::names::name_problem(&kind, name)
     {
         let pos = root
             .value
@@ -382,7 +384,7 @@ pub fn check_document(
     let findings = capped(findings);
     match name {
         Some(name) if !findings.iter().any(Finding::is_error) => Ok(Resource {
-            kind: kind.to_owned(),
+            kind,
             api_version: api_version.to_owned(),
             plural: known.id.plural.clone(),
             name: name.to_owned(),
@@ -602,7 +604,7 @@ mod tests {
             )
         };
         let vpc_1 = Named {
-            kind: "VPC".into(),
+            kind: Kind::Vpc,
             name: "vpc-1".into(),
             line: 1,
         };

@@ -47,6 +47,7 @@ use hh_gitops::schema::Registry;
 use hh_gitops::validate::check_file;
 
 use crate::admission::cases;
+use hh_gitops::kind::Kind;
 use hydration::{hydrated, hydrated_fields, unset};
 use mutations::{integral_floats_as_integers, mutations};
 
@@ -224,7 +225,7 @@ fn ours(registry: &Registry, subject: &Subject) -> Ours {
                 .find(|f| f.is_error())
                 .map(|f| format!("{} (at {})", f.message, f.pointer))
                 .unwrap_or_default();
-            let by_rules = rules::admit(&subject.kind, &subject.object, &ctx)
+            let by_rules = rules::admit(&Kind::from_name(&subject.kind), &subject.object, &ctx)
                 .iter()
                 .any(|v| v.severity == rules::Severity::Error);
             let verdict = if by_rules {

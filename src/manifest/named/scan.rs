@@ -14,6 +14,7 @@ use super::Named;
 use super::line::{
     After, after_line, flow, is_empty, is_item, split_pair, string_value, value_after,
 };
+use crate::kind::Kind;
 use crate::manifest::lines::split_lines;
 
 /// What the scan knows of one field.
@@ -219,7 +220,11 @@ pub(super) fn named(text: &str) -> Option<Named> {
         }
     }
     match (scan.kind, scan.name, scan.first_line) {
-        (Field::Found(kind), Field::Found(name), Some(line)) => Some(Named { kind, name, line }),
+        (Field::Found(kind), Field::Found(name), Some(line)) => Some(Named {
+            kind: Kind::from_name(&kind),
+            name,
+            line,
+        }),
         _ => None,
     }
 }
@@ -250,29 +255,29 @@ fn flow_name(value: &str) -> Field {
 mod tests {
     use super::*;
 
-    fn read(text: &str) -> Option<(String, String, u32)> {
+    fn read(text: &str) -> Option<(Kind, String, u32)> {
         named(text).map(|n| (n.kind, n.name, n.line))
     }
 
-    fn found(kind: &str, name: &str, line: u32) -> Option<(String, String, u32)> {
-        Some((kind.to_owned(), name.to_owned(), line))
+    fn found(kind: Kind, name: &str, line: u32) -> Option<(Kind, String, u32)> {
+        Some((kind, name.to_owned(), line))
     }
 
     #[test]
     fn block_metadata_with_comments_and_crlf() {
         let text = "# a VPC\r\n---\r\napiVersion: v1 # x\r\nkind: VPC # the kind\r\nmetadata:\r\n  # its name\r\n  labels:\r\n    a: b\r\n  name: vpc-1   # here\r\nspec:\r\n  x: [\r\n";
-        assert_eq!(read(text), found("VPC", "vpc-1", 3));
+        assert_eq!(read(text), found(Kind::Vpc, "vpc-1", 3));
     }
 
     #[test]
     fn quoted_names_and_kinds() {
         assert_eq!(
             read("kind: \"VPC\"\nmetadata:\n  name: 'it''s'\n"),
-            found("VPC", "it's", 1)
+            found(Kind::Vpc, "it's", 1)
         );
         assert_eq!(
             read("'kind': VPC\nmetadata:\n  \"name\": \"a b\" # c\n"),
-            found("VPC", "a b", 1)
+            found(Kind::Vpc, "a b", 1)
         );
         // An escape sequence is not decoded: the name is not known.
         assert_eq!(read("kind: VPC\nmetadata:\n  name: \"a\\x41\"\n"), None);
@@ -284,7 +289,7 @@ mod tests {
     fn kind_after_metadata() {
         assert_eq!(
             read("metadata:\n  name: a\nspec: {}\nkind: VPC\n"),
-            found("VPC", "a", 1)
+            found(Kind::Vpc, "a", 1)
         );
     }
 
@@ -292,11 +297,11 @@ mod tests {
     fn flow_style_metadata() {
         assert_eq!(
             read("kind: VPC\nmetadata: {name: a}\n"),
-            found("VPC", "a", 1)
+            found(Kind::Vpc, "a", 1)
         );
         assert_eq!(
             read("kind: VPC\nmetadata: {labels: {x: 'y, }'}, \"name\": 'a'} # c\n"),
-            found("VPC", "a", 1)
+            found(Kind::Vpc, "a", 1)
         );
         for unknown in [
             "metadata: {name: a, name: b}\n",
@@ -352,22 +357,22 @@ mod tests {
     fn what_comes_before_an_unreadable_line_counts() {
         assert_eq!(
             read("kind: VPC\nmetadata:\n  name: a\nspec: {subnets: [\n  kind: other\n"),
-            found("VPC", "a", 1)
+            found(Kind::Vpc, "a", 1)
         );
         // A `- ` item at a key's indentation is that key's value.
         assert_eq!(
             read("kind: VPC\nitems:\n- a\nmetadata:\n  finalizers:\n  - f\n  name: a\n"),
-            found("VPC", "a", 1)
+            found(Kind::Vpc, "a", 1)
         );
     }
 
     #[test]
     fn block_scalars_hide_their_text() {
         let text = "kind: VPC\nnote: |\n  kind: Other\n  metadata:\n    name: b\nmetadata:\n  annotations:\n    x: >-\n      name: c\n  name: a\n";
-        assert_eq!(read(text), found("VPC", "a", 1));
+        assert_eq!(read(text), found(Kind::Vpc, "a", 1));
         assert_eq!(
             read("kind: VPC\nlist:\n  - |\n    \"not a quote\n  - x\nmetadata:\n  name: a\n"),
-            found("VPC", "a", 1)
+            found(Kind::Vpc, "a", 1)
         );
     }
 
@@ -375,7 +380,7 @@ mod tests {
     fn the_line_is_the_first_content_of_the_document() {
         assert_eq!(
             read("\u{feff}# c\n\n--- # start\n\n  kind: VPC\n  metadata:\n    name: a\n"),
-            found("VPC", "a", 5)
+            found(Kind::Vpc, "a", 5)
         );
     }
 }

@@ -26,13 +26,13 @@ pub fn list(listing: &Listing) -> String {
         let _ = writeln!(out, "{}", shown_cell(&fabric.dir));
         if fabric.kinds.is_empty() {
             let _ = match &listing.kind {
-                Some(kind) => writeln!(out, "  no {} in managed/", shown_cell(kind)),
+                Some(kind) => writeln!(out, "  no {} in managed/", shown_cell(kind.as_str())),
                 None => writeln!(out, "  nothing in managed/"),
             };
         }
         for table in &fabric.kinds {
             let n = table.resources.len();
-            let _ = writeln!(out, "\n{} ({n})", shown_cell(&table.kind));
+            let _ = writeln!(out, "\n{} ({n})", shown_cell(table.kind.as_str()));
             for line in aligned(&kind_rows(table)) {
                 let _ = writeln!(out, "{line}");
             }
@@ -150,6 +150,7 @@ pub fn aligned(rows: &[Vec<String>]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kind::Kind;
     use crate::list::{FabricListing, ListedResource};
 
     #[test]
@@ -166,7 +167,7 @@ mod tests {
             vec![FabricListing {
                 dir: "f".into(),
                 kinds: vec![KindTable {
-                    kind: "Switch".into(),
+                    kind: Kind::Switch,
                     resources: vec![
                         resource("evil\u{1b}[31m", "spine".into()),
                         resource("leaf-01", serde_json::Value::Null),

@@ -20,6 +20,7 @@ use super::super::state::{Entry, FabricState};
 use super::super::{Context, Violations, net, switch};
 use super::{ConnectionSpec, End, Endpoint, Object};
 use crate::finding::rules;
+use crate::kind::Kind;
 use crate::rules::backticked;
 
 /// Every cross-object rule of `object`.
@@ -77,7 +78,7 @@ fn validate_switches(
         let at = first.pointer();
         let Some(entry) = state.lookup(
             &state.switches,
-            "Switch",
+            Kind::Switch,
             device,
             &at,
             "the checks of its ports",
@@ -109,8 +110,8 @@ fn validate_switches(
                     ),
                 );
                 out.rule_of_last(rules::CONNECTION_UNKNOWN_PORT);
-                out.involving_last("Switch", device, &entry.origin);
-                out.involving_last("SwitchProfile", &switch.spec.profile, &profile.origin);
+                out.involving_last(Kind::Switch, device, &entry.origin);
+                out.involving_last(Kind::SwitchProfile, &switch.spec.profile, &profile.origin);
             }
         }
     }
@@ -179,7 +180,7 @@ fn profile<'s>(
             ),
         );
         out.rule_of_last(rules::SWITCH_PROFILE_MISSING);
-        out.involving_last("Switch", device, &entry.origin);
+        out.involving_last(Kind::Switch, device, &entry.origin);
     }
     None
 }
@@ -199,7 +200,7 @@ fn validate_redundancy(
     } = *lag;
     let involve_all = |out: &mut Violations| {
         for (name, entry) in switches {
-            out.involving_last("Switch", name, &entry.origin);
+            out.involving_last(Kind::Switch, name, &entry.origin);
         }
     };
     let mut groups: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
@@ -269,7 +270,7 @@ fn validate_servers(endpoints: &[Endpoint], state: &FabricState, out: &mut Viola
     for (device, first) in devices(endpoints, End::Server) {
         state.lookup(
             &state.servers,
-            "Server",
+            Kind::Server,
             device,
             &first.pointer(),
             "the server check",
@@ -311,7 +312,7 @@ fn validate_port_reuse(
         );
         out.rule_of_last(rules::CONNECTION_PORT_IN_USE);
         if let Some(entry) = other_entry {
-            out.involving_last("Connection", other, &entry.origin);
+            out.involving_last(Kind::Connection, other, &entry.origin);
         }
     }
 }
@@ -385,7 +386,7 @@ fn validate_link_ips(
                 );
                 out.rule_of_last(rules::CONNECTION_LINK_IP_IN_USE);
                 if let Some(entry) = other_entry {
-                    out.involving_last("Connection", other, &entry.origin);
+                    out.involving_last(Kind::Connection, other, &entry.origin);
                 }
             } else if !own.insert(addr) {
                 out.error(
@@ -470,7 +471,7 @@ fn validate_within_vpc(spec: &ConnectionSpec, state: &FabricState, out: &mut Vio
     {
         state.lookup(
             &state.vpcs,
-            "VPC",
+            Kind::Vpc,
             &static_external.within_vpc,
             "/spec/staticExternal/withinVPC",
             "the static external's VPC check",

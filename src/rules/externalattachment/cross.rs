@@ -7,6 +7,7 @@
 //! that needs an object the state lacks is skipped (the lookup already said why).
 
 use crate::finding::rules;
+use crate::kind::Kind;
 use crate::rules::state::FabricState;
 use crate::rules::vpcattachment::connection_type;
 use crate::rules::{Context, Violations};
@@ -25,7 +26,7 @@ pub fn validate_cross(attach: &Object, state: &FabricState, _ctx: &Context, out:
     // `:368-379`
     if let Some(connection) = state.lookup(
         &state.connections,
-        "Connection",
+        Kind::Connection,
         &spec.connection,
         "/spec/connection",
         "the check that it is an `external` connection",
@@ -42,7 +43,7 @@ pub fn validate_cross(attach: &Object, state: &FabricState, _ctx: &Context, out:
             ),
         );
         out.rule_of_last(rules::EXTERNALATTACHMENT_CONNECTION_TYPE);
-        out.involving_last("Connection", &spec.connection, &connection.origin);
+        out.involving_last(Kind::Connection, &spec.connection, &connection.origin);
     }
     check_vlan(attach, state, out);
 }
@@ -52,7 +53,7 @@ fn check_external(attach: &Object, state: &FabricState, out: &mut Violations) {
     let spec = &attach.spec;
     let Some(external) = state.lookup(
         &state.externals,
-        "External",
+        Kind::External,
         &spec.external,
         "/spec/external",
         "the check that both are static or both BGP",
@@ -78,7 +79,7 @@ fn check_external(attach: &Object, state: &FabricState, out: &mut Violations) {
         _ => return,
     }
     out.rule_of_last(rules::EXTERNALATTACHMENT_STATIC_MISMATCH);
-    out.involving_last("External", &spec.external, &external.origin);
+    out.involving_last(Kind::External, &spec.external, &external.origin);
 }
 
 /// `:381-401`: no other attachment of the Connection uses the same VLAN.
@@ -118,7 +119,7 @@ fn check_vlan(attach: &Object, state: &FabricState, out: &mut Violations) {
     );
     out.rule_of_last(rules::EXTERNALATTACHMENT_VLAN_IN_USE);
     if let Some(entry) = entry {
-        out.involving_last("ExternalAttachment", other, &entry.origin);
+        out.involving_last(Kind::ExternalAttachment, other, &entry.origin);
     }
 }
 

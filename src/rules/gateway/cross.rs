@@ -8,6 +8,7 @@
 
 use super::{GatewayGroupMembership, Object};
 use crate::finding::rules;
+use crate::kind::Kind;
 use crate::rules::state::{FabricState, GatewayIndex, Origin};
 use crate::rules::{Context, Release, Violations, net};
 
@@ -48,7 +49,7 @@ pub(super) fn validate(gateway: &Object, state: &FabricState, ctx: &Context, out
             );
             out.rule_of_last(rules::GATEWAY_ADDRESS_IN_USE);
             involve(
-                others.all().map(|h| (h.kind, h.name.as_str(), &h.origin)),
+                others.all().map(|h| (&h.kind, h.name.as_str(), &h.origin)),
                 out,
             );
         }
@@ -70,7 +71,7 @@ pub(super) fn validate(gateway: &Object, state: &FabricState, ctx: &Context, out
             );
             out.rule_of_last(rules::GATEWAY_ADDRESS_IN_USE);
             involve(
-                others.all().map(|h| (h.kind, h.name.as_str(), &h.origin)),
+                others.all().map(|h| (&h.kind, h.name.as_str(), &h.origin)),
                 out,
             );
         }
@@ -96,7 +97,7 @@ fn check_group(
     );
     state.lookup(
         &state.gateway_groups,
-        "GatewayGroup",
+        Kind::GatewayGroup,
         &group.name,
         &at,
         "the check that the gateway's group exists",
@@ -124,7 +125,7 @@ fn check_group(
         );
         out.rule_of_last(rules::GATEWAY_GROUP_FULL);
         involve(
-            others.all().map(|h| (h.kind, h.name.as_str(), &h.origin)),
+            others.all().map(|h| (&h.kind, h.name.as_str(), &h.origin)),
             out,
         );
     }
@@ -132,11 +133,11 @@ fn check_group(
 
 /// Marks the violation recorded last as about each of `holders` (kind, name, origin) too.
 fn involve<'a>(
-    holders: impl Iterator<Item = (&'a str, &'a str, &'a Origin)>,
+    holders: impl Iterator<Item = (&'a Kind, &'a str, &'a Origin)>,
     out: &mut Violations,
 ) {
     for (kind, name, origin) in holders {
-        out.involving_last(kind, name, origin);
+        out.involving_last(kind.clone(), name, origin);
     }
 }
 

@@ -10,6 +10,7 @@
 
 use super::{PeeringEntry, PeeringSpec, side_names, side_pointer};
 use crate::finding::rules;
+use crate::kind::Kind;
 use crate::rules::state::FabricState;
 use crate::rules::{Violations, net};
 
@@ -174,7 +175,7 @@ pub(super) fn validate(name: &str, spec: &PeeringSpec, state: &FabricState, out:
 /// Marks the violation recorded last as about GatewayPeering `name` of the state too.
 fn involve_peering(state: &FabricState, name: &str, out: &mut Violations) {
     if let Some(entry) = state.gateway_peerings.get(name) {
-        out.involving_last("GatewayPeering", name, &entry.origin);
+        out.involving_last(Kind::GatewayPeering, name, &entry.origin);
     }
 }
 

@@ -11,6 +11,7 @@ use ipnet::IpNet;
 use super::acl::rule_label;
 use super::{AclEndpoint, EXTERNAL_PREFIX, PeeringSpec, side_names, side_pointer};
 use crate::finding::rules;
+use crate::kind::Kind;
 use crate::rules::backticked;
 use crate::rules::state::{Entry, FabricState};
 use crate::rules::vpc::Object as Vpc;
@@ -36,7 +37,7 @@ pub(super) fn validate(
         if let Some(external) = side.strip_prefix(EXTERNAL_PREFIX) {
             state.lookup(
                 &state.externals,
-                "External",
+                Kind::External,
                 external,
                 &at,
                 "the check that the peered External exists",
@@ -47,7 +48,7 @@ pub(super) fn validate(
         }
         let Some(vpc) = state.lookup(
             &state.vpcs,
-            "VPC",
+            Kind::Vpc,
             side,
             &at,
             "the check that the exposed prefixes belong to the VPC",
@@ -92,7 +93,7 @@ fn check_exposed(side: &str, spec: &PeeringSpec, vpc: &Entry<Vpc>, out: &mut Vio
                     ),
                 );
                 out.rule_of_last(rules::GATEWAYPEERING_EXPOSE_OUTSIDE_VPC);
-                out.involving_last("VPC", side, &vpc.origin);
+                out.involving_last(Kind::Vpc, side, &vpc.origin);
             }
             if !ip.vpc_subnet.is_empty() && !subnets.is_some_and(|s| s.contains_key(&ip.vpc_subnet))
             {
@@ -106,7 +107,7 @@ fn check_exposed(side: &str, spec: &PeeringSpec, vpc: &Entry<Vpc>, out: &mut Vio
                     ),
                 );
                 out.rule_of_last(rules::GATEWAYPEERING_SUBNET_MISSING);
-                out.involving_last("VPC", side, &vpc.origin);
+                out.involving_last(Kind::Vpc, side, &vpc.origin);
             }
         }
     }
@@ -176,7 +177,7 @@ fn check_acl_subnet(
             ),
         );
         out.rule_of_last(rules::GATEWAYPEERING_SUBNET_MISSING);
-        out.involving_last("VPC", side, &vpc.origin);
+        out.involving_last(Kind::Vpc, side, &vpc.origin);
     }
 }
 

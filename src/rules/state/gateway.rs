@@ -10,6 +10,7 @@ use std::net::IpAddr;
 use ipnet::IpNet;
 
 use super::{FabricState, Origin};
+use crate::kind::Kind;
 use crate::rules::gatewaypeering::{Exposed, exposed};
 use crate::rules::net;
 
@@ -21,7 +22,7 @@ const PEERING_SIDE_LABEL: &str = "vpc.gateway.githedgehog.com/";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Holder {
     /// `Gateway` or `Switch`.
-    pub kind: &'static str,
+    pub kind: Kind,
     /// Its name.
     pub name: String,
     /// Where it is written.
@@ -155,7 +156,7 @@ impl<'a> Others<'a> {
     /// group twice), so `gateway`'s own entries are found by binary search.
     fn of(holders: Option<&'a Vec<Holder>>, gateway: &'a str) -> Self {
         let holders = holders.map_or(&[][..], Vec::as_slice);
-        let gateways = &holders[..holders.partition_point(|h| h.kind == "Gateway")];
+        let gateways = &holders[..holders.partition_point(|h| h.kind == Kind::Gateway)];
         let own = gateways.partition_point(|h| h.name.as_str() <= gateway)
             - gateways.partition_point(|h| h.name.as_str() < gateway);
         Others {
@@ -175,7 +176,7 @@ impl<'a> Others<'a> {
         let gateway = self.gateway;
         self.holders
             .iter()
-            .filter(move |h| !(h.kind == "Gateway" && h.name == gateway))
+            .filter(move |h| !(h.kind == Kind::Gateway && h.name == gateway))
     }
 }
 
@@ -196,7 +197,7 @@ impl GatewayIndex {
         for (name, entry) in state.gateways.iter() {
             let spec = &entry.object.spec;
             let holder = Holder {
-                kind: "Gateway",
+                kind: Kind::Gateway,
                 name: name.to_owned(),
                 origin: entry.origin.clone(),
             };
@@ -216,7 +217,7 @@ impl GatewayIndex {
         for (name, entry) in state.switches.iter() {
             let spec = &entry.object.spec;
             let holder = Holder {
-                kind: "Switch",
+                kind: Kind::Switch,
                 name: name.to_owned(),
                 origin: entry.origin.clone(),
             };

@@ -20,13 +20,9 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
-use super::{Typed, Violations};
-use super::{
-    connection, external, externalattachment, externalpeering, gateway as gateway_kind,
-    gatewaygroup, gatewaypeering, ipv4namespace, server, switch, switchgroup, vlannamespace,
-    vpc as vpc_kind, vpcattachment, vpcpeering,
-};
+use super::{Typed, Violations, gatewaygroup};
 use crate::finding::rules;
+use crate::kind::{Kind, kinds};
 pub use attachments::AttachmentIndex;
 pub use gateway::GatewayIndex;
 pub use vpc::VpcIndex;
@@ -161,8 +157,8 @@ pub struct Member {
 /// A name that the state lacks for a known reason, so that a lookup can say why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Withdrawn {
-    /// The kind (`VPC`).
-    pub kind: String,
+    /// The kind.
+    pub kind: Kind,
     /// `metadata.name`.
     pub name: String,
     /// Where it was defined.
@@ -186,9 +182,10 @@ pub enum WithdrawnBecause {
     Pending,
 }
 
-/// Generates the per-kind stores of [`FabricState`] and the sorting of members into them.
+/// Generates the per-kind stores of [`FabricState`] and the sorting of members into them,
+/// from the table of [`kinds!`](crate::kind).
 macro_rules! stores {
-    ($($kind:literal => $field:ident: $variant:ident($module:ident)),* $(,)?) => {
+    (ruled { $($kind:literal => $variant:ident($module:ident) $field:ident,)* } $($unruled:tt)*) => {
         /// The fabric's objects, by kind, with the indexes the cross-object rules use.
         #[derive(Debug, Default)]
         pub struct FabricState {
@@ -196,7 +193,7 @@ macro_rules! stores {
             pub references: References,
             $(
                 #[doc = concat!("Every ", $kind, ".")]
-                pub $field: Objects<$module::Object>,
+                pub $field: Objects<super::$module::Object>,
             )*
             /// The SwitchProfiles the fabric has built in (for its config).
             pub switch_profiles: Objects<profiles::Object>,
@@ -228,53 +225,48 @@ macro_rules! stores {
             }
 
             /// Where the `kind` object `name` of the state was written, if the state holds it.
-            pub fn origin_of(&self, kind: &str, name: &str) -> Option<&Origin> {
+            pub fn origin_of(&self, kind: &Kind, name: &str) -> Option<&Origin> {
                 match kind {
-                    $($kind => self.$field.get(name).map(|entry| &entry.origin),)*
+                    $(Kind::$variant => self.$field.get(name).map(|entry| &entry.origin),)*
                     _ => None,
                 }
             }
 
             /// Where the `kind` object `name` was defined and why the state lacks that
             /// version, when it lacks it for a known reason (see [`Objects::withdrawn`]).
-            pub fn withdrawn_of(&self, kind: &str, name: &str) -> Option<&(Origin, WithdrawnBecause)> {
+            pub fn withdrawn_of(&self, kind: &Kind, name: &str) -> Option<&(Origin, WithdrawnBecause)> {
                 match kind {
-                    $($kind => self.$field.withdrawn(name),)*
+                    $(Kind::$variant => self.$field.withdrawn(name),)*
                     _ => None,
                 }
             }
 
             /// The name of a `kind` object the state holds (readable or not) that `name` is
             /// probably a typo of: what a reference to a missing `name` meant.
-            pub fn typo_of(&self, kind: &str, name: &str) -> Option<&str> {
+            pub fn typo_of(&self, kind: &Kind, name: &str) -> Option<&str> {
                 let near = |candidate: &&str| crate::similar::likely_typo(candidate, name);
                 match kind {
-                    $($kind => self.$field.live.keys()
+                    $(Kind::$variant => self.$field.live.keys()
                         .chain(self.$field.unreadable.keys())
                         .map(String::as_str)
                         .find(near),)*
-                    "SwitchProfile" => self.switch_profiles.live.keys().map(String::as_str).find(near),
+                    Kind::SwitchProfile => self.switch_profiles.live.keys().map(String::as_str).find(near),
                     _ => None,
                 }
             }
 
-            /// Whether objects of `kind` are part of the state (the kinds with rules).
-            pub fn has_kind(kind: &str) -> bool {
-                matches!(kind, $($kind)|*)
-            }
-
             /// The `kind` object `name` of the state, if it holds it readable.
-            pub fn typed(&self, kind: &str, name: &str) -> Option<Typed> {
+            pub fn typed(&self, kind: &Kind, name: &str) -> Option<Typed> {
                 match kind {
-                    $($kind => self.$field.get(name).map(|entry| Typed::$variant(entry.object.clone())),)*
+                    $(Kind::$variant => self.$field.get(name).map(|entry| Typed::$variant(entry.object.clone())),)*
                     _ => None,
                 }
             }
 
             /// Takes the `kind` object `name` out of the live objects.
-            fn remove(&mut self, kind: &str, name: &str) {
+            fn remove(&mut self, kind: &Kind, name: &str) {
                 match kind {
-                    $($kind => {
+                    $(Kind::$variant => {
                         self.$field.live.remove(name);
                     })*
                     _ => {}
@@ -283,9 +275,9 @@ macro_rules! stores {
 
             /// Records that the fabric holds the `kind` object `name`, written at `origin`,
             /// whose contents cannot be read.
-            pub fn hold_unreadable(&mut self, kind: &str, name: &str, origin: Origin) {
+            pub fn hold_unreadable(&mut self, kind: &Kind, name: &str, origin: Origin) {
                 match kind {
-                    $($kind => {
+                    $(Kind::$variant => {
                         self.$field.unreadable.insert(name.to_owned(), origin);
                     })*
                     _ => {}
@@ -293,8 +285,8 @@ macro_rules! stores {
             }
 
             fn withdraw(&mut self, withdrawn: Withdrawn) {
-                let store = match withdrawn.kind.as_str() {
-                    $($kind => &mut self.$field.withdrawn,)*
+                let store = match withdrawn.kind {
+                    $(Kind::$variant => &mut self.$field.withdrawn,)*
                     _ => return,
                 };
                 store
@@ -305,23 +297,7 @@ macro_rules! stores {
     };
 }
 
-stores! {
-    "VPC" => vpcs: Vpc(vpc_kind),
-    "VPCAttachment" => vpc_attachments: VpcAttachment(vpcattachment),
-    "VPCPeering" => vpc_peerings: VpcPeering(vpcpeering),
-    "IPv4Namespace" => ipv4_namespaces: Ipv4Namespace(ipv4namespace),
-    "External" => externals: External(external),
-    "ExternalAttachment" => external_attachments: ExternalAttachment(externalattachment),
-    "ExternalPeering" => external_peerings: ExternalPeering(externalpeering),
-    "Connection" => connections: Connection(connection),
-    "Switch" => switches: Switch(switch),
-    "Server" => servers: Server(server),
-    "SwitchGroup" => switch_groups: SwitchGroup(switchgroup),
-    "VLANNamespace" => vlan_namespaces: VlanNamespace(vlannamespace),
-    "Gateway" => gateways: Gateway(gateway_kind),
-    "GatewayGroup" => gateway_groups: GatewayGroup(gatewaygroup),
-    "GatewayPeering" => gateway_peerings: GatewayPeering(gatewaypeering),
-}
+kinds!(stores);
 
 impl FabricState {
     /// [`FabricState::build_at`] the newest release: for unit tests of rules whose verdict
@@ -411,7 +387,7 @@ impl FabricState {
 
     /// Takes the `kind` object `name` out of the state, as the fabric deletes it; call
     /// [`FabricState::reindex`] after the last.
-    pub fn delete(&mut self, kind: &str, name: &str) {
+    pub fn delete(&mut self, kind: &Kind, name: &str) {
         self.remove(kind, name);
     }
 
@@ -435,7 +411,7 @@ impl FabricState {
     pub fn lookup<'s, T>(
         &self,
         objects: &'s Objects<T>,
-        kind: &str,
+        kind: Kind,
         name: &str,
         pointer: &str,
         needed_for: &str,
@@ -477,7 +453,7 @@ impl FabricState {
     /// policy says.
     pub fn missing(
         &self,
-        kind: &str,
+        kind: Kind,
         name: &str,
         pointer: &str,
         needed_for: &str,
@@ -485,7 +461,7 @@ impl FabricState {
     ) {
         // A name one slip from an object the fabric has is a typo, whatever the policy:
         // moving the file would leave the fabric to refuse it (`dbb` where `db` exists).
-        if let Some(meant) = self.typo_of(kind, name) {
+        if let Some(meant) = self.typo_of(&kind, name) {
             out.error(
                 pointer,
                 format!(
@@ -514,7 +490,7 @@ impl FabricState {
                 );
                 out.rule_of_last(rules::REF_MISSING);
                 out.missing_last(super::Missing {
-                    kind: kind.to_owned(),
+                    kind,
                     name: name.to_owned(),
                     needed_for: needed_for.to_owned(),
                 });
@@ -534,8 +510,8 @@ impl FabricState {
         references: References,
     ) -> Self {
         let members = objects.iter().filter_map(|(path, object)| {
-            let kind = object.get("kind")?.as_str()?;
-            let (_, typed) = super::admit_typed(kind, object, ctx);
+            let kind = Kind::from_name(object.get("kind")?.as_str()?);
+            let (_, typed) = super::admit_typed(&kind, object, ctx);
             Some(Member {
                 object: typed?,
                 origin: Origin {

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 
 use super::FabricState;
+use crate::kind::Kind;
 use crate::rules::connection::{LAST_WITH_MCLAG, mclag_validated};
 use crate::rules::{Release, net};
 
@@ -38,7 +39,7 @@ pub struct WiringIndex {
 
 /// A switch or gateway holding a protocol or VTEP IP: its kind (`Switch`, `Gateway`) and
 /// name.
-pub type Holder = (&'static str, String);
+pub type Holder = (Kind, String);
 
 /// The address of a link or management `ip` (a prefix), when it parses, as Go keys them.
 fn prefix_addr(ip: &str) -> Option<IpAddr> {
@@ -93,7 +94,7 @@ impl WiringIndex {
             if let Some(addr) = prefix_addr(&spec.ip) {
                 push(&mut index.management_ips, addr, name);
             }
-            let holder = || ("Switch", name.to_owned());
+            let holder = || (Kind::Switch, name.to_owned());
             if !spec.protocol_ip.is_empty() {
                 push_holder(&mut index.protocol_ips, &spec.protocol_ip, holder());
             }
@@ -103,7 +104,7 @@ impl WiringIndex {
         }
         for (name, entry) in state.gateways.iter() {
             let spec = &entry.object.spec;
-            let holder = || ("Gateway", name.to_owned());
+            let holder = || (Kind::Gateway, name.to_owned());
             if let Some(ip) = spec.protocol_ip.as_deref().filter(|ip| !ip.is_empty()) {
                 push_holder(&mut index.protocol_ips, ip, holder());
             }
@@ -210,7 +211,7 @@ fn other_holders<'s>(
     holders
         .into_iter()
         .flatten()
-        .filter(move |(kind, name)| !(*kind == "Switch" && name == except))
+        .filter(move |(kind, name)| !(*kind == Kind::Switch && name == except))
 }
 
 #[cfg(test)]

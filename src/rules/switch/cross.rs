@@ -15,6 +15,7 @@ use super::mclag::{self, Uniqueness};
 use super::ports::{self, Profile};
 use super::{Object, SwitchSpec};
 use crate::finding::rules;
+use crate::kind::Kind;
 use crate::rules::backticked;
 
 /// Every cross-object rule of `object`.
@@ -41,7 +42,7 @@ fn validate_vlan_namespaces(spec: &SwitchSpec, state: &FabricState, out: &mut Vi
     for (position, name) in spec.vlan_namespaces.iter().enumerate() {
         let Some(entry) = state.lookup(
             &state.vlan_namespaces,
-            "VLANNamespace",
+            Kind::VlanNamespace,
             name,
             pointer,
             "the switch's VLAN namespace check",
@@ -76,8 +77,8 @@ fn validate_vlan_namespaces(spec: &SwitchSpec, state: &FabricState, out: &mut Vi
                 };
                 out.error(pointer, message);
                 out.rule_of_last(rules::SWITCH_VLAN_NAMESPACE_OVERLAP);
-                out.involving_last("VLANNamespace", name, origin);
-                out.involving_last("VLANNamespace", other, other_origin);
+                out.involving_last(Kind::VlanNamespace, name, origin);
+                out.involving_last(Kind::VlanNamespace, other, other_origin);
             }
             seen.push((position, name, origin, range));
         }
@@ -105,7 +106,7 @@ fn validate_groups(spec: &SwitchSpec, state: &FabricState, out: &mut Violations)
         }
         state.lookup(
             &state.switch_groups,
-            "SwitchGroup",
+            Kind::SwitchGroup,
             group,
             pointer,
             "the switch group check",
@@ -187,14 +188,14 @@ fn validate_unique_values(
             format!(
                 "management IP `{}` is already used by Switch `{other}` ({}): give each switch its own",
                 prefix.addr(),
-                origin(state, "Switch", other)
+                origin(state, &Kind::Switch, other)
             ),
         );
         out.rule_of_last(rules::SWITCH_ADDRESS_IN_USE);
-        involve(state, "Switch", other, out);
+        involve(state, &Kind::Switch, other, out);
     }
     // Go lists gateways only in a fabric that has them (`:349-370`).
-    let counts = |(kind, _): &&(&str, String)| config.enable_gateway || *kind == "Switch";
+    let counts = |(kind, _): &&(Kind, String)| config.enable_gateway || *kind == Kind::Switch;
     if !spec.protocol_ip.is_empty()
         && let Some(other) = index
             .protocol_ip_holders(&spec.protocol_ip, name)
@@ -209,7 +210,7 @@ fn validate_unique_values(
             ),
         );
         out.rule_of_last(rules::SWITCH_ADDRESS_IN_USE);
-        involve(state, other.0, &other.1, out);
+        involve(state, &other.0, &other.1, out);
     }
     if !spec.is_leaf() {
         return;
@@ -229,11 +230,11 @@ fn validate_unique_values(
             "/spec/asn",
             format!(
                 "leaf ASN `{asn}` is already used by leaf `{other}` ({}): give each leaf its own",
-                origin(state, "Switch", other)
+                origin(state, &Kind::Switch, other)
             ),
         );
         out.rule_of_last(rules::SWITCH_ASN_IN_USE);
-        involve(state, "Switch", other, out);
+        involve(state, &Kind::Switch, other, out);
     }
     if !spec.vtep_ip.is_empty()
         && let Some(other) = index.vtep_ip_holders(&spec.vtep_ip, name).find(counts)
@@ -247,13 +248,13 @@ fn validate_unique_values(
             ),
         );
         out.rule_of_last(rules::SWITCH_ADDRESS_IN_USE);
-        involve(state, other.0, &other.1, out);
+        involve(state, &other.0, &other.1, out);
     }
 }
 
 /// Where the switch or gateway `name` is written.
-fn origin_of<'s>(state: &'s FabricState, kind: &str, name: &str) -> Option<&'s Origin> {
-    if kind == "Gateway" {
+fn origin_of<'s>(state: &'s FabricState, kind: &Kind, name: &str) -> Option<&'s Origin> {
+    if *kind == Kind::Gateway {
         state.gateways.get(name).map(|e| &e.origin)
     } else {
         state.switches.get(name).map(|e| &e.origin)
@@ -261,19 +262,19 @@ fn origin_of<'s>(state: &'s FabricState, kind: &str, name: &str) -> Option<&'s O
 }
 
 /// [`origin_of`], as the messages show it.
-fn origin(state: &FabricState, kind: &str, name: &str) -> String {
+fn origin(state: &FabricState, kind: &Kind, name: &str) -> String {
     origin_of(state, kind, name).map_or_else(String::new, ToString::to_string)
 }
 
 /// Marks the violation recorded last as about the switch or gateway `name` too.
-fn involve(state: &FabricState, kind: &str, name: &str, out: &mut Violations) {
+fn involve(state: &FabricState, kind: &Kind, name: &str, out: &mut Violations) {
     if let Some(origin) = origin_of(state, kind, name) {
-        out.involving_last(kind, name, origin);
+        out.involving_last(kind.clone(), name, origin);
     }
 }
 
 /// ``Switch `leaf-01` (raw/wiring.yaml:12)``.
-fn described(state: &FabricState, (kind, name): &(&str, String)) -> String {
+fn described(state: &FabricState, (kind, name): &(Kind, String)) -> String {
     format!("{kind} `{name}` ({})", origin(state, kind, name))
 }
 

@@ -8,6 +8,7 @@ use super::super::state::{Entry, FabricState};
 use super::super::{Release, Violations};
 use super::{Object, SwitchSpec};
 use crate::finding::rules;
+use crate::kind::Kind;
 use crate::rules::connection::mclag_validated;
 
 /// What the uniqueness checks of a leaf do with its MCLAG redundancy at a release.
@@ -69,7 +70,7 @@ pub(super) fn validate_same_as_peer(
             ),
         );
         out.rule_of_last(rules::SWITCH_MCLAG_PEER_MISMATCH);
-        out.involving_last("Switch", peer, &entry.origin);
+        out.involving_last(Kind::Switch, peer, &entry.origin);
     }
     if !spec.vtep_ip.is_empty() && !other.vtep_ip.is_empty() && spec.vtep_ip != other.vtep_ip {
         out.error(
@@ -80,12 +81,13 @@ pub(super) fn validate_same_as_peer(
             ),
         );
         out.rule_of_last(rules::SWITCH_MCLAG_PEER_MISMATCH);
-        out.involving_last("Switch", peer, &entry.origin);
+        out.involving_last(Kind::Switch, peer, &entry.origin);
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use crate::kind::Kind;
     use serde_json::{Value, json};
 
     use crate::rules::config::FabricConfig;
@@ -127,8 +129,8 @@ mod tests {
         objects.push(("raw/switch.yaml", subject.clone()));
         let state = FabricState::of_objects(&objects, &ctx, References::Strict);
         let name = subject["metadata"]["name"].as_str().unwrap();
-        let mut found = admit("Switch", subject, &ctx);
-        let typed = state.typed("Switch", name).unwrap();
+        let mut found = admit(&Kind::Switch, subject, &ctx);
+        let typed = state.typed(&Kind::Switch, name).unwrap();
         found.extend(
             cross_check(&typed, &state, &ctx)
                 .into_iter()

@@ -11,6 +11,7 @@ use super::super::state::profiles::{PortProfile, SwitchProfileSpec};
 use super::super::{Release, Violations, pointer_segment};
 use super::SwitchSpec;
 use crate::finding::rules;
+use crate::kind::Kind;
 use crate::rules::backticked;
 
 /// The switch's profile, named for the messages.
@@ -29,7 +30,7 @@ impl Profile<'_> {
     pub(super) fn error(&self, out: &mut Violations, pointer: impl Into<String>, message: String) {
         out.error(pointer, message);
         out.rule_of_last(rules::SWITCH_PROFILE_MISMATCH);
-        out.involving_last("SwitchProfile", self.name, self.origin);
+        out.involving_last(Kind::SwitchProfile, self.name, self.origin);
     }
 }
 

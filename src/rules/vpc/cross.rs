@@ -16,6 +16,7 @@ use std::fmt::Write as _;
 
 use super::{Object, Subnet, hostbgp};
 use crate::finding::rules;
+use crate::kind::Kind;
 use crate::rules::state::FabricState;
 use crate::rules::{Context, Release, Violations, net, pointer_segment};
 
@@ -37,7 +38,7 @@ pub fn validate_cross(vpc: &Object, state: &FabricState, ctx: &Context, out: &mu
     let spec = &vpc.spec;
     let ipv4_namespace = state.lookup(
         &state.ipv4_namespaces,
-        "IPv4Namespace",
+        Kind::Ipv4Namespace,
         &spec.ipv4_namespace,
         "/spec/ipv4Namespace",
         "the check that the VPC's subnets lie inside it",
@@ -45,7 +46,7 @@ pub fn validate_cross(vpc: &Object, state: &FabricState, ctx: &Context, out: &mu
     );
     let vlan_namespace = state.lookup(
         &state.vlan_namespaces,
-        "VLANNamespace",
+        Kind::VlanNamespace,
         &spec.vlan_namespace,
         "/spec/vlanNamespace",
         "the check that the VPC's VLANs lie inside it",
@@ -67,7 +68,7 @@ pub fn validate_cross(vpc: &Object, state: &FabricState, ctx: &Context, out: &mu
                     ),
                 );
                 out.rule_of_last(rules::VPC_SUBNET_OUTSIDE_NAMESPACE);
-                out.involving_last("IPv4Namespace", &spec.ipv4_namespace, &namespace.origin);
+                out.involving_last(Kind::Ipv4Namespace, &spec.ipv4_namespace, &namespace.origin);
             }
             let subject = Overlapping {
                 described: format!("subnet `{name}` ({prefix})"),
@@ -92,7 +93,7 @@ pub fn validate_cross(vpc: &Object, state: &FabricState, ctx: &Context, out: &mu
                     ),
                 );
                 out.rule_of_last(rules::VPC_SUBNET_OUTSIDE_NAMESPACE);
-                out.involving_last("IPv4Namespace", &spec.ipv4_namespace, &namespace.origin);
+                out.involving_last(Kind::Ipv4Namespace, &spec.ipv4_namespace, &namespace.origin);
             }
             let subject = Overlapping {
                 described: format!("hostBGP extra prefix {prefix} of subnet `{name}`"),
@@ -117,7 +118,7 @@ pub fn validate_cross(vpc: &Object, state: &FabricState, ctx: &Context, out: &mu
                 ),
             );
             out.rule_of_last(rules::VPC_VLAN_OUTSIDE_NAMESPACE);
-            out.involving_last("VLANNamespace", &spec.vlan_namespace, &namespace.origin);
+            out.involving_last(Kind::VlanNamespace, &spec.vlan_namespace, &namespace.origin);
         }
         check_vlan_taken(vpc, name, subnet, &at, state, out);
         // fabric v0.115.4 api/vpc/v1beta1/vpc_types.go:99-111 (`VPCDHCP`) has no `dhcp.relayVPC`
@@ -159,7 +160,7 @@ fn check_relay_vpc(
     }
     state.lookup(
         &state.vpcs,
-        "VPC",
+        Kind::Vpc,
         relay_vpc,
         &at,
         "the check that the DHCP relay VPC exists",
@@ -289,7 +290,7 @@ fn check_vlan_taken(
 /// Marks the violation recorded last as about VPC `name` of the state too.
 fn involve_vpc(state: &FabricState, name: &str, out: &mut Violations) {
     if let Some(entry) = state.vpcs.get(name) {
-        out.involving_last("VPC", name, &entry.origin);
+        out.involving_last(Kind::Vpc, name, &entry.origin);
     }
 }
 

@@ -7,6 +7,7 @@
 //! that needs an object the state lacks is skipped (the lookup already said why).
 
 use crate::finding::rules;
+use crate::kind::Kind;
 use crate::rules::connection::{Object as Connection, mclag_validated};
 use crate::rules::state::profiles::{self, Absent};
 use crate::rules::state::{Entry, FabricState};
@@ -58,7 +59,7 @@ pub fn validate_cross(
     let target = find_subnet(state, vpc_name, subnet_name, out);
     let connection = state.lookup(
         &state.connections,
-        "Connection",
+        Kind::Connection,
         connection_name,
         "/spec/connection",
         "the check of the connection's type and switches",
@@ -102,7 +103,7 @@ fn find_subnet<'s>(
 ) -> Option<Target<'s>> {
     let vpc = state.lookup(
         &state.vpcs,
-        "VPC",
+        Kind::Vpc,
         vpc_name,
         "/spec/subnet",
         "the check against the VPC and its subnet",
@@ -132,7 +133,7 @@ fn find_subnet<'s>(
         ),
     );
     out.rule_of_last(rules::VPCATTACHMENT_SUBNET_MISSING);
-    out.involving_last("VPC", vpc_name, &vpc.origin);
+    out.involving_last(Kind::Vpc, vpc_name, &vpc.origin);
     Some(target)
 }
 
@@ -172,7 +173,7 @@ fn check_connection(
             ),
         );
         out.rule_of_last(rules::VPCATTACHMENT_CONNECTION_TYPE);
-        out.involving_last("Connection", name, &connection.origin);
+        out.involving_last(Kind::Connection, name, &connection.origin);
         return;
     }
     if let Some(target) = target {
@@ -187,8 +188,8 @@ fn check_connection(
                 ),
             );
             out.rule_of_last(rules::VPCATTACHMENT_MODE_UNSUPPORTED);
-            out.involving_last("Connection", name, &connection.origin);
-            out.involving_last("VPC", &vpc.metadata.name, &target.vpc.origin);
+            out.involving_last(Kind::Connection, name, &connection.origin);
+            out.involving_last(Kind::Vpc, &vpc.metadata.name, &target.vpc.origin);
         }
         // `:218-220`
         if target.host_bgp() && spec.unbundled.is_none() {
@@ -200,8 +201,8 @@ fn check_connection(
                 ),
             );
             out.rule_of_last(rules::VPCATTACHMENT_HOST_BGP);
-            out.involving_last("VPC", &vpc.metadata.name, &target.vpc.origin);
-            out.involving_last("Connection", name, &connection.origin);
+            out.involving_last(Kind::Vpc, &vpc.metadata.name, &target.vpc.origin);
+            out.involving_last(Kind::Connection, name, &connection.origin);
         }
     }
     let switches = server_switches(spec, ctx.release);
@@ -215,12 +216,12 @@ fn check_connection(
             ),
         );
         out.rule_of_last(rules::VPCATTACHMENT_CONNECTION_TYPE);
-        out.involving_last("Connection", name, &connection.origin);
+        out.involving_last(Kind::Connection, name, &connection.origin);
     }
     for switch_name in switches {
         let Some(switch) = state.lookup(
             &state.switches,
-            "Switch",
+            Kind::Switch,
             switch_name,
             "/spec/connection",
             "the check of the switch's VLANNamespaces and SwitchProfile",
@@ -264,7 +265,7 @@ fn switch_profile<'s>(
             ),
         );
         out.rule_of_last(rules::SWITCH_PROFILE_MISSING);
-        out.involving_last("Switch", &sw.metadata.name, &switch.origin);
+        out.involving_last(Kind::Switch, &sw.metadata.name, &switch.origin);
     }
     None
 }
@@ -297,8 +298,8 @@ fn check_switch(
             ),
         );
         out.rule_of_last(rules::VPCATTACHMENT_SWITCH_VLAN_NAMESPACE);
-        out.involving_last("Switch", switch_name, &switch.origin);
-        out.involving_last("VPC", vpc_name, &target.vpc.origin);
+        out.involving_last(Kind::Switch, switch_name, &switch.origin);
+        out.involving_last(Kind::Vpc, vpc_name, &target.vpc.origin);
     }
     if let Some(profile) = profile {
         check_mode(connection, switch, profile, target, out);
@@ -314,8 +315,8 @@ fn check_switch(
             ),
         );
         out.rule_of_last(rules::VPCATTACHMENT_HOST_BGP);
-        out.involving_last("Switch", switch_name, &switch.origin);
-        out.involving_last("VPC", vpc_name, &target.vpc.origin);
+        out.involving_last(Kind::Switch, switch_name, &switch.origin);
+        out.involving_last(Kind::Vpc, vpc_name, &target.vpc.origin);
     }
 }
 
@@ -346,9 +347,9 @@ fn check_mode(
             ),
         );
         out.rule_of_last(rules::VPCATTACHMENT_MODE_UNSUPPORTED);
-        out.involving_last("VPC", &vpc.metadata.name, &target.vpc.origin);
-        out.involving_last("Switch", &sw.metadata.name, &switch.origin);
-        out.involving_last("SwitchProfile", profile_name, &profile.origin);
+        out.involving_last(Kind::Vpc, &vpc.metadata.name, &target.vpc.origin);
+        out.involving_last(Kind::Switch, &sw.metadata.name, &switch.origin);
+        out.involving_last(Kind::SwitchProfile, profile_name, &profile.origin);
     }
 }
 
@@ -371,7 +372,7 @@ fn check_unique(
     };
     let involve = |name: &str, out: &mut Violations| {
         if let Some(entry) = state.vpc_attachments.get(name) {
-            out.involving_last("VPCAttachment", name, &entry.origin);
+            out.involving_last(Kind::VpcAttachment, name, &entry.origin);
         }
     };
     if let Some(other) = index.same_subnet(attachment) {

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use hh_gitops::crosscheck::{self, Scope};
 use hh_gitops::finding::Finding;
+use hh_gitops::kind::Kind;
 use hh_gitops::manifest::{self, Value};
 use hh_gitops::plan::{FabricInput, ManagedFile, RawFile, RawOutcome};
 use hh_gitops::rules::config::FabricConfig;
@@ -173,7 +174,7 @@ pub fn read_cases(path: &Path) -> Vec<Case> {
 
 /// A Go test's object as a managed resource: defaulted, not validated.
 pub fn managed(object: &serde_json::Value, ctx: &Context, index: usize) -> ManagedFile {
-    let kind = object["kind"].as_str().unwrap_or_default().to_owned();
+    let kind = Kind::from_name(object["kind"].as_str().unwrap_or_default());
     let name = object["metadata"]["name"]
         .as_str()
         .unwrap_or_default()

@@ -100,7 +100,7 @@ impl<'a> From<&'a plan::PlannedResource> for PlannedResource<'a> {
     fn from(planned: &'a plan::PlannedResource) -> Self {
         let resource = &planned.resource;
         PlannedResource {
-            kind: &resource.kind,
+            kind: resource.kind.as_str(),
             api_version: &resource.api_version,
             plural: &resource.plural,
             name: &resource.name,
@@ -202,7 +202,7 @@ impl<'a> From<&'a plan::Displaces> for Displaces<'a> {
                 .leaving
                 .iter()
                 .map(|object| Leaving {
-                    kind: &object.kind,
+                    kind: object.kind.as_str(),
                     name: &object.name,
                     path: &object.path,
                     line: object.line,
@@ -313,7 +313,7 @@ pub fn missing(missing: &[plan::MissingObjects]) -> Vec<MissingReference<'_>> {
         .iter()
         .flat_map(|kind| &kind.objects)
         .map(|m| MissingReference {
-            kind: &m.kind,
+            kind: m.kind.as_str(),
             name: &m.name,
             references: m.references,
             path: &m.first().path,

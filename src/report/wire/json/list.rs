@@ -6,6 +6,7 @@ use serde_json::{Map, Value};
 
 use super::super::parts::Finding;
 use super::FORMAT_VERSION;
+use crate::kind::Kind;
 use crate::list;
 
 /// Everything `list` shows.
@@ -30,7 +31,7 @@ impl<'a> From<&'a list::Listing> for Listing<'a> {
         Listing {
             version: FORMAT_VERSION,
             command: "list",
-            kind: listing.kind.as_deref(),
+            kind: listing.kind.as_ref().map(Kind::as_str),
             fabrics: listing.fabrics.iter().map(FabricListing::from).collect(),
             unmatched_fabrics: &listing.unmatched_fabrics,
         }
@@ -57,7 +58,7 @@ impl<'a> From<&'a list::FabricListing> for FabricListing<'a> {
                 .kinds
                 .iter()
                 .map(|table| KindTable {
-                    kind: &table.kind,
+                    kind: table.kind.as_str(),
                     resources: table
                         .resources
                         .iter()

@@ -412,7 +412,7 @@ fn eslag_switches_must_share_a_redundancy_group_of_type_eslag() {
 fn the_type_and_within_vpc_are_immutable_and_within_vpc_must_exist() {
     let ctx = Context::fabricator_defaults();
     let typed = |spec: Value| -> Typed {
-        admit_typed("Connection", &object("Connection", "c", spec), &ctx)
+        admit_typed(&Kind::Connection, &object("Connection", "c", spec), &ctx)
             .1
             .unwrap()
     };
@@ -421,7 +421,9 @@ fn the_type_and_within_vpc_are_immutable_and_within_vpc_must_exist() {
         let mut members: Vec<Member> = switches()
             .iter()
             .map(|o| Member {
-                object: admit_typed(o["kind"].as_str().unwrap(), o, &ctx).1.unwrap(),
+                object: admit_typed(&Kind::from_name(o["kind"].as_str().unwrap()), o, &ctx)
+                    .1
+                    .unwrap(),
                 origin: Origin {
                     path: "managed/w.yaml".into(),
                     line: 1,

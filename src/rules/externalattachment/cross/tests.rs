@@ -2,6 +2,7 @@
 
 use serde_json::{Value, json};
 
+use crate::kind::Kind;
 use crate::rules::state::{FabricState, References};
 use crate::rules::{Context, CrossViolation, Severity, admit_typed, cross_check};
 
@@ -85,7 +86,7 @@ fn cross(
         .collect();
     all.push((&path, subject.clone()));
     let state = FabricState::of_objects(&all, &ctx, references);
-    let (_, typed) = admit_typed("ExternalAttachment", &subject, &ctx);
+    let (_, typed) = admit_typed(&Kind::ExternalAttachment, &subject, &ctx);
     cross_check(&typed.unwrap(), &state, &ctx)
 }
 

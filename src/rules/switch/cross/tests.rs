@@ -390,11 +390,11 @@ fn breakouts_are_immutable_while_roce_is_on() {
 fn update_findings(old: Value, new: Value) -> Vec<(String, Severity, String)> {
     let ctx = Context::fabricator_defaults();
     let typed = |spec: Value| -> Typed {
-        admit_typed("Switch", &switch("leaf-01", spec), &ctx)
+        admit_typed(&Kind::Switch, &switch("leaf-01", spec), &ctx)
             .1
             .unwrap()
     };
-    let namespace = admit_typed("VLANNamespace", &default_namespace(), &ctx)
+    let namespace = admit_typed(&Kind::VlanNamespace, &default_namespace(), &ctx)
         .1
         .unwrap();
     let members = [

@@ -2,6 +2,7 @@
 
 use serde_json::{Value, json};
 
+use crate::kind::Kind;
 use crate::rules::config::FabricConfig;
 use crate::rules::state::{FabricState, References};
 use crate::rules::{Context, CrossViolation, Severity, admit_typed, cross_check};
@@ -147,7 +148,7 @@ fn cross(
                          "metadata": {"name": "subject"}, "spec": subject});
     all.push(("raw/attach.yaml", subject.clone()));
     let state = FabricState::of_objects(&all, ctx, references);
-    let (_, typed) = admit_typed("VPCAttachment", &subject, ctx);
+    let (_, typed) = admit_typed(&Kind::VpcAttachment, &subject, ctx);
     cross_check(&typed.unwrap(), &state, ctx)
 }
 
