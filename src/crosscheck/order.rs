@@ -124,14 +124,22 @@ pub(super) fn blocked(
     }
     let mut waiting: BTreeSet<usize> = (0..steps.len()).collect();
     loop {
-        // What the waiting steps change: a delete waits only for referrers that a step
-        // changes (one that keeps referring is a problem of the final state, reported there).
-        let changing: BTreeSet<&Key> = waiting.iter().map(|&index| &steps[index].key).collect();
         let ready: Vec<usize> = waiting
             .iter()
             .copied()
             .filter(|index| !parked.contains_key(index))
             .collect();
+        // What the waiting steps change: a delete waits only for referrers that a step
+        // changes (one that keeps referring is a problem of the final state, reported there).
+        // Only deletes read it: without one ready, sorting every waiting key is skipped.
+        let changing: BTreeSet<&Key> = if ready
+            .iter()
+            .any(|&index| matches!(steps[index].action, Action::Delete))
+        {
+            waiting.iter().map(|&index| &steps[index].key).collect()
+        } else {
+            BTreeSet::new()
+        };
         let tried = parallel::map(&ready, |&index| {
             let step = &steps[index];
             if step.reported {
