@@ -23,7 +23,7 @@
 //! - a delete: no object of the fabric as it stands refers to it (the delete webhooks,
 //!   `pkg/ctrl/*_wh.go`, refuse a delete while referrers exist).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::fabric::{Action, Key, Objects, Step};
 use crate::parallel;
@@ -84,13 +84,16 @@ pub(super) fn blocked(
     if steps.is_empty() {
         return Vec::new();
     }
-    let mut to_create: BTreeMap<Key, usize> = BTreeMap::new();
+    // The objects the change creates, by key (borrowed from the steps), with their step:
+    // hashed, as they are only looked up, and a search of a map of every object of a big
+    // fabric compared thousands of bytes per lookup.
+    let mut to_create: HashMap<&Key, usize> = HashMap::new();
     for (index, step) in steps.iter().enumerate() {
         if matches!(step.action, Action::Put(_)) && !base.holds(&step.key) {
-            to_create.insert(step.key.clone(), index);
+            to_create.insert(&step.key, index);
         }
     }
-    let pending_creates = to_create.iter().map(|((kind, name), &index)| Withdrawn {
+    let pending_creates = to_create.iter().map(|(&(kind, name), &index)| Withdrawn {
         kind: kind.clone(),
         name: name.clone(),
         origin: steps[index].origin.clone(),
@@ -112,7 +115,7 @@ pub(super) fn blocked(
     // Steps waiting for objects this change creates are parked until those exist: each
     // with how many it still waits for, and by the key it waits for.
     let mut parked: BTreeMap<usize, usize> = BTreeMap::new();
-    let mut parked_on: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
+    let mut parked_on: HashMap<Key, Vec<usize>> = HashMap::new();
     for (index, step) in steps.iter().enumerate() {
         let later = to_be_created(step, &to_create);
         if !later.is_empty() && !step.reported {
@@ -194,7 +197,7 @@ pub(super) fn blocked(
 }
 
 /// The objects `step` refers to that this change creates and that do not exist yet.
-fn to_be_created(step: &Step, to_create: &BTreeMap<Key, usize>) -> Vec<Key> {
+fn to_be_created(step: &Step, to_create: &HashMap<&Key, usize>) -> Vec<Key> {
     let Action::Put(member) = &step.action else {
         return Vec::new();
     };
@@ -208,7 +211,7 @@ fn to_be_created(step: &Step, to_create: &BTreeMap<Key, usize>) -> Vec<Key> {
 /// What a step waiting for the objects `later` waits for, with advice.
 fn created_later(
     later: &[Key],
-    to_create: &BTreeMap<Key, usize>,
+    to_create: &HashMap<&Key, usize>,
     steps: &[Step],
 ) -> (String, String) {
     let waits: Vec<String> = later
