@@ -42,9 +42,10 @@ pub(super) struct Blocked {
     pub advice: String,
 }
 
-/// Which objects refer to each object.
+/// Which objects refer to each object: hashed by the object referred to, which is only
+/// looked up (a B-tree search compared key bytes at each level), the referrers in order.
 #[derive(Default)]
-struct Referrers(BTreeMap<Key, BTreeSet<Key>>);
+struct Referrers(HashMap<Key, BTreeSet<Key>>);
 
 impl Referrers {
     fn add(&mut self, from: &Key, object: &rules::Typed) {
