@@ -23,7 +23,7 @@
 //! - a delete: no object of the fabric as it stands refers to it (the delete webhooks,
 //!   `pkg/ctrl/*_wh.go`, refuse a delete while referrers exist).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::fabric::{Action, Key, Objects, Step};
 use crate::parallel;
@@ -42,9 +42,10 @@ pub(super) struct Blocked {
     pub advice: String,
 }
 
-/// Which objects refer to each object.
+/// Which objects refer to each object: hashed by the object referred to, which is only
+/// looked up (a B-tree search compared key bytes at each level), the referrers in order.
 #[derive(Default)]
-struct Referrers(BTreeMap<Key, BTreeSet<Key>>);
+struct Referrers(HashMap<Key, BTreeSet<Key>>);
 
 impl Referrers {
     fn add(&mut self, from: &Key, object: &rules::Typed) {
@@ -84,13 +85,16 @@ pub(super) fn blocked(
     if steps.is_empty() {
         return Vec::new();
     }
-    let mut to_create: BTreeMap<Key, usize> = BTreeMap::new();
+    // The objects the change creates, by key (borrowed from the steps), with their step:
+    // hashed, as they are only looked up, and a search of a map of every object of a big
+    // fabric compared thousands of bytes per lookup.
+    let mut to_create: HashMap<&Key, usize> = HashMap::new();
     for (index, step) in steps.iter().enumerate() {
         if matches!(step.action, Action::Put(_)) && !base.holds(&step.key) {
-            to_create.insert(step.key.clone(), index);
+            to_create.insert(&step.key, index);
         }
     }
-    let pending_creates = to_create.iter().map(|((kind, name), &index)| Withdrawn {
+    let pending_creates = to_create.iter().map(|(&(kind, name), &index)| Withdrawn {
         kind: kind.clone(),
         name: name.clone(),
         origin: steps[index].origin.clone(),
@@ -112,7 +116,7 @@ pub(super) fn blocked(
     // Steps waiting for objects this change creates are parked until those exist: each
     // with how many it still waits for, and by the key it waits for.
     let mut parked: BTreeMap<usize, usize> = BTreeMap::new();
-    let mut parked_on: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
+    let mut parked_on: HashMap<Key, Vec<usize>> = HashMap::new();
     for (index, step) in steps.iter().enumerate() {
         let later = to_be_created(step, &to_create);
         if !later.is_empty() && !step.reported {
@@ -124,14 +128,22 @@ pub(super) fn blocked(
     }
     let mut waiting: BTreeSet<usize> = (0..steps.len()).collect();
     loop {
-        // What the waiting steps change: a delete waits only for referrers that a step
-        // changes (one that keeps referring is a problem of the final state, reported there).
-        let changing: BTreeSet<&Key> = waiting.iter().map(|&index| &steps[index].key).collect();
         let ready: Vec<usize> = waiting
             .iter()
             .copied()
             .filter(|index| !parked.contains_key(index))
             .collect();
+        // What the waiting steps change: a delete waits only for referrers that a step
+        // changes (one that keeps referring is a problem of the final state, reported there).
+        // Only deletes read it: without one ready, sorting every waiting key is skipped.
+        let changing: BTreeSet<&Key> = if ready
+            .iter()
+            .any(|&index| matches!(steps[index].action, Action::Delete))
+        {
+            waiting.iter().map(|&index| &steps[index].key).collect()
+        } else {
+            BTreeSet::new()
+        };
         let tried = parallel::map(&ready, |&index| {
             let step = &steps[index];
             if step.reported {
@@ -186,7 +198,7 @@ pub(super) fn blocked(
 }
 
 /// The objects `step` refers to that this change creates and that do not exist yet.
-fn to_be_created(step: &Step, to_create: &BTreeMap<Key, usize>) -> Vec<Key> {
+fn to_be_created(step: &Step, to_create: &HashMap<&Key, usize>) -> Vec<Key> {
     let Action::Put(member) = &step.action else {
         return Vec::new();
     };
@@ -200,7 +212,7 @@ fn to_be_created(step: &Step, to_create: &BTreeMap<Key, usize>) -> Vec<Key> {
 /// What a step waiting for the objects `later` waits for, with advice.
 fn created_later(
     later: &[Key],
-    to_create: &BTreeMap<Key, usize>,
+    to_create: &HashMap<&Key, usize>,
     steps: &[Step],
 ) -> (String, String) {
     let waits: Vec<String> = later

@@ -150,8 +150,8 @@ impl Builder {
                 ..
             } => match pending_key.take() {
                 None => {
-                    let key = key_string(&node)?;
-                    *pending_key = Some((key, node.pos));
+                    let pos = node.pos;
+                    *pending_key = Some((key_string(node)?, pos));
                 }
                 Some((key, key_pos)) if key == "<<" => {
                     let _ = key_pos;
@@ -209,10 +209,11 @@ impl Builder {
     }
 }
 
-/// The string Kubernetes makes of a mapping key (sigs.k8s.io/yaml stringifies scalars).
-fn key_string(node: &Node) -> Result<String, Finding> {
-    Ok(match &node.value {
-        Value::Str(s) => s.clone(),
+/// The string Kubernetes makes of a mapping key (sigs.k8s.io/yaml stringifies scalars),
+/// taken from the key node, which is not needed after.
+fn key_string(node: Node) -> Result<String, Finding> {
+    Ok(match node.value {
+        Value::Str(s) => s,
         Value::Null => "null".to_owned(),
         Value::Bool(b) => b.to_string(),
         Value::Int(i) => i.to_string(),

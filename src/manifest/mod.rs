@@ -87,7 +87,7 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<Document>, Finding> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let lines = split_lines(text);
     let raw = build::parse_stream(text, &lines)?;
-    Ok(split(&lines, raw))
+    Ok(split(text, &lines, raw))
 }
 
 /// NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR: line breaks in YAML 1.1, which kubectl's
@@ -118,8 +118,9 @@ fn classify(line: &str) -> LineKind {
     }
 }
 
-/// Cuts the lines into one text per non-empty document (see the module docs for the rules).
-fn split(lines: &[&str], raw: Vec<tree::RawDocument>) -> Vec<Document> {
+/// Cuts the lines of `text` into one text per non-empty document (see the module docs for
+/// the rules).
+fn split(text: &str, lines: &[&str], raw: Vec<tree::RawDocument>) -> Vec<Document> {
     let docs: Vec<(u32, u32, Node)> = raw
         .into_iter()
         .filter_map(|d| d.root.map(|root| (d.start_line, d.last_content_line, root)))
@@ -132,13 +133,15 @@ fn split(lines: &[&str], raw: Vec<tree::RawDocument>) -> Vec<Document> {
         .enumerate()
         .map(|(i, d)| if i == 0 { 1 } else { d.0 as usize })
         .collect();
-    // Lines carried from the previous document's tail to the next document.
-    let mut carried: Vec<&str> = Vec::new();
+    let offsets = line_offsets(lines);
+    // Lines (0-based indices) carried from the previous document's tail to the next document.
+    let mut carried: Vec<usize> = Vec::new();
     let mut documents = Vec::with_capacity(count);
     for (i, (_, last_content_line, root)) in docs.into_iter().enumerate() {
         let from = starts[i];
         let to = starts.get(i + 1).copied().unwrap_or(lines.len() + 1);
-        let region = &lines[(from - 1).min(lines.len())..(to - 1).min(lines.len())];
+        let region_start = (from - 1).min(lines.len());
+        let region = &lines[region_start..(to - 1).min(lines.len())];
         // The tail: blank, column-1 comment and bare marker lines after the last content.
         let mut tail_start = region.len();
         while tail_start > 0 {
@@ -150,17 +153,18 @@ fn split(lines: &[&str], raw: Vec<tree::RawDocument>) -> Vec<Document> {
             }
             tail_start -= 1;
         }
-        let (own, tail) = region.split_at(tail_start);
-        let mut own_lines = own.iter().copied().peekable();
-        let mut body: Vec<&str> = std::mem::take(&mut carried);
+        let own = region_start..region_start + tail_start;
+        let tail = own.end..region_start + region.len();
+        let mut own_lines = own.peekable();
+        let mut body: Vec<usize> = std::mem::take(&mut carried);
         // Before the first content line, only comments and blank lines are kept.
-        while let Some(line) = own_lines.next_if(|l| classify(l) != LineKind::Content) {
+        while let Some(line) = own_lines.next_if(|&l| classify(lines[l]) != LineKind::Content) {
             body.push(line);
         }
-        body.retain(|l| classify(l) != LineKind::Marker);
+        body.retain(|&l| classify(lines[l]) != LineKind::Marker);
         let first_kept = body
             .iter()
-            .position(|l| classify(l) != LineKind::Blank)
+            .position(|&l| classify(lines[l]) != LineKind::Blank)
             .unwrap_or(body.len());
         body.drain(..first_kept);
         body.extend(own_lines);
@@ -168,19 +172,17 @@ fn split(lines: &[&str], raw: Vec<tree::RawDocument>) -> Vec<Document> {
             // Trailing comments stay with the last document; blank lines and markers after
             // them (an empty last document) carry nothing.
             let kept = tail
-                .iter()
-                .rposition(|l| classify(l) == LineKind::Comment)
+                .clone()
+                .rposition(|l| classify(lines[l]) == LineKind::Comment)
                 .map_or(0, |p| p + 1);
-            body.extend(&tail[..kept]);
+            body.extend(tail.take(kept));
         } else {
             carried = tail
-                .iter()
-                .copied()
-                .skip_while(|l| classify(l) == LineKind::Blank)
+                .skip_while(|&l| classify(lines[l]) == LineKind::Blank)
                 .collect();
         }
-        let mut text = body.concat();
-        let last_line = body.last().copied().unwrap_or_default();
+        let mut text = concat_lines(text, &offsets, &body);
+        let last_line = body.last().map_or("", |&l| lines[l]);
         if line_break(last_line).is_empty() && classify(last_line) != LineKind::Blank {
             // Only the file's last line lacks a break: end it the way the document's other
             // lines end. A last line of spaces is left alone: it may be inside a block
@@ -201,6 +203,39 @@ fn split(lines: &[&str], raw: Vec<tree::RawDocument>) -> Vec<Document> {
         });
     }
     documents
+}
+
+/// Where each of `lines` starts in the text they were split from, and (last) where the text
+/// ends.
+fn line_offsets(lines: &[&str]) -> Vec<usize> {
+    let mut offsets = Vec::with_capacity(lines.len() + 1);
+    let mut at = 0;
+    offsets.push(at);
+    for line in lines {
+        at += line.len();
+        offsets.push(at);
+    }
+    offsets
+}
+
+/// The lines `body` (ascending indices) of `text`, whose lines start at `offsets`, as one
+/// string. Each run of consecutive lines is one slice of `text`, copied at once: a document
+/// is mostly one run, where copying it line by line took a copy per line. The capacity
+/// leaves room for a line break to end the last line.
+fn concat_lines(text: &str, offsets: &[usize], body: &[usize]) -> String {
+    let len: usize = body.iter().map(|&l| offsets[l + 1] - offsets[l]).sum();
+    let mut out = String::with_capacity(len + 2);
+    let mut rest = body;
+    while let Some(&first) = rest.first() {
+        let run = rest
+            .iter()
+            .enumerate()
+            .take_while(|&(k, &l)| l == first + k)
+            .count();
+        out.push_str(&text[offsets[first]..offsets[first + run]]);
+        rest = &rest[run..];
+    }
+    out
 }
 
 #[cfg(test)]

@@ -5,6 +5,8 @@
 //! `0o17`/`017` are integers, `~` is null. Matching those rules means a file is judged by the
 //! values the fabric would see, not by what another YAML library would make of it.
 
+use std::borrow::Cow;
+
 use super::tree::Value;
 
 /// The typed value of a plain (unquoted, untagged) scalar.
@@ -28,11 +30,17 @@ pub fn resolve_plain(text: &str) -> Value {
     if !(first.is_ascii_digit() || matches!(first, b'-' | b'+' | b'.')) {
         return Value::Str(text.to_owned());
     }
-    if let Some(int) = parse_int(text) {
+    // go-yaml ignores `_` in numbers; copied only when there is one to drop.
+    let cleaned: Cow<str> = if text.contains('_') {
+        Cow::Owned(text.replace('_', ""))
+    } else {
+        Cow::Borrowed(text)
+    };
+    if let Some(int) = parse_int(&cleaned) {
         return Value::Int(int);
     }
-    if is_float(text)
-        && let Ok(float) = text.replace('_', "").parse::<f64>()
+    if is_float(&cleaned)
+        && let Ok(float) = cleaned.parse::<f64>()
     {
         return Value::Float(float);
     }
@@ -40,13 +48,12 @@ pub fn resolve_plain(text: &str) -> Value {
 }
 
 /// Parses a go-yaml v2 integer: optional sign, then decimal, `0x` hex, `0o` or leading-zero
-/// octal, or `0b` binary, with `_` separators allowed.
-fn parse_int(text: &str) -> Option<i64> {
-    let cleaned = text.replace('_', "");
+/// octal, or `0b` binary (`cleaned` of its `_` separators).
+fn parse_int(cleaned: &str) -> Option<i64> {
     let (negative, digits) = match cleaned.as_bytes().first()? {
         b'-' => (true, &cleaned[1..]),
         b'+' => (false, &cleaned[1..]),
-        _ => (false, &cleaned[..]),
+        _ => (false, cleaned),
     };
     if digits.is_empty() {
         return None;
@@ -69,9 +76,10 @@ fn parse_int(text: &str) -> Option<i64> {
     i64::try_from(if negative { -magnitude } else { magnitude }).ok()
 }
 
-/// Whether `text` has the shape of a YAML 1.1 float (`1.5`, `-.5`, `1e3`, `6.02e+23`).
-fn is_float(text: &str) -> bool {
-    let bytes: Vec<u8> = text.bytes().filter(|b| *b != b'_').collect();
+/// Whether `cleaned` (of its `_` separators) has the shape of a YAML 1.1 float (`1.5`,
+/// `-.5`, `1e3`, `6.02e+23`).
+fn is_float(cleaned: &str) -> bool {
+    let bytes = cleaned.as_bytes();
     let mut i = usize::from(matches!(bytes.first(), Some(b'-' | b'+')));
     let int_start = i;
     while i < bytes.len() && bytes[i].is_ascii_digit() {

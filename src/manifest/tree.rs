@@ -1,6 +1,7 @@
 //! A YAML node tree that remembers where every node and key came from, and finds the
 //! place a JSON pointer refers to. `build` makes these trees from parser events.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// A 1-based line and column in the source file.
@@ -219,7 +220,12 @@ impl<'a> Locator<'a> {
     }
 }
 
-/// Undoes RFC 6901 escaping of one pointer token.
-fn unescape(token: &str) -> String {
-    token.replace("~1", "/").replace("~0", "~")
+/// Undoes RFC 6901 escaping of one pointer token; borrowed when there is none to undo (most
+/// tokens: every finding is located through its pointer).
+fn unescape(token: &str) -> Cow<'_, str> {
+    if token.contains('~') {
+        Cow::Owned(token.replace("~1", "/").replace("~0", "~"))
+    } else {
+        Cow::Borrowed(token)
+    }
 }

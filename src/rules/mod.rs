@@ -37,6 +37,7 @@ pub mod state;
 #[cfg(test)]
 pub(crate) mod test_support;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
@@ -354,9 +355,14 @@ pub fn backticked<T: std::fmt::Display>(names: impl IntoIterator<Item = T>) -> S
         .join(", ")
 }
 
-/// Escapes one JSON-pointer segment (`~` and `/`), for map keys such as subnet names.
-pub fn pointer_segment(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
+/// Escapes one JSON-pointer segment (`~` and `/`), for map keys such as subnet names;
+/// borrowed when there is nothing to escape (most keys), so that a pointer costs one copy.
+pub fn pointer_segment(key: &str) -> Cow<'_, str> {
+    if key.contains(['~', '/']) {
+        Cow::Owned(key.replace('~', "~0").replace('/', "~1"))
+    } else {
+        Cow::Borrowed(key)
+    }
 }
 
 /// Reads `object` into the kind's typed model. The CRD schema already passed, so a failure

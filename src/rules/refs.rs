@@ -20,7 +20,7 @@ pub type Reference = (Kind, String);
 /// One reference and the field that makes it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct ReferenceAt {
-    /// The referred object's kind.
+    /// The referred object's kind (`VPC`).
     pub kind: Kind,
     /// Its name.
     pub name: String,
@@ -31,10 +31,8 @@ pub struct ReferenceAt {
 
 /// Every object `object` refers to, each once, in a stable order.
 pub fn references(object: &Typed) -> Vec<Reference> {
-    let mut out: Vec<Reference> = references_at(object)
-        .into_iter()
-        .map(|reference| (reference.kind, reference.name))
-        .collect();
+    let mut out: Vec<Reference> = Vec::new();
+    each_reference(object, |kind, name, _| out.push((kind, name.to_owned())));
     out.sort();
     out.dedup();
     out
@@ -45,31 +43,38 @@ pub fn references(object: &Typed) -> Vec<Reference> {
 /// both read. In a stable order; a name referred to from two fields is there twice.
 pub fn references_at(object: &Typed) -> Vec<ReferenceAt> {
     let mut out: Vec<ReferenceAt> = Vec::new();
-    let mut add = |kind: Kind, name: &str, pointer: String| {
+    each_reference(object, |kind, name, pointer| {
+        out.push(ReferenceAt {
+            kind,
+            name: name.to_owned(),
+            pointer: pointer(),
+        });
+    });
+    out
+}
+
+/// Calls `add` with the kind and name of each reference `object` makes (skipping empty
+/// names), in a stable order, and a maker of the pointer of the field that makes it: the
+/// pointer is made only for [`references_at`], as the cross-object checks, which read
+/// [`references`] for every object of the fabric, never show it.
+fn each_reference(object: &Typed, mut add: impl FnMut(Kind, &str, &dyn Fn() -> String)) {
+    let mut add = |kind: Kind, name: &str, pointer: &dyn Fn() -> String| {
         if !name.is_empty() {
-            out.push(ReferenceAt {
-                kind,
-                name: name.to_owned(),
-                pointer,
-            });
+            add(kind, name, pointer);
         }
     };
     match object {
         Typed::Vpc(vpc) => {
-            add(
-                Kind::Ipv4Namespace,
-                &vpc.spec.ipv4_namespace,
-                "/spec/ipv4Namespace".into(),
-            );
-            add(
-                Kind::VlanNamespace,
-                &vpc.spec.vlan_namespace,
-                "/spec/vlanNamespace".into(),
-            );
+            add(Kind::Ipv4Namespace, &vpc.spec.ipv4_namespace, &|| {
+                "/spec/ipv4Namespace".into()
+            });
+            add(Kind::VlanNamespace, &vpc.spec.vlan_namespace, &|| {
+                "/spec/vlanNamespace".into()
+            });
             for (name, subnet) in vpc.spec.subnets.iter().flatten() {
                 if subnet.dhcp.relay_vpc != vpc.metadata.name {
-                    let at = format!("/spec/subnets/{}/dhcp/relayVPC", pointer_segment(name));
-                    add(Kind::Vpc, &subnet.dhcp.relay_vpc, at);
+                    let at = || format!("/spec/subnets/{}/dhcp/relayVPC", pointer_segment(name));
+                    add(Kind::Vpc, &subnet.dhcp.relay_vpc, &at);
                 }
             }
         }
@@ -79,50 +84,42 @@ pub fn references_at(object: &Typed) -> Vec<ReferenceAt> {
             add(
                 Kind::Vpc,
                 subnet.split_once('/').map_or(subnet, |(vpc, _)| vpc),
-                "/spec/subnet".into(),
+                &|| "/spec/subnet".into(),
             );
             add(
                 Kind::Connection,
                 attachment.spec.connection.as_deref().unwrap_or_default(),
-                "/spec/connection".into(),
+                &|| "/spec/connection".into(),
             );
         }
         Typed::VpcPeering(peering) => {
             for (index, permit) in peering.spec.permit.iter().flatten().enumerate() {
                 for vpc in permit.keys() {
-                    let at = format!("/spec/permit/{index}/{}", pointer_segment(vpc));
-                    add(Kind::Vpc, vpc, at);
+                    let at = || format!("/spec/permit/{index}/{}", pointer_segment(vpc));
+                    add(Kind::Vpc, vpc, &at);
                 }
             }
         }
-        Typed::External(external) => add(
-            Kind::Ipv4Namespace,
-            &external.spec.ipv4_namespace,
-            "/spec/ipv4Namespace".into(),
-        ),
+        Typed::External(external) => {
+            add(Kind::Ipv4Namespace, &external.spec.ipv4_namespace, &|| {
+                "/spec/ipv4Namespace".into()
+            })
+        }
         Typed::ExternalAttachment(attachment) => {
-            add(
-                Kind::External,
-                &attachment.spec.external,
-                "/spec/external".into(),
-            );
-            add(
-                Kind::Connection,
-                &attachment.spec.connection,
-                "/spec/connection".into(),
-            );
+            add(Kind::External, &attachment.spec.external, &|| {
+                "/spec/external".into()
+            });
+            add(Kind::Connection, &attachment.spec.connection, &|| {
+                "/spec/connection".into()
+            });
         }
         Typed::ExternalPeering(peering) => {
-            add(
-                Kind::Vpc,
-                &peering.spec.permit.vpc.name,
-                "/spec/permit/vpc/name".into(),
-            );
-            add(
-                Kind::External,
-                &peering.spec.permit.external.name,
-                "/spec/permit/external/name".into(),
-            );
+            add(Kind::Vpc, &peering.spec.permit.vpc.name, &|| {
+                "/spec/permit/vpc/name".into()
+            });
+            add(Kind::External, &peering.spec.permit.external.name, &|| {
+                "/spec/permit/external/name".into()
+            });
         }
         Typed::Connection(connection) => {
             // The devices as the releases that validate MCLAG list them, so that an MCLAG
@@ -134,46 +131,40 @@ pub fn references_at(object: &Typed) -> Vec<ReferenceAt> {
                     End::Server => Kind::Server,
                     End::Gateway => Kind::Gateway,
                 };
-                add(kind, endpoint.device(), endpoint.pointer());
+                add(kind, endpoint.device(), &|| endpoint.pointer());
             }
             if let Some(static_external) = &connection.spec.static_external {
-                add(
-                    Kind::Vpc,
-                    &static_external.within_vpc,
-                    "/spec/staticExternal/withinVPC".into(),
-                );
+                add(Kind::Vpc, &static_external.within_vpc, &|| {
+                    "/spec/staticExternal/withinVPC".into()
+                });
             }
         }
         Typed::Switch(switch) => {
             // `Default()` sorts both lists, so an index may not be the written one.
             for namespace in &switch.spec.vlan_namespaces {
-                add(
-                    Kind::VlanNamespace,
-                    namespace,
-                    "/spec/vlanNamespaces".into(),
-                );
+                add(Kind::VlanNamespace, namespace, &|| {
+                    "/spec/vlanNamespaces".into()
+                });
             }
             for group in &switch.spec.groups {
-                add(Kind::SwitchGroup, group, "/spec/groups".into());
+                add(Kind::SwitchGroup, group, &|| "/spec/groups".into());
             }
         }
         Typed::Gateway(gateway) => {
             // Sorted by `Default()` too.
             for group in &gateway.spec.groups {
-                add(Kind::GatewayGroup, &group.name, "/spec/groups".into());
+                add(Kind::GatewayGroup, &group.name, &|| "/spec/groups".into());
             }
         }
         Typed::GatewayPeering(peering) => {
-            add(
-                Kind::GatewayGroup,
-                &peering.spec.gateway_group,
-                "/spec/gatewayGroup".into(),
-            );
+            add(Kind::GatewayGroup, &peering.spec.gateway_group, &|| {
+                "/spec/gatewayGroup".into()
+            });
             for side in peering.spec.peering.iter().flat_map(|p| p.keys()) {
-                let at = format!("/spec/peering/{}", pointer_segment(side));
+                let at = || format!("/spec/peering/{}", pointer_segment(side));
                 match side.strip_prefix(EXTERNAL_SIDE_PREFIX) {
-                    Some(external) => add(Kind::External, external, at),
-                    None => add(Kind::Vpc, side, at),
+                    Some(external) => add(Kind::External, external, &at),
+                    None => add(Kind::Vpc, side, &at),
                 }
             }
         }
@@ -183,7 +174,6 @@ pub fn references_at(object: &Typed) -> Vec<ReferenceAt> {
         | Typed::VlanNamespace(_)
         | Typed::GatewayGroup(_) => {}
     }
-    out
 }
 
 #[cfg(test)]

@@ -127,7 +127,7 @@ fn check_documents(
     bytes: &[u8],
     names: &mut Vec<Named>,
 ) -> Result<Vec<Resource>, Vec<Finding>> {
-    let documents = match manifest::parse(bytes) {
+    let mut documents = match manifest::parse(bytes) {
         Ok(documents) => documents,
         Err(finding) => {
             // A file that does not parse still withdraws what it defines.
@@ -144,16 +144,16 @@ fn check_documents(
     }
     let mut resources = Vec::with_capacity(documents.len());
     let mut findings = Vec::new();
-    for document in &documents {
+    for document in &mut documents {
         match check_document(registry, rules, document) {
             Ok(resource) => resources.push(resource),
             Err(mut found) => findings.append(&mut found),
         }
     }
     // Two documents of one file for the same resource would overwrite each other.
-    let mut first_seen: HashMap<(String, String), u32> = HashMap::new();
+    let mut first_seen: HashMap<(&str, &str), u32> = HashMap::new();
     for resource in &resources {
-        let key = (resource.plural.clone(), resource.name.clone());
+        let key = (resource.plural.as_str(), resource.name.as_str());
         if let Some(first) = first_seen.insert(key, resource.line) {
             findings.push(Finding::at(
                 resource.line,
@@ -220,11 +220,12 @@ pub(super) fn finding_at(pos: Pos, pointer: &str, message: impl Into<String>) ->
 
 /// Checks one document: identity, names, the schema of its kind, then Hedgehog's
 /// admission rules (only once the schema holds, as a live fabric's webhooks only see objects
-/// the API server accepted).
+/// the API server accepted). A resource takes the document's text, which only it needs:
+/// moved rather than copied.
 pub fn check_document(
     registry: &Registry,
     rules: &rules::Context,
-    document: &Document,
+    document: &mut Document,
 ) -> Result<Resource, Vec<Finding>> {
     let root = &document.root;
     if !matches!(root.value, Value::Map(_)) {
@@ -389,7 +390,7 @@ pub fn check_document(
             plural: known.id.plural.clone(),
             name: name.to_owned(),
             line: document.start_line,
-            text: document.text.clone(),
+            text: std::mem::take(&mut document.text),
             warnings: findings,
             object,
         }),
