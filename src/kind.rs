@@ -118,9 +118,17 @@ impl fmt::Display for Kind {
     }
 }
 
+/// By name. Two built-in kinds of the same variant are equal without comparing their
+/// names: the fabric state's maps, keyed by kind and name, compare kinds millions of times.
 impl Ord for Kind {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.as_str().cmp(other.as_str())
+        let same_builtin = !matches!(self, Kind::Other(_))
+            && std::mem::discriminant(self) == std::mem::discriminant(other);
+        if same_builtin {
+            Ordering::Equal
+        } else {
+            self.as_str().cmp(other.as_str())
+        }
     }
 }
 
@@ -168,6 +176,8 @@ mod tests {
             "Thing",
             "Connection",
             "VLANNamespace",
+            "Ahead",
+            "VPC",
         ]
         .map(Kind::from_name)
         .to_vec();
@@ -177,13 +187,19 @@ mod tests {
             names,
             [
                 "Agent",
+                "Ahead",
                 "Connection",
                 "Switch",
                 "Thing",
                 "VLANNamespace",
+                "VPC",
                 "VPC"
             ]
         );
+        assert_eq!(Kind::Vpc.cmp(&Kind::Vpc), Ordering::Equal);
+        let thing = Kind::from_name("Thing");
+        assert_eq!(thing.cmp(&Kind::from_name("Thing")), Ordering::Equal);
+        assert_eq!(thing.cmp(&Kind::from_name("Thin")), Ordering::Greater);
     }
 
     #[test]
