@@ -3,9 +3,10 @@
 //!
 //! `kinds!` is the one table of the built-in kinds. It hands the table to a macro, so
 //! that each place generated per kind (the [`Kind`] enum here; the typed objects and
-//! their dispatch in `rules`; the fabric state's stores) reads the same rows, and a new
-//! kind is one row. A leaf: it uses no other module of the crate, so every layer may name
-//! a kind.
+//! their dispatch in `rules`; the fabric state's stores) reads the same rows. A new kind
+//! is a row here, plus its schema row in `schema` and, for a kind with rules, its module
+//! in `rules`. A leaf: it uses no other module of the crate, so every layer may name a
+//! kind.
 
 use std::cmp::Ordering;
 use std::fmt;

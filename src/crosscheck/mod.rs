@@ -225,17 +225,14 @@ pub fn check_fabric(
             files[index].displaces = displaces;
         }
     }
-    for (index, file) in input.files.iter().enumerate() {
-        if let RawOutcome::Valid(resources) = &file.outcome {
-            let applied = exported.applied_over(resources, "once this file moves");
-            verdicts
-                .entry(index)
-                .or_default()
-                .extend(applied.map(|(finding, _)| finding));
-        }
-    }
     for (index, findings) in verdicts {
         files[index].findings = findings;
+    }
+    for (file, verdict) in input.files.iter().zip(&mut files) {
+        if let RawOutcome::Valid(resources) = &file.outcome {
+            let applied = exported.applied_over(resources, "once this file moves");
+            verdict.findings.extend(applied.map(|(finding, _)| finding));
+        }
     }
     let managed_over_cluster = input
         .managed
